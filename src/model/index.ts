@@ -1,0 +1,33 @@
+/**
+ * The API model: what the engine's XML Schema says about every type.
+ * Everything else (XML reading and writing, the simulator, the client, the
+ * GraphQL generator) reads it from here.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readXsd, type XsdModel } from './xsd.ts';
+
+export { readXsd, XsdModel, SchemaError, builtinKind } from './xsd.ts';
+export type { ComplexType, Field, SimpleType, ScalarKind } from './xsd.ts';
+
+/** The XSD shipped with the package (what the simulator serves at `?schema`). */
+export const bundledXsdPath = fileURLToPath(new URL('../../xsd/api.xsd', import.meta.url));
+
+let bundled: { text: string; model: XsdModel } | undefined;
+
+export function bundledXsdText(): string {
+  return loadBundled().text;
+}
+
+/** The model of the bundled XSD, read once per process. */
+export function bundledModel(): XsdModel {
+  return loadBundled().model;
+}
+
+function loadBundled(): { text: string; model: XsdModel } {
+  if (!bundled) {
+    const text = readFileSync(bundledXsdPath, 'utf8');
+    bundled = { text, model: readXsd(text, 'xsd/api.xsd') };
+  }
+  return bundled;
+}

@@ -1,0 +1,4 @@
+export { readDocument, XmlSyntaxError, UnknownDocumentError } from './read.ts';
+export type { ReadResult } from './read.ts';
+export { writeDocument, writeElement, escapeText, escapeAttr, formatNumber } from './write.ts';
+export type { WriteOptions } from './write.ts';

@@ -1,0 +1,156 @@
+/**
+ * Writes plain objects as XML documents of the API, in the order the schema
+ * demands.
+ *
+ * An object's keys are the XML names of its type's fields (`data_center`,
+ * `href`); the schema says which are attributes and in which order elements
+ * go, so callers never think about either. Keys the type does not know are
+ * not written, which lets callers keep private bookkeeping (by convention
+ * prefixed with `_`) on the same objects. Arrays are repeated elements; a
+ * simpleContent value (text with attributes) keeps its text under `$value`.
+ *
+ * Hrefs are stored relative to the API root (`vms/123`); the writer prefixes
+ * them with the root the request came in on (`/api` or `/ovirt-engine/api`),
+ * so one stored object serves both.
+ */
+import type { ComplexType, XsdModel } from '../model/index.ts';
+
+export interface WriteOptions {
+  /** Prefix for relative hrefs, such as `/api`. Absent: hrefs are written as stored. */
+  readonly hrefBase?: string;
+  /** Prepend `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`. */
+  readonly declaration?: boolean;
+}
+
+interface Plan {
+  readonly attributes: readonly Step[];
+  readonly elements: readonly Step[];
+  readonly textKind?: Kind;
+}
+
+interface Step {
+  readonly name: string;
+  readonly open: string;
+  readonly close: string;
+  readonly kind: Kind;
+  /** For complex elements. */
+  readonly type?: string;
+}
+
+type Kind = 'text' | 'number' | 'boolean' | 'date' | 'complex' | 'href';
+
+const plans = new WeakMap<XsdModel, Map<string, Plan>>();
+
+function planOf(model: XsdModel, typeName: string): Plan {
+  let byType = plans.get(model);
+  if (!byType) plans.set(model, (byType = new Map()));
+  let plan = byType.get(typeName);
+  if (plan) return plan;
+  const t: ComplexType = model.type(typeName);
+  const kindOf = (type: string): Kind => {
+    if (model.types.has(type)) return 'complex';
+    switch (model.scalarKind(type)) {
+      case 'boolean': return 'boolean';
+      case 'int': case 'long': case 'decimal': return 'number';
+      case 'dateTime': return 'date';
+      default: return 'text';
+    }
+  };
+  plan = {
+    attributes: t.attributes.map((f) => ({
+      name: f.name, open: ` ${f.name}="`, close: '"',
+      kind: f.name === 'href' ? 'href' : kindOf(f.type),
+    })),
+    elements: t.elements.map((f) => ({ name: f.name, open: `<${f.name}`, close: `</${f.name}>`, kind: kindOf(f.type), type: f.type })),
+    textKind: t.textType ? kindOf(t.textType) : undefined,
+  };
+  byType.set(typeName, plan);
+  return plan;
+}
+
+/** Writes `value` as the document element `root` (a global element of the schema). */
+export function writeDocument(model: XsdModel, root: string, value: object, options: WriteOptions = {}): string {
+  const type = model.elements.get(root);
+  if (!type || !model.types.has(type)) throw new Error(`The schema has no document element ${root}`);
+  const w = new Writer(model, options.hrefBase);
+  const body = w.element(`<${root}`, `</${root}>`, type, value);
+  return options.declaration ? `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${body}` : body;
+}
+
+/** Writes `value` as an element named `name` of complex type `type`. */
+export function writeElement(model: XsdModel, name: string, type: string, value: object, options: WriteOptions = {}): string {
+  return new Writer(model, options.hrefBase).element(`<${name}`, `</${name}>`, type, value);
+}
+
+class Writer {
+  constructor(private readonly model: XsdModel, private readonly hrefBase: string | undefined) {}
+
+  element(open: string, close: string, type: string, value: any): string {
+    const plan = planOf(this.model, type);
+    let s = open;
+    for (const a of plan.attributes) {
+      const v = value[a.name];
+      if (v === undefined || v === null) continue;
+      s += a.open + (a.kind === 'href' ? escapeAttr(this.href(String(v))) : escapeAttr(scalar(v, a.kind))) + a.close;
+    }
+    let inner = '';
+    if (plan.textKind) {
+      const text = typeof value === 'object' ? value.$value : value;
+      if (text !== undefined && text !== null) inner = escapeText(scalar(text, plan.textKind));
+    } else {
+      for (const e of plan.elements) {
+        const v = value[e.name];
+        if (v === undefined || v === null) continue;
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) inner += this.child(e, v[i]);
+        } else {
+          inner += this.child(e, v);
+        }
+      }
+    }
+    return inner === '' ? s + '/>' : s + '>' + inner + close;
+  }
+
+  private child(e: Step, v: any): string {
+    if (v === undefined || v === null) return '';
+    if (e.kind === 'complex') return this.element(e.open, e.close, e.type!, v);
+    const text = scalar(v, e.kind);
+    return text === '' ? e.open + '/>' : e.open + '>' + escapeText(text) + e.close;
+  }
+
+  private href(h: string): string {
+    if (this.hrefBase === undefined || h === '' || h.charCodeAt(0) === 47 /* / */ || h.charCodeAt(0) === 63 /* ? */ || h.includes('://')) return h;
+    return `${this.hrefBase}/${h}`;
+  }
+}
+
+function scalar(v: unknown, kind: Kind): string {
+  switch (typeof v) {
+    case 'string': return v;
+    case 'boolean': return v ? 'true' : 'false';
+    case 'bigint': return v.toString();
+    case 'number': return formatNumber(v);
+    default:
+      if (v instanceof Date) return v.toISOString();
+      return kind === 'complex' ? '' : String(v);
+  }
+}
+
+/** xs:decimal has no exponent form; JavaScript prints one for very small or large numbers. */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return '0';
+  const s = String(n);
+  if (!s.includes('e')) return s;
+  return Math.abs(n) < 1 ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : BigInt(Math.round(n)).toString();
+}
+
+const TEXT_SPECIAL = /[&<>]/;
+const ATTR_SPECIAL = /[&<>"]/;
+
+export function escapeText(s: string): string {
+  return TEXT_SPECIAL.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s;
+}
+
+export function escapeAttr(s: string): string {
+  return ATTR_SPECIAL.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;') : s;
+}
