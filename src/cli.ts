@@ -1,0 +1,79 @@
+/**
+ * The `rhev-graphql` command.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { startSimulator, FAULT_KINDS, type FaultKind, type SimulatorOptions } from './simulator/index.ts';
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more`);
+  return n;
+};
+
+const rate = (v: string): number => {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be between 0 and 1');
+  return n;
+};
+
+const kinds = (v: string): FaultKind[] => {
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean) as FaultKind[];
+  for (const k of list) if (!FAULT_KINDS.includes(k)) throw new InvalidArgumentError(`unknown fault kind ${k}; known: ${FAULT_KINDS.join(', ')}`);
+  return list;
+};
+
+function simulatorOptions(cmd: Command): Command {
+  return cmd
+    .option('--port <n>', 'port to listen on (0 = any free port)', int('port'), 8080)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--datacenters <n>', 'data centers', int('datacenters'), 2)
+    .option('--clusters <n>', 'clusters', int('clusters'), 4)
+    .option('--hosts <n>', 'hosts', int('hosts'), 8)
+    .option('--vms <n>', 'virtual machines', int('vms'), 300)
+    .option('--templates <n>', 'templates besides Blank', int('templates'), 4)
+    .option('--seed <n>', 'seed of the generated inventory', int('seed'), 1)
+    .option('--latency <ms>', 'delay added to every API request', int('latency'), 0)
+    .option('--transition <ms>', 'time between two states of a state machine', int('transition'), 1000)
+    .option('--login-cost <ms>', 'delay of a request authenticated without a session', int('login-cost'), 0)
+    .option('--fault-rate <r>', 'share of API requests that get an injected fault (0..1)', rate, 0)
+    .option('--faults <kinds>', `fault kinds to inject (${FAULT_KINDS.join(',')})`, kinds, [...FAULT_KINDS]);
+}
+
+function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
+  return {
+    port: o.port, host: o.host, datacenters: o.datacenters, clusters: o.clusters, hosts: o.hosts, vms: o.vms,
+    templates: o.templates, seed: o.seed, latencyMs: o.latency, transitionMs: o.transition, loginCostMs: o.loginCost,
+    faults: { rate: o.faultRate, kinds: o.faults, slowMs: 2000 },
+  };
+}
+
+async function runSimulator(o: Record<string, any>, what: string): Promise<void> {
+  const started = Date.now();
+  const sim = await startSimulator(toOptions(o));
+  const s = sim.engine.store;
+  console.log(`RHEV 3.6 engine simulator ${what}`);
+  console.log(`  API:          ${sim.apiUrl}   (also ${sim.url}/ovirt-engine/api)`);
+  console.log(`  Credentials:  admin@internal / admin   (super user)`);
+  console.log(`                user@internal / user     (owns a few VMs; send "Filter: true")`);
+  console.log(`  Inventory:    ${s.table('datacenters').size} data centers, ${s.table('clusters').size} clusters, ${s.table('hosts').size} hosts, ${s.table('vms').size} VMs, ${s.table('templates').size} templates (seed ${o.seed}, built in ${Date.now() - started} ms)`);
+  console.log(`  Control:      ${sim.url}/__simulator/stats`);
+  const stop = () => {
+    sim.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+const program = new Command('rhev-graphql')
+  .description('GraphQL access to RHEV / oVirt engines, with a built-in engine simulator')
+  .showHelpAfterError();
+
+simulatorOptions(program.command('simulator').description('run the RHEV 3.6 engine simulator'))
+  .action((o) => runSimulator(o, 'running'));
+
+// The subgraph server arrives with the GraphQL layer; until then `serve`
+// (what `npm start` runs) brings up the embedded simulator it will sit on.
+simulatorOptions(program.command('serve').description('serve the main job: for now the embedded engine simulator'))
+  .action((o) => runSimulator(o, 'running (embedded default)'));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,1568 @@
+/**
+ * The simulated engine: answers API requests against the inventory.
+ *
+ * It knows nothing of sockets (http.ts carries requests in and out, and
+ * injects latency and faults); it does what a RHEV 3.6 engine's REST layer
+ * does: authentication and sessions, routing by the route table, listing
+ * with search, max, detail and permission filtering, CRUD with the engine's
+ * status codes, actions with state machines that advance over time, and the
+ * audit log.
+ */
+import { randomBytes } from 'node:crypto';
+import { bundledModel, bundledXsdText } from '../model/index.ts';
+import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
+import { buildInventory, refreshHostSummaries, ADMIN_ROLE_ID, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
+import { ROOT, SPECS, decorate, spec_, type Spec } from './routes.ts';
+import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './store.ts';
+import { EngineFault, badRequest, conflict, entityNotFound, forbidden, incomplete, notFound } from './faults.ts';
+import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
+import { renderRsdl } from './rsdl.ts';
+import { capabilitiesDocument } from './capabilities.ts';
+
+export interface EngineOptions extends InventorySize {
+  /** Milliseconds between two steps of a state machine (down -> wait_for_launch -> ...). */
+  transitionMs: number;
+  /** Extra milliseconds a request authenticated by Basic (no session) costs, like a directory lookup. */
+  loginCostMs: number;
+  /** How long the result of an asynchronous action stays pollable. */
+  actionExpiryMs: number;
+  /** Events kept in the audit log. */
+  maxEvents: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  datacenters: 2, clusters: 4, hosts: 8, vms: 300, templates: 4, seed: 1,
+  transitionMs: 1000, loginCostMs: 0, actionExpiryMs: 300_000, maxEvents: 10_000,
+};
+
+export interface EngineRequest {
+  readonly method: string;
+  /** The path below the API root, such as `/vms/123;max=3`; '' for the root itself. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+  /** The root the request came in on: `/api` or `/ovirt-engine/api`. */
+  readonly base: string;
+  /** Absolute origin, for the `Link:` header. */
+  readonly origin: string;
+}
+
+export interface EngineResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Extra delay before answering, in ms (login cost). */
+  delayMs?: number;
+  /** Route pattern for statistics, e.g. `GET /vms/{id}/disks`. */
+  route?: string;
+}
+
+interface Account {
+  readonly password: string;
+  readonly userId: string;
+  readonly admin: boolean;
+}
+
+interface Session {
+  readonly account: Account;
+  readonly name: string;
+  expires: number;
+  ttlMs: number;
+}
+
+interface Caller {
+  readonly account: Account;
+  readonly name: string;
+  readonly filtered: boolean;
+}
+
+interface AsyncAction {
+  doc: Doc;
+  parentHref: string;
+  expires: number;
+  done: Promise<void>;
+}
+
+const XML = 'application/xml';
+
+/** A parsed request body or a document being built: any fields of a schema type. */
+type Doc = Record<string, any>;
+const GiB = 1024 ** 3;
+
+/** Request counts the control endpoint reports. */
+export class EngineStats {
+  requests = 0;
+  byRoute: Record<string, number> = {};
+  logins = 0;
+  sessionsCreated = 0;
+  actions: Record<string, number> = {};
+  faultsInjected: Record<string, number> = {};
+
+  count(route: string): void {
+    this.requests++;
+    this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
+  }
+
+  toJSON() {
+    return { requests: this.requests, byRoute: this.byRoute, logins: this.logins, sessionsCreated: this.sessionsCreated, actions: this.actions, faultsInjected: this.faultsInjected };
+  }
+}
+
+export class Engine {
+  readonly options: EngineOptions;
+  inv!: Inventory;
+  readonly stats = new EngineStats();
+  readonly accounts = new Map<string, Account>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly asyncActions = new Map<string, AsyncAction>();
+  private readonly model = bundledModel();
+  private rsdlCache = new Map<string, string>();
+
+  constructor(options: Partial<EngineOptions> = {}) {
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.reset();
+  }
+
+  get store(): Store {
+    return this.inv.store;
+  }
+
+  /** Rebuilds the inventory from the seed and forgets sessions, tasks and timers. */
+  reset(): void {
+    this.stopTimers();
+    this.sessions.clear();
+    this.asyncActions.clear();
+    this.inv = buildInventory(this.options);
+    this.accounts.clear();
+    this.accounts.set('admin@internal', { password: 'admin', userId: uuidOf('user:admin@internal'), admin: true });
+    this.accounts.set('user@internal', { password: 'user', userId: uuidOf('user:user@internal'), admin: false });
+  }
+
+  stopTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    t.unref?.();
+    this.timers.add(t);
+  }
+
+  /** Runs `steps` one transition apart; resolves after the last. */
+  steps(...steps: (() => void)[]): Promise<void> {
+    return new Promise((resolve) => {
+      steps.forEach((fn, i) => this.later(this.options.transitionMs * (i + 1), () => {
+        fn();
+        if (i === steps.length - 1) resolve();
+      }));
+      if (!steps.length) resolve();
+    });
+  }
+
+  // ------------------------------------------------------------------ entry
+
+  async handle(req: EngineRequest): Promise<EngineResponse> {
+    try {
+      return await this.dispatch(req);
+    } catch (e) {
+      if (e instanceof EngineFault) return this.faultResponse(e, req);
+      const err = e as Error;
+      return this.faultResponse(new EngineFault(500, 'Operation Failed', err.message), req);
+    }
+  }
+
+  private faultResponse(f: EngineFault, req: EngineRequest): EngineResponse {
+    const headers: Record<string, string> = { ...f.headers };
+    let body = '';
+    if (f.shape === 'fault') {
+      body = writeDocument(this.model, 'fault', { reason: f.reason, detail: f.detail }, { declaration: true });
+    } else if (f.shape === 'action') {
+      body = writeDocument(this.model, 'action', { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } }, { declaration: true });
+    } else if (f.shape === 'text') {
+      body = f.detail ?? f.reason;
+      headers['content-type'] = 'text/plain';
+    } else if (f.shape === 'usage') {
+      body = writeDocument(this.model, 'usage_message', { message: f.reason, detailedLink: f.detail ? { href: f.detail, rel: 'usage' } : undefined }, { declaration: true, hrefBase: req.base });
+    }
+    if (body && !headers['content-type']) headers['content-type'] = XML;
+    return { status: f.status, headers, body };
+  }
+
+  private async dispatch(req: EngineRequest): Promise<EngineResponse> {
+    const { caller, headers, delayMs } = this.authenticate(req);
+    const res = await this.route(req, caller);
+    Object.assign(res.headers, headers);
+    if (delayMs) res.delayMs = (res.delayMs ?? 0) + delayMs;
+    return res;
+  }
+
+  // ------------------------------------------------------------------ auth
+
+  /** Basic credentials or a session cookie; returns the caller and the headers to add. */
+  private authenticate(req: EngineRequest): { caller: Caller; headers: Record<string, string>; delayMs: number } {
+    const prefer = (req.headers['prefer'] ?? '').toLowerCase();
+    const persistent = prefer.includes('persistent-auth');
+    const filtered = (req.headers['filter'] ?? '').toLowerCase() === 'true';
+    const sid = cookie(req.headers['cookie'], 'JSESSIONID');
+    const now = Date.now();
+    const headers: Record<string, string> = {};
+
+    if (sid && !prefer.includes('new-auth')) {
+      const s = this.sessions.get(sid);
+      if (s && s.expires > now) {
+        if (prefer.includes('csrf-protection') && req.headers['jsessionid'] !== sid) throw unauthorized();
+        if (persistent) s.expires = now + s.ttlMs;
+        else this.sessions.delete(sid); // a request without persistent-auth ends the session
+        return { caller: { account: s.account, name: s.name, filtered }, headers, delayMs: 0 };
+      }
+      if (s) this.sessions.delete(sid);
+    }
+    const basic = parseBasic(req.headers['authorization']);
+    if (!basic) throw unauthorized();
+    const name = normalizeUser(basic.user);
+    const account = this.accounts.get(name);
+    if (!account || account.password !== basic.password) throw unauthorized();
+    this.stats.logins++;
+    if (persistent) {
+      const id = randomBytes(24).toString('base64url');
+      const ttlMin = Number(req.headers['session-ttl']);
+      const ttlMs = (Number.isFinite(ttlMin) && ttlMin > 0 ? ttlMin : 30) * 60_000;
+      this.sessions.set(id, { account, name, expires: now + ttlMs, ttlMs });
+      this.stats.sessionsCreated++;
+      headers['set-cookie'] = `JSESSIONID=${id}; Path=${req.base}; Secure; HttpOnly`;
+      headers['jsessionid'] = id;
+    }
+    return { caller: { account, name, filtered }, headers, delayMs: this.options.loginCostMs };
+  }
+
+  /** Sessions currently open (for tests and the stats endpoint). */
+  get openSessions(): number {
+    return this.sessions.size;
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  private async route(req: EngineRequest, caller: Caller): Promise<EngineResponse> {
+    const { segments, matrix } = splitPath(req.path);
+    const method = req.method.toUpperCase();
+
+    if (segments.length === 0) return this.root(req, caller, method);
+    if (!caller.account.admin && !caller.filtered) throw forbidden();
+
+    let specs: readonly Spec[] = ROOT;
+    let parent: Rec | undefined;
+    let pattern = '';
+    for (let i = 0; i < segments.length; i++) {
+      const rel = segments[i];
+      const s = specs.find((x) => x.rel === rel);
+      if (!s) {
+        // An action on the parent, or a poll of an asynchronous action's result.
+        const parentSpec = SPECS.get(pattern.replace(/\/\{id\}$/, '').replace(/^\//, ''));
+        const action = parent && parentSpec?.actions?.find((a) => a.name === rel);
+        if (action && parent && parentSpec) {
+          const route = `${method} ${pattern}/${rel}`;
+          if (i === segments.length - 1) {
+            if (method !== 'POST') throw methodNotAllowed('POST');
+            return { ...(await this.action(req, caller, parentSpec, parent, action.name, matrix)), route };
+          }
+          if (i === segments.length - 2 && method === 'GET') return { ...this.pollAction(req, `${parent.href}/${rel}/${segments[i + 1]}`), route: `${route}/{id}` };
+        }
+        throw notFound();
+      }
+      pattern += `/${s.rel}`;
+      if (i === segments.length - 1) {
+        return { ...(await this.collection(req, caller, s, parent, method, matrix)), route: `${method} ${pattern}` };
+      }
+      const id = decodeURIComponent(segments[++i]);
+      pattern += '/{id}';
+      if (s.key === 'capabilities') {
+        if (method !== 'GET') throw methodNotAllowed('GET');
+        const caps = capabilitiesDocument(req.base);
+        const v = caps.version.find((x: Rec) => x.id === id);
+        if (!v || i !== segments.length - 1) throw notFound();
+        return { ...this.xml(200, writeDocument(this.model, 'version', v, { hrefBase: req.base })), route: `${method} ${pattern}` };
+      }
+      if (needsUuid(s) && !UUID_RE.test(id)) {
+        throw new EngineFault(400, 'Bad Request', `Invalid UUID string: ${id}`, 'text');
+      }
+      const rec = s.source.get(this.store, id, parent);
+      if (!rec || !this.visible(caller, s, rec)) throw notFound();
+      if (i === segments.length - 1) {
+        return { ...(await this.item(req, caller, s, rec, parent, method, matrix)), route: `${method} ${pattern}` };
+      }
+      parent = rec;
+      specs = s.sub ?? [];
+    }
+    throw notFound();
+  }
+
+  private root(req: EngineRequest, caller: Caller, method: string): EngineResponse {
+    if (req.query.has('schema')) {
+      return { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd' }, body: bundledXsdText(), route: 'GET ?schema' };
+    }
+    if (req.query.has('rsdl')) {
+      let body = this.rsdlCache.get(req.base);
+      if (!body) this.rsdlCache.set(req.base, (body = renderRsdl(this.model)));
+      return { ...this.xml(200, body), route: 'GET ?rsdl' };
+    }
+    const links = this.rootLinks();
+    const linkHeader = links.map((l) => `<${req.origin}${req.base}/${l.href}>; rel=${l.rel}`).join(', ');
+    if (method === 'OPTIONS') return { status: 200, headers: { allow: 'GET, HEAD, OPTIONS' }, body: '', route: 'OPTIONS /' };
+    if (method === 'HEAD') return { status: 200, headers: { link: linkHeader }, body: '', route: 'HEAD /' };
+    if (method !== 'GET') throw methodNotAllowed('GET, HEAD, OPTIONS');
+    const s = this.store;
+    const count = (t: Table, active: (r: Rec) => boolean) => {
+      let total = 0, on = 0;
+      for (const r of s.table(t).values()) { total++; if (active(r)) on++; }
+      return { total, active: on };
+    };
+    const api = {
+      link: links,
+      special_objects: { link: [{ href: `templates/${BLANK_ID}`, rel: 'templates/blank' }, { href: `tags/${BLANK_ID}`, rel: 'tags/root' }] },
+      product_info: { name: 'Red Hat Enterprise Virtualization Manager', vendor: 'Red Hat', version: { major: 3, minor: 6, build: 8, revision: 0 }, full_version: '3.6.8.1-0.1.el6' },
+      // A filtered user does not get the inventory summary (BackendApiResource).
+      summary: caller.filtered ? undefined : {
+        vms: count('vms', (r) => r.status.state === 'up'),
+        hosts: count('hosts', (r) => r.status.state === 'up'),
+        users: count('users', () => true),
+        storage_domains: count('storagedomains', (r) => r._dcState === 'active'),
+      },
+      time: new Date(),
+    };
+    return { ...this.xml(200, writeDocument(this.model, 'api', api, { hrefBase: req.base, declaration: true })), headers: { 'content-type': XML, link: linkHeader }, route: 'GET /' };
+  }
+
+  private rootLinks(): { href: string; rel: string }[] {
+    const links: { href: string; rel: string }[] = [];
+    for (const s of ROOT) {
+      links.push({ href: s.rel, rel: s.rel });
+      if (s.searchable) links.push({ href: s.rel === 'events' ? `events;from={event_id}?search={query}` : `${s.rel}?search={query}`, rel: `${s.rel}/search` });
+    }
+    return links;
+  }
+
+  // ------------------------------------------------------------------ collections
+
+  private async collection(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined, method: string, matrix: Map<string, string>): Promise<EngineResponse> {
+    if (method === 'GET') return this.list(req, caller, s, parent, matrix);
+    if (method === 'POST' && s.add) return this.add(req, caller, s, parent);
+    throw methodNotAllowed(s.add ? 'GET, POST' : 'GET');
+  }
+
+  private list(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
+    if (s.key === 'capabilities') return this.xml(200, writeDocument(this.model, 'capabilities', capabilitiesDocument(req.base), { hrefBase: req.base, declaration: true }));
+    const max = matrix.get('max');
+    if (max !== undefined && !/^-?\d+$/.test(max)) throw new EngineFault(400, 'Invalid value', `${max} is not a valid value for max`);
+    const caseSensitive = (matrix.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
+    let records: Rec[] = [];
+    for (const r of s.source.list(this.store, parent)) if (this.visible(caller, s, r)) records.push(r);
+    if (s.key === 'events') {
+      records.sort((a, b) => Number(b.id) - Number(a.id));
+      const from = matrix.get('from') ?? req.query.get('from') ?? undefined;
+      if (from !== undefined) {
+        if (!/^\d+$/.test(from)) throw new EngineFault(400, 'Invalid value', `${from} is not a valid value for from`);
+        records = records.filter((e) => Number(e.id) > Number(from));
+      }
+    }
+    const search = req.query.get('search');
+    let page: number | undefined;
+    if (search && s.searchable) {
+      try {
+        const q = parseSearch(search);
+        records = applySearch(records, q, this.searchFields(s), caseSensitive);
+        page = q.page;
+      } catch (e) {
+        if (e instanceof SearchSyntaxError) throw badRequest(`Search query is invalid: ${e.message}`);
+        throw e;
+      }
+    }
+    const limit = max !== undefined && Number(max) >= 0 ? Number(max) : undefined;
+    if (page !== undefined) {
+      const size = limit ?? 100;
+      records = records.slice((page - 1) * size, page * size);
+    } else if (limit !== undefined) {
+      records = records.slice(0, limit);
+    }
+    const detail = this.detail(req, s);
+    const items = detail.size ? records.map((r) => this.inline(r, detail)) : records;
+    return this.xml(200, writeDocument(this.model, s.collection, { [s.item]: items }, { hrefBase: req.base, declaration: true }));
+  }
+
+  /** `detail=disks+nics` from the Accept header, a matrix or a query parameter. */
+  private detail(req: EngineRequest, s: Spec): Set<string> {
+    const out = new Set<string>();
+    const add = (v: string) => {
+      for (const part of v.split(/[+ ]/)) {
+        const d = part.trim();
+        if (d && s.detail?.includes(d)) out.add(d);
+      }
+    };
+    for (const p of (req.headers['accept'] ?? '').split(';').slice(1)) {
+      const [k, v] = p.split('=');
+      if (k.trim() === 'detail' && v) add(v.trim());
+    }
+    const q = req.query.get('detail');
+    if (q) add(q);
+    return out;
+  }
+
+  private inline(r: Rec, detail: Set<string>): Rec {
+    const out: Rec = { ...r };
+    for (const d of detail) {
+      if (d === 'statistics') out.statistics = { statistic: r._computed?.statistics?.(r) ?? [] };
+      else if (d === 'tags') out.tags = { tag: [...(r._tags ?? [])].map((id: string) => this.store.get('tags', id)).filter(Boolean) };
+      else out[d] = { [d.replace(/s$/, '')]: [...Store.sub(r, d).values()] };
+    }
+    return out;
+  }
+
+  private searchFields(s: Spec): Record<string, FieldGetter<Rec>> {
+    const st = this.store;
+    const nameOf = (t: Table) => (r: Rec, field: string) => (r[field]?.id ? st.get(t, r[field].id)?.name : undefined);
+    const common: Record<string, FieldGetter<Rec>> = {
+      name: (r) => r.name, description: (r) => r.description, id: (r) => r.id, comment: (r) => r.comment,
+      status: (r) => r.status?.state ?? r._dcState,
+    };
+    const tagNames = (r: Rec) => [...(r._tags ?? [])].map((id: string) => st.get('tags', id)?.name);
+    const clusterDc = (clusterId?: string) => (clusterId ? st.get('datacenters', st.get('clusters', clusterId)?.data_center?.id)?.name : undefined);
+    switch (s.key) {
+      case 'vms': return {
+        ...common, type: (r) => r.type, os: (r) => r.os?.type,
+        cluster: (r) => nameOf('clusters')(r, 'cluster'), host: (r) => nameOf('hosts')(r, 'host'),
+        template: (r) => nameOf('templates')(r, 'template'), datacenter: (r) => clusterDc(r.cluster?.id),
+        tag: tagNames, pool: (r) => nameOf('vmpools')(r, 'vmpool'),
+        memory: (r) => Math.round(Number(r.memory) / (1024 * 1024)),
+        ip: (r) => r.guest_info?.ips?.ip?.map((i: Rec) => i.address) ?? [],
+        fqdn: (r) => r.guest_info?.fqdn, stateless: (r) => String(r.stateless),
+        creationdate: (r) => r.creation_time,
+        'users.name': (r) => this.permittedUsers('vm', r.id),
+      };
+      case 'hosts': return {
+        ...common, address: (r) => r.address, type: (r) => r.type,
+        cluster: (r) => nameOf('clusters')(r, 'cluster'), datacenter: (r) => clusterDc(r.cluster?.id), tag: tagNames,
+        'vms.status': (r) => this.vmsOn(r.id).map((v) => v.status.state),
+        'vms.name': (r) => this.vmsOn(r.id).map((v) => v.name),
+        spm: (r) => r.spm?.status?.state, active_vms: (r) => r.summary?.active ?? 0,
+      };
+      case 'clusters': return { ...common, datacenter: (r) => nameOf('datacenters')(r, 'data_center'), 'hosts.name': (r) => [...st.table('hosts').values()].filter((h) => h.cluster.id === r.id).map((h) => h.name) };
+      case 'datacenters': return { ...common, 'clusters.name': (r) => [...st.table('clusters').values()].filter((c) => c.data_center?.id === r.id).map((c) => c.name) };
+      case 'storagedomains': return { ...common, type: (r) => r.type, datacenter: (r) => (r._dc ? st.get('datacenters', r._dc)?.name : undefined), status: (r) => r._dcState ?? r.status?.state };
+      case 'templates': return { ...common, cluster: (r) => nameOf('clusters')(r, 'cluster'), datacenter: (r) => clusterDc(r.cluster?.id), os: (r) => r.os?.type };
+      case 'networks': return { ...common, datacenter: (r) => nameOf('datacenters')(r, 'data_center'), vlanid: (r) => r.vlan?.id, cluster: (r) => [...(r._clusters ?? [])].map((id: string) => st.get('clusters', id)?.name) };
+      case 'users': return { ...common, usrname: (r) => r.user_name, user_name: (r) => r.user_name, lastname: (r) => r.last_name, email: (r) => r.email, department: (r) => r.department };
+      case 'vmpools': return { ...common, cluster: (r) => nameOf('clusters')(r, 'cluster'), type: (r) => r.type };
+      case 'events': return {
+        ...common, severity: (r) => r.severity, type: (r) => r.code, time: (r) => r.time,
+        vm: (r) => r.vm?.id ? st.get('vms', r.vm.id)?.name : undefined, host: (r) => nameOf('hosts')(r, 'host'),
+        // `severity>normal` compares by rank, as the engine does.
+        'severity.rank': (r) => ['normal', 'warning', 'error', 'alert'].indexOf(r.severity),
+      };
+      default: return common;
+    }
+  }
+
+  private vmsOn(hostId: string): Rec[] {
+    const out: Rec[] = [];
+    for (const v of this.store.table('vms').values()) if (v.host?.id === hostId) out.push(v);
+    return out;
+  }
+
+  private permittedUsers(field: string, id: string): string[] {
+    const out: string[] = [];
+    for (const p of this.store.table('permissions').values()) {
+      if (p[field]?.id === id && p.user) {
+        const u = this.store.get('users', p.user.id);
+        if (u) out.push(u.name, u.user_name);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ filtering
+
+  /**
+   * What a filtered (non-admin) caller may see: objects they hold a permission
+   * on, and what lies below those objects (a data center's clusters, a
+   * cluster's VMs). Admins and unfiltered callers see everything.
+   */
+  private visible(caller: Caller, s: Spec, r: Rec): boolean {
+    if (!caller.filtered || caller.account.admin) return true;
+    const grants = this.grants(caller.account.userId);
+    if (grants.has('system')) return true;
+    const base = r._base ?? r;
+    const clusterDc = (cid?: string) => (cid ? this.store.get('clusters', cid)?.data_center?.id : undefined);
+    switch (s.key.split('/')[0]) {
+      case 'vms':
+        if (s.key !== 'vms') return true; // sub-collections of a VM already passed the VM check
+        return grants.has(base.id) || grants.has(base.cluster?.id) || grants.has(clusterDc(base.cluster?.id));
+      case 'templates':
+        if (s.key !== 'templates') return true;
+        return grants.has(base.id) || grants.has(base.cluster?.id) || grants.has(clusterDc(base.cluster?.id));
+      case 'hosts':
+        if (s.key !== 'hosts') return true;
+        return grants.has(base.id) || grants.has(base.cluster?.id) || grants.has(clusterDc(base.cluster?.id));
+      case 'clusters':
+        if (s.key !== 'clusters') return true;
+        return grants.has(base.id) || grants.has(base.data_center?.id);
+      case 'datacenters':
+        if (s.key !== 'datacenters') return true;
+        return grants.has(base.id);
+      case 'storagedomains':
+        return grants.has(base.id) || grants.has(base._dc);
+      case 'networks':
+        return grants.has(base.id) || grants.has(base.data_center?.id);
+      case 'vmpools':
+        return grants.has(base.id) || grants.has(base.cluster?.id);
+      case 'users':
+        return base.id === caller.account.userId;
+      case 'events': {
+        const objs = [base.vm?.id, base.host?.id, base.cluster?.id, base.data_center?.id, base.template?.id].filter(Boolean);
+        return objs.length > 0 && objs.some((id) => grants.has(id) || (base.vm?.id === id && this.visible(caller, spec_('vms'), this.store.get('vms', id) ?? { id: '', href: '' })));
+      }
+      case 'jobs':
+        return base.owner?.id === caller.account.userId;
+      default:
+        return true;
+    }
+  }
+
+  private grants(userId: string): Set<string | undefined> {
+    const out = new Set<string | undefined>();
+    for (const p of this.store.table('permissions').values()) {
+      if (p.user?.id !== userId) continue;
+      if (p._system) out.add('system');
+      for (const f of ['vm', 'template', 'cluster', 'data_center', 'host', 'storage_domain', 'vmpool']) if (p[f]) out.add(p[f].id);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ items
+
+  private async item(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined, method: string, matrix: Map<string, string>): Promise<EngineResponse> {
+    const allowed = ['GET', ...(s.update ? ['PUT'] : []), ...(s.remove ? ['DELETE'] : [])];
+    switch (method) {
+      case 'GET': {
+        const detail = this.detail(req, s);
+        return this.xml(200, writeDocument(this.model, s.item, detail.size ? this.inline(rec, detail) : rec, { hrefBase: req.base, declaration: true }));
+      }
+      case 'PUT':
+        if (!s.update) break;
+        return this.update(req, caller, s, rec);
+      case 'DELETE':
+        if (!s.remove) break;
+        return this.remove(req, caller, s, rec, parent, matrix);
+    }
+    throw methodNotAllowed(allowed.join(', '));
+  }
+
+  /** Reads a request body as the given document element; the engine's 400/415 answers otherwise. */
+  private body(req: EngineRequest, element: string, usage: string): Rec {
+    const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
+    let doc;
+    try {
+      doc = readDocument(this.model, req.body);
+    } catch (e) {
+      if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError) throw usageFault(usage);
+      throw e;
+    }
+    if (doc.root !== element) throw usageFault(usage);
+    return doc.value;
+  }
+
+  private checkRequired(s: Spec, body: Rec): void {
+    const missing = (s.add?.required ?? []).filter((path) => !path.split('|').some((alt) => hasPath(body, alt, path)));
+    if (missing.length) throw incomplete(s.type, missing, 'add');
+  }
+
+  /** A reference in a request body, by id or by name. */
+  private resolve(t: Table, value: Rec | undefined, type: string): Rec {
+    if (value?.id) {
+      const r = this.store.get(t, value.id);
+      if (!r) throw entityNotFound(type, `id=${value.id}`);
+      return r;
+    }
+    if (value?.name) {
+      const r = this.store.byName(t, value.name);
+      if (!r) throw entityNotFound(type, `name=${value.name}`);
+      return r;
+    }
+    throw entityNotFound(type, 'no id or name given');
+  }
+
+  private checkName(t: Table, name: unknown, label: string, verb: string, selfId?: string): void {
+    if (typeof name !== 'string' || !/^[\w.-]+$/.test(name)) {
+      throw badRequest(`Cannot ${verb} ${label}. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_', '-', '.' are allowed.`);
+    }
+    const clash = this.store.byName(t, name);
+    if (clash && clash.id !== selfId) throw conflict(`Cannot ${verb} ${label}. The given name is already in use.`);
+  }
+
+  private created(req: EngineRequest, s: Spec, rec: Rec, task?: Promise<void>, creationIds?: string): EngineResponse {
+    const location = `${req.origin}${req.base}/${rec.href}`;
+    const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
+    if (task && !expect201) {
+      const doc = { ...rec, creation_status: { state: 'pending' }, link: [...(rec.link ?? []), { href: `${rec.href}/creation_status/${creationIds}`, rel: 'creation_status' }] };
+      return { status: 202, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, doc, { hrefBase: req.base, declaration: true }) };
+    }
+    const send = () => ({ status: 201, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }) });
+    return task ? (task.then(send) as unknown as EngineResponse) : send();
+  }
+
+  private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
+    const body = this.body(req, s.item, s.key);
+    this.checkRequired(s, body);
+    const inv = this.inv;
+    const st = this.store;
+    switch (s.key) {
+      case 'vms': {
+        this.checkName('vms', body.name, 'VM', 'add');
+        const cluster = this.resolve('clusters', body.cluster, 'Cluster');
+        const template = this.resolve('templates', body.template, 'Template');
+        if (template.status.state !== 'ok') throw conflict('Cannot add VM. Template is locked.');
+        const tmplDisks = [...Store.sub(template, 'disks').values()];
+        const domain = [...st.table('storagedomains').values()].find((d) => d._dc === cluster.data_center.id && d.type === 'data');
+        const network = [...st.table('networks').values()].find((n) => n.data_center.id === cluster.data_center.id && n._clusters.has(cluster.id));
+        const vm = inv.vm(body.name, cluster, template, pick(body, VM_SETTABLE), { disks: template.id === BLANK_ID ? 0 : Math.max(1, tmplDisks.length), nics: template.id === BLANK_ID ? 0 : 1, domain, network });
+        if (body.memory && !body.memory_policy) vm.memory_policy = { guaranteed: body.memory, ballooning: true };
+        this.event(30, 'normal', `VM ${vm.name} was created by ${caller.name}.`, { vm, cluster });
+        this.auditPermission(caller, vm);
+        if (template.id === BLANK_ID) return this.created(req, s, vm);
+        vm.status = { state: 'image_locked' };
+        const task = this.steps(() => {
+          vm.status = { state: 'down' };
+          this.event(53, 'normal', `VM ${vm.name} creation has been completed.`, { vm, cluster });
+        });
+        return this.created(req, s, vm, task, inv.id());
+      }
+      case 'vms/{id}/disks': {
+        const vm = parent!;
+        const domains = body.storage_domains?.storage_domain;
+        const domain = domains?.length ? this.resolve('storagedomains', domains[0], 'StorageDomain') : [...st.table('storagedomains').values()].find((d) => d.type === 'data');
+        const size = Number(body.provisioned_size ?? body.size);
+        if (!(size > 0)) throw badRequest('Cannot add Virtual Disk. Disk size must be a positive number.');
+        const n = Store.sub(vm, 'disks').size + 1;
+        const disk = decorate(s, {
+          id: inv.id(), name: body.name ?? body.alias ?? `${vm.name}_Disk${n}`, alias: body.alias ?? body.name ?? `${vm.name}_Disk${n}`,
+          image_id: inv.id(), vm: ref(vm), storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
+          size, type: 'data', provisioned_size: size, actual_size: body.sparse === false ? size : 0, status: { state: 'locked' },
+          interface: body.interface, format: body.format, sparse: body.sparse ?? true, bootable: body.bootable ?? false,
+          shareable: body.shareable ?? false, wipe_after_delete: false, propagate_errors: false, active: true, read_only: false, storage_type: 'image',
+          _computed: { statistics: vm._sub.disks?.values().next().value?._computed?.statistics },
+        }, vm.href);
+        if (!disk._computed.statistics) (disk as Doc)._computed = undefined;
+        Store.sub(vm, 'disks').set(disk.id, disk);
+        const task = this.steps(() => { disk.status = { state: 'ok' }; });
+        return this.created(req, s, disk, task, inv.id());
+      }
+      case 'vms/{id}/nics': {
+        const vm = parent!;
+        const network = body.network ? this.resolve('networks', body.network, 'Network') : undefined;
+        const nic = decorate(s, {
+          id: inv.id(), name: body.name, vm: ref(vm), network: network ? ref(network) : undefined, linked: body.linked ?? true,
+          interface: body.interface ?? 'virtio', mac: { address: body.mac?.address ?? inv.mac() }, active: body.plugged ?? true, plugged: body.plugged ?? true,
+        }, vm.href);
+        Store.sub(vm, 'nics').set(nic.id, nic);
+        return this.created(req, s, nic);
+      }
+      case 'vms/{id}/snapshots': {
+        const vm = parent!;
+        if (vm.status.state === 'image_locked') throw conflict('Cannot create Snapshot. VM is locked. Please try again in a few minutes.');
+        const snap = decorate(s, { id: inv.id(), description: body.description, type: 'regular', vm: ref(vm), date: new Date().toISOString(), snapshot_status: 'locked', persist_memorystate: body.persist_memorystate ?? false }, vm.href);
+        Store.sub(vm, 'snapshots').set(snap.id, snap);
+        const previous = vm.status.state;
+        if (previous === 'down') vm.status = { state: 'image_locked' };
+        const task = this.steps(() => {
+          snap.snapshot_status = 'ok';
+          if (vm.status.state === 'image_locked') vm.status = { state: previous };
+          this.event(68, 'normal', `Snapshot '${snap.description}' creation for VM '${vm.name}' has been completed.`, { vm });
+        });
+        return this.created(req, s, snap, task, inv.id());
+      }
+      case 'vms/{id}/cdroms': {
+        const cd = [...Store.sub(parent!, 'cdroms').values()][0];
+        if (cd) cd.file = { id: body.file.id };
+        return this.created(req, s, cd);
+      }
+      case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags': {
+        const tag = body.id ? this.resolve('tags', body, 'Tag') : st.byName('tags', body.name) ?? inv.tag(body.name, st.get('tags', BLANK_ID));
+        (parent!._tags ??= new Set()).add(tag.id);
+        return this.created(req, s, tag);
+      }
+      case 'templates': {
+        this.checkName('templates', body.name, 'Template', 'add');
+        const vm = this.resolve('vms', body.vm, 'VM');
+        if (vm.status.state !== 'down') throw conflict('Cannot add Template. VM must be down.');
+        const cluster = body.cluster ? this.resolve('clusters', body.cluster, 'Cluster') : st.get('clusters', vm.cluster.id)!;
+        const t = inv.template(body.name, cluster, { description: body.description ?? '', memory: vm.memory, cpu: vm.cpu, os: vm.os, status: { state: 'locked' }, vm: ref(vm) });
+        for (const d of Store.sub(vm, 'disks').values()) {
+          const copy = decorate(spec_('templates/{id}/disks'), { ...d, id: inv.id(), vm: undefined, template: ref(t), _sub: undefined }, t.href);
+          Store.sub(t, 'disks').set(copy.id, copy);
+        }
+        vm.status = { state: 'image_locked' };
+        const task = this.steps(() => {
+          t.status = { state: 'ok' };
+          vm.status = { state: 'down' };
+          this.event(51, 'normal', `Creation of Template ${t.name} from VM ${vm.name} has been completed.`, { vm, template: t });
+        });
+        return this.created(req, s, t, task, inv.id());
+      }
+      case 'datacenters': {
+        this.checkName('datacenters', body.name, 'Data Center', 'add');
+        const dc = inv.dataCenter(body.name, { ...pick(body, ['description', 'comment', 'storage_type', 'local', 'storage_format', 'version']), status: { state: 'uninitialized' } });
+        return this.created(req, s, dc);
+      }
+      case 'clusters': {
+        this.checkName('clusters', body.name, 'Cluster', 'add');
+        const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
+        const c = inv.cluster(body.name, dc, pick(body, ['description', 'comment', 'cpu', 'version', 'memory_policy', 'error_handling', 'scheduling_policy']));
+        const mgmt = [...st.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n.data_center.id === dc.id);
+        mgmt?._clusters.add(c.id);
+        return this.created(req, s, c);
+      }
+      case 'networks': {
+        const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
+        for (const n of st.table('networks').values()) if (n.name === body.name && n.data_center.id === dc.id) throw conflict('Cannot add Logical Network. The name of the logical network is already used by an existing logical network in the same data-center.');
+        const n = inv.network(body.name, dc, [], pick(body, ['description', 'comment', 'vlan', 'stp', 'mtu', 'display']));
+        return this.created(req, s, n);
+      }
+      case 'clusters/{id}/networks': {
+        const n = this.resolve('networks', body, 'Network');
+        if (n.data_center.id !== parent!.data_center.id) throw conflict('Cannot attach Logical Network to Cluster. The network does not belong to the data center of the cluster.');
+        n._clusters.add(parent!.id);
+        return this.created(req, s, n);
+      }
+      case 'hosts': {
+        this.checkName('hosts', body.name, 'Host', 'add');
+        const cluster = body.cluster ? this.resolve('clusters', body.cluster, 'Cluster') : st.byName('clusters', 'Default') ?? [...st.table('clusters').values()][0];
+        const h = inv.host(body.name, cluster, [...st.table('hosts').values()].filter((x) => x.cluster.id === cluster.id).length,
+          { address: body.address, port: body.port ?? 54321, description: body.description, status: { state: 'installing' } });
+        this.steps(() => { h.status = { state: 'initializing' }; }, () => {
+          h.status = { state: 'up' };
+          this.event(16, 'normal', `Host ${h.name} was activated by ${caller.name}.`, { host: h });
+        });
+        return this.created(req, s, h);
+      }
+      case 'storagedomains': {
+        this.checkName('storagedomains', body.name, 'Storage', 'add');
+        this.resolve('hosts', body.host, 'Host');
+        const sd = inv.storageDomain(body.name, body.type, undefined, false, { storage: body.storage, description: body.description });
+        return this.created(req, s, sd);
+      }
+      case 'datacenters/{id}/storagedomains': {
+        const sd = this.resolve('storagedomains', body, 'StorageDomain');
+        if (sd._dc) throw conflict('Cannot attach Storage. Storage Domain is already attached to a Data Center.');
+        sd._dc = parent!.id;
+        sd._dcState = 'locked';
+        sd.status = undefined;
+        sd.data_centers = { data_center: [ref(parent!)] };
+        this.steps(() => { sd._dcState = 'maintenance'; }, () => { sd._dcState = 'active'; });
+        return this.created(req, s, s.source.get(st, sd.id, parent)!);
+      }
+      case 'vmpools': {
+        this.checkName('vmpools', body.name, 'VM-Pool', 'add');
+        const cluster = this.resolve('clusters', body.cluster, 'Cluster');
+        const template = this.resolve('templates', body.template, 'Template');
+        const pool = decorate(s, {
+          id: inv.id(), name: body.name, description: body.description ?? '', size: 0, cluster: ref(cluster), template: ref(template),
+          prestarted_vms: body.prestarted_vms ?? 0, max_user_vms: body.max_user_vms ?? 1, soundcard_enabled: false, type: body.type ?? 'automatic', use_latest_template_version: false,
+        });
+        st.table('vmpools').set(pool.id, pool);
+        for (let i = 0; i < Math.min(Number(body.size ?? 1), 1000); i++) {
+          inv.vm(`${body.name}-${i + 1}`, cluster, template, { type: 'desktop', vmpool: ref(pool), stateless: true });
+          pool.size++;
+        }
+        return this.created(req, s, pool);
+      }
+      case 'users': {
+        const userName = String(body.user_name);
+        if (st.byName('users', userName) || [...st.table('users').values()].some((u) => u.user_name === userName)) throw conflict('Cannot add User. User already exists.');
+        const u = inv.user(userName.includes('@') ? userName : `${userName}@internal`, userName.split('@')[0], '');
+        return this.created(req, s, u);
+      }
+      case 'roles': {
+        this.checkName('roles', body.name, 'Role', 'add');
+        const r = decorate(s, { id: inv.id(), name: body.name, description: body.description ?? '', mutable: true, administrative: body.administrative ?? false });
+        st.table('roles').set(r.id, r);
+        for (const p of body.permits?.permit ?? []) {
+          const permit = decorate(spec_('roles/{id}/permits'), { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) }, r.href);
+          Store.sub(r, 'permits').set(permit.id, permit);
+        }
+        return this.created(req, s, r);
+      }
+      case 'tags': {
+        if (st.byName('tags', body.name)) throw conflict('Cannot add Tag. Tag name already exists.');
+        const parentTag = body.parent?.tag ? this.resolve('tags', body.parent.tag, 'Tag') : st.get('tags', BLANK_ID);
+        const t = inv.tag(body.name, parentTag);
+        if (body.description) t.description = body.description;
+        return this.created(req, s, t);
+      }
+      case 'events': {
+        const e = this.event(Number(body.custom_id ?? 0), body.severity, body.description, {}, { origin: body.origin, custom_id: body.custom_id });
+        return this.created(req, s, e);
+      }
+      default: {
+        if (s.key.endsWith('/permissions')) {
+          const role = this.resolve('roles', body.role, 'Role');
+          const user = this.resolve('users', body.user, 'User');
+          const field = PERMISSION_FIELD[s.key.split('/')[0]];
+          const p = this.inv.permission(role, user, { field, rec: parent });
+          return this.created(req, s, p);
+        }
+      }
+    }
+    throw methodNotAllowed('GET');
+  }
+
+  private auditPermission(caller: Caller, vm: Rec): void {
+    if (caller.account.admin) return;
+    const user = this.store.get('users', caller.account.userId);
+    const role = this.store.get('roles', USER_VM_MANAGER_ROLE_ID);
+    if (user && role) this.inv.permission(role, user, { field: 'vm', rec: vm });
+  }
+
+  private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec): EngineResponse {
+    const body = this.body(req, s.item, `${s.key}/{id}`);
+    for (const f of IMMUTABLE) {
+      if (body[f] === undefined) continue;
+      const same = f === 'status' ? body.status?.state === rec.status?.state : String(body[f]) === String(rec[f]);
+      if (!same) throw new EngineFault(409, 'Broken immutability constraint', `Attempt to set immutable field: ${f}`);
+    }
+    const table = TABLE_OF[s.type];
+    if (body.name !== undefined && table && s.key === table) this.checkName(table, body.name, s.type, 'update', rec.id);
+    const type = this.model.type(s.type);
+    const target = rec._base ?? rec;
+    for (const [k, v] of Object.entries(body)) {
+      if (k === 'id' || k === 'href' || k === 'actions' || k === 'link' || k === 'status' || k === 'creation_time') continue;
+      const field = type.field.get(k);
+      if (!field) continue;
+      const refTable = TABLE_OF[field.type];
+      if (refTable && v && typeof v === 'object' && !Array.isArray(v)) {
+        target[k] = ref(this.resolve(refTable, v as Rec, field.type));
+      } else {
+        target[k] = merge(target[k], v);
+      }
+    }
+    if (s.key === 'vms' && rec.status.state !== 'down') rec.next_run_configuration_exists = false;
+    this.event(35, 'normal', `${s.type} ${target.name ?? target.id} configuration was updated by ${caller.name}.`, s.key === 'vms' ? { vm: target } : {});
+    const fresh = s.source.get(this.store, rec.id, undefined) ?? rec;
+    return this.xml(200, writeDocument(this.model, s.item, s.key.includes('/') ? rec : fresh, { hrefBase: req.base, declaration: true }));
+  }
+
+  private remove(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
+    let force = false;
+    if (req.body.trim()) {
+      const doc = this.bodyAny(req);
+      force = doc.value.force === true;
+    }
+    const st = this.store;
+    const vmsWhere = (pred: (v: Rec) => boolean) => [...st.table('vms').values()].filter(pred);
+    switch (s.key) {
+      case 'vms':
+        if (rec.status.state !== 'down') throw conflict('Cannot remove VM. VM is running.');
+        if (rec.delete_protected) throw conflict('Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.');
+        st.table('vms').delete(rec.id);
+        this.dropPermissions('vm', rec.id);
+        this.event(113, 'normal', `VM ${rec.name} was successfully removed.`, {});
+        break;
+      case 'hosts':
+        if (!['maintenance', 'down', 'install_failed', 'pending_approval', 'non_responsive'].includes(rec.status.state)) throw conflict('Cannot remove Host. Host must be in Maintenance state.');
+        st.table('hosts').delete(rec.id);
+        this.dropPermissions('host', rec.id);
+        break;
+      case 'clusters':
+        if ([...st.table('hosts').values()].some((h) => h.cluster.id === rec.id)) throw conflict('Cannot remove Cluster. Host Cluster contains one or more Hosts.');
+        if (vmsWhere((v) => v.cluster.id === rec.id).length) throw conflict('Cannot remove Cluster. Host Cluster contains one or more VMs.');
+        st.table('clusters').delete(rec.id);
+        break;
+      case 'datacenters':
+        if ([...st.table('clusters').values()].some((c) => c.data_center.id === rec.id) && !force) throw conflict('Cannot remove Data Center. There are Clusters in the Data Center.');
+        st.table('datacenters').delete(rec.id);
+        break;
+      case 'templates': {
+        if (rec.id === BLANK_ID) throw conflict('Cannot delete Template. Blank Template cannot be deleted.');
+        const users = vmsWhere((v) => v.template.id === rec.id);
+        if (users.length) throw conflict(`Cannot delete Template. Template is being used by the following VMs: ${users.slice(0, 10).map((v) => v.name).join(',')}.`);
+        st.table('templates').delete(rec.id);
+        break;
+      }
+      case 'storagedomains':
+        if (rec._dc) throw conflict('Cannot remove Storage. Storage Domain is attached to a Data Center. Detach it first.');
+        st.table('storagedomains').delete(rec.id);
+        break;
+      case 'datacenters/{id}/storagedomains': {
+        const base = rec._base;
+        if (base._dcState === 'active') throw conflict('Cannot detach Storage. Storage Domain must be in Maintenance state.');
+        base._dc = undefined;
+        base._dcState = undefined;
+        base.data_centers = undefined;
+        base.status = { state: 'unattached' };
+        break;
+      }
+      case 'vmpools': {
+        const members = vmsWhere((v) => v.vmpool?.id === rec.id);
+        if (members.some((v) => v.status.state !== 'down')) throw conflict('Cannot remove VM-Pool. One or more VMs in the pool are running.');
+        for (const v of members) st.table('vms').delete(v.id);
+        st.table('vmpools').delete(rec.id);
+        break;
+      }
+      case 'vms/{id}/disks':
+        if (parent!.status.state !== 'down' && rec.active) throw conflict('Cannot remove Virtual Disk. Disk is plugged into a running VM; deactivate it first.');
+        Store.sub(parent!, 'disks').delete(rec.id);
+        break;
+      case 'vms/{id}/nics':
+        if (parent!.status.state !== 'down' && rec.plugged) throw conflict('Cannot remove Interface. The VM is running and the interface is plugged.');
+        Store.sub(parent!, 'nics').delete(rec.id);
+        break;
+      case 'vms/{id}/snapshots':
+        if (rec.type === 'active') throw conflict('Cannot remove Snapshot. The active snapshot cannot be removed.');
+        Store.sub(parent!, 'snapshots').delete(rec.id);
+        break;
+      case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags':
+        parent!._tags?.delete(rec.id);
+        break;
+      case 'clusters/{id}/networks':
+        if (rec.name === 'ovirtmgmt') throw conflict('Cannot detach Logical Network from Cluster. The management network cannot be detached.');
+        rec._clusters.delete(parent!.id);
+        break;
+      case 'tags':
+        if (rec.id === BLANK_ID) throw conflict('Cannot remove Tag. The root tag cannot be removed.');
+        st.table('tags').delete(rec.id);
+        for (const t of [...st.table('vms').values(), ...st.table('hosts').values(), ...st.table('users').values()]) t._tags?.delete(rec.id);
+        break;
+      default:
+        if (s.key.endsWith('/permissions')) {
+          if (rec.role?.id === ADMIN_ROLE_ID && rec._system) throw conflict('Cannot remove Permission. The last super user permission cannot be removed.');
+          st.table('permissions').delete(rec.id);
+          break;
+        }
+        if (s.key.startsWith('networks')) {
+          if (rec.name === 'ovirtmgmt') throw conflict('Cannot remove Logical Network. The management network cannot be removed.');
+          st.table('networks').delete(rec.id);
+          break;
+        }
+        if (s.key === 'users') { st.table('users').delete(rec.id); break; }
+        if (s.key === 'roles') {
+          if (!rec.mutable) throw conflict('Cannot remove Role. A predefined role cannot be removed.');
+          st.table('roles').delete(rec.id);
+          break;
+        }
+        if (s.key === 'roles/{id}/permits') { Store.sub(parent!, 'permits').delete(rec.id); break; }
+        if (s.key.startsWith('storagedomains/{id}/')) { Store.sub(parent!, s.rel).delete(rec.id); break; }
+        throw methodNotAllowed('GET');
+    }
+    refreshHostSummaries(st);
+    if (matrix.has('async')) return this.xml(202, writeDocument(this.model, 'action', { status: { state: 'pending' } }, { declaration: true }));
+    return this.xml(200, writeDocument(this.model, 'action', { status: { state: 'complete' } }, { declaration: true }));
+  }
+
+  private bodyAny(req: EngineRequest) {
+    const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
+    try {
+      return readDocument(this.model, req.body);
+    } catch {
+      throw usageFault('');
+    }
+  }
+
+  private dropPermissions(field: string, id: string): void {
+    for (const [pid, p] of this.store.table('permissions')) if (p[field]?.id === id) this.store.table('permissions').delete(pid);
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  private async action(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, name: string, matrix: Map<string, string>): Promise<EngineResponse> {
+    const body: Doc = req.body.trim() ? this.body(req, 'action', `${s.key}/{id}/${name}`) : {};
+    const key = `${s.key}#${name}`;
+    this.stats.actions[key] = (this.stats.actions[key] ?? 0) + 1;
+    const handler = ACTIONS[key];
+    if (!handler) throw notFound();
+    const outcome = handler.call(this, { rec, body, caller, store: this.store, inv: this.inv });
+    const job = { id: this.inv.id() };
+    const jobRec = decorate(spec_('jobs'), {
+      ...job, description: `${name} ${s.type} ${rec.name ?? rec.id}`, status: { state: outcome.task ? 'started' : 'finished' },
+      owner: { id: caller.account.userId, href: `users/${caller.account.userId}` }, start_time: new Date().toISOString(),
+      end_time: outcome.task ? undefined : new Date().toISOString(), last_updated: new Date().toISOString(), external: false, auto_cleared: true,
+    });
+    this.store.table('jobs').set(jobRec.id, jobRec);
+    trimMap(this.store.table('jobs'), 1000);
+    const result: Doc = { ...body, status: { state: 'complete' }, job: ref(jobRec), ...outcome.output };
+    if (!outcome.task) return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
+
+    const finish = outcome.task.then(() => {
+      jobRec.status = { state: 'finished' };
+      jobRec.end_time = new Date().toISOString();
+    });
+    const blocking = body.async === false || req.query.get('async') === 'false' || matrix.get('async') === 'false';
+    if (blocking) {
+      await finish;
+      return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
+    }
+    // Task-backed: 202 with a pollable href, parent and replay links.
+    const taskId = this.inv.id();
+    const href = `${rec.href}/${name}/${taskId}`;
+    const doc: Doc = { ...result, id: taskId, href, async: true, status: { state: 'pending' }, link: [{ href: rec.href, rel: 'parent' }, { href: `${rec.href}/${name}`, rel: 'replay' }] };
+    const entry: AsyncAction = { doc, parentHref: rec.href, expires: Number.POSITIVE_INFINITY, done: finish };
+    this.asyncActions.set(href, entry);
+    this.later(Math.max(1, this.options.transitionMs / 2), () => { if (doc.status.state === 'pending') doc.status = { state: 'in_progress' }; });
+    finish.then(() => {
+      doc.status = { state: 'complete' };
+      entry.expires = Date.now() + this.options.actionExpiryMs;
+      this.later(this.options.actionExpiryMs + 1, () => this.asyncActions.delete(href));
+    });
+    return { status: 202, headers: { 'content-type': XML, location: `${req.origin}${req.base}/${href}` }, body: writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }) };
+  }
+
+  private pollAction(req: EngineRequest, href: string): EngineResponse {
+    const a = this.asyncActions.get(href);
+    if (!a) {
+      // Results that expired redirect to the resource, like the engine's action cache.
+      const parent = href.split('/').slice(0, -2).join('/');
+      return { status: 301, headers: { location: `${req.origin}${req.base}/${parent}` }, body: '' };
+    }
+    return this.xml(200, writeDocument(this.model, 'action', a.doc, { hrefBase: req.base, declaration: true }));
+  }
+
+  // ------------------------------------------------------------------ events and state
+
+  /** Appends to the audit log (newest ids are highest). */
+  event(code: number, severity: string, description: string, about: { vm?: Rec; host?: Rec; cluster?: Rec; template?: Rec; data_center?: Rec; storage_domain?: Rec; user?: Rec }, extra: Doc = {}): Rec {
+    const id = this.store.nextEventId();
+    const refs: Doc = {};
+    for (const [k, v] of Object.entries(about)) if (v) refs[k] = ref(v);
+    const e = decorate(spec_('events'), {
+      id, description, code, severity, time: new Date().toISOString(), origin: 'oVirt', custom_id: -1, flood_rate: 30, custom_data: '',
+      ...refs, ...extra,
+    });
+    const events = this.store.table('events');
+    events.set(id, e);
+    trimMap(events, this.options.maxEvents);
+    return e;
+  }
+
+  /** Moves `rec` through `states` one transition apart; each step logs an event when given. */
+  transition(rec: Rec, states: (string | (() => void))[]): Promise<void> {
+    return this.steps(...states.map((st) => () => {
+      if (typeof st === 'function') st();
+      else rec.status = { state: st };
+      refreshHostSummaries(this.store);
+    }));
+  }
+
+  private xml(status: number, body: string): EngineResponse {
+    return { status, headers: { 'content-type': XML }, body };
+  }
+}
+
+// ------------------------------------------------------------------ action handlers
+
+interface ActionContext {
+  rec: Rec;
+  body: Doc;
+  caller: Caller;
+  store: Store;
+  inv: Inventory;
+}
+
+interface ActionOutcome {
+  /** Settles when a task-backed action is done (makes the answer 202 unless async=false). */
+  task?: Promise<void>;
+  output?: Doc;
+}
+
+type ActionHandler = (this: Engine, ctx: ActionContext) => ActionOutcome;
+
+const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'paused', 'migrating', 'reboot_in_progress', 'powering_down', 'not_responding', 'saving_state', 'restoring_state']);
+
+function hostsUp(store: Store, clusterId: string, except?: string): Rec[] {
+  return [...store.table('hosts').values()].filter((h) => h.cluster.id === clusterId && h.status.state === 'up' && h.id !== except);
+}
+
+function actionConflict(detail: string): EngineFault {
+  return conflict(detail, 'action');
+}
+
+const ACTIONS: Record<string, ActionHandler> = {
+  'vms#start'({ rec: vm, body, caller, store, inv }) {
+    const state = vm.status.state;
+    if (state === 'image_locked') throw actionConflict('Cannot run VM. VM is being created or its disks are locked.');
+    if (state !== 'down' && state !== 'suspended' && state !== 'paused') throw actionConflict('Cannot run VM. VM is running.');
+    if (state === 'paused') {
+      this.transition(vm, ['up']);
+      return {};
+    }
+    const wanted = body.vm?.placement_policy?.host;
+    let host: Rec | undefined;
+    if (wanted) {
+      host = wanted.id ? store.get('hosts', wanted.id) : store.byName('hosts', wanted.name);
+      if (!host) throw entityNotFound('Host', wanted.id ? `id=${wanted.id}` : `name=${wanted.name}`);
+      if (host.status.state !== 'up') throw actionConflict('Cannot run VM. The selected host is not up.');
+    } else {
+      const candidates = hostsUp(store, vm.cluster.id);
+      if (!candidates.length) throw actionConflict('Cannot run VM. There are no available running Hosts in the Host Cluster.');
+      host = candidates.reduce((a, b) => ((a.summary?.active ?? 0) <= (b.summary?.active ?? 0) ? a : b));
+    }
+    if (body.vm?.stateless !== undefined) vm.stateless = body.vm.stateless;
+    const h = host!;
+    vm.host = ref(h);
+    vm.stop_reason = undefined;
+    this.event(153, 'normal', `VM ${vm.name} was started by ${caller.name} (Host: ${h.name}).`, { vm, host: h });
+    const pause = body.pause === true;
+    if (state === 'suspended') {
+      this.transition(vm, ['restoring_state', () => startedOn(vm, h, inv, pause)]);
+    } else {
+      this.transition(vm, ['wait_for_launch', 'powering_up', () => startedOn(vm, h, inv, pause)]);
+    }
+    vm.status = { state: state === 'suspended' ? 'restoring_state' : 'wait_for_launch' };
+    refreshHostSummaries(store);
+    return {};
+  },
+  'vms#stop'({ rec: vm, caller }) {
+    if (!RUNNING.has(vm.status.state) && vm.status.state !== 'suspended') throw actionConflict('Cannot stop VM. VM is not running.');
+    this.event(33, 'normal', `VM ${vm.name} powered off by ${caller.name}.`, { vm });
+    vm.status = { state: 'powering_down' };
+    this.transition(vm, [() => stopped(vm)]);
+    return {};
+  },
+  'vms#shutdown'({ rec: vm, caller }) {
+    if (vm.status.state !== 'up') throw actionConflict('Cannot shutdown VM. VM is not running.');
+    this.event(73, 'normal', `VM shutdown initiated by ${caller.name} on VM ${vm.name}.`, { vm });
+    vm.status = { state: 'powering_down' };
+    this.transition(vm, [() => {}, () => stopped(vm)]);
+    return {};
+  },
+  'vms#suspend'({ rec: vm, caller }) {
+    if (vm.status.state !== 'up') throw actionConflict('Cannot hibernate VM. VM is not up.');
+    this.event(143, 'normal', `Suspending VM ${vm.name} was initiated by ${caller.name}.`, { vm });
+    vm.status = { state: 'saving_state' };
+    this.transition(vm, [() => {}, () => { vm.status = { state: 'suspended' }; vm.host = undefined; }]);
+    return {};
+  },
+  'vms#reboot'({ rec: vm, caller }) {
+    if (vm.status.state !== 'up') throw actionConflict('Cannot reboot VM. VM is not running.');
+    this.event(157, 'normal', `VM ${vm.name} was restarted by ${caller.name}.`, { vm });
+    vm.status = { state: 'reboot_in_progress' };
+    this.transition(vm, ['powering_up', 'up']);
+    return {};
+  },
+  'vms#detach'({ rec: vm, store }) {
+    if (!vm.vmpool) throw actionConflict('Cannot detach VM from pool. VM is not attached to a VM-Pool.');
+    const pool = store.get('vmpools', vm.vmpool.id);
+    if (pool) pool.size = Math.max(0, pool.size - 1);
+    vm.vmpool = undefined;
+    return {};
+  },
+  'vms#migrate'({ rec: vm, body, caller, store }) {
+    if (vm.status.state !== 'up') throw actionConflict('Cannot migrate VM. VM is not running.');
+    if (vm.placement_policy?.affinity === 'pinned' && !body.force) throw actionConflict('Cannot migrate VM. VM is pinned to Host.');
+    let target: Rec | undefined;
+    if (body.host) {
+      target = body.host.id ? store.get('hosts', body.host.id) : store.byName('hosts', body.host.name);
+      if (!target) throw entityNotFound('Host', body.host.id ? `id=${body.host.id}` : `name=${body.host.name}`);
+      if (target.id === vm.host?.id) throw actionConflict('Cannot migrate VM. VM is already running on the destination host.');
+      if (target.cluster.id !== vm.cluster.id) throw actionConflict('Cannot migrate VM. Destination host is in a different cluster.');
+      if (target.status.state !== 'up') throw actionConflict('Cannot migrate VM. Destination host is not up.');
+    } else {
+      const candidates = hostsUp(store, vm.cluster.id, vm.host?.id);
+      if (!candidates.length) throw actionConflict('Cannot migrate VM. There is no host that satisfies current scheduling constraints.');
+      target = candidates[0];
+    }
+    const t = target!;
+    const from = vm.host ? store.get('hosts', vm.host.id) : undefined;
+    this.event(62, 'normal', `Migration started (VM: ${vm.name}, Source: ${from?.name}, Destination: ${t.name}, User: ${caller.name}).`, { vm, host: t });
+    vm.status = { state: 'migrating' };
+    vm._migrationTarget = t.id;
+    refreshHostSummaries(store);
+    this.transition(vm, [() => {
+      if (vm._migrationTarget !== t.id) return; // cancelled
+      vm.host = ref(t);
+      vm.display.address = t.address;
+      vm.status = { state: 'up' };
+      vm._migrationTarget = undefined;
+      this.event(63, 'normal', `Migration completed (VM: ${vm.name}, Source: ${from?.name}, Destination: ${t.name}).`, { vm, host: t });
+    }]);
+    return {};
+  },
+  'vms#cancelmigration'({ rec: vm }) {
+    if (vm.status.state !== 'migrating') throw actionConflict('Cannot cancel migration for non migrating VM.');
+    vm._migrationTarget = undefined;
+    vm.status = { state: 'up' };
+    return {};
+  },
+  'vms#export'({ rec: vm, body, store, inv }) {
+    const sd = exportDomain(store, body);
+    if (vm.status.state !== 'down') throw actionConflict('Cannot export VM. VM must be down.');
+    const existing = [...Store.sub(sd, 'vms').values()].find((v) => v.name === vm.name);
+    if (existing && !body.exclusive) throw actionConflict('Cannot export VM. VM already exists in the export domain; use exclusive to overwrite.');
+    vm.status = { state: 'image_locked' };
+    return {
+      task: this.transition(vm, [() => {}, () => {
+        vm.status = { state: 'down' };
+        if (existing) Store.sub(sd, 'vms').delete(existing.id);
+        const copy = decorate(spec_('storagedomains/{id}/vms'), { ...vm, _sub: undefined, actions: undefined, link: undefined }, sd.href);
+        copy.storage_domain = ref(sd);
+        Store.sub(sd, 'vms').set(copy.id, copy);
+        void inv;
+      }]),
+    };
+  },
+  'vms#move'({ rec: vm, body, store }) {
+    if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'move');
+    const sd = body.storage_domain.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain.name);
+    if (!sd) throw entityNotFound('StorageDomain', body.storage_domain.id ?? body.storage_domain.name);
+    if (sd.type !== 'data') throw actionConflict('Cannot move VM. The target storage domain is not a data domain.');
+    if (vm.status.state !== 'down') throw actionConflict('Cannot move VM. VM must be down.');
+    vm.status = { state: 'image_locked' };
+    return {
+      task: this.transition(vm, [() => {}, () => {
+        for (const d of Store.sub(vm, 'disks').values()) d.storage_domains = { storage_domain: [ref(sd)] };
+        vm.status = { state: 'down' };
+      }]),
+    };
+  },
+  'vms#ticket'({ rec: vm, body }) {
+    if (vm.status.state !== 'up' && vm.status.state !== 'powering_up') throw actionConflict('Cannot set console ticket. VM is not running.');
+    const value = body.ticket?.value ?? randomBytes(9).toString('base64url');
+    return { output: { ticket: { value, expiry: body.ticket?.expiry ?? 120 } } };
+  },
+  'vms/{id}/disks#activate'({ rec: disk }) {
+    if (disk.active) throw actionConflict('Cannot hot plug disk. Disk is already plugged.');
+    disk.active = true;
+    return {};
+  },
+  'vms/{id}/disks#deactivate'({ rec: disk }) {
+    if (!disk.active) throw actionConflict('Cannot hot unplug disk. Disk is already unplugged.');
+    disk.active = false;
+    return {};
+  },
+  'vms/{id}/disks#export'({ rec: disk, body, store }) {
+    exportDomain(store, body, 'image');
+    disk.status = { state: 'locked' };
+    return { task: this.transition(disk, [() => {}, 'ok']) };
+  },
+  'vms/{id}/disks#move'({ rec: disk, body, store }) {
+    const sd = body.storage_domain?.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain?.name);
+    if (!sd) throw incomplete('Action', ['storage_domain.id|name'], 'move');
+    disk.status = { state: 'locked' };
+    return { task: this.transition(disk, [() => {}, () => { disk.status = { state: 'ok' }; disk.storage_domains = { storage_domain: [ref(sd)] }; }]) };
+  },
+  'vms/{id}/nics#activate'({ rec: nic }) {
+    if (nic.plugged) throw actionConflict('Cannot activate VM Network Interface. The interface is already plugged.');
+    nic.plugged = true;
+    nic.active = true;
+    return {};
+  },
+  'vms/{id}/nics#deactivate'({ rec: nic }) {
+    if (!nic.plugged) throw actionConflict('Cannot deactivate VM Network Interface. The interface is already unplugged.');
+    nic.plugged = false;
+    nic.active = false;
+    return {};
+  },
+  'vms/{id}/snapshots#restore'({ rec: snap, store }) {
+    const vm = store.get('vms', snap.vm.id)!;
+    if (snap.type === 'active') throw actionConflict('Cannot revert to Snapshot. The active snapshot cannot be restored.');
+    if (vm.status.state !== 'down') throw actionConflict('Cannot revert to Snapshot. VM must be down.');
+    snap.snapshot_status = 'locked';
+    vm.status = { state: 'image_locked' };
+    return { task: this.transition(vm, [() => {}, () => { snap.snapshot_status = 'ok'; vm.status = { state: 'down' }; }]) };
+  },
+  'hosts#activate'({ rec: h, caller }) {
+    if (h.status.state === 'up') throw actionConflict('Cannot activate Host. Host is already active.');
+    if (!['maintenance', 'non_operational', 'non_responsive', 'down', 'error'].includes(h.status.state)) throw actionConflict(`Cannot activate Host. Host is in ${h.status.state} state.`);
+    this.event(16, 'normal', `Activation of host ${h.name} initiated by ${caller.name}.`, { host: h });
+    h.status = { state: 'unassigned' };
+    this.transition(h, ['initializing', 'up']);
+    return {};
+  },
+  'hosts#deactivate'({ rec: h, caller, store, inv }) {
+    if (h.status.state === 'maintenance') throw actionConflict('Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.');
+    const running = [...store.table('vms').values()].filter((v) => v.host?.id === h.id);
+    const others = hostsUp(store, h.cluster.id, h.id);
+    if (running.length && !others.length) throw actionConflict('Cannot switch Host to Maintenance mode. There are no available hosts capable of running the engine VMs.');
+    this.event(17, 'normal', `Host ${h.name} was switched to Maintenance mode by ${caller.name}.`, { host: h });
+    h.status = { state: 'preparing_for_maintenance' };
+    running.forEach((v, i) => {
+      const t = others[i % others.length];
+      v.status = { state: 'migrating' };
+      this.transition(v, [() => { v.host = ref(t); v.status = { state: 'up' }; void inv; }]);
+    });
+    refreshHostSummaries(store);
+    this.transition(h, [() => {}, 'maintenance']);
+    return {};
+  },
+  'hosts#approve'({ rec: h }) {
+    if (h.status.state !== 'pending_approval') throw actionConflict('Cannot approve Host. Host is not pending approval.');
+    h.status = { state: 'installing' };
+    this.transition(h, ['initializing', 'up']);
+    return {};
+  },
+  'hosts#install'({ rec: h }) {
+    if (!['maintenance', 'install_failed', 'non_operational', 'down'].includes(h.status.state)) throw actionConflict('Cannot install Host. Host must be in Maintenance mode.');
+    h.status = { state: 'installing' };
+    this.transition(h, [() => {}, 'maintenance']);
+    return {};
+  },
+  'hosts#fence'({ rec: h, body, store }) {
+    const type = String(body.fence_type ?? '').toLowerCase();
+    if (!['manual', 'restart', 'start', 'stop', 'status'].includes(type)) throw badRequest(`Cannot fence Host. ${body.fence_type ?? '(none)'} is not a member of FenceType.`, 'action');
+    if (type !== 'manual' && !h.power_management?.enabled) throw actionConflict('Cannot fence Host. Power Management is not enabled for the Host.');
+    if (type === 'status') return { output: { power_management: { status: { state: h.status.state === 'down' ? 'off' : 'on' } } } };
+    if (type === 'manual') {
+      for (const v of store.table('vms').values()) if (v.host?.id === h.id) stopped(v);
+      return {};
+    }
+    if (type === 'stop') {
+      for (const v of store.table('vms').values()) if (v.host?.id === h.id) stopped(v);
+      h.status = { state: 'down' };
+      refreshHostSummaries(store);
+      return {};
+    }
+    if (type === 'start') {
+      if (h.status.state !== 'down') throw actionConflict('Cannot start Host. Host is already powered on.');
+      h.status = { state: 'reboot' };
+      this.transition(h, ['non_responsive', 'up']);
+      return {};
+    }
+    for (const v of store.table('vms').values()) if (v.host?.id === h.id) stopped(v);
+    h.status = { state: 'reboot' };
+    refreshHostSummaries(store);
+    this.transition(h, ['non_responsive', 'up']);
+    return {};
+  },
+  'hosts#iscsidiscover'({ rec: h, body }) {
+    if (h.status.state !== 'up') throw actionConflict('Cannot discover iSCSI targets. Host is not up.');
+    if (!body.iscsi?.address) throw incomplete('Action', ['iscsi.address'], 'iscsidiscover');
+    const addr = String(body.iscsi.address);
+    return { output: { iscsi_target: [`iqn.2016-06.com.example:${addr}:storage1`, `iqn.2016-06.com.example:${addr}:storage2`] } };
+  },
+  'hosts#iscsilogin'({ rec: h, body }) {
+    if (h.status.state !== 'up') throw actionConflict('Cannot log in to iSCSI target. Host is not up.');
+    if (!body.iscsi?.address || !body.iscsi?.target) throw incomplete('Action', ['iscsi.address', 'iscsi.target'], 'iscsilogin');
+    return {};
+  },
+  'hosts#commitnetconfig'({ rec: h }) {
+    if (h.status.state === 'non_responsive' || h.status.state === 'down') throw actionConflict('Cannot commit network configuration. Host is not responding.');
+    return {};
+  },
+  'hosts/{id}/nics#attach'({ rec: nic, body, store }) {
+    const n = body.network?.id ? store.get('networks', body.network.id) : store.byName('networks', body.network?.name);
+    if (!n) throw incomplete('Action', ['network.id|name'], 'attach');
+    if (nic.network) throw actionConflict('Cannot attach Logical Network to Host Interface. The interface already has a network.');
+    nic.network = ref(n);
+    return {};
+  },
+  'hosts/{id}/nics#detach'({ rec: nic }) {
+    if (!nic.network) throw actionConflict('Cannot detach Logical Network from Host Interface. The interface has no network.');
+    nic.network = undefined;
+    return {};
+  },
+  'datacenters/{id}/storagedomains#activate'({ rec }) {
+    const sd = rec._base;
+    if (sd._dcState === 'active') throw actionConflict('Cannot activate Storage. Storage Domain is already active.');
+    if (sd._dcState !== 'maintenance' && sd._dcState !== 'inactive') throw actionConflict(`Cannot activate Storage. Storage Domain is ${sd._dcState}.`);
+    sd._dcState = 'activating';
+    this.transition(sd, [() => { sd._dcState = 'active'; }]);
+    return {};
+  },
+  'datacenters/{id}/storagedomains#deactivate'({ rec, store }) {
+    const sd = rec._base;
+    if (sd._dcState !== 'active') throw actionConflict('Cannot deactivate Storage. Storage Domain is not active.');
+    if (sd.master && [...store.table('vms').values()].some((v) => v.status.state === 'up' && store.get('clusters', v.cluster.id)?.data_center?.id === sd._dc)) {
+      throw actionConflict('Cannot deactivate Storage. The master storage domain cannot be deactivated while VMs are running in the data center.');
+    }
+    sd._dcState = 'preparing_for_maintenance';
+    this.transition(sd, [() => { sd._dcState = 'maintenance'; }]);
+    return {};
+  },
+  'templates#export'({ rec: t, body, store }) {
+    const sd = exportDomain(store, body);
+    if (t.id === BLANK_ID) throw actionConflict('Cannot export Template. The Blank template cannot be exported.');
+    if (t.status.state !== 'ok') throw actionConflict('Cannot export Template. Template is locked.');
+    t.status = { state: 'locked' };
+    return {
+      task: this.transition(t, [() => {}, () => {
+        t.status = { state: 'ok' };
+        const copy = decorate(spec_('storagedomains/{id}/templates'), { ...t, _sub: undefined, actions: undefined, link: undefined }, sd.href);
+        copy.storage_domain = ref(sd);
+        Store.sub(sd, 'templates').set(copy.id, copy);
+      }]),
+    };
+  },
+  'vmpools#allocatevm'({ rec: pool, caller, store, inv }) {
+    const free = [...store.table('vms').values()].find((v) => v.vmpool?.id === pool.id && v.status.state === 'down');
+    if (!free) throw actionConflict('Cannot allocate and run VM from VM-Pool. There are no available VMs in the VM-Pool.');
+    const user = store.get('users', caller.account.userId);
+    const role = store.get('roles', USER_VM_MANAGER_ROLE_ID);
+    if (user && role) inv.permission(role, user, { field: 'vm', rec: free });
+    const host = hostsUp(store, free.cluster.id)[0];
+    if (!host) throw actionConflict('Cannot allocate and run VM from VM-Pool. There are no available running Hosts in the Host Cluster.');
+    free.host = ref(host);
+    free.status = { state: 'wait_for_launch' };
+    this.transition(free, ['powering_up', () => startedOn(free, host, inv, false)]);
+    return { output: { vm: ref(free) } };
+  },
+  'storagedomains/{id}/vms#import'({ rec, body, store, inv }) {
+    const cluster = body.cluster?.id ? store.get('clusters', body.cluster.id) : store.byName('clusters', body.cluster?.name);
+    const sd = body.storage_domain?.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain?.name);
+    if (!cluster || !sd) throw incomplete('Action', ['cluster.id|name', 'storage_domain.id|name'], 'import');
+    if (store.get('vms', rec.id) && !body.clone) throw actionConflict('Cannot import VM. VM with the same identifier already exists.');
+    const template = store.get('templates', rec.template?.id) ?? store.get('templates', BLANK_ID)!;
+    return {
+      task: this.steps(() => {}, () => {
+        inv.vm(body.clone ? `${rec.name}-imported` : rec.name, cluster, template, { memory: rec.memory, cpu: rec.cpu, os: rec.os, ...(body.clone ? {} : { id: rec.id }) }, { domain: sd });
+      }),
+    };
+  },
+  'storagedomains/{id}/templates#import'({ rec, body, store, inv }) {
+    const cluster = body.cluster?.id ? store.get('clusters', body.cluster.id) : store.byName('clusters', body.cluster?.name);
+    if (!cluster) throw incomplete('Action', ['cluster.id|name', 'storage_domain.id|name'], 'import');
+    if (store.get('templates', rec.id) && !body.clone) throw actionConflict('Cannot import Template. Template with the same identifier already exists.');
+    return { task: this.steps(() => {}, () => { inv.template(body.clone ? `${rec.name}-imported` : rec.name, cluster, { memory: rec.memory, cpu: rec.cpu, os: rec.os }, body.clone ? inv.id() : rec.id); }) };
+  },
+};
+
+function startedOn(vm: Rec, h: Rec, inv: Inventory, paused: boolean): void {
+  if (!vm.host) return; // stopped while starting
+  vm.status = { state: paused ? 'paused' : 'up' };
+  vm.start_time = new Date().toISOString();
+  vm.display.address = h.address;
+  vm.display.port = inv.displayPort();
+  vm.display.secure_port = vm.display.port + 1;
+  vm.guest_info = { ips: { ip: [{ address: `192.168.${inv.displayPort() % 250}.${(inv.displayPort() >> 3) % 250}`, version: 'v4' }] }, fqdn: `${vm.name}.example.com` };
+}
+
+function stopped(vm: Rec): void {
+  vm.status = { state: 'down' };
+  vm.host = undefined;
+  vm.stop_time = new Date().toISOString();
+  vm.guest_info = undefined;
+  if (vm.display) {
+    vm.display.address = undefined;
+    vm.display.port = undefined;
+    vm.display.secure_port = undefined;
+  }
+}
+
+function exportDomain(store: Store, body: Doc, type = 'export'): Rec {
+  if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'export');
+  const sd = body.storage_domain.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain.name);
+  if (!sd) throw entityNotFound('StorageDomain', body.storage_domain.id ? `id=${body.storage_domain.id}` : `name=${body.storage_domain.name}`);
+  if (sd.type !== type && !(type === 'image' && sd.type === 'data')) throw conflict(`Cannot export. The target storage domain is not an ${type} domain.`, 'action');
+  return sd;
+}
+
+// ------------------------------------------------------------------ helpers
+
+const IMMUTABLE = ['id', 'href', 'creation_time', 'status'];
+
+const VM_SETTABLE = ['description', 'comment', 'memory', 'cpu', 'type', 'os', 'display', 'high_availability', 'stateless', 'placement_policy', 'memory_policy', 'usb', 'delete_protected', 'start_paused', 'soundcard_enabled', 'timezone'];
+
+const TABLE_OF: Record<string, Table> = {
+  VM: 'vms', Host: 'hosts', Cluster: 'clusters', DataCenter: 'datacenters', Template: 'templates',
+  StorageDomain: 'storagedomains', Network: 'networks', VmPool: 'vmpools', User: 'users', Role: 'roles', Tag: 'tags',
+};
+
+const PERMISSION_FIELD: Record<string, string> = {
+  vms: 'vm', hosts: 'host', clusters: 'cluster', datacenters: 'data_center', storagedomains: 'storage_domain',
+  templates: 'template', vmpools: 'vmpool', networks: 'network', users: 'user',
+};
+
+function needsUuid(s: Spec): boolean {
+  return !['events', 'storagedomains/{id}/files', 'roles/{id}/permits'].includes(s.key);
+}
+
+function hasPath(obj: any, path: string, full: string): boolean {
+  // `cluster.id|name` alternatives share their prefix: `cluster.id` or `cluster.name`.
+  const parts = path.includes('.') ? path.split('.') : [...full.split('|')[0].split('.').slice(0, -1), path];
+  let v = obj;
+  for (const p of parts) {
+    if (v === undefined || v === null) return false;
+    v = Array.isArray(v) ? v[0]?.[p] : v[p];
+  }
+  return v !== undefined && v !== null && v !== '';
+}
+
+function pick(obj: Rec, keys: readonly string[]): Rec {
+  const out: Rec = {} as Rec;
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
+function merge(current: any, update: any): any {
+  if (update && typeof update === 'object' && !Array.isArray(update) && !(update instanceof Date) && current && typeof current === 'object' && !Array.isArray(current)) {
+    const out = { ...current };
+    for (const [k, v] of Object.entries(update)) out[k] = merge(current[k], v);
+    return out;
+  }
+  return update;
+}
+
+function trimMap(m: Map<string, unknown>, max: number): void {
+  if (m.size <= max) return;
+  let excess = m.size - max;
+  for (const k of m.keys()) {
+    if (excess-- <= 0) break;
+    m.delete(k);
+  }
+}
+
+function unauthorized(): EngineFault {
+  return new EngineFault(401, 'Unauthorized', undefined, 'empty', { 'www-authenticate': 'Basic realm="RESTAPI"' });
+}
+
+function methodNotAllowed(allow: string): EngineFault {
+  return new EngineFault(405, 'Method Not Allowed', undefined, 'empty', { allow });
+}
+
+function usageFault(usage: string): EngineFault {
+  return new EngineFault(400, 'Request syntactically incorrect. See the description below for the correct usage:', usage ? `?rsdl#${usage}` : undefined, 'usage');
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+/** `DOMAIN\user` and `user@domain` name the same account. */
+function normalizeUser(user: string): string {
+  const bs = user.indexOf('\\');
+  return bs >= 0 ? `${user.slice(bs + 1)}@${user.slice(0, bs)}` : user;
+}
+
+/** `/vms;max=3/123` -> segments [vms, 123] and the matrix parameters. */
+export function splitPath(path: string): { segments: string[]; matrix: Map<string, string> } {
+  const matrix = new Map<string, string>();
+  const segments: string[] = [];
+  for (const raw of path.split('/')) {
+    if (!raw) continue;
+    const [seg, ...params] = raw.split(';');
+    for (const p of params) {
+      const eq = p.indexOf('=');
+      matrix.set(decodeURIComponent(eq < 0 ? p : p.slice(0, eq)), eq < 0 ? 'true' : decodeURIComponent(p.slice(eq + 1)));
+    }
+    if (seg) segments.push(seg);
+  }
+  return { segments, matrix };
+}
+
+void GiB;
