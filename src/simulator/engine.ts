@@ -687,7 +687,7 @@ export class Engine {
       }
       case 'vms/{id}/cdroms': {
         const cd = [...Store.sub(parent!, 'cdroms').values()][0];
-        if (cd) cd.file = { id: body.file.id };
+        if (cd) cd.file = { id: body.file.id, content: '' };
         return this.created(req, s, cd);
       }
       case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags': {

@@ -168,7 +168,7 @@ export class Inventory {
     if (type === 'iso') {
       const fileSpec = spec_('storagedomains/{id}/files');
       for (const iso of ['rhel-server-6.8-x86_64-dvd.iso', 'rhel-server-7.2-x86_64-dvd.iso', 'virtio-win-1.8.0.iso', 'virtio-win-1.8.0.vfd']) {
-        const f = decorate(fileSpec, { id: iso, name: iso, type: iso.endsWith('.vfd') ? 'vfd' : 'iso', storage_domain: ref(sd) }, sd.href);
+        const f = decorate(fileSpec, { id: iso, name: iso, content: '', type: iso.endsWith('.vfd') ? 'vfd' : 'iso', storage_domain: ref(sd) }, sd.href);
         Store.sub(sd, 'files').set(f.id, f);
       }
     }
@@ -243,7 +243,7 @@ export class Inventory {
       }, vm.href);
       Store.sub(vm, 'nics').set(nic.id, nic);
     }
-    const cdrom = decorate(spec_('vms/{id}/cdroms'), { id: BLANK_ID, vm: ref(vm), file: { id: '' } }, vm.href);
+    const cdrom = decorate(spec_('vms/{id}/cdroms'), { id: BLANK_ID, vm: ref(vm) }, vm.href);
     Store.sub(vm, 'cdroms').set(cdrom.id, cdrom);
     const active = decorate(spec_('vms/{id}/snapshots'), {
       id: this.id(), description: 'Active VM', type: 'active', vm: ref(vm), date: created, snapshot_status: 'ok', persist_memorystate: false,

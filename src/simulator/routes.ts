@@ -171,7 +171,7 @@ const vms = spec({
 });
 
 const hostNics = spec({
-  rel: 'nics', collection: 'host_nics', item: 'host_nic', type: 'HostNIC',
+  rel: 'nics', collection: 'host_nics', item: 'host_nic', type: 'HostNIC', idName: 'nic',
   doc: 'the network interfaces of the host',
   source: owned('nics'), detail: ['statistics'],
   update: true,

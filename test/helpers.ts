@@ -1,0 +1,81 @@
+/**
+ * Test helpers: real HTTP to a real simulator on an ephemeral port, and XSD
+ * validation with libxml2 (compiled to WebAssembly).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { validateXML } from 'xmllint-wasm';
+import { bundledXsdText } from '../src/model/index.ts';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.ts';
+
+export const SMALL: Partial<SimulatorOptions> = { vms: 40, hosts: 6, clusters: 3, datacenters: 2, templates: 2, transitionMs: 15, seed: 7 };
+
+export async function simulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  return startSimulator({ ...SMALL, ...options });
+}
+
+export interface Call {
+  user?: 'admin' | 'user' | 'none';
+  body?: string;
+  headers?: Record<string, string>;
+  root?: string;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+export async function api(sim: Simulator, method: string, path: string, call: Call = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...call.headers };
+  const who = call.user ?? 'admin';
+  if (who !== 'none' && !headers.authorization && !headers.cookie) headers.authorization = who === 'admin' ? basic('admin@internal', 'admin') : basic('user@internal', 'user');
+  if (call.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/xml';
+  const res = await fetch(`${sim.url}${call.root ?? '/api'}${path}`, { method, headers, body: call.body, redirect: 'manual' });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+export async function stats(sim: Simulator): Promise<any> {
+  return (await fetch(`${sim.url}/__simulator/stats`)).json();
+}
+
+/** Polls `check` until it returns a value (bounded: gives up after `ms`). */
+export async function until<T>(check: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v as T;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const referenceXsd = fileURLToPath(new URL('../../shared/reference/xsd/api-v3.6.xsd', import.meta.url));
+export const hasReference = existsSync(referenceXsd);
+
+/** Validates against our XSD, and against the engine's own 3.6 XSD where ../shared is present. */
+export async function validate(xml: string, name = 'doc.xml'): Promise<{ ours: string[]; reference: string[] }> {
+  const run = async (schema: string) => {
+    const r = await validateXML({ xml: { fileName: name, contents: xml }, schema: { fileName: 'api.xsd', contents: schema } });
+    return r.errors.map((e) => e.message);
+  };
+  return {
+    ours: await run(bundledXsdText()),
+    reference: hasReference ? await run(readFileSync(referenceXsd, 'utf8')) : [],
+  };
+}
+
+export function firstId(xml: string, element: string): string {
+  const m = new RegExp(`<${element} [^>]*id="([^"]+)"`).exec(xml);
+  if (!m) throw new Error(`no <${element}> with an id in ${xml.slice(0, 200)}`);
+  return m[1];
+}
+
+export function stateOf(xml: string): string | undefined {
+  return /<status><state>([^<]+)<\/state>/.exec(xml)?.[1];
+}
