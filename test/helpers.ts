@@ -3,6 +3,7 @@
  * validation with libxml2 (compiled to WebAssembly).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 import { bundledXsdText } from '../src/model/index.ts';
@@ -36,8 +37,21 @@ export async function api(sim: Simulator, method: string, path: string, call: Ca
   const who = call.user ?? 'admin';
   if (who !== 'none' && !headers.authorization && !headers.cookie) headers.authorization = who === 'admin' ? basic('admin@internal', 'admin') : basic('user@internal', 'user');
   if (call.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/xml';
-  const res = await fetch(`${sim.url}${call.root ?? '/api'}${path}`, { method, headers, body: call.body, redirect: 'manual' });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+  // node:http rather than fetch: fetch refuses headers the engine protocol uses (Expect).
+  return new Promise((resolve, reject) => {
+    const req = request(`${sim.url}${call.root ?? '/api'}${path}`, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(call.body);
+  });
 }
 
 export async function stats(sim: Simulator): Promise<any> {

@@ -82,6 +82,11 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
       }
     });
   });
+  // The engine protocol uses `Expect: 201-created`; node answers any Expect
+  // other than 100-continue with 417 unless the server takes it over.
+  server.on('checkExpectation', (req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -115,7 +120,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
       method: req.method ?? 'GET', path: path.slice(root.length).replace(/\/$/, ''), query: url.searchParams, headers, body,
       base: root, origin: `http://${host}`,
     });
-    engine.stats.count(`${(req.method ?? 'GET').toUpperCase()} ${response.route ?? path.slice(root.length)}`);
+    engine.stats.count(response.route ?? `${(req.method ?? 'GET').toUpperCase()} ${path.slice(root.length) || '/'}`);
     const delay = opts.latencyMs + (response.delayMs ?? 0);
     if (delay > 0) await sleep(delay);
     const fault = opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
