@@ -71,6 +71,10 @@ interface Session {
   ttlMs: number;
 }
 
+interface Trace {
+  route?: string;
+}
+
 interface Caller {
   readonly account: Account;
   readonly name: string;
@@ -168,12 +172,13 @@ export class Engine {
   // ------------------------------------------------------------------ entry
 
   async handle(req: EngineRequest): Promise<EngineResponse> {
+    // The route pattern is known before a handler can fail, so refusals are counted under it too.
+    const trace: Trace = {};
     try {
-      return await this.dispatch(req);
+      return await this.dispatch(req, trace);
     } catch (e) {
-      if (e instanceof EngineFault) return this.faultResponse(e, req);
-      const err = e as Error;
-      return this.faultResponse(new EngineFault(500, 'Operation Failed', err.message), req);
+      const f = e instanceof EngineFault ? e : new EngineFault(500, 'Operation Failed', (e as Error).message);
+      return { ...this.faultResponse(f, req), route: trace.route };
     }
   }
 
@@ -194,9 +199,9 @@ export class Engine {
     return { status: f.status, headers, body };
   }
 
-  private async dispatch(req: EngineRequest): Promise<EngineResponse> {
+  private async dispatch(req: EngineRequest, trace: Trace): Promise<EngineResponse> {
     const { caller, headers, delayMs } = this.authenticate(req);
-    const res = await this.route(req, caller);
+    const res = await this.route(req, caller, trace);
     Object.assign(res.headers, headers);
     if (delayMs) res.delayMs = (res.delayMs ?? 0) + delayMs;
     return res;
@@ -248,7 +253,7 @@ export class Engine {
 
   // ------------------------------------------------------------------ routing
 
-  private async route(req: EngineRequest, caller: Caller): Promise<EngineResponse> {
+  private async route(req: EngineRequest, caller: Caller, trace: Trace): Promise<EngineResponse> {
     const { segments, matrix } = splitPath(req.path);
     const method = req.method.toUpperCase();
 
@@ -267,6 +272,7 @@ export class Engine {
         const action = parent && parentSpec?.actions?.find((a) => a.name === rel);
         if (action && parent && parentSpec) {
           const route = `${method} ${pattern}/${rel}`;
+          trace.route = i === segments.length - 1 ? route : `${route}/{id}`;
           if (i === segments.length - 1) {
             if (method !== 'POST') throw methodNotAllowed('POST');
             return { ...(await this.action(req, caller, parentSpec, parent, action.name, matrix)), route };
@@ -276,11 +282,13 @@ export class Engine {
         throw notFound();
       }
       pattern += `/${s.rel}`;
+      trace.route = `${method} ${pattern}`;
       if (i === segments.length - 1) {
         return { ...(await this.collection(req, caller, s, parent, method, matrix)), route: `${method} ${pattern}` };
       }
       const id = decodeURIComponent(segments[++i]);
       pattern += '/{id}';
+      trace.route = `${method} ${pattern}`;
       if (s.key === 'capabilities') {
         if (method !== 'GET') throw methodNotAllowed('GET');
         const caps = capabilitiesDocument(req.base);

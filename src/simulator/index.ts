@@ -71,7 +71,11 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   const faultRandom = rng(opts.seed ^ 0x5eed);
   const sockets = new Set<Socket>();
 
-  const server: Server = createServer({ requestTimeout: opts.requestTimeoutMs, headersTimeout: opts.headersTimeoutMs, keepAliveTimeout: 5_000 }, (req, res) => {
+  const server: Server = createServer({
+    requestTimeout: opts.requestTimeoutMs, headersTimeout: opts.headersTimeoutMs, keepAliveTimeout: 5_000,
+    // node checks the timeouts above only this often (30 s by default).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, opts.headersTimeoutMs / 2)),
+  }, (req, res) => {
     handle(req, res).catch((e) => {
       // Nothing a client sends may take the simulator down.
       if (!res.headersSent) {
@@ -91,6 +95,8 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  // A client that stalls (slowloris) is dropped after requestTimeoutMs of silence.
+  server.setTimeout(opts.requestTimeoutMs);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
