@@ -154,7 +154,7 @@ describe('fault injection', () => {
       expect(outcome, kind).toBe(expected);
     }
     sim.configure({ faults: { rate: 0, kinds: ['503'], slowMs: 300 } });
-    const s = await (await fetch(`${sim.url}/__simulator/stats`)).json();
+    const s = (await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { faultsInjected: Record<string, number> };
     expect(Object.keys(s.faultsInjected).sort()).toEqual(['503', 'malformed', 'reset', 'slow', 'truncated']);
     expect((await api(sim, 'GET', '/clusters')).status).toBe(200);
   });
