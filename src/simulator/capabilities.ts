@@ -42,7 +42,7 @@ const CPUS = { cpu: [
   { id: 'AMD Opteron G4', level: 4 }, { id: 'AMD Opteron G5', level: 5 },
 ].map((c) => ({ ...c, architecture: 'x86_64' })) };
 
-export function capabilitiesDocument(_base: string): any {
+export function capabilitiesDocument(): any {
   const version = (minor: number, current: boolean) => {
     const id = uuidOf(`capabilities:3.${minor}`);
     return { id, href: `capabilities/${id}`, major: 3, minor, current, cpus: CPUS, power_managers: { power_management: [{ type: 'ipmilan' }, { type: 'ilo' }, { type: 'drac7' }] }, ...V36 };

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { bundledModel, bundledXsdText } from '../model/index.ts';
 import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
 import { buildInventory, refreshHostSummaries, ADMIN_ROLE_ID, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
-import { ROOT, SPECS, decorate, spec_, type Spec } from './routes.ts';
+import { ROOT, SPECS, decorate, specAt, type Spec } from './routes.ts';
 import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './store.ts';
 import { EngineFault, badRequest, conflict, entityNotFound, forbidden, incomplete, notFound } from './faults.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
@@ -92,7 +92,6 @@ const XML = 'application/xml';
 
 /** A parsed request body or a document being built: any fields of a schema type. */
 type Doc = Record<string, any>;
-const GiB = 1024 ** 3;
 
 /** Request counts the control endpoint reports. */
 export class EngineStats {
@@ -122,7 +121,7 @@ export class Engine {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly asyncActions = new Map<string, AsyncAction>();
   private readonly model = bundledModel();
-  private rsdlCache = new Map<string, string>();
+  private rsdl?: string;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -291,7 +290,7 @@ export class Engine {
       trace.route = `${method} ${pattern}`;
       if (s.key === 'capabilities') {
         if (method !== 'GET') throw methodNotAllowed('GET');
-        const caps = capabilitiesDocument(req.base);
+        const caps = capabilitiesDocument();
         const v = caps.version.find((x: Rec) => x.id === id);
         if (!v || i !== segments.length - 1) throw notFound();
         return { ...this.xml(200, writeDocument(this.model, 'version', v, { hrefBase: req.base })), route: `${method} ${pattern}` };
@@ -315,9 +314,9 @@ export class Engine {
       return { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd' }, body: bundledXsdText(), route: 'GET ?schema' };
     }
     if (req.query.has('rsdl')) {
-      let body = this.rsdlCache.get(req.base);
-      if (!body) this.rsdlCache.set(req.base, (body = renderRsdl(this.model)));
-      return { ...this.xml(200, body), route: 'GET ?rsdl' };
+      // RSDL hrefs are relative, so one rendering serves every root.
+      this.rsdl ??= renderRsdl(this.model);
+      return { ...this.xml(200, this.rsdl), route: 'GET ?rsdl' };
     }
     const links = this.rootLinks();
     const linkHeader = links.map((l) => `<${req.origin}${req.base}/${l.href}>; rel=${l.rel}`).join(', ');
@@ -364,7 +363,7 @@ export class Engine {
   }
 
   private list(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
-    if (s.key === 'capabilities') return this.xml(200, writeDocument(this.model, 'capabilities', capabilitiesDocument(req.base), { hrefBase: req.base, declaration: true }));
+    if (s.key === 'capabilities') return this.xml(200, writeDocument(this.model, 'capabilities', capabilitiesDocument(), { hrefBase: req.base, declaration: true }));
     const max = matrix.get('max');
     if (max !== undefined && !/^-?\d+$/.test(max)) throw new EngineFault(400, 'Invalid value', `${max} is not a valid value for max`);
     const caseSensitive = (matrix.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
@@ -531,7 +530,7 @@ export class Engine {
         return base.id === caller.account.userId;
       case 'events': {
         const objs = [base.vm?.id, base.host?.id, base.cluster?.id, base.data_center?.id, base.template?.id].filter(Boolean);
-        return objs.length > 0 && objs.some((id) => grants.has(id) || (base.vm?.id === id && this.visible(caller, spec_('vms'), this.store.get('vms', id) ?? { id: '', href: '' })));
+        return objs.length > 0 && objs.some((id) => grants.has(id) || (base.vm?.id === id && this.visible(caller, specAt('vms'), this.store.get('vms', id) ?? { id: '', href: '' })));
       }
       case 'jobs':
         return base.owner?.id === caller.account.userId;
@@ -612,15 +611,16 @@ export class Engine {
     if (clash && clash.id !== selfId) throw conflict(`Cannot ${verb} ${label}. The given name is already in use.`);
   }
 
-  private created(req: EngineRequest, s: Spec, rec: Rec, task?: Promise<void>, creationIds?: string): EngineResponse {
+  /** 201 + Location, or 202 with creation_status while `task` runs, unless the client asked to block (Expect: 201-created). */
+  private async created(req: EngineRequest, s: Spec, rec: Rec, task?: Promise<void>, creationIds?: string): Promise<EngineResponse> {
     const location = `${req.origin}${req.base}/${rec.href}`;
     const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
     if (task && !expect201) {
       const doc = { ...rec, creation_status: { state: 'pending' }, link: [...(rec.link ?? []), { href: `${rec.href}/creation_status/${creationIds}`, rel: 'creation_status' }] };
       return { status: 202, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, doc, { hrefBase: req.base, declaration: true }) };
     }
-    const send = () => ({ status: 201, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }) });
-    return task ? (task.then(send) as unknown as EngineResponse) : send();
+    if (task) await task;
+    return { status: 201, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }) };
   }
 
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
@@ -710,7 +710,7 @@ export class Engine {
         const cluster = body.cluster ? this.resolve('clusters', body.cluster, 'Cluster') : st.get('clusters', vm.cluster.id)!;
         const t = inv.template(body.name, cluster, { description: body.description ?? '', memory: vm.memory, cpu: vm.cpu, os: vm.os, status: { state: 'locked' }, vm: ref(vm) });
         for (const d of Store.sub(vm, 'disks').values()) {
-          const copy = decorate(spec_('templates/{id}/disks'), { ...d, id: inv.id(), vm: undefined, template: ref(t), _sub: undefined }, t.href);
+          const copy = decorate(specAt('templates/{id}/disks'), { ...d, id: inv.id(), vm: undefined, template: ref(t), _sub: undefined }, t.href);
           Store.sub(t, 'disks').set(copy.id, copy);
         }
         vm.status = { state: 'image_locked' };
@@ -799,7 +799,7 @@ export class Engine {
         const r = decorate(s, { id: inv.id(), name: body.name, description: body.description ?? '', mutable: true, administrative: body.administrative ?? false });
         st.table('roles').set(r.id, r);
         for (const p of body.permits?.permit ?? []) {
-          const permit = decorate(spec_('roles/{id}/permits'), { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) }, r.href);
+          const permit = decorate(specAt('roles/{id}/permits'), { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) }, r.href);
           Store.sub(r, 'permits').set(permit.id, permit);
         }
         return this.created(req, s, r);
@@ -994,7 +994,7 @@ export class Engine {
     if (!handler) throw notFound();
     const outcome = handler.call(this, { rec, body, caller, store: this.store, inv: this.inv });
     const job = { id: this.inv.id() };
-    const jobRec = decorate(spec_('jobs'), {
+    const jobRec = decorate(specAt('jobs'), {
       ...job, description: `${name} ${s.type} ${rec.name ?? rec.id}`, status: { state: outcome.task ? 'started' : 'finished' },
       owner: { id: caller.account.userId, href: `users/${caller.account.userId}` }, start_time: new Date().toISOString(),
       end_time: outcome.task ? undefined : new Date().toISOString(), last_updated: new Date().toISOString(), external: false, auto_cleared: true,
@@ -1045,7 +1045,7 @@ export class Engine {
     const id = this.store.nextEventId();
     const refs: Doc = {};
     for (const [k, v] of Object.entries(about)) if (v) refs[k] = ref(v);
-    const e = decorate(spec_('events'), {
+    const e = decorate(specAt('events'), {
       id, description, code, severity, time: new Date().toISOString(), origin: 'oVirt', custom_id: -1, flood_rate: 30, custom_data: '',
       ...refs, ...extra,
     });
@@ -1204,7 +1204,7 @@ const ACTIONS: Record<string, ActionHandler> = {
     vm.status = { state: 'up' };
     return {};
   },
-  'vms#export'({ rec: vm, body, store, inv }) {
+  'vms#export'({ rec: vm, body, store }) {
     const sd = exportDomain(store, body);
     if (vm.status.state !== 'down') throw actionConflict('Cannot export VM. VM must be down.');
     const existing = [...Store.sub(sd, 'vms').values()].find((v) => v.name === vm.name);
@@ -1214,10 +1214,9 @@ const ACTIONS: Record<string, ActionHandler> = {
       task: this.transition(vm, [() => {}, () => {
         vm.status = { state: 'down' };
         if (existing) Store.sub(sd, 'vms').delete(existing.id);
-        const copy = decorate(spec_('storagedomains/{id}/vms'), { ...vm, _sub: undefined, actions: undefined, link: undefined }, sd.href);
+        const copy = decorate(specAt('storagedomains/{id}/vms'), { ...vm, _sub: undefined, actions: undefined, link: undefined }, sd.href);
         copy.storage_domain = ref(sd);
         Store.sub(sd, 'vms').set(copy.id, copy);
-        void inv;
       }]),
     };
   },
@@ -1289,7 +1288,7 @@ const ACTIONS: Record<string, ActionHandler> = {
     this.transition(h, ['initializing', 'up']);
     return {};
   },
-  'hosts#deactivate'({ rec: h, caller, store, inv }) {
+  'hosts#deactivate'({ rec: h, caller, store }) {
     if (h.status.state === 'maintenance') throw actionConflict('Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.');
     const running = [...store.table('vms').values()].filter((v) => v.host?.id === h.id);
     const others = hostsUp(store, h.cluster.id, h.id);
@@ -1299,7 +1298,7 @@ const ACTIONS: Record<string, ActionHandler> = {
     running.forEach((v, i) => {
       const t = others[i % others.length];
       v.status = { state: 'migrating' };
-      this.transition(v, [() => { v.host = ref(t); v.status = { state: 'up' }; void inv; }]);
+      this.transition(v, [() => { v.host = ref(t); v.status = { state: 'up' }; }]);
     });
     refreshHostSummaries(store);
     this.transition(h, [() => {}, 'maintenance']);
@@ -1397,7 +1396,7 @@ const ACTIONS: Record<string, ActionHandler> = {
     return {
       task: this.transition(t, [() => {}, () => {
         t.status = { state: 'ok' };
-        const copy = decorate(spec_('storagedomains/{id}/templates'), { ...t, _sub: undefined, actions: undefined, link: undefined }, sd.href);
+        const copy = decorate(specAt('storagedomains/{id}/templates'), { ...t, _sub: undefined, actions: undefined, link: undefined }, sd.href);
         copy.storage_domain = ref(sd);
         Store.sub(sd, 'templates').set(copy.id, copy);
       }]),
@@ -1573,4 +1572,3 @@ export function splitPath(path: string): { segments: string[]; matrix: Map<strin
   return { segments, matrix };
 }
 
-void GiB;

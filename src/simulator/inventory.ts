@@ -6,7 +6,7 @@
  * The factories here are also what the simulator's create operations use, so
  * a VM added over the API looks exactly like a generated one.
  */
-import { decorate, spec_ } from './routes.ts';
+import { decorate, specAt } from './routes.ts';
 import { BLANK_ID, ref, rng, Store, uuidFrom, uuidOf, type Rec } from './store.ts';
 
 export interface InventorySize {
@@ -63,7 +63,7 @@ export class Inventory {
   }
 
   dataCenter(name: string, fields: Partial<Rec> = {}): Rec {
-    const dc = decorate(spec_('datacenters'), {
+    const dc = decorate(specAt('datacenters'), {
       id: this.id(), name, description: fields.description ?? `Data center ${name}`,
       storage_type: 'nfs', local: false, storage_format: 'v3',
       version: { major: 3, minor: 6 },
@@ -76,7 +76,7 @@ export class Inventory {
   }
 
   cluster(name: string, dc: Rec, fields: Partial<Rec> = {}): Rec {
-    const c = decorate(spec_('clusters'), {
+    const c = decorate(specAt('clusters'), {
       id: this.id(), name, description: fields.description ?? `Cluster ${name}`,
       cpu: { id: 'Intel SandyBridge Family', architecture: 'x86_64' },
       data_center: ref(dc),
@@ -94,7 +94,7 @@ export class Inventory {
   }
 
   network(name: string, dc: Rec, clusters: Rec[], fields: Partial<Rec> = {}): Rec {
-    const n = decorate(spec_('networks'), {
+    const n = decorate(specAt('networks'), {
       id: this.id(), name, description: fields.description ?? (name === 'ovirtmgmt' ? 'Management Network' : `VM network ${name}`),
       data_center: ref(dc), stp: false, status: { state: 'operational' }, display: false, mtu: 0,
       usages: { usage: name === 'ovirtmgmt' ? ['vm', 'management'] : ['vm'] }, required: true, profile_required: false,
@@ -108,7 +108,7 @@ export class Inventory {
   host(name: string, cluster: Rec, index: number, fields: Partial<Rec> = {}): Rec {
     const cores = this.pick([8, 12, 16]);
     const memory = this.pick([128, 256, 384]) * GiB;
-    const h = decorate(spec_('hosts'), {
+    const h = decorate(specAt('hosts'), {
       id: this.id(), name, address: `${name}.example.com`,
       certificate: { organization: 'example.com', subject: `O=example.com,CN=${name}.example.com` },
       status: { state: 'up' }, external_status: { state: 'ok' },
@@ -133,7 +133,7 @@ export class Inventory {
       ...fields,
     });
     this.store.table('hosts').set(h.id, h);
-    const nicSpec = spec_('hosts/{id}/nics');
+    const nicSpec = specAt('hosts/{id}/nics');
     const mgmt = [...this.store.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n._clusters.has(cluster.id));
     ['eth0', 'eth1'].forEach((nicName, i) => {
       const nic = decorate(nicSpec, {
@@ -152,7 +152,7 @@ export class Inventory {
   storageDomain(name: string, type: 'data' | 'iso' | 'export', dc: Rec | undefined, master: boolean, fields: Partial<Rec> = {}): Rec {
     const total = (type === 'data' ? 2048 : 512) * GiB;
     const used = Math.floor(total * (0.2 + this.random() * 0.4));
-    const sd = decorate(spec_('storagedomains'), {
+    const sd = decorate(specAt('storagedomains'), {
       id: this.id(), name, description: fields.description ?? `${type} domain ${name}`,
       type, master, external_status: { state: 'ok' },
       storage: { type: 'nfs', address: 'nfs.example.com', path: `/exports/${name}` },
@@ -166,7 +166,7 @@ export class Inventory {
     if (dc) sd.data_centers = { data_center: [ref(dc)] };
     this.store.table('storagedomains').set(sd.id, sd);
     if (type === 'iso') {
-      const fileSpec = spec_('storagedomains/{id}/files');
+      const fileSpec = specAt('storagedomains/{id}/files');
       for (const iso of ['rhel-server-6.8-x86_64-dvd.iso', 'rhel-server-7.2-x86_64-dvd.iso', 'virtio-win-1.8.0.iso', 'virtio-win-1.8.0.vfd']) {
         const f = decorate(fileSpec, { id: iso, name: iso, content: '', type: iso.endsWith('.vfd') ? 'vfd' : 'iso', storage_domain: ref(sd) }, sd.href);
         Store.sub(sd, 'files').set(f.id, f);
@@ -176,7 +176,7 @@ export class Inventory {
   }
 
   template(name: string, cluster: Rec | undefined, fields: Partial<Rec> = {}, id = this.id()): Rec {
-    const t = decorate(spec_('templates'), {
+    const t = decorate(specAt('templates'), {
       id, name, description: fields.description ?? (id === BLANK_ID ? 'Blank template' : `Template ${name}`),
       type: 'server', status: { state: 'ok' }, memory: 2 * GiB,
       cpu: { topology: { sockets: 1, cores: 2, threads: 1 }, architecture: 'x86_64' }, cpu_shares: 0,
@@ -200,7 +200,7 @@ export class Inventory {
   vm(name: string, cluster: Rec, template: Rec, fields: Partial<Rec> = {}, options: { disks?: number; nics?: number; domain?: Rec; network?: Rec } = {}): Rec {
     const memory = fields.memory ?? this.pick([1, 2, 4, 8, 16]) * GiB;
     const created = this.time(Math.floor(this.random() * 200 * 86400_000));
-    const vm = decorate(spec_('vms'), {
+    const vm = decorate(specAt('vms'), {
       id: this.id(), name, description: '', comment: '',
       type: 'server', status: { state: 'down' }, memory,
       cpu: { topology: { sockets: 1, cores: this.pick([1, 2, 4]), threads: 1 }, architecture: 'x86_64' }, cpu_shares: 0,
@@ -220,7 +220,7 @@ export class Inventory {
     });
     this.store.table('vms').set(vm.id, vm);
     const disks = Store.sub(vm, 'disks');
-    const diskSpec = spec_('vms/{id}/disks');
+    const diskSpec = specAt('vms/{id}/disks');
     for (let i = 0; i < (options.disks ?? 1); i++) {
       const size = (i === 0 ? this.pick([20, 40, 50]) : this.pick([100, 200])) * GiB;
       const disk = decorate(diskSpec, {
@@ -234,7 +234,7 @@ export class Inventory {
       }, vm.href);
       disks.set(disk.id, disk);
     }
-    const nicSpec = spec_('vms/{id}/nics');
+    const nicSpec = specAt('vms/{id}/nics');
     for (let i = 0; i < (options.nics ?? 1); i++) {
       const nic = decorate(nicSpec, {
         id: this.id(), name: `nic${i + 1}`, vm: ref(vm), network: options.network ? ref(options.network) : undefined,
@@ -243,9 +243,9 @@ export class Inventory {
       }, vm.href);
       Store.sub(vm, 'nics').set(nic.id, nic);
     }
-    const cdrom = decorate(spec_('vms/{id}/cdroms'), { id: BLANK_ID, vm: ref(vm) }, vm.href);
+    const cdrom = decorate(specAt('vms/{id}/cdroms'), { id: BLANK_ID, vm: ref(vm) }, vm.href);
     Store.sub(vm, 'cdroms').set(cdrom.id, cdrom);
-    const active = decorate(spec_('vms/{id}/snapshots'), {
+    const active = decorate(specAt('vms/{id}/snapshots'), {
       id: this.id(), description: 'Active VM', type: 'active', vm: ref(vm), date: created, snapshot_status: 'ok', persist_memorystate: false,
     }, vm.href);
     Store.sub(vm, 'snapshots').set(active.id, active);
@@ -253,9 +253,9 @@ export class Inventory {
   }
 
   role(name: string, administrative: boolean, permits: string[], description: string): Rec {
-    const r = decorate(spec_('roles'), { id: uuidOf(`role:${name}`), name, description, mutable: false, administrative });
+    const r = decorate(specAt('roles'), { id: uuidOf(`role:${name}`), name, description, mutable: false, administrative });
     this.store.table('roles').set(r.id, r);
-    const permitSpec = spec_('roles/{id}/permits');
+    const permitSpec = specAt('roles/{id}/permits');
     permits.forEach((p) => {
       const permit = decorate(permitSpec, { id: String(PERMITS.indexOf(p) + 1), name: p, administrative: ADMIN_PERMITS.has(p), role: ref(r) }, r.href);
       Store.sub(r, 'permits').set(permit.id, permit);
@@ -264,7 +264,7 @@ export class Inventory {
   }
 
   user(userName: string, first: string, last: string, fields: Partial<Rec> = {}): Rec {
-    const u = decorate(spec_('users'), {
+    const u = decorate(specAt('users'), {
       id: uuidOf(`user:${userName}`), name: first, domain: { id: uuidOf('domain:internal'), name: 'internal' },
       domain_entry_id: uuidOf(`entry:${userName}`), department: '', logged_in: false, namespace: '*', last_name: last,
       user_name: userName, principal: userName.split('@')[0], email: `${userName.split('@')[0]}@example.com`,
@@ -289,7 +289,7 @@ export class Inventory {
   }
 
   tag(name: string, parent?: Rec, id = this.id()): Rec {
-    const t = decorate(spec_('tags'), { id, name, description: name === 'root' ? 'root' : `Tag ${name}`, parent: parent ? { tag: ref(parent) } : undefined });
+    const t = decorate(specAt('tags'), { id, name, description: name === 'root' ? 'root' : `Tag ${name}`, parent: parent ? { tag: ref(parent) } : undefined });
     this.store.table('tags').set(t.id, t);
     return t;
   }
@@ -383,7 +383,7 @@ export function buildInventory(size: InventorySize): Inventory {
   inv.permission(s.get('roles', USER_ROLE_ID)!, user, { field: 'template', rec: blank });
 
   if (size.vms >= 2 && templates.length > 1) {
-    const poolSpec = spec_('vmpools');
+    const poolSpec = specAt('vmpools');
     const t = templates[1];
     const pool = decorate(poolSpec, {
       id: inv.id(), name: 'desktops', description: 'Pooled desktops', size: 0,

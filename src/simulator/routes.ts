@@ -366,7 +366,7 @@ export const SPECS: ReadonlyMap<string, Spec> = (() => {
   return m;
 })();
 
-export function spec_(key: string): Spec {
+export function specAt(key: string): Spec {
   const s = SPECS.get(key);
   if (!s) throw new Error(`No route ${key}`);
   return s;
