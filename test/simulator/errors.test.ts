@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { bundledModel } from '../../src/model/index.ts';
@@ -75,6 +76,22 @@ describe('errors a real engine gives', () => {
     const big = await api(sim, 'POST', '/vms', { body: `<vm><description>${'x'.repeat(100 * 1024)}</description></vm>` });
     expect(big.status).toBe(413);
     expect((await api(sim, 'GET', '/clusters')).status).toBe(200);
+  });
+  it('drops a client that stalls mid-request and keeps serving others', async () => {
+    const slow = await simulator({ vms: 5, headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+    try {
+      const closed = await new Promise<boolean>((resolve) => {
+        const s = connect(slow.port, '127.0.0.1', () => s.write('GET /api HTTP/1.1\r\nHost: x\r\n'));
+        s.resume(); // read what the server sends, so its close reaches us
+        s.on('close', () => resolve(true));
+        s.on('error', () => resolve(true));
+        setTimeout(() => { s.destroy(); resolve(false); }, 10_000).unref();
+      });
+      expect(closed).toBe(true);
+      expect((await api(slow, 'GET', '/clusters')).status).toBe(200);
+    } finally {
+      await slow.close();
+    }
   });
 });
 
