@@ -16,7 +16,7 @@ import { ROOT, SPECS, decorate, specAt, type Spec } from './routes.ts';
 import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './store.ts';
 import { EngineFault, badRequest, conflict, entityNotFound, forbidden, incomplete, notFound } from './faults.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
-import { renderRsdl } from './rsdl.ts';
+import { renderRsdl, rsdlLinks, type RsdlLink } from './rsdl.ts';
 import { capabilitiesDocument } from './capabilities.ts';
 
 export interface EngineOptions extends InventorySize {
@@ -122,6 +122,7 @@ export class Engine {
   private readonly asyncActions = new Map<string, AsyncAction>();
   private readonly model = bundledModel();
   private rsdl?: string;
+  private rsdlByKey?: Map<string, RsdlLink>;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -192,7 +193,9 @@ export class Engine {
       body = f.detail ?? f.reason;
       headers['content-type'] = 'text/plain';
     } else if (f.shape === 'usage') {
-      body = writeDocument(this.model, 'usage_message', { message: f.reason, detailedLink: f.detail ? { href: f.detail, rel: 'usage' } : undefined }, { declaration: true, hrefBase: req.base });
+      // The engine answers with the RSDL entry of the operation that was misused.
+      this.rsdlByKey ??= new Map(rsdlLinks(this.model).map((l) => [l._key, l]));
+      body = writeDocument(this.model, 'usage_message', { message: f.reason, detailedLink: f.detail ? this.rsdlByKey.get(f.detail) : undefined }, { declaration: true });
     }
     if (body && !headers['content-type']) headers['content-type'] = XML;
     return { status: f.status, headers, body };
@@ -624,7 +627,7 @@ export class Engine {
   }
 
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
-    const body = this.body(req, s.item, s.key);
+    const body = this.body(req, s.item, `${s.key}#add`);
     this.checkRequired(s, body);
     const inv = this.inv;
     const st = this.store;
@@ -836,7 +839,7 @@ export class Engine {
   }
 
   private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec): EngineResponse {
-    const body = this.body(req, s.item, `${s.key}/{id}`);
+    const body = this.body(req, s.item, `${s.key}/{id}#update`);
     for (const f of IMMUTABLE) {
       if (body[f] === undefined) continue;
       const same = f === 'status' ? body.status?.state === rec.status?.state : String(body[f]) === String(rec[f]);
@@ -866,7 +869,7 @@ export class Engine {
   private remove(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
     let force = false;
     if (req.body.trim()) {
-      const doc = this.bodyAny(req);
+      const doc = this.bodyAny(req, `${s.key}/{id}#delete`);
       force = doc.value.force === true;
     }
     const st = this.store;
@@ -970,13 +973,13 @@ export class Engine {
     return this.xml(200, writeDocument(this.model, 'action', { status: { state: 'complete' } }, { declaration: true }));
   }
 
-  private bodyAny(req: EngineRequest) {
+  private bodyAny(req: EngineRequest, usage: string) {
     const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
     try {
       return readDocument(this.model, req.body);
     } catch {
-      throw usageFault('');
+      throw usageFault(usage);
     }
   }
 
@@ -987,7 +990,7 @@ export class Engine {
   // ------------------------------------------------------------------ actions
 
   private async action(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, name: string, matrix: Map<string, string>): Promise<EngineResponse> {
-    const body: Doc = req.body.trim() ? this.body(req, 'action', `${s.key}/{id}/${name}`) : {};
+    const body: Doc = req.body.trim() ? this.body(req, 'action', `${s.key}/{id}#${name}`) : {};
     const key = `${s.key}#${name}`;
     this.stats.actions[key] = (this.stats.actions[key] ?? 0) + 1;
     const handler = ACTIONS[key];
@@ -1528,8 +1531,9 @@ function methodNotAllowed(allow: string): EngineFault {
   return new EngineFault(405, 'Method Not Allowed', undefined, 'empty', { allow });
 }
 
+/** `usage` names the RSDL entry (`vms#add`) whose description goes into the answer. */
 function usageFault(usage: string): EngineFault {
-  return new EngineFault(400, 'Request syntactically incorrect. See the description below for the correct usage:', usage ? `?rsdl#${usage}` : undefined, 'usage');
+  return new EngineFault(400, 'Request syntactically incorrect. See the description below for the correct usage:', usage || undefined, 'usage');
 }
 
 function cookie(header: string | undefined, name: string): string | undefined {

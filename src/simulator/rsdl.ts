@@ -27,12 +27,18 @@ function typeOfCollection(model: XsdModel, s: Spec): string {
   return model.elements.get(s.collection) ?? s.collection;
 }
 
-export function renderRsdl(model: XsdModel): string {
-  const links: object[] = [];
+/** One RSDL entry; `_key` (`vms/{id}/disks#add`) lets error answers point at the entry they concern. */
+export type RsdlLink = Record<string, unknown> & { href: string; rel: string; _key: string };
+
+/** Every entry of the RSDL, in route-table order. */
+export function rsdlLinks(model: XsdModel): RsdlLink[] {
+  const links: RsdlLink[] = [];
+  let key = '';
   const add = (href: string, rel: string, description: string, request: object, response?: string) =>
-    links.push({ href, rel, description, request, response: response ? { type: response } : undefined });
+    links.push({ href, rel, description, request, response: response ? { type: response } : undefined, _key: `${key}${rel}` });
 
   walk(ROOT, (s) => {
+    key = `${s.key}#`;
     // `vms/{vm:id}/disks` from the key `vms/{id}/disks`, naming each id by its collection.
     const parts = s.key.split('/');
     let href = '';
@@ -44,6 +50,7 @@ export function renderRsdl(model: XsdModel): string {
       href += (href ? '/' : '') + p;
     }
     const item = `${href}/{${s.idName}:id}`;
+    const itemKey = `${s.key}/{id}#`;
     const listParams = [
       ...(s.searchable ? [param('search', 'xs:string', false, 'query')] : []),
       ...(s.searchable ? [param('case_sensitive', 'xs:boolean', false, 'matrix')] : []),
@@ -59,6 +66,7 @@ export function renderRsdl(model: XsdModel): string {
       }, s.type);
     }
     if (s.key === 'capabilities') return;
+    key = itemKey;
     add(item, 'get', `get one of ${s.doc}`, { http_method: 'GET', headers: { header: [FILTER] } }, s.type);
     if (s.update) {
       add(item, 'update', `update one of ${s.doc}`, {
@@ -81,7 +89,10 @@ export function renderRsdl(model: XsdModel): string {
       }, 'Action');
     }
   });
+  return links;
+}
 
+export function renderRsdl(model: XsdModel, links: readonly RsdlLink[] = rsdlLinks(model)): string {
   return writeDocument(model, 'rsdl', {
     href: '?rsdl', rel: 'rsdl',
     description: 'What this engine serves: every URL with its method, parameters, body and response (rhev-graphql simulator).',

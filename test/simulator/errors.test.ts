@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { bundledModel } from '../../src/model/index.ts';
 import { readDocument } from '../../src/xml/index.ts';
-import { api, firstId, simulator, until } from '../helpers.ts';
+import { api, firstId, simulator, until, validate } from '../helpers.ts';
 
 const parses = (xml: string) => { try { readDocument(bundledModel(), xml); return true; } catch { return false; } };
 
@@ -37,6 +37,9 @@ describe('errors a real engine gives', () => {
       const r = await api(sim, 'POST', '/vms', { body });
       expect(r.status).toBe(400);
       expect(r.text).toContain('<usage_message><message>Request syntactically incorrect.');
+      expect(r.text).toContain('<detailedLink href="vms" rel="add"><description>');
+      expect(r.text).toContain('<name>vm.cluster.id|name</name>');
+      expect((await validate(r.text)).ours).toEqual([]);
     }
   });
 
