@@ -42,6 +42,28 @@ const CPUS = { cpu: [
   { id: 'AMD Opteron G4', level: 4 }, { id: 'AMD Opteron G5', level: 5 },
 ].map((c) => ({ ...c, architecture: 'x86_64' })) };
 
+type Lists = typeof V36;
+const values = <K extends keyof Lists>(k: K): readonly string[] => Object.values(V36[k])[0] as readonly string[];
+
+/**
+ * Which fields of a request body hold an enumeration, by schema type, with the
+ * enumeration's name and legal values (the same lists /api/capabilities shows).
+ */
+export const ENUM_FIELDS: Record<string, Record<string, readonly [string, readonly string[]]>> = (() => {
+  const vmBase = {
+    type: ['VmType', values('vm_types')], 'display.type': ['DisplayType', values('display_types')],
+    'os.boot.dev': ['BootDevice', values('boot_devices')], 'placement_policy.affinity': ['VmAffinity', values('vm_affinities')],
+  } as const;
+  return {
+    VM: vmBase, Template: vmBase,
+    Disk: { interface: ['DiskInterface', values('disk_interfaces')], format: ['DiskFormat', values('disk_formats')] },
+    NIC: { interface: ['NicInterface', values('nic_interfaces')] },
+    StorageDomain: { type: ['StorageDomainType', values('storage_domain_types')], 'storage.type': ['StorageType', values('storage_types')] },
+    VmPool: { type: ['VmPoolType', values('vm_pool_types')] },
+    Cluster: { 'error_handling.on_error': ['MigrateOnError', values('error_handling')] },
+  };
+})();
+
 export function capabilitiesDocument(): any {
   const version = (minor: number, current: boolean) => {
     const id = uuidOf(`capabilities:3.${minor}`);

@@ -17,7 +17,7 @@ import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './s
 import { EngineFault, badRequest, conflict, entityNotFound, forbidden, incomplete, notFound } from './faults.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
 import { renderRsdl, rsdlLinks, type RsdlLink } from './rsdl.ts';
-import { capabilitiesDocument } from './capabilities.ts';
+import { capabilitiesDocument, ENUM_FIELDS } from './capabilities.ts';
 
 export interface EngineOptions extends InventorySize {
   /** Milliseconds between two steps of a state machine (down -> wait_for_launch -> ...). */
@@ -615,7 +615,8 @@ export class Engine {
   }
 
   /** 201 + Location, or 202 with creation_status while `task` runs, unless the client asked to block (Expect: 201-created). */
-  private async created(req: EngineRequest, s: Spec, rec: Rec, task?: Promise<void>, creationIds?: string): Promise<EngineResponse> {
+  private async created(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, task?: Promise<void>, creationIds?: string): Promise<EngineResponse> {
+    if (s.key !== 'events') this.event(CODE.added, 'normal', `${s.type} ${rec.name ?? rec.description ?? rec.id} was added by ${caller.name}.`, aboutOf(s.type, rec));
     const location = `${req.origin}${req.base}/${rec.href}`;
     const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
     if (task && !expect201) {
@@ -629,6 +630,7 @@ export class Engine {
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
     const body = this.body(req, s.item, `${s.key}#add`);
     this.checkRequired(s, body);
+    checkEnums(s.type, body);
     const inv = this.inv;
     const st = this.store;
     switch (s.key) {
@@ -642,15 +644,14 @@ export class Engine {
         const network = [...st.table('networks').values()].find((n) => n.data_center.id === cluster.data_center.id && n._clusters.has(cluster.id));
         const vm = inv.vm(body.name, cluster, template, pick(body, VM_SETTABLE), { disks: template.id === BLANK_ID ? 0 : Math.max(1, tmplDisks.length), nics: template.id === BLANK_ID ? 0 : 1, domain, network });
         if (body.memory && !body.memory_policy) vm.memory_policy = { guaranteed: body.memory, ballooning: true };
-        this.event(30, 'normal', `VM ${vm.name} was created by ${caller.name}.`, { vm, cluster });
         this.auditPermission(caller, vm);
-        if (template.id === BLANK_ID) return this.created(req, s, vm);
+        if (template.id === BLANK_ID) return this.created(req, caller, s, vm);
         vm.status = { state: 'image_locked' };
         const task = this.steps(() => {
           vm.status = { state: 'down' };
           this.event(53, 'normal', `VM ${vm.name} creation has been completed.`, { vm, cluster });
         });
-        return this.created(req, s, vm, task, inv.id());
+        return this.created(req, caller, s, vm, task, inv.id());
       }
       case 'vms/{id}/disks': {
         const vm = parent!;
@@ -670,7 +671,7 @@ export class Engine {
         if (!disk._computed.statistics) (disk as Doc)._computed = undefined;
         Store.sub(vm, 'disks').set(disk.id, disk);
         const task = this.steps(() => { disk.status = { state: 'ok' }; });
-        return this.created(req, s, disk, task, inv.id());
+        return this.created(req, caller, s, disk, task, inv.id());
       }
       case 'vms/{id}/nics': {
         const vm = parent!;
@@ -680,7 +681,7 @@ export class Engine {
           interface: body.interface ?? 'virtio', mac: { address: body.mac?.address ?? inv.mac() }, active: body.plugged ?? true, plugged: body.plugged ?? true,
         }, vm.href);
         Store.sub(vm, 'nics').set(nic.id, nic);
-        return this.created(req, s, nic);
+        return this.created(req, caller, s, nic);
       }
       case 'vms/{id}/snapshots': {
         const vm = parent!;
@@ -694,17 +695,17 @@ export class Engine {
           if (vm.status.state === 'image_locked') vm.status = { state: previous };
           this.event(68, 'normal', `Snapshot '${snap.description}' creation for VM '${vm.name}' has been completed.`, { vm });
         });
-        return this.created(req, s, snap, task, inv.id());
+        return this.created(req, caller, s, snap, task, inv.id());
       }
       case 'vms/{id}/cdroms': {
         const cd = [...Store.sub(parent!, 'cdroms').values()][0];
         if (cd) cd.file = { id: body.file.id, content: '' };
-        return this.created(req, s, cd);
+        return this.created(req, caller, s, cd);
       }
       case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags': {
         const tag = body.id ? this.resolve('tags', body, 'Tag') : st.byName('tags', body.name) ?? inv.tag(body.name, st.get('tags', BLANK_ID));
         (parent!._tags ??= new Set()).add(tag.id);
-        return this.created(req, s, tag);
+        return this.created(req, caller, s, tag);
       }
       case 'templates': {
         this.checkName('templates', body.name, 'Template', 'add');
@@ -722,12 +723,12 @@ export class Engine {
           vm.status = { state: 'down' };
           this.event(51, 'normal', `Creation of Template ${t.name} from VM ${vm.name} has been completed.`, { vm, template: t });
         });
-        return this.created(req, s, t, task, inv.id());
+        return this.created(req, caller, s, t, task, inv.id());
       }
       case 'datacenters': {
         this.checkName('datacenters', body.name, 'Data Center', 'add');
         const dc = inv.dataCenter(body.name, { ...pick(body, ['description', 'comment', 'storage_type', 'local', 'storage_format', 'version']), status: { state: 'uninitialized' } });
-        return this.created(req, s, dc);
+        return this.created(req, caller, s, dc);
       }
       case 'clusters': {
         this.checkName('clusters', body.name, 'Cluster', 'add');
@@ -735,19 +736,19 @@ export class Engine {
         const c = inv.cluster(body.name, dc, pick(body, ['description', 'comment', 'cpu', 'version', 'memory_policy', 'error_handling', 'scheduling_policy']));
         const mgmt = [...st.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n.data_center.id === dc.id);
         mgmt?._clusters.add(c.id);
-        return this.created(req, s, c);
+        return this.created(req, caller, s, c);
       }
       case 'networks': {
         const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
         for (const n of st.table('networks').values()) if (n.name === body.name && n.data_center.id === dc.id) throw conflict('Cannot add Logical Network. The name of the logical network is already used by an existing logical network in the same data-center.');
         const n = inv.network(body.name, dc, [], pick(body, ['description', 'comment', 'vlan', 'stp', 'mtu', 'display']));
-        return this.created(req, s, n);
+        return this.created(req, caller, s, n);
       }
       case 'clusters/{id}/networks': {
         const n = this.resolve('networks', body, 'Network');
         if (n.data_center.id !== parent!.data_center.id) throw conflict('Cannot attach Logical Network to Cluster. The network does not belong to the data center of the cluster.');
         n._clusters.add(parent!.id);
-        return this.created(req, s, n);
+        return this.created(req, caller, s, n);
       }
       case 'hosts': {
         this.checkName('hosts', body.name, 'Host', 'add');
@@ -758,13 +759,13 @@ export class Engine {
           h.status = { state: 'up' };
           this.event(16, 'normal', `Host ${h.name} was activated by ${caller.name}.`, { host: h });
         });
-        return this.created(req, s, h);
+        return this.created(req, caller, s, h);
       }
       case 'storagedomains': {
         this.checkName('storagedomains', body.name, 'Storage', 'add');
         this.resolve('hosts', body.host, 'Host');
         const sd = inv.storageDomain(body.name, body.type, undefined, false, { storage: body.storage, description: body.description });
-        return this.created(req, s, sd);
+        return this.created(req, caller, s, sd);
       }
       case 'datacenters/{id}/storagedomains': {
         const sd = this.resolve('storagedomains', body, 'StorageDomain');
@@ -774,7 +775,7 @@ export class Engine {
         sd.status = undefined;
         sd.data_centers = { data_center: [ref(parent!)] };
         this.steps(() => { sd._dcState = 'maintenance'; }, () => { sd._dcState = 'active'; });
-        return this.created(req, s, s.source.get(st, sd.id, parent)!);
+        return this.created(req, caller, s, s.source.get(st, sd.id, parent)!);
       }
       case 'vmpools': {
         this.checkName('vmpools', body.name, 'VM-Pool', 'add');
@@ -789,13 +790,13 @@ export class Engine {
           inv.vm(`${body.name}-${i + 1}`, cluster, template, { type: 'desktop', vmpool: ref(pool), stateless: true });
           pool.size++;
         }
-        return this.created(req, s, pool);
+        return this.created(req, caller, s, pool);
       }
       case 'users': {
         const userName = String(body.user_name);
         if (st.byName('users', userName) || [...st.table('users').values()].some((u) => u.user_name === userName)) throw conflict('Cannot add User. User already exists.');
         const u = inv.user(userName.includes('@') ? userName : `${userName}@internal`, userName.split('@')[0], '');
-        return this.created(req, s, u);
+        return this.created(req, caller, s, u);
       }
       case 'roles': {
         this.checkName('roles', body.name, 'Role', 'add');
@@ -805,18 +806,18 @@ export class Engine {
           const permit = decorate(specAt('roles/{id}/permits'), { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) }, r.href);
           Store.sub(r, 'permits').set(permit.id, permit);
         }
-        return this.created(req, s, r);
+        return this.created(req, caller, s, r);
       }
       case 'tags': {
         if (st.byName('tags', body.name)) throw conflict('Cannot add Tag. Tag name already exists.');
         const parentTag = body.parent?.tag ? this.resolve('tags', body.parent.tag, 'Tag') : st.get('tags', BLANK_ID);
         const t = inv.tag(body.name, parentTag);
         if (body.description) t.description = body.description;
-        return this.created(req, s, t);
+        return this.created(req, caller, s, t);
       }
       case 'events': {
         const e = this.event(Number(body.custom_id ?? 0), body.severity, body.description, {}, { origin: body.origin, custom_id: body.custom_id });
-        return this.created(req, s, e);
+        return this.created(req, caller, s, e);
       }
       default: {
         if (s.key.endsWith('/permissions')) {
@@ -824,7 +825,7 @@ export class Engine {
           const user = this.resolve('users', body.user, 'User');
           const field = PERMISSION_FIELD[s.key.split('/')[0]];
           const p = this.inv.permission(role, user, { field, rec: parent });
-          return this.created(req, s, p);
+          return this.created(req, caller, s, p);
         }
       }
     }
@@ -840,6 +841,7 @@ export class Engine {
 
   private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec): EngineResponse {
     const body = this.body(req, s.item, `${s.key}/{id}#update`);
+    checkEnums(s.type, body);
     for (const f of IMMUTABLE) {
       if (body[f] === undefined) continue;
       const same = f === 'status' ? body.status?.state === rec.status?.state : String(body[f]) === String(rec[f]);
@@ -861,7 +863,7 @@ export class Engine {
       }
     }
     if (s.key === 'vms' && rec.status.state !== 'down') rec.next_run_configuration_exists = false;
-    this.event(35, 'normal', `${s.type} ${target.name ?? target.id} configuration was updated by ${caller.name}.`, s.key === 'vms' ? { vm: target } : {});
+    this.event(CODE.updated, 'normal', `${s.type} ${target.name ?? target.id} configuration was updated by ${caller.name}.`, aboutOf(s.type, target));
     const fresh = s.source.get(this.store, rec.id, undefined) ?? rec;
     return this.xml(200, writeDocument(this.model, s.item, s.key.includes('/') ? rec : fresh, { hrefBase: req.base, declaration: true }));
   }
@@ -880,7 +882,6 @@ export class Engine {
         if (rec.delete_protected) throw conflict('Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.');
         st.table('vms').delete(rec.id);
         this.dropPermissions('vm', rec.id);
-        this.event(113, 'normal', `VM ${rec.name} was successfully removed.`, {});
         break;
       case 'hosts':
         if (!['maintenance', 'down', 'install_failed', 'pending_approval', 'non_responsive'].includes(rec.status.state)) throw conflict('Cannot remove Host. Host must be in Maintenance state.');
@@ -969,6 +970,7 @@ export class Engine {
         throw methodNotAllowed('GET');
     }
     refreshHostSummaries(st);
+    this.event(CODE.removed, 'normal', `${s.type} ${rec.name ?? rec.id} was removed by ${caller.name}.`, aboutOf(s.type, rec._base ?? rec));
     if (matrix.has('async')) return this.xml(202, writeDocument(this.model, 'action', { status: { state: 'pending' } }, { declaration: true }));
     return this.xml(200, writeDocument(this.model, 'action', { status: { state: 'complete' } }, { declaration: true }));
   }
@@ -1471,6 +1473,39 @@ function exportDomain(store: Store, body: Doc, type = 'export'): Rec {
 // ------------------------------------------------------------------ helpers
 
 const IMMUTABLE = ['id', 'href', 'creation_time', 'status'];
+
+/**
+ * 400 Invalid value for an enumeration field holding something else. Values
+ * compare case-insensitively, as in the engine, and are stored lowercase.
+ */
+function checkEnums(type: string, body: Doc): void {
+  for (const [path, [name, legal]] of Object.entries(ENUM_FIELDS[type] ?? {})) {
+    const parts = path.split('.');
+    const last = parts.pop()!;
+    let holders: any[] = [body];
+    for (const part of parts) holders = holders.flatMap((h) => (h?.[part] == null ? [] : Array.isArray(h[part]) ? h[part] : [h[part]]));
+    for (const h of holders) {
+      const v = h?.[last];
+      if (v === undefined || v === null) continue;
+      const lower = String(v).toLowerCase();
+      if (!legal.includes(lower)) throw new EngineFault(400, 'Invalid value', `${v} is not a member of ${name}. Possible values for ${name} are: ${legal.join(', ')}`);
+      h[last] = lower;
+    }
+  }
+}
+
+/** Audit log codes of the generic CRUD events (the engine's own codes for VMs). */
+const CODE = { added: 30, updated: 35, removed: 113 } as const;
+
+const EVENT_FIELD: Record<string, string> = {
+  VM: 'vm', Host: 'host', Template: 'template', Cluster: 'cluster', DataCenter: 'data_center', StorageDomain: 'storage_domain', User: 'user',
+};
+
+/** The reference an event carries to the object it is about. */
+function aboutOf(type: string, rec: Rec): Record<string, Rec> {
+  const field = EVENT_FIELD[type];
+  return field ? { [field]: rec } : {};
+}
 
 const VM_SETTABLE = ['description', 'comment', 'memory', 'cpu', 'type', 'os', 'display', 'high_availability', 'stateless', 'placement_policy', 'memory_policy', 'usb', 'delete_protected', 'start_paused', 'soundcard_enabled', 'timezone'];
 

@@ -66,6 +66,22 @@ describe('errors a real engine gives', () => {
     expect(/<memory>(\d+)/.exec(upd.text)![1]).toBe(/<memory>(\d+)/.exec(before)![1]);
   });
 
+  it('400 Invalid value for enumeration fields, changing nothing', async () => {
+    const r = await api(sim, 'POST', '/vms', { body: '<vm><name>bad-enum</name><type>mainframe</type><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('<reason>Invalid value</reason><detail>mainframe is not a member of VmType. Possible values for VmType are: desktop, server</detail>');
+    expect((await api(sim, 'GET', '/vms?search=name%3Dbad-enum')).text).not.toContain('<vm ');
+    const id = await anyVm();
+    const disk = firstId((await api(sim, 'GET', `/vms/${id}/disks`)).text, 'disk');
+    const bad = await api(sim, 'PUT', `/vms/${id}/disks/${disk}`, { body: '<disk><interface>scsi-3000</interface></disk>' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('is not a member of DiskInterface');
+    expect((await api(sim, 'GET', `/vms/${id}/disks/${disk}`)).text).toContain('<interface>virtio</interface>');
+    const upper = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm><type>DESKTOP</type></vm>' });
+    expect(upper.status).toBe(200);
+    expect(upper.text).toContain('<type>desktop</type>');
+  });
+
   it('400 for a non-numeric max and for malformed searches, naming the problem', async () => {
     expect((await api(sim, 'GET', '/vms;max=ten')).status).toBe(400);
     for (const q of ['name=', 'and name=x', 'nosuchfield=1', 'name=x sortby', 'name=x page zero']) {
