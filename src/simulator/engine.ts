@@ -301,7 +301,7 @@ export class Engine {
       if (needsUuid(s) && !UUID_RE.test(id)) {
         throw new EngineFault(400, 'Bad Request', `Invalid UUID string: ${id}`, 'text');
       }
-      const rec = s.source.get(this.store, id, parent);
+      const rec = s.source.get(this.store, id, parent, s);
       if (!rec || !this.visible(caller, s, rec)) throw notFound();
       if (i === segments.length - 1) {
         return { ...(await this.item(req, caller, s, rec, parent, method, matrix)), route: `${method} ${pattern}` };
@@ -371,7 +371,7 @@ export class Engine {
     if (max !== undefined && !/^-?\d+$/.test(max)) throw new EngineFault(400, 'Invalid value', `${max} is not a valid value for max`);
     const caseSensitive = (matrix.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
     let records: Rec[] = [];
-    for (const r of s.source.list(this.store, parent)) if (this.visible(caller, s, r)) records.push(r);
+    for (const r of s.source.list(this.store, parent, s)) if (this.visible(caller, s, r)) records.push(r);
     if (s.key === 'events') {
       records.sort((a, b) => Number(b.id) - Number(a.id));
       const from = matrix.get('from') ?? req.query.get('from') ?? undefined;
@@ -563,7 +563,7 @@ export class Engine {
       }
       case 'PUT':
         if (!s.update) break;
-        return this.update(req, caller, s, rec);
+        return this.update(req, caller, s, rec, parent);
       case 'DELETE':
         if (!s.remove) break;
         return this.remove(req, caller, s, rec, parent, matrix);
@@ -615,7 +615,9 @@ export class Engine {
   }
 
   /** 201 + Location, or 202 with creation_status while `task` runs, unless the client asked to block (Expect: 201-created). */
-  private async created(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, task?: Promise<void>, creationIds?: string): Promise<EngineResponse> {
+  private async created(req: EngineRequest, caller: Caller, s: Spec, stored: Rec, parent: Rec | undefined, task?: Promise<void>, creationIds?: string): Promise<EngineResponse> {
+    // Answer with the object as seen where it was added (its href below the parent).
+    const rec = parent ? s.source.get(this.store, stored.id, parent, s) ?? stored : stored;
     if (s.key !== 'events') this.event(CODE.added, 'normal', `${s.type} ${rec.name ?? rec.description ?? rec.id} was added by ${caller.name}.`, aboutOf(s.type, rec));
     const location = `${req.origin}${req.base}/${rec.href}`;
     const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
@@ -645,13 +647,13 @@ export class Engine {
         const vm = inv.vm(body.name, cluster, template, pick(body, VM_SETTABLE), { disks: template.id === BLANK_ID ? 0 : Math.max(1, tmplDisks.length), nics: template.id === BLANK_ID ? 0 : 1, domain, network });
         if (body.memory && !body.memory_policy) vm.memory_policy = { guaranteed: body.memory, ballooning: true };
         this.auditPermission(caller, vm);
-        if (template.id === BLANK_ID) return this.created(req, caller, s, vm);
+        if (template.id === BLANK_ID) return this.created(req, caller, s, vm, parent);
         vm.status = { state: 'image_locked' };
         const task = this.steps(() => {
           vm.status = { state: 'down' };
           this.event(53, 'normal', `VM ${vm.name} creation has been completed.`, { vm, cluster });
         });
-        return this.created(req, caller, s, vm, task, inv.id());
+        return this.created(req, caller, s, vm, parent, task, inv.id());
       }
       case 'vms/{id}/disks': {
         const vm = parent!;
@@ -671,7 +673,7 @@ export class Engine {
         if (!disk._computed.statistics) (disk as Doc)._computed = undefined;
         Store.sub(vm, 'disks').set(disk.id, disk);
         const task = this.steps(() => { disk.status = { state: 'ok' }; });
-        return this.created(req, caller, s, disk, task, inv.id());
+        return this.created(req, caller, s, disk, parent, task, inv.id());
       }
       case 'vms/{id}/nics': {
         const vm = parent!;
@@ -681,7 +683,7 @@ export class Engine {
           interface: body.interface ?? 'virtio', mac: { address: body.mac?.address ?? inv.mac() }, active: body.plugged ?? true, plugged: body.plugged ?? true,
         }, vm.href);
         Store.sub(vm, 'nics').set(nic.id, nic);
-        return this.created(req, caller, s, nic);
+        return this.created(req, caller, s, nic, parent);
       }
       case 'vms/{id}/snapshots': {
         const vm = parent!;
@@ -695,17 +697,17 @@ export class Engine {
           if (vm.status.state === 'image_locked') vm.status = { state: previous };
           this.event(68, 'normal', `Snapshot '${snap.description}' creation for VM '${vm.name}' has been completed.`, { vm });
         });
-        return this.created(req, caller, s, snap, task, inv.id());
+        return this.created(req, caller, s, snap, parent, task, inv.id());
       }
       case 'vms/{id}/cdroms': {
         const cd = [...Store.sub(parent!, 'cdroms').values()][0];
         if (cd) cd.file = { id: body.file.id, content: '' };
-        return this.created(req, caller, s, cd);
+        return this.created(req, caller, s, cd, parent);
       }
       case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags': {
         const tag = body.id ? this.resolve('tags', body, 'Tag') : st.byName('tags', body.name) ?? inv.tag(body.name, st.get('tags', BLANK_ID));
         (parent!._tags ??= new Set()).add(tag.id);
-        return this.created(req, caller, s, tag);
+        return this.created(req, caller, s, tag, parent);
       }
       case 'templates': {
         this.checkName('templates', body.name, 'Template', 'add');
@@ -723,12 +725,12 @@ export class Engine {
           vm.status = { state: 'down' };
           this.event(51, 'normal', `Creation of Template ${t.name} from VM ${vm.name} has been completed.`, { vm, template: t });
         });
-        return this.created(req, caller, s, t, task, inv.id());
+        return this.created(req, caller, s, t, parent, task, inv.id());
       }
       case 'datacenters': {
         this.checkName('datacenters', body.name, 'Data Center', 'add');
         const dc = inv.dataCenter(body.name, { ...pick(body, ['description', 'comment', 'storage_type', 'local', 'storage_format', 'version']), status: { state: 'uninitialized' } });
-        return this.created(req, caller, s, dc);
+        return this.created(req, caller, s, dc, parent);
       }
       case 'clusters': {
         this.checkName('clusters', body.name, 'Cluster', 'add');
@@ -736,19 +738,19 @@ export class Engine {
         const c = inv.cluster(body.name, dc, pick(body, ['description', 'comment', 'cpu', 'version', 'memory_policy', 'error_handling', 'scheduling_policy']));
         const mgmt = [...st.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n.data_center.id === dc.id);
         mgmt?._clusters.add(c.id);
-        return this.created(req, caller, s, c);
+        return this.created(req, caller, s, c, parent);
       }
       case 'networks': {
         const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
         for (const n of st.table('networks').values()) if (n.name === body.name && n.data_center.id === dc.id) throw conflict('Cannot add Logical Network. The name of the logical network is already used by an existing logical network in the same data-center.');
         const n = inv.network(body.name, dc, [], pick(body, ['description', 'comment', 'vlan', 'stp', 'mtu', 'display']));
-        return this.created(req, caller, s, n);
+        return this.created(req, caller, s, n, parent);
       }
       case 'clusters/{id}/networks': {
         const n = this.resolve('networks', body, 'Network');
         if (n.data_center.id !== parent!.data_center.id) throw conflict('Cannot attach Logical Network to Cluster. The network does not belong to the data center of the cluster.');
         n._clusters.add(parent!.id);
-        return this.created(req, caller, s, n);
+        return this.created(req, caller, s, n, parent);
       }
       case 'hosts': {
         this.checkName('hosts', body.name, 'Host', 'add');
@@ -759,13 +761,13 @@ export class Engine {
           h.status = { state: 'up' };
           this.event(16, 'normal', `Host ${h.name} was activated by ${caller.name}.`, { host: h });
         });
-        return this.created(req, caller, s, h);
+        return this.created(req, caller, s, h, parent);
       }
       case 'storagedomains': {
         this.checkName('storagedomains', body.name, 'Storage', 'add');
         this.resolve('hosts', body.host, 'Host');
         const sd = inv.storageDomain(body.name, body.type, undefined, false, { storage: body.storage, description: body.description });
-        return this.created(req, caller, s, sd);
+        return this.created(req, caller, s, sd, parent);
       }
       case 'datacenters/{id}/storagedomains': {
         const sd = this.resolve('storagedomains', body, 'StorageDomain');
@@ -775,7 +777,7 @@ export class Engine {
         sd.status = undefined;
         sd.data_centers = { data_center: [ref(parent!)] };
         this.steps(() => { sd._dcState = 'maintenance'; }, () => { sd._dcState = 'active'; });
-        return this.created(req, caller, s, s.source.get(st, sd.id, parent)!);
+        return this.created(req, caller, s, sd, parent);
       }
       case 'vmpools': {
         this.checkName('vmpools', body.name, 'VM-Pool', 'add');
@@ -790,13 +792,13 @@ export class Engine {
           inv.vm(`${body.name}-${i + 1}`, cluster, template, { type: 'desktop', vmpool: ref(pool), stateless: true });
           pool.size++;
         }
-        return this.created(req, caller, s, pool);
+        return this.created(req, caller, s, pool, parent);
       }
       case 'users': {
         const userName = String(body.user_name);
         if (st.byName('users', userName) || [...st.table('users').values()].some((u) => u.user_name === userName)) throw conflict('Cannot add User. User already exists.');
         const u = inv.user(userName.includes('@') ? userName : `${userName}@internal`, userName.split('@')[0], '');
-        return this.created(req, caller, s, u);
+        return this.created(req, caller, s, u, parent);
       }
       case 'roles': {
         this.checkName('roles', body.name, 'Role', 'add');
@@ -806,18 +808,18 @@ export class Engine {
           const permit = decorate(specAt('roles/{id}/permits'), { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) }, r.href);
           Store.sub(r, 'permits').set(permit.id, permit);
         }
-        return this.created(req, caller, s, r);
+        return this.created(req, caller, s, r, parent);
       }
       case 'tags': {
         if (st.byName('tags', body.name)) throw conflict('Cannot add Tag. Tag name already exists.');
         const parentTag = body.parent?.tag ? this.resolve('tags', body.parent.tag, 'Tag') : st.get('tags', BLANK_ID);
         const t = inv.tag(body.name, parentTag);
         if (body.description) t.description = body.description;
-        return this.created(req, caller, s, t);
+        return this.created(req, caller, s, t, parent);
       }
       case 'events': {
         const e = this.event(Number(body.custom_id ?? 0), body.severity, body.description, {}, { origin: body.origin, custom_id: body.custom_id });
-        return this.created(req, caller, s, e);
+        return this.created(req, caller, s, e, parent);
       }
       default: {
         if (s.key.endsWith('/permissions')) {
@@ -825,7 +827,7 @@ export class Engine {
           const user = this.resolve('users', body.user, 'User');
           const field = PERMISSION_FIELD[s.key.split('/')[0]];
           const p = this.inv.permission(role, user, { field, rec: parent });
-          return this.created(req, caller, s, p);
+          return this.created(req, caller, s, p, parent);
         }
       }
     }
@@ -839,7 +841,7 @@ export class Engine {
     if (user && role) this.inv.permission(role, user, { field: 'vm', rec: vm });
   }
 
-  private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec): EngineResponse {
+  private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined): EngineResponse {
     const body = this.body(req, s.item, `${s.key}/{id}#update`);
     checkEnums(s.type, body);
     for (const f of IMMUTABLE) {
@@ -864,8 +866,8 @@ export class Engine {
     }
     if (s.key === 'vms' && rec.status.state !== 'down') rec.next_run_configuration_exists = false;
     this.event(CODE.updated, 'normal', `${s.type} ${target.name ?? target.id} configuration was updated by ${caller.name}.`, aboutOf(s.type, target));
-    const fresh = s.source.get(this.store, rec.id, undefined) ?? rec;
-    return this.xml(200, writeDocument(this.model, s.item, s.key.includes('/') ? rec : fresh, { hrefBase: req.base, declaration: true }));
+    const fresh = s.source.get(this.store, rec.id, parent, s) ?? rec;
+    return this.xml(200, writeDocument(this.model, s.item, fresh, { hrefBase: req.base, declaration: true }));
   }
 
   private remove(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {

@@ -10,8 +10,8 @@
 import { Store, type Rec, type Table } from './store.ts';
 
 export interface Source {
-  list(store: Store, parent: Rec | undefined): Iterable<Rec>;
-  get(store: Store, id: string, parent: Rec | undefined): Rec | undefined;
+  list(store: Store, parent: Rec | undefined, spec: Spec): Iterable<Rec>;
+  get(store: Store, id: string, parent: Rec | undefined, spec: Spec): Rec | undefined;
 }
 
 export interface ActionParam {
@@ -62,17 +62,25 @@ const owned = (rel: string): Source => ({
   get: (_s, id, p) => (p ? Store.sub(p, rel).get(id) : undefined),
 });
 
-/** Records of a top-level table that belong to the parent by a predicate. */
-const view = (t: Table, belongs: (r: Rec, parent: Rec, s: Store) => boolean, derive?: (r: Rec, parent: Rec, s: Store) => Rec): Source => ({
-  *list(s, p) {
-    if (!p) return;
-    for (const r of s.table(t).values()) if (belongs(r, p, s)) yield derive ? derive(r, p, s) : r;
-  },
-  get(s, id, p) {
-    const r = s.get(t, id);
-    return r && p && belongs(r, p, s) ? (derive ? derive(r, p, s) : r) : undefined;
-  },
-});
+/**
+ * Records of a top-level table that belong to the parent by a predicate,
+ * seen from the parent: the engine gives them an href below it
+ * (`vms/{vm}/tags/{tag}`), so each is a shallow copy whose `_base` is the
+ * stored record (updates and removals go there).
+ */
+const view = (t: Table, belongs: (r: Rec, parent: Rec, s: Store) => boolean, derive?: (r: Rec, parent: Rec, s: Store) => Rec): Source => {
+  const seen = (r: Rec, p: Rec, s: Store, spec: Spec): Rec => (derive ? derive(r, p, s) : { ...r, href: `${p.href}/${spec.rel}/${r.id}`, _base: r });
+  return {
+    *list(s, p, spec) {
+      if (!p) return;
+      for (const r of s.table(t).values()) if (belongs(r, p, s)) yield seen(r, p, s, spec);
+    },
+    get(s, id, p, spec) {
+      const r = s.get(t, id);
+      return r && p && belongs(r, p, s) ? seen(r, p, s, spec) : undefined;
+    },
+  };
+};
 
 /** Computed on demand (statistics): the parent's `_computed[rel]` function. */
 const computed = (rel: string): Source => ({
