@@ -146,6 +146,17 @@ export class Inventory {
       }, h.href);
       Store.sub(h, 'nics').set(nic.id, nic);
     });
+    // The block storage the host can reach: a few iSCSI LUNs on the shared array.
+    const storageSpec = specAt('hosts/{id}/storage');
+    for (let lun = 0; lun < 2; lun++) {
+      const lunId = `3600a0b80005ad1d7000000${lun}`;
+      const st = decorate(storageSpec, {
+        id: uuidOf(`lun:${lunId}`), type: 'iscsi',
+        logical_unit: [{ id: lunId, port: 3260, target: 'iqn.2016-06.com.example:storage1', address: 'iscsi.example.com', serial: `SEXAMPLE_${lunId}`, vendor_id: 'EXAMPLE', product_id: 'VirtualDisk', lun_mapping: lun, size: 500 * GiB, paths: 1, status: 'used' }],
+        host: ref(h),
+      }, h.href);
+      Store.sub(h, 'storage').set(st.id, st);
+    }
     return h;
   }
 
@@ -194,6 +205,25 @@ export class Inventory {
     (t.version as Record<string, unknown>).base_template = { id: t.id, href: t.href };
     this.store.table('templates').set(t.id, t);
     return t;
+  }
+
+  /** The devices a template made by hand would have: one bootable disk, one NIC, a CD-ROM. */
+  templateDevices(t: Rec, domain?: Rec, network?: Rec): void {
+    const size = 20 * GiB;
+    const disk = decorate(specAt('templates/{id}/disks'), {
+      id: this.id(), name: `${t.name}_Disk1`, alias: `${t.name}_Disk1`, image_id: this.id(), template: ref(t),
+      storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
+      size, type: 'system', provisioned_size: size, actual_size: Math.floor(size * 0.3), status: { state: 'ok' },
+      interface: 'virtio', format: 'cow', sparse: true, bootable: true, shareable: false, wipe_after_delete: false,
+      propagate_errors: false, read_only: false, storage_type: 'image',
+    }, t.href);
+    Store.sub(t, 'disks').set(disk.id, disk);
+    const nic = decorate(specAt('templates/{id}/nics'), {
+      id: this.id(), name: 'nic1', template: ref(t), network: network ? ref(network) : undefined, linked: true, interface: 'virtio', plugged: true,
+    }, t.href);
+    Store.sub(t, 'nics').set(nic.id, nic);
+    const cdrom = decorate(specAt('templates/{id}/cdroms'), { id: BLANK_ID, template: ref(t) }, t.href);
+    Store.sub(t, 'cdroms').set(cdrom.id, cdrom);
   }
 
   /** A VM with its devices; `withDisks` false gives a diskless VM (made from Blank). */
@@ -349,7 +379,12 @@ export function buildInventory(size: InventorySize): Inventory {
 
   const blank = inv.template('Blank', undefined, {}, BLANK_ID);
   const templates = [blank];
-  for (let i = 0; i < size.templates; i++) templates.push(inv.template(`tmpl-${['rhel7', 'rhel6', 'win2012', 'centos7'][i % 4]}${i >= 4 ? `-${i}` : ''}`, clusters[i % clusters.length]));
+  for (let i = 0; i < size.templates; i++) {
+    const c = clusters[i % clusters.length];
+    const t = inv.template(`tmpl-${['rhel7', 'rhel6', 'win2012', 'centos7'][i % 4]}${i >= 4 ? `-${i}` : ''}`, c);
+    inv.templateDevices(t, dataDomains.get(c.data_center.id), vmNetworks.get(c.data_center.id));
+    templates.push(t);
+  }
 
   const prefixes = ['web', 'db', 'app', 'cache', 'build', 'mail'];
   const vms: Rec[] = [];

@@ -53,7 +53,10 @@ describe('VM life cycle', () => {
   it('creates from a template as a task: 202 with creation_status, or 201 when asked to block', async () => {
     const cluster = firstId((await api(sim, 'GET', '/clusters?search=name%3DDefault')).text, 'cluster');
     const tmpl = firstId((await api(sim, 'GET', '/templates?search=name%3Dtmpl-*')).text, 'template');
+    // Slow enough that the creation task is surely still running when we look.
+    sim.configure({ transitionMs: 500 });
     const async = await api(sim, 'POST', '/vms', { body: `<vm><name>from-template</name><cluster id="${cluster}"/><template id="${tmpl}"/></vm>` });
+    sim.configure({ transitionMs: 15 });
     expect(async.status).toBe(202);
     expect(async.text).toContain('<creation_status><state>pending</state></creation_status>');
     expect(async.text).toMatch(/rel="creation_status"/);

@@ -143,16 +143,20 @@ describe('XML documents validate against the schema', () => {
     const dcId = firstId((await api(sim, 'GET', '/datacenters')).text, 'data_center');
     const sdId = firstId((await api(sim, 'GET', `/datacenters/${dcId}/storagedomains`)).text, 'storage_domain');
     const roleId = firstId((await api(sim, 'GET', '/roles')).text, 'role');
+    const tmplId = firstId((await api(sim, 'GET', '/templates?search=name%3Dtmpl-*')).text, 'template');
     const isoId = firstId((await api(sim, 'GET', '/storagedomains?search=type%3Diso')).text, 'storage_domain');
     const paths = [
       `/vms/${vmId}`, `/vms/${vmId}/disks`, `/vms/${vmId}/nics`, `/vms/${vmId}/cdroms`, `/vms/${vmId}/snapshots`, `/vms/${vmId}/tags`,
       `/vms/${vmId}/permissions`, `/vms/${vmId}/statistics`, `/hosts/${hostId}`, `/hosts/${hostId}/nics`, `/hosts/${hostId}/storage`,
       `/hosts/${hostId}/statistics`, `/datacenters/${dcId}/storagedomains`, `/datacenters/${dcId}/storagedomains/${sdId}`,
       `/datacenters/${dcId}/clusters`, `/datacenters/${dcId}/networks`, `/roles/${roleId}/permits`, `/storagedomains/${isoId}/files`,
+      `/templates/${tmplId}`, `/templates/${tmplId}/disks`, `/templates/${tmplId}/nics`, `/templates/${tmplId}/cdroms`,
     ];
     for (const p of paths) {
       const r = await api(sim, 'GET', p);
       expect(r.status, p).toBe(200);
+      // Every listed sub-collection of the generated inventory has content.
+      expect(r.text, p).not.toMatch(/^<\?xml[^>]*>\s*<[a-z_]+\/>$/);
       const v = await validate(r.text, 'item.xml');
       expect(v.ours, p).toEqual([]);
       expect(v.reference, p).toEqual([]);
