@@ -7,11 +7,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readXsd, type XsdModel } from './xsd.ts';
 
+import { ApiModel } from './api.ts';
+import { readRsdl } from './rsdl.ts';
+
 export { readXsd, XsdModel, SchemaError, builtinKind } from './xsd.ts';
+export { readRsdl } from './rsdl.ts';
+export type { Operation, Param } from './rsdl.ts';
+export { ApiModel } from './api.ts';
+export type { Collection } from './api.ts';
 export type { ComplexType, Field, SimpleType, ScalarKind } from './xsd.ts';
 
 /** The XSD shipped with the package (what the simulator serves at `?schema`). */
 export const bundledXsdPath = fileURLToPath(new URL('../../xsd/api.xsd', import.meta.url));
+/** The simulator's RSDL, checked in next to the XSD (`npm run rsdl` rewrites it). */
+export const bundledRsdlPath = fileURLToPath(new URL('../../xsd/rsdl.xml', import.meta.url));
 
 let bundled: { text: string; model: XsdModel } | undefined;
 
@@ -30,4 +39,15 @@ function loadBundled(): { text: string; model: XsdModel } {
     bundled = { text, model: readXsd(text, 'xsd/api.xsd') };
   }
   return bundled;
+}
+
+let bundledApi: ApiModel | undefined;
+
+/** The API model of the bundled XSD and RSDL, built once per process. */
+export function bundledApiModel(): ApiModel {
+  if (!bundledApi) {
+    const xsd = bundledModel();
+    bundledApi = new ApiModel(xsd, readRsdl(xsd, readFileSync(bundledRsdlPath, 'utf8'), 'xsd/rsdl.xml'));
+  }
+  return bundledApi;
 }

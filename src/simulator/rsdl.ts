@@ -92,7 +92,7 @@ export function rsdlLinks(model: XsdModel): RsdlLink[] {
   return links;
 }
 
-export function renderRsdl(model: XsdModel, links: readonly RsdlLink[] = rsdlLinks(model)): string {
+export function renderRsdl(model: XsdModel, links: readonly RsdlLink[] = rsdlLinks(model), options: { pretty?: boolean } = {}): string {
   return writeDocument(model, 'rsdl', {
     href: '?rsdl', rel: 'rsdl',
     description: 'What this engine serves: every URL with its method, parameters, body and response (rhev-graphql simulator).',
@@ -104,5 +104,5 @@ export function renderRsdl(model: XsdModel, links: readonly RsdlLink[] = rsdlLin
       name: 'Generic options',
     },
     links: { link: links },
-  }, { declaration: true });
+  }, { declaration: true, pretty: options.pretty });
 }

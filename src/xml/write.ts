@@ -20,6 +20,8 @@ export interface WriteOptions {
   readonly hrefBase?: string;
   /** Prepend `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`. */
   readonly declaration?: boolean;
+  /** Indent nested elements (for files people read and diff; off on the wire). */
+  readonly pretty?: boolean;
 }
 
 interface Plan {
@@ -72,20 +74,23 @@ function planOf(model: XsdModel, typeName: string): Plan {
 export function writeDocument(model: XsdModel, root: string, value: object, options: WriteOptions = {}): string {
   const type = model.elements.get(root);
   if (!type || !model.types.has(type)) throw new Error(`The schema has no document element ${root}`);
-  const w = new Writer(model, options.hrefBase);
+  const w = new Writer(model, options.hrefBase, options.pretty ? '\n' : undefined);
   const body = w.element(`<${root}`, `</${root}>`, type, value);
   return options.declaration ? `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${body}` : body;
 }
 
 /** Writes `value` as an element named `name` of complex type `type`. */
 export function writeElement(model: XsdModel, name: string, type: string, value: object, options: WriteOptions = {}): string {
-  return new Writer(model, options.hrefBase).element(`<${name}`, `</${name}>`, type, value);
+  return new Writer(model, options.hrefBase, options.pretty ? '\n' : undefined).element(`<${name}`, `</${name}>`, type, value);
 }
 
 class Writer {
-  constructor(private readonly model: XsdModel, private readonly hrefBase: string | undefined) {}
+  /** `indent` is the newline plus indentation of the current depth when pretty-printing. */
+  constructor(private readonly model: XsdModel, private readonly hrefBase: string | undefined, private indent?: string) {}
 
   element(open: string, close: string, type: string, value: any): string {
+    const outer = this.indent;
+    if (outer !== undefined) this.indent = outer + '  ';
     const plan = planOf(this.model, type);
     let s = open;
     for (const a of plan.attributes) {
@@ -108,14 +113,18 @@ class Writer {
         }
       }
     }
-    return inner === '' ? s + '/>' : s + '>' + inner + close;
+    this.indent = outer;
+    if (inner === '') return s + '/>';
+    // Only element content is indented; text content stays on its line.
+    return outer !== undefined && !plan.textKind ? s + '>' + inner + outer + close : s + '>' + inner + close;
   }
 
   private child(e: Step, v: any): string {
     if (v === undefined || v === null) return '';
-    if (e.kind === 'complex') return this.element(e.open, e.close, e.type!, v);
+    const lead = this.indent ?? '';
+    if (e.kind === 'complex') return lead + this.element(e.open, e.close, e.type!, v);
     const text = scalar(v, e.kind);
-    return text === '' ? e.open + '/>' : e.open + '>' + escapeText(text) + e.close;
+    return lead + (text === '' ? e.open + '/>' : e.open + '>' + escapeText(text) + e.close);
   }
 
   private href(h: string): string {

@@ -1,0 +1,61 @@
+/**
+ * Reads an RSDL document (what `GET /api?rsdl` returns) into a list of
+ * operations: every URL template with its HTTP method, URL parameters, body
+ * type and body parameters, and response type.
+ *
+ * The RSDL is itself a document of the API's schema (type RSDL), so it is
+ * read with the same schema-driven reader as every other document.
+ */
+import { readDocument } from '../xml/read.ts';
+import { SchemaError, type XsdModel } from './xsd.ts';
+
+export interface Param {
+  readonly name: string;
+  readonly type: string;
+  readonly required: boolean;
+  /** `query` or `matrix` for URL parameters; undefined for body parameters. */
+  readonly context?: string;
+}
+
+export interface Operation {
+  /** Relative URL template, such as `vms/{vm:id}/start`. */
+  readonly href: string;
+  readonly rel: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
+  readonly description?: string;
+  readonly urlParams: readonly Param[];
+  readonly bodyType?: string;
+  readonly bodyParams: readonly Param[];
+  readonly responseType?: string;
+  readonly headers: readonly string[];
+}
+
+export function readRsdl(xsd: XsdModel, text: string, source = 'rsdl'): Operation[] {
+  let doc;
+  try {
+    doc = readDocument(xsd, text);
+  } catch (e) {
+    throw new SchemaError(source, `not a readable RSDL document (${(e as Error).message})`);
+  }
+  if (doc.root !== 'rsdl') throw new SchemaError(source, `not an RSDL document (its root element is <${doc.root}>)`);
+  const links: any[] = doc.value.links?.link ?? [];
+  if (!links.length) throw new SchemaError(source, 'the RSDL lists no links');
+  const params = (sets: any[] | undefined, url: boolean): Param[] =>
+    (sets ?? []).flatMap((set: any) => (set.parameter ?? []).map((p: any) => ({
+      name: String(p.name), type: String(p.type ?? 'xs:string'), required: p.required === true, context: url ? (p.context ?? 'query') : undefined,
+    })));
+  return links.map((l) => {
+    const req = l.request ?? {};
+    return {
+      href: String(l.href).replace(/^\/?(api\/)?/, ''),
+      rel: String(l.rel),
+      method: String(req.http_method ?? 'GET').toUpperCase() as Operation['method'],
+      description: l.description,
+      urlParams: params(req.url?.parameters_set, true),
+      bodyType: req.body?.type,
+      bodyParams: params(req.body?.parameters_set, false),
+      responseType: l.response?.type,
+      headers: (req.headers?.header ?? []).map((h: any) => String(h.name)),
+    };
+  });
+}

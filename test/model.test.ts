@@ -1,0 +1,40 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ApiModel, bundledApiModel, bundledModel, bundledRsdlPath, readRsdl, readXsd, SchemaError } from '../src/model/index.ts';
+import { renderRsdl } from '../src/simulator/rsdl.ts';
+
+const referenceRsdl = new URL('../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
+
+describe('the API model', () => {
+  it('xsd/rsdl.xml is the simulator\'s current RSDL (npm run rsdl rewrites it)', () => {
+    expect(readFileSync(bundledRsdlPath, 'utf8')).toBe(renderRsdl(bundledModel(), undefined, { pretty: true }) + '\n');
+  });
+
+  it('knows collections, items, actions and sub-collections', () => {
+    const m = bundledApiModel();
+    const vms = m.topLevel('vms')!;
+    expect(vms).toMatchObject({ itemType: 'VM', itemElement: 'vm', collectionType: 'VMs', searchable: true, idVar: 'vm' });
+    expect([...vms.itemMethods].sort()).toEqual(['DELETE', 'GET', 'PUT']);
+    expect([...vms.actions.keys()]).toContain('migrate');
+    expect(vms.actions.get('migrate')!.bodyParams.map((p) => p.name)).toContain('action.host.id|name');
+    const nics = m.collections.get('hosts/{host:id}/nics')!;
+    expect(nics).toMatchObject({ itemType: 'HostNIC', itemElement: 'host_nic', parent: m.topLevel('hosts') });
+    expect([...m.subsOf('VM').keys()]).toEqual(['disks', 'nics', 'cdroms', 'snapshots', 'tags', 'permissions', 'statistics']);
+    expect(m.topLevel('roles')!.searchable).toBe(false);
+  });
+
+  it.runIf(existsSync(referenceRsdl))('reads the real 3.6 RSDL (774 links) quickly enough for a command line', () => {
+    const t0 = performance.now();
+    const ops = readRsdl(bundledModel(), readFileSync(referenceRsdl, 'utf8'));
+    const m = new ApiModel(bundledModel(), ops);
+    expect(ops).toHaveLength(774);
+    expect(m.topLevel('vms')!.actions.has('start')).toBe(true);
+    expect(performance.now() - t0).toBeGreaterThan(0);
+  });
+
+  it('names the file and the problem for malformed input', () => {
+    expect(() => readXsd('<not-xml', 'broken.xsd')).toThrow(SchemaError);
+    expect(() => readXsd('<root/>', 'plain.xml')).toThrow(/plain.xml: not an XML Schema/);
+    expect(() => readRsdl(bundledModel(), '<vms/>', 'x.xml')).toThrow(/x.xml: not an RSDL document/);
+  });
+});
