@@ -23,13 +23,11 @@ describe('the API model', () => {
     expect(m.topLevel('roles')!.searchable).toBe(false);
   });
 
-  it.runIf(existsSync(referenceRsdl))('reads the real 3.6 RSDL (774 links) quickly enough for a command line', () => {
-    const t0 = performance.now();
+  it.runIf(existsSync(referenceRsdl))('reads the real 3.6 RSDL (774 links)', () => {
     const ops = readRsdl(bundledModel(), readFileSync(referenceRsdl, 'utf8'));
     const m = new ApiModel(bundledModel(), ops);
     expect(ops).toHaveLength(774);
     expect(m.topLevel('vms')!.actions.has('start')).toBe(true);
-    expect(performance.now() - t0).toBeGreaterThan(0);
   });
 
   it('names the file and the problem for malformed input', () => {
