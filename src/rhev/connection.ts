@@ -1,0 +1,679 @@
+/**
+ * The connection: everything a script does with an engine goes through one.
+ *
+ * It never builds a URL by hand. It starts from the entry point's links,
+ * follows `<link rel>`s of the resources it has, uses `rel/search` templates
+ * for searches, and the `<actions>` links a resource lists for actions, so
+ * it works against any engine generation that publishes its links
+ * (`/api`, `/ovirt-engine/api`, `/rhevm-api`).
+ */
+import type { Collection as ModelCollection, Operation } from '../model/index.ts';
+import { readRsdl } from '../model/index.ts';
+import { readDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
+import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
+import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ParseError, ResponseError, RhevError } from './errors.ts';
+import { matchesFilter, type Filter } from './filter.ts';
+import type { Logger } from './log.ts';
+import { Transport, type HttpResponse, type TransportOptions } from './transport.ts';
+
+/** The connection a bound object belongs to (non-enumerable). */
+export const CONN: unique symbol = Symbol.for('rhev.connection');
+/** Sub-collections the engine inlined (detail=...), by rel (non-enumerable). */
+export const INLINE: unique symbol = Symbol.for('rhev.inline');
+
+export interface ConnectionOptions extends TransportOptions {
+  url?: string;
+  /** Retries of idempotent requests on transient errors (default: Connection.retries). */
+  retries?: number;
+  /** 1..10; above 5 request and response bodies are logged, redacted (default: Connection.verbosity). */
+  verbosity?: number;
+  logger?: Logger;
+}
+
+export interface ListOptions {
+  /** A resource the collection lives under (a VM for its disks). */
+  base?: object;
+  /** Inline sub-collections: `'disks+nics'` or `['disks', 'nics']`. */
+  detail?: string | readonly string[];
+  /** Client-side filter: `{ 'cluster.id': id, name: 'web-*' }`, `*` and `?` wildcards. */
+  filter?: Filter;
+  /** An engine search; other keywords become an AND search (`name: 'web*'`). */
+  search?: string;
+  /** At most this many results (`;max=`). */
+  max?: number;
+  /** Page of a search (with `max` as the page size). */
+  page?: number;
+  /** Case-sensitive search (default true, as in the engine). */
+  caseSensitive?: boolean;
+  [keyword: string]: unknown;
+}
+
+export interface GetOptions extends ListOptions {
+  id?: string;
+}
+
+export interface WaitOptions {
+  /** Seconds to wait at most (the seed's unit); default: indefinitely. */
+  timeout?: number;
+  /** First poll interval in ms (default 500); doubles up to `maxIntervalMs`. */
+  intervalMs?: number;
+  maxIntervalMs?: number;
+  detail?: string | readonly string[];
+}
+
+export interface ActionOptions {
+  /** For task-backed actions (HTTP 202): poll until the task completes (default true). */
+  wait?: boolean;
+  /** For `wait`: give up after this many seconds. */
+  timeout?: number;
+}
+
+type Obj = Record<string, any>;
+
+/** A collection: an array of bound resources, with the collection's own fields. */
+export class ResourceList<T = Obj> extends Array<T> {
+  static override get [Symbol.species]() {
+    return Array;
+  }
+
+  /** The collection document's own fields (actions, links, size, ...). */
+  declare readonly meta: Obj;
+}
+
+export class Connection {
+  /** Default retries of idempotent requests on transient errors. */
+  static retries = 5;
+  /** Default verbosity (1..10). */
+  static verbosity = 1;
+
+  retries: number;
+  verbosity: number;
+  url?: string;
+  username?: string;
+  password?: string;
+  /** `http` or `https`, once connected. */
+  scheme?: string;
+  /** The entry point's path (such as `/api`), once connected. */
+  entrypoint?: string;
+  readonly logger?: Logger;
+
+  private transport?: Transport;
+  private entry?: Obj;
+  private rsdl?: Promise<Operation[] | undefined>;
+  private readonly docCache = new Map<string, Obj>();
+
+  /** Prepares a connection; nothing is sent until it is used. */
+  constructor(private readonly options: ConnectionOptions = {}) {
+    this.url = options.url;
+    this.username = options.username;
+    this.password = options.password;
+    this.retries = options.retries ?? Connection.retries;
+    this.verbosity = options.verbosity ?? Connection.verbosity;
+    this.logger = options.logger;
+  }
+
+  /** Opens the connection (no request yet); arguments replace the defaults. */
+  connect(url?: string, username?: string, password?: string): this {
+    if (url !== undefined) this.url = url;
+    if (username !== undefined) this.username = username;
+    if (password !== undefined) this.password = password;
+    if (!this.url) throw new ConnectionError('No URL to connect to: give one to the constructor or to connect()');
+    let u: URL;
+    try {
+      u = new URL(this.url);
+    } catch {
+      throw new ConnectionError(`Not a URL: ${this.url}`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConnectionError(`Unsupported scheme ${u.protocol} (use http or https)`);
+    if (!u.pathname.endsWith('/')) u.pathname += '/';
+    void this.transport?.close();
+    this.transport = new Transport(u, { ...this.options, username: this.username, password: this.password }, {
+      retries: () => this.retries, verbosity: () => this.verbosity, logger: this.logger,
+    });
+    this.scheme = u.protocol.slice(0, -1);
+    this.entrypoint = u.pathname.replace(/\/$/, '') || '/';
+    this.entry = undefined;
+    this.docCache.clear();
+    this.rsdl = undefined;
+    return this;
+  }
+
+  /** Ends the engine session and closes the sockets. */
+  async close(): Promise<void> {
+    const t = this.transport;
+    this.transport = undefined;
+    this.entry = undefined;
+    this.docCache.clear();
+    await t?.close();
+  }
+
+  /** Request counters (requests, retries, logins) of this connection. */
+  get counters(): Transport['counters'] | undefined {
+    return this.transport?.counters;
+  }
+
+  /** Checks that the entry point answers: OPTIONS must allow GET (falls back to GET). */
+  async ping(): Promise<void> {
+    const res = await this.http('OPTIONS', this.entryUrl());
+    const allow = String(res.headers.allow ?? '').split(',').map((m) => m.trim().toUpperCase());
+    if (res.status === 200 && allow.includes('GET')) return;
+    const got = await this.http('GET', this.entryUrl());
+    this.check(got, [200]);
+  }
+
+  /** The API entry point (GET /api), bound. */
+  async api(): Promise<Obj> {
+    const res = await this.http('GET', this.entryUrl());
+    this.check(res, [200]);
+    this.entry = this.parse(res.body, 'api');
+    return this.bind(this.entry, 'API');
+  }
+
+  /** The capabilities resource. */
+  async capabilities(): Promise<Obj> {
+    const href = await this.collectionHref('capabilities', undefined);
+    const res = await this.http('GET', href);
+    this.check(res, [200]);
+    return this.bind(this.parse(res.body, 'capabilities'), 'Capabilities');
+  }
+
+  /** Lists a collection: `getAll('vms', { name: 'web*' })`, `getAll('disks', { base: vm })`. */
+  async getAll<T = Obj>(type: string | object, options: ListOptions = {}): Promise<ResourceList<T>> {
+    const { base, detail, filter, search, max, page, caseSensitive, ...keywords } = options;
+    const info = this.info(type, base);
+    let href: string;
+    const terms = Object.entries(keywords).filter(([, v]) => v !== undefined);
+    const searchTemplate = terms.length || search !== undefined || page !== undefined ? await this.searchTemplate(info.plural!, base) : undefined;
+    if (searchTemplate) {
+      const vars: Record<string, string> = {};
+      const rest: [string, unknown][] = [];
+      for (const [k, v] of terms) (searchTemplate.includes(`{${k}}`) ? (vars[k] = String(v)) : rest.push([k, v]));
+      let query = search ?? rest.map(([k, v]) => `${k}=${quoteValue(String(v))}`).join(' and ');
+      if (page !== undefined) query = `${query} page ${page}`.trim();
+      vars.query = query;
+      href = expand(searchTemplate, vars);
+    } else {
+      if (terms.length || search !== undefined) throw new IllegalMethod(`The ${info.plural} collection cannot be searched here; use filter for client-side matching`);
+      href = await this.collectionHref(info.plural!, base);
+    }
+    href = withMatrix(href, { max, case_sensitive: caseSensitive === undefined ? undefined : caseSensitive });
+    const res = await this.http('GET', href, { headers: acceptDetail(detail) });
+    if (res.status === 404) return this.list([], info.resourceType, {});
+    this.check(res, [200]);
+    const doc = this.parse(res.body);
+    const items: Obj[] = doc[info.singular] ?? doc[model().itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
+    const bound = items.map((i) => this.bind(i, info.resourceType));
+    const { [info.singular]: _items, ...meta } = doc;
+    return this.list(filter ? bound.filter((r) => matchesFilter(r, filter)) : bound, info.resourceType, meta);
+  }
+
+  /** One resource: by `id`, or the first match of a search or filter. Undefined when there is none. */
+  async get<T = Obj>(type: string | object, options: GetOptions = {}): Promise<T | undefined> {
+    const { id, ...rest } = options;
+    if (type === 'api' || type === 'API') return (await this.api()) as T;
+    if (type === 'capabilities' || type === 'Capabilities') return (await this.capabilities()) as T;
+    if (id === undefined) return (await this.getAll<T>(type, rest))[0];
+    const info = this.info(type, rest.base);
+    const href = `${await this.collectionHref(info.plural!, rest.base)}/${encodeURIComponent(id)}`;
+    const res = await this.http('GET', href, { headers: acceptDetail(rest.detail) });
+    if (res.status === 404) return undefined;
+    if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
+    this.check(res, [200]);
+    const r = this.bind(this.parse(res.body, info.singular), info.resourceType);
+    return (rest.filter && !matchesFilter(r, rest.filter) ? undefined : r) as T;
+  }
+
+  /** Re-reads a resource in place and returns it; NotFound when it is gone. */
+  async reload<T extends object>(resource: T, options: { detail?: string | readonly string[] } = {}): Promise<T> {
+    const href = hrefOf(resource);
+    const res = await this.http('GET', href, { headers: acceptDetail(options.detail) });
+    if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id ?? href} no longer exists`);
+    this.check(res, [200]);
+    const fresh = this.parse(res.body);
+    for (const k of Object.keys(resource)) delete (resource as Obj)[k];
+    Object.assign(resource, fresh);
+    this.bind(resource as Obj, typeOf(resource) ?? typeOf(fresh)!);
+    return resource;
+  }
+
+  /**
+   * Creates a resource in its collection (below `base` for sub-collections).
+   * Creations the engine runs as tasks (202) are followed to completion
+   * unless `wait: false`.
+   */
+  async create<T extends object>(resource: T, options: { base?: object; wait?: boolean; timeout?: number } = {}): Promise<T> {
+    const type = typeOf(resource);
+    if (!type) throw new RhevError('create() needs a binding object: make one with newResource()');
+    const info = this.info(type, options.base);
+    const href = await this.collectionHref(info.plural!, options.base);
+    const res = await this.http('POST', href, { body: toXml(resource, info.singular), headers: options.wait === false ? {} : { expect: '201-created' } });
+    this.check(res, [200, 201, 202]);
+    const created = this.bind(this.parse(res.body, info.singular), type);
+    if (res.status === 202 && options.wait !== false && created.href) {
+      await this.waitForStatus(created, null, { timeout: options.timeout, pendingCreation: true } as WaitOptions);
+    }
+    return created as T;
+  }
+
+  /** Writes a resource's fields back (PUT) and refreshes it from the answer. */
+  async update<T extends object>(resource: T): Promise<T> {
+    const type = typeOf(resource);
+    if (!type) throw new RhevError('update() needs a binding object');
+    const body: Obj = {};
+    for (const [k, v] of Object.entries(resource)) if (k !== 'actions' && k !== 'link' && k !== 'href') body[k] = v;
+    const res = await this.http('PUT', hrefOf(resource), { body: toXml(tag(body, type)) });
+    if (res.status === 404) throw new NotFound(`${type} ${(resource as Obj).id} no longer exists`);
+    if (res.status === 405) throw new IllegalMethod(`${type} cannot be updated`);
+    this.check(res, [200, 202]);
+    Object.assign(resource, this.parse(res.body));
+    this.bind(resource as Obj, type);
+    return resource;
+  }
+
+  /** Deletes a resource; `data` carries the DELETE's parameters (`<action><force>`). */
+  async delete(resource: object, options: { base?: object; data?: object } = {}): Promise<Obj | undefined> {
+    const res = await this.http('DELETE', hrefOf(resource), options.data ? { body: toXml(options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data) } : {});
+    if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id} was not found`);
+    if (res.status === 405) throw new IllegalMethod(`${typeOf(resource) ?? 'Resource'} cannot be deleted`);
+    this.check(res, [200, 202, 204]);
+    return res.body.trim() ? this.parse(res.body) : undefined;
+  }
+
+  /**
+   * Runs an action the resource lists in `<actions>`: `action(vm, 'start')`.
+   * A refusal throws ActionError carrying the engine's fault; task-backed
+   * actions (202) are polled to completion unless `wait: false`.
+   */
+  async action(resource: object, name: string, data?: object, options: ActionOptions = {}): Promise<Obj> {
+    const link = ((resource as Obj).actions?.link ?? []).find((l: Obj) => l.rel === name);
+    if (!link) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} has no action ${name}${(resource as Obj).actions ? '' : ' (it lists no actions; reload it first)'}`);
+    const body = tag({ ...(data ?? {}) }, 'Action');
+    const res = await this.http('POST', link.href, { body: toXml(body, 'action') });
+    let result: Obj | undefined;
+    if (res.body.trim() && /xml/.test(String(res.headers['content-type'] ?? 'xml'))) {
+      try {
+        result = this.parse(res.body);
+      } catch (e) {
+        if (res.status < 300) throw e;
+      }
+    }
+    if (res.status >= 400) {
+      if (res.status === 404) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} action ${name} is not available (HTTP 404)`);
+      if (result?.fault) throw new ActionError(result, new Fault(result.fault.reason ?? 'Operation Failed', result.fault.detail, res.status));
+      throw this.faultOf(res);
+    }
+    if (res.status !== 200 && res.status !== 202 && res.status !== 204) throw new ResponseError(`Unexpected HTTP ${res.status} for action ${name}`, res.status);
+    result ??= tag({ status: { state: 'complete' } }, 'Action');
+    if (res.status === 202 && options.wait !== false && result.href) result = await this.followAction(result, options.timeout);
+    if (stateOfStatus(result.status) === 'failed') {
+      throw new ActionError(result, new Fault(result.fault?.reason ?? 'Operation Failed', result.fault?.detail, res.status));
+    }
+    return this.bind(result, 'Action');
+  }
+
+  private async followAction(action: Obj, timeout?: number): Promise<Obj> {
+    const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000;
+    let delay = 200;
+    let current = action;
+    while (!['complete', 'failed'].includes(stateOfStatus(current.status) ?? '')) {
+      if (Date.now() >= deadline) throw new RhevError(`Action did not complete within ${timeout} s`);
+      await sleep(Math.min(delay, deadline - Date.now()));
+      delay = Math.min(delay * 2, 5000);
+      const res = await this.http('GET', current.href);
+      // An expired action result redirects to its resource: it finished.
+      if (res.status === 301 || res.status === 302) return tag({ ...current, status: { state: 'complete' } }, 'Action');
+      this.check(res, [200]);
+      current = this.parse(res.body, 'action');
+    }
+    return current;
+  }
+
+  /**
+   * Waits until the resource's status is one of `status` (case-insensitive;
+   * `<status><state>` and old `<status>` shapes alike), or until it is gone
+   * when `status` is null. Polls with exponential backoff (capped, with
+   * jitter), and never waits past `timeout` seconds. Resolves true when
+   * reached, false on timeout.
+   */
+  async waitForStatus(resource: object, status: string | readonly string[] | null, options: WaitOptions = {}): Promise<boolean> {
+    const wanted = status === null ? null : (Array.isArray(status) ? status : [status as string]).map((s) => s.toLowerCase());
+    const pendingCreation = (options as { pendingCreation?: boolean }).pendingCreation === true;
+    const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout * 1000;
+    let delay = options.intervalMs ?? 500;
+    const cap = options.maxIntervalMs ?? 10_000;
+    for (;;) {
+      let current: object | undefined;
+      try {
+        current = await this.reload(resource, { detail: options.detail });
+      } catch (e) {
+        if (!(e instanceof NotFound)) throw e;
+      }
+      if (pendingCreation) {
+        const state = current ? stateOfStatus((current as Obj).status) : undefined;
+        const creating = current && ((current as Obj).creation_status || ['image_locked', 'locked'].includes(state ?? ''));
+        if (!creating) return true;
+      } else if (wanted === null ? current === undefined : current !== undefined && wanted.includes((stateOfStatus((current as Obj).status) ?? '').toLowerCase())) {
+        return true;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      // Jitter spreads many waiters' polls; the sleep never passes the deadline.
+      await sleep(Math.min(remaining, delay * (0.8 + Math.random() * 0.4)));
+      delay = Math.min(delay * 2, cap);
+    }
+  }
+
+  /**
+   * HTTP methods available for a resource, a collection or a type name (with
+   * `base` for sub-collections). Answered from the engine's RSDL, fetched
+   * once per connection; engines without one are asked with OPTIONS.
+   */
+  async getMethods(obj: object | string, options: { base?: object } = {}): Promise<string[]> {
+    let href: string;
+    if (typeof obj === 'string' || !('href' in obj) || obj instanceof ResourceList) {
+      const key = typeof obj === 'string' ? obj : typeOf(obj);
+      href = await this.collectionHref(this.info(key ?? '', options.base).plural!, options.base);
+    } else {
+      href = (obj as Obj).href;
+    }
+    const ops = await this.rsdlOperations();
+    if (ops) {
+      const path = relativePath(href, this.entrypoint ?? '/api');
+      const methods = ops.filter((op) => templateMatches(op.href, path)).map((op) => op.method);
+      if (methods.length) return [...new Set(methods)];
+    }
+    const res = await this.http('OPTIONS', href);
+    return String(res.headers.allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
+  }
+
+  /** Names of the actions a resource or collection lists. */
+  getActions(obj: object): string[] {
+    const o = obj instanceof ResourceList ? obj.meta : (obj as Obj);
+    return (o?.actions?.link ?? []).map((l: Obj) => l.rel);
+  }
+
+  /** Rels of the links a resource or collection carries. */
+  getLinks(obj: object): string[] {
+    const o = obj instanceof ResourceList ? obj.meta : (obj as Obj);
+    return (o?.link ?? []).map((l: Obj) => l.rel);
+  }
+
+  /** The operations of the engine's RSDL, fetched once; undefined when the engine has none. */
+  rsdlOperations(): Promise<Operation[] | undefined> {
+    this.rsdl ??= (async () => {
+      const res = await this.http('GET', `${this.entryUrl()}?rsdl`);
+      if (res.status !== 200) return undefined;
+      try {
+        return readRsdl(model().xsd, res.body, 'engine RSDL');
+      } catch {
+        return undefined;
+      }
+    })();
+    return this.rsdl;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private ensure(): Transport {
+    if (!this.transport) this.connect();
+    return this.transport!;
+  }
+
+  private entryUrl(): string {
+    this.ensure();
+    return `${this.entrypoint}/`;
+  }
+
+  async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+    const t = this.ensure();
+    const res = await t.request(method, href, opts);
+    if (res.status === 401) throw new Fault('Unauthorized', 'The engine did not accept the credentials', 401);
+    return res;
+  }
+
+  private info(type: string | object, base?: object) {
+    const info = typeInfo(type, base);
+    if (!info?.plural) throw new RhevError(`Unknown collection or type: ${typeof type === 'string' ? type : typeOf(type)}`);
+    return info;
+  }
+
+  private async entryDoc(): Promise<Obj> {
+    if (!this.entry) await this.api();
+    return this.entry!;
+  }
+
+  /** A resource's document, for its links (cached: links do not change). */
+  private async linksOf(base: object | undefined): Promise<Obj[]> {
+    if (!base) {
+      const e = await this.entryDoc();
+      return [...(e.link ?? []), ...(e.special_objects?.link ?? [])];
+    }
+    const b = base as Obj;
+    if (b.link) return b.link;
+    const href = hrefOf(base);
+    let doc = this.docCache.get(href);
+    if (!doc) {
+      const res = await this.http('GET', href);
+      this.check(res, [200]);
+      doc = this.parse(res.body);
+      this.docCache.set(href, doc);
+    }
+    return doc.link ?? [];
+  }
+
+  private async collectionHref(rel: string, base: object | undefined): Promise<string> {
+    const link = (await this.linksOf(base)).find((l) => l.rel === rel);
+    if (!link) throw new NotFound(`${base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}` : 'The entry point'} has no link to ${rel}`.replace('  ', ' '));
+    return link.href;
+  }
+
+  private async searchTemplate(rel: string, base: object | undefined): Promise<string | undefined> {
+    const links = await this.linksOf(base);
+    return links.find((l) => l.rel === `${rel}/search`)?.href;
+  }
+
+  private list<T>(items: Obj[], type: string, meta: Obj): ResourceList<T> {
+    const out = new ResourceList<T>();
+    out.push(...(items as T[]));
+    Object.defineProperty(out, 'meta', { value: meta, enumerable: false });
+    tag(out, type);
+    return out;
+  }
+
+  parse(xml: string, expected?: string): Obj {
+    let doc;
+    try {
+      doc = readDocument(model().xsd, xml);
+    } catch (e) {
+      if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError) throw new ParseError(`Could not parse the engine's answer: ${e.message}`, { cause: e });
+      throw e;
+    }
+    if (expected && doc.root !== expected && !(expected === 'api' && doc.root === 'api')) {
+      throw new ParseError(`Expected a <${expected}> document, got <${doc.root}>`);
+    }
+    return tag(doc.value, doc.type);
+  }
+
+  private check(res: HttpResponse, ok: number[]): void {
+    if (ok.includes(res.status)) {
+      const ct = String(res.headers['content-type'] ?? '');
+      if (res.body && ct && !/xml/.test(ct) && res.status !== 204) throw new ResponseError(`Expected XML from the engine, got ${ct}`, res.status);
+      return;
+    }
+    throw this.faultOf(res);
+  }
+
+  private faultOf(res: HttpResponse): RhevError {
+    if (/xml/.test(String(res.headers['content-type'] ?? ''))) {
+      try {
+        const doc = readDocument(model().xsd, res.body);
+        const f = doc.root === 'fault' ? doc.value : doc.value.fault;
+        if (f) return new Fault(f.reason ?? 'Operation Failed', f.detail, res.status);
+        if (doc.root === 'usage_message') return new Fault(doc.value.message ?? 'Request syntactically incorrect', doc.value.detailedLink?.href, res.status);
+      } catch {
+        // fall through: not a fault document
+      }
+    }
+    if (res.status === 404) return new NotFound(`Not found (HTTP 404)`);
+    if (res.status === 405) return new IllegalMethod(`Method not allowed here (HTTP 405; allowed: ${res.headers.allow ?? 'unknown'})`);
+    return new Fault(httpReason(res.status), res.body.trim().slice(0, 200) || undefined, res.status);
+  }
+
+  /** Binds a parsed object (and the resources nested in it) to this connection. */
+  bind<T extends Obj>(obj: T, type: string): T {
+    return bindResource(this, obj, type);
+  }
+}
+
+// ------------------------------------------------------------------ bound objects
+
+const prototypes = new Map<string, object>();
+
+/** The shared prototype of bound resources of one type: base methods, actions, sub-collections. */
+function prototypeFor(type: string): object {
+  let proto = prototypes.get(type);
+  if (proto) return proto;
+  proto = Object.create(ResourceMethods.prototype);
+  const m = model();
+  for (const name of m.actionsOf(type).keys()) defineAction(proto!, name);
+  for (const [rel, c] of m.subsOf(type)) defineSub(proto!, rel, c);
+  prototypes.set(type, proto!);
+  return proto!;
+}
+
+function defineAction(proto: object, name: string): void {
+  if (name in proto) return;
+  Object.defineProperty(proto, name, {
+    value: function (this: Obj, data?: object, options?: ActionOptions) { return conn(this).action(this, name, data, options); },
+    configurable: true,
+  });
+}
+
+function defineSub(proto: object, rel: string, c?: ModelCollection): void {
+  if (rel in proto) return;
+  Object.defineProperty(proto, rel, {
+    value: function (this: Obj, options: ListOptions = {}) {
+      const inline = this[INLINE as any]?.[rel];
+      const noQuery = Object.keys(options).length === 0;
+      if (inline && noQuery) {
+        // Inlined by a detail request: no round trip.
+        const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
+        const items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) => bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''));
+        const out = new ResourceList<Obj>();
+        out.push(...items);
+        Object.defineProperty(out, 'meta', { value: {}, enumerable: false });
+        return Promise.resolve(out);
+      }
+      return conn(this).getAll(rel, { ...options, base: this });
+    },
+    configurable: true,
+  });
+}
+
+function conn(obj: Obj): Connection {
+  const c = obj[CONN as any];
+  if (!c) throw new RhevError('This object is not bound to a connection');
+  return c;
+}
+
+/** Methods every bound resource has. */
+class ResourceMethods {
+  /** Re-reads this resource from the engine. */
+  reload(this: Obj, options?: { detail?: string | readonly string[] }) { return conn(this).reload(this, options); }
+  /** Writes this resource's changes back to the engine. */
+  update(this: Obj) { return conn(this).update(this); }
+  /** Deletes this resource; `data` carries the DELETE's parameters. */
+  delete(this: Obj, data?: object) { return conn(this).delete(this, { data }); }
+  /** Creates a dependent resource (a disk of this VM). */
+  create(this: Obj, resource: object, options?: { wait?: boolean }) { return conn(this).create(resource, { ...options, base: this }); }
+  /** Waits for this resource to reach a status (or, with null, to be deleted). */
+  waitForStatus(this: Obj, status: string | readonly string[] | null, options?: WaitOptions) { return conn(this).waitForStatus(this, status, options); }
+}
+
+function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {
+  const proto = prototypeFor(type);
+  if (Object.getPrototypeOf(obj) !== proto) Object.setPrototypeOf(obj, proto);
+  tag(obj, type);
+  Object.defineProperty(obj, CONN, { value: c, enumerable: false, configurable: true, writable: true });
+  // Actions and links the engine lists beyond what the model knows become methods too.
+  for (const l of obj.actions?.link ?? []) defineAction(proto, l.rel);
+  const inline: Obj = {};
+  for (const l of obj.link ?? []) {
+    const rel = String(l.rel);
+    if (rel.includes('/')) continue;
+    if (Object.prototype.hasOwnProperty.call(obj, rel)) {
+      inline[rel] = obj[rel];
+      delete obj[rel];
+    }
+    if (!(rel in proto)) defineSub(proto, rel);
+  }
+  if (Object.keys(inline).length) Object.defineProperty(obj, INLINE, { value: inline, enumerable: false, configurable: true });
+  return obj;
+}
+
+// ------------------------------------------------------------------ helpers
+
+function hrefOf(obj: object): string {
+  const h = (obj as Obj).href;
+  if (!h) throw new RhevError(`${typeOf(obj) ?? 'The object'} has no href: get it from the engine first`);
+  return h;
+}
+
+/** The state of `<status><state>up</state></status>` or of the old `<status>UP</status>`. */
+export function stateOfStatus(status: unknown): string | undefined {
+  if (status === undefined || status === null) return undefined;
+  if (typeof status === 'string') return status.toLowerCase();
+  const s = (status as Obj).state ?? (status as Obj).$value;
+  return s === undefined ? undefined : String(s).toLowerCase();
+}
+
+function acceptDetail(detail: string | readonly string[] | undefined): Record<string, string> {
+  if (!detail || (Array.isArray(detail) && !detail.length)) return {};
+  const d = Array.isArray(detail) ? detail.join('+') : String(detail);
+  return { accept: `application/xml; detail=${d}` };
+}
+
+function quoteValue(v: string): string {
+  return /[\s"]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v;
+}
+
+/** Expands `{var}`s; a matrix or query parameter whose variable is not given is dropped. */
+function expand(template: string, vars: Record<string, string>): string {
+  const [path, query = ''] = template.split('?');
+  const p = path.replace(/;([^;=?]+)=\{([^}]+)\}/g, (_m, k: string, v: string) => (vars[v] !== undefined ? `;${k}=${encodeURIComponent(vars[v])}` : ''));
+  const q = query.split('&').filter(Boolean).map((part) => {
+    const m = /^([^=]+)=\{([^}]+)\}$/.exec(part);
+    if (!m) return part;
+    return vars[m[2]] !== undefined && vars[m[2]] !== '' ? `${m[1]}=${encodeURIComponent(vars[m[2]])}` : '';
+  }).filter(Boolean).join('&');
+  return q ? `${p}?${q}` : p;
+}
+
+function withMatrix(href: string, params: Record<string, unknown>): string {
+  const extra = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `;${k}=${encodeURIComponent(String(v))}`).join('');
+  if (!extra) return href;
+  const q = href.indexOf('?');
+  return q < 0 ? href + extra : href.slice(0, q) + extra + href.slice(q);
+}
+
+function relativePath(href: string, entrypoint: string): string {
+  let p = href;
+  try { p = new URL(href, 'http://x').pathname; } catch { /* keep */ }
+  const i = p.indexOf(`${entrypoint}/`);
+  return (i >= 0 ? p.slice(i + entrypoint.length + 1) : p.replace(/^\//, '')).replace(/;[^/]*/g, '');
+}
+
+function templateMatches(template: string, path: string): boolean {
+  const t = template.split('/');
+  const p = path.split('/').filter(Boolean);
+  return t.length === p.length && t.every((seg, i) => /^\{[^}]+\}$/.test(seg) || seg === p[i]);
+}
+
+function httpReason(status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' } as Record<number, string>)[status] ?? `HTTP ${status}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
