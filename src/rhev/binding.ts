@@ -8,6 +8,7 @@
 import { bundledApiModel, bundledModel, type ApiModel, type XsdModel } from '../model/index.ts';
 import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
 import { ParseError, RhevError } from './errors.ts';
+import type { Types } from './types.generated.ts';
 
 /** The schema type of a binding object (non-enumerable). */
 export const TYPE: unique symbol = Symbol.for('rhev.type');
@@ -63,6 +64,8 @@ export function getXmlSchema(): XsdModel {
 }
 
 /** A new, unbound object of a binding type: `newResource('VM', { name: 'web1' })`. */
+export function newResource<K extends keyof Types>(type: K, fields?: Partial<Types[K]>): Typed<Types[K]>;
+export function newResource<T extends object = Record<string, any>>(type: string, fields?: Partial<T>): Typed<T>;
 export function newResource<T extends object = Record<string, any>>(type: string, fields: Partial<T> = {}): Typed<T> {
   if (!model().xsd.types.has(type)) throw new RhevError(`Unknown binding type ${type}`);
   return tag({ ...fields } as T, type);

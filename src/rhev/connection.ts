@@ -14,6 +14,7 @@ import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ParseError, ResponseError, RhevError } from './errors.ts';
 import { matchesFilter, type Filter } from './filter.ts';
 import type { Logger } from './log.ts';
+import type { API, Action, Capabilities, Collections } from './types.generated.ts';
 import { Transport, type HttpResponse, type TransportOptions } from './transport.ts';
 
 /** The connection a bound object belongs to (non-enumerable). */
@@ -162,15 +163,15 @@ export class Connection {
   }
 
   /** The API entry point (GET /api), bound. */
-  async api(): Promise<Obj> {
+  async api(): Promise<API & ResourceMethods> {
     const res = await this.http('GET', this.entryUrl());
     this.check(res, [200]);
     this.entry = this.parse(res.body, 'api');
-    return this.bind(this.entry, 'API');
+    return this.bind(this.entry, 'API') as API & ResourceMethods;
   }
 
   /** The capabilities resource. */
-  async capabilities(): Promise<Obj> {
+  async capabilities(): Promise<Capabilities> {
     const href = await this.collectionHref('capabilities', undefined);
     const res = await this.http('GET', href);
     this.check(res, [200]);
@@ -178,6 +179,8 @@ export class Connection {
   }
 
   /** Lists a collection: `getAll('vms', { name: 'web*' })`, `getAll('disks', { base: vm })`. */
+  getAll<K extends keyof Collections>(type: K, options?: ListOptions): Promise<ResourceList<Collections[K]>>;
+  getAll<T = Obj>(type: string | object, options?: ListOptions): Promise<ResourceList<T>>;
   async getAll<T = Obj>(type: string | object, options: ListOptions = {}): Promise<ResourceList<T>> {
     const { base, detail, filter, search, max, page, caseSensitive, ...keywords } = options;
     const info = this.info(type, base);
@@ -208,6 +211,8 @@ export class Connection {
   }
 
   /** One resource: by `id`, or the first match of a search or filter. Undefined when there is none. */
+  get<K extends keyof Collections>(type: K, options?: GetOptions): Promise<Collections[K] | undefined>;
+  get<T = Obj>(type: string | object, options?: GetOptions): Promise<T | undefined>;
   async get<T = Obj>(type: string | object, options: GetOptions = {}): Promise<T | undefined> {
     const { id, ...rest } = options;
     if (type === 'api' || type === 'API') return (await this.api()) as T;
@@ -284,7 +289,7 @@ export class Connection {
    * A refusal throws ActionError carrying the engine's fault; task-backed
    * actions (202) are polled to completion unless `wait: false`.
    */
-  async action(resource: object, name: string, data?: object, options: ActionOptions = {}): Promise<Obj> {
+  async action(resource: object, name: string, data?: object, options: ActionOptions = {}): Promise<Action> {
     const link = ((resource as Obj).actions?.link ?? []).find((l: Obj) => l.rel === name);
     if (!link) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} has no action ${name}${(resource as Obj).actions ? '' : ' (it lists no actions; reload it first)'}`);
     const body = tag({ ...(data ?? {}) }, 'Action');
@@ -577,7 +582,7 @@ function conn(obj: Obj): Connection {
 }
 
 /** Methods every bound resource has. */
-class ResourceMethods {
+export class ResourceMethods {
   /** Re-reads this resource from the engine. */
   reload(this: Obj, options?: { detail?: string | readonly string[] }) { return conn(this).reload(this, options); }
   /** Writes this resource's changes back to the engine. */
