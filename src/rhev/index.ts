@@ -14,3 +14,5 @@ export { matchesFilter, globToRegExp } from './filter.ts';
 export type { Filter } from './filter.ts';
 export type { Logger } from './log.ts';
 export { redact } from './log.ts';
+export type * from './types.generated.ts';
+export type { ResourceMethods } from './connection.ts';

@@ -122,7 +122,11 @@ export class Transport {
       'accept-charset': 'utf-8',
       ...opts.headers,
     };
-    if (opts.body !== undefined) headers['content-type'] ??= 'application/xml; charset=utf-8';
+    if (opts.body !== undefined) {
+      headers['content-type'] ??= 'application/xml; charset=utf-8';
+      // node sends a DELETE body neither chunked nor sized unless told its length.
+      headers['content-length'] = String(Buffer.byteLength(opts.body));
+    }
     if (this.options.filter) headers.filter = 'true';
     const persistent = this.options.persistentAuth !== false;
     let loggingIn = false;

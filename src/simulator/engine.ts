@@ -846,7 +846,7 @@ export class Engine {
     checkEnums(s.type, body);
     for (const f of IMMUTABLE) {
       if (body[f] === undefined) continue;
-      const same = f === 'status' ? body.status?.state === rec.status?.state : String(body[f]) === String(rec[f]);
+      const same = f === 'status' ? body.status?.state === rec.status?.state : sameValue(body[f], rec[f]);
       if (!same) throw new EngineFault(409, 'Broken immutability constraint', `Attempt to set immutable field: ${f}`);
     }
     const table = TABLE_OF[s.type];
@@ -1475,6 +1475,12 @@ function exportDomain(store: Store, body: Doc, type = 'export'): Rec {
 // ------------------------------------------------------------------ helpers
 
 const IMMUTABLE = ['id', 'href', 'creation_time', 'status'];
+
+/** Equal as the engine would see them: dates by instant (a client may send 2016-06-01T00:00:00Z for ...000Z). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return new Date(a as string).getTime() === new Date(b as string).getTime();
+  return String(a) === String(b);
+}
 
 /**
  * 400 Invalid value for an enumeration field holding something else. Values
