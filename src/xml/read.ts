@@ -42,11 +42,29 @@ export interface ReadResult<T = any> {
 
 type Conv = 0 | 1 | 2 | 3 | 4; // text, int/long, decimal, boolean, dateTime
 
+/** What the reader needs of one complex type, looked up once per type. */
+interface Plan {
+  readonly children: Map<string, Child>;
+  readonly attrs: Map<string, Conv>;
+  /** simpleContent: the conversion of the element's text. */
+  readonly textConv?: Conv;
+  /** For `<status>UP</status>`: the first scalar element, which receives such text. */
+  readonly firstScalar?: { readonly name: string; readonly conv: Conv };
+}
+
+interface Child {
+  /** Set for complex children; scalar children use `conv`. */
+  readonly plan?: Plan;
+  readonly conv: Conv;
+  readonly many: boolean;
+}
+
 interface Frame {
-  /** The complex type of this element, or undefined for a scalar or a skipped element. */
-  readonly type: ComplexType | undefined;
+  /** The plan of this element's complex type; undefined for scalars and skipped elements. */
+  readonly plan: Plan | undefined;
   readonly obj: any;
-  readonly name: string;
+  readonly rawName: string;
+  readonly local: string;
   readonly parent: any;
   readonly many: boolean;
   /** Text collection: -1 = ignore text. */
@@ -55,24 +73,44 @@ interface Frame {
   hasChildren: boolean;
 }
 
-const convCache = new WeakMap<XsdModel, Map<string, Conv>>();
+const plans = new WeakMap<XsdModel, Map<string, Plan>>();
 
 function convOf(model: XsdModel, type: string): Conv {
-  let m = convCache.get(model);
-  if (!m) convCache.set(model, (m = new Map()));
-  let c = m.get(type);
-  if (c === undefined) {
-    switch (model.scalarKind(type)) {
-      case 'int': case 'long': c = 1; break;
-      case 'decimal': c = 2; break;
-      case 'boolean': c = 3; break;
-      case 'dateTime': c = 4; break;
-      default: c = 0;
-    }
-    m.set(type, c);
+  switch (model.scalarKind(type)) {
+    case 'int': case 'long': return 1;
+    case 'decimal': return 2;
+    case 'boolean': return 3;
+    case 'dateTime': return 4;
+    default: return 0;
   }
-  return c;
 }
+
+function planOf(model: XsdModel, type: string): Plan {
+  let byType = plans.get(model);
+  if (!byType) plans.set(model, (byType = new Map()));
+  const done = byType.get(type);
+  if (done) return done;
+  const t: ComplexType = model.type(type);
+  const children = new Map<string, Child>();
+  const attrs = new Map<string, Conv>();
+  const first = t.elements.find((e) => e.name !== 'actions' && !model.types.has(e.type));
+  const plan: Plan = {
+    children, attrs,
+    textConv: t.textType ? convOf(model, t.textType) : undefined,
+    firstScalar: first ? { name: first.name, conv: convOf(model, first.type) } : undefined,
+  };
+  // Registered before its children are planned: types refer to themselves (Step.parent_step).
+  byType.set(type, plan);
+  for (const f of t.attributes) attrs.set(f.name, convOf(model, f.type));
+  for (const f of t.elements) {
+    if (children.has(f.name)) continue;
+    const complex = model.types.has(f.type);
+    children.set(f.name, { plan: complex ? planOf(model, f.type) : undefined, conv: complex ? 0 : convOf(model, f.type), many: f.max > 1 });
+  }
+  return plan;
+}
+
+const SKIP: Child = { conv: 0, many: false };
 
 /** Reads one document; throws XmlSyntaxError or UnknownDocumentError. */
 export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<T> {
@@ -82,29 +120,36 @@ export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<
   let rootType: string | undefined;
   let result: any;
   const stack: Frame[] = [];
+  let top: Frame | undefined;
 
   while (i < len) {
     const lt = xml.indexOf('<', i);
     if (lt < 0) {
-      if (stack.length) addText(stack[stack.length - 1], xml, i, len);
+      if (top) addText(top, xml, i, len);
       else if (xml.slice(i).trim()) throw new XmlSyntaxError('Text after the document element', i);
       break;
     }
     if (lt > i) {
-      if (stack.length) addText(stack[stack.length - 1], xml, i, lt);
+      if (top) addText(top, xml, i, lt);
       else if (root === undefined ? xml.slice(i, lt).replace(/^\uFEFF/, '').trim() : xml.slice(i, lt).trim()) throw new XmlSyntaxError('Text outside the document element', i);
     }
     i = lt;
     const c1 = xml.charCodeAt(i + 1);
     if (c1 === 47 /* / */) {
-      const gt = xml.indexOf('>', i);
-      if (gt < 0) throw new XmlSyntaxError('Unterminated end tag', i);
-      const name = xml.slice(i + 2, gt).trim();
       const frame = stack.pop();
-      if (!frame || frame.name !== name) throw new XmlSyntaxError(`Mismatched end tag </${name}>`, i);
-      close(model, frame);
-      if (!stack.length) result = frame.obj;
-      i = gt + 1;
+      const n = frame ? frame.rawName.length : 0;
+      let end = i + 2 + n;
+      if (!frame || !xml.startsWith(frame.rawName, i + 2)) throw new XmlSyntaxError(`Mismatched end tag ${xml.slice(i, xml.indexOf('>', i) + 1)}`, i);
+      while (end < len && xml.charCodeAt(end) !== 62) {
+        const c = xml.charCodeAt(end);
+        if (c !== 32 && c !== 10 && c !== 9 && c !== 13) throw new XmlSyntaxError(`Mismatched end tag ${xml.slice(i, xml.indexOf('>', i) + 1)}`, i);
+        end++;
+      }
+      if (end >= len) throw new XmlSyntaxError('Unterminated end tag', i);
+      close(frame);
+      top = stack.length ? stack[stack.length - 1] : undefined;
+      if (!top) result = frame.obj;
+      i = end + 1;
       continue;
     }
     if (c1 === 63 /* ? */) {
@@ -123,15 +168,14 @@ export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<
       if (xml.startsWith('<![CDATA[', i)) {
         const end = xml.indexOf(']]>', i + 9);
         if (end < 0) throw new XmlSyntaxError('Unterminated CDATA section', i);
-        if (!stack.length) throw new XmlSyntaxError('CDATA outside the document element', i);
-        const f = stack[stack.length - 1];
-        if (f.conv !== -1) f.text += xml.slice(i + 9, end);
+        if (!top) throw new XmlSyntaxError('CDATA outside the document element', i);
+        if (top.conv !== -1) top.text += xml.slice(i + 9, end);
         i = end + 3;
         continue;
       }
       throw new XmlSyntaxError('DOCTYPE and entity declarations are not accepted', i);
     }
-    // Start tag.
+    // Start tag: its name, then what the schema says it is.
     let j = i + 1;
     while (j < len) {
       const c = xml.charCodeAt(j);
@@ -141,9 +185,25 @@ export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<
     const rawName = xml.slice(i + 1, j);
     if (!rawName) throw new XmlSyntaxError('Empty element name', i);
     const colon = rawName.indexOf(':');
-    const name = colon >= 0 ? rawName.slice(colon + 1) : rawName;
-    // Attributes.
-    let attrs: [string, string][] | undefined;
+    const local = colon >= 0 ? rawName.slice(colon + 1) : rawName;
+    let child: Child;
+    let parentObj: any;
+    if (!top) {
+      if (root !== undefined) throw new XmlSyntaxError('More than one document element', i);
+      const t = model.elements.get(local);
+      if (!t || !model.types.has(t)) throw new UnknownDocumentError(local);
+      root = local;
+      rootType = t;
+      child = { plan: planOf(model, t), conv: 0, many: false };
+    } else {
+      top.hasChildren = true;
+      const c = top.plan?.children.get(local);
+      child = c && top.obj !== undefined ? c : SKIP;
+      parentObj = child === SKIP ? undefined : top.obj;
+    }
+    const obj = child.plan && (parentObj !== undefined || !top) ? {} as any : undefined;
+    const attrs = obj ? child.plan!.attrs : undefined;
+    // Attributes, converted straight into the new object.
     let selfClosing = false;
     for (;;) {
       while (j < len) {
@@ -160,80 +220,57 @@ export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<
       }
       const eq = xml.indexOf('=', j);
       if (eq < 0) throw new XmlSyntaxError('Attribute without a value', j);
-      const an = xml.slice(j, eq).trim();
       let q = eq + 1;
       while (q < len && (xml.charCodeAt(q) === 32 || xml.charCodeAt(q) === 10 || xml.charCodeAt(q) === 9 || xml.charCodeAt(q) === 13)) q++;
       const quote = xml.charCodeAt(q);
       if (quote !== 34 && quote !== 39) throw new XmlSyntaxError('Attribute value without quotes', q);
       const endq = xml.indexOf(quote === 34 ? '"' : "'", q + 1);
       if (endq < 0) throw new XmlSyntaxError('Unterminated attribute value', q);
-      const raw = xml.slice(q + 1, endq);
-      (attrs ??= []).push([an, raw.indexOf('&') >= 0 ? decodeEntities(raw, q) : raw]);
+      if (attrs) {
+        let an = xml.slice(j, eq);
+        if (an.charCodeAt(an.length - 1) <= 32) an = an.trim();
+        const conv = attrs.get(an);
+        if (conv !== undefined) {
+          const raw = xml.slice(q + 1, endq);
+          obj[an] = convert(conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, q) : raw, q);
+        }
+      }
       j = endq + 1;
     }
 
     let frame: Frame;
-    if (!stack.length) {
-      if (root !== undefined) throw new XmlSyntaxError('More than one document element', i);
-      const t = model.elements.get(name);
-      if (!t || !model.types.has(t)) throw new UnknownDocumentError(name);
-      root = name;
-      rootType = t;
-      frame = open(model, rawName, model.type(t), undefined, false, attrs);
+    if (obj) {
+      if (parentObj !== undefined) attach(parentObj, local, obj, child.many);
+      frame = { plan: child.plan, obj, rawName, local, parent: undefined, many: false, conv: child.plan!.textConv ?? 0, text: '', hasChildren: false };
+    } else if (parentObj !== undefined) {
+      frame = { plan: undefined, obj: undefined, rawName, local, parent: parentObj, many: child.many, conv: child.conv, text: '', hasChildren: false };
     } else {
-      const parent = stack[stack.length - 1];
-      parent.hasChildren = true;
-      const f = parent.type?.field.get(name);
-      if (!f || f.kind !== 'element' || parent.obj === undefined) {
-        frame = { type: undefined, obj: undefined, name: rawName, parent: undefined, many: false, conv: -1, text: '', hasChildren: false };
-      } else if (model.types.has(f.type)) {
-        frame = open(model, rawName, model.type(f.type), parent.obj, f.max > 1, attrs);
-        attach(parent.obj, name, frame.obj, f.max > 1);
-      } else {
-        frame = { type: undefined, obj: undefined, name: rawName, parent: parent.obj, many: f.max > 1, conv: convOf(model, f.type), text: '', hasChildren: false };
-      }
+      frame = { plan: undefined, obj: undefined, rawName, local, parent: undefined, many: false, conv: -1, text: '', hasChildren: false };
     }
     if (selfClosing) {
-      close(model, frame);
-      if (!stack.length) result = frame.obj;
+      close(frame);
+      if (!top) result = frame.obj;
     } else {
       stack.push(frame);
+      top = frame;
     }
     i = j;
   }
-  if (stack.length) throw new XmlSyntaxError(`Unclosed element <${stack[stack.length - 1].name}>`, len);
+  if (stack.length) throw new XmlSyntaxError(`Unclosed element <${stack[stack.length - 1].rawName}>`, len);
   if (root === undefined) throw new XmlSyntaxError('No document element', 0);
   return { root, type: rootType!, value: result };
 }
 
-function open(model: XsdModel, name: string, type: ComplexType, parent: any, many: boolean, attrs: [string, string][] | undefined): Frame {
-  const obj: any = {};
-  if (attrs) {
-    for (const [an, av] of attrs) {
-      const f = type.field.get(an);
-      if (f && f.kind === 'attribute') obj[an] = convert(convOf(model, f.type), av, 0);
-    }
-  }
-  return { type, obj, name, parent, many, conv: type.textType ? convOf(model, type.textType) : 0, text: '', hasChildren: false };
-}
-
-function close(model: XsdModel, f: Frame): void {
-  if (f.type) {
-    if (f.type.textType) {
-      const t = f.text.trim();
-      if (t) f.obj.$value = convert(f.conv as Conv, t, 0);
-    } else if (!f.hasChildren) {
-      // Older engines: `<status>UP</status>` for `<status><state>UP</state></status>`.
-      const t = f.text.trim();
-      const first = f.type.elements.find((e) => e.name !== 'actions' && !model.types.has(e.type));
-      if (t && first) f.obj[first.name] = convert(convOf(model, first.type), t, 0);
-    }
+function close(f: Frame): void {
+  if (f.plan) {
+    const t = f.text.trim();
+    if (!t) return;
+    if (f.plan.textConv !== undefined) f.obj.$value = convert(f.plan.textConv, t, 0);
+    // Older engines: `<status>UP</status>` for `<status><state>UP</state></status>`.
+    else if (!f.hasChildren && f.plan.firstScalar) f.obj[f.plan.firstScalar.name] = convert(f.plan.firstScalar.conv, t, 0);
     return;
   }
-  if (f.parent !== undefined) {
-    const local = f.name.indexOf(':') >= 0 ? f.name.slice(f.name.indexOf(':') + 1) : f.name;
-    attach(f.parent, local, convert(f.conv as Conv, f.text, 0), f.many);
-  }
+  if (f.parent !== undefined) attach(f.parent, f.local, convert(f.conv as Conv, f.text, 0), f.many);
 }
 
 function attach(parent: any, name: string, value: unknown, many: boolean): void {
@@ -242,7 +279,8 @@ function attach(parent: any, name: string, value: unknown, many: boolean): void 
 }
 
 function addText(f: Frame, xml: string, from: number, to: number): void {
-  if (f.conv === -1) return;
+  // Complex elements keep text only until their first child (for old-style statuses).
+  if (f.conv === -1 || (f.plan && f.hasChildren)) return;
   const raw = xml.slice(from, to);
   f.text += raw.indexOf('&') >= 0 ? decodeEntities(raw, from) : raw;
 }
