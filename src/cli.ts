@@ -1,6 +1,7 @@
 /**
  * The `rhev-graphql` command.
  */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { startSimulator, FAULT_KINDS, type FaultKind, type SimulatorOptions } from './simulator/index.ts';
 
@@ -36,7 +37,9 @@ function simulatorOptions(cmd: Command): Command {
     .option('--transition <ms>', 'time between two states of a state machine', int('transition'), 1000)
     .option('--login-cost <ms>', 'delay of a request authenticated without a session', int('login-cost'), 0)
     .option('--fault-rate <r>', 'share of API requests that get an injected fault (0..1)', rate, 0)
-    .option('--faults <kinds>', `fault kinds to inject (${FAULT_KINDS.join(',')})`, kinds, [...FAULT_KINDS]);
+    .option('--faults <kinds>', `fault kinds to inject (${FAULT_KINDS.join(',')})`, kinds, [...FAULT_KINDS])
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert');
 }
 
 function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
@@ -44,7 +47,17 @@ function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
     port: o.port, host: o.host, datacenters: o.datacenters, clusters: o.clusters, hosts: o.hosts, vms: o.vms,
     templates: o.templates, seed: o.seed, latencyMs: o.latency, transitionMs: o.transition, loginCostMs: o.loginCost,
     faults: { rate: o.faultRate, kinds: o.faults, slowMs: 2000 },
+    tls: o.tlsCert || o.tlsKey ? { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key') } : undefined,
   };
+}
+
+function readPem(file: string | undefined, flag: string): Buffer {
+  if (!file) throw new InvalidArgumentError(`${flag} is needed as well`);
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new InvalidArgumentError(`${flag}: cannot read ${file} (${(e as Error).message})`);
+  }
 }
 
 async function runSimulator(o: Record<string, any>, what: string): Promise<void> {

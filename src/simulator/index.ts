@@ -12,6 +12,7 @@
  * benchmarks (request counts, reset, runtime configuration).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Engine, type EngineOptions, type EngineResponse } from './engine.ts';
 import { rng } from './store.ts';
@@ -41,6 +42,8 @@ export interface SimulatorOptions extends EngineOptions {
   /** Slow-client guards (ms). */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Serve HTTPS with this key and certificate (PEM), as RHEV engines do. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface Simulator {
@@ -71,7 +74,8 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   const faultRandom = rng(opts.seed ^ 0x5eed);
   const sockets = new Set<Socket>();
 
-  const server: Server = createServer({
+  const make = (opts.tls ? (o: object, h: Parameters<typeof createServer>[1]) => createTlsServer({ ...o, ...opts.tls }, h) : createServer) as typeof createServer;
+  const server: Server = make({
     requestTimeout: opts.requestTimeoutMs, headersTimeout: opts.headersTimeoutMs, keepAliveTimeout: 5_000,
     // node checks the timeouts above only this often (30 s by default).
     connectionsCheckingInterval: Math.max(100, Math.min(1000, opts.headersTimeoutMs / 2)),
@@ -124,7 +128,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     const host = req.headers.host ?? `${opts.host}:${actualPort}`;
     const response = await engine.handle({
       method: req.method ?? 'GET', path: path.slice(root.length).replace(/\/$/, ''), query: url.searchParams, headers, body,
-      base: root, origin: `http://${host}`,
+      base: root, origin: `${opts.tls ? 'https' : 'http'}://${host}`,
     });
     engine.stats.count(response.route ?? `${(req.method ?? 'GET').toUpperCase()} ${path.slice(root.length) || '/'}`);
     const delay = opts.latencyMs + (response.delayMs ?? 0);
@@ -198,7 +202,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     server.listen(opts.port, opts.host, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${actualPort}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${actualPort}`;
 
   const simulator: Simulator = {
     url, apiUrl: `${url}/api`, port: actualPort, engine, options: opts,
