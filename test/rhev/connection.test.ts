@@ -263,6 +263,7 @@ describe('older engine generations', () => {
       if (req.url === '/rhevm-api/' || req.url === '/rhevm-api') return send('<api><link rel="vms" href="http://HOST/rhevm-api/vms"/><link rel="vms/search" href="http://HOST/rhevm-api/vms?search={query}"/></api>');
       if (req.url?.startsWith('/rhevm-api/vms/1/start')) { state = 'UP'; return send('<action><status>COMPLETE</status></action>'); }
       if (req.url === '/rhevm-api/vms/1' && req.method === 'DELETE') { deleted = true; return res.writeHead(204).end(); }
+      if (req.method === 'OPTIONS') return res.writeHead(200, { allow: 'GET, DELETE, OPTIONS' }).end();
       if (req.url === '/rhevm-api/vms/1') return deleted ? res.writeHead(404).end() : send(vmXml(state));
       if (req.url?.startsWith('/rhevm-api/vms')) return send(`<vms>${deleted ? '' : vmXml(state)}</vms>`);
       res.writeHead(404).end();
@@ -270,6 +271,8 @@ describe('older engine generations', () => {
     const c = new Connection({ url: `${old.url}/rhevm-api`, username: 'rhevadmin@DOMAIN', password: 'x', persistentAuth: false });
     const [vm] = await c.getAll('vms', { name: 'old' });
     expect(vm.status).toEqual({ state: 'DOWN' });
+    // No RSDL in that generation: methods come from OPTIONS / Allow.
+    expect(await c.getMethods(vm)).toEqual(['GET', 'DELETE', 'OPTIONS']);
     const r = await vm.start();
     expect(stateOfStatus(r.status)).toBe('complete');
     expect(await vm.waitForStatus('up', { timeout: 2, intervalMs: 10 })).toBe(true);
