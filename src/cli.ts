@@ -89,4 +89,22 @@ simulatorOptions(program.command('simulator').description('run the RHEV 3.6 engi
 simulatorOptions(program.command('serve').description('serve the main job: for now the embedded engine simulator'))
   .action((o) => runSimulator(o, 'running (embedded default)'));
 
+program.command('schema')
+  .description('generate the GraphQL subgraph schema from an engine\'s XSD and RSDL')
+  .option('--xsd <file|url>', 'the XML Schema (default: the bundled xsd/api.xsd)')
+  .option('--rsdl <file|url>', 'the RSDL (default: the bundled xsd/rsdl.xml with the bundled XSD; none otherwise)')
+  .option('--no-rsdl', 'generate from the XSD alone')
+  .option('--capabilities <file|url>', 'an /api/capabilities document whose value lists become enums (default: the bundled one with the bundled XSD)')
+  .option('--no-capabilities', 'leave capability-governed fields as strings')
+  .option('--url <engine>', 'fetch ?schema and ?rsdl from this engine entry point (such as https://engine/api)')
+  .option('--username <user>', 'engine user, such as admin@internal', process.env.RHEV_USERNAME)
+  .option('--password <password>', 'engine password (or RHEV_PASSWORD)', process.env.RHEV_PASSWORD)
+  .option('--ca-file <file>', 'CA bundle to verify the engine with', process.env.RHEV_CA_FILE)
+  .option('--insecure', 'do not verify the engine certificate')
+  .option('--out <file>', 'write the SDL here (default: standard output)')
+  .action(async (o) => {
+    const { runSchemaCommand } = await import('./schema/command.ts');
+    process.exitCode = await runSchemaCommand(o);
+  });
+
 await program.parseAsync(process.argv);

@@ -1,13 +1,16 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiModel, bundledApiModel, bundledModel, bundledRsdlPath, readRsdl, readXsd, SchemaError } from '../src/model/index.ts';
-import { renderRsdl } from '../src/simulator/rsdl.ts';
+import { readFileSync as read } from 'node:fs';
+import { bundledCapabilitiesPath } from '../src/model/index.ts';
+import { capabilitiesFileText, rsdlFileText } from '../scripts/write-simulator-metadata.ts';
 
 const referenceRsdl = new URL('../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
 
 describe('the API model', () => {
-  it('xsd/rsdl.xml is the simulator\'s current RSDL (npm run rsdl rewrites it)', () => {
-    expect(readFileSync(bundledRsdlPath, 'utf8')).toBe(renderRsdl(bundledModel(), undefined, { pretty: true }) + '\n');
+  it('xsd/rsdl.xml and xsd/capabilities.xml are what the simulator publishes (npm run generate rewrites them)', () => {
+    expect(readFileSync(bundledRsdlPath, 'utf8')).toBe(rsdlFileText());
+    expect(read(bundledCapabilitiesPath, 'utf8')).toBe(capabilitiesFileText());
   });
 
   it('knows collections, items, actions and sub-collections', () => {

@@ -32,7 +32,10 @@ export interface Collection {
   /** URL parameters of the list operation (search, max, case_sensitive, ...). */
   readonly listParams: readonly string[];
   readonly add?: Operation;
+  /** Actions on an item (`vms/{vm:id}/start`). */
   readonly actions: ReadonlyMap<string, Operation>;
+  /** Actions on the collection itself (`hosts/{host:id}/nics/setupnetworks`, `events/undelete`). */
+  readonly collectionActions: ReadonlyMap<string, Operation>;
   readonly sub: Collection[];
 }
 
@@ -68,6 +71,13 @@ export class ApiModel {
           if (action) actions.set(rest, action);
         }
       }
+      const collectionActions = new Map<string, Operation>();
+      for (const [p, pops] of byPath) {
+        const rest = p.startsWith(`${path}/`) ? p.slice(path.length + 1) : undefined;
+        if (!rest || rest.includes('/') || rest.startsWith('{')) continue;
+        const action = pops.find((op) => op.method === 'POST' && op.bodyType === 'Action' && op.rel === rest);
+        if (action) collectionActions.set(rest, action);
+      }
       const segments = path.split('/');
       const parentPath = segments.length > 2 ? segments.slice(0, -2).join('/') : undefined;
       const parent = parentPath ? this.collections.get(parentPath) : undefined;
@@ -82,6 +92,7 @@ export class ApiModel {
         listParams: list.urlParams.map((p) => p.name),
         add: ops.find((op) => op.method === 'POST'),
         actions,
+        collectionActions,
         sub: [],
       };
       this.collections.set(path, c);

@@ -21,6 +21,8 @@ export type { ComplexType, Field, SimpleType, ScalarKind } from './xsd.ts';
 export const bundledXsdPath = fileURLToPath(new URL('../../xsd/api.xsd', import.meta.url));
 /** The simulator's RSDL, checked in next to the XSD (`npm run rsdl` rewrites it). */
 export const bundledRsdlPath = fileURLToPath(new URL('../../xsd/rsdl.xml', import.meta.url));
+/** The simulator's /api/capabilities, checked in next to the XSD (its value lists become GraphQL enums). */
+export const bundledCapabilitiesPath = fileURLToPath(new URL('../../xsd/capabilities.xml', import.meta.url));
 
 let bundled: { text: string; model: XsdModel } | undefined;
 

@@ -1,0 +1,62 @@
+/**
+ * `rhev-graphql schema`: generate schema.graphql from files, URLs or an engine.
+ */
+import { writeFile } from 'node:fs/promises';
+import { bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, SchemaError } from '../model/index.ts';
+import { NameCollisionError } from './names.ts';
+import { generateSchema } from './index.ts';
+import { fromEngine, readSource, SourceError, type Sources } from './sources.ts';
+
+export interface SchemaCommandOptions {
+  xsd?: string;
+  /** A path or URL; `false` for --no-rsdl. */
+  rsdl?: string | boolean;
+  /** A path or URL of an /api/capabilities document; `false` for --no-capabilities. */
+  capabilities?: string | boolean;
+  url?: string;
+  username?: string;
+  password?: string;
+  caFile?: string;
+  insecure?: boolean;
+  out?: string;
+}
+
+/** Runs the command; returns the exit code (messages go to stderr). */
+export async function runSchemaCommand(o: SchemaCommandOptions, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  const started = performance.now();
+  try {
+    const conn = { username: o.username, password: o.password, caFile: o.caFile, insecure: o.insecure };
+    let src: Sources;
+    // commander gives `true` for an option left at its default when a --no-x form exists.
+    const rsdl = typeof o.rsdl === 'string' ? o.rsdl : o.rsdl === false ? false : undefined;
+    const caps = typeof o.capabilities === 'string' ? o.capabilities : o.capabilities === false ? false : undefined;
+    if (o.url) {
+      src = await fromEngine({ ...conn, url: o.url });
+      if (rsdl === false) src = { ...src, rsdl: undefined, rsdlSource: undefined };
+      if (caps === false) src = { ...src, capabilities: undefined, capabilitiesSource: undefined };
+    } else {
+      const bundled = !o.xsd;
+      const rsdlPath = rsdl === false ? undefined : rsdl ?? (bundled ? bundledRsdlPath : undefined);
+      const capsPath = caps === false ? undefined : caps ?? (bundled ? bundledCapabilitiesPath : undefined);
+      src = {
+        xsd: await readSource(o.xsd ?? bundledXsdPath, conn), xsdSource: o.xsd ?? 'xsd/api.xsd',
+        ...(rsdlPath ? { rsdl: await readSource(rsdlPath, conn), rsdlSource: rsdl || 'xsd/rsdl.xml' } : {}),
+        ...(capsPath ? { capabilities: await readSource(capsPath, conn), capabilitiesSource: caps || 'xsd/capabilities.xml' } : {}),
+      };
+    }
+    const g = generateSchema(src);
+    if (o.out) await writeFile(o.out, g.sdl);
+    else process.stdout.write(g.sdl);
+    const counts = `${g.plan.types.size} types, ${g.plan.query.length} query fields, ${g.plan.mutation.length} mutations, ${g.plan.subscription.length} subscriptions`;
+    log(`schema: ${counts} from ${[src.xsdSource, src.rsdlSource ?? '(no RSDL)', src.capabilitiesSource ?? '(no capabilities)'].join(', ')} in ${Math.round(performance.now() - started)} ms${o.out ? ` -> ${o.out}` : ''}`);
+    for (const n of g.plan.notes) log(`schema: note: ${n}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof SchemaError || e instanceof SourceError || e instanceof NameCollisionError) {
+      log(`schema: ${e.message}`);
+      return 1;
+    }
+    log(`schema: failed: ${(e as Error).message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,510 @@
+/**
+ * From the API model to a plan of the GraphQL schema: every type, field,
+ * root field and mutation, with what it maps to in the engine's API. The SDL
+ * printer prints the plan; the resolvers read the same plan to know, for any
+ * field, which XML element, reference, sub-collection or action it stands for.
+ */
+import type { ApiModel, Collection, ComplexType, Field, Operation, XsdModel } from '../model/index.ts';
+import { CAPABILITY_ENUMS } from './capabilities.ts';
+import { camel, enumValue, Namespace, pascal } from './names.ts';
+
+export type FieldKind =
+  /** A scalar or enum element/attribute. */
+  | 'scalar'
+  /** A nested value object. */
+  | 'object'
+  /** A wrapper element read as a plain list (`<usages><usage>`, `<disks><disk>` inline). */
+  | 'unwrap'
+  /** A reference to another resource by id (`<cluster id href/>`). */
+  | 'reference'
+  /** A sub-collection the engine serves below the resource (`vms/{vm:id}/disks`). */
+  | 'subcollection'
+  /** The other direction of a reference, found by search or listing (`Cluster.vms`). */
+  | 'reverse';
+
+export interface PlanField {
+  readonly name: string;
+  /** GraphQL type, printed as is: `[Disk!]!`. */
+  readonly type: string;
+  readonly kind: FieldKind;
+  readonly description?: string;
+  readonly args?: readonly PlanArg[];
+  /** The XML name of the element or attribute (scalar, object, unwrap, reference). */
+  readonly xml?: string;
+  /** unwrap: the repeated element inside the wrapper. */
+  readonly item?: string;
+  /** reference/subcollection/reverse: the entity type reached. */
+  readonly target?: string;
+  /** subcollection: the rel below the parent; reverse: the collection searched and the reference field followed. */
+  readonly rel?: string;
+  readonly via?: { readonly collection: string; readonly field: string };
+  /** scalar: how to convert (Long and DateTime need care). */
+  readonly scalar?: string;
+}
+
+export interface PlanArg {
+  readonly name: string;
+  readonly type: string;
+  readonly description?: string;
+}
+
+export interface PlanType {
+  readonly name: string;
+  readonly kind: 'object' | 'input' | 'enum';
+  readonly description?: string;
+  readonly fields: PlanField[];
+  /** Entities get `@key(fields: "id")`; value types `@shareable`. */
+  readonly entity?: boolean;
+  readonly values?: readonly string[];
+  /** The schema type the object or input stands for. */
+  readonly xsdType?: string;
+}
+
+export type RootKind = 'api' | 'capabilities' | 'list' | 'item' | 'action' | 'create' | 'update' | 'delete' | 'watch';
+
+export interface RootField {
+  readonly name: string;
+  readonly kind: RootKind;
+  readonly type: string;
+  readonly args: readonly PlanArg[];
+  readonly description?: string;
+  /** The collection it works on (list, item, action, create, update, delete, watch). */
+  readonly collection?: Collection;
+  /** action: the action's name and operation. */
+  readonly action?: string;
+  readonly operation?: Operation;
+  /** action: the argument names carrying the ids of the ancestors, outermost first. */
+  readonly parentIds?: readonly string[];
+}
+
+export interface SchemaPlan {
+  readonly types: Map<string, PlanType>;
+  readonly query: RootField[];
+  readonly mutation: RootField[];
+  readonly subscription: RootField[];
+  /** What the generator could not know (said in the output's header). */
+  readonly notes: string[];
+  /** Entity types with a top-level collection, by GraphQL type name. */
+  readonly entities: Set<string>;
+}
+
+const SKIP_IN_INPUT = new Set(['actions', 'link', 'href', 'creation_status']);
+const COUNTERS = new Set(['actions', 'size', 'total', 'active']);
+const PAGE_ARGS: PlanArg[] = [
+  { name: 'search', type: 'String', description: 'An engine search, such as `name=web* and status=up sortby name`.' },
+  { name: 'max', type: 'Int', description: 'At most this many items.' },
+  { name: 'page', type: 'Int', description: 'Page of the search (with max as the page size), from 1.' },
+  { name: 'caseSensitive', type: 'Boolean', description: 'Case-sensitive search (the engine\'s default is true).' },
+  { name: 'filter', type: '[FieldFilter!]', description: 'Client-side matching on any field path, with * and ? wildcards.' },
+];
+
+export interface PlanOptions {
+  /** False when the model was built without an RSDL. */
+  hasRsdl?: boolean;
+  /** Capability value lists (`{ vm_types: [...] }`) that turn governed string fields into enums. */
+  capabilities?: Readonly<Record<string, readonly string[]>>;
+}
+
+export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan {
+  const xsd = api.xsd;
+  const notes: string[] = [];
+  const types = new Map<string, PlanType>();
+  const typeNames = new Namespace('GraphQL type');
+
+  // Which schema types are entities: items of a collection, with an id.
+  const entityTypes = new Set<string>();
+  for (const c of api.collections.values()) {
+    const t = xsd.types.get(c.itemType);
+    if (t?.field.has('id') && xsd.isA(c.itemType, 'BaseResource')) entityTypes.add(c.itemType);
+  }
+  const topLevelOf = new Map<string, Collection>();
+  for (const c of api.top) if (!topLevelOf.has(c.itemType)) topLevelOf.set(c.itemType, c);
+
+  /** A wrapper is read as a list: collections (`VMs`), and value lists (`Usages`: usage*). */
+  const wrapperItem = (type: string): Field | undefined => {
+    const t = xsd.types.get(type);
+    if (!t) return undefined;
+    if (xsd.isA(type, 'BaseResources')) {
+      const items = t.elements.filter((e) => !COUNTERS.has(e.name) && e.max > 1);
+      return items.length === 1 ? items[0] : undefined;
+    }
+    if (t.attributes.length || t.textType || t.base) return undefined;
+    const els = t.elements;
+    return els.length === 1 && els[0].max > 1 ? els[0] : undefined;
+  };
+
+  // `Type.field` -> capability enum, for the fields the engine's capabilities govern.
+  const capabilityEnums = new Map<string, { name: string; values: readonly string[] }>();
+  for (const [list, values] of Object.entries(options.capabilities ?? {})) {
+    const e = CAPABILITY_ENUMS[list];
+    if (e && values.length) for (const f of e.fields) capabilityEnums.set(f, { name: e.name, values });
+  }
+  const capabilityEnum = (owner: string, field: string): string | undefined => {
+    for (const [key, e] of capabilityEnums) {
+      const [t, f] = key.split('.');
+      if (f !== field || !xsd.isA(owner, t)) continue;
+      if (!types.has(e.name)) {
+        typeNames.add(e.name, `capability list of ${key}`);
+        types.set(e.name, { name: e.name, kind: 'enum', description: `Legal values of ${key} on this engine (from /api/capabilities).`, fields: [], values: e.values.map(enumValue) });
+      }
+      return e.name;
+    }
+    return undefined;
+  };
+
+  const scalarOf = (type: string): { gql: string; scalar: string } => {
+    const simple = xsd.simpleTypes.get(type);
+    if (simple?.values.length) return { gql: enumFor(type), scalar: 'enum' };
+    switch (xsd.scalarKind(type)) {
+      case 'boolean': return { gql: 'Boolean', scalar: 'boolean' };
+      case 'int': return { gql: 'Int', scalar: 'int' };
+      case 'long': return { gql: 'Long', scalar: 'long' };
+      case 'decimal': return { gql: 'Float', scalar: 'decimal' };
+      case 'dateTime': return { gql: 'DateTime', scalar: 'dateTime' };
+      default: return { gql: 'String', scalar: 'string' };
+    }
+  };
+
+  const enumFor = (type: string): string => {
+    if (!types.has(type)) {
+      const simple = xsd.simpleTypes.get(type)!;
+      typeNames.add(type, `xs:simpleType ${type}`);
+      types.set(type, { name: type, kind: 'enum', description: simple.doc, fields: [], values: simple.values.map(enumValue) });
+    }
+    return type;
+  };
+
+  // ---------------------------------------------------------------- output types
+
+  const objectQueue: string[] = [];
+  const wantObject = (type: string): string => {
+    if (!types.has(type) && !objectQueue.includes(type)) objectQueue.push(type);
+    return type;
+  };
+
+  const objectField = (owner: ComplexType, f: Field): PlanField => {
+    const name = camel(f.name);
+    if (owner.name && f.name === 'id' && entityTypes.has(owner.name)) return { name, type: 'ID!', kind: 'scalar', xml: f.name, scalar: 'string', description: f.doc ?? 'The engine\'s id of this object.' };
+    if (!xsd.types.has(f.type)) {
+      const capEnum = capabilityEnum(owner.name, f.name);
+      const s = capEnum ? { gql: capEnum, scalar: 'enum' } : scalarOf(f.type);
+      return { name, type: f.max > 1 ? `[${s.gql}!]` : s.gql, kind: 'scalar', xml: f.name, scalar: s.scalar, description: f.doc };
+    }
+    const inner = wrapperItem(f.type);
+    if (inner) {
+      const itemType = xsd.types.has(inner.type) ? wantObject(inner.type) : scalarOf(inner.type).gql;
+      return { name, type: `[${itemType}!]`, kind: 'unwrap', xml: f.name, item: inner.name, description: f.doc, target: xsd.types.has(inner.type) ? inner.type : undefined };
+    }
+    if (entityTypes.has(f.type)) {
+      return { name, type: f.max > 1 ? `[${wantObject(f.type)}!]` : wantObject(f.type), kind: 'reference', xml: f.name, target: f.type, description: f.doc };
+    }
+    return { name, type: f.max > 1 ? `[${wantObject(f.type)}!]` : wantObject(f.type), kind: 'object', xml: f.name, description: f.doc };
+  };
+
+  const buildObject = (typeName: string): void => {
+    const t = xsd.type(typeName);
+    const fieldNames = new Namespace(`Field of ${typeName}:`);
+    const fields: PlanField[] = [];
+    for (const f of t.fields) {
+      if (f.name === 'actions') continue; // the actions a type has are its mutations
+      const pf = objectField(t, f);
+      fieldNames.add(pf.name, `<${f.name}>`);
+      fields.push(pf);
+    }
+    if (t.textType) {
+      const s = scalarOf(t.textType);
+      fieldNames.add('value', 'the element text');
+      fields.unshift({ name: 'value', type: s.gql, kind: 'scalar', xml: '$value', scalar: s.scalar, description: 'The element\'s own value.' });
+    }
+    // Sub-collections the engine serves below this type replace the inline element of the same name.
+    for (const [rel, c] of api.subsOf(typeName)) {
+      const name = camel(rel);
+      const pf: PlanField = {
+        name, type: `[${wantObject(c.itemType)}!]!`, kind: 'subcollection', rel, target: c.itemType,
+        args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name !== 'search' && a.name !== 'page' && a.name !== 'caseSensitive'),
+        description: `The ${rel} below this ${typeName} (${c.path}).`,
+      };
+      const i = fields.findIndex((f) => f.name === name);
+      if (i >= 0) fields[i] = { ...pf, xml: fields[i].xml };
+      else {
+        fieldNames.add(name, `sub-collection ${c.path}`);
+        fields.push(pf);
+      }
+    }
+    types.set(typeName, { name: typeName, kind: 'object', description: t.doc, fields, entity: entityTypes.has(typeName), xsdType: typeName });
+  };
+
+  // Roots: the entry point, capabilities, and every top-level collection's items.
+  const drainObjects = (): void => {
+    while (objectQueue.length) {
+      const next = objectQueue.shift()!;
+      if (!types.has(next)) {
+        typeNames.add(next, `xs:complexType ${next}`);
+        buildObject(next);
+      }
+    }
+  };
+  for (const name of ['API', ...api.top.map((c) => c.itemType), ...(xsd.types.has('Capabilities') ? ['Capabilities'] : [])]) if (xsd.types.has(name)) wantObject(name);
+  drainObjects();
+
+  // Reverse relationships: for each reference of a top-level collection's items,
+  // the referenced type gets the list of items pointing at it (Cluster.vms).
+  for (const c of api.top) {
+    const t = xsd.types.get(c.itemType);
+    if (!t) continue;
+    for (const f of t.elements) {
+      if (!entityTypes.has(f.type) || f.max > 1 || f.type === c.itemType) continue;
+      const target = types.get(f.type);
+      if (!target || !topLevelOf.has(f.type)) continue;
+      const name = camel(c.collectionElement);
+      if (target.fields.some((x) => x.name === name)) continue; // the engine serves it already, or the name is taken
+      target.fields.push({
+        name, type: `[${c.itemType}!]!`, kind: 'reverse', target: c.itemType, via: { collection: c.path, field: f.name },
+        args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name)),
+        description: `The ${c.rel} whose ${f.name} is this ${f.type}${c.searchable ? ' (one search for all parents)' : ''}.`,
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- roots
+
+  const query: RootField[] = [];
+  const rootNames = new Namespace('Query field');
+  if (types.has('API')) query.push({ name: rootNames.add('api', 'the entry point'), kind: 'api', type: 'API!', args: [], description: 'The entry point: product, version and inventory summary.' });
+  const caps = api.topLevel('capabilities');
+  if (caps && types.has('Capabilities')) {
+    query.push({ name: rootNames.add('capabilities', caps.path), kind: 'capabilities', type: 'Capabilities', args: [], collection: caps, description: 'What each compatibility version supports.' });
+  }
+  for (const c of api.top) {
+    if (c.path === 'capabilities' || !entityTypes.has(c.itemType)) continue;
+    const plural = camel(c.collectionElement);
+    const singular = camel(c.itemElement);
+    const args = c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name));
+    query.push({ name: rootNames.add(plural, c.path), kind: 'list', type: `[${c.itemType}!]!`, args, collection: c, description: `List ${c.rel}${c.searchable ? ', or search them' : ''}.` });
+    if (c.itemMethods.has('GET') || !options.hasRsdl) {
+      query.push({ name: rootNames.add(singular, `${c.path}/{id}`), kind: 'item', type: c.itemType, args: [{ name: 'id', type: 'ID!' }], collection: c, description: `One ${c.itemType} by id; null when there is none.` });
+    }
+  }
+
+  // ---------------------------------------------------------------- mutations
+
+  const mutation: RootField[] = [];
+  const mutationNames = new Namespace('Mutation');
+  const inputQueue: string[] = [];
+  const wantInput = (type: string): string => {
+    const name = `${type}Input`;
+    if (!types.has(name) && !inputQueue.includes(type)) inputQueue.push(type);
+    return name;
+  };
+  const inputTypeOf = (owner: string, f: Field): string => {
+    if (!xsd.types.has(f.type)) {
+      const s = capabilityEnum(owner, f.name) ?? scalarOf(f.type).gql;
+      return f.max > 1 ? `[${s}!]` : s;
+    }
+    const inner = wrapperItem(f.type);
+    if (inner) return `[${xsd.types.has(inner.type) ? wantInput(inner.type) : scalarOf(inner.type).gql}!]`;
+    return f.max > 1 ? `[${wantInput(f.type)}!]` : wantInput(f.type);
+  };
+
+  /**
+   * How a collection's items are named in mutations: `vm` -> `Vm`; below a
+   * parent, without the parent's prefix (`host_nic` below a host is `Nic`),
+   * or by the rel when the rel is not the items' plural
+   * (`virtualfunctionallowedlabels`).
+   */
+  const segmentName = (c: Collection): string => {
+    if (!c.parent) return pascal(c.itemElement);
+    const parentEl = c.parent.itemElement;
+    const el = c.itemElement.startsWith(`${parentEl}_`) ? c.itemElement.slice(parentEl.length + 1) : c.itemElement;
+    return c.rel.startsWith(el.replace(/_/g, '')) ? pascal(el) : pascal(c.rel);
+  };
+  /** Top-level items and nested items of top-level types use their own name unless the top-level type has the same operation; otherwise the parents qualify it. */
+  const qualifier = (c: Collection, topHasSame: (top: Collection) => boolean): string => {
+    if (!c.parent) return pascal(c.itemElement);
+    const top = topLevelOf.get(c.itemType);
+    if (top && !topHasSame(top)) return pascal(c.itemElement);
+    const chain: string[] = [];
+    for (let p: Collection | undefined = c; p; p = p.parent) chain.unshift(segmentName(p));
+    return chain.join('');
+  };
+  const idArgs = (c: Collection): PlanArg[] => {
+    const out: PlanArg[] = [];
+    for (let p = c.parent; p; p = p.parent) out.unshift({ name: `${camel(p.itemElement)}Id`, type: 'ID!', description: `The id of the ${p.itemType}.` });
+    return out;
+  };
+
+  const payloadFor = (itemType: string): string => {
+    const name = `${itemType}ActionPayload`;
+    if (!types.has(name)) {
+      typeNames.add(name, `the payload of ${itemType} actions`);
+      types.set(name, {
+        name, kind: 'object', description: `What an action on a ${itemType} did: its status, the job, the engine's fault if any, and the ${itemType} as it is now.`,
+        fields: [
+          { name: 'status', type: 'String!', kind: 'scalar', description: 'complete, pending, in_progress or failed.' },
+          ...(xsd.types.has('Job') ? [{ name: 'job', type: wantObject('Job'), kind: 'reference' as const, target: 'Job', description: 'The job the engine ran for the action.' }] : []),
+          { name: 'fault', type: wantObject('Fault'), kind: 'object', description: 'Why the engine refused, when it did.' },
+          { name: 'outcomeUnknown', type: 'Boolean!', kind: 'scalar', description: 'True when the connection failed after the request was sent: the action may or may not have run, and was not sent again.' },
+          { name: 'action', type: wantObject('Action'), kind: 'object', description: 'The engine\'s answer in full (tickets, discovered targets, ...).' },
+          // Always `resource`, so it cannot collide with the fields above (a Job's actions also have a job).
+          { name: 'resource', type: itemType, kind: 'reference', target: itemType, description: `The ${itemType}, re-read after the action.` },
+        ],
+      });
+    }
+    return name;
+  };
+
+  if (options.hasRsdl !== false) {
+    for (const c of api.collections.values()) {
+      if (!entityTypes.has(c.itemType)) continue;
+      for (const [actionName, op] of c.actions) {
+        const name = `${camel(actionName)}${qualifier(c, (top) => top.actions.has(actionName))}`;
+        const args: PlanArg[] = [...idArgs(c), { name: 'id', type: 'ID!', description: `The id of the ${c.itemType}.` }];
+        const input = actionInput(name, op);
+        if (input) args.push({ name: 'action', type: input.required ? `${input.name}!` : input.name, description: 'The action\'s parameters.' });
+        args.push({ name: 'async', type: 'Boolean', description: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.' });
+        mutation.push({
+          name: mutationNames.add(name, `${c.path}/{id}/${actionName}`), kind: 'action', type: `${payloadFor(c.itemType)}!`, args, collection: c, action: actionName, operation: op,
+          parentIds: idArgs(c).map((a) => a.name),
+          description: op.description ? sentence(op.description) : `The ${actionName} action of a ${c.itemType}.`,
+        });
+      }
+      const ids = idArgs(c);
+      for (const [actionName, op] of c.collectionActions) {
+        // Actions on a whole collection are always named by the collection and its parents.
+        const chain: string[] = [];
+        for (let p = c.parent; p; p = p.parent) chain.unshift(segmentName(p));
+        const own = c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`) ? c.collectionElement.slice(c.parent.itemElement.length + 1) : c.collectionElement;
+        const name = `${camel(actionName)}${chain.join('')}${pascal(own)}`;
+        const args: PlanArg[] = [...ids];
+        const input = actionInput(name, op);
+        if (input) args.push({ name: 'action', type: input.required ? `${input.name}!` : input.name, description: 'The action\'s parameters.' });
+        args.push({ name: 'async', type: 'Boolean', description: 'Return as soon as the engine accepted a task-backed action.' });
+        mutation.push({
+          name: mutationNames.add(name, `${c.path}/${actionName}`), kind: 'action', type: `${payloadFor(c.itemType)}!`, args, collection: c, action: actionName, operation: op,
+          parentIds: ids.map((a) => a.name), description: op.description ? sentence(op.description) : `The ${actionName} action of ${c.rel}.`,
+        });
+      }
+      if (c.add) {
+        const name = `create${qualifier(c, (top) => !!top.add)}`;
+        mutation.push({
+          name: mutationNames.add(name, `POST ${c.path}`), kind: 'create', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
+          args: [...ids, { name: 'input', type: `${wantInput(c.itemType)}!` }, { name: 'async', type: 'Boolean', description: 'Return while a creation the engine runs as a task is still going on.' }],
+          description: c.add.description ? sentence(c.add.description) : `Add a ${c.itemType}.`,
+        });
+      }
+      if (c.itemMethods.has('PUT')) {
+        const name = `update${qualifier(c, (top) => top.itemMethods.has('PUT'))}`;
+        mutation.push({
+          name: mutationNames.add(name, `PUT ${c.path}/{id}`), kind: 'update', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
+          args: [...ids, { name: 'id', type: 'ID!' }, { name: 'input', type: `${wantInput(c.itemType)}!`, description: 'The fields to change; others stay as they are.' }],
+          description: `Change a ${c.itemType}.`,
+        });
+      }
+      if (c.itemMethods.has('DELETE')) {
+        const name = `delete${qualifier(c, (top) => top.itemMethods.has('DELETE'))}`;
+        mutation.push({
+          name: mutationNames.add(name, `DELETE ${c.path}/{id}`), kind: 'delete', type: 'DeletePayload!', collection: c, parentIds: ids.map((a) => a.name),
+          args: [...ids, { name: 'id', type: 'ID!' }, { name: 'force', type: 'Boolean', description: 'Ask the engine to force the removal.' }, { name: 'async', type: 'Boolean' }],
+          description: `Remove a ${c.itemType}.`,
+        });
+      }
+    }
+    if (mutation.some((m) => m.kind === 'delete')) {
+      typeNames.add('DeletePayload', 'the payload of deletions');
+      types.set('DeletePayload', {
+        name: 'DeletePayload', kind: 'object', description: 'What a removal did.',
+        fields: [
+          { name: 'id', type: 'ID!', kind: 'scalar', description: 'The id of the removed object.' },
+          { name: 'status', type: 'String!', kind: 'scalar', description: 'complete, or pending when the engine removes it as a task.' },
+        ],
+      });
+    }
+  } else {
+    notes.push('No RSDL was given: actions, and create/update/delete mutations, are left out (the XSD does not say which exist), and every collection the XSD defines is offered at the top level.');
+  }
+
+  function actionInput(mutationName: string, op: Operation): { name: string; required: boolean } | undefined {
+    const action = xsd.types.get('Action');
+    if (!action) return undefined;
+    const tops = new Map<string, boolean>();
+    for (const p of op.bodyParams) {
+      const top = p.name.replace(/^action\./, '').split(/[.|]/)[0];
+      if (top === 'async' || !action.field.has(top)) continue;
+      tops.set(top, (tops.get(top) ?? false) || p.required);
+    }
+    if (!tops.size) return undefined;
+    const name = `${pascal(mutationName)}Input`;
+    typeNames.add(name, `the parameters of ${op.href}`);
+    const fields: PlanField[] = [...tops].map(([top, required]) => {
+      const f = action.field.get(top)!;
+      const t = inputTypeOf('Action', f);
+      return { name: camel(top), type: required ? `${t}!` : t, kind: xsd.types.has(f.type) ? 'object' : 'scalar', xml: top, description: f.doc };
+    });
+    types.set(name, { name, kind: 'input', description: `The parameters of the ${op.rel} action (${op.href}).`, fields, xsdType: 'Action' });
+    return { name, required: fields.some((f) => f.type.endsWith('!')) };
+  }
+
+  while (inputQueue.length) {
+    const type = inputQueue.shift()!;
+    const name = `${type}Input`;
+    if (types.has(name)) continue;
+    typeNames.add(name, `input of xs:complexType ${type}`);
+    const t = xsd.type(type);
+    const fields: PlanField[] = [];
+    // Registered before its fields are built: input types refer to themselves.
+    types.set(name, { name, kind: 'input', description: t.doc, fields, xsdType: type });
+    for (const f of t.fields) {
+      if (SKIP_IN_INPUT.has(f.name)) continue;
+      fields.push({ name: camel(f.name), type: f.name === 'id' ? 'ID' : inputTypeOf(type, f), kind: xsd.types.has(f.type) ? (wrapperItem(f.type) ? 'unwrap' : 'object') : 'scalar', xml: f.name, item: wrapperItem(f.type)?.name, description: f.doc });
+    }
+    if (t.textType) fields.unshift({ name: 'value', type: scalarOf(t.textType).gql, kind: 'scalar', xml: '$value' });
+    if (!fields.length) fields.push({ name: '_empty', type: 'Boolean', kind: 'scalar', description: 'This type has no settable fields.' });
+  }
+
+  // Payloads may name types no query reaches (Job, Fault, Action).
+  drainObjects();
+
+  // ---------------------------------------------------------------- subscriptions
+
+  const subscription: RootField[] = [];
+  const watchable = api.top.filter((c) => entityTypes.has(c.itemType) && xsd.types.get(c.itemType)?.field.has('status'));
+  if (watchable.length) {
+    typeNames.add('WatchedType', 'the watchable resource types');
+    types.set('WatchedType', { name: 'WatchedType', kind: 'enum', description: 'Resource types whose status can be watched.', fields: [], values: watchable.map((c) => enumValue(c.itemElement)) });
+    typeNames.add('StatusEvent', 'status events');
+    types.set('StatusEvent', {
+      name: 'StatusEvent', kind: 'object', description: 'A status a watched resource was seen in.',
+      fields: [
+        { name: 'type', type: 'WatchedType!', kind: 'scalar' },
+        { name: 'id', type: 'ID!', kind: 'scalar' },
+        { name: 'state', type: 'String', kind: 'scalar', description: 'The status, as the engine reports it (lowercase); null once deleted.' },
+        { name: 'deleted', type: 'Boolean!', kind: 'scalar', description: 'True when the resource no longer exists.' },
+        { name: 'done', type: 'Boolean!', kind: 'scalar', description: 'True for the last event: a wanted status (or the deletion) was reached.' },
+      ],
+    });
+    const watchArgs: PlanArg[] = [
+      { name: 'status', type: '[String!]', description: 'The statuses to wait for; the subscription completes when one is reached. Empty: watch until unsubscribed.' },
+      { name: 'deleted', type: 'Boolean', description: 'Complete when the resource is deleted.' },
+      { name: 'timeout', type: 'Int', description: 'Seconds to wait at most; an error event ends the subscription then.' },
+    ];
+    subscription.push({ name: 'waitForStatus', kind: 'watch', type: 'StatusEvent!', args: [{ name: 'type', type: 'WatchedType!' }, { name: 'id', type: 'ID!' }, ...watchArgs], description: 'Emits the current status at once, then every change, until a wanted status is reached.' });
+    for (const c of watchable) {
+      subscription.push({ name: `${camel(c.itemElement)}Status`, kind: 'watch', type: 'StatusEvent!', collection: c, args: [{ name: 'id', type: 'ID!' }, ...watchArgs], description: `waitForStatus for a ${c.itemType}.` });
+    }
+  }
+
+  if (!types.has('FieldFilter')) {
+    types.set('FieldFilter', {
+      name: 'FieldFilter', kind: 'input', description: 'Client-side matching: the value at `field` (a dotted path of XML names, such as `cluster.id`) must match `value`; `*` and `?` are wildcards.',
+      fields: [{ name: 'field', type: 'String!', kind: 'scalar' }, { name: 'value', type: 'String!', kind: 'scalar' }],
+    });
+  }
+  return { types, query, mutation, subscription, notes, entities: new Set([...entityTypes].filter((t) => types.has(t))) };
+}
+
+function sentence(s: string): string {
+  const t = s.trim();
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+}
+
+export type { XsdModel };
