@@ -170,6 +170,10 @@ describe('generating for other engines', () => {
       [{ xsd: notSchema }, /plain\.xml: not an XML Schema/],
       [{ xsd: join(root, 'xsd/api.xsd'), rsdl: notSchema }, /plain\.xml: not an RSDL document/],
     ];
+    // Two elements that camelCase to one field name: stop, naming both, rather than rename.
+    const clash = join(dir, 'clash.xsd');
+    writeFileSync(clash, readFileSync(join(root, 'xsd/api.xsd'), 'utf8').replace('<xs:element name="stop_reason" type="xs:string" minOccurs="0"/>', '<xs:element name="stop_reason" type="xs:string" minOccurs="0"/><xs:element name="stopReason" type="xs:string" minOccurs="0"/>'));
+    cases.push([{ xsd: clash, rsdl: join(root, 'xsd/rsdl.xml') }, /Field of VM: stopReason would come from both <stop_reason> and <stopReason>/]);
     for (const [o, message] of cases) {
       const { code, log } = await run({ ...o, out: join(dir, 'x.graphql') });
       expect(code, String(message)).toBe(1);
