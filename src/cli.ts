@@ -84,10 +84,41 @@ const program = new Command('rhev-graphql')
 simulatorOptions(program.command('simulator').description('run the RHEV 3.6 engine simulator'))
   .action((o) => runSimulator(o, 'running'));
 
-// The subgraph server arrives with the GraphQL layer; until then `serve`
-// (what `npm start` runs) brings up the embedded simulator it will sit on.
-simulatorOptions(program.command('serve').description('serve the main job: for now the embedded engine simulator'))
-  .action((o) => runSimulator(o, 'running (embedded default)'));
+simulatorOptions(program.command('serve').description('serve the GraphQL subgraph: against RHEV_URL, or the embedded simulator when none is set'))
+  .option('--listen <port>', 'GraphQL port (or PORT)', int('listen'), Number(process.env.PORT ?? 4000))
+  .option('--rhev-url <url>', 'engine entry point, such as https://engine.example.com/api (or RHEV_URL)', process.env.RHEV_URL)
+  .option('--rhev-username <user>', 'service account (or RHEV_USERNAME)', process.env.RHEV_USERNAME)
+  .option('--rhev-password <password>', 'its password (or RHEV_PASSWORD)', process.env.RHEV_PASSWORD)
+  .option('--rhev-ca-file <file>', 'CA bundle of the engine certificate (or RHEV_CA_FILE)', process.env.RHEV_CA_FILE)
+  .option('--rhev-insecure', 'do not verify the engine certificate (or RHEV_INSECURE=true)', /^(1|true|yes)$/i.test(process.env.RHEV_INSECURE ?? ''))
+  .action(async (o) => {
+    const { startServer } = await import('./server/index.ts');
+    let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
+    let engine;
+    if (o.rhevUrl) {
+      engine = { url: o.rhevUrl, username: o.rhevUsername, password: o.rhevPassword, caFile: o.rhevCaFile, insecure: o.rhevInsecure };
+    } else {
+      sim = await startSimulator(toOptions(o)).catch(() => startSimulator({ ...toOptions(o), port: 0 }));
+      engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
+    }
+    const server = await startServer({ engine, port: o.listen, host: o.host });
+    console.log(`rhev-graphql subgraph at ${server.url} (subscriptions: ${server.wsUrl})`);
+    if (sim) {
+      console.log(`  Engine:       embedded simulator at ${sim.apiUrl} (${sim.engine.store.table('vms').size} VMs)`);
+      console.log('  Credentials:  admin@internal / admin (the service account), user@internal / user (send as Basic auth)');
+    } else {
+      console.log(`  Engine:       ${engine.url}${engine.username ? ` as ${engine.username}` : ' (callers bring their own credentials)'}`);
+    }
+    console.log(`  Health:       ${server.url.replace(/graphql$/, 'health')}   Metrics: ${server.url.replace(/graphql$/, 'metrics')}`);
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      void server.close().then(() => sim?.close()).then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 
 program.command('schema')
   .description('generate the GraphQL subgraph schema from an engine\'s XSD and RSDL')

@@ -466,6 +466,11 @@ export class Connection {
     return doc.link ?? [];
   }
 
+  /** The href of the link `rel` of a resource, or of the entry point without one. */
+  linkOf(rel: string, base?: object): Promise<string> {
+    return this.collectionHref(rel, base);
+  }
+
   private async collectionHref(rel: string, base: object | undefined): Promise<string> {
     const link = (await this.linksOf(base)).find((l) => l.rel === rel);
     if (!link) throw new NotFound(`${base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}` : 'The entry point'} has no link to ${rel}`.replace('  ', ' '));

@@ -40,6 +40,10 @@ export interface TransportOptions {
   sessionTtl?: number;
   /** Most open sockets to the engine (default 16). */
   maxSockets?: number;
+  /** Called after every answer (for metrics): method, URL path, status, milliseconds, bytes. */
+  onResponse?: (info: { method: string; path: string; status: number; ms: number; bytes: number }) => void;
+  /** Called for every retry (for metrics). */
+  onRetry?: (info: { method: string; path: string; reason: string }) => void;
 }
 
 export interface HttpResponse {
@@ -97,6 +101,7 @@ export class Transport {
         this.log('debug', `${method} ${url.pathname}: ${err.message}${canRetry ? `; retry ${attempt + 1} of ${retries}` : ''}`);
         if (!canRetry) throw err;
         this.counters.retries++;
+        this.options.onRetry?.({ method, path: url.pathname, reason: err.code });
         await backoff(attempt);
         continue;
       }
@@ -109,6 +114,7 @@ export class Transport {
       if (RETRY_STATUS.has(res.status) && idempotent && attempt < retries) {
         this.log('debug', `${method} ${url.pathname}: HTTP ${res.status}; retry ${attempt + 1} of ${retries}`);
         this.counters.retries++;
+        this.options.onRetry?.({ method, path: url.pathname, reason: `HTTP_${res.status}` });
         await backoff(attempt, Number(res.headers['retry-after']) * 1000 || undefined);
         continue;
       }
@@ -152,7 +158,9 @@ export class Transport {
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
           this.takeSession(res.headers);
-          this.log('debug', `< ${res.statusCode} ${method} ${url.pathname} (${Math.round(performance.now() - started)} ms, ${body.length} chars)`, verbose ? { body: redact(body) } : undefined);
+          const ms = performance.now() - started;
+          this.log('debug', `< ${res.statusCode} ${method} ${url.pathname} (${Math.round(ms)} ms, ${body.length} chars)`, verbose ? { body: redact(body) } : undefined);
+          this.options.onResponse?.({ method, path: url.pathname, status: res.statusCode ?? 0, ms, bytes: body.length });
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
         });
         res.on('error', (e) => reject(new ConnectionError(`Connection to ${url.host} broke while reading the answer: ${e.message}`, { cause: e, sent: true })));

@@ -56,6 +56,8 @@ export interface PlanType {
   /** Entities get `@key(fields: "id")`; value types `@shareable`. */
   readonly entity?: boolean;
   readonly values?: readonly string[];
+  /** enum: the engine's value for each GraphQL value, in the same order. */
+  readonly wire?: readonly string[];
   /** The schema type the object or input stands for. */
   readonly xsdType?: string;
 }
@@ -145,7 +147,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
       if (f !== field || !xsd.isA(owner, t)) continue;
       if (!types.has(e.name)) {
         typeNames.add(e.name, `capability list of ${key}`);
-        types.set(e.name, { name: e.name, kind: 'enum', description: `Legal values of ${key} on this engine (from /api/capabilities).`, fields: [], values: e.values.map(enumValue) });
+        types.set(e.name, { name: e.name, kind: 'enum', description: `Legal values of ${key} on this engine (from /api/capabilities).`, fields: [], values: e.values.map(enumValue), wire: e.values });
       }
       return e.name;
     }
@@ -169,7 +171,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     if (!types.has(type)) {
       const simple = xsd.simpleTypes.get(type)!;
       typeNames.add(type, `xs:simpleType ${type}`);
-      types.set(type, { name: type, kind: 'enum', description: simple.doc, fields: [], values: simple.values.map(enumValue) });
+      types.set(type, { name: type, kind: 'enum', description: simple.doc, fields: [], values: simple.values.map(enumValue), wire: simple.values });
     }
     return type;
   };
@@ -438,7 +440,8 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     const fields: PlanField[] = [...tops].map(([top, required]) => {
       const f = action.field.get(top)!;
       const t = inputTypeOf('Action', f);
-      return { name: camel(top), type: required ? `${t}!` : t, kind: xsd.types.has(f.type) ? 'object' : 'scalar', xml: top, description: f.doc };
+      const inner = wrapperItem(f.type);
+      return { name: camel(top), type: required ? `${t}!` : t, kind: xsd.types.has(f.type) ? (inner ? 'unwrap' : 'object') : 'scalar', xml: top, item: inner?.name, description: f.doc };
     });
     types.set(name, { name, kind: 'input', description: `The parameters of the ${op.rel} action (${op.href}).`, fields, xsdType: 'Action' });
     return { name, required: fields.some((f) => f.type.endsWith('!')) };
@@ -470,7 +473,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
   const watchable = api.top.filter((c) => entityTypes.has(c.itemType) && xsd.types.get(c.itemType)?.field.has('status'));
   if (watchable.length) {
     typeNames.add('WatchedType', 'the watchable resource types');
-    types.set('WatchedType', { name: 'WatchedType', kind: 'enum', description: 'Resource types whose status can be watched.', fields: [], values: watchable.map((c) => enumValue(c.itemElement)) });
+    types.set('WatchedType', { name: 'WatchedType', kind: 'enum', description: 'Resource types whose status can be watched.', fields: [], values: watchable.map((c) => enumValue(c.itemElement)), wire: watchable.map((c) => c.itemElement) });
     typeNames.add('StatusEvent', 'status events');
     types.set('StatusEvent', {
       name: 'StatusEvent', kind: 'object', description: 'A status a watched resource was seen in.',

@@ -1,0 +1,287 @@
+/**
+ * Status watching for subscriptions, at the cost of one poller.
+ *
+ * One watcher per watched resource per credential, however many subscribers
+ * share it. All watched resources of one type are polled together, with one
+ * list request per interval; the interval doubles while nothing changes (up
+ * to a cap) and drops back when something does. Between polls the engine's
+ * audit log (`events;from=<last id>`) is read, and an event about a watched
+ * resource triggers its type's poll at once, so changes arrive early without
+ * polling fast.
+ *
+ * Watchers talk to the connection directly: a subscription lives longer than
+ * any request, and a per-request loader cache would serve it stale states.
+ */
+import { GraphQLError } from 'graphql';
+import type { ApiModel, Collection } from '../model/index.ts';
+import { stateOfStatus, type Connection } from '../rhev/index.ts';
+import { enumValue } from '../schema/names.ts';
+
+type Obj = Record<string, any>;
+
+export interface StatusEvent {
+  type: string;
+  id: string;
+  state: string | null;
+  deleted: boolean;
+  done: boolean;
+}
+
+export interface WatchOptions {
+  /** Complete when one of these (case-insensitive) is reached. */
+  status?: readonly string[] | null;
+  /** Complete when the resource is deleted. */
+  deleted?: boolean | null;
+  /** Seconds; an error ends the subscription then. */
+  timeout?: number | null;
+}
+
+export interface WatcherSettings {
+  /** First and largest poll interval (ms). */
+  intervalMs: number;
+  maxIntervalMs: number;
+  /** How often the event feed is read (ms). */
+  eventsMs: number;
+  /** Called when the number of watchers or subscribers changes (metrics). */
+  onChange?: (counts: { watchers: number; subscribers: number }) => void;
+}
+
+interface Subscriber {
+  readonly wanted?: Set<string>;
+  readonly untilDeleted: boolean;
+  push(e: StatusEvent): void;
+  fail(e: Error): void;
+}
+
+interface Watch {
+  readonly id: string;
+  state?: string | null;
+  known: boolean;
+  subscribers: Set<Subscriber>;
+}
+
+interface TypeWatch {
+  readonly collection: Collection;
+  readonly watches: Map<string, Watch>;
+  timer?: NodeJS.Timeout;
+  interval: number;
+  polling?: Promise<void>;
+  again: boolean;
+}
+
+export class Watchers {
+  private readonly types = new Map<string, TypeWatch>();
+  private eventsTimer?: NodeJS.Timeout;
+  private lastEvent?: string;
+  private closed = false;
+  /** Upstream polls made (for tests and metrics). */
+  polls = 0;
+
+  constructor(private readonly connection: Connection, private readonly api: ApiModel, private readonly settings: WatcherSettings) {}
+
+  get counts(): { watchers: number; subscribers: number } {
+    let watchers = 0, subscribers = 0;
+    for (const t of this.types.values()) for (const w of t.watches.values()) { watchers++; subscribers += w.subscribers.size; }
+    return { watchers, subscribers };
+  }
+
+  /** Subscribes to a resource's status; `type` is the item element (`vm`, `storage_domain`). */
+  subscribe(type: string, id: string, options: WatchOptions = {}): AsyncIterableIterator<StatusEvent> {
+    if (this.closed) throw new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } });
+    const collection = this.api.top.find((c) => c.itemElement === type);
+    if (!collection) throw new GraphQLError(`Cannot watch ${type}: no such top-level collection`, { extensions: { code: 'BAD_USER_INPUT', argument: 'type' } });
+    if (options.timeout !== undefined && options.timeout !== null && !(options.timeout > 0)) throw new GraphQLError('timeout must be a positive number of seconds', { extensions: { code: 'BAD_USER_INPUT', argument: 'timeout' } });
+    let tw = this.types.get(type);
+    if (!tw) {
+      tw = { collection, watches: new Map(), interval: this.settings.intervalMs, again: false };
+      this.types.set(type, tw);
+    }
+    let w = tw.watches.get(id);
+    if (!w) {
+      w = { id, known: false, subscribers: new Set() };
+      tw.watches.set(id, w);
+    }
+    const watch = w;
+    const typeWatch = tw;
+    const gqlType = enumValue(type);
+
+    // A small async queue: events pushed by the poller, pulled by graphql-ws.
+    const queue: StatusEvent[] = [];
+    let waiting: ((r: IteratorResult<StatusEvent>) => void) | undefined;
+    let failure: ((e: Error) => void) | undefined;
+    let error: Error | undefined;
+    let finished = false;
+    let timeout: NodeJS.Timeout | undefined;
+
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      if (timeout) clearTimeout(timeout);
+      watch.subscribers.delete(sub);
+      if (!watch.subscribers.size) typeWatch.watches.delete(id);
+      if (!typeWatch.watches.size) this.stopType(type);
+      if (!this.types.size) this.stopEvents();
+      this.settings.onChange?.(this.counts);
+    };
+    const sub: Subscriber = {
+      wanted: options.status?.length ? new Set(options.status.map((s) => s.toLowerCase())) : undefined,
+      untilDeleted: options.deleted === true,
+      push: (e) => {
+        if (finished) return;
+        if (waiting) { const r = waiting; waiting = undefined; failure = undefined; r({ value: e, done: false }); }
+        else queue.push(e);
+        if (e.done) finish();
+      },
+      fail: (e) => {
+        if (finished) return;
+        if (failure) { const f = failure; waiting = undefined; failure = undefined; f(e); }
+        else error = e;
+        finish();
+      },
+    };
+    watch.subscribers.add(sub);
+    if (options.timeout) {
+      timeout = setTimeout(() => sub.fail(new GraphQLError(`The status was not reached within ${options.timeout} s`, { extensions: { code: 'TIMEOUT' } })), options.timeout * 1000);
+    }
+    this.settings.onChange?.(this.counts);
+    // The current state at once: known already, or asked for now.
+    if (watch.known) sub.push(this.event(gqlType, watch, sub));
+    else this.pollSoon(type, true);
+    this.ensureEvents();
+
+    const iterator: AsyncIterableIterator<StatusEvent> = {
+      next: () => {
+        if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
+        if (error) { const e = error; error = undefined; return Promise.reject(e); }
+        if (finished) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => { waiting = resolve; failure = reject; });
+      },
+      return: () => {
+        finish();
+        if (waiting) { const r = waiting; waiting = undefined; r({ value: undefined, done: true }); }
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      throw: (e) => {
+        finish();
+        return Promise.reject(e);
+      },
+      [Symbol.asyncIterator]() { return iterator; },
+    };
+    return iterator;
+  }
+
+  /** Stops every poller and ends every subscription (shutdown). */
+  close(): void {
+    this.closed = true;
+    for (const [type, tw] of this.types) {
+      for (const w of tw.watches.values()) for (const s of [...w.subscribers]) s.fail(new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } }));
+      this.stopType(type);
+    }
+    this.types.clear();
+    this.stopEvents();
+  }
+
+  private event(type: string, w: Watch, sub: Subscriber): StatusEvent {
+    const deleted = w.state === null;
+    const state = w.state ?? null;
+    const done = (deleted && (sub.untilDeleted || !!sub.wanted)) || (!!state && !!sub.wanted?.has(state));
+    return { type, id: w.id, state, deleted, done };
+  }
+
+  private pollSoon(type: string, reset = false): void {
+    const tw = this.types.get(type);
+    if (!tw) return;
+    if (reset) tw.interval = this.settings.intervalMs;
+    if (tw.timer) clearTimeout(tw.timer);
+    tw.timer = undefined;
+    if (tw.polling) { tw.again = true; return; }
+    tw.polling = this.poll(type).finally(() => {
+      tw.polling = undefined;
+      if (!this.types.has(type)) return;
+      if (tw.again) { tw.again = false; this.pollSoon(type); return; }
+      this.schedule(type);
+    });
+  }
+
+  private schedule(type: string): void {
+    const tw = this.types.get(type);
+    if (!tw || this.closed) return;
+    tw.timer = setTimeout(() => this.pollSoon(type), tw.interval);
+    tw.timer.unref?.();
+  }
+
+  /** One list request for every watched resource of the type. */
+  private async poll(type: string): Promise<void> {
+    const tw = this.types.get(type);
+    if (!tw || !tw.watches.size) return;
+    this.polls++;
+    let items: Obj[];
+    try {
+      items = await this.connection.getAll<Obj>(tw.collection.rel);
+    } catch (e) {
+      // A failed poll is tried again at the next interval; subscribers keep waiting (their timeout still holds).
+      tw.interval = Math.min(tw.interval * 2, this.settings.maxIntervalMs);
+      void e;
+      return;
+    }
+    const byId = new Map(items.map((i) => [i.id, i]));
+    let changed = false;
+    const gqlType = enumValue(type);
+    for (const w of tw.watches.values()) {
+      const item = byId.get(w.id);
+      const state = item ? (stateOfStatus(item.status) ?? null) : null;
+      if (w.known && w.state === state) continue;
+      const first = !w.known;
+      w.known = true;
+      w.state = state;
+      changed ||= !first;
+      for (const s of [...w.subscribers]) s.push(this.event(gqlType, w, s));
+    }
+    tw.interval = changed ? this.settings.intervalMs : Math.min(tw.interval * 2, this.settings.maxIntervalMs);
+  }
+
+  private ensureEvents(): void {
+    if (this.eventsTimer || this.closed) return;
+    const tick = async () => {
+      this.eventsTimer = undefined;
+      if (!this.types.size || this.closed) return;
+      try {
+        await this.readEvents();
+      } catch {
+        // The event feed is an optimisation; the polls still run.
+      }
+      if (this.types.size && !this.closed) {
+        this.eventsTimer = setTimeout(tick, this.settings.eventsMs);
+        this.eventsTimer.unref?.();
+      }
+    };
+    this.eventsTimer = setTimeout(tick, 0);
+    this.eventsTimer.unref?.();
+  }
+
+  private async readEvents(): Promise<void> {
+    if (!this.api.topLevel('events')) return;
+    if (this.lastEvent === undefined) {
+      const latest = await this.connection.getAll<Obj>('events', { max: 1 });
+      this.lastEvent = latest[0]?.id ?? '0';
+      return;
+    }
+    const events = await this.connection.getAll<Obj>('events', { event_id: this.lastEvent });
+    if (!events.length) return;
+    this.lastEvent = events.reduce((m, e) => (Number(e.id) > Number(m) ? e.id : m), this.lastEvent);
+    for (const [type, tw] of this.types) {
+      if (events.some((e) => tw.watches.has(e[type]?.id))) this.pollSoon(type, true);
+    }
+  }
+
+  private stopType(type: string): void {
+    const tw = this.types.get(type);
+    if (tw?.timer) clearTimeout(tw.timer);
+    this.types.delete(type);
+  }
+
+  private stopEvents(): void {
+    if (this.eventsTimer) clearTimeout(this.eventsTimer);
+    this.eventsTimer = undefined;
+  }
+}
