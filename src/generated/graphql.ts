@@ -91,10 +91,10 @@ export type Action = {
 /** How many VMs, hosts, users and storage domains exist and how many of them are active. Left out when the caller is a filtered (non-admin) user. */
 export type ApiSummary = {
   __typename?: 'ApiSummary';
-  hosts?: Maybe<Array<Host>>;
-  storageDomains?: Maybe<Array<StorageDomain>>;
-  users?: Maybe<Array<User>>;
-  vms?: Maybe<Array<Vm>>;
+  hosts?: Maybe<Hosts>;
+  storageDomains?: Maybe<StorageDomains>;
+  users?: Maybe<Users>;
+  vms?: Maybe<VMs>;
 };
 
 /** The parameters of the approve action (hosts/{host:id}/approve). */
@@ -192,7 +192,7 @@ export type CpuInput = {
 export type Capabilities = {
   __typename?: 'Capabilities';
   active?: Maybe<Scalars['Long']['output']>;
-  permits?: Maybe<Array<Permit>>;
+  permits?: Maybe<Permits>;
   schedulingPolicies?: Maybe<SchedulingPolicies>;
   size?: Maybe<Scalars['Long']['output']>;
   total?: Maybe<Scalars['Long']['output']>;
@@ -936,7 +936,7 @@ export type GroupInput = {
 export type GuestInfo = {
   __typename?: 'GuestInfo';
   fqdn?: Maybe<Scalars['String']['output']>;
-  ips?: Maybe<Array<Ip>>;
+  ips?: Maybe<IPs>;
 };
 
 /** What the guest agent inside a running VM reports: its addresses and host name. */
@@ -1272,6 +1272,14 @@ export type HostedEngineInput = {
   score?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type Hosts = {
+  __typename?: 'Hosts';
+  active?: Maybe<Scalars['Long']['output']>;
+  host?: Maybe<Array<Host>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
+};
+
 export type Ip = {
   __typename?: 'IP';
   address?: Maybe<Scalars['String']['output']>;
@@ -1285,6 +1293,14 @@ export type IpInput = {
   gateway?: InputMaybe<Scalars['String']['input']>;
   netmask?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type IPs = {
+  __typename?: 'IPs';
+  active?: Maybe<Scalars['Long']['output']>;
+  ip?: Maybe<Array<Ip>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
 };
 
 /** The parameters of the import action (storagedomains/{storagedomain:id}/templates/{template:id}/import). */
@@ -2772,6 +2788,14 @@ export type PermitInput = {
   role?: InputMaybe<RoleInput>;
 };
 
+export type Permits = {
+  __typename?: 'Permits';
+  active?: Maybe<Scalars['Long']['output']>;
+  permit?: Maybe<Array<Permit>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
+};
+
 /** The host's fencing device (IPMI, iLO, DRAC, ...), used to restart or stop a host that stops answering. */
 export type PowerManagement = {
   __typename?: 'PowerManagement';
@@ -3616,6 +3640,14 @@ export type StorageDomainType =
   | 'ISO'
   | 'VOLUME';
 
+export type StorageDomains = {
+  __typename?: 'StorageDomains';
+  active?: Maybe<Scalars['Long']['output']>;
+  size?: Maybe<Scalars['Long']['output']>;
+  storageDomain?: Maybe<Array<StorageDomain>>;
+  total?: Maybe<Scalars['Long']['output']>;
+};
+
 /** Where a storage domain keeps its data: an NFS export (address and path), or iSCSI / FC LUNs; as seen from a host, the storage it can reach. */
 export type StorageInput = {
   address?: InputMaybe<Scalars['String']['input']>;
@@ -4129,6 +4161,14 @@ export type UserInput = {
   userName?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Users = {
+  __typename?: 'Users';
+  active?: Maybe<Scalars['Long']['output']>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
+  user?: Maybe<Array<User>>;
+};
+
 export type VCpuPin = {
   __typename?: 'VCpuPin';
   cpuSet?: Maybe<Scalars['String']['output']>;
@@ -4386,6 +4426,14 @@ export type VmInput = {
   vmpool?: InputMaybe<VmPoolInput>;
 };
 
+export type VMs = {
+  __typename?: 'VMs';
+  active?: Maybe<Scalars['Long']['output']>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
+  vm?: Maybe<Array<Vm>>;
+};
+
 export type Value = {
   __typename?: 'Value';
   datum?: Maybe<Scalars['Float']['output']>;
@@ -4516,7 +4564,7 @@ export type VmPlacementPolicy = {
   __typename?: 'VmPlacementPolicy';
   affinity?: Maybe<VmAffinity>;
   host?: Maybe<Host>;
-  hosts?: Maybe<Array<Host>>;
+  hosts?: Maybe<Hosts>;
 };
 
 /** Where the VM may run: a preferred host and whether it may migrate (migratable, user_migratable, pinned). */
@@ -4923,8 +4971,10 @@ export type ResolversTypes = {
   HostNICInput: ResolverTypeWrapper<Parent>;
   HostedEngine: ResolverTypeWrapper<Parent>;
   HostedEngineInput: ResolverTypeWrapper<Parent>;
+  Hosts: ResolverTypeWrapper<Parent>;
   IP: ResolverTypeWrapper<Parent>;
   IPInput: ResolverTypeWrapper<Parent>;
+  IPs: ResolverTypeWrapper<Parent>;
   ImportTemplateInput: ResolverTypeWrapper<Parent>;
   ImportVmInput: ResolverTypeWrapper<Parent>;
   InstallHostInput: ResolverTypeWrapper<Parent>;
@@ -4964,6 +5014,7 @@ export type ResolversTypes = {
   PermissionInput: ResolverTypeWrapper<Parent>;
   Permit: ResolverTypeWrapper<PermitResource>;
   PermitInput: ResolverTypeWrapper<Parent>;
+  Permits: ResolverTypeWrapper<Parent>;
   PowerManagement: ResolverTypeWrapper<Parent>;
   PowerManagementInput: ResolverTypeWrapper<Parent>;
   ProductInfo: ResolverTypeWrapper<Parent>;
@@ -4999,6 +5050,7 @@ export type ResolversTypes = {
   StorageDomainActionPayload: ResolverTypeWrapper<Parent>;
   StorageDomainInput: ResolverTypeWrapper<Parent>;
   StorageDomainType: ResolverTypeWrapper<Parent>;
+  StorageDomains: ResolverTypeWrapper<Parent>;
   StorageInput: ResolverTypeWrapper<Parent>;
   StorageManager: ResolverTypeWrapper<Parent>;
   StorageManagerInput: ResolverTypeWrapper<Parent>;
@@ -5022,6 +5074,7 @@ export type ResolversTypes = {
   UsbInput: ResolverTypeWrapper<Parent>;
   User: ResolverTypeWrapper<UserResource>;
   UserInput: ResolverTypeWrapper<Parent>;
+  Users: ResolverTypeWrapper<Parent>;
   VCpuPin: ResolverTypeWrapper<Parent>;
   VCpuPinInput: ResolverTypeWrapper<Parent>;
   VLAN: ResolverTypeWrapper<Parent>;
@@ -5029,6 +5082,7 @@ export type ResolversTypes = {
   VM: ResolverTypeWrapper<VMResource>;
   VMActionPayload: ResolverTypeWrapper<Parent>;
   VMInput: ResolverTypeWrapper<Parent>;
+  VMs: ResolverTypeWrapper<Parent>;
   Value: ResolverTypeWrapper<Parent>;
   ValueInput: ResolverTypeWrapper<Parent>;
   ValueType: ResolverTypeWrapper<Parent>;
@@ -5131,8 +5185,10 @@ export type ResolversParentTypes = {
   HostNICInput: Parent;
   HostedEngine: Parent;
   HostedEngineInput: Parent;
+  Hosts: Parent;
   IP: Parent;
   IPInput: Parent;
+  IPs: Parent;
   ImportTemplateInput: Parent;
   ImportVmInput: Parent;
   InstallHostInput: Parent;
@@ -5170,6 +5226,7 @@ export type ResolversParentTypes = {
   PermissionInput: Parent;
   Permit: PermitResource;
   PermitInput: Parent;
+  Permits: Parent;
   PowerManagement: Parent;
   PowerManagementInput: Parent;
   ProductInfo: Parent;
@@ -5202,6 +5259,7 @@ export type ResolversParentTypes = {
   StorageDomain: StorageDomainResource;
   StorageDomainActionPayload: Parent;
   StorageDomainInput: Parent;
+  StorageDomains: Parent;
   StorageInput: Parent;
   StorageManager: Parent;
   StorageManagerInput: Parent;
@@ -5224,6 +5282,7 @@ export type ResolversParentTypes = {
   UsbInput: Parent;
   User: UserResource;
   UserInput: Parent;
+  Users: Parent;
   VCpuPin: Parent;
   VCpuPinInput: Parent;
   VLAN: Parent;
@@ -5231,6 +5290,7 @@ export type ResolversParentTypes = {
   VM: VMResource;
   VMActionPayload: Parent;
   VMInput: Parent;
+  VMs: Parent;
   Value: Parent;
   ValueInput: Parent;
   Values: Parent;
@@ -5308,10 +5368,10 @@ export type ActionResolvers<ContextType = Context, ParentType extends ResolversP
 };
 
 export type ApiSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiSummary'] = ResolversParentTypes['ApiSummary']> = {
-  hosts?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType>;
-  storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType>;
-  users?: Resolver<Maybe<Array<ResolversTypes['User']>>, ParentType, ContextType>;
-  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
+  hosts?: Resolver<Maybe<ResolversTypes['Hosts']>, ParentType, ContextType>;
+  storageDomains?: Resolver<Maybe<ResolversTypes['StorageDomains']>, ParentType, ContextType>;
+  users?: Resolver<Maybe<ResolversTypes['Users']>, ParentType, ContextType>;
+  vms?: Resolver<Maybe<ResolversTypes['VMs']>, ParentType, ContextType>;
 };
 
 export type BiosResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Bios'] = ResolversParentTypes['Bios']> = {
@@ -5344,7 +5404,7 @@ export type CpuResolvers<ContextType = Context, ParentType extends ResolversPare
 
 export type CapabilitiesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Capabilities'] = ResolversParentTypes['Capabilities']> = {
   active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
-  permits?: Resolver<Maybe<Array<ResolversTypes['Permit']>>, ParentType, ContextType>;
+  permits?: Resolver<Maybe<ResolversTypes['Permits']>, ParentType, ContextType>;
   schedulingPolicies?: Resolver<Maybe<ResolversTypes['SchedulingPolicies']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -5617,7 +5677,7 @@ export type GroupResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type GuestInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GuestInfo'] = ResolversParentTypes['GuestInfo']> = {
   fqdn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  ips?: Resolver<Maybe<Array<ResolversTypes['IP']>>, ParentType, ContextType>;
+  ips?: Resolver<Maybe<ResolversTypes['IPs']>, ParentType, ContextType>;
 };
 
 export type HardwareInformationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HardwareInformation'] = ResolversParentTypes['HardwareInformation']> = {
@@ -5739,11 +5799,25 @@ export type HostedEngineResolvers<ContextType = Context, ParentType extends Reso
   score?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type HostsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Hosts'] = ResolversParentTypes['Hosts']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
 export type IpResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IP'] = ResolversParentTypes['IP']> = {
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   gateway?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   netmask?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type IPsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IPs'] = ResolversParentTypes['IPs']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  ip?: Resolver<Maybe<Array<ResolversTypes['IP']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
 export type IscsiDetailsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IscsiDetails'] = ResolversParentTypes['IscsiDetails']> = {
@@ -6054,6 +6128,13 @@ export type PermitResolvers<ContextType = Context, ParentType extends ResolversP
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
 };
 
+export type PermitsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Permits'] = ResolversParentTypes['Permits']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  permit?: Resolver<Maybe<Array<ResolversTypes['Permit']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
 export type PowerManagementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PowerManagement'] = ResolversParentTypes['PowerManagement']> = {
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   automaticPmEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6362,6 +6443,13 @@ export type StorageDomainActionPayloadResolvers<ContextType = Context, ParentTyp
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type StorageDomainsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageDomains'] = ResolversParentTypes['StorageDomains']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  storageDomain?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
 export type StorageManagerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageManager'] = ResolversParentTypes['StorageManager']> = {
   priority?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6503,6 +6591,13 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type UsersResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Users'] = ResolversParentTypes['Users']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<Array<ResolversTypes['User']>>, ParentType, ContextType>;
+};
+
 export type VCpuPinResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VCpuPin'] = ResolversParentTypes['VCpuPin']> = {
   cpuSet?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vcpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -6580,6 +6675,13 @@ export type VmActionPayloadResolvers<ContextType = Context, ParentType extends R
   outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type VMsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VMs'] = ResolversParentTypes['VMs']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
 };
 
 export type ValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Value'] = ResolversParentTypes['Value']> = {
@@ -6662,7 +6764,7 @@ export type VirtIo_ScsiResolvers<ContextType = Context, ParentType extends Resol
 export type VmPlacementPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VmPlacementPolicy'] = ResolversParentTypes['VmPlacementPolicy']> = {
   affinity?: Resolver<Maybe<ResolversTypes['VmAffinity']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
-  hosts?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType>;
+  hosts?: Resolver<Maybe<ResolversTypes['Hosts']>, ParentType, ContextType>;
 };
 
 export type VmPoolResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VmPool'] = ResolversParentTypes['VmPool'], FederationReferenceType extends FederationReferenceTypes['VmPool'] = FederationReferenceTypes['VmPool']> = {
@@ -6746,7 +6848,9 @@ export type Resolvers<ContextType = Context> = {
   HostNIC?: HostNicResolvers<ContextType>;
   HostNICActionPayload?: HostNicActionPayloadResolvers<ContextType>;
   HostedEngine?: HostedEngineResolvers<ContextType>;
+  Hosts?: HostsResolvers<ContextType>;
   IP?: IpResolvers<ContextType>;
+  IPs?: IPsResolvers<ContextType>;
   IscsiDetails?: IscsiDetailsResolvers<ContextType>;
   Job?: JobResolvers<ContextType>;
   KSM?: KsmResolvers<ContextType>;
@@ -6764,6 +6868,7 @@ export type Resolvers<ContextType = Context> = {
   Option?: OptionResolvers<ContextType>;
   Permission?: PermissionResolvers<ContextType>;
   Permit?: PermitResolvers<ContextType>;
+  Permits?: PermitsResolvers<ContextType>;
   PowerManagement?: PowerManagementResolvers<ContextType>;
   ProductInfo?: ProductInfoResolvers<ContextType>;
   Property?: PropertyResolvers<ContextType>;
@@ -6783,6 +6888,7 @@ export type Resolvers<ContextType = Context> = {
   Storage?: StorageResolvers<ContextType>;
   StorageDomain?: StorageDomainResolvers<ContextType>;
   StorageDomainActionPayload?: StorageDomainActionPayloadResolvers<ContextType>;
+  StorageDomains?: StorageDomainsResolvers<ContextType>;
   StorageManager?: StorageManagerResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
@@ -6794,10 +6900,12 @@ export type Resolvers<ContextType = Context> = {
   TransparentHugePages?: TransparentHugePagesResolvers<ContextType>;
   Usb?: UsbResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  Users?: UsersResolvers<ContextType>;
   VCpuPin?: VCpuPinResolvers<ContextType>;
   VLAN?: VlanResolvers<ContextType>;
   VM?: VmResolvers<ContextType>;
   VMActionPayload?: VmActionPayloadResolvers<ContextType>;
+  VMs?: VMsResolvers<ContextType>;
   Value?: ValueResolvers<ContextType>;
   Values?: ValuesResolvers<ContextType>;
   Version?: VersionResolvers<ContextType>;

@@ -24,7 +24,7 @@
 import DataLoader from 'dataloader';
 import type { ApiModel, Collection } from '../model/index.ts';
 import type { Connection } from '../rhev/index.ts';
-import { typeOf } from '../rhev/index.ts';
+import { INLINE, typeOf } from '../rhev/index.ts';
 
 type Obj = Record<string, any>;
 
@@ -108,6 +108,8 @@ export class Loaders {
   /** A sub-collection of a resource (`VM.disks`), batched over the parents of a tick. */
   children(parentType: string, rel: string, parent: Obj): Promise<Obj[]> {
     this.counters.loads++;
+    // Inlined by the list that brought the parent (detail=): no request at all.
+    if (parent[INLINE as any]?.[rel] && typeof parent[rel] === 'function') return parent[rel]();
     const key = `${parentType}/${rel}`;
     let loader = this.childLoaders.get(key);
     if (!loader) {

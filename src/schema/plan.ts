@@ -192,7 +192,9 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
       const s = capEnum ? { gql: capEnum, scalar: 'enum' } : scalarOf(f.type);
       return { name, type: f.max > 1 ? `[${s.gql}!]` : s.gql, kind: 'scalar', xml: f.name, scalar: s.scalar, description: f.doc };
     }
-    const inner = wrapperItem(f.type);
+    // Collections read as lists inside resources; elsewhere (the entry point's
+    // summary: `vms { total active }`) their counters are the point, so they stay objects.
+    const inner = xsd.isA(f.type, 'BaseResources') && !xsd.isA(owner.name, 'BaseResource') ? undefined : wrapperItem(f.type);
     if (inner) {
       const itemType = xsd.types.has(inner.type) ? wantObject(inner.type) : scalarOf(inner.type).gql;
       return { name, type: `[${itemType}!]`, kind: 'unwrap', xml: f.name, item: inner.name, description: f.doc, target: xsd.types.has(inner.type) ? inner.type : undefined };

@@ -1,0 +1,73 @@
+/**
+ * A simulator and a subgraph server in front of it, both on ephemeral ports,
+ * and GraphQL over real HTTP and WebSocket.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startServer, type RunningServer, type ServerConfig } from '../../src/server/index.ts';
+import type { Simulator, SimulatorOptions } from '../../src/simulator/index.ts';
+import { basic, simulator } from '../helpers.ts';
+
+export interface Stack {
+  sim: Simulator;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+export async function stack(simOptions: Partial<SimulatorOptions> = {}, serverOptions: Partial<ServerConfig> = {}): Promise<Stack> {
+  const sim = await simulator(simOptions);
+  const server = await startServer({
+    engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
+    port: 0, landingPage: false,
+    watch: { intervalMs: 50, maxIntervalMs: 400, eventsMs: 50 },
+    ...serverOptions,
+  });
+  return { sim, server, async close() { await server.close(); await sim.close(); } };
+}
+
+export interface GqlResult<T = any> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, any>; path?: (string | number)[] }[];
+}
+
+export async function gql<T = any>(s: Stack | RunningServer, query: string, variables?: Record<string, unknown>, user?: { username: string; password: string }): Promise<GqlResult<T>> {
+  const server = 'server' in s ? s.server : s;
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(user ? { authorization: basic(user.username, user.password) } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GqlResult<T>;
+}
+
+/** Upstream requests the simulator received while `fn` ran. */
+export async function countRequests(s: Stack, fn: () => Promise<unknown>): Promise<{ total: number; byRoute: Record<string, number> }> {
+  await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
+  await fn();
+  const st = (await (await fetch(`${s.sim.url}/__simulator/stats`)).json()) as { requests: number; byRoute: Record<string, number> };
+  return { total: st.requests, byRoute: st.byRoute };
+}
+
+export function wsClient(s: Stack, connectionParams?: Record<string, unknown>): Client {
+  return createClient({ url: s.server.wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+}
+
+/** Collects a subscription's events until it completes or errors (bounded by `ms`). */
+export function collect<T = any>(client: Client, query: string, variables: Record<string, unknown>, ms = 10_000): Promise<{ events: T[]; error?: unknown }> {
+  return new Promise((resolve) => {
+    const events: T[] = [];
+    let settled = false;
+    const done = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ events, error });
+    };
+    const timer = setTimeout(() => { dispose(); done(new Error('subscription did not finish in time')); }, ms);
+    const dispose = client.subscribe<T>({ query, variables }, {
+      next: (v) => { if (v.errors) done(v.errors); else events.push(v.data as T); },
+      error: (e) => done(e),
+      complete: () => done(),
+    });
+  });
+}
