@@ -438,12 +438,10 @@ export type DataCenter = {
   permissions: Array<Permission>;
   quotaMode?: Maybe<Scalars['String']['output']>;
   status?: Maybe<Status>;
-  /** The storagedomains whose data_center is this DataCenter (one search for all parents). */
+  /** The storagedomains below this DataCenter (datacenters/{datacenter:id}/storagedomains). */
   storageDomains: Array<StorageDomain>;
   storageFormat?: Maybe<Scalars['String']['output']>;
   storageType?: Maybe<StorageType>;
-  /** The storagedomains below this DataCenter (datacenters/{datacenter:id}/storagedomains). */
-  storagedomains: Array<StorageDomain>;
   supportedVersions?: Maybe<Array<Version>>;
   /** The compatibility version: what features its clusters may use. */
   version?: Maybe<Version>;
@@ -483,16 +481,6 @@ export type DataCenterPermissionsArgs = {
 
 /** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
 export type DataCenterStorageDomainsArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
-export type DataCenterStoragedomainsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -5504,7 +5492,6 @@ export type DataCenterResolvers<ContextType = Context, ParentType extends Resolv
   storageDomains?: Resolver<Array<ResolversTypes['StorageDomain']>, ParentType, ContextType, Partial<DataCenterStorageDomainsArgs>>;
   storageFormat?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   storageType?: Resolver<Maybe<ResolversTypes['StorageType']>, ParentType, ContextType>;
-  storagedomains?: Resolver<Array<ResolversTypes['StorageDomain']>, ParentType, ContextType, Partial<DataCenterStoragedomainsArgs>>;
   supportedVersions?: Resolver<Maybe<Array<ResolversTypes['Version']>>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
 };

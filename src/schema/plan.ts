@@ -222,7 +222,8 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     }
     // Sub-collections the engine serves below this type replace the inline element of the same name.
     for (const [rel, c] of api.subsOf(typeName)) {
-      const name = camel(rel);
+      // Rels have no word breaks (`storagedomains`); the collection's element has (`storage_domains`).
+      const name = c.collectionElement.replace(/_/g, '') === rel ? camel(c.collectionElement) : camel(rel);
       const pf: PlanField = {
         name, type: `[${wantObject(c.itemType)}!]!`, kind: 'subcollection', rel, target: c.itemType,
         args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name !== 'search' && a.name !== 'page' && a.name !== 'caseSensitive'),

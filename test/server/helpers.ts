@@ -19,7 +19,7 @@ export async function stack(simOptions: Partial<SimulatorOptions> = {}, serverOp
   const server = await startServer({
     engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
     port: 0, landingPage: false,
-    watch: { intervalMs: 50, maxIntervalMs: 400, eventsMs: 50 },
+    watch: { intervalMs: 50, maxIntervalMs: 200, eventsMs: 50 },
     ...serverOptions,
   });
   return { sim, server, async close() { await server.close(); await sim.close(); } };
