@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ApolloGateway } from '@apollo/gateway';
+import { composeServices } from '@apollo/composition';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countRequests, gql, stack, type Stack } from './helpers.ts';
+
+let s: Stack;
+beforeAll(async () => { s = await stack({ vms: 60 }); });
+afterAll(async () => { await s.close(); });
+
+describe('federation', () => {
+  it('publishes its SDL through _service', async () => {
+    const r = await gql(s, '{ _service { sdl } }');
+    const sdl: string = r.data._service.sdl;
+    expect(sdl).toMatch(/type VM\s+@key\(fields: "id"\)/);
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.5"');
+  });
+
+  it('resolves _entities of several types through the loaders: 500 VMs by key cost one list', async () => {
+    const all = (await gql(s, '{ vms { id } hosts { id } clusters { id } }')).data;
+    const reps = [
+      ...all.vms.map((v: any) => ({ __typename: 'VM', id: v.id })),
+      { __typename: 'Host', id: all.hosts[0].id },
+      { __typename: 'Cluster', id: all.clusters[0].id },
+      { __typename: 'VM', id: '11111111-2222-4333-8444-555555555555' },
+    ];
+    let r: any;
+    const counted = await countRequests(s, async () => {
+      r = await gql(s, `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on VM { name } ... on Host { name } ... on Cluster { name } } }`, { r: reps });
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data._entities).toHaveLength(reps.length);
+    expect(r.data._entities[0]).toMatchObject({ __typename: 'VM', name: expect.any(String) });
+    expect(r.data._entities.at(-3)).toMatchObject({ __typename: 'Host' });
+    expect(r.data._entities.at(-1)).toBeNull();
+    // One list of VMs, one GET for the host, one GET for the cluster.
+    expect(counted.byRoute['GET /vms']).toBe(1);
+    expect(counted.total).toBe(3);
+  });
+
+  it('answers through an in-process gateway, joined with a second subgraph that adds a field to VM', async () => {
+    const ownersTypeDefs = parse(`
+      extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
+      type VM @key(fields: "id") { id: ID! owner: String! }
+      type Query { ownersCount: Int! }
+    `);
+    const owners = new ApolloServer({
+      schema: buildSubgraphSchema({
+        typeDefs: ownersTypeDefs,
+        resolvers: { VM: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, owner: `team-${ref.id.slice(0, 4)}` }) }, Query: { ownersCount: () => 1 } } as any,
+      }),
+    });
+    const { url: ownersUrl } = await startStandaloneServer(owners, { listen: { port: 0, host: '127.0.0.1' } });
+    const rhevSdl = readFileSync(fileURLToPath(new URL('../../schema.graphql', import.meta.url)), 'utf8');
+    const composed = composeServices([
+      { name: 'rhev', typeDefs: parse(rhevSdl), url: s.server.url },
+      { name: 'owners', typeDefs: ownersTypeDefs, url: ownersUrl },
+    ]);
+    expect(composed.errors).toBeUndefined();
+    const gateway = new ApolloGateway({ supergraphSdl: composed.supergraphSdl! });
+    const router = new ApolloServer({ gateway });
+    const { url } = await startStandaloneServer(router, { listen: { port: 0, host: '127.0.0.1' } });
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ vms(max: 3) { id name owner status { state } cluster { name } } }' }) });
+      const body = (await res.json()) as any;
+      expect(body.errors).toBeUndefined();
+      expect(body.data.vms).toHaveLength(3);
+      for (const v of body.data.vms) expect(v.owner).toBe(`team-${v.id.slice(0, 4)}`);
+    } finally {
+      await router.stop();
+      await owners.stop();
+    }
+  });
+});
+
+describe('the server process', () => {
+  it('serves the landing page in development', async () => {
+    const dev = await stack({ vms: 5 }, { landingPage: true });
+    try {
+      const res = await fetch(dev.server.url, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/sandbox/i);
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('npm start with nothing configured serves the embedded simulator, and SIGTERM ends it cleanly', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--listen', '0', '--port', '0', '--vms', '50'], { cwd: root, env: { ...process.env, RHEV_URL: '', PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!/Health:/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toMatch(/rhev-graphql subgraph at http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(out).toContain('admin@internal / admin');
+    const url = /subgraph at (\S+)/.exec(out)![1];
+    const r = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ vms(max: 1) { name } }' }) })).json()) as any;
+    expect(r.data.vms).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
