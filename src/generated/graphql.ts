@@ -1293,6 +1293,7 @@ export type IPs = {
 
 /** The parameters of the import action (storagedomains/{storagedomain:id}/templates/{template:id}/import). */
 export type ImportTemplateInput = {
+  clone?: InputMaybe<Scalars['Boolean']['input']>;
   cluster: ClusterInput;
   /** The destination of an export, move or import. */
   storageDomain: StorageDomainInput;
@@ -1300,6 +1301,7 @@ export type ImportTemplateInput = {
 
 /** The parameters of the import action (storagedomains/{storagedomain:id}/vms/{vm:id}/import). */
 export type ImportVmInput = {
+  clone?: InputMaybe<Scalars['Boolean']['input']>;
   cluster: ClusterInput;
   /** The destination of an export, move or import. */
   storageDomain: StorageDomainInput;

@@ -265,9 +265,9 @@ const storagedomains = spec({
   sub: [
     spec({ rel: 'files', collection: 'files', item: 'file', type: 'File', doc: 'the files of an ISO domain', source: owned('files') }),
     spec({ rel: 'templates', collection: 'templates', item: 'template', type: 'Template', doc: 'the templates stored in an export domain', source: owned('templates'), remove: true,
-      actions: [{ name: 'import', doc: 'import the template into a data center', params: [{ name: 'cluster.id|name', required: true }, { name: 'storage_domain.id|name', required: true }, ASYNC] }] }),
+      actions: [{ name: 'import', doc: 'import the template into a data center', params: [{ name: 'cluster.id|name', required: true }, { name: 'storage_domain.id|name', required: true }, { name: 'clone', type: 'xs:boolean' }, ASYNC] }] }),
     spec({ rel: 'vms', collection: 'vms', item: 'vm', type: 'VM', doc: 'the VMs stored in an export domain', source: owned('vms'), remove: true,
-      actions: [{ name: 'import', doc: 'import the VM into a data center', params: [{ name: 'cluster.id|name', required: true }, { name: 'storage_domain.id|name', required: true }, ASYNC] }] }),
+      actions: [{ name: 'import', doc: 'import the VM into a data center', params: [{ name: 'cluster.id|name', required: true }, { name: 'storage_domain.id|name', required: true }, { name: 'clone', type: 'xs:boolean' }, ASYNC] }] }),
     permissions('storagedomains', 'storage_domain'),
   ],
 });
