@@ -9,23 +9,19 @@ import { GraphQLError, type GraphQLResolveInfo, type SelectionSetNode } from 'gr
 import type { Collection } from '../model/index.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, NotFound, ParseError, RhevError, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
 import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
-import type { Loaders } from '../loaders/index.ts';
 import { DETAIL } from '../loaders/index.ts';
 import { DateTimeScalar, LongScalar, enumOut, inputToXml } from './values.ts';
-import type { Watchers } from '../subscriptions/watchers.ts';
+import type { Context } from './context.ts';
+import type { Resolvers } from '../generated/graphql.ts';
 
 type Obj = Record<string, any>;
 
-export interface ResolverContext {
-  readonly connection: Connection;
-  readonly loaders: Loaders;
-  /** The subscription hub of this caller's credential. */
-  readonly watchers?: Watchers;
-}
+export type ResolverContext = Context;
 
 type Resolver = (parent: any, args: any, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
 
-export function buildResolvers(plan: SchemaPlan): Record<string, any> {
+/** The resolvers of a schema plan, typed against the resolver types codegen made from schema.graphql. */
+export function buildResolvers(plan: SchemaPlan): Resolvers {
   const resolvers: Record<string, any> = { Long: LongScalar, DateTime: DateTimeScalar };
   for (const t of plan.types.values()) {
     if (t.kind !== 'object') continue;
@@ -48,7 +44,7 @@ export function buildResolvers(plan: SchemaPlan): Record<string, any> {
       resolve: (event: unknown) => event,
     }]));
   }
-  return resolvers;
+  return resolvers as Resolvers;
 }
 
 // ------------------------------------------------------------------ fields

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { ConnectionError } from './errors.ts';
+import { basicAuthorization } from './basic.ts';
 import { redact, type Logger } from './log.ts';
 
 export interface TransportOptions {
@@ -143,7 +144,7 @@ export class Transport {
     if (this.session) {
       headers.cookie = `JSESSIONID=${this.session}`;
     } else if (this.options.username !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`;
+      headers.authorization = basicAuthorization(this.options.username, this.options.password ?? '');
       loggingIn = persistent;
     }
     this.counters.requests++;

@@ -28,6 +28,7 @@ import { WebSocketServer } from 'ws';
 import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath } from '../model/index.ts';
 import { Loaders } from '../loaders/index.ts';
 import { Connection, type ConnectionOptions } from '../rhev/index.ts';
+import { parseBasicAuthorization } from '../rhev/basic.ts';
 import { buildResolvers, type ResolverContext } from '../resolvers/index.ts';
 import { generateSchema } from '../schema/index.ts';
 import { Watchers, type WatcherSettings } from '../subscriptions/watchers.ts';
@@ -79,7 +80,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'xsd/capabilities.xml',
   });
   const api = bundledApiModel();
-  const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(bundledSchemaPath, 'utf8')), resolvers: buildResolvers(generated.plan) });
+  // codegen's Resolvers type and Apollo's resolver map describe the same object in ways TypeScript cannot relate.
+  const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(bundledSchemaPath, 'utf8')), resolvers: buildResolvers(generated.plan) as Record<string, any> });
   const metrics = new Metrics();
 
   // ---------------------------------------------------------------- engine connections, per credential
@@ -217,9 +219,7 @@ export function credentialsFrom(params: unknown): { username: string; password: 
   const header = (p.authorization ?? p.Authorization) as string | undefined;
   if (typeof p.username === 'string') return { username: p.username, password: String(p.password ?? '') };
   if (!header) return undefined;
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  const text = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
-  const colon = text.indexOf(':');
-  if (!m || colon < 0) throw new GraphQLError('The Authorization header must be Basic credentials (user@domain:password)', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+  const cred = parseBasicAuthorization(header);
+  if (!cred) throw new GraphQLError('The Authorization header must be Basic credentials (user@domain:password)', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return cred;
 }

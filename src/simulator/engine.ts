@@ -17,6 +17,7 @@ import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './s
 import { EngineFault, badRequest, conflict, entityNotFound, forbidden, incomplete, notFound } from './faults.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
 import { renderRsdl, rsdlLinks, type RsdlLink } from './rsdl.ts';
+import { parseBasicAuthorization } from '../rhev/basic.ts';
 import { capabilitiesDocument, ENUM_FIELDS } from './capabilities.ts';
 
 export interface EngineOptions extends InventorySize {
@@ -230,9 +231,9 @@ export class Engine {
       }
       if (s) this.sessions.delete(sid);
     }
-    const basic = parseBasic(req.headers['authorization']);
+    const basic = parseBasicAuthorization(req.headers['authorization']);
     if (!basic) throw unauthorized();
-    const name = normalizeUser(basic.user);
+    const name = normalizeUser(basic.username);
     const account = this.accounts.get(name);
     if (!account || account.password !== basic.password) throw unauthorized();
     this.stats.logins++;
@@ -1586,15 +1587,6 @@ function cookie(header: string | undefined, name: string): string | undefined {
     if (k === name) return v.join('=');
   }
   return undefined;
-}
-
-function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!m) return undefined;
-  const text = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon < 0) return undefined;
-  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
 /** `DOMAIN\user` and `user@domain` name the same account. */
