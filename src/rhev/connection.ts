@@ -102,6 +102,9 @@ export class Connection {
   private entry?: Obj;
   private rsdl?: Promise<Operation[] | undefined>;
   private readonly docCache = new Map<string, Obj>();
+  private readonly inflight = new Map<string, Promise<HttpResponse>>();
+  /** GETs answered by joining an identical one already in flight. */
+  coalesced = 0;
 
   /** Prepares a connection; nothing is sent until it is used. */
   constructor(private readonly options: ConnectionOptions = {}) {
@@ -429,9 +432,27 @@ export class Connection {
     return `${this.entrypoint}/`;
   }
 
+  /**
+   * One HTTP exchange with the engine. Identical GETs in flight at the same
+   * time share one request: a connection belongs to one credential, so what
+   * they share is what each would have been answered anyway.
+   */
   async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
     const t = this.ensure();
-    const res = await t.request(method, href, opts);
+    let res: HttpResponse;
+    if (method === 'GET' && opts.body === undefined) {
+      const key = `${href}\n${opts.headers?.accept ?? ''}`;
+      let pending = this.inflight.get(key);
+      if (pending) {
+        this.coalesced++;
+      } else {
+        pending = t.request(method, href, opts).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, pending);
+      }
+      res = await pending;
+    } else {
+      res = await t.request(method, href, opts);
+    }
     if (res.status === 401) throw new Fault('Unauthorized', 'The engine did not accept the credentials', 401);
     return res;
   }

@@ -162,6 +162,18 @@ describe('Connection', () => {
     expect(sim.engine.openSessions).toBe(0);
   });
 
+  it('joins identical GETs in flight into one request', async () => {
+    const c = fresh();
+    await c.api();
+    await fetch(`${sim.url}/__simulator/reset`, { method: 'POST' });
+    const lists = await Promise.all(Array.from({ length: 10 }, () => c.getAll('hosts')));
+    expect(new Set(lists.map((l) => l.length)).size).toBe(1);
+    expect(lists[0]).not.toBe(lists[1]); // each caller gets its own objects
+    expect((await stats(sim)).byRoute['GET /hosts']).toBe(1);
+    expect(c.coalesced).toBe(9);
+    await c.close();
+  });
+
   it('sends Filter: true for non-admin users', async () => {
     const user = fresh({ username: 'user@internal', password: 'user', filter: true });
     expect(await user.getAll('vms')).toHaveLength(3);
