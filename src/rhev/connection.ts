@@ -26,6 +26,8 @@ export interface ConnectionOptions extends TransportOptions {
   url?: string;
   /** Retries of idempotent requests on transient errors (default: Connection.retries). */
   retries?: number;
+  /** Join identical GETs in flight into one request (default true). */
+  coalesce?: boolean;
   /** 1..10; above 5 request and response bodies are logged, redacted (default: Connection.verbosity). */
   verbosity?: number;
   logger?: Logger;
@@ -440,7 +442,7 @@ export class Connection {
   async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
     const t = this.ensure();
     let res: HttpResponse;
-    if (method === 'GET' && opts.body === undefined) {
+    if (method === 'GET' && opts.body === undefined && this.options.coalesce !== false) {
       const key = `${href}\n${opts.headers?.accept ?? ''}`;
       let pending = this.inflight.get(key);
       if (pending) {

@@ -97,6 +97,8 @@ type Doc = Record<string, any>;
 /** Request counts the control endpoint reports. */
 export class EngineStats {
   requests = 0;
+  /** Bytes of response bodies sent. */
+  bytes = 0;
   byRoute: Record<string, number> = {};
   logins = 0;
   sessionsCreated = 0;
@@ -109,7 +111,7 @@ export class EngineStats {
   }
 
   toJSON() {
-    return { requests: this.requests, byRoute: this.byRoute, logins: this.logins, sessionsCreated: this.sessionsCreated, actions: this.actions, faultsInjected: this.faultsInjected };
+    return { requests: this.requests, bytes: this.bytes, byRoute: this.byRoute, logins: this.logins, sessionsCreated: this.sessionsCreated, actions: this.actions, faultsInjected: this.faultsInjected };
   }
 }
 

@@ -131,6 +131,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
       base: root, origin: `${opts.tls ? 'https' : 'http'}://${host}`,
     });
     engine.stats.count(response.route ?? `${(req.method ?? 'GET').toUpperCase()} ${path.slice(root.length) || '/'}`);
+    engine.stats.bytes += Buffer.byteLength(response.body);
     const delay = opts.latencyMs + (response.delayMs ?? 0);
     if (delay > 0) await sleep(delay);
     const fault = opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
@@ -183,7 +184,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
         const body = await readBody(req, 64 * 1024);
         const wantInventory = new URL(req.url ?? '', 'http://x').searchParams.get('inventory') === 'true' || /"inventory"\s*:\s*true/.test(body);
         if (wantInventory) engine.reset();
-        Object.assign(engine.stats, { requests: 0, byRoute: {}, logins: 0, sessionsCreated: 0, actions: {}, faultsInjected: {} });
+        Object.assign(engine.stats, { requests: 0, bytes: 0, byRoute: {}, logins: 0, sessionsCreated: 0, actions: {}, faultsInjected: {} });
         return json(200, { reset: true, inventory: wantInventory });
       }
       if (path === '/__simulator/config' && req.method === 'POST') {

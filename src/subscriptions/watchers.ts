@@ -72,6 +72,7 @@ interface TypeWatch {
 export class Watchers {
   private readonly types = new Map<string, TypeWatch>();
   private eventsTimer?: NodeJS.Timeout;
+  private eventsRunning = false;
   private lastEvent?: string;
   private closed = false;
   /** Upstream polls made (for tests and metrics). */
@@ -241,18 +242,23 @@ export class Watchers {
   }
 
   private ensureEvents(): void {
-    if (this.eventsTimer || this.closed) return;
+    // One reader at a time: a subscribe while a read is under way must not start a second loop.
+    if (this.eventsRunning || this.closed) return;
+    this.eventsRunning = true;
     const tick = async () => {
       this.eventsTimer = undefined;
-      if (!this.types.size || this.closed) return;
+      if (!this.types.size || this.closed) { this.eventsRunning = false; return; }
       try {
         await this.readEvents();
       } catch {
         // The event feed is an optimisation; the polls still run.
       }
+      if (!this.eventsRunning) return; // stopped while reading
       if (this.types.size && !this.closed) {
         this.eventsTimer = setTimeout(tick, this.settings.eventsMs);
         this.eventsTimer.unref?.();
+      } else {
+        this.eventsRunning = false;
       }
     };
     this.eventsTimer = setTimeout(tick, 0);
@@ -283,5 +289,6 @@ export class Watchers {
   private stopEvents(): void {
     if (this.eventsTimer) clearTimeout(this.eventsTimer);
     this.eventsTimer = undefined;
+    this.eventsRunning = false;
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * What every scenario of the bench shares: timing, percentiles, a progress
+ * bar on stderr, and GraphQL over HTTP.
+ */
+
+export const quick = process.argv.includes('--quick');
+
+export function time(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+export function percentile(xs: readonly number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
+}
+
+export interface Figure { name: string; median: number; min: number; max: number; unit: string }
+
+/** `warmup` unmeasured rounds first, so compiled code is compared, not the compiler. */
+export function measure(name: string, unit: string, reps: number, run: () => number, warmup = 2): Figure {
+  for (let i = 0; i < warmup; i++) run();
+  const values: number[] = [];
+  for (let i = 0; i < reps; i++) values.push(run());
+  return { name, unit, median: percentile(values, 0.5), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** A one-line progress bar on stderr (plain lines when stderr is not a terminal). */
+export class Progress {
+  private done = 0;
+  constructor(private readonly total: number) {}
+
+  step(label: string): void {
+    this.done++;
+    const width = 30;
+    const filled = Math.min(width, Math.round((this.done / this.total) * width));
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ${label}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${bar.padEnd(100)}`);
+    else process.stderr.write(`${bar}\n`);
+  }
+
+  log(line: string): void {
+    process.stderr.write(`${process.stderr.isTTY ? '\r' + ' '.repeat(100) + '\r' : ''}  ${line}\n`);
+  }
+}
+
+export async function graphql(url: string, query: string): Promise<{ ms: number; bytes: number }> {
+  const t0 = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const text = await res.text();
+  const ms = performance.now() - t0;
+  if (!res.ok || text.includes('"errors"')) throw new Error(`query failed: ${text.slice(0, 300)}`);
+  return { ms, bytes: text.length };
+}
+
+export async function simStats(simUrl: string): Promise<{ requests: number; byRoute: Record<string, number> }> {
+  return (await (await fetch(`${simUrl}/__simulator/stats`)).json()) as { requests: number; byRoute: Record<string, number> };
+}
+
+export async function resetStats(simUrl: string): Promise<void> {
+  await fetch(`${simUrl}/__simulator/reset`, { method: 'POST' });
+}
