@@ -238,6 +238,18 @@ export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<
       j = endq + 1;
     }
 
+    // Fast path for the commonest element, `<name>text</name>`: no frame, no copy of the text.
+    if (!selfClosing && !obj && top) {
+      const lt2 = xml.indexOf('<', j);
+      if (lt2 > 0 && xml.charCodeAt(lt2 + 1) === 47 /* / */ && xml.startsWith(rawName, lt2 + 2) && xml.charCodeAt(lt2 + 2 + rawName.length) === 62 /* > */) {
+        if (parentObj !== undefined) {
+          const raw = xml.slice(j, lt2);
+          attach(parentObj, local, convert(child.conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, j) : raw, j), child.many);
+        }
+        i = lt2 + rawName.length + 3;
+        continue;
+      }
+    }
     let frame: Frame;
     if (obj) {
       if (parentObj !== undefined) attach(parentObj, local, obj, child.many);
