@@ -155,11 +155,21 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
         const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
         const detail = (DETAIL[c.rel] ?? []).filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
         const filter = args.filter?.length ? Object.fromEntries(args.filter.map((f: { field: string; value: string }) => [f.field, f.value])) : undefined;
-        return ctx.loaders.list(c, { search: args.search ?? undefined, max: args.max ?? undefined, page: args.page ?? undefined, caseSensitive: args.caseSensitive ?? undefined, filter, detail });
+        if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
+        if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');
+        return ctx.loaders.list(c, { search: args.search ?? undefined, max: args.max ?? undefined, page: args.page ?? undefined, caseSensitive: args.caseSensitive ?? undefined, filter, detail })
+          .catch((e) => {
+            // The engine refuses a search it cannot read with 400: say which argument.
+            if (e instanceof Fault && e.status === 400 && args.search) throw badInput(e.detail ?? e.reason, 'search', e);
+            throw e;
+          });
       });
     }
     case 'item':
-      return (_p, args, ctx) => guard(() => ctx.loaders.load(r.collection!.itemType, args.id));
+      return (_p, args, ctx) => guard(() => {
+        checkId(r.collection!, args.id, 'id');
+        return ctx.loaders.load(r.collection!.itemType, args.id);
+      });
     default:
       throw new Error(`No query resolver for ${r.kind}`);
   }
@@ -171,6 +181,8 @@ function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
   const c = r.collection!;
   const inputArg = r.args.find((a) => a.name === 'action' || a.name === 'input');
   return (_p, args, ctx) => guard(async () => {
+    checkSizes(args, '');
+    for (const name of [...(r.parentIds ?? []), 'id']) if (typeof args[name] === 'string') checkId(name === 'id' ? c : ancestor(c, r.parentIds!.indexOf(name)), args[name], name);
     const conn = ctx.connection;
     const base = await parentOf(conn, c, r, args);
     switch (r.kind) {
@@ -242,6 +254,34 @@ async function reRead(conn: Connection, target: Obj): Promise<Obj | undefined> {
     if (e instanceof NotFound) return undefined;
     throw e;
   }
+}
+
+// ------------------------------------------------------------------ input checks
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Longest string any argument may carry (names, descriptions, search strings are far shorter). */
+const MAX_STRING = 64 * 1024;
+
+function badInput(message: string, argument: string, cause?: Fault): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument, ...(cause ? { reason: cause.reason, detail: cause.detail, status: cause.status } : {}) } });
+}
+
+/** Engine ids are GUIDs (events are numbered); anything else is refused before it reaches the engine. */
+function checkId(c: Collection, id: string, argument: string): void {
+  const ok = c.rel === 'events' ? /^\d+$/.test(id) : c.rel === 'files' || c.rel === 'permits' ? id.length > 0 && id.length < 512 : UUID.test(id);
+  if (!ok) throw badInput(`${argument} "${id.slice(0, 80)}" is not a ${c.rel === 'events' ? 'number' : 'GUID'}, as ${c.itemType} ids are`, argument);
+}
+
+function ancestor(c: Collection, index: number): Collection {
+  const chain: Collection[] = [];
+  for (let p = c.parent; p; p = p.parent) chain.unshift(p);
+  return chain[index] ?? c;
+}
+
+function checkSizes(v: unknown, path: string): void {
+  if (typeof v === 'string' && v.length > MAX_STRING) throw badInput(`${path || 'input'} is ${v.length} characters long; at most ${MAX_STRING} are accepted`, path);
+  if (Array.isArray(v)) v.forEach((x, i) => checkSizes(x, `${path}[${i}]`));
+  else if (v && typeof v === 'object' && !(v instanceof Date)) for (const [k, x] of Object.entries(v)) checkSizes(x, path ? `${path}.${k}` : k);
 }
 
 // ------------------------------------------------------------------ errors

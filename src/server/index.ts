@@ -15,14 +15,17 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
+import { createRequire } from 'node:module';
 import { GraphQLError, parse } from 'graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { upstreamCostRule } from './limits.ts';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath } from '../model/index.ts';
@@ -59,7 +62,33 @@ export interface ServerConfig {
   batching?: boolean;
   watch?: Partial<WatcherSettings>;
   logger?: ConnectionOptions['logger'];
+  limits?: Partial<Limits>;
 }
+
+/** What one operation or connection may ask of the server (and so of the engine). */
+export interface Limits {
+  /** Deepest selection nesting. */
+  maxDepth: number;
+  /** Most aliases in an operation (each can fan out a list). */
+  maxAliases: number;
+  /** Most tokens in a document (a cheap bound on parsing work). */
+  maxTokens: number;
+  /** Most engine requests an operation is estimated to cost (see limits.ts). */
+  maxUpstreamRequests: number;
+  /** Items a list is assumed to hold when an operation does not say max. */
+  assumedListSize: number;
+  /** Open subscriptions per WebSocket connection. */
+  maxSubscriptionsPerConnection: number;
+  /** Largest request body accepted. */
+  maxBodyBytes: number;
+  /** Longest an operation may run (ms); engine requests have their own timeout. */
+  operationTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 10, maxAliases: 15, maxTokens: 5000, maxUpstreamRequests: 200, assumedListSize: 100,
+  maxSubscriptionsPerConnection: 100, maxBodyBytes: 1024 * 1024, operationTimeoutMs: 120_000,
+};
 
 export interface RunningServer {
   readonly url: string;
@@ -73,6 +102,9 @@ export interface RunningServer {
 
 const PRODUCTION = process.env.NODE_ENV === 'production';
 
+// @apollo/subgraph builds the schema with graphql's CommonJS build; validating it needs the same build.
+const cjsGraphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const generated = generateSchema({
     xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'xsd/api.xsd',
@@ -80,6 +112,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'xsd/capabilities.xml',
   });
   const api = bundledApiModel();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: 20 },
+    // Field suggestions tell strangers the schema; only where introspection is off anyway.
+    blockFieldSuggestion: { enabled: config.introspection === false },
+    costLimit: { enabled: false }, // the engine-request estimate below is the cost that matters here
+  }).protect();
+  const costRule = upstreamCostRule(generated.plan, api, limits);
+  const validationRules = [...armor.validationRules, costRule];
   // codegen's Resolvers type and Apollo's resolver map describe the same object in ways TypeScript cannot relate.
   const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(bundledSchemaPath, 'utf8')), resolvers: buildResolvers(generated.plan) as Record<string, any> });
   const metrics = new Metrics();
@@ -144,16 +188,49 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const app = express();
   const httpServer: Server = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const openSubscriptions = new WeakMap<object, number>();
   const wsCleanup = useServer({
     schema,
     context: (ctx) => contextFor(credentialsFrom(ctx.connectionParams), true),
+    // The engine-cost limit as over HTTP (graphql-armor's rules are bound to the CommonJS graphql
+    // build and cannot validate here; subscriptions are shallow), and a cap per socket.
+    validate: (sch, doc) => cjsGraphql.validate(sch, doc, [...cjsGraphql.specifiedRules, costRule]),
+    onSubscribe: (ctx) => {
+      const n = openSubscriptions.get(ctx.extra.socket) ?? 0;
+      if (n >= limits.maxSubscriptionsPerConnection) {
+        return [new cjsGraphql.GraphQLError(`This connection already has ${n} subscriptions open (maxSubscriptionsPerConnection)`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection' } })];
+      }
+      openSubscriptions.set(ctx.extra.socket, n + 1);
+      return undefined;
+    },
+    onComplete: (ctx) => {
+      openSubscriptions.set(ctx.extra.socket, Math.max(0, (openSubscriptions.get(ctx.extra.socket) ?? 1) - 1));
+    },
   }, wsServer);
 
   const landing = config.landingPage ?? !PRODUCTION;
   const apollo = new ApolloServer<ResolverContext & { done(): void }>({
     schema,
     introspection: config.introspection ?? !PRODUCTION,
+    validationRules,
+    allowBatchedHttpRequests: false,
+    // A wrong enum value or a value of the wrong type is the caller's input, whether written inline or in variables.
+    formatError: (formatted) => {
+      const code = formatted.extensions?.code;
+      // Apollo gives every validation error one code; the engine-cost limit keeps its own.
+      const cost = /about (\d+) requests, over the limit of (\d+) \(maxUpstreamRequests\)/.exec(formatted.message);
+      if (code === 'GRAPHQL_VALIDATION_FAILED' && cost) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_EXPENSIVE', limit: 'maxUpstreamRequests', estimate: Number(cost[1]), max: Number(cost[2]) } };
+      }
+      if (code === 'GRAPHQL_VALIDATION_FAILED' && /does not exist in ".+" enum|Expected value of type|Expected type|cannot represent/i.test(formatted.message)) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+      }
+      return formatted;
+    },
+    includeStacktraceInErrorResponses: !PRODUCTION && config.introspection !== false,
     plugins: [
+      // graphql-armor is typed against the CommonJS build of @apollo/server; the plugins are the same objects.
+      ...(armor.plugins as unknown as ApolloServerPlugin<ResolverContext & { done(): void }>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       { async requestDidStart() { return { async willSendResponse({ contextValue }) { contextValue.done?.(); } }; } },
@@ -185,7 +262,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, {
+  app.use('/graphql', express.json({ limit: limits.maxBodyBytes }), expressMiddleware(apollo, {
     context: async ({ req }) => contextFor(credentialsFrom({ authorization: req.headers.authorization }), false),
   }));
 
