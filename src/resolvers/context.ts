@@ -14,6 +14,8 @@ export interface Context {
   readonly loaders: Loaders;
   /** The subscription hub of this caller's credential (WebSocket only). */
   readonly watchers?: Watchers;
+  /** When the operation must have answered (epoch ms); root fields give up then. */
+  readonly deadline?: number;
 }
 
 /** What resolvers of types without a client type of their own receive: the parsed XML object. */

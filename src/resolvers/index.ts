@@ -32,8 +32,8 @@ export function buildResolvers(plan: SchemaPlan): Resolvers {
     }
     resolvers[t.name] = fields;
   }
-  resolvers.Query = Object.fromEntries(plan.query.map((r) => [r.name, queryResolver(plan, r)]));
-  if (plan.mutation.length) resolvers.Mutation = Object.fromEntries(plan.mutation.map((r) => [r.name, mutationResolver(plan, r)]));
+  resolvers.Query = Object.fromEntries(plan.query.map((r) => [r.name, bounded(queryResolver(plan, r))]));
+  if (plan.mutation.length) resolvers.Mutation = Object.fromEntries(plan.mutation.map((r) => [r.name, bounded(mutationResolver(plan, r))]));
   if (plan.subscription.length) {
     resolvers.Subscription = Object.fromEntries(plan.subscription.map((r) => [r.name, {
       subscribe: (_: unknown, args: Obj, ctx: ResolverContext) => {
@@ -73,16 +73,21 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
         if (Array.isArray(ref)) return ref;
         // A full object (an action's re-read resource), or only its id wanted: no fetch.
         if (!isBareRef(ref) || onlyId(info)) return ref;
-        return ctx.loaders.load(f.target!, ref.id);
+        return ctx.loaders.load(f.target!, ref.id).catch(rethrow);
       };
     case 'subcollection':
       return (p, args, ctx) => {
         const owner = p;
-        return ctx.loaders.children(ownerType(owner, f), f.rel!, owner).then((items) => applyListArgs(items, args));
+        return ctx.loaders.children(ownerType(owner, f), f.rel!, owner).then((items) => applyListArgs(items, args), rethrow);
       };
     case 'reverse':
-      return (p, args, ctx) => ctx.loaders.reverse(collectionOf(ctx, f.via!.collection), f.via!.field, p.id).then((items) => applyListArgs(items, args));
+      return (p, args, ctx) => ctx.loaders.reverse(collectionOf(ctx, f.via!.collection), f.via!.field, p.id).then((items) => applyListArgs(items, args), rethrow);
   }
+}
+
+/** Nested fields fail with the same codes as root fields. */
+function rethrow(e: unknown): never {
+  throw toGraphQLError(e);
 }
 
 function ownerType(owner: Obj, f: PlanField): string {
@@ -254,6 +259,23 @@ async function reRead(conn: Connection, target: Obj): Promise<Obj | undefined> {
     if (e instanceof NotFound) return undefined;
     throw e;
   }
+}
+
+/**
+ * A root field answers by the operation's deadline or fails with OPERATION_TIMEOUT. Engine
+ * requests still under way end by their own timeout; the caller is not kept waiting for them.
+ */
+function bounded(resolve: Resolver): Resolver {
+  return (p, args, ctx, info) => {
+    const result = resolve(p, args, ctx, info);
+    if (!ctx.deadline || !(result instanceof Promise)) return result;
+    const left = ctx.deadline - Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GraphQLError(`The operation did not finish within its time limit (operationTimeoutMs)`, { extensions: { code: 'OPERATION_TIMEOUT', limit: 'operationTimeoutMs' } })), Math.max(0, left));
+    });
+    return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+  };
 }
 
 // ------------------------------------------------------------------ input checks

@@ -43,6 +43,11 @@ export interface TransportOptions {
   maxSockets?: number;
   /** Called after every answer (for metrics): method, URL path, status, milliseconds, bytes. */
   onResponse?: (info: { method: string; path: string; status: number; ms: number; bytes: number }) => void;
+  /**
+   * After the engine refused a connection, fail every request at once for
+   * this long (ms) instead of queueing retries against a host that is down.
+   */
+  failFastMs?: number;
   /** Called for every retry (for metrics). */
   onRetry?: (info: { method: string; path: string; reason: string }) => void;
 }
@@ -66,6 +71,8 @@ const RETRY_STATUS = new Set([502, 503, 504]);
 export class Transport {
   private readonly agent: http.Agent;
   private session?: string;
+  /** While in the future, the engine is taken as down (see failFastMs). */
+  private downUntil = 0;
   private login?: Promise<unknown>;
   /** Counts kept for tests, metrics and logs. */
   readonly counters = { requests: 0, retries: 0, logins: 0 };
@@ -88,6 +95,9 @@ export class Transport {
   /** Sends a request, with sessions and retries; `target` is absolute or a path on the engine. */
   async request(method: string, target: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     const url = new URL(target, this.base);
+    if (this.downUntil > Date.now()) {
+      throw new ConnectionError(`${url.host} refused connections moments ago; failing fast until it answers again`);
+    }
     const idempotent = opts.idempotent ?? IDEMPOTENT.has(method);
     const retries = Math.max(0, this.settings.retries());
     for (let attempt = 0; ; attempt++) {
@@ -98,6 +108,10 @@ export class Transport {
         res = await this.once(method, url, opts);
       } catch (e) {
         const err = e as ConnectionError;
+        if (!err.sent && this.options.failFastMs && /refused|ENOTFOUND|EHOSTUNREACH/i.test(String((err.cause as Error)?.message ?? err.message))) {
+          this.downUntil = Date.now() + this.options.failFastMs;
+          throw err;
+        }
         const canRetry = attempt < retries && (idempotent || !err.sent);
         this.log('debug', `${method} ${url.pathname}: ${err.message}${canRetry ? `; retry ${attempt + 1} of ${retries}` : ''}`);
         if (!canRetry) throw err;

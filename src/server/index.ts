@@ -49,6 +49,10 @@ export interface EngineConfig {
   /** Send Filter: true for the service account too. */
   filter?: boolean;
   timeoutMs?: number;
+  /** Retries of idempotent engine requests (default 5). */
+  retries?: number;
+  /** Client log verbosity (1..10; above 5 bodies are logged, redacted). */
+  verbosity?: number;
 }
 
 export interface ServerConfig {
@@ -153,8 +157,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       conn = new Connection({
         url: config.engine.url, username, password, caFile: config.engine.caFile, insecure: config.engine.insecure,
         filter: service ? config.engine.filter : true, timeoutMs: config.engine.timeoutMs, logger: config.logger,
+        retries: config.engine.retries, verbosity: config.engine.verbosity,
         // The naive mode measures every field as its own request, joined with nothing.
         coalesce: config.batching !== false,
+        failFastMs: 2000,
         onResponse: ({ method, path, status, ms }) => {
           const route = routePattern(path);
           metrics.upstreamRequests.inc({ method, route, status: String(status) });
@@ -175,7 +181,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       if (!watchers) hubs.set(key, (watchers = new Watchers(conn, api, watchSettings)));
     }
     return {
-      connection: conn, loaders, watchers,
+      connection: conn, loaders, watchers, deadline: withWatchers ? undefined : Date.now() + limits.operationTimeoutMs,
       done() {
         metrics.loaderBatches.inc(loaders.counters.batches);
         metrics.loaderHits.inc(Math.max(0, loaders.counters.loads - loaders.counters.keys));

@@ -29,6 +29,8 @@ export interface FaultOptions {
   kinds: FaultKind[];
   /** Extra delay of a `slow` fault. */
   slowMs: number;
+  /** Only requests with these methods get faults (default: all). */
+  methods?: string[];
 }
 
 export interface SimulatorOptions extends EngineOptions {
@@ -134,7 +136,8 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     engine.stats.bytes += Buffer.byteLength(response.body);
     const delay = opts.latencyMs + (response.delayMs ?? 0);
     if (delay > 0) await sleep(delay);
-    const fault = opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
+    const faultable = !opts.faults.methods || opts.faults.methods.includes((req.method ?? 'GET').toUpperCase());
+    const fault = faultable && opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
       ? opts.faults.kinds[Math.floor(faultRandom() * opts.faults.kinds.length)] : undefined;
     if (fault) {
       engine.stats.faultsInjected[fault] = (engine.stats.faultsInjected[fault] ?? 0) + 1;

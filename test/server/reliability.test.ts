@@ -1,0 +1,145 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server/index.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
+import { simulator } from '../helpers.ts';
+import { gql, stack } from './helpers.ts';
+
+const DASHBOARD = '{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }';
+const UPSTREAM_CODES = ['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_PARSE_ERROR'];
+
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
+
+describe('upstream faults', () => {
+  it('1,000 dashboard queries with 10% injected faults: every answer complete, or partial with upstream codes; retries counted; memory back to its baseline', async () => {
+    const st = await stack({ vms: 20 }, { limits: { operationTimeoutMs: 10_000 } });
+    try {
+      await gql(st, '{ api { time } }');
+      gc();
+      const baseline = process.memoryUsage().heapUsed;
+      st.sim.configure({ faults: { rate: 0.1, kinds: ['503', 'reset', 'slow', 'truncated', 'malformed'], slowMs: 150 } });
+      let complete = 0, partial = 0;
+      const codes = new Set<string>();
+      let next = 0;
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        while (next < 1000) {
+          next++;
+          const r = await gql(st, DASHBOARD);
+          if (!r.errors) { complete++; continue; }
+          partial++;
+          for (const e of r.errors) codes.add(e.extensions?.code);
+        }
+      }));
+      st.sim.configure({ faults: { rate: 0, kinds: ['503'], slowMs: 0 } });
+      expect(complete + partial).toBe(1000);
+      expect(complete).toBeGreaterThan(0);
+      expect([...codes].every((c) => UPSTREAM_CODES.includes(c)), [...codes].join()).toBe(true);
+      const metrics = await st.server.metrics.registry.getSingleMetricAsString('rhev_upstream_retries_total');
+      expect(Number(/rhev_upstream_retries_total\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+      // The server still answers, and what the run allocated is gone.
+      expect((await gql(st, '{ api { time } }')).errors).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 100));
+      gc();
+      expect(process.memoryUsage().heapUsed - baseline).toBeLessThan(40 * 1024 * 1024);
+    } finally {
+      await st.close();
+    }
+  }, 120_000);
+
+  it('an action whose connection breaks after sending is reported as unknown, re-read, and never sent twice', async () => {
+    const s = await stack({ vms: 20 });
+    try {
+      const id = (await gql(s, '{ vms(search: "status=down", max: 1) { id } }')).data.vms[0].id;
+      await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
+      s.sim.configure({ faults: { rate: 1, kinds: ['reset'], slowMs: 0, methods: ['POST'] } });
+      const r = await gql(s, 'mutation($id: ID!) { startVm(id: $id) { status outcomeUnknown fault { reason } resource { status { state } } } }', { id });
+      s.sim.configure({ faults: { rate: 0, kinds: ['503'], slowMs: 0 } });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.startVm).toMatchObject({ status: 'unknown', outcomeUnknown: true, fault: { reason: 'Outcome unknown' } });
+      // The engine did receive it (and started the VM): the re-read shows so.
+      expect(r.data.startVm.resource.status.state).not.toBe('down');
+      const stats = (await (await fetch(`${s.sim.url}/__simulator/stats`)).json()) as any;
+      expect(stats.actions['vms#start']).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('timeouts and an absent engine', () => {
+  it('a stuck engine gives timeout errors within the configured bounds', async () => {
+    const sim = await simulator({ vms: 5, latencyMs: 5000 });
+    const upstream = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', timeoutMs: 200, retries: 0 }, port: 0, landingPage: false });
+    const operation = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', timeoutMs: 60_000 }, port: 0, landingPage: false, limits: { operationTimeoutMs: 300 } });
+    try {
+      const a = await gql(upstream, '{ vms { name } }');
+      expect(a.errors![0].extensions!.code).toBe('UPSTREAM_TIMEOUT');
+      const b = await gql(operation, '{ vms { name } }');
+      expect(b.errors![0].extensions).toMatchObject({ code: 'OPERATION_TIMEOUT', limit: 'operationTimeoutMs' });
+    } finally {
+      await upstream.close();
+      await operation.close();
+      await sim.close();
+    }
+  });
+
+  it('starts without an engine, says so, fails fast, and recovers when the engine returns', async () => {
+    const probe = await startSimulator({ vms: 1, port: 0 });
+    const port = probe.port;
+    await probe.close();
+    const server = await startServer({ engine: { url: `http://127.0.0.1:${port}/api`, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false });
+    let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
+    try {
+      const health = await (await fetch(server.url.replace(/graphql$/, 'health'))).json();
+      expect(health).toMatchObject({ status: 'ok', engine: { reachable: false } });
+      const first = await gql(server, '{ vms { name } }');
+      expect(first.errors![0].extensions!.code).toBe('UPSTREAM_UNAVAILABLE');
+      const second = await gql(server, '{ vms { name } }');
+      expect(second.errors![0].extensions!.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(second.errors![0].message).toMatch(/failing fast/);
+      sim = await startSimulator({ vms: 5, port });
+      let ok = false;
+      for (let i = 0; i < 60 && !ok; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        ok = !(await gql(server, '{ vms { name } }')).errors;
+      }
+      expect(ok).toBe(true);
+    } finally {
+      await server.close();
+      await sim?.close();
+    }
+  });
+});
+
+describe('isolation and secrets', () => {
+  it('two credentials querying at the same time never see each other\'s objects, and nothing secret is logged', async () => {
+    const lines: string[] = [];
+    const logger = { debug: (...a: unknown[]) => lines.push(a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')), info: (...a: unknown[]) => lines.push(a.map(String).join(' ')) };
+    const sim = await simulator({ vms: 30 });
+    const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', verbosity: 10 }, port: 0, landingPage: false, logger });
+    try {
+      const user = { username: 'user@internal', password: 'user' };
+      const mine = new Set((await gql(server, '{ vms { id } }', undefined, user)).data.vms.map((v: any) => v.id));
+      expect(mine.size).toBe(3);
+      for (let round = 0; round < 5; round++) {
+        const [u, a] = await Promise.all([gql(server, '{ vms { id } hosts { id } }', undefined, user), gql(server, '{ vms { id } hosts { id } }')]);
+        expect(u.data.vms.every((v: any) => mine.has(v.id))).toBe(true);
+        expect(u.data.vms).toHaveLength(3);
+        expect(a.data.vms.length).toBeGreaterThan(3);
+      }
+      const text = lines.join('\n');
+      expect(text.length).toBeGreaterThan(0);
+      for (const secret of ['admin:admin', 'user@internal:user', Buffer.from('admin@internal:admin').toString('base64'), Buffer.from('user@internal:user').toString('base64')]) {
+        expect(text).not.toContain(secret);
+      }
+      expect(text).not.toMatch(/JSESSIONID=[^*]/);
+      const metrics = await (await fetch(server.url.replace(/graphql$/, 'metrics'))).text();
+      expect(metrics).not.toMatch(/admin|user@internal|JSESSIONID/);
+    } finally {
+      await server.close();
+      await sim.close();
+    }
+  });
+});
