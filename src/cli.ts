@@ -91,6 +91,10 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
   .option('--rhev-password <password>', 'its password (or RHEV_PASSWORD)', process.env.RHEV_PASSWORD)
   .option('--rhev-ca-file <file>', 'CA bundle of the engine certificate (or RHEV_CA_FILE)', process.env.RHEV_CA_FILE)
   .option('--rhev-insecure', 'do not verify the engine certificate (or RHEV_INSECURE=true)', /^(1|true|yes)$/i.test(process.env.RHEV_INSECURE ?? ''))
+  .option('--no-introspection', 'refuse introspection (default: off when NODE_ENV=production)')
+  .option('--no-landing-page', 'do not serve the Apollo Sandbox page (default: off when NODE_ENV=production)')
+  .option('--max-upstream-requests <n>', 'most engine requests one operation may be estimated to cost', int('max-upstream-requests'), 200)
+  .option('--operation-timeout <ms>', 'longest one operation may run', int('operation-timeout'), 120_000)
   .action(async (o) => {
     const { startServer } = await import('./server/index.ts');
     let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
@@ -101,7 +105,14 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
       sim = await startSimulator(toOptions(o)).catch(() => startSimulator({ ...toOptions(o), port: 0 }));
       engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
     }
-    const server = await startServer({ engine, port: o.listen, host: o.host });
+    const production = process.env.NODE_ENV === 'production';
+    const server = await startServer({
+      engine, port: o.listen, host: o.host,
+      // commander sets these to true unless --no-... was given; production turns both off unless asked.
+      introspection: o.introspection && !production ? true : o.introspection === false ? false : !production,
+      landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
+      limits: { maxUpstreamRequests: o.maxUpstreamRequests, operationTimeoutMs: o.operationTimeout },
+    });
     console.log(`rhev-graphql subgraph at ${server.url} (subscriptions: ${server.wsUrl})`);
     if (sim) {
       console.log(`  Engine:       embedded simulator at ${sim.apiUrl} (${sim.engine.store.table('vms').size} VMs)`);

@@ -111,6 +111,7 @@ function planOf(model: XsdModel, type: string): Plan {
 }
 
 const SKIP: Child = { conv: 0, many: false };
+const ATTR_NAME = /^[A-Za-z_][\w.:-]*$/;
 
 /** Reads one document; throws XmlSyntaxError or UnknownDocumentError. */
 export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<T> {
@@ -226,9 +227,11 @@ export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<
       if (quote !== 34 && quote !== 39) throw new XmlSyntaxError('Attribute value without quotes', q);
       const endq = xml.indexOf(quote === 34 ? '"' : "'", q + 1);
       if (endq < 0) throw new XmlSyntaxError('Unterminated attribute value', q);
+      let an = xml.slice(j, eq);
+      if (an.charCodeAt(an.length - 1) <= 32) an = an.trim();
+      // A damaged tag (`<vm <<x href=...>`) must not pass as an element with odd attributes.
+      if (!ATTR_NAME.test(an)) throw new XmlSyntaxError(`Not an attribute name: ${JSON.stringify(an.slice(0, 40))}`, j);
       if (attrs) {
-        let an = xml.slice(j, eq);
-        if (an.charCodeAt(an.length - 1) <= 32) an = an.trim();
         const conv = attrs.get(an);
         if (conv !== undefined) {
           const raw = xml.slice(q + 1, endq);

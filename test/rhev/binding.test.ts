@@ -53,6 +53,8 @@ describe('binding functions (rhev.schema)', () => {
     expect(() => createFromXml('<spaceship/>')).toThrow(ParseError);
     expect(() => createFromXml('<vm><name>x</vm>')).toThrow(ParseError);
     expect(() => createFromXml('<!DOCTYPE vm [<!ENTITY a "b">]><vm><name>&a;</name></vm>')).toThrow(ParseError);
+    // A damaged tag is not an element with odd attributes (it would lose its href and id).
+    expect(() => createFromXml('<vm <<broken href="/api/vms/1" id="1"><name>x</name></vm>')).toThrow(ParseError);
   });
 
   it('reads the older generations: <status>UP</status> and uppercase values', () => {
