@@ -68,6 +68,25 @@ describe('upstream faults', () => {
   });
 });
 
+describe('hostile upstream documents', () => {
+  it('refuses XML with a DOCTYPE or entity declarations instead of expanding it', async () => {
+    const { createServer } = await import('node:http');
+    const evil = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' })
+      .end('<?xml version="1.0"?><!DOCTYPE api [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><api><time>&b;</time></api>'));
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    const port = (evil.address() as { port: number }).port;
+    const server = await startServer({ engine: { url: `http://127.0.0.1:${port}/api`, username: 'a', password: 'b', retries: 0 }, port: 0, landingPage: false });
+    try {
+      const r = await gql(server, '{ api { time } }');
+      expect(r.errors![0].extensions!.code).toBe('UPSTREAM_PARSE_ERROR');
+      expect(r.errors![0].message).toMatch(/DOCTYPE/);
+    } finally {
+      await server.close();
+      evil.close();
+    }
+  });
+});
+
 describe('timeouts and an absent engine', () => {
   it('a stuck engine gives timeout errors within the configured bounds', async () => {
     const sim = await simulator({ vms: 5, latencyMs: 5000 });
