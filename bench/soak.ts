@@ -93,7 +93,13 @@ const worker = async (w: number) => {
 process.stderr.write(`soak: ${SECONDS} s, ${WORKERS} workers and 3 subscribers, ${FAULT_RATE * 100}% injected faults\n`);
 await Promise.all([...Array.from({ length: WORKERS }, (_, w) => worker(w)), subscriber(), subscriber(), subscriber()]);
 clearInterval(sampler);
-const watchersLeft = await server.metrics.registry.getSingleMetricAsString('rhev_watchers_active');
+// Closed sockets are cleaned up as their close events arrive: give them a moment before counting.
+let watchersLeft = '';
+for (let i = 0; i < 30; i++) {
+  watchersLeft = await server.metrics.registry.getSingleMetricAsString('rhev_watchers_active');
+  if (/rhev_watchers_active 0/.test(watchersLeft)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
 await server.close();
 await sim.close();
 

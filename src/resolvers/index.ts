@@ -7,7 +7,7 @@
  */
 import { GraphQLError, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Collection } from '../model/index.ts';
-import { ActionError, ConnectionError, Fault, IllegalAction, NotFound, ParseError, RhevError, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
+import { ActionError, ConnectionError, Fault, IllegalAction, NotFound, ParseError, RhevError, matchesFilter, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
 import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
 import { DETAIL } from '../loaders/index.ts';
 import { DateTimeScalar, LongScalar, enumOut, inputToXml } from './values.ts';
@@ -123,25 +123,20 @@ function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveI
   return out;
 }
 
+/** `[{ field, value }]` (the GraphQL form) -> the client's `{ field: value }` filter. */
+function toFilter(list: { field: string; value: string }[]): Record<string, string> {
+  return Object.fromEntries(list.map((f) => [f.field, f.value]));
+}
+
 /** Sub-collection and reverse arguments: filter, max; search only where the engine can. */
 function applyListArgs(items: Obj[], args: Obj): Obj[] {
   let out = items;
-  if (args?.filter?.length) out = out.filter((i) => matches(i, args.filter));
+  if (args?.filter?.length) {
+    const filter = toFilter(args.filter);
+    out = out.filter((i) => matchesFilter(i, filter));
+  }
   if (args?.max !== undefined && args.max !== null) out = out.slice(0, Math.max(0, args.max));
   return out;
-}
-
-function matches(obj: Obj, filter: { field: string; value: string }[]): boolean {
-  return filter.every(({ field, value }) => {
-    let v: any = obj;
-    for (const part of field.split('.')) v = v?.[part];
-    const re = new RegExp(`^${value.split('*').map((p) => p.split('?').map(escapeRe).join('.')).join('.*')}$`, 's');
-    return v !== undefined && v !== null && re.test(String(v));
-  });
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
 }
 
 // ------------------------------------------------------------------ queries
@@ -159,7 +154,7 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
         // Sub-collections the query asks for, inlined in this one request where the engine can.
         const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
         const detail = (DETAIL[c.rel] ?? []).filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
-        const filter = args.filter?.length ? Object.fromEntries(args.filter.map((f: { field: string; value: string }) => [f.field, f.value])) : undefined;
+        const filter = args.filter?.length ? toFilter(args.filter) : undefined;
         if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
         if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');
         return ctx.loaders.list(c, { search: args.search ?? undefined, max: args.max ?? undefined, page: args.page ?? undefined, caseSensitive: args.caseSensitive ?? undefined, filter, detail })
