@@ -105,6 +105,7 @@ export class Connection {
   private rsdl?: Promise<Operation[] | undefined>;
   private readonly docCache = new Map<string, Obj>();
   private readonly inflight = new Map<string, Promise<HttpResponse>>();
+  private readonly inflightLists = new Map<string, Promise<Obj | undefined>>();
   /** GETs answered by joining an identical one already in flight. */
   coalesced = 0;
 
@@ -205,14 +206,38 @@ export class Connection {
       href = await this.collectionHref(info.plural!, base);
     }
     href = withMatrix(href, { max, case_sensitive: caseSensitive === undefined ? undefined : caseSensitive });
-    const res = await this.http('GET', href, { headers: acceptDetail(detail) });
-    if (res.status === 404) return this.list([], info.resourceType, {});
-    this.check(res, [200]);
-    const doc = this.parse(res.body);
+    const doc = await this.listDocument(href, detail);
+    if (!doc) return this.list([], info.resourceType, {});
     const items: Obj[] = doc[info.singular] ?? doc[model().itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
     const bound = items.map((i) => this.bind(i, info.resourceType));
     const { [info.singular]: _items, ...meta } = doc;
     return this.list(filter ? bound.filter((r) => matchesFilter(r, filter)) : bound, info.resourceType, meta);
+  }
+
+  /**
+   * A collection document, fetched and parsed once for all callers asking the
+   * same thing at the same time (they share one credential, and so one view of
+   * the engine): fifty dashboards refreshing together cost one request and one parse.
+   */
+  private listDocument(href: string, detail: string | readonly string[] | undefined): Promise<Obj | undefined> {
+    const headers = acceptDetail(detail);
+    const key = `${href}\n${headers.accept ?? ''}`;
+    const pending = this.options.coalesce !== false ? this.inflightLists.get(key) : undefined;
+    if (pending) {
+      this.coalesced++;
+      return pending;
+    }
+    const p = (async () => {
+      const res = await this.http('GET', href, { headers });
+      if (res.status === 404) return undefined;
+      this.check(res, [200]);
+      return this.parse(res.body);
+    })();
+    if (this.options.coalesce !== false) {
+      this.inflightLists.set(key, p);
+      p.finally(() => this.inflightLists.delete(key)).catch(() => undefined);
+    }
+    return p;
   }
 
   /** One resource: by `id`, or the first match of a search or filter. Undefined when there is none. */

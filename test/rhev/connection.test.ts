@@ -168,7 +168,7 @@ describe('Connection', () => {
     await fetch(`${sim.url}/__simulator/reset`, { method: 'POST' });
     const lists = await Promise.all(Array.from({ length: 10 }, () => c.getAll('hosts')));
     expect(new Set(lists.map((l) => l.length)).size).toBe(1);
-    expect(lists[0]).not.toBe(lists[1]); // each caller gets its own objects
+    expect(lists[0]).not.toBe(lists[1]); // each caller gets its own list (of the shared, parsed-once resources)
     expect((await stats(sim)).byRoute['GET /hosts']).toBe(1);
     expect(c.coalesced).toBe(9);
     await c.close();
