@@ -43,6 +43,7 @@ const targets = {
   [`dashboard: within 1.5x of the lower bound at ${largest} VMs (${LATENCY} ms)`]: byQuery('dashboard', largest).p50 <= 1.5 * byQuery('dashboard', largest).lowerBound,
   // 10% allows for where the measured window falls in the pollers' rhythm (one poll more or less).
   'subscriptions: upstream requests/s at the most subscribers no more than at 1 (within 10%)': subscriptions.at(-1)!.upstreamPerSecond <= subscriptions[0].upstreamPerSecond * 1.1,
+  'subscriptions: every subscriber got its events': subscriptions.every((s) => s.events >= s.subscribers),
 };
 progress.step('writing results');
 process.stderr.write('\n');
