@@ -20,7 +20,7 @@ const FAULT_RATE = 0.02;
 const EXPLAINED = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_PARSE_ERROR', 'CONFLICT', 'NOT_FOUND', 'OPERATION_TIMEOUT']);
 
 const sim = await startSimulator({ vms: 500, hosts: 12, clusters: 4, port: 0, transitionMs: 500, faults: { rate: FAULT_RATE, kinds: ['503', 'reset', 'slow', 'truncated', 'malformed'], slowMs: 300 } });
-const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, watch: { intervalMs: 500, maxIntervalMs: 4000, eventsMs: 1000 } });
+const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', watch: { intervalMs: 500, maxIntervalMs: 4000, eventsMs: 1000 } });
 
 const post = async (query: string, variables?: object, auth?: string) => {
   const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify({ query, variables }) });

@@ -23,6 +23,11 @@ const kinds = (v: string): FaultKind[] => {
   return list;
 };
 
+const anonymousPolicy = (v: string): 'service-account' | 'refuse' => {
+  if (v !== 'service-account' && v !== 'refuse') throw new InvalidArgumentError('must be service-account or refuse');
+  return v;
+};
+
 function simulatorOptions(cmd: Command): Command {
   return cmd
     .option('--port <n>', 'port to listen on (0 = any free port)', int('port'), 8080)
@@ -95,8 +100,12 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
   .option('--no-landing-page', 'do not serve the Apollo Sandbox page (default: off when NODE_ENV=production)')
   .option('--max-upstream-requests <n>', 'most engine requests one operation may be estimated to cost', int('max-upstream-requests'), 200)
   .option('--operation-timeout <ms>', 'longest one operation may run', int('operation-timeout'), 120_000)
+  .option('--max-response-bytes <n>', 'largest engine answer accepted', int('max-response-bytes'), 256 * 1024 * 1024)
+  .option('--anonymous <policy>', 'callers without credentials: service-account or refuse (default: service-account with the embedded simulator, refuse with --rhev-url; or RHEV_ANONYMOUS)', anonymousPolicy, process.env.RHEV_ANONYMOUS ? anonymousPolicy(process.env.RHEV_ANONYMOUS) : undefined)
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (or LOG_LEVEL)', process.env.LOG_LEVEL ?? 'info')
+  .option('--debug', 'stack traces in error answers (default: only when NODE_ENV=development)')
   .action(async (o) => {
-    const { startServer } = await import('./server/index.ts');
+    const { startServer, displayUrl } = await import('./server/index.ts');
     let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
     let engine;
     if (o.rhevUrl) {
@@ -106,20 +115,23 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
       engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
     }
     const production = process.env.NODE_ENV === 'production';
+    // Serving strangers as the service account is a choice made for a real engine, never a default.
+    const anonymous = o.anonymous ?? (sim ? 'service-account' : 'refuse');
     const server = await startServer({
-      engine, port: o.listen, host: o.host,
+      engine, port: o.listen, host: o.host, anonymous, logLevel: o.logLevel, debug: o.debug,
       // commander sets these to true unless --no-... was given; production turns both off unless asked.
       introspection: o.introspection && !production ? true : o.introspection === false ? false : !production,
       landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
-      limits: { maxUpstreamRequests: o.maxUpstreamRequests, operationTimeoutMs: o.operationTimeout },
+      limits: { maxUpstreamRequests: o.maxUpstreamRequests, operationTimeoutMs: o.operationTimeout, maxResponseBytes: o.maxResponseBytes },
     });
     console.log(`rhev-graphql subgraph at ${server.url} (subscriptions: ${server.wsUrl})`);
     if (sim) {
       console.log(`  Engine:       embedded simulator at ${sim.apiUrl} (${sim.engine.store.table('vms').size} VMs)`);
       console.log('  Credentials:  admin@internal / admin (the service account), user@internal / user (send as Basic auth)');
     } else {
-      console.log(`  Engine:       ${engine.url}${engine.username ? ` as ${engine.username}` : ' (callers bring their own credentials)'}`);
+      console.log(`  Engine:       ${displayUrl(engine.url)}${engine.username ? ` as ${engine.username}` : ' (callers bring their own credentials)'}`);
     }
+    console.log(`  Anonymous:    ${anonymous === 'refuse' ? 'refused (callers send their own credentials; --anonymous service-account to serve them as the service account)' : 'served as the service account (--anonymous refuse to require credentials)'}`);
     console.log(`  Health:       ${server.url.replace(/graphql$/, 'health')}   Metrics: ${server.url.replace(/graphql$/, 'metrics')}`);
     let stopping = false;
     const stop = () => {

@@ -64,7 +64,7 @@ export class Loaders {
    * `batching: false` is the naive way, kept for measuring what the loaders
    * save: every load is its own request, nothing is cached or inlined.
    */
-  constructor(readonly connection: Connection, readonly api: ApiModel, private readonly options: { batching?: boolean } = {}) {
+  constructor(readonly connection: Connection, readonly api: ApiModel, private readonly options: { batching?: boolean; signal?: AbortSignal } = {}) {
     for (const c of api.top) if (!this.topOf.has(c.itemType)) this.topOf.set(c.itemType, c);
   }
 
@@ -84,6 +84,7 @@ export class Loaders {
     const items = await this.connection.getAll<Obj>(c.rel, {
       search: options.search, max: options.max, page: options.page, caseSensitive: options.caseSensitive, filter: options.filter,
       detail: options.detail?.length && this.inlining ? options.detail : undefined,
+      signal: this.options.signal,
     });
     this.prime(c.itemType, items);
     return items;
@@ -109,7 +110,7 @@ export class Loaders {
   children(parentType: string, rel: string, parent: Obj): Promise<Obj[]> {
     this.counters.loads++;
     // Inlined by the list that brought the parent (detail=): no request at all.
-    if (parent[INLINE as any]?.[rel] && typeof parent[rel] === 'function') return parent[rel]();
+    if (parent[INLINE as any]?.[rel] && typeof parent[rel] === 'function') return parent[rel]({ signal: this.options.signal });
     const key = `${parentType}/${rel}`;
     let loader = this.childLoaders.get(key);
     if (!loader) {
@@ -148,7 +149,7 @@ export class Loaders {
     this.note(ids.length);
     const c = this.topOf.get(type);
     if (!c) return ids.map(() => new Error(`A ${type} cannot be fetched by id alone: the engine has no top-level collection of them`));
-    if (ids.length === 1) return [(await this.connection.get<Obj>(c.rel, { id: ids[0] })) ?? null];
+    if (ids.length === 1) return [(await this.connection.get<Obj>(c.rel, { id: ids[0], signal: this.options.signal })) ?? null];
     const all = await this.fullList(c);
     const byId = new Map(all.map((i) => [i.id, i]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -164,7 +165,7 @@ export class Loaders {
       const byId = new Map(fresh.map((p) => [p.id, p]));
       return Promise.all(parents.map(async (p) => {
         const f = byId.get(p.id);
-        return f ? ((await f[rel]()) as Obj[]) : [];
+        return f ? ((await f[rel]({ signal: this.options.signal })) as Obj[]) : [];
       }));
     }
     // 2. One list of the items' own collection, grouped by their reference to the parent.
@@ -183,7 +184,7 @@ export class Loaders {
     // 3. Per parent, at most CONCURRENCY at a time.
     return mapLimit(parents, CONCURRENCY, async (p) => {
       if (typeof p[rel] !== 'function') return new Error(`${typeOf(p) ?? parentType} has no ${rel}`);
-      return (await p[rel]()) as Obj[];
+      return (await p[rel]({ signal: this.options.signal })) as Obj[];
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * What every resolver receives: the caller's connection to the engine, the
- * request's loaders, and (on WebSocket connections) the caller's
- * subscription watchers. codegen.yml types the resolvers with it.
+ * request's loaders, the operation's signal, and (on WebSocket connections)
+ * the caller's subscription watchers. codegen.yml types the resolvers with it.
  */
 import type { Loaders } from '../loaders/index.ts';
 import type { Connection } from '../rhev/index.ts';
@@ -14,8 +14,41 @@ export interface Context {
   readonly loaders: Loaders;
   /** The subscription hub of this caller's credential (WebSocket only). */
   readonly watchers?: Watchers;
-  /** When the operation must have answered (epoch ms); root fields give up then. */
-  readonly deadline?: number;
+  /**
+   * Aborted when the operation must stop: its deadline passed, its caller
+   * went away, or it has answered. Every engine request it started ends then.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** The reason an operation's signal aborts when its time limit (operationTimeoutMs) has passed. */
+export class OperationTimeout extends Error {
+  readonly code = 'OPERATION_TIMEOUT';
+
+  constructor(readonly ms: number) {
+    super(`The operation did not finish within its time limit of ${ms} ms (operationTimeoutMs)`);
+    this.name = 'OperationTimeout';
+  }
+}
+
+/** The reason an operation's signal aborts when whoever asked is gone (HTTP connection or WebSocket closed). */
+export class CallerGone extends Error {
+  readonly code = 'CALLER_GONE';
+
+  constructor() {
+    super('The caller closed the connection before the answer');
+    this.name = 'CallerGone';
+  }
+}
+
+/** The reason an operation's signal aborts once it has answered: engine requests still running are not wanted. */
+export class OperationEnded extends Error {
+  readonly code = 'OPERATION_ENDED';
+
+  constructor() {
+    super('The operation has already answered');
+    this.name = 'OperationEnded';
+  }
 }
 
 /** What resolvers of types without a client type of their own receive: the parsed XML object. */

@@ -7,11 +7,13 @@
  */
 import { GraphQLError, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Collection } from '../model/index.ts';
-import { ActionError, ConnectionError, Fault, IllegalAction, NotFound, ParseError, RhevError, matchesFilter, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
+import { Aborted, ActionError, BadFilter, ConnectionError, Fault, ForeignOrigin, IllegalAction, NotFound, ParseError, ResponseTooLarge, RhevError, matchesFilter, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
+import { XmlCharacterError } from '../xml/index.ts';
 import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
 import { DETAIL } from '../loaders/index.ts';
 import { DateTimeScalar, LongScalar, enumOut, inputToXml } from './values.ts';
-import type { Context } from './context.ts';
+import { OperationTimeout, type Context } from './context.ts';
+import { badInput, checkArguments, checkId } from './arguments.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 
 type Obj = Record<string, any>;
@@ -38,7 +40,10 @@ export function buildResolvers(plan: SchemaPlan): Resolvers {
     resolvers.Subscription = Object.fromEntries(plan.subscription.map((r) => [r.name, {
       subscribe: (_: unknown, args: Obj, ctx: ResolverContext) => {
         if (!ctx.watchers) throw new GraphQLError('Subscriptions need a WebSocket connection (graphql-transport-ws)', { extensions: { code: 'BAD_REQUEST' } });
+        checkArguments(args);
         const type = r.collection?.itemElement ?? plan.types.get('WatchedType')!.wire![plan.types.get('WatchedType')!.values!.indexOf(args.type)];
+        const collection = r.collection ?? ctx.loaders.api.top.find((c) => c.itemElement === type);
+        if (collection) checkId(collection, args.id, 'id');
         return ctx.watchers.subscribe(type, args.id, { status: args.status, deleted: args.deleted, timeout: args.timeout });
       },
       resolve: (event: unknown) => event,
@@ -77,11 +82,14 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
       };
     case 'subcollection':
       return (p, args, ctx) => {
-        const owner = p;
-        return ctx.loaders.children(ownerType(owner, f), f.rel!, owner).then((items) => applyListArgs(items, args), rethrow);
+        checkArguments(args);
+        return ctx.loaders.children(ownerType(p, f), f.rel!, p).then((items) => applyListArgs(items, args), rethrow);
       };
     case 'reverse':
-      return (p, args, ctx) => ctx.loaders.reverse(collectionOf(ctx, f.via!.collection), f.via!.field, p.id).then((items) => applyListArgs(items, args), rethrow);
+      return (p, args, ctx) => {
+        checkArguments(args);
+        return ctx.loaders.reverse(collectionOf(ctx, f.via!.collection), f.via!.field, p.id).then((items) => applyListArgs(items, args), rethrow);
+      };
   }
 }
 
@@ -144,13 +152,14 @@ function applyListArgs(items: Obj[], args: Obj): Obj[] {
 function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
   switch (r.kind) {
     case 'api':
-      return (_p, _a, ctx) => guard(() => ctx.connection.api());
+      return (_p, _a, ctx) => guard(() => ctx.connection.api({ signal: ctx.signal }));
     case 'capabilities':
-      return (_p, _a, ctx) => guard(() => ctx.connection.capabilities());
+      return (_p, _a, ctx) => guard(() => ctx.connection.capabilities({ signal: ctx.signal }));
     case 'list': {
       const c = r.collection!;
       const itemPlan = plan.types.get(c.itemType)!;
       return (_p, args, ctx, info) => guard(() => {
+        checkArguments(args);
         // Sub-collections the query asks for, inlined in this one request where the engine can.
         const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
         const detail = (DETAIL[c.rel] ?? []).filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
@@ -167,6 +176,7 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
     }
     case 'item':
       return (_p, args, ctx) => guard(() => {
+        checkArguments(args);
         checkId(r.collection!, args.id, 'id');
         return ctx.loaders.load(r.collection!.itemType, args.id);
       });
@@ -181,24 +191,25 @@ function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
   const c = r.collection!;
   const inputArg = r.args.find((a) => a.name === 'action' || a.name === 'input');
   return (_p, args, ctx) => guard(async () => {
-    checkSizes(args, '');
+    checkArguments(args);
     for (const name of [...(r.parentIds ?? []), 'id']) if (typeof args[name] === 'string') checkId(name === 'id' ? c : ancestor(c, r.parentIds!.indexOf(name)), args[name], name);
     const conn = ctx.connection;
-    const base = await parentOf(conn, c, r, args);
+    const signal = ctx.signal;
+    const base = await parentOf(conn, c, r, args, signal);
     switch (r.kind) {
       case 'action': {
-        const target = c.actions.has(r.action!) ? await itemOf(conn, c, base, args.id) : undefined;
+        const target = c.actions.has(r.action!) ? await itemOf(conn, c, base, args.id, signal) : undefined;
         const data = inputArg && args.action ? (inputToXml(plan, inputArg.type, args.action) as Obj) : undefined;
         try {
           const result = target
-            ? await conn.action(target, r.action!, data, { wait: !args.async })
-            : await collectionAction(conn, c, base, r.action!, data);
-          const resource = target ? await reRead(conn, target) : undefined;
+            ? await conn.action(target, r.action!, data, { wait: !args.async, signal })
+            : await collectionAction(conn, c, base, r.action!, data, signal);
+          const resource = target ? await reRead(conn, target, signal) : undefined;
           return { status: stateOfStatus(result.status) ?? 'complete', job: result.job, fault: result.fault, outcomeUnknown: false, action: result, resource };
         } catch (e) {
           if (e instanceof ConnectionError && e.sent) {
             // The engine may or may not have run it; it is not sent again.
-            const resource = target ? await reRead(conn, target).catch(() => undefined) : undefined;
+            const resource = target ? await reRead(conn, target, signal).catch(() => undefined) : undefined;
             return { status: 'unknown', outcomeUnknown: true, resource, fault: { reason: 'Outcome unknown', detail: e.message } };
           }
           throw e;
@@ -206,17 +217,17 @@ function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
       }
       case 'create': {
         const fields = inputToXml(plan, inputArg!.type, args.input) as Obj;
-        return conn.create(newResource(c.itemType, fields), { base, wait: !args.async });
+        return conn.create(newResource(c.itemType, fields), { base, wait: !args.async, signal });
       }
       case 'update': {
-        const target = await itemOf(conn, c, base, args.id);
+        const target = await itemOf(conn, c, base, args.id, signal);
         const fields = inputToXml(plan, inputArg!.type, args.input) as Obj;
         // Only the fields the caller set are sent: a partial update, as the engine expects.
-        return conn.update(newResource(c.itemType, { ...fields, id: target.id, href: target.href }));
+        return conn.update(newResource(c.itemType, { ...fields, id: target.id, href: target.href }), { signal });
       }
       case 'delete': {
-        const target = await itemOf(conn, c, base, args.id);
-        const answer = await conn.delete(target, { data: args.force ? newResource('Action', { force: true }) : undefined });
+        const target = await itemOf(conn, c, base, args.id, signal);
+        const answer = await conn.delete(target, { data: args.force ? newResource('Action', { force: true }) : undefined, signal });
         return { id: args.id, status: stateOfStatus(answer?.status) ?? 'complete' };
       }
       default:
@@ -226,30 +237,30 @@ function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
 }
 
 /** The parent resource of a nested collection, found from its id arguments. */
-async function parentOf(conn: Connection, c: Collection, r: RootField, args: Obj): Promise<Obj | undefined> {
+async function parentOf(conn: Connection, c: Collection, r: RootField, args: Obj, signal: AbortSignal | undefined): Promise<Obj | undefined> {
   const chain: Collection[] = [];
   for (let p = c.parent; p; p = p.parent) chain.unshift(p);
   // Walk from the top: each step fetches below the one before.
   let current: Obj | undefined;
-  for (let i = 0; i < chain.length; i++) current = await itemOf(conn, chain[i], current, args[r.parentIds![i]]);
+  for (let i = 0; i < chain.length; i++) current = await itemOf(conn, chain[i], current, args[r.parentIds![i]], signal);
   return current;
 }
 
-async function itemOf(conn: Connection, c: Collection, base: Obj | undefined, id: string): Promise<Obj> {
-  const item = await conn.get<Obj>(c.rel, { id, base });
+async function itemOf(conn: Connection, c: Collection, base: Obj | undefined, id: string, signal: AbortSignal | undefined): Promise<Obj> {
+  const item = await conn.get<Obj>(c.rel, { id, base, signal });
   if (!item) throw new GraphQLError(`No ${c.itemType} with id ${id}${base ? ` below ${base.name ?? base.id}` : ''}`, { extensions: { code: 'NOT_FOUND', argument: 'id' } });
   return item;
 }
 
-async function collectionAction(conn: Connection, c: Collection, base: Obj | undefined, name: string, data: Obj | undefined): Promise<Obj> {
+async function collectionAction(conn: Connection, c: Collection, base: Obj | undefined, name: string, data: Obj | undefined, signal: AbortSignal | undefined): Promise<Obj> {
   // No resource lists a collection's actions; the RSDL places them below the collection's own link.
-  const href = await conn.linkOf(c.rel, base);
-  return conn.action(newResource(c.collectionType, { actions: { link: [{ rel: name, href: `${href}/${name}` }] } }), name, data);
+  const href = await conn.linkOf(c.rel, base, { signal });
+  return conn.action(newResource(c.collectionType, { actions: { link: [{ rel: name, href: `${href}/${name}` }] } }), name, data, { signal });
 }
 
-async function reRead(conn: Connection, target: Obj): Promise<Obj | undefined> {
+async function reRead(conn: Connection, target: Obj, signal: AbortSignal | undefined): Promise<Obj | undefined> {
   try {
-    return await conn.reload(target);
+    return await conn.reload(target, { signal });
   } catch (e) {
     if (e instanceof NotFound) return undefined;
     throw e;
@@ -257,48 +268,33 @@ async function reRead(conn: Connection, target: Obj): Promise<Obj | undefined> {
 }
 
 /**
- * A root field answers by the operation's deadline or fails with OPERATION_TIMEOUT. Engine
- * requests still under way end by their own timeout; the caller is not kept waiting for them.
+ * A root field answers by the moment its operation's signal aborts (its
+ * deadline, or its caller gone), whatever it is waiting for; the engine
+ * requests it started end with the same signal.
  */
 function bounded(resolve: Resolver): Resolver {
   return (p, args, ctx, info) => {
     const result = resolve(p, args, ctx, info);
-    if (!ctx.deadline || !(result instanceof Promise)) return result;
-    const left = ctx.deadline - Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new GraphQLError(`The operation did not finish within its time limit (operationTimeoutMs)`, { extensions: { code: 'OPERATION_TIMEOUT', limit: 'operationTimeoutMs' } })), Math.max(0, left));
+    const signal = ctx.signal;
+    if (!signal || !(result instanceof Promise)) return result;
+    return new Promise((res, rej) => {
+      const onAbort = () => rej(toGraphQLError(signal.reason));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      result.then(
+        (v) => { signal.removeEventListener('abort', onAbort); res(v); },
+        (e) => { signal.removeEventListener('abort', onAbort); rej(e); },
+      );
     });
-    return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
   };
 }
 
 // ------------------------------------------------------------------ input checks
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Longest string any argument may carry (names, descriptions, search strings are far shorter). */
-const MAX_STRING = 64 * 1024;
-
-function badInput(message: string, argument: string, cause?: Fault): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument, ...(cause ? { reason: cause.reason, detail: cause.detail, status: cause.status } : {}) } });
-}
-
-/** Engine ids are GUIDs (events are numbered); anything else is refused before it reaches the engine. */
-function checkId(c: Collection, id: string, argument: string): void {
-  const ok = c.rel === 'events' ? /^\d+$/.test(id) : c.rel === 'files' || c.rel === 'permits' ? id.length > 0 && id.length < 512 : UUID.test(id);
-  if (!ok) throw badInput(`${argument} "${id.slice(0, 80)}" is not a ${c.rel === 'events' ? 'number' : 'GUID'}, as ${c.itemType} ids are`, argument);
-}
-
 function ancestor(c: Collection, index: number): Collection {
   const chain: Collection[] = [];
   for (let p = c.parent; p; p = p.parent) chain.unshift(p);
   return chain[index] ?? c;
-}
-
-function checkSizes(v: unknown, path: string): void {
-  if (typeof v === 'string' && v.length > MAX_STRING) throw badInput(`${path || 'input'} is ${v.length} characters long; at most ${MAX_STRING} are accepted`, path);
-  if (Array.isArray(v)) v.forEach((x, i) => checkSizes(x, `${path}[${i}]`));
-  else if (v && typeof v === 'object' && !(v instanceof Date)) for (const [k, x] of Object.entries(v)) checkSizes(x, path ? `${path}.${k}` : k);
 }
 
 // ------------------------------------------------------------------ errors
@@ -314,6 +310,16 @@ export async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
 
 export function toGraphQLError(e: unknown): GraphQLError {
   if (e instanceof GraphQLError) return e;
+  if (e instanceof OperationTimeout) return new GraphQLError(e.message, { extensions: { code: 'OPERATION_TIMEOUT', limit: 'operationTimeoutMs', max: e.ms } });
+  if (e instanceof Aborted) {
+    if (e.reason instanceof OperationTimeout) return toGraphQLError(e.reason);
+    return new GraphQLError(e.message, { extensions: { code: 'CANCELLED' }, originalError: e });
+  }
+  if (e instanceof ResponseTooLarge) return new GraphQLError(e.message, { extensions: { code: 'UPSTREAM_TOO_LARGE', limit: 'maxResponseBytes', max: e.limit }, originalError: e });
+  if (e instanceof ForeignOrigin) return new GraphQLError(e.message, { extensions: { code: 'UPSTREAM_FOREIGN_ORIGIN' }, originalError: e });
+  if (e instanceof BadFilter) return badInput(e.message, 'filter');
+  if (e instanceof XmlCharacterError) return badInput(e.message, 'input');
+  if (e instanceof Error && ['CALLER_GONE', 'OPERATION_ENDED'].includes((e as { code?: string }).code ?? '')) return new GraphQLError(e.message, { extensions: { code: 'CANCELLED' } });
   if (e instanceof ActionError) {
     return new GraphQLError(e.fault.detail ?? e.fault.reason, { extensions: { code: e.fault.status === 409 ? 'CONFLICT' : e.code, reason: e.fault.reason, detail: e.fault.detail, status: e.fault.status }, originalError: e });
   }

@@ -12,10 +12,11 @@ import { readRsdl } from '../model/index.ts';
 import { readDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
 import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ParseError, ResponseError, RhevError } from './errors.ts';
-import { matchesFilter, type Filter } from './filter.ts';
+import { checkFilter, matchesFilter, type Filter } from './filter.ts';
 import type { Logger } from './log.ts';
 import type { API, Action, Capabilities, Collections } from './types.generated.ts';
-import { Transport, type HttpResponse, type TransportOptions } from './transport.ts';
+import { Joiner } from './join.ts';
+import { Transport, abortableSleep, type HttpResponse, type TransportOptions } from './transport.ts';
 
 /** The connection a bound object belongs to (non-enumerable). */
 export const CONN: unique symbol = Symbol.for('rhev.connection');
@@ -31,6 +32,8 @@ export interface ConnectionOptions extends TransportOptions {
   /** 1..10; above 5 request and response bodies are logged, redacted (default: Connection.verbosity). */
   verbosity?: number;
   logger?: Logger;
+  /** Called when the engine refuses this connection's credentials (HTTP 401 after any re-login). */
+  onUnauthorized?: () => void;
 }
 
 export interface ListOptions {
@@ -48,6 +51,8 @@ export interface ListOptions {
   page?: number;
   /** Case-sensitive search (default true, as in the engine). */
   caseSensitive?: boolean;
+  /** Cancels the engine requests this call makes. */
+  signal?: AbortSignal;
   [keyword: string]: unknown;
 }
 
@@ -62,6 +67,14 @@ export interface WaitOptions {
   intervalMs?: number;
   maxIntervalMs?: number;
   detail?: string | readonly string[];
+  /** Ends the wait (with Aborted) and its engine requests. */
+  signal?: AbortSignal;
+}
+
+/** What every call that reaches the engine accepts. */
+export interface CallOptions {
+  /** Cancels the engine requests of this call: an aborted signal ends them at once and frees their sockets. */
+  signal?: AbortSignal;
 }
 
 export interface ActionOptions {
@@ -69,6 +82,7 @@ export interface ActionOptions {
   wait?: boolean;
   /** For `wait`: give up after this many seconds. */
   timeout?: number;
+  signal?: AbortSignal;
 }
 
 type Obj = Record<string, any>;
@@ -104,10 +118,15 @@ export class Connection {
   private entry?: Obj;
   private rsdl?: Promise<Operation[] | undefined>;
   private readonly docCache = new Map<string, Obj>();
-  private readonly inflight = new Map<string, Promise<HttpResponse>>();
-  private readonly inflightLists = new Map<string, Promise<Obj | undefined>>();
+  /** Identical GETs in flight, joined (see join.ts). */
+  private readonly gets = new Joiner<HttpResponse>();
+  /** Identical collection documents being fetched and parsed, joined. */
+  private readonly lists = new Joiner<Obj | undefined>();
+
   /** GETs answered by joining an identical one already in flight. */
-  coalesced = 0;
+  get coalesced(): number {
+    return this.gets.joined + this.lists.joined;
+  }
 
   /** Prepares a connection; nothing is sent until it is used. */
   constructor(private readonly options: ConnectionOptions = {}) {
@@ -132,6 +151,14 @@ export class Connection {
       throw new ConnectionError(`Not a URL: ${this.url}`);
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConnectionError(`Unsupported scheme ${u.protocol} (use http or https)`);
+    // Credentials written into the URL are taken as credentials, and taken out of the URL.
+    if (u.username || u.password) {
+      this.username ??= decodeURIComponent(u.username);
+      this.password ??= decodeURIComponent(u.password);
+      u.username = '';
+      u.password = '';
+      this.url = u.href;
+    }
     if (!u.pathname.endsWith('/')) u.pathname += '/';
     void this.transport?.close();
     this.transport = new Transport(u, { ...this.options, username: this.username, password: this.password }, {
@@ -160,26 +187,26 @@ export class Connection {
   }
 
   /** Checks that the entry point answers: OPTIONS must allow GET (falls back to GET). */
-  async ping(): Promise<void> {
-    const res = await this.http('OPTIONS', this.entryUrl());
+  async ping(options: CallOptions = {}): Promise<void> {
+    const res = await this.http('OPTIONS', this.entryUrl(), options);
     const allow = String(res.headers.allow ?? '').split(',').map((m) => m.trim().toUpperCase());
     if (res.status === 200 && allow.includes('GET')) return;
-    const got = await this.http('GET', this.entryUrl());
+    const got = await this.http('GET', this.entryUrl(), options);
     this.check(got, [200]);
   }
 
   /** The API entry point (GET /api), bound. */
-  async api(): Promise<API & ResourceMethods> {
-    const res = await this.http('GET', this.entryUrl());
+  async api(options: CallOptions = {}): Promise<API & ResourceMethods> {
+    const res = await this.http('GET', this.entryUrl(), options);
     this.check(res, [200]);
     this.entry = this.parse(res.body, 'api');
     return this.bind(this.entry, 'API') as API & ResourceMethods;
   }
 
   /** The capabilities resource. */
-  async capabilities(): Promise<Capabilities> {
-    const href = await this.collectionHref('capabilities', undefined);
-    const res = await this.http('GET', href);
+  async capabilities(options: CallOptions = {}): Promise<Capabilities> {
+    const href = await this.collectionHref('capabilities', undefined, options.signal);
+    const res = await this.http('GET', href, options);
     this.check(res, [200]);
     return this.bind(this.parse(res.body, 'capabilities'), 'Capabilities');
   }
@@ -188,11 +215,12 @@ export class Connection {
   getAll<K extends keyof Collections>(type: K, options?: ListOptions): Promise<ResourceList<Collections[K]>>;
   getAll<T = Obj>(type: string | object, options?: ListOptions): Promise<ResourceList<T>>;
   async getAll<T = Obj>(type: string | object, options: ListOptions = {}): Promise<ResourceList<T>> {
-    const { base, detail, filter, search, max, page, caseSensitive, ...keywords } = options;
+    const { base, detail, filter, search, max, page, caseSensitive, signal, ...keywords } = options;
     const info = this.info(type, base);
+    if (filter) checkFilter(filter);
     let href: string;
     const terms = Object.entries(keywords).filter(([, v]) => v !== undefined);
-    const searchTemplate = terms.length || search !== undefined || page !== undefined ? await this.searchTemplate(info.plural!, base) : undefined;
+    const searchTemplate = terms.length || search !== undefined || page !== undefined ? await this.searchTemplate(info.plural!, base, signal) : undefined;
     if (searchTemplate) {
       const vars: Record<string, string> = {};
       const rest: [string, unknown][] = [];
@@ -203,10 +231,10 @@ export class Connection {
       href = expand(searchTemplate, vars);
     } else {
       if (terms.length || search !== undefined) throw new IllegalMethod(`The ${info.plural} collection cannot be searched here; use filter for client-side matching`);
-      href = await this.collectionHref(info.plural!, base);
+      href = await this.collectionHref(info.plural!, base, signal);
     }
     href = withMatrix(href, { max, case_sensitive: caseSensitive === undefined ? undefined : caseSensitive });
-    const doc = await this.listDocument(href, detail);
+    const doc = await this.listDocument(href, detail, signal);
     if (!doc) return this.list([], info.resourceType, {});
     const items: Obj[] = doc[info.singular] ?? doc[model().itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
     const bound = items.map((i) => this.bind(i, info.resourceType));
@@ -219,25 +247,16 @@ export class Connection {
    * same thing at the same time (they share one credential, and so one view of
    * the engine): fifty dashboards refreshing together cost one request and one parse.
    */
-  private listDocument(href: string, detail: string | readonly string[] | undefined): Promise<Obj | undefined> {
+  private listDocument(href: string, detail: string | readonly string[] | undefined, signal: AbortSignal | undefined): Promise<Obj | undefined> {
     const headers = acceptDetail(detail);
-    const key = `${href}\n${headers.accept ?? ''}`;
-    const pending = this.options.coalesce !== false ? this.inflightLists.get(key) : undefined;
-    if (pending) {
-      this.coalesced++;
-      return pending;
-    }
-    const p = (async () => {
-      const res = await this.http('GET', href, { headers });
+    const fetchList = async (s: AbortSignal | undefined) => {
+      const res = await this.http('GET', href, { headers, signal: s });
       if (res.status === 404) return undefined;
       this.check(res, [200]);
       return this.parse(res.body);
-    })();
-    if (this.options.coalesce !== false) {
-      this.inflightLists.set(key, p);
-      p.finally(() => this.inflightLists.delete(key)).catch(() => undefined);
-    }
-    return p;
+    };
+    if (this.options.coalesce === false) return fetchList(signal);
+    return this.lists.run(`${href}\n${headers.accept ?? ''}`, signal, fetchList);
   }
 
   /** One resource: by `id`, or the first match of a search or filter. Undefined when there is none. */
@@ -245,12 +264,13 @@ export class Connection {
   get<T = Obj>(type: string | object, options?: GetOptions): Promise<T | undefined>;
   async get<T = Obj>(type: string | object, options: GetOptions = {}): Promise<T | undefined> {
     const { id, ...rest } = options;
-    if (type === 'api' || type === 'API') return (await this.api()) as T;
-    if (type === 'capabilities' || type === 'Capabilities') return (await this.capabilities()) as T;
+    if (type === 'api' || type === 'API') return (await this.api(rest)) as T;
+    if (type === 'capabilities' || type === 'Capabilities') return (await this.capabilities(rest)) as T;
     if (id === undefined) return (await this.getAll<T>(type, rest))[0];
     const info = this.info(type, rest.base);
-    const href = `${await this.collectionHref(info.plural!, rest.base)}/${encodeURIComponent(id)}`;
-    const res = await this.http('GET', href, { headers: acceptDetail(rest.detail) });
+    if (rest.filter) checkFilter(rest.filter);
+    const href = `${await this.collectionHref(info.plural!, rest.base, rest.signal)}/${encodeURIComponent(id)}`;
+    const res = await this.http('GET', href, { headers: acceptDetail(rest.detail), signal: rest.signal });
     if (res.status === 404) return undefined;
     if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
     this.check(res, [200]);
@@ -259,9 +279,9 @@ export class Connection {
   }
 
   /** Re-reads a resource in place and returns it; NotFound when it is gone. */
-  async reload<T extends object>(resource: T, options: { detail?: string | readonly string[] } = {}): Promise<T> {
+  async reload<T extends object>(resource: T, options: { detail?: string | readonly string[]; signal?: AbortSignal } = {}): Promise<T> {
     const href = hrefOf(resource);
-    const res = await this.http('GET', href, { headers: acceptDetail(options.detail) });
+    const res = await this.http('GET', href, { headers: acceptDetail(options.detail), signal: options.signal });
     if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id ?? href} no longer exists`);
     this.check(res, [200]);
     const fresh = this.parse(res.body);
@@ -276,27 +296,27 @@ export class Connection {
    * Creations the engine runs as tasks (202) are followed to completion
    * unless `wait: false`.
    */
-  async create<T extends object>(resource: T, options: { base?: object; wait?: boolean; timeout?: number } = {}): Promise<T> {
+  async create<T extends object>(resource: T, options: { base?: object; wait?: boolean; timeout?: number; signal?: AbortSignal } = {}): Promise<T> {
     const type = typeOf(resource);
     if (!type) throw new RhevError('create() needs a binding object: make one with newResource()');
     const info = this.info(type, options.base);
-    const href = await this.collectionHref(info.plural!, options.base);
-    const res = await this.http('POST', href, { body: toXml(resource, info.singular), headers: options.wait === false ? {} : { expect: '201-created' } });
+    const href = await this.collectionHref(info.plural!, options.base, options.signal);
+    const res = await this.http('POST', href, { body: toXml(resource, info.singular), headers: options.wait === false ? {} : { expect: '201-created' }, signal: options.signal });
     this.check(res, [200, 201, 202]);
     const created = this.bind(this.parse(res.body, info.singular), type);
     if (res.status === 202 && options.wait !== false && created.href) {
-      await this.waitForStatus(created, null, { timeout: options.timeout, pendingCreation: true } as WaitOptions);
+      await this.poll(created, (current) => !isBeingCreated(current), { timeout: options.timeout, signal: options.signal });
     }
     return created as T;
   }
 
   /** Writes a resource's fields back (PUT) and refreshes it from the answer. */
-  async update<T extends object>(resource: T): Promise<T> {
+  async update<T extends object>(resource: T, options: CallOptions = {}): Promise<T> {
     const type = typeOf(resource);
     if (!type) throw new RhevError('update() needs a binding object');
     const body: Obj = {};
     for (const [k, v] of Object.entries(resource)) if (k !== 'actions' && k !== 'link' && k !== 'href') body[k] = v;
-    const res = await this.http('PUT', hrefOf(resource), { body: toXml(tag(body, type)) });
+    const res = await this.http('PUT', hrefOf(resource), { body: toXml(tag(body, type)), signal: options.signal });
     if (res.status === 404) throw new NotFound(`${type} ${(resource as Obj).id} no longer exists`);
     if (res.status === 405) throw new IllegalMethod(`${type} cannot be updated`);
     this.check(res, [200, 202]);
@@ -306,8 +326,9 @@ export class Connection {
   }
 
   /** Deletes a resource; `data` carries the DELETE's parameters (`<action><force>`). */
-  async delete(resource: object, options: { base?: object; data?: object } = {}): Promise<Obj | undefined> {
-    const res = await this.http('DELETE', hrefOf(resource), options.data ? { body: toXml(options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data) } : {});
+  async delete(resource: object, options: { base?: object; data?: object; signal?: AbortSignal } = {}): Promise<Obj | undefined> {
+    const body = options.data ? toXml(options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data) : undefined;
+    const res = await this.http('DELETE', hrefOf(resource), { body, signal: options.signal });
     if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id} was not found`);
     if (res.status === 405) throw new IllegalMethod(`${typeOf(resource) ?? 'Resource'} cannot be deleted`);
     this.check(res, [200, 202, 204]);
@@ -323,13 +344,14 @@ export class Connection {
     const link = ((resource as Obj).actions?.link ?? []).find((l: Obj) => l.rel === name);
     if (!link) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} has no action ${name}${(resource as Obj).actions ? '' : ' (it lists no actions; reload it first)'}`);
     const body = tag({ ...(data ?? {}) }, 'Action');
-    const res = await this.http('POST', link.href, { body: toXml(body, 'action') });
+    const res = await this.http('POST', link.href, { body: toXml(body, 'action'), signal: options.signal });
     let result: Obj | undefined;
     if (res.body.trim() && /xml/.test(String(res.headers['content-type'] ?? 'xml'))) {
       try {
         result = this.parse(res.body);
       } catch (e) {
-        if (res.status < 300) throw e;
+        // The engine accepted the action but its answer is damaged: it may have run, so it must not be sent again.
+        if (res.status < 300) throw new ConnectionError(`The engine accepted ${name} (HTTP ${res.status}) but its answer could not be read: ${(e as Error).message}`, { cause: e, sent: true });
       }
     }
     if (res.status >= 400) {
@@ -339,22 +361,22 @@ export class Connection {
     }
     if (res.status !== 200 && res.status !== 202 && res.status !== 204) throw new ResponseError(`Unexpected HTTP ${res.status} for action ${name}`, res.status);
     result ??= tag({ status: { state: 'complete' } }, 'Action');
-    if (res.status === 202 && options.wait !== false && result.href) result = await this.followAction(result, options.timeout);
+    if (res.status === 202 && options.wait !== false && result.href) result = await this.followAction(result, options.timeout, options.signal);
     if (stateOfStatus(result.status) === 'failed') {
       throw new ActionError(result, new Fault(result.fault?.reason ?? 'Operation Failed', result.fault?.detail, res.status));
     }
     return this.bind(result, 'Action');
   }
 
-  private async followAction(action: Obj, timeout?: number): Promise<Obj> {
+  private async followAction(action: Obj, timeout: number | undefined, signal: AbortSignal | undefined): Promise<Obj> {
     const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000;
     let delay = 200;
     let current = action;
     while (!['complete', 'failed'].includes(stateOfStatus(current.status) ?? '')) {
       if (Date.now() >= deadline) throw new RhevError(`Action did not complete within ${timeout} s`);
-      await sleep(Math.min(delay, deadline - Date.now()));
+      await abortableSleep(Math.min(delay, deadline - Date.now()), signal);
       delay = Math.min(delay * 2, 5000);
-      const res = await this.http('GET', current.href);
+      const res = await this.http('GET', current.href, { signal });
       // An expired action result redirects to its resource: it finished.
       if (res.status === 301 || res.status === 302) return tag({ ...current, status: { state: 'complete' } }, 'Action');
       this.check(res, [200]);
@@ -372,28 +394,31 @@ export class Connection {
    */
   async waitForStatus(resource: object, status: string | readonly string[] | null, options: WaitOptions = {}): Promise<boolean> {
     const wanted = status === null ? null : (Array.isArray(status) ? status : [status as string]).map((s) => s.toLowerCase());
-    const pendingCreation = (options as { pendingCreation?: boolean }).pendingCreation === true;
+    return this.poll(resource, (current) => (wanted === null
+      ? current === undefined
+      : current !== undefined && wanted.includes(stateOfStatus(current.status) ?? '')), options);
+  }
+
+  /**
+   * Re-reads a resource until `reached(current)` (current is undefined once it
+   * is gone), with exponential backoff, jitter to spread many waiters' polls,
+   * and sleeps that never pass the timeout or outlive the signal.
+   */
+  private async poll(resource: object, reached: (current: Obj | undefined) => boolean, options: WaitOptions): Promise<boolean> {
     const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout * 1000;
     let delay = options.intervalMs ?? 500;
     const cap = options.maxIntervalMs ?? 10_000;
     for (;;) {
-      let current: object | undefined;
+      let current: Obj | undefined;
       try {
-        current = await this.reload(resource, { detail: options.detail });
+        current = await this.reload(resource, { detail: options.detail, signal: options.signal });
       } catch (e) {
         if (!(e instanceof NotFound)) throw e;
       }
-      if (pendingCreation) {
-        const state = current ? stateOfStatus((current as Obj).status) : undefined;
-        const creating = current && ((current as Obj).creation_status || ['image_locked', 'locked'].includes(state ?? ''));
-        if (!creating) return true;
-      } else if (wanted === null ? current === undefined : current !== undefined && wanted.includes((stateOfStatus((current as Obj).status) ?? '').toLowerCase())) {
-        return true;
-      }
+      if (reached(current)) return true;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
-      // Jitter spreads many waiters' polls; the sleep never passes the deadline.
-      await sleep(Math.min(remaining, delay * (0.8 + Math.random() * 0.4)));
+      await abortableSleep(Math.min(remaining, delay * (0.8 + Math.random() * 0.4)), options.signal);
       delay = Math.min(delay * 2, cap);
     }
   }
@@ -461,26 +486,18 @@ export class Connection {
 
   /**
    * One HTTP exchange with the engine. Identical GETs in flight at the same
-   * time share one request: a connection belongs to one credential, so what
-   * they share is what each would have been answered anyway.
+   * time share one request (join.ts): a connection belongs to one credential,
+   * so what they share is what each would have been answered anyway.
    */
-  async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+  async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResponse> {
     const t = this.ensure();
-    let res: HttpResponse;
-    if (method === 'GET' && opts.body === undefined && this.options.coalesce !== false) {
-      const key = `${href}\n${opts.headers?.accept ?? ''}`;
-      let pending = this.inflight.get(key);
-      if (pending) {
-        this.coalesced++;
-      } else {
-        pending = t.request(method, href, opts).finally(() => this.inflight.delete(key));
-        this.inflight.set(key, pending);
-      }
-      res = await pending;
-    } else {
-      res = await t.request(method, href, opts);
+    const res = method === 'GET' && opts.body === undefined && this.options.coalesce !== false
+      ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) => t.request(method, href, { ...opts, signal: shared, owner: opts.signal }))
+      : await t.request(method, href, opts);
+    if (res.status === 401) {
+      this.options.onUnauthorized?.();
+      throw new Fault('Unauthorized', 'The engine did not accept the credentials', 401);
     }
-    if (res.status === 401) throw new Fault('Unauthorized', 'The engine did not accept the credentials', 401);
     return res;
   }
 
@@ -490,15 +507,15 @@ export class Connection {
     return info;
   }
 
-  private async entryDoc(): Promise<Obj> {
-    if (!this.entry) await this.api();
+  private async entryDoc(signal: AbortSignal | undefined): Promise<Obj> {
+    if (!this.entry) await this.api({ signal });
     return this.entry!;
   }
 
   /** A resource's document, for its links (cached: links do not change). */
-  private async linksOf(base: object | undefined): Promise<Obj[]> {
+  private async linksOf(base: object | undefined, signal: AbortSignal | undefined): Promise<Obj[]> {
     if (!base) {
-      const e = await this.entryDoc();
+      const e = await this.entryDoc(signal);
       return [...(e.link ?? []), ...(e.special_objects?.link ?? [])];
     }
     const b = base as Obj;
@@ -506,7 +523,7 @@ export class Connection {
     const href = hrefOf(base);
     let doc = this.docCache.get(href);
     if (!doc) {
-      const res = await this.http('GET', href);
+      const res = await this.http('GET', href, { signal });
       this.check(res, [200]);
       doc = this.parse(res.body);
       this.docCache.set(href, doc);
@@ -515,18 +532,18 @@ export class Connection {
   }
 
   /** The href of the link `rel` of a resource, or of the entry point without one. */
-  linkOf(rel: string, base?: object): Promise<string> {
-    return this.collectionHref(rel, base);
+  linkOf(rel: string, base?: object, options: CallOptions = {}): Promise<string> {
+    return this.collectionHref(rel, base, options.signal);
   }
 
-  private async collectionHref(rel: string, base: object | undefined): Promise<string> {
-    const link = (await this.linksOf(base)).find((l) => l.rel === rel);
+  private async collectionHref(rel: string, base: object | undefined, signal?: AbortSignal): Promise<string> {
+    const link = (await this.linksOf(base, signal)).find((l) => l.rel === rel);
     if (!link) throw new NotFound(`${base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}` : 'The entry point'} has no link to ${rel}`.replace('  ', ' '));
     return link.href;
   }
 
-  private async searchTemplate(rel: string, base: object | undefined): Promise<string | undefined> {
-    const links = await this.linksOf(base);
+  private async searchTemplate(rel: string, base: object | undefined, signal: AbortSignal | undefined): Promise<string | undefined> {
+    const links = await this.linksOf(base, signal);
     return links.find((l) => l.rel === `${rel}/search`)?.href;
   }
 
@@ -574,7 +591,7 @@ export class Connection {
     }
     if (res.status === 404) return new NotFound(`Not found (HTTP 404)`);
     if (res.status === 405) return new IllegalMethod(`Method not allowed here (HTTP 405; allowed: ${res.headers.allow ?? 'unknown'})`);
-    return new Fault(httpReason(res.status), res.body.trim().slice(0, 200) || undefined, res.status);
+    return new Fault(httpReason(res.status), excerpt(res.body), res.status);
   }
 
   /** Binds a parsed object (and the resources nested in it) to this connection. */
@@ -612,7 +629,7 @@ function defineSub(proto: object, rel: string, c?: ModelCollection): void {
   Object.defineProperty(proto, rel, {
     value: function (this: Obj, options: ListOptions = {}) {
       const inline = this[INLINE as any]?.[rel];
-      const noQuery = Object.keys(options).length === 0;
+      const noQuery = Object.keys(options).every((k) => k === 'signal');
       if (inline && noQuery) {
         // Inlined by a detail request: no round trip.
         const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
@@ -731,7 +748,26 @@ function httpReason(status: number): string {
   return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' } as Record<number, string>)[status] ?? `HTTP ${status}`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** A resource the engine is still creating (its disks being copied): locked, or with a creation status. */
+function isBeingCreated(current: Obj | undefined): boolean {
+  if (!current) return false;
+  return !!current.creation_status || ['image_locked', 'locked'].includes(stateOfStatus(current.status) ?? '');
+}
+
+/**
+ * A short, plain-text excerpt of an answer that is not a fault document (an
+ * HTML error page from a proxy): tags, entities and control characters out,
+ * whitespace collapsed, at most 120 characters. The rest is not echoed.
+ */
+export function excerpt(body: string): string | undefined {
+  const text = body.slice(0, 4096)
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>?/g, ' ')
+    .replace(/&[#a-z0-9]+;/gi, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!text) return undefined;
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

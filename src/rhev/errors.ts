@@ -32,6 +32,45 @@ export class ConnectionError extends RhevError {
   }
 }
 
+/** The engine's answer was larger than `maxResponseBytes`; it was dropped while it streamed in. */
+export class ResponseTooLarge extends ConnectionError {
+  override readonly code: string = 'TOO_LARGE';
+
+  constructor(message: string, readonly limit: number, options: { sent?: boolean } = {}) {
+    super(message, { sent: options.sent ?? true });
+  }
+}
+
+/**
+ * The caller gave up on the request (its `signal` was aborted: a deadline,
+ * or the person asking went away). `reason` is the signal's reason.
+ */
+export class Aborted extends ConnectionError {
+  override readonly code: string = 'ABORTED';
+
+  constructor(message: string, readonly reason: unknown, options: { sent?: boolean } = {}) {
+    super(message, { sent: options.sent });
+  }
+}
+
+/**
+ * A link, href or redirect pointed outside the configured engine (another
+ * scheme, host or port). The client never sends a request, and so never a
+ * credential, anywhere but to the engine it was given.
+ */
+export class ForeignOrigin extends RhevError {
+  override readonly code = 'FOREIGN_ORIGIN';
+
+  constructor(readonly target: string, readonly engine: string) {
+    super(`Refused to follow a link to ${target}: the engine is ${engine}, and requests go nowhere else`);
+  }
+}
+
+/** A filter glob that cannot be read (an unclosed `[`, a trailing backslash). */
+export class BadFilter extends RhevError {
+  override readonly code = 'BAD_FILTER';
+}
+
 /** The operation is not available for the specified resource or collection. */
 export class IllegalMethod extends RhevError {
   override readonly code = 'ILLEGAL_METHOD';

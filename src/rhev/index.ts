@@ -7,10 +7,10 @@
  */
 export { Connection, ResourceList, CONN, INLINE, stateOfStatus } from './connection.ts';
 export type { ConnectionOptions, ListOptions, GetOptions, WaitOptions, ActionOptions } from './connection.ts';
-export { RhevError, ParseError, ConnectionError, IllegalMethod, NotFound, IllegalAction, ResponseError, Fault, ActionError, faultCode } from './errors.ts';
+export { RhevError, ParseError, ConnectionError, ResponseTooLarge, Aborted, ForeignOrigin, BadFilter, IllegalMethod, NotFound, IllegalAction, ResponseError, Fault, ActionError, faultCode } from './errors.ts';
 export { typeInfo, getXmlSchema, newResource, ref, href, update, copy, createFromXml, toXml, attributes, subtype, typeOf, TYPE } from './binding.ts';
 export type { TypeInfo, Typed } from './binding.ts';
-export { matchesFilter, globToRegExp } from './filter.ts';
+export { matchesFilter, checkFilter, compileGlob, globMatches } from './filter.ts';
 export type { Filter } from './filter.ts';
 export type { Logger } from './log.ts';
 export { redact } from './log.ts';

@@ -14,11 +14,19 @@
  * jitter. A POST is retried only when it provably never left this process
  * (the connection was refused); once sent, a failure is reported with
  * `sent: true` rather than risking a second VM start.
+ *
+ * Bounds: every request has a total time limit (`timeoutMs`, counted from the
+ * moment it is asked for, queueing for a socket included: a byte every few
+ * seconds does not keep it alive), an answer-size limit counted while the
+ * answer streams in (`maxResponseBytes`), and the caller's `signal`, which
+ * ends the request, its retries and its backoff sleeps at once and gives the
+ * socket back. Requests go only to the engine's origin: a link or redirect
+ * elsewhere is refused (ForeignOrigin) and never sent credentials.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { ConnectionError } from './errors.ts';
+import { Aborted, ConnectionError, ForeignOrigin, ResponseTooLarge } from './errors.ts';
 import { basicAuthorization } from './basic.ts';
 import { redact, type Logger } from './log.ts';
 
@@ -31,8 +39,10 @@ export interface TransportOptions {
   ca?: string | Buffer;
   /** Skip certificate verification (development only). */
   insecure?: boolean;
-  /** Per-request timeout in ms (default 60 s). */
+  /** Total time one request may take, in ms, queueing for a socket included (default 60 s). */
   timeoutMs?: number;
+  /** Largest answer accepted, in bytes (default 256 MiB); a larger one is dropped as it streams in. */
+  maxResponseBytes?: number;
   /** Use engine sessions (default true). */
   persistentAuth?: boolean;
   /** Send `Filter: true`: run as the user, with permission filtering (needed for non-admin users). */
@@ -41,8 +51,8 @@ export interface TransportOptions {
   sessionTtl?: number;
   /** Most open sockets to the engine (default 16). */
   maxSockets?: number;
-  /** Called after every answer (for metrics): method, URL path, status, milliseconds, bytes. */
-  onResponse?: (info: { method: string; path: string; status: number; ms: number; bytes: number }) => void;
+  /** Called after every answer (for metrics): method, URL path, status, milliseconds, bytes, and the signal of the request. */
+  onResponse?: (info: { method: string; path: string; status: number; ms: number; bytes: number; signal?: AbortSignal }) => void;
   /**
    * After the engine refused a connection, fail every request at once for
    * this long (ms) instead of queueing retries against a host that is down.
@@ -63,7 +73,18 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Override idempotency (defaults by method). */
   idempotent?: boolean;
+  /** Ends the request (and its retries) when aborted. */
+  signal?: AbortSignal;
+  /**
+   * The signal of the call this request is made for, when `signal` is a
+   * shared one (a joined GET): reported to onResponse, so a request is
+   * counted for the operation that started it.
+   */
+  owner?: AbortSignal;
 }
+
+/** Default of `maxResponseBytes`: far above a 10,000-VM list with statistics inlined. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRY_STATUS = new Set([502, 503, 504]);
@@ -94,13 +115,14 @@ export class Transport {
 
   /** Sends a request, with sessions and retries; `target` is absolute or a path on the engine. */
   async request(method: string, target: string, opts: RequestOptions = {}): Promise<HttpResponse> {
-    const url = new URL(target, this.base);
+    const url = this.resolve(target);
     if (this.downUntil > Date.now()) {
       throw new ConnectionError(`${url.host} refused connections moments ago; failing fast until it answers again`);
     }
     const idempotent = opts.idempotent ?? IDEMPOTENT.has(method);
     const retries = Math.max(0, this.settings.retries());
     for (let attempt = 0; ; attempt++) {
+      throwIfAborted(opts.signal, false);
       // While a login is under way, wait for its session rather than log in twice.
       if (this.options.persistentAuth !== false && !this.session && this.login) await this.login.catch(() => undefined);
       let res: HttpResponse;
@@ -108,6 +130,7 @@ export class Transport {
         res = await this.once(method, url, opts);
       } catch (e) {
         const err = e as ConnectionError;
+        if (err instanceof Aborted || err instanceof ResponseTooLarge || !(err instanceof ConnectionError)) throw err;
         if (!err.sent && this.options.failFastMs && /refused|ENOTFOUND|EHOSTUNREACH/i.test(String((err.cause as Error)?.message ?? err.message))) {
           this.downUntil = Date.now() + this.options.failFastMs;
           throw err;
@@ -117,7 +140,7 @@ export class Transport {
         if (!canRetry) throw err;
         this.counters.retries++;
         this.options.onRetry?.({ method, path: url.pathname, reason: err.code });
-        await backoff(attempt);
+        await backoff(attempt, undefined, opts.signal);
         continue;
       }
       if (res.status === 401 && this.session) {
@@ -130,19 +153,48 @@ export class Transport {
         this.log('debug', `${method} ${url.pathname}: HTTP ${res.status}; retry ${attempt + 1} of ${retries}`);
         this.counters.retries++;
         this.options.onRetry?.({ method, path: url.pathname, reason: `HTTP_${res.status}` });
-        await backoff(attempt, Number(res.headers['retry-after']) * 1000 || undefined);
+        await backoff(attempt, Number(res.headers['retry-after']) * 1000 || undefined, opts.signal);
         continue;
       }
       return res;
     }
   }
 
+  /** The absolute URL of a target, refused unless it is on the engine's origin. */
+  resolve(target: string): URL {
+    let url: URL;
+    try {
+      url = new URL(target, this.base);
+    } catch {
+      throw new ConnectionError(`Not a URL the engine could have meant: ${JSON.stringify(String(target).slice(0, 100))}`);
+    }
+    if (url.origin !== this.base.origin) {
+      this.log('warn', `refused a link to another origin (${url.origin}; the engine is ${this.base.origin})`);
+      throw new ForeignOrigin(url.origin, this.base.origin);
+    }
+    // Credentials go in headers this transport controls, never in the URL.
+    url.username = '';
+    url.password = '';
+    return url;
+  }
+
   private once(method: string, url: URL, opts: RequestOptions): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      accept: 'application/xml',
-      'accept-charset': 'utf-8',
-      ...opts.headers,
-    };
+    const headers = this.headersFor(opts);
+    const loggingIn = headers.authorization !== undefined && this.options.persistentAuth !== false;
+    this.counters.requests++;
+    const verbose = this.settings.verbosity() > 5;
+    this.log('debug', `> ${method} ${url.pathname}${url.search}`, verbose ? { headers: redact(headers), body: redact(opts.body) } : undefined);
+    const p = this.exchange(method, url, headers, opts);
+    if (loggingIn) {
+      this.counters.logins++;
+      this.login = p;
+      p.finally(() => { if (this.login === p) this.login = undefined; }).catch(() => undefined);
+    }
+    return p;
+  }
+
+  private headersFor(opts: RequestOptions): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/xml', 'accept-charset': 'utf-8', ...opts.headers };
     if (opts.body !== undefined) {
       headers['content-type'] ??= 'application/xml; charset=utf-8';
       // node sends a DELETE body neither chunked nor sized unless told its length.
@@ -150,54 +202,101 @@ export class Transport {
     }
     if (this.options.filter) headers.filter = 'true';
     const persistent = this.options.persistentAuth !== false;
-    let loggingIn = false;
     if (persistent) {
       headers.prefer = 'persistent-auth';
       if (this.options.sessionTtl) headers['session-ttl'] = String(this.options.sessionTtl);
     }
-    if (this.session) {
-      headers.cookie = `JSESSIONID=${this.session}`;
-    } else if (this.options.username !== undefined) {
-      headers.authorization = basicAuthorization(this.options.username, this.options.password ?? '');
-      loggingIn = persistent;
-    }
-    this.counters.requests++;
-    const verbose = this.settings.verbosity() > 5;
-    this.log('debug', `> ${method} ${url.pathname}${url.search}`, verbose ? { headers: redact(headers), body: redact(opts.body) } : undefined);
+    if (this.session) headers.cookie = `JSESSIONID=${this.session}`;
+    else if (this.options.username !== undefined) headers.authorization = basicAuthorization(this.options.username, this.options.password ?? '');
+    return headers;
+  }
+
+  /**
+   * One HTTP exchange. Whatever ends it first wins, and every path through
+   * here ends the socket's part in it: the answer (complete, or over the size
+   * limit), the total time limit, the caller's signal, or a network error.
+   */
+  private exchange(method: string, url: URL, headers: Record<string, string>, opts: RequestOptions): Promise<HttpResponse> {
     const started = performance.now();
-    const p = new Promise<HttpResponse>((resolve, reject) => {
+    const timeoutMs = this.options.timeoutMs ?? 60_000;
+    const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const signal = opts.signal;
+    return new Promise<HttpResponse>((resolve, reject) => {
       let sent = false;
+      let settled = false;
+      const finish = (err: Error | undefined, value?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (err) {
+          req.destroy();
+          reject(err);
+        } else {
+          resolve(value!);
+        }
+      };
+      const onAbort = () => finish(new Aborted(`${method} ${url.pathname} was cancelled: ${reasonText(signal!.reason)}`, signal!.reason, { sent }));
       const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers, agent: this.agent }, (res) => {
+        const declared = Number(res.headers['content-length']);
+        if (declared > maxBytes) return finish(this.tooLarge(method, url, declared, maxBytes));
+        const redirect = this.foreignRedirect(res, url);
+        if (redirect) return finish(redirect);
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) finish(this.tooLarge(method, url, size, maxBytes));
+          else chunks.push(c);
+        });
         res.on('end', () => {
+          if (settled) return;
           const body = Buffer.concat(chunks).toString('utf8');
+          chunks.length = 0;
           this.takeSession(res.headers);
           const ms = performance.now() - started;
-          this.log('debug', `< ${res.statusCode} ${method} ${url.pathname} (${Math.round(ms)} ms, ${body.length} chars)`, verbose ? { body: redact(body) } : undefined);
-          this.options.onResponse?.({ method, path: url.pathname, status: res.statusCode ?? 0, ms, bytes: body.length });
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+          const status = res.statusCode ?? 0;
+          this.log('debug', `< ${status} ${method} ${url.pathname} (${Math.round(ms)} ms, ${body.length} chars)`, this.settings.verbosity() > 5 ? { body: redact(body) } : undefined);
+          this.options.onResponse?.({ method, path: url.pathname, status, ms, bytes: size, signal: opts.owner ?? signal });
+          finish(undefined, { status, headers: res.headers, body });
         });
-        res.on('error', (e) => reject(new ConnectionError(`Connection to ${url.host} broke while reading the answer: ${e.message}`, { cause: e, sent: true })));
+        res.on('error', (e) => finish(new ConnectionError(`Connection to ${url.host} broke while reading the answer: ${e.message}`, { cause: e, sent: true })));
+        res.on('aborted', () => finish(new ConnectionError(`Connection to ${url.host} broke while reading the answer`, { sent: true })));
       });
-      req.setTimeout(this.options.timeoutMs ?? 60_000, () => {
-        req.destroy(new ConnectionError(`No answer from ${url.host} within ${this.options.timeoutMs ?? 60_000} ms (${method} ${url.pathname})`, { sent, timeout: true }));
-      });
+      const timer = setTimeout(() => finish(new ConnectionError(`No complete answer from ${url.host} within ${timeoutMs} ms (${method} ${url.pathname})`, { sent, timeout: true })), timeoutMs);
+      if (signal) {
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
       req.on('finish', () => { sent = true; });
       req.on('error', (e: Error & { code?: string }) => {
-        if (e instanceof ConnectionError) return reject(e);
         // Refused or unresolvable: nothing reached the engine.
         const neverSent = !sent || e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND';
-        reject(new ConnectionError(`Could not reach ${url.host}: ${e.message}`, { cause: e, sent: !neverSent }));
+        finish(new ConnectionError(`Could not reach ${url.host}: ${e.message}`, { cause: e, sent: !neverSent }));
       });
       req.end(opts.body);
     });
-    if (loggingIn) {
-      this.counters.logins++;
-      this.login = p;
-      p.finally(() => { if (this.login === p) this.login = undefined; }).catch(() => undefined);
+  }
+
+  private tooLarge(method: string, url: URL, size: number, max: number): ResponseTooLarge {
+    this.log('warn', `dropped an answer over ${max} bytes (${method} ${url.pathname})`);
+    return new ResponseTooLarge(`The engine's answer to ${method} ${url.pathname} is over ${max} bytes (maxResponseBytes); it was dropped (${size} bytes read)`, max);
+  }
+
+  /** A redirect answer pointing off the engine's origin becomes an error; others are returned as they are. */
+  private foreignRedirect(res: http.IncomingMessage, url: URL): ForeignOrigin | undefined {
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (status < 300 || status >= 400 || !location) return undefined;
+    let to: URL;
+    try {
+      to = new URL(location, url);
+    } catch {
+      return new ForeignOrigin('an unreadable location', this.base.origin);
     }
-    return p;
+    if (to.origin === this.base.origin) return undefined;
+    this.log('warn', `refused a redirect to another origin (${to.origin}; the engine is ${this.base.origin})`);
+    return new ForeignOrigin(to.origin, this.base.origin);
   }
 
   private takeSession(headers: http.IncomingHttpHeaders): void {
@@ -237,8 +336,32 @@ export class Transport {
   }
 }
 
-function backoff(attempt: number, floorMs?: number): Promise<void> {
+/** Sleeps before a retry; an aborted signal ends the sleep (and the retries) at once. */
+function backoff(attempt: number, floorMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
   const base = Math.min(2000, 100 * 2 ** attempt);
-  const ms = Math.max(floorMs ?? 0, base * (0.5 + Math.random() * 0.5));
-  return new Promise((r) => setTimeout(r, Math.min(ms, 10_000)));
+  const ms = Math.min(10_000, Math.max(floorMs ?? 0, base * (0.5 + Math.random() * 0.5)));
+  return abortableSleep(ms, signal);
+}
+
+/** A sleep that ends early, with Aborted, when `signal` aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedBy(signal, 'wait'));
+    const onAbort = () => { clearTimeout(timer); reject(abortedBy(signal!, 'wait')); };
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Throws Aborted when the signal has aborted already. */
+export function throwIfAborted(signal: AbortSignal | undefined, sent: boolean): void {
+  if (signal?.aborted) throw abortedBy(signal, 'request', sent);
+}
+
+function abortedBy(signal: AbortSignal, what: string, sent = false): Aborted {
+  return new Aborted(`The ${what} was cancelled: ${reasonText(signal.reason)}`, signal.reason, { sent });
+}
+
+function reasonText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
 }

@@ -1,9 +1,10 @@
 /**
  * Prometheus metrics (prom-client), one registry per server. Routes are
- * reported as patterns (`GET /vms/{id}/disks`), never with ids, credentials
- * or session data.
+ * reported as the model's templates (`GET /vms/{id}/disks`), never with ids,
+ * credentials or session data.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiModel, Collection } from '../model/index.ts';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -14,17 +15,50 @@ export class Metrics {
   readonly loaderHits = new Counter({ name: 'rhev_loader_cache_hits_total', help: 'Loads answered from the request\'s cache or joined to another load', registers: [this.registry] });
   readonly subscriptions = new Gauge({ name: 'rhev_subscriptions_active', help: 'Open subscriptions', registers: [this.registry] });
   readonly watchers = new Gauge({ name: 'rhev_watchers_active', help: 'Resources being watched for subscriptions (one per resource per credential)', registers: [this.registry] });
+  readonly credentials = new Gauge({ name: 'rhev_credentials_held', help: 'Credentials with an engine connection held open', registers: [this.registry] });
+  readonly evictions = new Counter({ name: 'rhev_credential_evictions_total', help: 'Credentials evicted (idle, over the cap, or refused by the engine)', labelNames: ['reason'], registers: [this.registry] });
+  readonly operations = new Counter({ name: 'rhev_operations_total', help: 'GraphQL operations served', labelNames: ['transport', 'type', 'outcome'], registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** `/ovirt-engine/api/vms/5ee8...;max=3/disks` -> `/vms/{id}/disks`. */
-export function routePattern(path: string): string {
+/**
+ * `/ovirt-engine/api/vms/5ee8...;max=3/disks` -> `/vms/{id}/disks`.
+ *
+ * Labels come only from the API model: a segment is kept when the model
+ * names a collection, sub-collection or action there, an id becomes `{id}`,
+ * and anything else ends the template with `{other}`. However callers shape
+ * their ids and paths, the number of label values is bounded by the model.
+ */
+export function routeTemplate(api: ApiModel, path: string): string {
   const rest = path.replace(/^\/(ovirt-engine\/)?(api|rhevm-api)(?=\/|$)/, '');
-  const segs = rest.split('/').filter(Boolean).map((s) => s.split(';')[0]).map((s) => (UUID.test(s) || /^\d+$/.test(s) ? '{id}' : s));
-  return `/${segs.join('/')}`;
+  const segs = rest.split('/').filter(Boolean).map((s) => s.split(';')[0]);
+  const out: string[] = [];
+  let level: readonly Collection[] = api.top;
+  let current: Collection | undefined;
+  let atItem = false;
+  for (const seg of segs) {
+    if (current && !atItem) {
+      if (current.collectionActions.has(seg)) { out.push(seg); break; }
+      out.push('{id}');
+      atItem = true;
+      level = current.sub;
+      continue;
+    }
+    if (current && atItem && current.actions.has(seg)) { out.push(seg); break; }
+    const next = level.find((c) => c.rel === seg);
+    if (!next) {
+      out.push(current || !KNOWN_ROOTS.has(seg) ? '{other}' : seg);
+      break;
+    }
+    out.push(seg);
+    current = next;
+    atItem = false;
+  }
+  return `/${out.join('/')}`;
 }
+
+/** Entry-point links that are not collections of the model. */
+const KNOWN_ROOTS = new Set(['capabilities']);

@@ -80,6 +80,11 @@ export class Watchers {
 
   constructor(private readonly connection: Connection, private readonly api: ApiModel, private readonly settings: WatcherSettings) {}
 
+  /** True once closed: nothing is polled any more. */
+  get stopped(): boolean {
+    return this.closed;
+  }
+
   get counts(): { watchers: number; subscribers: number } {
     let watchers = 0, subscribers = 0;
     for (const t of this.types.values()) for (const w of t.watches.values()) { watchers++; subscribers += w.subscribers.size; }
@@ -171,11 +176,11 @@ export class Watchers {
     return iterator;
   }
 
-  /** Stops every poller and ends every subscription (shutdown). */
-  close(): void {
+  /** Stops every poller and ends every subscription (shutdown, or with `reason` when the credential was dropped). */
+  close(reason?: Error): void {
     this.closed = true;
     for (const [type, tw] of this.types) {
-      for (const w of tw.watches.values()) for (const s of [...w.subscribers]) s.fail(new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } }));
+      for (const w of tw.watches.values()) for (const s of [...w.subscribers]) s.fail(reason ?? new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } }));
       this.stopType(type);
     }
     this.types.clear();

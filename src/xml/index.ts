@@ -1,4 +1,4 @@
 export { readDocument, XmlSyntaxError, UnknownDocumentError } from './read.ts';
 export type { ReadResult } from './read.ts';
-export { writeDocument, writeElement, escapeText, escapeAttr, formatNumber } from './write.ts';
+export { writeDocument, writeElement, escapeText, escapeAttr, formatNumber, forbiddenCharAt, XmlCharacterError } from './write.ts';
 export type { WriteOptions } from './write.ts';

@@ -156,10 +156,42 @@ export function formatNumber(n: number): string {
 const TEXT_SPECIAL = /[&<>]/;
 const ATTR_SPECIAL = /[&<>"]/;
 
+/**
+ * Characters XML 1.0 does not allow in a document at all, escaped or not
+ * (XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+ * [#x10000-#x10FFFF]): the C0 controls but tab, newline and carriage return;
+ * U+FFFE and U+FFFF; and surrogates that do not form a pair.
+ */
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A value holds a character no XML document may carry; `index` is where. */
+export class XmlCharacterError extends Error {
+  readonly code = 'XML_FORBIDDEN_CHARACTER';
+
+  constructor(readonly index: number, readonly codePoint: number) {
+    super(`U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} at position ${index} cannot be written in XML (XML 1.0 allows no control characters but tab and line breaks, no U+FFFE or U+FFFF, no unpaired surrogates)`);
+    this.name = 'XmlCharacterError';
+  }
+}
+
+/** Where the first character XML 1.0 forbids is in `s`, or -1. */
+export function forbiddenCharAt(s: string): number {
+  const m = FORBIDDEN.exec(s);
+  return m ? m.index : -1;
+}
+
+function allowed(s: string): string {
+  const at = forbiddenCharAt(s);
+  if (at >= 0) throw new XmlCharacterError(at, s.charCodeAt(at));
+  return s;
+}
+
 export function escapeText(s: string): string {
+  allowed(s);
   return TEXT_SPECIAL.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s;
 }
 
 export function escapeAttr(s: string): string {
+  allowed(s);
   return ATTR_SPECIAL.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;') : s;
 }

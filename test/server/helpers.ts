@@ -18,7 +18,7 @@ export async function stack(simOptions: Partial<SimulatorOptions> = {}, serverOp
   const sim = await simulator(simOptions);
   const server = await startServer({
     engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
-    port: 0, landingPage: false,
+    port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'silent',
     watch: { intervalMs: 50, maxIntervalMs: 200, eventsMs: 50 },
     ...serverOptions,
   });

@@ -1,7 +1,8 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../../src/server/index.ts';
+import { Writable } from 'node:stream';
+import { createLogger, startServer } from '../../src/server/index.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers.ts';
 import { gql, stack } from './helpers.ts';
@@ -75,7 +76,7 @@ describe('hostile upstream documents', () => {
       .end('<?xml version="1.0"?><!DOCTYPE api [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><api><time>&b;</time></api>'));
     await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
     const port = (evil.address() as { port: number }).port;
-    const server = await startServer({ engine: { url: `http://127.0.0.1:${port}/api`, username: 'a', password: 'b', retries: 0 }, port: 0, landingPage: false });
+    const server = await startServer({ engine: { url: `http://127.0.0.1:${port}/api`, username: 'a', password: 'b', retries: 0 }, port: 0, landingPage: false, anonymous: 'service-account' });
     try {
       const r = await gql(server, '{ api { time } }');
       expect(r.errors![0].extensions!.code).toBe('UPSTREAM_PARSE_ERROR');
@@ -90,8 +91,8 @@ describe('hostile upstream documents', () => {
 describe('timeouts and an absent engine', () => {
   it('a stuck engine gives timeout errors within the configured bounds', async () => {
     const sim = await simulator({ vms: 5, latencyMs: 5000 });
-    const upstream = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', timeoutMs: 200, retries: 0 }, port: 0, landingPage: false });
-    const operation = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', timeoutMs: 60_000 }, port: 0, landingPage: false, limits: { operationTimeoutMs: 300 } });
+    const upstream = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', timeoutMs: 200, retries: 0 }, port: 0, landingPage: false, anonymous: 'service-account' });
+    const operation = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', timeoutMs: 60_000 }, port: 0, landingPage: false, anonymous: 'service-account', limits: { operationTimeoutMs: 300 } });
     try {
       const a = await gql(upstream, '{ vms { name } }');
       expect(a.errors![0].extensions!.code).toBe('UPSTREAM_TIMEOUT');
@@ -108,7 +109,7 @@ describe('timeouts and an absent engine', () => {
     const probe = await startSimulator({ vms: 1, port: 0 });
     const port = probe.port;
     await probe.close();
-    const server = await startServer({ engine: { url: `http://127.0.0.1:${port}/api`, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false });
+    const server = await startServer({ engine: { url: `http://127.0.0.1:${port}/api`, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account' });
     let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
     try {
       const health = await (await fetch(server.url.replace(/graphql$/, 'health'))).json();
@@ -135,9 +136,9 @@ describe('timeouts and an absent engine', () => {
 describe('isolation and secrets', () => {
   it('two credentials querying at the same time never see each other\'s objects, and nothing secret is logged', async () => {
     const lines: string[] = [];
-    const logger = { debug: (...a: unknown[]) => lines.push(a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')), info: (...a: unknown[]) => lines.push(a.map(String).join(' ')) };
+    const logger = createLogger('debug', new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } }));
     const sim = await simulator({ vms: 30 });
-    const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', verbosity: 10 }, port: 0, landingPage: false, logger });
+    const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', verbosity: 10 }, port: 0, landingPage: false, anonymous: 'service-account', logger });
     try {
       const user = { username: 'user@internal', password: 'user' };
       const mine = new Set((await gql(server, '{ vms { id } }', undefined, user)).data.vms.map((v: any) => v.id));

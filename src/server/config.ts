@@ -1,0 +1,120 @@
+/**
+ * What a server is told, and every limit it enforces, with their defaults in
+ * one place. The README's reliability section lists the same numbers; a
+ * limit is added here, enforced where its comment says, and documented there.
+ */
+import type { ConnectionOptions } from '../rhev/index.ts';
+import type { WatcherSettings } from '../subscriptions/watchers.ts';
+
+export interface EngineConfig {
+  url: string;
+  /** The service account; without one, every request must bring its own credentials. */
+  username?: string;
+  password?: string;
+  caFile?: string;
+  insecure?: boolean;
+  /** Send Filter: true for the service account too. */
+  filter?: boolean;
+  /** Total time one engine request may take (ms, default 60 s). */
+  timeoutMs?: number;
+  /** Retries of idempotent engine requests (default 5). */
+  retries?: number;
+  /** Client log verbosity (1..10; above 5 bodies are logged, redacted). */
+  verbosity?: number;
+}
+
+/**
+ * Who a caller without credentials is served as. `service-account`: as the
+ * configured service account (the embedded simulator's default); `refuse`:
+ * 401, so every caller must bring their own (the default against a real engine).
+ */
+export type AnonymousPolicy = 'service-account' | 'refuse';
+
+export interface ServerConfig {
+  engine: EngineConfig;
+  port?: number;
+  host?: string;
+  /** Callers without credentials (default `refuse`). */
+  anonymous?: AnonymousPolicy;
+  /** Serve the Apollo Sandbox landing page (default: outside production). */
+  landingPage?: boolean;
+  introspection?: boolean;
+  /** Stack traces in error answers (default: only when NODE_ENV=development). */
+  debug?: boolean;
+  /** Turn request batching off (for measuring the naive way). */
+  batching?: boolean;
+  watch?: Partial<WatcherSettings>;
+  /** Where the server's structured log lines go: a pino logger (default: pino at `logLevel` on stdout). */
+  logger?: ServerLogger;
+  /** pino level when no logger is given (default: LOG_LEVEL, else `info`). */
+  logLevel?: string;
+  limits?: Partial<Limits>;
+}
+
+/** The part of a pino logger the server uses. */
+export interface ServerLogger extends NonNullable<ConnectionOptions['logger']> {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+  error: (obj: object, msg?: string) => void;
+  child?: (bindings: object) => ServerLogger;
+}
+
+/** What one operation, connection or credential may ask of the server (and so of the engine). */
+export interface Limits {
+  /** Deepest selection nesting (rules/depth). */
+  maxDepth: number;
+  /** Most aliases in an operation; each can fan out a list (rules/aliases). */
+  maxAliases: number;
+  /** Most directives in an operation (rules/directives). */
+  maxDirectives: number;
+  /** Most tokens in a document: a bound on parsing work (graphql's parser). */
+  maxTokens: number;
+  /** Most engine requests an operation is estimated to cost (rules/cost). */
+  maxUpstreamRequests: number;
+  /** Items a list is assumed to hold when an operation does not say max. */
+  assumedListSize: number;
+  /** Operations in flight per WebSocket, subscriptions included. */
+  maxSubscriptionsPerConnection: number;
+  /** Largest HTTP request body, and largest WebSocket message. */
+  maxBodyBytes: number;
+  /** Longest an operation may run (ms); every engine request it started ends then. */
+  operationTimeoutMs: number;
+  /** Largest engine answer accepted (bytes), counted while it streams in. */
+  maxResponseBytes: number;
+  /** Most credentials held at once (connections, sessions, watchers); least recently used go first. */
+  maxCredentials: number;
+  /** A credential unused this long (ms) is evicted and its engine session logged out. */
+  credentialIdleMs: number;
+  /** A credential the engine refused is answered 401 without asking the engine again for this long (ms). */
+  refusedCredentialMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 5000,
+  maxUpstreamRequests: 200,
+  assumedListSize: 100,
+  maxSubscriptionsPerConnection: 100,
+  maxBodyBytes: 1024 * 1024,
+  operationTimeoutMs: 120_000,
+  maxResponseBytes: 256 * 1024 * 1024,
+  maxCredentials: 1000,
+  credentialIdleMs: 10 * 60_000,
+  refusedCredentialMs: 60_000,
+};
+
+/** A URL as it may be shown: credentials written into it are replaced by `***`. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = u.username ? '***' : '';
+      u.password = u.password ? '***' : '';
+    }
+    return u.href;
+  } catch {
+    return '(not a URL)';
+  }
+}

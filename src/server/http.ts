@@ -1,0 +1,132 @@
+/**
+ * The HTTP transport: Apollo Server 5 on express at /graphql, /health and
+ * /metrics. Every answer is JSON, refusals included (a body over the limit
+ * is 413 with a coded error, not an HTML page), and stack traces appear only
+ * in debug mode.
+ *
+ * An operation gets its Operation (operation.ts) in the context function:
+ * credentials are read there, its deadline starts there, and a caller who
+ * disconnects before the answer aborts it.
+ */
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
+import { Connection } from '../rhev/index.ts';
+import type { Context } from '../resolvers/context.ts';
+import type { EngineConfig, Limits } from './config.ts';
+import { credentialsFrom } from './credentials.ts';
+import { codesOf, formatError, type FormatOptions } from './format.ts';
+import { Operation, type OperationServices } from './operation.ts';
+import { parseOptions } from './rules/index.ts';
+
+type HttpContext = Context & { readonly operation: Operation };
+
+export interface HttpOptions {
+  readonly schema: GraphQLSchema;
+  readonly rules: readonly ValidationRule[];
+  readonly limits: Limits;
+  readonly services: OperationServices;
+  readonly format: FormatOptions;
+  readonly engine: EngineConfig;
+  readonly introspection: boolean;
+  readonly landingPage: boolean;
+  readonly onDrain: () => Promise<void>;
+}
+
+export async function serveHttp(app: express.Express, httpServer: Server, options: HttpOptions): Promise<ApolloServer<HttpContext>> {
+  const { limits, services, format } = options;
+  const apollo = new ApolloServer<HttpContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    validationRules: [...options.rules],
+    parseOptions: parseOptions(limits),
+    allowBatchedHttpRequests: false,
+    // Compact JSON: dashboards ask for large answers, and indentation only costs bytes and time.
+    stringifyResult: (value) => JSON.stringify(value),
+    formatError: (formatted, error) => formatError(formatted, error, format),
+    includeStacktraceInErrorResponses: format.debug,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { drainServer: options.onDrain }; } },
+      logOperations(),
+      options.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', health(options.engine));
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
+  });
+  app.use('/graphql', express.json({ limit: limits.maxBodyBytes }), expressMiddleware(apollo, {
+    context: async ({ req, res }) => {
+      let holder;
+      try {
+        holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));
+      } catch (e) {
+        services.logger.info({ operation: null, type: 'refused', transport: 'http', errors: codesOf([e as { extensions?: Record<string, unknown> }]) }, 'operation');
+        throw e;
+      }
+      const op = new Operation(services, 'http', holder, { timeoutMs: limits.operationTimeoutMs });
+      res.on('close', () => { if (!res.writableFinished) op.callerGone(); });
+      return op.context;
+    },
+  }));
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ errors: [{ message: 'Not found: the GraphQL endpoint is /graphql', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
+    const body = status === 413
+      ? { message: `The request body is over ${limits.maxBodyBytes} bytes (maxBodyBytes)`, extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 'maxBodyBytes', max: limits.maxBodyBytes } }
+      : status < 500
+        ? { message: 'The request body could not be read as JSON', extensions: { code: 'BAD_REQUEST' } }
+        : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    if (format.debug) (body.extensions as Record<string, unknown>).stacktrace = String(err.stack ?? err).split('\n');
+    if (status >= 500) services.logger.error({ err: { message: err.message, type: err.name } }, 'request failed');
+    res.status(status).json({ errors: [body] });
+  });
+  return apollo;
+}
+
+/** Ends each operation when its answer is sent: one log line, its leftovers cancelled, its credential released. */
+function logOperations(): ApolloServerPlugin<HttpContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response, operation, request }) {
+          const body = response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          contextValue.operation?.end({ type: operation?.operation ?? 'refused', name: operation?.name?.value ?? request.operationName ?? null, codes: codesOf(errors) });
+        },
+      };
+    },
+  };
+}
+
+/** `GET /health`: whether the engine answers at all (any HTTP answer, 401 included, counts). */
+function health(engine: EngineConfig) {
+  let cached: { at: number; body: object } | undefined;
+  return async (_req: Request, res: Response) => {
+    if (!cached || Date.now() - cached.at > 5000) {
+      let result: object;
+      const probe = new Connection({ url: engine.url, caFile: engine.caFile, insecure: engine.insecure, retries: 0, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 });
+      const started = performance.now();
+      try {
+        const r = await probe.http('GET', `${new URL(engine.url).pathname.replace(/\/?$/, '/')}`);
+        result = { reachable: true, status: r.status, ms: Math.round(performance.now() - started) };
+      } catch (e) {
+        result = (e as Error).name === 'Fault' ? { reachable: true } : { reachable: false, error: (e as Error).message };
+      } finally {
+        await probe.close();
+      }
+      cached = { at: Date.now(), body: { status: 'ok', engine: result } };
+    }
+    res.json(cached.body);
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * One operation, from the moment a transport accepts it to its answer: the
+ * signal that bounds it, the context its resolvers get, and the one log line
+ * and metric it leaves.
+ *
+ * The signal aborts at the operation's deadline (queries and mutations;
+ * subscriptions run until they complete), when its caller goes away, and
+ * when it has answered: every engine request it started, however deep in the
+ * tree and however joined with others, ends then and gives its socket back.
+ */
+import type { ApiModel } from '../model/index.ts';
+import { Loaders } from '../loaders/index.ts';
+import { CallerGone, OperationEnded, OperationTimeout, type Context } from '../resolvers/context.ts';
+import type { ServerLogger } from './config.ts';
+import type { CredentialPool, Holder } from './credentials.ts';
+import type { Metrics } from './metrics.ts';
+
+export type TransportName = 'http' | 'ws';
+
+export interface OperationServices {
+  readonly api: ApiModel;
+  readonly pool: CredentialPool;
+  readonly metrics: Metrics;
+  readonly logger: ServerLogger;
+  readonly batching?: boolean;
+}
+
+/** Operations by the signal their engine requests carry, so each request is counted for its operation. */
+const bySignal = new WeakMap<AbortSignal, Operation>();
+
+/** Counts an engine request for the operation whose signal it carried. */
+export function countRequest(signal: AbortSignal | undefined): void {
+  if (signal) {
+    const op = bySignal.get(signal);
+    if (op) op.upstream++;
+  }
+}
+
+export class Operation {
+  private readonly controller = new AbortController();
+  private readonly started = performance.now();
+  private readonly timer?: NodeJS.Timeout;
+  private ended = false;
+  /** Engine requests this operation started. */
+  upstream = 0;
+  readonly context: Context & { readonly operation: Operation };
+
+  constructor(
+    private readonly services: OperationServices,
+    readonly transport: TransportName,
+    readonly holder: Holder,
+    options: { timeoutMs?: number; subscription?: boolean },
+  ) {
+    bySignal.set(this.controller.signal, this);
+    if (options.timeoutMs !== undefined) {
+      const ms = options.timeoutMs;
+      this.timer = setTimeout(() => this.controller.abort(new OperationTimeout(ms)), ms);
+    }
+    const connection = holder.connection;
+    const signal = this.controller.signal;
+    this.context = {
+      connection,
+      signal,
+      loaders: new Loaders(connection, services.api, { batching: services.batching, signal }),
+      watchers: options.subscription ? holder.watchers() : undefined,
+      operation: this,
+    };
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The caller went away: stop at once. */
+  callerGone(): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new CallerGone());
+  }
+
+  /**
+   * The operation has answered (or failed): cancel what it left running,
+   * release its credential, count it and write its log line. Idempotent.
+   */
+  end(info: { type?: string; name?: string | null; codes?: readonly string[] }): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    if (!this.controller.signal.aborted) this.controller.abort(new OperationEnded());
+    this.services.pool.release(this.holder);
+    const loaders = this.context.loaders;
+    const m = this.services.metrics;
+    m.loaderBatches.inc(loaders.counters.batches);
+    m.loaderHits.inc(Math.max(0, loaders.counters.loads - loaders.counters.keys));
+    const codes = [...new Set(info.codes ?? [])];
+    m.operations.inc({ transport: this.transport, type: info.type ?? 'unknown', outcome: codes.length ? 'error' : 'ok' });
+    this.services.logger.info({
+      operation: info.name ?? null, type: info.type ?? 'unknown', transport: this.transport,
+      ms: Math.round(performance.now() - this.started), upstream: this.upstream, errors: codes,
+      user: this.holder.service ? 'service account' : this.holder.user,
+    }, 'operation');
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Cost: what an operation would cost the engine, estimated before it runs.
+ *
+ * Generic cost limits count fields; what matters here is how many requests
+ * the engine will receive, and the schema plan knows: a list or an item at
+ * the root is one request; a reference, a reverse relationship or a
+ * sub-collection the loaders can batch is one more request per level; a
+ * sub-collection they cannot batch (a disk's statistics below a list of VMs)
+ * is one request per parent, so list sizes multiply. List sizes are taken
+ * from `max` where given and assumed otherwise.
+ *
+ * Fields are merged as execution merges them: the same response key asked
+ * twice (`{ vms { name } vms { id } }`) runs once, so it is counted once,
+ * with the union of its selections.
+ */
+import { Kind, type ASTVisitor, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { DETAIL } from '../../loaders/index.ts';
+import type { ApiModel } from '../../model/index.ts';
+import type { PlanType, SchemaPlan } from '../../schema/index.ts';
+import { refusal } from './refusal.ts';
+
+export interface CostLimits {
+  /** Most engine requests a query may be estimated to cost. */
+  maxUpstreamRequests: number;
+  /** Items a list is assumed to hold when the query does not say `max`. */
+  assumedListSize: number;
+}
+
+type Batchable = (parentType: string, rel: string, itemType: string | undefined) => boolean;
+
+/** One response key of a selection: its first field node, and every selection set asked under that key. */
+interface Merged {
+  readonly field: FieldNode;
+  readonly sets: SelectionSetNode[];
+}
+
+export function costRule(plan: SchemaPlan, api: ApiModel, limits: CostLimits): ValidationRule {
+  // The loaders' batching rules, as far as the model can tell them before running.
+  const batchable: Batchable = (parentType, rel, itemType) => {
+    const top = api.top.find((c) => c.itemType === parentType);
+    if (top && DETAIL[top.rel]?.includes(rel)) return true;
+    return !!itemType && api.top.some((c) => c.itemType === itemType) && !!api.xsd.types.get(itemType)?.elements.some((e) => e.type === parentType && e.max === 1);
+  };
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    return {
+      OperationDefinition(op) {
+        const estimate = Math.round(operationCost(plan, batchable, op.operation, [op.selectionSet], fragments, limits));
+        if (estimate > limits.maxUpstreamRequests) {
+          context.reportError(refusal(
+            `This operation would cost the engine about ${estimate} requests, over the limit of ${limits.maxUpstreamRequests} (maxUpstreamRequests). Ask for fewer nested lists, or set max on the lists.`,
+            { code: 'QUERY_TOO_EXPENSIVE', limit: 'maxUpstreamRequests', max: limits.maxUpstreamRequests, found: estimate },
+            [op],
+          ));
+        }
+      },
+    };
+  };
+}
+
+function operationCost(plan: SchemaPlan, batchable: Batchable, kind: string, sets: SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits): number {
+  const roots = kind === 'query' ? plan.query : kind === 'mutation' ? plan.mutation : plan.subscription;
+  let cost = 0;
+  for (const { field, sets: childSets } of merge(sets, fragments).values()) {
+    const root = roots.find((r) => r.name === field.name.value);
+    if (!root) continue;
+    // A mutation reads its target, acts, and re-reads it; a query or subscription starts with one request.
+    cost += kind === 'mutation' ? 3 : 1;
+    const type = plan.types.get(root.type.replace(/[[\]!]/g, ''));
+    const many = root.kind === 'list' ? listSize(field, limits) : 1;
+    if (type && childSets.length) cost += costOf(plan, batchable, type, childSets, many, fragments, limits, 0);
+  }
+  return cost;
+}
+
+function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: SelectionSetNode[], parents: number, fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits, depth: number): number {
+  if (depth > 50) return Infinity; // depth is limited elsewhere; this only stops a runaway estimate
+  let cost = 0;
+  for (const { field, sets: childSets } of merge(sets, fragments).values()) {
+    const f = type.fields.find((x) => x.name === field.name.value);
+    if (!f) continue;
+    const target = plan.types.get(f.type.replace(/[[\]!]/g, ''));
+    let children = parents;
+    switch (f.kind) {
+      case 'reference':
+        cost += 1;
+        break;
+      case 'reverse':
+        cost += 1;
+        children = parents * listSize(field, limits);
+        break;
+      case 'subcollection':
+        // One request per level when the parents' list can inline it or the items can be grouped; else one per parent.
+        cost += batchable(type.name, f.rel!, f.target) ? 1 : parents;
+        children = parents * listSize(field, limits);
+        break;
+      default:
+        if (f.type.startsWith('[')) children = parents * 4; // value lists (boot devices, IPs) are short
+    }
+    if (target && target.kind === 'object' && childSets.length) cost += costOf(plan, batchable, target, childSets, children, fragments, limits, depth + 1);
+  }
+  return cost;
+}
+
+function listSize(field: FieldNode, limits: CostLimits): number {
+  const max = field.arguments?.find((a) => a.name.value === 'max');
+  if (max?.value.kind === Kind.INT) return Math.max(0, Number(max.value.value));
+  return limits.assumedListSize;
+}
+
+/** The fields of some selection sets by response key, through fragments, as execution merges them. */
+function merge(sets: readonly SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>): Map<string, Merged> {
+  const out = new Map<string, Merged>();
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        const key = s.alias?.value ?? s.name.value;
+        let m = out.get(key);
+        if (!m) out.set(key, (m = { field: s, sets: [] }));
+        if (s.selectionSet) m.sets.push(s.selectionSet);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        walk(s.selectionSet);
+      } else if (!seen.has(s.name.value)) {
+        seen.add(s.name.value);
+        const f = fragments.get(s.name.value);
+        if (f) walk(f.selectionSet);
+      }
+    }
+  };
+  for (const set of sets) walk(set);
+  return out;
+}

@@ -1,0 +1,140 @@
+/**
+ * The subgraph server, put together: configuration and limits (config.ts),
+ * credentials (credentials.ts), one list of operation rules (rules/), the
+ * HTTP transport (http.ts) and the WebSocket transport (ws.ts) on the same
+ * server and path, and an orderly shutdown.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import express from 'express';
+import { parse } from 'graphql';
+import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath } from '../model/index.ts';
+import { Connection } from '../rhev/index.ts';
+import { buildResolvers } from '../resolvers/index.ts';
+import { generateSchema } from '../schema/index.ts';
+import { Watchers, type WatcherSettings } from '../subscriptions/watchers.ts';
+import { DEFAULT_LIMITS, type Limits, type ServerConfig } from './config.ts';
+import { CredentialPool } from './credentials.ts';
+import { serveHttp } from './http.ts';
+import { createLogger } from './log.ts';
+import { Metrics, routeTemplate } from './metrics.ts';
+import { countRequest, type OperationServices } from './operation.ts';
+import { operationRules } from './rules/index.ts';
+import { serveWebSocket } from './ws.ts';
+
+export const bundledSchemaPath = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+
+export interface RunningServer {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly metrics: Metrics;
+  /** Open connections to the engine, one per credential held. */
+  readonly connections: ReadonlyMap<string, Connection>;
+  /** The credential pool (for tests: size, sweep). */
+  readonly pool: CredentialPool;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const production = process.env.NODE_ENV === 'production';
+  const generated = generateSchema({
+    xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'xsd/api.xsd',
+    rsdl: readFileSync(bundledRsdlPath, 'utf8'), rsdlSource: 'xsd/rsdl.xml',
+    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'xsd/capabilities.xml',
+  });
+  const api = bundledApiModel();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
+  const introspection = config.introspection ?? !production;
+  const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };
+  const rules = operationRules(generated.plan, api, limits);
+  // codegen's Resolvers type and Apollo's resolver map describe the same object in ways TypeScript cannot relate.
+  const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(bundledSchemaPath, 'utf8')), resolvers: buildResolvers(generated.plan) as Record<string, any> });
+  const metrics = new Metrics();
+  const logger = config.logger ?? createLogger(config.logLevel);
+  const engine = config.engine;
+
+  const watchSettings: WatcherSettings = { intervalMs: 1000, maxIntervalMs: 8000, eventsMs: 1000, ...config.watch, onChange: () => refreshWatchGauges() };
+  const hubs = new Set<Watchers>();
+  const refreshWatchGauges = () => {
+    let w = 0, s = 0;
+    for (const h of hubs) {
+      if (h.stopped) { hubs.delete(h); continue; }
+      const c = h.counts;
+      w += c.watchers;
+      s += c.subscribers;
+    }
+    metrics.watchers.set(w);
+    metrics.subscriptions.set(s);
+  };
+  const pool = new CredentialPool({
+    engine, anonymous: config.anonymous ?? 'refuse', limits,
+    connect: (cred, service, onUnauthorized) => new Connection({
+      url: engine.url, username: cred.username, password: cred.password, caFile: engine.caFile, insecure: engine.insecure,
+      filter: service ? engine.filter : true, timeoutMs: engine.timeoutMs, retries: engine.retries, verbosity: engine.verbosity,
+      logger, maxResponseBytes: limits.maxResponseBytes, onUnauthorized,
+      // The naive mode measures every field as its own request, joined with nothing.
+      coalesce: config.batching !== false,
+      failFastMs: 2000,
+      onResponse: ({ method, path, status, ms, signal }) => {
+        const route = routeTemplate(api, path);
+        metrics.upstreamRequests.inc({ method, route, status: String(status) });
+        metrics.upstreamLatency.observe({ method, route }, ms / 1000);
+        countRequest(signal);
+      },
+      onRetry: ({ method, path, reason }) => metrics.upstreamRetries.inc({ method, route: routeTemplate(api, path), reason }),
+    }),
+    hub: (connection) => {
+      const hub = new Watchers(connection, api, watchSettings);
+      hubs.add(hub);
+      return hub;
+    },
+    onEvict: (reason, user) => {
+      metrics.evictions.inc({ reason });
+      refreshWatchGauges();
+      logger.info({ reason, user }, 'credential evicted');
+    },
+    onChange: (held) => metrics.credentials.set(held),
+  });
+  const services: OperationServices = { api, pool, metrics, logger, batching: config.batching };
+
+  const app = express();
+  const httpServer: Server = createServer(app);
+  const ws = serveWebSocket(httpServer, { schema, rules, limits, services, format, path: '/graphql' });
+  const apollo = await serveHttp(app, httpServer, {
+    schema, rules, limits, services, format, engine, introspection,
+    landingPage: config.landingPage ?? !production,
+    onDrain: async () => { await ws.dispose(); },
+  });
+
+  await listen(httpServer, config.port ?? 4000, config.host ?? '127.0.0.1');
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/graphql`, wsUrl: `ws://${host}:${port}/graphql`, port, metrics, pool,
+    get connections() { return pool.connections; },
+    close() {
+      closing ??= (async () => {
+        for (const h of hubs) h.close();
+        refreshWatchGauges();
+        await apollo.stop();
+        await pool.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The WebSocket transport: graphql-ws (`graphql-transport-ws`, what Apollo
+ * Router's subscription passthrough speaks) on the HTTP server's path, held
+ * to every limit HTTP is held to.
+ *
+ * - Messages: at most `maxBodyBytes`; `ws` closes a socket that sends more
+ *   with 1009 (Message Too Big) before buffering it.
+ * - connection_init: credentials are read and, when the caller brought
+ *   their own, checked against the engine once; a refusal (or anonymous
+ *   callers under `--anonymous refuse`) closes with graphql-ws's 4403
+ *   Forbidden. Nothing is polled with credentials the engine refused.
+ * - subscribe: the document is parsed with the token bound and validated
+ *   with the same rules as HTTP (rules/), and refusals are `error` messages
+ *   coded as over HTTP; at most `maxSubscriptionsPerConnection` operations
+ *   are in flight per socket (a refused one holds no slot).
+ * - Queries and mutations sent here run under the operation deadline, like
+ *   HTTP ones; every operation of a socket ends when the socket closes.
+ */
+import type { Server } from 'node:http';
+import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Limits } from './config.ts';
+import { credentialsFrom, type CredentialPool, type Holder } from './credentials.ts';
+import { codesOf, formatError, type FormatOptions } from './format.ts';
+import { Operation, type OperationServices } from './operation.ts';
+
+export interface WsOptions {
+  readonly schema: GraphQLSchema;
+  readonly rules: readonly ValidationRule[];
+  readonly limits: Limits;
+  readonly services: OperationServices;
+  readonly format: FormatOptions;
+  readonly path: string;
+}
+
+/** What a socket carries beside graphql-ws's own context. */
+interface SocketState {
+  holder?: Holder;
+  readonly operations: Map<string, { op: Operation; type: string; name: string | null; codes: string[] }>;
+}
+
+export function serveWebSocket(httpServer: Server, options: WsOptions): { dispose(): void | Promise<void> } {
+  const { schema, limits, services, format } = options;
+  const pool: CredentialPool = services.pool;
+  const rules = [...specifiedRules, ...options.rules];
+  const wsServer = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: limits.maxBodyBytes });
+  const states = new WeakMap<object, SocketState>();
+  const stateOf = (extra: { socket: object }): SocketState => {
+    let s = states.get(extra.socket);
+    if (!s) states.set(extra.socket, (s = { operations: new Map() }));
+    return s;
+  };
+  const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e, format));
+
+  return useServer<Record<string, unknown> | undefined, { socket: object }>({
+    schema,
+    onConnect: async (ctx) => {
+      const state = stateOf(ctx.extra);
+      try {
+        const cred = credentialsFrom(ctx.connectionParams);
+        const holder = pool.acquire(cred);
+        if (cred && !(await pool.verify(holder).catch(() => true))) {
+          pool.release(holder);
+          return false;
+        }
+        state.holder = holder;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    onSubscribe: (ctx, id, payload) => {
+      const state = stateOf(ctx.extra);
+      // graphql-ws lists this operation among the socket's already; refusals below free the slot.
+      if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+        return [new GraphQLError(`This connection already has ${limits.maxSubscriptionsPerConnection} operations open (maxSubscriptionsPerConnection)`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection', max: limits.maxSubscriptionsPerConnection } })];
+      }
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: limits.maxTokens });
+      } catch (e) {
+        return [new GraphQLError((e as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+      }
+      const errors = validate(schema, document, rules);
+      if (errors.length) return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
+      const operation = getOperationAST(document, payload.operationName);
+      if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
+      if (!state.holder) return [new GraphQLError('The connection has no credentials', { extensions: { code: 'UNAUTHENTICATED' } })];
+      const subscription = operation.operation === 'subscription';
+      let holder: Holder;
+      try {
+        holder = pool.retain(state.holder);
+      } catch (e) {
+        return [e as GraphQLError];
+      }
+      const op = new Operation(services, 'ws', holder, { timeoutMs: subscription ? undefined : limits.operationTimeoutMs, subscription });
+      state.operations.set(id, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
+      const args: ExecutionArgs = { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
+      return args;
+    },
+    onNext: (ctx, id, _payload, _args, result) => {
+      if (!result.errors?.length) return undefined;
+      const errors = formatAll(result.errors);
+      stateOf(ctx.extra).operations.get(id)?.codes.push(...codesOf(errors));
+      return { ...result, errors } as never;
+    },
+    onError: (ctx, id, payload, errors) => {
+      const formatted = formatAll(errors);
+      const state = stateOf(ctx.extra);
+      if (state.operations.has(id)) endOperation(state, id, codesOf(formatted));
+      else services.logger.info({ operation: payload.operationName ?? null, type: 'refused', transport: 'ws', errors: codesOf(formatted) }, 'operation');
+      return formatted;
+    },
+    onComplete: (ctx, id) => {
+      endOperation(stateOf(ctx.extra), id, []);
+    },
+    onClose: (ctx) => {
+      const state = stateOf(ctx.extra);
+      for (const [id, { op }] of state.operations) {
+        op.callerGone();
+        endOperation(state, id, ['CANCELLED']);
+      }
+      if (state.holder) pool.release(state.holder);
+      state.holder = undefined;
+    },
+  }, wsServer);
+}
+
+function endOperation(state: SocketState, id: string, codes: readonly string[]): void {
+  const entry = state.operations.get(id);
+  if (!entry) return;
+  state.operations.delete(id);
+  entry.op.end({ type: entry.type, name: entry.name, codes: [...entry.codes, ...codes] });
+}
