@@ -267,11 +267,11 @@ export type Cluster = {
   display?: Maybe<Display>;
   errorHandling?: Maybe<ErrorHandling>;
   /** The events whose cluster is this Cluster (one search for all parents). */
-  events: Array<Event>;
+  events?: Maybe<Array<Event>>;
   glusterService?: Maybe<Scalars['Boolean']['output']>;
   haReservation?: Maybe<Scalars['Boolean']['output']>;
   /** The hosts whose cluster is this Cluster (one search for all parents). */
-  hosts: Array<Host>;
+  hosts?: Maybe<Array<Host>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
@@ -281,23 +281,23 @@ export type Cluster = {
   memoryPolicy?: Maybe<MemoryPolicy>;
   name?: Maybe<Scalars['String']['output']>;
   /** The networks below this Cluster (clusters/{cluster:id}/networks). */
-  networks: Array<Network>;
+  networks?: Maybe<Array<Network>>;
   optionalReason?: Maybe<Scalars['Boolean']['output']>;
   /** The permissions below this Cluster (clusters/{cluster:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   schedulingPolicy?: Maybe<SchedulingPolicy>;
   supportedVersions?: Maybe<Array<Version>>;
   /** The templates whose cluster is this Cluster (one search for all parents). */
-  templates: Array<Template>;
+  templates?: Maybe<Array<Template>>;
   threadsAsCores?: Maybe<Scalars['Boolean']['output']>;
   trustedService?: Maybe<Scalars['Boolean']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   version?: Maybe<Version>;
   virtService?: Maybe<Scalars['Boolean']['output']>;
   /** The vmpools whose cluster is this Cluster (one search for all parents). */
-  vmpools: Array<VmPool>;
+  vmpools?: Maybe<Array<VmPool>>;
   /** The vms whose cluster is this Cluster (one search for all parents). */
-  vms: Array<Vm>;
+  vms?: Maybe<Array<Vm>>;
 };
 
 
@@ -418,13 +418,13 @@ export type CpuTopologyInput = {
 export type DataCenter = {
   __typename?: 'DataCenter';
   /** The clusters below this DataCenter (datacenters/{datacenter:id}/clusters). */
-  clusters: Array<Cluster>;
+  clusters?: Maybe<Array<Cluster>>;
   comment?: Maybe<Scalars['String']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   /** The events whose data_center is this DataCenter (one search for all parents). */
-  events: Array<Event>;
+  events?: Maybe<Array<Event>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
@@ -433,13 +433,13 @@ export type DataCenter = {
   local?: Maybe<Scalars['Boolean']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The networks below this DataCenter (datacenters/{datacenter:id}/networks). */
-  networks: Array<Network>;
+  networks?: Maybe<Array<Network>>;
   /** The permissions below this DataCenter (datacenters/{datacenter:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   quotaMode?: Maybe<Scalars['String']['output']>;
   status?: Maybe<Status>;
   /** The storagedomains below this DataCenter (datacenters/{datacenter:id}/storagedomains). */
-  storageDomains: Array<StorageDomain>;
+  storageDomains?: Maybe<Array<StorageDomain>>;
   storageFormat?: Maybe<Scalars['String']['output']>;
   storageType?: Maybe<StorageType>;
   supportedVersions?: Maybe<Array<Version>>;
@@ -547,7 +547,7 @@ export type Disk = {
   lunStorage?: Maybe<Storage>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permissions below this Disk (vms/{vm:id}/disks/{disk:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   propagateErrors?: Maybe<Scalars['Boolean']['output']>;
   /** The size the guest sees, in bytes. */
   provisionedSize?: Maybe<Scalars['Long']['output']>;
@@ -558,7 +558,7 @@ export type Disk = {
   snapshot?: Maybe<Snapshot>;
   sparse?: Maybe<Scalars['Boolean']['output']>;
   /** The statistics below this Disk (vms/{vm:id}/disks/{disk:id}/statistics). */
-  statistics: Array<Statistic>;
+  statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   storageDomain?: Maybe<StorageDomain>;
   storageDomains?: Maybe<Array<StorageDomain>>;
@@ -980,7 +980,7 @@ export type Host = {
   description?: Maybe<Scalars['String']['output']>;
   display?: Maybe<Display>;
   /** The events whose host is this Host (one search for all parents). */
-  events: Array<Event>;
+  events?: Maybe<Array<Event>>;
   externalStatus?: Maybe<Status>;
   hardwareInformation?: Maybe<HardwareInformation>;
   hostedEngine?: Maybe<HostedEngine>;
@@ -999,12 +999,12 @@ export type Host = {
   memory?: Maybe<Scalars['Long']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The nics below this Host (hosts/{host:id}/nics). */
-  nics: Array<HostNic>;
+  nics?: Maybe<Array<HostNic>>;
   numaSupported?: Maybe<Scalars['Boolean']['output']>;
   os?: Maybe<OperatingSystem>;
   overrideIptables?: Maybe<Scalars['Boolean']['output']>;
   /** The permissions below this Host (hosts/{host:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   port?: Maybe<Scalars['Int']['output']>;
   powerManagement?: Maybe<PowerManagement>;
   protocol?: Maybe<Scalars['String']['output']>;
@@ -1014,23 +1014,23 @@ export type Host = {
   spm?: Maybe<Spm>;
   ssh?: Maybe<Ssh>;
   /** The statistics below this Host (hosts/{host:id}/statistics). */
-  statistics: Array<Statistic>;
+  statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   /** The storage below this Host (hosts/{host:id}/storage). */
-  storage: Array<Storage>;
+  storage?: Maybe<Array<Storage>>;
   /** The storagedomains whose host is this Host (one search for all parents). */
-  storageDomains: Array<StorageDomain>;
+  storageDomains?: Maybe<Array<StorageDomain>>;
   storageManager?: Maybe<StorageManager>;
   summary?: Maybe<VmSummary>;
   /** The tags below this Host (hosts/{host:id}/tags). */
-  tags: Array<Tag>;
+  tags?: Maybe<Array<Tag>>;
   transparentHugepages?: Maybe<TransparentHugePages>;
   /** rhel for a full operating system host, rhev_h for the hypervisor image. */
   type?: Maybe<Scalars['String']['output']>;
   updateAvailable?: Maybe<Scalars['Boolean']['output']>;
   version?: Maybe<Version>;
   /** The vms whose host is this Host (one search for all parents). */
-  vms: Array<Vm>;
+  vms?: Maybe<Array<Vm>>;
 };
 
 
@@ -1189,7 +1189,7 @@ export type HostNic = {
   /** Link speed in bits per second. */
   speed?: Maybe<Scalars['Long']['output']>;
   /** The statistics below this HostNIC (hosts/{host:id}/nics/{nic:id}/statistics). */
-  statistics: Array<Statistic>;
+  statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   vlan?: Maybe<Vlan>;
 };
@@ -2557,7 +2557,7 @@ export type Nic = {
   /** True while the NIC is plugged into its VM. */
   plugged?: Maybe<Scalars['Boolean']['output']>;
   /** The statistics below this NIC (vms/{vm:id}/nics/{nic:id}/statistics). */
-  statistics: Array<Statistic>;
+  statistics?: Maybe<Array<Statistic>>;
   template?: Maybe<Template>;
   vm?: Maybe<Vm>;
   vms?: Maybe<Array<Vm>>;
@@ -2629,7 +2629,7 @@ export type Network = {
   mtu?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permissions below this Network (networks/{network:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   profileRequired?: Maybe<Scalars['Boolean']['output']>;
   required?: Maybe<Scalars['Boolean']['output']>;
   status?: Maybe<Status>;
@@ -3095,7 +3095,7 @@ export type Role = {
   mutable?: Maybe<Scalars['Boolean']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permits below this Role (roles/{role:id}/permits). */
-  permits: Array<Permit>;
+  permits?: Maybe<Array<Permit>>;
   user?: Maybe<User>;
 };
 
@@ -3509,10 +3509,10 @@ export type StorageDomain = {
   description?: Maybe<Scalars['String']['output']>;
   destroy?: Maybe<Scalars['Boolean']['output']>;
   /** The events whose storage_domain is this StorageDomain (one search for all parents). */
-  events: Array<Event>;
+  events?: Maybe<Array<Event>>;
   externalStatus?: Maybe<Status>;
   /** The files below this StorageDomain (storagedomains/{storagedomain:id}/files). */
-  files: Array<File>;
+  files?: Maybe<Array<File>>;
   format?: Maybe<Scalars['Boolean']['output']>;
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
@@ -3524,16 +3524,16 @@ export type StorageDomain = {
   master?: Maybe<Scalars['Boolean']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permissions below this StorageDomain (storagedomains/{storagedomain:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   status?: Maybe<Status>;
   storage?: Maybe<Storage>;
   storageFormat?: Maybe<Scalars['String']['output']>;
   /** The templates below this StorageDomain (storagedomains/{storagedomain:id}/templates). */
-  templates: Array<Template>;
+  templates?: Maybe<Array<Template>>;
   type?: Maybe<StorageDomainType>;
   used?: Maybe<Scalars['Long']['output']>;
   /** The vms below this StorageDomain (storagedomains/{storagedomain:id}/vms). */
-  vms: Array<Vm>;
+  vms?: Maybe<Array<Vm>>;
   warningLowSpaceIndicator?: Maybe<Scalars['Int']['output']>;
   wipeAfterDelete?: Maybe<Scalars['Boolean']['output']>;
 };
@@ -3821,7 +3821,7 @@ export type Template = {
   __typename?: 'Template';
   bios?: Maybe<Bios>;
   /** The cdroms below this Template (templates/{template:id}/cdroms). */
-  cdroms: Array<CdRom>;
+  cdroms?: Maybe<Array<CdRom>>;
   cluster?: Maybe<Cluster>;
   comment?: Maybe<Scalars['String']['output']>;
   console?: Maybe<Console>;
@@ -3835,11 +3835,11 @@ export type Template = {
   deleteProtected?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   /** The disks below this Template (templates/{template:id}/disks). */
-  disks: Array<Disk>;
+  disks?: Maybe<Array<Disk>>;
   display?: Maybe<Display>;
   domain?: Maybe<Domain>;
   /** The events whose template is this Template (one search for all parents). */
-  events: Array<Event>;
+  events?: Maybe<Array<Event>>;
   highAvailability?: Maybe<HighAvailability>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
@@ -3851,12 +3851,12 @@ export type Template = {
   migrationDowntime?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The nics below this Template (templates/{template:id}/nics). */
-  nics: Array<Nic>;
+  nics?: Maybe<Array<Nic>>;
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: Maybe<Scalars['String']['output']>;
   os?: Maybe<OperatingSystem>;
   /** The permissions below this Template (templates/{template:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
   startPaused?: Maybe<Scalars['Boolean']['output']>;
   /** True when changes made while running are thrown away at shutdown. */
@@ -3864,7 +3864,7 @@ export type Template = {
   status?: Maybe<Status>;
   storageDomain?: Maybe<StorageDomain>;
   /** The tags whose template is this Template. */
-  tags: Array<Tag>;
+  tags?: Maybe<Array<Tag>>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -3875,9 +3875,9 @@ export type Template = {
   /** The VM this template was made from, when it was. */
   vm?: Maybe<Vm>;
   /** The vmpools whose template is this Template (one search for all parents). */
-  vmpools: Array<VmPool>;
+  vmpools?: Maybe<Array<VmPool>>;
   /** The vms whose template is this Template (one search for all parents). */
-  vms: Array<Vm>;
+  vms?: Maybe<Array<Vm>>;
 };
 
 
@@ -4068,13 +4068,13 @@ export type User = {
   domainEntryId?: Maybe<Scalars['String']['output']>;
   email?: Maybe<Scalars['String']['output']>;
   /** The events whose user is this User (one search for all parents). */
-  events: Array<Event>;
+  events?: Maybe<Array<Event>>;
   groups?: Maybe<Array<Group>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   /** The jobs whose owner is this User. */
-  jobs: Array<Job>;
+  jobs?: Maybe<Array<Job>>;
   lastName?: Maybe<Scalars['String']['output']>;
   link?: Maybe<Array<Link>>;
   loggedIn?: Maybe<Scalars['Boolean']['output']>;
@@ -4082,12 +4082,12 @@ export type User = {
   namespace?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
   /** The permissions below this User (users/{user:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   principal?: Maybe<Scalars['String']['output']>;
   /** The roles below this User (users/{user:id}/roles). */
-  roles: Array<Role>;
+  roles?: Maybe<Array<Role>>;
   /** The tags below this User (users/{user:id}/tags). */
-  tags: Array<Tag>;
+  tags?: Maybe<Array<Tag>>;
   /** The login name with its domain, such as admin@internal. */
   userName?: Maybe<Scalars['String']['output']>;
 };
@@ -4184,7 +4184,7 @@ export type Vm = {
   __typename?: 'VM';
   bios?: Maybe<Bios>;
   /** The cdroms below this VM (vms/{vm:id}/cdroms). */
-  cdroms: Array<CdRom>;
+  cdroms?: Maybe<Array<CdRom>>;
   cluster?: Maybe<Cluster>;
   comment?: Maybe<Scalars['String']['output']>;
   console?: Maybe<Console>;
@@ -4198,11 +4198,11 @@ export type Vm = {
   deleteProtected?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   /** The disks below this VM (vms/{vm:id}/disks). */
-  disks: Array<Disk>;
+  disks?: Maybe<Array<Disk>>;
   display?: Maybe<Display>;
   domain?: Maybe<Domain>;
   /** The events whose vm is this VM (one search for all parents). */
-  events: Array<Event>;
+  events?: Maybe<Array<Event>>;
   floppies?: Maybe<Array<Floppy>>;
   guestInfo?: Maybe<GuestInfo>;
   highAvailability?: Maybe<HighAvailability>;
@@ -4219,34 +4219,34 @@ export type Vm = {
   name?: Maybe<Scalars['String']['output']>;
   nextRunConfigurationExists?: Maybe<Scalars['Boolean']['output']>;
   /** The nics below this VM (vms/{vm:id}/nics). */
-  nics: Array<Nic>;
+  nics?: Maybe<Array<Nic>>;
   numaTuneMode?: Maybe<Scalars['String']['output']>;
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: Maybe<Scalars['String']['output']>;
   os?: Maybe<OperatingSystem>;
   /** The permissions below this VM (vms/{vm:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   placementPolicy?: Maybe<VmPlacementPolicy>;
   runOnce?: Maybe<Scalars['Boolean']['output']>;
   /** The snapshots below this VM (vms/{vm:id}/snapshots). */
-  snapshots: Array<Snapshot>;
+  snapshots?: Maybe<Array<Snapshot>>;
   soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
   startPaused?: Maybe<Scalars['Boolean']['output']>;
   startTime?: Maybe<Scalars['DateTime']['output']>;
   /** True when changes made while running are thrown away at shutdown. */
   stateless?: Maybe<Scalars['Boolean']['output']>;
   /** The statistics below this VM (vms/{vm:id}/statistics). */
-  statistics: Array<Statistic>;
+  statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   stopReason?: Maybe<Scalars['String']['output']>;
   stopTime?: Maybe<Scalars['DateTime']['output']>;
   storageDomain?: Maybe<StorageDomain>;
   /** The tags below this VM (vms/{vm:id}/tags). */
-  tags: Array<Tag>;
+  tags?: Maybe<Array<Tag>>;
   /** The template the VM was made from (the Blank template when none). */
   template?: Maybe<Template>;
   /** The templates whose vm is this VM (one search for all parents). */
-  templates: Array<Template>;
+  templates?: Maybe<Array<Template>>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -4256,7 +4256,7 @@ export type Vm = {
   virtioScsi?: Maybe<VirtIo_Scsi>;
   vmpool?: Maybe<VmPool>;
   /** The vmpools whose vm is this VM (one search for all parents). */
-  vmpools: Array<VmPool>;
+  vmpools?: Maybe<Array<VmPool>>;
 };
 
 
@@ -4580,7 +4580,7 @@ export type VmPool = {
   maxUserVms?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permissions below this VmPool (vmpools/{vmpool:id}/permissions). */
-  permissions: Array<Permission>;
+  permissions?: Maybe<Array<Permission>>;
   prestartedVms?: Maybe<Scalars['Int']['output']>;
   size?: Maybe<Scalars['Int']['output']>;
   soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
@@ -4590,7 +4590,7 @@ export type VmPool = {
   useLatestTemplateVersion?: Maybe<Scalars['Boolean']['output']>;
   vm?: Maybe<Vm>;
   /** The vms whose vmpool is this VmPool (one search for all parents). */
-  vms: Array<Vm>;
+  vms?: Maybe<Array<Vm>>;
 };
 
 
@@ -5439,10 +5439,10 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   errorHandling?: Resolver<Maybe<ResolversTypes['ErrorHandling']>, ParentType, ContextType>;
-  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<ClusterEventsArgs>>;
+  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<ClusterEventsArgs>>;
   glusterService?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   haReservation?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  hosts?: Resolver<Array<ResolversTypes['Host']>, ParentType, ContextType, Partial<ClusterHostsArgs>>;
+  hosts?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType, Partial<ClusterHostsArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ksm?: Resolver<Maybe<ResolversTypes['KSM']>, ParentType, ContextType>;
@@ -5450,19 +5450,19 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   maintenanceReasonRequired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   memoryPolicy?: Resolver<Maybe<ResolversTypes['MemoryPolicy']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  networks?: Resolver<Array<ResolversTypes['Network']>, ParentType, ContextType, Partial<ClusterNetworksArgs>>;
+  networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<ClusterNetworksArgs>>;
   optionalReason?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<ClusterPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<ClusterPermissionsArgs>>;
   schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;
   supportedVersions?: Resolver<Maybe<Array<ResolversTypes['Version']>>, ParentType, ContextType>;
-  templates?: Resolver<Array<ResolversTypes['Template']>, ParentType, ContextType, Partial<ClusterTemplatesArgs>>;
+  templates?: Resolver<Maybe<Array<ResolversTypes['Template']>>, ParentType, ContextType, Partial<ClusterTemplatesArgs>>;
   threadsAsCores?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   trustedService?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
   virtService?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  vmpools?: Resolver<Array<ResolversTypes['VmPool']>, ParentType, ContextType, Partial<ClusterVmpoolsArgs>>;
-  vms?: Resolver<Array<ResolversTypes['VM']>, ParentType, ContextType, Partial<ClusterVmsArgs>>;
+  vmpools?: Resolver<Maybe<Array<ResolversTypes['VmPool']>>, ParentType, ContextType, Partial<ClusterVmpoolsArgs>>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<ClusterVmsArgs>>;
 };
 
 export type ConsoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Console'] = ResolversParentTypes['Console']> = {
@@ -5477,21 +5477,21 @@ export type CpuTopologyResolvers<ContextType = Context, ParentType extends Resol
 
 export type DataCenterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DataCenter'] = ResolversParentTypes['DataCenter'], FederationReferenceType extends FederationReferenceTypes['DataCenter'] = FederationReferenceTypes['DataCenter']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DataCenter']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  clusters?: Resolver<Array<ResolversTypes['Cluster']>, ParentType, ContextType, Partial<DataCenterClustersArgs>>;
+  clusters?: Resolver<Maybe<Array<ResolversTypes['Cluster']>>, ParentType, ContextType, Partial<DataCenterClustersArgs>>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<DataCenterEventsArgs>>;
+  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<DataCenterEventsArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   local?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  networks?: Resolver<Array<ResolversTypes['Network']>, ParentType, ContextType, Partial<DataCenterNetworksArgs>>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<DataCenterPermissionsArgs>>;
+  networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<DataCenterNetworksArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DataCenterPermissionsArgs>>;
   quotaMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
-  storageDomains?: Resolver<Array<ResolversTypes['StorageDomain']>, ParentType, ContextType, Partial<DataCenterStorageDomainsArgs>>;
+  storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType, Partial<DataCenterStorageDomainsArgs>>;
   storageFormat?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   storageType?: Resolver<Maybe<ResolversTypes['StorageType']>, ParentType, ContextType>;
   supportedVersions?: Resolver<Maybe<Array<ResolversTypes['Version']>>, ParentType, ContextType>;
@@ -5525,7 +5525,7 @@ export type DiskResolvers<ContextType = Context, ParentType extends ResolversPar
   logicalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lunStorage?: Resolver<Maybe<ResolversTypes['Storage']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<DiskPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DiskPermissionsArgs>>;
   propagateErrors?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   provisionedSize?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   readOnly?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -5534,7 +5534,7 @@ export type DiskResolvers<ContextType = Context, ParentType extends ResolversPar
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType>;
   sparse?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  statistics?: Resolver<Array<ResolversTypes['Statistic']>, ParentType, ContextType, Partial<DiskStatisticsArgs>>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<DiskStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
   storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType>;
@@ -5694,7 +5694,7 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
-  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<HostEventsArgs>>;
+  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<HostEventsArgs>>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   hardwareInformation?: Resolver<Maybe<ResolversTypes['HardwareInformation']>, ParentType, ContextType>;
   hostedEngine?: Resolver<Maybe<ResolversTypes['HostedEngine']>, ParentType, ContextType>;
@@ -5709,11 +5709,11 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   maxSchedulingMemory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  nics?: Resolver<Array<ResolversTypes['HostNIC']>, ParentType, ContextType, Partial<HostNicsArgs>>;
+  nics?: Resolver<Maybe<Array<ResolversTypes['HostNIC']>>, ParentType, ContextType, Partial<HostNicsArgs>>;
   numaSupported?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
   overrideIptables?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<HostPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<HostPermissionsArgs>>;
   port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   powerManagement?: Resolver<Maybe<ResolversTypes['PowerManagement']>, ParentType, ContextType>;
   protocol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5721,18 +5721,18 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   rootPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   spm?: Resolver<Maybe<ResolversTypes['SPM']>, ParentType, ContextType>;
   ssh?: Resolver<Maybe<ResolversTypes['SSH']>, ParentType, ContextType>;
-  statistics?: Resolver<Array<ResolversTypes['Statistic']>, ParentType, ContextType, Partial<HostStatisticsArgs>>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<HostStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
-  storage?: Resolver<Array<ResolversTypes['Storage']>, ParentType, ContextType, Partial<HostStorageArgs>>;
-  storageDomains?: Resolver<Array<ResolversTypes['StorageDomain']>, ParentType, ContextType, Partial<HostStorageDomainsArgs>>;
+  storage?: Resolver<Maybe<Array<ResolversTypes['Storage']>>, ParentType, ContextType, Partial<HostStorageArgs>>;
+  storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType, Partial<HostStorageDomainsArgs>>;
   storageManager?: Resolver<Maybe<ResolversTypes['StorageManager']>, ParentType, ContextType>;
   summary?: Resolver<Maybe<ResolversTypes['VmSummary']>, ParentType, ContextType>;
-  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType, Partial<HostTagsArgs>>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<HostTagsArgs>>;
   transparentHugepages?: Resolver<Maybe<ResolversTypes['TransparentHugePages']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updateAvailable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
-  vms?: Resolver<Array<ResolversTypes['VM']>, ParentType, ContextType, Partial<HostVmsArgs>>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<HostVmsArgs>>;
 };
 
 export type HostActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostActionPayload'] = ResolversParentTypes['HostActionPayload']> = {
@@ -5766,7 +5766,7 @@ export type HostNicResolvers<ContextType = Context, ParentType extends Resolvers
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
   overrideConfiguration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   speed?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
-  statistics?: Resolver<Array<ResolversTypes['Statistic']>, ParentType, ContextType, Partial<HostNicStatisticsArgs>>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<HostNicStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   vlan?: Resolver<Maybe<ResolversTypes['VLAN']>, ParentType, ContextType>;
 };
@@ -6029,7 +6029,7 @@ export type NicResolvers<ContextType = Context, ParentType extends ResolversPare
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
   onBoot?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   plugged?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  statistics?: Resolver<Array<ResolversTypes['Statistic']>, ParentType, ContextType, Partial<NicStatisticsArgs>>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<NicStatisticsArgs>>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
@@ -6058,7 +6058,7 @@ export type NetworkResolvers<ContextType = Context, ParentType extends Resolvers
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mtu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<NetworkPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<NetworkPermissionsArgs>>;
   profileRequired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   required?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -6196,7 +6196,7 @@ export type RoleResolvers<ContextType = Context, ParentType extends ResolversPar
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mutable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  permits?: Resolver<Array<ResolversTypes['Permit']>, ParentType, ContextType, Partial<RolePermitsArgs>>;
+  permits?: Resolver<Maybe<Array<ResolversTypes['Permit']>>, ParentType, ContextType, Partial<RolePermitsArgs>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
@@ -6400,9 +6400,9 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   dataCenters?: Resolver<Maybe<Array<ResolversTypes['DataCenter']>>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   destroy?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<StorageDomainEventsArgs>>;
+  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<StorageDomainEventsArgs>>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
-  files?: Resolver<Array<ResolversTypes['File']>, ParentType, ContextType, Partial<StorageDomainFilesArgs>>;
+  files?: Resolver<Maybe<Array<ResolversTypes['File']>>, ParentType, ContextType, Partial<StorageDomainFilesArgs>>;
   format?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6411,14 +6411,14 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   master?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<StorageDomainPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<StorageDomainPermissionsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storage?: Resolver<Maybe<ResolversTypes['Storage']>, ParentType, ContextType>;
   storageFormat?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  templates?: Resolver<Array<ResolversTypes['Template']>, ParentType, ContextType, Partial<StorageDomainTemplatesArgs>>;
+  templates?: Resolver<Maybe<Array<ResolversTypes['Template']>>, ParentType, ContextType, Partial<StorageDomainTemplatesArgs>>;
   type?: Resolver<Maybe<ResolversTypes['StorageDomainType']>, ParentType, ContextType>;
   used?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
-  vms?: Resolver<Array<ResolversTypes['VM']>, ParentType, ContextType, Partial<StorageDomainVmsArgs>>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<StorageDomainVmsArgs>>;
   warningLowSpaceIndicator?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   wipeAfterDelete?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
@@ -6479,7 +6479,7 @@ export type TagParentResolvers<ContextType = Context, ParentType extends Resolve
 export type TemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Template'] = ResolversParentTypes['Template'], FederationReferenceType extends FederationReferenceTypes['Template'] = FederationReferenceTypes['Template']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Template']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bios?: Resolver<Maybe<ResolversTypes['Bios']>, ParentType, ContextType>;
-  cdroms?: Resolver<Array<ResolversTypes['CdRom']>, ParentType, ContextType, Partial<TemplateCdromsArgs>>;
+  cdroms?: Resolver<Maybe<Array<ResolversTypes['CdRom']>>, ParentType, ContextType, Partial<TemplateCdromsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   console?: Resolver<Maybe<ResolversTypes['Console']>, ParentType, ContextType>;
@@ -6491,10 +6491,10 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   customEmulatedMachine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  disks?: Resolver<Array<ResolversTypes['Disk']>, ParentType, ContextType, Partial<TemplateDisksArgs>>;
+  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<TemplateDisksArgs>>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
-  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<TemplateEventsArgs>>;
+  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<TemplateEventsArgs>>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -6503,16 +6503,16 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   memoryPolicy?: Resolver<Maybe<ResolversTypes['MemoryPolicy']>, ParentType, ContextType>;
   migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  nics?: Resolver<Array<ResolversTypes['NIC']>, ParentType, ContextType, Partial<TemplateNicsArgs>>;
+  nics?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType, Partial<TemplateNicsArgs>>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<TemplatePermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<TemplatePermissionsArgs>>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   startPaused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
-  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType, Partial<TemplateTagsArgs>>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<TemplateTagsArgs>>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
@@ -6520,8 +6520,8 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   version?: Resolver<Maybe<ResolversTypes['TemplateVersion']>, ParentType, ContextType>;
   virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
-  vmpools?: Resolver<Array<ResolversTypes['VmPool']>, ParentType, ContextType, Partial<TemplateVmpoolsArgs>>;
-  vms?: Resolver<Array<ResolversTypes['VM']>, ParentType, ContextType, Partial<TemplateVmsArgs>>;
+  vmpools?: Resolver<Maybe<Array<ResolversTypes['VmPool']>>, ParentType, ContextType, Partial<TemplateVmpoolsArgs>>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<TemplateVmsArgs>>;
 };
 
 export type TemplateActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TemplateActionPayload'] = ResolversParentTypes['TemplateActionPayload']> = {
@@ -6562,21 +6562,21 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   domainEntryId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<UserEventsArgs>>;
+  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<UserEventsArgs>>;
   groups?: Resolver<Maybe<Array<ResolversTypes['Group']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  jobs?: Resolver<Array<ResolversTypes['Job']>, ParentType, ContextType, Partial<UserJobsArgs>>;
+  jobs?: Resolver<Maybe<Array<ResolversTypes['Job']>>, ParentType, ContextType, Partial<UserJobsArgs>>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   loggedIn?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<UserPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<UserPermissionsArgs>>;
   principal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType, Partial<UserRolesArgs>>;
-  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType, Partial<UserTagsArgs>>;
+  roles?: Resolver<Maybe<Array<ResolversTypes['Role']>>, ParentType, ContextType, Partial<UserRolesArgs>>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<UserTagsArgs>>;
   userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -6599,7 +6599,7 @@ export type VlanResolvers<ContextType = Context, ParentType extends ResolversPar
 export type VmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VM'] = ResolversParentTypes['VM'], FederationReferenceType extends FederationReferenceTypes['VM'] = FederationReferenceTypes['VM']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VM']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bios?: Resolver<Maybe<ResolversTypes['Bios']>, ParentType, ContextType>;
-  cdroms?: Resolver<Array<ResolversTypes['CdRom']>, ParentType, ContextType, Partial<VmCdromsArgs>>;
+  cdroms?: Resolver<Maybe<Array<ResolversTypes['CdRom']>>, ParentType, ContextType, Partial<VmCdromsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   console?: Resolver<Maybe<ResolversTypes['Console']>, ParentType, ContextType>;
@@ -6611,10 +6611,10 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   customEmulatedMachine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  disks?: Resolver<Array<ResolversTypes['Disk']>, ParentType, ContextType, Partial<VmDisksArgs>>;
+  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<VmDisksArgs>>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
-  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<VmEventsArgs>>;
+  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<VmEventsArgs>>;
   floppies?: Resolver<Maybe<Array<ResolversTypes['Floppy']>>, ParentType, ContextType>;
   guestInfo?: Resolver<Maybe<ResolversTypes['GuestInfo']>, ParentType, ContextType>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
@@ -6627,26 +6627,26 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nextRunConfigurationExists?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  nics?: Resolver<Array<ResolversTypes['NIC']>, ParentType, ContextType, Partial<VmNicsArgs>>;
+  nics?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType, Partial<VmNicsArgs>>;
   numaTuneMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<VmPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<VmPermissionsArgs>>;
   placementPolicy?: Resolver<Maybe<ResolversTypes['VmPlacementPolicy']>, ParentType, ContextType>;
   runOnce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  snapshots?: Resolver<Array<ResolversTypes['Snapshot']>, ParentType, ContextType, Partial<VmSnapshotsArgs>>;
+  snapshots?: Resolver<Maybe<Array<ResolversTypes['Snapshot']>>, ParentType, ContextType, Partial<VmSnapshotsArgs>>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   startPaused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  statistics?: Resolver<Array<ResolversTypes['Statistic']>, ParentType, ContextType, Partial<VmStatisticsArgs>>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<VmStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   stopReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stopTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
-  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType, Partial<VmTagsArgs>>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<VmTagsArgs>>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
-  templates?: Resolver<Array<ResolversTypes['Template']>, ParentType, ContextType, Partial<VmTemplatesArgs>>;
+  templates?: Resolver<Maybe<Array<ResolversTypes['Template']>>, ParentType, ContextType, Partial<VmTemplatesArgs>>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
@@ -6654,7 +6654,7 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   useLatestTemplateVersion?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
   vmpool?: Resolver<Maybe<ResolversTypes['VmPool']>, ParentType, ContextType>;
-  vmpools?: Resolver<Array<ResolversTypes['VmPool']>, ParentType, ContextType, Partial<VmVmpoolsArgs>>;
+  vmpools?: Resolver<Maybe<Array<ResolversTypes['VmPool']>>, ParentType, ContextType, Partial<VmVmpoolsArgs>>;
 };
 
 export type VmActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VMActionPayload'] = ResolversParentTypes['VMActionPayload']> = {
@@ -6768,7 +6768,7 @@ export type VmPoolResolvers<ContextType = Context, ParentType extends ResolversP
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   maxUserVms?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<VmPoolPermissionsArgs>>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<VmPoolPermissionsArgs>>;
   prestartedVms?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6776,7 +6776,7 @@ export type VmPoolResolvers<ContextType = Context, ParentType extends ResolversP
   type?: Resolver<Maybe<ResolversTypes['VmPoolType']>, ParentType, ContextType>;
   useLatestTemplateVersion?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
-  vms?: Resolver<Array<ResolversTypes['VM']>, ParentType, ContextType, Partial<VmPoolVmsArgs>>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<VmPoolVmsArgs>>;
 };
 
 export type VmPoolActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VmPoolActionPayload'] = ResolversParentTypes['VmPoolActionPayload']> = {

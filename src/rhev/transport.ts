@@ -221,6 +221,7 @@ export class Transport {
     const timeoutMs = this.options.timeoutMs ?? 60_000;
     const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const signal = opts.signal;
+    if (signal?.aborted) return Promise.reject(new Aborted(`${method} ${url.pathname} was cancelled before it was sent: ${reasonText(signal.reason)}`, signal.reason));
     return new Promise<HttpResponse>((resolve, reject) => {
       let sent = false;
       let settled = false;
@@ -264,11 +265,8 @@ export class Transport {
         res.on('aborted', () => finish(new ConnectionError(`Connection to ${url.host} broke while reading the answer`, { sent: true })));
       });
       const timer = setTimeout(() => finish(new ConnectionError(`No complete answer from ${url.host} within ${timeoutMs} ms (${method} ${url.pathname})`, { sent, timeout: true })), timeoutMs);
-      if (signal) {
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
       req.on('finish', () => { sent = true; });
+      signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (e: Error & { code?: string }) => {
         // Refused or unresolvable: nothing reached the engine.
         const neverSent = !sent || e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND';

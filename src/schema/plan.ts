@@ -224,8 +224,9 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     for (const [rel, c] of api.subsOf(typeName)) {
       // Rels have no word breaks (`storagedomains`); the collection's element has (`storage_domains`).
       const name = c.collectionElement.replace(/_/g, '') === rel ? camel(c.collectionElement) : camel(rel);
+      // Nullable: it costs a request of its own, and a failed one must not take the parent (and its list) with it.
       const pf: PlanField = {
-        name, type: `[${wantObject(c.itemType)}!]!`, kind: 'subcollection', rel, target: c.itemType,
+        name, type: `[${wantObject(c.itemType)}!]`, kind: 'subcollection', rel, target: c.itemType,
         args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name !== 'search' && a.name !== 'page' && a.name !== 'caseSensitive'),
         description: `The ${rel} below this ${typeName} (${c.path}).`,
       };
@@ -264,7 +265,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
       const name = camel(c.collectionElement);
       if (target.fields.some((x) => x.name === name)) continue; // the engine serves it already, or the name is taken
       target.fields.push({
-        name, type: `[${c.itemType}!]!`, kind: 'reverse', target: c.itemType, via: { collection: c.path, field: f.name },
+        name, type: `[${c.itemType}!]`, kind: 'reverse', target: c.itemType, via: { collection: c.path, field: f.name },
         args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name)),
         description: `The ${c.rel} whose ${f.name} is this ${f.type}${c.searchable ? ' (one search for all parents)' : ''}.`,
       });

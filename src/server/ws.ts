@@ -53,7 +53,7 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
   };
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e, format));
 
-  return useServer<Record<string, unknown> | undefined, { socket: object }>({
+  const server = useServer<Record<string, unknown> | undefined, { socket: object }>({
     schema,
     onConnect: async (ctx) => {
       const state = stateOf(ctx.extra);
@@ -125,6 +125,13 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
       state.holder = undefined;
     },
   }, wsServer);
+  // Socket errors (a message over maxPayload, a broken frame) are the peer's: ws has closed the
+  // socket with the right code already. They go to the structured log, not graphql-ws's console.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err: Error & { code?: string }) => services.logger.warn({ code: err.code ?? 'WS_ERROR', error: err.message }, 'websocket closed'));
+  });
+  return server;
 }
 
 function endOperation(state: SocketState, id: string, codes: readonly string[]): void {

@@ -101,6 +101,7 @@ export class EngineStats {
   bytes = 0;
   byRoute: Record<string, number> = {};
   logins = 0;
+  failedLogins = 0;
   sessionsCreated = 0;
   actions: Record<string, number> = {};
   faultsInjected: Record<string, number> = {};
@@ -111,7 +112,7 @@ export class EngineStats {
   }
 
   toJSON() {
-    return { requests: this.requests, bytes: this.bytes, byRoute: this.byRoute, logins: this.logins, sessionsCreated: this.sessionsCreated, actions: this.actions, faultsInjected: this.faultsInjected };
+    return { requests: this.requests, bytes: this.bytes, byRoute: this.byRoute, logins: this.logins, failedLogins: this.failedLogins, sessionsCreated: this.sessionsCreated, actions: this.actions, faultsInjected: this.faultsInjected };
   }
 }
 
@@ -237,7 +238,11 @@ export class Engine {
     if (!basic) throw unauthorized();
     const name = normalizeUser(basic.username);
     const account = this.accounts.get(name);
-    if (!account || account.password !== basic.password) throw unauthorized();
+    if (!account || account.password !== basic.password) {
+      // Real engines count these toward locking the account out; so do tests of who sends them.
+      this.stats.failedLogins++;
+      throw unauthorized();
+    }
     this.stats.logins++;
     if (persistent) {
       const id = randomBytes(24).toString('base64url');

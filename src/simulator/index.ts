@@ -187,7 +187,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
         const body = await readBody(req, 64 * 1024);
         const wantInventory = new URL(req.url ?? '', 'http://x').searchParams.get('inventory') === 'true' || /"inventory"\s*:\s*true/.test(body);
         if (wantInventory) engine.reset();
-        Object.assign(engine.stats, { requests: 0, bytes: 0, byRoute: {}, logins: 0, sessionsCreated: 0, actions: {}, faultsInjected: {} });
+        Object.assign(engine.stats, { requests: 0, bytes: 0, byRoute: {}, logins: 0, failedLogins: 0, sessionsCreated: 0, actions: {}, faultsInjected: {} });
         return json(200, { reset: true, inventory: wantInventory });
       }
       if (path === '/__simulator/config' && req.method === 'POST') {

@@ -1,0 +1,153 @@
+/**
+ * A hostile fake engine on loopback, for the attacks a real engine (or
+ * whoever sits in its place) can make on the server: answers too large to
+ * hold, answers that never end, a byte every so often, links and redirects
+ * to another host, HTML error pages, and silence. It speaks just enough of
+ * API v3 for a client to get there: an entry point, a VM list, a VM's disks.
+ *
+ * It records every request (with whether it carried credentials) and how
+ * many sockets are open, so tests can assert what reached it and what was
+ * given back.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export type Behaviour =
+  | { kind: 'ok' }
+  /** A well-formed list padded to this many bytes, sent as fast as the socket takes it. */
+  | { kind: 'huge'; bytes: number; declareLength?: boolean }
+  /** A list that never ends: chunks forever until the socket closes. */
+  | { kind: 'endless' }
+  /** One byte every `everyMs`, forever. */
+  | { kind: 'dribble'; everyMs: number }
+  /** Headers never sent, no byte ever. */
+  | { kind: 'hang' }
+  /** An HTML error page, as a proxy in front of an engine would send. */
+  | { kind: 'html'; status: number }
+  | { kind: 'status'; status: number }
+  | { kind: 'redirect'; to: string };
+
+export interface HostileOptions {
+  /** Where the entry point's links point (default: this server). */
+  linkOrigin?: string;
+  /** What each route does: `api`, `vms`, `disks` (default ok). */
+  routes?: Partial<Record<'api' | 'vms' | 'disks', Behaviour>>;
+  /** The only password accepted (any user); default: any credentials. */
+  password?: string;
+  /** VMs in the list. */
+  vms?: number;
+}
+
+export interface Hostile {
+  readonly url: string;
+  readonly apiUrl: string;
+  readonly origin: string;
+  readonly requests: { method: string; path: string; authorized: boolean }[];
+  /** Sockets open now. */
+  readonly openSockets: number;
+  set(options: HostileOptions): void;
+  close(): Promise<void>;
+}
+
+const VM_ID = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
+export async function hostileEngine(initial: HostileOptions = {}): Promise<Hostile> {
+  let options = initial;
+  const requests: Hostile['requests'] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let origin = '';
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    requests.push({ method: req.method ?? 'GET', path, authorized: req.headers.authorization !== undefined || /JSESSIONID/.test(req.headers.cookie ?? '') });
+    if (options.password !== undefined) {
+      const auth = req.headers.authorization;
+      const pass = auth?.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':') : undefined;
+      if (pass !== options.password) {
+        res.writeHead(401, { 'content-type': 'text/html', 'www-authenticate': 'Basic realm="RESTAPI"' }).end('<html><body>Unauthorized</body></html>');
+        return;
+      }
+    }
+    const route = path === '/api' || path === '/api/' ? 'api' : /^\/api\/vms\/?$/.test(path) ? 'vms' : /^\/api\/vms\/[^/]+\/disks\/?$/.test(path) ? 'disks' : undefined;
+    if (!route) return void res.writeHead(404, { 'content-type': 'application/xml' }).end('<fault><reason>Not Found</reason></fault>');
+    behave(req, res, route, options.routes?.[route] ?? { kind: 'ok' });
+  });
+
+  const behave = (_req: IncomingMessage, res: ServerResponse, route: 'api' | 'vms' | 'disks', b: Behaviour) => {
+    const links = options.linkOrigin ?? origin;
+    const body = route === 'api' ? entryPoint(links) : route === 'vms' ? vmList(links, options.vms ?? 3) : '<disks><disk id="10000000-0000-4000-8000-000000000001"><name>d1</name></disk></disks>';
+    switch (b.kind) {
+      case 'ok':
+        return void res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
+      case 'huge': {
+        const pad = `<vm id="${VM_ID(0)}"><name>${'x'.repeat(1000)}</name></vm>`;
+        const count = Math.ceil(b.bytes / pad.length);
+        res.writeHead(200, { 'content-type': 'application/xml', ...(b.declareLength ? { 'content-length': String(count * pad.length + 13) } : {}) });
+        res.write('<vms>');
+        let sent = 0;
+        const pump = () => {
+          while (sent < count) {
+            sent++;
+            if (!res.write(pad)) return void res.once('drain', pump);
+          }
+          res.end('</vms>');
+        };
+        res.on('close', () => { sent = count; });
+        return pump();
+      }
+      case 'endless': {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.write('<vms>');
+        const chunk = `<vm id="${VM_ID(1)}"><name>${'y'.repeat(60_000)}</name></vm>`;
+        const pump = () => {
+          if (res.destroyed) return;
+          while (res.write(chunk)) { /* until the socket pushes back */ }
+          res.once('drain', pump);
+        };
+        return pump();
+      }
+      case 'dribble': {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        const t = setInterval(() => { if (res.destroyed) { clearInterval(t); timers.delete(t); } else res.write(' '); }, b.everyMs);
+        timers.add(t);
+        res.on('close', () => { clearInterval(t); timers.delete(t); });
+        return;
+      }
+      case 'hang':
+        return;
+      case 'html':
+        return void res.writeHead(b.status, { 'content-type': 'text/html' }).end(`<!DOCTYPE html><html><head><title>Proxy error</title><script>steal(document.cookie)</script></head><body><h1>${b.status} Bad gateway</h1><p>${'The upstream server did not answer. '.repeat(40)}</p></body></html>`);
+      case 'status':
+        return void res.writeHead(b.status, { 'content-type': 'application/xml' }).end('<fault><reason>Service Unavailable</reason></fault>');
+      case 'redirect':
+        return void res.writeHead(302, { location: b.to }).end();
+    }
+  };
+
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    url: origin, apiUrl: `${origin}/api`, origin, requests,
+    get openSockets() { return sockets.size; },
+    set(o) { options = o; },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+function entryPoint(origin: string): string {
+  return `<api><link href="${origin}/api/vms" rel="vms"/><link href="${origin}/api/vms?search={query}" rel="vms/search"/><time>2026-01-01T00:00:00Z</time></api>`;
+}
+
+function vmList(origin: string, n: number): string {
+  const vms = Array.from({ length: n }, (_, i) => `<vm href="${origin}/api/vms/${VM_ID(i)}" id="${VM_ID(i)}"><name>vm${i}</name><link href="${origin}/api/vms/${VM_ID(i)}/disks" rel="disks"/></vm>`);
+  return `<vms>${vms.join('')}</vms>`;
+}

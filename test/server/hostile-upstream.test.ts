@@ -1,0 +1,151 @@
+/**
+ * What an engine (or whatever answers in its place) can do to the server:
+ * answers too large to hold, answers that never end, a byte every so often,
+ * links and redirects to another host, HTML pages, silence. Each is refused
+ * with a coded error, within the operation's deadline, with the socket given
+ * back and nothing sent where it should not go.
+ */
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer, type ServerConfig } from '../../src/server/index.ts';
+import { until } from '../helpers.ts';
+import { hostileEngine, type Hostile } from './hostile-engine.ts';
+import { gql } from './helpers.ts';
+
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+
+async function engine(options: Parameters<typeof hostileEngine>[0] = {}): Promise<Hostile> {
+  const h = await hostileEngine(options);
+  open.push(h);
+  return h;
+}
+
+async function serverFor(h: Hostile, config: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const s = await startServer({
+    engine: { url: h.apiUrl, username: 'admin@internal', password: 'pw', retries: 0, ...config.engine },
+    port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'silent', ...config,
+  });
+  open.push(s);
+  return s;
+}
+
+describe('answers too large to hold', () => {
+  it('a 20 MB answer over a 1 MB cap is UPSTREAM_TOO_LARGE, the socket is closed and memory is back', async () => {
+    const h = await engine({ routes: { vms: { kind: 'huge', bytes: 20 * 1024 * 1024 } } });
+    const s = await serverFor(h, { limits: { maxResponseBytes: 1024 * 1024 } });
+    await gql(s, '{ api { time } }');
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 5; i++) {
+      const r = await gql(s, '{ vms { name } }');
+      expect(r.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_TOO_LARGE', limit: 'maxResponseBytes', max: 1024 * 1024 });
+    }
+    // The engine sees its sockets closed: nothing keeps reading a dropped answer.
+    await until(async () => h.openSockets <= 1, 5000);
+    gc();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('an answer declaring a length over the cap is refused before its body is read', async () => {
+    const h = await engine({ routes: { vms: { kind: 'huge', bytes: 8 * 1024 * 1024, declareLength: true } } });
+    const s = await serverFor(h, { limits: { maxResponseBytes: 64 * 1024 } });
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors![0].extensions!.code).toBe('UPSTREAM_TOO_LARGE');
+  });
+
+  it('an endless answer ends at the cap, not at the deadline, and does not keep growing after the caller is answered', async () => {
+    const h = await engine({ routes: { vms: { kind: 'endless' } } });
+    const s = await serverFor(h, { limits: { maxResponseBytes: 4 * 1024 * 1024, operationTimeoutMs: 60_000 } });
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors![0].extensions!.code).toBe('UPSTREAM_TOO_LARGE');
+    await until(async () => h.openSockets <= 1, 5000);
+  });
+});
+
+describe('links and redirects to another origin', () => {
+  it('links to another host:port are refused and the other host gets no request, let alone credentials', async () => {
+    const elsewhere = await engine();
+    const h = await engine({ linkOrigin: elsewhere.origin });
+    const s = await serverFor(h);
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors![0].extensions!.code).toBe('UPSTREAM_FOREIGN_ORIGIN');
+    expect(r.errors![0].message).toContain(elsewhere.origin);
+    expect(elsewhere.requests).toHaveLength(0);
+    // A caller's own credentials are not sent there either.
+    const user = await gql(s, '{ vms { name } }', undefined, { username: 'someone@internal', password: 'theirs' });
+    expect(user.errors![0].extensions!.code).toBe('UPSTREAM_FOREIGN_ORIGIN');
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('a redirect to another origin is refused, not followed', async () => {
+    const elsewhere = await engine();
+    const h = await engine({ routes: { vms: { kind: 'redirect', to: `${elsewhere.origin}/api/vms` } } });
+    const s = await serverFor(h);
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors![0].extensions!.code).toBe('UPSTREAM_FOREIGN_ORIGIN');
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+});
+
+describe('time limits reach every engine request', () => {
+  it('an engine hanging below a list: the operation answers at its deadline and the hung requests are closed', async () => {
+    const h = await engine({ routes: { disks: { kind: 'hang' } } });
+    const s = await serverFor(h, { engine: { url: h.apiUrl, username: 'a', password: 'b', timeoutMs: 600_000 }, limits: { operationTimeoutMs: 400 } });
+    const r = await gql(s, '{ vms { name disks { name } } }');
+    expect(r.errors!.length).toBeGreaterThan(0);
+    expect(r.errors!.every((e) => e.extensions!.code === 'OPERATION_TIMEOUT')).toBe(true);
+    // The list itself came back: only the fields that waited on the engine are missing.
+    expect(r.data.vms.map((v: any) => v.name)).toEqual(['vm0', 'vm1', 'vm2']);
+    expect(r.data.vms.every((v: any) => v.disks === null)).toBe(true);
+    // The disk requests' sockets are given back: only keep-alive sockets of finished requests may stay.
+    await until(async () => h.openSockets <= 2, 5000);
+  });
+
+  it('a byte every 50 ms does not keep a request alive past its total timeout', async () => {
+    const h = await engine({ routes: { vms: { kind: 'dribble', everyMs: 50 } } });
+    const s = await serverFor(h, { engine: { url: h.apiUrl, username: 'a', password: 'b', timeoutMs: 500, retries: 0 } });
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors![0].extensions!.code).toBe('UPSTREAM_TIMEOUT');
+  });
+
+  it('retries stop at the deadline: no engine request is sent after the answer', async () => {
+    const h = await engine({ routes: { vms: { kind: 'status', status: 503 } } });
+    const s = await serverFor(h, { engine: { url: h.apiUrl, username: 'a', password: 'b', retries: 50 }, limits: { operationTimeoutMs: 300 } });
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors![0].extensions!.code).toBe('OPERATION_TIMEOUT');
+    const sent = h.requests.length;
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(h.requests.length).toBe(sent);
+  });
+
+  it('hung requests do not exhaust the credential\'s sockets: after 24 timed-out queries the next one is answered', async () => {
+    const h = await engine({ routes: { vms: { kind: 'hang' } } });
+    const s = await serverFor(h, { engine: { url: h.apiUrl, username: 'a', password: 'b', timeoutMs: 600_000 }, limits: { operationTimeoutMs: 200 } });
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => gql(s, `{ vms(search: "name=n${i}") { name } }`)));
+    expect(answers.every((a) => a.errors?.[0].extensions?.code === 'OPERATION_TIMEOUT')).toBe(true);
+    h.set({});
+    const ok = await gql(s, '{ vms { name } }');
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.vms).toHaveLength(3);
+  });
+});
+
+describe('what an engine says is quoted with care', () => {
+  it('an HTML error page becomes a short plain-text excerpt', async () => {
+    const h = await engine({ routes: { vms: { kind: 'html', status: 500 } } });
+    const s = await serverFor(h);
+    const r = await gql(s, '{ vms { name } }');
+    const e = r.errors![0];
+    expect(JSON.stringify(e)).not.toMatch(/<|script|steal/);
+    expect(String(e.extensions!.detail).length).toBeLessThanOrEqual(120);
+    expect(e.extensions!.detail).toMatch(/Bad gateway/);
+    expect(e.extensions!.stacktrace).toBeUndefined();
+  });
+});
