@@ -110,6 +110,15 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
     let engine;
     if (o.rhevUrl) {
       engine = { url: o.rhevUrl, username: o.rhevUsername, password: o.rhevPassword, caFile: o.rhevCaFile, insecure: o.rhevInsecure };
+      // Credentials written into the URL are the service account's, unless given apart; the URL keeps none.
+      const u = URL.canParse(o.rhevUrl) ? new URL(o.rhevUrl) : undefined;
+      if (u && (u.username || u.password)) {
+        engine.username ??= decodeURIComponent(u.username);
+        engine.password ??= decodeURIComponent(u.password);
+        u.username = '';
+        u.password = '';
+        engine.url = u.href;
+      }
     } else {
       sim = await startSimulator(toOptions(o)).catch(() => startSimulator({ ...toOptions(o), port: 0 }));
       engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };

@@ -250,7 +250,7 @@ export class Connection {
   private listDocument(href: string, detail: string | readonly string[] | undefined, signal: AbortSignal | undefined): Promise<Obj | undefined> {
     const headers = acceptDetail(detail);
     const fetchList = async (s: AbortSignal | undefined) => {
-      const res = await this.http('GET', href, { headers, signal: s });
+      const res = await this.http('GET', href, { headers, signal: s, owner: signal });
       if (res.status === 404) return undefined;
       this.check(res, [200]);
       return this.parse(res.body);
@@ -489,10 +489,10 @@ export class Connection {
    * time share one request (join.ts): a connection belongs to one credential,
    * so what they share is what each would have been answered anyway.
    */
-  async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResponse> {
+  async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal; owner?: AbortSignal } = {}): Promise<HttpResponse> {
     const t = this.ensure();
     const res = method === 'GET' && opts.body === undefined && this.options.coalesce !== false
-      ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) => t.request(method, href, { ...opts, signal: shared, owner: opts.signal }))
+      ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) => t.request(method, href, { ...opts, signal: shared, owner: opts.owner ?? opts.signal }))
       : await t.request(method, href, opts);
     if (res.status === 401) {
       this.options.onUnauthorized?.();

@@ -329,7 +329,7 @@ export class Transport {
     if (!l) return;
     const fn = l[level] ?? l.info;
     if (!fn) return;
-    if (data) fn.call(l, { ...data, msg: `rhev: ${msg}` }, `rhev: ${msg}`);
+    if (data) fn.call(l, data, `rhev: ${msg}`);
     else fn.call(l, `rhev: ${msg}`);
   }
 }

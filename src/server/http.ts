@@ -42,6 +42,7 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
   const { limits, services, format } = options;
   const apollo = new ApolloServer<HttpContext>({
     schema: options.schema,
+    logger: services.logger as never,
     introspection: options.introspection,
     validationRules: [...options.rules],
     parseOptions: parseOptions(limits),

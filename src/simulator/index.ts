@@ -181,7 +181,8 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     };
     try {
       if (path === '/__simulator/stats' && req.method === 'GET') {
-        return json(200, { ...engine.stats.toJSON(), openSessions: engine.openSessions });
+        // openConnections counts every socket, the one asking for these numbers included.
+        return json(200, { ...engine.stats.toJSON(), openSessions: engine.openSessions, openConnections: sockets.size });
       }
       if (path === '/__simulator/reset' && req.method === 'POST') {
         const body = await readBody(req, 64 * 1024);

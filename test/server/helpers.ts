@@ -4,7 +4,7 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startServer, type RunningServer, type ServerConfig } from '../../src/server/index.ts';
+import { startServer, type EngineConfig, type RunningServer, type ServerConfig } from '../../src/server/index.ts';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.ts';
 import { basic, simulator } from '../helpers.ts';
 
@@ -14,13 +14,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function stack(simOptions: Partial<SimulatorOptions> = {}, serverOptions: Partial<ServerConfig> = {}): Promise<Stack> {
+export async function stack(simOptions: Partial<SimulatorOptions> = {}, serverOptions: Partial<Omit<ServerConfig, 'engine'>> & { engine?: Partial<EngineConfig> } = {}): Promise<Stack> {
   const sim = await simulator(simOptions);
   const server = await startServer({
-    engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
     port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'silent',
     watch: { intervalMs: 50, maxIntervalMs: 200, eventsMs: 50 },
     ...serverOptions,
+    engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', ...serverOptions.engine },
   });
   return { sim, server, async close() { await server.close(); await sim.close(); } };
 }

@@ -69,6 +69,26 @@ describe('upstream faults', () => {
   });
 });
 
+describe('damaged answers to actions', () => {
+  it('a truncated 2xx answer to an action is an unknown outcome, not a parse error, and the action is not sent again', async () => {
+    const s = await stack({ vms: 20 });
+    try {
+      const id = (await gql(s, '{ vms(search: "status=down", max: 1) { id } }')).data.vms[0].id;
+      await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
+      s.sim.configure({ faults: { rate: 1, kinds: ['truncated'], slowMs: 0, methods: ['POST'] } });
+      const r = await gql(s, 'mutation($id: ID!) { startVm(id: $id) { status outcomeUnknown fault { reason detail } } }', { id });
+      s.sim.configure({ faults: { rate: 0, kinds: ['503'], slowMs: 0 } });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.startVm).toMatchObject({ status: 'unknown', outcomeUnknown: true, fault: { reason: 'Outcome unknown' } });
+      expect(r.data.startVm.fault.detail).toMatch(/accepted start/);
+      const stats = (await (await fetch(`${s.sim.url}/__simulator/stats`)).json()) as any;
+      expect(stats.actions['vms#start']).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('hostile upstream documents', () => {
   it('refuses XML with a DOCTYPE or entity declarations instead of expanding it', async () => {
     const { createServer } = await import('node:http');
