@@ -3,8 +3,10 @@
  * change) of mixed queries, mutations and subscriptions at steady
  * concurrency, against the simulator with a small rate of injected faults.
  * It samples memory as it goes, sorts every error into explained (injected
- * faults, engine refusals of racing actions) and unexplained, and writes
- * docs/reliability.md. Loopback only; it stops by itself.
+ * faults, engine refusals of racing actions) and unexplained. Then a
+ * hostile phase (bench/hostile.ts, HOSTILE_SECONDS, 60 by default) attacks
+ * the server from both sides. It writes docs/reliability.md. Loopback only;
+ * it stops by itself.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,15 +14,17 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServer } from '../src/server/index.ts';
 import { startSimulator } from '../src/simulator/index.ts';
+import { hostileMarkdown, hostilePhase } from './hostile.ts';
 import { percentile } from './lib.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
+const HOSTILE_SECONDS = Number(process.env.HOSTILE_SECONDS ?? 60);
 const WORKERS = 12;
 const FAULT_RATE = 0.02;
 const EXPLAINED = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_PARSE_ERROR', 'CONFLICT', 'NOT_FOUND', 'OPERATION_TIMEOUT']);
 
 const sim = await startSimulator({ vms: 500, hosts: 12, clusters: 4, port: 0, transitionMs: 500, faults: { rate: FAULT_RATE, kinds: ['503', 'reset', 'slow', 'truncated', 'malformed'], slowMs: 300 } });
-const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', watch: { intervalMs: 500, maxIntervalMs: 4000, eventsMs: 1000 } });
+const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn', watch: { intervalMs: 500, maxIntervalMs: 4000, eventsMs: 1000 } });
 
 const post = async (query: string, variables?: object, auth?: string) => {
   const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify({ query, variables }) });
@@ -100,8 +104,14 @@ for (let i = 0; i < 30; i++) {
   if (/rhev_watchers_active 0/.test(watchersLeft)) break;
   await new Promise((r) => setTimeout(r, 100));
 }
+sim.configure({ faults: { rate: 0, kinds: ['503'], slowMs: 0 } });
+process.stderr.write(`soak: hostile phase, ${HOSTILE_SECONDS} s\n`);
+const hostile = await hostilePhase(sim, server, HOSTILE_SECONDS);
 await server.close();
 await sim.close();
+const hostileFailed = hostile.crashes > 0 || hostile.hangs > 0 || hostile.foreignRequests > 0 || !hostile.mainServerAnswers
+  || (hostile.refusedSockets > 0 && hostile.failedLogins / hostile.refusedSockets > 1)
+  || Math.abs(hostile.rssAfterMB - hostile.rssBeforeMB) / hostile.rssBeforeMB > 0.2;
 
 const first = memory.slice(1, 4);
 const last = memory.slice(-3);
@@ -133,18 +143,21 @@ Memory samples (every 10 s):
 |---|---|---|
 ${memory.map((m) => `| ${m.t} | ${m.rssMB.toFixed(0)} | ${m.heapMB.toFixed(0)} |`).join('\n')}
 
+${hostileMarkdown(hostile)}
 What the tests show besides (\`npm test\`, test/server/reliability.test.ts and limits.test.ts):
 1,000 dashboard queries with 10% injected faults each answer completely or with partial data and
 upstream error codes, with retries counted and memory back to its baseline; an action whose
 connection breaks after sending is reported as of unknown outcome and never re-sent; a stuck engine
 gives UPSTREAM_TIMEOUT or OPERATION_TIMEOUT within the configured bounds; an absent engine is reported
 by /health and fails queries fast until it returns; two credentials never see each other's objects,
-and credentials and session ids never reach logs or metrics; hostile queries are refused before they run.
+and credentials and session ids never reach logs or metrics; hostile queries are refused before they run; and (test/server/hostile-upstream.test.ts,
+websocket-limits.test.ts, inputs.test.ts, credentials.test.ts, logging.test.ts) each attack of the
+hostile phase, one at a time, with its exact code.
 
 Deployment behind a router with several instances: each instance keeps its own engine sessions and
 watchers, so N instances cost the engine N pollers per watched type and N logins per credential;
 put the subgraph behind the router with session affinity per credential when that matters.
 `;
 writeFileSync(fileURLToPath(new URL('../docs/reliability.md', import.meta.url)), md);
-process.stderr.write(`soak: ${counts.queries} queries, ${counts.mutations} mutations, ${counts.errors} errors, ${totalUnexplained} unexplained; written docs/reliability.md\n`);
-process.exit(totalUnexplained ? 1 : 0);
+process.stderr.write(`soak: ${counts.queries} queries, ${counts.mutations} mutations, ${counts.errors} errors, ${totalUnexplained} unexplained; hostile phase: ${hostile.crashes} crashes, ${hostile.hangs} hangs, ${hostile.foreignRequests} foreign requests, RSS ${hostile.rssBeforeMB.toFixed(0)} -> ${hostile.rssAfterMB.toFixed(0)} MB; written docs/reliability.md\n`);
+process.exit(totalUnexplained || hostileFailed ? 1 : 0);

@@ -26,6 +26,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { Aborted, ConnectionError, ForeignOrigin, ResponseTooLarge } from './errors.ts';
 import { basicAuthorization } from './basic.ts';
 import { redact, type Logger } from './log.ts';
@@ -243,17 +244,20 @@ export class Transport {
         if (declared > maxBytes) return finish(this.tooLarge(method, url, declared, maxBytes));
         const redirect = this.foreignRedirect(res, url);
         if (redirect) return finish(redirect);
-        const chunks: Buffer[] = [];
+        // Each chunk is decoded as it arrives and its buffer let go at once: an answer in flight is
+        // held as text, never as a pile of socket buffers waiting to be joined.
+        const decoder = new StringDecoder('utf8');
+        let text = '';
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > maxBytes) finish(this.tooLarge(method, url, size, maxBytes));
-          else chunks.push(c);
+          else text += decoder.write(c);
         });
         res.on('end', () => {
           if (settled) return;
-          const body = Buffer.concat(chunks).toString('utf8');
-          chunks.length = 0;
+          const body = text + decoder.end();
+          text = '';
           this.takeSession(res.headers);
           const ms = performance.now() - started;
           const status = res.statusCode ?? 0;

@@ -25,13 +25,17 @@ export type Behaviour =
   /** An HTML error page, as a proxy in front of an engine would send. */
   | { kind: 'html'; status: number }
   | { kind: 'status'; status: number }
-  | { kind: 'redirect'; to: string };
+  | { kind: 'redirect'; to: string }
+  /** The usual list, but its VMs' hrefs and links point at `origin`. */
+  | { kind: 'links'; origin: string };
 
 export interface HostileOptions {
   /** Where the entry point's links point (default: this server). */
   linkOrigin?: string;
   /** What each route does: `api`, `vms`, `disks` (default ok). */
   routes?: Partial<Record<'api' | 'vms' | 'disks', Behaviour>>;
+  /** What the VM list does when searched for a key of this map (`?search=huge`), whatever `routes` says. */
+  searches?: Record<string, Behaviour>;
   /** The only password accepted (any user); default: any credentials. */
   password?: string;
   /** VMs in the list. */
@@ -71,7 +75,8 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
     }
     const route = path === '/api' || path === '/api/' ? 'api' : /^\/api\/vms\/?$/.test(path) ? 'vms' : /^\/api\/vms\/[^/]+\/disks\/?$/.test(path) ? 'disks' : undefined;
     if (!route) return void res.writeHead(404, { 'content-type': 'application/xml' }).end('<fault><reason>Not Found</reason></fault>');
-    behave(req, res, route, options.routes?.[route] ?? { kind: 'ok' });
+    const search = route === 'vms' ? new URL(req.url ?? '/', 'http://x').searchParams.get('search') : null;
+    behave(req, res, route, (search !== null ? options.searches?.[search] : undefined) ?? options.routes?.[route] ?? { kind: 'ok' });
   });
 
   const behave = (_req: IncomingMessage, res: ServerResponse, route: 'api' | 'vms' | 'disks', b: Behaviour) => {
@@ -122,6 +127,8 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
         return void res.writeHead(b.status, { 'content-type': 'application/xml' }).end('<fault><reason>Service Unavailable</reason></fault>');
       case 'redirect':
         return void res.writeHead(302, { location: b.to }).end();
+      case 'links':
+        return void res.writeHead(200, { 'content-type': 'application/xml' }).end(vmList(b.origin, options.vms ?? 3));
     }
   };
 
