@@ -36,10 +36,11 @@ export interface HostileResult extends PeerReport {
   mainServerAnswers: boolean;
 }
 
+/** RSS once the process is idle: collections forced, and time for V8 to give back pages it no longer needs. */
 async function settleMemory(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 10; i++) {
     gc();
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 500));
   }
   const m = process.memoryUsage();
   if (process.env.HOSTILE_DEBUG) process.stderr.write(`memory: rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)}\n`);
