@@ -12,7 +12,7 @@ export interface ConcurrencyResult { vms: number; clients: number; seconds: numb
 
 export async function concurrencyScenario(vms: number, clients: number, seconds: number): Promise<ConcurrencyResult> {
   const sim = await startSimulator({ vms, hosts: Math.max(4, Math.round(vms / 50)), clusters: 4, datacenters: 2, port: 0 });
-  const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account' });
+  const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn' });
   await graphql(server.url, '{ api { time } }');
   await resetStats(sim.url);
   const times: number[] = [];

@@ -29,8 +29,8 @@ export async function dashboardScenario(sizes: number[], reps: number, latency: 
   for (const n of sizes) {
     const sim = await startSimulator({ vms: n, hosts: Math.max(4, Math.round(n / 50)), clusters: 4, datacenters: 2, port: 0 });
     const engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
-    const server = await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account' });
-    const naive = n <= 1000 ? await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account', batching: false }) : undefined;
+    const server = await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn' });
+    const naive = n <= 1000 ? await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn', batching: false }) : undefined;
     await graphql(server.url, '{ api { time } }');
     if (naive) await graphql(naive.url, '{ api { time } }');
     for (const [name, q] of Object.entries(QUERIES)) {

@@ -24,7 +24,7 @@ export async function subscriptionScenario(vms: number, counts: number[], second
   for (const count of counts) {
     const sim = await startSimulator({ vms, hosts: 20, clusters: 4, datacenters: 2, port: 0, transitionMs: 1000 });
     // Subscribers share few sockets here; the per-socket cap (a protection, not the subject) is raised.
-    const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', limits: { maxSubscriptionsPerConnection: 10_000 } });
+    const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn', limits: { maxSubscriptionsPerConnection: 10_000 } });
     const ids = [...sim.engine.store.table('vms').values()].filter((v) => !v.vmpool).map((v) => v.id as string);
     // The same VMs are watched at every subscriber count: up to 1,000 of them.
     const watched = ids.slice(0, Math.min(1000, ids.length, Math.max(...counts)));

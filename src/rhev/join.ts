@@ -21,6 +21,7 @@
  * A caller without a signal never leaves early; the work still ends by its
  * own bounds (the transport's total timeout).
  */
+import { setMaxListeners } from 'node:events';
 import { Aborted } from './errors.ts';
 
 interface Pending<T> {
@@ -42,6 +43,7 @@ export class Joiner<T> {
       this.joined++;
     } else {
       const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
       const promise = start(controller.signal);
       const created: Pending<T> = { promise, controller, waiters: 0 };
       entry = created;

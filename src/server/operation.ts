@@ -8,6 +8,7 @@
  * when it has answered: every engine request it started, however deep in the
  * tree and however joined with others, ends then and gives its socket back.
  */
+import { setMaxListeners } from 'node:events';
 import type { ApiModel } from '../model/index.ts';
 import { Loaders } from '../loaders/index.ts';
 import { CallerGone, OperationEnded, OperationTimeout, type Context } from '../resolvers/context.ts';
@@ -52,6 +53,9 @@ export class Operation {
     options: { timeoutMs?: number; subscription?: boolean },
   ) {
     bySignal.set(this.controller.signal, this);
+    // Every engine request in flight listens to the signal (removing itself when done); a wide
+    // query has many at once, which is no leak.
+    setMaxListeners(0, this.controller.signal);
     if (options.timeoutMs !== undefined) {
       const ms = options.timeoutMs;
       this.timer = setTimeout(() => this.controller.abort(new OperationTimeout(ms)), ms);
