@@ -28,12 +28,6 @@ import { INLINE, typeOf } from '../rhev/index.ts';
 
 type Obj = Record<string, any>;
 
-/** What the engine can inline with `detail=`, per top-level collection (PROTOCOL.md §3: the 3.6 engine's DetailHelper). */
-export const DETAIL: Readonly<Record<string, readonly string[]>> = {
-  vms: ['disks', 'nics', 'tags', 'statistics'],
-  hosts: ['statistics'],
-};
-
 /** At most this many per-parent requests run at once. */
 const CONCURRENCY = 8;
 
@@ -159,8 +153,9 @@ export class Loaders {
     this.note(parents.length);
     const top = this.topOf.get(parentType);
     const sub = this.api.subsOf(parentType).get(rel);
+    const batching = this.api.batching(parentType, rel);
     // 1. One list of the parents with the sub-collection inlined.
-    if (parents.length > 1 && top && DETAIL[top.rel]?.includes(rel)) {
+    if (parents.length > 1 && top && batching === 'inline') {
       const fresh = await this.list(top, { detail: [rel] });
       const byId = new Map(fresh.map((p) => [p.id, p]));
       return Promise.all(parents.map(async (p) => {
@@ -170,9 +165,9 @@ export class Loaders {
     }
     // 2. One list of the items' own collection, grouped by their reference to the parent.
     const itemTop = sub ? this.topOf.get(sub.itemType) : undefined;
-    const refField = sub && itemTop ? this.api.xsd.types.get(sub.itemType)?.elements.find((e) => e.type === parentType && e.max === 1)?.name : undefined;
+    const refField = sub ? this.api.parentReference(sub.itemType, parentType) : undefined;
     const shape = `${parentType}/${rel}`;
-    if (parents.length > 1 && itemTop && refField && groupable.get(shape) !== false) {
+    if (parents.length > 1 && batching === 'group' && itemTop && refField && groupable.get(shape) !== false) {
       const items = await this.fullList(itemTop);
       const carries = items.length === 0 || items.some((i) => i[refField]?.id);
       if (carries) {

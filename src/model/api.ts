@@ -9,6 +9,7 @@
  * GraphQL schema generator and the resolvers all read it from here.
  */
 import type { Operation } from './rsdl.ts';
+import { inlinableAt, type Batching } from './relations.ts';
 import type { XsdModel } from './xsd.ts';
 
 export interface Collection {
@@ -123,6 +124,30 @@ export class ApiModel {
     const out = new Map<string, Collection>();
     for (const c of this.collectionsOf(itemType)) for (const s of c.sub) if (!out.has(s.rel)) out.set(s.rel, s);
     return out;
+  }
+
+  /** The sub-collections `detail=` inlines in a collection and its items (relations.ts). */
+  inlinable(c: Collection): readonly string[] {
+    return inlinableAt(c.path);
+  }
+
+  /**
+   * How the sub-collection `rel` of resources of `parentType` is fetched for
+   * many parents at once (relations.ts): inlined in a list of the parents,
+   * grouped from the items' own top-level list by their reference to the
+   * parent, or one request per parent.
+   */
+  batching(parentType: string, rel: string): Batching {
+    const top = this.top.find((c) => c.itemType === parentType);
+    if (top && this.inlinable(top).includes(rel)) return 'inline';
+    const sub = this.subsOf(parentType).get(rel);
+    if (sub && this.parentReference(sub.itemType, parentType) && this.top.some((c) => c.itemType === sub.itemType)) return 'group';
+    return 'each';
+  }
+
+  /** The element of `itemType` that references one `parentType` (`disk.vm`), if any. */
+  parentReference(itemType: string, parentType: string): string | undefined {
+    return this.xsd.types.get(itemType)?.elements.find((e) => e.type === parentType && e.max === 1)?.name;
   }
 
   /** For a collection type (`VMs`): its repeated item element and that element's type. */

@@ -10,7 +10,6 @@ import type { Collection } from '../model/index.ts';
 import { Aborted, ActionError, BadFilter, ConnectionError, Fault, ForeignOrigin, IllegalAction, NotFound, ParseError, ResponseTooLarge, RhevError, matchesFilter, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
 import { XmlCharacterError } from '../xml/index.ts';
 import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
-import { DETAIL } from '../loaders/index.ts';
 import { DateTimeScalar, LongScalar, enumOut, inputToXml } from './values.ts';
 import { OperationTimeout, type Context } from './context.ts';
 import { badInput, checkArguments, checkId } from './arguments.ts';
@@ -162,7 +161,7 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
         checkArguments(args);
         // Sub-collections the query asks for, inlined in this one request where the engine can.
         const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
-        const detail = (DETAIL[c.rel] ?? []).filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
+        const detail = ctx.loaders.api.inlinable(c).filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
         const filter = args.filter?.length ? toFilter(args.filter) : undefined;
         if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
         if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');

@@ -9,7 +9,7 @@
  * audit log.
  */
 import { randomBytes } from 'node:crypto';
-import { bundledModel, bundledXsdText } from '../model/index.ts';
+import { bundledModel, bundledXsdText, inlinableAt } from '../model/index.ts';
 import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
 import { buildInventory, refreshHostSummaries, ADMIN_ROLE_ID, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
 import { ROOT, SPECS, decorate, specAt, type Spec } from './routes.ts';
@@ -418,7 +418,7 @@ export class Engine {
     const add = (v: string) => {
       for (const part of v.split(/[+ ]/)) {
         const d = part.trim();
-        if (d && s.detail?.includes(d)) out.add(d);
+        if (d && inlinableAt(s.key).includes(d)) out.add(d);
       }
     };
     for (const p of (req.headers['accept'] ?? '').split(';').slice(1)) {

@@ -39,8 +39,6 @@ export interface Spec {
   readonly doc: string;
   readonly source: Source;
   readonly searchable?: boolean;
-  /** Values `detail=` may ask for on this collection. */
-  readonly detail?: readonly string[];
   readonly add?: { readonly required: readonly string[]; readonly optional?: readonly string[] };
   readonly update?: boolean;
   readonly remove?: boolean;
@@ -125,7 +123,7 @@ const deviceActions = [
 const vmDisks = spec({
   rel: 'disks', collection: 'disks', item: 'disk', type: 'Disk',
   doc: 'the virtual disks attached to the VM',
-  source: owned('disks'), detail: ['statistics'],
+  source: owned('disks'),
   add: { required: ['provisioned_size', 'interface', 'format'], optional: ['name', 'alias', 'storage_domains.storage_domain.id|name', 'sparse', 'bootable', 'shareable'] },
   update: true, remove: true,
   actions: [...deviceActions, { name: 'export', doc: 'export the disk to an image storage domain', params: [{ name: 'storage_domain.id|name', required: true }] },
@@ -136,7 +134,7 @@ const vmDisks = spec({
 const vmNics = spec({
   rel: 'nics', collection: 'nics', item: 'nic', type: 'NIC',
   doc: 'the network interfaces of the VM',
-  source: owned('nics'), detail: ['statistics'],
+  source: owned('nics'),
   add: { required: ['name'], optional: ['network.id|name', 'interface', 'mac.address', 'linked', 'plugged'] },
   update: true, remove: true, actions: deviceActions,
   sub: [statistics],
@@ -172,7 +170,7 @@ const vmActions: ActionSpec[] = [
 const vms = spec({
   rel: 'vms', collection: 'vms', item: 'vm', type: 'VM', searchable: true,
   doc: 'the virtual machines',
-  source: table('vms'), detail: ['disks', 'nics', 'tags', 'statistics'],
+  source: table('vms'),
   add: { required: ['name', 'template.id|name', 'cluster.id|name'], optional: ['memory', 'cpu.topology.cores', 'cpu.topology.sockets', 'type', 'os.type', 'os.boot.dev', 'display.type', 'high_availability.enabled', 'stateless', 'description', 'placement_policy.host.id|name'] },
   update: true, remove: true, actions: vmActions,
   sub: [vmDisks, vmNics, cdroms, snapshots, tags, permissions('vms', 'vm'), statistics],
@@ -181,7 +179,7 @@ const vms = spec({
 const hostNics = spec({
   rel: 'nics', collection: 'host_nics', item: 'host_nic', type: 'HostNIC', idName: 'nic',
   doc: 'the network interfaces of the host',
-  source: owned('nics'), detail: ['statistics'],
+  source: owned('nics'),
   update: true,
   actions: [{ name: 'attach', doc: 'attach a network to the interface', params: [{ name: 'network.id|name', required: true }, ASYNC] },
     { name: 'detach', doc: 'detach the interface\'s network', params: [{ name: 'network.id|name', required: true }, ASYNC] }],
@@ -197,7 +195,7 @@ const hostStorage = spec({
 const hosts = spec({
   rel: 'hosts', collection: 'hosts', item: 'host', type: 'Host', searchable: true,
   doc: 'the hypervisors',
-  source: table('hosts'), detail: ['statistics'],
+  source: table('hosts'),
   add: { required: ['name', 'address', 'root_password'], optional: ['cluster.id|name', 'port', 'description'] },
   update: true, remove: true,
   actions: [

@@ -11,10 +11,12 @@
  *
  * Fields are merged as execution merges them: the same response key asked
  * twice (`{ vms { name } vms { id } }`) runs once, so it is counted once,
- * with the union of its selections.
+ * with the union of its selections. A root list inlines the sub-collections
+ * it can (`detail=`), which then cost nothing; a reference asked only for its
+ * id costs nothing either. With every list's `max` at or below what the
+ * engine holds, the estimate is the count (test/server/cost.test.ts).
  */
-import { Kind, type ASTVisitor, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
-import { DETAIL } from '../../loaders/index.ts';
+import { Kind, type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApiModel } from '../../model/index.ts';
 import type { PlanType, SchemaPlan } from '../../schema/index.ts';
 import { refusal } from './refusal.ts';
@@ -26,7 +28,7 @@ export interface CostLimits {
   assumedListSize: number;
 }
 
-type Batchable = (parentType: string, rel: string, itemType: string | undefined) => boolean;
+type Batchable = (parentType: string, rel: string) => boolean;
 
 /** One response key of a selection: its first field node, and every selection set asked under that key. */
 interface Merged {
@@ -35,18 +37,14 @@ interface Merged {
 }
 
 export function costRule(plan: SchemaPlan, api: ApiModel, limits: CostLimits): ValidationRule {
-  // The loaders' batching rules, as far as the model can tell them before running.
-  const batchable: Batchable = (parentType, rel, itemType) => {
-    const top = api.top.find((c) => c.itemType === parentType);
-    if (top && DETAIL[top.rel]?.includes(rel)) return true;
-    return !!itemType && api.top.some((c) => c.itemType === itemType) && !!api.xsd.types.get(itemType)?.elements.some((e) => e.type === parentType && e.max === 1);
-  };
+  // The loaders' batching rules, from the model (relations.ts).
+  const batchable: Batchable = (parentType, rel) => api.batching(parentType, rel) !== 'each';
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
     return {
       OperationDefinition(op) {
-        const estimate = Math.round(operationCost(plan, batchable, op.operation, [op.selectionSet], fragments, limits));
+        const estimate = Math.round(operationCost(plan, api, batchable, op.operation, [op.selectionSet], fragments, limits));
         if (estimate > limits.maxUpstreamRequests) {
           context.reportError(refusal(
             `This operation would cost the engine about ${estimate} requests, over the limit of ${limits.maxUpstreamRequests} (maxUpstreamRequests). Ask for fewer nested lists, or set max on the lists.`,
@@ -59,7 +57,19 @@ export function costRule(plan: SchemaPlan, api: ApiModel, limits: CostLimits): V
   };
 }
 
-function operationCost(plan: SchemaPlan, batchable: Batchable, kind: string, sets: SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits): number {
+/** The estimate for each operation of a document, by name (`''` for an anonymous one). */
+export function estimateCost(plan: SchemaPlan, api: ApiModel, document: DocumentNode, limits: CostLimits): Map<string, number> {
+  const batchable: Batchable = (parentType, rel) => api.batching(parentType, rel) !== 'each';
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const out = new Map<string, number>();
+  for (const d of document.definitions) {
+    if (d.kind === Kind.OPERATION_DEFINITION) out.set(d.name?.value ?? '', Math.round(operationCost(plan, api, batchable, d.operation, [d.selectionSet], fragments, limits)));
+  }
+  return out;
+}
+
+function operationCost(plan: SchemaPlan, api: ApiModel, batchable: Batchable, kind: string, sets: SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits): number {
   const roots = kind === 'query' ? plan.query : kind === 'mutation' ? plan.mutation : plan.subscription;
   let cost = 0;
   for (const { field, sets: childSets } of merge(sets, fragments).values()) {
@@ -69,12 +79,14 @@ function operationCost(plan: SchemaPlan, batchable: Batchable, kind: string, set
     cost += kind === 'mutation' ? 3 : 1;
     const type = plan.types.get(root.type.replace(/[[\]!]/g, ''));
     const many = root.kind === 'list' ? listSize(field, limits) : 1;
-    if (type && childSets.length) cost += costOf(plan, batchable, type, childSets, many, fragments, limits, 0);
+    // A root list brings the sub-collections it can inline in its own request (resolvers: detail=).
+    const inlined = root.kind === 'list' && root.collection ? api.inlinable(root.collection) : [];
+    if (type && childSets.length) cost += costOf(plan, batchable, type, childSets, many, fragments, limits, 0, inlined);
   }
   return cost;
 }
 
-function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: SelectionSetNode[], parents: number, fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits, depth: number): number {
+function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: SelectionSetNode[], parents: number, fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits, depth: number, inlined: readonly string[] = []): number {
   if (depth > 50) return Infinity; // depth is limited elsewhere; this only stops a runaway estimate
   let cost = 0;
   for (const { field, sets: childSets } of merge(sets, fragments).values()) {
@@ -84,7 +96,8 @@ function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: Se
     let children = parents;
     switch (f.kind) {
       case 'reference':
-        cost += 1;
+        // Only the id: read from the reference itself, no fetch.
+        if (!childSets.every((set) => onlyId(set, fragments))) cost += 1;
         break;
       case 'reverse':
         cost += 1;
@@ -92,7 +105,7 @@ function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: Se
         break;
       case 'subcollection':
         // One request per level when the parents' list can inline it or the items can be grouped; else one per parent.
-        cost += batchable(type.name, f.rel!, f.target) ? 1 : parents;
+        if (!inlined.includes(f.rel!)) cost += batchable(type.name, f.rel!) ? 1 : parents;
         children = parents * listSize(field, limits);
         break;
       default:
@@ -101,6 +114,11 @@ function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: Se
     if (target && target.kind === 'object' && childSets.length) cost += costOf(plan, batchable, target, childSets, children, fragments, limits, depth + 1);
   }
   return cost;
+}
+
+function onlyId(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): boolean {
+  for (const key of merge([set], fragments).keys()) if (key !== 'id' && key !== '__typename') return false;
+  return true;
 }
 
 function listSize(field: FieldNode, limits: CostLimits): number {

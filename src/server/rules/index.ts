@@ -1,5 +1,5 @@
 export { operationRules, parseOptions } from './operation-rules.ts';
-export { costRule, type CostLimits } from './cost.ts';
+export { costRule, estimateCost, type CostLimits } from './cost.ts';
 export { depthRule } from './depth.ts';
 export { aliasesRule } from './aliases.ts';
 export { directivesRule } from './directives.ts';
