@@ -195,7 +195,8 @@ export class Transport {
   }
 
   private headersFor(opts: RequestOptions): Record<string, string> {
-    const headers: Record<string, string> = { accept: 'application/xml', 'accept-charset': 'utf-8', ...opts.headers };
+    // RHV 4.0-4.3 answer API v4 unless asked for v3 by this header; 3.x engines ignore it.
+    const headers: Record<string, string> = { accept: 'application/xml', 'accept-charset': 'utf-8', version: '3', ...opts.headers };
     if (opts.body !== undefined) {
       headers['content-type'] ??= 'application/xml; charset=utf-8';
       // node sends a DELETE body neither chunked nor sized unless told its length.

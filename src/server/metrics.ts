@@ -33,7 +33,7 @@ export class Metrics {
  * their ids and paths, the number of label values is bounded by the model.
  */
 export function routeTemplate(api: ApiModel, path: string): string {
-  const rest = path.replace(/^\/(ovirt-engine\/)?(api|rhevm-api)(?=\/|$)/, '');
+  const rest = path.replace(/^\/(ovirt-engine\/)?(api|rhevm-api)(\/v3)?(?=\/|$)/, '');
   const segs = rest.split('/').filter(Boolean).map((s) => s.split(';')[0]);
   const out: string[] = [];
   let level: readonly Collection[] = api.top;

@@ -63,7 +63,12 @@ export interface Simulator {
 
 export const DEFAULT_FAULTS: FaultOptions = { rate: 0, kinds: [...FAULT_KINDS], slowMs: 2000 };
 
-const API_ROOTS = ['/ovirt-engine/api', '/api'];
+/**
+ * Where API v3 is served: RHEV 3.x's `/api` and `/ovirt-engine/api`, and
+ * `/ovirt-engine/api/v3`, where RHV 4.0-4.3 serve v3 whatever the Version
+ * header says (docs/protocol.md §1). Longest first: the first match wins.
+ */
+const API_ROOTS = ['/ovirt-engine/api/v3', '/ovirt-engine/api', '/api'];
 
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   const opts: SimulatorOptions = {

@@ -122,6 +122,7 @@ describe('metrics', () => {
     expect(routeTemplate(api, '/api/no-such-thing/x/y')).toBe('/{other}');
     expect(routeTemplate(api, '/api/vms/x/no-such-sub/y')).toBe('/vms/{id}/{other}');
     expect(routeTemplate(api, '/api')).toBe('/');
+    expect(routeTemplate(api, '/ovirt-engine/api/v3/vms/5ee8d9e4-0000-4000-8000-000000000000/nics')).toBe('/vms/{id}/nics');
   });
 });
 
