@@ -595,7 +595,7 @@ export class Engine {
   }
 
   private checkRequired(s: Spec, body: Rec): void {
-    const missing = (s.add?.required ?? []).filter((path) => !path.split('|').some((alt) => hasPath(body, alt, path)));
+    const missing = (s.add?.required ?? []).filter((path) => ![...path.split('|'), ...(s.add?.accepts?.[path] ?? [])].some((alt) => hasPath(body, alt, path)));
     if (missing.length) throw incomplete(s.type, missing, 'add');
   }
 
@@ -852,10 +852,11 @@ export class Engine {
   private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined): EngineResponse {
     const body = this.body(req, s.item, `${s.key}/{id}#update`);
     checkEnums(s.type, body);
+    // Clients send back the whole object they fetched: only what differs counts, and of that only
+    // a changed id is refused; hrefs, status and creation time are the engine's and are ignored.
     for (const f of IMMUTABLE) {
-      if (body[f] === undefined) continue;
-      const same = f === 'status' ? body.status?.state === rec.status?.state : sameValue(body[f], rec[f]);
-      if (!same) throw new EngineFault(409, 'Broken immutability constraint', `Attempt to set immutable field: ${f}`);
+      if (body[f] === undefined || sameValue(body[f], rec[f])) continue;
+      throw new EngineFault(409, 'Broken immutability constraint', `Attempt to set immutable field: ${f}`);
     }
     const table = TABLE_OF[s.type];
     if (body.name !== undefined && table && s.key === table) this.checkName(table, body.name, s.type, 'update', rec.id);
@@ -863,6 +864,7 @@ export class Engine {
     const target = rec._base ?? rec;
     for (const [k, v] of Object.entries(body)) {
       if (k === 'id' || k === 'href' || k === 'actions' || k === 'link' || k === 'status' || k === 'creation_time') continue;
+      if (s.sub?.some((sub) => sub.rel === k)) continue; // inlined sub-collections are not the resource's fields
       const field = type.field.get(k);
       if (!field) continue;
       const refTable = TABLE_OF[field.type];
@@ -1482,7 +1484,7 @@ function exportDomain(store: Store, body: Doc, type = 'export'): Rec {
 
 // ------------------------------------------------------------------ helpers
 
-const IMMUTABLE = ['id', 'href', 'creation_time', 'status'];
+const IMMUTABLE = ['id'];
 
 /** Equal as the engine would see them: dates by instant (a client may send 2016-06-01T00:00:00Z for ...000Z). */
 function sameValue(a: unknown, b: unknown): boolean {

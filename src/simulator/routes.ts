@@ -39,7 +39,12 @@ export interface Spec {
   readonly doc: string;
   readonly source: Source;
   readonly searchable?: boolean;
-  readonly add?: { readonly required: readonly string[]; readonly optional?: readonly string[] };
+  /**
+   * Fields add needs, as the RSDL lists them; `accepts` names fields the
+   * engine takes in place of a required one although its RSDL does not say
+   * so (a disk's `size` for `provisioned_size`).
+   */
+  readonly add?: { readonly required: readonly string[]; readonly optional?: readonly string[]; readonly accepts?: Readonly<Record<string, readonly string[]>> };
   readonly update?: boolean;
   readonly remove?: boolean;
   readonly actions?: readonly ActionSpec[];
@@ -124,7 +129,7 @@ const vmDisks = spec({
   rel: 'disks', collection: 'disks', item: 'disk', type: 'Disk',
   doc: 'the virtual disks attached to the VM',
   source: owned('disks'),
-  add: { required: ['provisioned_size', 'interface', 'format'], optional: ['name', 'alias', 'storage_domains.storage_domain.id|name', 'sparse', 'bootable', 'shareable'] },
+  add: { required: ['provisioned_size', 'interface', 'format'], optional: ['name', 'alias', 'size', 'storage_domains.storage_domain.id|name', 'sparse', 'bootable', 'shareable'], accepts: { provisioned_size: ['size'] } },
   update: true, remove: true,
   actions: [...deviceActions, { name: 'export', doc: 'export the disk to an image storage domain', params: [{ name: 'storage_domain.id|name', required: true }] },
     { name: 'move', doc: 'move the disk to another storage domain', params: [{ name: 'storage_domain.id|name', required: true }, ASYNC] }],

@@ -1,0 +1,50 @@
+/**
+ * Behaviour real API v3 clients depend on, where the simulator must answer
+ * as a 3.6 engine does (each case is a defect found by running real clients
+ * against it, operation by operation).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/simulator/index.ts';
+import { SMALL, api, firstId, simulator } from '../helpers.ts';
+
+let sim: Simulator;
+beforeAll(async () => { sim = await simulator(SMALL); });
+afterAll(async () => { await sim.close(); });
+
+describe('updates', () => {
+  it('accept the whole object a client fetched, hrefs, status and creation time included, changing only what differs', async () => {
+    const list = await api(sim, 'GET', '/vms?search=status%3Ddown');
+    const id = firstId(list.text, 'vm');
+    const fetched = (await api(sim, 'GET', `/vms/${id}`)).text.replace(/^<\?xml[^>]*>\s*/, '');
+    const changed = fetched.replace(/<description>[^<]*<\/description>|<description\/>/, '<description>sent back whole</description>');
+    expect(changed).not.toBe(fetched);
+    const put = await api(sim, 'PUT', `/vms/${id}`, { body: changed });
+    expect(put.status, put.text).toBe(200);
+    expect(put.text).toContain('<description>sent back whole</description>');
+    // The same document with its hrefs written under the other root is the same object.
+    const other = changed.replaceAll('href="/api/', 'href="/ovirt-engine/api/');
+    expect((await api(sim, 'PUT', `/vms/${id}`, { body: other })).status).toBe(200);
+  });
+
+  it('refuse a changed id', async () => {
+    const id = firstId((await api(sim, 'GET', '/vms')).text, 'vm');
+    const put = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm id="00000000-0000-4000-8000-00000000abcd"><description>x</description></vm>' });
+    expect(put.status).toBe(409);
+    expect(put.text).toContain('Attempt to set immutable field: id');
+  });
+});
+
+describe('adding a disk', () => {
+  it('takes size where provisioned_size is missing, as the engine does', async () => {
+    const id = firstId((await api(sim, 'GET', '/vms')).text, 'vm');
+    const res = await api(sim, 'POST', `/vms/${id}/disks`, {
+      body: '<disk><size>1073741824</size><interface>virtio</interface><format>cow</format></disk>',
+      headers: { expect: '201-created' },
+    });
+    expect(res.status, res.text).toBeLessThan(300);
+    expect(res.text).toContain('<provisioned_size>1073741824</provisioned_size>');
+    const neither = await api(sim, 'POST', `/vms/${id}/disks`, { body: '<disk><interface>virtio</interface><format>cow</format></disk>' });
+    expect(neither.status).toBe(400);
+    expect(neither.text).toContain('provisioned_size');
+  });
+});
