@@ -17,6 +17,8 @@ import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './s
 import { EngineFault, badRequest, conflict, entityNotFound, forbidden, incomplete, notFound } from './faults.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
 import { renderRsdl, rsdlLinks, type RsdlLink } from './rsdl.ts';
+import { changeEntry, renderEntry } from './audit.ts';
+import type { AuditLogName } from './audit-log.generated.ts';
 import { parseBasicAuthorization } from '../rhev/basic.ts';
 import { capabilitiesDocument, ENUM_FIELDS } from './capabilities.ts';
 
@@ -626,7 +628,7 @@ export class Engine {
   private async created(req: EngineRequest, caller: Caller, s: Spec, stored: Rec, parent: Rec | undefined, task?: Promise<void>, creationIds?: string): Promise<EngineResponse> {
     // Answer with the object as seen where it was added (its href below the parent).
     const rec = parent ? s.source.get(this.store, stored.id, parent, s) ?? stored : stored;
-    if (s.key !== 'events') this.event(CODE.added, 'normal', `${s.type} ${rec.name ?? rec.description ?? rec.id} was added by ${caller.name}.`, aboutOf(s.type, rec));
+    if (s.key !== 'events') this.auditChange('added', s, rec, parent, caller);
     const location = `${req.origin}${req.base}/${rec.href}`;
     const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
     if (task && !expect201) {
@@ -659,7 +661,7 @@ export class Engine {
         vm.status = { state: 'image_locked' };
         const task = this.steps(() => {
           vm.status = { state: 'down' };
-          this.event(53, 'normal', `VM ${vm.name} creation has been completed.`, { vm, cluster });
+          this.audit('USER_ADD_VM_FINISHED_SUCCESS', { VmName: vm.name }, { vm, cluster });
         });
         return this.created(req, caller, s, vm, parent, task, inv.id());
       }
@@ -703,7 +705,7 @@ export class Engine {
         const task = this.steps(() => {
           snap.snapshot_status = 'ok';
           if (vm.status.state === 'image_locked') vm.status = { state: previous };
-          this.event(68, 'normal', `Snapshot '${snap.description}' creation for VM '${vm.name}' has been completed.`, { vm });
+          this.audit('USER_CREATE_SNAPSHOT_FINISHED_SUCCESS', { SnapshotName: snap.description, VmName: vm.name }, { vm });
         });
         return this.created(req, caller, s, snap, parent, task, inv.id());
       }
@@ -731,7 +733,7 @@ export class Engine {
         const task = this.steps(() => {
           t.status = { state: 'ok' };
           vm.status = { state: 'down' };
-          this.event(51, 'normal', `Creation of Template ${t.name} from VM ${vm.name} has been completed.`, { vm, template: t });
+          this.audit('USER_ADD_VM_TEMPLATE_FINISHED_SUCCESS', { VmTemplateName: t.name, VmName: vm.name }, { vm, template: t });
         });
         return this.created(req, caller, s, t, parent, task, inv.id());
       }
@@ -767,7 +769,7 @@ export class Engine {
           { address: body.address, port: body.port ?? 54321, description: body.description, status: { state: 'installing' } });
         this.steps(() => { h.status = { state: 'initializing' }; }, () => {
           h.status = { state: 'up' };
-          this.event(16, 'normal', `Host ${h.name} was activated by ${caller.name}.`, { host: h });
+          this.audit('VDS_ACTIVATE', { VdsName: h.name, UserName: caller.name }, { host: h });
         });
         return this.created(req, caller, s, h, parent);
       }
@@ -875,7 +877,7 @@ export class Engine {
       }
     }
     if (s.key === 'vms' && rec.status.state !== 'down') rec.next_run_configuration_exists = false;
-    this.event(CODE.updated, 'normal', `${s.type} ${target.name ?? target.id} configuration was updated by ${caller.name}.`, aboutOf(s.type, target));
+    this.auditChange('updated', s, target, parent, caller);
     const fresh = s.source.get(this.store, rec.id, parent, s) ?? rec;
     return this.xml(200, writeDocument(this.model, s.item, fresh, { hrefBase: req.base, declaration: true }));
   }
@@ -982,7 +984,7 @@ export class Engine {
         throw methodNotAllowed('GET');
     }
     refreshHostSummaries(st);
-    this.event(CODE.removed, 'normal', `${s.type} ${rec.name ?? rec.id} was removed by ${caller.name}.`, aboutOf(s.type, rec._base ?? rec));
+    this.auditChange('removed', s, rec._base ?? rec, parent, caller);
     if (matrix.has('async')) return this.xml(202, writeDocument(this.model, 'action', { status: { state: 'pending' } }, { declaration: true }));
     return this.xml(200, writeDocument(this.model, 'action', { status: { state: 'complete' } }, { declaration: true }));
   }
@@ -1058,6 +1060,22 @@ export class Engine {
   // ------------------------------------------------------------------ events and state
 
   /** Appends to the audit log (newest ids are highest). */
+  /** Logs an audit entry of the engine's, its message filled with `vars`. */
+  audit(name: AuditLogName, vars: Record<string, string | number | undefined>, about: Parameters<Engine['event']>[3]): Rec {
+    const e = renderEntry(name, vars);
+    return this.event(e.code, e.severity, e.description, about);
+  }
+
+  /** The entry the engine writes when a resource is added, updated or removed (audit.ts), if any. */
+  private auditChange(change: 'added' | 'updated' | 'removed', s: Spec, rec: Rec, parent: Rec | undefined, caller: Caller): void {
+    const entry = changeEntry(change, s.type, rec, parent, caller.name);
+    if (!entry) return;
+    // A network's entries name its data center.
+    if (s.type === 'Network') entry.vars.StoragePoolName = String(this.store.get('datacenters', rec.data_center?.id)?.name ?? '');
+    const parentType = parent ? TYPE_OF_TABLE[s.key.split('/')[0]] : undefined;
+    this.audit(entry.name, entry.vars, { ...(parentType ? aboutOf(parentType, parent!) : {}), ...aboutOf(s.type, rec) });
+  }
+
   event(code: number, severity: string, description: string, about: { vm?: Rec; host?: Rec; cluster?: Rec; template?: Rec; data_center?: Rec; storage_domain?: Rec; user?: Rec }, extra: Doc = {}): Rec {
     const id = this.store.nextEventId();
     const refs: Doc = {};
@@ -1138,7 +1156,7 @@ const ACTIONS: Record<string, ActionHandler> = {
     const h = host!;
     vm.host = ref(h);
     vm.stop_reason = undefined;
-    this.event(153, 'normal', `VM ${vm.name} was started by ${caller.name} (Host: ${h.name}).`, { vm, host: h });
+    this.audit('USER_STARTED_VM', { VmName: vm.name, UserName: caller.name, VdsName: h.name }, { vm, host: h });
     const pause = body.pause === true;
     if (state === 'suspended') {
       this.transition(vm, ['restoring_state', () => startedOn(vm, h, inv, pause)]);
@@ -1151,28 +1169,28 @@ const ACTIONS: Record<string, ActionHandler> = {
   },
   'vms#stop'({ rec: vm, caller }) {
     if (!RUNNING.has(vm.status.state) && vm.status.state !== 'suspended') throw actionConflict('Cannot stop VM. VM is not running.');
-    this.event(33, 'normal', `VM ${vm.name} powered off by ${caller.name}.`, { vm });
+    this.audit('USER_STOP_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
     vm.status = { state: 'powering_down' };
     this.transition(vm, [() => stopped(vm)]);
     return {};
   },
   'vms#shutdown'({ rec: vm, caller }) {
     if (vm.status.state !== 'up') throw actionConflict('Cannot shutdown VM. VM is not running.');
-    this.event(73, 'normal', `VM shutdown initiated by ${caller.name} on VM ${vm.name}.`, { vm });
+    this.audit('USER_INITIATED_SHUTDOWN_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
     vm.status = { state: 'powering_down' };
     this.transition(vm, [() => {}, () => stopped(vm)]);
     return {};
   },
   'vms#suspend'({ rec: vm, caller }) {
     if (vm.status.state !== 'up') throw actionConflict('Cannot hibernate VM. VM is not up.');
-    this.event(143, 'normal', `Suspending VM ${vm.name} was initiated by ${caller.name}.`, { vm });
+    this.audit('USER_SUSPEND_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
     vm.status = { state: 'saving_state' };
     this.transition(vm, [() => {}, () => { vm.status = { state: 'suspended' }; vm.host = undefined; }]);
     return {};
   },
   'vms#reboot'({ rec: vm, caller }) {
     if (vm.status.state !== 'up') throw actionConflict('Cannot reboot VM. VM is not running.');
-    this.event(157, 'normal', `VM ${vm.name} was restarted by ${caller.name}.`, { vm });
+    this.audit('USER_REBOOT_VM', { VmName: vm.name, UserName: caller.name }, { vm });
     vm.status = { state: 'reboot_in_progress' };
     this.transition(vm, ['powering_up', 'up']);
     return {};
@@ -1201,7 +1219,7 @@ const ACTIONS: Record<string, ActionHandler> = {
     }
     const t = target!;
     const from = vm.host ? store.get('hosts', vm.host.id) : undefined;
-    this.event(62, 'normal', `Migration started (VM: ${vm.name}, Source: ${from?.name}, Destination: ${t.name}, User: ${caller.name}).`, { vm, host: t });
+    this.audit('VM_MIGRATION_START', { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name, UserName: caller.name }, { vm, host: t });
     vm.status = { state: 'migrating' };
     vm._migrationTarget = t.id;
     refreshHostSummaries(store);
@@ -1211,7 +1229,7 @@ const ACTIONS: Record<string, ActionHandler> = {
       vm.display.address = t.address;
       vm.status = { state: 'up' };
       vm._migrationTarget = undefined;
-      this.event(63, 'normal', `Migration completed (VM: ${vm.name}, Source: ${from?.name}, Destination: ${t.name}).`, { vm, host: t });
+      this.audit('VM_MIGRATION_DONE', { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name }, { vm, host: t });
     }]);
     return {};
   },
@@ -1300,7 +1318,7 @@ const ACTIONS: Record<string, ActionHandler> = {
   'hosts#activate'({ rec: h, caller }) {
     if (h.status.state === 'up') throw actionConflict('Cannot activate Host. Host is already active.');
     if (!['maintenance', 'non_operational', 'non_responsive', 'down', 'error'].includes(h.status.state)) throw actionConflict(`Cannot activate Host. Host is in ${h.status.state} state.`);
-    this.event(16, 'normal', `Activation of host ${h.name} initiated by ${caller.name}.`, { host: h });
+    this.audit('VDS_ACTIVATE', { VdsName: h.name, UserName: caller.name }, { host: h });
     h.status = { state: 'unassigned' };
     this.transition(h, ['initializing', 'up']);
     return {};
@@ -1310,7 +1328,7 @@ const ACTIONS: Record<string, ActionHandler> = {
     const running = [...store.table('vms').values()].filter((v) => v.host?.id === h.id);
     const others = hostsUp(store, h.cluster.id, h.id);
     if (running.length && !others.length) throw actionConflict('Cannot switch Host to Maintenance mode. There are no available hosts capable of running the engine VMs.');
-    this.event(17, 'normal', `Host ${h.name} was switched to Maintenance mode by ${caller.name}.`, { host: h });
+    this.audit('USER_VDS_MAINTENANCE', { VdsName: h.name, UserName: caller.name }, { host: h });
     h.status = { state: 'preparing_for_maintenance' };
     running.forEach((v, i) => {
       const t = others[i % others.length];
@@ -1513,8 +1531,6 @@ function checkEnums(type: string, body: Doc): void {
 }
 
 /** Audit log codes of the generic CRUD events (the engine's own codes for VMs). */
-const CODE = { added: 30, updated: 35, removed: 113 } as const;
-
 const EVENT_FIELD: Record<string, string> = {
   VM: 'vm', Host: 'host', Template: 'template', Cluster: 'cluster', DataCenter: 'data_center', StorageDomain: 'storage_domain', User: 'user',
 };
@@ -1531,6 +1547,8 @@ const TABLE_OF: Record<string, Table> = {
   VM: 'vms', Host: 'hosts', Cluster: 'clusters', DataCenter: 'datacenters', Template: 'templates',
   StorageDomain: 'storagedomains', Network: 'networks', VmPool: 'vmpools', User: 'users', Role: 'roles', Tag: 'tags',
 };
+
+const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));
 
 const PERMISSION_FIELD: Record<string, string> = {
   vms: 'vm', hosts: 'host', clusters: 'cluster', datacenters: 'data_center', storagedomains: 'storage_domain',

@@ -3,9 +3,15 @@
  * as a 3.6 engine does (each case is a defect found by running real clients
  * against it, operation by operation).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_LOG } from '../../src/simulator/audit-log.generated.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { SMALL, api, firstId, simulator } from '../helpers.ts';
+
+const engineReference = fileURLToPath(new URL('../../../shared/reference/engine-3.6.8', import.meta.url));
 
 let sim: Simulator;
 beforeAll(async () => { sim = await simulator(SMALL); });
@@ -46,5 +52,39 @@ describe('adding a disk', () => {
     const neither = await api(sim, 'POST', `/vms/${id}/disks`, { body: '<disk><interface>virtio</interface><format>cow</format></disk>' });
     expect(neither.status).toBe(400);
     expect(neither.text).toContain('provisioned_size');
+  });
+});
+
+describe('the audit log', () => {
+  const latest = async () => {
+    const text = (await api(sim, 'GET', '/events?max=1')).text;
+    return { code: Number(/<code>(\d+)<\/code>/.exec(text)?.[1]), description: /<description>([^<]*)<\/description>/.exec(text)?.[1] };
+  };
+
+  it('numbers and words entries as a 3.6 engine does', async () => {
+    const tag = await api(sim, 'POST', '/tags', { body: '<tag><name>audited</name></tag>' });
+    expect(tag.status).toBe(201);
+    expect(await latest()).toEqual({ code: 432, description: 'New Tag audited was created by admin@internal.' });
+    const vmId = firstId((await api(sim, 'GET', '/vms?search=status%3Dup')).text, 'vm');
+    expect((await api(sim, 'POST', `/vms/${vmId}/suspend`, { body: '<action/>' })).status).toBeLessThan(300);
+    const suspend = await latest();
+    expect(suspend.code).toBe(501);
+    expect(suspend.description).toMatch(/^Suspending VM \S+ was initiated by User admin@internal \(Host: \S+\)\.$/);
+    const tagId = firstId(tag.text, 'tag');
+    expect((await api(sim, 'DELETE', `/tags/${tagId}`)).status).toBe(200);
+    expect(await latest()).toEqual({ code: 434, description: 'Tag audited was removed by admin@internal.' });
+  });
+});
+
+describe.skipIf(!existsSync(engineReference))('the audit log table against the 3.6 engine', () => {
+  it('has every code, severity and text as the engine declares them', () => {
+    const java = readFileSync(join(engineReference, 'AuditLogType.java'), 'utf8');
+    const texts = readFileSync(join(engineReference, 'AuditLogMessages.properties'), 'utf8');
+    for (const [name, e] of Object.entries(AUDIT_LOG)) {
+      const m = new RegExp(`^\\s+${name}\\((\\d+)(?:,\\s*AuditLogSeverity\\.(\\w+))?`, 'm').exec(java);
+      expect(Number(m?.[1]), name).toBe(e.code);
+      expect((m?.[2] ?? 'NORMAL').toLowerCase(), name).toBe(e.severity);
+      expect(texts, name).toContain(`${name}=${e.message}`);
+    }
   });
 });
