@@ -44,7 +44,8 @@ function simulatorOptions(cmd: Command): Command {
     .option('--fault-rate <r>', 'share of API requests that get an injected fault (0..1)', rate, 0)
     .option('--faults <kinds>', `fault kinds to inject (${FAULT_KINDS.join(',')})`, kinds, [...FAULT_KINDS])
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
-    .option('--tls-key <file>', 'the PEM private key of --tls-cert');
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--tls-ca <file>', 'the PEM CA that signed --tls-cert, served at /ca.crt (default: the certificate itself)');
 }
 
 function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
@@ -52,7 +53,7 @@ function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
     port: o.port, host: o.host, datacenters: o.datacenters, clusters: o.clusters, hosts: o.hosts, vms: o.vms,
     templates: o.templates, seed: o.seed, latencyMs: o.latency, transitionMs: o.transition, loginCostMs: o.loginCost,
     faults: { rate: o.faultRate, kinds: o.faults, slowMs: 2000 },
-    tls: o.tlsCert || o.tlsKey ? { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key') } : undefined,
+    tls: o.tlsCert || o.tlsKey ? { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key'), ca: o.tlsCa ? readPem(o.tlsCa, '--tls-ca') : undefined } : undefined,
   };
 }
 

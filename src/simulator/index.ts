@@ -45,7 +45,7 @@ export interface SimulatorOptions extends EngineOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   /** Serve HTTPS with this key and certificate (PEM), as RHEV engines do. */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  tls?: { key: string | Buffer; cert: string | Buffer; /** The CA that signed `cert` (served at /ca.crt); default: `cert` itself. */ ca?: string | Buffer };
 }
 
 export interface Simulator {
@@ -117,6 +117,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     if (path.startsWith('/__simulator/')) return control(req, res, path);
+    if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource') return caCertificate(res, path, url.searchParams);
     const root = API_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || path.startsWith(`${r};`));
     if (!root) {
       res.writeHead(404).end();
@@ -178,6 +179,25 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     headers['content-length'] = Buffer.byteLength(r.body);
     res.writeHead(r.status, headers);
     res.end(r.body);
+  }
+
+  /**
+   * The engine's CA certificate, where clients fetch it to trust the engine
+   * (and probe for it to recognise one): `/ca.crt`, and the PKI resource
+   * service with `resource=ca-certificate&format=X509-PEM-CA`
+   * (docs/protocol.md §1). A simulator serving plain HTTP has no CA.
+   */
+  function caCertificate(res: ServerResponse, path: string, query: URLSearchParams): void {
+    const pem = opts.tls ? String(opts.tls.ca ?? opts.tls.cert) : undefined;
+    if (path !== '/ca.crt' && (query.get('resource') !== 'ca-certificate' || query.get('format') !== 'X509-PEM-CA')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Unsupported resource or format: this engine serves resource=ca-certificate in format=X509-PEM-CA');
+      return;
+    }
+    if (!pem) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('This engine serves plain HTTP and has no CA certificate');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-x509-ca-cert' }).end(pem);
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
