@@ -1171,14 +1171,14 @@ const ACTIONS: Record<string, ActionHandler> = {
     if (!RUNNING.has(vm.status.state) && vm.status.state !== 'suspended') throw actionConflict('Cannot stop VM. VM is not running.');
     this.audit('USER_STOP_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
     vm.status = { state: 'powering_down' };
-    this.transition(vm, [() => stopped(vm)]);
+    this.transition(vm, [() => stopped(vm, this.store)]);
     return {};
   },
   'vms#shutdown'({ rec: vm, caller }) {
     if (vm.status.state !== 'up') throw actionConflict('Cannot shutdown VM. VM is not running.');
     this.audit('USER_INITIATED_SHUTDOWN_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
     vm.status = { state: 'powering_down' };
-    this.transition(vm, [() => {}, () => stopped(vm)]);
+    this.transition(vm, [() => {}, () => stopped(vm, this.store)]);
     return {};
   },
   'vms#suspend'({ rec: vm, caller }) {
@@ -1327,9 +1327,14 @@ const ACTIONS: Record<string, ActionHandler> = {
     if (h.status.state === 'maintenance') throw actionConflict('Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.');
     const running = [...store.table('vms').values()].filter((v) => v.host?.id === h.id);
     const others = hostsUp(store, h.cluster.id, h.id);
-    if (running.length && !others.length) throw actionConflict('Cannot switch Host to Maintenance mode. There are no available hosts capable of running the engine VMs.');
     this.audit('USER_VDS_MAINTENANCE', { VdsName: h.name, UserName: caller.name }, { host: h });
     h.status = { state: 'preparing_for_maintenance' };
+    if (running.length && !others.length) {
+      // As 3.6 does: accepted, but with nowhere to migrate to the host waits in preparing_for_maintenance
+      // until the VMs on it are stopped (stopped() finishes the switch).
+      h._maintenanceWhenEmpty = true;
+      return {};
+    }
     running.forEach((v, i) => {
       const t = others[i % others.length];
       v.status = { state: 'migrating' };
@@ -1480,9 +1485,15 @@ function startedOn(vm: Rec, h: Rec, inv: Inventory, paused: boolean): void {
   vm.guest_info = { ips: { ip: [{ address: `192.168.${inv.displayPort() % 250}.${(inv.displayPort() >> 3) % 250}`, version: 'v4' }] }, fqdn: `${vm.name}.example.com` };
 }
 
-function stopped(vm: Rec): void {
+function stopped(vm: Rec, store?: Store): void {
+  const host = store && vm.host ? store.get('hosts', vm.host.id) : undefined;
   vm.status = { state: 'down' };
   vm.host = undefined;
+  // A host waiting to go to maintenance until its last VM is gone goes now.
+  if (host?._maintenanceWhenEmpty && ![...store!.table('vms').values()].some((v) => v.host?.id === host.id)) {
+    host._maintenanceWhenEmpty = undefined;
+    host.status = { state: 'maintenance' };
+  }
   vm.stop_time = new Date().toISOString();
   vm.guest_info = undefined;
   if (vm.display) {

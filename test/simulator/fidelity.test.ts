@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_LOG } from '../../src/simulator/audit-log.generated.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { SMALL, api, firstId, simulator } from '../helpers.ts';
+import { SMALL, api, firstId, simulator, stateOf, until } from '../helpers.ts';
 
 const engineReference = fileURLToPath(new URL('../../../shared/reference/engine-3.6.8', import.meta.url));
 
@@ -85,6 +85,29 @@ describe.skipIf(!existsSync(engineReference))('the audit log table against the 3
       expect(Number(m?.[1]), name).toBe(e.code);
       expect((m?.[2] ?? 'NORMAL').toLowerCase(), name).toBe(e.severity);
       expect(texts, name).toContain(`${name}=${e.message}`);
+    }
+  });
+});
+
+describe('host maintenance', () => {
+  it('is accepted for the only host of a cluster running VMs: it waits in preparing_for_maintenance until they stop', async () => {
+    const own = await simulator({ ...SMALL, hosts: 3, clusters: 3, vms: 12, seed: 11 });
+    try {
+      const hosts = [...(await api(own, 'GET', '/hosts')).text.matchAll(/<host href="[^"]*" id="([^"]+)"/g)].map((m) => m[1]);
+      const vms = (await api(own, 'GET', '/vms?search=status%3Dup')).text;
+      // A host that runs VMs and is the only one of its cluster.
+      const runsVms = hosts.find((h) => vms.includes(`<host href="/api/hosts/${h}" id="${h}"/>`));
+      expect(runsVms).toBeDefined();
+      const res = await api(own, 'POST', `/hosts/${runsVms}/deactivate`, { body: '<action/>' });
+      expect(res.status, res.text).toBe(200);
+      expect(stateOf((await api(own, 'GET', `/hosts/${runsVms}`)).text)).toBe('preparing_for_maintenance');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(stateOf((await api(own, 'GET', `/hosts/${runsVms}`)).text)).toBe('preparing_for_maintenance');
+      const running = [...vms.matchAll(/<vm href="[^"]*" id="([^"]+)">(?:(?!<\/vm>).)*?<host href="\/api\/hosts\/([^"]+)"/gs)].filter((m) => m[2] === runsVms).map((m) => m[1]);
+      for (const vm of running) expect((await api(own, 'POST', `/vms/${vm}/stop`, { body: '<action/>' })).status).toBe(200);
+      await until(async () => stateOf((await api(own, 'GET', `/hosts/${runsVms}`)).text) === 'maintenance');
+    } finally {
+      await own.close();
     }
   });
 });
