@@ -124,6 +124,8 @@ export class Engine {
   readonly stats = new EngineStats();
   readonly accounts = new Map<string, Account>();
   private readonly sessions = new Map<string, Session>();
+  /** Creations running as tasks, by the href of their creation_status (at most maxEvents kept). */
+  private readonly creations = new Map<string, { state: string; fault?: { reason: string; detail?: string } }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly asyncActions = new Map<string, AsyncAction>();
   private readonly model = bundledModel();
@@ -278,6 +280,12 @@ export class Engine {
     for (let i = 0; i < segments.length; i++) {
       const rel = segments[i];
       const s = specs.find((x) => x.rel === rel);
+      if (!s && rel === 'creation_status' && parent && i === segments.length - 2) {
+        const route = `${method} ${pattern}/creation_status/{id}`;
+        trace.route = route;
+        if (method !== 'GET') throw methodNotAllowed('GET');
+        return { ...this.creationStatus(req, `${parent.href}/creation_status/${decodeURIComponent(segments[i + 1])}`), route };
+      }
       if (!s) {
         // An action on the parent, or a poll of an asynchronous action's result.
         const parentSpec = SPECS.get(pattern.replace(/\/\{id\}$/, '').replace(/^\//, ''));
@@ -632,11 +640,31 @@ export class Engine {
     const location = `${req.origin}${req.base}/${rec.href}`;
     const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
     if (task && !expect201) {
-      const doc = { ...rec, creation_status: { state: 'pending' }, link: [...(rec.link ?? []), { href: `${rec.href}/creation_status/${creationIds}`, rel: 'creation_status' }] };
+      const statusHref = `${rec.href}/creation_status/${creationIds}`;
+      this.trackCreation(statusHref, task);
+      const doc = { ...rec, creation_status: { state: 'pending' }, link: [...(rec.link ?? []), { href: statusHref, rel: 'creation_status' }] };
       return { status: 202, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, doc, { hrefBase: req.base, declaration: true }) };
     }
     if (task) await task;
     return { status: 201, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }) };
+  }
+
+  /** Follows a creation's task so that its creation_status answers pending, then complete or failed. */
+  private trackCreation(href: string, task: Promise<void>): void {
+    const entry: { state: string; fault?: { reason: string; detail?: string } } = { state: 'pending' };
+    this.creations.set(href, entry);
+    trimMap(this.creations, this.options.maxEvents);
+    task.then(() => { entry.state = 'complete'; }, (e: unknown) => {
+      entry.state = 'failed';
+      entry.fault = { reason: 'Operation Failed', detail: e instanceof EngineFault ? e.detail : (e as Error)?.message };
+    });
+  }
+
+  /** `GET .../{id}/creation_status/{oid}`: the progress of a creation that runs as a task. */
+  private creationStatus(req: EngineRequest, href: string): EngineResponse {
+    const c = this.creations.get(href);
+    if (!c) throw notFound();
+    return this.xml(200, writeDocument(this.model, 'creation', { href, status: { state: c.state }, fault: c.fault }, { hrefBase: req.base, declaration: true }));
   }
 
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_LOG } from '../../src/simulator/audit-log.generated.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { SMALL, api, firstId, simulator, stateOf, until } from '../helpers.ts';
+import { SMALL, api, firstId, simulator, stateOf, until, validate } from '../helpers.ts';
 
 const engineReference = fileURLToPath(new URL('../../../shared/reference/engine-3.6.8', import.meta.url));
 
@@ -109,5 +109,25 @@ describe('host maintenance', () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe('creations that run as tasks', () => {
+  it('answer at the creation_status they advertise: pending, then complete', async () => {
+    const templates = (await api(sim, 'GET', '/templates')).text;
+    const template = [...templates.matchAll(/<template href="[^"]*" id="([^"]+)"/g)].map((m) => m[1]).find((id) => !id.startsWith('00000000'));
+    const cluster = firstId((await api(sim, 'GET', '/clusters')).text, 'cluster');
+    const res = await api(sim, 'POST', '/vms', { body: `<vm><name>cloned-vm</name><template id="${template}"/><cluster id="${cluster}"/></vm>` });
+    expect(res.status, res.text).toBe(202);
+    const href = /<link href="([^"]+)" rel="creation_status"\/>/.exec(res.text)?.[1];
+    expect(href).toMatch(/^\/api\/vms\/[^/]+\/creation_status\/[^/]+$/);
+    const first = await api(sim, 'GET', href!.replace(/^\/api/, ''));
+    expect(first.status, first.text).toBe(200);
+    expect(first.text).toMatch(/<creation href="[^"]+"><status><state>(pending|complete)<\/state><\/status><\/creation>/);
+    const valid = await validate(first.text, 'creation.xml');
+    expect(valid.ours).toEqual([]);
+    expect(valid.reference).toEqual([]);
+    await until(async () => /<state>complete<\/state>/.test((await api(sim, 'GET', href!.replace(/^\/api/, ''))).text));
+    expect((await api(sim, 'GET', href!.replace(/^\/api/, '').replace(/[^/]+$/, 'no-such-creation'))).status).toBe(404);
   });
 });
