@@ -1018,8 +1018,6 @@ export type Host = {
   status?: Maybe<Status>;
   /** The storage below this Host (hosts/{host:id}/storage). */
   storage?: Maybe<Array<Storage>>;
-  /** The storagedomains whose host is this Host (one search for all parents). */
-  storageDomains?: Maybe<Array<StorageDomain>>;
   storageManager?: Maybe<StorageManager>;
   summary?: Maybe<VmSummary>;
   /** The tags below this Host (hosts/{host:id}/tags). */
@@ -1069,16 +1067,6 @@ export type HostStatisticsArgs = {
 export type HostStorageArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** A hypervisor: a physical machine in a cluster that runs VMs. */
-export type HostStorageDomainsArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -3863,8 +3851,6 @@ export type Template = {
   stateless?: Maybe<Scalars['Boolean']['output']>;
   status?: Maybe<Status>;
   storageDomain?: Maybe<StorageDomain>;
-  /** The tags whose template is this Template. */
-  tags?: Maybe<Array<Tag>>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -3914,13 +3900,6 @@ export type TemplateNicsArgs = {
 
 /** A template: a VM's configuration and disks frozen so new VMs can be made from it. Every engine has the Blank template (all zeros id). */
 export type TemplatePermissionsArgs = {
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** A template: a VM's configuration and disks frozen so new VMs can be made from it. Every engine has the Blank template (all zeros id). */
-export type TemplateTagsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -4073,8 +4052,6 @@ export type User = {
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
-  /** The jobs whose owner is this User. */
-  jobs?: Maybe<Array<Job>>;
   lastName?: Maybe<Scalars['String']['output']>;
   link?: Maybe<Array<Link>>;
   loggedIn?: Maybe<Scalars['Boolean']['output']>;
@@ -4100,13 +4077,6 @@ export type UserEventsArgs = {
   max?: InputMaybe<Scalars['Int']['input']>;
   page?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** A person (or service account) from a directory the engine knows, such as the internal domain. */
-export type UserJobsArgs = {
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -4245,8 +4215,6 @@ export type Vm = {
   tags?: Maybe<Array<Tag>>;
   /** The template the VM was made from (the Blank template when none). */
   template?: Maybe<Template>;
-  /** The templates whose vm is this VM (one search for all parents). */
-  templates?: Maybe<Array<Template>>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -4255,8 +4223,6 @@ export type Vm = {
   useLatestTemplateVersion?: Maybe<Scalars['Boolean']['output']>;
   virtioScsi?: Maybe<VirtIo_Scsi>;
   vmpool?: Maybe<VmPool>;
-  /** The vmpools whose vm is this VM (one search for all parents). */
-  vmpools?: Maybe<Array<VmPool>>;
 };
 
 
@@ -4316,26 +4282,6 @@ export type VmStatisticsArgs = {
 export type VmTagsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** A virtual machine. */
-export type VmTemplatesArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** A virtual machine. */
-export type VmVmpoolsArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What an action on a VM did: its status, the job, the engine's fault if any, and the VM as it is now. */
@@ -5724,7 +5670,6 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<HostStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storage?: Resolver<Maybe<Array<ResolversTypes['Storage']>>, ParentType, ContextType, Partial<HostStorageArgs>>;
-  storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType, Partial<HostStorageDomainsArgs>>;
   storageManager?: Resolver<Maybe<ResolversTypes['StorageManager']>, ParentType, ContextType>;
   summary?: Resolver<Maybe<ResolversTypes['VmSummary']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<HostTagsArgs>>;
@@ -6512,7 +6457,6 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
-  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<TemplateTagsArgs>>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
@@ -6566,7 +6510,6 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   groups?: Resolver<Maybe<Array<ResolversTypes['Group']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  jobs?: Resolver<Maybe<Array<ResolversTypes['Job']>>, ParentType, ContextType, Partial<UserJobsArgs>>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   loggedIn?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6646,7 +6589,6 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<VmTagsArgs>>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
-  templates?: Resolver<Maybe<Array<ResolversTypes['Template']>>, ParentType, ContextType, Partial<VmTemplatesArgs>>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
@@ -6654,7 +6596,6 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   useLatestTemplateVersion?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
   vmpool?: Resolver<Maybe<ResolversTypes['VmPool']>, ParentType, ContextType>;
-  vmpools?: Resolver<Maybe<Array<ResolversTypes['VmPool']>>, ParentType, ContextType, Partial<VmVmpoolsArgs>>;
 };
 
 export type VmActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VMActionPayload'] = ResolversParentTypes['VMActionPayload']> = {

@@ -15,7 +15,7 @@ export { readRsdl } from './rsdl.ts';
 export type { Operation, Param } from './rsdl.ts';
 export { ApiModel } from './api.ts';
 export type { Collection } from './api.ts';
-export { inlinableAt, pathKey, type Batching } from './relations.ts';
+export { inlinableAt, isOwnership, pathKey, type Batching } from './relations.ts';
 export type { ComplexType, Field, SimpleType, ScalarKind } from './xsd.ts';
 
 /** The XSD shipped with the package (what the simulator serves at `?schema`). */

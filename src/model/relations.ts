@@ -3,9 +3,11 @@
  * RSDL says: which sub-collections a list or item can carry inline when
  * asked with `detail=` (docs/protocol.md §3; the 3.6 engine inlines these and
  * no others), and from that and the schema, how each relation can be
- * fetched for many parents at once. This is the one home of both rules: the
- * loaders, the resolvers, the engine-cost estimate and the simulator read
- * them from here.
+ * fetched for many parents at once; and which references mean that the
+ * referenced object holds the referring one (so that it gets the list of
+ * them: `Cluster.vms`). This is the one home of these rules: the loaders,
+ * the resolvers, the engine-cost estimate, the schema generator and the
+ * simulator read them from here.
  */
 
 /** `detail=` values each collection accepts, by path with every variable written `{id}`. */
@@ -25,6 +27,28 @@ export function pathKey(path: string): string {
 /** The sub-collections `detail=` inlines in the collection at `path` (and in its items). */
 export function inlinableAt(path: string): readonly string[] {
   return INLINABLE[pathKey(path)] ?? [];
+}
+
+/**
+ * References that mean ownership or placement: a VM lives in a cluster, on
+ * a host, in a pool, made from a template; a disk on a storage domain. Other
+ * references only point (a VM's icon, a storage domain's host of creation,
+ * a job's owner, a cluster's management network) and make no list.
+ */
+const OWNING_FIELDS = new Set(['cluster', 'data_center', 'template', 'storage_domain', 'vmpool']);
+
+/**
+ * Whether `field`, a reference on items of the top-level collection `rel`
+ * (holding `itemType`), makes the referenced type hold a list of them. An
+ * event's references name what it is about, which is a relation too
+ * (`VM.events`).
+ */
+export function isOwnership(rel: string, itemType: string, field: string): boolean {
+  if (rel === 'events') return true;
+  // A tag's references say where it is attached in a sub-collection's view, not what holds it.
+  if (rel === 'tags') return false;
+  if (field === 'host') return itemType === 'VM';
+  return OWNING_FIELDS.has(field);
 }
 
 /**

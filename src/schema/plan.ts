@@ -5,6 +5,7 @@
  * field, which XML element, reference, sub-collection or action it stands for.
  */
 import type { ApiModel, Collection, ComplexType, Field, Operation, XsdModel } from '../model/index.ts';
+import { isOwnership } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
 import { camel, enumValue, Namespace, pascal } from './names.ts';
 
@@ -253,13 +254,13 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
   for (const name of ['API', ...api.top.map((c) => c.itemType), ...(xsd.types.has('Capabilities') ? ['Capabilities'] : [])]) if (xsd.types.has(name)) wantObject(name);
   drainObjects();
 
-  // Reverse relationships: for each reference of a top-level collection's items,
-  // the referenced type gets the list of items pointing at it (Cluster.vms).
+  // Reverse relationships: for each ownership reference of a top-level collection's items
+  // (model/relations.ts), the referenced type gets the list of items pointing at it (Cluster.vms).
   for (const c of api.top) {
     const t = xsd.types.get(c.itemType);
     if (!t) continue;
     for (const f of t.elements) {
-      if (!entityTypes.has(f.type) || f.max > 1 || f.type === c.itemType) continue;
+      if (!entityTypes.has(f.type) || f.max > 1 || f.type === c.itemType || !isOwnership(c.rel, c.itemType, f.name)) continue;
       const target = types.get(f.type);
       if (!target || !topLevelOf.has(f.type)) continue;
       const name = camel(c.collectionElement);

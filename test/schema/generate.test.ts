@@ -181,3 +181,13 @@ describe('generating for other engines', () => {
     }
   });
 });
+
+describe('reverse relationships', () => {
+  it('come only from references that mean ownership or placement', () => {
+    const s = buildSubgraphSchema({ typeDefs: parse(bundledSdl) });
+    const has = (t: string, f: string) => !!field(s, t, f);
+    for (const [t, f] of [['Cluster', 'vms'], ['Host', 'vms'], ['Template', 'vms'], ['VmPool', 'vms'], ['VM', 'events'], ['Cluster', 'hosts']]) expect(has(t, f), `${t}.${f}`).toBe(true);
+    // Pointing references make no list: a storage domain's host of creation, a job's owner, a template's source VM.
+    for (const [t, f] of [['Host', 'storageDomains'], ['User', 'jobs'], ['VM', 'templates'], ['VM', 'vmPools'], ['Template', 'tags']]) expect(has(t, f), `${t}.${f}`).toBe(false);
+  });
+});
