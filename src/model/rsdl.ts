@@ -31,6 +31,12 @@ export interface Operation {
 }
 
 export function readRsdl(xsd: XsdModel, text: string, source = 'rsdl'): Operation[] {
+  const start = text.trimStart();
+  if (!start.startsWith('<')) {
+    // The engine's build keeps its RSDL metadata as YAML (rsdl_metadata.yaml); that is not what ?rsdl serves.
+    const yaml = /^(---|#|[A-Za-z_][\w-]*:)/.test(start);
+    throw new SchemaError(source, `expected the RSDL XML document an engine serves at GET /api?rsdl (it starts with <rsdl>), got ${yaml ? 'YAML (an rsdl_metadata.yaml of the engine\'s sources is not an RSDL)' : 'text that is not XML'}`);
+  }
   let doc;
   try {
     doc = readDocument(xsd, text);
@@ -58,4 +64,15 @@ export function readRsdl(xsd: XsdModel, text: string, source = 'rsdl'): Operatio
       headers: (req.headers?.header ?? []).map((h: any) => String(h.name)),
     };
   });
+}
+
+/**
+ * The types an RSDL's operations name that the XSD does not have: empty when
+ * the two come from the same engine; otherwise they are two engines' files,
+ * or two versions'.
+ */
+export function missingTypes(xsd: XsdModel, operations: readonly Operation[]): string[] {
+  const named = new Set<string>();
+  for (const op of operations) for (const t of [op.bodyType, op.responseType]) if (t) named.add(t);
+  return [...named].filter((t) => !xsd.types.has(t)).sort();
 }

@@ -191,3 +191,18 @@ describe('reverse relationships', () => {
     for (const [t, f] of [['Host', 'storageDomains'], ['User', 'jobs'], ['VM', 'templates'], ['VM', 'vmPools'], ['Template', 'tags']]) expect(has(t, f), `${t}.${f}`).toBe(false);
   });
 });
+
+describe('inputs that do not fit', () => {
+  const bundledXsd = readFileSync(join(root, 'xsd/api.xsd'), 'utf8');
+
+  it('says a YAML rsdl_metadata file is not the RSDL an engine serves', () => {
+    const yaml = '---\nactions:\n- name: /vms|rel=add\n  request:\n    body:\n      parameterType: VM\n';
+    expect(() => generateSchema({ xsd: bundledXsd, rsdl: yaml, rsdlSource: 'rsdl_metadata.yaml' }))
+      .toThrow(/rsdl_metadata\.yaml: expected the RSDL XML document an engine serves at GET \/api\?rsdl.*got YAML/);
+  });
+
+  it.skipIf(!existsSync(refRsdl))('says which types an RSDL names that the XSD lacks', () => {
+    expect(() => generateSchema({ xsd: bundledXsd, xsdSource: 'xsd/api.xsd', rsdl: readFileSync(refRsdl, 'utf8'), rsdlSource: 'rsdl-v3.6.xml' }))
+      .toThrow(/rsdl-v3\.6\.xml: the RSDL names \d+ types that xsd\/api\.xsd does not have \(AffinityGroup, AffinityGroups, .*same engine and version/);
+  });
+});
