@@ -152,10 +152,15 @@ export class ApiModel {
 
   /** For a collection type (`VMs`): its repeated item element and that element's type. */
   itemOf(collectionType: string): { element: string; type: string } | undefined {
-    const t = this.xsd.types.get(collectionType);
-    if (!t || !this.xsd.isA(collectionType, 'BaseResources')) return undefined;
-    const f = t.elements.find((e) => e.max > 1 && this.xsd.types.has(e.type));
-    return f ? { element: f.name, type: f.type } : undefined;
+    if (!this.xsd.types.has(collectionType) || !this.xsd.isA(collectionType, 'BaseResources')) return undefined;
+    // The most derived type's own repeated element: VirtualNumaNodes extends NumaNodes, and holds
+    // vm_numa_node elements, not the host_numa_node it inherits.
+    for (let t = this.xsd.types.get(collectionType); t; t = t.base ? this.xsd.types.get(t.base) : undefined) {
+      const inherited = t.base ? (this.xsd.types.get(t.base)?.elements.length ?? 0) : 0;
+      const f = t.elements.slice(inherited).find((e) => e.max > 1 && this.xsd.types.has(e.type));
+      if (f) return { element: f.name, type: f.type };
+    }
+    return undefined;
   }
 
   /** The global element of a type (`HostNIC` -> `host_nic`). */

@@ -206,3 +206,16 @@ describe('inputs that do not fit', () => {
       .toThrow(/rsdl-v3\.6\.xml: the RSDL names \d+ types that xsd\/api\.xsd does not have \(AffinityGroup, AffinityGroups, .*same engine and version/);
   });
 });
+
+describe.skipIf(!existsSync(refXsd) || !existsSync(refRsdl))('collection types that extend another (the real 3.6 schema)', () => {
+  it('take their own item element: VM.numanodes holds VirtualNumaNodes, with or without the RSDL', () => {
+    const xsd = readFileSync(refXsd, 'utf8');
+    const without = generateSchema({ xsd, xsdSource: 'api-v3.6.xsd' });
+    expect(without.api.itemOf('VirtualNumaNodes')).toEqual({ element: 'vm_numa_node', type: 'VirtualNumaNode' });
+    expect(without.api.itemOf('NumaNodes')).toEqual({ element: 'host_numa_node', type: 'NumaNode' });
+    const withRsdl = generateSchema({ xsd, xsdSource: 'api-v3.6.xsd', rsdl: readFileSync(refRsdl, 'utf8'), rsdlSource: 'rsdl-v3.6.xml' });
+    const s = buildSubgraphSchema({ typeDefs: parse(withRsdl.sdl) });
+    expect(String(field(s, 'VM', 'numanodes').type)).toBe('[VirtualNumaNode!]');
+    expect(String(field(s, 'Host', 'numanodes').type)).toBe('[NumaNode!]');
+  });
+});
