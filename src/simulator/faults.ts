@@ -1,6 +1,6 @@
 /**
  * Engine-style error answers. Handlers throw these; the router turns them
- * into the status code and body a real engine sends (PROTOCOL.md §4, §5).
+ * into the status code and body a real engine sends (docs/protocol.md §4, §5).
  */
 
 export class EngineFault extends Error {
