@@ -39,3 +39,33 @@ describe('the API model', () => {
     expect(() => readRsdl(bundledModel(), '<vms/>', 'x.xml')).toThrow(/x.xml: not an RSDL document/);
   });
 });
+
+const referenceXsd = new URL('../../shared/reference/xsd/api-v3.6.xsd', import.meta.url);
+
+describe('xsd/api.xsd', () => {
+  it.runIf(existsSync(referenceXsd))('has every type of the real 3.6 schema, field for field, in wire order', () => {
+    const real = readXsd(readFileSync(referenceXsd, 'utf8'), 'api-v3.6.xsd');
+    const ours = bundledModel();
+    expect(ours.types.size).toBe(real.types.size);
+    for (const [name, r] of real.types) {
+      const shape = (t: typeof r | undefined) => t?.fields.map((f) => `${f.name}:${f.type}:${f.min}:${f.max}`).join(',');
+      expect(shape(ours.types.get(name)), name).toBe(shape(r));
+    }
+    expect([...ours.elements].sort()).toEqual([...real.elements].sort());
+  });
+
+  it('keeps our own documentation', () => {
+    const text = readFileSync(new URL('../xsd/api.xsd', import.meta.url), 'utf8');
+    expect(text).not.toMatch(/jaxb:/);
+    expect(text.match(/<xs:documentation>/g)?.length ?? 0).toBeGreaterThanOrEqual(110);
+  });
+
+  it('lets the reader keep what the engine keeps: initialization, payloads, mac pools', async () => {
+    const { readDocument } = await import('../src/xml/index.ts');
+    const vm = readDocument(bundledModel(), '<vm id="x"><name>a</name><payloads><payload type="floppy"><files><file id="f"><name>f.txt</name><content>hi</content></file></files></payload></payloads><initialization><host_name>a.example.com</host_name></initialization></vm>');
+    expect(vm.value.initialization).toEqual({ host_name: 'a.example.com' });
+    expect(vm.value.payloads.payload[0]).toMatchObject({ type: 'floppy' });
+    const dc = readDocument(bundledModel(), '<data_center id="d"><name>d</name><mac_pool id="m"/></data_center>');
+    expect(dc.value.mac_pool).toEqual({ id: 'm' });
+  });
+});

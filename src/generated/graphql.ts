@@ -42,26 +42,35 @@ export type Action = {
   __typename?: 'Action';
   /** False makes the engine answer only when a task-backed action has finished. */
   async?: Maybe<Scalars['Boolean']['output']>;
+  brick?: Maybe<GlusterBrick>;
+  bricks?: Maybe<Array<GlusterBrick>>;
+  certificates?: Maybe<Array<Certificate>>;
+  checkConnectivity?: Maybe<Scalars['Boolean']['output']>;
   clone?: Maybe<Scalars['Boolean']['output']>;
   cluster?: Maybe<Cluster>;
   comment?: Maybe<Scalars['String']['output']>;
+  connectivityTimeout?: Maybe<Scalars['Int']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   detach?: Maybe<Scalars['Boolean']['output']>;
   discardSnapshots?: Maybe<Scalars['Boolean']['output']>;
+  disk?: Maybe<Disk>;
   disks?: Maybe<Array<Disk>>;
   exclusive?: Maybe<Scalars['Boolean']['output']>;
   fault?: Maybe<Fault>;
   /** What a fence action does: manual, restart, start, stop or status. */
   fenceType?: Maybe<FenceType>;
+  fixLayout?: Maybe<Scalars['Boolean']['output']>;
   force?: Maybe<Scalars['Boolean']['output']>;
   gracePeriod?: Maybe<GracePeriod>;
   /** The target host of a migration, or the host that performs a storage operation. */
   host?: Maybe<Host>;
+  hostNics?: Maybe<Array<HostNic>>;
   href?: Maybe<Scalars['String']['output']>;
   id?: Maybe<Scalars['String']['output']>;
   image?: Maybe<Scalars['String']['output']>;
+  importAsTemplate?: Maybe<Scalars['Boolean']['output']>;
   isAttached?: Maybe<Scalars['Boolean']['output']>;
   iscsi?: Maybe<IscsiDetails>;
   /** The targets an iscsidiscover action found. */
@@ -69,11 +78,22 @@ export type Action = {
   /** The job the engine created to carry out the action. */
   job?: Maybe<Job>;
   link?: Maybe<Array<Link>>;
+  logicalUnits?: Maybe<Array<LogicalUnit>>;
+  maintenanceEnabled?: Maybe<Scalars['Boolean']['output']>;
+  modifiedBonds?: Maybe<Array<HostNic>>;
+  modifiedLabels?: Maybe<Array<Label>>;
+  modifiedNetworkAttachments?: Maybe<Array<NetworkAttachment>>;
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
+  option?: Maybe<Option>;
   pause?: Maybe<Scalars['Boolean']['output']>;
   powerManagement?: Maybe<PowerManagement>;
+  proxyTicket?: Maybe<ProxyTicket>;
   reason?: Maybe<Scalars['String']['output']>;
+  removedBonds?: Maybe<Array<HostNic>>;
+  removedLabels?: Maybe<Array<Label>>;
+  removedNetworkAttachments?: Maybe<Array<NetworkAttachment>>;
+  resolutionType?: Maybe<Scalars['String']['output']>;
   restoreMemory?: Maybe<Scalars['Boolean']['output']>;
   rootPassword?: Maybe<Scalars['String']['output']>;
   snapshot?: Maybe<Snapshot>;
@@ -81,11 +101,62 @@ export type Action = {
   status?: Maybe<Status>;
   /** The destination of an export, move or import. */
   storageDomain?: Maybe<StorageDomain>;
+  storageDomains?: Maybe<Array<StorageDomain>>;
+  succeeded?: Maybe<Scalars['Boolean']['output']>;
+  synchronizedNetworkAttachments?: Maybe<Array<NetworkAttachment>>;
   template?: Maybe<Template>;
   ticket?: Maybe<Ticket>;
   useCloudInit?: Maybe<Scalars['Boolean']['output']>;
   useSysprep?: Maybe<Scalars['Boolean']['output']>;
+  virtualFunctionsConfiguration?: Maybe<HostNicVirtualFunctionsConfiguration>;
   vm?: Maybe<Vm>;
+};
+
+export type Agent = {
+  __typename?: 'Agent';
+  address?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  concurrent?: Maybe<Scalars['Boolean']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  encryptOptions?: Maybe<Scalars['Boolean']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  options?: Maybe<Array<Option>>;
+  order?: Maybe<Scalars['Int']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  port?: Maybe<Scalars['Int']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type AgentInput = {
+  address?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  concurrent?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  encryptOptions?: InputMaybe<Scalars['Boolean']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  options?: InputMaybe<Array<OptionInput>>;
+  order?: InputMaybe<Scalars['Int']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  port?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Agents = {
+  __typename?: 'Agents';
+  active?: Maybe<Scalars['Long']['output']>;
+  agent?: Maybe<Array<Agent>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
 };
 
 /** How many VMs, hosts, users and storage domains exist and how many of them are active. Left out when the caller is a filtered (non-admin) user. */
@@ -102,9 +173,46 @@ export type ApproveHostInput = {
   cluster?: InputMaybe<ClusterInput>;
 };
 
+export type ArchitectureCapability = {
+  __typename?: 'ArchitectureCapability';
+  architectures?: Maybe<Array<Scalars['String']['output']>>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
 /** The parameters of the attach action (hosts/{host:id}/nics/{nic:id}/attach). */
 export type AttachHostNicInput = {
   network: NetworkInput;
+};
+
+export type AuthorizedKey = {
+  __typename?: 'AuthorizedKey';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  key?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  user?: Maybe<User>;
+};
+
+export type AuthorizedKeyInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  key?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  user?: InputMaybe<UserInput>;
+};
+
+export type AuthorizedKeys = {
+  __typename?: 'AuthorizedKeys';
+  active?: Maybe<Scalars['Long']['output']>;
+  authorizedKey?: Maybe<Array<AuthorizedKey>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
 };
 
 export type Bios = {
@@ -163,6 +271,7 @@ export type BootProtocol =
 export type Cpu = {
   __typename?: 'CPU';
   architecture?: Maybe<Scalars['String']['output']>;
+  cores?: Maybe<Array<Core>>;
   cpuTune?: Maybe<Array<VCpuPin>>;
   /** The CPU type name, such as Intel Conroe Family. */
   id?: Maybe<Scalars['String']['output']>;
@@ -177,6 +286,7 @@ export type Cpu = {
 /** A processor: for a VM its topology, for a host its model, speed and topology, for a cluster the CPU type every host must offer. */
 export type CpuInput = {
   architecture?: InputMaybe<Scalars['String']['input']>;
+  cores?: InputMaybe<Array<CoreInput>>;
   cpuTune?: InputMaybe<Array<VCpuPinInput>>;
   /** The CPU type name, such as Intel Conroe Family. */
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -210,6 +320,7 @@ export type CdRom = {
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   template?: Maybe<Template>;
@@ -223,6 +334,7 @@ export type CdRomInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   file?: InputMaybe<FileInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
   name?: InputMaybe<Scalars['String']['input']>;
   template?: InputMaybe<TemplateInput>;
   vm?: InputMaybe<VmInput>;
@@ -254,6 +366,27 @@ export type CertificateInput = {
   subject?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type CloudInit = {
+  __typename?: 'CloudInit';
+  authorizedKeys?: Maybe<AuthorizedKeys>;
+  files?: Maybe<Files>;
+  host?: Maybe<Host>;
+  networkConfiguration?: Maybe<NetworkConfiguration>;
+  regenerateSshKeys?: Maybe<Scalars['Boolean']['output']>;
+  timezone?: Maybe<Scalars['String']['output']>;
+  users?: Maybe<Users>;
+};
+
+export type CloudInitInput = {
+  authorizedKeys?: InputMaybe<Array<AuthorizedKeyInput>>;
+  files?: InputMaybe<Array<FileInput>>;
+  host?: InputMaybe<HostInput>;
+  networkConfiguration?: InputMaybe<NetworkConfigurationInput>;
+  regenerateSshKeys?: InputMaybe<Scalars['Boolean']['input']>;
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  users?: InputMaybe<Array<UserInput>>;
+};
+
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
 export type Cluster = {
   __typename?: 'Cluster';
@@ -268,6 +401,7 @@ export type Cluster = {
   errorHandling?: Maybe<ErrorHandling>;
   /** The events whose cluster is this Cluster (one search for all parents). */
   events?: Maybe<Array<Event>>;
+  fencingPolicy?: Maybe<FencingPolicy>;
   glusterService?: Maybe<Scalars['Boolean']['output']>;
   haReservation?: Maybe<Scalars['Boolean']['output']>;
   /** The hosts whose cluster is this Cluster (one search for all parents). */
@@ -278,14 +412,18 @@ export type Cluster = {
   ksm?: Maybe<Ksm>;
   link?: Maybe<Array<Link>>;
   maintenanceReasonRequired?: Maybe<Scalars['Boolean']['output']>;
+  managementNetwork?: Maybe<Network>;
   memoryPolicy?: Maybe<MemoryPolicy>;
+  migration?: Maybe<MigrationOptions>;
   name?: Maybe<Scalars['String']['output']>;
   /** The networks below this Cluster (clusters/{cluster:id}/networks). */
   networks?: Maybe<Array<Network>>;
   optionalReason?: Maybe<Scalars['Boolean']['output']>;
   /** The permissions below this Cluster (clusters/{cluster:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
+  requiredRngSources?: Maybe<Array<Scalars['String']['output']>>;
   schedulingPolicy?: Maybe<SchedulingPolicy>;
+  serialNumber?: Maybe<SerialNumber>;
   supportedVersions?: Maybe<Array<Version>>;
   /** The templates whose cluster is this Cluster (one search for all parents). */
   templates?: Maybe<Array<Template>>;
@@ -373,21 +511,37 @@ export type ClusterInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   display?: InputMaybe<DisplayInput>;
   errorHandling?: InputMaybe<ErrorHandlingInput>;
+  fencingPolicy?: InputMaybe<FencingPolicyInput>;
   glusterService?: InputMaybe<Scalars['Boolean']['input']>;
   haReservation?: InputMaybe<Scalars['Boolean']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   ksm?: InputMaybe<KsmInput>;
   maintenanceReasonRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  managementNetwork?: InputMaybe<NetworkInput>;
   memoryPolicy?: InputMaybe<MemoryPolicyInput>;
+  migration?: InputMaybe<MigrationOptionsInput>;
   name?: InputMaybe<Scalars['String']['input']>;
   optionalReason?: InputMaybe<Scalars['Boolean']['input']>;
+  requiredRngSources?: InputMaybe<Array<Scalars['String']['input']>>;
   schedulingPolicy?: InputMaybe<SchedulingPolicyInput>;
+  serialNumber?: InputMaybe<SerialNumberInput>;
   supportedVersions?: InputMaybe<Array<VersionInput>>;
   threadsAsCores?: InputMaybe<Scalars['Boolean']['input']>;
   trustedService?: InputMaybe<Scalars['Boolean']['input']>;
   tunnelMigration?: InputMaybe<Scalars['Boolean']['input']>;
   version?: InputMaybe<VersionInput>;
   virtService?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type Configuration = {
+  __typename?: 'Configuration';
+  data?: Maybe<Scalars['String']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+export type ConfigurationInput = {
+  data?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Console = {
@@ -397,6 +551,40 @@ export type Console = {
 
 export type ConsoleInput = {
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type Core = {
+  __typename?: 'Core';
+  index?: Maybe<Scalars['Int']['output']>;
+  socket?: Maybe<Scalars['Int']['output']>;
+};
+
+export type CoreInput = {
+  index?: InputMaybe<Scalars['Int']['input']>;
+  socket?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CpuProfile = {
+  __typename?: 'CpuProfile';
+  cluster?: Maybe<Cluster>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  qos?: Maybe<QoS>;
+};
+
+export type CpuProfileInput = {
+  cluster?: InputMaybe<ClusterInput>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  qos?: InputMaybe<QoSInput>;
 };
 
 /** How virtual CPUs are laid out: sockets times cores (times threads) is the VM's vCPU count. */
@@ -412,6 +600,30 @@ export type CpuTopologyInput = {
   cores?: InputMaybe<Scalars['Int']['input']>;
   sockets?: InputMaybe<Scalars['Int']['input']>;
   threads?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CustomProperty = {
+  __typename?: 'CustomProperty';
+  name?: Maybe<Scalars['String']['output']>;
+  regexp?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type CustomPropertyInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  regexp?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Dns = {
+  __typename?: 'DNS';
+  searchDomains?: Maybe<Hosts>;
+  servers?: Maybe<Hosts>;
+};
+
+export type DnsInput = {
+  searchDomains?: InputMaybe<Array<HostInput>>;
+  servers?: InputMaybe<Array<HostInput>>;
 };
 
 /** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
@@ -431,6 +643,7 @@ export type DataCenter = {
   link?: Maybe<Array<Link>>;
   /** True when its storage is local to one host. */
   local?: Maybe<Scalars['Boolean']['output']>;
+  macPool?: Maybe<MacPool>;
   name?: Maybe<Scalars['String']['output']>;
   /** The networks below this DataCenter (datacenters/{datacenter:id}/networks). */
   networks?: Maybe<Array<Network>>;
@@ -492,6 +705,7 @@ export type DataCenterInput = {
   id?: InputMaybe<Scalars['ID']['input']>;
   /** True when its storage is local to one host. */
   local?: InputMaybe<Scalars['Boolean']['input']>;
+  macPool?: InputMaybe<MacPoolInput>;
   name?: InputMaybe<Scalars['String']['input']>;
   quotaMode?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<StatusInput>;
@@ -534,23 +748,27 @@ export type Disk = {
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
+  diskProfile?: Maybe<DiskProfile>;
   /** cow (qcow2, thin) or raw. */
   format?: Maybe<DiskFormat>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   imageId?: Maybe<Scalars['String']['output']>;
+  instanceType?: Maybe<InstanceType>;
   /** How the guest sees the disk: virtio, virtio_scsi, ide or spapr_vscsi. */
   interface?: Maybe<DiskInterface>;
   link?: Maybe<Array<Link>>;
   logicalName?: Maybe<Scalars['String']['output']>;
   lunStorage?: Maybe<Storage>;
   name?: Maybe<Scalars['String']['output']>;
+  openstackVolumeType?: Maybe<OpenStackVolumeType>;
   /** The permissions below this Disk (vms/{vm:id}/disks/{disk:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
   propagateErrors?: Maybe<Scalars['Boolean']['output']>;
   /** The size the guest sees, in bytes. */
   provisionedSize?: Maybe<Scalars['Long']['output']>;
+  quota?: Maybe<Quota>;
   readOnly?: Maybe<Scalars['Boolean']['output']>;
   sgio?: Maybe<Scalars['String']['output']>;
   shareable?: Maybe<Scalars['Boolean']['output']>;
@@ -617,18 +835,22 @@ export type DiskInput = {
   bootable?: InputMaybe<Scalars['Boolean']['input']>;
   comment?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
+  diskProfile?: InputMaybe<DiskProfileInput>;
   /** cow (qcow2, thin) or raw. */
   format?: InputMaybe<DiskFormat>;
   id?: InputMaybe<Scalars['ID']['input']>;
   imageId?: InputMaybe<Scalars['String']['input']>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
   /** How the guest sees the disk: virtio, virtio_scsi, ide or spapr_vscsi. */
   interface?: InputMaybe<DiskInterface>;
   logicalName?: InputMaybe<Scalars['String']['input']>;
   lunStorage?: InputMaybe<StorageInput>;
   name?: InputMaybe<Scalars['String']['input']>;
+  openstackVolumeType?: InputMaybe<OpenStackVolumeTypeInput>;
   propagateErrors?: InputMaybe<Scalars['Boolean']['input']>;
   /** The size the guest sees, in bytes. */
   provisionedSize?: InputMaybe<Scalars['Long']['input']>;
+  quota?: InputMaybe<QuotaInput>;
   readOnly?: InputMaybe<Scalars['Boolean']['input']>;
   sgio?: InputMaybe<Scalars['String']['input']>;
   shareable?: InputMaybe<Scalars['Boolean']['input']>;
@@ -655,6 +877,29 @@ export type DiskInterface =
   | 'VIRTIO'
   | 'VIRTIO_SCSI';
 
+export type DiskProfile = {
+  __typename?: 'DiskProfile';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  qos?: Maybe<QoS>;
+  storageDomain?: Maybe<StorageDomain>;
+};
+
+export type DiskProfileInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  qos?: InputMaybe<QoSInput>;
+  storageDomain?: InputMaybe<StorageDomainInput>;
+};
+
 /** The VM's graphical console: protocol (spice or vnc), where to connect while it runs, and how many monitors it has. */
 export type Display = {
   __typename?: 'Display';
@@ -662,6 +907,7 @@ export type Display = {
   allowOverride?: Maybe<Scalars['Boolean']['output']>;
   certificate?: Maybe<Certificate>;
   copyPasteEnabled?: Maybe<Scalars['Boolean']['output']>;
+  disconnectAction?: Maybe<Scalars['String']['output']>;
   fileTransferEnabled?: Maybe<Scalars['Boolean']['output']>;
   keyboardLayout?: Maybe<Scalars['String']['output']>;
   monitors?: Maybe<Scalars['Int']['output']>;
@@ -679,6 +925,7 @@ export type DisplayInput = {
   allowOverride?: InputMaybe<Scalars['Boolean']['input']>;
   certificate?: InputMaybe<CertificateInput>;
   copyPasteEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  disconnectAction?: InputMaybe<Scalars['String']['input']>;
   fileTransferEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   keyboardLayout?: InputMaybe<Scalars['String']['input']>;
   monitors?: InputMaybe<Scalars['Int']['input']>;
@@ -804,11 +1051,64 @@ export type ExportVmInput = {
   storageDomain: StorageDomainInput;
 };
 
+export type ExternalHostProvider = {
+  __typename?: 'ExternalHostProvider';
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  properties?: Maybe<Array<Property>>;
+  requiresAuthentication?: Maybe<Scalars['Boolean']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type ExternalHostProviderInput = {
+  authenticationUrl?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+  requiresAuthentication?: InputMaybe<Scalars['Boolean']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Why the engine refused a request. The reason is short (Operation Failed, Incomplete parameters); the detail holds the engine's own messages, in brackets when they come from a validation. */
 export type Fault = {
   __typename?: 'Fault';
   detail?: Maybe<Scalars['String']['output']>;
   reason?: Maybe<Scalars['String']['output']>;
+};
+
+export type Feature = {
+  __typename?: 'Feature';
+  api?: Maybe<Api>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  glusterVolumes?: Maybe<Array<GlusterVolume>>;
+  headers?: Maybe<Array<Header>>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  nic?: Maybe<Nic>;
+  storageDomain?: Maybe<StorageDomain>;
+  storageTypes?: Maybe<Array<Scalars['String']['output']>>;
+  transparentHugepages?: Maybe<TransparentHugePages>;
+  url?: Maybe<Array<ParametersSet>>;
+  vmDeviceTypes?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 /** The parameters of the fence action (hosts/{host:id}/fence). */
@@ -824,6 +1124,19 @@ export type FenceType =
   | 'START'
   | 'STATUS'
   | 'STOP';
+
+export type FencingPolicy = {
+  __typename?: 'FencingPolicy';
+  enabled?: Maybe<Scalars['Boolean']['output']>;
+  skipIfConnectivityBroken?: Maybe<SkipIfConnectivityBroken>;
+  skipIfSdActive?: Maybe<SkipIfSdActive>;
+};
+
+export type FencingPolicyInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  skipIfConnectivityBroken?: InputMaybe<SkipIfConnectivityBrokenInput>;
+  skipIfSdActive?: InputMaybe<SkipIfSdActiveInput>;
+};
 
 /** Client-side matching: the value at `field` (a dotted path of XML names, such as `cluster.id`) must match `value`; `*` and `?` are wildcards. */
 export type FieldFilter = {
@@ -859,6 +1172,14 @@ export type FileInput = {
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Files = {
+  __typename?: 'Files';
+  active?: Maybe<Scalars['Long']['output']>;
+  file?: Maybe<Array<File>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
+};
+
 /** A VM's virtual floppy drive and the image file in it. */
 export type Floppy = {
   __typename?: 'Floppy';
@@ -869,6 +1190,7 @@ export type Floppy = {
   file?: Maybe<File>;
   href?: Maybe<Scalars['String']['output']>;
   id?: Maybe<Scalars['String']['output']>;
+  instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   template?: Maybe<Template>;
@@ -882,10 +1204,129 @@ export type FloppyInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   file?: InputMaybe<FileInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
   name?: InputMaybe<Scalars['String']['input']>;
   template?: InputMaybe<TemplateInput>;
   vm?: InputMaybe<VmInput>;
   vms?: InputMaybe<Array<VmInput>>;
+};
+
+export type GlusterBrick = {
+  __typename?: 'GlusterBrick';
+  brickDir?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  device?: Maybe<Scalars['String']['output']>;
+  fsName?: Maybe<Scalars['String']['output']>;
+  glusterClients?: Maybe<Array<GlusterClient>>;
+  glusterVolume?: Maybe<GlusterVolume>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  memoryPools?: Maybe<Array<GlusterMemoryPool>>;
+  mntOptions?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  pid?: Maybe<Scalars['Int']['output']>;
+  port?: Maybe<Scalars['Int']['output']>;
+  serverId?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Status>;
+};
+
+export type GlusterBrickInput = {
+  brickDir?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  device?: InputMaybe<Scalars['String']['input']>;
+  fsName?: InputMaybe<Scalars['String']['input']>;
+  glusterClients?: InputMaybe<Array<GlusterClientInput>>;
+  glusterVolume?: InputMaybe<GlusterVolumeInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  memoryPools?: InputMaybe<Array<GlusterMemoryPoolInput>>;
+  mntOptions?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  pid?: InputMaybe<Scalars['Int']['input']>;
+  port?: InputMaybe<Scalars['Int']['input']>;
+  serverId?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<StatusInput>;
+};
+
+export type GlusterClient = {
+  __typename?: 'GlusterClient';
+  bytesRead?: Maybe<Scalars['Long']['output']>;
+  bytesWritten?: Maybe<Scalars['Long']['output']>;
+  clientPort?: Maybe<Scalars['Int']['output']>;
+  hostName?: Maybe<Scalars['String']['output']>;
+};
+
+export type GlusterClientInput = {
+  bytesRead?: InputMaybe<Scalars['Long']['input']>;
+  bytesWritten?: InputMaybe<Scalars['Long']['input']>;
+  clientPort?: InputMaybe<Scalars['Int']['input']>;
+  hostName?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type GlusterMemoryPool = {
+  __typename?: 'GlusterMemoryPool';
+  allocCount?: Maybe<Scalars['Int']['output']>;
+  coldCount?: Maybe<Scalars['Int']['output']>;
+  hotCount?: Maybe<Scalars['Int']['output']>;
+  maxAlloc?: Maybe<Scalars['Int']['output']>;
+  maxStdalloc?: Maybe<Scalars['Int']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  paddedSize?: Maybe<Scalars['Int']['output']>;
+  poolMisses?: Maybe<Scalars['Int']['output']>;
+};
+
+export type GlusterMemoryPoolInput = {
+  allocCount?: InputMaybe<Scalars['Int']['input']>;
+  coldCount?: InputMaybe<Scalars['Int']['input']>;
+  hotCount?: InputMaybe<Scalars['Int']['input']>;
+  maxAlloc?: InputMaybe<Scalars['Int']['input']>;
+  maxStdalloc?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  paddedSize?: InputMaybe<Scalars['Int']['input']>;
+  poolMisses?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type GlusterVolume = {
+  __typename?: 'GlusterVolume';
+  bricks?: Maybe<Array<GlusterBrick>>;
+  cluster?: Maybe<Cluster>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  disperseCount?: Maybe<Scalars['Int']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  options?: Maybe<Array<Option>>;
+  redundancyCount?: Maybe<Scalars['Int']['output']>;
+  replicaCount?: Maybe<Scalars['Int']['output']>;
+  status?: Maybe<Status>;
+  stripeCount?: Maybe<Scalars['Int']['output']>;
+  transportTypes?: Maybe<Array<Scalars['String']['output']>>;
+  volumeType?: Maybe<Scalars['String']['output']>;
+};
+
+export type GlusterVolumeInput = {
+  bricks?: InputMaybe<Array<GlusterBrickInput>>;
+  cluster?: InputMaybe<ClusterInput>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  disperseCount?: InputMaybe<Scalars['Int']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  options?: InputMaybe<Array<OptionInput>>;
+  redundancyCount?: InputMaybe<Scalars['Int']['input']>;
+  replicaCount?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<StatusInput>;
+  stripeCount?: InputMaybe<Scalars['Int']['input']>;
+  transportTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  volumeType?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type GracePeriod = {
@@ -933,12 +1374,47 @@ export type GuestInfoInput = {
   ips?: InputMaybe<Array<IpInput>>;
 };
 
+export type GuestNicConfiguration = {
+  __typename?: 'GuestNicConfiguration';
+  bootProtocol?: Maybe<Scalars['String']['output']>;
+  ip?: Maybe<Ip>;
+  name?: Maybe<Scalars['String']['output']>;
+  onBoot?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type GuestNicConfigurationInput = {
+  bootProtocol?: InputMaybe<Scalars['String']['input']>;
+  ip?: InputMaybe<IpInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  onBoot?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type GuestOperatingSystem = {
+  __typename?: 'GuestOperatingSystem';
+  architecture?: Maybe<Scalars['String']['output']>;
+  codename?: Maybe<Scalars['String']['output']>;
+  distribution?: Maybe<Scalars['String']['output']>;
+  family?: Maybe<Scalars['String']['output']>;
+  kernel?: Maybe<Kernel>;
+  version?: Maybe<Version>;
+};
+
+export type GuestOperatingSystemInput = {
+  architecture?: InputMaybe<Scalars['String']['input']>;
+  codename?: InputMaybe<Scalars['String']['input']>;
+  distribution?: InputMaybe<Scalars['String']['input']>;
+  family?: InputMaybe<Scalars['String']['input']>;
+  kernel?: InputMaybe<KernelInput>;
+  version?: InputMaybe<VersionInput>;
+};
+
 export type HardwareInformation = {
   __typename?: 'HardwareInformation';
   family?: Maybe<Scalars['String']['output']>;
   manufacturer?: Maybe<Scalars['String']['output']>;
   productName?: Maybe<Scalars['String']['output']>;
   serialNumber?: Maybe<Scalars['String']['output']>;
+  supportedRngSources?: Maybe<Array<Scalars['String']['output']>>;
   uuid?: Maybe<Scalars['String']['output']>;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -948,8 +1424,24 @@ export type HardwareInformationInput = {
   manufacturer?: InputMaybe<Scalars['String']['input']>;
   productName?: InputMaybe<Scalars['String']['input']>;
   serialNumber?: InputMaybe<Scalars['String']['input']>;
+  supportedRngSources?: InputMaybe<Array<Scalars['String']['input']>>;
   uuid?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Header = {
+  __typename?: 'Header';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  deprecated?: Maybe<Scalars['Boolean']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  required?: Maybe<Scalars['Boolean']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
 };
 
 /** Whether the engine restarts the VM elsewhere when its host fails, and in which order (higher priority first). */
@@ -965,6 +1457,31 @@ export type HighAvailabilityInput = {
   priority?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type Hook = {
+  __typename?: 'Hook';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  eventName?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  md5?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type HookInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  eventName?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  md5?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A hypervisor: a physical machine in a cluster that runs VMs. */
 export type Host = {
   __typename?: 'Host';
@@ -978,16 +1495,20 @@ export type Host = {
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
+  devicePassthrough?: Maybe<HostDevicePassthrough>;
   display?: Maybe<Display>;
   /** The events whose host is this Host (one search for all parents). */
   events?: Maybe<Array<Event>>;
+  externalHostProvider?: Maybe<ExternalHostProvider>;
   externalStatus?: Maybe<Status>;
   hardwareInformation?: Maybe<HardwareInformation>;
+  hooks?: Maybe<Array<Hook>>;
   hostedEngine?: Maybe<HostedEngine>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   iscsi?: Maybe<IscsiDetails>;
+  katelloErrata?: Maybe<Array<KatelloErratum>>;
   kdumpStatus?: Maybe<Scalars['String']['output']>;
   ksm?: Maybe<Ksm>;
   libvirtVersion?: Maybe<Version>;
@@ -1011,6 +1532,7 @@ export type Host = {
   rebootAfterInstallation?: Maybe<Scalars['Boolean']['output']>;
   /** Only sent when adding a host; never returned. */
   rootPassword?: Maybe<Scalars['String']['output']>;
+  selinux?: Maybe<SeLinux>;
   spm?: Maybe<Spm>;
   ssh?: Maybe<Ssh>;
   /** The statistics below this Host (hosts/{host:id}/statistics). */
@@ -1018,6 +1540,7 @@ export type Host = {
   status?: Maybe<Status>;
   /** The storage below this Host (hosts/{host:id}/storage). */
   storage?: Maybe<Array<Storage>>;
+  storageConnectionExtensions?: Maybe<Array<StorageConnectionExtension>>;
   storageManager?: Maybe<StorageManager>;
   summary?: Maybe<VmSummary>;
   /** The tags below this Host (hosts/{host:id}/tags). */
@@ -1103,6 +1626,15 @@ export type HostActionPayload = {
   status: Scalars['String']['output'];
 };
 
+export type HostDevicePassthrough = {
+  __typename?: 'HostDevicePassthrough';
+  enabled?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type HostDevicePassthroughInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** A hypervisor: a physical machine in a cluster that runs VMs. */
 export type HostInput = {
   /** The host name or IP address the engine reaches the host at. */
@@ -1113,12 +1645,16 @@ export type HostInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   cpu?: InputMaybe<CpuInput>;
   description?: InputMaybe<Scalars['String']['input']>;
+  devicePassthrough?: InputMaybe<HostDevicePassthroughInput>;
   display?: InputMaybe<DisplayInput>;
+  externalHostProvider?: InputMaybe<ExternalHostProviderInput>;
   externalStatus?: InputMaybe<StatusInput>;
   hardwareInformation?: InputMaybe<HardwareInformationInput>;
+  hooks?: InputMaybe<Array<HookInput>>;
   hostedEngine?: InputMaybe<HostedEngineInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
   iscsi?: InputMaybe<IscsiDetailsInput>;
+  katelloErrata?: InputMaybe<Array<KatelloErratumInput>>;
   kdumpStatus?: InputMaybe<Scalars['String']['input']>;
   ksm?: InputMaybe<KsmInput>;
   libvirtVersion?: InputMaybe<VersionInput>;
@@ -1137,10 +1673,12 @@ export type HostInput = {
   rebootAfterInstallation?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only sent when adding a host; never returned. */
   rootPassword?: InputMaybe<Scalars['String']['input']>;
+  selinux?: InputMaybe<SeLinuxInput>;
   spm?: InputMaybe<SpmInput>;
   ssh?: InputMaybe<SshInput>;
   statistics?: InputMaybe<Array<StatisticInput>>;
   status?: InputMaybe<StatusInput>;
+  storageConnectionExtensions?: InputMaybe<Array<StorageConnectionExtensionInput>>;
   storageManager?: InputMaybe<StorageManagerInput>;
   summary?: InputMaybe<VmSummaryInput>;
   transparentHugepages?: InputMaybe<TransparentHugePagesInput>;
@@ -1168,17 +1706,22 @@ export type HostNic = {
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   ip?: Maybe<Ip>;
+  labels?: Maybe<Array<Label>>;
   link?: Maybe<Array<Link>>;
   mac?: Maybe<Mac>;
   mtu?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
   overrideConfiguration?: Maybe<Scalars['Boolean']['output']>;
+  physicalFunction?: Maybe<HostNic>;
+  properties?: Maybe<Array<Property>>;
+  qos?: Maybe<QoS>;
   /** Link speed in bits per second. */
   speed?: Maybe<Scalars['Long']['output']>;
   /** The statistics below this HostNIC (hosts/{host:id}/nics/{nic:id}/statistics). */
   statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
+  virtualFunctionsConfiguration?: Maybe<HostNicVirtualFunctionsConfiguration>;
   vlan?: Maybe<Vlan>;
 };
 
@@ -1219,16 +1762,34 @@ export type HostNicInput = {
   host?: InputMaybe<HostInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
   ip?: InputMaybe<IpInput>;
+  labels?: InputMaybe<Array<LabelInput>>;
   mac?: InputMaybe<MacInput>;
   mtu?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   network?: InputMaybe<NetworkInput>;
   overrideConfiguration?: InputMaybe<Scalars['Boolean']['input']>;
+  physicalFunction?: InputMaybe<HostNicInput>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+  qos?: InputMaybe<QoSInput>;
   /** Link speed in bits per second. */
   speed?: InputMaybe<Scalars['Long']['input']>;
   statistics?: InputMaybe<Array<StatisticInput>>;
   status?: InputMaybe<StatusInput>;
+  virtualFunctionsConfiguration?: InputMaybe<HostNicVirtualFunctionsConfigurationInput>;
   vlan?: InputMaybe<VlanInput>;
+};
+
+export type HostNicVirtualFunctionsConfiguration = {
+  __typename?: 'HostNicVirtualFunctionsConfiguration';
+  allNetworksAllowed?: Maybe<Scalars['Boolean']['output']>;
+  maxNumberOfVirtualFunctions?: Maybe<Scalars['Int']['output']>;
+  numberOfVirtualFunctions?: Maybe<Scalars['Int']['output']>;
+};
+
+export type HostNicVirtualFunctionsConfigurationInput = {
+  allNetworksAllowed?: InputMaybe<Scalars['Boolean']['input']>;
+  maxNumberOfVirtualFunctions?: InputMaybe<Scalars['Int']['input']>;
+  numberOfVirtualFunctions?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type HostedEngine = {
@@ -1256,6 +1817,15 @@ export type Hosts = {
   total?: Maybe<Scalars['Long']['output']>;
 };
 
+export type Io = {
+  __typename?: 'IO';
+  threads?: Maybe<Scalars['Int']['output']>;
+};
+
+export type IoInput = {
+  threads?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Ip = {
   __typename?: 'IP';
   address?: Maybe<Scalars['String']['output']>;
@@ -1279,6 +1849,29 @@ export type IPs = {
   total?: Maybe<Scalars['Long']['output']>;
 };
 
+export type Icon = {
+  __typename?: 'Icon';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  data?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  mediaType?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type IconInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  data?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  mediaType?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** The parameters of the import action (storagedomains/{storagedomain:id}/templates/{template:id}/import). */
 export type ImportTemplateInput = {
   clone?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1295,10 +1888,174 @@ export type ImportVmInput = {
   storageDomain: StorageDomainInput;
 };
 
+export type Initialization = {
+  __typename?: 'Initialization';
+  activeDirectoryOu?: Maybe<Scalars['String']['output']>;
+  authorizedSshKeys?: Maybe<Scalars['String']['output']>;
+  cloudInit?: Maybe<CloudInit>;
+  configuration?: Maybe<Configuration>;
+  customScript?: Maybe<Scalars['String']['output']>;
+  dnsSearch?: Maybe<Scalars['String']['output']>;
+  dnsServers?: Maybe<Scalars['String']['output']>;
+  domain?: Maybe<Scalars['String']['output']>;
+  hostName?: Maybe<Scalars['String']['output']>;
+  inputLocale?: Maybe<Scalars['String']['output']>;
+  nicConfigurations?: Maybe<Array<GuestNicConfiguration>>;
+  orgName?: Maybe<Scalars['String']['output']>;
+  regenerateIds?: Maybe<Scalars['Boolean']['output']>;
+  regenerateSshKeys?: Maybe<Scalars['Boolean']['output']>;
+  rootPassword?: Maybe<Scalars['String']['output']>;
+  systemLocale?: Maybe<Scalars['String']['output']>;
+  timezone?: Maybe<Scalars['String']['output']>;
+  uiLanguage?: Maybe<Scalars['String']['output']>;
+  userLocale?: Maybe<Scalars['String']['output']>;
+  userName?: Maybe<Scalars['String']['output']>;
+  windowsLicenseKey?: Maybe<Scalars['String']['output']>;
+};
+
+export type InitializationInput = {
+  activeDirectoryOu?: InputMaybe<Scalars['String']['input']>;
+  authorizedSshKeys?: InputMaybe<Scalars['String']['input']>;
+  cloudInit?: InputMaybe<CloudInitInput>;
+  configuration?: InputMaybe<ConfigurationInput>;
+  customScript?: InputMaybe<Scalars['String']['input']>;
+  dnsSearch?: InputMaybe<Scalars['String']['input']>;
+  dnsServers?: InputMaybe<Scalars['String']['input']>;
+  domain?: InputMaybe<Scalars['String']['input']>;
+  hostName?: InputMaybe<Scalars['String']['input']>;
+  inputLocale?: InputMaybe<Scalars['String']['input']>;
+  nicConfigurations?: InputMaybe<Array<GuestNicConfigurationInput>>;
+  orgName?: InputMaybe<Scalars['String']['input']>;
+  regenerateIds?: InputMaybe<Scalars['Boolean']['input']>;
+  regenerateSshKeys?: InputMaybe<Scalars['Boolean']['input']>;
+  rootPassword?: InputMaybe<Scalars['String']['input']>;
+  systemLocale?: InputMaybe<Scalars['String']['input']>;
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  uiLanguage?: InputMaybe<Scalars['String']['input']>;
+  userLocale?: InputMaybe<Scalars['String']['input']>;
+  userName?: InputMaybe<Scalars['String']['input']>;
+  windowsLicenseKey?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** The parameters of the install action (hosts/{host:id}/install). */
 export type InstallHostInput = {
   image?: InputMaybe<Scalars['String']['input']>;
   rootPassword?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type InstanceType = {
+  __typename?: 'InstanceType';
+  bios?: Maybe<Bios>;
+  cluster?: Maybe<Cluster>;
+  comment?: Maybe<Scalars['String']['output']>;
+  console?: Maybe<Console>;
+  cpu?: Maybe<Cpu>;
+  cpuProfile?: Maybe<CpuProfile>;
+  cpuShares?: Maybe<Scalars['Int']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  creationTime?: Maybe<Scalars['DateTime']['output']>;
+  customCpuModel?: Maybe<Scalars['String']['output']>;
+  customEmulatedMachine?: Maybe<Scalars['String']['output']>;
+  customProperties?: Maybe<Array<CustomProperty>>;
+  deleteProtected?: Maybe<Scalars['Boolean']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  display?: Maybe<Display>;
+  domain?: Maybe<Domain>;
+  highAvailability?: Maybe<HighAvailability>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  io?: Maybe<Io>;
+  largeIcon?: Maybe<Icon>;
+  link?: Maybe<Array<Link>>;
+  /** Memory in bytes. */
+  memory?: Maybe<Scalars['Long']['output']>;
+  memoryPolicy?: Maybe<MemoryPolicy>;
+  migration?: Maybe<MigrationOptions>;
+  migrationDowntime?: Maybe<Scalars['Int']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
+  origin?: Maybe<Scalars['String']['output']>;
+  os?: Maybe<OperatingSystem>;
+  permissions?: Maybe<Array<Permission>>;
+  rngDevice?: Maybe<RngDevice>;
+  serialNumber?: Maybe<SerialNumber>;
+  smallIcon?: Maybe<Icon>;
+  soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
+  sso?: Maybe<Sso>;
+  startPaused?: Maybe<Scalars['Boolean']['output']>;
+  /** True when changes made while running are thrown away at shutdown. */
+  stateless?: Maybe<Scalars['Boolean']['output']>;
+  status?: Maybe<Status>;
+  storageDomain?: Maybe<StorageDomain>;
+  timeZone?: Maybe<TimeZone>;
+  timezone?: Maybe<Scalars['String']['output']>;
+  tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
+  /** server or desktop: tunes defaults such as the console and the sound card. */
+  type?: Maybe<VmType>;
+  usb?: Maybe<Usb>;
+  version?: Maybe<TemplateVersion>;
+  virtioScsi?: Maybe<VirtIo_Scsi>;
+  /** The VM this template was made from, when it was. */
+  vm?: Maybe<Vm>;
+};
+
+export type InstanceTypeInput = {
+  bios?: InputMaybe<BiosInput>;
+  cluster?: InputMaybe<ClusterInput>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  console?: InputMaybe<ConsoleInput>;
+  cpu?: InputMaybe<CpuInput>;
+  cpuProfile?: InputMaybe<CpuProfileInput>;
+  cpuShares?: InputMaybe<Scalars['Int']['input']>;
+  creationTime?: InputMaybe<Scalars['DateTime']['input']>;
+  customCpuModel?: InputMaybe<Scalars['String']['input']>;
+  customEmulatedMachine?: InputMaybe<Scalars['String']['input']>;
+  customProperties?: InputMaybe<Array<CustomPropertyInput>>;
+  deleteProtected?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  display?: InputMaybe<DisplayInput>;
+  domain?: InputMaybe<DomainInput>;
+  highAvailability?: InputMaybe<HighAvailabilityInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  io?: InputMaybe<IoInput>;
+  largeIcon?: InputMaybe<IconInput>;
+  /** Memory in bytes. */
+  memory?: InputMaybe<Scalars['Long']['input']>;
+  memoryPolicy?: InputMaybe<MemoryPolicyInput>;
+  migration?: InputMaybe<MigrationOptionsInput>;
+  migrationDowntime?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
+  origin?: InputMaybe<Scalars['String']['input']>;
+  os?: InputMaybe<OperatingSystemInput>;
+  permissions?: InputMaybe<Array<PermissionInput>>;
+  rngDevice?: InputMaybe<RngDeviceInput>;
+  serialNumber?: InputMaybe<SerialNumberInput>;
+  smallIcon?: InputMaybe<IconInput>;
+  soundcardEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  sso?: InputMaybe<SsoInput>;
+  startPaused?: InputMaybe<Scalars['Boolean']['input']>;
+  /** True when changes made while running are thrown away at shutdown. */
+  stateless?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<StatusInput>;
+  storageDomain?: InputMaybe<StorageDomainInput>;
+  timeZone?: InputMaybe<TimeZoneInput>;
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  tunnelMigration?: InputMaybe<Scalars['Boolean']['input']>;
+  /** server or desktop: tunes defaults such as the console and the sound card. */
+  type?: InputMaybe<VmType>;
+  usb?: InputMaybe<UsbInput>;
+  version?: InputMaybe<TemplateVersionInput>;
+  virtioScsi?: InputMaybe<VirtIo_ScsiInput>;
+  /** The VM this template was made from, when it was. */
+  vm?: InputMaybe<VmInput>;
+};
+
+export type IpAddressAssignment = {
+  __typename?: 'IpAddressAssignment';
+  assignmentMethod?: Maybe<Scalars['String']['output']>;
+  ip?: Maybe<Ip>;
 };
 
 /** An iSCSI target to discover or log in to from a host. */
@@ -1375,6 +2132,21 @@ export type Job = {
   status?: Maybe<Status>;
 };
 
+/** Work the engine carries out for a request, with its status and times. */
+export type JobInput = {
+  autoCleared?: InputMaybe<Scalars['Boolean']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  endTime?: InputMaybe<Scalars['DateTime']['input']>;
+  external?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  lastUpdated?: InputMaybe<Scalars['DateTime']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  owner?: InputMaybe<UserInput>;
+  startTime?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<StatusInput>;
+};
+
 /** Kernel same-page merging: identical memory pages shared between VMs. */
 export type Ksm = {
   __typename?: 'KSM';
@@ -1386,6 +2158,75 @@ export type Ksm = {
 export type KsmInput = {
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
   mergeAcrossNodes?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type KatelloErratum = {
+  __typename?: 'KatelloErratum';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  issued?: Maybe<Scalars['DateTime']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  packages?: Maybe<Array<Package>>;
+  severity?: Maybe<Scalars['String']['output']>;
+  solution?: Maybe<Scalars['String']['output']>;
+  summary?: Maybe<Scalars['String']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+  vm?: Maybe<Vm>;
+};
+
+export type KatelloErratumInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  issued?: InputMaybe<Scalars['DateTime']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  packages?: InputMaybe<Array<PackageInput>>;
+  severity?: InputMaybe<Scalars['String']['input']>;
+  solution?: InputMaybe<Scalars['String']['input']>;
+  summary?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  vm?: InputMaybe<VmInput>;
+};
+
+export type Kernel = {
+  __typename?: 'Kernel';
+  version?: Maybe<Version>;
+};
+
+export type KernelInput = {
+  version?: InputMaybe<VersionInput>;
+};
+
+export type Label = {
+  __typename?: 'Label';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  hostNic?: Maybe<HostNic>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  network?: Maybe<Network>;
+};
+
+export type LabelInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  hostNic?: InputMaybe<HostNicInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  network?: InputMaybe<NetworkInput>;
 };
 
 /** A pointer from one document to another. Clients follow links by their rel instead of building URLs. */
@@ -1447,6 +2288,31 @@ export type MacInput = {
   address?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type MacPool = {
+  __typename?: 'MacPool';
+  allowDuplicates?: Maybe<Scalars['Boolean']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  defaultPool?: Maybe<Scalars['Boolean']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  ranges?: Maybe<Array<Range>>;
+};
+
+export type MacPoolInput = {
+  allowDuplicates?: InputMaybe<Scalars['Boolean']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  defaultPool?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  ranges?: InputMaybe<Array<RangeInput>>;
+};
+
 export type MemoryOverCommit = {
   __typename?: 'MemoryOverCommit';
   percent?: Maybe<Scalars['Int']['output']>;
@@ -1475,6 +2341,15 @@ export type MemoryPolicyInput = {
   transparentHugepages?: InputMaybe<TransparentHugePagesInput>;
 };
 
+export type Method = {
+  __typename?: 'Method';
+  id?: Maybe<Scalars['String']['output']>;
+};
+
+export type MethodInput = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** Legal values of ErrorHandling.on_error on this engine (from /api/capabilities). */
 export type MigrateOnError =
   | 'DO_NOT_MIGRATE'
@@ -1486,6 +2361,17 @@ export type MigrateVmInput = {
   force?: InputMaybe<Scalars['Boolean']['input']>;
   /** The target host of a migration, or the host that performs a storage operation. */
   host?: InputMaybe<HostInput>;
+};
+
+export type MigrationOptions = {
+  __typename?: 'MigrationOptions';
+  autoConverge?: Maybe<Scalars['String']['output']>;
+  compressed?: Maybe<Scalars['String']['output']>;
+};
+
+export type MigrationOptionsInput = {
+  autoConverge?: InputMaybe<Scalars['String']['input']>;
+  compressed?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The parameters of the move action (vms/{vm:id}/disks/{disk:id}/move). */
@@ -2533,6 +3419,7 @@ export type Nic = {
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  instanceType?: Maybe<InstanceType>;
   /** The emulated model: virtio, e1000, rtl8139, ... */
   interface?: Maybe<NicInterface>;
   link?: Maybe<Array<Link>>;
@@ -2544,11 +3431,14 @@ export type Nic = {
   onBoot?: Maybe<Scalars['Boolean']['output']>;
   /** True while the NIC is plugged into its VM. */
   plugged?: Maybe<Scalars['Boolean']['output']>;
+  portMirroring?: Maybe<PortMirroring>;
+  reportedDevices?: Maybe<Array<ReportedDevice>>;
   /** The statistics below this NIC (vms/{vm:id}/nics/{nic:id}/statistics). */
   statistics?: Maybe<Array<Statistic>>;
   template?: Maybe<Template>;
   vm?: Maybe<Vm>;
   vms?: Maybe<Array<Vm>>;
+  vnicProfile?: Maybe<VnicProfile>;
 };
 
 
@@ -2582,6 +3472,7 @@ export type NicInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
   /** The emulated model: virtio, e1000, rtl8139, ... */
   interface?: InputMaybe<NicInterface>;
   /** False when the virtual cable is unplugged. */
@@ -2592,10 +3483,13 @@ export type NicInput = {
   onBoot?: InputMaybe<Scalars['Boolean']['input']>;
   /** True while the NIC is plugged into its VM. */
   plugged?: InputMaybe<Scalars['Boolean']['input']>;
+  portMirroring?: InputMaybe<PortMirroringInput>;
+  reportedDevices?: InputMaybe<Array<ReportedDeviceInput>>;
   statistics?: InputMaybe<Array<StatisticInput>>;
   template?: InputMaybe<TemplateInput>;
   vm?: InputMaybe<VmInput>;
   vms?: InputMaybe<Array<VmInput>>;
+  vnicProfile?: InputMaybe<VnicProfileInput>;
 };
 
 /** A logical network of a data center (ovirtmgmt, a VM network, a storage network), attached to clusters and carried by host NICs. */
@@ -2613,12 +3507,14 @@ export type Network = {
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   ip?: Maybe<Ip>;
+  labels?: Maybe<Array<Label>>;
   link?: Maybe<Array<Link>>;
   mtu?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permissions below this Network (networks/{network:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
   profileRequired?: Maybe<Scalars['Boolean']['output']>;
+  qos?: Maybe<QoS>;
   required?: Maybe<Scalars['Boolean']['output']>;
   status?: Maybe<Status>;
   stp?: Maybe<Scalars['Boolean']['output']>;
@@ -2633,6 +3529,36 @@ export type NetworkPermissionsArgs = {
   max?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type NetworkAttachment = {
+  __typename?: 'NetworkAttachment';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  hostNic?: Maybe<HostNic>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  ipAddressAssignments?: Maybe<Array<IpAddressAssignment>>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  network?: Maybe<Network>;
+  properties?: Maybe<Array<Property>>;
+  qos?: Maybe<QoS>;
+  reportedConfigurations?: Maybe<ReportedConfigurations>;
+};
+
+export type NetworkConfiguration = {
+  __typename?: 'NetworkConfiguration';
+  dns?: Maybe<Dns>;
+  nics?: Maybe<Nics>;
+};
+
+export type NetworkConfigurationInput = {
+  dns?: InputMaybe<DnsInput>;
+  nics?: InputMaybe<Array<NicInput>>;
+};
+
 /** A logical network of a data center (ovirtmgmt, a VM network, a storage network), attached to clusters and carried by host NICs. */
 export type NetworkInput = {
   cluster?: InputMaybe<ClusterInput>;
@@ -2643,14 +3569,24 @@ export type NetworkInput = {
   display?: InputMaybe<Scalars['Boolean']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   ip?: InputMaybe<IpInput>;
+  labels?: InputMaybe<Array<LabelInput>>;
   mtu?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   profileRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  qos?: InputMaybe<QoSInput>;
   required?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<StatusInput>;
   stp?: InputMaybe<Scalars['Boolean']['input']>;
   usages?: InputMaybe<Array<Scalars['String']['input']>>;
   vlan?: InputMaybe<VlanInput>;
+};
+
+export type Networks = {
+  __typename?: 'Networks';
+  active?: Maybe<Scalars['Long']['output']>;
+  network?: Maybe<Array<Network>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
 };
 
 /** Legal values of NIC.interface on this engine (from /api/capabilities). */
@@ -2661,6 +3597,103 @@ export type NicInterface =
   | 'RTL8139_VIRTIO'
   | 'SPAPR_VLAN'
   | 'VIRTIO';
+
+export type Nics = {
+  __typename?: 'Nics';
+  active?: Maybe<Scalars['Long']['output']>;
+  nic?: Maybe<Array<Nic>>;
+  size?: Maybe<Scalars['Long']['output']>;
+  total?: Maybe<Scalars['Long']['output']>;
+};
+
+export type NumaNode = {
+  __typename?: 'NumaNode';
+  comment?: Maybe<Scalars['String']['output']>;
+  cpu?: Maybe<Cpu>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  index?: Maybe<Scalars['Int']['output']>;
+  link?: Maybe<Array<Link>>;
+  memory?: Maybe<Scalars['Long']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  nodeDistance?: Maybe<Scalars['String']['output']>;
+  statistics?: Maybe<Array<Statistic>>;
+};
+
+export type NumaNodeInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  cpu?: InputMaybe<CpuInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  index?: InputMaybe<Scalars['Int']['input']>;
+  memory?: InputMaybe<Scalars['Long']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  nodeDistance?: InputMaybe<Scalars['String']['input']>;
+  statistics?: InputMaybe<Array<StatisticInput>>;
+};
+
+export type OpenStackVolumeProvider = {
+  __typename?: 'OpenStackVolumeProvider';
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  dataCenter?: Maybe<DataCenter>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  properties?: Maybe<Array<Property>>;
+  requiresAuthentication?: Maybe<Scalars['Boolean']['output']>;
+  tenantName?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type OpenStackVolumeProviderInput = {
+  authenticationUrl?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  dataCenter?: InputMaybe<DataCenterInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+  requiresAuthentication?: InputMaybe<Scalars['Boolean']['input']>;
+  tenantName?: InputMaybe<Scalars['String']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type OpenStackVolumeType = {
+  __typename?: 'OpenStackVolumeType';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
+  properties?: Maybe<Array<Property>>;
+};
+
+export type OpenStackVolumeTypeInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  openstackVolumeProvider?: InputMaybe<OpenStackVolumeProviderInput>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+};
 
 /** The guest's operating system type and how it boots: the boot devices in order, and a kernel, initrd and command line for direct boot. */
 export type OperatingSystem = {
@@ -2694,6 +3727,54 @@ export type OptionInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   type?: InputMaybe<Scalars['String']['input']>;
   value?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Package = {
+  __typename?: 'Package';
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type PackageInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A URL or body parameter of an operation. Body parameters are named by their path in the document (action.host.id|name: the id or the name of the host). */
+export type Parameter = {
+  __typename?: 'Parameter';
+  comment?: Maybe<Scalars['String']['output']>;
+  context?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  deprecated?: Maybe<Scalars['Boolean']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  parametersSet?: Maybe<ParametersSet>;
+  required?: Maybe<Scalars['Boolean']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type ParametersSet = {
+  __typename?: 'ParametersSet';
+  deprecated?: Maybe<Scalars['Boolean']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  parameter?: Maybe<Array<Parameter>>;
+};
+
+export type Payload = {
+  __typename?: 'Payload';
+  files?: Maybe<Files>;
+  type?: Maybe<Scalars['String']['output']>;
+  volumeId?: Maybe<Scalars['String']['output']>;
+};
+
+export type PayloadInput = {
+  files?: InputMaybe<Array<FileInput>>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  volumeId?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A role granted to a user or group on one object (a VM, a cluster, the whole system). Filtered users see only the objects they hold a permission on. */
@@ -2774,15 +3855,35 @@ export type Permits = {
   total?: Maybe<Scalars['Long']['output']>;
 };
 
+export type PmProxy = {
+  __typename?: 'PmProxy';
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+export type PmProxyInput = {
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PortMirroring = {
+  __typename?: 'PortMirroring';
+  networks?: Maybe<Networks>;
+};
+
+export type PortMirroringInput = {
+  networks?: InputMaybe<Array<NetworkInput>>;
+};
+
 /** The host's fencing device (IPMI, iLO, DRAC, ...), used to restart or stop a host that stops answering. */
 export type PowerManagement = {
   __typename?: 'PowerManagement';
   address?: Maybe<Scalars['String']['output']>;
+  agents?: Maybe<Agents>;
   automaticPmEnabled?: Maybe<Scalars['Boolean']['output']>;
   enabled?: Maybe<Scalars['Boolean']['output']>;
   kdumpDetection?: Maybe<Scalars['Boolean']['output']>;
   options?: Maybe<Array<Option>>;
   password?: Maybe<Scalars['String']['output']>;
+  pmProxies?: Maybe<Array<PmProxy>>;
   status?: Maybe<Status>;
   type?: Maybe<Scalars['String']['output']>;
   username?: Maybe<Scalars['String']['output']>;
@@ -2791,11 +3892,13 @@ export type PowerManagement = {
 /** The host's fencing device (IPMI, iLO, DRAC, ...), used to restart or stop a host that stops answering. */
 export type PowerManagementInput = {
   address?: InputMaybe<Scalars['String']['input']>;
+  agents?: InputMaybe<Array<AgentInput>>;
   automaticPmEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
   kdumpDetection?: InputMaybe<Scalars['Boolean']['input']>;
   options?: InputMaybe<Array<OptionInput>>;
   password?: InputMaybe<Scalars['String']['input']>;
+  pmProxies?: InputMaybe<Array<PmProxyInput>>;
   status?: InputMaybe<StatusInput>;
   type?: InputMaybe<Scalars['String']['input']>;
   username?: InputMaybe<Scalars['String']['input']>;
@@ -2827,6 +3930,66 @@ export type Property = {
 export type PropertyInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   value?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ProxyTicket = {
+  __typename?: 'ProxyTicket';
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type QoS = {
+  __typename?: 'QoS';
+  comment?: Maybe<Scalars['String']['output']>;
+  cpuLimit?: Maybe<Scalars['Int']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  dataCenter?: Maybe<DataCenter>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  inboundAverage?: Maybe<Scalars['Int']['output']>;
+  inboundBurst?: Maybe<Scalars['Int']['output']>;
+  inboundPeak?: Maybe<Scalars['Int']['output']>;
+  link?: Maybe<Array<Link>>;
+  maxIops?: Maybe<Scalars['Int']['output']>;
+  maxReadIops?: Maybe<Scalars['Int']['output']>;
+  maxReadThroughput?: Maybe<Scalars['Int']['output']>;
+  maxThroughput?: Maybe<Scalars['Int']['output']>;
+  maxWriteIops?: Maybe<Scalars['Int']['output']>;
+  maxWriteThroughput?: Maybe<Scalars['Int']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  outboundAverage?: Maybe<Scalars['Int']['output']>;
+  outboundAverageLinkshare?: Maybe<Scalars['Int']['output']>;
+  outboundAverageRealtime?: Maybe<Scalars['Int']['output']>;
+  outboundAverageUpperlimit?: Maybe<Scalars['Int']['output']>;
+  outboundBurst?: Maybe<Scalars['Int']['output']>;
+  outboundPeak?: Maybe<Scalars['Int']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+export type QoSInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  cpuLimit?: InputMaybe<Scalars['Int']['input']>;
+  dataCenter?: InputMaybe<DataCenterInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  inboundAverage?: InputMaybe<Scalars['Int']['input']>;
+  inboundBurst?: InputMaybe<Scalars['Int']['input']>;
+  inboundPeak?: InputMaybe<Scalars['Int']['input']>;
+  maxIops?: InputMaybe<Scalars['Int']['input']>;
+  maxReadIops?: InputMaybe<Scalars['Int']['input']>;
+  maxReadThroughput?: InputMaybe<Scalars['Int']['input']>;
+  maxThroughput?: InputMaybe<Scalars['Int']['input']>;
+  maxWriteIops?: InputMaybe<Scalars['Int']['input']>;
+  maxWriteThroughput?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  outboundAverage?: InputMaybe<Scalars['Int']['input']>;
+  outboundAverageLinkshare?: InputMaybe<Scalars['Int']['input']>;
+  outboundAverageRealtime?: InputMaybe<Scalars['Int']['input']>;
+  outboundAverageUpperlimit?: InputMaybe<Scalars['Int']['input']>;
+  outboundBurst?: InputMaybe<Scalars['Int']['input']>;
+  outboundPeak?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Query = {
@@ -3062,9 +4225,118 @@ export type QueryVmsArgs = {
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Quota = {
+  __typename?: 'Quota';
+  clusterHardLimitPct?: Maybe<Scalars['Int']['output']>;
+  clusterSoftLimitPct?: Maybe<Scalars['Int']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  dataCenter?: Maybe<DataCenter>;
+  description?: Maybe<Scalars['String']['output']>;
+  disks?: Maybe<Array<Disk>>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  storageHardLimitPct?: Maybe<Scalars['Int']['output']>;
+  storageSoftLimitPct?: Maybe<Scalars['Int']['output']>;
+  users?: Maybe<Array<User>>;
+  vms?: Maybe<Array<Vm>>;
+};
+
+export type QuotaInput = {
+  clusterHardLimitPct?: InputMaybe<Scalars['Int']['input']>;
+  clusterSoftLimitPct?: InputMaybe<Scalars['Int']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  dataCenter?: InputMaybe<DataCenterInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  disks?: InputMaybe<Array<DiskInput>>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  storageHardLimitPct?: InputMaybe<Scalars['Int']['input']>;
+  storageSoftLimitPct?: InputMaybe<Scalars['Int']['input']>;
+  users?: InputMaybe<Array<UserInput>>;
+  vms?: InputMaybe<Array<VmInput>>;
+};
+
+export type Range = {
+  __typename?: 'Range';
+  from?: Maybe<Scalars['String']['output']>;
+  to?: Maybe<Scalars['String']['output']>;
+};
+
+export type RangeInput = {
+  from?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Rate = {
+  __typename?: 'Rate';
+  bytes?: Maybe<Scalars['Int']['output']>;
+  period?: Maybe<Scalars['Int']['output']>;
+};
+
+export type RateInput = {
+  bytes?: InputMaybe<Scalars['Int']['input']>;
+  period?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ReportedConfiguration = {
+  __typename?: 'ReportedConfiguration';
+  actualValue?: Maybe<Scalars['String']['output']>;
+  expectedValue?: Maybe<Scalars['String']['output']>;
+  inSync?: Maybe<Scalars['Boolean']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type ReportedConfigurations = {
+  __typename?: 'ReportedConfigurations';
+  inSync?: Maybe<Scalars['Boolean']['output']>;
+  reportedConfiguration?: Maybe<Array<ReportedConfiguration>>;
+};
+
+export type ReportedDevice = {
+  __typename?: 'ReportedDevice';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  ips?: Maybe<Array<Ip>>;
+  link?: Maybe<Array<Link>>;
+  mac?: Maybe<Mac>;
+  name?: Maybe<Scalars['String']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+  vm?: Maybe<Vm>;
+};
+
+export type ReportedDeviceInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  ips?: InputMaybe<Array<IpInput>>;
+  mac?: InputMaybe<MacInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  vm?: InputMaybe<VmInput>;
+};
+
 /** The parameters of the restore action (vms/{vm:id}/snapshots/{snapshot:id}/restore). */
 export type RestoreVmSnapshotInput = {
   restoreMemory?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type RngDevice = {
+  __typename?: 'RngDevice';
+  rate?: Maybe<Rate>;
+  source?: Maybe<Scalars['String']['output']>;
+};
+
+export type RngDeviceInput = {
+  rate?: InputMaybe<RateInput>;
+  source?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A named set of permits. A permission grants a role to a user on an object. */
@@ -3105,6 +4377,15 @@ export type RoleInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   permits?: InputMaybe<Array<PermitInput>>;
   user?: InputMaybe<UserInput>;
+};
+
+export type SeLinux = {
+  __typename?: 'SELinux';
+  mode?: Maybe<Scalars['String']['output']>;
+};
+
+export type SeLinuxInput = {
+  mode?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Spm = {
@@ -3198,6 +4479,37 @@ export type SchedulingPolicyThresholdsInput = {
   low?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type SerialNumber = {
+  __typename?: 'SerialNumber';
+  policy?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type SerialNumberInput = {
+  policy?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SkipIfConnectivityBroken = {
+  __typename?: 'SkipIfConnectivityBroken';
+  enabled?: Maybe<Scalars['Boolean']['output']>;
+  threshold?: Maybe<Scalars['Int']['output']>;
+};
+
+export type SkipIfConnectivityBrokenInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  threshold?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SkipIfSdActive = {
+  __typename?: 'SkipIfSDActive';
+  enabled?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type SkipIfSdActiveInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** A point-in-time copy of a VM's disks (and optionally its memory) that the VM can be restored to. */
 export type Snapshot = {
   __typename?: 'Snapshot';
@@ -3207,30 +4519,41 @@ export type Snapshot = {
   comment?: Maybe<Scalars['String']['output']>;
   console?: Maybe<Console>;
   cpu?: Maybe<Cpu>;
+  cpuProfile?: Maybe<CpuProfile>;
   cpuShares?: Maybe<Scalars['Int']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   creationTime?: Maybe<Scalars['DateTime']['output']>;
   customCpuModel?: Maybe<Scalars['String']['output']>;
   customEmulatedMachine?: Maybe<Scalars['String']['output']>;
+  customProperties?: Maybe<Array<CustomProperty>>;
   date?: Maybe<Scalars['DateTime']['output']>;
   deleteProtected?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   disks?: Maybe<Array<Disk>>;
   display?: Maybe<Display>;
   domain?: Maybe<Domain>;
+  externalHostProvider?: Maybe<ExternalHostProvider>;
   floppies?: Maybe<Array<Floppy>>;
   guestInfo?: Maybe<GuestInfo>;
+  guestOperatingSystem?: Maybe<GuestOperatingSystem>;
+  guestTimeZone?: Maybe<TimeZone>;
   highAvailability?: Maybe<HighAvailability>;
   /** The host the VM runs on; absent while it is down. */
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  initialization?: Maybe<Initialization>;
+  instanceType?: Maybe<InstanceType>;
+  io?: Maybe<Io>;
+  katelloErrata?: Maybe<Array<KatelloErratum>>;
+  largeIcon?: Maybe<Icon>;
   link?: Maybe<Array<Link>>;
   /** Memory in bytes. */
   memory?: Maybe<Scalars['Long']['output']>;
   memoryPolicy?: Maybe<MemoryPolicy>;
+  migration?: Maybe<MigrationOptions>;
   migrationDowntime?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   nextRunConfigurationExists?: Maybe<Scalars['Boolean']['output']>;
@@ -3239,14 +4562,21 @@ export type Snapshot = {
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: Maybe<Scalars['String']['output']>;
   os?: Maybe<OperatingSystem>;
+  payloads?: Maybe<Array<Payload>>;
   permissions?: Maybe<Array<Permission>>;
   persistMemorystate?: Maybe<Scalars['Boolean']['output']>;
   placementPolicy?: Maybe<VmPlacementPolicy>;
+  quota?: Maybe<Quota>;
+  reportedDevices?: Maybe<Array<ReportedDevice>>;
+  rngDevice?: Maybe<RngDevice>;
   runOnce?: Maybe<Scalars['Boolean']['output']>;
+  serialNumber?: Maybe<SerialNumber>;
+  smallIcon?: Maybe<Icon>;
   /** ok, locked while being made or restored, or in_preview. */
   snapshotStatus?: Maybe<Scalars['String']['output']>;
   snapshots?: Maybe<Array<Snapshot>>;
   soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
+  sso?: Maybe<Sso>;
   startPaused?: Maybe<Scalars['Boolean']['output']>;
   startTime?: Maybe<Scalars['DateTime']['output']>;
   /** True when changes made while running are thrown away at shutdown. */
@@ -3259,6 +4589,7 @@ export type Snapshot = {
   tags?: Maybe<Array<Tag>>;
   /** The template the VM was made from (the Blank template when none). */
   template?: Maybe<Template>;
+  timeZone?: Maybe<TimeZone>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -3268,6 +4599,7 @@ export type Snapshot = {
   virtioScsi?: Maybe<VirtIo_Scsi>;
   vm?: Maybe<Vm>;
   vmpool?: Maybe<VmPool>;
+  watchdogs?: Maybe<Array<WatchDog>>;
 };
 
 /** What an action on a Snapshot did: its status, the job, the engine's fault if any, and the Snapshot as it is now. */
@@ -3295,25 +4627,36 @@ export type SnapshotInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   console?: InputMaybe<ConsoleInput>;
   cpu?: InputMaybe<CpuInput>;
+  cpuProfile?: InputMaybe<CpuProfileInput>;
   cpuShares?: InputMaybe<Scalars['Int']['input']>;
   creationTime?: InputMaybe<Scalars['DateTime']['input']>;
   customCpuModel?: InputMaybe<Scalars['String']['input']>;
   customEmulatedMachine?: InputMaybe<Scalars['String']['input']>;
+  customProperties?: InputMaybe<Array<CustomPropertyInput>>;
   date?: InputMaybe<Scalars['DateTime']['input']>;
   deleteProtected?: InputMaybe<Scalars['Boolean']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   disks?: InputMaybe<Array<DiskInput>>;
   display?: InputMaybe<DisplayInput>;
   domain?: InputMaybe<DomainInput>;
+  externalHostProvider?: InputMaybe<ExternalHostProviderInput>;
   floppies?: InputMaybe<Array<FloppyInput>>;
   guestInfo?: InputMaybe<GuestInfoInput>;
+  guestOperatingSystem?: InputMaybe<GuestOperatingSystemInput>;
+  guestTimeZone?: InputMaybe<TimeZoneInput>;
   highAvailability?: InputMaybe<HighAvailabilityInput>;
   /** The host the VM runs on; absent while it is down. */
   host?: InputMaybe<HostInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
+  initialization?: InputMaybe<InitializationInput>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
+  io?: InputMaybe<IoInput>;
+  katelloErrata?: InputMaybe<Array<KatelloErratumInput>>;
+  largeIcon?: InputMaybe<IconInput>;
   /** Memory in bytes. */
   memory?: InputMaybe<Scalars['Long']['input']>;
   memoryPolicy?: InputMaybe<MemoryPolicyInput>;
+  migration?: InputMaybe<MigrationOptionsInput>;
   migrationDowntime?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   nextRunConfigurationExists?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3322,14 +4665,21 @@ export type SnapshotInput = {
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: InputMaybe<Scalars['String']['input']>;
   os?: InputMaybe<OperatingSystemInput>;
+  payloads?: InputMaybe<Array<PayloadInput>>;
   permissions?: InputMaybe<Array<PermissionInput>>;
   persistMemorystate?: InputMaybe<Scalars['Boolean']['input']>;
   placementPolicy?: InputMaybe<VmPlacementPolicyInput>;
+  quota?: InputMaybe<QuotaInput>;
+  reportedDevices?: InputMaybe<Array<ReportedDeviceInput>>;
+  rngDevice?: InputMaybe<RngDeviceInput>;
   runOnce?: InputMaybe<Scalars['Boolean']['input']>;
+  serialNumber?: InputMaybe<SerialNumberInput>;
+  smallIcon?: InputMaybe<IconInput>;
   /** ok, locked while being made or restored, or in_preview. */
   snapshotStatus?: InputMaybe<Scalars['String']['input']>;
   snapshots?: InputMaybe<Array<SnapshotInput>>;
   soundcardEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  sso?: InputMaybe<SsoInput>;
   startPaused?: InputMaybe<Scalars['Boolean']['input']>;
   startTime?: InputMaybe<Scalars['DateTime']['input']>;
   /** True when changes made while running are thrown away at shutdown. */
@@ -3342,6 +4692,7 @@ export type SnapshotInput = {
   tags?: InputMaybe<Array<TagInput>>;
   /** The template the VM was made from (the Blank template when none). */
   template?: InputMaybe<TemplateInput>;
+  timeZone?: InputMaybe<TimeZoneInput>;
   timezone?: InputMaybe<Scalars['String']['input']>;
   tunnelMigration?: InputMaybe<Scalars['Boolean']['input']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -3351,6 +4702,7 @@ export type SnapshotInput = {
   virtioScsi?: InputMaybe<VirtIo_ScsiInput>;
   vm?: InputMaybe<VmInput>;
   vmpool?: InputMaybe<VmPoolInput>;
+  watchdogs?: InputMaybe<Array<WatchDogInput>>;
 };
 
 /** Links to objects every engine has: the Blank template and the root of the tag tree. */
@@ -3366,6 +4718,15 @@ export type SpecialObjects = {
   name?: Maybe<Scalars['String']['output']>;
 };
 
+export type Sso = {
+  __typename?: 'Sso';
+  methods?: Maybe<Array<Method>>;
+};
+
+export type SsoInput = {
+  methods?: InputMaybe<Array<MethodInput>>;
+};
+
 /** The parameters of the start action (vms/{vm:id}/start). */
 export type StartVmInput = {
   pause?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3375,19 +4736,23 @@ export type StartVmInput = {
 /** One measured quantity of a VM, host, NIC or disk (memory used, CPU load, bytes received), as the engine last sampled it. */
 export type Statistic = {
   __typename?: 'Statistic';
+  brick?: Maybe<GlusterBrick>;
   comment?: Maybe<Scalars['String']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   disk?: Maybe<Disk>;
+  glusterVolume?: Maybe<GlusterVolume>;
   host?: Maybe<Host>;
   hostNic?: Maybe<HostNic>;
+  hostNumaNode?: Maybe<NumaNode>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   nic?: Maybe<Nic>;
+  step?: Maybe<Step>;
   type?: Maybe<StatisticType>;
   unit?: Maybe<StatisticUnit>;
   values?: Maybe<Values>;
@@ -3396,14 +4761,18 @@ export type Statistic = {
 
 /** One measured quantity of a VM, host, NIC or disk (memory used, CPU load, bytes received), as the engine last sampled it. */
 export type StatisticInput = {
+  brick?: InputMaybe<GlusterBrickInput>;
   comment?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   disk?: InputMaybe<DiskInput>;
+  glusterVolume?: InputMaybe<GlusterVolumeInput>;
   host?: InputMaybe<HostInput>;
   hostNic?: InputMaybe<HostNicInput>;
+  hostNumaNode?: InputMaybe<NumaNodeInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   nic?: InputMaybe<NicInput>;
+  step?: InputMaybe<StepInput>;
   type?: InputMaybe<StatisticType>;
   unit?: InputMaybe<StatisticUnit>;
   values?: InputMaybe<ValuesInput>;
@@ -3450,6 +4819,43 @@ export type StatusInput = {
   state?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Step = {
+  __typename?: 'Step';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  endTime?: Maybe<Scalars['DateTime']['output']>;
+  external?: Maybe<Scalars['Boolean']['output']>;
+  externalType?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  job?: Maybe<Job>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  number?: Maybe<Scalars['Int']['output']>;
+  parentStep?: Maybe<Step>;
+  startTime?: Maybe<Scalars['DateTime']['output']>;
+  status?: Maybe<Status>;
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+export type StepInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  endTime?: InputMaybe<Scalars['DateTime']['input']>;
+  external?: InputMaybe<Scalars['Boolean']['input']>;
+  externalType?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  job?: InputMaybe<JobInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  number?: InputMaybe<Scalars['Int']['input']>;
+  parentStep?: InputMaybe<StepInput>;
+  startTime?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<StatusInput>;
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Where a storage domain keeps its data: an NFS export (address and path), or iSCSI / FC LUNs; as seen from a host, the storage it can reach. */
 export type Storage = {
   __typename?: 'Storage';
@@ -3479,6 +4885,33 @@ export type Storage = {
   username?: Maybe<Scalars['String']['output']>;
   vfsType?: Maybe<Scalars['String']['output']>;
   volumeGroup?: Maybe<VolumeGroup>;
+};
+
+export type StorageConnectionExtension = {
+  __typename?: 'StorageConnectionExtension';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  target?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type StorageConnectionExtensionInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  target?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
@@ -3814,12 +5247,14 @@ export type Template = {
   comment?: Maybe<Scalars['String']['output']>;
   console?: Maybe<Console>;
   cpu?: Maybe<Cpu>;
+  cpuProfile?: Maybe<CpuProfile>;
   cpuShares?: Maybe<Scalars['Int']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   creationTime?: Maybe<Scalars['DateTime']['output']>;
   customCpuModel?: Maybe<Scalars['String']['output']>;
   customEmulatedMachine?: Maybe<Scalars['String']['output']>;
+  customProperties?: Maybe<Array<CustomProperty>>;
   deleteProtected?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   /** The disks below this Template (templates/{template:id}/disks). */
@@ -3832,10 +5267,13 @@ export type Template = {
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  io?: Maybe<Io>;
+  largeIcon?: Maybe<Icon>;
   link?: Maybe<Array<Link>>;
   /** Memory in bytes. */
   memory?: Maybe<Scalars['Long']['output']>;
   memoryPolicy?: Maybe<MemoryPolicy>;
+  migration?: Maybe<MigrationOptions>;
   migrationDowntime?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   /** The nics below this Template (templates/{template:id}/nics). */
@@ -3845,12 +5283,17 @@ export type Template = {
   os?: Maybe<OperatingSystem>;
   /** The permissions below this Template (templates/{template:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
+  rngDevice?: Maybe<RngDevice>;
+  serialNumber?: Maybe<SerialNumber>;
+  smallIcon?: Maybe<Icon>;
   soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
+  sso?: Maybe<Sso>;
   startPaused?: Maybe<Scalars['Boolean']['output']>;
   /** True when changes made while running are thrown away at shutdown. */
   stateless?: Maybe<Scalars['Boolean']['output']>;
   status?: Maybe<Status>;
   storageDomain?: Maybe<StorageDomain>;
+  timeZone?: Maybe<TimeZone>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -3948,31 +5391,41 @@ export type TemplateInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   console?: InputMaybe<ConsoleInput>;
   cpu?: InputMaybe<CpuInput>;
+  cpuProfile?: InputMaybe<CpuProfileInput>;
   cpuShares?: InputMaybe<Scalars['Int']['input']>;
   creationTime?: InputMaybe<Scalars['DateTime']['input']>;
   customCpuModel?: InputMaybe<Scalars['String']['input']>;
   customEmulatedMachine?: InputMaybe<Scalars['String']['input']>;
+  customProperties?: InputMaybe<Array<CustomPropertyInput>>;
   deleteProtected?: InputMaybe<Scalars['Boolean']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   display?: InputMaybe<DisplayInput>;
   domain?: InputMaybe<DomainInput>;
   highAvailability?: InputMaybe<HighAvailabilityInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
+  io?: InputMaybe<IoInput>;
+  largeIcon?: InputMaybe<IconInput>;
   /** Memory in bytes. */
   memory?: InputMaybe<Scalars['Long']['input']>;
   memoryPolicy?: InputMaybe<MemoryPolicyInput>;
+  migration?: InputMaybe<MigrationOptionsInput>;
   migrationDowntime?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: InputMaybe<Scalars['String']['input']>;
   os?: InputMaybe<OperatingSystemInput>;
   permissions?: InputMaybe<Array<PermissionInput>>;
+  rngDevice?: InputMaybe<RngDeviceInput>;
+  serialNumber?: InputMaybe<SerialNumberInput>;
+  smallIcon?: InputMaybe<IconInput>;
   soundcardEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  sso?: InputMaybe<SsoInput>;
   startPaused?: InputMaybe<Scalars['Boolean']['input']>;
   /** True when changes made while running are thrown away at shutdown. */
   stateless?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<StatusInput>;
   storageDomain?: InputMaybe<StorageDomainInput>;
+  timeZone?: InputMaybe<TimeZoneInput>;
   timezone?: InputMaybe<Scalars['String']['input']>;
   tunnelMigration?: InputMaybe<Scalars['Boolean']['input']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -4013,6 +5466,17 @@ export type TicketInput = {
 /** The parameters of the ticket action (vms/{vm:id}/ticket). */
 export type TicketVmInput = {
   ticket?: InputMaybe<TicketInput>;
+};
+
+export type TimeZone = {
+  __typename?: 'TimeZone';
+  name?: Maybe<Scalars['String']['output']>;
+  utcOffset?: Maybe<Scalars['String']['output']>;
+};
+
+export type TimeZoneInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  utcOffset?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type TransparentHugePages = {
@@ -4159,12 +5623,14 @@ export type Vm = {
   comment?: Maybe<Scalars['String']['output']>;
   console?: Maybe<Console>;
   cpu?: Maybe<Cpu>;
+  cpuProfile?: Maybe<CpuProfile>;
   cpuShares?: Maybe<Scalars['Int']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   creationTime?: Maybe<Scalars['DateTime']['output']>;
   customCpuModel?: Maybe<Scalars['String']['output']>;
   customEmulatedMachine?: Maybe<Scalars['String']['output']>;
+  customProperties?: Maybe<Array<CustomProperty>>;
   deleteProtected?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   /** The disks below this VM (vms/{vm:id}/disks). */
@@ -4173,18 +5639,27 @@ export type Vm = {
   domain?: Maybe<Domain>;
   /** The events whose vm is this VM (one search for all parents). */
   events?: Maybe<Array<Event>>;
+  externalHostProvider?: Maybe<ExternalHostProvider>;
   floppies?: Maybe<Array<Floppy>>;
   guestInfo?: Maybe<GuestInfo>;
+  guestOperatingSystem?: Maybe<GuestOperatingSystem>;
+  guestTimeZone?: Maybe<TimeZone>;
   highAvailability?: Maybe<HighAvailability>;
   /** The host the VM runs on; absent while it is down. */
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  initialization?: Maybe<Initialization>;
+  instanceType?: Maybe<InstanceType>;
+  io?: Maybe<Io>;
+  katelloErrata?: Maybe<Array<KatelloErratum>>;
+  largeIcon?: Maybe<Icon>;
   link?: Maybe<Array<Link>>;
   /** Memory in bytes. */
   memory?: Maybe<Scalars['Long']['output']>;
   memoryPolicy?: Maybe<MemoryPolicy>;
+  migration?: Maybe<MigrationOptions>;
   migrationDowntime?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   nextRunConfigurationExists?: Maybe<Scalars['Boolean']['output']>;
@@ -4194,13 +5669,20 @@ export type Vm = {
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: Maybe<Scalars['String']['output']>;
   os?: Maybe<OperatingSystem>;
+  payloads?: Maybe<Array<Payload>>;
   /** The permissions below this VM (vms/{vm:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
   placementPolicy?: Maybe<VmPlacementPolicy>;
+  quota?: Maybe<Quota>;
+  reportedDevices?: Maybe<Array<ReportedDevice>>;
+  rngDevice?: Maybe<RngDevice>;
   runOnce?: Maybe<Scalars['Boolean']['output']>;
+  serialNumber?: Maybe<SerialNumber>;
+  smallIcon?: Maybe<Icon>;
   /** The snapshots below this VM (vms/{vm:id}/snapshots). */
   snapshots?: Maybe<Array<Snapshot>>;
   soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
+  sso?: Maybe<Sso>;
   startPaused?: Maybe<Scalars['Boolean']['output']>;
   startTime?: Maybe<Scalars['DateTime']['output']>;
   /** True when changes made while running are thrown away at shutdown. */
@@ -4215,6 +5697,7 @@ export type Vm = {
   tags?: Maybe<Array<Tag>>;
   /** The template the VM was made from (the Blank template when none). */
   template?: Maybe<Template>;
+  timeZone?: Maybe<TimeZone>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -4223,6 +5706,7 @@ export type Vm = {
   useLatestTemplateVersion?: Maybe<Scalars['Boolean']['output']>;
   virtioScsi?: Maybe<VirtIo_Scsi>;
   vmpool?: Maybe<VmPool>;
+  watchdogs?: Maybe<Array<WatchDog>>;
 };
 
 
@@ -4309,24 +5793,35 @@ export type VmInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   console?: InputMaybe<ConsoleInput>;
   cpu?: InputMaybe<CpuInput>;
+  cpuProfile?: InputMaybe<CpuProfileInput>;
   cpuShares?: InputMaybe<Scalars['Int']['input']>;
   creationTime?: InputMaybe<Scalars['DateTime']['input']>;
   customCpuModel?: InputMaybe<Scalars['String']['input']>;
   customEmulatedMachine?: InputMaybe<Scalars['String']['input']>;
+  customProperties?: InputMaybe<Array<CustomPropertyInput>>;
   deleteProtected?: InputMaybe<Scalars['Boolean']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   disks?: InputMaybe<Array<DiskInput>>;
   display?: InputMaybe<DisplayInput>;
   domain?: InputMaybe<DomainInput>;
+  externalHostProvider?: InputMaybe<ExternalHostProviderInput>;
   floppies?: InputMaybe<Array<FloppyInput>>;
   guestInfo?: InputMaybe<GuestInfoInput>;
+  guestOperatingSystem?: InputMaybe<GuestOperatingSystemInput>;
+  guestTimeZone?: InputMaybe<TimeZoneInput>;
   highAvailability?: InputMaybe<HighAvailabilityInput>;
   /** The host the VM runs on; absent while it is down. */
   host?: InputMaybe<HostInput>;
   id?: InputMaybe<Scalars['ID']['input']>;
+  initialization?: InputMaybe<InitializationInput>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
+  io?: InputMaybe<IoInput>;
+  katelloErrata?: InputMaybe<Array<KatelloErratumInput>>;
+  largeIcon?: InputMaybe<IconInput>;
   /** Memory in bytes. */
   memory?: InputMaybe<Scalars['Long']['input']>;
   memoryPolicy?: InputMaybe<MemoryPolicyInput>;
+  migration?: InputMaybe<MigrationOptionsInput>;
   migrationDowntime?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   nextRunConfigurationExists?: InputMaybe<Scalars['Boolean']['input']>;
@@ -4335,11 +5830,18 @@ export type VmInput = {
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: InputMaybe<Scalars['String']['input']>;
   os?: InputMaybe<OperatingSystemInput>;
+  payloads?: InputMaybe<Array<PayloadInput>>;
   permissions?: InputMaybe<Array<PermissionInput>>;
   placementPolicy?: InputMaybe<VmPlacementPolicyInput>;
+  quota?: InputMaybe<QuotaInput>;
+  reportedDevices?: InputMaybe<Array<ReportedDeviceInput>>;
+  rngDevice?: InputMaybe<RngDeviceInput>;
   runOnce?: InputMaybe<Scalars['Boolean']['input']>;
+  serialNumber?: InputMaybe<SerialNumberInput>;
+  smallIcon?: InputMaybe<IconInput>;
   snapshots?: InputMaybe<Array<SnapshotInput>>;
   soundcardEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  sso?: InputMaybe<SsoInput>;
   startPaused?: InputMaybe<Scalars['Boolean']['input']>;
   startTime?: InputMaybe<Scalars['DateTime']['input']>;
   /** True when changes made while running are thrown away at shutdown. */
@@ -4352,6 +5854,7 @@ export type VmInput = {
   tags?: InputMaybe<Array<TagInput>>;
   /** The template the VM was made from (the Blank template when none). */
   template?: InputMaybe<TemplateInput>;
+  timeZone?: InputMaybe<TimeZoneInput>;
   timezone?: InputMaybe<Scalars['String']['input']>;
   tunnelMigration?: InputMaybe<Scalars['Boolean']['input']>;
   /** server or desktop: tunes defaults such as the console and the sound card. */
@@ -4360,6 +5863,7 @@ export type VmInput = {
   useLatestTemplateVersion?: InputMaybe<Scalars['Boolean']['input']>;
   virtioScsi?: InputMaybe<VirtIo_ScsiInput>;
   vmpool?: InputMaybe<VmPoolInput>;
+  watchdogs?: InputMaybe<Array<WatchDogInput>>;
 };
 
 export type VMs = {
@@ -4418,53 +5922,95 @@ export type Version = {
 /** What one compatibility version offers. */
 export type VersionCaps = {
   __typename?: 'VersionCaps';
+  architectureCapabilities?: Maybe<Array<ArchitectureCapability>>;
+  authenticationMethods?: Maybe<Array<Scalars['String']['output']>>;
   bootDevices?: Maybe<Array<Scalars['String']['output']>>;
   bootProtocols?: Maybe<Array<Scalars['String']['output']>>;
+  brickStates?: Maybe<Array<Scalars['String']['output']>>;
   build?: Maybe<Scalars['Int']['output']>;
   comment?: Maybe<Scalars['String']['output']>;
+  configurationTypes?: Maybe<Array<Scalars['String']['output']>>;
+  contentTypes?: Maybe<Array<Scalars['String']['output']>>;
+  cpuModes?: Maybe<Array<Scalars['String']['output']>>;
   cpus?: Maybe<Array<Cpu>>;
   creationStates?: Maybe<Array<Scalars['String']['output']>>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   /** True for the newest version the engine runs. */
   current?: Maybe<Scalars['Boolean']['output']>;
+  customProperties?: Maybe<Array<CustomProperty>>;
   dataCenterStates?: Maybe<Array<Scalars['String']['output']>>;
   description?: Maybe<Scalars['String']['output']>;
   diskFormats?: Maybe<Array<Scalars['String']['output']>>;
   diskInterfaces?: Maybe<Array<Scalars['String']['output']>>;
   diskStates?: Maybe<Array<Scalars['String']['output']>>;
+  diskStorageTypes?: Maybe<Array<Scalars['String']['output']>>;
+  displayDisconnectActions?: Maybe<Array<Scalars['String']['output']>>;
   displayTypes?: Maybe<Array<Scalars['String']['output']>>;
   errorHandling?: Maybe<Array<Scalars['String']['output']>>;
+  externalStatuses?: Maybe<Array<Scalars['String']['output']>>;
+  features?: Maybe<Array<Feature>>;
   fenceTypes?: Maybe<Array<Scalars['String']['output']>>;
   fullVersion?: Maybe<Scalars['String']['output']>;
+  glusterVolumeStates?: Maybe<Array<Scalars['String']['output']>>;
+  glusterVolumeTypes?: Maybe<Array<Scalars['String']['output']>>;
+  graphicsTypes?: Maybe<Array<Scalars['String']['output']>>;
+  hookStates?: Maybe<Array<Scalars['String']['output']>>;
   hostNicStates?: Maybe<Array<Scalars['String']['output']>>;
+  hostNonOperationalDetails?: Maybe<Array<Scalars['String']['output']>>;
+  hostProtocols?: Maybe<Array<Scalars['String']['output']>>;
   hostStates?: Maybe<Array<Scalars['String']['output']>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  inheritableBooleans?: Maybe<Array<Scalars['String']['output']>>;
+  ipVersions?: Maybe<Array<Scalars['String']['output']>>;
+  kdumpStates?: Maybe<Array<Scalars['String']['output']>>;
   link?: Maybe<Array<Link>>;
   major?: Maybe<Scalars['Int']['output']>;
+  messageBrokerTypes?: Maybe<Array<Scalars['String']['output']>>;
   minor?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  networkPluginTypes?: Maybe<Array<Scalars['String']['output']>>;
   networkStates?: Maybe<Array<Scalars['String']['output']>>;
+  nfsVersions?: Maybe<Array<Scalars['String']['output']>>;
   nicInterfaces?: Maybe<Array<Scalars['String']['output']>>;
   osTypes?: Maybe<Array<Scalars['String']['output']>>;
+  payloadEncodings?: Maybe<Array<Scalars['String']['output']>>;
   permits?: Maybe<Array<Permit>>;
+  pmProxyTypes?: Maybe<Array<Scalars['String']['output']>>;
   powerManagementStates?: Maybe<Array<Scalars['String']['output']>>;
   powerManagers?: Maybe<Array<PowerManagement>>;
+  qosTypes?: Maybe<Array<Scalars['String']['output']>>;
+  quotaModeTypes?: Maybe<Array<Scalars['String']['output']>>;
+  reportedDeviceTypes?: Maybe<Array<Scalars['String']['output']>>;
   revision?: Maybe<Scalars['Int']['output']>;
+  rngSources?: Maybe<Array<Scalars['String']['output']>>;
   schedulingPolicies?: Maybe<SchedulingPolicies>;
+  schedulingPolicyUnitTypes?: Maybe<Array<Scalars['String']['output']>>;
+  selinuxModes?: Maybe<Array<Scalars['String']['output']>>;
+  serialNumberPolicies?: Maybe<Array<Scalars['String']['output']>>;
+  sgioOptions?: Maybe<Array<Scalars['String']['output']>>;
   snapshotStatuses?: Maybe<Array<Scalars['String']['output']>>;
+  spmStates?: Maybe<Array<Scalars['String']['output']>>;
+  ssoMethods?: Maybe<Array<Scalars['String']['output']>>;
+  stages?: Maybe<Array<Scalars['String']['output']>>;
+  stepTypes?: Maybe<Array<Scalars['String']['output']>>;
   storageDomainStates?: Maybe<Array<Scalars['String']['output']>>;
   storageDomainTypes?: Maybe<Array<Scalars['String']['output']>>;
   storageFormats?: Maybe<Array<Scalars['String']['output']>>;
   storageTypes?: Maybe<Array<Scalars['String']['output']>>;
   templateStates?: Maybe<Array<Scalars['String']['output']>>;
+  transportTypes?: Maybe<Array<Scalars['String']['output']>>;
   usages?: Maybe<Array<Scalars['String']['output']>>;
   vmAffinities?: Maybe<Array<Scalars['String']['output']>>;
+  vmDeviceTypes?: Maybe<Array<Scalars['String']['output']>>;
+  vmPauseDetails?: Maybe<Array<Scalars['String']['output']>>;
   vmPoolTypes?: Maybe<Array<Scalars['String']['output']>>;
   vmStates?: Maybe<Array<Scalars['String']['output']>>;
   vmTypes?: Maybe<Array<Scalars['String']['output']>>;
+  watchdogActions?: Maybe<Array<Scalars['String']['output']>>;
+  watchdogModels?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 /** A version number split into its parts. Clusters and data centers carry a compatibility version (major and minor only). */
@@ -4528,6 +6074,7 @@ export type VmPool = {
   /** The permissions below this VmPool (vmpools/{vmpool:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
   prestartedVms?: Maybe<Scalars['Int']['output']>;
+  rngDevice?: Maybe<RngDevice>;
   size?: Maybe<Scalars['Int']['output']>;
   soundcardEnabled?: Maybe<Scalars['Boolean']['output']>;
   template?: Maybe<Template>;
@@ -4583,6 +6130,7 @@ export type VmPoolInput = {
   maxUserVms?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   prestartedVms?: InputMaybe<Scalars['Int']['input']>;
+  rngDevice?: InputMaybe<RngDeviceInput>;
   size?: InputMaybe<Scalars['Int']['input']>;
   soundcardEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   template?: InputMaybe<TemplateInput>;
@@ -4617,6 +6165,44 @@ export type VmType =
   | 'DESKTOP'
   | 'SERVER';
 
+export type VnicPassThrough = {
+  __typename?: 'VnicPassThrough';
+  mode?: Maybe<Scalars['String']['output']>;
+};
+
+export type VnicPassThroughInput = {
+  mode?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type VnicProfile = {
+  __typename?: 'VnicProfile';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  customProperties?: Maybe<Array<CustomProperty>>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  network?: Maybe<Network>;
+  passThrough?: Maybe<VnicPassThrough>;
+  portMirroring?: Maybe<Scalars['Boolean']['output']>;
+  qos?: Maybe<QoS>;
+};
+
+export type VnicProfileInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  customProperties?: InputMaybe<Array<CustomPropertyInput>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  network?: InputMaybe<NetworkInput>;
+  passThrough?: InputMaybe<VnicPassThroughInput>;
+  portMirroring?: InputMaybe<Scalars['Boolean']['input']>;
+  qos?: InputMaybe<QoSInput>;
+};
+
 export type VolumeGroup = {
   __typename?: 'VolumeGroup';
   id?: Maybe<Scalars['String']['output']>;
@@ -4628,6 +6214,37 @@ export type VolumeGroupInput = {
   id?: InputMaybe<Scalars['ID']['input']>;
   logicalUnit?: InputMaybe<Array<LogicalUnitInput>>;
   name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type WatchDog = {
+  __typename?: 'WatchDog';
+  action?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  instanceType?: Maybe<InstanceType>;
+  link?: Maybe<Array<Link>>;
+  model?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  template?: Maybe<Template>;
+  vm?: Maybe<Vm>;
+  vms?: Maybe<Array<Vm>>;
+};
+
+export type WatchDogInput = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
+  model?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  template?: InputMaybe<TemplateInput>;
+  vm?: InputMaybe<VmInput>;
+  vms?: InputMaybe<Array<VmInput>>;
 };
 
 /** Resource types whose status can be watched. */
@@ -4830,9 +6447,18 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Parent>;
   Action: ResolverTypeWrapper<Parent>;
   Boolean: ResolverTypeWrapper<Parent>;
+  Int: ResolverTypeWrapper<Parent>;
+  Agent: ResolverTypeWrapper<Parent>;
+  AgentInput: ResolverTypeWrapper<Parent>;
+  ID: ResolverTypeWrapper<Parent>;
+  Agents: ResolverTypeWrapper<Parent>;
   ApiSummary: ResolverTypeWrapper<Parent>;
   ApproveHostInput: ResolverTypeWrapper<Parent>;
+  ArchitectureCapability: ResolverTypeWrapper<Parent>;
   AttachHostNicInput: ResolverTypeWrapper<Parent>;
+  AuthorizedKey: ResolverTypeWrapper<Parent>;
+  AuthorizedKeyInput: ResolverTypeWrapper<Parent>;
+  AuthorizedKeys: ResolverTypeWrapper<Parent>;
   Bios: ResolverTypeWrapper<Parent>;
   BiosInput: ResolverTypeWrapper<Parent>;
   Bonding: ResolverTypeWrapper<Parent>;
@@ -4844,21 +6470,31 @@ export type ResolversTypes = {
   BootMenuInput: ResolverTypeWrapper<Parent>;
   BootProtocol: ResolverTypeWrapper<Parent>;
   CPU: ResolverTypeWrapper<Parent>;
-  Int: ResolverTypeWrapper<Parent>;
   Float: ResolverTypeWrapper<Parent>;
   CPUInput: ResolverTypeWrapper<Parent>;
-  ID: ResolverTypeWrapper<Parent>;
   Capabilities: ResolverTypeWrapper<Parent>;
   CdRom: ResolverTypeWrapper<CdRomResource>;
   CdRomInput: ResolverTypeWrapper<Parent>;
   Certificate: ResolverTypeWrapper<Parent>;
   CertificateInput: ResolverTypeWrapper<Parent>;
+  CloudInit: ResolverTypeWrapper<Parent>;
+  CloudInitInput: ResolverTypeWrapper<Parent>;
   Cluster: ResolverTypeWrapper<ClusterResource>;
   ClusterInput: ResolverTypeWrapper<Parent>;
+  Configuration: ResolverTypeWrapper<Parent>;
+  ConfigurationInput: ResolverTypeWrapper<Parent>;
   Console: ResolverTypeWrapper<Parent>;
   ConsoleInput: ResolverTypeWrapper<Parent>;
+  Core: ResolverTypeWrapper<Parent>;
+  CoreInput: ResolverTypeWrapper<Parent>;
+  CpuProfile: ResolverTypeWrapper<Parent>;
+  CpuProfileInput: ResolverTypeWrapper<Parent>;
   CpuTopology: ResolverTypeWrapper<Parent>;
   CpuTopologyInput: ResolverTypeWrapper<Parent>;
+  CustomProperty: ResolverTypeWrapper<Parent>;
+  CustomPropertyInput: ResolverTypeWrapper<Parent>;
+  DNS: ResolverTypeWrapper<Parent>;
+  DNSInput: ResolverTypeWrapper<Parent>;
   DataCenter: ResolverTypeWrapper<DataCenterResource>;
   DataCenterInput: ResolverTypeWrapper<Parent>;
   DateTime: ResolverTypeWrapper<Parent>;
@@ -4870,6 +6506,8 @@ export type ResolversTypes = {
   DiskFormat: ResolverTypeWrapper<Parent>;
   DiskInput: ResolverTypeWrapper<Parent>;
   DiskInterface: ResolverTypeWrapper<Parent>;
+  DiskProfile: ResolverTypeWrapper<Parent>;
+  DiskProfileInput: ResolverTypeWrapper<Parent>;
   Display: ResolverTypeWrapper<Parent>;
   DisplayInput: ResolverTypeWrapper<Parent>;
   DisplayType: ResolverTypeWrapper<Parent>;
@@ -4882,57 +6520,104 @@ export type ResolversTypes = {
   ExportTemplateInput: ResolverTypeWrapper<Parent>;
   ExportVmDiskInput: ResolverTypeWrapper<Parent>;
   ExportVmInput: ResolverTypeWrapper<Parent>;
+  ExternalHostProvider: ResolverTypeWrapper<Parent>;
+  ExternalHostProviderInput: ResolverTypeWrapper<Parent>;
   Fault: ResolverTypeWrapper<Parent>;
+  Feature: ResolverTypeWrapper<Parent>;
   FenceHostInput: ResolverTypeWrapper<Parent>;
   FenceType: ResolverTypeWrapper<Parent>;
+  FencingPolicy: ResolverTypeWrapper<Parent>;
+  FencingPolicyInput: ResolverTypeWrapper<Parent>;
   FieldFilter: ResolverTypeWrapper<Parent>;
   File: ResolverTypeWrapper<FileResource>;
   FileInput: ResolverTypeWrapper<Parent>;
+  Files: ResolverTypeWrapper<Parent>;
   Floppy: ResolverTypeWrapper<Parent>;
   FloppyInput: ResolverTypeWrapper<Parent>;
+  GlusterBrick: ResolverTypeWrapper<Parent>;
+  GlusterBrickInput: ResolverTypeWrapper<Parent>;
+  GlusterClient: ResolverTypeWrapper<Parent>;
+  GlusterClientInput: ResolverTypeWrapper<Parent>;
+  GlusterMemoryPool: ResolverTypeWrapper<Parent>;
+  GlusterMemoryPoolInput: ResolverTypeWrapper<Parent>;
+  GlusterVolume: ResolverTypeWrapper<Parent>;
+  GlusterVolumeInput: ResolverTypeWrapper<Parent>;
   GracePeriod: ResolverTypeWrapper<Parent>;
   Group: ResolverTypeWrapper<Parent>;
   GroupInput: ResolverTypeWrapper<Parent>;
   GuestInfo: ResolverTypeWrapper<Parent>;
   GuestInfoInput: ResolverTypeWrapper<Parent>;
+  GuestNicConfiguration: ResolverTypeWrapper<Parent>;
+  GuestNicConfigurationInput: ResolverTypeWrapper<Parent>;
+  GuestOperatingSystem: ResolverTypeWrapper<Parent>;
+  GuestOperatingSystemInput: ResolverTypeWrapper<Parent>;
   HardwareInformation: ResolverTypeWrapper<Parent>;
   HardwareInformationInput: ResolverTypeWrapper<Parent>;
+  Header: ResolverTypeWrapper<Parent>;
   HighAvailability: ResolverTypeWrapper<Parent>;
   HighAvailabilityInput: ResolverTypeWrapper<Parent>;
+  Hook: ResolverTypeWrapper<Parent>;
+  HookInput: ResolverTypeWrapper<Parent>;
   Host: ResolverTypeWrapper<HostResource>;
   HostActionPayload: ResolverTypeWrapper<Parent>;
+  HostDevicePassthrough: ResolverTypeWrapper<Parent>;
+  HostDevicePassthroughInput: ResolverTypeWrapper<Parent>;
   HostInput: ResolverTypeWrapper<Parent>;
   HostNIC: ResolverTypeWrapper<HostNICResource>;
   HostNICActionPayload: ResolverTypeWrapper<Parent>;
   HostNICInput: ResolverTypeWrapper<Parent>;
+  HostNicVirtualFunctionsConfiguration: ResolverTypeWrapper<Parent>;
+  HostNicVirtualFunctionsConfigurationInput: ResolverTypeWrapper<Parent>;
   HostedEngine: ResolverTypeWrapper<Parent>;
   HostedEngineInput: ResolverTypeWrapper<Parent>;
   Hosts: ResolverTypeWrapper<Parent>;
+  IO: ResolverTypeWrapper<Parent>;
+  IOInput: ResolverTypeWrapper<Parent>;
   IP: ResolverTypeWrapper<Parent>;
   IPInput: ResolverTypeWrapper<Parent>;
   IPs: ResolverTypeWrapper<Parent>;
+  Icon: ResolverTypeWrapper<Parent>;
+  IconInput: ResolverTypeWrapper<Parent>;
   ImportTemplateInput: ResolverTypeWrapper<Parent>;
   ImportVmInput: ResolverTypeWrapper<Parent>;
+  Initialization: ResolverTypeWrapper<Parent>;
+  InitializationInput: ResolverTypeWrapper<Parent>;
   InstallHostInput: ResolverTypeWrapper<Parent>;
+  InstanceType: ResolverTypeWrapper<Parent>;
+  InstanceTypeInput: ResolverTypeWrapper<Parent>;
+  IpAddressAssignment: ResolverTypeWrapper<Parent>;
   IscsiDetails: ResolverTypeWrapper<Parent>;
   IscsiDetailsInput: ResolverTypeWrapper<Parent>;
   IscsidiscoverHostInput: ResolverTypeWrapper<Parent>;
   IscsiloginHostInput: ResolverTypeWrapper<Parent>;
   Job: ResolverTypeWrapper<JobResource>;
+  JobInput: ResolverTypeWrapper<Parent>;
   KSM: ResolverTypeWrapper<Parent>;
   KSMInput: ResolverTypeWrapper<Parent>;
+  KatelloErratum: ResolverTypeWrapper<Parent>;
+  KatelloErratumInput: ResolverTypeWrapper<Parent>;
+  Kernel: ResolverTypeWrapper<Parent>;
+  KernelInput: ResolverTypeWrapper<Parent>;
+  Label: ResolverTypeWrapper<Parent>;
+  LabelInput: ResolverTypeWrapper<Parent>;
   Link: ResolverTypeWrapper<Parent>;
   LogicalUnit: ResolverTypeWrapper<Parent>;
   LogicalUnitInput: ResolverTypeWrapper<Parent>;
   Long: ResolverTypeWrapper<Parent>;
   MAC: ResolverTypeWrapper<Parent>;
   MACInput: ResolverTypeWrapper<Parent>;
+  MacPool: ResolverTypeWrapper<Parent>;
+  MacPoolInput: ResolverTypeWrapper<Parent>;
   MemoryOverCommit: ResolverTypeWrapper<Parent>;
   MemoryOverCommitInput: ResolverTypeWrapper<Parent>;
   MemoryPolicy: ResolverTypeWrapper<Parent>;
   MemoryPolicyInput: ResolverTypeWrapper<Parent>;
+  Method: ResolverTypeWrapper<Parent>;
+  MethodInput: ResolverTypeWrapper<Parent>;
   MigrateOnError: ResolverTypeWrapper<Parent>;
   MigrateVmInput: ResolverTypeWrapper<Parent>;
+  MigrationOptions: ResolverTypeWrapper<Parent>;
+  MigrationOptionsInput: ResolverTypeWrapper<Parent>;
   MoveVmDiskInput: ResolverTypeWrapper<Parent>;
   MoveVmInput: ResolverTypeWrapper<Parent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -4940,26 +6625,64 @@ export type ResolversTypes = {
   NICActionPayload: ResolverTypeWrapper<Parent>;
   NICInput: ResolverTypeWrapper<Parent>;
   Network: ResolverTypeWrapper<NetworkResource>;
+  NetworkAttachment: ResolverTypeWrapper<Parent>;
+  NetworkConfiguration: ResolverTypeWrapper<Parent>;
+  NetworkConfigurationInput: ResolverTypeWrapper<Parent>;
   NetworkInput: ResolverTypeWrapper<Parent>;
+  Networks: ResolverTypeWrapper<Parent>;
   NicInterface: ResolverTypeWrapper<Parent>;
+  Nics: ResolverTypeWrapper<Parent>;
+  NumaNode: ResolverTypeWrapper<Parent>;
+  NumaNodeInput: ResolverTypeWrapper<Parent>;
+  OpenStackVolumeProvider: ResolverTypeWrapper<Parent>;
+  OpenStackVolumeProviderInput: ResolverTypeWrapper<Parent>;
+  OpenStackVolumeType: ResolverTypeWrapper<Parent>;
+  OpenStackVolumeTypeInput: ResolverTypeWrapper<Parent>;
   OperatingSystem: ResolverTypeWrapper<Parent>;
   OperatingSystemInput: ResolverTypeWrapper<Parent>;
   Option: ResolverTypeWrapper<Parent>;
   OptionInput: ResolverTypeWrapper<Parent>;
+  Package: ResolverTypeWrapper<Parent>;
+  PackageInput: ResolverTypeWrapper<Parent>;
+  Parameter: ResolverTypeWrapper<Parent>;
+  ParametersSet: ResolverTypeWrapper<Parent>;
+  Payload: ResolverTypeWrapper<Parent>;
+  PayloadInput: ResolverTypeWrapper<Parent>;
   Permission: ResolverTypeWrapper<PermissionResource>;
   PermissionInput: ResolverTypeWrapper<Parent>;
   Permit: ResolverTypeWrapper<PermitResource>;
   PermitInput: ResolverTypeWrapper<Parent>;
   Permits: ResolverTypeWrapper<Parent>;
+  PmProxy: ResolverTypeWrapper<Parent>;
+  PmProxyInput: ResolverTypeWrapper<Parent>;
+  PortMirroring: ResolverTypeWrapper<Parent>;
+  PortMirroringInput: ResolverTypeWrapper<Parent>;
   PowerManagement: ResolverTypeWrapper<Parent>;
   PowerManagementInput: ResolverTypeWrapper<Parent>;
   ProductInfo: ResolverTypeWrapper<Parent>;
   Property: ResolverTypeWrapper<Parent>;
   PropertyInput: ResolverTypeWrapper<Parent>;
+  ProxyTicket: ResolverTypeWrapper<Parent>;
+  QoS: ResolverTypeWrapper<Parent>;
+  QoSInput: ResolverTypeWrapper<Parent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Quota: ResolverTypeWrapper<Parent>;
+  QuotaInput: ResolverTypeWrapper<Parent>;
+  Range: ResolverTypeWrapper<Parent>;
+  RangeInput: ResolverTypeWrapper<Parent>;
+  Rate: ResolverTypeWrapper<Parent>;
+  RateInput: ResolverTypeWrapper<Parent>;
+  ReportedConfiguration: ResolverTypeWrapper<Parent>;
+  ReportedConfigurations: ResolverTypeWrapper<Parent>;
+  ReportedDevice: ResolverTypeWrapper<Parent>;
+  ReportedDeviceInput: ResolverTypeWrapper<Parent>;
   RestoreVmSnapshotInput: ResolverTypeWrapper<Parent>;
+  RngDevice: ResolverTypeWrapper<Parent>;
+  RngDeviceInput: ResolverTypeWrapper<Parent>;
   Role: ResolverTypeWrapper<RoleResource>;
   RoleInput: ResolverTypeWrapper<Parent>;
+  SELinux: ResolverTypeWrapper<Parent>;
+  SELinuxInput: ResolverTypeWrapper<Parent>;
   SPM: ResolverTypeWrapper<Parent>;
   SPMInput: ResolverTypeWrapper<Parent>;
   SSH: ResolverTypeWrapper<Parent>;
@@ -4969,10 +6692,18 @@ export type ResolversTypes = {
   SchedulingPolicyInput: ResolverTypeWrapper<Parent>;
   SchedulingPolicyThresholds: ResolverTypeWrapper<Parent>;
   SchedulingPolicyThresholdsInput: ResolverTypeWrapper<Parent>;
+  SerialNumber: ResolverTypeWrapper<Parent>;
+  SerialNumberInput: ResolverTypeWrapper<Parent>;
+  SkipIfConnectivityBroken: ResolverTypeWrapper<Parent>;
+  SkipIfConnectivityBrokenInput: ResolverTypeWrapper<Parent>;
+  SkipIfSDActive: ResolverTypeWrapper<Parent>;
+  SkipIfSDActiveInput: ResolverTypeWrapper<Parent>;
   Snapshot: ResolverTypeWrapper<SnapshotResource>;
   SnapshotActionPayload: ResolverTypeWrapper<Parent>;
   SnapshotInput: ResolverTypeWrapper<Parent>;
   SpecialObjects: ResolverTypeWrapper<Parent>;
+  Sso: ResolverTypeWrapper<Parent>;
+  SsoInput: ResolverTypeWrapper<Parent>;
   StartVmInput: ResolverTypeWrapper<Parent>;
   Statistic: ResolverTypeWrapper<StatisticResource>;
   StatisticInput: ResolverTypeWrapper<Parent>;
@@ -4981,7 +6712,11 @@ export type ResolversTypes = {
   Status: ResolverTypeWrapper<Parent>;
   StatusEvent: ResolverTypeWrapper<Parent>;
   StatusInput: ResolverTypeWrapper<Parent>;
+  Step: ResolverTypeWrapper<Parent>;
+  StepInput: ResolverTypeWrapper<Parent>;
   Storage: ResolverTypeWrapper<StorageResource>;
+  StorageConnectionExtension: ResolverTypeWrapper<Parent>;
+  StorageConnectionExtensionInput: ResolverTypeWrapper<Parent>;
   StorageDomain: ResolverTypeWrapper<StorageDomainResource>;
   StorageDomainActionPayload: ResolverTypeWrapper<Parent>;
   StorageDomainInput: ResolverTypeWrapper<Parent>;
@@ -5004,6 +6739,8 @@ export type ResolversTypes = {
   Ticket: ResolverTypeWrapper<Parent>;
   TicketInput: ResolverTypeWrapper<Parent>;
   TicketVmInput: ResolverTypeWrapper<Parent>;
+  TimeZone: ResolverTypeWrapper<Parent>;
+  TimeZoneInput: ResolverTypeWrapper<Parent>;
   TransparentHugePages: ResolverTypeWrapper<Parent>;
   TransparentHugePagesInput: ResolverTypeWrapper<Parent>;
   Usb: ResolverTypeWrapper<Parent>;
@@ -5039,8 +6776,14 @@ export type ResolversTypes = {
   VmSummary: ResolverTypeWrapper<Parent>;
   VmSummaryInput: ResolverTypeWrapper<Parent>;
   VmType: ResolverTypeWrapper<Parent>;
+  VnicPassThrough: ResolverTypeWrapper<Parent>;
+  VnicPassThroughInput: ResolverTypeWrapper<Parent>;
+  VnicProfile: ResolverTypeWrapper<Parent>;
+  VnicProfileInput: ResolverTypeWrapper<Parent>;
   VolumeGroup: ResolverTypeWrapper<Parent>;
   VolumeGroupInput: ResolverTypeWrapper<Parent>;
+  WatchDog: ResolverTypeWrapper<Parent>;
+  WatchDogInput: ResolverTypeWrapper<Parent>;
   WatchedType: ResolverTypeWrapper<Parent>;
 };
 
@@ -5050,9 +6793,18 @@ export type ResolversParentTypes = {
   String: Parent;
   Action: Parent;
   Boolean: Parent;
+  Int: Parent;
+  Agent: Parent;
+  AgentInput: Parent;
+  ID: Parent;
+  Agents: Parent;
   ApiSummary: Parent;
   ApproveHostInput: Parent;
+  ArchitectureCapability: Parent;
   AttachHostNicInput: Parent;
+  AuthorizedKey: Parent;
+  AuthorizedKeyInput: Parent;
+  AuthorizedKeys: Parent;
   Bios: Parent;
   BiosInput: Parent;
   Bonding: Parent;
@@ -5062,21 +6814,31 @@ export type ResolversParentTypes = {
   BootMenu: Parent;
   BootMenuInput: Parent;
   CPU: Parent;
-  Int: Parent;
   Float: Parent;
   CPUInput: Parent;
-  ID: Parent;
   Capabilities: Parent;
   CdRom: CdRomResource;
   CdRomInput: Parent;
   Certificate: Parent;
   CertificateInput: Parent;
+  CloudInit: Parent;
+  CloudInitInput: Parent;
   Cluster: ClusterResource;
   ClusterInput: Parent;
+  Configuration: Parent;
+  ConfigurationInput: Parent;
   Console: Parent;
   ConsoleInput: Parent;
+  Core: Parent;
+  CoreInput: Parent;
+  CpuProfile: Parent;
+  CpuProfileInput: Parent;
   CpuTopology: Parent;
   CpuTopologyInput: Parent;
+  CustomProperty: Parent;
+  CustomPropertyInput: Parent;
+  DNS: Parent;
+  DNSInput: Parent;
   DataCenter: DataCenterResource;
   DataCenterInput: Parent;
   DateTime: Parent;
@@ -5086,6 +6848,8 @@ export type ResolversParentTypes = {
   Disk: DiskResource;
   DiskActionPayload: Parent;
   DiskInput: Parent;
+  DiskProfile: Parent;
+  DiskProfileInput: Parent;
   Display: Parent;
   DisplayInput: Parent;
   Domain: Parent;
@@ -5097,55 +6861,102 @@ export type ResolversParentTypes = {
   ExportTemplateInput: Parent;
   ExportVmDiskInput: Parent;
   ExportVmInput: Parent;
+  ExternalHostProvider: Parent;
+  ExternalHostProviderInput: Parent;
   Fault: Parent;
+  Feature: Parent;
   FenceHostInput: Parent;
+  FencingPolicy: Parent;
+  FencingPolicyInput: Parent;
   FieldFilter: Parent;
   File: FileResource;
   FileInput: Parent;
+  Files: Parent;
   Floppy: Parent;
   FloppyInput: Parent;
+  GlusterBrick: Parent;
+  GlusterBrickInput: Parent;
+  GlusterClient: Parent;
+  GlusterClientInput: Parent;
+  GlusterMemoryPool: Parent;
+  GlusterMemoryPoolInput: Parent;
+  GlusterVolume: Parent;
+  GlusterVolumeInput: Parent;
   GracePeriod: Parent;
   Group: Parent;
   GroupInput: Parent;
   GuestInfo: Parent;
   GuestInfoInput: Parent;
+  GuestNicConfiguration: Parent;
+  GuestNicConfigurationInput: Parent;
+  GuestOperatingSystem: Parent;
+  GuestOperatingSystemInput: Parent;
   HardwareInformation: Parent;
   HardwareInformationInput: Parent;
+  Header: Parent;
   HighAvailability: Parent;
   HighAvailabilityInput: Parent;
+  Hook: Parent;
+  HookInput: Parent;
   Host: HostResource;
   HostActionPayload: Parent;
+  HostDevicePassthrough: Parent;
+  HostDevicePassthroughInput: Parent;
   HostInput: Parent;
   HostNIC: HostNICResource;
   HostNICActionPayload: Parent;
   HostNICInput: Parent;
+  HostNicVirtualFunctionsConfiguration: Parent;
+  HostNicVirtualFunctionsConfigurationInput: Parent;
   HostedEngine: Parent;
   HostedEngineInput: Parent;
   Hosts: Parent;
+  IO: Parent;
+  IOInput: Parent;
   IP: Parent;
   IPInput: Parent;
   IPs: Parent;
+  Icon: Parent;
+  IconInput: Parent;
   ImportTemplateInput: Parent;
   ImportVmInput: Parent;
+  Initialization: Parent;
+  InitializationInput: Parent;
   InstallHostInput: Parent;
+  InstanceType: Parent;
+  InstanceTypeInput: Parent;
+  IpAddressAssignment: Parent;
   IscsiDetails: Parent;
   IscsiDetailsInput: Parent;
   IscsidiscoverHostInput: Parent;
   IscsiloginHostInput: Parent;
   Job: JobResource;
+  JobInput: Parent;
   KSM: Parent;
   KSMInput: Parent;
+  KatelloErratum: Parent;
+  KatelloErratumInput: Parent;
+  Kernel: Parent;
+  KernelInput: Parent;
+  Label: Parent;
+  LabelInput: Parent;
   Link: Parent;
   LogicalUnit: Parent;
   LogicalUnitInput: Parent;
   Long: Parent;
   MAC: Parent;
   MACInput: Parent;
+  MacPool: Parent;
+  MacPoolInput: Parent;
   MemoryOverCommit: Parent;
   MemoryOverCommitInput: Parent;
   MemoryPolicy: Parent;
   MemoryPolicyInput: Parent;
+  Method: Parent;
+  MethodInput: Parent;
   MigrateVmInput: Parent;
+  MigrationOptions: Parent;
+  MigrationOptionsInput: Parent;
   MoveVmDiskInput: Parent;
   MoveVmInput: Parent;
   Mutation: Record<PropertyKey, never>;
@@ -5153,25 +6964,63 @@ export type ResolversParentTypes = {
   NICActionPayload: Parent;
   NICInput: Parent;
   Network: NetworkResource;
+  NetworkAttachment: Parent;
+  NetworkConfiguration: Parent;
+  NetworkConfigurationInput: Parent;
   NetworkInput: Parent;
+  Networks: Parent;
+  Nics: Parent;
+  NumaNode: Parent;
+  NumaNodeInput: Parent;
+  OpenStackVolumeProvider: Parent;
+  OpenStackVolumeProviderInput: Parent;
+  OpenStackVolumeType: Parent;
+  OpenStackVolumeTypeInput: Parent;
   OperatingSystem: Parent;
   OperatingSystemInput: Parent;
   Option: Parent;
   OptionInput: Parent;
+  Package: Parent;
+  PackageInput: Parent;
+  Parameter: Parent;
+  ParametersSet: Parent;
+  Payload: Parent;
+  PayloadInput: Parent;
   Permission: PermissionResource;
   PermissionInput: Parent;
   Permit: PermitResource;
   PermitInput: Parent;
   Permits: Parent;
+  PmProxy: Parent;
+  PmProxyInput: Parent;
+  PortMirroring: Parent;
+  PortMirroringInput: Parent;
   PowerManagement: Parent;
   PowerManagementInput: Parent;
   ProductInfo: Parent;
   Property: Parent;
   PropertyInput: Parent;
+  ProxyTicket: Parent;
+  QoS: Parent;
+  QoSInput: Parent;
   Query: Record<PropertyKey, never>;
+  Quota: Parent;
+  QuotaInput: Parent;
+  Range: Parent;
+  RangeInput: Parent;
+  Rate: Parent;
+  RateInput: Parent;
+  ReportedConfiguration: Parent;
+  ReportedConfigurations: Parent;
+  ReportedDevice: Parent;
+  ReportedDeviceInput: Parent;
   RestoreVmSnapshotInput: Parent;
+  RngDevice: Parent;
+  RngDeviceInput: Parent;
   Role: RoleResource;
   RoleInput: Parent;
+  SELinux: Parent;
+  SELinuxInput: Parent;
   SPM: Parent;
   SPMInput: Parent;
   SSH: Parent;
@@ -5181,17 +7030,29 @@ export type ResolversParentTypes = {
   SchedulingPolicyInput: Parent;
   SchedulingPolicyThresholds: Parent;
   SchedulingPolicyThresholdsInput: Parent;
+  SerialNumber: Parent;
+  SerialNumberInput: Parent;
+  SkipIfConnectivityBroken: Parent;
+  SkipIfConnectivityBrokenInput: Parent;
+  SkipIfSDActive: Parent;
+  SkipIfSDActiveInput: Parent;
   Snapshot: SnapshotResource;
   SnapshotActionPayload: Parent;
   SnapshotInput: Parent;
   SpecialObjects: Parent;
+  Sso: Parent;
+  SsoInput: Parent;
   StartVmInput: Parent;
   Statistic: StatisticResource;
   StatisticInput: Parent;
   Status: Parent;
   StatusEvent: Parent;
   StatusInput: Parent;
+  Step: Parent;
+  StepInput: Parent;
   Storage: StorageResource;
+  StorageConnectionExtension: Parent;
+  StorageConnectionExtensionInput: Parent;
   StorageDomain: StorageDomainResource;
   StorageDomainActionPayload: Parent;
   StorageDomainInput: Parent;
@@ -5212,6 +7073,8 @@ export type ResolversParentTypes = {
   Ticket: Parent;
   TicketInput: Parent;
   TicketVmInput: Parent;
+  TimeZone: Parent;
+  TimeZoneInput: Parent;
   TransparentHugePages: Parent;
   TransparentHugePagesInput: Parent;
   Usb: Parent;
@@ -5243,8 +7106,14 @@ export type ResolversParentTypes = {
   VmPoolInput: Parent;
   VmSummary: Parent;
   VmSummaryInput: Parent;
+  VnicPassThrough: Parent;
+  VnicPassThroughInput: Parent;
+  VnicProfile: Parent;
+  VnicProfileInput: Parent;
   VolumeGroup: Parent;
   VolumeGroupInput: Parent;
+  WatchDog: Parent;
+  WatchDogInput: Parent;
 };
 
 export type ApiResolvers<ContextType = Context, ParentType extends ResolversParentTypes['API'] = ResolversParentTypes['API']> = {
@@ -5263,44 +7132,95 @@ export type ApiResolvers<ContextType = Context, ParentType extends ResolversPare
 
 export type ActionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Action'] = ResolversParentTypes['Action']> = {
   async?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  brick?: Resolver<Maybe<ResolversTypes['GlusterBrick']>, ParentType, ContextType>;
+  bricks?: Resolver<Maybe<Array<ResolversTypes['GlusterBrick']>>, ParentType, ContextType>;
+  certificates?: Resolver<Maybe<Array<ResolversTypes['Certificate']>>, ParentType, ContextType>;
+  checkConnectivity?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   clone?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  connectivityTimeout?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   detach?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   discardSnapshots?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  disk?: Resolver<Maybe<ResolversTypes['Disk']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
   exclusive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
   fenceType?: Resolver<Maybe<ResolversTypes['FenceType']>, ParentType, ContextType>;
+  fixLayout?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   force?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   gracePeriod?: Resolver<Maybe<ResolversTypes['GracePeriod']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  hostNics?: Resolver<Maybe<Array<ResolversTypes['HostNIC']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   image?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  importAsTemplate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   isAttached?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   iscsi?: Resolver<Maybe<ResolversTypes['IscsiDetails']>, ParentType, ContextType>;
   iscsiTarget?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  logicalUnits?: Resolver<Maybe<Array<ResolversTypes['LogicalUnit']>>, ParentType, ContextType>;
+  maintenanceEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  modifiedBonds?: Resolver<Maybe<Array<ResolversTypes['HostNIC']>>, ParentType, ContextType>;
+  modifiedLabels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType>;
+  modifiedNetworkAttachments?: Resolver<Maybe<Array<ResolversTypes['NetworkAttachment']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
+  option?: Resolver<Maybe<ResolversTypes['Option']>, ParentType, ContextType>;
   pause?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   powerManagement?: Resolver<Maybe<ResolversTypes['PowerManagement']>, ParentType, ContextType>;
+  proxyTicket?: Resolver<Maybe<ResolversTypes['ProxyTicket']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  removedBonds?: Resolver<Maybe<Array<ResolversTypes['HostNIC']>>, ParentType, ContextType>;
+  removedLabels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType>;
+  removedNetworkAttachments?: Resolver<Maybe<Array<ResolversTypes['NetworkAttachment']>>, ParentType, ContextType>;
+  resolutionType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   restoreMemory?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   rootPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType>;
   ssh?: Resolver<Maybe<ResolversTypes['SSH']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+  storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType>;
+  succeeded?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  synchronizedNetworkAttachments?: Resolver<Maybe<Array<ResolversTypes['NetworkAttachment']>>, ParentType, ContextType>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
   useCloudInit?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   useSysprep?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  virtualFunctionsConfiguration?: Resolver<Maybe<ResolversTypes['HostNicVirtualFunctionsConfiguration']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+};
+
+export type AgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = {
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  concurrent?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  encryptOptions?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AgentsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Agents'] = ResolversParentTypes['Agents']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  agent?: Resolver<Maybe<Array<ResolversTypes['Agent']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
 export type ApiSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiSummary'] = ResolversParentTypes['ApiSummary']> = {
@@ -5308,6 +7228,30 @@ export type ApiSummaryResolvers<ContextType = Context, ParentType extends Resolv
   storageDomains?: Resolver<Maybe<ResolversTypes['StorageDomains']>, ParentType, ContextType>;
   users?: Resolver<Maybe<ResolversTypes['Users']>, ParentType, ContextType>;
   vms?: Resolver<Maybe<ResolversTypes['VMs']>, ParentType, ContextType>;
+};
+
+export type ArchitectureCapabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchitectureCapability'] = ResolversParentTypes['ArchitectureCapability']> = {
+  architectures?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuthorizedKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthorizedKey'] = ResolversParentTypes['AuthorizedKey']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
+export type AuthorizedKeysResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthorizedKeys'] = ResolversParentTypes['AuthorizedKeys']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  authorizedKey?: Resolver<Maybe<Array<ResolversTypes['AuthorizedKey']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
 export type BiosResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Bios'] = ResolversParentTypes['Bios']> = {
@@ -5329,6 +7273,7 @@ export type BootMenuResolvers<ContextType = Context, ParentType extends Resolver
 
 export type CpuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CPU'] = ResolversParentTypes['CPU']> = {
   architecture?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cores?: Resolver<Maybe<Array<ResolversTypes['Core']>>, ParentType, ContextType>;
   cpuTune?: Resolver<Maybe<Array<ResolversTypes['VCpuPin']>>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   level?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -5355,6 +7300,7 @@ export type CdRomResolvers<ContextType = Context, ParentType extends ResolversPa
   file?: Resolver<Maybe<ResolversTypes['File']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
@@ -5375,6 +7321,16 @@ export type CertificateResolvers<ContextType = Context, ParentType extends Resol
   subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type CloudInitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloudInit'] = ResolversParentTypes['CloudInit']> = {
+  authorizedKeys?: Resolver<Maybe<ResolversTypes['AuthorizedKeys']>, ParentType, ContextType>;
+  files?: Resolver<Maybe<ResolversTypes['Files']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  networkConfiguration?: Resolver<Maybe<ResolversTypes['NetworkConfiguration']>, ParentType, ContextType>;
+  regenerateSshKeys?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  users?: Resolver<Maybe<ResolversTypes['Users']>, ParentType, ContextType>;
+};
+
 export type ClusterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster'], FederationReferenceType extends FederationReferenceTypes['Cluster'] = FederationReferenceTypes['Cluster']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cluster']> | FederationReferenceType, FederationReferenceType, ContextType>;
   ballooningEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -5386,6 +7342,7 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   errorHandling?: Resolver<Maybe<ResolversTypes['ErrorHandling']>, ParentType, ContextType>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<ClusterEventsArgs>>;
+  fencingPolicy?: Resolver<Maybe<ResolversTypes['FencingPolicy']>, ParentType, ContextType>;
   glusterService?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   haReservation?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   hosts?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType, Partial<ClusterHostsArgs>>;
@@ -5394,12 +7351,16 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   ksm?: Resolver<Maybe<ResolversTypes['KSM']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   maintenanceReasonRequired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  managementNetwork?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
   memoryPolicy?: Resolver<Maybe<ResolversTypes['MemoryPolicy']>, ParentType, ContextType>;
+  migration?: Resolver<Maybe<ResolversTypes['MigrationOptions']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<ClusterNetworksArgs>>;
   optionalReason?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<ClusterPermissionsArgs>>;
+  requiredRngSources?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;
+  serialNumber?: Resolver<Maybe<ResolversTypes['SerialNumber']>, ParentType, ContextType>;
   supportedVersions?: Resolver<Maybe<Array<ResolversTypes['Version']>>, ParentType, ContextType>;
   templates?: Resolver<Maybe<Array<ResolversTypes['Template']>>, ParentType, ContextType, Partial<ClusterTemplatesArgs>>;
   threadsAsCores?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -5411,14 +7372,47 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<ClusterVmsArgs>>;
 };
 
+export type ConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Configuration'] = ResolversParentTypes['Configuration']> = {
+  data?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type ConsoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Console'] = ResolversParentTypes['Console']> = {
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type CoreResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Core'] = ResolversParentTypes['Core']> = {
+  index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  socket?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type CpuProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CpuProfile'] = ResolversParentTypes['CpuProfile']> = {
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
 };
 
 export type CpuTopologyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CpuTopology'] = ResolversParentTypes['CpuTopology']> = {
   cores?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sockets?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   threads?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type CustomPropertyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomProperty'] = ResolversParentTypes['CustomProperty']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  regexp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DnsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DNS'] = ResolversParentTypes['DNS']> = {
+  searchDomains?: Resolver<Maybe<ResolversTypes['Hosts']>, ParentType, ContextType>;
+  servers?: Resolver<Maybe<ResolversTypes['Hosts']>, ParentType, ContextType>;
 };
 
 export type DataCenterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DataCenter'] = ResolversParentTypes['DataCenter'], FederationReferenceType extends FederationReferenceTypes['DataCenter'] = FederationReferenceTypes['DataCenter']> = {
@@ -5432,6 +7426,7 @@ export type DataCenterResolvers<ContextType = Context, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   local?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  macPool?: Resolver<Maybe<ResolversTypes['MacPool']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<DataCenterNetworksArgs>>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DataCenterPermissionsArgs>>;
@@ -5462,18 +7457,22 @@ export type DiskResolvers<ContextType = Context, ParentType extends ResolversPar
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  diskProfile?: Resolver<Maybe<ResolversTypes['DiskProfile']>, ParentType, ContextType>;
   format?: Resolver<Maybe<ResolversTypes['DiskFormat']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imageId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   interface?: Resolver<Maybe<ResolversTypes['DiskInterface']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   logicalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lunStorage?: Resolver<Maybe<ResolversTypes['Storage']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openstackVolumeType?: Resolver<Maybe<ResolversTypes['OpenStackVolumeType']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DiskPermissionsArgs>>;
   propagateErrors?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   provisionedSize?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['Quota']>, ParentType, ContextType>;
   readOnly?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   sgio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shareable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -5502,11 +7501,24 @@ export type DiskActionPayloadResolvers<ContextType = Context, ParentType extends
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type DiskProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DiskProfile'] = ResolversParentTypes['DiskProfile']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
+  storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+};
+
 export type DisplayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Display'] = ResolversParentTypes['Display']> = {
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   allowOverride?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   certificate?: Resolver<Maybe<ResolversTypes['Certificate']>, ParentType, ContextType>;
   copyPasteEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  disconnectAction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fileTransferEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   keyboardLayout?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   monitors?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -5559,9 +7571,51 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
 };
 
+export type ExternalHostProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHostProvider'] = ResolversParentTypes['ExternalHostProvider']> = {
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+  requiresAuthentication?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type FaultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Fault'] = ResolversParentTypes['Fault']> = {
   detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type FeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Feature'] = ResolversParentTypes['Feature']> = {
+  api?: Resolver<Maybe<ResolversTypes['API']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  glusterVolumes?: Resolver<Maybe<Array<ResolversTypes['GlusterVolume']>>, ParentType, ContextType>;
+  headers?: Resolver<Maybe<Array<ResolversTypes['Header']>>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nic?: Resolver<Maybe<ResolversTypes['NIC']>, ParentType, ContextType>;
+  storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+  storageTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  transparentHugepages?: Resolver<Maybe<ResolversTypes['TransparentHugePages']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<Array<ResolversTypes['ParametersSet']>>, ParentType, ContextType>;
+  vmDeviceTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type FencingPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FencingPolicy'] = ResolversParentTypes['FencingPolicy']> = {
+  enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  skipIfConnectivityBroken?: Resolver<Maybe<ResolversTypes['SkipIfConnectivityBroken']>, ParentType, ContextType>;
+  skipIfSdActive?: Resolver<Maybe<ResolversTypes['SkipIfSDActive']>, ParentType, ContextType>;
 };
 
 export type FileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['File'] = ResolversParentTypes['File'], FederationReferenceType extends FederationReferenceTypes['File'] = FederationReferenceTypes['File']> = {
@@ -5578,6 +7632,13 @@ export type FileResolvers<ContextType = Context, ParentType extends ResolversPar
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type FilesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Files'] = ResolversParentTypes['Files']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  file?: Resolver<Maybe<Array<ResolversTypes['File']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
 export type FloppyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Floppy'] = ResolversParentTypes['Floppy']> = {
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -5585,11 +7646,71 @@ export type FloppyResolvers<ContextType = Context, ParentType extends ResolversP
   file?: Resolver<Maybe<ResolversTypes['File']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
+};
+
+export type GlusterBrickResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterBrick'] = ResolversParentTypes['GlusterBrick']> = {
+  brickDir?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  device?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fsName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  glusterClients?: Resolver<Maybe<Array<ResolversTypes['GlusterClient']>>, ParentType, ContextType>;
+  glusterVolume?: Resolver<Maybe<ResolversTypes['GlusterVolume']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  memoryPools?: Resolver<Maybe<Array<ResolversTypes['GlusterMemoryPool']>>, ParentType, ContextType>;
+  mntOptions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  serverId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+};
+
+export type GlusterClientResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterClient'] = ResolversParentTypes['GlusterClient']> = {
+  bytesRead?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  bytesWritten?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  clientPort?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  hostName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type GlusterMemoryPoolResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterMemoryPool'] = ResolversParentTypes['GlusterMemoryPool']> = {
+  allocCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  coldCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  hotCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxAlloc?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxStdalloc?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paddedSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  poolMisses?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type GlusterVolumeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterVolume'] = ResolversParentTypes['GlusterVolume']> = {
+  bricks?: Resolver<Maybe<Array<ResolversTypes['GlusterBrick']>>, ParentType, ContextType>;
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disperseCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
+  redundancyCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  replicaCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  stripeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  transportTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  volumeType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type GracePeriodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GracePeriod'] = ResolversParentTypes['GracePeriod']> = {
@@ -5615,18 +7736,61 @@ export type GuestInfoResolvers<ContextType = Context, ParentType extends Resolve
   ips?: Resolver<Maybe<ResolversTypes['IPs']>, ParentType, ContextType>;
 };
 
+export type GuestNicConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GuestNicConfiguration'] = ResolversParentTypes['GuestNicConfiguration']> = {
+  bootProtocol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  onBoot?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type GuestOperatingSystemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GuestOperatingSystem'] = ResolversParentTypes['GuestOperatingSystem']> = {
+  architecture?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  codename?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  distribution?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  family?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kernel?: Resolver<Maybe<ResolversTypes['Kernel']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
+};
+
 export type HardwareInformationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HardwareInformation'] = ResolversParentTypes['HardwareInformation']> = {
   family?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   manufacturer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   productName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   serialNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  supportedRngSources?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   uuid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type HeaderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Header'] = ResolversParentTypes['Header']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  deprecated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  required?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type HighAvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HighAvailability'] = ResolversParentTypes['HighAvailability']> = {
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   priority?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type HookResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Hook'] = ResolversParentTypes['Hook']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  md5?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type HostResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Host'] = ResolversParentTypes['Host'], FederationReferenceType extends FederationReferenceTypes['Host'] = FederationReferenceTypes['Host']> = {
@@ -5639,14 +7803,18 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  devicePassthrough?: Resolver<Maybe<ResolversTypes['HostDevicePassthrough']>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<HostEventsArgs>>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   hardwareInformation?: Resolver<Maybe<ResolversTypes['HardwareInformation']>, ParentType, ContextType>;
+  hooks?: Resolver<Maybe<Array<ResolversTypes['Hook']>>, ParentType, ContextType>;
   hostedEngine?: Resolver<Maybe<ResolversTypes['HostedEngine']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   iscsi?: Resolver<Maybe<ResolversTypes['IscsiDetails']>, ParentType, ContextType>;
+  katelloErrata?: Resolver<Maybe<Array<ResolversTypes['KatelloErratum']>>, ParentType, ContextType>;
   kdumpStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ksm?: Resolver<Maybe<ResolversTypes['KSM']>, ParentType, ContextType>;
   libvirtVersion?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
@@ -5665,11 +7833,13 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   protocol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rebootAfterInstallation?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   rootPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  selinux?: Resolver<Maybe<ResolversTypes['SELinux']>, ParentType, ContextType>;
   spm?: Resolver<Maybe<ResolversTypes['SPM']>, ParentType, ContextType>;
   ssh?: Resolver<Maybe<ResolversTypes['SSH']>, ParentType, ContextType>;
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<HostStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storage?: Resolver<Maybe<Array<ResolversTypes['Storage']>>, ParentType, ContextType, Partial<HostStorageArgs>>;
+  storageConnectionExtensions?: Resolver<Maybe<Array<ResolversTypes['StorageConnectionExtension']>>, ParentType, ContextType>;
   storageManager?: Resolver<Maybe<ResolversTypes['StorageManager']>, ParentType, ContextType>;
   summary?: Resolver<Maybe<ResolversTypes['VmSummary']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<HostTagsArgs>>;
@@ -5689,6 +7859,10 @@ export type HostActionPayloadResolvers<ContextType = Context, ParentType extends
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type HostDevicePassthroughResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostDevicePassthrough'] = ResolversParentTypes['HostDevicePassthrough']> = {
+  enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
 export type HostNicResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostNIC'] = ResolversParentTypes['HostNIC'], FederationReferenceType extends FederationReferenceTypes['HostNIC'] = FederationReferenceTypes['HostNIC']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['HostNIC']> | FederationReferenceType, FederationReferenceType, ContextType>;
   baseInterface?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5704,15 +7878,20 @@ export type HostNicResolvers<ContextType = Context, ParentType extends Resolvers
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
+  labels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mac?: Resolver<Maybe<ResolversTypes['MAC']>, ParentType, ContextType>;
   mtu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
   overrideConfiguration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  physicalFunction?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+  qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
   speed?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<HostNicStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  virtualFunctionsConfiguration?: Resolver<Maybe<ResolversTypes['HostNicVirtualFunctionsConfiguration']>, ParentType, ContextType>;
   vlan?: Resolver<Maybe<ResolversTypes['VLAN']>, ParentType, ContextType>;
 };
 
@@ -5723,6 +7902,12 @@ export type HostNicActionPayloadResolvers<ContextType = Context, ParentType exte
   outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type HostNicVirtualFunctionsConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostNicVirtualFunctionsConfiguration'] = ResolversParentTypes['HostNicVirtualFunctionsConfiguration']> = {
+  allNetworksAllowed?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  maxNumberOfVirtualFunctions?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  numberOfVirtualFunctions?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type HostedEngineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostedEngine'] = ResolversParentTypes['HostedEngine']> = {
@@ -5740,6 +7925,10 @@ export type HostsResolvers<ContextType = Context, ParentType extends ResolversPa
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
+export type IoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IO'] = ResolversParentTypes['IO']> = {
+  threads?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type IpResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IP'] = ResolversParentTypes['IP']> = {
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   gateway?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5752,6 +7941,97 @@ export type IPsResolvers<ContextType = Context, ParentType extends ResolversPare
   ip?: Resolver<Maybe<Array<ResolversTypes['IP']>>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
+export type IconResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Icon'] = ResolversParentTypes['Icon']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  data?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  mediaType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type InitializationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Initialization'] = ResolversParentTypes['Initialization']> = {
+  activeDirectoryOu?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  authorizedSshKeys?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cloudInit?: Resolver<Maybe<ResolversTypes['CloudInit']>, ParentType, ContextType>;
+  configuration?: Resolver<Maybe<ResolversTypes['Configuration']>, ParentType, ContextType>;
+  customScript?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dnsSearch?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dnsServers?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  domain?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hostName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  inputLocale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nicConfigurations?: Resolver<Maybe<Array<ResolversTypes['GuestNicConfiguration']>>, ParentType, ContextType>;
+  orgName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  regenerateIds?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  regenerateSshKeys?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  rootPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  systemLocale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  uiLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userLocale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  windowsLicenseKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type InstanceTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InstanceType'] = ResolversParentTypes['InstanceType']> = {
+  bios?: Resolver<Maybe<ResolversTypes['Bios']>, ParentType, ContextType>;
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  console?: Resolver<Maybe<ResolversTypes['Console']>, ParentType, ContextType>;
+  cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
+  cpuProfile?: Resolver<Maybe<ResolversTypes['CpuProfile']>, ParentType, ContextType>;
+  cpuShares?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  creationTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customCpuModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customEmulatedMachine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customProperties?: Resolver<Maybe<Array<ResolversTypes['CustomProperty']>>, ParentType, ContextType>;
+  deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
+  domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
+  highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  io?: Resolver<Maybe<ResolversTypes['IO']>, ParentType, ContextType>;
+  largeIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  memoryPolicy?: Resolver<Maybe<ResolversTypes['MemoryPolicy']>, ParentType, ContextType>;
+  migration?: Resolver<Maybe<ResolversTypes['MigrationOptions']>, ParentType, ContextType>;
+  migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType>;
+  rngDevice?: Resolver<Maybe<ResolversTypes['RngDevice']>, ParentType, ContextType>;
+  serialNumber?: Resolver<Maybe<ResolversTypes['SerialNumber']>, ParentType, ContextType>;
+  smallIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
+  soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sso?: Resolver<Maybe<ResolversTypes['Sso']>, ParentType, ContextType>;
+  startPaused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+  timeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
+  timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
+  usb?: Resolver<Maybe<ResolversTypes['Usb']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['TemplateVersion']>, ParentType, ContextType>;
+  virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+};
+
+export type IpAddressAssignmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IpAddressAssignment'] = ResolversParentTypes['IpAddressAssignment']> = {
+  assignmentMethod?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
 };
 
 export type IscsiDetailsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IscsiDetails'] = ResolversParentTypes['IscsiDetails']> = {
@@ -5797,6 +8077,41 @@ export type KsmResolvers<ContextType = Context, ParentType extends ResolversPare
   mergeAcrossNodes?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
+export type KatelloErratumResolvers<ContextType = Context, ParentType extends ResolversParentTypes['KatelloErratum'] = ResolversParentTypes['KatelloErratum']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issued?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  packages?: Resolver<Maybe<Array<ResolversTypes['Package']>>, ParentType, ContextType>;
+  severity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  solution?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  summary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+};
+
+export type KernelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Kernel'] = ResolversParentTypes['Kernel']> = {
+  version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
+};
+
+export type LabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Label'] = ResolversParentTypes['Label']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
+};
+
 export type LinkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Link'] = ResolversParentTypes['Link']> = {
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5830,6 +8145,19 @@ export type MacResolvers<ContextType = Context, ParentType extends ResolversPare
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type MacPoolResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MacPool'] = ResolversParentTypes['MacPool']> = {
+  allowDuplicates?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  defaultPool?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ranges?: Resolver<Maybe<Array<ResolversTypes['Range']>>, ParentType, ContextType>;
+};
+
 export type MemoryOverCommitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemoryOverCommit'] = ResolversParentTypes['MemoryOverCommit']> = {
   percent?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
@@ -5839,6 +8167,15 @@ export type MemoryPolicyResolvers<ContextType = Context, ParentType extends Reso
   guaranteed?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   overcommit?: Resolver<Maybe<ResolversTypes['MemoryOverCommit']>, ParentType, ContextType>;
   transparentHugepages?: Resolver<Maybe<ResolversTypes['TransparentHugePages']>, ParentType, ContextType>;
+};
+
+export type MethodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Method'] = ResolversParentTypes['Method']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MigrationOptionsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationOptions'] = ResolversParentTypes['MigrationOptions']> = {
+  autoConverge?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  compressed?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -5966,6 +8303,7 @@ export type NicResolvers<ContextType = Context, ParentType extends ResolversPare
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   interface?: Resolver<Maybe<ResolversTypes['NicInterface']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   linked?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -5974,10 +8312,13 @@ export type NicResolvers<ContextType = Context, ParentType extends ResolversPare
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
   onBoot?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   plugged?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  portMirroring?: Resolver<Maybe<ResolversTypes['PortMirroring']>, ParentType, ContextType>;
+  reportedDevices?: Resolver<Maybe<Array<ResolversTypes['ReportedDevice']>>, ParentType, ContextType>;
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<NicStatisticsArgs>>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
+  vnicProfile?: Resolver<Maybe<ResolversTypes['VnicProfile']>, ParentType, ContextType>;
 };
 
 export type NicActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NICActionPayload'] = ResolversParentTypes['NICActionPayload']> = {
@@ -6000,16 +8341,100 @@ export type NetworkResolvers<ContextType = Context, ParentType extends Resolvers
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
+  labels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mtu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<NetworkPermissionsArgs>>;
   profileRequired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
   required?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   stp?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   usages?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   vlan?: Resolver<Maybe<ResolversTypes['VLAN']>, ParentType, ContextType>;
+};
+
+export type NetworkAttachmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NetworkAttachment'] = ResolversParentTypes['NetworkAttachment']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ipAddressAssignments?: Resolver<Maybe<Array<ResolversTypes['IpAddressAssignment']>>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+  qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
+  reportedConfigurations?: Resolver<Maybe<ResolversTypes['ReportedConfigurations']>, ParentType, ContextType>;
+};
+
+export type NetworkConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NetworkConfiguration'] = ResolversParentTypes['NetworkConfiguration']> = {
+  dns?: Resolver<Maybe<ResolversTypes['DNS']>, ParentType, ContextType>;
+  nics?: Resolver<Maybe<ResolversTypes['Nics']>, ParentType, ContextType>;
+};
+
+export type NetworksResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Networks'] = ResolversParentTypes['Networks']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  network?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
+export type NicsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Nics'] = ResolversParentTypes['Nics']> = {
+  active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  nic?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
+export type NumaNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NumaNode'] = ResolversParentTypes['NumaNode']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nodeDistance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType>;
+};
+
+export type OpenStackVolumeProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeProvider'] = ResolversParentTypes['OpenStackVolumeProvider']> = {
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+  requiresAuthentication?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  tenantName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OpenStackVolumeTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeType'] = ResolversParentTypes['OpenStackVolumeType']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
 };
 
 export type OperatingSystemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperatingSystem'] = ResolversParentTypes['OperatingSystem']> = {
@@ -6025,6 +8450,38 @@ export type OptionResolvers<ContextType = Context, ParentType extends ResolversP
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PackageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Package'] = ResolversParentTypes['Package']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ParameterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Parameter'] = ResolversParentTypes['Parameter']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  context?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  deprecated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parametersSet?: Resolver<Maybe<ResolversTypes['ParametersSet']>, ParentType, ContextType>;
+  required?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ParametersSetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ParametersSet'] = ResolversParentTypes['ParametersSet']> = {
+  deprecated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parameter?: Resolver<Maybe<Array<ResolversTypes['Parameter']>>, ParentType, ContextType>;
+};
+
+export type PayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Payload'] = ResolversParentTypes['Payload']> = {
+  files?: Resolver<Maybe<ResolversTypes['Files']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  volumeId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PermissionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Permission'] = ResolversParentTypes['Permission'], FederationReferenceType extends FederationReferenceTypes['Permission'] = FederationReferenceTypes['Permission']> = {
@@ -6069,13 +8526,23 @@ export type PermitsResolvers<ContextType = Context, ParentType extends Resolvers
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
+export type PmProxyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PmProxy'] = ResolversParentTypes['PmProxy']> = {
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PortMirroringResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PortMirroring'] = ResolversParentTypes['PortMirroring']> = {
+  networks?: Resolver<Maybe<ResolversTypes['Networks']>, ParentType, ContextType>;
+};
+
 export type PowerManagementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PowerManagement'] = ResolversParentTypes['PowerManagement']> = {
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  agents?: Resolver<Maybe<ResolversTypes['Agents']>, ParentType, ContextType>;
   automaticPmEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   kdumpDetection?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pmProxies?: Resolver<Maybe<Array<ResolversTypes['PmProxy']>>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6097,6 +8564,38 @@ export type ProductInfoResolvers<ContextType = Context, ParentType extends Resol
 export type PropertyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Property'] = ResolversParentTypes['Property']> = {
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ProxyTicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProxyTicket'] = ResolversParentTypes['ProxyTicket']> = {
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QoSResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QoS'] = ResolversParentTypes['QoS']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cpuLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  inboundAverage?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  inboundBurst?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  inboundPeak?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  maxIops?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxReadIops?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxReadThroughput?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxThroughput?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxWriteIops?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxWriteThroughput?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outboundAverage?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  outboundAverageLinkshare?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  outboundAverageRealtime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  outboundAverageUpperlimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  outboundBurst?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  outboundPeak?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -6130,6 +8629,65 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   vms?: Resolver<Array<ResolversTypes['VM']>, ParentType, ContextType, Partial<QueryVmsArgs>>;
 };
 
+export type QuotaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quota'] = ResolversParentTypes['Quota']> = {
+  clusterHardLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  clusterSoftLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  storageHardLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  storageSoftLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  users?: Resolver<Maybe<Array<ResolversTypes['User']>>, ParentType, ContextType>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
+};
+
+export type RangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Range'] = ResolversParentTypes['Range']> = {
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type RateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rate'] = ResolversParentTypes['Rate']> = {
+  bytes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  period?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ReportedConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportedConfiguration'] = ResolversParentTypes['ReportedConfiguration']> = {
+  actualValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expectedValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  inSync?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ReportedConfigurationsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportedConfigurations'] = ResolversParentTypes['ReportedConfigurations']> = {
+  inSync?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  reportedConfiguration?: Resolver<Maybe<Array<ResolversTypes['ReportedConfiguration']>>, ParentType, ContextType>;
+};
+
+export type ReportedDeviceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportedDevice'] = ResolversParentTypes['ReportedDevice']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ips?: Resolver<Maybe<Array<ResolversTypes['IP']>>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  mac?: Resolver<Maybe<ResolversTypes['MAC']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+};
+
+export type RngDeviceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RngDevice'] = ResolversParentTypes['RngDevice']> = {
+  rate?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type RoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Role'] = ResolversParentTypes['Role'], FederationReferenceType extends FederationReferenceTypes['Role'] = FederationReferenceTypes['Role']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Role']> | FederationReferenceType, FederationReferenceType, ContextType>;
   administrative?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6143,6 +8701,10 @@ export type RoleResolvers<ContextType = Context, ParentType extends ResolversPar
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   permits?: Resolver<Maybe<Array<ResolversTypes['Permit']>>, ParentType, ContextType, Partial<RolePermitsArgs>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
+export type SeLinuxResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SELinux'] = ResolversParentTypes['SELinux']> = {
+  mode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SpmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SPM'] = ResolversParentTypes['SPM']> = {
@@ -6193,6 +8755,20 @@ export type SchedulingPolicyThresholdsResolvers<ContextType = Context, ParentTyp
   low?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type SerialNumberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SerialNumber'] = ResolversParentTypes['SerialNumber']> = {
+  policy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SkipIfConnectivityBrokenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SkipIfConnectivityBroken'] = ResolversParentTypes['SkipIfConnectivityBroken']> = {
+  enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  threshold?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type SkipIfSdActiveResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SkipIfSDActive'] = ResolversParentTypes['SkipIfSDActive']> = {
+  enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
 export type SnapshotResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Snapshot'] = ResolversParentTypes['Snapshot'], FederationReferenceType extends FederationReferenceTypes['Snapshot'] = FederationReferenceTypes['Snapshot']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Snapshot']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bios?: Resolver<Maybe<ResolversTypes['Bios']>, ParentType, ContextType>;
@@ -6201,26 +8777,37 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   console?: Resolver<Maybe<ResolversTypes['Console']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
+  cpuProfile?: Resolver<Maybe<ResolversTypes['CpuProfile']>, ParentType, ContextType>;
   cpuShares?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   customCpuModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customEmulatedMachine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customProperties?: Resolver<Maybe<Array<ResolversTypes['CustomProperty']>>, ParentType, ContextType>;
   date?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   floppies?: Resolver<Maybe<Array<ResolversTypes['Floppy']>>, ParentType, ContextType>;
   guestInfo?: Resolver<Maybe<ResolversTypes['GuestInfo']>, ParentType, ContextType>;
+  guestOperatingSystem?: Resolver<Maybe<ResolversTypes['GuestOperatingSystem']>, ParentType, ContextType>;
+  guestTimeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  initialization?: Resolver<Maybe<ResolversTypes['Initialization']>, ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
+  io?: Resolver<Maybe<ResolversTypes['IO']>, ParentType, ContextType>;
+  katelloErrata?: Resolver<Maybe<Array<ResolversTypes['KatelloErratum']>>, ParentType, ContextType>;
+  largeIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   memoryPolicy?: Resolver<Maybe<ResolversTypes['MemoryPolicy']>, ParentType, ContextType>;
+  migration?: Resolver<Maybe<ResolversTypes['MigrationOptions']>, ParentType, ContextType>;
   migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nextRunConfigurationExists?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6228,13 +8815,20 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   numaTuneMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
+  payloads?: Resolver<Maybe<Array<ResolversTypes['Payload']>>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType>;
   persistMemorystate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   placementPolicy?: Resolver<Maybe<ResolversTypes['VmPlacementPolicy']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['Quota']>, ParentType, ContextType>;
+  reportedDevices?: Resolver<Maybe<Array<ResolversTypes['ReportedDevice']>>, ParentType, ContextType>;
+  rngDevice?: Resolver<Maybe<ResolversTypes['RngDevice']>, ParentType, ContextType>;
   runOnce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  serialNumber?: Resolver<Maybe<ResolversTypes['SerialNumber']>, ParentType, ContextType>;
+  smallIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   snapshotStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snapshots?: Resolver<Maybe<Array<ResolversTypes['Snapshot']>>, ParentType, ContextType>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sso?: Resolver<Maybe<ResolversTypes['Sso']>, ParentType, ContextType>;
   startPaused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6245,6 +8839,7 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
+  timeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
@@ -6253,6 +8848,7 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
   vmpool?: Resolver<Maybe<ResolversTypes['VmPool']>, ParentType, ContextType>;
+  watchdogs?: Resolver<Maybe<Array<ResolversTypes['WatchDog']>>, ParentType, ContextType>;
 };
 
 export type SnapshotActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SnapshotActionPayload'] = ResolversParentTypes['SnapshotActionPayload']> = {
@@ -6274,19 +8870,27 @@ export type SpecialObjectsResolvers<ContextType = Context, ParentType extends Re
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SsoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Sso'] = ResolversParentTypes['Sso']> = {
+  methods?: Resolver<Maybe<Array<ResolversTypes['Method']>>, ParentType, ContextType>;
+};
+
 export type StatisticResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Statistic'] = ResolversParentTypes['Statistic'], FederationReferenceType extends FederationReferenceTypes['Statistic'] = FederationReferenceTypes['Statistic']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Statistic']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  brick?: Resolver<Maybe<ResolversTypes['GlusterBrick']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disk?: Resolver<Maybe<ResolversTypes['Disk']>, ParentType, ContextType>;
+  glusterVolume?: Resolver<Maybe<ResolversTypes['GlusterVolume']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
+  hostNumaNode?: Resolver<Maybe<ResolversTypes['NumaNode']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nic?: Resolver<Maybe<ResolversTypes['NIC']>, ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['StatisticType']>, ParentType, ContextType>;
   unit?: Resolver<Maybe<ResolversTypes['StatisticUnit']>, ParentType, ContextType>;
   values?: Resolver<Maybe<ResolversTypes['Values']>, ParentType, ContextType>;
@@ -6304,6 +8908,25 @@ export type StatusEventResolvers<ContextType = Context, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['WatchedType'], ParentType, ContextType>;
+};
+
+export type StepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Step'] = ResolversParentTypes['Step']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  external?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  externalType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  parentStep?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
+  startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type StorageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Storage'] = ResolversParentTypes['Storage'], FederationReferenceType extends FederationReferenceTypes['Storage'] = FederationReferenceTypes['Storage']> = {
@@ -6332,6 +8955,20 @@ export type StorageResolvers<ContextType = Context, ParentType extends Resolvers
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vfsType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   volumeGroup?: Resolver<Maybe<ResolversTypes['VolumeGroup']>, ParentType, ContextType>;
+};
+
+export type StorageConnectionExtensionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageConnectionExtension'] = ResolversParentTypes['StorageConnectionExtension']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type StorageDomainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageDomain'] = ResolversParentTypes['StorageDomain'], FederationReferenceType extends FederationReferenceTypes['StorageDomain'] = FederationReferenceTypes['StorageDomain']> = {
@@ -6429,11 +9066,13 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   console?: Resolver<Maybe<ResolversTypes['Console']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
+  cpuProfile?: Resolver<Maybe<ResolversTypes['CpuProfile']>, ParentType, ContextType>;
   cpuShares?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   customCpuModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customEmulatedMachine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customProperties?: Resolver<Maybe<Array<ResolversTypes['CustomProperty']>>, ParentType, ContextType>;
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<TemplateDisksArgs>>;
@@ -6443,20 +9082,28 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  io?: Resolver<Maybe<ResolversTypes['IO']>, ParentType, ContextType>;
+  largeIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   memoryPolicy?: Resolver<Maybe<ResolversTypes['MemoryPolicy']>, ParentType, ContextType>;
+  migration?: Resolver<Maybe<ResolversTypes['MigrationOptions']>, ParentType, ContextType>;
   migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nics?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType, Partial<TemplateNicsArgs>>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<TemplatePermissionsArgs>>;
+  rngDevice?: Resolver<Maybe<ResolversTypes['RngDevice']>, ParentType, ContextType>;
+  serialNumber?: Resolver<Maybe<ResolversTypes['SerialNumber']>, ParentType, ContextType>;
+  smallIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sso?: Resolver<Maybe<ResolversTypes['Sso']>, ParentType, ContextType>;
   startPaused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+  timeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
@@ -6486,6 +9133,11 @@ export type TemplateVersionResolvers<ContextType = Context, ParentType extends R
 export type TicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket']> = {
   expiry?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type TimeZoneResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TimeZone'] = ResolversParentTypes['TimeZone']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  utcOffset?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type TransparentHugePagesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TransparentHugePages'] = ResolversParentTypes['TransparentHugePages']> = {
@@ -6547,26 +9199,37 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   console?: Resolver<Maybe<ResolversTypes['Console']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
+  cpuProfile?: Resolver<Maybe<ResolversTypes['CpuProfile']>, ParentType, ContextType>;
   cpuShares?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   customCpuModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customEmulatedMachine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customProperties?: Resolver<Maybe<Array<ResolversTypes['CustomProperty']>>, ParentType, ContextType>;
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<VmDisksArgs>>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<VmEventsArgs>>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   floppies?: Resolver<Maybe<Array<ResolversTypes['Floppy']>>, ParentType, ContextType>;
   guestInfo?: Resolver<Maybe<ResolversTypes['GuestInfo']>, ParentType, ContextType>;
+  guestOperatingSystem?: Resolver<Maybe<ResolversTypes['GuestOperatingSystem']>, ParentType, ContextType>;
+  guestTimeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  initialization?: Resolver<Maybe<ResolversTypes['Initialization']>, ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
+  io?: Resolver<Maybe<ResolversTypes['IO']>, ParentType, ContextType>;
+  katelloErrata?: Resolver<Maybe<Array<ResolversTypes['KatelloErratum']>>, ParentType, ContextType>;
+  largeIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   memoryPolicy?: Resolver<Maybe<ResolversTypes['MemoryPolicy']>, ParentType, ContextType>;
+  migration?: Resolver<Maybe<ResolversTypes['MigrationOptions']>, ParentType, ContextType>;
   migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nextRunConfigurationExists?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6574,11 +9237,18 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   numaTuneMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
+  payloads?: Resolver<Maybe<Array<ResolversTypes['Payload']>>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<VmPermissionsArgs>>;
   placementPolicy?: Resolver<Maybe<ResolversTypes['VmPlacementPolicy']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['Quota']>, ParentType, ContextType>;
+  reportedDevices?: Resolver<Maybe<Array<ResolversTypes['ReportedDevice']>>, ParentType, ContextType>;
+  rngDevice?: Resolver<Maybe<ResolversTypes['RngDevice']>, ParentType, ContextType>;
   runOnce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  serialNumber?: Resolver<Maybe<ResolversTypes['SerialNumber']>, ParentType, ContextType>;
+  smallIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   snapshots?: Resolver<Maybe<Array<ResolversTypes['Snapshot']>>, ParentType, ContextType, Partial<VmSnapshotsArgs>>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sso?: Resolver<Maybe<ResolversTypes['Sso']>, ParentType, ContextType>;
   startPaused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -6589,6 +9259,7 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<VmTagsArgs>>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
+  timeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['VmType']>, ParentType, ContextType>;
@@ -6596,6 +9267,7 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   useLatestTemplateVersion?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
   vmpool?: Resolver<Maybe<ResolversTypes['VmPool']>, ParentType, ContextType>;
+  watchdogs?: Resolver<Maybe<Array<ResolversTypes['WatchDog']>>, ParentType, ContextType>;
 };
 
 export type VmActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VMActionPayload'] = ResolversParentTypes['VMActionPayload']> = {
@@ -6641,50 +9313,92 @@ export type VersionResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type VersionCapsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VersionCaps'] = ResolversParentTypes['VersionCaps'], FederationReferenceType extends FederationReferenceTypes['VersionCaps'] = FederationReferenceTypes['VersionCaps']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VersionCaps']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  architectureCapabilities?: Resolver<Maybe<Array<ResolversTypes['ArchitectureCapability']>>, ParentType, ContextType>;
+  authenticationMethods?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   bootDevices?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   bootProtocols?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  brickStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   build?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  configurationTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  contentTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  cpuModes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   cpus?: Resolver<Maybe<Array<ResolversTypes['CPU']>>, ParentType, ContextType>;
   creationStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   current?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  customProperties?: Resolver<Maybe<Array<ResolversTypes['CustomProperty']>>, ParentType, ContextType>;
   dataCenterStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   diskFormats?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   diskInterfaces?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   diskStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  diskStorageTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  displayDisconnectActions?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   displayTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   errorHandling?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  externalStatuses?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  features?: Resolver<Maybe<Array<ResolversTypes['Feature']>>, ParentType, ContextType>;
   fenceTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   fullVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  glusterVolumeStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  glusterVolumeTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  graphicsTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  hookStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   hostNicStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  hostNonOperationalDetails?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  hostProtocols?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   hostStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inheritableBooleans?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  ipVersions?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  kdumpStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   major?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  messageBrokerTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   minor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  networkPluginTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   networkStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  nfsVersions?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   nicInterfaces?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   osTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  payloadEncodings?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   permits?: Resolver<Maybe<Array<ResolversTypes['Permit']>>, ParentType, ContextType>;
+  pmProxyTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   powerManagementStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   powerManagers?: Resolver<Maybe<Array<ResolversTypes['PowerManagement']>>, ParentType, ContextType>;
+  qosTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  quotaModeTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  reportedDeviceTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   revision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  rngSources?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   schedulingPolicies?: Resolver<Maybe<ResolversTypes['SchedulingPolicies']>, ParentType, ContextType>;
+  schedulingPolicyUnitTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  selinuxModes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  serialNumberPolicies?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  sgioOptions?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   snapshotStatuses?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  spmStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  ssoMethods?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  stages?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  stepTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   storageDomainStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   storageDomainTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   storageFormats?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   storageTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   templateStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  transportTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   usages?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   vmAffinities?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  vmDeviceTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  vmPauseDetails?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   vmPoolTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   vmStates?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   vmTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  watchdogActions?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  watchdogModels?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 };
 
 export type VirtIo_ScsiResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VirtIO_SCSI'] = ResolversParentTypes['VirtIO_SCSI']> = {
@@ -6711,6 +9425,7 @@ export type VmPoolResolvers<ContextType = Context, ParentType extends ResolversP
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<VmPoolPermissionsArgs>>;
   prestartedVms?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  rngDevice?: Resolver<Maybe<ResolversTypes['RngDevice']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
@@ -6735,16 +9450,56 @@ export type VmSummaryResolvers<ContextType = Context, ParentType extends Resolve
   total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type VnicPassThroughResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VnicPassThrough'] = ResolversParentTypes['VnicPassThrough']> = {
+  mode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type VnicProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VnicProfile'] = ResolversParentTypes['VnicProfile']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  customProperties?: Resolver<Maybe<Array<ResolversTypes['CustomProperty']>>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
+  passThrough?: Resolver<Maybe<ResolversTypes['VnicPassThrough']>, ParentType, ContextType>;
+  portMirroring?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
+};
+
 export type VolumeGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VolumeGroup'] = ResolversParentTypes['VolumeGroup']> = {
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   logicalUnit?: Resolver<Maybe<Array<ResolversTypes['LogicalUnit']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type WatchDogResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WatchDog'] = ResolversParentTypes['WatchDog']> = {
+  action?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   API?: ApiResolvers<ContextType>;
   Action?: ActionResolvers<ContextType>;
+  Agent?: AgentResolvers<ContextType>;
+  Agents?: AgentsResolvers<ContextType>;
   ApiSummary?: ApiSummaryResolvers<ContextType>;
+  ArchitectureCapability?: ArchitectureCapabilityResolvers<ContextType>;
+  AuthorizedKey?: AuthorizedKeyResolvers<ContextType>;
+  AuthorizedKeys?: AuthorizedKeysResolvers<ContextType>;
   Bios?: BiosResolvers<ContextType>;
   Bonding?: BondingResolvers<ContextType>;
   Boot?: BootResolvers<ContextType>;
@@ -6753,69 +9508,130 @@ export type Resolvers<ContextType = Context> = {
   Capabilities?: CapabilitiesResolvers<ContextType>;
   CdRom?: CdRomResolvers<ContextType>;
   Certificate?: CertificateResolvers<ContextType>;
+  CloudInit?: CloudInitResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
+  Configuration?: ConfigurationResolvers<ContextType>;
   Console?: ConsoleResolvers<ContextType>;
+  Core?: CoreResolvers<ContextType>;
+  CpuProfile?: CpuProfileResolvers<ContextType>;
   CpuTopology?: CpuTopologyResolvers<ContextType>;
+  CustomProperty?: CustomPropertyResolvers<ContextType>;
+  DNS?: DnsResolvers<ContextType>;
   DataCenter?: DataCenterResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
   Disk?: DiskResolvers<ContextType>;
   DiskActionPayload?: DiskActionPayloadResolvers<ContextType>;
+  DiskProfile?: DiskProfileResolvers<ContextType>;
   Display?: DisplayResolvers<ContextType>;
   Domain?: DomainResolvers<ContextType>;
   ErrorHandling?: ErrorHandlingResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  ExternalHostProvider?: ExternalHostProviderResolvers<ContextType>;
   Fault?: FaultResolvers<ContextType>;
+  Feature?: FeatureResolvers<ContextType>;
+  FencingPolicy?: FencingPolicyResolvers<ContextType>;
   File?: FileResolvers<ContextType>;
+  Files?: FilesResolvers<ContextType>;
   Floppy?: FloppyResolvers<ContextType>;
+  GlusterBrick?: GlusterBrickResolvers<ContextType>;
+  GlusterClient?: GlusterClientResolvers<ContextType>;
+  GlusterMemoryPool?: GlusterMemoryPoolResolvers<ContextType>;
+  GlusterVolume?: GlusterVolumeResolvers<ContextType>;
   GracePeriod?: GracePeriodResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
   GuestInfo?: GuestInfoResolvers<ContextType>;
+  GuestNicConfiguration?: GuestNicConfigurationResolvers<ContextType>;
+  GuestOperatingSystem?: GuestOperatingSystemResolvers<ContextType>;
   HardwareInformation?: HardwareInformationResolvers<ContextType>;
+  Header?: HeaderResolvers<ContextType>;
   HighAvailability?: HighAvailabilityResolvers<ContextType>;
+  Hook?: HookResolvers<ContextType>;
   Host?: HostResolvers<ContextType>;
   HostActionPayload?: HostActionPayloadResolvers<ContextType>;
+  HostDevicePassthrough?: HostDevicePassthroughResolvers<ContextType>;
   HostNIC?: HostNicResolvers<ContextType>;
   HostNICActionPayload?: HostNicActionPayloadResolvers<ContextType>;
+  HostNicVirtualFunctionsConfiguration?: HostNicVirtualFunctionsConfigurationResolvers<ContextType>;
   HostedEngine?: HostedEngineResolvers<ContextType>;
   Hosts?: HostsResolvers<ContextType>;
+  IO?: IoResolvers<ContextType>;
   IP?: IpResolvers<ContextType>;
   IPs?: IPsResolvers<ContextType>;
+  Icon?: IconResolvers<ContextType>;
+  Initialization?: InitializationResolvers<ContextType>;
+  InstanceType?: InstanceTypeResolvers<ContextType>;
+  IpAddressAssignment?: IpAddressAssignmentResolvers<ContextType>;
   IscsiDetails?: IscsiDetailsResolvers<ContextType>;
   Job?: JobResolvers<ContextType>;
   KSM?: KsmResolvers<ContextType>;
+  KatelloErratum?: KatelloErratumResolvers<ContextType>;
+  Kernel?: KernelResolvers<ContextType>;
+  Label?: LabelResolvers<ContextType>;
   Link?: LinkResolvers<ContextType>;
   LogicalUnit?: LogicalUnitResolvers<ContextType>;
   Long?: GraphQLScalarType;
   MAC?: MacResolvers<ContextType>;
+  MacPool?: MacPoolResolvers<ContextType>;
   MemoryOverCommit?: MemoryOverCommitResolvers<ContextType>;
   MemoryPolicy?: MemoryPolicyResolvers<ContextType>;
+  Method?: MethodResolvers<ContextType>;
+  MigrationOptions?: MigrationOptionsResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   NIC?: NicResolvers<ContextType>;
   NICActionPayload?: NicActionPayloadResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;
+  NetworkAttachment?: NetworkAttachmentResolvers<ContextType>;
+  NetworkConfiguration?: NetworkConfigurationResolvers<ContextType>;
+  Networks?: NetworksResolvers<ContextType>;
+  Nics?: NicsResolvers<ContextType>;
+  NumaNode?: NumaNodeResolvers<ContextType>;
+  OpenStackVolumeProvider?: OpenStackVolumeProviderResolvers<ContextType>;
+  OpenStackVolumeType?: OpenStackVolumeTypeResolvers<ContextType>;
   OperatingSystem?: OperatingSystemResolvers<ContextType>;
   Option?: OptionResolvers<ContextType>;
+  Package?: PackageResolvers<ContextType>;
+  Parameter?: ParameterResolvers<ContextType>;
+  ParametersSet?: ParametersSetResolvers<ContextType>;
+  Payload?: PayloadResolvers<ContextType>;
   Permission?: PermissionResolvers<ContextType>;
   Permit?: PermitResolvers<ContextType>;
   Permits?: PermitsResolvers<ContextType>;
+  PmProxy?: PmProxyResolvers<ContextType>;
+  PortMirroring?: PortMirroringResolvers<ContextType>;
   PowerManagement?: PowerManagementResolvers<ContextType>;
   ProductInfo?: ProductInfoResolvers<ContextType>;
   Property?: PropertyResolvers<ContextType>;
+  ProxyTicket?: ProxyTicketResolvers<ContextType>;
+  QoS?: QoSResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Quota?: QuotaResolvers<ContextType>;
+  Range?: RangeResolvers<ContextType>;
+  Rate?: RateResolvers<ContextType>;
+  ReportedConfiguration?: ReportedConfigurationResolvers<ContextType>;
+  ReportedConfigurations?: ReportedConfigurationsResolvers<ContextType>;
+  ReportedDevice?: ReportedDeviceResolvers<ContextType>;
+  RngDevice?: RngDeviceResolvers<ContextType>;
   Role?: RoleResolvers<ContextType>;
+  SELinux?: SeLinuxResolvers<ContextType>;
   SPM?: SpmResolvers<ContextType>;
   SSH?: SshResolvers<ContextType>;
   SchedulingPolicies?: SchedulingPoliciesResolvers<ContextType>;
   SchedulingPolicy?: SchedulingPolicyResolvers<ContextType>;
   SchedulingPolicyThresholds?: SchedulingPolicyThresholdsResolvers<ContextType>;
+  SerialNumber?: SerialNumberResolvers<ContextType>;
+  SkipIfConnectivityBroken?: SkipIfConnectivityBrokenResolvers<ContextType>;
+  SkipIfSDActive?: SkipIfSdActiveResolvers<ContextType>;
   Snapshot?: SnapshotResolvers<ContextType>;
   SnapshotActionPayload?: SnapshotActionPayloadResolvers<ContextType>;
   SpecialObjects?: SpecialObjectsResolvers<ContextType>;
+  Sso?: SsoResolvers<ContextType>;
   Statistic?: StatisticResolvers<ContextType>;
   Status?: StatusResolvers<ContextType>;
   StatusEvent?: StatusEventResolvers<ContextType>;
+  Step?: StepResolvers<ContextType>;
   Storage?: StorageResolvers<ContextType>;
+  StorageConnectionExtension?: StorageConnectionExtensionResolvers<ContextType>;
   StorageDomain?: StorageDomainResolvers<ContextType>;
   StorageDomainActionPayload?: StorageDomainActionPayloadResolvers<ContextType>;
   StorageDomains?: StorageDomainsResolvers<ContextType>;
@@ -6827,6 +9643,7 @@ export type Resolvers<ContextType = Context> = {
   TemplateActionPayload?: TemplateActionPayloadResolvers<ContextType>;
   TemplateVersion?: TemplateVersionResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
+  TimeZone?: TimeZoneResolvers<ContextType>;
   TransparentHugePages?: TransparentHugePagesResolvers<ContextType>;
   Usb?: UsbResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
@@ -6845,6 +9662,9 @@ export type Resolvers<ContextType = Context> = {
   VmPool?: VmPoolResolvers<ContextType>;
   VmPoolActionPayload?: VmPoolActionPayloadResolvers<ContextType>;
   VmSummary?: VmSummaryResolvers<ContextType>;
+  VnicPassThrough?: VnicPassThroughResolvers<ContextType>;
+  VnicProfile?: VnicProfileResolvers<ContextType>;
   VolumeGroup?: VolumeGroupResolvers<ContextType>;
+  WatchDog?: WatchDogResolvers<ContextType>;
 };
 

@@ -26,6 +26,7 @@ export interface Action {
   /** What a fence action does: manual, restart, start, stop or status. */
   fence_type?: string;
   ticket?: Ticket;
+  proxy_ticket?: ProxyTicket;
   iscsi?: IscsiDetails;
   /** The destination of an export, move or import. */
   storage_domain?: StorageDomain;
@@ -35,17 +36,40 @@ export interface Action {
   vm?: VM;
   snapshot?: Snapshot;
   template?: Template;
+  host_nics?: HostNics;
+  modified_network_attachments?: NetworkAttachments;
+  removed_network_attachments?: NetworkAttachments;
+  synchronized_network_attachments?: NetworkAttachments;
+  modified_bonds?: HostNics;
+  removed_bonds?: HostNics;
+  modified_labels?: Labels;
+  removed_labels?: Labels;
+  check_connectivity?: boolean;
+  connectivity_timeout?: number;
+  virtual_functions_configuration?: HostNicVirtualFunctionsConfiguration;
   pause?: boolean;
   force?: boolean;
+  option?: Option;
+  fix_layout?: boolean;
+  brick?: GlusterBrick;
   detach?: boolean;
   clone?: boolean;
   restore_memory?: boolean;
   disks?: Disks;
+  succeeded?: boolean;
+  resolution_type?: string;
+  bricks?: GlusterBricks;
   /** The job the engine created to carry out the action. */
   job?: Job;
+  import_as_template?: boolean;
+  maintenance_enabled?: boolean;
+  storage_domains?: StorageDomains;
+  disk?: Disk;
   reason?: string;
+  logical_units?: LogicalUnits;
   use_sysprep?: boolean;
   use_cloud_init?: boolean;
+  certificates?: Certificates;
   status?: Status;
   fault?: Fault;
   /** The targets an iscsidiscover action found. */
@@ -61,6 +85,68 @@ export interface ActionableResource {
 /** The operations a resource type supports, one link each. The list is the same whatever state the resource is in. */
 export interface Actions {
   link?: Link[];
+}
+
+export interface AffinityGroup {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  cluster?: Cluster;
+  positive?: boolean;
+  enforcing?: boolean;
+}
+
+export interface AffinityGroups {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  affinity_group?: AffinityGroup[];
+}
+
+export interface Agent {
+  href?: string;
+  id?: string;
+  type?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  address?: string;
+  username?: string;
+  password?: string;
+  options?: Options;
+  encrypt_options?: boolean;
+  concurrent?: boolean;
+  order?: number;
+  port?: number;
+  host?: Host;
+}
+
+export interface AgentConfiguration {
+  network_mappings?: string;
+  broker_type?: string;
+  address?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+}
+
+export interface Agents {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  agent?: Agent[];
 }
 
 /** The entry point of the API (GET /api): links to every top-level collection, the special objects, what product and version answers, and a summary of the inventory. */
@@ -89,6 +175,84 @@ export interface ApiSummary {
   storage_domains?: StorageDomains;
 }
 
+export interface Application {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  vm?: VM;
+}
+
+export interface Applications {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  application?: Application[];
+}
+
+export interface ArchitectureCapabilities {
+  architecture_capability?: ArchitectureCapability[];
+}
+
+export interface ArchitectureCapability {
+  name?: string;
+  architectures?: string[];
+}
+
+export interface AuthenticationMethod {
+  authentication_method?: string[];
+}
+
+export interface AuthorizedKey {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  user?: User;
+  key?: string;
+}
+
+export interface AuthorizedKeys {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  authorized_key?: AuthorizedKey[];
+}
+
+export interface Balance {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  scheduling_policy?: SchedulingPolicy;
+  scheduling_policy_unit?: SchedulingPolicyUnit;
+}
+
+export interface Balances {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  balance?: Balance;
+}
+
 /** What every device of a VM or template has: the VM or template it belongs to. */
 export interface BaseDevice {
   href?: string;
@@ -101,6 +265,7 @@ export interface BaseDevice {
   creation_status?: Status;
   link?: Link[];
   template?: Template;
+  instance_type?: InstanceType;
   vms?: VMs;
   vm?: VM;
 }
@@ -137,6 +302,10 @@ export interface Bios {
   boot_menu?: BootMenu;
 }
 
+export interface BlockStatistic {
+  statistic?: Statistic[];
+}
+
 export interface Body {
   required?: boolean;
   type?: string;
@@ -146,6 +315,27 @@ export interface Body {
 export interface Bonding {
   options?: Options;
   slaves?: Slaves;
+}
+
+export interface Bookmark {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  value?: string;
+}
+
+export interface Bookmarks {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  bookmark?: Bookmark[];
 }
 
 export interface Boot {
@@ -163,6 +353,15 @@ export interface BootMenu {
 
 export interface BootProtocols {
   boot_protocol?: string[];
+}
+
+export interface BrickProfileDetail {
+  profile_detail?: ProfileDetail[];
+  brick?: GlusterBrick;
+}
+
+export interface BrickProfileDetails {
+  brick_profile_detail?: BrickProfileDetail[];
 }
 
 /** What the engine supports, one entry per cluster compatibility version: CPU types, and the legal values of every enumeration (VM states, disk formats, ...). */
@@ -188,6 +387,7 @@ export interface CdRom {
   creation_status?: Status;
   link?: Link[];
   template?: Template;
+  instance_type?: InstanceType;
   vms?: VMs;
   vm?: VM;
   file?: File;
@@ -214,6 +414,24 @@ export interface Certificate {
   organization?: string;
   subject?: string;
   content?: string;
+}
+
+export interface Certificates {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  certificate?: Certificate[];
+}
+
+export interface CloudInit {
+  host?: Host;
+  authorized_keys?: AuthorizedKeys;
+  network_configuration?: NetworkConfiguration;
+  regenerate_ssh_keys?: boolean;
+  timezone?: string;
+  users?: Users;
+  files?: Files;
 }
 
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
@@ -245,6 +463,11 @@ export interface Cluster {
   ballooning_enabled?: boolean;
   display?: Display;
   ksm?: KSM;
+  serial_number?: SerialNumber;
+  required_rng_sources?: RngSources;
+  fencing_policy?: FencingPolicy;
+  migration?: MigrationOptions;
+  management_network?: Network;
 }
 
 export interface Clusters {
@@ -255,8 +478,30 @@ export interface Clusters {
   cluster?: Cluster[];
 }
 
+export interface Configuration {
+  type?: string;
+  data?: string;
+}
+
+export interface ConfigurationTypes {
+  configuration_type?: string[];
+}
+
 export interface Console {
   enabled?: boolean;
+}
+
+export interface ContentTypes {
+  content_type?: string[];
+}
+
+export interface Core {
+  index?: number;
+  socket?: number;
+}
+
+export interface Cores {
+  core?: Core[];
 }
 
 /** A processor: for a VM its topology, for a host its model, speed and topology, for a cluster the CPU type every host must offer. */
@@ -271,6 +516,33 @@ export interface CPU {
   cpu_tune?: CpuTune;
   mode?: string;
   architecture?: string;
+  cores?: Cores;
+}
+
+export interface CpuModes {
+  cpu_mode?: string[];
+}
+
+export interface CpuProfile {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  qos?: QoS;
+  cluster?: Cluster;
+}
+
+export interface CpuProfiles {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  cpu_profile?: CpuProfile[];
 }
 
 export interface CPUs {
@@ -307,6 +579,16 @@ export interface CreationStates {
   creation_state?: string[];
 }
 
+export interface CustomProperties {
+  custom_property?: CustomProperty[];
+}
+
+export interface CustomProperty {
+  name?: string;
+  value?: string;
+  regexp?: string;
+}
+
 /** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
 export interface DataCenter {
   href?: string;
@@ -326,6 +608,7 @@ export interface DataCenter {
   version?: Version;
   supported_versions?: SupportedVersions;
   status?: Status;
+  mac_pool?: MacPool;
   quota_mode?: string;
 }
 
@@ -367,6 +650,7 @@ export interface Disk {
   creation_status?: Status;
   link?: Link[];
   template?: Template;
+  instance_type?: InstanceType;
   vms?: VMs;
   vm?: VM;
   alias?: string;
@@ -393,12 +677,15 @@ export interface Disk {
   /** True while the disk is plugged into its VM. */
   active?: boolean;
   read_only?: boolean;
+  quota?: Quota;
   lun_storage?: Storage;
   sgio?: string;
   uses_scsi_reservation?: boolean;
   snapshot?: Snapshot;
+  disk_profile?: DiskProfile;
   logical_name?: string;
   storage_type?: string;
+  openstack_volume_type?: OpenStackVolumeType;
 }
 
 export interface DiskFormats {
@@ -407,6 +694,28 @@ export interface DiskFormats {
 
 export interface DiskInterfaces {
   disk_interface?: string[];
+}
+
+export interface DiskProfile {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  qos?: QoS;
+  storage_domain?: StorageDomain;
+}
+
+export interface DiskProfiles {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  disk_profile?: DiskProfile[];
 }
 
 export interface Disks {
@@ -419,8 +728,70 @@ export interface Disks {
   detach_only?: boolean;
 }
 
+export interface DiskSnapshot {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  template?: Template;
+  instance_type?: InstanceType;
+  vms?: VMs;
+  vm?: VM;
+  alias?: string;
+  image_id?: string;
+  storage_domain?: StorageDomain;
+  storage_domains?: StorageDomains;
+  size?: number | bigint;
+  type?: string;
+  /** The size the guest sees, in bytes. */
+  provisioned_size?: number | bigint;
+  /** Bytes the image takes on its storage domain (less than provisioned for sparse disks). */
+  actual_size?: number | bigint;
+  status?: Status;
+  /** How the guest sees the disk: virtio, virtio_scsi, ide or spapr_vscsi. */
+  interface?: string;
+  /** cow (qcow2, thin) or raw. */
+  format?: string;
+  sparse?: boolean;
+  bootable?: boolean;
+  shareable?: boolean;
+  wipe_after_delete?: boolean;
+  propagate_errors?: boolean;
+  statistics?: Statistics;
+  /** True while the disk is plugged into its VM. */
+  active?: boolean;
+  read_only?: boolean;
+  quota?: Quota;
+  lun_storage?: Storage;
+  sgio?: string;
+  uses_scsi_reservation?: boolean;
+  snapshot?: Snapshot;
+  disk_profile?: DiskProfile;
+  logical_name?: string;
+  storage_type?: string;
+  openstack_volume_type?: OpenStackVolumeType;
+  disk?: Disk;
+}
+
+export interface DiskSnapshots {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  disk_snapshot?: DiskSnapshot[];
+}
+
 export interface DiskStates {
   disk_state?: string[];
+}
+
+export interface DiskStorageTypes {
+  disk_storage_type?: string[];
 }
 
 /** The VM's graphical console: protocol (spice or vnc), where to connect while it runs, and how many monitors it has. */
@@ -438,10 +809,24 @@ export interface Display {
   proxy?: string;
   file_transfer_enabled?: boolean;
   copy_paste_enabled?: boolean;
+  disconnect_action?: string;
+}
+
+export interface DisplayDisconnectActions {
+  display_disconnect_action?: string[];
 }
 
 export interface DisplayTypes {
   display_type?: string[];
+}
+
+export interface DNS {
+  servers?: Hosts;
+  search_domains?: Hosts;
+}
+
+export interface DnsServers {
+  dns_server?: string[];
 }
 
 /** A directory of users (internal, or an LDAP or Active Directory domain). */
@@ -456,6 +841,18 @@ export interface Domain {
   creation_status?: Status;
   link?: Link[];
   user?: User;
+}
+
+export interface Domains {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  domain?: Domain[];
+}
+
+export interface EntityProfileDetail {
+  profile_detail?: ProfileDetail[];
 }
 
 export interface ErrorHandling {
@@ -504,14 +901,190 @@ export interface Events {
   event?: Event[];
 }
 
+export interface ExternalComputeResource {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  provider?: string;
+  user?: string;
+  url?: string;
+  external_host_provider?: ExternalHostProvider;
+}
+
+export interface ExternalComputeResources {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  external_compute_resource?: ExternalComputeResource[];
+}
+
+export interface ExternalDiscoveredHost {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  ip?: string;
+  mac?: string;
+  subnet_name?: string;
+  last_report?: string;
+  external_host_provider?: ExternalHostProvider;
+}
+
+export interface ExternalDiscoveredHosts {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  external_discovered_host?: ExternalDiscoveredHost[];
+}
+
+export interface ExternalHost {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  external_host_provider?: ExternalHostProvider;
+  address?: string;
+}
+
+export interface ExternalHostGroup {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  architecture_name?: string;
+  operating_system_name?: string;
+  domain_name?: string;
+  subnet_name?: string;
+  external_host_provider?: ExternalHostProvider;
+}
+
+export interface ExternalHostGroups {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  external_host_group?: ExternalHostGroup[];
+}
+
+export interface ExternalHostProvider {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  url?: string;
+  requires_authentication?: boolean;
+  username?: string;
+  password?: string;
+  authentication_url?: string;
+  properties?: Properties;
+}
+
+export interface ExternalHostProviders {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  external_host_provider?: ExternalHostProvider[];
+}
+
+export interface ExternalHosts {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  external_host?: ExternalHost[];
+}
+
+export interface ExternalProvider {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  url?: string;
+  requires_authentication?: boolean;
+  username?: string;
+  password?: string;
+  authentication_url?: string;
+  properties?: Properties;
+}
+
+export interface ExternalStatuses {
+  external_status?: string[];
+}
+
 /** Why the engine refused a request. The reason is short (Operation Failed, Incomplete parameters); the detail holds the engine's own messages, in brackets when they come from a validation. */
 export interface Fault {
   reason?: string;
   detail?: string;
 }
 
+export interface Feature {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  transparent_hugepages?: TransparentHugePages;
+  gluster_volumes?: GlusterVolumes;
+  vm_device_types?: VmDeviceTypes;
+  storage_types?: StorageTypes;
+  storage_domain?: StorageDomain;
+  nic?: NIC;
+  api?: API;
+  host?: Host;
+  url?: Url;
+  headers?: Headers;
+}
+
+export interface Features {
+  feature?: Feature[];
+}
+
 export interface FenceTypes {
   fence_type?: string[];
+}
+
+export interface FencingPolicy {
+  enabled?: boolean;
+  skip_if_sd_active?: SkipIfSDActive;
+  skip_if_connectivity_broken?: SkipIfConnectivityBroken;
 }
 
 /** A file on an ISO domain (an installation image or a virtual floppy), by name. */
@@ -538,6 +1111,28 @@ export interface Files {
   file?: File[];
 }
 
+export interface Filter {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  scheduling_policy_unit?: SchedulingPolicyUnit;
+  position?: number;
+}
+
+export interface Filters {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  filter?: Filter[];
+}
+
 export interface Floppies {
   actions?: Actions;
   size?: number | bigint;
@@ -558,9 +1153,15 @@ export interface Floppy {
   creation_status?: Status;
   link?: Link[];
   template?: Template;
+  instance_type?: InstanceType;
   vms?: VMs;
   vm?: VM;
   file?: File;
+}
+
+export interface FopStatistic {
+  name?: string;
+  statistic?: Statistic[];
 }
 
 export interface GeneralMetadata {
@@ -573,8 +1174,235 @@ export interface GeneralMetadata {
   name?: string;
 }
 
+export interface GlusterBrick {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  port?: number;
+  pid?: number;
+  device?: string;
+  mnt_options?: string;
+  fs_name?: string;
+  gluster_clients?: GlusterClients;
+  memory_pools?: GlusterMemoryPools;
+  gluster_volume?: GlusterVolume;
+  server_id?: string;
+  brick_dir?: string;
+  status?: Status;
+}
+
+export interface GlusterBrickAdvancedDetails {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  port?: number;
+  pid?: number;
+  device?: string;
+  mnt_options?: string;
+  fs_name?: string;
+  gluster_clients?: GlusterClients;
+  memory_pools?: GlusterMemoryPools;
+}
+
+export interface GlusterBrickMemoryInfo {
+  memory_pools?: GlusterMemoryPools;
+}
+
+export interface GlusterBricks {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  replica_count?: number;
+  stripe_count?: number;
+  brick?: GlusterBrick[];
+}
+
+export interface GlusterClient {
+  host_name?: string;
+  client_port?: number;
+  bytes_read?: number | bigint;
+  bytes_written?: number | bigint;
+}
+
+export interface GlusterClients {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  gluster_client?: GlusterClient[];
+}
+
+export interface GlusterHook {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  cluster?: Cluster;
+  gluster_command?: string;
+  stage?: string;
+  content_type?: string;
+  checksum?: string;
+  content?: string;
+  conflict_status?: number;
+  conflicts?: string;
+  status?: Status;
+  server_hooks?: GlusterServerHooks;
+}
+
+export interface GlusterHooks {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  gluster_hook?: GlusterHook[];
+}
+
+export interface GlusterMemoryPool {
+  name?: string;
+  hot_count?: number;
+  cold_count?: number;
+  padded_size?: number;
+  alloc_count?: number;
+  max_alloc?: number;
+  pool_misses?: number;
+  max_stdalloc?: number;
+}
+
+export interface GlusterMemoryPools {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  memory_pool?: GlusterMemoryPool[];
+}
+
+export interface GlusterServerHook {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  host?: Host;
+  content_type?: string;
+  status?: Status;
+  checksum?: string;
+}
+
+export interface GlusterServerHooks {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  server_hook?: GlusterServerHook[];
+}
+
+export interface GlusterStates {
+  state?: string[];
+}
+
+export interface GlusterVolume {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  cluster?: Cluster;
+  volume_type?: string;
+  transport_types?: TransportTypes;
+  replica_count?: number;
+  stripe_count?: number;
+  disperse_count?: number;
+  redundancy_count?: number;
+  bricks?: GlusterBricks;
+  options?: Options;
+  status?: Status;
+}
+
+export interface GlusterVolumeProfileDetails {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  brick_profile_details?: BrickProfileDetails;
+  nfs_profile_details?: NfsProfileDetails;
+}
+
+export interface GlusterVolumes {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  gluster_volume?: GlusterVolume[];
+}
+
+export interface GlusterVolumeTypes {
+  gluster_volume_type?: string[];
+}
+
 export interface GracePeriod {
   expiry?: number | bigint;
+}
+
+export interface GraphicsConsole {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  vm?: VM;
+  template?: Template;
+  instance_type?: InstanceType;
+  protocol?: string;
+  port?: number;
+  tls_port?: number;
+  address?: string;
+}
+
+export interface GraphicsConsoles {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  graphics_console?: GraphicsConsole[];
+}
+
+export interface GraphicsTypes {
+  graphics_types?: string[];
 }
 
 export interface Group {
@@ -607,6 +1435,26 @@ export interface GuestInfo {
   fqdn?: string;
 }
 
+export interface GuestNicConfiguration {
+  name?: string;
+  ip?: IP;
+  boot_protocol?: string;
+  on_boot?: boolean;
+}
+
+export interface GuestNicsConfiguration {
+  nic_configuration?: GuestNicConfiguration[];
+}
+
+export interface GuestOperatingSystem {
+  architecture?: string;
+  codename?: string;
+  distribution?: string;
+  kernel?: Kernel;
+  family?: string;
+  version?: Version;
+}
+
 export interface HardwareInformation {
   manufacturer?: string;
   version?: string;
@@ -614,6 +1462,7 @@ export interface HardwareInformation {
   product_name?: string;
   uuid?: string;
   family?: string;
+  supported_rng_sources?: RngSources;
 }
 
 export interface Header {
@@ -639,6 +1488,33 @@ export interface Headers {
 export interface HighAvailability {
   enabled?: boolean;
   priority?: number;
+}
+
+export interface Hook {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  event_name?: string;
+  md5?: string;
+  host?: Host;
+}
+
+export interface Hooks {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  hook?: Hook[];
+}
+
+export interface HookStates {
+  hook_state?: string[];
 }
 
 /** A hypervisor: a physical machine in a cluster that runs VMs. */
@@ -683,14 +1559,54 @@ export interface Host {
   protocol?: string;
   reboot_after_installation?: boolean;
   os?: OperatingSystem;
+  hooks?: Hooks;
   libvirt_version?: Version;
   display?: Display;
   hosted_engine?: HostedEngine;
   kdump_status?: string;
+  selinux?: SELinux;
   auto_numa_status?: string;
   numa_supported?: boolean;
   live_snapshot_support?: boolean;
+  katello_errata?: KatelloErrata;
+  external_host_provider?: ExternalHostProvider;
   update_available?: boolean;
+  device_passthrough?: HostDevicePassthrough;
+  storage_connection_extensions?: StorageConnectionExtensions;
+}
+
+export interface HostDevice {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  host?: Host;
+  parent_device?: HostDevice;
+  capability?: string;
+  product?: Product;
+  vendor?: Vendor;
+  iommu_group?: number;
+  physical_function?: HostDevice;
+  virtual_functions?: number;
+  placeholder?: boolean;
+  vm?: VM;
+}
+
+export interface HostDevicePassthrough {
+  enabled?: boolean;
+}
+
+export interface HostDevices {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  host_device?: HostDevice[];
 }
 
 export interface HostedEngine {
@@ -729,6 +1645,11 @@ export interface HostNIC {
   bridged?: boolean;
   custom_configuration?: boolean;
   override_configuration?: boolean;
+  labels?: Labels;
+  properties?: Properties;
+  virtual_functions_configuration?: HostNicVirtualFunctionsConfiguration;
+  qos?: QoS;
+  physical_function?: HostNIC;
 }
 
 export interface HostNics {
@@ -741,6 +1662,20 @@ export interface HostNics {
 
 export interface HostNICStates {
   host_nic_state?: string[];
+}
+
+export interface HostNicVirtualFunctionsConfiguration {
+  max_number_of_virtual_functions?: number;
+  number_of_virtual_functions?: number;
+  all_networks_allowed?: boolean;
+}
+
+export interface HostNonOperationalDetails {
+  host_non_operational_detail?: string[];
+}
+
+export interface HostProtocols {
+  host_protocol?: string[];
 }
 
 export interface Hosts {
@@ -763,11 +1698,160 @@ export interface HostStorage {
   storage?: Storage[];
 }
 
+export interface Icon {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  media_type?: string;
+  data?: string;
+}
+
+export interface Icons {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  icon?: Icon[];
+}
+
+export interface Image {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  storage_domain?: StorageDomain;
+}
+
+export interface Images {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  image?: Image[];
+}
+
+export interface InheritableBooleans {
+  inheritable_boolean?: string[];
+}
+
+export interface Initialization {
+  configuration?: Configuration;
+  cloud_init?: CloudInit;
+  host_name?: string;
+  domain?: string;
+  timezone?: string;
+  authorized_ssh_keys?: string;
+  regenerate_ssh_keys?: boolean;
+  regenerate_ids?: boolean;
+  dns_servers?: string;
+  dns_search?: string;
+  nic_configurations?: GuestNicsConfiguration;
+  windows_license_key?: string;
+  root_password?: string;
+  custom_script?: string;
+  input_locale?: string;
+  ui_language?: string;
+  system_locale?: string;
+  user_locale?: string;
+  user_name?: string;
+  active_directory_ou?: string;
+  org_name?: string;
+}
+
+export interface InstanceType {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  /** server or desktop: tunes defaults such as the console and the sound card. */
+  type?: string;
+  status?: Status;
+  /** Memory in bytes. */
+  memory?: number | bigint;
+  cpu?: CPU;
+  cpu_shares?: number;
+  bios?: Bios;
+  os?: OperatingSystem;
+  cluster?: Cluster;
+  storage_domain?: StorageDomain;
+  creation_time?: Date;
+  /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
+  origin?: string;
+  /** True when changes made while running are thrown away at shutdown. */
+  stateless?: boolean;
+  delete_protected?: boolean;
+  high_availability?: HighAvailability;
+  display?: Display;
+  sso?: Sso;
+  rng_device?: RngDevice;
+  console?: Console;
+  timezone?: string;
+  domain?: Domain;
+  usb?: Usb;
+  soundcard_enabled?: boolean;
+  tunnel_migration?: boolean;
+  migration_downtime?: number;
+  virtio_scsi?: VirtIO_SCSI;
+  serial_number?: SerialNumber;
+  start_paused?: boolean;
+  cpu_profile?: CpuProfile;
+  migration?: MigrationOptions;
+  io?: IO;
+  custom_properties?: CustomProperties;
+  custom_emulated_machine?: string;
+  custom_cpu_model?: string;
+  time_zone?: TimeZone;
+  small_icon?: Icon;
+  large_icon?: Icon;
+  memory_policy?: MemoryPolicy;
+  /** The VM this template was made from, when it was. */
+  vm?: VM;
+  version?: TemplateVersion;
+  permissions?: Permissions;
+}
+
+export interface InstanceTypes {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  instance_type?: InstanceType[];
+}
+
+export interface IO {
+  threads?: number;
+}
+
 export interface IP {
   address?: string;
   netmask?: string;
   gateway?: string;
   version?: string;
+}
+
+export interface IpAddressAssignment {
+  ip?: IP;
+  assignment_method?: string;
+}
+
+export interface IpAddressAssignments {
+  ip_address_assignment?: IpAddressAssignment[];
 }
 
 export interface IPs {
@@ -776,6 +1860,33 @@ export interface IPs {
   total?: number | bigint;
   active?: number | bigint;
   ip?: IP[];
+}
+
+export interface IpVersions {
+  ip_version?: string[];
+}
+
+export interface IscsiBond {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  data_center?: DataCenter;
+  storage_connections?: StorageConnections;
+  networks?: Networks;
+}
+
+export interface IscsiBonds {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  iscsi_bond?: IscsiBond[];
 }
 
 /** An iSCSI target to discover or log in to from a host. */
@@ -827,10 +1938,74 @@ export interface Jobs {
   job?: Job[];
 }
 
+export interface KatelloErrata {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  katello_erratum?: KatelloErratum[];
+}
+
+export interface KatelloErratum {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  title?: string;
+  type?: string;
+  issued?: Date;
+  severity?: string;
+  solution?: string;
+  summary?: string;
+  packages?: Packages;
+  host?: Host;
+  vm?: VM;
+}
+
+export interface KdumpStates {
+  kdump_status?: string[];
+}
+
+export interface Kernel {
+  version?: Version;
+}
+
+export interface KeyValuePair {
+  key?: string;
+  value?: string;
+}
+
 /** Kernel same-page merging: identical memory pages shared between VMs. */
 export interface KSM {
   enabled?: boolean;
   merge_across_nodes?: boolean;
+}
+
+export interface Label {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  network?: Network;
+  host_nic?: HostNIC;
+}
+
+export interface Labels {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  label?: Label[];
 }
 
 /** A pointer from one document to another. Clients follow links by their rel instead of building URLs. */
@@ -864,8 +2039,39 @@ export interface LogicalUnit {
   disk_id?: string;
 }
 
+export interface LogicalUnits {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  logical_unit?: LogicalUnit[];
+}
+
 export interface MAC {
   address?: string;
+}
+
+export interface MacPool {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  allow_duplicates?: boolean;
+  default_pool?: boolean;
+  ranges?: Ranges;
+}
+
+export interface MacPools {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  mac_pool?: MacPool[];
 }
 
 export interface MemoryOverCommit {
@@ -879,6 +2085,23 @@ export interface MemoryPolicy {
   ballooning?: boolean;
   overcommit?: MemoryOverCommit;
   transparent_hugepages?: TransparentHugePages;
+}
+
+export interface MessageBrokerTypes {
+  message_broker_type?: string[];
+}
+
+export interface Method {
+  id?: string;
+}
+
+export interface Methods {
+  method?: Method[];
+}
+
+export interface MigrationOptions {
+  auto_converge?: string;
+  compressed?: string;
 }
 
 /** A logical network of a data center (ovirtmgmt, a VM network, a storage network), attached to clusters and carried by host NICs. */
@@ -904,6 +2127,44 @@ export interface Network {
   usages?: Usages;
   required?: boolean;
   profile_required?: boolean;
+  labels?: Labels;
+  qos?: QoS;
+}
+
+export interface NetworkAttachment {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  network?: Network;
+  host_nic?: HostNIC;
+  ip_address_assignments?: IpAddressAssignments;
+  properties?: Properties;
+  reported_configurations?: ReportedConfigurations;
+  host?: Host;
+  qos?: QoS;
+}
+
+export interface NetworkAttachments {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  network_attachment?: NetworkAttachment[];
+}
+
+export interface NetworkConfiguration {
+  nics?: Nics;
+  dns?: DNS;
+}
+
+export interface NetworkPluginTypes {
+  network_plugin_type?: string[];
 }
 
 export interface Networks {
@@ -918,6 +2179,19 @@ export interface NetworkStates {
   network_state?: string[];
 }
 
+export interface NfsProfileDetail {
+  profile_detail?: ProfileDetail[];
+  nfs_server_ip?: string;
+}
+
+export interface NfsProfileDetails {
+  nfs_profile_detail?: NfsProfileDetail[];
+}
+
+export interface NfsVersions {
+  nfs_version?: string[];
+}
+
 /** A VM's network interface: its MAC address, model and the network it is connected to. */
 export interface NIC {
   href?: string;
@@ -930,6 +2204,7 @@ export interface NIC {
   creation_status?: Status;
   link?: Link[];
   template?: Template;
+  instance_type?: InstanceType;
   vms?: VMs;
   vm?: VM;
   network?: Network;
@@ -942,6 +2217,9 @@ export interface NIC {
   active?: boolean;
   /** True while the NIC is plugged into its VM. */
   plugged?: boolean;
+  port_mirroring?: PortMirroring;
+  reported_devices?: ReportedDevices;
+  vnic_profile?: VnicProfile;
   boot_protocol?: string;
   on_boot?: boolean;
 }
@@ -958,6 +2236,259 @@ export interface Nics {
   nic?: NIC[];
 }
 
+export interface NumaNode {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  host?: Host;
+  index?: number;
+  memory?: number | bigint;
+  cpu?: CPU;
+  statistics?: Statistics;
+  node_distance?: string;
+}
+
+export interface NumaNodePin {
+  pinned?: boolean;
+  index?: number;
+  host_numa_node?: NumaNode;
+}
+
+export interface NumaNodePins {
+  numa_node_pin?: NumaNodePin[];
+}
+
+export interface NumaNodes {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  host_numa_node?: NumaNode[];
+}
+
+export interface OpenStackImage {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  openstack_image_provider?: OpenStackImageProvider;
+}
+
+export interface OpenStackImageProvider {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  url?: string;
+  requires_authentication?: boolean;
+  username?: string;
+  password?: string;
+  authentication_url?: string;
+  properties?: Properties;
+  tenant_name?: string;
+}
+
+export interface OpenStackImageProviders {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_image_provider?: OpenStackImageProvider[];
+}
+
+export interface OpenStackImages {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_image?: OpenStackImage[];
+}
+
+export interface OpenStackNetwork {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  openstack_network_provider?: OpenStackNetworkProvider;
+}
+
+export interface OpenStackNetworkProvider {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  url?: string;
+  requires_authentication?: boolean;
+  username?: string;
+  password?: string;
+  authentication_url?: string;
+  properties?: Properties;
+  tenant_name?: string;
+  plugin_type?: string;
+  agent_configuration?: AgentConfiguration;
+}
+
+export interface OpenStackNetworkProviders {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_network_provider?: OpenStackNetworkProvider[];
+}
+
+export interface OpenStackNetworks {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_network?: OpenStackNetwork[];
+}
+
+export interface OpenStackProvider {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  url?: string;
+  requires_authentication?: boolean;
+  username?: string;
+  password?: string;
+  authentication_url?: string;
+  properties?: Properties;
+  tenant_name?: string;
+}
+
+export interface OpenStackSubnet {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  cidr?: string;
+  ip_version?: string;
+  gateway?: string;
+  dns_servers?: DnsServers;
+  openstack_network?: OpenStackNetwork;
+}
+
+export interface OpenStackSubnets {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_subnet?: OpenStackSubnet[];
+}
+
+export interface OpenstackVolumeAuthenticationKey {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  uuid?: string;
+  value?: string;
+  usage_type?: string;
+  creation_date?: Date;
+  openstack_volume_provider?: OpenStackVolumeProvider;
+}
+
+export interface OpenstackVolumeAuthenticationKeys {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_volume_authentication_key?: OpenstackVolumeAuthenticationKey[];
+}
+
+export interface OpenStackVolumeProvider {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  url?: string;
+  requires_authentication?: boolean;
+  username?: string;
+  password?: string;
+  authentication_url?: string;
+  properties?: Properties;
+  tenant_name?: string;
+  data_center?: DataCenter;
+}
+
+export interface OpenStackVolumeProviders {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_volume_provider?: OpenStackVolumeProvider[];
+}
+
+export interface OpenStackVolumeType {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  properties?: Properties;
+  openstack_volume_provider?: OpenStackVolumeProvider;
+}
+
+export interface OpenStackVolumeTypes {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  openstack_volume_type?: OpenStackVolumeType[];
+}
+
 /** The guest's operating system type and how it boots: the boot devices in order, and a kernel, initrd and command line for direct boot. */
 export interface OperatingSystem {
   type?: string;
@@ -966,6 +2497,28 @@ export interface OperatingSystem {
   initrd?: string;
   cmdline?: string;
   version?: Version;
+}
+
+export interface OperatingSystemInfo {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  large_icon?: Icon;
+  small_icon?: Icon;
+}
+
+export interface OperatingSystemInfos {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  operating_system?: OperatingSystemInfo[];
 }
 
 export interface Option {
@@ -980,6 +2533,14 @@ export interface Options {
 
 export interface OsTypes {
   os_type?: string[];
+}
+
+export interface Package {
+  name?: string;
+}
+
+export interface Packages {
+  package?: Package[];
 }
 
 /** A URL or body parameter of an operation. Body parameters are named by their path in the document (action.host.id|name: the id or the name of the host). */
@@ -1005,6 +2566,20 @@ export interface ParametersSet {
   deprecated?: boolean;
   description?: string;
   parameter?: Parameter[];
+}
+
+export interface Payload {
+  type?: string;
+  files?: Files;
+  volume_id?: string;
+}
+
+export interface PayloadEncodings {
+  payload_encodings?: string[];
+}
+
+export interface Payloads {
+  payload?: Payload[];
 }
 
 /** A role granted to a user or group on one object (a VM, a cluster, the whole system). Filtered users see only the objects they hold a permission on. */
@@ -1063,6 +2638,22 @@ export interface Permits {
   permit?: Permit[];
 }
 
+export interface PmProxies {
+  pm_proxy?: PmProxy[];
+}
+
+export interface PmProxy {
+  type?: string;
+}
+
+export interface PmProxyTypes {
+  type?: string[];
+}
+
+export interface PortMirroring {
+  networks?: Networks;
+}
+
 /** The host's fencing device (IPMI, iLO, DRAC, ...), used to restart or stop a host that stops answering. */
 export interface PowerManagement {
   type?: string;
@@ -1072,6 +2663,8 @@ export interface PowerManagement {
   password?: string;
   options?: Options;
   status?: Status;
+  pm_proxies?: PmProxies;
+  agents?: Agents;
   automatic_pm_enabled?: boolean;
   kdump_detection?: boolean;
 }
@@ -1082,6 +2675,26 @@ export interface PowerManagementStates {
 
 export interface PowerManagers {
   power_management?: PowerManagement[];
+}
+
+export interface PreviewVMs {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  preview_vm?: VM[];
+}
+
+export interface Product {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
 }
 
 /** Which product answers (RHEV Manager or oVirt Engine), who makes it and its version. */
@@ -1101,6 +2714,14 @@ export interface ProductInfo {
   full_version?: string;
 }
 
+export interface ProfileDetail {
+  profile_type?: string;
+  duration?: number;
+  statistic?: Statistic[];
+  block_statistic?: BlockStatistic[];
+  fop_statistic?: FopStatistic[];
+}
+
 export interface Properties {
   property?: Property[];
 }
@@ -1108,6 +2729,188 @@ export interface Properties {
 export interface Property {
   name?: string;
   value?: string;
+}
+
+export interface ProxyTicket {
+  value?: string;
+}
+
+export interface QoS {
+  href?: string;
+  id?: string;
+  type?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  data_center?: DataCenter;
+  max_throughput?: number;
+  max_read_throughput?: number;
+  max_write_throughput?: number;
+  max_iops?: number;
+  max_read_iops?: number;
+  max_write_iops?: number;
+  cpu_limit?: number;
+  inbound_average?: number;
+  inbound_peak?: number;
+  inbound_burst?: number;
+  outbound_average?: number;
+  outbound_peak?: number;
+  outbound_burst?: number;
+  outbound_average_linkshare?: number;
+  outbound_average_upperlimit?: number;
+  outbound_average_realtime?: number;
+}
+
+export interface QoSs {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  qos?: QoS[];
+}
+
+export interface QosTypes {
+  qos_type?: string[];
+}
+
+export interface Quota {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  data_center?: DataCenter;
+  vms?: VMs;
+  disks?: Disks;
+  users?: Users;
+  cluster_soft_limit_pct?: number;
+  cluster_hard_limit_pct?: number;
+  storage_soft_limit_pct?: number;
+  storage_hard_limit_pct?: number;
+}
+
+export interface QuotaClusterLimit {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  quota?: Quota;
+  cluster?: Cluster;
+  vcpu_limit?: number;
+  vcpu_usage?: number;
+  memory_limit?: number;
+  memory_usage?: number;
+}
+
+export interface QuotaClusterLimits {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  cluster_quota_limit?: QuotaClusterLimit[];
+}
+
+export interface QuotaModeTypes {
+  quota_mode_type?: string[];
+}
+
+export interface Quotas {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  quota?: Quota[];
+}
+
+export interface QuotaStorageLimit {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  quota?: Quota;
+  storage_domain?: StorageDomain;
+  limit?: number | bigint;
+  usage?: number;
+}
+
+export interface QuotaStorageLimits {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  storage_quota_limit?: QuotaStorageLimit[];
+}
+
+export interface Range {
+  from?: string;
+  to?: string;
+}
+
+export interface Ranges {
+  range?: Range[];
+}
+
+export interface Rate {
+  bytes?: number;
+  period?: number;
+}
+
+export interface ReportedConfiguration {
+  name?: string;
+  expected_value?: string;
+  actual_value?: string;
+  in_sync?: boolean;
+}
+
+export interface ReportedConfigurations {
+  in_sync?: boolean;
+  reported_configuration?: ReportedConfiguration[];
+}
+
+export interface ReportedDevice {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  type?: string;
+  mac?: MAC;
+  ips?: IPs;
+  vm?: VM;
+}
+
+export interface ReportedDevices {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  reported_device?: ReportedDevice[];
+}
+
+export interface ReportedDeviceTypes {
+  reported_device_type?: string[];
 }
 
 export interface Request {
@@ -1119,6 +2922,15 @@ export interface Request {
 
 export interface Response {
   type?: string;
+}
+
+export interface RngDevice {
+  rate?: Rate;
+  source?: string;
+}
+
+export interface RngSources {
+  source?: string[];
 }
 
 /** A named set of permits. A permission grants a role to a user on an object. */
@@ -1191,11 +3003,94 @@ export interface SchedulingPolicyThresholds {
   duration?: number;
 }
 
+export interface SchedulingPolicyUnit {
+  href?: string;
+  id?: string;
+  type?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  internal?: boolean;
+  enabled?: boolean;
+  properties?: Properties;
+}
+
+export interface SchedulingPolicyUnits {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  scheduling_policy_unit?: SchedulingPolicyUnit[];
+}
+
+export interface SchedulingPolicyUnitTypes {
+  scheduling_policy_unit_type?: string[];
+}
+
 export interface Schema {
   href?: string;
   rel?: string;
   name?: string;
   description?: string;
+}
+
+export interface ScsiGenericIoOptions {
+  sgio_options?: string[];
+}
+
+export interface SELinux {
+  mode?: string;
+}
+
+export interface SELinuxModes {
+  selinux_mode?: string[];
+}
+
+export interface SerialNumber {
+  policy?: string;
+  value?: string;
+}
+
+export interface SerialNumberPolicies {
+  serial_number_policy?: string[];
+}
+
+export interface Session {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  vm?: VM;
+  protocol?: string;
+  ip?: IP;
+  user?: User;
+  console_user?: boolean;
+}
+
+export interface Sessions {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  session?: Session[];
+}
+
+export interface SkipIfConnectivityBroken {
+  enabled?: boolean;
+  threshold?: number;
+}
+
+export interface SkipIfSDActive {
+  enabled?: boolean;
 }
 
 export interface Slaves {
@@ -1232,6 +3127,8 @@ export interface Snapshot {
   delete_protected?: boolean;
   high_availability?: HighAvailability;
   display?: Display;
+  sso?: Sso;
+  rng_device?: RngDevice;
   console?: Console;
   timezone?: string;
   domain?: Domain;
@@ -1240,32 +3137,50 @@ export interface Snapshot {
   tunnel_migration?: boolean;
   migration_downtime?: number;
   virtio_scsi?: VirtIO_SCSI;
+  serial_number?: SerialNumber;
   start_paused?: boolean;
+  cpu_profile?: CpuProfile;
+  migration?: MigrationOptions;
+  io?: IO;
+  custom_properties?: CustomProperties;
   custom_emulated_machine?: string;
   custom_cpu_model?: string;
+  time_zone?: TimeZone;
+  small_icon?: Icon;
+  large_icon?: Icon;
   memory_policy?: MemoryPolicy;
   stop_reason?: string;
   /** The host the VM runs on; absent while it is down. */
   host?: Host;
   /** The template the VM was made from (the Blank template when none). */
   template?: Template;
+  instance_type?: InstanceType;
   start_time?: Date;
   stop_time?: Date;
   run_once?: boolean;
+  payloads?: Payloads;
   statistics?: Statistics;
   disks?: Disks;
+  initialization?: Initialization;
   nics?: Nics;
   tags?: Tags;
   snapshots?: Snapshots;
   placement_policy?: VmPlacementPolicy;
   guest_info?: GuestInfo;
+  quota?: Quota;
   vmpool?: VmPool;
   cdroms?: CdRoms;
   floppies?: Floppies;
+  reported_devices?: ReportedDevices;
+  watchdogs?: WatchDogs;
   use_latest_template_version?: boolean;
   next_run_configuration_exists?: boolean;
   numa_tune_mode?: string;
   permissions?: Permissions;
+  external_host_provider?: ExternalHostProvider;
+  katello_errata?: KatelloErrata;
+  guest_time_zone?: TimeZone;
+  guest_operating_system?: GuestOperatingSystem;
   vm?: VM;
   date?: Date;
   /** ok, locked while being made or restored, or in_preview. */
@@ -1304,6 +3219,10 @@ export interface SPM {
   status?: Status;
 }
 
+export interface SpmStates {
+  spm_state?: string[];
+}
+
 export interface SSH {
   href?: string;
   id?: string;
@@ -1318,6 +3237,40 @@ export interface SSH {
   fingerprint?: string;
   authentication_method?: string;
   user?: User;
+}
+
+export interface SSHPublicKey {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  content?: string;
+  user?: User;
+}
+
+export interface SSHPublicKeys {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  ssh_public_key?: SSHPublicKey[];
+}
+
+export interface Sso {
+  methods?: Methods;
+}
+
+export interface SsoMethods {
+  sso_method?: string[];
+}
+
+export interface Stages {
+  stage?: string[];
 }
 
 /** One measured quantity of a VM, host, NIC or disk (memory used, CPU load, bytes received), as the engine last sampled it. */
@@ -1337,8 +3290,12 @@ export interface Statistic {
   disk?: Disk;
   host?: Host;
   host_nic?: HostNIC;
+  host_numa_node?: NumaNode;
   nic?: NIC;
   vm?: VM;
+  brick?: GlusterBrick;
+  step?: Step;
+  gluster_volume?: GlusterVolume;
 }
 
 export interface Statistics {
@@ -1353,6 +3310,39 @@ export interface Statistics {
 export interface Status {
   state?: string;
   detail?: string;
+}
+
+export interface Step {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  parent_step?: Step;
+  job?: Job;
+  type?: string;
+  number?: number;
+  status?: Status;
+  start_time?: Date;
+  end_time?: Date;
+  external?: boolean;
+  external_type?: string;
+}
+
+export interface Steps {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  step?: Step[];
+}
+
+export interface StepTypes {
+  step_type?: string[];
 }
 
 /** Where a storage domain keeps its data: an NFS export (address and path), or iSCSI / FC LUNs; as seen from a host, the storage it can reach. */
@@ -1383,6 +3373,64 @@ export interface Storage {
   password?: string;
   portal?: string;
   host?: Host;
+}
+
+export interface StorageConnection {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  address?: string;
+  type?: string;
+  path?: string;
+  mount_options?: string;
+  vfs_type?: string;
+  nfs_version?: string;
+  nfs_timeo?: number;
+  nfs_retrans?: number;
+  port?: number;
+  target?: string;
+  username?: string;
+  password?: string;
+  portal?: string;
+  host?: Host;
+}
+
+export interface StorageConnectionExtension {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  target?: string;
+  username?: string;
+  password?: string;
+  host?: Host;
+}
+
+export interface StorageConnectionExtensions {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  storage_connection_extension?: StorageConnectionExtension[];
+}
+
+export interface StorageConnections {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  storage_connection?: StorageConnection[];
 }
 
 /** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
@@ -1515,6 +3563,8 @@ export interface Template {
   delete_protected?: boolean;
   high_availability?: HighAvailability;
   display?: Display;
+  sso?: Sso;
+  rng_device?: RngDevice;
   console?: Console;
   timezone?: string;
   domain?: Domain;
@@ -1523,9 +3573,17 @@ export interface Template {
   tunnel_migration?: boolean;
   migration_downtime?: number;
   virtio_scsi?: VirtIO_SCSI;
+  serial_number?: SerialNumber;
   start_paused?: boolean;
+  cpu_profile?: CpuProfile;
+  migration?: MigrationOptions;
+  io?: IO;
+  custom_properties?: CustomProperties;
   custom_emulated_machine?: string;
   custom_cpu_model?: string;
+  time_zone?: TimeZone;
+  small_icon?: Icon;
+  large_icon?: Icon;
   memory_policy?: MemoryPolicy;
   /** The VM this template was made from, when it was. */
   vm?: VM;
@@ -1557,8 +3615,39 @@ export interface Ticket {
   expiry?: number | bigint;
 }
 
+export interface TimeZone {
+  name?: string;
+  utc_offset?: string;
+}
+
 export interface TransparentHugePages {
   enabled?: boolean;
+}
+
+export interface TransportTypes {
+  transport_type?: string[];
+}
+
+export interface UnmanagedNetwork {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  host_nic?: HostNIC;
+  host?: Host;
+}
+
+export interface UnmanagedNetworks {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  unmanaged_network?: UnmanagedNetwork[];
 }
 
 export interface Url {
@@ -1629,6 +3718,18 @@ export interface VCpuPin {
   cpu_set?: string;
 }
 
+export interface Vendor {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+}
+
 /** A version number split into its parts. Clusters and data centers carry a compatibility version (major and minor only). */
 export interface Version {
   href?: string;
@@ -1665,10 +3766,12 @@ export interface VersionCaps {
   link?: Link[];
   /** True for the newest version the engine runs. */
   current?: boolean;
+  features?: Features;
   cpus?: CPUs;
   power_managers?: PowerManagers;
   fence_types?: FenceTypes;
   storage_types?: StorageTypes;
+  configuration_types?: ConfigurationTypes;
   storage_domain_types?: StorageDomainTypes;
   vm_types?: VmTypes;
   boot_devices?: BootDevices;
@@ -1676,30 +3779,99 @@ export interface VersionCaps {
   nic_interfaces?: NicInterfaces;
   os_types?: OsTypes;
   disk_formats?: DiskFormats;
+  graphics_types?: GraphicsTypes;
+  disk_storage_types?: DiskStorageTypes;
   disk_interfaces?: DiskInterfaces;
   vm_affinities?: VmAffinities;
+  custom_properties?: CustomProperties;
   boot_protocols?: BootProtocols;
   error_handling?: ErrorHandlingOptions;
   storage_formats?: StorageFormats;
   creation_states?: CreationStates;
   power_management_states?: PowerManagementStates;
   host_states?: HostStates;
+  external_statuses?: ExternalStatuses;
+  host_protocols?: HostProtocols;
+  host_non_operational_details?: HostNonOperationalDetails;
   network_states?: NetworkStates;
   storage_domain_states?: StorageDomainStates;
   template_states?: TemplateStates;
   vm_states?: VmStates;
+  vm_pause_details?: VmPauseDetails;
   disk_states?: DiskStates;
   host_nic_states?: HostNICStates;
   data_center_states?: DataCenterStates;
+  vm_device_types?: VmDeviceTypes;
   permits?: Permits;
   scheduling_policies?: SchedulingPolicies;
   usages?: Usages;
+  nfs_versions?: NfsVersions;
+  pm_proxy_types?: PmProxyTypes;
+  cpu_modes?: CpuModes;
+  sgio_options?: ScsiGenericIoOptions;
+  watchdog_models?: WatchdogModels;
+  watchdog_actions?: WatchdogActions;
+  authentication_methods?: AuthenticationMethod;
+  kdump_states?: KdumpStates;
+  spm_states?: SpmStates;
   vm_pool_types?: VmPoolTypes;
+  step_types?: StepTypes;
+  payload_encodings?: PayloadEncodings;
+  gluster_volume_types?: GlusterVolumeTypes;
+  transport_types?: TransportTypes;
+  gluster_volume_states?: GlusterStates;
+  brick_states?: GlusterStates;
+  reported_device_types?: ReportedDeviceTypes;
+  ip_versions?: IpVersions;
   snapshot_statuses?: SnapshotStatuses;
+  content_types?: ContentTypes;
+  hook_states?: HookStates;
+  stages?: Stages;
+  sso_methods?: SsoMethods;
+  architecture_capabilities?: ArchitectureCapabilities;
+  serial_number_policies?: SerialNumberPolicies;
+  selinux_modes?: SELinuxModes;
+  rng_sources?: RngSources;
+  scheduling_policy_unit_types?: SchedulingPolicyUnitTypes;
+  qos_types?: QosTypes;
+  inheritable_booleans?: InheritableBooleans;
+  network_plugin_types?: NetworkPluginTypes;
+  message_broker_types?: MessageBrokerTypes;
+  display_disconnect_actions?: DisplayDisconnectActions;
+  quota_mode_types?: QuotaModeTypes;
 }
 
 export interface VirtIO_SCSI {
   enabled?: boolean;
+}
+
+export interface VirtualNumaNode {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  host?: Host;
+  index?: number;
+  memory?: number | bigint;
+  cpu?: CPU;
+  statistics?: Statistics;
+  node_distance?: string;
+  vm?: VM;
+  numa_node_pins?: NumaNodePins;
+}
+
+export interface VirtualNumaNodes {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  host_numa_node?: NumaNode[];
+  vm_numa_node?: VirtualNumaNode[];
 }
 
 export interface VLAN {
@@ -1736,6 +3908,8 @@ export interface VM {
   delete_protected?: boolean;
   high_availability?: HighAvailability;
   display?: Display;
+  sso?: Sso;
+  rng_device?: RngDevice;
   console?: Console;
   timezone?: string;
   domain?: Domain;
@@ -1744,32 +3918,50 @@ export interface VM {
   tunnel_migration?: boolean;
   migration_downtime?: number;
   virtio_scsi?: VirtIO_SCSI;
+  serial_number?: SerialNumber;
   start_paused?: boolean;
+  cpu_profile?: CpuProfile;
+  migration?: MigrationOptions;
+  io?: IO;
+  custom_properties?: CustomProperties;
   custom_emulated_machine?: string;
   custom_cpu_model?: string;
+  time_zone?: TimeZone;
+  small_icon?: Icon;
+  large_icon?: Icon;
   memory_policy?: MemoryPolicy;
   stop_reason?: string;
   /** The host the VM runs on; absent while it is down. */
   host?: Host;
   /** The template the VM was made from (the Blank template when none). */
   template?: Template;
+  instance_type?: InstanceType;
   start_time?: Date;
   stop_time?: Date;
   run_once?: boolean;
+  payloads?: Payloads;
   statistics?: Statistics;
   disks?: Disks;
+  initialization?: Initialization;
   nics?: Nics;
   tags?: Tags;
   snapshots?: Snapshots;
   placement_policy?: VmPlacementPolicy;
   guest_info?: GuestInfo;
+  quota?: Quota;
   vmpool?: VmPool;
   cdroms?: CdRoms;
   floppies?: Floppies;
+  reported_devices?: ReportedDevices;
+  watchdogs?: WatchDogs;
   use_latest_template_version?: boolean;
   next_run_configuration_exists?: boolean;
   numa_tune_mode?: string;
   permissions?: Permissions;
+  external_host_provider?: ExternalHostProvider;
+  katello_errata?: KatelloErrata;
+  guest_time_zone?: TimeZone;
+  guest_operating_system?: GuestOperatingSystem;
 }
 
 export interface VmAffinities {
@@ -1806,6 +3998,8 @@ export interface VmBase {
   delete_protected?: boolean;
   high_availability?: HighAvailability;
   display?: Display;
+  sso?: Sso;
+  rng_device?: RngDevice;
   console?: Console;
   timezone?: string;
   domain?: Domain;
@@ -1814,10 +4008,26 @@ export interface VmBase {
   tunnel_migration?: boolean;
   migration_downtime?: number;
   virtio_scsi?: VirtIO_SCSI;
+  serial_number?: SerialNumber;
   start_paused?: boolean;
+  cpu_profile?: CpuProfile;
+  migration?: MigrationOptions;
+  io?: IO;
+  custom_properties?: CustomProperties;
   custom_emulated_machine?: string;
   custom_cpu_model?: string;
+  time_zone?: TimeZone;
+  small_icon?: Icon;
+  large_icon?: Icon;
   memory_policy?: MemoryPolicy;
+}
+
+export interface VmDeviceTypes {
+  vm_device_types?: string[];
+}
+
+export interface VmPauseDetails {
+  vm_pause_detail?: string[];
 }
 
 /** Where the VM may run: a preferred host and whether it may migrate (migratable, user_migratable, pinned). */
@@ -1845,6 +4055,7 @@ export interface VmPool {
   prestarted_vms?: number;
   max_user_vms?: number;
   display?: Display;
+  rng_device?: RngDevice;
   soundcard_enabled?: boolean;
   /** automatic (VMs return to the pool when released) or manual. */
   type?: string;
@@ -1886,10 +4097,96 @@ export interface VmTypes {
   vm_type?: string[];
 }
 
+export interface VnicPassThrough {
+  mode?: string;
+}
+
+export interface VnicProfile {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  network?: Network;
+  port_mirroring?: boolean;
+  custom_properties?: CustomProperties;
+  pass_through?: VnicPassThrough;
+  qos?: QoS;
+}
+
+export interface VnicProfiles {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  vnic_profile?: VnicProfile[];
+}
+
 export interface VolumeGroup {
   id?: string;
   name?: string;
   logical_unit?: LogicalUnit[];
+}
+
+export interface WatchDog {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  template?: Template;
+  instance_type?: InstanceType;
+  vms?: VMs;
+  vm?: VM;
+  model?: string;
+  action?: string;
+}
+
+export interface WatchdogActions {
+  action?: string[];
+}
+
+export interface WatchdogModels {
+  model?: string[];
+}
+
+export interface WatchDogs {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  watchdog?: WatchDog[];
+}
+
+export interface Weight {
+  href?: string;
+  id?: string;
+  actions?: Actions;
+  name?: string;
+  description?: string;
+  comment?: string;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creation_status?: Status;
+  link?: Link[];
+  scheduling_policy?: SchedulingPolicy;
+  scheduling_policy_unit?: SchedulingPolicyUnit;
+  factor?: number;
+}
+
+export interface Weights {
+  actions?: Actions;
+  size?: number | bigint;
+  total?: number | bigint;
+  active?: number | bigint;
+  weight?: Weight[];
 }
 
 /** A CdRom bound to its connection. */
@@ -2133,32 +4430,63 @@ export interface Types {
   Action: Action;
   ActionableResource: ActionableResource;
   Actions: Actions;
+  AffinityGroup: AffinityGroup;
+  AffinityGroups: AffinityGroups;
+  Agent: Agent;
+  AgentConfiguration: AgentConfiguration;
+  Agents: Agents;
   API: API;
   ApiSummary: ApiSummary;
+  Application: Application;
+  Applications: Applications;
+  ArchitectureCapabilities: ArchitectureCapabilities;
+  ArchitectureCapability: ArchitectureCapability;
+  AuthenticationMethod: AuthenticationMethod;
+  AuthorizedKey: AuthorizedKey;
+  AuthorizedKeys: AuthorizedKeys;
+  Balance: Balance;
+  Balances: Balances;
   BaseDevice: BaseDevice;
   BaseDevices: BaseDevices;
   BaseResource: BaseResource;
   BaseResources: BaseResources;
   Bios: Bios;
+  BlockStatistic: BlockStatistic;
   Body: Body;
   Bonding: Bonding;
+  Bookmark: Bookmark;
+  Bookmarks: Bookmarks;
   Boot: Boot;
   BootDevices: BootDevices;
   BootMenu: BootMenu;
   BootProtocols: BootProtocols;
+  BrickProfileDetail: BrickProfileDetail;
+  BrickProfileDetails: BrickProfileDetails;
   Capabilities: Capabilities;
   CdRom: CdRom;
   CdRoms: CdRoms;
   Certificate: Certificate;
+  Certificates: Certificates;
+  CloudInit: CloudInit;
   Cluster: Cluster;
   Clusters: Clusters;
+  Configuration: Configuration;
+  ConfigurationTypes: ConfigurationTypes;
   Console: Console;
+  ContentTypes: ContentTypes;
+  Core: Core;
+  Cores: Cores;
   CPU: CPU;
+  CpuModes: CpuModes;
+  CpuProfile: CpuProfile;
+  CpuProfiles: CpuProfiles;
   CPUs: CPUs;
   CpuTopology: CpuTopology;
   CpuTune: CpuTune;
   Creation: Creation;
   CreationStates: CreationStates;
+  CustomProperties: CustomProperties;
+  CustomProperty: CustomProperty;
   DataCenter: DataCenter;
   DataCenters: DataCenters;
   DataCenterStates: DataCenterStates;
@@ -2167,92 +4495,268 @@ export interface Types {
   Disk: Disk;
   DiskFormats: DiskFormats;
   DiskInterfaces: DiskInterfaces;
+  DiskProfile: DiskProfile;
+  DiskProfiles: DiskProfiles;
   Disks: Disks;
+  DiskSnapshot: DiskSnapshot;
+  DiskSnapshots: DiskSnapshots;
   DiskStates: DiskStates;
+  DiskStorageTypes: DiskStorageTypes;
   Display: Display;
+  DisplayDisconnectActions: DisplayDisconnectActions;
   DisplayTypes: DisplayTypes;
+  DNS: DNS;
+  DnsServers: DnsServers;
   Domain: Domain;
+  Domains: Domains;
+  EntityProfileDetail: EntityProfileDetail;
   ErrorHandling: ErrorHandling;
   ErrorHandlingOptions: ErrorHandlingOptions;
   Event: Event;
   Events: Events;
+  ExternalComputeResource: ExternalComputeResource;
+  ExternalComputeResources: ExternalComputeResources;
+  ExternalDiscoveredHost: ExternalDiscoveredHost;
+  ExternalDiscoveredHosts: ExternalDiscoveredHosts;
+  ExternalHost: ExternalHost;
+  ExternalHostGroup: ExternalHostGroup;
+  ExternalHostGroups: ExternalHostGroups;
+  ExternalHostProvider: ExternalHostProvider;
+  ExternalHostProviders: ExternalHostProviders;
+  ExternalHosts: ExternalHosts;
+  ExternalProvider: ExternalProvider;
+  ExternalStatuses: ExternalStatuses;
   Fault: Fault;
+  Feature: Feature;
+  Features: Features;
   FenceTypes: FenceTypes;
+  FencingPolicy: FencingPolicy;
   File: File;
   Files: Files;
+  Filter: Filter;
+  Filters: Filters;
   Floppies: Floppies;
   Floppy: Floppy;
+  FopStatistic: FopStatistic;
   GeneralMetadata: GeneralMetadata;
+  GlusterBrick: GlusterBrick;
+  GlusterBrickAdvancedDetails: GlusterBrickAdvancedDetails;
+  GlusterBrickMemoryInfo: GlusterBrickMemoryInfo;
+  GlusterBricks: GlusterBricks;
+  GlusterClient: GlusterClient;
+  GlusterClients: GlusterClients;
+  GlusterHook: GlusterHook;
+  GlusterHooks: GlusterHooks;
+  GlusterMemoryPool: GlusterMemoryPool;
+  GlusterMemoryPools: GlusterMemoryPools;
+  GlusterServerHook: GlusterServerHook;
+  GlusterServerHooks: GlusterServerHooks;
+  GlusterStates: GlusterStates;
+  GlusterVolume: GlusterVolume;
+  GlusterVolumeProfileDetails: GlusterVolumeProfileDetails;
+  GlusterVolumes: GlusterVolumes;
+  GlusterVolumeTypes: GlusterVolumeTypes;
   GracePeriod: GracePeriod;
+  GraphicsConsole: GraphicsConsole;
+  GraphicsConsoles: GraphicsConsoles;
+  GraphicsTypes: GraphicsTypes;
   Group: Group;
   Groups: Groups;
   GuestInfo: GuestInfo;
+  GuestNicConfiguration: GuestNicConfiguration;
+  GuestNicsConfiguration: GuestNicsConfiguration;
+  GuestOperatingSystem: GuestOperatingSystem;
   HardwareInformation: HardwareInformation;
   Header: Header;
   Headers: Headers;
   HighAvailability: HighAvailability;
+  Hook: Hook;
+  Hooks: Hooks;
+  HookStates: HookStates;
   Host: Host;
+  HostDevice: HostDevice;
+  HostDevicePassthrough: HostDevicePassthrough;
+  HostDevices: HostDevices;
   HostedEngine: HostedEngine;
   HostNIC: HostNIC;
   HostNics: HostNics;
   HostNICStates: HostNICStates;
+  HostNicVirtualFunctionsConfiguration: HostNicVirtualFunctionsConfiguration;
+  HostNonOperationalDetails: HostNonOperationalDetails;
+  HostProtocols: HostProtocols;
   Hosts: Hosts;
   HostStates: HostStates;
   HostStorage: HostStorage;
+  Icon: Icon;
+  Icons: Icons;
+  Image: Image;
+  Images: Images;
+  InheritableBooleans: InheritableBooleans;
+  Initialization: Initialization;
+  InstanceType: InstanceType;
+  InstanceTypes: InstanceTypes;
+  IO: IO;
   IP: IP;
+  IpAddressAssignment: IpAddressAssignment;
+  IpAddressAssignments: IpAddressAssignments;
   IPs: IPs;
+  IpVersions: IpVersions;
+  IscsiBond: IscsiBond;
+  IscsiBonds: IscsiBonds;
   IscsiDetails: IscsiDetails;
   Job: Job;
   Jobs: Jobs;
+  KatelloErrata: KatelloErrata;
+  KatelloErratum: KatelloErratum;
+  KdumpStates: KdumpStates;
+  Kernel: Kernel;
+  KeyValuePair: KeyValuePair;
   KSM: KSM;
+  Label: Label;
+  Labels: Labels;
   Link: Link;
   LinkCapabilities: LinkCapabilities;
   LogicalUnit: LogicalUnit;
+  LogicalUnits: LogicalUnits;
   MAC: MAC;
+  MacPool: MacPool;
+  MacPools: MacPools;
   MemoryOverCommit: MemoryOverCommit;
   MemoryPolicy: MemoryPolicy;
+  MessageBrokerTypes: MessageBrokerTypes;
+  Method: Method;
+  Methods: Methods;
+  MigrationOptions: MigrationOptions;
   Network: Network;
+  NetworkAttachment: NetworkAttachment;
+  NetworkAttachments: NetworkAttachments;
+  NetworkConfiguration: NetworkConfiguration;
+  NetworkPluginTypes: NetworkPluginTypes;
   Networks: Networks;
   NetworkStates: NetworkStates;
+  NfsProfileDetail: NfsProfileDetail;
+  NfsProfileDetails: NfsProfileDetails;
+  NfsVersions: NfsVersions;
   NIC: NIC;
   NicInterfaces: NicInterfaces;
   Nics: Nics;
+  NumaNode: NumaNode;
+  NumaNodePin: NumaNodePin;
+  NumaNodePins: NumaNodePins;
+  NumaNodes: NumaNodes;
+  OpenStackImage: OpenStackImage;
+  OpenStackImageProvider: OpenStackImageProvider;
+  OpenStackImageProviders: OpenStackImageProviders;
+  OpenStackImages: OpenStackImages;
+  OpenStackNetwork: OpenStackNetwork;
+  OpenStackNetworkProvider: OpenStackNetworkProvider;
+  OpenStackNetworkProviders: OpenStackNetworkProviders;
+  OpenStackNetworks: OpenStackNetworks;
+  OpenStackProvider: OpenStackProvider;
+  OpenStackSubnet: OpenStackSubnet;
+  OpenStackSubnets: OpenStackSubnets;
+  OpenstackVolumeAuthenticationKey: OpenstackVolumeAuthenticationKey;
+  OpenstackVolumeAuthenticationKeys: OpenstackVolumeAuthenticationKeys;
+  OpenStackVolumeProvider: OpenStackVolumeProvider;
+  OpenStackVolumeProviders: OpenStackVolumeProviders;
+  OpenStackVolumeType: OpenStackVolumeType;
+  OpenStackVolumeTypes: OpenStackVolumeTypes;
   OperatingSystem: OperatingSystem;
+  OperatingSystemInfo: OperatingSystemInfo;
+  OperatingSystemInfos: OperatingSystemInfos;
   Option: Option;
   Options: Options;
   OsTypes: OsTypes;
+  Package: Package;
+  Packages: Packages;
   Parameter: Parameter;
   ParametersSet: ParametersSet;
+  Payload: Payload;
+  PayloadEncodings: PayloadEncodings;
+  Payloads: Payloads;
   Permission: Permission;
   Permissions: Permissions;
   Permit: Permit;
   Permits: Permits;
+  PmProxies: PmProxies;
+  PmProxy: PmProxy;
+  PmProxyTypes: PmProxyTypes;
+  PortMirroring: PortMirroring;
   PowerManagement: PowerManagement;
   PowerManagementStates: PowerManagementStates;
   PowerManagers: PowerManagers;
+  PreviewVMs: PreviewVMs;
+  Product: Product;
   ProductInfo: ProductInfo;
+  ProfileDetail: ProfileDetail;
   Properties: Properties;
   Property: Property;
+  ProxyTicket: ProxyTicket;
+  QoS: QoS;
+  QoSs: QoSs;
+  QosTypes: QosTypes;
+  Quota: Quota;
+  QuotaClusterLimit: QuotaClusterLimit;
+  QuotaClusterLimits: QuotaClusterLimits;
+  QuotaModeTypes: QuotaModeTypes;
+  Quotas: Quotas;
+  QuotaStorageLimit: QuotaStorageLimit;
+  QuotaStorageLimits: QuotaStorageLimits;
+  Range: Range;
+  Ranges: Ranges;
+  Rate: Rate;
+  ReportedConfiguration: ReportedConfiguration;
+  ReportedConfigurations: ReportedConfigurations;
+  ReportedDevice: ReportedDevice;
+  ReportedDevices: ReportedDevices;
+  ReportedDeviceTypes: ReportedDeviceTypes;
   Request: Request;
   Response: Response;
+  RngDevice: RngDevice;
+  RngSources: RngSources;
   Role: Role;
   Roles: Roles;
   RSDL: RSDL;
   SchedulingPolicies: SchedulingPolicies;
   SchedulingPolicy: SchedulingPolicy;
   SchedulingPolicyThresholds: SchedulingPolicyThresholds;
+  SchedulingPolicyUnit: SchedulingPolicyUnit;
+  SchedulingPolicyUnits: SchedulingPolicyUnits;
+  SchedulingPolicyUnitTypes: SchedulingPolicyUnitTypes;
   Schema: Schema;
+  ScsiGenericIoOptions: ScsiGenericIoOptions;
+  SELinux: SELinux;
+  SELinuxModes: SELinuxModes;
+  SerialNumber: SerialNumber;
+  SerialNumberPolicies: SerialNumberPolicies;
+  Session: Session;
+  Sessions: Sessions;
+  SkipIfConnectivityBroken: SkipIfConnectivityBroken;
+  SkipIfSDActive: SkipIfSDActive;
   Slaves: Slaves;
   Snapshot: Snapshot;
   Snapshots: Snapshots;
   SnapshotStatuses: SnapshotStatuses;
   SpecialObjects: SpecialObjects;
   SPM: SPM;
+  SpmStates: SpmStates;
   SSH: SSH;
+  SSHPublicKey: SSHPublicKey;
+  SSHPublicKeys: SSHPublicKeys;
+  Sso: Sso;
+  SsoMethods: SsoMethods;
+  Stages: Stages;
   Statistic: Statistic;
   Statistics: Statistics;
   Status: Status;
+  Step: Step;
+  Steps: Steps;
+  StepTypes: StepTypes;
   Storage: Storage;
+  StorageConnection: StorageConnection;
+  StorageConnectionExtension: StorageConnectionExtension;
+  StorageConnectionExtensions: StorageConnectionExtensions;
+  StorageConnections: StorageConnections;
   StorageDomain: StorageDomain;
   StorageDomains: StorageDomains;
   StorageDomainStates: StorageDomainStates;
@@ -2269,7 +4773,11 @@ export interface Types {
   TemplateStates: TemplateStates;
   TemplateVersion: TemplateVersion;
   Ticket: Ticket;
+  TimeZone: TimeZone;
   TransparentHugePages: TransparentHugePages;
+  TransportTypes: TransportTypes;
+  UnmanagedNetwork: UnmanagedNetwork;
+  UnmanagedNetworks: UnmanagedNetworks;
   Url: Url;
   UsageMessage: UsageMessage;
   Usages: Usages;
@@ -2279,13 +4787,18 @@ export interface Types {
   Value: Value;
   Values: Values;
   VCpuPin: VCpuPin;
+  Vendor: Vendor;
   Version: Version;
   VersionCaps: VersionCaps;
   VirtIO_SCSI: VirtIO_SCSI;
+  VirtualNumaNode: VirtualNumaNode;
+  VirtualNumaNodes: VirtualNumaNodes;
   VLAN: VLAN;
   VM: VM;
   VmAffinities: VmAffinities;
   VmBase: VmBase;
+  VmDeviceTypes: VmDeviceTypes;
+  VmPauseDetails: VmPauseDetails;
   VmPlacementPolicy: VmPlacementPolicy;
   VmPool: VmPool;
   VmPools: VmPools;
@@ -2294,7 +4807,16 @@ export interface Types {
   VmStates: VmStates;
   VmSummary: VmSummary;
   VmTypes: VmTypes;
+  VnicPassThrough: VnicPassThrough;
+  VnicProfile: VnicProfile;
+  VnicProfiles: VnicProfiles;
   VolumeGroup: VolumeGroup;
+  WatchDog: WatchDog;
+  WatchdogActions: WatchdogActions;
+  WatchdogModels: WatchdogModels;
+  WatchDogs: WatchDogs;
+  Weight: Weight;
+  Weights: Weights;
 }
 
 /** Resource types by name, bound (what create() returns). */
