@@ -134,6 +134,25 @@ export type Agent = {
   username?: Maybe<Scalars['String']['output']>;
 };
 
+export type AgentConfiguration = {
+  __typename?: 'AgentConfiguration';
+  address?: Maybe<Scalars['String']['output']>;
+  brokerType?: Maybe<Scalars['String']['output']>;
+  networkMappings?: Maybe<Scalars['String']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  port?: Maybe<Scalars['Int']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type AgentConfigurationInput = {
+  address?: InputMaybe<Scalars['String']['input']>;
+  brokerType?: InputMaybe<Scalars['String']['input']>;
+  networkMappings?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  port?: InputMaybe<Scalars['Int']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type AgentInput = {
   address?: InputMaybe<Scalars['String']['input']>;
   comment?: InputMaybe<Scalars['String']['input']>;
@@ -233,6 +252,28 @@ export type Bonding = {
 export type BondingInput = {
   options?: InputMaybe<Array<OptionInput>>;
   slaves?: InputMaybe<Array<HostNicInput>>;
+};
+
+export type Bookmark = {
+  __typename?: 'Bookmark';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type BookmarkInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Boot = {
@@ -393,6 +434,8 @@ export type Cluster = {
   ballooningEnabled?: Maybe<Scalars['Boolean']['output']>;
   comment?: Maybe<Scalars['String']['output']>;
   cpu?: Maybe<Cpu>;
+  /** The cpuprofiles whose cluster is this Cluster. */
+  cpuProfiles?: Maybe<Array<CpuProfile>>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   dataCenter?: Maybe<DataCenter>;
@@ -409,6 +452,8 @@ export type Cluster = {
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  /** The instancetypes whose cluster is this Cluster (one search for all parents). */
+  instanceTypes?: Maybe<Array<InstanceType>>;
   ksm?: Maybe<Ksm>;
   link?: Maybe<Array<Link>>;
   maintenanceReasonRequired?: Maybe<Scalars['Boolean']['output']>;
@@ -440,6 +485,13 @@ export type Cluster = {
 
 
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
+export type ClusterCpuProfilesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
 export type ClusterEventsArgs = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
@@ -451,6 +503,16 @@ export type ClusterEventsArgs = {
 
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
 export type ClusterHostsArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
+export type ClusterInstanceTypesArgs = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
@@ -572,7 +634,8 @@ export type CpuProfile = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   qos?: Maybe<QoS>;
@@ -647,6 +710,8 @@ export type DataCenter = {
   name?: Maybe<Scalars['String']['output']>;
   /** The networks below this DataCenter (datacenters/{datacenter:id}/networks). */
   networks?: Maybe<Array<Network>>;
+  /** The openstackvolumeproviders whose data_center is this DataCenter. */
+  openstackVolumeProviders?: Maybe<Array<OpenStackVolumeProvider>>;
   /** The permissions below this DataCenter (datacenters/{datacenter:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
   quotaMode?: Maybe<Scalars['String']['output']>;
@@ -680,6 +745,13 @@ export type DataCenterEventsArgs = {
 
 /** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
 export type DataCenterNetworksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
+export type DataCenterOpenstackVolumeProvidersArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -884,7 +956,8 @@ export type DiskProfile = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   qos?: Maybe<QoS>;
@@ -950,7 +1023,8 @@ export type Domain = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   user?: Maybe<User>;
@@ -1059,7 +1133,8 @@ export type ExternalHostProvider = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
@@ -1343,7 +1418,8 @@ export type Group = {
   domain?: Maybe<Domain>;
   domainEntryId?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   namespace?: Maybe<Scalars['String']['output']>;
@@ -1857,7 +1933,8 @@ export type Icon = {
   data?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   mediaType?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
@@ -1964,7 +2041,8 @@ export type InstanceType = {
   domain?: Maybe<Domain>;
   highAvailability?: Maybe<HighAvailability>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   io?: Maybe<Io>;
   largeIcon?: Maybe<Icon>;
   link?: Maybe<Array<Link>>;
@@ -2168,7 +2246,8 @@ export type KatelloErratum = {
   description?: Maybe<Scalars['String']['output']>;
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   issued?: Maybe<Scalars['DateTime']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -2297,7 +2376,8 @@ export type MacPool = {
   defaultPool?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   ranges?: Maybe<Array<Range>>;
@@ -2406,34 +2486,58 @@ export type Mutation = {
   cancelmigrationVm: VmActionPayload;
   /** Make the host's network configuration survive a reboot. */
   commitnetconfigHost: HostActionPayload;
+  /** Add to saved searches. */
+  createBookmark: Bookmark;
   /** Add to the clusters of hosts. */
   createCluster: Cluster;
   /** Add to the networks attached to the cluster. */
   createClusterNetwork: Network;
   /** Add to the roles granted to users and groups on this object. */
   createClusterPermission: Permission;
+  /** Add to the quality-of-service profiles of CPUs. */
+  createCpuProfile: CpuProfile;
   /** Add to the data centers. */
   createDataCenter: DataCenter;
   /** Add to the roles granted to users and groups on this object. */
   createDataCenterPermission: Permission;
   /** Add to the storage domains attached to the data center. */
   createDataCenterStorageDomain: StorageDomain;
+  /** Add to the quality-of-service profiles of disks. */
+  createDiskProfile: DiskProfile;
   /** Add to the audit log, newest first. */
   createEvent: Event;
+  /** Add to providers of hosts to deploy (Foreman). */
+  createExternalHostProvider: ExternalHostProvider;
+  /** Add to the directory groups known to the engine. */
+  createGroup: Group;
   /** Add to the hypervisors. */
   createHost: Host;
   /** Add to the roles granted to users and groups on this object. */
   createHostPermission: Permission;
   /** Add to the tags attached to this object. */
   createHostTag: Tag;
+  /** Add to hardware profiles new VMs can take. */
+  createInstanceType: InstanceType;
+  /** Add to the ranges VM network interfaces take MAC addresses from. */
+  createMacPool: MacPool;
   /** Add to the logical networks. */
   createNetwork: Network;
   /** Add to the roles granted to users and groups on this object. */
   createNetworkPermission: Permission;
+  /** Add to OpenStack Glance image services. */
+  createOpenstackImageProvider: OpenStackImageProvider;
+  /** Add to OpenStack Neutron network services. */
+  createOpenstackNetworkProvider: OpenStackNetworkProvider;
+  /** Add to OpenStack Cinder volume services. */
+  createOpenstackVolumeProvider: OpenStackVolumeProvider;
   /** Add to the roles: named sets of permits. */
   createRole: Role;
   /** Add to what the role allows. */
   createRolePermit: Permit;
+  /** Add to how clusters place VMs on hosts. */
+  createSchedulingPolicy: SchedulingPolicy;
+  /** Add to the connections to storage servers. */
+  createStorageConnection: StorageConnection;
   /** Add to the storage domains. */
   createStorageDomain: StorageDomain;
   /** Add to the roles granted to users and groups on this object. */
@@ -2470,6 +2574,8 @@ export type Mutation = {
   createVmpool: VmPool;
   /** Add to the roles granted to users and groups on this object. */
   createVmpoolPermission: Permission;
+  /** Add to the profiles VM network interfaces connect through. */
+  createVnicProfile: VnicProfile;
   /** Put the host in maintenance, migrating its VMs away. */
   deactivateHost: HostActionPayload;
   /** Put the storage domain in maintenance. */
@@ -2478,32 +2584,60 @@ export type Mutation = {
   deactivateVmDisk: DiskActionPayload;
   /** Unplug the device from its running VM. */
   deactivateVmNic: NicActionPayload;
+  /** Remove a Bookmark. */
+  deleteBookmark: DeletePayload;
   /** Remove a Cluster. */
   deleteCluster: DeletePayload;
   /** Remove a Network. */
   deleteClusterNetwork: DeletePayload;
   /** Remove a Permission. */
   deleteClusterPermission: DeletePayload;
+  /** Remove a CpuProfile. */
+  deleteCpuProfile: DeletePayload;
   /** Remove a DataCenter. */
   deleteDataCenter: DeletePayload;
   /** Remove a Permission. */
   deleteDataCenterPermission: DeletePayload;
   /** Remove a StorageDomain. */
   deleteDataCenterStorageDomain: DeletePayload;
+  /** Remove a DiskProfile. */
+  deleteDiskProfile: DeletePayload;
+  /** Remove a ExternalHostProvider. */
+  deleteExternalHostProvider: DeletePayload;
+  /** Remove a Group. */
+  deleteGroup: DeletePayload;
   /** Remove a Host. */
   deleteHost: DeletePayload;
   /** Remove a Permission. */
   deleteHostPermission: DeletePayload;
   /** Remove a Tag. */
   deleteHostTag: DeletePayload;
+  /** Remove a InstanceType. */
+  deleteInstanceType: DeletePayload;
+  /** Remove a MacPool. */
+  deleteMacPool: DeletePayload;
   /** Remove a Network. */
   deleteNetwork: DeletePayload;
   /** Remove a Permission. */
   deleteNetworkPermission: DeletePayload;
+  /** Remove a OpenStackImageProvider. */
+  deleteOpenstackImageProvider: DeletePayload;
+  /** Remove a OpenStackNetworkProvider. */
+  deleteOpenstackNetworkProvider: DeletePayload;
+  /** Remove a OpenStackVolumeProvider. */
+  deleteOpenstackVolumeProvider: DeletePayload;
+  /** Remove a Permission. */
+  deletePermission: DeletePayload;
   /** Remove a Role. */
   deleteRole: DeletePayload;
   /** Remove a Permit. */
   deleteRolePermit: DeletePayload;
+  /** Remove a SchedulingPolicy. */
+  deleteSchedulingPolicy: DeletePayload;
+  /** Remove a SchedulingPolicyUnit. */
+  deleteSchedulingPolicyUnit: DeletePayload;
+  /** Remove a StorageConnection. */
+  deleteStorageConnection: DeletePayload;
   /** Remove a StorageDomain. */
   deleteStorageDomain: DeletePayload;
   /** Remove a Permission. */
@@ -2544,6 +2678,8 @@ export type Mutation = {
   deleteVmpool: DeletePayload;
   /** Remove a Permission. */
   deleteVmpoolPermission: DeletePayload;
+  /** Remove a VnicProfile. */
+  deleteVnicProfile: DeletePayload;
   /** Detach the interface's network. */
   detachHostNic: HostNicActionPayload;
   /** Take the VM out of its pool. */
@@ -2586,18 +2722,40 @@ export type Mutation = {
   suspendVm: VmActionPayload;
   /** Set a one-time console password. */
   ticketVm: VmActionPayload;
+  /** Change a Bookmark. */
+  updateBookmark: Bookmark;
   /** Change a Cluster. */
   updateCluster: Cluster;
+  /** Change a CpuProfile. */
+  updateCpuProfile: CpuProfile;
   /** Change a DataCenter. */
   updateDataCenter: DataCenter;
+  /** Change a DiskProfile. */
+  updateDiskProfile: DiskProfile;
+  /** Change a ExternalHostProvider. */
+  updateExternalHostProvider: ExternalHostProvider;
   /** Change a Host. */
   updateHost: Host;
   /** Change a HostNIC. */
   updateHostNic: HostNic;
+  /** Change a InstanceType. */
+  updateInstanceType: InstanceType;
+  /** Change a MacPool. */
+  updateMacPool: MacPool;
   /** Change a Network. */
   updateNetwork: Network;
+  /** Change a OpenStackImageProvider. */
+  updateOpenstackImageProvider: OpenStackImageProvider;
+  /** Change a OpenStackNetworkProvider. */
+  updateOpenstackNetworkProvider: OpenStackNetworkProvider;
+  /** Change a OpenStackVolumeProvider. */
+  updateOpenstackVolumeProvider: OpenStackVolumeProvider;
   /** Change a Role. */
   updateRole: Role;
+  /** Change a SchedulingPolicy. */
+  updateSchedulingPolicy: SchedulingPolicy;
+  /** Change a StorageConnection. */
+  updateStorageConnection: StorageConnection;
   /** Change a StorageDomain. */
   updateStorageDomain: StorageDomain;
   /** Change a Tag. */
@@ -2614,6 +2772,8 @@ export type Mutation = {
   updateVmNic: Nic;
   /** Change a VmPool. */
   updateVmpool: VmPool;
+  /** Change a VnicProfile. */
+  updateVnicProfile: VnicProfile;
 };
 
 
@@ -2677,6 +2837,12 @@ export type MutationCommitnetconfigHostArgs = {
 };
 
 
+export type MutationCreateBookmarkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: BookmarkInput;
+};
+
+
 export type MutationCreateClusterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: ClusterInput;
@@ -2694,6 +2860,12 @@ export type MutationCreateClusterPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   input: PermissionInput;
+};
+
+
+export type MutationCreateCpuProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: CpuProfileInput;
 };
 
 
@@ -2717,9 +2889,27 @@ export type MutationCreateDataCenterStorageDomainArgs = {
 };
 
 
+export type MutationCreateDiskProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: DiskProfileInput;
+};
+
+
 export type MutationCreateEventArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: EventInput;
+};
+
+
+export type MutationCreateExternalHostProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: ExternalHostProviderInput;
+};
+
+
+export type MutationCreateGroupArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: GroupInput;
 };
 
 
@@ -2743,6 +2933,18 @@ export type MutationCreateHostTagArgs = {
 };
 
 
+export type MutationCreateInstanceTypeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: InstanceTypeInput;
+};
+
+
+export type MutationCreateMacPoolArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: MacPoolInput;
+};
+
+
 export type MutationCreateNetworkArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: NetworkInput;
@@ -2756,6 +2958,24 @@ export type MutationCreateNetworkPermissionArgs = {
 };
 
 
+export type MutationCreateOpenstackImageProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: OpenStackImageProviderInput;
+};
+
+
+export type MutationCreateOpenstackNetworkProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: OpenStackNetworkProviderInput;
+};
+
+
+export type MutationCreateOpenstackVolumeProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: OpenStackVolumeProviderInput;
+};
+
+
 export type MutationCreateRoleArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: RoleInput;
@@ -2766,6 +2986,18 @@ export type MutationCreateRolePermitArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: PermitInput;
   roleId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateSchedulingPolicyArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: SchedulingPolicyInput;
+};
+
+
+export type MutationCreateStorageConnectionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: StorageConnectionInput;
 };
 
 
@@ -2890,6 +3122,12 @@ export type MutationCreateVmpoolPermissionArgs = {
 };
 
 
+export type MutationCreateVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: VnicProfileInput;
+};
+
+
 export type MutationDeactivateHostArgs = {
   action?: InputMaybe<DeactivateHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
@@ -2918,6 +3156,13 @@ export type MutationDeactivateVmNicArgs = {
 };
 
 
+export type MutationDeleteBookmarkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteClusterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -2936,6 +3181,13 @@ export type MutationDeleteClusterNetworkArgs = {
 export type MutationDeleteClusterPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteCpuProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -2964,6 +3216,27 @@ export type MutationDeleteDataCenterStorageDomainArgs = {
 };
 
 
+export type MutationDeleteDiskProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteExternalHostProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteGroupArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -2987,6 +3260,20 @@ export type MutationDeleteHostTagArgs = {
 };
 
 
+export type MutationDeleteInstanceTypeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteMacPoolArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteNetworkArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3002,6 +3289,34 @@ export type MutationDeleteNetworkPermissionArgs = {
 };
 
 
+export type MutationDeleteOpenstackImageProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteOpenstackNetworkProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteOpenstackVolumeProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeletePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteRoleArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3014,6 +3329,27 @@ export type MutationDeleteRolePermitArgs = {
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   roleId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteSchedulingPolicyArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteSchedulingPolicyUnitArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteStorageConnectionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -3172,6 +3508,13 @@ export type MutationDeleteVmpoolPermissionArgs = {
 };
 
 
+export type MutationDeleteVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDetachHostNicArgs = {
   action: DetachHostNicInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3320,15 +3663,39 @@ export type MutationTicketVmArgs = {
 };
 
 
+export type MutationUpdateBookmarkArgs = {
+  id: Scalars['ID']['input'];
+  input: BookmarkInput;
+};
+
+
 export type MutationUpdateClusterArgs = {
   id: Scalars['ID']['input'];
   input: ClusterInput;
 };
 
 
+export type MutationUpdateCpuProfileArgs = {
+  id: Scalars['ID']['input'];
+  input: CpuProfileInput;
+};
+
+
 export type MutationUpdateDataCenterArgs = {
   id: Scalars['ID']['input'];
   input: DataCenterInput;
+};
+
+
+export type MutationUpdateDiskProfileArgs = {
+  id: Scalars['ID']['input'];
+  input: DiskProfileInput;
+};
+
+
+export type MutationUpdateExternalHostProviderArgs = {
+  id: Scalars['ID']['input'];
+  input: ExternalHostProviderInput;
 };
 
 
@@ -3345,15 +3712,57 @@ export type MutationUpdateHostNicArgs = {
 };
 
 
+export type MutationUpdateInstanceTypeArgs = {
+  id: Scalars['ID']['input'];
+  input: InstanceTypeInput;
+};
+
+
+export type MutationUpdateMacPoolArgs = {
+  id: Scalars['ID']['input'];
+  input: MacPoolInput;
+};
+
+
 export type MutationUpdateNetworkArgs = {
   id: Scalars['ID']['input'];
   input: NetworkInput;
 };
 
 
+export type MutationUpdateOpenstackImageProviderArgs = {
+  id: Scalars['ID']['input'];
+  input: OpenStackImageProviderInput;
+};
+
+
+export type MutationUpdateOpenstackNetworkProviderArgs = {
+  id: Scalars['ID']['input'];
+  input: OpenStackNetworkProviderInput;
+};
+
+
+export type MutationUpdateOpenstackVolumeProviderArgs = {
+  id: Scalars['ID']['input'];
+  input: OpenStackVolumeProviderInput;
+};
+
+
 export type MutationUpdateRoleArgs = {
   id: Scalars['ID']['input'];
   input: RoleInput;
+};
+
+
+export type MutationUpdateSchedulingPolicyArgs = {
+  id: Scalars['ID']['input'];
+  input: SchedulingPolicyInput;
+};
+
+
+export type MutationUpdateStorageConnectionArgs = {
+  id: Scalars['ID']['input'];
+  input: StorageConnectionInput;
 };
 
 
@@ -3405,6 +3814,12 @@ export type MutationUpdateVmNicArgs = {
 export type MutationUpdateVmpoolArgs = {
   id: Scalars['ID']['input'];
   input: VmPoolInput;
+};
+
+
+export type MutationUpdateVnicProfileArgs = {
+  id: Scalars['ID']['input'];
+  input: VnicProfileInput;
 };
 
 /** A VM's network interface: its MAC address, model and the network it is connected to. */
@@ -3637,6 +4052,78 @@ export type NumaNodeInput = {
   statistics?: InputMaybe<Array<StatisticInput>>;
 };
 
+export type OpenStackImageProvider = {
+  __typename?: 'OpenStackImageProvider';
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  properties?: Maybe<Array<Property>>;
+  requiresAuthentication?: Maybe<Scalars['Boolean']['output']>;
+  tenantName?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type OpenStackImageProviderInput = {
+  authenticationUrl?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+  requiresAuthentication?: InputMaybe<Scalars['Boolean']['input']>;
+  tenantName?: InputMaybe<Scalars['String']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type OpenStackNetworkProvider = {
+  __typename?: 'OpenStackNetworkProvider';
+  agentConfiguration?: Maybe<AgentConfiguration>;
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  pluginType?: Maybe<Scalars['String']['output']>;
+  properties?: Maybe<Array<Property>>;
+  requiresAuthentication?: Maybe<Scalars['Boolean']['output']>;
+  tenantName?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type OpenStackNetworkProviderInput = {
+  agentConfiguration?: InputMaybe<AgentConfigurationInput>;
+  authenticationUrl?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  pluginType?: InputMaybe<Scalars['String']['input']>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+  requiresAuthentication?: InputMaybe<Scalars['Boolean']['input']>;
+  tenantName?: InputMaybe<Scalars['String']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type OpenStackVolumeProvider = {
   __typename?: 'OpenStackVolumeProvider';
   authenticationUrl?: Maybe<Scalars['String']['output']>;
@@ -3646,7 +4133,8 @@ export type OpenStackVolumeProvider = {
   dataCenter?: Maybe<DataCenter>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
@@ -3704,6 +4192,21 @@ export type OperatingSystem = {
   kernel?: Maybe<Scalars['String']['output']>;
   type?: Maybe<Scalars['String']['output']>;
   version?: Maybe<Version>;
+};
+
+export type OperatingSystemInfo = {
+  __typename?: 'OperatingSystemInfo';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  largeIcon?: Maybe<Icon>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  smallIcon?: Maybe<Icon>;
 };
 
 /** The guest's operating system type and how it boots: the boot devices in order, and a kernel, initrd and command line for direct boot. */
@@ -3996,36 +4499,108 @@ export type Query = {
   __typename?: 'Query';
   /** The entry point: product, version and inventory summary. */
   api: Api;
+  /** One Bookmark by id; null when there is none. */
+  bookmark?: Maybe<Bookmark>;
+  /** List bookmarks. */
+  bookmarks: Array<Bookmark>;
   /** What each compatibility version supports. */
   capabilities?: Maybe<Capabilities>;
   /** One Cluster by id; null when there is none. */
   cluster?: Maybe<Cluster>;
   /** List clusters, or search them. */
   clusters: Array<Cluster>;
+  /** One CpuProfile by id; null when there is none. */
+  cpuProfile?: Maybe<CpuProfile>;
+  /** List cpuprofiles. */
+  cpuProfiles: Array<CpuProfile>;
   /** One DataCenter by id; null when there is none. */
   dataCenter?: Maybe<DataCenter>;
   /** List datacenters, or search them. */
   dataCenters: Array<DataCenter>;
+  /** One DiskProfile by id; null when there is none. */
+  diskProfile?: Maybe<DiskProfile>;
+  /** List diskprofiles. */
+  diskProfiles: Array<DiskProfile>;
+  /** One Domain by id; null when there is none. */
+  domain?: Maybe<Domain>;
+  /** List domains. */
+  domains: Array<Domain>;
   /** One Event by id; null when there is none. */
   event?: Maybe<Event>;
   /** List events, or search them. */
   events: Array<Event>;
+  /** One ExternalHostProvider by id; null when there is none. */
+  externalHostProvider?: Maybe<ExternalHostProvider>;
+  /** List externalhostproviders. */
+  externalHostProviders: Array<ExternalHostProvider>;
+  /** One Group by id; null when there is none. */
+  group?: Maybe<Group>;
+  /** List groups, or search them. */
+  groups: Array<Group>;
   /** One Host by id; null when there is none. */
   host?: Maybe<Host>;
   /** List hosts, or search them. */
   hosts: Array<Host>;
+  /** One Icon by id; null when there is none. */
+  icon?: Maybe<Icon>;
+  /** List icons. */
+  icons: Array<Icon>;
+  /** One InstanceType by id; null when there is none. */
+  instanceType?: Maybe<InstanceType>;
+  /** List instancetypes, or search them. */
+  instanceTypes: Array<InstanceType>;
   /** One Job by id; null when there is none. */
   job?: Maybe<Job>;
   /** List jobs. */
   jobs: Array<Job>;
+  /** List katelloerrata. */
+  katelloErrata: Array<KatelloErratum>;
+  /** One KatelloErratum by id; null when there is none. */
+  katelloErratum?: Maybe<KatelloErratum>;
+  /** One MacPool by id; null when there is none. */
+  macPool?: Maybe<MacPool>;
+  /** List macpools. */
+  macPools: Array<MacPool>;
   /** One Network by id; null when there is none. */
   network?: Maybe<Network>;
   /** List networks, or search them. */
   networks: Array<Network>;
+  /** One OpenStackImageProvider by id; null when there is none. */
+  openstackImageProvider?: Maybe<OpenStackImageProvider>;
+  /** List openstackimageproviders. */
+  openstackImageProviders: Array<OpenStackImageProvider>;
+  /** One OpenStackNetworkProvider by id; null when there is none. */
+  openstackNetworkProvider?: Maybe<OpenStackNetworkProvider>;
+  /** List openstacknetworkproviders. */
+  openstackNetworkProviders: Array<OpenStackNetworkProvider>;
+  /** One OpenStackVolumeProvider by id; null when there is none. */
+  openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
+  /** List openstackvolumeproviders. */
+  openstackVolumeProviders: Array<OpenStackVolumeProvider>;
+  /** One OperatingSystemInfo by id; null when there is none. */
+  operatingSystem?: Maybe<OperatingSystemInfo>;
+  /** List operatingsystems. */
+  operatingSystems: Array<OperatingSystemInfo>;
+  /** One Permission by id; null when there is none. */
+  permission?: Maybe<Permission>;
+  /** List permissions. */
+  permissions: Array<Permission>;
   /** One Role by id; null when there is none. */
   role?: Maybe<Role>;
   /** List roles. */
   roles: Array<Role>;
+  /** List schedulingpolicies. */
+  schedulingPolicies: Array<SchedulingPolicy>;
+  /** One SchedulingPolicy by id; null when there is none. */
+  schedulingPolicy?: Maybe<SchedulingPolicy>;
+  /** One SchedulingPolicyUnit by id; null when there is none. */
+  schedulingPolicyUnit?: Maybe<SchedulingPolicyUnit>;
+  /** List schedulingpolicyunits. */
+  schedulingPolicyUnits: Array<SchedulingPolicyUnit>;
+  /** One StorageConnection by id; null when there is none. */
+  storageConnection?: Maybe<StorageConnection>;
+  /** List storageconnections. */
+  storageConnections: Array<StorageConnection>;
   /** One StorageDomain by id; null when there is none. */
   storageDomain?: Maybe<StorageDomain>;
   /** List storagedomains, or search them. */
@@ -4050,6 +4625,21 @@ export type Query = {
   vmpools: Array<VmPool>;
   /** List vms, or search them. */
   vms: Array<Vm>;
+  /** One VnicProfile by id; null when there is none. */
+  vnicProfile?: Maybe<VnicProfile>;
+  /** List vnicprofiles. */
+  vnicProfiles: Array<VnicProfile>;
+};
+
+
+export type QueryBookmarkArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryBookmarksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -4067,6 +4657,17 @@ export type QueryClustersArgs = {
 };
 
 
+export type QueryCpuProfileArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCpuProfilesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryDataCenterArgs = {
   id: Scalars['ID']['input'];
 };
@@ -4081,12 +4682,59 @@ export type QueryDataCentersArgs = {
 };
 
 
+export type QueryDiskProfileArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryDiskProfilesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDomainArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryDomainsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryEventArgs = {
   id: Scalars['ID']['input'];
 };
 
 
 export type QueryEventsArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryExternalHostProviderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryExternalHostProvidersArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryGroupArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGroupsArgs = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
@@ -4109,12 +4757,59 @@ export type QueryHostsArgs = {
 };
 
 
+export type QueryIconArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryIconsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryInstanceTypeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryInstanceTypesArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryJobArgs = {
   id: Scalars['ID']['input'];
 };
 
 
 export type QueryJobsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryKatelloErrataArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryKatelloErratumArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryMacPoolArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryMacPoolsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -4134,12 +4829,100 @@ export type QueryNetworksArgs = {
 };
 
 
+export type QueryOpenstackImageProviderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOpenstackImageProvidersArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOpenstackNetworkProviderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOpenstackNetworkProvidersArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOpenstackVolumeProviderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOpenstackVolumeProvidersArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOperatingSystemArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOperatingSystemsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPermissionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryRoleArgs = {
   id: Scalars['ID']['input'];
 };
 
 
 export type QueryRolesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySchedulingPoliciesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySchedulingPolicyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySchedulingPolicyUnitArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySchedulingPolicyUnitsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryStorageConnectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryStorageConnectionsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -4223,6 +5006,17 @@ export type QueryVmsArgs = {
   max?: InputMaybe<Scalars['Int']['input']>;
   page?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryVnicProfileArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryVnicProfilesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Quota = {
@@ -4444,7 +5238,8 @@ export type SchedulingPolicy = {
   defaultPolicy?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   locked?: Maybe<Scalars['Boolean']['output']>;
   name?: Maybe<Scalars['String']['output']>;
@@ -4477,6 +5272,23 @@ export type SchedulingPolicyThresholdsInput = {
   duration?: InputMaybe<Scalars['Int']['input']>;
   high?: InputMaybe<Scalars['Int']['input']>;
   low?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SchedulingPolicyUnit = {
+  __typename?: 'SchedulingPolicyUnit';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  enabled?: Maybe<Scalars['Boolean']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  internal?: Maybe<Scalars['Boolean']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  properties?: Maybe<Array<Property>>;
+  type?: Maybe<Scalars['String']['output']>;
 };
 
 export type SerialNumber = {
@@ -4887,6 +5699,33 @@ export type Storage = {
   volumeGroup?: Maybe<VolumeGroup>;
 };
 
+export type StorageConnection = {
+  __typename?: 'StorageConnection';
+  address?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  mountOptions?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  nfsRetrans?: Maybe<Scalars['Int']['output']>;
+  nfsTimeo?: Maybe<Scalars['Int']['output']>;
+  nfsVersion?: Maybe<Scalars['String']['output']>;
+  password?: Maybe<Scalars['String']['output']>;
+  path?: Maybe<Scalars['String']['output']>;
+  port?: Maybe<Scalars['Int']['output']>;
+  portal?: Maybe<Scalars['String']['output']>;
+  target?: Maybe<Scalars['String']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+  vfsType?: Maybe<Scalars['String']['output']>;
+};
+
 export type StorageConnectionExtension = {
   __typename?: 'StorageConnectionExtension';
   comment?: Maybe<Scalars['String']['output']>;
@@ -4914,6 +5753,27 @@ export type StorageConnectionExtensionInput = {
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type StorageConnectionInput = {
+  address?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  mountOptions?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  nfsRetrans?: InputMaybe<Scalars['Int']['input']>;
+  nfsTimeo?: InputMaybe<Scalars['Int']['input']>;
+  nfsVersion?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  path?: InputMaybe<Scalars['String']['input']>;
+  port?: InputMaybe<Scalars['Int']['input']>;
+  portal?: InputMaybe<Scalars['String']['input']>;
+  target?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+  username?: InputMaybe<Scalars['String']['input']>;
+  vfsType?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
 export type StorageDomain = {
   __typename?: 'StorageDomain';
@@ -4929,6 +5789,8 @@ export type StorageDomain = {
   dataCenters?: Maybe<Array<DataCenter>>;
   description?: Maybe<Scalars['String']['output']>;
   destroy?: Maybe<Scalars['Boolean']['output']>;
+  /** The diskprofiles whose storage_domain is this StorageDomain. */
+  diskProfiles?: Maybe<Array<DiskProfile>>;
   /** The events whose storage_domain is this StorageDomain (one search for all parents). */
   events?: Maybe<Array<Event>>;
   externalStatus?: Maybe<Status>;
@@ -4940,6 +5802,8 @@ export type StorageDomain = {
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   import?: Maybe<Scalars['Boolean']['output']>;
+  /** The instancetypes whose storage_domain is this StorageDomain (one search for all parents). */
+  instanceTypes?: Maybe<Array<InstanceType>>;
   link?: Maybe<Array<Link>>;
   /** True for the data domain that holds the data center's metadata. */
   master?: Maybe<Scalars['Boolean']['output']>;
@@ -4961,6 +5825,13 @@ export type StorageDomain = {
 
 
 /** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
+export type StorageDomainDiskProfilesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
 export type StorageDomainEventsArgs = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
@@ -4974,6 +5845,16 @@ export type StorageDomainEventsArgs = {
 export type StorageDomainFilesArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
+export type StorageDomainInstanceTypesArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -5115,6 +5996,8 @@ export type Subscription = {
   dataCenterStatus: StatusEvent;
   /** waitForStatus for a Host. */
   hostStatus: StatusEvent;
+  /** waitForStatus for a InstanceType. */
+  instanceTypeStatus: StatusEvent;
   /** waitForStatus for a Job. */
   jobStatus: StatusEvent;
   /** waitForStatus for a Network. */
@@ -5139,6 +6022,14 @@ export type SubscriptionDataCenterStatusArgs = {
 
 
 export type SubscriptionHostStatusArgs = {
+  deleted?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  status?: InputMaybe<Array<Scalars['String']['input']>>;
+  timeout?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type SubscriptionInstanceTypeStatusArgs = {
   deleted?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   status?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -6182,7 +7073,8 @@ export type VnicProfile = {
   customProperties?: Maybe<Array<CustomProperty>>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
@@ -6251,6 +7143,7 @@ export type WatchDogInput = {
 export type WatchedType =
   | 'DATA_CENTER'
   | 'HOST'
+  | 'INSTANCE_TYPE'
   | 'JOB'
   | 'NETWORK'
   | 'STORAGE_DOMAIN'
@@ -6337,23 +7230,40 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Bookmark: Bookmark;
   CdRom: CdRom;
   Cluster: Cluster;
+  CpuProfile: CpuProfile;
   DataCenter: DataCenter;
   Disk: Disk;
+  DiskProfile: DiskProfile;
+  Domain: Domain;
   Event: Event;
+  ExternalHostProvider: ExternalHostProvider;
   File: File;
+  Group: Group;
   Host: Host;
   HostNIC: HostNic;
+  Icon: Icon;
+  InstanceType: InstanceType;
   Job: Job;
+  KatelloErratum: KatelloErratum;
+  MacPool: MacPool;
   NIC: Nic;
   Network: Network;
+  OpenStackImageProvider: OpenStackImageProvider;
+  OpenStackNetworkProvider: OpenStackNetworkProvider;
+  OpenStackVolumeProvider: OpenStackVolumeProvider;
+  OperatingSystemInfo: OperatingSystemInfo;
   Permission: Permission;
   Permit: Permit;
   Role: Role;
+  SchedulingPolicy: SchedulingPolicy;
+  SchedulingPolicyUnit: SchedulingPolicyUnit;
   Snapshot: Snapshot;
   Statistic: Statistic;
   Storage: Storage;
+  StorageConnection: StorageConnection;
   StorageDomain: StorageDomain;
   Tag: Tag;
   Template: Template;
@@ -6361,43 +7271,86 @@ export type FederationTypes = {
   VM: Vm;
   VersionCaps: VersionCaps;
   VmPool: VmPool;
+  VnicProfile: VnicProfile;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Bookmark:
+    ( { __typename: 'Bookmark' }
+    & GraphQLRecursivePick<FederationTypes['Bookmark'], {"id":true}> );
   CdRom:
     ( { __typename: 'CdRom' }
     & GraphQLRecursivePick<FederationTypes['CdRom'], {"id":true}> );
   Cluster:
     ( { __typename: 'Cluster' }
     & GraphQLRecursivePick<FederationTypes['Cluster'], {"id":true}> );
+  CpuProfile:
+    ( { __typename: 'CpuProfile' }
+    & GraphQLRecursivePick<FederationTypes['CpuProfile'], {"id":true}> );
   DataCenter:
     ( { __typename: 'DataCenter' }
     & GraphQLRecursivePick<FederationTypes['DataCenter'], {"id":true}> );
   Disk:
     ( { __typename: 'Disk' }
     & GraphQLRecursivePick<FederationTypes['Disk'], {"id":true}> );
+  DiskProfile:
+    ( { __typename: 'DiskProfile' }
+    & GraphQLRecursivePick<FederationTypes['DiskProfile'], {"id":true}> );
+  Domain:
+    ( { __typename: 'Domain' }
+    & GraphQLRecursivePick<FederationTypes['Domain'], {"id":true}> );
   Event:
     ( { __typename: 'Event' }
     & GraphQLRecursivePick<FederationTypes['Event'], {"id":true}> );
+  ExternalHostProvider:
+    ( { __typename: 'ExternalHostProvider' }
+    & GraphQLRecursivePick<FederationTypes['ExternalHostProvider'], {"id":true}> );
   File:
     ( { __typename: 'File' }
     & GraphQLRecursivePick<FederationTypes['File'], {"id":true}> );
+  Group:
+    ( { __typename: 'Group' }
+    & GraphQLRecursivePick<FederationTypes['Group'], {"id":true}> );
   Host:
     ( { __typename: 'Host' }
     & GraphQLRecursivePick<FederationTypes['Host'], {"id":true}> );
   HostNIC:
     ( { __typename: 'HostNIC' }
     & GraphQLRecursivePick<FederationTypes['HostNIC'], {"id":true}> );
+  Icon:
+    ( { __typename: 'Icon' }
+    & GraphQLRecursivePick<FederationTypes['Icon'], {"id":true}> );
+  InstanceType:
+    ( { __typename: 'InstanceType' }
+    & GraphQLRecursivePick<FederationTypes['InstanceType'], {"id":true}> );
   Job:
     ( { __typename: 'Job' }
     & GraphQLRecursivePick<FederationTypes['Job'], {"id":true}> );
+  KatelloErratum:
+    ( { __typename: 'KatelloErratum' }
+    & GraphQLRecursivePick<FederationTypes['KatelloErratum'], {"id":true}> );
+  MacPool:
+    ( { __typename: 'MacPool' }
+    & GraphQLRecursivePick<FederationTypes['MacPool'], {"id":true}> );
   NIC:
     ( { __typename: 'NIC' }
     & GraphQLRecursivePick<FederationTypes['NIC'], {"id":true}> );
   Network:
     ( { __typename: 'Network' }
     & GraphQLRecursivePick<FederationTypes['Network'], {"id":true}> );
+  OpenStackImageProvider:
+    ( { __typename: 'OpenStackImageProvider' }
+    & GraphQLRecursivePick<FederationTypes['OpenStackImageProvider'], {"id":true}> );
+  OpenStackNetworkProvider:
+    ( { __typename: 'OpenStackNetworkProvider' }
+    & GraphQLRecursivePick<FederationTypes['OpenStackNetworkProvider'], {"id":true}> );
+  OpenStackVolumeProvider:
+    ( { __typename: 'OpenStackVolumeProvider' }
+    & GraphQLRecursivePick<FederationTypes['OpenStackVolumeProvider'], {"id":true}> );
+  OperatingSystemInfo:
+    ( { __typename: 'OperatingSystemInfo' }
+    & GraphQLRecursivePick<FederationTypes['OperatingSystemInfo'], {"id":true}> );
   Permission:
     ( { __typename: 'Permission' }
     & GraphQLRecursivePick<FederationTypes['Permission'], {"id":true}> );
@@ -6407,6 +7360,12 @@ export type FederationReferenceTypes = {
   Role:
     ( { __typename: 'Role' }
     & GraphQLRecursivePick<FederationTypes['Role'], {"id":true}> );
+  SchedulingPolicy:
+    ( { __typename: 'SchedulingPolicy' }
+    & GraphQLRecursivePick<FederationTypes['SchedulingPolicy'], {"id":true}> );
+  SchedulingPolicyUnit:
+    ( { __typename: 'SchedulingPolicyUnit' }
+    & GraphQLRecursivePick<FederationTypes['SchedulingPolicyUnit'], {"id":true}> );
   Snapshot:
     ( { __typename: 'Snapshot' }
     & GraphQLRecursivePick<FederationTypes['Snapshot'], {"id":true}> );
@@ -6416,6 +7375,9 @@ export type FederationReferenceTypes = {
   Storage:
     ( { __typename: 'Storage' }
     & GraphQLRecursivePick<FederationTypes['Storage'], {"id":true}> );
+  StorageConnection:
+    ( { __typename: 'StorageConnection' }
+    & GraphQLRecursivePick<FederationTypes['StorageConnection'], {"id":true}> );
   StorageDomain:
     ( { __typename: 'StorageDomain' }
     & GraphQLRecursivePick<FederationTypes['StorageDomain'], {"id":true}> );
@@ -6437,6 +7399,9 @@ export type FederationReferenceTypes = {
   VmPool:
     ( { __typename: 'VmPool' }
     & GraphQLRecursivePick<FederationTypes['VmPool'], {"id":true}> );
+  VnicProfile:
+    ( { __typename: 'VnicProfile' }
+    & GraphQLRecursivePick<FederationTypes['VnicProfile'], {"id":true}> );
 };
 
 
@@ -6449,6 +7414,8 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Parent>;
   Int: ResolverTypeWrapper<Parent>;
   Agent: ResolverTypeWrapper<Parent>;
+  AgentConfiguration: ResolverTypeWrapper<Parent>;
+  AgentConfigurationInput: ResolverTypeWrapper<Parent>;
   AgentInput: ResolverTypeWrapper<Parent>;
   ID: ResolverTypeWrapper<Parent>;
   Agents: ResolverTypeWrapper<Parent>;
@@ -6463,6 +7430,8 @@ export type ResolversTypes = {
   BiosInput: ResolverTypeWrapper<Parent>;
   Bonding: ResolverTypeWrapper<Parent>;
   BondingInput: ResolverTypeWrapper<Parent>;
+  Bookmark: ResolverTypeWrapper<Parent>;
+  BookmarkInput: ResolverTypeWrapper<Parent>;
   Boot: ResolverTypeWrapper<Parent>;
   BootDevice: ResolverTypeWrapper<Parent>;
   BootInput: ResolverTypeWrapper<Parent>;
@@ -6634,11 +7603,16 @@ export type ResolversTypes = {
   Nics: ResolverTypeWrapper<Parent>;
   NumaNode: ResolverTypeWrapper<Parent>;
   NumaNodeInput: ResolverTypeWrapper<Parent>;
+  OpenStackImageProvider: ResolverTypeWrapper<Parent>;
+  OpenStackImageProviderInput: ResolverTypeWrapper<Parent>;
+  OpenStackNetworkProvider: ResolverTypeWrapper<Parent>;
+  OpenStackNetworkProviderInput: ResolverTypeWrapper<Parent>;
   OpenStackVolumeProvider: ResolverTypeWrapper<Parent>;
   OpenStackVolumeProviderInput: ResolverTypeWrapper<Parent>;
   OpenStackVolumeType: ResolverTypeWrapper<Parent>;
   OpenStackVolumeTypeInput: ResolverTypeWrapper<Parent>;
   OperatingSystem: ResolverTypeWrapper<Parent>;
+  OperatingSystemInfo: ResolverTypeWrapper<Parent>;
   OperatingSystemInput: ResolverTypeWrapper<Parent>;
   Option: ResolverTypeWrapper<Parent>;
   OptionInput: ResolverTypeWrapper<Parent>;
@@ -6692,6 +7666,7 @@ export type ResolversTypes = {
   SchedulingPolicyInput: ResolverTypeWrapper<Parent>;
   SchedulingPolicyThresholds: ResolverTypeWrapper<Parent>;
   SchedulingPolicyThresholdsInput: ResolverTypeWrapper<Parent>;
+  SchedulingPolicyUnit: ResolverTypeWrapper<Parent>;
   SerialNumber: ResolverTypeWrapper<Parent>;
   SerialNumberInput: ResolverTypeWrapper<Parent>;
   SkipIfConnectivityBroken: ResolverTypeWrapper<Parent>;
@@ -6715,8 +7690,10 @@ export type ResolversTypes = {
   Step: ResolverTypeWrapper<Parent>;
   StepInput: ResolverTypeWrapper<Parent>;
   Storage: ResolverTypeWrapper<StorageResource>;
+  StorageConnection: ResolverTypeWrapper<Parent>;
   StorageConnectionExtension: ResolverTypeWrapper<Parent>;
   StorageConnectionExtensionInput: ResolverTypeWrapper<Parent>;
+  StorageConnectionInput: ResolverTypeWrapper<Parent>;
   StorageDomain: ResolverTypeWrapper<StorageDomainResource>;
   StorageDomainActionPayload: ResolverTypeWrapper<Parent>;
   StorageDomainInput: ResolverTypeWrapper<Parent>;
@@ -6795,6 +7772,8 @@ export type ResolversParentTypes = {
   Boolean: Parent;
   Int: Parent;
   Agent: Parent;
+  AgentConfiguration: Parent;
+  AgentConfigurationInput: Parent;
   AgentInput: Parent;
   ID: Parent;
   Agents: Parent;
@@ -6809,6 +7788,8 @@ export type ResolversParentTypes = {
   BiosInput: Parent;
   Bonding: Parent;
   BondingInput: Parent;
+  Bookmark: Parent;
+  BookmarkInput: Parent;
   Boot: Parent;
   BootInput: Parent;
   BootMenu: Parent;
@@ -6972,11 +7953,16 @@ export type ResolversParentTypes = {
   Nics: Parent;
   NumaNode: Parent;
   NumaNodeInput: Parent;
+  OpenStackImageProvider: Parent;
+  OpenStackImageProviderInput: Parent;
+  OpenStackNetworkProvider: Parent;
+  OpenStackNetworkProviderInput: Parent;
   OpenStackVolumeProvider: Parent;
   OpenStackVolumeProviderInput: Parent;
   OpenStackVolumeType: Parent;
   OpenStackVolumeTypeInput: Parent;
   OperatingSystem: Parent;
+  OperatingSystemInfo: Parent;
   OperatingSystemInput: Parent;
   Option: Parent;
   OptionInput: Parent;
@@ -7030,6 +8016,7 @@ export type ResolversParentTypes = {
   SchedulingPolicyInput: Parent;
   SchedulingPolicyThresholds: Parent;
   SchedulingPolicyThresholdsInput: Parent;
+  SchedulingPolicyUnit: Parent;
   SerialNumber: Parent;
   SerialNumberInput: Parent;
   SkipIfConnectivityBroken: Parent;
@@ -7051,8 +8038,10 @@ export type ResolversParentTypes = {
   Step: Parent;
   StepInput: Parent;
   Storage: StorageResource;
+  StorageConnection: Parent;
   StorageConnectionExtension: Parent;
   StorageConnectionExtensionInput: Parent;
+  StorageConnectionInput: Parent;
   StorageDomain: StorageDomainResource;
   StorageDomainActionPayload: Parent;
   StorageDomainInput: Parent;
@@ -7216,6 +8205,15 @@ export type AgentResolvers<ContextType = Context, ParentType extends ResolversPa
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type AgentConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AgentConfiguration'] = ResolversParentTypes['AgentConfiguration']> = {
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  brokerType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  networkMappings?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type AgentsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Agents'] = ResolversParentTypes['Agents']> = {
   active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   agent?: Resolver<Maybe<Array<ResolversTypes['Agent']>>, ParentType, ContextType>;
@@ -7261,6 +8259,18 @@ export type BiosResolvers<ContextType = Context, ParentType extends ResolversPar
 export type BondingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Bonding'] = ResolversParentTypes['Bonding']> = {
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
   slaves?: Resolver<Maybe<Array<ResolversTypes['HostNIC']>>, ParentType, ContextType>;
+};
+
+export type BookmarkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Bookmark'] = ResolversParentTypes['Bookmark'], FederationReferenceType extends FederationReferenceTypes['Bookmark'] = FederationReferenceTypes['Bookmark']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Bookmark']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type BootResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Boot'] = ResolversParentTypes['Boot']> = {
@@ -7336,6 +8346,7 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   ballooningEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
+  cpuProfiles?: Resolver<Maybe<Array<ResolversTypes['CpuProfile']>>, ParentType, ContextType, Partial<ClusterCpuProfilesArgs>>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7348,6 +8359,7 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   hosts?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType, Partial<ClusterHostsArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instanceTypes?: Resolver<Maybe<Array<ResolversTypes['InstanceType']>>, ParentType, ContextType, Partial<ClusterInstanceTypesArgs>>;
   ksm?: Resolver<Maybe<ResolversTypes['KSM']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   maintenanceReasonRequired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -7386,13 +8398,14 @@ export type CoreResolvers<ContextType = Context, ParentType extends ResolversPar
   socket?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
-export type CpuProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CpuProfile'] = ResolversParentTypes['CpuProfile']> = {
+export type CpuProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CpuProfile'] = ResolversParentTypes['CpuProfile'], FederationReferenceType extends FederationReferenceTypes['CpuProfile'] = FederationReferenceTypes['CpuProfile']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CpuProfile']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
@@ -7429,6 +8442,7 @@ export type DataCenterResolvers<ContextType = Context, ParentType extends Resolv
   macPool?: Resolver<Maybe<ResolversTypes['MacPool']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<DataCenterNetworksArgs>>;
+  openstackVolumeProviders?: Resolver<Maybe<Array<ResolversTypes['OpenStackVolumeProvider']>>, ParentType, ContextType, Partial<DataCenterOpenstackVolumeProvidersArgs>>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DataCenterPermissionsArgs>>;
   quotaMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -7501,12 +8515,13 @@ export type DiskActionPayloadResolvers<ContextType = Context, ParentType extends
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type DiskProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DiskProfile'] = ResolversParentTypes['DiskProfile']> = {
+export type DiskProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DiskProfile'] = ResolversParentTypes['DiskProfile'], FederationReferenceType extends FederationReferenceTypes['DiskProfile'] = FederationReferenceTypes['DiskProfile']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DiskProfile']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
@@ -7530,12 +8545,13 @@ export type DisplayResolvers<ContextType = Context, ParentType extends Resolvers
   type?: Resolver<Maybe<ResolversTypes['DisplayType']>, ParentType, ContextType>;
 };
 
-export type DomainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Domain'] = ResolversParentTypes['Domain']> = {
+export type DomainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Domain'] = ResolversParentTypes['Domain'], FederationReferenceType extends FederationReferenceTypes['Domain'] = FederationReferenceTypes['Domain']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Domain']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -7571,13 +8587,14 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
 };
 
-export type ExternalHostProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHostProvider'] = ResolversParentTypes['ExternalHostProvider']> = {
+export type ExternalHostProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHostProvider'] = ResolversParentTypes['ExternalHostProvider'], FederationReferenceType extends FederationReferenceTypes['ExternalHostProvider'] = FederationReferenceTypes['ExternalHostProvider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalHostProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
   authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7717,14 +8734,15 @@ export type GracePeriodResolvers<ContextType = Context, ParentType extends Resol
   expiry?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
-export type GroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group']> = {
+export type GroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group'], FederationReferenceType extends FederationReferenceTypes['Group'] = FederationReferenceTypes['Group']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Group']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   domainEntryId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7943,13 +8961,14 @@ export type IPsResolvers<ContextType = Context, ParentType extends ResolversPare
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
-export type IconResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Icon'] = ResolversParentTypes['Icon']> = {
+export type IconResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Icon'] = ResolversParentTypes['Icon'], FederationReferenceType extends FederationReferenceTypes['Icon'] = FederationReferenceTypes['Icon']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Icon']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   data?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mediaType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7979,7 +8998,8 @@ export type InitializationResolvers<ContextType = Context, ParentType extends Re
   windowsLicenseKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type InstanceTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InstanceType'] = ResolversParentTypes['InstanceType']> = {
+export type InstanceTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InstanceType'] = ResolversParentTypes['InstanceType'], FederationReferenceType extends FederationReferenceTypes['InstanceType'] = FederationReferenceTypes['InstanceType']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['InstanceType']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bios?: Resolver<Maybe<ResolversTypes['Bios']>, ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7998,7 +9018,7 @@ export type InstanceTypeResolvers<ContextType = Context, ParentType extends Reso
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   io?: Resolver<Maybe<ResolversTypes['IO']>, ParentType, ContextType>;
   largeIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -8077,13 +9097,14 @@ export type KsmResolvers<ContextType = Context, ParentType extends ResolversPare
   mergeAcrossNodes?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
-export type KatelloErratumResolvers<ContextType = Context, ParentType extends ResolversParentTypes['KatelloErratum'] = ResolversParentTypes['KatelloErratum']> = {
+export type KatelloErratumResolvers<ContextType = Context, ParentType extends ResolversParentTypes['KatelloErratum'] = ResolversParentTypes['KatelloErratum'], FederationReferenceType extends FederationReferenceTypes['KatelloErratum'] = FederationReferenceTypes['KatelloErratum']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['KatelloErratum']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issued?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8145,14 +9166,15 @@ export type MacResolvers<ContextType = Context, ParentType extends ResolversPare
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type MacPoolResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MacPool'] = ResolversParentTypes['MacPool']> = {
+export type MacPoolResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MacPool'] = ResolversParentTypes['MacPool'], FederationReferenceType extends FederationReferenceTypes['MacPool'] = FederationReferenceTypes['MacPool']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MacPool']> | FederationReferenceType, FederationReferenceType, ContextType>;
   allowDuplicates?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   defaultPool?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ranges?: Resolver<Maybe<Array<ResolversTypes['Range']>>, ParentType, ContextType>;
@@ -8188,20 +9210,32 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   attachHostNic?: Resolver<ResolversTypes['HostNICActionPayload'], ParentType, ContextType, RequireFields<MutationAttachHostNicArgs, 'action' | 'hostId' | 'id'>>;
   cancelmigrationVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationCancelmigrationVmArgs, 'id'>>;
   commitnetconfigHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationCommitnetconfigHostArgs, 'id'>>;
+  createBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationCreateBookmarkArgs, 'input'>>;
   createCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationCreateClusterArgs, 'input'>>;
   createClusterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateClusterNetworkArgs, 'clusterId' | 'input'>>;
   createClusterPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateClusterPermissionArgs, 'clusterId' | 'input'>>;
+  createCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationCreateCpuProfileArgs, 'input'>>;
   createDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationCreateDataCenterArgs, 'input'>>;
   createDataCenterPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterPermissionArgs, 'dataCenterId' | 'input'>>;
   createDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomain'], ParentType, ContextType, RequireFields<MutationCreateDataCenterStorageDomainArgs, 'dataCenterId' | 'input'>>;
+  createDiskProfile?: Resolver<ResolversTypes['DiskProfile'], ParentType, ContextType, RequireFields<MutationCreateDiskProfileArgs, 'input'>>;
   createEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'input'>>;
+  createExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProvider'], ParentType, ContextType, RequireFields<MutationCreateExternalHostProviderArgs, 'input'>>;
+  createGroup?: Resolver<ResolversTypes['Group'], ParentType, ContextType, RequireFields<MutationCreateGroupArgs, 'input'>>;
   createHost?: Resolver<ResolversTypes['Host'], ParentType, ContextType, RequireFields<MutationCreateHostArgs, 'input'>>;
   createHostPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateHostPermissionArgs, 'hostId' | 'input'>>;
   createHostTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateHostTagArgs, 'hostId' | 'input'>>;
+  createInstanceType?: Resolver<ResolversTypes['InstanceType'], ParentType, ContextType, RequireFields<MutationCreateInstanceTypeArgs, 'input'>>;
+  createMacPool?: Resolver<ResolversTypes['MacPool'], ParentType, ContextType, RequireFields<MutationCreateMacPoolArgs, 'input'>>;
   createNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateNetworkArgs, 'input'>>;
   createNetworkPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateNetworkPermissionArgs, 'input' | 'networkId'>>;
+  createOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProvider'], ParentType, ContextType, RequireFields<MutationCreateOpenstackImageProviderArgs, 'input'>>;
+  createOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProvider'], ParentType, ContextType, RequireFields<MutationCreateOpenstackNetworkProviderArgs, 'input'>>;
+  createOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProvider'], ParentType, ContextType, RequireFields<MutationCreateOpenstackVolumeProviderArgs, 'input'>>;
   createRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'input'>>;
   createRolePermit?: Resolver<ResolversTypes['Permit'], ParentType, ContextType, RequireFields<MutationCreateRolePermitArgs, 'input' | 'roleId'>>;
+  createSchedulingPolicy?: Resolver<ResolversTypes['SchedulingPolicy'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyArgs, 'input'>>;
+  createStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationCreateStorageConnectionArgs, 'input'>>;
   createStorageDomain?: Resolver<ResolversTypes['StorageDomain'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainArgs, 'input'>>;
   createStorageDomainPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainPermissionArgs, 'input' | 'storageDomainId'>>;
   createTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateTagArgs, 'input'>>;
@@ -8220,23 +9254,38 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createVmTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateVmTagArgs, 'input' | 'vmId'>>;
   createVmpool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationCreateVmpoolArgs, 'input'>>;
   createVmpoolPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVmpoolPermissionArgs, 'input' | 'vmpoolId'>>;
+  createVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationCreateVnicProfileArgs, 'input'>>;
   deactivateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateHostArgs, 'id'>>;
   deactivateStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateStorageDomainArgs, 'dataCenterId' | 'id'>>;
   deactivateVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateVmDiskArgs, 'id' | 'vmId'>>;
   deactivateVmNic?: Resolver<ResolversTypes['NICActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateVmNicArgs, 'id' | 'vmId'>>;
+  deleteBookmark?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteBookmarkArgs, 'id'>>;
   deleteCluster?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterArgs, 'id'>>;
   deleteClusterNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterNetworkArgs, 'clusterId' | 'id'>>;
   deleteClusterPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterPermissionArgs, 'clusterId' | 'id'>>;
+  deleteCpuProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCpuProfileArgs, 'id'>>;
   deleteDataCenter?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterArgs, 'id'>>;
   deleteDataCenterPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterPermissionArgs, 'dataCenterId' | 'id'>>;
   deleteDataCenterStorageDomain?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
+  deleteDiskProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDiskProfileArgs, 'id'>>;
+  deleteExternalHostProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteExternalHostProviderArgs, 'id'>>;
+  deleteGroup?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupArgs, 'id'>>;
   deleteHost?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostArgs, 'id'>>;
   deleteHostPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostPermissionArgs, 'hostId' | 'id'>>;
   deleteHostTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostTagArgs, 'hostId' | 'id'>>;
+  deleteInstanceType?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteInstanceTypeArgs, 'id'>>;
+  deleteMacPool?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteMacPoolArgs, 'id'>>;
   deleteNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteNetworkArgs, 'id'>>;
   deleteNetworkPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteNetworkPermissionArgs, 'id' | 'networkId'>>;
+  deleteOpenstackImageProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackImageProviderArgs, 'id'>>;
+  deleteOpenstackNetworkProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackNetworkProviderArgs, 'id'>>;
+  deleteOpenstackVolumeProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackVolumeProviderArgs, 'id'>>;
+  deletePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeletePermissionArgs, 'id'>>;
   deleteRole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteRoleArgs, 'id'>>;
   deleteRolePermit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteRolePermitArgs, 'id' | 'roleId'>>;
+  deleteSchedulingPolicy?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyArgs, 'id'>>;
+  deleteSchedulingPolicyUnit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyUnitArgs, 'id'>>;
+  deleteStorageConnection?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageConnectionArgs, 'id'>>;
   deleteStorageDomain?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainArgs, 'id'>>;
   deleteStorageDomainPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainPermissionArgs, 'id' | 'storageDomainId'>>;
   deleteStorageDomainTemplate?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainTemplateArgs, 'id' | 'storageDomainId'>>;
@@ -8257,6 +9306,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteVmTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmTagArgs, 'id' | 'vmId'>>;
   deleteVmpool?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmpoolArgs, 'id'>>;
   deleteVmpoolPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmpoolPermissionArgs, 'id' | 'vmpoolId'>>;
+  deleteVnicProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVnicProfileArgs, 'id'>>;
   detachHostNic?: Resolver<ResolversTypes['HostNICActionPayload'], ParentType, ContextType, RequireFields<MutationDetachHostNicArgs, 'action' | 'hostId' | 'id'>>;
   detachVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationDetachVmArgs, 'id'>>;
   exportTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationExportTemplateArgs, 'action' | 'id'>>;
@@ -8278,12 +9328,23 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   stopVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationStopVmArgs, 'id'>>;
   suspendVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationSuspendVmArgs, 'id'>>;
   ticketVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationTicketVmArgs, 'id'>>;
+  updateBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationUpdateBookmarkArgs, 'id' | 'input'>>;
   updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'id' | 'input'>>;
+  updateCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationUpdateCpuProfileArgs, 'id' | 'input'>>;
   updateDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterArgs, 'id' | 'input'>>;
+  updateDiskProfile?: Resolver<ResolversTypes['DiskProfile'], ParentType, ContextType, RequireFields<MutationUpdateDiskProfileArgs, 'id' | 'input'>>;
+  updateExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProvider'], ParentType, ContextType, RequireFields<MutationUpdateExternalHostProviderArgs, 'id' | 'input'>>;
   updateHost?: Resolver<ResolversTypes['Host'], ParentType, ContextType, RequireFields<MutationUpdateHostArgs, 'id' | 'input'>>;
   updateHostNic?: Resolver<ResolversTypes['HostNIC'], ParentType, ContextType, RequireFields<MutationUpdateHostNicArgs, 'hostId' | 'id' | 'input'>>;
+  updateInstanceType?: Resolver<ResolversTypes['InstanceType'], ParentType, ContextType, RequireFields<MutationUpdateInstanceTypeArgs, 'id' | 'input'>>;
+  updateMacPool?: Resolver<ResolversTypes['MacPool'], ParentType, ContextType, RequireFields<MutationUpdateMacPoolArgs, 'id' | 'input'>>;
   updateNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationUpdateNetworkArgs, 'id' | 'input'>>;
+  updateOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackImageProviderArgs, 'id' | 'input'>>;
+  updateOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackNetworkProviderArgs, 'id' | 'input'>>;
+  updateOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackVolumeProviderArgs, 'id' | 'input'>>;
   updateRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType, RequireFields<MutationUpdateRoleArgs, 'id' | 'input'>>;
+  updateSchedulingPolicy?: Resolver<ResolversTypes['SchedulingPolicy'], ParentType, ContextType, RequireFields<MutationUpdateSchedulingPolicyArgs, 'id' | 'input'>>;
+  updateStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationUpdateStorageConnectionArgs, 'id' | 'input'>>;
   updateStorageDomain?: Resolver<ResolversTypes['StorageDomain'], ParentType, ContextType, RequireFields<MutationUpdateStorageDomainArgs, 'id' | 'input'>>;
   updateTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationUpdateTagArgs, 'id' | 'input'>>;
   updateTemplate?: Resolver<ResolversTypes['Template'], ParentType, ContextType, RequireFields<MutationUpdateTemplateArgs, 'id' | 'input'>>;
@@ -8292,6 +9353,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateVmDisk?: Resolver<ResolversTypes['Disk'], ParentType, ContextType, RequireFields<MutationUpdateVmDiskArgs, 'id' | 'input' | 'vmId'>>;
   updateVmNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationUpdateVmNicArgs, 'id' | 'input' | 'vmId'>>;
   updateVmpool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationUpdateVmpoolArgs, 'id' | 'input'>>;
+  updateVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationUpdateVnicProfileArgs, 'id' | 'input'>>;
 };
 
 export type NicResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NIC'] = ResolversParentTypes['NIC'], FederationReferenceType extends FederationReferenceTypes['NIC'] = FederationReferenceTypes['NIC']> = {
@@ -8407,14 +9469,53 @@ export type NumaNodeResolvers<ContextType = Context, ParentType extends Resolver
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType>;
 };
 
-export type OpenStackVolumeProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeProvider'] = ResolversParentTypes['OpenStackVolumeProvider']> = {
+export type OpenStackImageProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackImageProvider'] = ResolversParentTypes['OpenStackImageProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackImageProvider'] = FederationReferenceTypes['OpenStackImageProvider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackImageProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+  requiresAuthentication?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  tenantName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OpenStackNetworkProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackNetworkProvider'] = ResolversParentTypes['OpenStackNetworkProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackNetworkProvider'] = FederationReferenceTypes['OpenStackNetworkProvider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackNetworkProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  agentConfiguration?: Resolver<Maybe<ResolversTypes['AgentConfiguration']>, ParentType, ContextType>;
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pluginType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+  requiresAuthentication?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  tenantName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OpenStackVolumeProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeProvider'] = ResolversParentTypes['OpenStackVolumeProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackVolumeProvider'] = FederationReferenceTypes['OpenStackVolumeProvider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackVolumeProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
   authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8444,6 +9545,19 @@ export type OperatingSystemResolvers<ContextType = Context, ParentType extends R
   kernel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
+};
+
+export type OperatingSystemInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperatingSystemInfo'] = ResolversParentTypes['OperatingSystemInfo'], FederationReferenceType extends FederationReferenceTypes['OperatingSystemInfo'] = FederationReferenceTypes['OperatingSystemInfo']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OperatingSystemInfo']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  largeIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  smallIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
 };
 
 export type OptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Option'] = ResolversParentTypes['Option']> = {
@@ -8600,21 +9714,57 @@ export type QoSResolvers<ContextType = Context, ParentType extends ResolversPare
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   api?: Resolver<ResolversTypes['API'], ParentType, ContextType>;
+  bookmark?: Resolver<Maybe<ResolversTypes['Bookmark']>, ParentType, ContextType, RequireFields<QueryBookmarkArgs, 'id'>>;
+  bookmarks?: Resolver<Array<ResolversTypes['Bookmark']>, ParentType, ContextType, Partial<QueryBookmarksArgs>>;
   capabilities?: Resolver<Maybe<ResolversTypes['Capabilities']>, ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'id'>>;
   clusters?: Resolver<Array<ResolversTypes['Cluster']>, ParentType, ContextType, Partial<QueryClustersArgs>>;
+  cpuProfile?: Resolver<Maybe<ResolversTypes['CpuProfile']>, ParentType, ContextType, RequireFields<QueryCpuProfileArgs, 'id'>>;
+  cpuProfiles?: Resolver<Array<ResolversTypes['CpuProfile']>, ParentType, ContextType, Partial<QueryCpuProfilesArgs>>;
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType, RequireFields<QueryDataCenterArgs, 'id'>>;
   dataCenters?: Resolver<Array<ResolversTypes['DataCenter']>, ParentType, ContextType, Partial<QueryDataCentersArgs>>;
+  diskProfile?: Resolver<Maybe<ResolversTypes['DiskProfile']>, ParentType, ContextType, RequireFields<QueryDiskProfileArgs, 'id'>>;
+  diskProfiles?: Resolver<Array<ResolversTypes['DiskProfile']>, ParentType, ContextType, Partial<QueryDiskProfilesArgs>>;
+  domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType, RequireFields<QueryDomainArgs, 'id'>>;
+  domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType, Partial<QueryDomainsArgs>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, Partial<QueryEventsArgs>>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType, RequireFields<QueryExternalHostProviderArgs, 'id'>>;
+  externalHostProviders?: Resolver<Array<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType, Partial<QueryExternalHostProvidersArgs>>;
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType, RequireFields<QueryGroupArgs, 'id'>>;
+  groups?: Resolver<Array<ResolversTypes['Group']>, ParentType, ContextType, Partial<QueryGroupsArgs>>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType, RequireFields<QueryHostArgs, 'id'>>;
   hosts?: Resolver<Array<ResolversTypes['Host']>, ParentType, ContextType, Partial<QueryHostsArgs>>;
+  icon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType, RequireFields<QueryIconArgs, 'id'>>;
+  icons?: Resolver<Array<ResolversTypes['Icon']>, ParentType, ContextType, Partial<QueryIconsArgs>>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType, RequireFields<QueryInstanceTypeArgs, 'id'>>;
+  instanceTypes?: Resolver<Array<ResolversTypes['InstanceType']>, ParentType, ContextType, Partial<QueryInstanceTypesArgs>>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
   jobs?: Resolver<Array<ResolversTypes['Job']>, ParentType, ContextType, Partial<QueryJobsArgs>>;
+  katelloErrata?: Resolver<Array<ResolversTypes['KatelloErratum']>, ParentType, ContextType, Partial<QueryKatelloErrataArgs>>;
+  katelloErratum?: Resolver<Maybe<ResolversTypes['KatelloErratum']>, ParentType, ContextType, RequireFields<QueryKatelloErratumArgs, 'id'>>;
+  macPool?: Resolver<Maybe<ResolversTypes['MacPool']>, ParentType, ContextType, RequireFields<QueryMacPoolArgs, 'id'>>;
+  macPools?: Resolver<Array<ResolversTypes['MacPool']>, ParentType, ContextType, Partial<QueryMacPoolsArgs>>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType, RequireFields<QueryNetworkArgs, 'id'>>;
   networks?: Resolver<Array<ResolversTypes['Network']>, ParentType, ContextType, Partial<QueryNetworksArgs>>;
+  openstackImageProvider?: Resolver<Maybe<ResolversTypes['OpenStackImageProvider']>, ParentType, ContextType, RequireFields<QueryOpenstackImageProviderArgs, 'id'>>;
+  openstackImageProviders?: Resolver<Array<ResolversTypes['OpenStackImageProvider']>, ParentType, ContextType, Partial<QueryOpenstackImageProvidersArgs>>;
+  openstackNetworkProvider?: Resolver<Maybe<ResolversTypes['OpenStackNetworkProvider']>, ParentType, ContextType, RequireFields<QueryOpenstackNetworkProviderArgs, 'id'>>;
+  openstackNetworkProviders?: Resolver<Array<ResolversTypes['OpenStackNetworkProvider']>, ParentType, ContextType, Partial<QueryOpenstackNetworkProvidersArgs>>;
+  openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType, RequireFields<QueryOpenstackVolumeProviderArgs, 'id'>>;
+  openstackVolumeProviders?: Resolver<Array<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType, Partial<QueryOpenstackVolumeProvidersArgs>>;
+  operatingSystem?: Resolver<Maybe<ResolversTypes['OperatingSystemInfo']>, ParentType, ContextType, RequireFields<QueryOperatingSystemArgs, 'id'>>;
+  operatingSystems?: Resolver<Array<ResolversTypes['OperatingSystemInfo']>, ParentType, ContextType, Partial<QueryOperatingSystemsArgs>>;
+  permission?: Resolver<Maybe<ResolversTypes['Permission']>, ParentType, ContextType, RequireFields<QueryPermissionArgs, 'id'>>;
+  permissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType, Partial<QueryPermissionsArgs>>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType, RequireFields<QueryRoleArgs, 'id'>>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType, Partial<QueryRolesArgs>>;
+  schedulingPolicies?: Resolver<Array<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType, Partial<QuerySchedulingPoliciesArgs>>;
+  schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType, RequireFields<QuerySchedulingPolicyArgs, 'id'>>;
+  schedulingPolicyUnit?: Resolver<Maybe<ResolversTypes['SchedulingPolicyUnit']>, ParentType, ContextType, RequireFields<QuerySchedulingPolicyUnitArgs, 'id'>>;
+  schedulingPolicyUnits?: Resolver<Array<ResolversTypes['SchedulingPolicyUnit']>, ParentType, ContextType, Partial<QuerySchedulingPolicyUnitsArgs>>;
+  storageConnection?: Resolver<Maybe<ResolversTypes['StorageConnection']>, ParentType, ContextType, RequireFields<QueryStorageConnectionArgs, 'id'>>;
+  storageConnections?: Resolver<Array<ResolversTypes['StorageConnection']>, ParentType, ContextType, Partial<QueryStorageConnectionsArgs>>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType, RequireFields<QueryStorageDomainArgs, 'id'>>;
   storageDomains?: Resolver<Array<ResolversTypes['StorageDomain']>, ParentType, ContextType, Partial<QueryStorageDomainsArgs>>;
   tag?: Resolver<Maybe<ResolversTypes['Tag']>, ParentType, ContextType, RequireFields<QueryTagArgs, 'id'>>;
@@ -8627,6 +9777,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   vmpool?: Resolver<Maybe<ResolversTypes['VmPool']>, ParentType, ContextType, RequireFields<QueryVmpoolArgs, 'id'>>;
   vmpools?: Resolver<Array<ResolversTypes['VmPool']>, ParentType, ContextType, Partial<QueryVmpoolsArgs>>;
   vms?: Resolver<Array<ResolversTypes['VM']>, ParentType, ContextType, Partial<QueryVmsArgs>>;
+  vnicProfile?: Resolver<Maybe<ResolversTypes['VnicProfile']>, ParentType, ContextType, RequireFields<QueryVnicProfileArgs, 'id'>>;
+  vnicProfiles?: Resolver<Array<ResolversTypes['VnicProfile']>, ParentType, ContextType, Partial<QueryVnicProfilesArgs>>;
 };
 
 export type QuotaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quota'] = ResolversParentTypes['Quota']> = {
@@ -8734,13 +9886,14 @@ export type SchedulingPoliciesResolvers<ContextType = Context, ParentType extend
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
-export type SchedulingPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchedulingPolicy'] = ResolversParentTypes['SchedulingPolicy']> = {
+export type SchedulingPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchedulingPolicy'] = ResolversParentTypes['SchedulingPolicy'], FederationReferenceType extends FederationReferenceTypes['SchedulingPolicy'] = FederationReferenceTypes['SchedulingPolicy']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SchedulingPolicy']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   defaultPolicy?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   locked?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8753,6 +9906,21 @@ export type SchedulingPolicyThresholdsResolvers<ContextType = Context, ParentTyp
   duration?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   high?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   low?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type SchedulingPolicyUnitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchedulingPolicyUnit'] = ResolversParentTypes['SchedulingPolicyUnit'], FederationReferenceType extends FederationReferenceTypes['SchedulingPolicyUnit'] = FederationReferenceTypes['SchedulingPolicyUnit']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SchedulingPolicyUnit']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  internal?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SerialNumberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SerialNumber'] = ResolversParentTypes['SerialNumber']> = {
@@ -8957,6 +10125,31 @@ export type StorageResolvers<ContextType = Context, ParentType extends Resolvers
   volumeGroup?: Resolver<Maybe<ResolversTypes['VolumeGroup']>, ParentType, ContextType>;
 };
 
+export type StorageConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageConnection'] = ResolversParentTypes['StorageConnection'], FederationReferenceType extends FederationReferenceTypes['StorageConnection'] = FederationReferenceTypes['StorageConnection']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StorageConnection']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  mountOptions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nfsRetrans?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nfsTimeo?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nfsVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  portal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vfsType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type StorageConnectionExtensionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageConnectionExtension'] = ResolversParentTypes['StorageConnectionExtension']> = {
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -8982,6 +10175,7 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   dataCenters?: Resolver<Maybe<Array<ResolversTypes['DataCenter']>>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   destroy?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  diskProfiles?: Resolver<Maybe<Array<ResolversTypes['DiskProfile']>>, ParentType, ContextType, Partial<StorageDomainDiskProfilesArgs>>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<StorageDomainEventsArgs>>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   files?: Resolver<Maybe<Array<ResolversTypes['File']>>, ParentType, ContextType, Partial<StorageDomainFilesArgs>>;
@@ -8990,6 +10184,7 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   import?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  instanceTypes?: Resolver<Maybe<Array<ResolversTypes['InstanceType']>>, ParentType, ContextType, Partial<StorageDomainInstanceTypesArgs>>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   master?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9029,6 +10224,7 @@ export type StorageManagerResolvers<ContextType = Context, ParentType extends Re
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   dataCenterStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "dataCenterStatus", ParentType, ContextType, RequireFields<SubscriptionDataCenterStatusArgs, 'id'>>;
   hostStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "hostStatus", ParentType, ContextType, RequireFields<SubscriptionHostStatusArgs, 'id'>>;
+  instanceTypeStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "instanceTypeStatus", ParentType, ContextType, RequireFields<SubscriptionInstanceTypeStatusArgs, 'id'>>;
   jobStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "jobStatus", ParentType, ContextType, RequireFields<SubscriptionJobStatusArgs, 'id'>>;
   networkStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "networkStatus", ParentType, ContextType, RequireFields<SubscriptionNetworkStatusArgs, 'id'>>;
   storageDomainStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "storageDomainStatus", ParentType, ContextType, RequireFields<SubscriptionStorageDomainStatusArgs, 'id'>>;
@@ -9454,13 +10650,14 @@ export type VnicPassThroughResolvers<ContextType = Context, ParentType extends R
   mode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type VnicProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VnicProfile'] = ResolversParentTypes['VnicProfile']> = {
+export type VnicProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VnicProfile'] = ResolversParentTypes['VnicProfile'], FederationReferenceType extends FederationReferenceTypes['VnicProfile'] = FederationReferenceTypes['VnicProfile']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VnicProfile']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   customProperties?: Resolver<Maybe<Array<ResolversTypes['CustomProperty']>>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
@@ -9495,6 +10692,7 @@ export type Resolvers<ContextType = Context> = {
   API?: ApiResolvers<ContextType>;
   Action?: ActionResolvers<ContextType>;
   Agent?: AgentResolvers<ContextType>;
+  AgentConfiguration?: AgentConfigurationResolvers<ContextType>;
   Agents?: AgentsResolvers<ContextType>;
   ApiSummary?: ApiSummaryResolvers<ContextType>;
   ArchitectureCapability?: ArchitectureCapabilityResolvers<ContextType>;
@@ -9502,6 +10700,7 @@ export type Resolvers<ContextType = Context> = {
   AuthorizedKeys?: AuthorizedKeysResolvers<ContextType>;
   Bios?: BiosResolvers<ContextType>;
   Bonding?: BondingResolvers<ContextType>;
+  Bookmark?: BookmarkResolvers<ContextType>;
   Boot?: BootResolvers<ContextType>;
   BootMenu?: BootMenuResolvers<ContextType>;
   CPU?: CpuResolvers<ContextType>;
@@ -9586,9 +10785,12 @@ export type Resolvers<ContextType = Context> = {
   Networks?: NetworksResolvers<ContextType>;
   Nics?: NicsResolvers<ContextType>;
   NumaNode?: NumaNodeResolvers<ContextType>;
+  OpenStackImageProvider?: OpenStackImageProviderResolvers<ContextType>;
+  OpenStackNetworkProvider?: OpenStackNetworkProviderResolvers<ContextType>;
   OpenStackVolumeProvider?: OpenStackVolumeProviderResolvers<ContextType>;
   OpenStackVolumeType?: OpenStackVolumeTypeResolvers<ContextType>;
   OperatingSystem?: OperatingSystemResolvers<ContextType>;
+  OperatingSystemInfo?: OperatingSystemInfoResolvers<ContextType>;
   Option?: OptionResolvers<ContextType>;
   Package?: PackageResolvers<ContextType>;
   Parameter?: ParameterResolvers<ContextType>;
@@ -9619,6 +10821,7 @@ export type Resolvers<ContextType = Context> = {
   SchedulingPolicies?: SchedulingPoliciesResolvers<ContextType>;
   SchedulingPolicy?: SchedulingPolicyResolvers<ContextType>;
   SchedulingPolicyThresholds?: SchedulingPolicyThresholdsResolvers<ContextType>;
+  SchedulingPolicyUnit?: SchedulingPolicyUnitResolvers<ContextType>;
   SerialNumber?: SerialNumberResolvers<ContextType>;
   SkipIfConnectivityBroken?: SkipIfConnectivityBrokenResolvers<ContextType>;
   SkipIfSDActive?: SkipIfSdActiveResolvers<ContextType>;
@@ -9631,6 +10834,7 @@ export type Resolvers<ContextType = Context> = {
   StatusEvent?: StatusEventResolvers<ContextType>;
   Step?: StepResolvers<ContextType>;
   Storage?: StorageResolvers<ContextType>;
+  StorageConnection?: StorageConnectionResolvers<ContextType>;
   StorageConnectionExtension?: StorageConnectionExtensionResolvers<ContextType>;
   StorageDomain?: StorageDomainResolvers<ContextType>;
   StorageDomainActionPayload?: StorageDomainActionPayloadResolvers<ContextType>;

@@ -4189,6 +4189,10 @@ export interface Weights {
   weight?: Weight[];
 }
 
+/** A Bookmark bound to its connection. */
+export interface BookmarkResource extends Bookmark, ResourceMethods {
+}
+
 /** A CdRom bound to its connection. */
 export interface CdRomResource extends CdRom, ResourceMethods {
 }
@@ -4199,6 +4203,10 @@ export interface ClusterResource extends Cluster, ResourceMethods {
   networks(options?: ListOptions): Promise<ResourceList<NetworkResource>>;
   /** The permissions below this Cluster; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+}
+
+/** A CpuProfile bound to its connection. */
+export interface CpuProfileResource extends CpuProfile, ResourceMethods {
 }
 
 /** A DataCenter bound to its connection. */
@@ -4229,12 +4237,28 @@ export interface DiskResource extends Omit<Disk, "statistics">, ResourceMethods 
   statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
 }
 
+/** A DiskProfile bound to its connection. */
+export interface DiskProfileResource extends DiskProfile, ResourceMethods {
+}
+
+/** A Domain bound to its connection. */
+export interface DomainResource extends Domain, ResourceMethods {
+}
+
 /** A Event bound to its connection. */
 export interface EventResource extends Event, ResourceMethods {
 }
 
+/** A ExternalHostProvider bound to its connection. */
+export interface ExternalHostProviderResource extends ExternalHostProvider, ResourceMethods {
+}
+
 /** A File bound to its connection. */
 export interface FileResource extends File, ResourceMethods {
+}
+
+/** A Group bound to its connection. */
+export interface GroupResource extends Group, ResourceMethods {
 }
 
 /** A Host bound to its connection. */
@@ -4277,8 +4301,24 @@ export interface HostNICResource extends Omit<HostNIC, "statistics">, ResourceMe
   statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
 }
 
+/** A Icon bound to its connection. */
+export interface IconResource extends Icon, ResourceMethods {
+}
+
+/** A InstanceType bound to its connection. */
+export interface InstanceTypeResource extends InstanceType, ResourceMethods {
+}
+
 /** A Job bound to its connection. */
 export interface JobResource extends Job, ResourceMethods {
+}
+
+/** A KatelloErratum bound to its connection. */
+export interface KatelloErratumResource extends KatelloErratum, ResourceMethods {
+}
+
+/** A MacPool bound to its connection. */
+export interface MacPoolResource extends MacPool, ResourceMethods {
 }
 
 /** A NIC bound to its connection. */
@@ -4297,6 +4337,22 @@ export interface NetworkResource extends Network, ResourceMethods {
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
 }
 
+/** A OpenStackImageProvider bound to its connection. */
+export interface OpenStackImageProviderResource extends OpenStackImageProvider, ResourceMethods {
+}
+
+/** A OpenStackNetworkProvider bound to its connection. */
+export interface OpenStackNetworkProviderResource extends OpenStackNetworkProvider, ResourceMethods {
+}
+
+/** A OpenStackVolumeProvider bound to its connection. */
+export interface OpenStackVolumeProviderResource extends OpenStackVolumeProvider, ResourceMethods {
+}
+
+/** A OperatingSystemInfo bound to its connection. */
+export interface OperatingSystemInfoResource extends OperatingSystemInfo, ResourceMethods {
+}
+
 /** A Permission bound to its connection. */
 export interface PermissionResource extends Permission, ResourceMethods {
 }
@@ -4311,6 +4367,14 @@ export interface RoleResource extends Omit<Role, "permits">, ResourceMethods {
   permits(options?: ListOptions): Promise<ResourceList<PermitResource>>;
 }
 
+/** A SchedulingPolicy bound to its connection. */
+export interface SchedulingPolicyResource extends SchedulingPolicy, ResourceMethods {
+}
+
+/** A SchedulingPolicyUnit bound to its connection. */
+export interface SchedulingPolicyUnitResource extends SchedulingPolicyUnit, ResourceMethods {
+}
+
 /** A Snapshot bound to its connection. */
 export interface SnapshotResource extends Snapshot, ResourceMethods {
   /** Bring the VM back to this snapshot; the VM must be down. */
@@ -4323,6 +4387,10 @@ export interface StatisticResource extends Statistic, ResourceMethods {
 
 /** A Storage bound to its connection. */
 export interface StorageResource extends Storage, ResourceMethods {
+}
+
+/** A StorageConnection bound to its connection. */
+export interface StorageConnectionResource extends StorageConnection, ResourceMethods {
 }
 
 /** A StorageDomain bound to its connection. */
@@ -4423,6 +4491,10 @@ export interface VmPoolResource extends VmPool, ResourceMethods {
   allocatevm(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** The permissions below this VmPool; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+}
+
+/** A VnicProfile bound to its connection. */
+export interface VnicProfileResource extends VnicProfile, ResourceMethods {
 }
 
 /** Every schema type by name (for newResource). */
@@ -4821,23 +4893,40 @@ export interface Types {
 
 /** Resource types by name, bound (what create() returns). */
 export interface Resources {
+  Bookmark: BookmarkResource;
   CdRom: CdRomResource;
   Cluster: ClusterResource;
+  CpuProfile: CpuProfileResource;
   DataCenter: DataCenterResource;
   Disk: DiskResource;
+  DiskProfile: DiskProfileResource;
+  Domain: DomainResource;
   Event: EventResource;
+  ExternalHostProvider: ExternalHostProviderResource;
   File: FileResource;
+  Group: GroupResource;
   Host: HostResource;
   HostNIC: HostNICResource;
+  Icon: IconResource;
+  InstanceType: InstanceTypeResource;
   Job: JobResource;
+  KatelloErratum: KatelloErratumResource;
+  MacPool: MacPoolResource;
   NIC: NICResource;
   Network: NetworkResource;
+  OpenStackImageProvider: OpenStackImageProviderResource;
+  OpenStackNetworkProvider: OpenStackNetworkProviderResource;
+  OpenStackVolumeProvider: OpenStackVolumeProviderResource;
+  OperatingSystemInfo: OperatingSystemInfoResource;
   Permission: PermissionResource;
   Permit: PermitResource;
   Role: RoleResource;
+  SchedulingPolicy: SchedulingPolicyResource;
+  SchedulingPolicyUnit: SchedulingPolicyUnitResource;
   Snapshot: SnapshotResource;
   Statistic: StatisticResource;
   Storage: StorageResource;
+  StorageConnection: StorageConnectionResource;
   StorageDomain: StorageDomainResource;
   Tag: TagResource;
   Template: TemplateResource;
@@ -4845,6 +4934,7 @@ export interface Resources {
   VM: VMResource;
   VersionCaps: VersionCapsResource;
   VmPool: VmPoolResource;
+  VnicProfile: VnicProfileResource;
 }
 
 /** Top-level collections by relationship name, and the resources they hold. */
@@ -4858,9 +4948,28 @@ export interface Collections {
   roles: RoleResource;
   storagedomains: StorageDomainResource;
   tags: TagResource;
+  bookmarks: BookmarkResource;
+  icons: IconResource;
   templates: TemplateResource;
+  instancetypes: InstanceTypeResource;
   users: UserResource;
+  groups: GroupResource;
+  domains: DomainResource;
   vmpools: VmPoolResource;
   vms: VMResource;
   jobs: JobResource;
+  storageconnections: StorageConnectionResource;
+  vnicprofiles: VnicProfileResource;
+  diskprofiles: DiskProfileResource;
+  cpuprofiles: CpuProfileResource;
+  schedulingpolicyunits: SchedulingPolicyUnitResource;
+  schedulingpolicies: SchedulingPolicyResource;
+  permissions: PermissionResource;
+  macpools: MacPoolResource;
+  operatingsystems: OperatingSystemInfoResource;
+  externalhostproviders: ExternalHostProviderResource;
+  openstackimageproviders: OpenStackImageProviderResource;
+  openstackvolumeproviders: OpenStackVolumeProviderResource;
+  openstacknetworkproviders: OpenStackNetworkProviderResource;
+  katelloerrata: KatelloErratumResource;
 }

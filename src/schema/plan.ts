@@ -326,10 +326,13 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     return c.rel.startsWith(el.replace(/_/g, '')) ? pascal(el) : pascal(c.rel);
   };
   /** Top-level items and nested items of top-level types use their own name unless the top-level type has the same operation; otherwise the parents qualify it. */
-  const qualifier = (c: Collection, topHasSame: (top: Collection) => boolean): string => {
+  // A nested collection's operation is named by its item alone (createDisk) only where that is
+  // unambiguous: the top-level collection of its type lacks the operation and no other place has it.
+  const qualifier = (c: Collection, has: (x: Collection) => boolean): string => {
     if (!c.parent) return pascal(c.itemElement);
     const top = topLevelOf.get(c.itemType);
-    if (top && !topHasSame(top)) return pascal(c.itemElement);
+    const places = api.collectionsOf(c.itemType).filter(has).length;
+    if (top && !has(top) && places === 1) return pascal(c.itemElement);
     const chain: string[] = [];
     for (let p: Collection | undefined = c; p; p = p.parent) chain.unshift(segmentName(p));
     return chain.join('');

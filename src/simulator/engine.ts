@@ -860,6 +860,7 @@ export class Engine {
         return this.created(req, caller, s, e, parent);
       }
       default: {
+        if (s.source.table && !parent) return this.created(req, caller, s, this.addPlain(s, body), parent);
         if (s.key.endsWith('/permissions')) {
           const role = this.resolve('roles', body.role, 'Role');
           const user = this.resolve('users', body.user, 'User');
@@ -870,6 +871,18 @@ export class Engine {
       }
     }
     throw methodNotAllowed('GET');
+  }
+
+  /** A record of a plain collection from an add's body: the fields its type declares, a new id, a unique name. */
+  private addPlain(s: Spec, body: Rec): Rec {
+    const table = s.source.table!;
+    const type = this.model.type(s.type);
+    if (type.field.has('name') && body.name !== undefined) this.checkName(table, body.name, s.type, 'add');
+    const fields: Rec = {} as Rec;
+    for (const [k, v] of Object.entries(body)) if (type.field.has(k) && !['id', 'href', 'actions', 'link'].includes(k)) fields[k] = v;
+    const rec = decorate(s, { ...fields, id: this.inv.id() });
+    this.store.table(table).set(rec.id, rec);
+    return rec;
   }
 
   private auditPermission(caller: Caller, vm: Rec): void {
@@ -1009,6 +1022,7 @@ export class Engine {
         }
         if (s.key === 'roles/{id}/permits') { Store.sub(parent!, 'permits').delete(rec.id); break; }
         if (s.key.startsWith('storagedomains/{id}/')) { Store.sub(parent!, s.rel).delete(rec.id); break; }
+        if (s.source.table && !parent && s.remove) { st.table(s.source.table).delete(rec.id); break; }
         throw methodNotAllowed('GET');
     }
     refreshHostSummaries(st);

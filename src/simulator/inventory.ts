@@ -6,6 +6,7 @@
  * The factories here are also what the simulator's create operations use, so
  * a VM added over the API looks exactly like a generated one.
  */
+import { seedDefaults } from './defaults.ts';
 import { decorate, specAt } from './routes.ts';
 import { BLANK_ID, ref, rng, Store, uuidFrom, uuidOf, type Rec } from './store.ts';
 
@@ -432,6 +433,7 @@ export function buildInventory(size: InventorySize): Inventory {
       v.stateless = true;
     }
   }
+  seedDefaults(inv);
   return inv;
 }
 

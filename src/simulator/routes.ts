@@ -12,6 +12,8 @@ import { Store, type Rec, type Table } from './store.ts';
 export interface Source {
   list(store: Store, parent: Rec | undefined, spec: Spec): Iterable<Rec>;
   get(store: Store, id: string, parent: Rec | undefined, spec: Spec): Rec | undefined;
+  /** The table the records live in, for collections the generic add and remove serve. */
+  readonly table?: Table;
 }
 
 export interface ActionParam {
@@ -58,7 +60,16 @@ export interface Spec {
 const table = (t: Table): Source => ({
   list: (s) => s.table(t).values(),
   get: (s, id) => s.get(t, id),
+  table: t,
 });
+
+/**
+ * A top-level collection served by the generic handlers alone: list, get,
+ * and, as its spec says, add (the body's fields the type declares), update
+ * and remove. Most of what 3.6 added at the top level is no more than this.
+ */
+const plain = (rel: Table, collection: string, item: string, type: string, doc: string, more: Partial<Omit<Spec, 'key' | 'sub' | 'idName'>> & { idName?: string } = {}) =>
+  spec({ rel, collection, item, type, doc, source: table(rel), ...more });
 
 const owned = (rel: string): Source => ({
   list: (_s, p) => (p ? Store.sub(p, rel).values() : []),
@@ -358,10 +369,34 @@ const capabilities = spec({
   source: { list: () => [], get: () => undefined },
 });
 
-/** Top-level collections in the order a 3.6 engine lists them at /api. */
+const bookmarks = plain('bookmarks', 'bookmarks', 'bookmark', 'Bookmark', 'saved searches', { add: { required: ['name', 'value'] }, update: true, remove: true });
+const icons = plain('icons', 'icons', 'icon', 'Icon', 'the icons VMs and templates show');
+const instancetypes = plain('instancetypes', 'instance_types', 'instance_type', 'InstanceType', 'hardware profiles new VMs can take', { searchable: true, add: { required: ['name'], optional: ['description', 'memory', 'cpu.topology.cores', 'cpu.topology.sockets'] }, update: true, remove: true });
+const groups = plain('groups', 'groups', 'group', 'Group', 'the directory groups known to the engine', { searchable: true, add: { required: ['name'], optional: ['domain.id|name'] }, remove: true });
+const domains = plain('domains', 'domains', 'domain', 'Domain', 'the authentication domains');
+const storageconnections = plain('storageconnections', 'storage_connections', 'storage_connection', 'StorageConnection', 'the connections to storage servers', { add: { required: ['type'], optional: ['address', 'port', 'target', 'path', 'vfs_type'] }, update: true, remove: true });
+const vnicprofiles = plain('vnicprofiles', 'vnic_profiles', 'vnic_profile', 'VnicProfile', 'the profiles VM network interfaces connect through', { add: { required: ['name', 'network.id'] }, update: true, remove: true });
+const diskprofiles = plain('diskprofiles', 'disk_profiles', 'disk_profile', 'DiskProfile', 'the quality-of-service profiles of disks', { add: { required: ['name', 'storage_domain.id'] }, update: true, remove: true });
+const cpuprofiles = plain('cpuprofiles', 'cpu_profiles', 'cpu_profile', 'CpuProfile', 'the quality-of-service profiles of CPUs', { add: { required: ['name', 'cluster.id'] }, update: true, remove: true });
+const schedulingpolicyunits = plain('schedulingpolicyunits', 'scheduling_policy_units', 'scheduling_policy_unit', 'SchedulingPolicyUnit', 'the filters and weights scheduling policies are made of', { remove: true });
+const schedulingpolicies = plain('schedulingpolicies', 'scheduling_policies', 'scheduling_policy', 'SchedulingPolicy', 'how clusters place VMs on hosts', { add: { required: ['name'] }, update: true, remove: true });
+const permissionsTop = plain('permissions', 'permissions', 'permission', 'Permission', 'every permission granted', { remove: true });
+const macpools = plain('macpools', 'mac_pools', 'mac_pool', 'MacPool', 'the ranges VM network interfaces take MAC addresses from', { add: { required: ['name', 'ranges.range'] }, update: true, remove: true });
+const operatingsystems = plain('operatingsystems', 'operating_systems', 'operating_system', 'OperatingSystemInfo', 'the guest operating systems the engine knows');
+const provider = (rel: Table, collection: string, item: string, type: string, doc: string) => plain(rel, collection, item, type, doc, { add: { required: ['name'], optional: ['url', 'description', 'requires_authentication', 'username'] }, update: true, remove: true });
+const externalhostproviders = provider('externalhostproviders', 'external_host_providers', 'external_host_provider', 'ExternalHostProvider', 'providers of hosts to deploy (Foreman)');
+const openstackimageproviders = provider('openstackimageproviders', 'openstack_image_providers', 'openstack_image_provider', 'OpenStackImageProvider', 'OpenStack Glance image services');
+const openstackvolumeproviders = provider('openstackvolumeproviders', 'openstack_volume_providers', 'openstack_volume_provider', 'OpenStackVolumeProvider', 'OpenStack Cinder volume services');
+const openstacknetworkproviders = provider('openstacknetworkproviders', 'openstack_network_providers', 'openstack_network_provider', 'OpenStackNetworkProvider', 'OpenStack Neutron network services');
+const katelloerrata = plain('katelloerrata', 'katello_errata', 'katello_erratum', 'KatelloErratum', 'errata from Katello', { idName: 'katelloerrata' });
+
+/** Top-level collections in the order a 3.6 engine lists them at /api (docs/protocol.md §2). */
 export const ROOT: readonly Spec[] = [
   capabilities, clusters, datacenters, events, hosts, networks, roles, storagedomains,
-  tagsTop, templates, users, vmpools, vms, jobs,
+  tagsTop, bookmarks, icons, templates, instancetypes, users, groups, domains, vmpools, vms, jobs,
+  storageconnections, vnicprofiles, diskprofiles, cpuprofiles, schedulingpolicyunits, schedulingpolicies,
+  permissionsTop, macpools, operatingsystems, externalhostproviders, openstackimageproviders,
+  openstackvolumeproviders, openstacknetworkproviders, katelloerrata,
 ].map((f) => f(''));
 
 export function walk(specs: readonly Spec[] = ROOT, visit: (s: Spec, depth: number) => void, depth = 0): void {

@@ -13,6 +13,9 @@ export type Rec = Record<string, any> & { id: string; href: string };
 export const TABLES = [
   'datacenters', 'clusters', 'hosts', 'storagedomains', 'networks', 'templates',
   'vms', 'vmpools', 'users', 'groups', 'roles', 'permissions', 'tags', 'events', 'jobs',
+  'bookmarks', 'icons', 'instancetypes', 'domains', 'storageconnections', 'vnicprofiles', 'diskprofiles', 'cpuprofiles',
+  'schedulingpolicyunits', 'schedulingpolicies', 'macpools', 'operatingsystems', 'katelloerrata',
+  'externalhostproviders', 'openstackimageproviders', 'openstackvolumeproviders', 'openstacknetworkproviders',
 ] as const;
 export type Table = (typeof TABLES)[number];
 

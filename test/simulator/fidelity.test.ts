@@ -131,3 +131,31 @@ describe('creations that run as tasks', () => {
     expect((await api(sim, 'GET', href!.replace(/^\/api/, '').replace(/[^/]+$/, 'no-such-creation'))).status).toBe(404);
   });
 });
+
+describe('the collections 3.6 added at the top level', () => {
+  it('list what a fresh engine holds: its domain, operating systems, MAC pool, profiles', async () => {
+    expect((await api(sim, 'GET', '/domains')).text).toContain('<name>internal</name>');
+    expect((await api(sim, 'GET', '/operatingsystems')).text).toContain('<name>rhel_7x64</name>');
+    expect((await api(sim, 'GET', '/macpools')).text).toContain('<from>00:1a:4a:16:01:51</from>');
+    const networks = (await api(sim, 'GET', '/networks')).text.match(/<network href/g)!.length;
+    expect((await api(sim, 'GET', '/vnicprofiles')).text.match(/<vnic_profile href/g)!.length).toBe(networks);
+    expect((await api(sim, 'GET', '/katelloerrata')).text).toMatch(/<katello_errata\/>/);
+  });
+
+  it('add, refuse duplicates and incomplete bodies, update and remove through the generic handlers', async () => {
+    const added = await api(sim, 'POST', '/bookmarks', { body: '<bookmark><name>up-vms</name><value>vms: status=up</value></bookmark>' });
+    expect(added.status, added.text).toBe(201);
+    expect(added.headers.get('location')).toMatch(/\/api\/bookmarks\/[0-9a-f-]{36}$/);
+    const id = firstId(added.text, 'bookmark');
+    expect((await api(sim, 'POST', '/bookmarks', { body: '<bookmark><name>up-vms</name><value>x</value></bookmark>' })).status).toBe(409);
+    const incomplete = await api(sim, 'POST', '/bookmarks', { body: '<bookmark><name>no-value</name></bookmark>' });
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.text).toContain('Bookmark [value] required for add');
+    const put = await api(sim, 'PUT', `/bookmarks/${id}`, { body: '<bookmark><value>vms: status=down</value></bookmark>' });
+    expect(put.text).toContain('<value>vms: status=down</value>');
+    expect((await api(sim, 'DELETE', `/bookmarks/${id}`)).status).toBe(200);
+    expect((await api(sim, 'GET', `/bookmarks/${id}`)).status).toBe(404);
+    // Read-only collections say so.
+    expect((await api(sim, 'POST', '/operatingsystems', { body: '<operating_system><name>x</name></operating_system>' })).status).toBe(405);
+  });
+});
