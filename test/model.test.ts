@@ -22,7 +22,7 @@ describe('the API model', () => {
     expect(vms.actions.get('migrate')!.bodyParams.map((p) => p.name)).toContain('action.host.id|name');
     const nics = m.collections.get('hosts/{host:id}/nics')!;
     expect(nics).toMatchObject({ itemType: 'HostNIC', itemElement: 'host_nic', parent: m.topLevel('hosts') });
-    expect([...m.subsOf('VM').keys()]).toEqual(['disks', 'nics', 'cdroms', 'snapshots', 'tags', 'permissions', 'statistics']);
+    expect([...m.subsOf('VM').keys()]).toEqual(['disks', 'nics', 'cdroms', 'snapshots', 'tags', 'permissions', 'statistics', 'applications', 'reporteddevices', 'watchdogs', 'sessions']);
     expect(m.topLevel('roles')!.searchable).toBe(false);
   });
 

@@ -112,6 +112,32 @@ export type Action = {
   vm?: Maybe<Vm>;
 };
 
+export type AffinityGroup = {
+  __typename?: 'AffinityGroup';
+  cluster?: Maybe<Cluster>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  enforcing?: Maybe<Scalars['Boolean']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  positive?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type AffinityGroupInput = {
+  cluster?: InputMaybe<ClusterInput>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  enforcing?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  positive?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type Agent = {
   __typename?: 'Agent';
   address?: Maybe<Scalars['String']['output']>;
@@ -185,6 +211,20 @@ export type ApiSummary = {
   storageDomains?: Maybe<StorageDomains>;
   users?: Maybe<Users>;
   vms?: Maybe<VMs>;
+};
+
+export type Application = {
+  __typename?: 'Application';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  vm?: Maybe<Vm>;
 };
 
 /** The parameters of the approve action (hosts/{host:id}/approve). */
@@ -431,6 +471,8 @@ export type CloudInitInput = {
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
 export type Cluster = {
   __typename?: 'Cluster';
+  /** The affinitygroups below this Cluster (clusters/{cluster:id}/affinitygroups). */
+  affinityGroups?: Maybe<Array<AffinityGroup>>;
   ballooningEnabled?: Maybe<Scalars['Boolean']['output']>;
   comment?: Maybe<Scalars['String']['output']>;
   cpu?: Maybe<Cpu>;
@@ -481,6 +523,13 @@ export type Cluster = {
   vmpools?: Maybe<Array<VmPool>>;
   /** The vms whose cluster is this Cluster (one search for all parents). */
   vms?: Maybe<Array<Vm>>;
+};
+
+
+/** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
+export type ClusterAffinityGroupsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -715,6 +764,8 @@ export type DataCenter = {
   /** The permissions below this DataCenter (datacenters/{datacenter:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
   quotaMode?: Maybe<Scalars['String']['output']>;
+  /** The quotas below this DataCenter (datacenters/{datacenter:id}/quotas). */
+  quotas?: Maybe<Array<Quota>>;
   status?: Maybe<Status>;
   /** The storagedomains below this DataCenter (datacenters/{datacenter:id}/storagedomains). */
   storageDomains?: Maybe<Array<StorageDomain>>;
@@ -759,6 +810,13 @@ export type DataCenterOpenstackVolumeProvidersArgs = {
 
 /** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
 export type DataCenterPermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
+export type DataCenterQuotasArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1542,7 +1600,8 @@ export type Hook = {
   eventName?: Maybe<Scalars['String']['output']>;
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   md5?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
@@ -1578,6 +1637,7 @@ export type Host = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   externalStatus?: Maybe<Status>;
   hardwareInformation?: Maybe<HardwareInformation>;
+  /** The hooks below this Host (hosts/{host:id}/hooks). */
   hooks?: Maybe<Array<Hook>>;
   hostedEngine?: Maybe<HostedEngine>;
   href?: Maybe<Scalars['String']['output']>;
@@ -1598,6 +1658,8 @@ export type Host = {
   /** The nics below this Host (hosts/{host:id}/nics). */
   nics?: Maybe<Array<HostNic>>;
   numaSupported?: Maybe<Scalars['Boolean']['output']>;
+  /** The numanodes below this Host (hosts/{host:id}/numanodes). */
+  numanodes?: Maybe<Array<NumaNode>>;
   os?: Maybe<OperatingSystem>;
   overrideIptables?: Maybe<Scalars['Boolean']['output']>;
   /** The permissions below this Host (hosts/{host:id}/permissions). */
@@ -1642,7 +1704,21 @@ export type HostEventsArgs = {
 
 
 /** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostHooksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
 export type HostNicsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostNumanodesArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -2490,6 +2566,8 @@ export type Mutation = {
   createBookmark: Bookmark;
   /** Add to the clusters of hosts. */
   createCluster: Cluster;
+  /** Add to rules that keep VMs of the cluster together or apart. */
+  createClusterAffinityGroup: AffinityGroup;
   /** Add to the networks attached to the cluster. */
   createClusterNetwork: Network;
   /** Add to the roles granted to users and groups on this object. */
@@ -2500,6 +2578,8 @@ export type Mutation = {
   createDataCenter: DataCenter;
   /** Add to the roles granted to users and groups on this object. */
   createDataCenterPermission: Permission;
+  /** Add to limits on what users of the data center may consume. */
+  createDataCenterQuota: Quota;
   /** Add to the storage domains attached to the data center. */
   createDataCenterStorageDomain: StorageDomain;
   /** Add to the quality-of-service profiles of disks. */
@@ -2570,6 +2650,8 @@ export type Mutation = {
   createVmSnapshot: Snapshot;
   /** Add to the tags attached to this object. */
   createVmTag: Tag;
+  /** Add to the watchdog device of the VM. */
+  createVmWatchdog: WatchDog;
   /** Add to the pools of VMs. */
   createVmpool: VmPool;
   /** Add to the roles granted to users and groups on this object. */
@@ -2588,6 +2670,8 @@ export type Mutation = {
   deleteBookmark: DeletePayload;
   /** Remove a Cluster. */
   deleteCluster: DeletePayload;
+  /** Remove a AffinityGroup. */
+  deleteClusterAffinityGroup: DeletePayload;
   /** Remove a Network. */
   deleteClusterNetwork: DeletePayload;
   /** Remove a Permission. */
@@ -2598,6 +2682,8 @@ export type Mutation = {
   deleteDataCenter: DeletePayload;
   /** Remove a Permission. */
   deleteDataCenterPermission: DeletePayload;
+  /** Remove a Quota. */
+  deleteDataCenterQuota: DeletePayload;
   /** Remove a StorageDomain. */
   deleteDataCenterStorageDomain: DeletePayload;
   /** Remove a DiskProfile. */
@@ -2674,6 +2760,8 @@ export type Mutation = {
   deleteVmSnapshot: DeletePayload;
   /** Remove a Tag. */
   deleteVmTag: DeletePayload;
+  /** Remove a WatchDog. */
+  deleteVmWatchdog: DeletePayload;
   /** Remove a VmPool. */
   deleteVmpool: DeletePayload;
   /** Remove a Permission. */
@@ -2726,10 +2814,14 @@ export type Mutation = {
   updateBookmark: Bookmark;
   /** Change a Cluster. */
   updateCluster: Cluster;
+  /** Change a AffinityGroup. */
+  updateClusterAffinityGroup: AffinityGroup;
   /** Change a CpuProfile. */
   updateCpuProfile: CpuProfile;
   /** Change a DataCenter. */
   updateDataCenter: DataCenter;
+  /** Change a Quota. */
+  updateDataCenterQuota: Quota;
   /** Change a DiskProfile. */
   updateDiskProfile: DiskProfile;
   /** Change a ExternalHostProvider. */
@@ -2770,6 +2862,8 @@ export type Mutation = {
   updateVmDisk: Disk;
   /** Change a NIC. */
   updateVmNic: Nic;
+  /** Change a WatchDog. */
+  updateVmWatchdog: WatchDog;
   /** Change a VmPool. */
   updateVmpool: VmPool;
   /** Change a VnicProfile. */
@@ -2849,6 +2943,13 @@ export type MutationCreateClusterArgs = {
 };
 
 
+export type MutationCreateClusterAffinityGroupArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  input: AffinityGroupInput;
+};
+
+
 export type MutationCreateClusterNetworkArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
@@ -2879,6 +2980,13 @@ export type MutationCreateDataCenterPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   input: PermissionInput;
+};
+
+
+export type MutationCreateDataCenterQuotaArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: QuotaInput;
 };
 
 
@@ -3109,6 +3217,13 @@ export type MutationCreateVmTagArgs = {
 };
 
 
+export type MutationCreateVmWatchdogArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: WatchDogInput;
+  vmId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateVmpoolArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: VmPoolInput;
@@ -3170,6 +3285,14 @@ export type MutationDeleteClusterArgs = {
 };
 
 
+export type MutationDeleteClusterAffinityGroupArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteClusterNetworkArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
@@ -3201,6 +3324,14 @@ export type MutationDeleteDataCenterArgs = {
 
 
 export type MutationDeleteDataCenterPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterQuotaArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3493,6 +3624,14 @@ export type MutationDeleteVmTagArgs = {
 };
 
 
+export type MutationDeleteVmWatchdogArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  vmId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteVmpoolArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3675,6 +3814,13 @@ export type MutationUpdateClusterArgs = {
 };
 
 
+export type MutationUpdateClusterAffinityGroupArgs = {
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: AffinityGroupInput;
+};
+
+
 export type MutationUpdateCpuProfileArgs = {
   id: Scalars['ID']['input'];
   input: CpuProfileInput;
@@ -3684,6 +3830,13 @@ export type MutationUpdateCpuProfileArgs = {
 export type MutationUpdateDataCenterArgs = {
   id: Scalars['ID']['input'];
   input: DataCenterInput;
+};
+
+
+export type MutationUpdateDataCenterQuotaArgs = {
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: QuotaInput;
 };
 
 
@@ -3807,6 +3960,13 @@ export type MutationUpdateVmDiskArgs = {
 export type MutationUpdateVmNicArgs = {
   id: Scalars['ID']['input'];
   input: NicInput;
+  vmId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateVmWatchdogArgs = {
+  id: Scalars['ID']['input'];
+  input: WatchDogInput;
   vmId: Scalars['ID']['input'];
 };
 
@@ -4030,7 +4190,8 @@ export type NumaNode = {
   description?: Maybe<Scalars['String']['output']>;
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   index?: Maybe<Scalars['Int']['output']>;
   link?: Maybe<Array<Link>>;
   memory?: Maybe<Scalars['Long']['output']>;
@@ -5030,7 +5191,8 @@ export type Quota = {
   description?: Maybe<Scalars['String']['output']>;
   disks?: Maybe<Array<Disk>>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   storageHardLimitPct?: Maybe<Scalars['Int']['output']>;
@@ -5097,7 +5259,8 @@ export type ReportedDevice = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   ips?: Maybe<Array<Ip>>;
   link?: Maybe<Array<Link>>;
   mac?: Maybe<Mac>;
@@ -5302,6 +5465,24 @@ export type SerialNumberInput = {
   value?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Session = {
+  __typename?: 'Session';
+  comment?: Maybe<Scalars['String']['output']>;
+  consoleUser?: Maybe<Scalars['Boolean']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Ip>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  protocol?: Maybe<Scalars['String']['output']>;
+  user?: Maybe<User>;
+  vm?: Maybe<Vm>;
+};
+
 export type SkipIfConnectivityBroken = {
   __typename?: 'SkipIfConnectivityBroken';
   enabled?: Maybe<Scalars['Boolean']['output']>;
@@ -5342,6 +5523,7 @@ export type Snapshot = {
   date?: Maybe<Scalars['DateTime']['output']>;
   deleteProtected?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The disks below this Snapshot (vms/{vm:id}/snapshots/{snapshot:id}/disks). */
   disks?: Maybe<Array<Disk>>;
   display?: Maybe<Display>;
   domain?: Maybe<Domain>;
@@ -5412,6 +5594,13 @@ export type Snapshot = {
   vm?: Maybe<Vm>;
   vmpool?: Maybe<VmPool>;
   watchdogs?: Maybe<Array<WatchDog>>;
+};
+
+
+/** A point-in-time copy of a VM's disks (and optionally its memory) that the VM can be restored to. */
+export type SnapshotDisksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What an action on a Snapshot did: its status, the job, the engine's fault if any, and the Snapshot as it is now. */
@@ -6507,6 +6696,8 @@ export type VlanInput = {
 /** A virtual machine. */
 export type Vm = {
   __typename?: 'VM';
+  /** The applications below this VM (vms/{vm:id}/applications). */
+  applications?: Maybe<Array<Application>>;
   bios?: Maybe<Bios>;
   /** The cdroms below this VM (vms/{vm:id}/cdroms). */
   cdroms?: Maybe<Array<CdRom>>;
@@ -6565,10 +6756,13 @@ export type Vm = {
   permissions?: Maybe<Array<Permission>>;
   placementPolicy?: Maybe<VmPlacementPolicy>;
   quota?: Maybe<Quota>;
+  /** The reporteddevices below this VM (vms/{vm:id}/reporteddevices). */
   reportedDevices?: Maybe<Array<ReportedDevice>>;
   rngDevice?: Maybe<RngDevice>;
   runOnce?: Maybe<Scalars['Boolean']['output']>;
   serialNumber?: Maybe<SerialNumber>;
+  /** The sessions below this VM (vms/{vm:id}/sessions). */
+  sessions?: Maybe<Array<Session>>;
   smallIcon?: Maybe<Icon>;
   /** The snapshots below this VM (vms/{vm:id}/snapshots). */
   snapshots?: Maybe<Array<Snapshot>>;
@@ -6597,7 +6791,15 @@ export type Vm = {
   useLatestTemplateVersion?: Maybe<Scalars['Boolean']['output']>;
   virtioScsi?: Maybe<VirtIo_Scsi>;
   vmpool?: Maybe<VmPool>;
+  /** The watchdogs below this VM (vms/{vm:id}/watchdogs). */
   watchdogs?: Maybe<Array<WatchDog>>;
+};
+
+
+/** A virtual machine. */
+export type VmApplicationsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -6640,6 +6842,20 @@ export type VmPermissionsArgs = {
 
 
 /** A virtual machine. */
+export type VmReportedDevicesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A virtual machine. */
+export type VmSessionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A virtual machine. */
 export type VmSnapshotsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
@@ -6655,6 +6871,13 @@ export type VmStatisticsArgs = {
 
 /** A virtual machine. */
 export type VmTagsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A virtual machine. */
+export type VmWatchdogsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -7116,7 +7339,8 @@ export type WatchDog = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   model?: Maybe<Scalars['String']['output']>;
@@ -7230,6 +7454,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  AffinityGroup: AffinityGroup;
+  Application: Application;
   Bookmark: Bookmark;
   CdRom: CdRom;
   Cluster: Cluster;
@@ -7242,6 +7468,7 @@ export type FederationTypes = {
   ExternalHostProvider: ExternalHostProvider;
   File: File;
   Group: Group;
+  Hook: Hook;
   Host: Host;
   HostNIC: HostNic;
   Icon: Icon;
@@ -7251,15 +7478,19 @@ export type FederationTypes = {
   MacPool: MacPool;
   NIC: Nic;
   Network: Network;
+  NumaNode: NumaNode;
   OpenStackImageProvider: OpenStackImageProvider;
   OpenStackNetworkProvider: OpenStackNetworkProvider;
   OpenStackVolumeProvider: OpenStackVolumeProvider;
   OperatingSystemInfo: OperatingSystemInfo;
   Permission: Permission;
   Permit: Permit;
+  Quota: Quota;
+  ReportedDevice: ReportedDevice;
   Role: Role;
   SchedulingPolicy: SchedulingPolicy;
   SchedulingPolicyUnit: SchedulingPolicyUnit;
+  Session: Session;
   Snapshot: Snapshot;
   Statistic: Statistic;
   Storage: Storage;
@@ -7272,10 +7503,17 @@ export type FederationTypes = {
   VersionCaps: VersionCaps;
   VmPool: VmPool;
   VnicProfile: VnicProfile;
+  WatchDog: WatchDog;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  AffinityGroup:
+    ( { __typename: 'AffinityGroup' }
+    & GraphQLRecursivePick<FederationTypes['AffinityGroup'], {"id":true}> );
+  Application:
+    ( { __typename: 'Application' }
+    & GraphQLRecursivePick<FederationTypes['Application'], {"id":true}> );
   Bookmark:
     ( { __typename: 'Bookmark' }
     & GraphQLRecursivePick<FederationTypes['Bookmark'], {"id":true}> );
@@ -7312,6 +7550,9 @@ export type FederationReferenceTypes = {
   Group:
     ( { __typename: 'Group' }
     & GraphQLRecursivePick<FederationTypes['Group'], {"id":true}> );
+  Hook:
+    ( { __typename: 'Hook' }
+    & GraphQLRecursivePick<FederationTypes['Hook'], {"id":true}> );
   Host:
     ( { __typename: 'Host' }
     & GraphQLRecursivePick<FederationTypes['Host'], {"id":true}> );
@@ -7339,6 +7580,9 @@ export type FederationReferenceTypes = {
   Network:
     ( { __typename: 'Network' }
     & GraphQLRecursivePick<FederationTypes['Network'], {"id":true}> );
+  NumaNode:
+    ( { __typename: 'NumaNode' }
+    & GraphQLRecursivePick<FederationTypes['NumaNode'], {"id":true}> );
   OpenStackImageProvider:
     ( { __typename: 'OpenStackImageProvider' }
     & GraphQLRecursivePick<FederationTypes['OpenStackImageProvider'], {"id":true}> );
@@ -7357,6 +7601,12 @@ export type FederationReferenceTypes = {
   Permit:
     ( { __typename: 'Permit' }
     & GraphQLRecursivePick<FederationTypes['Permit'], {"id":true}> );
+  Quota:
+    ( { __typename: 'Quota' }
+    & GraphQLRecursivePick<FederationTypes['Quota'], {"id":true}> );
+  ReportedDevice:
+    ( { __typename: 'ReportedDevice' }
+    & GraphQLRecursivePick<FederationTypes['ReportedDevice'], {"id":true}> );
   Role:
     ( { __typename: 'Role' }
     & GraphQLRecursivePick<FederationTypes['Role'], {"id":true}> );
@@ -7366,6 +7616,9 @@ export type FederationReferenceTypes = {
   SchedulingPolicyUnit:
     ( { __typename: 'SchedulingPolicyUnit' }
     & GraphQLRecursivePick<FederationTypes['SchedulingPolicyUnit'], {"id":true}> );
+  Session:
+    ( { __typename: 'Session' }
+    & GraphQLRecursivePick<FederationTypes['Session'], {"id":true}> );
   Snapshot:
     ( { __typename: 'Snapshot' }
     & GraphQLRecursivePick<FederationTypes['Snapshot'], {"id":true}> );
@@ -7402,6 +7655,9 @@ export type FederationReferenceTypes = {
   VnicProfile:
     ( { __typename: 'VnicProfile' }
     & GraphQLRecursivePick<FederationTypes['VnicProfile'], {"id":true}> );
+  WatchDog:
+    ( { __typename: 'WatchDog' }
+    & GraphQLRecursivePick<FederationTypes['WatchDog'], {"id":true}> );
 };
 
 
@@ -7413,13 +7669,16 @@ export type ResolversTypes = {
   Action: ResolverTypeWrapper<Parent>;
   Boolean: ResolverTypeWrapper<Parent>;
   Int: ResolverTypeWrapper<Parent>;
+  AffinityGroup: ResolverTypeWrapper<Parent>;
+  ID: ResolverTypeWrapper<Parent>;
+  AffinityGroupInput: ResolverTypeWrapper<Parent>;
   Agent: ResolverTypeWrapper<Parent>;
   AgentConfiguration: ResolverTypeWrapper<Parent>;
   AgentConfigurationInput: ResolverTypeWrapper<Parent>;
   AgentInput: ResolverTypeWrapper<Parent>;
-  ID: ResolverTypeWrapper<Parent>;
   Agents: ResolverTypeWrapper<Parent>;
   ApiSummary: ResolverTypeWrapper<Parent>;
+  Application: ResolverTypeWrapper<Parent>;
   ApproveHostInput: ResolverTypeWrapper<Parent>;
   ArchitectureCapability: ResolverTypeWrapper<Parent>;
   AttachHostNicInput: ResolverTypeWrapper<Parent>;
@@ -7669,6 +7928,7 @@ export type ResolversTypes = {
   SchedulingPolicyUnit: ResolverTypeWrapper<Parent>;
   SerialNumber: ResolverTypeWrapper<Parent>;
   SerialNumberInput: ResolverTypeWrapper<Parent>;
+  Session: ResolverTypeWrapper<Parent>;
   SkipIfConnectivityBroken: ResolverTypeWrapper<Parent>;
   SkipIfConnectivityBrokenInput: ResolverTypeWrapper<Parent>;
   SkipIfSDActive: ResolverTypeWrapper<Parent>;
@@ -7771,13 +8031,16 @@ export type ResolversParentTypes = {
   Action: Parent;
   Boolean: Parent;
   Int: Parent;
+  AffinityGroup: Parent;
+  ID: Parent;
+  AffinityGroupInput: Parent;
   Agent: Parent;
   AgentConfiguration: Parent;
   AgentConfigurationInput: Parent;
   AgentInput: Parent;
-  ID: Parent;
   Agents: Parent;
   ApiSummary: Parent;
+  Application: Parent;
   ApproveHostInput: Parent;
   ArchitectureCapability: Parent;
   AttachHostNicInput: Parent;
@@ -8019,6 +8282,7 @@ export type ResolversParentTypes = {
   SchedulingPolicyUnit: Parent;
   SerialNumber: Parent;
   SerialNumberInput: Parent;
+  Session: Parent;
   SkipIfConnectivityBroken: Parent;
   SkipIfConnectivityBrokenInput: Parent;
   SkipIfSDActive: Parent;
@@ -8185,6 +8449,20 @@ export type ActionResolvers<ContextType = Context, ParentType extends ResolversP
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
 };
 
+export type AffinityGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AffinityGroup'] = ResolversParentTypes['AffinityGroup'], FederationReferenceType extends FederationReferenceTypes['AffinityGroup'] = FederationReferenceTypes['AffinityGroup']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['AffinityGroup']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enforcing?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  positive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
 export type AgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = {
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8226,6 +8504,18 @@ export type ApiSummaryResolvers<ContextType = Context, ParentType extends Resolv
   storageDomains?: Resolver<Maybe<ResolversTypes['StorageDomains']>, ParentType, ContextType>;
   users?: Resolver<Maybe<ResolversTypes['Users']>, ParentType, ContextType>;
   vms?: Resolver<Maybe<ResolversTypes['VMs']>, ParentType, ContextType>;
+};
+
+export type ApplicationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Application'] = ResolversParentTypes['Application'], FederationReferenceType extends FederationReferenceTypes['Application'] = FederationReferenceTypes['Application']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Application']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
 };
 
 export type ArchitectureCapabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchitectureCapability'] = ResolversParentTypes['ArchitectureCapability']> = {
@@ -8343,6 +8633,7 @@ export type CloudInitResolvers<ContextType = Context, ParentType extends Resolve
 
 export type ClusterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster'], FederationReferenceType extends FederationReferenceTypes['Cluster'] = FederationReferenceTypes['Cluster']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cluster']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  affinityGroups?: Resolver<Maybe<Array<ResolversTypes['AffinityGroup']>>, ParentType, ContextType, Partial<ClusterAffinityGroupsArgs>>;
   ballooningEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
@@ -8445,6 +8736,7 @@ export type DataCenterResolvers<ContextType = Context, ParentType extends Resolv
   openstackVolumeProviders?: Resolver<Maybe<Array<ResolversTypes['OpenStackVolumeProvider']>>, ParentType, ContextType, Partial<DataCenterOpenstackVolumeProvidersArgs>>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DataCenterPermissionsArgs>>;
   quotaMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quotas?: Resolver<Maybe<Array<ResolversTypes['Quota']>>, ParentType, ContextType, Partial<DataCenterQuotasArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType, Partial<DataCenterStorageDomainsArgs>>;
   storageFormat?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8798,14 +9090,15 @@ export type HighAvailabilityResolvers<ContextType = Context, ParentType extends 
   priority?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
-export type HookResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Hook'] = ResolversParentTypes['Hook']> = {
+export type HookResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Hook'] = ResolversParentTypes['Hook'], FederationReferenceType extends FederationReferenceTypes['Hook'] = FederationReferenceTypes['Hook']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Hook']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   md5?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8827,7 +9120,7 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   hardwareInformation?: Resolver<Maybe<ResolversTypes['HardwareInformation']>, ParentType, ContextType>;
-  hooks?: Resolver<Maybe<Array<ResolversTypes['Hook']>>, ParentType, ContextType>;
+  hooks?: Resolver<Maybe<Array<ResolversTypes['Hook']>>, ParentType, ContextType, Partial<HostHooksArgs>>;
   hostedEngine?: Resolver<Maybe<ResolversTypes['HostedEngine']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -8843,6 +9136,7 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nics?: Resolver<Maybe<Array<ResolversTypes['HostNIC']>>, ParentType, ContextType, Partial<HostNicsArgs>>;
   numaSupported?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  numanodes?: Resolver<Maybe<Array<ResolversTypes['NumaNode']>>, ParentType, ContextType, Partial<HostNumanodesArgs>>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
   overrideIptables?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<HostPermissionsArgs>>;
@@ -9212,11 +9506,13 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   commitnetconfigHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationCommitnetconfigHostArgs, 'id'>>;
   createBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationCreateBookmarkArgs, 'input'>>;
   createCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationCreateClusterArgs, 'input'>>;
+  createClusterAffinityGroup?: Resolver<ResolversTypes['AffinityGroup'], ParentType, ContextType, RequireFields<MutationCreateClusterAffinityGroupArgs, 'clusterId' | 'input'>>;
   createClusterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateClusterNetworkArgs, 'clusterId' | 'input'>>;
   createClusterPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateClusterPermissionArgs, 'clusterId' | 'input'>>;
   createCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationCreateCpuProfileArgs, 'input'>>;
   createDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationCreateDataCenterArgs, 'input'>>;
   createDataCenterPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterPermissionArgs, 'dataCenterId' | 'input'>>;
+  createDataCenterQuota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType, RequireFields<MutationCreateDataCenterQuotaArgs, 'dataCenterId' | 'input'>>;
   createDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomain'], ParentType, ContextType, RequireFields<MutationCreateDataCenterStorageDomainArgs, 'dataCenterId' | 'input'>>;
   createDiskProfile?: Resolver<ResolversTypes['DiskProfile'], ParentType, ContextType, RequireFields<MutationCreateDiskProfileArgs, 'input'>>;
   createEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'input'>>;
@@ -9252,6 +9548,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createVmPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVmPermissionArgs, 'input' | 'vmId'>>;
   createVmSnapshot?: Resolver<ResolversTypes['Snapshot'], ParentType, ContextType, RequireFields<MutationCreateVmSnapshotArgs, 'input' | 'vmId'>>;
   createVmTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateVmTagArgs, 'input' | 'vmId'>>;
+  createVmWatchdog?: Resolver<ResolversTypes['WatchDog'], ParentType, ContextType, RequireFields<MutationCreateVmWatchdogArgs, 'input' | 'vmId'>>;
   createVmpool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationCreateVmpoolArgs, 'input'>>;
   createVmpoolPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVmpoolPermissionArgs, 'input' | 'vmpoolId'>>;
   createVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationCreateVnicProfileArgs, 'input'>>;
@@ -9261,11 +9558,13 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deactivateVmNic?: Resolver<ResolversTypes['NICActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateVmNicArgs, 'id' | 'vmId'>>;
   deleteBookmark?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteBookmarkArgs, 'id'>>;
   deleteCluster?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterArgs, 'id'>>;
+  deleteClusterAffinityGroup?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterAffinityGroupArgs, 'clusterId' | 'id'>>;
   deleteClusterNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterNetworkArgs, 'clusterId' | 'id'>>;
   deleteClusterPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterPermissionArgs, 'clusterId' | 'id'>>;
   deleteCpuProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCpuProfileArgs, 'id'>>;
   deleteDataCenter?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterArgs, 'id'>>;
   deleteDataCenterPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterPermissionArgs, 'dataCenterId' | 'id'>>;
+  deleteDataCenterQuota?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterQuotaArgs, 'dataCenterId' | 'id'>>;
   deleteDataCenterStorageDomain?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
   deleteDiskProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDiskProfileArgs, 'id'>>;
   deleteExternalHostProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteExternalHostProviderArgs, 'id'>>;
@@ -9304,6 +9603,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteVmPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmPermissionArgs, 'id' | 'vmId'>>;
   deleteVmSnapshot?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmSnapshotArgs, 'id' | 'vmId'>>;
   deleteVmTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmTagArgs, 'id' | 'vmId'>>;
+  deleteVmWatchdog?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmWatchdogArgs, 'id' | 'vmId'>>;
   deleteVmpool?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmpoolArgs, 'id'>>;
   deleteVmpoolPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmpoolPermissionArgs, 'id' | 'vmpoolId'>>;
   deleteVnicProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVnicProfileArgs, 'id'>>;
@@ -9330,8 +9630,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   ticketVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationTicketVmArgs, 'id'>>;
   updateBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationUpdateBookmarkArgs, 'id' | 'input'>>;
   updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'id' | 'input'>>;
+  updateClusterAffinityGroup?: Resolver<ResolversTypes['AffinityGroup'], ParentType, ContextType, RequireFields<MutationUpdateClusterAffinityGroupArgs, 'clusterId' | 'id' | 'input'>>;
   updateCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationUpdateCpuProfileArgs, 'id' | 'input'>>;
   updateDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterArgs, 'id' | 'input'>>;
+  updateDataCenterQuota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterQuotaArgs, 'dataCenterId' | 'id' | 'input'>>;
   updateDiskProfile?: Resolver<ResolversTypes['DiskProfile'], ParentType, ContextType, RequireFields<MutationUpdateDiskProfileArgs, 'id' | 'input'>>;
   updateExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProvider'], ParentType, ContextType, RequireFields<MutationUpdateExternalHostProviderArgs, 'id' | 'input'>>;
   updateHost?: Resolver<ResolversTypes['Host'], ParentType, ContextType, RequireFields<MutationUpdateHostArgs, 'id' | 'input'>>;
@@ -9352,6 +9654,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateVmCdrom?: Resolver<ResolversTypes['CdRom'], ParentType, ContextType, RequireFields<MutationUpdateVmCdromArgs, 'id' | 'input' | 'vmId'>>;
   updateVmDisk?: Resolver<ResolversTypes['Disk'], ParentType, ContextType, RequireFields<MutationUpdateVmDiskArgs, 'id' | 'input' | 'vmId'>>;
   updateVmNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationUpdateVmNicArgs, 'id' | 'input' | 'vmId'>>;
+  updateVmWatchdog?: Resolver<ResolversTypes['WatchDog'], ParentType, ContextType, RequireFields<MutationUpdateVmWatchdogArgs, 'id' | 'input' | 'vmId'>>;
   updateVmpool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationUpdateVmpoolArgs, 'id' | 'input'>>;
   updateVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationUpdateVnicProfileArgs, 'id' | 'input'>>;
 };
@@ -9453,14 +9756,15 @@ export type NicsResolvers<ContextType = Context, ParentType extends ResolversPar
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
-export type NumaNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NumaNode'] = ResolversParentTypes['NumaNode']> = {
+export type NumaNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NumaNode'] = ResolversParentTypes['NumaNode'], FederationReferenceType extends FederationReferenceTypes['NumaNode'] = FederationReferenceTypes['NumaNode']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NumaNode']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -9781,7 +10085,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   vnicProfiles?: Resolver<Array<ResolversTypes['VnicProfile']>, ParentType, ContextType, Partial<QueryVnicProfilesArgs>>;
 };
 
-export type QuotaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quota'] = ResolversParentTypes['Quota']> = {
+export type QuotaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quota'] = ResolversParentTypes['Quota'], FederationReferenceType extends FederationReferenceTypes['Quota'] = FederationReferenceTypes['Quota']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Quota']> | FederationReferenceType, FederationReferenceType, ContextType>;
   clusterHardLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   clusterSoftLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9790,7 +10095,7 @@ export type QuotaResolvers<ContextType = Context, ParentType extends ResolversPa
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   storageHardLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -9821,12 +10126,13 @@ export type ReportedConfigurationsResolvers<ContextType = Context, ParentType ex
   reportedConfiguration?: Resolver<Maybe<Array<ResolversTypes['ReportedConfiguration']>>, ParentType, ContextType>;
 };
 
-export type ReportedDeviceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportedDevice'] = ResolversParentTypes['ReportedDevice']> = {
+export type ReportedDeviceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportedDevice'] = ResolversParentTypes['ReportedDevice'], FederationReferenceType extends FederationReferenceTypes['ReportedDevice'] = FederationReferenceTypes['ReportedDevice']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReportedDevice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ips?: Resolver<Maybe<Array<ResolversTypes['IP']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mac?: Resolver<Maybe<ResolversTypes['MAC']>, ParentType, ContextType>;
@@ -9928,6 +10234,22 @@ export type SerialNumberResolvers<ContextType = Context, ParentType extends Reso
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SessionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'], FederationReferenceType extends FederationReferenceTypes['Session'] = FederationReferenceTypes['Session']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Session']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  consoleUser?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  protocol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+};
+
 export type SkipIfConnectivityBrokenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SkipIfConnectivityBroken'] = ResolversParentTypes['SkipIfConnectivityBroken']> = {
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   threshold?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -9955,7 +10277,7 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   date?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
+  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<SnapshotDisksArgs>>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
@@ -10389,6 +10711,7 @@ export type VlanResolvers<ContextType = Context, ParentType extends ResolversPar
 
 export type VmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VM'] = ResolversParentTypes['VM'], FederationReferenceType extends FederationReferenceTypes['VM'] = FederationReferenceTypes['VM']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VM']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  applications?: Resolver<Maybe<Array<ResolversTypes['Application']>>, ParentType, ContextType, Partial<VmApplicationsArgs>>;
   bios?: Resolver<Maybe<ResolversTypes['Bios']>, ParentType, ContextType>;
   cdroms?: Resolver<Maybe<Array<ResolversTypes['CdRom']>>, ParentType, ContextType, Partial<VmCdromsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
@@ -10437,10 +10760,11 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<VmPermissionsArgs>>;
   placementPolicy?: Resolver<Maybe<ResolversTypes['VmPlacementPolicy']>, ParentType, ContextType>;
   quota?: Resolver<Maybe<ResolversTypes['Quota']>, ParentType, ContextType>;
-  reportedDevices?: Resolver<Maybe<Array<ResolversTypes['ReportedDevice']>>, ParentType, ContextType>;
+  reportedDevices?: Resolver<Maybe<Array<ResolversTypes['ReportedDevice']>>, ParentType, ContextType, Partial<VmReportedDevicesArgs>>;
   rngDevice?: Resolver<Maybe<ResolversTypes['RngDevice']>, ParentType, ContextType>;
   runOnce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   serialNumber?: Resolver<Maybe<ResolversTypes['SerialNumber']>, ParentType, ContextType>;
+  sessions?: Resolver<Maybe<Array<ResolversTypes['Session']>>, ParentType, ContextType, Partial<VmSessionsArgs>>;
   smallIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   snapshots?: Resolver<Maybe<Array<ResolversTypes['Snapshot']>>, ParentType, ContextType, Partial<VmSnapshotsArgs>>;
   soundcardEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -10463,7 +10787,7 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   useLatestTemplateVersion?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
   vmpool?: Resolver<Maybe<ResolversTypes['VmPool']>, ParentType, ContextType>;
-  watchdogs?: Resolver<Maybe<Array<ResolversTypes['WatchDog']>>, ParentType, ContextType>;
+  watchdogs?: Resolver<Maybe<Array<ResolversTypes['WatchDog']>>, ParentType, ContextType, Partial<VmWatchdogsArgs>>;
 };
 
 export type VmActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VMActionPayload'] = ResolversParentTypes['VMActionPayload']> = {
@@ -10672,13 +10996,14 @@ export type VolumeGroupResolvers<ContextType = Context, ParentType extends Resol
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type WatchDogResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WatchDog'] = ResolversParentTypes['WatchDog']> = {
+export type WatchDogResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WatchDog'] = ResolversParentTypes['WatchDog'], FederationReferenceType extends FederationReferenceTypes['WatchDog'] = FederationReferenceTypes['WatchDog']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['WatchDog']> | FederationReferenceType, FederationReferenceType, ContextType>;
   action?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -10691,10 +11016,12 @@ export type WatchDogResolvers<ContextType = Context, ParentType extends Resolver
 export type Resolvers<ContextType = Context> = {
   API?: ApiResolvers<ContextType>;
   Action?: ActionResolvers<ContextType>;
+  AffinityGroup?: AffinityGroupResolvers<ContextType>;
   Agent?: AgentResolvers<ContextType>;
   AgentConfiguration?: AgentConfigurationResolvers<ContextType>;
   Agents?: AgentsResolvers<ContextType>;
   ApiSummary?: ApiSummaryResolvers<ContextType>;
+  Application?: ApplicationResolvers<ContextType>;
   ArchitectureCapability?: ArchitectureCapabilityResolvers<ContextType>;
   AuthorizedKey?: AuthorizedKeyResolvers<ContextType>;
   AuthorizedKeys?: AuthorizedKeysResolvers<ContextType>;
@@ -10823,6 +11150,7 @@ export type Resolvers<ContextType = Context> = {
   SchedulingPolicyThresholds?: SchedulingPolicyThresholdsResolvers<ContextType>;
   SchedulingPolicyUnit?: SchedulingPolicyUnitResolvers<ContextType>;
   SerialNumber?: SerialNumberResolvers<ContextType>;
+  Session?: SessionResolvers<ContextType>;
   SkipIfConnectivityBroken?: SkipIfConnectivityBrokenResolvers<ContextType>;
   SkipIfSDActive?: SkipIfSdActiveResolvers<ContextType>;
   Snapshot?: SnapshotResolvers<ContextType>;

@@ -4189,6 +4189,14 @@ export interface Weights {
   weight?: Weight[];
 }
 
+/** A AffinityGroup bound to its connection. */
+export interface AffinityGroupResource extends AffinityGroup, ResourceMethods {
+}
+
+/** A Application bound to its connection. */
+export interface ApplicationResource extends Application, ResourceMethods {
+}
+
 /** A Bookmark bound to its connection. */
 export interface BookmarkResource extends Bookmark, ResourceMethods {
 }
@@ -4199,6 +4207,8 @@ export interface CdRomResource extends CdRom, ResourceMethods {
 
 /** A Cluster bound to its connection. */
 export interface ClusterResource extends Cluster, ResourceMethods {
+  /** The affinitygroups below this Cluster; answered without a request when they were inlined with detail. */
+  affinitygroups(options?: ListOptions): Promise<ResourceList<AffinityGroupResource>>;
   /** The networks below this Cluster; answered without a request when they were inlined with detail. */
   networks(options?: ListOptions): Promise<ResourceList<NetworkResource>>;
   /** The permissions below this Cluster; answered without a request when they were inlined with detail. */
@@ -4217,6 +4227,8 @@ export interface DataCenterResource extends DataCenter, ResourceMethods {
   networks(options?: ListOptions): Promise<ResourceList<NetworkResource>>;
   /** The permissions below this DataCenter; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The quotas below this DataCenter; answered without a request when they were inlined with detail. */
+  quotas(options?: ListOptions): Promise<ResourceList<QuotaResource>>;
   /** The storagedomains below this DataCenter; answered without a request when they were inlined with detail. */
   storagedomains(options?: ListOptions): Promise<ResourceList<StorageDomainResource>>;
 }
@@ -4261,8 +4273,12 @@ export interface FileResource extends File, ResourceMethods {
 export interface GroupResource extends Group, ResourceMethods {
 }
 
+/** A Hook bound to its connection. */
+export interface HookResource extends Hook, ResourceMethods {
+}
+
 /** A Host bound to its connection. */
-export interface HostResource extends Omit<Host, "statistics">, ResourceMethods {
+export interface HostResource extends Omit<Host, "statistics" | "hooks">, ResourceMethods {
   /** Bring the host out of maintenance. */
   activate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Accept a host that registered itself. */
@@ -4279,8 +4295,12 @@ export interface HostResource extends Omit<Host, "statistics">, ResourceMethods 
   iscsidiscover(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Log in to an iSCSI target. */
   iscsilogin(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The hooks below this Host; answered without a request when they were inlined with detail. */
+  hooks(options?: ListOptions): Promise<ResourceList<HookResource>>;
   /** The nics below this Host; answered without a request when they were inlined with detail. */
   nics(options?: ListOptions): Promise<ResourceList<HostNICResource>>;
+  /** The numanodes below this Host; answered without a request when they were inlined with detail. */
+  numanodes(options?: ListOptions): Promise<ResourceList<NumaNodeResource>>;
   /** The permissions below this Host; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
   /** The statistics below this Host; answered without a request when they were inlined with detail. */
@@ -4337,6 +4357,10 @@ export interface NetworkResource extends Network, ResourceMethods {
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
 }
 
+/** A NumaNode bound to its connection. */
+export interface NumaNodeResource extends NumaNode, ResourceMethods {
+}
+
 /** A OpenStackImageProvider bound to its connection. */
 export interface OpenStackImageProviderResource extends OpenStackImageProvider, ResourceMethods {
 }
@@ -4361,6 +4385,14 @@ export interface PermissionResource extends Permission, ResourceMethods {
 export interface PermitResource extends Permit, ResourceMethods {
 }
 
+/** A Quota bound to its connection. */
+export interface QuotaResource extends Quota, ResourceMethods {
+}
+
+/** A ReportedDevice bound to its connection. */
+export interface ReportedDeviceResource extends ReportedDevice, ResourceMethods {
+}
+
 /** A Role bound to its connection. */
 export interface RoleResource extends Omit<Role, "permits">, ResourceMethods {
   /** The permits below this Role; answered without a request when they were inlined with detail. */
@@ -4375,10 +4407,16 @@ export interface SchedulingPolicyResource extends SchedulingPolicy, ResourceMeth
 export interface SchedulingPolicyUnitResource extends SchedulingPolicyUnit, ResourceMethods {
 }
 
+/** A Session bound to its connection. */
+export interface SessionResource extends Session, ResourceMethods {
+}
+
 /** A Snapshot bound to its connection. */
-export interface SnapshotResource extends Snapshot, ResourceMethods {
+export interface SnapshotResource extends Omit<Snapshot, "disks">, ResourceMethods {
   /** Bring the VM back to this snapshot; the VM must be down. */
   restore(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The disks below this Snapshot; answered without a request when they were inlined with detail. */
+  disks(options?: ListOptions): Promise<ResourceList<DiskResource>>;
 }
 
 /** A Statistic bound to its connection. */
@@ -4440,7 +4478,7 @@ export interface UserResource extends Omit<User, "roles">, ResourceMethods {
 }
 
 /** A VM bound to its connection. */
-export interface VMResource extends Omit<VM, "disks" | "nics" | "cdroms" | "snapshots" | "tags" | "permissions" | "statistics">, ResourceMethods {
+export interface VMResource extends Omit<VM, "disks" | "nics" | "cdroms" | "snapshots" | "tags" | "permissions" | "statistics" | "watchdogs">, ResourceMethods {
   /** Stop a migration that is under way. */
   cancelmigration(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Take the VM out of its pool. */
@@ -4465,6 +4503,8 @@ export interface VMResource extends Omit<VM, "disks" | "nics" | "cdroms" | "snap
   suspend(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Set a one-time console password. */
   ticket(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The applications below this VM; answered without a request when they were inlined with detail. */
+  applications(options?: ListOptions): Promise<ResourceList<ApplicationResource>>;
   /** The cdroms below this VM; answered without a request when they were inlined with detail. */
   cdroms(options?: ListOptions): Promise<ResourceList<CdRomResource>>;
   /** The disks below this VM; answered without a request when they were inlined with detail. */
@@ -4473,12 +4513,18 @@ export interface VMResource extends Omit<VM, "disks" | "nics" | "cdroms" | "snap
   nics(options?: ListOptions): Promise<ResourceList<NICResource>>;
   /** The permissions below this VM; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The reporteddevices below this VM; answered without a request when they were inlined with detail. */
+  reporteddevices(options?: ListOptions): Promise<ResourceList<ReportedDeviceResource>>;
+  /** The sessions below this VM; answered without a request when they were inlined with detail. */
+  sessions(options?: ListOptions): Promise<ResourceList<SessionResource>>;
   /** The snapshots below this VM; answered without a request when they were inlined with detail. */
   snapshots(options?: ListOptions): Promise<ResourceList<SnapshotResource>>;
   /** The statistics below this VM; answered without a request when they were inlined with detail. */
   statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
   /** The tags below this VM; answered without a request when they were inlined with detail. */
   tags(options?: ListOptions): Promise<ResourceList<TagResource>>;
+  /** The watchdogs below this VM; answered without a request when they were inlined with detail. */
+  watchdogs(options?: ListOptions): Promise<ResourceList<WatchDogResource>>;
 }
 
 /** A VersionCaps bound to its connection. */
@@ -4495,6 +4541,10 @@ export interface VmPoolResource extends VmPool, ResourceMethods {
 
 /** A VnicProfile bound to its connection. */
 export interface VnicProfileResource extends VnicProfile, ResourceMethods {
+}
+
+/** A WatchDog bound to its connection. */
+export interface WatchDogResource extends WatchDog, ResourceMethods {
 }
 
 /** Every schema type by name (for newResource). */
@@ -4893,6 +4943,8 @@ export interface Types {
 
 /** Resource types by name, bound (what create() returns). */
 export interface Resources {
+  AffinityGroup: AffinityGroupResource;
+  Application: ApplicationResource;
   Bookmark: BookmarkResource;
   CdRom: CdRomResource;
   Cluster: ClusterResource;
@@ -4905,6 +4957,7 @@ export interface Resources {
   ExternalHostProvider: ExternalHostProviderResource;
   File: FileResource;
   Group: GroupResource;
+  Hook: HookResource;
   Host: HostResource;
   HostNIC: HostNICResource;
   Icon: IconResource;
@@ -4914,15 +4967,19 @@ export interface Resources {
   MacPool: MacPoolResource;
   NIC: NICResource;
   Network: NetworkResource;
+  NumaNode: NumaNodeResource;
   OpenStackImageProvider: OpenStackImageProviderResource;
   OpenStackNetworkProvider: OpenStackNetworkProviderResource;
   OpenStackVolumeProvider: OpenStackVolumeProviderResource;
   OperatingSystemInfo: OperatingSystemInfoResource;
   Permission: PermissionResource;
   Permit: PermitResource;
+  Quota: QuotaResource;
+  ReportedDevice: ReportedDeviceResource;
   Role: RoleResource;
   SchedulingPolicy: SchedulingPolicyResource;
   SchedulingPolicyUnit: SchedulingPolicyUnitResource;
+  Session: SessionResource;
   Snapshot: SnapshotResource;
   Statistic: StatisticResource;
   Storage: StorageResource;
@@ -4935,6 +4992,7 @@ export interface Resources {
   VersionCaps: VersionCapsResource;
   VmPool: VmPoolResource;
   VnicProfile: VnicProfileResource;
+  WatchDog: WatchDogResource;
 }
 
 /** Top-level collections by relationship name, and the resources they hold. */

@@ -860,7 +860,7 @@ export class Engine {
         return this.created(req, caller, s, e, parent);
       }
       default: {
-        if (s.source.table && !parent) return this.created(req, caller, s, this.addPlain(s, body), parent);
+        if ((s.source.table && !parent) || (s.source.sub && parent)) return this.created(req, caller, s, this.addPlain(s, body, parent), parent);
         if (s.key.endsWith('/permissions')) {
           const role = this.resolve('roles', body.role, 'Role');
           const user = this.resolve('users', body.user, 'User');
@@ -873,15 +873,22 @@ export class Engine {
     throw methodNotAllowed('GET');
   }
 
-  /** A record of a plain collection from an add's body: the fields its type declares, a new id, a unique name. */
-  private addPlain(s: Spec, body: Rec): Rec {
-    const table = s.source.table!;
+  /**
+   * A record of a collection the generic handlers serve, from an add's body:
+   * the fields its type declares, a new id, a name unique where it lives
+   * (the table, or the parent's own map).
+   */
+  private addPlain(s: Spec, body: Rec, parent?: Rec): Rec {
     const type = this.model.type(s.type);
-    if (type.field.has('name') && body.name !== undefined) this.checkName(table, body.name, s.type, 'add');
+    const home = parent ? Store.sub(parent, s.source.sub!) : this.store.table(s.source.table!);
+    if (type.field.has('name') && body.name !== undefined) {
+      const clash = [...home.values()].some((r) => r.name === body.name);
+      if (clash) throw conflict(`Cannot add ${s.type}. The given name is already in use.`);
+    }
     const fields: Rec = {} as Rec;
     for (const [k, v] of Object.entries(body)) if (type.field.has(k) && !['id', 'href', 'actions', 'link'].includes(k)) fields[k] = v;
-    const rec = decorate(s, { ...fields, id: this.inv.id() });
-    this.store.table(table).set(rec.id, rec);
+    const rec = decorate(s, { ...fields, id: this.inv.id() }, parent?.href);
+    home.set(rec.id, rec);
     return rec;
   }
 
@@ -1023,6 +1030,7 @@ export class Engine {
         if (s.key === 'roles/{id}/permits') { Store.sub(parent!, 'permits').delete(rec.id); break; }
         if (s.key.startsWith('storagedomains/{id}/')) { Store.sub(parent!, s.rel).delete(rec.id); break; }
         if (s.source.table && !parent && s.remove) { st.table(s.source.table).delete(rec.id); break; }
+        if (s.source.sub && parent && s.remove) { Store.sub(parent, s.source.sub).delete(rec.id); break; }
         throw methodNotAllowed('GET');
     }
     refreshHostSummaries(st);

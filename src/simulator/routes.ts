@@ -7,13 +7,15 @@
  * every record, the entry point's links and the RSDL at `/api?rsdl`, so what
  * the simulator says it serves and what it serves cannot drift apart.
  */
-import { Store, type Rec, type Table } from './store.ts';
+import { Store, uuidOf, type Rec, type Table } from './store.ts';
 
 export interface Source {
   list(store: Store, parent: Rec | undefined, spec: Spec): Iterable<Rec>;
   get(store: Store, id: string, parent: Rec | undefined, spec: Spec): Rec | undefined;
   /** The table the records live in, for collections the generic add and remove serve. */
   readonly table?: Table;
+  /** The parent's own map the records live in (`Store.sub(parent, sub)`), likewise. */
+  readonly sub?: string;
 }
 
 export interface ActionParam {
@@ -74,6 +76,58 @@ const plain = (rel: Table, collection: string, item: string, type: string, doc: 
 const owned = (rel: string): Source => ({
   list: (_s, p) => (p ? Store.sub(p, rel).values() : []),
   get: (_s, id, p) => (p ? Store.sub(p, rel).get(id) : undefined),
+  sub: rel,
+});
+
+/**
+ * What the engine reports rather than stores (a running guest's devices,
+ * sessions and applications, a host's hooks and NUMA nodes): made from the
+ * parent when asked, with stable ids and hrefs below it.
+ */
+const reported = (make: (parent: Rec, store: Store) => Record<string, unknown>[]): Source => {
+  const all = (s: Store, p: Rec, spec: Spec): Rec[] =>
+    make(p, s).map((r) => ({ ...r, id: String(r.id ?? uuidOf(`${p.id}/${spec.rel}/${String(r.name)}`)), href: `${p.href}/${spec.rel}/${String(r.id ?? uuidOf(`${p.id}/${spec.rel}/${String(r.name)}`))}` }) as Rec);
+  return {
+    list: (s, p, spec) => (p ? all(s, p, spec) : []),
+    get: (s, id, p, spec) => (p ? all(s, p, spec).find((r) => r.id === id) : undefined),
+  };
+};
+
+const guestRunning = (vm: Rec) => ['up', 'powering_down', 'reboot_in_progress', 'migrating'].includes(vm.status?.state);
+
+/** The sub-collections 3.6 added below VMs, hosts, clusters and data centers. */
+const watchdogs = spec({ rel: 'watchdogs', collection: 'watchdogs', item: 'watchdog', type: 'WatchDog', doc: 'the watchdog device of the VM', source: owned('watchdogs'), add: { required: ['action', 'model'] }, update: true, remove: true });
+const reportedDevices = spec({
+  rel: 'reporteddevices', collection: 'reported_devices', item: 'reported_device', type: 'ReportedDevice', doc: 'the devices the guest agent reports',
+  source: reported((vm) => (guestRunning(vm) ? [...Store.sub(vm, 'nics').values()].map((n) => ({ id: n.id, name: n.name, type: 'network', mac: n.mac, ips: vm.guest_info?.ips, vm: { id: vm.id, href: vm.href } })) : [])),
+});
+const sessions = spec({
+  rel: 'sessions', collection: 'sessions', item: 'session', type: 'Session', doc: 'who is using the VM: console and guest sessions',
+  source: reported((vm) => (guestRunning(vm) && vm.display?.port ? [{ name: 'console', protocol: vm.display.type, console_user: true, vm: { id: vm.id, href: vm.href } }] : [])),
+});
+const applications = spec({
+  rel: 'applications', collection: 'applications', item: 'application', type: 'Application', doc: 'the software the guest agent reports installed',
+  source: reported((vm) => (guestRunning(vm) ? ['ovirt-guest-agent-common-1.0.11-1.el7', 'kernel-3.10.0-327.el7'].map((name) => ({ name, vm: { id: vm.id, href: vm.href } })) : [])),
+});
+const snapshotDisks = spec({
+  rel: 'disks', collection: 'disks', item: 'disk', type: 'Disk', doc: 'the disks as the snapshot holds them',
+  source: reported((snap, store) => {
+    const vm = snap.vm?.id ? store.get('vms', snap.vm.id) : undefined;
+    return vm ? [...Store.sub(vm, 'disks').values()].map(({ href: _h, actions: _a, link: _l, ...d }) => ({ ...d, snapshot: { id: snap.id } })) : [];
+  }),
+});
+const affinityGroups = spec({ rel: 'affinitygroups', collection: 'affinity_groups', item: 'affinity_group', type: 'AffinityGroup', doc: 'rules that keep VMs of the cluster together or apart', source: owned('affinitygroups'), add: { required: ['name', 'positive', 'enforcing'] }, update: true, remove: true });
+const quotas = spec({ rel: 'quotas', collection: 'quotas', item: 'quota', type: 'Quota', doc: 'limits on what users of the data center may consume', source: owned('quotas'), add: { required: ['name'], optional: ['description', 'cluster_soft_limit_pct', 'cluster_hard_limit_pct', 'storage_soft_limit_pct', 'storage_hard_limit_pct'] }, update: true, remove: true });
+const hooks = spec({
+  rel: 'hooks', collection: 'hooks', item: 'hook', type: 'Hook', doc: 'the VDSM hooks installed on the host',
+  source: reported((h) => [['before_vm_start', '50_vhostmd'], ['after_vm_destroy', '50_vhostmd']].map(([event_name, name]) => ({ name, event_name, host: { id: h.id, href: h.href } }))),
+});
+const hostNumaNodes = spec({
+  rel: 'numanodes', collection: 'host_numa_nodes', item: 'host_numa_node', type: 'NumaNode', idName: 'numanode', doc: 'the NUMA nodes of the host',
+  source: reported((h) => {
+    const sockets = Number(h.cpu?.topology?.sockets ?? 1);
+    return Array.from({ length: sockets }, (_, index) => ({ name: `node${index}`, index, memory: Math.floor(Number(h.memory ?? 0) / sockets), host: { id: h.id, href: h.href } }));
+  }),
 });
 
 /**
@@ -167,6 +221,7 @@ const snapshots = spec({
   doc: 'the snapshots of the VM',
   source: owned('snapshots'), add: { required: ['description'], optional: ['persist_memorystate'] }, remove: true,
   actions: [{ name: 'restore', doc: 'bring the VM back to this snapshot; the VM must be down', params: [{ name: 'restore_memory', type: 'xs:boolean' }, ASYNC] }],
+  sub: [snapshotDisks],
 });
 
 const vmActions: ActionSpec[] = [
@@ -189,7 +244,7 @@ const vms = spec({
   source: table('vms'),
   add: { required: ['name', 'template.id|name', 'cluster.id|name'], optional: ['memory', 'cpu.topology.cores', 'cpu.topology.sockets', 'type', 'os.type', 'os.boot.dev', 'display.type', 'high_availability.enabled', 'stateless', 'description', 'placement_policy.host.id|name'] },
   update: true, remove: true, actions: vmActions,
-  sub: [vmDisks, vmNics, cdroms, snapshots, tags, permissions('vms', 'vm'), statistics],
+  sub: [vmDisks, vmNics, cdroms, snapshots, tags, permissions('vms', 'vm'), statistics, applications, reportedDevices, watchdogs, sessions],
 });
 
 const hostNics = spec({
@@ -224,7 +279,7 @@ const hosts = spec({
     { name: 'iscsidiscover', doc: 'list the targets of an iSCSI portal', params: [{ name: 'iscsi.address', required: true }, { name: 'iscsi.port', type: 'xs:int' }, ASYNC] },
     { name: 'iscsilogin', doc: 'log in to an iSCSI target', params: [{ name: 'iscsi.address', required: true }, { name: 'iscsi.target', required: true }, ASYNC] },
   ],
-  sub: [hostNics, hostStorage, tags, permissions('hosts', 'host'), statistics],
+  sub: [hostNics, hostStorage, tags, permissions('hosts', 'host'), statistics, hooks, hostNumaNodes],
 });
 
 const clusterNetworks = spec({
@@ -240,7 +295,7 @@ const clusters = spec({
   source: table('clusters'),
   add: { required: ['name', 'data_center.id|name'], optional: ['cpu.id', 'version.major', 'version.minor', 'description'] },
   update: true, remove: true,
-  sub: [clusterNetworks, permissions('clusters', 'cluster')],
+  sub: [clusterNetworks, permissions('clusters', 'cluster'), affinityGroups],
 });
 
 /** A storage domain as seen from one data center: its status there and the attach actions. */
@@ -267,7 +322,7 @@ const datacenters = spec({
   sub: [attachedDomains,
     spec({ rel: 'clusters', collection: 'clusters', item: 'cluster', type: 'Cluster', doc: 'the clusters of the data center', source: view('clusters', (r, p) => r.data_center?.id === p.id) }),
     spec({ rel: 'networks', collection: 'networks', item: 'network', type: 'Network', doc: 'the networks of the data center', source: view('networks', (r, p) => r.data_center?.id === p.id) }),
-    permissions('datacenters', 'data_center')],
+    permissions('datacenters', 'data_center'), quotas],
 });
 
 const storagedomains = spec({

@@ -146,7 +146,7 @@ describe('Connection', () => {
     expect((await conn.getMethods('vms')).sort()).toEqual(['GET', 'POST']);
     expect((await conn.getMethods('disks', { base: vm })).sort()).toEqual(['GET', 'POST']);
     expect(conn.getActions(vm)).toContain('migrate');
-    expect(conn.getLinks(vm)).toEqual(['disks', 'nics', 'cdroms', 'snapshots', 'tags', 'permissions', 'statistics']);
+    expect(conn.getLinks(vm)).toEqual(['disks', 'nics', 'cdroms', 'snapshots', 'tags', 'permissions', 'statistics', 'applications', 'reporteddevices', 'watchdogs', 'sessions']);
   });
 
   it('keeps one engine session for many requests, and logs in again when it expires', async () => {

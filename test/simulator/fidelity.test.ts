@@ -159,3 +159,31 @@ describe('the collections 3.6 added at the top level', () => {
     expect((await api(sim, 'POST', '/operatingsystems', { body: '<operating_system><name>x</name></operating_system>' })).status).toBe(405);
   });
 });
+
+describe('the sub-collections 3.6 added', () => {
+  it('report a running guest\'s devices, sessions and applications, and nothing for a VM that is down', async () => {
+    const up = firstId((await api(sim, 'GET', '/vms?search=status%3Dup')).text, 'vm');
+    const down = firstId((await api(sim, 'GET', '/vms?search=status%3Ddown')).text, 'vm');
+    expect((await api(sim, 'GET', `/vms/${up}/reporteddevices`)).text).toContain('<type>network</type>');
+    expect((await api(sim, 'GET', `/vms/${up}/applications`)).text).toContain('<name>ovirt-guest-agent-common');
+    expect((await api(sim, 'GET', `/vms/${down}/applications`)).text).toMatch(/<applications\/>/);
+    const apps = (await api(sim, 'GET', `/vms/${up}/applications`)).text;
+    const appId = firstId(apps, 'application');
+    expect((await api(sim, 'GET', `/vms/${up}/applications/${appId}`)).status).toBe(200);
+  });
+
+  it('keep what clients add below a parent: a watchdog, an affinity group, a quota', async () => {
+    const vm = firstId((await api(sim, 'GET', '/vms')).text, 'vm');
+    const w = await api(sim, 'POST', `/vms/${vm}/watchdogs`, { body: '<watchdog><model>i6300esb</model><action>reset</action></watchdog>' });
+    expect(w.status, w.text).toBe(201);
+    expect(w.headers.get('location')).toContain(`/api/vms/${vm}/watchdogs/`);
+    const wid = firstId(w.text, 'watchdog');
+    expect((await api(sim, 'GET', `/vms/${vm}/watchdogs`)).text).toContain('<model>i6300esb</model>');
+    expect((await api(sim, 'DELETE', `/vms/${vm}/watchdogs/${wid}`)).status).toBe(200);
+    const cluster = firstId((await api(sim, 'GET', '/clusters')).text, 'cluster');
+    expect((await api(sim, 'POST', `/clusters/${cluster}/affinitygroups`, { body: '<affinity_group><name>apart</name><positive>false</positive><enforcing>true</enforcing></affinity_group>' })).status).toBe(201);
+    expect((await api(sim, 'POST', `/clusters/${cluster}/affinitygroups`, { body: '<affinity_group><name>apart</name><positive>true</positive><enforcing>true</enforcing></affinity_group>' })).status).toBe(409);
+    const dc = firstId((await api(sim, 'GET', '/datacenters')).text, 'data_center');
+    expect((await api(sim, 'POST', `/datacenters/${dc}/quotas`, { body: '<quota><name>team-a</name></quota>' })).status).toBe(201);
+  });
+});
