@@ -1602,7 +1602,7 @@ function aboutOf(type: string, rec: Rec): Record<string, Rec> {
   return field ? { [field]: rec } : {};
 }
 
-const VM_SETTABLE = ['description', 'comment', 'memory', 'cpu', 'type', 'os', 'display', 'high_availability', 'stateless', 'placement_policy', 'memory_policy', 'usb', 'delete_protected', 'start_paused', 'soundcard_enabled', 'timezone'];
+const VM_SETTABLE = ['description', 'comment', 'memory', 'cpu', 'type', 'os', 'display', 'high_availability', 'stateless', 'placement_policy', 'memory_policy', 'usb', 'delete_protected', 'start_paused', 'soundcard_enabled', 'timezone', 'initialization', 'payloads'];
 
 const TABLE_OF: Record<string, Table> = {
   VM: 'vms', Host: 'hosts', Cluster: 'clusters', DataCenter: 'datacenters', Template: 'templates',

@@ -187,3 +187,24 @@ describe('the sub-collections 3.6 added', () => {
     expect((await api(sim, 'POST', `/datacenters/${dc}/quotas`, { body: '<quota><name>team-a</name></quota>' })).status).toBe(201);
   });
 });
+
+describe('guest configuration', () => {
+  it('keeps initialization (cloud-init, sysprep) and floppy payloads given at add and at update', async () => {
+    const cluster = firstId((await api(sim, 'GET', '/clusters')).text, 'cluster');
+    const added = await api(sim, 'POST', '/vms', {
+      body: `<vm><name>with-init</name><cluster id="${cluster}"/><template id="00000000-0000-0000-0000-000000000000"/>`
+        + '<payloads><payload type="floppy"><files><file id="unattend.xml"><name>unattend.xml</name><content>&lt;x/&gt;</content></file></files></payload></payloads>'
+        + '<initialization><host_name>with-init.example.com</host_name><user_name>root</user_name></initialization></vm>',
+    });
+    expect(added.status, added.text).toBe(201);
+    const id = firstId(added.text, 'vm');
+    const got = (await api(sim, 'GET', `/vms/${id}`)).text;
+    expect(got).toContain('<host_name>with-init.example.com</host_name>');
+    expect(got).toContain('<payload type="floppy">');
+    const put = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm><initialization><host_name>renamed.example.com</host_name></initialization></vm>' });
+    expect(put.text).toContain('<host_name>renamed.example.com</host_name>');
+    const valid = await validate(got, 'vm-with-init.xml');
+    expect(valid.ours).toEqual([]);
+    expect(valid.reference).toEqual([]);
+  });
+});
