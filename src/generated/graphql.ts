@@ -905,7 +905,7 @@ export type Disk = {
   size?: Maybe<Scalars['Long']['output']>;
   snapshot?: Maybe<Snapshot>;
   sparse?: Maybe<Scalars['Boolean']['output']>;
-  /** The statistics below this Disk (vms/{vm:id}/disks/{disk:id}/statistics). */
+  /** The statistics below this Disk (disks/{disk:id}/statistics). */
   statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   storageDomain?: Maybe<StorageDomain>;
@@ -2026,7 +2026,7 @@ export type IconInput = {
 };
 
 /** The parameters of the import action (storagedomains/{storagedomain:id}/templates/{template:id}/import). */
-export type ImportTemplateInput = {
+export type ImportStorageDomainTemplateInput = {
   clone?: InputMaybe<Scalars['Boolean']['input']>;
   cluster: ClusterInput;
   /** The destination of an export, move or import. */
@@ -2034,7 +2034,7 @@ export type ImportTemplateInput = {
 };
 
 /** The parameters of the import action (storagedomains/{storagedomain:id}/vms/{vm:id}/import). */
-export type ImportVmInput = {
+export type ImportStorageDomainVmInput = {
   clone?: InputMaybe<Scalars['Boolean']['input']>;
   cluster: ClusterInput;
   /** The destination of an export, move or import. */
@@ -2544,10 +2544,10 @@ export type MoveVmInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Make the storage domain usable in the data center. */
+  activateDataCenterStorageDomain: StorageDomainActionPayload;
   /** Bring the host out of maintenance. */
   activateHost: HostActionPayload;
-  /** Make the storage domain usable in the data center. */
-  activateStorageDomain: StorageDomainActionPayload;
   /** Plug the device into its running VM. */
   activateVmDisk: DiskActionPayload;
   /** Plug the device into its running VM. */
@@ -2658,10 +2658,10 @@ export type Mutation = {
   createVmpoolPermission: Permission;
   /** Add to the profiles VM network interfaces connect through. */
   createVnicProfile: VnicProfile;
+  /** Put the storage domain in maintenance. */
+  deactivateDataCenterStorageDomain: StorageDomainActionPayload;
   /** Put the host in maintenance, migrating its VMs away. */
   deactivateHost: HostActionPayload;
-  /** Put the storage domain in maintenance. */
-  deactivateStorageDomain: StorageDomainActionPayload;
   /** Unplug the device from its running VM. */
   deactivateVmDisk: DiskActionPayload;
   /** Unplug the device from its running VM. */
@@ -2781,9 +2781,9 @@ export type Mutation = {
   /** Act on the host through its power management. */
   fenceHost: HostActionPayload;
   /** Import the template into a data center. */
-  importTemplate: TemplateActionPayload;
+  importStorageDomainTemplate: TemplateActionPayload;
   /** Import the VM into a data center. */
-  importVm: VmActionPayload;
+  importStorageDomainVm: VmActionPayload;
   /** Install or reinstall the host's software. */
   installHost: HostActionPayload;
   /** List the targets of an iSCSI portal. */
@@ -2871,15 +2871,15 @@ export type Mutation = {
 };
 
 
-export type MutationActivateHostArgs = {
+export type MutationActivateDataCenterStorageDomainArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationActivateStorageDomainArgs = {
+export type MutationActivateHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
-  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -3243,16 +3243,16 @@ export type MutationCreateVnicProfileArgs = {
 };
 
 
-export type MutationDeactivateHostArgs = {
-  action?: InputMaybe<DeactivateHostInput>;
+export type MutationDeactivateDataCenterStorageDomainArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationDeactivateStorageDomainArgs = {
+export type MutationDeactivateHostArgs = {
+  action?: InputMaybe<DeactivateHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
-  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -3697,16 +3697,16 @@ export type MutationFenceHostArgs = {
 };
 
 
-export type MutationImportTemplateArgs = {
-  action: ImportTemplateInput;
+export type MutationImportStorageDomainTemplateArgs = {
+  action: ImportStorageDomainTemplateInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   storageDomainId: Scalars['ID']['input'];
 };
 
 
-export type MutationImportVmArgs = {
-  action: ImportVmInput;
+export type MutationImportStorageDomainVmArgs = {
+  action: ImportStorageDomainVmInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   storageDomainId: Scalars['ID']['input'];
@@ -4678,10 +4678,14 @@ export type Query = {
   dataCenter?: Maybe<DataCenter>;
   /** List datacenters, or search them. */
   dataCenters: Array<DataCenter>;
+  /** One Disk by id; null when there is none. */
+  disk?: Maybe<Disk>;
   /** One DiskProfile by id; null when there is none. */
   diskProfile?: Maybe<DiskProfile>;
   /** List diskprofiles. */
   diskProfiles: Array<DiskProfile>;
+  /** List disks, or search them. */
+  disks: Array<Disk>;
   /** One Domain by id; null when there is none. */
   domain?: Maybe<Domain>;
   /** List domains. */
@@ -4843,6 +4847,11 @@ export type QueryDataCentersArgs = {
 };
 
 
+export type QueryDiskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryDiskProfileArgs = {
   id: Scalars['ID']['input'];
 };
@@ -4851,6 +4860,15 @@ export type QueryDiskProfileArgs = {
 export type QueryDiskProfilesArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDisksArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -5980,6 +5998,8 @@ export type StorageDomain = {
   destroy?: Maybe<Scalars['Boolean']['output']>;
   /** The diskprofiles whose storage_domain is this StorageDomain. */
   diskProfiles?: Maybe<Array<DiskProfile>>;
+  /** The disks whose storage_domain is this StorageDomain (one search for all parents). */
+  disks?: Maybe<Array<Disk>>;
   /** The events whose storage_domain is this StorageDomain (one search for all parents). */
   events?: Maybe<Array<Event>>;
   externalStatus?: Maybe<Status>;
@@ -6017,6 +6037,16 @@ export type StorageDomain = {
 export type StorageDomainDiskProfilesArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
+export type StorageDomainDisksArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -6183,6 +6213,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** waitForStatus for a DataCenter. */
   dataCenterStatus: StatusEvent;
+  /** waitForStatus for a Disk. */
+  diskStatus: StatusEvent;
   /** waitForStatus for a Host. */
   hostStatus: StatusEvent;
   /** waitForStatus for a InstanceType. */
@@ -6203,6 +6235,14 @@ export type Subscription = {
 
 
 export type SubscriptionDataCenterStatusArgs = {
+  deleted?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  status?: InputMaybe<Array<Scalars['String']['input']>>;
+  timeout?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type SubscriptionDiskStatusArgs = {
   deleted?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   status?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -7366,6 +7406,7 @@ export type WatchDogInput = {
 /** Resource types whose status can be watched. */
 export type WatchedType =
   | 'DATA_CENTER'
+  | 'DISK'
   | 'HOST'
   | 'INSTANCE_TYPE'
   | 'JOB'
@@ -7806,8 +7847,8 @@ export type ResolversTypes = {
   IPs: ResolverTypeWrapper<Parent>;
   Icon: ResolverTypeWrapper<Parent>;
   IconInput: ResolverTypeWrapper<Parent>;
-  ImportTemplateInput: ResolverTypeWrapper<Parent>;
-  ImportVmInput: ResolverTypeWrapper<Parent>;
+  ImportStorageDomainTemplateInput: ResolverTypeWrapper<Parent>;
+  ImportStorageDomainVmInput: ResolverTypeWrapper<Parent>;
   Initialization: ResolverTypeWrapper<Parent>;
   InitializationInput: ResolverTypeWrapper<Parent>;
   InstallHostInput: ResolverTypeWrapper<Parent>;
@@ -8162,8 +8203,8 @@ export type ResolversParentTypes = {
   IPs: Parent;
   Icon: Parent;
   IconInput: Parent;
-  ImportTemplateInput: Parent;
-  ImportVmInput: Parent;
+  ImportStorageDomainTemplateInput: Parent;
+  ImportStorageDomainVmInput: Parent;
   Initialization: Parent;
   InitializationInput: Parent;
   InstallHostInput: Parent;
@@ -9495,8 +9536,8 @@ export type MigrationOptionsResolvers<ContextType = Context, ParentType extends 
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  activateDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationActivateDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
   activateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationActivateHostArgs, 'id'>>;
-  activateStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationActivateStorageDomainArgs, 'dataCenterId' | 'id'>>;
   activateVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationActivateVmDiskArgs, 'id' | 'vmId'>>;
   activateVmNic?: Resolver<ResolversTypes['NICActionPayload'], ParentType, ContextType, RequireFields<MutationActivateVmNicArgs, 'id' | 'vmId'>>;
   allocatevmVmpool?: Resolver<ResolversTypes['VmPoolActionPayload'], ParentType, ContextType, RequireFields<MutationAllocatevmVmpoolArgs, 'id'>>;
@@ -9552,8 +9593,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createVmpool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationCreateVmpoolArgs, 'input'>>;
   createVmpoolPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVmpoolPermissionArgs, 'input' | 'vmpoolId'>>;
   createVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationCreateVnicProfileArgs, 'input'>>;
+  deactivateDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
   deactivateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateHostArgs, 'id'>>;
-  deactivateStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateStorageDomainArgs, 'dataCenterId' | 'id'>>;
   deactivateVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateVmDiskArgs, 'id' | 'vmId'>>;
   deactivateVmNic?: Resolver<ResolversTypes['NICActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateVmNicArgs, 'id' | 'vmId'>>;
   deleteBookmark?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteBookmarkArgs, 'id'>>;
@@ -9613,8 +9654,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   exportVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmArgs, 'action' | 'id'>>;
   exportVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmDiskArgs, 'action' | 'id' | 'vmId'>>;
   fenceHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationFenceHostArgs, 'action' | 'id'>>;
-  importTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationImportTemplateArgs, 'action' | 'id' | 'storageDomainId'>>;
-  importVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationImportVmArgs, 'action' | 'id' | 'storageDomainId'>>;
+  importStorageDomainTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainTemplateArgs, 'action' | 'id' | 'storageDomainId'>>;
+  importStorageDomainVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainVmArgs, 'action' | 'id' | 'storageDomainId'>>;
   installHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationInstallHostArgs, 'id'>>;
   iscsidiscoverHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsidiscoverHostArgs, 'action' | 'id'>>;
   iscsiloginHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsiloginHostArgs, 'action' | 'id'>>;
@@ -10027,8 +10068,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   cpuProfiles?: Resolver<Array<ResolversTypes['CpuProfile']>, ParentType, ContextType, Partial<QueryCpuProfilesArgs>>;
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType, RequireFields<QueryDataCenterArgs, 'id'>>;
   dataCenters?: Resolver<Array<ResolversTypes['DataCenter']>, ParentType, ContextType, Partial<QueryDataCentersArgs>>;
+  disk?: Resolver<Maybe<ResolversTypes['Disk']>, ParentType, ContextType, RequireFields<QueryDiskArgs, 'id'>>;
   diskProfile?: Resolver<Maybe<ResolversTypes['DiskProfile']>, ParentType, ContextType, RequireFields<QueryDiskProfileArgs, 'id'>>;
   diskProfiles?: Resolver<Array<ResolversTypes['DiskProfile']>, ParentType, ContextType, Partial<QueryDiskProfilesArgs>>;
+  disks?: Resolver<Array<ResolversTypes['Disk']>, ParentType, ContextType, Partial<QueryDisksArgs>>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType, RequireFields<QueryDomainArgs, 'id'>>;
   domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType, Partial<QueryDomainsArgs>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
@@ -10498,6 +10541,7 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   destroy?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   diskProfiles?: Resolver<Maybe<Array<ResolversTypes['DiskProfile']>>, ParentType, ContextType, Partial<StorageDomainDiskProfilesArgs>>;
+  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<StorageDomainDisksArgs>>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<StorageDomainEventsArgs>>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   files?: Resolver<Maybe<Array<ResolversTypes['File']>>, ParentType, ContextType, Partial<StorageDomainFilesArgs>>;
@@ -10545,6 +10589,7 @@ export type StorageManagerResolvers<ContextType = Context, ParentType extends Re
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   dataCenterStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "dataCenterStatus", ParentType, ContextType, RequireFields<SubscriptionDataCenterStatusArgs, 'id'>>;
+  diskStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "diskStatus", ParentType, ContextType, RequireFields<SubscriptionDiskStatusArgs, 'id'>>;
   hostStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "hostStatus", ParentType, ContextType, RequireFields<SubscriptionHostStatusArgs, 'id'>>;
   instanceTypeStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "instanceTypeStatus", ParentType, ContextType, RequireFields<SubscriptionInstanceTypeStatusArgs, 'id'>>;
   jobStatus?: SubscriptionResolver<ResolversTypes['StatusEvent'], "jobStatus", ParentType, ContextType, RequireFields<SubscriptionJobStatusArgs, 'id'>>;

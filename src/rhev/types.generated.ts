@@ -5015,6 +5015,7 @@ export interface Collections {
   domains: DomainResource;
   vmpools: VmPoolResource;
   vms: VMResource;
+  disks: DiskResource;
   jobs: JobResource;
   storageconnections: StorageConnectionResource;
   vnicprofiles: VnicProfileResource;

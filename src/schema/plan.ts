@@ -326,13 +326,11 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     return c.rel.startsWith(el.replace(/_/g, '')) ? pascal(el) : pascal(c.rel);
   };
   /** Top-level items and nested items of top-level types use their own name unless the top-level type has the same operation; otherwise the parents qualify it. */
-  // A nested collection's operation is named by its item alone (createDisk) only where that is
-  // unambiguous: the top-level collection of its type lacks the operation and no other place has it.
-  const qualifier = (c: Collection, has: (x: Collection) => boolean): string => {
+  // A nested collection's operations are always qualified by their parents (activateVmDisk,
+  // deactivateDataCenterStorageDomain): a name that depended on which other collections exist
+  // would change when an engine version adds one, and generated names are an API.
+  const qualifier = (c: Collection): string => {
     if (!c.parent) return pascal(c.itemElement);
-    const top = topLevelOf.get(c.itemType);
-    const places = api.collectionsOf(c.itemType).filter(has).length;
-    if (top && !has(top) && places === 1) return pascal(c.itemElement);
     const chain: string[] = [];
     for (let p: Collection | undefined = c; p; p = p.parent) chain.unshift(segmentName(p));
     return chain.join('');
@@ -367,7 +365,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     for (const c of api.collections.values()) {
       if (!entityTypes.has(c.itemType)) continue;
       for (const [actionName, op] of c.actions) {
-        const name = `${camel(actionName)}${qualifier(c, (top) => top.actions.has(actionName))}`;
+        const name = `${camel(actionName)}${qualifier(c)}`;
         const args: PlanArg[] = [...idArgs(c), { name: 'id', type: 'ID!', description: `The id of the ${c.itemType}.` }];
         const input = actionInput(name, op);
         if (input) args.push({ name: 'action', type: input.required ? `${input.name}!` : input.name, description: 'The action\'s parameters.' });
@@ -395,7 +393,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
         });
       }
       if (c.add) {
-        const name = `create${qualifier(c, (top) => !!top.add)}`;
+        const name = `create${qualifier(c)}`;
         mutation.push({
           name: mutationNames.add(name, `POST ${c.path}`), kind: 'create', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
           args: [...ids, { name: 'input', type: `${wantInput(c.itemType)}!` }, { name: 'async', type: 'Boolean', description: 'Return while a creation the engine runs as a task is still going on.' }],
@@ -403,7 +401,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
         });
       }
       if (c.itemMethods.has('PUT')) {
-        const name = `update${qualifier(c, (top) => top.itemMethods.has('PUT'))}`;
+        const name = `update${qualifier(c)}`;
         mutation.push({
           name: mutationNames.add(name, `PUT ${c.path}/{id}`), kind: 'update', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
           args: [...ids, { name: 'id', type: 'ID!' }, { name: 'input', type: `${wantInput(c.itemType)}!`, description: 'The fields to change; others stay as they are.' }],
@@ -411,7 +409,7 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
         });
       }
       if (c.itemMethods.has('DELETE')) {
-        const name = `delete${qualifier(c, (top) => top.itemMethods.has('DELETE'))}`;
+        const name = `delete${qualifier(c)}`;
         mutation.push({
           name: mutationNames.add(name, `DELETE ${c.path}/{id}`), kind: 'delete', type: 'DeletePayload!', collection: c, parentIds: ids.map((a) => a.name),
           args: [...ids, { name: 'id', type: 'ID!' }, { name: 'force', type: 'Boolean', description: 'Ask the engine to force the removal.' }, { name: 'async', type: 'Boolean' }],

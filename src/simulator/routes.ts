@@ -65,6 +65,20 @@ const table = (t: Table): Source => ({
   table: t,
 });
 
+/** Every VM's disks, seen at the top level (`disks/{id}`), as 3.6 serves them. */
+const allDisks: Source = {
+  *list(s) {
+    for (const vm of s.table('vms').values()) for (const d of Store.sub(vm, 'disks').values()) yield { ...d, href: `disks/${d.id}`, _base: d };
+  },
+  get(s, id) {
+    for (const vm of s.table('vms').values()) {
+      const d = Store.sub(vm, 'disks').get(id);
+      if (d) return { ...d, href: `disks/${id}`, _base: d };
+    }
+    return undefined;
+  },
+};
+
 /**
  * A top-level collection served by the generic handlers alone: list, get,
  * and, as its spec says, add (the body's fields the type declares), update
@@ -429,6 +443,7 @@ const icons = plain('icons', 'icons', 'icon', 'Icon', 'the icons VMs and templat
 const instancetypes = plain('instancetypes', 'instance_types', 'instance_type', 'InstanceType', 'hardware profiles new VMs can take', { searchable: true, add: { required: ['name'], optional: ['description', 'memory', 'cpu.topology.cores', 'cpu.topology.sockets'] }, update: true, remove: true });
 const groups = plain('groups', 'groups', 'group', 'Group', 'the directory groups known to the engine', { searchable: true, add: { required: ['name'], optional: ['domain.id|name'] }, remove: true });
 const domains = plain('domains', 'domains', 'domain', 'Domain', 'the authentication domains');
+const disks = spec({ rel: 'disks', collection: 'disks', item: 'disk', type: 'Disk', searchable: true, doc: 'every disk, whatever it is attached to', source: allDisks, sub: [statistics] });
 const storageconnections = plain('storageconnections', 'storage_connections', 'storage_connection', 'StorageConnection', 'the connections to storage servers', { add: { required: ['type'], optional: ['address', 'port', 'target', 'path', 'vfs_type'] }, update: true, remove: true });
 const vnicprofiles = plain('vnicprofiles', 'vnic_profiles', 'vnic_profile', 'VnicProfile', 'the profiles VM network interfaces connect through', { add: { required: ['name', 'network.id'] }, update: true, remove: true });
 const diskprofiles = plain('diskprofiles', 'disk_profiles', 'disk_profile', 'DiskProfile', 'the quality-of-service profiles of disks', { add: { required: ['name', 'storage_domain.id'] }, update: true, remove: true });
@@ -448,7 +463,7 @@ const katelloerrata = plain('katelloerrata', 'katello_errata', 'katello_erratum'
 /** Top-level collections in the order a 3.6 engine lists them at /api (docs/protocol.md §2). */
 export const ROOT: readonly Spec[] = [
   capabilities, clusters, datacenters, events, hosts, networks, roles, storagedomains,
-  tagsTop, bookmarks, icons, templates, instancetypes, users, groups, domains, vmpools, vms, jobs,
+  tagsTop, bookmarks, icons, templates, instancetypes, users, groups, domains, vmpools, vms, disks, jobs,
   storageconnections, vnicprofiles, diskprofiles, cpuprofiles, schedulingpolicyunits, schedulingpolicies,
   permissionsTop, macpools, operatingsystems, externalhostproviders, openstackimageproviders,
   openstackvolumeproviders, openstacknetworkproviders, katelloerrata,

@@ -105,7 +105,7 @@ describe('the bundled schema', () => {
     expect(m.startVm.args.map((a) => `${a.name}: ${a.type}`)).toEqual(['id: ID!', 'action: StartVmInput', 'async: Boolean']);
     expect(String(m.migrateVm.type)).toBe('VMActionPayload!');
     expect(m.deactivateHost).toBeDefined();
-    expect(m.activateStorageDomain.args.map((a) => a.name)).toEqual(['dataCenterId', 'id', 'async']);
+    expect(m.activateDataCenterStorageDomain.args.map((a) => a.name)).toEqual(['dataCenterId', 'id', 'async']);
     expect(m.activateVmDisk.args.map((a) => a.name)).toEqual(['vmId', 'id', 'async']);
     expect(String(m.exportVm.args.find((a) => a.name === 'action')!.type)).toBe('ExportVmInput!');
     const exportInput = s.getType('ExportVmInput') as unknown as { getFields(): Record<string, { type: unknown }> };

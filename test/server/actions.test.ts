@@ -59,12 +59,12 @@ const CASES: [mutation: string, args: () => string, key: string][] = [
   ['commitnetconfigHost', () => `id: "${ids.hostOfNic}"`, 'hosts#commitnetconfig'],
   ['attachHostNic', () => `hostId: "${ids.hostOfNic}", id: "${ids.hostNic}", action: { network: { name: "ovirtmgmt" } }`, 'hosts/{id}/nics#attach'],
   ['detachHostNic', () => `hostId: "${ids.hostOfNic}", id: "${ids.hostNic}", action: { network: { name: "ovirtmgmt" } }`, 'hosts/{id}/nics#detach'],
-  ['deactivateStorageDomain', () => `dataCenterId: "${ids.dc}", id: "${ids.sd}"`, 'datacenters/{id}/storagedomains#deactivate'],
-  ['activateStorageDomain', () => `dataCenterId: "${ids.dc}", id: "${ids.sd}"`, 'datacenters/{id}/storagedomains#activate'],
+  ['deactivateDataCenterStorageDomain', () => `dataCenterId: "${ids.dc}", id: "${ids.sd}"`, 'datacenters/{id}/storagedomains#deactivate'],
+  ['activateDataCenterStorageDomain', () => `dataCenterId: "${ids.dc}", id: "${ids.sd}"`, 'datacenters/{id}/storagedomains#activate'],
   ['exportTemplate', () => `id: "${ids.template}", action: { storageDomain: { name: "export" }, exclusive: true }`, 'templates#export'],
   ['allocatevmVmpool', () => `id: "${ids.pool}"`, 'vmpools#allocatevm'],
-  ['importVm', () => `storageDomainId: "${ids.export}", id: "${ids.down2}", action: { cluster: { name: "Default" }, storageDomain: { name: "data1" }, clone: true }`, 'storagedomains/{id}/vms#import'],
-  ['importTemplate', () => `storageDomainId: "${ids.export}", id: "${ids.template}", action: { cluster: { name: "Default" }, storageDomain: { name: "data1" }, clone: true }`, 'storagedomains/{id}/templates#import'],
+  ['importStorageDomainVm', () => `storageDomainId: "${ids.export}", id: "${ids.down2}", action: { cluster: { name: "Default" }, storageDomain: { name: "data1" }, clone: true }`, 'storagedomains/{id}/vms#import'],
+  ['importStorageDomainTemplate', () => `storageDomainId: "${ids.export}", id: "${ids.template}", action: { cluster: { name: "Default" }, storageDomain: { name: "data1" }, clone: true }`, 'storagedomains/{id}/templates#import'],
 ];
 
 describe('every action type as a mutation', () => {

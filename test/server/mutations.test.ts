@@ -71,9 +71,9 @@ describe('actions', () => {
     await gql(s, 'mutation($vm: ID!, $id: ID!) { activateVmDisk(vmId: $vm, id: $id) { status } }', { vm: vm.id, id: disk });
     const dc = (await gql(s, '{ dataCenters(max: 1) { id storageDomains { id master } } }')).data.dataCenters[0];
     const sd = dc.storageDomains.find((d: any) => !d.master).id;
-    const r = await gql(s, 'mutation($dc: ID!, $id: ID!) { deactivateStorageDomain(dataCenterId: $dc, id: $id) { status resource { status { state } } } }', { dc: dc.id, id: sd });
+    const r = await gql(s, 'mutation($dc: ID!, $id: ID!) { deactivateDataCenterStorageDomain(dataCenterId: $dc, id: $id) { status resource { status { state } } } }', { dc: dc.id, id: sd });
     expect(r.errors).toBeUndefined();
-    expect(r.data.deactivateStorageDomain.resource.status.state).toMatch(/maintenance/);
+    expect(r.data.deactivateDataCenterStorageDomain.resource.status.state).toMatch(/maintenance/);
     const host = (await gql(s, '{ hosts(search: "status=up") { id } }')).data.hosts.at(-1).id;
     const d = await gql(s, 'mutation($id: ID!) { deactivateHost(id: $id) { status } }', { id: host });
     expect(d.errors).toBeUndefined();
