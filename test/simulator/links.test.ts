@@ -5,7 +5,10 @@
  * the engine's own. Walked, not listed, so a collection added to the route
  * table is covered without touching this test.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ApiModel, bundledModel, readRsdl } from '../../src/model/index.ts';
 import { SMALL, api, simulator, validate } from '../helpers.ts';
 
 describe('the simulator\'s links', () => {
@@ -44,4 +47,25 @@ describe('the simulator\'s links', () => {
       await sim.close();
     }
   }, 120_000);
+});
+
+const referenceRsdl = fileURLToPath(new URL('../../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url));
+
+describe.skipIf(!existsSync(referenceRsdl))('against the real 3.6 RSDL', () => {
+  it('serves every top-level collection a 3.6 engine serves, and no other', async () => {
+    const real = new ApiModel(bundledModel(), readRsdl(bundledModel(), readFileSync(referenceRsdl, 'utf8'), 'rsdl-v3.6.xml'));
+    const sim = await simulator(SMALL);
+    try {
+      const entry = (await api(sim, 'GET', '')).text;
+      const served = [...entry.matchAll(/<link href="\/api\/([a-z]+)" rel="\1"\/>/g)].map((m) => m[1]);
+      const expected = real.top.map((c) => c.rel);
+      for (const rel of expected) {
+        expect(served, rel).toContain(rel);
+        expect((await api(sim, 'GET', `/${rel}`)).status, rel).toBe(200);
+      }
+      expect(served.filter((r) => expected.includes(r))).toEqual(served);
+    } finally {
+      await sim.close();
+    }
+  });
 });
