@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
-import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath } from '../model/index.ts';
+import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, type ApiModel } from '../model/index.ts';
 import { Connection } from '../rhev/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
 import { generateSchema } from '../schema/index.ts';
 import { Watchers, type WatcherSettings } from '../subscriptions/watchers.ts';
-import { DEFAULT_LIMITS, type Limits, type ServerConfig } from './config.ts';
+import { DEFAULT_LIMITS, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
 import { CredentialPool } from './credentials.ts';
 import { serveHttp } from './http.ts';
 import { createLogger } from './log.ts';
@@ -57,6 +57,44 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const logger = config.logger ?? createLogger(config.logLevel);
   const engine = config.engine;
 
+  const { pool, hubs, refreshWatchGauges } = credentialPool(config, api, limits, metrics, logger);
+  const services: OperationServices = { api, pool, metrics, logger, batching: config.batching };
+
+  const app = express();
+  const httpServer: Server = createServer(app);
+  const ws = serveWebSocket(httpServer, { schema, rules, limits, services, format, path: '/graphql' });
+  const apollo = await serveHttp(app, httpServer, {
+    schema, rules, limits, services, format, engine, introspection,
+    landingPage: config.landingPage ?? !production,
+    onDrain: async () => { await ws.dispose(); },
+  });
+
+  await listen(httpServer, config.port ?? 4000, config.host ?? '127.0.0.1');
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/graphql`, wsUrl: `ws://${host}:${port}/graphql`, port, metrics, pool,
+    get connections() { return pool.connections; },
+    close() {
+      closing ??= (async () => {
+        for (const h of hubs) h.close();
+        refreshWatchGauges();
+        await apollo.stop();
+        await pool.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * The credential pool and the subscription hubs it makes, with the metrics
+ * both feed: one engine connection per credential (its requests counted by
+ * route template and by operation) and one hub per credential that subscribes.
+ */
+function credentialPool(config: ServerConfig, api: ApiModel, limits: Limits, metrics: Metrics, logger: ServerLogger) {
+  const engine = config.engine;
   const watchSettings: WatcherSettings = { intervalMs: 1000, maxIntervalMs: 8000, eventsMs: 1000, ...config.watch, onChange: () => refreshWatchGauges() };
   const hubs = new Set<Watchers>();
   const refreshWatchGauges = () => {
@@ -99,34 +137,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     onChange: (held) => metrics.credentials.set(held),
   });
-  const services: OperationServices = { api, pool, metrics, logger, batching: config.batching };
-
-  const app = express();
-  const httpServer: Server = createServer(app);
-  const ws = serveWebSocket(httpServer, { schema, rules, limits, services, format, path: '/graphql' });
-  const apollo = await serveHttp(app, httpServer, {
-    schema, rules, limits, services, format, engine, introspection,
-    landingPage: config.landingPage ?? !production,
-    onDrain: async () => { await ws.dispose(); },
-  });
-
-  await listen(httpServer, config.port ?? 4000, config.host ?? '127.0.0.1');
-  const port = (httpServer.address() as AddressInfo).port;
-  const host = config.host ?? '127.0.0.1';
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${host}:${port}/graphql`, wsUrl: `ws://${host}:${port}/graphql`, port, metrics, pool,
-    get connections() { return pool.connections; },
-    close() {
-      closing ??= (async () => {
-        for (const h of hubs) h.close();
-        refreshWatchGauges();
-        await apollo.stop();
-        await pool.close();
-      })();
-      return closing;
-    },
-  };
+  return { pool, hubs, refreshWatchGauges };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

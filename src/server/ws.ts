@@ -70,35 +70,7 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
         return false;
       }
     },
-    onSubscribe: (ctx, id, payload) => {
-      const state = stateOf(ctx.extra);
-      // graphql-ws lists this operation among the socket's already; refusals below free the slot.
-      if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
-        return [new GraphQLError(`This connection already has ${limits.maxSubscriptionsPerConnection} operations open (maxSubscriptionsPerConnection)`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection', max: limits.maxSubscriptionsPerConnection } })];
-      }
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: limits.maxTokens });
-      } catch (e) {
-        return [new GraphQLError((e as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-      }
-      const errors = validate(schema, document, rules);
-      if (errors.length) return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
-      const operation = getOperationAST(document, payload.operationName);
-      if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
-      if (!state.holder) return [new GraphQLError('The connection has no credentials', { extensions: { code: 'UNAUTHENTICATED' } })];
-      const subscription = operation.operation === 'subscription';
-      let holder: Holder;
-      try {
-        holder = pool.retain(state.holder);
-      } catch (e) {
-        return [e as GraphQLError];
-      }
-      const op = new Operation(services, 'ws', holder, { timeoutMs: subscription ? undefined : limits.operationTimeoutMs, subscription });
-      state.operations.set(id, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
-      const args: ExecutionArgs = { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
-      return args;
-    },
+    onSubscribe: (ctx, id, payload) => accept(options, rules, stateOf(ctx.extra), Object.keys(ctx.subscriptions).length, id, payload),
     onNext: (ctx, id, _payload, _args, result) => {
       if (!result.errors?.length) return undefined;
       const errors = formatAll(result.errors);
@@ -132,6 +104,41 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
     socket.on('error', (err: Error & { code?: string }) => services.logger.warn({ code: err.code ?? 'WS_ERROR', error: err.message }, 'websocket closed'));
   });
   return server;
+}
+
+/**
+ * A subscribe message, checked as HTTP checks a request: the per-socket
+ * count (graphql-ws lists this operation among the socket's already, and a
+ * refusal frees the slot), the token bound, the same validation rules, and
+ * the socket's credentials. Accepted, it becomes an Operation whose context
+ * the execution gets; refused, a list of coded errors.
+ */
+function accept(options: WsOptions, rules: readonly ValidationRule[], state: SocketState, inFlight: number, id: string, payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }): ExecutionArgs | GraphQLError[] {
+  const { schema, limits, services } = options;
+  if (inFlight > limits.maxSubscriptionsPerConnection) {
+    return [new GraphQLError(`This connection already has ${limits.maxSubscriptionsPerConnection} operations open (maxSubscriptionsPerConnection)`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection', max: limits.maxSubscriptionsPerConnection } })];
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, { maxTokens: limits.maxTokens });
+  } catch (e) {
+    return [new GraphQLError((e as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+  }
+  const errors = validate(schema, document, rules);
+  if (errors.length) return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
+  const operation = getOperationAST(document, payload.operationName);
+  if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
+  if (!state.holder) return [new GraphQLError('The connection has no credentials', { extensions: { code: 'UNAUTHENTICATED' } })];
+  const subscription = operation.operation === 'subscription';
+  let holder: Holder;
+  try {
+    holder = services.pool.retain(state.holder);
+  } catch (e) {
+    return [e as GraphQLError];
+  }
+  const op = new Operation(services, 'ws', holder, { timeoutMs: subscription ? undefined : limits.operationTimeoutMs, subscription });
+  state.operations.set(id, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
+  return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
 }
 
 function endOperation(state: SocketState, id: string, codes: readonly string[]): void {
