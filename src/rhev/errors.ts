@@ -51,6 +51,12 @@ export class Aborted extends ConnectionError {
   constructor(message: string, readonly reason: unknown, options: { sent?: boolean } = {}) {
     super(message, { sent: options.sent });
   }
+
+  /** `what` (a request, a wait) ended by `signal`, its reason in the message. */
+  static by(signal: AbortSignal, what: string, sent = false): Aborted {
+    const r = signal.reason;
+    return new Aborted(`${what} was cancelled: ${r instanceof Error ? r.message : String(r ?? 'aborted')}`, r, { sent });
+  }
 }
 
 /**

@@ -37,7 +37,7 @@ export class Joiner<T> {
 
   /** Runs `start` for `key`, or joins the run already in flight for it. */
   run(key: string, signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (signal?.aborted) return Promise.reject(Aborted.by(signal, 'The request'));
     let entry = this.pending.get(key);
     if (entry) {
       this.joined++;
@@ -73,7 +73,7 @@ export class Joiner<T> {
       };
       const onAbort = () => {
         if (!leave()) return;
-        reject(aborted(signal));
+        reject(Aborted.by(signal, 'The request'));
         if (entry.waiters === 0) {
           if (this.pending.get(key) === entry) this.pending.delete(key);
           entry.controller.abort(signal.reason);
@@ -83,9 +83,4 @@ export class Joiner<T> {
       entry.promise.then((v) => { if (leave()) resolve(v); }, (e) => { if (leave()) reject(e); });
     });
   }
-}
-
-function aborted(signal: AbortSignal): Aborted {
-  const reason = signal.reason;
-  return new Aborted(`The request was cancelled: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}`, reason);
 }

@@ -223,7 +223,7 @@ export class Transport {
     const timeoutMs = this.options.timeoutMs ?? 60_000;
     const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const signal = opts.signal;
-    if (signal?.aborted) return Promise.reject(new Aborted(`${method} ${url.pathname} was cancelled before it was sent: ${reasonText(signal.reason)}`, signal.reason));
+    if (signal?.aborted) return Promise.reject(Aborted.by(signal, `${method} ${url.pathname}`));
     return new Promise<HttpResponse>((resolve, reject) => {
       let sent = false;
       let settled = false;
@@ -239,7 +239,7 @@ export class Transport {
           resolve(value!);
         }
       };
-      const onAbort = () => finish(new Aborted(`${method} ${url.pathname} was cancelled: ${reasonText(signal!.reason)}`, signal!.reason, { sent }));
+      const onAbort = () => finish(Aborted.by(signal!, `${method} ${url.pathname}`, sent));
       const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers, agent: this.agent }, (res) => {
         const declared = Number(res.headers['content-length']);
         if (declared > maxBytes) return finish(this.tooLarge(method, url, declared, maxBytes));
@@ -349,8 +349,8 @@ function backoff(attempt: number, floorMs: number | undefined, signal: AbortSign
 /** A sleep that ends early, with Aborted, when `signal` aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedBy(signal, 'wait'));
-    const onAbort = () => { clearTimeout(timer); reject(abortedBy(signal!, 'wait')); };
+    if (signal?.aborted) return reject(Aborted.by(signal, 'The wait'));
+    const onAbort = () => { clearTimeout(timer); reject(Aborted.by(signal!, 'The wait')); };
     const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -358,13 +358,5 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 /** Throws Aborted when the signal has aborted already. */
 export function throwIfAborted(signal: AbortSignal | undefined, sent: boolean): void {
-  if (signal?.aborted) throw abortedBy(signal, 'request', sent);
-}
-
-function abortedBy(signal: AbortSignal, what: string, sent = false): Aborted {
-  return new Aborted(`The ${what} was cancelled: ${reasonText(signal.reason)}`, signal.reason, { sent });
-}
-
-function reasonText(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+  if (signal?.aborted) throw Aborted.by(signal, 'The request', sent);
 }

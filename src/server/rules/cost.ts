@@ -28,8 +28,6 @@ export interface CostLimits {
   assumedListSize: number;
 }
 
-type Batchable = (parentType: string, rel: string) => boolean;
-
 /** One response key of a selection: its first field node, and every selection set asked under that key. */
 interface Merged {
   readonly field: FieldNode;
@@ -37,14 +35,11 @@ interface Merged {
 }
 
 export function costRule(plan: SchemaPlan, api: ApiModel, limits: CostLimits): ValidationRule {
-  // The loaders' batching rules, from the model (relations.ts).
-  const batchable: Batchable = (parentType, rel) => api.batching(parentType, rel) !== 'each';
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    const fragments = fragmentsOf(context.getDocument());
     return {
       OperationDefinition(op) {
-        const estimate = Math.round(operationCost(plan, api, batchable, op.operation, [op.selectionSet], fragments, limits));
+        const estimate = Math.round(operationCost(plan, api, op.operation, [op.selectionSet], fragments, limits));
         if (estimate > limits.maxUpstreamRequests) {
           context.reportError(refusal(
             `This operation would cost the engine about ${estimate} requests, over the limit of ${limits.maxUpstreamRequests} (maxUpstreamRequests). Ask for fewer nested lists, or set max on the lists.`,
@@ -59,17 +54,21 @@ export function costRule(plan: SchemaPlan, api: ApiModel, limits: CostLimits): V
 
 /** The estimate for each operation of a document, by name (`''` for an anonymous one). */
 export function estimateCost(plan: SchemaPlan, api: ApiModel, document: DocumentNode, limits: CostLimits): Map<string, number> {
-  const batchable: Batchable = (parentType, rel) => api.batching(parentType, rel) !== 'each';
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const fragments = fragmentsOf(document);
   const out = new Map<string, number>();
   for (const d of document.definitions) {
-    if (d.kind === Kind.OPERATION_DEFINITION) out.set(d.name?.value ?? '', Math.round(operationCost(plan, api, batchable, d.operation, [d.selectionSet], fragments, limits)));
+    if (d.kind === Kind.OPERATION_DEFINITION) out.set(d.name?.value ?? '', Math.round(operationCost(plan, api, d.operation, [d.selectionSet], fragments, limits)));
   }
   return out;
 }
 
-function operationCost(plan: SchemaPlan, api: ApiModel, batchable: Batchable, kind: string, sets: SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits): number {
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return fragments;
+}
+
+function operationCost(plan: SchemaPlan, api: ApiModel, kind: string, sets: SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits): number {
   const roots = kind === 'query' ? plan.query : kind === 'mutation' ? plan.mutation : plan.subscription;
   let cost = 0;
   for (const { field, sets: childSets } of merge(sets, fragments).values()) {
@@ -81,12 +80,12 @@ function operationCost(plan: SchemaPlan, api: ApiModel, batchable: Batchable, ki
     const many = root.kind === 'list' ? listSize(field, limits) : 1;
     // A root list brings the sub-collections it can inline in its own request (resolvers: detail=).
     const inlined = root.kind === 'list' && root.collection ? api.inlinable(root.collection) : [];
-    if (type && childSets.length) cost += costOf(plan, batchable, type, childSets, many, fragments, limits, 0, inlined);
+    if (type && childSets.length) cost += costOf(plan, api, type, childSets, many, fragments, limits, 0, inlined);
   }
   return cost;
 }
 
-function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: SelectionSetNode[], parents: number, fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits, depth: number, inlined: readonly string[] = []): number {
+function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: SelectionSetNode[], parents: number, fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits, depth: number, inlined: readonly string[] = []): number {
   if (depth > 50) return Infinity; // depth is limited elsewhere; this only stops a runaway estimate
   let cost = 0;
   for (const { field, sets: childSets } of merge(sets, fragments).values()) {
@@ -104,14 +103,14 @@ function costOf(plan: SchemaPlan, batchable: Batchable, type: PlanType, sets: Se
         children = parents * listSize(field, limits);
         break;
       case 'subcollection':
-        // One request per level when the parents' list can inline it or the items can be grouped; else one per parent.
-        if (!inlined.includes(f.rel!)) cost += batchable(type.name, f.rel!) ? 1 : parents;
+        // One request per level where the loaders batch (model/relations.ts); else one per parent.
+        if (!inlined.includes(f.rel!)) cost += api.batching(type.name, f.rel!) !== 'each' ? 1 : parents;
         children = parents * listSize(field, limits);
         break;
       default:
         if (f.type.startsWith('[')) children = parents * 4; // value lists (boot devices, IPs) are short
     }
-    if (target && target.kind === 'object' && childSets.length) cost += costOf(plan, batchable, target, childSets, children, fragments, limits, depth + 1);
+    if (target && target.kind === 'object' && childSets.length) cost += costOf(plan, api, target, childSets, children, fragments, limits, depth + 1);
   }
   return cost;
 }
