@@ -112,6 +112,27 @@ export type Action = {
   vm?: Maybe<Vm>;
 };
 
+/** The parameters of the activate action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/bricks/activate). */
+export type ActivateClusterGlusterVolumeBricksInput = {
+  bricks: Array<GlusterBrickInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the activate action (datacenters/{datacenter:id}/storagedomains/{storagedomain:id}/activate). */
+export type ActivateDataCenterStorageDomainInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the activate action (hosts/{host:id}/activate). */
+export type ActivateHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the activate action (vms/{vm:id}/disks/{disk:id}/activate). */
+export type ActivateVmDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 export type AffinityGroup = {
   __typename?: 'AffinityGroup';
   cluster?: Maybe<Cluster>;
@@ -126,6 +147,14 @@ export type AffinityGroup = {
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   positive?: Maybe<Scalars['Boolean']['output']>;
+  /** The vms below this AffinityGroup (clusters/{cluster:id}/affinitygroups/{affinitygroup:id}/vms). */
+  vms?: Maybe<Array<Vm>>;
+};
+
+
+export type AffinityGroupVmsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type AffinityGroupInput = {
@@ -149,7 +178,8 @@ export type Agent = {
   encryptOptions?: Maybe<Scalars['Boolean']['output']>;
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   options?: Maybe<Array<Option>>;
@@ -204,6 +234,11 @@ export type Agents = {
   total?: Maybe<Scalars['Long']['output']>;
 };
 
+/** The parameters of the allocatevm action (vmpools/{vmpool:id}/allocatevm). */
+export type AllocatevmVmpoolInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** How many VMs, hosts, users and storage domains exist and how many of them are active. Left out when the caller is a filtered (non-admin) user. */
 export type ApiSummary = {
   __typename?: 'ApiSummary';
@@ -230,6 +265,9 @@ export type Application = {
 /** The parameters of the approve action (hosts/{host:id}/approve). */
 export type ApproveHostInput = {
   cluster?: InputMaybe<ClusterInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The target host of a migration, or the host that performs a storage operation. */
+  host?: InputMaybe<HostInput>;
 };
 
 export type ArchitectureCapability = {
@@ -240,6 +278,7 @@ export type ArchitectureCapability = {
 
 /** The parameters of the attach action (hosts/{host:id}/nics/{nic:id}/attach). */
 export type AttachHostNicInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   network: NetworkInput;
 };
 
@@ -430,7 +469,8 @@ export type Certificate = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   organization?: Maybe<Scalars['String']['output']>;
@@ -445,6 +485,17 @@ export type CertificateInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   organization?: InputMaybe<Scalars['String']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The parameters of the clear action (jobs/{job:id}/clear). */
+export type ClearJobInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the clone action (vms/{vm:id}/clone). */
+export type CloneVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  vm: VmInput;
 };
 
 export type CloudInit = {
@@ -476,7 +527,7 @@ export type Cluster = {
   ballooningEnabled?: Maybe<Scalars['Boolean']['output']>;
   comment?: Maybe<Scalars['String']['output']>;
   cpu?: Maybe<Cpu>;
-  /** The cpuprofiles whose cluster is this Cluster. */
+  /** The cpuprofiles below this Cluster (clusters/{cluster:id}/cpuprofiles). */
   cpuProfiles?: Maybe<Array<CpuProfile>>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
@@ -487,14 +538,18 @@ export type Cluster = {
   /** The events whose cluster is this Cluster (one search for all parents). */
   events?: Maybe<Array<Event>>;
   fencingPolicy?: Maybe<FencingPolicy>;
+  /** The glusterhooks below this Cluster (clusters/{cluster:id}/glusterhooks). */
+  glusterHooks?: Maybe<Array<GlusterHook>>;
   glusterService?: Maybe<Scalars['Boolean']['output']>;
+  /** The glustervolumes below this Cluster (clusters/{cluster:id}/glustervolumes). */
+  glusterVolumes?: Maybe<Array<GlusterVolume>>;
   haReservation?: Maybe<Scalars['Boolean']['output']>;
   /** The hosts whose cluster is this Cluster (one search for all parents). */
   hosts?: Maybe<Array<Host>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
-  /** The instancetypes whose cluster is this Cluster (one search for all parents). */
+  /** The instancetypes whose cluster is this Cluster. */
   instanceTypes?: Maybe<Array<InstanceType>>;
   ksm?: Maybe<Ksm>;
   link?: Maybe<Array<Link>>;
@@ -551,6 +606,23 @@ export type ClusterEventsArgs = {
 
 
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
+export type ClusterGlusterHooksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
+export type ClusterGlusterVolumesArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
 export type ClusterHostsArgs = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
@@ -562,11 +634,8 @@ export type ClusterHostsArgs = {
 
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
 export type ClusterInstanceTypesArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -613,6 +682,23 @@ export type ClusterVmsArgs = {
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What an action on a Cluster did: its status, the job, the engine's fault if any, and the Cluster as it is now. */
+export type ClusterActionPayload = {
+  __typename?: 'ClusterActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The Cluster, re-read after the action. */
+  resource?: Maybe<Cluster>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
+};
+
 /** A cluster: hosts of one CPU type in one data center, between which VMs can migrate. */
 export type ClusterInput = {
   ballooningEnabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -644,6 +730,11 @@ export type ClusterInput = {
   virtService?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** The parameters of the commitnetconfig action (hosts/{host:id}/commitnetconfig). */
+export type CommitnetconfigHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 export type Configuration = {
   __typename?: 'Configuration';
   data?: Maybe<Scalars['String']['output']>;
@@ -662,6 +753,19 @@ export type Console = {
 
 export type ConsoleInput = {
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The parameters of the copy action (disks/{disk:id}/copy). */
+export type CopyDiskInput = {
+  disk?: InputMaybe<DiskInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
+};
+
+/** The parameters of the copy action (templates/{template:id}/disks/{disk:id}/copy). */
+export type CopyTemplateDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 export type Core = {
@@ -687,7 +791,15 @@ export type CpuProfile = {
   id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
+  /** The permissions below this CpuProfile (cpuprofiles/{cpuprofile:id}/permissions). */
+  permissions?: Maybe<Array<Permission>>;
   qos?: Maybe<QoS>;
+};
+
+
+export type CpuProfilePermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type CpuProfileInput = {
@@ -752,6 +864,8 @@ export type DataCenter = {
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  /** The iscsibonds below this DataCenter (datacenters/{datacenter:id}/iscsibonds). */
+  iscsiBonds?: Maybe<Array<IscsiBond>>;
   link?: Maybe<Array<Link>>;
   /** True when its storage is local to one host. */
   local?: Maybe<Scalars['Boolean']['output']>;
@@ -763,6 +877,8 @@ export type DataCenter = {
   openstackVolumeProviders?: Maybe<Array<OpenStackVolumeProvider>>;
   /** The permissions below this DataCenter (datacenters/{datacenter:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
+  /** The qoss below this DataCenter (datacenters/{datacenter:id}/qoss). */
+  qoss?: Maybe<Array<QoS>>;
   quotaMode?: Maybe<Scalars['String']['output']>;
   /** The quotas below this DataCenter (datacenters/{datacenter:id}/quotas). */
   quotas?: Maybe<Array<Quota>>;
@@ -795,6 +911,13 @@ export type DataCenterEventsArgs = {
 
 
 /** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
+export type DataCenterIscsiBondsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
 export type DataCenterNetworksArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
@@ -810,6 +933,13 @@ export type DataCenterOpenstackVolumeProvidersArgs = {
 
 /** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
 export type DataCenterPermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A data center: the top of the inventory. Its clusters, storage domains and networks belong together; a data center is up while its master storage domain is active. */
+export type DataCenterQossArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -846,9 +976,20 @@ export type DataCenterInput = {
   version?: InputMaybe<VersionInput>;
 };
 
+/** The parameters of the deactivate action (datacenters/{datacenter:id}/storagedomains/{storagedomain:id}/deactivate). */
+export type DeactivateDataCenterStorageDomainInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** The parameters of the deactivate action (hosts/{host:id}/deactivate). */
 export type DeactivateHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The parameters of the deactivate action (vms/{vm:id}/disks/{disk:id}/deactivate). */
+export type DeactivateVmDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 /** What a removal did. */
@@ -862,7 +1003,17 @@ export type DeletePayload = {
 
 /** The parameters of the detach action (hosts/{host:id}/nics/{nic:id}/detach). */
 export type DetachHostNicInput = {
-  network: NetworkInput;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the detach action (vms/{vm:id}/detach). */
+export type DetachVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the disable action (clusters/{cluster:id}/glusterhooks/{glusterhook:id}/disable). */
+export type DisableClusterGlusterHookInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 /** A virtual disk: an image on a storage domain (or a directly attached LUN), attached to a VM through an interface. */
@@ -893,7 +1044,7 @@ export type Disk = {
   lunStorage?: Maybe<Storage>;
   name?: Maybe<Scalars['String']['output']>;
   openstackVolumeType?: Maybe<OpenStackVolumeType>;
-  /** The permissions below this Disk (vms/{vm:id}/disks/{disk:id}/permissions). */
+  /** The permissions below this Disk (disks/{disk:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
   propagateErrors?: Maybe<Scalars['Boolean']['output']>;
   /** The size the guest sees, in bytes. */
@@ -1018,8 +1169,16 @@ export type DiskProfile = {
   id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
+  /** The permissions below this DiskProfile (diskprofiles/{diskprofile:id}/permissions). */
+  permissions?: Maybe<Array<Permission>>;
   qos?: Maybe<QoS>;
   storageDomain?: Maybe<StorageDomain>;
+};
+
+
+export type DiskProfilePermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type DiskProfileInput = {
@@ -1029,6 +1188,57 @@ export type DiskProfileInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   qos?: InputMaybe<QoSInput>;
   storageDomain?: InputMaybe<StorageDomainInput>;
+};
+
+export type DiskSnapshot = {
+  __typename?: 'DiskSnapshot';
+  /** True while the disk is plugged into its VM. */
+  active?: Maybe<Scalars['Boolean']['output']>;
+  /** Bytes the image takes on its storage domain (less than provisioned for sparse disks). */
+  actualSize?: Maybe<Scalars['Long']['output']>;
+  alias?: Maybe<Scalars['String']['output']>;
+  bootable?: Maybe<Scalars['Boolean']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  disk?: Maybe<Disk>;
+  diskProfile?: Maybe<DiskProfile>;
+  /** cow (qcow2, thin) or raw. */
+  format?: Maybe<DiskFormat>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  imageId?: Maybe<Scalars['String']['output']>;
+  instanceType?: Maybe<InstanceType>;
+  /** How the guest sees the disk: virtio, virtio_scsi, ide or spapr_vscsi. */
+  interface?: Maybe<DiskInterface>;
+  link?: Maybe<Array<Link>>;
+  logicalName?: Maybe<Scalars['String']['output']>;
+  lunStorage?: Maybe<Storage>;
+  name?: Maybe<Scalars['String']['output']>;
+  openstackVolumeType?: Maybe<OpenStackVolumeType>;
+  propagateErrors?: Maybe<Scalars['Boolean']['output']>;
+  /** The size the guest sees, in bytes. */
+  provisionedSize?: Maybe<Scalars['Long']['output']>;
+  quota?: Maybe<Quota>;
+  readOnly?: Maybe<Scalars['Boolean']['output']>;
+  sgio?: Maybe<Scalars['String']['output']>;
+  shareable?: Maybe<Scalars['Boolean']['output']>;
+  size?: Maybe<Scalars['Long']['output']>;
+  snapshot?: Maybe<Snapshot>;
+  sparse?: Maybe<Scalars['Boolean']['output']>;
+  statistics?: Maybe<Array<Statistic>>;
+  status?: Maybe<Status>;
+  storageDomain?: Maybe<StorageDomain>;
+  storageDomains?: Maybe<Array<StorageDomain>>;
+  storageType?: Maybe<Scalars['String']['output']>;
+  template?: Maybe<Template>;
+  type?: Maybe<Scalars['String']['output']>;
+  usesScsiReservation?: Maybe<Scalars['Boolean']['output']>;
+  vm?: Maybe<Vm>;
+  vms?: Maybe<Array<Vm>>;
+  wipeAfterDelete?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** The VM's graphical console: protocol (spice or vnc), where to connect while it runs, and how many monitors it has. */
@@ -1080,12 +1290,36 @@ export type Domain = {
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The groups below this Domain (domains/{domain:id}/groups). */
+  groups?: Maybe<Array<Group>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   user?: Maybe<User>;
+  /** The users below this Domain (domains/{domain:id}/users). */
+  users?: Maybe<Array<User>>;
+};
+
+
+/** A directory of users (internal, or an LDAP or Active Directory domain). */
+export type DomainGroupsArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A directory of users (internal, or an LDAP or Active Directory domain). */
+export type DomainUsersArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A directory of users (internal, or an LDAP or Active Directory domain). */
@@ -1095,6 +1329,26 @@ export type DomainInput = {
   id?: InputMaybe<Scalars['ID']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   user?: InputMaybe<UserInput>;
+};
+
+/** The parameters of the enable action (clusters/{cluster:id}/glusterhooks/{glusterhook:id}/enable). */
+export type EnableClusterGlusterHookInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the end action (jobs/{job:id}/end). */
+export type EndJobInput = {
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  status: StatusInput;
+};
+
+/** The parameters of the end action (jobs/{job:id}/steps/{step:id}/end). */
+export type EndJobStepInput = {
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  status?: InputMaybe<StatusInput>;
+  succeeded: Scalars['Boolean']['input'];
 };
 
 export type ErrorHandling = {
@@ -1138,6 +1392,23 @@ export type Event = {
   vm?: Maybe<Vm>;
 };
 
+/** What an action on a Event did: its status, the job, the engine's fault if any, and the Event as it is now. */
+export type EventActionPayload = {
+  __typename?: 'EventActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The Event, re-read after the action. */
+  resource?: Maybe<Event>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
+};
+
 /** An entry of the engine's audit log: what happened, when, how severe it is, and the objects it concerns. Ids grow, so a client can ask for the events after the last one it saw. */
 export type EventInput = {
   cluster?: InputMaybe<ClusterInput>;
@@ -1162,34 +1433,135 @@ export type EventInput = {
   vm?: InputMaybe<VmInput>;
 };
 
+/** The parameters of the export action (datacenters/{datacenter:id}/storagedomains/{storagedomain:id}/disks/{disk:id}/export). */
+export type ExportDataCenterStorageDomainDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the export action (disks/{disk:id}/export). */
+export type ExportDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
+};
+
+/** The parameters of the export action (storagedomains/{storagedomain:id}/disks/{disk:id}/export). */
+export type ExportStorageDomainDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the export action (templates/{template:id}/disks/{disk:id}/export). */
+export type ExportTemplateDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** The parameters of the export action (templates/{template:id}/export). */
 export type ExportTemplateInput = {
   exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   /** The destination of an export, move or import. */
   storageDomain: StorageDomainInput;
 };
 
 /** The parameters of the export action (vms/{vm:id}/disks/{disk:id}/export). */
 export type ExportVmDiskInput = {
-  /** The destination of an export, move or import. */
-  storageDomain: StorageDomainInput;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 /** The parameters of the export action (vms/{vm:id}/export). */
 export type ExportVmInput = {
   discardSnapshots?: InputMaybe<Scalars['Boolean']['input']>;
   exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   /** The destination of an export, move or import. */
-  storageDomain: StorageDomainInput;
+  storageDomain?: InputMaybe<StorageDomainInput>;
+};
+
+export type ExternalComputeResource = {
+  __typename?: 'ExternalComputeResource';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  externalHostProvider?: Maybe<ExternalHostProvider>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  provider?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
+  user?: Maybe<Scalars['String']['output']>;
+};
+
+export type ExternalDiscoveredHost = {
+  __typename?: 'ExternalDiscoveredHost';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  externalHostProvider?: Maybe<ExternalHostProvider>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  lastReport?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  mac?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  subnetName?: Maybe<Scalars['String']['output']>;
+};
+
+export type ExternalHost = {
+  __typename?: 'ExternalHost';
+  address?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  externalHostProvider?: Maybe<ExternalHostProvider>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type ExternalHostGroup = {
+  __typename?: 'ExternalHostGroup';
+  architectureName?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  domainName?: Maybe<Scalars['String']['output']>;
+  externalHostProvider?: Maybe<ExternalHostProvider>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  operatingSystemName?: Maybe<Scalars['String']['output']>;
+  subnetName?: Maybe<Scalars['String']['output']>;
 };
 
 export type ExternalHostProvider = {
   __typename?: 'ExternalHostProvider';
   authenticationUrl?: Maybe<Scalars['String']['output']>;
+  /** The certificates below this ExternalHostProvider (externalhostproviders/{externalhostprovider:id}/certificates). */
+  certificates?: Maybe<Array<Certificate>>;
   comment?: Maybe<Scalars['String']['output']>;
+  /** The computeresources below this ExternalHostProvider (externalhostproviders/{externalhostprovider:id}/computeresources). */
+  computeresources?: Maybe<Array<ExternalComputeResource>>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The discoveredhosts below this ExternalHostProvider (externalhostproviders/{externalhostprovider:id}/discoveredhosts). */
+  discoveredhosts?: Maybe<Array<ExternalDiscoveredHost>>;
+  /** The hostgroups below this ExternalHostProvider (externalhostproviders/{externalhostprovider:id}/hostgroups). */
+  hostgroups?: Maybe<Array<ExternalHostGroup>>;
+  /** The hosts below this ExternalHostProvider (externalhostproviders/{externalhostprovider:id}/hosts). */
+  hosts?: Maybe<Array<ExternalHost>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
@@ -1200,6 +1572,53 @@ export type ExternalHostProvider = {
   requiresAuthentication?: Maybe<Scalars['Boolean']['output']>;
   url?: Maybe<Scalars['String']['output']>;
   username?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type ExternalHostProviderCertificatesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ExternalHostProviderComputeresourcesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ExternalHostProviderDiscoveredhostsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ExternalHostProviderHostgroupsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ExternalHostProviderHostsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a ExternalHostProvider did: its status, the job, the engine's fault if any, and the ExternalHostProvider as it is now. */
+export type ExternalHostProviderActionPayload = {
+  __typename?: 'ExternalHostProviderActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The ExternalHostProvider, re-read after the action. */
+  resource?: Maybe<ExternalHostProvider>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 export type ExternalHostProviderInput = {
@@ -1248,6 +1667,7 @@ export type Feature = {
 export type FenceHostInput = {
   /** What a fence action does: manual, restart, start, stop or status. */
   fenceType: FenceType;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 /** Legal values of Action.fence_type on this engine (from /api/capabilities). */
@@ -1313,6 +1733,30 @@ export type Files = {
   total?: Maybe<Scalars['Long']['output']>;
 };
 
+export type Filter = {
+  __typename?: 'Filter';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  position?: Maybe<Scalars['Int']['output']>;
+  schedulingPolicyUnit?: Maybe<SchedulingPolicyUnit>;
+};
+
+export type FilterInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  position?: InputMaybe<Scalars['Int']['input']>;
+  schedulingPolicyUnit?: InputMaybe<SchedulingPolicyUnitInput>;
+};
+
 /** A VM's virtual floppy drive and the image file in it. */
 export type Floppy = {
   __typename?: 'Floppy';
@@ -1344,6 +1788,16 @@ export type FloppyInput = {
   vms?: InputMaybe<Array<VmInput>>;
 };
 
+/** The parameters of the forceselectspm action (hosts/{host:id}/forceselectspm). */
+export type ForceselectspmHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the freezefilesystems action (vms/{vm:id}/freezefilesystems). */
+export type FreezefilesystemsVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 export type GlusterBrick = {
   __typename?: 'GlusterBrick';
   brickDir?: Maybe<Scalars['String']['output']>;
@@ -1356,7 +1810,8 @@ export type GlusterBrick = {
   glusterClients?: Maybe<Array<GlusterClient>>;
   glusterVolume?: Maybe<GlusterVolume>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   memoryPools?: Maybe<Array<GlusterMemoryPool>>;
   mntOptions?: Maybe<Scalars['String']['output']>;
@@ -1364,7 +1819,32 @@ export type GlusterBrick = {
   pid?: Maybe<Scalars['Int']['output']>;
   port?: Maybe<Scalars['Int']['output']>;
   serverId?: Maybe<Scalars['String']['output']>;
+  /** The statistics below this GlusterBrick (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/bricks/{brick:id}/statistics). */
+  statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
+};
+
+
+export type GlusterBrickStatisticsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a GlusterBrick did: its status, the job, the engine's fault if any, and the GlusterBrick as it is now. */
+export type GlusterBrickActionPayload = {
+  __typename?: 'GlusterBrickActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The GlusterBrick, re-read after the action. */
+  resource?: Maybe<GlusterBrick>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 export type GlusterBrickInput = {
@@ -1400,6 +1880,46 @@ export type GlusterClientInput = {
   hostName?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type GlusterHook = {
+  __typename?: 'GlusterHook';
+  checksum?: Maybe<Scalars['String']['output']>;
+  cluster?: Maybe<Cluster>;
+  comment?: Maybe<Scalars['String']['output']>;
+  conflictStatus?: Maybe<Scalars['Int']['output']>;
+  conflicts?: Maybe<Scalars['String']['output']>;
+  content?: Maybe<Scalars['String']['output']>;
+  contentType?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  glusterCommand?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  serverHooks?: Maybe<Array<GlusterServerHook>>;
+  stage?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Status>;
+};
+
+/** What an action on a GlusterHook did: its status, the job, the engine's fault if any, and the GlusterHook as it is now. */
+export type GlusterHookActionPayload = {
+  __typename?: 'GlusterHookActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The GlusterHook, re-read after the action. */
+  resource?: Maybe<GlusterHook>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
+};
+
 export type GlusterMemoryPool = {
   __typename?: 'GlusterMemoryPool';
   allocCount?: Maybe<Scalars['Int']['output']>;
@@ -1423,8 +1943,25 @@ export type GlusterMemoryPoolInput = {
   poolMisses?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type GlusterServerHook = {
+  __typename?: 'GlusterServerHook';
+  checksum?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  contentType?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  status?: Maybe<Status>;
+};
+
 export type GlusterVolume = {
   __typename?: 'GlusterVolume';
+  /** The bricks below this GlusterVolume (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/bricks). */
   bricks?: Maybe<Array<GlusterBrick>>;
   cluster?: Maybe<Cluster>;
   comment?: Maybe<Scalars['String']['output']>;
@@ -1433,16 +1970,48 @@ export type GlusterVolume = {
   description?: Maybe<Scalars['String']['output']>;
   disperseCount?: Maybe<Scalars['Int']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   options?: Maybe<Array<Option>>;
   redundancyCount?: Maybe<Scalars['Int']['output']>;
   replicaCount?: Maybe<Scalars['Int']['output']>;
+  /** The statistics below this GlusterVolume (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/statistics). */
+  statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   stripeCount?: Maybe<Scalars['Int']['output']>;
   transportTypes?: Maybe<Array<Scalars['String']['output']>>;
   volumeType?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type GlusterVolumeBricksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type GlusterVolumeStatisticsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a GlusterVolume did: its status, the job, the engine's fault if any, and the GlusterVolume as it is now. */
+export type GlusterVolumeActionPayload = {
+  __typename?: 'GlusterVolumeActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The GlusterVolume, re-read after the action. */
+  resource?: Maybe<GlusterVolume>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 export type GlusterVolumeInput = {
@@ -1467,6 +2036,44 @@ export type GracePeriod = {
   expiry?: Maybe<Scalars['Long']['output']>;
 };
 
+export type GracePeriodInput = {
+  expiry?: InputMaybe<Scalars['Long']['input']>;
+};
+
+export type GraphicsConsole = {
+  __typename?: 'GraphicsConsole';
+  address?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  instanceType?: Maybe<InstanceType>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  port?: Maybe<Scalars['Int']['output']>;
+  protocol?: Maybe<Scalars['String']['output']>;
+  template?: Maybe<Template>;
+  tlsPort?: Maybe<Scalars['Int']['output']>;
+  vm?: Maybe<Vm>;
+};
+
+export type GraphicsConsoleInput = {
+  address?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  instanceType?: InputMaybe<InstanceTypeInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  port?: InputMaybe<Scalars['Int']['input']>;
+  protocol?: InputMaybe<Scalars['String']['input']>;
+  template?: InputMaybe<TemplateInput>;
+  tlsPort?: InputMaybe<Scalars['Int']['input']>;
+  vm?: InputMaybe<VmInput>;
+};
+
 export type Group = {
   __typename?: 'Group';
   comment?: Maybe<Scalars['String']['output']>;
@@ -1481,7 +2088,30 @@ export type Group = {
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   namespace?: Maybe<Scalars['String']['output']>;
+  /** The permissions below this Group (groups/{group:id}/permissions). */
+  permissions?: Maybe<Array<Permission>>;
+  /** The roles below this Group (groups/{group:id}/roles). */
   roles?: Maybe<Array<Role>>;
+  /** The tags below this Group (groups/{group:id}/tags). */
+  tags?: Maybe<Array<Tag>>;
+};
+
+
+export type GroupPermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type GroupRolesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type GroupTagsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type GroupInput = {
@@ -1631,11 +2261,15 @@ export type Host = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   devicePassthrough?: Maybe<HostDevicePassthrough>;
+  /** The devices below this Host (hosts/{host:id}/devices). */
+  devices?: Maybe<Array<HostDevice>>;
   display?: Maybe<Display>;
   /** The events whose host is this Host (one search for all parents). */
   events?: Maybe<Array<Event>>;
   externalHostProvider?: Maybe<ExternalHostProvider>;
   externalStatus?: Maybe<Status>;
+  /** The fenceagents below this Host (hosts/{host:id}/fenceagents). */
+  fenceagents?: Maybe<Array<Agent>>;
   hardwareInformation?: Maybe<HardwareInformation>;
   /** The hooks below this Host (hosts/{host:id}/hooks). */
   hooks?: Maybe<Array<Hook>>;
@@ -1644,6 +2278,7 @@ export type Host = {
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   iscsi?: Maybe<IscsiDetails>;
+  /** The katelloerrata below this Host (hosts/{host:id}/katelloerrata). */
   katelloErrata?: Maybe<Array<KatelloErratum>>;
   kdumpStatus?: Maybe<Scalars['String']['output']>;
   ksm?: Maybe<Ksm>;
@@ -1655,6 +2290,8 @@ export type Host = {
   /** Physical memory in bytes. */
   memory?: Maybe<Scalars['Long']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  /** The networkattachments below this Host (hosts/{host:id}/networkattachments). */
+  networkAttachments?: Maybe<Array<NetworkAttachment>>;
   /** The nics below this Host (hosts/{host:id}/nics). */
   nics?: Maybe<Array<HostNic>>;
   numaSupported?: Maybe<Scalars['Boolean']['output']>;
@@ -1678,6 +2315,7 @@ export type Host = {
   status?: Maybe<Status>;
   /** The storage below this Host (hosts/{host:id}/storage). */
   storage?: Maybe<Array<Storage>>;
+  /** The storageconnectionextensions below this Host (hosts/{host:id}/storageconnectionextensions). */
   storageConnectionExtensions?: Maybe<Array<StorageConnectionExtension>>;
   storageManager?: Maybe<StorageManager>;
   summary?: Maybe<VmSummary>;
@@ -1686,10 +2324,19 @@ export type Host = {
   transparentHugepages?: Maybe<TransparentHugePages>;
   /** rhel for a full operating system host, rhev_h for the hypervisor image. */
   type?: Maybe<Scalars['String']['output']>;
+  /** The unmanagednetworks below this Host (hosts/{host:id}/unmanagednetworks). */
+  unmanagedNetworks?: Maybe<Array<UnmanagedNetwork>>;
   updateAvailable?: Maybe<Scalars['Boolean']['output']>;
   version?: Maybe<Version>;
   /** The vms whose host is this Host (one search for all parents). */
   vms?: Maybe<Array<Vm>>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostDevicesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1704,7 +2351,28 @@ export type HostEventsArgs = {
 
 
 /** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostFenceagentsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
 export type HostHooksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostKatelloErrataArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostNetworkAttachmentsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1746,7 +2414,21 @@ export type HostStorageArgs = {
 
 
 /** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostStorageConnectionExtensionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
 export type HostTagsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A hypervisor: a physical machine in a cluster that runs VMs. */
+export type HostUnmanagedNetworksArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1776,6 +2458,46 @@ export type HostActionPayload = {
   resource?: Maybe<Host>;
   /** complete, pending, in_progress or failed. */
   status: Scalars['String']['output'];
+};
+
+export type HostDevice = {
+  __typename?: 'HostDevice';
+  capability?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  iommuGroup?: Maybe<Scalars['Int']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  parentDevice?: Maybe<HostDevice>;
+  physicalFunction?: Maybe<HostDevice>;
+  placeholder?: Maybe<Scalars['Boolean']['output']>;
+  product?: Maybe<Product>;
+  vendor?: Maybe<Vendor>;
+  virtualFunctions?: Maybe<Scalars['Int']['output']>;
+  vm?: Maybe<Vm>;
+};
+
+export type HostDeviceInput = {
+  capability?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  iommuGroup?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  parentDevice?: InputMaybe<HostDeviceInput>;
+  physicalFunction?: InputMaybe<HostDeviceInput>;
+  placeholder?: InputMaybe<Scalars['Boolean']['input']>;
+  product?: InputMaybe<ProductInput>;
+  vendor?: InputMaybe<VendorInput>;
+  virtualFunctions?: InputMaybe<Scalars['Int']['input']>;
+  vm?: InputMaybe<VmInput>;
 };
 
 export type HostDevicePassthrough = {
@@ -1858,12 +2580,15 @@ export type HostNic = {
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   ip?: Maybe<Ip>;
+  /** The labels below this HostNIC (hosts/{host:id}/nics/{nic:id}/labels). */
   labels?: Maybe<Array<Label>>;
   link?: Maybe<Array<Link>>;
   mac?: Maybe<Mac>;
   mtu?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
+  /** The networkattachments below this HostNIC (hosts/{host:id}/nics/{nic:id}/networkattachments). */
+  networkAttachments?: Maybe<Array<NetworkAttachment>>;
   overrideConfiguration?: Maybe<Scalars['Boolean']['output']>;
   physicalFunction?: Maybe<HostNic>;
   properties?: Maybe<Array<Property>>;
@@ -1874,12 +2599,44 @@ export type HostNic = {
   statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   virtualFunctionsConfiguration?: Maybe<HostNicVirtualFunctionsConfiguration>;
+  /** The virtualfunctionallowedlabels below this HostNIC (hosts/{host:id}/nics/{nic:id}/virtualfunctionallowedlabels). */
+  virtualfunctionallowedlabels?: Maybe<Array<Label>>;
+  /** The virtualfunctionallowednetworks below this HostNIC (hosts/{host:id}/nics/{nic:id}/virtualfunctionallowednetworks). */
+  virtualfunctionallowednetworks?: Maybe<Array<Network>>;
   vlan?: Maybe<Vlan>;
 };
 
 
 /** A network interface of a host: a physical NIC, a bond of several, or a VLAN on top of one. */
+export type HostNicLabelsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A network interface of a host: a physical NIC, a bond of several, or a VLAN on top of one. */
+export type HostNicNetworkAttachmentsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A network interface of a host: a physical NIC, a bond of several, or a VLAN on top of one. */
 export type HostNicStatisticsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A network interface of a host: a physical NIC, a bond of several, or a VLAN on top of one. */
+export type HostNicVirtualfunctionallowedlabelsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A network interface of a host: a physical NIC, a bond of several, or a VLAN on top of one. */
+export type HostNicVirtualfunctionallowednetworksArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -2025,20 +2782,87 @@ export type IconInput = {
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Image = {
+  __typename?: 'Image';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  storageDomain?: Maybe<StorageDomain>;
+};
+
+/** What an action on a Image did: its status, the job, the engine's fault if any, and the Image as it is now. */
+export type ImageActionPayload = {
+  __typename?: 'ImageActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The Image, re-read after the action. */
+  resource?: Maybe<Image>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
+};
+
+/** The parameters of the import action (openstackimageproviders/{openstackimageprovider:id}/images/{image:id}/import). */
+export type ImportOpenstackImageProviderImagesInput = {
+  cluster?: InputMaybe<ClusterInput>;
+  disk?: InputMaybe<DiskInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  importAsTemplate?: InputMaybe<Scalars['Boolean']['input']>;
+  template?: InputMaybe<TemplateInput>;
+};
+
+/** The parameters of the import action (storagedomains/{storagedomain:id}/images/{image:id}/import). */
+export type ImportStorageDomainImageInput = {
+  cluster?: InputMaybe<ClusterInput>;
+  disk?: InputMaybe<DiskInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  importAsTemplate?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** The parameters of the import action (storagedomains/{storagedomain:id}/templates/{template:id}/import). */
 export type ImportStorageDomainTemplateInput = {
   clone?: InputMaybe<Scalars['Boolean']['input']>;
   cluster: ClusterInput;
+  exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   /** The destination of an export, move or import. */
-  storageDomain: StorageDomainInput;
+  storageDomain?: InputMaybe<StorageDomainInput>;
+  template?: InputMaybe<TemplateInput>;
+  vm?: InputMaybe<VmInput>;
 };
 
 /** The parameters of the import action (storagedomains/{storagedomain:id}/vms/{vm:id}/import). */
 export type ImportStorageDomainVmInput = {
   clone?: InputMaybe<Scalars['Boolean']['input']>;
   cluster: ClusterInput;
+  exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   /** The destination of an export, move or import. */
-  storageDomain: StorageDomainInput;
+  storageDomain?: InputMaybe<StorageDomainInput>;
+  vm?: InputMaybe<VmInput>;
+};
+
+/** The parameters of the importcertificates action (externalhostproviders/{externalhostprovider:id}/importcertificates). */
+export type ImportcertificatesExternalHostProviderInput = {
+  certificates: Array<CertificateInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the importcertificates action (openstackimageproviders/{openstackimageprovider:id}/importcertificates). */
+export type ImportcertificatesOpenstackImageProviderInput = {
+  certificates: Array<CertificateInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 export type Initialization = {
@@ -2092,8 +2916,12 @@ export type InitializationInput = {
 
 /** The parameters of the install action (hosts/{host:id}/install). */
 export type InstallHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The target host of a migration, or the host that performs a storage operation. */
+  host?: InputMaybe<HostInput>;
   image?: InputMaybe<Scalars['String']['input']>;
   rootPassword?: InputMaybe<Scalars['String']['input']>;
+  ssh?: InputMaybe<SshInput>;
 };
 
 export type InstanceType = {
@@ -2115,6 +2943,8 @@ export type InstanceType = {
   description?: Maybe<Scalars['String']['output']>;
   display?: Maybe<Display>;
   domain?: Maybe<Domain>;
+  /** The graphicsconsoles below this InstanceType (instancetypes/{instancetype:id}/graphicsconsoles). */
+  graphicsConsoles?: Maybe<Array<GraphicsConsole>>;
   highAvailability?: Maybe<HighAvailability>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
@@ -2128,6 +2958,8 @@ export type InstanceType = {
   migration?: Maybe<MigrationOptions>;
   migrationDowntime?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  /** The nics below this InstanceType (instancetypes/{instancetype:id}/nics). */
+  nics?: Maybe<Array<Nic>>;
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: Maybe<Scalars['String']['output']>;
   os?: Maybe<OperatingSystem>;
@@ -2152,6 +2984,26 @@ export type InstanceType = {
   virtioScsi?: Maybe<VirtIo_Scsi>;
   /** The VM this template was made from, when it was. */
   vm?: Maybe<Vm>;
+  /** The watchdogs below this InstanceType (instancetypes/{instancetype:id}/watchdogs). */
+  watchdogs?: Maybe<Array<WatchDog>>;
+};
+
+
+export type InstanceTypeGraphicsConsolesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type InstanceTypeNicsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type InstanceTypeWatchdogsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type InstanceTypeInput = {
@@ -2212,6 +3064,58 @@ export type IpAddressAssignment = {
   ip?: Maybe<Ip>;
 };
 
+export type IpAddressAssignmentInput = {
+  assignmentMethod?: InputMaybe<Scalars['String']['input']>;
+  ip?: InputMaybe<IpInput>;
+};
+
+/** The parameters of the isattached action (storagedomains/{storagedomain:id}/isattached). */
+export type IsattachedStorageDomainInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The target host of a migration, or the host that performs a storage operation. */
+  host: HostInput;
+};
+
+export type IscsiBond = {
+  __typename?: 'IscsiBond';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  dataCenter?: Maybe<DataCenter>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  /** The networks below this IscsiBond (datacenters/{datacenter:id}/iscsibonds/{iscsibond:id}/networks). */
+  networks?: Maybe<Array<Network>>;
+  /** The storageconnections below this IscsiBond (datacenters/{datacenter:id}/iscsibonds/{iscsibond:id}/storageconnections). */
+  storageConnections?: Maybe<Array<StorageConnection>>;
+};
+
+
+export type IscsiBondNetworksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type IscsiBondStorageConnectionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type IscsiBondInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  dataCenter?: InputMaybe<DataCenterInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  networks?: InputMaybe<Array<NetworkInput>>;
+  storageConnections?: InputMaybe<Array<StorageConnectionInput>>;
+};
+
 /** An iSCSI target to discover or log in to from a host. */
 export type IscsiDetails = {
   __typename?: 'IscsiDetails';
@@ -2257,11 +3161,13 @@ export type IscsiDetailsInput = {
 
 /** The parameters of the iscsidiscover action (hosts/{host:id}/iscsidiscover). */
 export type IscsidiscoverHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   iscsi: IscsiDetailsInput;
 };
 
 /** The parameters of the iscsilogin action (hosts/{host:id}/iscsilogin). */
 export type IscsiloginHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   iscsi: IscsiDetailsInput;
 };
 
@@ -2284,6 +3190,32 @@ export type Job = {
   owner?: Maybe<User>;
   startTime?: Maybe<Scalars['DateTime']['output']>;
   status?: Maybe<Status>;
+  /** The steps below this Job (jobs/{job:id}/steps). */
+  steps?: Maybe<Array<Step>>;
+};
+
+
+/** Work the engine carries out for a request, with its status and times. */
+export type JobStepsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a Job did: its status, the job, the engine's fault if any, and the Job as it is now. */
+export type JobActionPayload = {
+  __typename?: 'JobActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The Job, re-read after the action. */
+  resource?: Maybe<Job>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 /** Work the engine carries out for a request, with its status and times. */
@@ -2369,7 +3301,8 @@ export type Label = {
   description?: Maybe<Scalars['String']['output']>;
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
@@ -2434,6 +3367,11 @@ export type LogicalUnitInput = {
   volumeGroupId?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The parameters of the logon action (vms/{vm:id}/logon). */
+export type LogonVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 export type Mac = {
   __typename?: 'MAC';
   address?: Maybe<Scalars['String']['output']>;
@@ -2467,6 +3405,12 @@ export type MacPoolInput = {
   id?: InputMaybe<Scalars['ID']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   ranges?: InputMaybe<Array<RangeInput>>;
+};
+
+/** The parameters of the maintenance action (vms/{vm:id}/maintenance). */
+export type MaintenanceVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  maintenanceEnabled: Scalars['Boolean']['input'];
 };
 
 export type MemoryOverCommit = {
@@ -2506,6 +3450,12 @@ export type MethodInput = {
   id?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** The parameters of the migrate action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/bricks/migrate). */
+export type MigrateClusterGlusterVolumeBricksInput = {
+  bricks: Array<GlusterBrickInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** Legal values of ErrorHandling.on_error on this engine (from /api/capabilities). */
 export type MigrateOnError =
   | 'DO_NOT_MIGRATE'
@@ -2514,7 +3464,9 @@ export type MigrateOnError =
 
 /** The parameters of the migrate action (vms/{vm:id}/migrate). */
 export type MigrateVmInput = {
+  cluster?: InputMaybe<ClusterInput>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   /** The target host of a migration, or the host that performs a storage operation. */
   host?: InputMaybe<HostInput>;
 };
@@ -2530,20 +3482,31 @@ export type MigrationOptionsInput = {
   compressed?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** The parameters of the move action (vms/{vm:id}/disks/{disk:id}/move). */
-export type MoveVmDiskInput = {
+/** The parameters of the move action (disks/{disk:id}/move). */
+export type MoveDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   /** The destination of an export, move or import. */
   storageDomain: StorageDomainInput;
 };
 
+/** The parameters of the move action (vms/{vm:id}/disks/{disk:id}/move). */
+export type MoveVmDiskInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** The parameters of the move action (vms/{vm:id}/move). */
 export type MoveVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   /** The destination of an export, move or import. */
   storageDomain: StorageDomainInput;
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Activate: an action on the collection of brick of the gluster volume. */
+  activateClusterGlusterVolumeBricks: GlusterBrickActionPayload;
+  /** Activate: an action on the collection of brick of the gluster volume. */
+  activateDataCenterClusterGlusterVolumeBricks: GlusterBrickActionPayload;
   /** Make the storage domain usable in the data center. */
   activateDataCenterStorageDomain: StorageDomainActionPayload;
   /** Bring the host out of maintenance. */
@@ -2560,78 +3523,228 @@ export type Mutation = {
   attachHostNic: HostNicActionPayload;
   /** Stop a migration that is under way. */
   cancelmigrationVm: VmActionPayload;
+  /** Clear: an action on a job. */
+  clearJob: JobActionPayload;
+  /** Clone: an action on a vm. */
+  cloneVm: VmActionPayload;
+  /** Commit_snapshot: an action on a vm. */
+  commitSnapshotVm: VmActionPayload;
   /** Make the host's network configuration survive a reboot. */
   commitnetconfigHost: HostActionPayload;
+  /** Copy: an action on a disk of the storage domain. */
+  copyDataCenterStorageDomainDisk: DiskActionPayload;
+  /** Copy: an action on a disk. */
+  copyDisk: DiskActionPayload;
+  /** Copy: an action on a disk of the storage domain. */
+  copyStorageDomainDisk: DiskActionPayload;
+  /** Copy: an action on a disk of the template. */
+  copyTemplateDisk: DiskActionPayload;
   /** Add to saved searches. */
   createBookmark: Bookmark;
   /** Add to the clusters of hosts. */
   createCluster: Cluster;
   /** Add to rules that keep VMs of the cluster together or apart. */
   createClusterAffinityGroup: AffinityGroup;
+  /** Add a vm of the affinity group. */
+  createClusterAffinityGroupVm: Vm;
+  /** Add a cpu profile of the cluster. */
+  createClusterCpuProfile: CpuProfile;
+  /** Add a gluster volume of the cluster. */
+  createClusterGlusterVolume: GlusterVolume;
+  /** Add a brick of the gluster volume. */
+  createClusterGlusterVolumeBrick: GlusterBrick;
   /** Add to the networks attached to the cluster. */
   createClusterNetwork: Network;
   /** Add to the roles granted to users and groups on this object. */
   createClusterPermission: Permission;
   /** Add to the quality-of-service profiles of CPUs. */
   createCpuProfile: CpuProfile;
+  /** Add a permission of the cpu profile. */
+  createCpuProfilePermission: Permission;
   /** Add to the data centers. */
   createDataCenter: DataCenter;
+  /** Add a cluster of the data center. */
+  createDataCenterCluster: Cluster;
+  /** Add a affinity group of the cluster. */
+  createDataCenterClusterAffinityGroup: AffinityGroup;
+  /** Add a vm of the affinity group. */
+  createDataCenterClusterAffinityGroupVm: Vm;
+  /** Add a cpu profile of the cluster. */
+  createDataCenterClusterCpuProfile: CpuProfile;
+  /** Add a gluster volume of the cluster. */
+  createDataCenterClusterGlusterVolume: GlusterVolume;
+  /** Add a brick of the gluster volume. */
+  createDataCenterClusterGlusterVolumeBrick: GlusterBrick;
+  /** Add a network of the cluster. */
+  createDataCenterClusterNetwork: Network;
+  /** Add a permission of the cluster. */
+  createDataCenterClusterPermission: Permission;
+  /** Add a iscsi bond of the data center. */
+  createDataCenterIscsiBond: IscsiBond;
+  /** Add a network of the iscsi bond. */
+  createDataCenterIscsiBondNetwork: Network;
+  /** Add a label of the network. */
+  createDataCenterIscsiBondNetworkLabel: Label;
+  /** Add a permission of the network. */
+  createDataCenterIscsiBondNetworkPermission: Permission;
+  /** Add a vnic profile of the network. */
+  createDataCenterIscsiBondNetworkVnicProfile: VnicProfile;
+  /** Add a permission of the vnic profile. */
+  createDataCenterIscsiBondNetworkVnicProfilePermission: Permission;
+  /** Add a storage connection of the iscsi bond. */
+  createDataCenterIscsiBondStorageConnection: StorageConnection;
+  /** Add a network of the data center. */
+  createDataCenterNetwork: Network;
+  /** Add a label of the network. */
+  createDataCenterNetworkLabel: Label;
+  /** Add a permission of the network. */
+  createDataCenterNetworkPermission: Permission;
+  /** Add a vnic profile of the network. */
+  createDataCenterNetworkVnicProfile: VnicProfile;
+  /** Add a permission of the vnic profile. */
+  createDataCenterNetworkVnicProfilePermission: Permission;
   /** Add to the roles granted to users and groups on this object. */
   createDataCenterPermission: Permission;
+  /** Add a qos of the data center. */
+  createDataCenterQos: QoS;
   /** Add to limits on what users of the data center may consume. */
   createDataCenterQuota: Quota;
+  /** Add a permission of the quota. */
+  createDataCenterQuotaPermission: Permission;
+  /** Add a cluster quota limit of the quota. */
+  createDataCenterQuotaQuotaclusterlimits: QuotaClusterLimit;
+  /** Add a storage quota limit of the quota. */
+  createDataCenterQuotaQuotastoragelimits: QuotaStorageLimit;
   /** Add to the storage domains attached to the data center. */
   createDataCenterStorageDomain: StorageDomain;
+  /** Add a disk of the storage domain. */
+  createDataCenterStorageDomainDisk: Disk;
+  /** Add a permission of the disk. */
+  createDataCenterStorageDomainDiskPermission: Permission;
+  /** Add a disk. */
+  createDisk: Disk;
+  /** Add a permission of the disk. */
+  createDiskPermission: Permission;
   /** Add to the quality-of-service profiles of disks. */
   createDiskProfile: DiskProfile;
+  /** Add a permission of the disk profile. */
+  createDiskProfilePermission: Permission;
   /** Add to the audit log, newest first. */
   createEvent: Event;
   /** Add to providers of hosts to deploy (Foreman). */
   createExternalHostProvider: ExternalHostProvider;
   /** Add to the directory groups known to the engine. */
   createGroup: Group;
+  /** Add a permission of the group. */
+  createGroupPermission: Permission;
+  /** Add a permit of the role. */
+  createGroupRolePermit: Permit;
+  /** Add a tag of the group. */
+  createGroupTag: Tag;
   /** Add to the hypervisors. */
   createHost: Host;
+  /** Add a agent of the host. */
+  createHostFenceagents: Agent;
+  /** Add a network attachment of the host. */
+  createHostNetworkAttachment: NetworkAttachment;
+  /** Add a host nic of the host. */
+  createHostNic: HostNic;
+  /** Add a label of the host nic. */
+  createHostNicLabel: Label;
+  /** Add a network attachment of the host nic. */
+  createHostNicNetworkAttachment: NetworkAttachment;
+  /** Add a label of the host nic. */
+  createHostNicVirtualfunctionallowedlabels: Label;
+  /** Add a network of the host nic. */
+  createHostNicVirtualfunctionallowednetworks: Network;
   /** Add to the roles granted to users and groups on this object. */
   createHostPermission: Permission;
+  /** Add a storage connection extension of the host. */
+  createHostStorageConnectionExtension: StorageConnectionExtension;
   /** Add to the tags attached to this object. */
   createHostTag: Tag;
   /** Add to hardware profiles new VMs can take. */
   createInstanceType: InstanceType;
+  /** Add a graphics console of the instance type. */
+  createInstanceTypeGraphicsConsole: GraphicsConsole;
+  /** Add a nic of the instance type. */
+  createInstanceTypeNic: Nic;
+  /** Add a watchdog of the instance type. */
+  createInstanceTypeWatchdog: WatchDog;
+  /** Add a job. */
+  createJob: Job;
+  /** Add a step of the job. */
+  createJobStep: Step;
   /** Add to the ranges VM network interfaces take MAC addresses from. */
   createMacPool: MacPool;
   /** Add to the logical networks. */
   createNetwork: Network;
+  /** Add a label of the network. */
+  createNetworkLabel: Label;
   /** Add to the roles granted to users and groups on this object. */
   createNetworkPermission: Permission;
+  /** Add a vnic profile of the network. */
+  createNetworkVnicProfile: VnicProfile;
+  /** Add a permission of the vnic profile. */
+  createNetworkVnicProfilePermission: Permission;
   /** Add to OpenStack Glance image services. */
   createOpenstackImageProvider: OpenStackImageProvider;
   /** Add to OpenStack Neutron network services. */
   createOpenstackNetworkProvider: OpenStackNetworkProvider;
+  /** Add a openstack subnet of the openstack network. */
+  createOpenstackNetworkProviderNetworksSubnets: OpenStackSubnet;
   /** Add to OpenStack Cinder volume services. */
   createOpenstackVolumeProvider: OpenStackVolumeProvider;
+  /** Add a openstack volume authentication key of the openstack volume provider. */
+  createOpenstackVolumeProviderAuthenticationkeys: OpenstackVolumeAuthenticationKey;
+  /** Add a permission. */
+  createPermission: Permission;
   /** Add to the roles: named sets of permits. */
   createRole: Role;
   /** Add to what the role allows. */
   createRolePermit: Permit;
   /** Add to how clusters place VMs on hosts. */
   createSchedulingPolicy: SchedulingPolicy;
+  /** Add a filter of the scheduling policy. */
+  createSchedulingPolicyFilter: Filter;
+  /** Add a weight of the scheduling policy. */
+  createSchedulingPolicyWeight: Weight;
   /** Add to the connections to storage servers. */
   createStorageConnection: StorageConnection;
   /** Add to the storage domains. */
   createStorageDomain: StorageDomain;
+  /** Add a disk of the storage domain. */
+  createStorageDomainDisk: Disk;
+  /** Add a permission of the disk. */
+  createStorageDomainDiskPermission: Permission;
+  /** Add a disk profile of the storage domain. */
+  createStorageDomainDiskProfile: DiskProfile;
   /** Add to the roles granted to users and groups on this object. */
   createStorageDomainPermission: Permission;
+  /** Add a storage connection of the storage domain. */
+  createStorageDomainStorageConnection: StorageConnection;
   /** Add to the tree of tags. */
   createTag: Tag;
   /** Add to the templates VMs are made from. */
   createTemplate: Template;
+  /** Add a graphics console of the template. */
+  createTemplateGraphicsConsole: GraphicsConsole;
+  /** Add a nic of the template. */
+  createTemplateNic: Nic;
   /** Add to the roles granted to users and groups on this object. */
   createTemplatePermission: Permission;
+  /** Add a tag of the template. */
+  createTemplateTag: Tag;
+  /** Add a watchdog of the template. */
+  createTemplateWatchdog: WatchDog;
   /** Add to the users known to the engine. */
   createUser: User;
   /** Add to the roles granted to users and groups on this object. */
   createUserPermission: Permission;
+  /** Add a permit of the role. */
+  createUserRolePermit: Permit;
+  /** Add a ssh public key of the user. */
+  createUserSshPublicKey: SshPublicKey;
   /** Add to the tags attached to this object. */
   createUserTag: Tag;
   /** Add to the virtual machines. */
@@ -2642,8 +3755,14 @@ export type Mutation = {
   createVmDisk: Disk;
   /** Add to the roles granted to users and groups on this object. */
   createVmDiskPermission: Permission;
+  /** Add a graphics console of the vm. */
+  createVmGraphicsConsole: GraphicsConsole;
+  /** Add a host device of the vm. */
+  createVmHostDevice: HostDevice;
   /** Add to the network interfaces of the VM. */
   createVmNic: Nic;
+  /** Add a vm numa node of the vm. */
+  createVmNumaNode: VirtualNumaNode;
   /** Add to the roles granted to users and groups on this object. */
   createVmPermission: Permission;
   /** Add to the snapshots of the VM. */
@@ -2658,6 +3777,8 @@ export type Mutation = {
   createVmpoolPermission: Permission;
   /** Add to the profiles VM network interfaces connect through. */
   createVnicProfile: VnicProfile;
+  /** Add a permission of the vnic profile. */
+  createVnicProfilePermission: Permission;
   /** Put the storage domain in maintenance. */
   deactivateDataCenterStorageDomain: StorageDomainActionPayload;
   /** Put the host in maintenance, migrating its VMs away. */
@@ -2672,46 +3793,160 @@ export type Mutation = {
   deleteCluster: DeletePayload;
   /** Remove a AffinityGroup. */
   deleteClusterAffinityGroup: DeletePayload;
+  /** Remove a VM. */
+  deleteClusterAffinityGroupVm: DeletePayload;
+  /** Remove a CpuProfile. */
+  deleteClusterCpuProfile: DeletePayload;
+  /** Remove a GlusterHook. */
+  deleteClusterGlusterHook: DeletePayload;
+  /** Remove a GlusterVolume. */
+  deleteClusterGlusterVolume: DeletePayload;
+  /** Remove a GlusterBrick. */
+  deleteClusterGlusterVolumeBrick: DeletePayload;
   /** Remove a Network. */
   deleteClusterNetwork: DeletePayload;
   /** Remove a Permission. */
   deleteClusterPermission: DeletePayload;
   /** Remove a CpuProfile. */
   deleteCpuProfile: DeletePayload;
+  /** Remove a Permission. */
+  deleteCpuProfilePermission: DeletePayload;
   /** Remove a DataCenter. */
   deleteDataCenter: DeletePayload;
+  /** Remove a Cluster. */
+  deleteDataCenterCluster: DeletePayload;
+  /** Remove a AffinityGroup. */
+  deleteDataCenterClusterAffinityGroup: DeletePayload;
+  /** Remove a VM. */
+  deleteDataCenterClusterAffinityGroupVm: DeletePayload;
+  /** Remove a CpuProfile. */
+  deleteDataCenterClusterCpuProfile: DeletePayload;
+  /** Remove a GlusterHook. */
+  deleteDataCenterClusterGlusterHook: DeletePayload;
+  /** Remove a GlusterVolume. */
+  deleteDataCenterClusterGlusterVolume: DeletePayload;
+  /** Remove a GlusterBrick. */
+  deleteDataCenterClusterGlusterVolumeBrick: DeletePayload;
+  /** Remove a Network. */
+  deleteDataCenterClusterNetwork: DeletePayload;
+  /** Remove a Permission. */
+  deleteDataCenterClusterPermission: DeletePayload;
+  /** Remove a IscsiBond. */
+  deleteDataCenterIscsiBond: DeletePayload;
+  /** Remove a Network. */
+  deleteDataCenterIscsiBondNetwork: DeletePayload;
+  /** Remove a Label. */
+  deleteDataCenterIscsiBondNetworkLabel: DeletePayload;
+  /** Remove a Permission. */
+  deleteDataCenterIscsiBondNetworkPermission: DeletePayload;
+  /** Remove a VnicProfile. */
+  deleteDataCenterIscsiBondNetworkVnicProfile: DeletePayload;
+  /** Remove a Permission. */
+  deleteDataCenterIscsiBondNetworkVnicProfilePermission: DeletePayload;
+  /** Remove a StorageConnection. */
+  deleteDataCenterIscsiBondStorageConnection: DeletePayload;
+  /** Remove a Network. */
+  deleteDataCenterNetwork: DeletePayload;
+  /** Remove a Label. */
+  deleteDataCenterNetworkLabel: DeletePayload;
+  /** Remove a Permission. */
+  deleteDataCenterNetworkPermission: DeletePayload;
+  /** Remove a VnicProfile. */
+  deleteDataCenterNetworkVnicProfile: DeletePayload;
+  /** Remove a Permission. */
+  deleteDataCenterNetworkVnicProfilePermission: DeletePayload;
   /** Remove a Permission. */
   deleteDataCenterPermission: DeletePayload;
+  /** Remove a QoS. */
+  deleteDataCenterQos: DeletePayload;
   /** Remove a Quota. */
   deleteDataCenterQuota: DeletePayload;
+  /** Remove a Permission. */
+  deleteDataCenterQuotaPermission: DeletePayload;
+  /** Remove a QuotaClusterLimit. */
+  deleteDataCenterQuotaQuotaclusterlimits: DeletePayload;
+  /** Remove a QuotaStorageLimit. */
+  deleteDataCenterQuotaQuotastoragelimits: DeletePayload;
   /** Remove a StorageDomain. */
   deleteDataCenterStorageDomain: DeletePayload;
+  /** Remove a Disk. */
+  deleteDataCenterStorageDomainDisk: DeletePayload;
+  /** Remove a Permission. */
+  deleteDataCenterStorageDomainDiskPermission: DeletePayload;
+  /** Remove a Disk. */
+  deleteDisk: DeletePayload;
+  /** Remove a Permission. */
+  deleteDiskPermission: DeletePayload;
   /** Remove a DiskProfile. */
   deleteDiskProfile: DeletePayload;
+  /** Remove a Permission. */
+  deleteDiskProfilePermission: DeletePayload;
+  /** Remove a Event. */
+  deleteEvent: DeletePayload;
   /** Remove a ExternalHostProvider. */
   deleteExternalHostProvider: DeletePayload;
   /** Remove a Group. */
   deleteGroup: DeletePayload;
+  /** Remove a Permission. */
+  deleteGroupPermission: DeletePayload;
+  /** Remove a Role. */
+  deleteGroupRole: DeletePayload;
+  /** Remove a Permit. */
+  deleteGroupRolePermit: DeletePayload;
+  /** Remove a Tag. */
+  deleteGroupTag: DeletePayload;
   /** Remove a Host. */
   deleteHost: DeletePayload;
+  /** Remove a Agent. */
+  deleteHostFenceagents: DeletePayload;
+  /** Remove a NetworkAttachment. */
+  deleteHostNetworkAttachment: DeletePayload;
+  /** Remove a HostNIC. */
+  deleteHostNic: DeletePayload;
+  /** Remove a Label. */
+  deleteHostNicLabel: DeletePayload;
+  /** Remove a NetworkAttachment. */
+  deleteHostNicNetworkAttachment: DeletePayload;
+  /** Remove a Label. */
+  deleteHostNicVirtualfunctionallowedlabels: DeletePayload;
+  /** Remove a Network. */
+  deleteHostNicVirtualfunctionallowednetworks: DeletePayload;
   /** Remove a Permission. */
   deleteHostPermission: DeletePayload;
+  /** Remove a StorageConnectionExtension. */
+  deleteHostStorageConnectionExtension: DeletePayload;
   /** Remove a Tag. */
   deleteHostTag: DeletePayload;
+  /** Remove a UnmanagedNetwork. */
+  deleteHostUnmanagedNetwork: DeletePayload;
   /** Remove a InstanceType. */
   deleteInstanceType: DeletePayload;
+  /** Remove a GraphicsConsole. */
+  deleteInstanceTypeGraphicsConsole: DeletePayload;
+  /** Remove a WatchDog. */
+  deleteInstanceTypeWatchdog: DeletePayload;
   /** Remove a MacPool. */
   deleteMacPool: DeletePayload;
   /** Remove a Network. */
   deleteNetwork: DeletePayload;
+  /** Remove a Label. */
+  deleteNetworkLabel: DeletePayload;
   /** Remove a Permission. */
   deleteNetworkPermission: DeletePayload;
+  /** Remove a VnicProfile. */
+  deleteNetworkVnicProfile: DeletePayload;
+  /** Remove a Permission. */
+  deleteNetworkVnicProfilePermission: DeletePayload;
   /** Remove a OpenStackImageProvider. */
   deleteOpenstackImageProvider: DeletePayload;
   /** Remove a OpenStackNetworkProvider. */
   deleteOpenstackNetworkProvider: DeletePayload;
+  /** Remove a OpenStackSubnet. */
+  deleteOpenstackNetworkProviderNetworksSubnets: DeletePayload;
   /** Remove a OpenStackVolumeProvider. */
   deleteOpenstackVolumeProvider: DeletePayload;
+  /** Remove a OpenstackVolumeAuthenticationKey. */
+  deleteOpenstackVolumeProviderAuthenticationkeys: DeletePayload;
   /** Remove a Permission. */
   deletePermission: DeletePayload;
   /** Remove a Role. */
@@ -2720,14 +3955,28 @@ export type Mutation = {
   deleteRolePermit: DeletePayload;
   /** Remove a SchedulingPolicy. */
   deleteSchedulingPolicy: DeletePayload;
+  /** Remove a Filter. */
+  deleteSchedulingPolicyFilter: DeletePayload;
   /** Remove a SchedulingPolicyUnit. */
   deleteSchedulingPolicyUnit: DeletePayload;
+  /** Remove a Weight. */
+  deleteSchedulingPolicyWeight: DeletePayload;
   /** Remove a StorageConnection. */
   deleteStorageConnection: DeletePayload;
   /** Remove a StorageDomain. */
   deleteStorageDomain: DeletePayload;
+  /** Remove a Disk. */
+  deleteStorageDomainDisk: DeletePayload;
+  /** Remove a Permission. */
+  deleteStorageDomainDiskPermission: DeletePayload;
+  /** Remove a DiskProfile. */
+  deleteStorageDomainDiskProfile: DeletePayload;
+  /** Remove a DiskSnapshot. */
+  deleteStorageDomainDiskSnapshot: DeletePayload;
   /** Remove a Permission. */
   deleteStorageDomainPermission: DeletePayload;
+  /** Remove a StorageConnection. */
+  deleteStorageDomainStorageConnection: DeletePayload;
   /** Remove a Template. */
   deleteStorageDomainTemplate: DeletePayload;
   /** Remove a VM. */
@@ -2736,28 +3985,48 @@ export type Mutation = {
   deleteTag: DeletePayload;
   /** Remove a Template. */
   deleteTemplate: DeletePayload;
+  /** Remove a Disk. */
+  deleteTemplateDisk: DeletePayload;
+  /** Remove a GraphicsConsole. */
+  deleteTemplateGraphicsConsole: DeletePayload;
   /** Remove a Permission. */
   deleteTemplatePermission: DeletePayload;
+  /** Remove a Tag. */
+  deleteTemplateTag: DeletePayload;
+  /** Remove a WatchDog. */
+  deleteTemplateWatchdog: DeletePayload;
   /** Remove a User. */
   deleteUser: DeletePayload;
   /** Remove a Permission. */
   deleteUserPermission: DeletePayload;
+  /** Remove a Role. */
+  deleteUserRole: DeletePayload;
+  /** Remove a Permit. */
+  deleteUserRolePermit: DeletePayload;
+  /** Remove a SSHPublicKey. */
+  deleteUserSshPublicKey: DeletePayload;
   /** Remove a Tag. */
   deleteUserTag: DeletePayload;
   /** Remove a VM. */
   deleteVm: DeletePayload;
-  /** Remove a CdRom. */
-  deleteVmCdrom: DeletePayload;
   /** Remove a Disk. */
   deleteVmDisk: DeletePayload;
   /** Remove a Permission. */
   deleteVmDiskPermission: DeletePayload;
+  /** Remove a GraphicsConsole. */
+  deleteVmGraphicsConsole: DeletePayload;
+  /** Remove a HostDevice. */
+  deleteVmHostDevice: DeletePayload;
   /** Remove a NIC. */
   deleteVmNic: DeletePayload;
+  /** Remove a VirtualNumaNode. */
+  deleteVmNumaNode: DeletePayload;
   /** Remove a Permission. */
   deleteVmPermission: DeletePayload;
   /** Remove a Snapshot. */
   deleteVmSnapshot: DeletePayload;
+  /** Remove a Disk. */
+  deleteVmSnapshotDisk: DeletePayload;
   /** Remove a Tag. */
   deleteVmTag: DeletePayload;
   /** Remove a WatchDog. */
@@ -2768,58 +4037,216 @@ export type Mutation = {
   deleteVmpoolPermission: DeletePayload;
   /** Remove a VnicProfile. */
   deleteVnicProfile: DeletePayload;
+  /** Remove a Permission. */
+  deleteVnicProfilePermission: DeletePayload;
   /** Detach the interface's network. */
   detachHostNic: HostNicActionPayload;
   /** Take the VM out of its pool. */
   detachVm: VmActionPayload;
+  /** Disable: an action on a gluster hook of the cluster. */
+  disableClusterGlusterHook: GlusterHookActionPayload;
+  /** Disable: an action on a gluster hook of the cluster. */
+  disableDataCenterClusterGlusterHook: GlusterHookActionPayload;
+  /** Enable: an action on a gluster hook of the cluster. */
+  enableClusterGlusterHook: GlusterHookActionPayload;
+  /** Enable: an action on a gluster hook of the cluster. */
+  enableDataCenterClusterGlusterHook: GlusterHookActionPayload;
+  /** End: an action on a job. */
+  endJob: JobActionPayload;
+  /** End: an action on a step of the job. */
+  endJobStep: StepActionPayload;
+  /** Enrollcertificate: an action on a host. */
+  enrollcertificateHost: HostActionPayload;
+  /** Export: an action on a disk of the storage domain. */
+  exportDataCenterStorageDomainDisk: DiskActionPayload;
+  /** Export: an action on a disk. */
+  exportDisk: DiskActionPayload;
+  /** Export: an action on a disk of the storage domain. */
+  exportStorageDomainDisk: DiskActionPayload;
   /** Copy the template to an export storage domain. */
   exportTemplate: TemplateActionPayload;
+  /** Export: an action on a disk of the template. */
+  exportTemplateDisk: DiskActionPayload;
   /** Copy the VM to an export storage domain. */
   exportVm: VmActionPayload;
   /** Export the disk to an image storage domain. */
   exportVmDisk: DiskActionPayload;
   /** Act on the host through its power management. */
   fenceHost: HostActionPayload;
+  /** Forceselectspm: an action on a host. */
+  forceselectspmHost: HostActionPayload;
+  /** Freezefilesystems: an action on a vm. */
+  freezefilesystemsVm: VmActionPayload;
+  /** Import: an action on a openstack image of the openstack image provider. */
+  importOpenstackImageProviderImages: OpenStackImageActionPayload;
+  /** Import: an action on a image of the storage domain. */
+  importStorageDomainImage: ImageActionPayload;
   /** Import the template into a data center. */
   importStorageDomainTemplate: TemplateActionPayload;
   /** Import the VM into a data center. */
   importStorageDomainVm: VmActionPayload;
+  /** Importcertificates: an action on a external host provider. */
+  importcertificatesExternalHostProvider: ExternalHostProviderActionPayload;
+  /** Importcertificates: an action on a openstack image provider. */
+  importcertificatesOpenstackImageProvider: OpenStackImageProviderActionPayload;
+  /** Importcertificates: an action on a openstack network provider. */
+  importcertificatesOpenstackNetworkProvider: OpenStackNetworkProviderActionPayload;
+  /** Importcertificates: an action on a openstack volume provider. */
+  importcertificatesOpenstackVolumeProvider: OpenStackVolumeProviderActionPayload;
   /** Install or reinstall the host's software. */
   installHost: HostActionPayload;
+  /** Isattached: an action on a storage domain. */
+  isattachedStorageDomain: StorageDomainActionPayload;
   /** List the targets of an iSCSI portal. */
   iscsidiscoverHost: HostActionPayload;
   /** Log in to an iSCSI target. */
   iscsiloginHost: HostActionPayload;
+  /** Logon: an action on a vm. */
+  logonVm: VmActionPayload;
+  /** Maintenance: an action on a vm. */
+  maintenanceVm: VmActionPayload;
+  /** Migrate: an action on the collection of brick of the gluster volume. */
+  migrateClusterGlusterVolumeBricks: GlusterBrickActionPayload;
+  /** Migrate: an action on the collection of brick of the gluster volume. */
+  migrateDataCenterClusterGlusterVolumeBricks: GlusterBrickActionPayload;
   /** Move the running VM to another host. */
   migrateVm: VmActionPayload;
+  /** Move: an action on a disk of the storage domain. */
+  moveDataCenterStorageDomainDisk: DiskActionPayload;
+  /** Move: an action on a disk. */
+  moveDisk: DiskActionPayload;
+  /** Move: an action on a disk of the storage domain. */
+  moveStorageDomainDisk: DiskActionPayload;
   /** Move the VM's disks to another storage domain. */
   moveVm: VmActionPayload;
   /** Move the disk to another storage domain. */
   moveVmDisk: DiskActionPayload;
+  /** Preview_snapshot: an action on a vm. */
+  previewSnapshotVm: VmActionPayload;
+  /** Rebalance: an action on a gluster volume of the cluster. */
+  rebalanceClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Rebalance: an action on a gluster volume of the cluster. */
+  rebalanceDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** Restart the guest. */
   rebootVm: VmActionPayload;
+  /** Refresh: an action on a host. */
+  refreshHost: HostActionPayload;
+  /** Refreshluns: an action on a storage domain. */
+  refreshlunsStorageDomain: StorageDomainActionPayload;
+  /** Register: an action on a template of the storage domain. */
+  registerStorageDomainTemplate: TemplateActionPayload;
+  /** Register: an action on a vm of the storage domain. */
+  registerStorageDomainVm: VmActionPayload;
+  /** Reordermacaddresses: an action on a vm. */
+  reordermacaddressesVm: VmActionPayload;
+  /** Replace: an action on a brick of the gluster volume. */
+  replaceClusterGlusterVolumeBrick: GlusterBrickActionPayload;
+  /** Replace: an action on a brick of the gluster volume. */
+  replaceDataCenterClusterGlusterVolumeBrick: GlusterBrickActionPayload;
+  /** Resetalloptions: an action on a gluster volume of the cluster. */
+  resetalloptionsClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Resetalloptions: an action on a gluster volume of the cluster. */
+  resetalloptionsDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Resetemulatedmachine: an action on a cluster. */
+  resetemulatedmachineCluster: ClusterActionPayload;
+  /** Resetemulatedmachine: an action on a cluster of the data center. */
+  resetemulatedmachineDataCenterCluster: ClusterActionPayload;
+  /** Resetoption: an action on a gluster volume of the cluster. */
+  resetoptionClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Resetoption: an action on a gluster volume of the cluster. */
+  resetoptionDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Resolve: an action on a gluster hook of the cluster. */
+  resolveClusterGlusterHook: GlusterHookActionPayload;
+  /** Resolve: an action on a gluster hook of the cluster. */
+  resolveDataCenterClusterGlusterHook: GlusterHookActionPayload;
   /** Bring the VM back to this snapshot; the VM must be down. */
   restoreVmSnapshot: SnapshotActionPayload;
+  /** Setoption: an action on a gluster volume of the cluster. */
+  setoptionClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Setoption: an action on a gluster volume of the cluster. */
+  setoptionDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Setupnetworks: an action on a host. */
+  setupnetworksHost: HostActionPayload;
+  /** Setupnetworks: an action on the collection of host nic of the host. */
+  setupnetworksHostNics: HostNicActionPayload;
   /** Ask the guest to shut down cleanly. */
   shutdownVm: VmActionPayload;
+  /** Start: an action on a gluster volume of the cluster. */
+  startClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Start: an action on a gluster volume of the cluster. */
+  startDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** Start the VM. */
   startVm: VmActionPayload;
+  /** Startprofile: an action on a gluster volume of the cluster. */
+  startprofileClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Startprofile: an action on a gluster volume of the cluster. */
+  startprofileDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Stop: an action on a gluster volume of the cluster. */
+  stopClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Stop: an action on a gluster volume of the cluster. */
+  stopDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** Power the VM off at once, like pulling its plug. */
   stopVm: VmActionPayload;
+  /** Stopmigrate: an action on the collection of brick of the gluster volume. */
+  stopmigrateClusterGlusterVolumeBricks: GlusterBrickActionPayload;
+  /** Stopmigrate: an action on the collection of brick of the gluster volume. */
+  stopmigrateDataCenterClusterGlusterVolumeBricks: GlusterBrickActionPayload;
+  /** Stopprofile: an action on a gluster volume of the cluster. */
+  stopprofileClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Stopprofile: an action on a gluster volume of the cluster. */
+  stopprofileDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Stoprebalance: an action on a gluster volume of the cluster. */
+  stoprebalanceClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** Stoprebalance: an action on a gluster volume of the cluster. */
+  stoprebalanceDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** Save the VM's memory to disk and stop it (hibernate). */
   suspendVm: VmActionPayload;
+  /** Testconnectivity: an action on a external host provider. */
+  testconnectivityExternalHostProvider: ExternalHostProviderActionPayload;
+  /** Testconnectivity: an action on a openstack image provider. */
+  testconnectivityOpenstackImageProvider: OpenStackImageProviderActionPayload;
+  /** Testconnectivity: an action on a openstack network provider. */
+  testconnectivityOpenstackNetworkProvider: OpenStackNetworkProviderActionPayload;
+  /** Testconnectivity: an action on a openstack volume provider. */
+  testconnectivityOpenstackVolumeProvider: OpenStackVolumeProviderActionPayload;
+  /** Thawfilesystems: an action on a vm. */
+  thawfilesystemsVm: VmActionPayload;
   /** Set a one-time console password. */
   ticketVm: VmActionPayload;
+  /** Undelete: an action on the collection of event. */
+  undeleteEvents: EventActionPayload;
+  /** Undo_snapshot: an action on a vm. */
+  undoSnapshotVm: VmActionPayload;
+  /** Unregisteredstoragedomainsdiscover: an action on a host. */
+  unregisteredstoragedomainsdiscoverHost: HostActionPayload;
   /** Change a Bookmark. */
   updateBookmark: Bookmark;
   /** Change a Cluster. */
   updateCluster: Cluster;
   /** Change a AffinityGroup. */
   updateClusterAffinityGroup: AffinityGroup;
+  /** Change a Network. */
+  updateClusterNetwork: Network;
   /** Change a CpuProfile. */
   updateCpuProfile: CpuProfile;
   /** Change a DataCenter. */
   updateDataCenter: DataCenter;
+  /** Change a Cluster. */
+  updateDataCenterCluster: Cluster;
+  /** Change a AffinityGroup. */
+  updateDataCenterClusterAffinityGroup: AffinityGroup;
+  /** Change a Network. */
+  updateDataCenterClusterNetwork: Network;
+  /** Change a IscsiBond. */
+  updateDataCenterIscsiBond: IscsiBond;
+  /** Change a Network. */
+  updateDataCenterIscsiBondNetwork: Network;
+  /** Change a StorageConnection. */
+  updateDataCenterIscsiBondStorageConnection: StorageConnection;
+  /** Change a Network. */
+  updateDataCenterNetwork: Network;
+  /** Change a QoS. */
+  updateDataCenterQos: QoS;
   /** Change a Quota. */
   updateDataCenterQuota: Quota;
   /** Change a DiskProfile. */
@@ -2828,10 +4255,22 @@ export type Mutation = {
   updateExternalHostProvider: ExternalHostProvider;
   /** Change a Host. */
   updateHost: Host;
+  /** Change a Agent. */
+  updateHostFenceagents: Agent;
+  /** Change a NetworkAttachment. */
+  updateHostNetworkAttachment: NetworkAttachment;
   /** Change a HostNIC. */
   updateHostNic: HostNic;
+  /** Change a NetworkAttachment. */
+  updateHostNicNetworkAttachment: NetworkAttachment;
+  /** Change a StorageConnectionExtension. */
+  updateHostStorageConnectionExtension: StorageConnectionExtension;
   /** Change a InstanceType. */
   updateInstanceType: InstanceType;
+  /** Change a NIC. */
+  updateInstanceTypeNic: Nic;
+  /** Change a WatchDog. */
+  updateInstanceTypeWatchdog: WatchDog;
   /** Change a MacPool. */
   updateMacPool: MacPool;
   /** Change a Network. */
@@ -2842,6 +4281,8 @@ export type Mutation = {
   updateOpenstackNetworkProvider: OpenStackNetworkProvider;
   /** Change a OpenStackVolumeProvider. */
   updateOpenstackVolumeProvider: OpenStackVolumeProvider;
+  /** Change a OpenstackVolumeAuthenticationKey. */
+  updateOpenstackVolumeProviderAuthenticationkeys: OpenstackVolumeAuthenticationKey;
   /** Change a Role. */
   updateRole: Role;
   /** Change a SchedulingPolicy. */
@@ -2854,6 +4295,12 @@ export type Mutation = {
   updateTag: Tag;
   /** Change a Template. */
   updateTemplate: Template;
+  /** Change a NIC. */
+  updateTemplateNic: Nic;
+  /** Change a WatchDog. */
+  updateTemplateWatchdog: WatchDog;
+  /** Change a SSHPublicKey. */
+  updateUserSshPublicKey: SshPublicKey;
   /** Change a VM. */
   updateVm: Vm;
   /** Change a CdRom. */
@@ -2862,16 +4309,39 @@ export type Mutation = {
   updateVmDisk: Disk;
   /** Change a NIC. */
   updateVmNic: Nic;
+  /** Change a VirtualNumaNode. */
+  updateVmNumaNode: VirtualNumaNode;
   /** Change a WatchDog. */
   updateVmWatchdog: WatchDog;
   /** Change a VmPool. */
   updateVmpool: VmPool;
   /** Change a VnicProfile. */
   updateVnicProfile: VnicProfile;
+  /** Updatevirtualfunctionsconfiguration: an action on a host nic of the host. */
+  updatevirtualfunctionsconfigurationHostNic: HostNicActionPayload;
+  /** Upgrade: an action on a host. */
+  upgradeHost: HostActionPayload;
+};
+
+
+export type MutationActivateClusterGlusterVolumeBricksArgs = {
+  action: ActivateClusterGlusterVolumeBricksInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+};
+
+
+export type MutationActivateDataCenterClusterGlusterVolumeBricksArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
 };
 
 
 export type MutationActivateDataCenterStorageDomainArgs = {
+  action?: InputMaybe<ActivateDataCenterStorageDomainInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
@@ -2879,12 +4349,14 @@ export type MutationActivateDataCenterStorageDomainArgs = {
 
 
 export type MutationActivateHostArgs = {
+  action?: InputMaybe<ActivateHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
 export type MutationActivateVmDiskArgs = {
+  action?: InputMaybe<ActivateVmDiskInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
@@ -2899,6 +4371,7 @@ export type MutationActivateVmNicArgs = {
 
 
 export type MutationAllocatevmVmpoolArgs = {
+  action?: InputMaybe<AllocatevmVmpoolInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -2925,9 +4398,60 @@ export type MutationCancelmigrationVmArgs = {
 };
 
 
-export type MutationCommitnetconfigHostArgs = {
+export type MutationClearJobArgs = {
+  action?: InputMaybe<ClearJobInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCloneVmArgs = {
+  action: CloneVmInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCommitSnapshotVmArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCommitnetconfigHostArgs = {
+  action?: InputMaybe<CommitnetconfigHostInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCopyDataCenterStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationCopyDiskArgs = {
+  action: CopyDiskInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCopyStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationCopyTemplateDiskArgs = {
+  action?: InputMaybe<CopyTemplateDiskInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  templateId: Scalars['ID']['input'];
 };
 
 
@@ -2947,6 +4471,36 @@ export type MutationCreateClusterAffinityGroupArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   input: AffinityGroupInput;
+};
+
+
+export type MutationCreateClusterAffinityGroupVmArgs = {
+  affinityGroupId: Scalars['ID']['input'];
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  input: VmInput;
+};
+
+
+export type MutationCreateClusterCpuProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  input: CpuProfileInput;
+};
+
+
+export type MutationCreateClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  input: GlusterVolumeInput;
+};
+
+
+export type MutationCreateClusterGlusterVolumeBrickArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+  input: GlusterBrickInput;
 };
 
 
@@ -2970,9 +4524,181 @@ export type MutationCreateCpuProfileArgs = {
 };
 
 
+export type MutationCreateCpuProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  cpuProfileId: Scalars['ID']['input'];
+  input: PermissionInput;
+};
+
+
 export type MutationCreateDataCenterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: DataCenterInput;
+};
+
+
+export type MutationCreateDataCenterClusterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: ClusterInput;
+};
+
+
+export type MutationCreateDataCenterClusterAffinityGroupArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  input: AffinityGroupInput;
+};
+
+
+export type MutationCreateDataCenterClusterAffinityGroupVmArgs = {
+  affinityGroupId: Scalars['ID']['input'];
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  input: VmInput;
+};
+
+
+export type MutationCreateDataCenterClusterCpuProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  input: CpuProfileInput;
+};
+
+
+export type MutationCreateDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  input: GlusterVolumeInput;
+};
+
+
+export type MutationCreateDataCenterClusterGlusterVolumeBrickArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+  input: GlusterBrickInput;
+};
+
+
+export type MutationCreateDataCenterClusterNetworkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  input: NetworkInput;
+};
+
+
+export type MutationCreateDataCenterClusterPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  input: PermissionInput;
+};
+
+
+export type MutationCreateDataCenterIscsiBondArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: IscsiBondInput;
+};
+
+
+export type MutationCreateDataCenterIscsiBondNetworkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: NetworkInput;
+  iscsiBondId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterIscsiBondNetworkLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: LabelInput;
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterIscsiBondNetworkPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: PermissionInput;
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterIscsiBondNetworkVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: VnicProfileInput;
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterIscsiBondNetworkVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: PermissionInput;
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+  vnicProfileId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterIscsiBondStorageConnectionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: StorageConnectionInput;
+  iscsiBondId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterNetworkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: NetworkInput;
+};
+
+
+export type MutationCreateDataCenterNetworkLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: LabelInput;
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterNetworkPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: PermissionInput;
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterNetworkVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: VnicProfileInput;
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterNetworkVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: PermissionInput;
+  networkId: Scalars['ID']['input'];
+  vnicProfileId: Scalars['ID']['input'];
 };
 
 
@@ -2983,10 +4709,41 @@ export type MutationCreateDataCenterPermissionArgs = {
 };
 
 
+export type MutationCreateDataCenterQosArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: QoSInput;
+};
+
+
 export type MutationCreateDataCenterQuotaArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   input: QuotaInput;
+};
+
+
+export type MutationCreateDataCenterQuotaPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: PermissionInput;
+  quotaId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterQuotaQuotaclusterlimitsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: QuotaClusterLimitInput;
+  quotaId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterQuotaQuotastoragelimitsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: QuotaStorageLimitInput;
+  quotaId: Scalars['ID']['input'];
 };
 
 
@@ -2997,9 +4754,46 @@ export type MutationCreateDataCenterStorageDomainArgs = {
 };
 
 
+export type MutationCreateDataCenterStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  input: DiskInput;
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataCenterStorageDomainDiskPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  diskId: Scalars['ID']['input'];
+  input: PermissionInput;
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: DiskInput;
+};
+
+
+export type MutationCreateDiskPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  diskId: Scalars['ID']['input'];
+  input: PermissionInput;
+};
+
+
 export type MutationCreateDiskProfileArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: DiskProfileInput;
+};
+
+
+export type MutationCreateDiskProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  diskProfileId: Scalars['ID']['input'];
+  input: PermissionInput;
 };
 
 
@@ -3021,9 +4815,84 @@ export type MutationCreateGroupArgs = {
 };
 
 
+export type MutationCreateGroupPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  groupId: Scalars['ID']['input'];
+  input: PermissionInput;
+};
+
+
+export type MutationCreateGroupRolePermitArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  groupId: Scalars['ID']['input'];
+  input: PermitInput;
+  roleId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateGroupTagArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  groupId: Scalars['ID']['input'];
+  input: TagInput;
+};
+
+
 export type MutationCreateHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: HostInput;
+};
+
+
+export type MutationCreateHostFenceagentsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  input: AgentInput;
+};
+
+
+export type MutationCreateHostNetworkAttachmentArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  input: NetworkAttachmentInput;
+};
+
+
+export type MutationCreateHostNicArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  input: HostNicInput;
+};
+
+
+export type MutationCreateHostNicLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  input: LabelInput;
+};
+
+
+export type MutationCreateHostNicNetworkAttachmentArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  input: NetworkAttachmentInput;
+};
+
+
+export type MutationCreateHostNicVirtualfunctionallowedlabelsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  input: LabelInput;
+};
+
+
+export type MutationCreateHostNicVirtualfunctionallowednetworksArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  input: NetworkInput;
 };
 
 
@@ -3031,6 +4900,13 @@ export type MutationCreateHostPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   hostId: Scalars['ID']['input'];
   input: PermissionInput;
+};
+
+
+export type MutationCreateHostStorageConnectionExtensionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  input: StorageConnectionExtensionInput;
 };
 
 
@@ -3047,6 +4923,40 @@ export type MutationCreateInstanceTypeArgs = {
 };
 
 
+export type MutationCreateInstanceTypeGraphicsConsoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: GraphicsConsoleInput;
+  instanceTypeId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateInstanceTypeNicArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: NicInput;
+  instanceTypeId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateInstanceTypeWatchdogArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: WatchDogInput;
+  instanceTypeId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateJobArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: JobInput;
+};
+
+
+export type MutationCreateJobStepArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: StepInput;
+  jobId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateMacPoolArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: MacPoolInput;
@@ -3059,10 +4969,32 @@ export type MutationCreateNetworkArgs = {
 };
 
 
+export type MutationCreateNetworkLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: LabelInput;
+  networkId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateNetworkPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: PermissionInput;
   networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateNetworkVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: VnicProfileInput;
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateNetworkVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: PermissionInput;
+  networkId: Scalars['ID']['input'];
+  vnicProfileId: Scalars['ID']['input'];
 };
 
 
@@ -3078,9 +5010,30 @@ export type MutationCreateOpenstackNetworkProviderArgs = {
 };
 
 
+export type MutationCreateOpenstackNetworkProviderNetworksSubnetsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: OpenStackSubnetInput;
+  openstackNetworkId: Scalars['ID']['input'];
+  openstackNetworkProviderId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateOpenstackVolumeProviderArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: OpenStackVolumeProviderInput;
+};
+
+
+export type MutationCreateOpenstackVolumeProviderAuthenticationkeysArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: OpenstackVolumeAuthenticationKeyInput;
+  openstackVolumeProviderId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreatePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: PermissionInput;
 };
 
 
@@ -3103,6 +5056,20 @@ export type MutationCreateSchedulingPolicyArgs = {
 };
 
 
+export type MutationCreateSchedulingPolicyFilterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: FilterInput;
+  schedulingPolicyId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateSchedulingPolicyWeightArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: WeightInput;
+  schedulingPolicyId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateStorageConnectionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: StorageConnectionInput;
@@ -3115,9 +5082,38 @@ export type MutationCreateStorageDomainArgs = {
 };
 
 
+export type MutationCreateStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: DiskInput;
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateStorageDomainDiskPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  diskId: Scalars['ID']['input'];
+  input: PermissionInput;
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateStorageDomainDiskProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: DiskProfileInput;
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateStorageDomainPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: PermissionInput;
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateStorageDomainStorageConnectionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: StorageConnectionInput;
   storageDomainId: Scalars['ID']['input'];
 };
 
@@ -3134,9 +5130,37 @@ export type MutationCreateTemplateArgs = {
 };
 
 
+export type MutationCreateTemplateGraphicsConsoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: GraphicsConsoleInput;
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateTemplateNicArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: NicInput;
+  templateId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateTemplatePermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: PermissionInput;
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateTemplateTagArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: TagInput;
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateTemplateWatchdogArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: WatchDogInput;
   templateId: Scalars['ID']['input'];
 };
 
@@ -3150,6 +5174,21 @@ export type MutationCreateUserArgs = {
 export type MutationCreateUserPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: PermissionInput;
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateUserRolePermitArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: PermitInput;
+  roleId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateUserSshPublicKeyArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: SshPublicKeyInput;
   userId: Scalars['ID']['input'];
 };
 
@@ -3189,9 +5228,30 @@ export type MutationCreateVmDiskPermissionArgs = {
 };
 
 
+export type MutationCreateVmGraphicsConsoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: GraphicsConsoleInput;
+  vmId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateVmHostDeviceArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: HostDeviceInput;
+  vmId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateVmNicArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: NicInput;
+  vmId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateVmNumaNodeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: VirtualNumaNodeInput;
   vmId: Scalars['ID']['input'];
 };
 
@@ -3243,7 +5303,15 @@ export type MutationCreateVnicProfileArgs = {
 };
 
 
+export type MutationCreateVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: PermissionInput;
+  vnicProfileId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeactivateDataCenterStorageDomainArgs = {
+  action?: InputMaybe<DeactivateDataCenterStorageDomainInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
@@ -3258,6 +5326,7 @@ export type MutationDeactivateHostArgs = {
 
 
 export type MutationDeactivateVmDiskArgs = {
+  action?: InputMaybe<DeactivateVmDiskInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
@@ -3293,6 +5362,48 @@ export type MutationDeleteClusterAffinityGroupArgs = {
 };
 
 
+export type MutationDeleteClusterAffinityGroupVmArgs = {
+  affinityGroupId: Scalars['ID']['input'];
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteClusterCpuProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteClusterGlusterHookArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteClusterGlusterVolumeBrickArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  glusterVolumeId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteClusterNetworkArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
@@ -3316,6 +5427,14 @@ export type MutationDeleteCpuProfileArgs = {
 };
 
 
+export type MutationDeleteCpuProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  cpuProfileId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteDataCenterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3323,7 +5442,209 @@ export type MutationDeleteDataCenterArgs = {
 };
 
 
+export type MutationDeleteDataCenterClusterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterAffinityGroupArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterAffinityGroupVmArgs = {
+  affinityGroupId: Scalars['ID']['input'];
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterCpuProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterGlusterHookArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterGlusterVolumeBrickArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  glusterVolumeId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterNetworkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterClusterPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterIscsiBondArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterIscsiBondNetworkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  iscsiBondId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterIscsiBondNetworkLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterIscsiBondNetworkPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterIscsiBondNetworkVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterIscsiBondNetworkVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  iscsiBondId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+  vnicProfileId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterIscsiBondStorageConnectionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  iscsiBondId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterNetworkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterNetworkLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterNetworkPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterNetworkVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterNetworkVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+  vnicProfileId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteDataCenterPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterQosArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3339,6 +5660,33 @@ export type MutationDeleteDataCenterQuotaArgs = {
 };
 
 
+export type MutationDeleteDataCenterQuotaPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  quotaId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterQuotaQuotaclusterlimitsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  quotaId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterQuotaQuotastoragelimitsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  quotaId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteDataCenterStorageDomainArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
@@ -3347,7 +5695,56 @@ export type MutationDeleteDataCenterStorageDomainArgs = {
 };
 
 
+export type MutationDeleteDataCenterStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDataCenterStorageDomainDiskPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  diskId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDiskPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  diskId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteDiskProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDiskProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  diskProfileId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteEventArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
@@ -3368,6 +5765,39 @@ export type MutationDeleteGroupArgs = {
 };
 
 
+export type MutationDeleteGroupPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  groupId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteGroupRoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  groupId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteGroupRolePermitArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  groupId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  roleId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteGroupTagArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  groupId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3375,7 +5805,75 @@ export type MutationDeleteHostArgs = {
 };
 
 
+export type MutationDeleteHostFenceagentsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteHostNetworkAttachmentArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteHostNicArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteHostNicLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteHostNicNetworkAttachmentArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteHostNicVirtualfunctionallowedlabelsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteHostNicVirtualfunctionallowednetworksArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteHostPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteHostStorageConnectionExtensionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   hostId: Scalars['ID']['input'];
@@ -3391,10 +5889,34 @@ export type MutationDeleteHostTagArgs = {
 };
 
 
+export type MutationDeleteHostUnmanagedNetworkArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteInstanceTypeArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteInstanceTypeGraphicsConsoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  instanceTypeId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteInstanceTypeWatchdogArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  instanceTypeId: Scalars['ID']['input'];
 };
 
 
@@ -3412,11 +5934,36 @@ export type MutationDeleteNetworkArgs = {
 };
 
 
+export type MutationDeleteNetworkLabelArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteNetworkPermissionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteNetworkVnicProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteNetworkVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+  vnicProfileId: Scalars['ID']['input'];
 };
 
 
@@ -3434,10 +5981,27 @@ export type MutationDeleteOpenstackNetworkProviderArgs = {
 };
 
 
+export type MutationDeleteOpenstackNetworkProviderNetworksSubnetsArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  openstackNetworkId: Scalars['ID']['input'];
+  openstackNetworkProviderId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteOpenstackVolumeProviderArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteOpenstackVolumeProviderAuthenticationkeysArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  openstackVolumeProviderId: Scalars['ID']['input'];
 };
 
 
@@ -3470,10 +6034,26 @@ export type MutationDeleteSchedulingPolicyArgs = {
 };
 
 
+export type MutationDeleteSchedulingPolicyFilterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  schedulingPolicyId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteSchedulingPolicyUnitArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteSchedulingPolicyWeightArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  schedulingPolicyId: Scalars['ID']['input'];
 };
 
 
@@ -3491,7 +6071,48 @@ export type MutationDeleteStorageDomainArgs = {
 };
 
 
+export type MutationDeleteStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteStorageDomainDiskPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  diskId: Scalars['ID']['input'];
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteStorageDomainDiskProfileArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteStorageDomainDiskSnapshotArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteStorageDomainPermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteStorageDomainStorageConnectionArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
@@ -3529,7 +6150,39 @@ export type MutationDeleteTemplateArgs = {
 };
 
 
+export type MutationDeleteTemplateDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteTemplateGraphicsConsoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  templateId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteTemplatePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteTemplateTagArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteTemplateWatchdogArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
@@ -3552,6 +6205,31 @@ export type MutationDeleteUserPermissionArgs = {
 };
 
 
+export type MutationDeleteUserRoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteUserRolePermitArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  roleId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteUserSshPublicKeyArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteUserTagArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3564,14 +6242,6 @@ export type MutationDeleteVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
-};
-
-
-export type MutationDeleteVmCdromArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  force?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-  vmId: Scalars['ID']['input'];
 };
 
 
@@ -3592,7 +6262,31 @@ export type MutationDeleteVmDiskPermissionArgs = {
 };
 
 
+export type MutationDeleteVmGraphicsConsoleArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  vmId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteVmHostDeviceArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  vmId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteVmNicArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  vmId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteVmNumaNodeArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
@@ -3612,6 +6306,15 @@ export type MutationDeleteVmSnapshotArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+  vmId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteVmSnapshotDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  snapshotId: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
 };
 
@@ -3654,8 +6357,16 @@ export type MutationDeleteVnicProfileArgs = {
 };
 
 
+export type MutationDeleteVnicProfilePermissionArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  vnicProfileId: Scalars['ID']['input'];
+};
+
+
 export type MutationDetachHostNicArgs = {
-  action: DetachHostNicInput;
+  action?: InputMaybe<DetachHostNicInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   hostId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
@@ -3663,8 +6374,86 @@ export type MutationDetachHostNicArgs = {
 
 
 export type MutationDetachVmArgs = {
+  action?: InputMaybe<DetachVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDisableClusterGlusterHookArgs = {
+  action?: InputMaybe<DisableClusterGlusterHookInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDisableDataCenterClusterGlusterHookArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableClusterGlusterHookArgs = {
+  action?: InputMaybe<EnableClusterGlusterHookInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableDataCenterClusterGlusterHookArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEndJobArgs = {
+  action: EndJobInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEndJobStepArgs = {
+  action: EndJobStepInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  jobId: Scalars['ID']['input'];
+};
+
+
+export type MutationEnrollcertificateHostArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationExportDataCenterStorageDomainDiskArgs = {
+  action?: InputMaybe<ExportDataCenterStorageDomainDiskInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationExportDiskArgs = {
+  action: ExportDiskInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationExportStorageDomainDiskArgs = {
+  action?: InputMaybe<ExportStorageDomainDiskInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
 };
 
 
@@ -3675,15 +6464,23 @@ export type MutationExportTemplateArgs = {
 };
 
 
+export type MutationExportTemplateDiskArgs = {
+  action?: InputMaybe<ExportTemplateDiskInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  templateId: Scalars['ID']['input'];
+};
+
+
 export type MutationExportVmArgs = {
-  action: ExportVmInput;
+  action?: InputMaybe<ExportVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
 export type MutationExportVmDiskArgs = {
-  action: ExportVmDiskInput;
+  action?: InputMaybe<ExportVmDiskInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
@@ -3694,6 +6491,36 @@ export type MutationFenceHostArgs = {
   action: FenceHostInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationForceselectspmHostArgs = {
+  action?: InputMaybe<ForceselectspmHostInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationFreezefilesystemsVmArgs = {
+  action?: InputMaybe<FreezefilesystemsVmInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportOpenstackImageProviderImagesArgs = {
+  action?: InputMaybe<ImportOpenstackImageProviderImagesInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  openstackImageProviderId: Scalars['ID']['input'];
+};
+
+
+export type MutationImportStorageDomainImageArgs = {
+  action?: InputMaybe<ImportStorageDomainImageInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
 };
 
 
@@ -3713,8 +6540,41 @@ export type MutationImportStorageDomainVmArgs = {
 };
 
 
+export type MutationImportcertificatesExternalHostProviderArgs = {
+  action: ImportcertificatesExternalHostProviderInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportcertificatesOpenstackImageProviderArgs = {
+  action: ImportcertificatesOpenstackImageProviderInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportcertificatesOpenstackNetworkProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportcertificatesOpenstackVolumeProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationInstallHostArgs = {
   action?: InputMaybe<InstallHostInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationIsattachedStorageDomainArgs = {
+  action: IsattachedStorageDomainInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -3734,10 +6594,62 @@ export type MutationIscsiloginHostArgs = {
 };
 
 
+export type MutationLogonVmArgs = {
+  action?: InputMaybe<LogonVmInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationMaintenanceVmArgs = {
+  action: MaintenanceVmInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationMigrateClusterGlusterVolumeBricksArgs = {
+  action: MigrateClusterGlusterVolumeBricksInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+};
+
+
+export type MutationMigrateDataCenterClusterGlusterVolumeBricksArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+};
+
+
 export type MutationMigrateVmArgs = {
   action?: InputMaybe<MigrateVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationMoveDataCenterStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationMoveDiskArgs = {
+  action: MoveDiskInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationMoveStorageDomainDiskArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
 };
 
 
@@ -3749,15 +6661,153 @@ export type MutationMoveVmArgs = {
 
 
 export type MutationMoveVmDiskArgs = {
-  action: MoveVmDiskInput;
+  action?: InputMaybe<MoveVmDiskInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
 };
 
 
+export type MutationPreviewSnapshotVmArgs = {
+  action: PreviewSnapshotVmInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRebalanceClusterGlusterVolumeArgs = {
+  action?: InputMaybe<RebalanceClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRebalanceDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRebootVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRefreshHostArgs = {
+  action?: InputMaybe<RefreshHostInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRefreshlunsStorageDomainArgs = {
+  action?: InputMaybe<RefreshlunsStorageDomainInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterStorageDomainTemplateArgs = {
+  action: RegisterStorageDomainTemplateInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterStorageDomainVmArgs = {
+  action: RegisterStorageDomainVmInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  storageDomainId: Scalars['ID']['input'];
+};
+
+
+export type MutationReordermacaddressesVmArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationReplaceClusterGlusterVolumeBrickArgs = {
+  action: ReplaceClusterGlusterVolumeBrickInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationReplaceDataCenterClusterGlusterVolumeBrickArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetalloptionsClusterGlusterVolumeArgs = {
+  action?: InputMaybe<ResetalloptionsClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetalloptionsDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetemulatedmachineClusterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetemulatedmachineDataCenterClusterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetoptionClusterGlusterVolumeArgs = {
+  action: ResetoptionClusterGlusterVolumeInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetoptionDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResolveClusterGlusterHookArgs = {
+  action: ResolveClusterGlusterHookInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResolveDataCenterClusterGlusterHookArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -3770,8 +6820,55 @@ export type MutationRestoreVmSnapshotArgs = {
 };
 
 
-export type MutationShutdownVmArgs = {
+export type MutationSetoptionClusterGlusterVolumeArgs = {
+  action: SetoptionClusterGlusterVolumeInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetoptionDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetupnetworksHostArgs = {
+  action?: InputMaybe<SetupnetworksHostInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetupnetworksHostNicsArgs = {
+  action?: InputMaybe<SetupnetworksHostNicsInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+};
+
+
+export type MutationShutdownVmArgs = {
+  action?: InputMaybe<ShutdownVmInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartClusterGlusterVolumeArgs = {
+  action?: InputMaybe<StartClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -3783,13 +6880,128 @@ export type MutationStartVmArgs = {
 };
 
 
+export type MutationStartprofileClusterGlusterVolumeArgs = {
+  action?: InputMaybe<StartprofileClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartprofileDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopClusterGlusterVolumeArgs = {
+  action?: InputMaybe<StopClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationStopVmArgs = {
+  action?: InputMaybe<StopVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
+export type MutationStopmigrateClusterGlusterVolumeBricksArgs = {
+  action: StopmigrateClusterGlusterVolumeBricksInput;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+};
+
+
+export type MutationStopmigrateDataCenterClusterGlusterVolumeBricksArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+};
+
+
+export type MutationStopprofileClusterGlusterVolumeArgs = {
+  action?: InputMaybe<StopprofileClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopprofileDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStoprebalanceClusterGlusterVolumeArgs = {
+  action?: InputMaybe<StoprebalanceClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStoprebalanceDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationSuspendVmArgs = {
+  action?: InputMaybe<SuspendVmInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationTestconnectivityExternalHostProviderArgs = {
+  action?: InputMaybe<TestconnectivityExternalHostProviderInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationTestconnectivityOpenstackImageProviderArgs = {
+  action?: InputMaybe<TestconnectivityOpenstackImageProviderInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationTestconnectivityOpenstackNetworkProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationTestconnectivityOpenstackVolumeProviderArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationThawfilesystemsVmArgs = {
+  action?: InputMaybe<ThawfilesystemsVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -3797,6 +7009,25 @@ export type MutationSuspendVmArgs = {
 
 export type MutationTicketVmArgs = {
   action?: InputMaybe<TicketVmInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUndeleteEventsArgs = {
+  action?: InputMaybe<UndeleteEventsInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationUndoSnapshotVmArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUnregisteredstoragedomainsdiscoverHostArgs = {
+  action?: InputMaybe<UnregisteredstoragedomainsdiscoverHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -3821,6 +7052,13 @@ export type MutationUpdateClusterAffinityGroupArgs = {
 };
 
 
+export type MutationUpdateClusterNetworkArgs = {
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: NetworkInput;
+};
+
+
 export type MutationUpdateCpuProfileArgs = {
   id: Scalars['ID']['input'];
   input: CpuProfileInput;
@@ -3830,6 +7068,66 @@ export type MutationUpdateCpuProfileArgs = {
 export type MutationUpdateDataCenterArgs = {
   id: Scalars['ID']['input'];
   input: DataCenterInput;
+};
+
+
+export type MutationUpdateDataCenterClusterArgs = {
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: ClusterInput;
+};
+
+
+export type MutationUpdateDataCenterClusterAffinityGroupArgs = {
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: AffinityGroupInput;
+};
+
+
+export type MutationUpdateDataCenterClusterNetworkArgs = {
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: NetworkInput;
+};
+
+
+export type MutationUpdateDataCenterIscsiBondArgs = {
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: IscsiBondInput;
+};
+
+
+export type MutationUpdateDataCenterIscsiBondNetworkArgs = {
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: NetworkInput;
+  iscsiBondId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateDataCenterIscsiBondStorageConnectionArgs = {
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: StorageConnectionInput;
+  iscsiBondId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateDataCenterNetworkArgs = {
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: NetworkInput;
+};
+
+
+export type MutationUpdateDataCenterQosArgs = {
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: QoSInput;
 };
 
 
@@ -3858,6 +7156,20 @@ export type MutationUpdateHostArgs = {
 };
 
 
+export type MutationUpdateHostFenceagentsArgs = {
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: AgentInput;
+};
+
+
+export type MutationUpdateHostNetworkAttachmentArgs = {
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: NetworkAttachmentInput;
+};
+
+
 export type MutationUpdateHostNicArgs = {
   hostId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
@@ -3865,9 +7177,38 @@ export type MutationUpdateHostNicArgs = {
 };
 
 
+export type MutationUpdateHostNicNetworkAttachmentArgs = {
+  hostId: Scalars['ID']['input'];
+  hostNicId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: NetworkAttachmentInput;
+};
+
+
+export type MutationUpdateHostStorageConnectionExtensionArgs = {
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  input: StorageConnectionExtensionInput;
+};
+
+
 export type MutationUpdateInstanceTypeArgs = {
   id: Scalars['ID']['input'];
   input: InstanceTypeInput;
+};
+
+
+export type MutationUpdateInstanceTypeNicArgs = {
+  id: Scalars['ID']['input'];
+  input: NicInput;
+  instanceTypeId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateInstanceTypeWatchdogArgs = {
+  id: Scalars['ID']['input'];
+  input: WatchDogInput;
+  instanceTypeId: Scalars['ID']['input'];
 };
 
 
@@ -3898,6 +7239,13 @@ export type MutationUpdateOpenstackNetworkProviderArgs = {
 export type MutationUpdateOpenstackVolumeProviderArgs = {
   id: Scalars['ID']['input'];
   input: OpenStackVolumeProviderInput;
+};
+
+
+export type MutationUpdateOpenstackVolumeProviderAuthenticationkeysArgs = {
+  id: Scalars['ID']['input'];
+  input: OpenstackVolumeAuthenticationKeyInput;
+  openstackVolumeProviderId: Scalars['ID']['input'];
 };
 
 
@@ -3937,6 +7285,27 @@ export type MutationUpdateTemplateArgs = {
 };
 
 
+export type MutationUpdateTemplateNicArgs = {
+  id: Scalars['ID']['input'];
+  input: NicInput;
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateTemplateWatchdogArgs = {
+  id: Scalars['ID']['input'];
+  input: WatchDogInput;
+  templateId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateUserSshPublicKeyArgs = {
+  id: Scalars['ID']['input'];
+  input: SshPublicKeyInput;
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateVmArgs = {
   id: Scalars['ID']['input'];
   input: VmInput;
@@ -3964,6 +7333,13 @@ export type MutationUpdateVmNicArgs = {
 };
 
 
+export type MutationUpdateVmNumaNodeArgs = {
+  id: Scalars['ID']['input'];
+  input: VirtualNumaNodeInput;
+  vmId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateVmWatchdogArgs = {
   id: Scalars['ID']['input'];
   input: WatchDogInput;
@@ -3980,6 +7356,21 @@ export type MutationUpdateVmpoolArgs = {
 export type MutationUpdateVnicProfileArgs = {
   id: Scalars['ID']['input'];
   input: VnicProfileInput;
+};
+
+
+export type MutationUpdatevirtualfunctionsconfigurationHostNicArgs = {
+  action?: InputMaybe<UpdatevirtualfunctionsconfigurationHostNicInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpgradeHostArgs = {
+  action?: InputMaybe<UpgradeHostInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 /** A VM's network interface: its MAC address, model and the network it is connected to. */
@@ -4007,6 +7398,7 @@ export type Nic = {
   /** True while the NIC is plugged into its VM. */
   plugged?: Maybe<Scalars['Boolean']['output']>;
   portMirroring?: Maybe<PortMirroring>;
+  /** The reporteddevices below this NIC (vms/{vm:id}/nics/{nic:id}/reporteddevices). */
   reportedDevices?: Maybe<Array<ReportedDevice>>;
   /** The statistics below this NIC (vms/{vm:id}/nics/{nic:id}/statistics). */
   statistics?: Maybe<Array<Statistic>>;
@@ -4014,6 +7406,13 @@ export type Nic = {
   vm?: Maybe<Vm>;
   vms?: Maybe<Array<Vm>>;
   vnicProfile?: Maybe<VnicProfile>;
+};
+
+
+/** A VM's network interface: its MAC address, model and the network it is connected to. */
+export type NicReportedDevicesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -4082,6 +7481,7 @@ export type Network = {
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   ip?: Maybe<Ip>;
+  /** The labels below this Network (networks/{network:id}/labels). */
   labels?: Maybe<Array<Label>>;
   link?: Maybe<Array<Link>>;
   mtu?: Maybe<Scalars['Int']['output']>;
@@ -4095,11 +7495,27 @@ export type Network = {
   stp?: Maybe<Scalars['Boolean']['output']>;
   usages?: Maybe<Array<Scalars['String']['output']>>;
   vlan?: Maybe<Vlan>;
+  /** The vnicprofiles below this Network (networks/{network:id}/vnicprofiles). */
+  vnicProfiles?: Maybe<Array<VnicProfile>>;
+};
+
+
+/** A logical network of a data center (ovirtmgmt, a VM network, a storage network), attached to clusters and carried by host NICs. */
+export type NetworkLabelsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** A logical network of a data center (ovirtmgmt, a VM network, a storage network), attached to clusters and carried by host NICs. */
 export type NetworkPermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A logical network of a data center (ovirtmgmt, a VM network, a storage network), attached to clusters and carried by host NICs. */
+export type NetworkVnicProfilesArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -4113,7 +7529,8 @@ export type NetworkAttachment = {
   host?: Maybe<Host>;
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   ipAddressAssignments?: Maybe<Array<IpAddressAssignment>>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -4121,6 +7538,20 @@ export type NetworkAttachment = {
   properties?: Maybe<Array<Property>>;
   qos?: Maybe<QoS>;
   reportedConfigurations?: Maybe<ReportedConfigurations>;
+};
+
+export type NetworkAttachmentInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  hostNic?: InputMaybe<HostNicInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  ipAddressAssignments?: InputMaybe<Array<IpAddressAssignmentInput>>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  network?: InputMaybe<NetworkInput>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+  qos?: InputMaybe<QoSInput>;
+  reportedConfigurations?: InputMaybe<ReportedConfigurationsInput>;
 };
 
 export type NetworkConfiguration = {
@@ -4197,7 +7628,14 @@ export type NumaNode = {
   memory?: Maybe<Scalars['Long']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   nodeDistance?: Maybe<Scalars['String']['output']>;
+  /** The statistics below this NumaNode (hosts/{host:id}/numanodes/{numanode:id}/statistics). */
   statistics?: Maybe<Array<Statistic>>;
+};
+
+
+export type NumaNodeStatisticsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type NumaNodeInput = {
@@ -4213,9 +7651,21 @@ export type NumaNodeInput = {
   statistics?: InputMaybe<Array<StatisticInput>>;
 };
 
-export type OpenStackImageProvider = {
-  __typename?: 'OpenStackImageProvider';
-  authenticationUrl?: Maybe<Scalars['String']['output']>;
+export type NumaNodePin = {
+  __typename?: 'NumaNodePin';
+  hostNumaNode?: Maybe<NumaNode>;
+  index?: Maybe<Scalars['Int']['output']>;
+  pinned?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type NumaNodePinInput = {
+  hostNumaNode?: InputMaybe<NumaNodeInput>;
+  index?: InputMaybe<Scalars['Int']['input']>;
+  pinned?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type OpenStackImage = {
+  __typename?: 'OpenStackImage';
   comment?: Maybe<Scalars['String']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
@@ -4225,12 +7675,77 @@ export type OpenStackImageProvider = {
   id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
+  openstackImageProvider?: Maybe<OpenStackImageProvider>;
+};
+
+/** What an action on a OpenStackImage did: its status, the job, the engine's fault if any, and the OpenStackImage as it is now. */
+export type OpenStackImageActionPayload = {
+  __typename?: 'OpenStackImageActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The OpenStackImage, re-read after the action. */
+  resource?: Maybe<OpenStackImage>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
+};
+
+export type OpenStackImageProvider = {
+  __typename?: 'OpenStackImageProvider';
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  /** The certificates below this OpenStackImageProvider (openstackimageproviders/{openstackimageprovider:id}/certificates). */
+  certificates?: Maybe<Array<Certificate>>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  /** The images below this OpenStackImageProvider (openstackimageproviders/{openstackimageprovider:id}/images). */
+  images?: Maybe<Array<OpenStackImage>>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
   properties?: Maybe<Array<Property>>;
   requiresAuthentication?: Maybe<Scalars['Boolean']['output']>;
   tenantName?: Maybe<Scalars['String']['output']>;
   url?: Maybe<Scalars['String']['output']>;
   username?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type OpenStackImageProviderCertificatesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OpenStackImageProviderImagesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a OpenStackImageProvider did: its status, the job, the engine's fault if any, and the OpenStackImageProvider as it is now. */
+export type OpenStackImageProviderActionPayload = {
+  __typename?: 'OpenStackImageProviderActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The OpenStackImageProvider, re-read after the action. */
+  resource?: Maybe<OpenStackImageProvider>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 export type OpenStackImageProviderInput = {
@@ -4247,10 +7762,8 @@ export type OpenStackImageProviderInput = {
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type OpenStackNetworkProvider = {
-  __typename?: 'OpenStackNetworkProvider';
-  agentConfiguration?: Maybe<AgentConfiguration>;
-  authenticationUrl?: Maybe<Scalars['String']['output']>;
+export type OpenStackNetwork = {
+  __typename?: 'OpenStackNetwork';
   comment?: Maybe<Scalars['String']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
@@ -4260,6 +7773,42 @@ export type OpenStackNetworkProvider = {
   id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
+  openstackNetworkProvider?: Maybe<OpenStackNetworkProvider>;
+  /** The subnets below this OpenStackNetwork (openstacknetworkproviders/{openstacknetworkprovider:id}/networks/{network:id}/subnets). */
+  subnets?: Maybe<Array<OpenStackSubnet>>;
+};
+
+
+export type OpenStackNetworkSubnetsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type OpenStackNetworkInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  openstackNetworkProvider?: InputMaybe<OpenStackNetworkProviderInput>;
+};
+
+export type OpenStackNetworkProvider = {
+  __typename?: 'OpenStackNetworkProvider';
+  agentConfiguration?: Maybe<AgentConfiguration>;
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  /** The certificates below this OpenStackNetworkProvider (openstacknetworkproviders/{openstacknetworkprovider:id}/certificates). */
+  certificates?: Maybe<Array<Certificate>>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  /** The networks below this OpenStackNetworkProvider (openstacknetworkproviders/{openstacknetworkprovider:id}/networks). */
+  networks?: Maybe<Array<OpenStackNetwork>>;
   password?: Maybe<Scalars['String']['output']>;
   pluginType?: Maybe<Scalars['String']['output']>;
   properties?: Maybe<Array<Property>>;
@@ -4267,6 +7816,35 @@ export type OpenStackNetworkProvider = {
   tenantName?: Maybe<Scalars['String']['output']>;
   url?: Maybe<Scalars['String']['output']>;
   username?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type OpenStackNetworkProviderCertificatesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OpenStackNetworkProviderNetworksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a OpenStackNetworkProvider did: its status, the job, the engine's fault if any, and the OpenStackNetworkProvider as it is now. */
+export type OpenStackNetworkProviderActionPayload = {
+  __typename?: 'OpenStackNetworkProviderActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The OpenStackNetworkProvider, re-read after the action. */
+  resource?: Maybe<OpenStackNetworkProvider>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 export type OpenStackNetworkProviderInput = {
@@ -4285,9 +7863,43 @@ export type OpenStackNetworkProviderInput = {
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type OpenStackSubnet = {
+  __typename?: 'OpenStackSubnet';
+  cidr?: Maybe<Scalars['String']['output']>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  dnsServers?: Maybe<Array<Scalars['String']['output']>>;
+  gateway?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  ipVersion?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  openstackNetwork?: Maybe<OpenStackNetwork>;
+};
+
+export type OpenStackSubnetInput = {
+  cidr?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  dnsServers?: InputMaybe<Array<Scalars['String']['input']>>;
+  gateway?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  ipVersion?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  openstackNetwork?: InputMaybe<OpenStackNetworkInput>;
+};
+
 export type OpenStackVolumeProvider = {
   __typename?: 'OpenStackVolumeProvider';
   authenticationUrl?: Maybe<Scalars['String']['output']>;
+  /** The authenticationkeys below this OpenStackVolumeProvider (openstackvolumeproviders/{openstackvolumeprovider:id}/authenticationkeys). */
+  authenticationkeys?: Maybe<Array<OpenstackVolumeAuthenticationKey>>;
+  /** The certificates below this OpenStackVolumeProvider (openstackvolumeproviders/{openstackvolumeprovider:id}/certificates). */
+  certificates?: Maybe<Array<Certificate>>;
   comment?: Maybe<Scalars['String']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
@@ -4304,6 +7916,43 @@ export type OpenStackVolumeProvider = {
   tenantName?: Maybe<Scalars['String']['output']>;
   url?: Maybe<Scalars['String']['output']>;
   username?: Maybe<Scalars['String']['output']>;
+  /** The volumetypes below this OpenStackVolumeProvider (openstackvolumeproviders/{openstackvolumeprovider:id}/volumetypes). */
+  volumetypes?: Maybe<Array<OpenStackVolumeType>>;
+};
+
+
+export type OpenStackVolumeProviderAuthenticationkeysArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OpenStackVolumeProviderCertificatesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OpenStackVolumeProviderVolumetypesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a OpenStackVolumeProvider did: its status, the job, the engine's fault if any, and the OpenStackVolumeProvider as it is now. */
+export type OpenStackVolumeProviderActionPayload = {
+  __typename?: 'OpenStackVolumeProviderActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The OpenStackVolumeProvider, re-read after the action. */
+  resource?: Maybe<OpenStackVolumeProvider>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 export type OpenStackVolumeProviderInput = {
@@ -4328,7 +7977,8 @@ export type OpenStackVolumeType = {
   creationStatus?: Maybe<Status>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
@@ -4342,6 +7992,36 @@ export type OpenStackVolumeTypeInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   openstackVolumeProvider?: InputMaybe<OpenStackVolumeProviderInput>;
   properties?: InputMaybe<Array<PropertyInput>>;
+};
+
+export type OpenstackVolumeAuthenticationKey = {
+  __typename?: 'OpenstackVolumeAuthenticationKey';
+  comment?: Maybe<Scalars['String']['output']>;
+  creationDate?: Maybe<Scalars['DateTime']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
+  usageType?: Maybe<Scalars['String']['output']>;
+  uuid?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type OpenstackVolumeAuthenticationKeyInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  creationDate?: InputMaybe<Scalars['DateTime']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  openstackVolumeProvider?: InputMaybe<OpenStackVolumeProviderInput>;
+  usageType?: InputMaybe<Scalars['String']['input']>;
+  uuid?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The guest's operating system type and how it boots: the boot devices in order, and a kernel, initrd and command line for direct boot. */
@@ -4568,6 +8248,26 @@ export type PowerManagementInput = {
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The parameters of the preview_snapshot action (vms/{vm:id}/preview_snapshot). */
+export type PreviewSnapshotVmInput = {
+  disks?: InputMaybe<Array<DiskInput>>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  restoreMemory?: InputMaybe<Scalars['Boolean']['input']>;
+  snapshot: SnapshotInput;
+};
+
+export type Product = {
+  __typename?: 'Product';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
 /** Which product answers (RHEV Manager or oVirt Engine), who makes it and its version. */
 export type ProductInfo = {
   __typename?: 'ProductInfo';
@@ -4583,6 +8283,13 @@ export type ProductInfo = {
   name?: Maybe<Scalars['String']['output']>;
   vendor?: Maybe<Scalars['String']['output']>;
   version?: Maybe<Version>;
+};
+
+export type ProductInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Property = {
@@ -4610,7 +8317,8 @@ export type QoS = {
   dataCenter?: Maybe<DataCenter>;
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   inboundAverage?: Maybe<Scalars['Int']['output']>;
   inboundBurst?: Maybe<Scalars['Int']['output']>;
   inboundPeak?: Maybe<Scalars['Int']['output']>;
@@ -4712,7 +8420,7 @@ export type Query = {
   icons: Array<Icon>;
   /** One InstanceType by id; null when there is none. */
   instanceType?: Maybe<InstanceType>;
-  /** List instancetypes, or search them. */
+  /** List instancetypes. */
   instanceTypes: Array<InstanceType>;
   /** One Job by id; null when there is none. */
   job?: Maybe<Job>;
@@ -4953,11 +8661,8 @@ export type QueryInstanceTypeArgs = {
 
 
 export type QueryInstanceTypesArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -5213,10 +8918,66 @@ export type Quota = {
   id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
+  /** The permissions below this Quota (datacenters/{datacenter:id}/quotas/{quota:id}/permissions). */
+  permissions?: Maybe<Array<Permission>>;
+  /** The quotaclusterlimits below this Quota (datacenters/{datacenter:id}/quotas/{quota:id}/quotaclusterlimits). */
+  quotaclusterlimits?: Maybe<Array<QuotaClusterLimit>>;
+  /** The quotastoragelimits below this Quota (datacenters/{datacenter:id}/quotas/{quota:id}/quotastoragelimits). */
+  quotastoragelimits?: Maybe<Array<QuotaStorageLimit>>;
   storageHardLimitPct?: Maybe<Scalars['Int']['output']>;
   storageSoftLimitPct?: Maybe<Scalars['Int']['output']>;
   users?: Maybe<Array<User>>;
   vms?: Maybe<Array<Vm>>;
+};
+
+
+export type QuotaPermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuotaQuotaclusterlimitsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuotaQuotastoragelimitsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type QuotaClusterLimit = {
+  __typename?: 'QuotaClusterLimit';
+  cluster?: Maybe<Cluster>;
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  memoryLimit?: Maybe<Scalars['Float']['output']>;
+  memoryUsage?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  quota?: Maybe<Quota>;
+  vcpuLimit?: Maybe<Scalars['Int']['output']>;
+  vcpuUsage?: Maybe<Scalars['Int']['output']>;
+};
+
+export type QuotaClusterLimitInput = {
+  cluster?: InputMaybe<ClusterInput>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  memoryLimit?: InputMaybe<Scalars['Float']['input']>;
+  memoryUsage?: InputMaybe<Scalars['Float']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  quota?: InputMaybe<QuotaInput>;
+  vcpuLimit?: InputMaybe<Scalars['Int']['input']>;
+  vcpuUsage?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type QuotaInput = {
@@ -5232,6 +8993,34 @@ export type QuotaInput = {
   storageSoftLimitPct?: InputMaybe<Scalars['Int']['input']>;
   users?: InputMaybe<Array<UserInput>>;
   vms?: InputMaybe<Array<VmInput>>;
+};
+
+export type QuotaStorageLimit = {
+  __typename?: 'QuotaStorageLimit';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  limit?: Maybe<Scalars['Long']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  quota?: Maybe<Quota>;
+  storageDomain?: Maybe<StorageDomain>;
+  usage?: Maybe<Scalars['Float']['output']>;
+};
+
+export type QuotaStorageLimitInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  limit?: InputMaybe<Scalars['Long']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  quota?: InputMaybe<QuotaInput>;
+  storageDomain?: InputMaybe<StorageDomainInput>;
+  usage?: InputMaybe<Scalars['Float']['input']>;
 };
 
 export type Range = {
@@ -5256,6 +9045,48 @@ export type RateInput = {
   period?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The parameters of the rebalance action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/rebalance). */
+export type RebalanceClusterGlusterVolumeInput = {
+  fixLayout?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the refresh action (hosts/{host:id}/refresh). */
+export type RefreshHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the refreshluns action (storagedomains/{storagedomain:id}/refreshluns). */
+export type RefreshlunsStorageDomainInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  logicalUnits?: InputMaybe<Array<LogicalUnitInput>>;
+};
+
+/** The parameters of the register action (storagedomains/{storagedomain:id}/templates/{template:id}/register). */
+export type RegisterStorageDomainTemplateInput = {
+  clone?: InputMaybe<Scalars['Boolean']['input']>;
+  cluster: ClusterInput;
+  exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  template?: InputMaybe<TemplateInput>;
+};
+
+/** The parameters of the register action (storagedomains/{storagedomain:id}/vms/{vm:id}/register). */
+export type RegisterStorageDomainVmInput = {
+  clone?: InputMaybe<Scalars['Boolean']['input']>;
+  cluster: ClusterInput;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  vm?: InputMaybe<VmInput>;
+};
+
+/** The parameters of the replace action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/bricks/{brick:id}/replace). */
+export type ReplaceClusterGlusterVolumeBrickInput = {
+  brick: GlusterBrickInput;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 export type ReportedConfiguration = {
   __typename?: 'ReportedConfiguration';
   actualValue?: Maybe<Scalars['String']['output']>;
@@ -5264,10 +9095,22 @@ export type ReportedConfiguration = {
   name?: Maybe<Scalars['String']['output']>;
 };
 
+export type ReportedConfigurationInput = {
+  actualValue?: InputMaybe<Scalars['String']['input']>;
+  expectedValue?: InputMaybe<Scalars['String']['input']>;
+  inSync?: InputMaybe<Scalars['Boolean']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type ReportedConfigurations = {
   __typename?: 'ReportedConfigurations';
   inSync?: Maybe<Scalars['Boolean']['output']>;
   reportedConfiguration?: Maybe<Array<ReportedConfiguration>>;
+};
+
+export type ReportedConfigurationsInput = {
+  inSync?: InputMaybe<Scalars['Boolean']['input']>;
+  reportedConfiguration?: InputMaybe<Array<ReportedConfigurationInput>>;
 };
 
 export type ReportedDevice = {
@@ -5298,8 +9141,30 @@ export type ReportedDeviceInput = {
   vm?: InputMaybe<VmInput>;
 };
 
+/** The parameters of the resetalloptions action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/resetalloptions). */
+export type ResetalloptionsClusterGlusterVolumeInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the resetoption action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/resetoption). */
+export type ResetoptionClusterGlusterVolumeInput = {
+  force: Scalars['Boolean']['input'];
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  option: OptionInput;
+};
+
+/** The parameters of the resolve action (clusters/{cluster:id}/glusterhooks/{glusterhook:id}/resolve). */
+export type ResolveClusterGlusterHookInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The target host of a migration, or the host that performs a storage operation. */
+  host?: InputMaybe<HostInput>;
+  resolutionType: Scalars['String']['input'];
+};
+
 /** The parameters of the restore action (vms/{vm:id}/snapshots/{snapshot:id}/restore). */
 export type RestoreVmSnapshotInput = {
+  disks?: InputMaybe<Array<DiskInput>>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   restoreMemory?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -5401,6 +9266,30 @@ export type SshInput = {
   user?: InputMaybe<UserInput>;
 };
 
+export type SshPublicKey = {
+  __typename?: 'SSHPublicKey';
+  comment?: Maybe<Scalars['String']['output']>;
+  content?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  user?: Maybe<User>;
+};
+
+export type SshPublicKeyInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  content?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  user?: InputMaybe<UserInput>;
+};
+
 export type SchedulingPolicies = {
   __typename?: 'SchedulingPolicies';
   active?: Maybe<Scalars['Long']['output']>;
@@ -5418,6 +9307,8 @@ export type SchedulingPolicy = {
   creationStatus?: Maybe<Status>;
   defaultPolicy?: Maybe<Scalars['Boolean']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  /** The filters below this SchedulingPolicy (schedulingpolicies/{schedulingpolicy:id}/filters). */
+  filters?: Maybe<Array<Filter>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
@@ -5427,6 +9318,22 @@ export type SchedulingPolicy = {
   policy?: Maybe<Scalars['String']['output']>;
   properties?: Maybe<Array<Property>>;
   thresholds?: Maybe<SchedulingPolicyThresholds>;
+  /** The weights below this SchedulingPolicy (schedulingpolicies/{schedulingpolicy:id}/weights). */
+  weights?: Maybe<Array<Weight>>;
+};
+
+
+/** How the engine places VMs on the hosts of a cluster (none, evenly_distributed, power_saving, vm_evenly_distributed). */
+export type SchedulingPolicyFiltersArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** How the engine places VMs on the hosts of a cluster (none, evenly_distributed, power_saving, vm_evenly_distributed). */
+export type SchedulingPolicyWeightsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** How the engine places VMs on the hosts of a cluster (none, evenly_distributed, power_saving, vm_evenly_distributed). */
@@ -5472,6 +9379,17 @@ export type SchedulingPolicyUnit = {
   type?: Maybe<Scalars['String']['output']>;
 };
 
+export type SchedulingPolicyUnitInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  internal?: InputMaybe<Scalars['Boolean']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  properties?: InputMaybe<Array<PropertyInput>>;
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type SerialNumber = {
   __typename?: 'SerialNumber';
   policy?: Maybe<Scalars['String']['output']>;
@@ -5501,6 +9419,38 @@ export type Session = {
   vm?: Maybe<Vm>;
 };
 
+/** The parameters of the setoption action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/setoption). */
+export type SetoptionClusterGlusterVolumeInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  option: OptionInput;
+};
+
+/** The parameters of the setupnetworks action (hosts/{host:id}/setupnetworks). */
+export type SetupnetworksHostInput = {
+  checkConnectivity?: InputMaybe<Scalars['Boolean']['input']>;
+  connectivityTimeout?: InputMaybe<Scalars['Int']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  modifiedBonds?: InputMaybe<Array<HostNicInput>>;
+  modifiedLabels?: InputMaybe<Array<LabelInput>>;
+  modifiedNetworkAttachments?: InputMaybe<Array<NetworkAttachmentInput>>;
+  removedBonds?: InputMaybe<Array<HostNicInput>>;
+  removedLabels?: InputMaybe<Array<LabelInput>>;
+  removedNetworkAttachments?: InputMaybe<Array<NetworkAttachmentInput>>;
+  synchronizedNetworkAttachments?: InputMaybe<Array<NetworkAttachmentInput>>;
+};
+
+/** The parameters of the setupnetworks action (hosts/{host:id}/nics/setupnetworks). */
+export type SetupnetworksHostNicsInput = {
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  hostNics?: InputMaybe<Array<HostNicInput>>;
+};
+
+/** The parameters of the shutdown action (vms/{vm:id}/shutdown). */
+export type ShutdownVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 export type SkipIfConnectivityBroken = {
   __typename?: 'SkipIfConnectivityBroken';
   enabled?: Maybe<Scalars['Boolean']['output']>;
@@ -5525,6 +9475,7 @@ export type SkipIfSdActiveInput = {
 export type Snapshot = {
   __typename?: 'Snapshot';
   bios?: Maybe<Bios>;
+  /** The cdroms below this Snapshot (vms/{vm:id}/snapshots/{snapshot:id}/cdroms). */
   cdroms?: Maybe<Array<CdRom>>;
   cluster?: Maybe<Cluster>;
   comment?: Maybe<Scalars['String']['output']>;
@@ -5569,6 +9520,7 @@ export type Snapshot = {
   migrationDowntime?: Maybe<Scalars['Int']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   nextRunConfigurationExists?: Maybe<Scalars['Boolean']['output']>;
+  /** The nics below this Snapshot (vms/{vm:id}/snapshots/{snapshot:id}/nics). */
   nics?: Maybe<Array<Nic>>;
   numaTuneMode?: Maybe<Scalars['String']['output']>;
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
@@ -5616,7 +9568,21 @@ export type Snapshot = {
 
 
 /** A point-in-time copy of a VM's disks (and optionally its memory) that the VM can be restored to. */
+export type SnapshotCdromsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A point-in-time copy of a VM's disks (and optionally its memory) that the VM can be restored to. */
 export type SnapshotDisksArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A point-in-time copy of a VM's disks (and optionally its memory) that the VM can be restored to. */
+export type SnapshotNicsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -5746,10 +9712,24 @@ export type SsoInput = {
   methods?: InputMaybe<Array<MethodInput>>;
 };
 
+/** The parameters of the start action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/start). */
+export type StartClusterGlusterVolumeInput = {
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** The parameters of the start action (vms/{vm:id}/start). */
 export type StartVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   pause?: InputMaybe<Scalars['Boolean']['input']>;
+  useCloudInit?: InputMaybe<Scalars['Boolean']['input']>;
+  useSysprep?: InputMaybe<Scalars['Boolean']['input']>;
   vm?: InputMaybe<VmInput>;
+};
+
+/** The parameters of the startprofile action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/startprofile). */
+export type StartprofileClusterGlusterVolumeInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 /** One measured quantity of a VM, host, NIC or disk (memory used, CPU load, bytes received), as the engine last sampled it. */
@@ -5848,15 +9828,41 @@ export type Step = {
   external?: Maybe<Scalars['Boolean']['output']>;
   externalType?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   job?: Maybe<Job>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   number?: Maybe<Scalars['Int']['output']>;
   parentStep?: Maybe<Step>;
   startTime?: Maybe<Scalars['DateTime']['output']>;
+  /** The statistics below this Step (jobs/{job:id}/steps/{step:id}/statistics). */
+  statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<Status>;
   type?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type StepStatisticsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What an action on a Step did: its status, the job, the engine's fault if any, and the Step as it is now. */
+export type StepActionPayload = {
+  __typename?: 'StepActionPayload';
+  /** The engine's answer in full (tickets, discovered targets, ...). */
+  action?: Maybe<Action>;
+  /** Why the engine refused, when it did. */
+  fault?: Maybe<Fault>;
+  /** The job the engine ran for the action. */
+  job?: Maybe<Job>;
+  /** True when the connection failed after the request was sent: the action may or may not have run, and was not sent again. */
+  outcomeUnknown: Scalars['Boolean']['output'];
+  /** The Step, re-read after the action. */
+  resource?: Maybe<Step>;
+  /** complete, pending, in_progress or failed. */
+  status: Scalars['String']['output'];
 };
 
 export type StepInput = {
@@ -5873,6 +9879,33 @@ export type StepInput = {
   startTime?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<StatusInput>;
   type?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The parameters of the stop action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/stop). */
+export type StopClusterGlusterVolumeInput = {
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the stop action (vms/{vm:id}/stop). */
+export type StopVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the stopmigrate action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/bricks/stopmigrate). */
+export type StopmigrateClusterGlusterVolumeBricksInput = {
+  bricks: Array<GlusterBrickInput>;
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the stopprofile action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/stopprofile). */
+export type StopprofileClusterGlusterVolumeInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the stoprebalance action (clusters/{cluster:id}/glustervolumes/{glustervolume:id}/stoprebalance). */
+export type StoprebalanceClusterGlusterVolumeInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
 };
 
 /** Where a storage domain keeps its data: an NFS export (address and path), or iSCSI / FC LUNs; as seen from a host, the storage it can reach. */
@@ -5941,7 +9974,8 @@ export type StorageConnectionExtension = {
   description?: Maybe<Scalars['String']['output']>;
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
-  id?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
@@ -5996,9 +10030,11 @@ export type StorageDomain = {
   dataCenters?: Maybe<Array<DataCenter>>;
   description?: Maybe<Scalars['String']['output']>;
   destroy?: Maybe<Scalars['Boolean']['output']>;
-  /** The diskprofiles whose storage_domain is this StorageDomain. */
+  /** The diskprofiles below this StorageDomain (storagedomains/{storagedomain:id}/diskprofiles). */
   diskProfiles?: Maybe<Array<DiskProfile>>;
-  /** The disks whose storage_domain is this StorageDomain (one search for all parents). */
+  /** The disksnapshots below this StorageDomain (storagedomains/{storagedomain:id}/disksnapshots). */
+  diskSnapshots?: Maybe<Array<DiskSnapshot>>;
+  /** The disks below this StorageDomain (storagedomains/{storagedomain:id}/disks). */
   disks?: Maybe<Array<Disk>>;
   /** The events whose storage_domain is this StorageDomain (one search for all parents). */
   events?: Maybe<Array<Event>>;
@@ -6010,8 +10046,10 @@ export type StorageDomain = {
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
+  /** The images below this StorageDomain (storagedomains/{storagedomain:id}/images). */
+  images?: Maybe<Array<Image>>;
   import?: Maybe<Scalars['Boolean']['output']>;
-  /** The instancetypes whose storage_domain is this StorageDomain (one search for all parents). */
+  /** The instancetypes whose storage_domain is this StorageDomain. */
   instanceTypes?: Maybe<Array<InstanceType>>;
   link?: Maybe<Array<Link>>;
   /** True for the data domain that holds the data center's metadata. */
@@ -6021,6 +10059,8 @@ export type StorageDomain = {
   permissions?: Maybe<Array<Permission>>;
   status?: Maybe<Status>;
   storage?: Maybe<Storage>;
+  /** The storageconnections below this StorageDomain (storagedomains/{storagedomain:id}/storageconnections). */
+  storageConnections?: Maybe<Array<StorageConnection>>;
   storageFormat?: Maybe<Scalars['String']['output']>;
   /** The templates below this StorageDomain (storagedomains/{storagedomain:id}/templates). */
   templates?: Maybe<Array<Template>>;
@@ -6035,6 +10075,13 @@ export type StorageDomain = {
 
 /** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
 export type StorageDomainDiskProfilesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
+export type StorageDomainDiskSnapshotsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -6062,13 +10109,6 @@ export type StorageDomainEventsArgs = {
 
 /** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
 export type StorageDomainFilesArgs = {
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
-export type StorageDomainInstanceTypesArgs = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
@@ -6078,7 +10118,28 @@ export type StorageDomainInstanceTypesArgs = {
 
 
 /** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
+export type StorageDomainImagesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
+export type StorageDomainInstanceTypesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
 export type StorageDomainPermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A storage domain: a place for disk images (data), ISO images (iso) or exported VMs and templates (export). Attached to a data center it is active or in maintenance there. */
+export type StorageDomainStorageConnectionsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -6314,6 +10375,11 @@ export type SubscriptionWaitForStatusArgs = {
   type: WatchedType;
 };
 
+/** The parameters of the suspend action (vms/{vm:id}/suspend). */
+export type SuspendVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** A label in a tree of labels, attached to VMs, hosts, templates, users or groups. */
 export type Tag = {
   __typename?: 'Tag';
@@ -6383,6 +10449,8 @@ export type Template = {
   domain?: Maybe<Domain>;
   /** The events whose template is this Template (one search for all parents). */
   events?: Maybe<Array<Event>>;
+  /** The graphicsconsoles below this Template (templates/{template:id}/graphicsconsoles). */
+  graphicsConsoles?: Maybe<Array<GraphicsConsole>>;
   highAvailability?: Maybe<HighAvailability>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
@@ -6413,6 +10481,8 @@ export type Template = {
   stateless?: Maybe<Scalars['Boolean']['output']>;
   status?: Maybe<Status>;
   storageDomain?: Maybe<StorageDomain>;
+  /** The tags below this Template (templates/{template:id}/tags). */
+  tags?: Maybe<Array<Tag>>;
   timeZone?: Maybe<TimeZone>;
   timezone?: Maybe<Scalars['String']['output']>;
   tunnelMigration?: Maybe<Scalars['Boolean']['output']>;
@@ -6427,6 +10497,8 @@ export type Template = {
   vmpools?: Maybe<Array<VmPool>>;
   /** The vms whose template is this Template (one search for all parents). */
   vms?: Maybe<Array<Vm>>;
+  /** The watchdogs below this Template (templates/{template:id}/watchdogs). */
+  watchdogs?: Maybe<Array<WatchDog>>;
 };
 
 
@@ -6455,6 +10527,13 @@ export type TemplateEventsArgs = {
 
 
 /** A template: a VM's configuration and disks frozen so new VMs can be made from it. Every engine has the Blank template (all zeros id). */
+export type TemplateGraphicsConsolesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A template: a VM's configuration and disks frozen so new VMs can be made from it. Every engine has the Blank template (all zeros id). */
 export type TemplateNicsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
@@ -6463,6 +10542,13 @@ export type TemplateNicsArgs = {
 
 /** A template: a VM's configuration and disks frozen so new VMs can be made from it. Every engine has the Blank template (all zeros id). */
 export type TemplatePermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A template: a VM's configuration and disks frozen so new VMs can be made from it. Every engine has the Blank template (all zeros id). */
+export type TemplateTagsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -6485,6 +10571,13 @@ export type TemplateVmsArgs = {
   max?: InputMaybe<Scalars['Int']['input']>;
   page?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A template: a VM's configuration and disks frozen so new VMs can be made from it. Every engine has the Blank template (all zeros id). */
+export type TemplateWatchdogsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What an action on a Template did: its status, the job, the engine's fault if any, and the Template as it is now. */
@@ -6570,6 +10663,21 @@ export type TemplateVersionInput = {
   versionNumber?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The parameters of the testconnectivity action (externalhostproviders/{externalhostprovider:id}/testconnectivity). */
+export type TestconnectivityExternalHostProviderInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the testconnectivity action (openstackimageproviders/{openstackimageprovider:id}/testconnectivity). */
+export type TestconnectivityOpenstackImageProviderInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+/** The parameters of the thawfilesystems action (vms/{vm:id}/thawfilesystems). */
+export type ThawfilesystemsVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
 /** A one-time password for the VM's console and how many seconds it stays valid. */
 export type Ticket = {
   __typename?: 'Ticket';
@@ -6585,6 +10693,7 @@ export type TicketInput = {
 
 /** The parameters of the ticket action (vms/{vm:id}/ticket). */
 export type TicketVmInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
   ticket?: InputMaybe<TicketInput>;
 };
 
@@ -6606,6 +10715,46 @@ export type TransparentHugePages = {
 
 export type TransparentHugePagesInput = {
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The parameters of the undelete action (events/undelete). */
+export type UndeleteEventsInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+};
+
+export type UnmanagedNetwork = {
+  __typename?: 'UnmanagedNetwork';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  hostNic?: Maybe<HostNic>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+/** The parameters of the unregisteredstoragedomainsdiscover action (hosts/{host:id}/unregisteredstoragedomainsdiscover). */
+export type UnregisteredstoragedomainsdiscoverHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  iscsi?: InputMaybe<IscsiDetailsInput>;
+  /** The targets an iscsidiscover action found. */
+  iscsiTarget?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The parameters of the updatevirtualfunctionsconfiguration action (hosts/{host:id}/nics/{nic:id}/updatevirtualfunctionsconfiguration). */
+export type UpdatevirtualfunctionsconfigurationHostNicInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  virtualFunctionsConfiguration?: InputMaybe<HostNicVirtualFunctionsConfigurationInput>;
+};
+
+/** The parameters of the upgrade action (hosts/{host:id}/upgrade). */
+export type UpgradeHostInput = {
+  gracePeriod?: InputMaybe<GracePeriodInput>;
+  image?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Usb = {
@@ -6647,6 +10796,8 @@ export type User = {
   principal?: Maybe<Scalars['String']['output']>;
   /** The roles below this User (users/{user:id}/roles). */
   roles?: Maybe<Array<Role>>;
+  /** The sshpublickeys below this User (users/{user:id}/sshpublickeys). */
+  sshPublicKeys?: Maybe<Array<SshPublicKey>>;
   /** The tags below this User (users/{user:id}/tags). */
   tags?: Maybe<Array<Tag>>;
   /** The login name with its domain, such as admin@internal. */
@@ -6673,6 +10824,13 @@ export type UserPermissionsArgs = {
 
 /** A person (or service account) from a directory the engine knows, such as the internal domain. */
 export type UserRolesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A person (or service account) from a directory the engine knows, such as the internal domain. */
+export type UserSshPublicKeysArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -6763,18 +10921,23 @@ export type Vm = {
   events?: Maybe<Array<Event>>;
   externalHostProvider?: Maybe<ExternalHostProvider>;
   floppies?: Maybe<Array<Floppy>>;
+  /** The graphicsconsoles below this VM (vms/{vm:id}/graphicsconsoles). */
+  graphicsConsoles?: Maybe<Array<GraphicsConsole>>;
   guestInfo?: Maybe<GuestInfo>;
   guestOperatingSystem?: Maybe<GuestOperatingSystem>;
   guestTimeZone?: Maybe<TimeZone>;
   highAvailability?: Maybe<HighAvailability>;
   /** The host the VM runs on; absent while it is down. */
   host?: Maybe<Host>;
+  /** The hostdevices below this VM (vms/{vm:id}/hostdevices). */
+  hostDevices?: Maybe<Array<HostDevice>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
   id: Scalars['ID']['output'];
   initialization?: Maybe<Initialization>;
   instanceType?: Maybe<InstanceType>;
   io?: Maybe<Io>;
+  /** The katelloerrata below this VM (vms/{vm:id}/katelloerrata). */
   katelloErrata?: Maybe<Array<KatelloErratum>>;
   largeIcon?: Maybe<Icon>;
   link?: Maybe<Array<Link>>;
@@ -6788,6 +10951,8 @@ export type Vm = {
   /** The nics below this VM (vms/{vm:id}/nics). */
   nics?: Maybe<Array<Nic>>;
   numaTuneMode?: Maybe<Scalars['String']['output']>;
+  /** The numanodes below this VM (vms/{vm:id}/numanodes). */
+  numanodes?: Maybe<Array<VirtualNumaNode>>;
   /** Where the VM came from: ovirt or rhev when made here, vmware or xen when imported. */
   origin?: Maybe<Scalars['String']['output']>;
   os?: Maybe<OperatingSystem>;
@@ -6868,7 +11033,35 @@ export type VmEventsArgs = {
 
 
 /** A virtual machine. */
+export type VmGraphicsConsolesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A virtual machine. */
+export type VmHostDevicesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A virtual machine. */
+export type VmKatelloErrataArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A virtual machine. */
 export type VmNicsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A virtual machine. */
+export type VmNumanodesArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -7055,6 +11248,25 @@ export type ValuesInput = {
   value?: InputMaybe<Array<ValueInput>>;
 };
 
+export type Vendor = {
+  __typename?: 'Vendor';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type VendorInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A version number split into its parts. Clusters and data centers carry a compatibility version (major and minor only). */
 export type Version = {
   __typename?: 'Version';
@@ -7187,6 +11399,42 @@ export type VirtIo_Scsi = {
 
 export type VirtIo_ScsiInput = {
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type VirtualNumaNode = {
+  __typename?: 'VirtualNumaNode';
+  comment?: Maybe<Scalars['String']['output']>;
+  cpu?: Maybe<Cpu>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  host?: Maybe<Host>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  index?: Maybe<Scalars['Int']['output']>;
+  link?: Maybe<Array<Link>>;
+  memory?: Maybe<Scalars['Long']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  nodeDistance?: Maybe<Scalars['String']['output']>;
+  numaNodePins?: Maybe<Array<NumaNodePin>>;
+  statistics?: Maybe<Array<Statistic>>;
+  vm?: Maybe<Vm>;
+};
+
+export type VirtualNumaNodeInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  cpu?: InputMaybe<CpuInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  host?: InputMaybe<HostInput>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  index?: InputMaybe<Scalars['Int']['input']>;
+  memory?: InputMaybe<Scalars['Long']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  nodeDistance?: InputMaybe<Scalars['String']['input']>;
+  numaNodePins?: InputMaybe<Array<NumaNodePinInput>>;
+  statistics?: InputMaybe<Array<StatisticInput>>;
+  vm?: InputMaybe<VmInput>;
 };
 
 /** Legal values of VmPlacementPolicy.affinity on this engine (from /api/capabilities). */
@@ -7342,8 +11590,16 @@ export type VnicProfile = {
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
   passThrough?: Maybe<VnicPassThrough>;
+  /** The permissions below this VnicProfile (vnicprofiles/{vnicprofile:id}/permissions). */
+  permissions?: Maybe<Array<Permission>>;
   portMirroring?: Maybe<Scalars['Boolean']['output']>;
   qos?: Maybe<QoS>;
+};
+
+
+export type VnicProfilePermissionsArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type VnicProfileInput = {
@@ -7414,6 +11670,32 @@ export type WatchedType =
   | 'STORAGE_DOMAIN'
   | 'TEMPLATE'
   | 'VM';
+
+export type Weight = {
+  __typename?: 'Weight';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  factor?: Maybe<Scalars['Int']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  schedulingPolicy?: Maybe<SchedulingPolicy>;
+  schedulingPolicyUnit?: Maybe<SchedulingPolicyUnit>;
+};
+
+export type WeightInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  factor?: InputMaybe<Scalars['Int']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  schedulingPolicy?: InputMaybe<SchedulingPolicyInput>;
+  schedulingPolicyUnit?: InputMaybe<SchedulingPolicyUnitInput>;
+};
 
 
 
@@ -7496,55 +11778,86 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   AffinityGroup: AffinityGroup;
+  Agent: Agent;
   Application: Application;
   Bookmark: Bookmark;
   CdRom: CdRom;
+  Certificate: Certificate;
   Cluster: Cluster;
   CpuProfile: CpuProfile;
   DataCenter: DataCenter;
   Disk: Disk;
   DiskProfile: DiskProfile;
+  DiskSnapshot: DiskSnapshot;
   Domain: Domain;
   Event: Event;
+  ExternalComputeResource: ExternalComputeResource;
+  ExternalDiscoveredHost: ExternalDiscoveredHost;
+  ExternalHost: ExternalHost;
+  ExternalHostGroup: ExternalHostGroup;
   ExternalHostProvider: ExternalHostProvider;
   File: File;
+  Filter: Filter;
+  GlusterBrick: GlusterBrick;
+  GlusterHook: GlusterHook;
+  GlusterVolume: GlusterVolume;
+  GraphicsConsole: GraphicsConsole;
   Group: Group;
   Hook: Hook;
   Host: Host;
+  HostDevice: HostDevice;
   HostNIC: HostNic;
   Icon: Icon;
+  Image: Image;
   InstanceType: InstanceType;
+  IscsiBond: IscsiBond;
   Job: Job;
   KatelloErratum: KatelloErratum;
+  Label: Label;
   MacPool: MacPool;
   NIC: Nic;
   Network: Network;
+  NetworkAttachment: NetworkAttachment;
   NumaNode: NumaNode;
+  OpenStackImage: OpenStackImage;
   OpenStackImageProvider: OpenStackImageProvider;
+  OpenStackNetwork: OpenStackNetwork;
   OpenStackNetworkProvider: OpenStackNetworkProvider;
+  OpenStackSubnet: OpenStackSubnet;
   OpenStackVolumeProvider: OpenStackVolumeProvider;
+  OpenStackVolumeType: OpenStackVolumeType;
+  OpenstackVolumeAuthenticationKey: OpenstackVolumeAuthenticationKey;
   OperatingSystemInfo: OperatingSystemInfo;
   Permission: Permission;
   Permit: Permit;
+  QoS: QoS;
   Quota: Quota;
+  QuotaClusterLimit: QuotaClusterLimit;
+  QuotaStorageLimit: QuotaStorageLimit;
   ReportedDevice: ReportedDevice;
   Role: Role;
+  SSHPublicKey: SshPublicKey;
   SchedulingPolicy: SchedulingPolicy;
   SchedulingPolicyUnit: SchedulingPolicyUnit;
   Session: Session;
   Snapshot: Snapshot;
   Statistic: Statistic;
+  Step: Step;
   Storage: Storage;
   StorageConnection: StorageConnection;
+  StorageConnectionExtension: StorageConnectionExtension;
   StorageDomain: StorageDomain;
   Tag: Tag;
   Template: Template;
+  UnmanagedNetwork: UnmanagedNetwork;
   User: User;
   VM: Vm;
   VersionCaps: VersionCaps;
+  VirtualNumaNode: VirtualNumaNode;
   VmPool: VmPool;
   VnicProfile: VnicProfile;
   WatchDog: WatchDog;
+  Weight: Weight;
 };
 
 /** Mapping of federation reference types */
@@ -7552,6 +11865,9 @@ export type FederationReferenceTypes = {
   AffinityGroup:
     ( { __typename: 'AffinityGroup' }
     & GraphQLRecursivePick<FederationTypes['AffinityGroup'], {"id":true}> );
+  Agent:
+    ( { __typename: 'Agent' }
+    & GraphQLRecursivePick<FederationTypes['Agent'], {"id":true}> );
   Application:
     ( { __typename: 'Application' }
     & GraphQLRecursivePick<FederationTypes['Application'], {"id":true}> );
@@ -7561,6 +11877,9 @@ export type FederationReferenceTypes = {
   CdRom:
     ( { __typename: 'CdRom' }
     & GraphQLRecursivePick<FederationTypes['CdRom'], {"id":true}> );
+  Certificate:
+    ( { __typename: 'Certificate' }
+    & GraphQLRecursivePick<FederationTypes['Certificate'], {"id":true}> );
   Cluster:
     ( { __typename: 'Cluster' }
     & GraphQLRecursivePick<FederationTypes['Cluster'], {"id":true}> );
@@ -7576,18 +11895,48 @@ export type FederationReferenceTypes = {
   DiskProfile:
     ( { __typename: 'DiskProfile' }
     & GraphQLRecursivePick<FederationTypes['DiskProfile'], {"id":true}> );
+  DiskSnapshot:
+    ( { __typename: 'DiskSnapshot' }
+    & GraphQLRecursivePick<FederationTypes['DiskSnapshot'], {"id":true}> );
   Domain:
     ( { __typename: 'Domain' }
     & GraphQLRecursivePick<FederationTypes['Domain'], {"id":true}> );
   Event:
     ( { __typename: 'Event' }
     & GraphQLRecursivePick<FederationTypes['Event'], {"id":true}> );
+  ExternalComputeResource:
+    ( { __typename: 'ExternalComputeResource' }
+    & GraphQLRecursivePick<FederationTypes['ExternalComputeResource'], {"id":true}> );
+  ExternalDiscoveredHost:
+    ( { __typename: 'ExternalDiscoveredHost' }
+    & GraphQLRecursivePick<FederationTypes['ExternalDiscoveredHost'], {"id":true}> );
+  ExternalHost:
+    ( { __typename: 'ExternalHost' }
+    & GraphQLRecursivePick<FederationTypes['ExternalHost'], {"id":true}> );
+  ExternalHostGroup:
+    ( { __typename: 'ExternalHostGroup' }
+    & GraphQLRecursivePick<FederationTypes['ExternalHostGroup'], {"id":true}> );
   ExternalHostProvider:
     ( { __typename: 'ExternalHostProvider' }
     & GraphQLRecursivePick<FederationTypes['ExternalHostProvider'], {"id":true}> );
   File:
     ( { __typename: 'File' }
     & GraphQLRecursivePick<FederationTypes['File'], {"id":true}> );
+  Filter:
+    ( { __typename: 'Filter' }
+    & GraphQLRecursivePick<FederationTypes['Filter'], {"id":true}> );
+  GlusterBrick:
+    ( { __typename: 'GlusterBrick' }
+    & GraphQLRecursivePick<FederationTypes['GlusterBrick'], {"id":true}> );
+  GlusterHook:
+    ( { __typename: 'GlusterHook' }
+    & GraphQLRecursivePick<FederationTypes['GlusterHook'], {"id":true}> );
+  GlusterVolume:
+    ( { __typename: 'GlusterVolume' }
+    & GraphQLRecursivePick<FederationTypes['GlusterVolume'], {"id":true}> );
+  GraphicsConsole:
+    ( { __typename: 'GraphicsConsole' }
+    & GraphQLRecursivePick<FederationTypes['GraphicsConsole'], {"id":true}> );
   Group:
     ( { __typename: 'Group' }
     & GraphQLRecursivePick<FederationTypes['Group'], {"id":true}> );
@@ -7597,21 +11946,33 @@ export type FederationReferenceTypes = {
   Host:
     ( { __typename: 'Host' }
     & GraphQLRecursivePick<FederationTypes['Host'], {"id":true}> );
+  HostDevice:
+    ( { __typename: 'HostDevice' }
+    & GraphQLRecursivePick<FederationTypes['HostDevice'], {"id":true}> );
   HostNIC:
     ( { __typename: 'HostNIC' }
     & GraphQLRecursivePick<FederationTypes['HostNIC'], {"id":true}> );
   Icon:
     ( { __typename: 'Icon' }
     & GraphQLRecursivePick<FederationTypes['Icon'], {"id":true}> );
+  Image:
+    ( { __typename: 'Image' }
+    & GraphQLRecursivePick<FederationTypes['Image'], {"id":true}> );
   InstanceType:
     ( { __typename: 'InstanceType' }
     & GraphQLRecursivePick<FederationTypes['InstanceType'], {"id":true}> );
+  IscsiBond:
+    ( { __typename: 'IscsiBond' }
+    & GraphQLRecursivePick<FederationTypes['IscsiBond'], {"id":true}> );
   Job:
     ( { __typename: 'Job' }
     & GraphQLRecursivePick<FederationTypes['Job'], {"id":true}> );
   KatelloErratum:
     ( { __typename: 'KatelloErratum' }
     & GraphQLRecursivePick<FederationTypes['KatelloErratum'], {"id":true}> );
+  Label:
+    ( { __typename: 'Label' }
+    & GraphQLRecursivePick<FederationTypes['Label'], {"id":true}> );
   MacPool:
     ( { __typename: 'MacPool' }
     & GraphQLRecursivePick<FederationTypes['MacPool'], {"id":true}> );
@@ -7621,18 +11982,36 @@ export type FederationReferenceTypes = {
   Network:
     ( { __typename: 'Network' }
     & GraphQLRecursivePick<FederationTypes['Network'], {"id":true}> );
+  NetworkAttachment:
+    ( { __typename: 'NetworkAttachment' }
+    & GraphQLRecursivePick<FederationTypes['NetworkAttachment'], {"id":true}> );
   NumaNode:
     ( { __typename: 'NumaNode' }
     & GraphQLRecursivePick<FederationTypes['NumaNode'], {"id":true}> );
+  OpenStackImage:
+    ( { __typename: 'OpenStackImage' }
+    & GraphQLRecursivePick<FederationTypes['OpenStackImage'], {"id":true}> );
   OpenStackImageProvider:
     ( { __typename: 'OpenStackImageProvider' }
     & GraphQLRecursivePick<FederationTypes['OpenStackImageProvider'], {"id":true}> );
+  OpenStackNetwork:
+    ( { __typename: 'OpenStackNetwork' }
+    & GraphQLRecursivePick<FederationTypes['OpenStackNetwork'], {"id":true}> );
   OpenStackNetworkProvider:
     ( { __typename: 'OpenStackNetworkProvider' }
     & GraphQLRecursivePick<FederationTypes['OpenStackNetworkProvider'], {"id":true}> );
+  OpenStackSubnet:
+    ( { __typename: 'OpenStackSubnet' }
+    & GraphQLRecursivePick<FederationTypes['OpenStackSubnet'], {"id":true}> );
   OpenStackVolumeProvider:
     ( { __typename: 'OpenStackVolumeProvider' }
     & GraphQLRecursivePick<FederationTypes['OpenStackVolumeProvider'], {"id":true}> );
+  OpenStackVolumeType:
+    ( { __typename: 'OpenStackVolumeType' }
+    & GraphQLRecursivePick<FederationTypes['OpenStackVolumeType'], {"id":true}> );
+  OpenstackVolumeAuthenticationKey:
+    ( { __typename: 'OpenstackVolumeAuthenticationKey' }
+    & GraphQLRecursivePick<FederationTypes['OpenstackVolumeAuthenticationKey'], {"id":true}> );
   OperatingSystemInfo:
     ( { __typename: 'OperatingSystemInfo' }
     & GraphQLRecursivePick<FederationTypes['OperatingSystemInfo'], {"id":true}> );
@@ -7642,15 +12021,27 @@ export type FederationReferenceTypes = {
   Permit:
     ( { __typename: 'Permit' }
     & GraphQLRecursivePick<FederationTypes['Permit'], {"id":true}> );
+  QoS:
+    ( { __typename: 'QoS' }
+    & GraphQLRecursivePick<FederationTypes['QoS'], {"id":true}> );
   Quota:
     ( { __typename: 'Quota' }
     & GraphQLRecursivePick<FederationTypes['Quota'], {"id":true}> );
+  QuotaClusterLimit:
+    ( { __typename: 'QuotaClusterLimit' }
+    & GraphQLRecursivePick<FederationTypes['QuotaClusterLimit'], {"id":true}> );
+  QuotaStorageLimit:
+    ( { __typename: 'QuotaStorageLimit' }
+    & GraphQLRecursivePick<FederationTypes['QuotaStorageLimit'], {"id":true}> );
   ReportedDevice:
     ( { __typename: 'ReportedDevice' }
     & GraphQLRecursivePick<FederationTypes['ReportedDevice'], {"id":true}> );
   Role:
     ( { __typename: 'Role' }
     & GraphQLRecursivePick<FederationTypes['Role'], {"id":true}> );
+  SSHPublicKey:
+    ( { __typename: 'SSHPublicKey' }
+    & GraphQLRecursivePick<FederationTypes['SSHPublicKey'], {"id":true}> );
   SchedulingPolicy:
     ( { __typename: 'SchedulingPolicy' }
     & GraphQLRecursivePick<FederationTypes['SchedulingPolicy'], {"id":true}> );
@@ -7666,12 +12057,18 @@ export type FederationReferenceTypes = {
   Statistic:
     ( { __typename: 'Statistic' }
     & GraphQLRecursivePick<FederationTypes['Statistic'], {"id":true}> );
+  Step:
+    ( { __typename: 'Step' }
+    & GraphQLRecursivePick<FederationTypes['Step'], {"id":true}> );
   Storage:
     ( { __typename: 'Storage' }
     & GraphQLRecursivePick<FederationTypes['Storage'], {"id":true}> );
   StorageConnection:
     ( { __typename: 'StorageConnection' }
     & GraphQLRecursivePick<FederationTypes['StorageConnection'], {"id":true}> );
+  StorageConnectionExtension:
+    ( { __typename: 'StorageConnectionExtension' }
+    & GraphQLRecursivePick<FederationTypes['StorageConnectionExtension'], {"id":true}> );
   StorageDomain:
     ( { __typename: 'StorageDomain' }
     & GraphQLRecursivePick<FederationTypes['StorageDomain'], {"id":true}> );
@@ -7681,6 +12078,9 @@ export type FederationReferenceTypes = {
   Template:
     ( { __typename: 'Template' }
     & GraphQLRecursivePick<FederationTypes['Template'], {"id":true}> );
+  UnmanagedNetwork:
+    ( { __typename: 'UnmanagedNetwork' }
+    & GraphQLRecursivePick<FederationTypes['UnmanagedNetwork'], {"id":true}> );
   User:
     ( { __typename: 'User' }
     & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
@@ -7690,6 +12090,9 @@ export type FederationReferenceTypes = {
   VersionCaps:
     ( { __typename: 'VersionCaps' }
     & GraphQLRecursivePick<FederationTypes['VersionCaps'], {"id":true}> );
+  VirtualNumaNode:
+    ( { __typename: 'VirtualNumaNode' }
+    & GraphQLRecursivePick<FederationTypes['VirtualNumaNode'], {"id":true}> );
   VmPool:
     ( { __typename: 'VmPool' }
     & GraphQLRecursivePick<FederationTypes['VmPool'], {"id":true}> );
@@ -7699,6 +12102,9 @@ export type FederationReferenceTypes = {
   WatchDog:
     ( { __typename: 'WatchDog' }
     & GraphQLRecursivePick<FederationTypes['WatchDog'], {"id":true}> );
+  Weight:
+    ( { __typename: 'Weight' }
+    & GraphQLRecursivePick<FederationTypes['Weight'], {"id":true}> );
 };
 
 
@@ -7710,6 +12116,10 @@ export type ResolversTypes = {
   Action: ResolverTypeWrapper<Parent>;
   Boolean: ResolverTypeWrapper<Parent>;
   Int: ResolverTypeWrapper<Parent>;
+  ActivateClusterGlusterVolumeBricksInput: ResolverTypeWrapper<Parent>;
+  ActivateDataCenterStorageDomainInput: ResolverTypeWrapper<Parent>;
+  ActivateHostInput: ResolverTypeWrapper<Parent>;
+  ActivateVmDiskInput: ResolverTypeWrapper<Parent>;
   AffinityGroup: ResolverTypeWrapper<Parent>;
   ID: ResolverTypeWrapper<Parent>;
   AffinityGroupInput: ResolverTypeWrapper<Parent>;
@@ -7718,6 +12128,7 @@ export type ResolversTypes = {
   AgentConfigurationInput: ResolverTypeWrapper<Parent>;
   AgentInput: ResolverTypeWrapper<Parent>;
   Agents: ResolverTypeWrapper<Parent>;
+  AllocatevmVmpoolInput: ResolverTypeWrapper<Parent>;
   ApiSummary: ResolverTypeWrapper<Parent>;
   Application: ResolverTypeWrapper<Parent>;
   ApproveHostInput: ResolverTypeWrapper<Parent>;
@@ -7746,14 +12157,20 @@ export type ResolversTypes = {
   CdRomInput: ResolverTypeWrapper<Parent>;
   Certificate: ResolverTypeWrapper<Parent>;
   CertificateInput: ResolverTypeWrapper<Parent>;
+  ClearJobInput: ResolverTypeWrapper<Parent>;
+  CloneVmInput: ResolverTypeWrapper<Parent>;
   CloudInit: ResolverTypeWrapper<Parent>;
   CloudInitInput: ResolverTypeWrapper<Parent>;
   Cluster: ResolverTypeWrapper<ClusterResource>;
+  ClusterActionPayload: ResolverTypeWrapper<Parent>;
   ClusterInput: ResolverTypeWrapper<Parent>;
+  CommitnetconfigHostInput: ResolverTypeWrapper<Parent>;
   Configuration: ResolverTypeWrapper<Parent>;
   ConfigurationInput: ResolverTypeWrapper<Parent>;
   Console: ResolverTypeWrapper<Parent>;
   ConsoleInput: ResolverTypeWrapper<Parent>;
+  CopyDiskInput: ResolverTypeWrapper<Parent>;
+  CopyTemplateDiskInput: ResolverTypeWrapper<Parent>;
   Core: ResolverTypeWrapper<Parent>;
   CoreInput: ResolverTypeWrapper<Parent>;
   CpuProfile: ResolverTypeWrapper<Parent>;
@@ -7767,9 +12184,13 @@ export type ResolversTypes = {
   DataCenter: ResolverTypeWrapper<DataCenterResource>;
   DataCenterInput: ResolverTypeWrapper<Parent>;
   DateTime: ResolverTypeWrapper<Parent>;
+  DeactivateDataCenterStorageDomainInput: ResolverTypeWrapper<Parent>;
   DeactivateHostInput: ResolverTypeWrapper<Parent>;
+  DeactivateVmDiskInput: ResolverTypeWrapper<Parent>;
   DeletePayload: ResolverTypeWrapper<Parent>;
   DetachHostNicInput: ResolverTypeWrapper<Parent>;
+  DetachVmInput: ResolverTypeWrapper<Parent>;
+  DisableClusterGlusterHookInput: ResolverTypeWrapper<Parent>;
   Disk: ResolverTypeWrapper<DiskResource>;
   DiskActionPayload: ResolverTypeWrapper<Parent>;
   DiskFormat: ResolverTypeWrapper<Parent>;
@@ -7777,19 +12198,33 @@ export type ResolversTypes = {
   DiskInterface: ResolverTypeWrapper<Parent>;
   DiskProfile: ResolverTypeWrapper<Parent>;
   DiskProfileInput: ResolverTypeWrapper<Parent>;
+  DiskSnapshot: ResolverTypeWrapper<Parent>;
   Display: ResolverTypeWrapper<Parent>;
   DisplayInput: ResolverTypeWrapper<Parent>;
   DisplayType: ResolverTypeWrapper<Parent>;
   Domain: ResolverTypeWrapper<Parent>;
   DomainInput: ResolverTypeWrapper<Parent>;
+  EnableClusterGlusterHookInput: ResolverTypeWrapper<Parent>;
+  EndJobInput: ResolverTypeWrapper<Parent>;
+  EndJobStepInput: ResolverTypeWrapper<Parent>;
   ErrorHandling: ResolverTypeWrapper<Parent>;
   ErrorHandlingInput: ResolverTypeWrapper<Parent>;
   Event: ResolverTypeWrapper<EventResource>;
+  EventActionPayload: ResolverTypeWrapper<Parent>;
   EventInput: ResolverTypeWrapper<Parent>;
+  ExportDataCenterStorageDomainDiskInput: ResolverTypeWrapper<Parent>;
+  ExportDiskInput: ResolverTypeWrapper<Parent>;
+  ExportStorageDomainDiskInput: ResolverTypeWrapper<Parent>;
+  ExportTemplateDiskInput: ResolverTypeWrapper<Parent>;
   ExportTemplateInput: ResolverTypeWrapper<Parent>;
   ExportVmDiskInput: ResolverTypeWrapper<Parent>;
   ExportVmInput: ResolverTypeWrapper<Parent>;
+  ExternalComputeResource: ResolverTypeWrapper<Parent>;
+  ExternalDiscoveredHost: ResolverTypeWrapper<Parent>;
+  ExternalHost: ResolverTypeWrapper<Parent>;
+  ExternalHostGroup: ResolverTypeWrapper<Parent>;
   ExternalHostProvider: ResolverTypeWrapper<Parent>;
+  ExternalHostProviderActionPayload: ResolverTypeWrapper<Parent>;
   ExternalHostProviderInput: ResolverTypeWrapper<Parent>;
   Fault: ResolverTypeWrapper<Parent>;
   Feature: ResolverTypeWrapper<Parent>;
@@ -7801,17 +12236,29 @@ export type ResolversTypes = {
   File: ResolverTypeWrapper<FileResource>;
   FileInput: ResolverTypeWrapper<Parent>;
   Files: ResolverTypeWrapper<Parent>;
+  Filter: ResolverTypeWrapper<Parent>;
+  FilterInput: ResolverTypeWrapper<Parent>;
   Floppy: ResolverTypeWrapper<Parent>;
   FloppyInput: ResolverTypeWrapper<Parent>;
+  ForceselectspmHostInput: ResolverTypeWrapper<Parent>;
+  FreezefilesystemsVmInput: ResolverTypeWrapper<Parent>;
   GlusterBrick: ResolverTypeWrapper<Parent>;
+  GlusterBrickActionPayload: ResolverTypeWrapper<Parent>;
   GlusterBrickInput: ResolverTypeWrapper<Parent>;
   GlusterClient: ResolverTypeWrapper<Parent>;
   GlusterClientInput: ResolverTypeWrapper<Parent>;
+  GlusterHook: ResolverTypeWrapper<Parent>;
+  GlusterHookActionPayload: ResolverTypeWrapper<Parent>;
   GlusterMemoryPool: ResolverTypeWrapper<Parent>;
   GlusterMemoryPoolInput: ResolverTypeWrapper<Parent>;
+  GlusterServerHook: ResolverTypeWrapper<Parent>;
   GlusterVolume: ResolverTypeWrapper<Parent>;
+  GlusterVolumeActionPayload: ResolverTypeWrapper<Parent>;
   GlusterVolumeInput: ResolverTypeWrapper<Parent>;
   GracePeriod: ResolverTypeWrapper<Parent>;
+  GracePeriodInput: ResolverTypeWrapper<Parent>;
+  GraphicsConsole: ResolverTypeWrapper<Parent>;
+  GraphicsConsoleInput: ResolverTypeWrapper<Parent>;
   Group: ResolverTypeWrapper<Parent>;
   GroupInput: ResolverTypeWrapper<Parent>;
   GuestInfo: ResolverTypeWrapper<Parent>;
@@ -7829,6 +12276,8 @@ export type ResolversTypes = {
   HookInput: ResolverTypeWrapper<Parent>;
   Host: ResolverTypeWrapper<HostResource>;
   HostActionPayload: ResolverTypeWrapper<Parent>;
+  HostDevice: ResolverTypeWrapper<Parent>;
+  HostDeviceInput: ResolverTypeWrapper<Parent>;
   HostDevicePassthrough: ResolverTypeWrapper<Parent>;
   HostDevicePassthroughInput: ResolverTypeWrapper<Parent>;
   HostInput: ResolverTypeWrapper<Parent>;
@@ -7847,19 +12296,30 @@ export type ResolversTypes = {
   IPs: ResolverTypeWrapper<Parent>;
   Icon: ResolverTypeWrapper<Parent>;
   IconInput: ResolverTypeWrapper<Parent>;
+  Image: ResolverTypeWrapper<Parent>;
+  ImageActionPayload: ResolverTypeWrapper<Parent>;
+  ImportOpenstackImageProviderImagesInput: ResolverTypeWrapper<Parent>;
+  ImportStorageDomainImageInput: ResolverTypeWrapper<Parent>;
   ImportStorageDomainTemplateInput: ResolverTypeWrapper<Parent>;
   ImportStorageDomainVmInput: ResolverTypeWrapper<Parent>;
+  ImportcertificatesExternalHostProviderInput: ResolverTypeWrapper<Parent>;
+  ImportcertificatesOpenstackImageProviderInput: ResolverTypeWrapper<Parent>;
   Initialization: ResolverTypeWrapper<Parent>;
   InitializationInput: ResolverTypeWrapper<Parent>;
   InstallHostInput: ResolverTypeWrapper<Parent>;
   InstanceType: ResolverTypeWrapper<Parent>;
   InstanceTypeInput: ResolverTypeWrapper<Parent>;
   IpAddressAssignment: ResolverTypeWrapper<Parent>;
+  IpAddressAssignmentInput: ResolverTypeWrapper<Parent>;
+  IsattachedStorageDomainInput: ResolverTypeWrapper<Parent>;
+  IscsiBond: ResolverTypeWrapper<Parent>;
+  IscsiBondInput: ResolverTypeWrapper<Parent>;
   IscsiDetails: ResolverTypeWrapper<Parent>;
   IscsiDetailsInput: ResolverTypeWrapper<Parent>;
   IscsidiscoverHostInput: ResolverTypeWrapper<Parent>;
   IscsiloginHostInput: ResolverTypeWrapper<Parent>;
   Job: ResolverTypeWrapper<JobResource>;
+  JobActionPayload: ResolverTypeWrapper<Parent>;
   JobInput: ResolverTypeWrapper<Parent>;
   KSM: ResolverTypeWrapper<Parent>;
   KSMInput: ResolverTypeWrapper<Parent>;
@@ -7872,21 +12332,25 @@ export type ResolversTypes = {
   Link: ResolverTypeWrapper<Parent>;
   LogicalUnit: ResolverTypeWrapper<Parent>;
   LogicalUnitInput: ResolverTypeWrapper<Parent>;
+  LogonVmInput: ResolverTypeWrapper<Parent>;
   Long: ResolverTypeWrapper<Parent>;
   MAC: ResolverTypeWrapper<Parent>;
   MACInput: ResolverTypeWrapper<Parent>;
   MacPool: ResolverTypeWrapper<Parent>;
   MacPoolInput: ResolverTypeWrapper<Parent>;
+  MaintenanceVmInput: ResolverTypeWrapper<Parent>;
   MemoryOverCommit: ResolverTypeWrapper<Parent>;
   MemoryOverCommitInput: ResolverTypeWrapper<Parent>;
   MemoryPolicy: ResolverTypeWrapper<Parent>;
   MemoryPolicyInput: ResolverTypeWrapper<Parent>;
   Method: ResolverTypeWrapper<Parent>;
   MethodInput: ResolverTypeWrapper<Parent>;
+  MigrateClusterGlusterVolumeBricksInput: ResolverTypeWrapper<Parent>;
   MigrateOnError: ResolverTypeWrapper<Parent>;
   MigrateVmInput: ResolverTypeWrapper<Parent>;
   MigrationOptions: ResolverTypeWrapper<Parent>;
   MigrationOptionsInput: ResolverTypeWrapper<Parent>;
+  MoveDiskInput: ResolverTypeWrapper<Parent>;
   MoveVmDiskInput: ResolverTypeWrapper<Parent>;
   MoveVmInput: ResolverTypeWrapper<Parent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -7895,6 +12359,7 @@ export type ResolversTypes = {
   NICInput: ResolverTypeWrapper<Parent>;
   Network: ResolverTypeWrapper<NetworkResource>;
   NetworkAttachment: ResolverTypeWrapper<Parent>;
+  NetworkAttachmentInput: ResolverTypeWrapper<Parent>;
   NetworkConfiguration: ResolverTypeWrapper<Parent>;
   NetworkConfigurationInput: ResolverTypeWrapper<Parent>;
   NetworkInput: ResolverTypeWrapper<Parent>;
@@ -7903,14 +12368,27 @@ export type ResolversTypes = {
   Nics: ResolverTypeWrapper<Parent>;
   NumaNode: ResolverTypeWrapper<Parent>;
   NumaNodeInput: ResolverTypeWrapper<Parent>;
+  NumaNodePin: ResolverTypeWrapper<Parent>;
+  NumaNodePinInput: ResolverTypeWrapper<Parent>;
+  OpenStackImage: ResolverTypeWrapper<Parent>;
+  OpenStackImageActionPayload: ResolverTypeWrapper<Parent>;
   OpenStackImageProvider: ResolverTypeWrapper<Parent>;
+  OpenStackImageProviderActionPayload: ResolverTypeWrapper<Parent>;
   OpenStackImageProviderInput: ResolverTypeWrapper<Parent>;
+  OpenStackNetwork: ResolverTypeWrapper<Parent>;
+  OpenStackNetworkInput: ResolverTypeWrapper<Parent>;
   OpenStackNetworkProvider: ResolverTypeWrapper<Parent>;
+  OpenStackNetworkProviderActionPayload: ResolverTypeWrapper<Parent>;
   OpenStackNetworkProviderInput: ResolverTypeWrapper<Parent>;
+  OpenStackSubnet: ResolverTypeWrapper<Parent>;
+  OpenStackSubnetInput: ResolverTypeWrapper<Parent>;
   OpenStackVolumeProvider: ResolverTypeWrapper<Parent>;
+  OpenStackVolumeProviderActionPayload: ResolverTypeWrapper<Parent>;
   OpenStackVolumeProviderInput: ResolverTypeWrapper<Parent>;
   OpenStackVolumeType: ResolverTypeWrapper<Parent>;
   OpenStackVolumeTypeInput: ResolverTypeWrapper<Parent>;
+  OpenstackVolumeAuthenticationKey: ResolverTypeWrapper<Parent>;
+  OpenstackVolumeAuthenticationKeyInput: ResolverTypeWrapper<Parent>;
   OperatingSystem: ResolverTypeWrapper<Parent>;
   OperatingSystemInfo: ResolverTypeWrapper<Parent>;
   OperatingSystemInput: ResolverTypeWrapper<Parent>;
@@ -7933,7 +12411,10 @@ export type ResolversTypes = {
   PortMirroringInput: ResolverTypeWrapper<Parent>;
   PowerManagement: ResolverTypeWrapper<Parent>;
   PowerManagementInput: ResolverTypeWrapper<Parent>;
+  PreviewSnapshotVmInput: ResolverTypeWrapper<Parent>;
+  Product: ResolverTypeWrapper<Parent>;
   ProductInfo: ResolverTypeWrapper<Parent>;
+  ProductInput: ResolverTypeWrapper<Parent>;
   Property: ResolverTypeWrapper<Parent>;
   PropertyInput: ResolverTypeWrapper<Parent>;
   ProxyTicket: ResolverTypeWrapper<Parent>;
@@ -7941,15 +12422,30 @@ export type ResolversTypes = {
   QoSInput: ResolverTypeWrapper<Parent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Quota: ResolverTypeWrapper<Parent>;
+  QuotaClusterLimit: ResolverTypeWrapper<Parent>;
+  QuotaClusterLimitInput: ResolverTypeWrapper<Parent>;
   QuotaInput: ResolverTypeWrapper<Parent>;
+  QuotaStorageLimit: ResolverTypeWrapper<Parent>;
+  QuotaStorageLimitInput: ResolverTypeWrapper<Parent>;
   Range: ResolverTypeWrapper<Parent>;
   RangeInput: ResolverTypeWrapper<Parent>;
   Rate: ResolverTypeWrapper<Parent>;
   RateInput: ResolverTypeWrapper<Parent>;
+  RebalanceClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  RefreshHostInput: ResolverTypeWrapper<Parent>;
+  RefreshlunsStorageDomainInput: ResolverTypeWrapper<Parent>;
+  RegisterStorageDomainTemplateInput: ResolverTypeWrapper<Parent>;
+  RegisterStorageDomainVmInput: ResolverTypeWrapper<Parent>;
+  ReplaceClusterGlusterVolumeBrickInput: ResolverTypeWrapper<Parent>;
   ReportedConfiguration: ResolverTypeWrapper<Parent>;
+  ReportedConfigurationInput: ResolverTypeWrapper<Parent>;
   ReportedConfigurations: ResolverTypeWrapper<Parent>;
+  ReportedConfigurationsInput: ResolverTypeWrapper<Parent>;
   ReportedDevice: ResolverTypeWrapper<Parent>;
   ReportedDeviceInput: ResolverTypeWrapper<Parent>;
+  ResetalloptionsClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  ResetoptionClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  ResolveClusterGlusterHookInput: ResolverTypeWrapper<Parent>;
   RestoreVmSnapshotInput: ResolverTypeWrapper<Parent>;
   RngDevice: ResolverTypeWrapper<Parent>;
   RngDeviceInput: ResolverTypeWrapper<Parent>;
@@ -7961,15 +12457,22 @@ export type ResolversTypes = {
   SPMInput: ResolverTypeWrapper<Parent>;
   SSH: ResolverTypeWrapper<Parent>;
   SSHInput: ResolverTypeWrapper<Parent>;
+  SSHPublicKey: ResolverTypeWrapper<Parent>;
+  SSHPublicKeyInput: ResolverTypeWrapper<Parent>;
   SchedulingPolicies: ResolverTypeWrapper<Parent>;
   SchedulingPolicy: ResolverTypeWrapper<Parent>;
   SchedulingPolicyInput: ResolverTypeWrapper<Parent>;
   SchedulingPolicyThresholds: ResolverTypeWrapper<Parent>;
   SchedulingPolicyThresholdsInput: ResolverTypeWrapper<Parent>;
   SchedulingPolicyUnit: ResolverTypeWrapper<Parent>;
+  SchedulingPolicyUnitInput: ResolverTypeWrapper<Parent>;
   SerialNumber: ResolverTypeWrapper<Parent>;
   SerialNumberInput: ResolverTypeWrapper<Parent>;
   Session: ResolverTypeWrapper<Parent>;
+  SetoptionClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  SetupnetworksHostInput: ResolverTypeWrapper<Parent>;
+  SetupnetworksHostNicsInput: ResolverTypeWrapper<Parent>;
+  ShutdownVmInput: ResolverTypeWrapper<Parent>;
   SkipIfConnectivityBroken: ResolverTypeWrapper<Parent>;
   SkipIfConnectivityBrokenInput: ResolverTypeWrapper<Parent>;
   SkipIfSDActive: ResolverTypeWrapper<Parent>;
@@ -7980,7 +12483,9 @@ export type ResolversTypes = {
   SpecialObjects: ResolverTypeWrapper<Parent>;
   Sso: ResolverTypeWrapper<Parent>;
   SsoInput: ResolverTypeWrapper<Parent>;
+  StartClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
   StartVmInput: ResolverTypeWrapper<Parent>;
+  StartprofileClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
   Statistic: ResolverTypeWrapper<StatisticResource>;
   StatisticInput: ResolverTypeWrapper<Parent>;
   StatisticType: ResolverTypeWrapper<Parent>;
@@ -7989,7 +12494,13 @@ export type ResolversTypes = {
   StatusEvent: ResolverTypeWrapper<Parent>;
   StatusInput: ResolverTypeWrapper<Parent>;
   Step: ResolverTypeWrapper<Parent>;
+  StepActionPayload: ResolverTypeWrapper<Parent>;
   StepInput: ResolverTypeWrapper<Parent>;
+  StopClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  StopVmInput: ResolverTypeWrapper<Parent>;
+  StopmigrateClusterGlusterVolumeBricksInput: ResolverTypeWrapper<Parent>;
+  StopprofileClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  StoprebalanceClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
   Storage: ResolverTypeWrapper<StorageResource>;
   StorageConnection: ResolverTypeWrapper<Parent>;
   StorageConnectionExtension: ResolverTypeWrapper<Parent>;
@@ -8005,6 +12516,7 @@ export type ResolversTypes = {
   StorageManagerInput: ResolverTypeWrapper<Parent>;
   StorageType: ResolverTypeWrapper<Parent>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SuspendVmInput: ResolverTypeWrapper<Parent>;
   Tag: ResolverTypeWrapper<TagResource>;
   TagInput: ResolverTypeWrapper<Parent>;
   TagParent: ResolverTypeWrapper<Parent>;
@@ -8014,6 +12526,9 @@ export type ResolversTypes = {
   TemplateInput: ResolverTypeWrapper<Parent>;
   TemplateVersion: ResolverTypeWrapper<Parent>;
   TemplateVersionInput: ResolverTypeWrapper<Parent>;
+  TestconnectivityExternalHostProviderInput: ResolverTypeWrapper<Parent>;
+  TestconnectivityOpenstackImageProviderInput: ResolverTypeWrapper<Parent>;
+  ThawfilesystemsVmInput: ResolverTypeWrapper<Parent>;
   Ticket: ResolverTypeWrapper<Parent>;
   TicketInput: ResolverTypeWrapper<Parent>;
   TicketVmInput: ResolverTypeWrapper<Parent>;
@@ -8021,6 +12536,11 @@ export type ResolversTypes = {
   TimeZoneInput: ResolverTypeWrapper<Parent>;
   TransparentHugePages: ResolverTypeWrapper<Parent>;
   TransparentHugePagesInput: ResolverTypeWrapper<Parent>;
+  UndeleteEventsInput: ResolverTypeWrapper<Parent>;
+  UnmanagedNetwork: ResolverTypeWrapper<Parent>;
+  UnregisteredstoragedomainsdiscoverHostInput: ResolverTypeWrapper<Parent>;
+  UpdatevirtualfunctionsconfigurationHostNicInput: ResolverTypeWrapper<Parent>;
+  UpgradeHostInput: ResolverTypeWrapper<Parent>;
   Usb: ResolverTypeWrapper<Parent>;
   UsbInput: ResolverTypeWrapper<Parent>;
   User: ResolverTypeWrapper<UserResource>;
@@ -8039,11 +12559,15 @@ export type ResolversTypes = {
   ValueType: ResolverTypeWrapper<Parent>;
   Values: ResolverTypeWrapper<Parent>;
   ValuesInput: ResolverTypeWrapper<Parent>;
+  Vendor: ResolverTypeWrapper<Parent>;
+  VendorInput: ResolverTypeWrapper<Parent>;
   Version: ResolverTypeWrapper<Parent>;
   VersionCaps: ResolverTypeWrapper<VersionCapsResource>;
   VersionInput: ResolverTypeWrapper<Parent>;
   VirtIO_SCSI: ResolverTypeWrapper<Parent>;
   VirtIO_SCSIInput: ResolverTypeWrapper<Parent>;
+  VirtualNumaNode: ResolverTypeWrapper<Parent>;
+  VirtualNumaNodeInput: ResolverTypeWrapper<Parent>;
   VmAffinity: ResolverTypeWrapper<Parent>;
   VmPlacementPolicy: ResolverTypeWrapper<Parent>;
   VmPlacementPolicyInput: ResolverTypeWrapper<Parent>;
@@ -8063,6 +12587,8 @@ export type ResolversTypes = {
   WatchDog: ResolverTypeWrapper<Parent>;
   WatchDogInput: ResolverTypeWrapper<Parent>;
   WatchedType: ResolverTypeWrapper<Parent>;
+  Weight: ResolverTypeWrapper<Parent>;
+  WeightInput: ResolverTypeWrapper<Parent>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -8072,6 +12598,10 @@ export type ResolversParentTypes = {
   Action: Parent;
   Boolean: Parent;
   Int: Parent;
+  ActivateClusterGlusterVolumeBricksInput: Parent;
+  ActivateDataCenterStorageDomainInput: Parent;
+  ActivateHostInput: Parent;
+  ActivateVmDiskInput: Parent;
   AffinityGroup: Parent;
   ID: Parent;
   AffinityGroupInput: Parent;
@@ -8080,6 +12610,7 @@ export type ResolversParentTypes = {
   AgentConfigurationInput: Parent;
   AgentInput: Parent;
   Agents: Parent;
+  AllocatevmVmpoolInput: Parent;
   ApiSummary: Parent;
   Application: Parent;
   ApproveHostInput: Parent;
@@ -8106,14 +12637,20 @@ export type ResolversParentTypes = {
   CdRomInput: Parent;
   Certificate: Parent;
   CertificateInput: Parent;
+  ClearJobInput: Parent;
+  CloneVmInput: Parent;
   CloudInit: Parent;
   CloudInitInput: Parent;
   Cluster: ClusterResource;
+  ClusterActionPayload: Parent;
   ClusterInput: Parent;
+  CommitnetconfigHostInput: Parent;
   Configuration: Parent;
   ConfigurationInput: Parent;
   Console: Parent;
   ConsoleInput: Parent;
+  CopyDiskInput: Parent;
+  CopyTemplateDiskInput: Parent;
   Core: Parent;
   CoreInput: Parent;
   CpuProfile: Parent;
@@ -8127,26 +12664,44 @@ export type ResolversParentTypes = {
   DataCenter: DataCenterResource;
   DataCenterInput: Parent;
   DateTime: Parent;
+  DeactivateDataCenterStorageDomainInput: Parent;
   DeactivateHostInput: Parent;
+  DeactivateVmDiskInput: Parent;
   DeletePayload: Parent;
   DetachHostNicInput: Parent;
+  DetachVmInput: Parent;
+  DisableClusterGlusterHookInput: Parent;
   Disk: DiskResource;
   DiskActionPayload: Parent;
   DiskInput: Parent;
   DiskProfile: Parent;
   DiskProfileInput: Parent;
+  DiskSnapshot: Parent;
   Display: Parent;
   DisplayInput: Parent;
   Domain: Parent;
   DomainInput: Parent;
+  EnableClusterGlusterHookInput: Parent;
+  EndJobInput: Parent;
+  EndJobStepInput: Parent;
   ErrorHandling: Parent;
   ErrorHandlingInput: Parent;
   Event: EventResource;
+  EventActionPayload: Parent;
   EventInput: Parent;
+  ExportDataCenterStorageDomainDiskInput: Parent;
+  ExportDiskInput: Parent;
+  ExportStorageDomainDiskInput: Parent;
+  ExportTemplateDiskInput: Parent;
   ExportTemplateInput: Parent;
   ExportVmDiskInput: Parent;
   ExportVmInput: Parent;
+  ExternalComputeResource: Parent;
+  ExternalDiscoveredHost: Parent;
+  ExternalHost: Parent;
+  ExternalHostGroup: Parent;
   ExternalHostProvider: Parent;
+  ExternalHostProviderActionPayload: Parent;
   ExternalHostProviderInput: Parent;
   Fault: Parent;
   Feature: Parent;
@@ -8157,17 +12712,29 @@ export type ResolversParentTypes = {
   File: FileResource;
   FileInput: Parent;
   Files: Parent;
+  Filter: Parent;
+  FilterInput: Parent;
   Floppy: Parent;
   FloppyInput: Parent;
+  ForceselectspmHostInput: Parent;
+  FreezefilesystemsVmInput: Parent;
   GlusterBrick: Parent;
+  GlusterBrickActionPayload: Parent;
   GlusterBrickInput: Parent;
   GlusterClient: Parent;
   GlusterClientInput: Parent;
+  GlusterHook: Parent;
+  GlusterHookActionPayload: Parent;
   GlusterMemoryPool: Parent;
   GlusterMemoryPoolInput: Parent;
+  GlusterServerHook: Parent;
   GlusterVolume: Parent;
+  GlusterVolumeActionPayload: Parent;
   GlusterVolumeInput: Parent;
   GracePeriod: Parent;
+  GracePeriodInput: Parent;
+  GraphicsConsole: Parent;
+  GraphicsConsoleInput: Parent;
   Group: Parent;
   GroupInput: Parent;
   GuestInfo: Parent;
@@ -8185,6 +12752,8 @@ export type ResolversParentTypes = {
   HookInput: Parent;
   Host: HostResource;
   HostActionPayload: Parent;
+  HostDevice: Parent;
+  HostDeviceInput: Parent;
   HostDevicePassthrough: Parent;
   HostDevicePassthroughInput: Parent;
   HostInput: Parent;
@@ -8203,19 +12772,30 @@ export type ResolversParentTypes = {
   IPs: Parent;
   Icon: Parent;
   IconInput: Parent;
+  Image: Parent;
+  ImageActionPayload: Parent;
+  ImportOpenstackImageProviderImagesInput: Parent;
+  ImportStorageDomainImageInput: Parent;
   ImportStorageDomainTemplateInput: Parent;
   ImportStorageDomainVmInput: Parent;
+  ImportcertificatesExternalHostProviderInput: Parent;
+  ImportcertificatesOpenstackImageProviderInput: Parent;
   Initialization: Parent;
   InitializationInput: Parent;
   InstallHostInput: Parent;
   InstanceType: Parent;
   InstanceTypeInput: Parent;
   IpAddressAssignment: Parent;
+  IpAddressAssignmentInput: Parent;
+  IsattachedStorageDomainInput: Parent;
+  IscsiBond: Parent;
+  IscsiBondInput: Parent;
   IscsiDetails: Parent;
   IscsiDetailsInput: Parent;
   IscsidiscoverHostInput: Parent;
   IscsiloginHostInput: Parent;
   Job: JobResource;
+  JobActionPayload: Parent;
   JobInput: Parent;
   KSM: Parent;
   KSMInput: Parent;
@@ -8228,20 +12808,24 @@ export type ResolversParentTypes = {
   Link: Parent;
   LogicalUnit: Parent;
   LogicalUnitInput: Parent;
+  LogonVmInput: Parent;
   Long: Parent;
   MAC: Parent;
   MACInput: Parent;
   MacPool: Parent;
   MacPoolInput: Parent;
+  MaintenanceVmInput: Parent;
   MemoryOverCommit: Parent;
   MemoryOverCommitInput: Parent;
   MemoryPolicy: Parent;
   MemoryPolicyInput: Parent;
   Method: Parent;
   MethodInput: Parent;
+  MigrateClusterGlusterVolumeBricksInput: Parent;
   MigrateVmInput: Parent;
   MigrationOptions: Parent;
   MigrationOptionsInput: Parent;
+  MoveDiskInput: Parent;
   MoveVmDiskInput: Parent;
   MoveVmInput: Parent;
   Mutation: Record<PropertyKey, never>;
@@ -8250,6 +12834,7 @@ export type ResolversParentTypes = {
   NICInput: Parent;
   Network: NetworkResource;
   NetworkAttachment: Parent;
+  NetworkAttachmentInput: Parent;
   NetworkConfiguration: Parent;
   NetworkConfigurationInput: Parent;
   NetworkInput: Parent;
@@ -8257,14 +12842,27 @@ export type ResolversParentTypes = {
   Nics: Parent;
   NumaNode: Parent;
   NumaNodeInput: Parent;
+  NumaNodePin: Parent;
+  NumaNodePinInput: Parent;
+  OpenStackImage: Parent;
+  OpenStackImageActionPayload: Parent;
   OpenStackImageProvider: Parent;
+  OpenStackImageProviderActionPayload: Parent;
   OpenStackImageProviderInput: Parent;
+  OpenStackNetwork: Parent;
+  OpenStackNetworkInput: Parent;
   OpenStackNetworkProvider: Parent;
+  OpenStackNetworkProviderActionPayload: Parent;
   OpenStackNetworkProviderInput: Parent;
+  OpenStackSubnet: Parent;
+  OpenStackSubnetInput: Parent;
   OpenStackVolumeProvider: Parent;
+  OpenStackVolumeProviderActionPayload: Parent;
   OpenStackVolumeProviderInput: Parent;
   OpenStackVolumeType: Parent;
   OpenStackVolumeTypeInput: Parent;
+  OpenstackVolumeAuthenticationKey: Parent;
+  OpenstackVolumeAuthenticationKeyInput: Parent;
   OperatingSystem: Parent;
   OperatingSystemInfo: Parent;
   OperatingSystemInput: Parent;
@@ -8287,7 +12885,10 @@ export type ResolversParentTypes = {
   PortMirroringInput: Parent;
   PowerManagement: Parent;
   PowerManagementInput: Parent;
+  PreviewSnapshotVmInput: Parent;
+  Product: Parent;
   ProductInfo: Parent;
+  ProductInput: Parent;
   Property: Parent;
   PropertyInput: Parent;
   ProxyTicket: Parent;
@@ -8295,15 +12896,30 @@ export type ResolversParentTypes = {
   QoSInput: Parent;
   Query: Record<PropertyKey, never>;
   Quota: Parent;
+  QuotaClusterLimit: Parent;
+  QuotaClusterLimitInput: Parent;
   QuotaInput: Parent;
+  QuotaStorageLimit: Parent;
+  QuotaStorageLimitInput: Parent;
   Range: Parent;
   RangeInput: Parent;
   Rate: Parent;
   RateInput: Parent;
+  RebalanceClusterGlusterVolumeInput: Parent;
+  RefreshHostInput: Parent;
+  RefreshlunsStorageDomainInput: Parent;
+  RegisterStorageDomainTemplateInput: Parent;
+  RegisterStorageDomainVmInput: Parent;
+  ReplaceClusterGlusterVolumeBrickInput: Parent;
   ReportedConfiguration: Parent;
+  ReportedConfigurationInput: Parent;
   ReportedConfigurations: Parent;
+  ReportedConfigurationsInput: Parent;
   ReportedDevice: Parent;
   ReportedDeviceInput: Parent;
+  ResetalloptionsClusterGlusterVolumeInput: Parent;
+  ResetoptionClusterGlusterVolumeInput: Parent;
+  ResolveClusterGlusterHookInput: Parent;
   RestoreVmSnapshotInput: Parent;
   RngDevice: Parent;
   RngDeviceInput: Parent;
@@ -8315,15 +12931,22 @@ export type ResolversParentTypes = {
   SPMInput: Parent;
   SSH: Parent;
   SSHInput: Parent;
+  SSHPublicKey: Parent;
+  SSHPublicKeyInput: Parent;
   SchedulingPolicies: Parent;
   SchedulingPolicy: Parent;
   SchedulingPolicyInput: Parent;
   SchedulingPolicyThresholds: Parent;
   SchedulingPolicyThresholdsInput: Parent;
   SchedulingPolicyUnit: Parent;
+  SchedulingPolicyUnitInput: Parent;
   SerialNumber: Parent;
   SerialNumberInput: Parent;
   Session: Parent;
+  SetoptionClusterGlusterVolumeInput: Parent;
+  SetupnetworksHostInput: Parent;
+  SetupnetworksHostNicsInput: Parent;
+  ShutdownVmInput: Parent;
   SkipIfConnectivityBroken: Parent;
   SkipIfConnectivityBrokenInput: Parent;
   SkipIfSDActive: Parent;
@@ -8334,14 +12957,22 @@ export type ResolversParentTypes = {
   SpecialObjects: Parent;
   Sso: Parent;
   SsoInput: Parent;
+  StartClusterGlusterVolumeInput: Parent;
   StartVmInput: Parent;
+  StartprofileClusterGlusterVolumeInput: Parent;
   Statistic: StatisticResource;
   StatisticInput: Parent;
   Status: Parent;
   StatusEvent: Parent;
   StatusInput: Parent;
   Step: Parent;
+  StepActionPayload: Parent;
   StepInput: Parent;
+  StopClusterGlusterVolumeInput: Parent;
+  StopVmInput: Parent;
+  StopmigrateClusterGlusterVolumeBricksInput: Parent;
+  StopprofileClusterGlusterVolumeInput: Parent;
+  StoprebalanceClusterGlusterVolumeInput: Parent;
   Storage: StorageResource;
   StorageConnection: Parent;
   StorageConnectionExtension: Parent;
@@ -8355,6 +12986,7 @@ export type ResolversParentTypes = {
   StorageManager: Parent;
   StorageManagerInput: Parent;
   Subscription: Record<PropertyKey, never>;
+  SuspendVmInput: Parent;
   Tag: TagResource;
   TagInput: Parent;
   TagParent: Parent;
@@ -8364,6 +12996,9 @@ export type ResolversParentTypes = {
   TemplateInput: Parent;
   TemplateVersion: Parent;
   TemplateVersionInput: Parent;
+  TestconnectivityExternalHostProviderInput: Parent;
+  TestconnectivityOpenstackImageProviderInput: Parent;
+  ThawfilesystemsVmInput: Parent;
   Ticket: Parent;
   TicketInput: Parent;
   TicketVmInput: Parent;
@@ -8371,6 +13006,11 @@ export type ResolversParentTypes = {
   TimeZoneInput: Parent;
   TransparentHugePages: Parent;
   TransparentHugePagesInput: Parent;
+  UndeleteEventsInput: Parent;
+  UnmanagedNetwork: Parent;
+  UnregisteredstoragedomainsdiscoverHostInput: Parent;
+  UpdatevirtualfunctionsconfigurationHostNicInput: Parent;
+  UpgradeHostInput: Parent;
   Usb: Parent;
   UsbInput: Parent;
   User: UserResource;
@@ -8388,11 +13028,15 @@ export type ResolversParentTypes = {
   ValueInput: Parent;
   Values: Parent;
   ValuesInput: Parent;
+  Vendor: Parent;
+  VendorInput: Parent;
   Version: Parent;
   VersionCaps: VersionCapsResource;
   VersionInput: Parent;
   VirtIO_SCSI: Parent;
   VirtIO_SCSIInput: Parent;
+  VirtualNumaNode: Parent;
+  VirtualNumaNodeInput: Parent;
   VmPlacementPolicy: Parent;
   VmPlacementPolicyInput: Parent;
   VmPool: VmPoolResource;
@@ -8408,6 +13052,8 @@ export type ResolversParentTypes = {
   VolumeGroupInput: Parent;
   WatchDog: Parent;
   WatchDogInput: Parent;
+  Weight: Parent;
+  WeightInput: Parent;
 };
 
 export type ApiResolvers<ContextType = Context, ParentType extends ResolversParentTypes['API'] = ResolversParentTypes['API']> = {
@@ -8502,9 +13148,11 @@ export type AffinityGroupResolvers<ContextType = Context, ParentType extends Res
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   positive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<AffinityGroupVmsArgs>>;
 };
 
-export type AgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = {
+export type AgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent'], FederationReferenceType extends FederationReferenceTypes['Agent'] = FederationReferenceTypes['Agent']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Agent']> | FederationReferenceType, FederationReferenceType, ContextType>;
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   concurrent?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -8513,7 +13161,7 @@ export type AgentResolvers<ContextType = Context, ParentType extends ResolversPa
   encryptOptions?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
@@ -8649,13 +13297,14 @@ export type CdRomResolvers<ContextType = Context, ParentType extends ResolversPa
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
 };
 
-export type CertificateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Certificate'] = ResolversParentTypes['Certificate']> = {
+export type CertificateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Certificate'] = ResolversParentTypes['Certificate'], FederationReferenceType extends FederationReferenceTypes['Certificate'] = FederationReferenceTypes['Certificate']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Certificate']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   content?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8686,7 +13335,9 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   errorHandling?: Resolver<Maybe<ResolversTypes['ErrorHandling']>, ParentType, ContextType>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<ClusterEventsArgs>>;
   fencingPolicy?: Resolver<Maybe<ResolversTypes['FencingPolicy']>, ParentType, ContextType>;
+  glusterHooks?: Resolver<Maybe<Array<ResolversTypes['GlusterHook']>>, ParentType, ContextType, Partial<ClusterGlusterHooksArgs>>;
   glusterService?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  glusterVolumes?: Resolver<Maybe<Array<ResolversTypes['GlusterVolume']>>, ParentType, ContextType, Partial<ClusterGlusterVolumesArgs>>;
   haReservation?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   hosts?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType, Partial<ClusterHostsArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8716,6 +13367,15 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<ClusterVmsArgs>>;
 };
 
+export type ClusterActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClusterActionPayload'] = ResolversParentTypes['ClusterActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Configuration'] = ResolversParentTypes['Configuration']> = {
   data?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8740,6 +13400,7 @@ export type CpuProfileResolvers<ContextType = Context, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<CpuProfilePermissionsArgs>>;
   qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
 };
 
@@ -8769,6 +13430,7 @@ export type DataCenterResolvers<ContextType = Context, ParentType extends Resolv
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<DataCenterEventsArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  iscsiBonds?: Resolver<Maybe<Array<ResolversTypes['IscsiBond']>>, ParentType, ContextType, Partial<DataCenterIscsiBondsArgs>>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   local?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   macPool?: Resolver<Maybe<ResolversTypes['MacPool']>, ParentType, ContextType>;
@@ -8776,6 +13438,7 @@ export type DataCenterResolvers<ContextType = Context, ParentType extends Resolv
   networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<DataCenterNetworksArgs>>;
   openstackVolumeProviders?: Resolver<Maybe<Array<ResolversTypes['OpenStackVolumeProvider']>>, ParentType, ContextType, Partial<DataCenterOpenstackVolumeProvidersArgs>>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DataCenterPermissionsArgs>>;
+  qoss?: Resolver<Maybe<Array<ResolversTypes['QoS']>>, ParentType, ContextType, Partial<DataCenterQossArgs>>;
   quotaMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   quotas?: Resolver<Maybe<Array<ResolversTypes['Quota']>>, ParentType, ContextType, Partial<DataCenterQuotasArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -8857,8 +13520,53 @@ export type DiskProfileResolvers<ContextType = Context, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<DiskProfilePermissionsArgs>>;
   qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+};
+
+export type DiskSnapshotResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DiskSnapshot'] = ResolversParentTypes['DiskSnapshot'], FederationReferenceType extends FederationReferenceTypes['DiskSnapshot'] = FederationReferenceTypes['DiskSnapshot']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DiskSnapshot']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  actualSize?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  alias?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  bootable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disk?: Resolver<Maybe<ResolversTypes['Disk']>, ParentType, ContextType>;
+  diskProfile?: Resolver<Maybe<ResolversTypes['DiskProfile']>, ParentType, ContextType>;
+  format?: Resolver<Maybe<ResolversTypes['DiskFormat']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
+  interface?: Resolver<Maybe<ResolversTypes['DiskInterface']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  logicalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lunStorage?: Resolver<Maybe<ResolversTypes['Storage']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openstackVolumeType?: Resolver<Maybe<ResolversTypes['OpenStackVolumeType']>, ParentType, ContextType>;
+  propagateErrors?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  provisionedSize?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['Quota']>, ParentType, ContextType>;
+  readOnly?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sgio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shareable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  snapshot?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType>;
+  sparse?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+  storageDomains?: Resolver<Maybe<Array<ResolversTypes['StorageDomain']>>, ParentType, ContextType>;
+  storageType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usesScsiReservation?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
+  wipeAfterDelete?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
 export type DisplayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Display'] = ResolversParentTypes['Display']> = {
@@ -8883,11 +13591,13 @@ export type DomainResolvers<ContextType = Context, ParentType extends ResolversP
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<Maybe<Array<ResolversTypes['Group']>>, ParentType, ContextType, Partial<DomainGroupsArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  users?: Resolver<Maybe<Array<ResolversTypes['User']>>, ParentType, ContextType, Partial<DomainUsersArgs>>;
 };
 
 export type ErrorHandlingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErrorHandling'] = ResolversParentTypes['ErrorHandling']> = {
@@ -8920,12 +13630,86 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
 };
 
-export type ExternalHostProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHostProvider'] = ResolversParentTypes['ExternalHostProvider'], FederationReferenceType extends FederationReferenceTypes['ExternalHostProvider'] = FederationReferenceTypes['ExternalHostProvider']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalHostProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+export type EventActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventActionPayload'] = ResolversParentTypes['EventActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExternalComputeResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalComputeResource'] = ResolversParentTypes['ExternalComputeResource'], FederationReferenceType extends FederationReferenceTypes['ExternalComputeResource'] = FederationReferenceTypes['ExternalComputeResource']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalComputeResource']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExternalDiscoveredHostResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalDiscoveredHost'] = ResolversParentTypes['ExternalDiscoveredHost'], FederationReferenceType extends FederationReferenceTypes['ExternalDiscoveredHost'] = FederationReferenceTypes['ExternalDiscoveredHost']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalDiscoveredHost']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastReport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  mac?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subnetName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExternalHostResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHost'] = ResolversParentTypes['ExternalHost'], FederationReferenceType extends FederationReferenceTypes['ExternalHost'] = FederationReferenceTypes['ExternalHost']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalHost']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExternalHostGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHostGroup'] = ResolversParentTypes['ExternalHostGroup'], FederationReferenceType extends FederationReferenceTypes['ExternalHostGroup'] = FederationReferenceTypes['ExternalHostGroup']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalHostGroup']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  architectureName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  domainName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operatingSystemName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subnetName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExternalHostProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHostProvider'] = ResolversParentTypes['ExternalHostProvider'], FederationReferenceType extends FederationReferenceTypes['ExternalHostProvider'] = FederationReferenceTypes['ExternalHostProvider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ExternalHostProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  certificates?: Resolver<Maybe<Array<ResolversTypes['Certificate']>>, ParentType, ContextType, Partial<ExternalHostProviderCertificatesArgs>>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  computeresources?: Resolver<Maybe<Array<ResolversTypes['ExternalComputeResource']>>, ParentType, ContextType, Partial<ExternalHostProviderComputeresourcesArgs>>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  discoveredhosts?: Resolver<Maybe<Array<ResolversTypes['ExternalDiscoveredHost']>>, ParentType, ContextType, Partial<ExternalHostProviderDiscoveredhostsArgs>>;
+  hostgroups?: Resolver<Maybe<Array<ResolversTypes['ExternalHostGroup']>>, ParentType, ContextType, Partial<ExternalHostProviderHostgroupsArgs>>;
+  hosts?: Resolver<Maybe<Array<ResolversTypes['ExternalHost']>>, ParentType, ContextType, Partial<ExternalHostProviderHostsArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -8935,6 +13719,15 @@ export type ExternalHostProviderResolvers<ContextType = Context, ParentType exte
   requiresAuthentication?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExternalHostProviderActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalHostProviderActionPayload'] = ResolversParentTypes['ExternalHostProviderActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type FaultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Fault'] = ResolversParentTypes['Fault']> = {
@@ -8989,6 +13782,19 @@ export type FilesResolvers<ContextType = Context, ParentType extends ResolversPa
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
 };
 
+export type FilterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Filter'] = ResolversParentTypes['Filter'], FederationReferenceType extends FederationReferenceTypes['Filter'] = FederationReferenceTypes['Filter']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Filter']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  schedulingPolicyUnit?: Resolver<Maybe<ResolversTypes['SchedulingPolicyUnit']>, ParentType, ContextType>;
+};
+
 export type FloppyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Floppy'] = ResolversParentTypes['Floppy']> = {
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -9004,7 +13810,8 @@ export type FloppyResolvers<ContextType = Context, ParentType extends ResolversP
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
 };
 
-export type GlusterBrickResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterBrick'] = ResolversParentTypes['GlusterBrick']> = {
+export type GlusterBrickResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterBrick'] = ResolversParentTypes['GlusterBrick'], FederationReferenceType extends FederationReferenceTypes['GlusterBrick'] = FederationReferenceTypes['GlusterBrick']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GlusterBrick']> | FederationReferenceType, FederationReferenceType, ContextType>;
   brickDir?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -9014,7 +13821,7 @@ export type GlusterBrickResolvers<ContextType = Context, ParentType extends Reso
   glusterClients?: Resolver<Maybe<Array<ResolversTypes['GlusterClient']>>, ParentType, ContextType>;
   glusterVolume?: Resolver<Maybe<ResolversTypes['GlusterVolume']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memoryPools?: Resolver<Maybe<Array<ResolversTypes['GlusterMemoryPool']>>, ParentType, ContextType>;
   mntOptions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9022,7 +13829,17 @@ export type GlusterBrickResolvers<ContextType = Context, ParentType extends Reso
   pid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   serverId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<GlusterBrickStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+};
+
+export type GlusterBrickActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterBrickActionPayload'] = ResolversParentTypes['GlusterBrickActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['GlusterBrick']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type GlusterClientResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterClient'] = ResolversParentTypes['GlusterClient']> = {
@@ -9030,6 +13847,36 @@ export type GlusterClientResolvers<ContextType = Context, ParentType extends Res
   bytesWritten?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   clientPort?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   hostName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type GlusterHookResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterHook'] = ResolversParentTypes['GlusterHook'], FederationReferenceType extends FederationReferenceTypes['GlusterHook'] = FederationReferenceTypes['GlusterHook']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GlusterHook']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  checksum?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  conflictStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  conflicts?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  content?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  glusterCommand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  serverHooks?: Resolver<Maybe<Array<ResolversTypes['GlusterServerHook']>>, ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+};
+
+export type GlusterHookActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterHookActionPayload'] = ResolversParentTypes['GlusterHookActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['GlusterHook']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type GlusterMemoryPoolResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterMemoryPool'] = ResolversParentTypes['GlusterMemoryPool']> = {
@@ -9043,28 +13890,71 @@ export type GlusterMemoryPoolResolvers<ContextType = Context, ParentType extends
   poolMisses?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
-export type GlusterVolumeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterVolume'] = ResolversParentTypes['GlusterVolume']> = {
-  bricks?: Resolver<Maybe<Array<ResolversTypes['GlusterBrick']>>, ParentType, ContextType>;
+export type GlusterServerHookResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterServerHook'] = ResolversParentTypes['GlusterServerHook']> = {
+  checksum?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+};
+
+export type GlusterVolumeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterVolume'] = ResolversParentTypes['GlusterVolume'], FederationReferenceType extends FederationReferenceTypes['GlusterVolume'] = FederationReferenceTypes['GlusterVolume']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GlusterVolume']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  bricks?: Resolver<Maybe<Array<ResolversTypes['GlusterBrick']>>, ParentType, ContextType, Partial<GlusterVolumeBricksArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disperseCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
   redundancyCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   replicaCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<GlusterVolumeStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   stripeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   transportTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   volumeType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type GlusterVolumeActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlusterVolumeActionPayload'] = ResolversParentTypes['GlusterVolumeActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['GlusterVolume']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type GracePeriodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GracePeriod'] = ResolversParentTypes['GracePeriod']> = {
   expiry?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
+export type GraphicsConsoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GraphicsConsole'] = ResolversParentTypes['GraphicsConsole'], FederationReferenceType extends FederationReferenceTypes['GraphicsConsole'] = FederationReferenceTypes['GraphicsConsole']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['GraphicsConsole']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  protocol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
+  tlsPort?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
 };
 
 export type GroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group'], FederationReferenceType extends FederationReferenceTypes['Group'] = FederationReferenceTypes['Group']> = {
@@ -9079,7 +13969,9 @@ export type GroupResolvers<ContextType = Context, ParentType extends ResolversPa
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  roles?: Resolver<Maybe<Array<ResolversTypes['Role']>>, ParentType, ContextType>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<GroupPermissionsArgs>>;
+  roles?: Resolver<Maybe<Array<ResolversTypes['Role']>>, ParentType, ContextType, Partial<GroupRolesArgs>>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<GroupTagsArgs>>;
 };
 
 export type GuestInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GuestInfo'] = ResolversParentTypes['GuestInfo']> = {
@@ -9156,17 +14048,19 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   devicePassthrough?: Resolver<Maybe<ResolversTypes['HostDevicePassthrough']>, ParentType, ContextType>;
+  devices?: Resolver<Maybe<Array<ResolversTypes['HostDevice']>>, ParentType, ContextType, Partial<HostDevicesArgs>>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<HostEventsArgs>>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  fenceagents?: Resolver<Maybe<Array<ResolversTypes['Agent']>>, ParentType, ContextType, Partial<HostFenceagentsArgs>>;
   hardwareInformation?: Resolver<Maybe<ResolversTypes['HardwareInformation']>, ParentType, ContextType>;
   hooks?: Resolver<Maybe<Array<ResolversTypes['Hook']>>, ParentType, ContextType, Partial<HostHooksArgs>>;
   hostedEngine?: Resolver<Maybe<ResolversTypes['HostedEngine']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   iscsi?: Resolver<Maybe<ResolversTypes['IscsiDetails']>, ParentType, ContextType>;
-  katelloErrata?: Resolver<Maybe<Array<ResolversTypes['KatelloErratum']>>, ParentType, ContextType>;
+  katelloErrata?: Resolver<Maybe<Array<ResolversTypes['KatelloErratum']>>, ParentType, ContextType, Partial<HostKatelloErrataArgs>>;
   kdumpStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ksm?: Resolver<Maybe<ResolversTypes['KSM']>, ParentType, ContextType>;
   libvirtVersion?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
@@ -9175,6 +14069,7 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   maxSchedulingMemory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  networkAttachments?: Resolver<Maybe<Array<ResolversTypes['NetworkAttachment']>>, ParentType, ContextType, Partial<HostNetworkAttachmentsArgs>>;
   nics?: Resolver<Maybe<Array<ResolversTypes['HostNIC']>>, ParentType, ContextType, Partial<HostNicsArgs>>;
   numaSupported?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   numanodes?: Resolver<Maybe<Array<ResolversTypes['NumaNode']>>, ParentType, ContextType, Partial<HostNumanodesArgs>>;
@@ -9192,12 +14087,13 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<HostStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storage?: Resolver<Maybe<Array<ResolversTypes['Storage']>>, ParentType, ContextType, Partial<HostStorageArgs>>;
-  storageConnectionExtensions?: Resolver<Maybe<Array<ResolversTypes['StorageConnectionExtension']>>, ParentType, ContextType>;
+  storageConnectionExtensions?: Resolver<Maybe<Array<ResolversTypes['StorageConnectionExtension']>>, ParentType, ContextType, Partial<HostStorageConnectionExtensionsArgs>>;
   storageManager?: Resolver<Maybe<ResolversTypes['StorageManager']>, ParentType, ContextType>;
   summary?: Resolver<Maybe<ResolversTypes['VmSummary']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<HostTagsArgs>>;
   transparentHugepages?: Resolver<Maybe<ResolversTypes['TransparentHugePages']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unmanagedNetworks?: Resolver<Maybe<Array<ResolversTypes['UnmanagedNetwork']>>, ParentType, ContextType, Partial<HostUnmanagedNetworksArgs>>;
   updateAvailable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<HostVmsArgs>>;
@@ -9210,6 +14106,27 @@ export type HostActionPayloadResolvers<ContextType = Context, ParentType extends
   outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type HostDeviceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostDevice'] = ResolversParentTypes['HostDevice'], FederationReferenceType extends FederationReferenceTypes['HostDevice'] = FederationReferenceTypes['HostDevice']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['HostDevice']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  capability?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  iommuGroup?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parentDevice?: Resolver<Maybe<ResolversTypes['HostDevice']>, ParentType, ContextType>;
+  physicalFunction?: Resolver<Maybe<ResolversTypes['HostDevice']>, ParentType, ContextType>;
+  placeholder?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  vendor?: Resolver<Maybe<ResolversTypes['Vendor']>, ParentType, ContextType>;
+  virtualFunctions?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
 };
 
 export type HostDevicePassthroughResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostDevicePassthrough'] = ResolversParentTypes['HostDevicePassthrough']> = {
@@ -9231,12 +14148,13 @@ export type HostNicResolvers<ContextType = Context, ParentType extends Resolvers
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
-  labels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType>;
+  labels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType, Partial<HostNicLabelsArgs>>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mac?: Resolver<Maybe<ResolversTypes['MAC']>, ParentType, ContextType>;
   mtu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
+  networkAttachments?: Resolver<Maybe<Array<ResolversTypes['NetworkAttachment']>>, ParentType, ContextType, Partial<HostNicNetworkAttachmentsArgs>>;
   overrideConfiguration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   physicalFunction?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
@@ -9245,6 +14163,8 @@ export type HostNicResolvers<ContextType = Context, ParentType extends Resolvers
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<HostNicStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   virtualFunctionsConfiguration?: Resolver<Maybe<ResolversTypes['HostNicVirtualFunctionsConfiguration']>, ParentType, ContextType>;
+  virtualfunctionallowedlabels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType, Partial<HostNicVirtualfunctionallowedlabelsArgs>>;
+  virtualfunctionallowednetworks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<HostNicVirtualfunctionallowednetworksArgs>>;
   vlan?: Resolver<Maybe<ResolversTypes['VLAN']>, ParentType, ContextType>;
 };
 
@@ -9309,6 +14229,27 @@ export type IconResolvers<ContextType = Context, ParentType extends ResolversPar
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ImageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Image'] = ResolversParentTypes['Image'], FederationReferenceType extends FederationReferenceTypes['Image'] = FederationReferenceTypes['Image']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Image']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+};
+
+export type ImageActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImageActionPayload'] = ResolversParentTypes['ImageActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Image']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type InitializationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Initialization'] = ResolversParentTypes['Initialization']> = {
   activeDirectoryOu?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   authorizedSshKeys?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9351,6 +14292,7 @@ export type InstanceTypeResolvers<ContextType = Context, ParentType extends Reso
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
+  graphicsConsoles?: Resolver<Maybe<Array<ResolversTypes['GraphicsConsole']>>, ParentType, ContextType, Partial<InstanceTypeGraphicsConsolesArgs>>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -9362,6 +14304,7 @@ export type InstanceTypeResolvers<ContextType = Context, ParentType extends Reso
   migration?: Resolver<Maybe<ResolversTypes['MigrationOptions']>, ParentType, ContextType>;
   migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nics?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType, Partial<InstanceTypeNicsArgs>>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType>;
@@ -9382,11 +14325,26 @@ export type InstanceTypeResolvers<ContextType = Context, ParentType extends Reso
   version?: Resolver<Maybe<ResolversTypes['TemplateVersion']>, ParentType, ContextType>;
   virtioScsi?: Resolver<Maybe<ResolversTypes['VirtIO_SCSI']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+  watchdogs?: Resolver<Maybe<Array<ResolversTypes['WatchDog']>>, ParentType, ContextType, Partial<InstanceTypeWatchdogsArgs>>;
 };
 
 export type IpAddressAssignmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IpAddressAssignment'] = ResolversParentTypes['IpAddressAssignment']> = {
   assignmentMethod?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
+};
+
+export type IscsiBondResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IscsiBond'] = ResolversParentTypes['IscsiBond'], FederationReferenceType extends FederationReferenceTypes['IscsiBond'] = FederationReferenceTypes['IscsiBond']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['IscsiBond']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<IscsiBondNetworksArgs>>;
+  storageConnections?: Resolver<Maybe<Array<ResolversTypes['StorageConnection']>>, ParentType, ContextType, Partial<IscsiBondStorageConnectionsArgs>>;
 };
 
 export type IscsiDetailsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IscsiDetails'] = ResolversParentTypes['IscsiDetails']> = {
@@ -9425,6 +14383,16 @@ export type JobResolvers<ContextType = Context, ParentType extends ResolversPare
   owner?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  steps?: Resolver<Maybe<Array<ResolversTypes['Step']>>, ParentType, ContextType, Partial<JobStepsArgs>>;
+};
+
+export type JobActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JobActionPayload'] = ResolversParentTypes['JobActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type KsmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['KSM'] = ResolversParentTypes['KSM']> = {
@@ -9456,13 +14424,14 @@ export type KernelResolvers<ContextType = Context, ParentType extends ResolversP
   version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
 };
 
-export type LabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Label'] = ResolversParentTypes['Label']> = {
+export type LabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Label'] = ResolversParentTypes['Label'], FederationReferenceType extends FederationReferenceTypes['Label'] = FederationReferenceTypes['Label']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Label']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
@@ -9536,6 +14505,8 @@ export type MigrationOptionsResolvers<ContextType = Context, ParentType extends 
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  activateClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationActivateClusterGlusterVolumeBricksArgs, 'action' | 'clusterId' | 'glusterVolumeId'>>;
+  activateDataCenterClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationActivateDataCenterClusterGlusterVolumeBricksArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId'>>;
   activateDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationActivateDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
   activateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationActivateHostArgs, 'id'>>;
   activateVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationActivateVmDiskArgs, 'id' | 'vmId'>>;
@@ -9544,48 +14515,126 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   approveHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationApproveHostArgs, 'id'>>;
   attachHostNic?: Resolver<ResolversTypes['HostNICActionPayload'], ParentType, ContextType, RequireFields<MutationAttachHostNicArgs, 'action' | 'hostId' | 'id'>>;
   cancelmigrationVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationCancelmigrationVmArgs, 'id'>>;
+  clearJob?: Resolver<ResolversTypes['JobActionPayload'], ParentType, ContextType, RequireFields<MutationClearJobArgs, 'id'>>;
+  cloneVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationCloneVmArgs, 'action' | 'id'>>;
+  commitSnapshotVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationCommitSnapshotVmArgs, 'id'>>;
   commitnetconfigHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationCommitnetconfigHostArgs, 'id'>>;
+  copyDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
+  copyDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyDiskArgs, 'action' | 'id'>>;
+  copyStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
+  copyTemplateDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyTemplateDiskArgs, 'id' | 'templateId'>>;
   createBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationCreateBookmarkArgs, 'input'>>;
   createCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationCreateClusterArgs, 'input'>>;
   createClusterAffinityGroup?: Resolver<ResolversTypes['AffinityGroup'], ParentType, ContextType, RequireFields<MutationCreateClusterAffinityGroupArgs, 'clusterId' | 'input'>>;
+  createClusterAffinityGroupVm?: Resolver<ResolversTypes['VM'], ParentType, ContextType, RequireFields<MutationCreateClusterAffinityGroupVmArgs, 'affinityGroupId' | 'clusterId' | 'input'>>;
+  createClusterCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationCreateClusterCpuProfileArgs, 'clusterId' | 'input'>>;
+  createClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolume'], ParentType, ContextType, RequireFields<MutationCreateClusterGlusterVolumeArgs, 'clusterId' | 'input'>>;
+  createClusterGlusterVolumeBrick?: Resolver<ResolversTypes['GlusterBrick'], ParentType, ContextType, RequireFields<MutationCreateClusterGlusterVolumeBrickArgs, 'clusterId' | 'glusterVolumeId' | 'input'>>;
   createClusterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateClusterNetworkArgs, 'clusterId' | 'input'>>;
   createClusterPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateClusterPermissionArgs, 'clusterId' | 'input'>>;
   createCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationCreateCpuProfileArgs, 'input'>>;
+  createCpuProfilePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateCpuProfilePermissionArgs, 'cpuProfileId' | 'input'>>;
   createDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationCreateDataCenterArgs, 'input'>>;
+  createDataCenterCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterArgs, 'dataCenterId' | 'input'>>;
+  createDataCenterClusterAffinityGroup?: Resolver<ResolversTypes['AffinityGroup'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterAffinityGroupArgs, 'clusterId' | 'dataCenterId' | 'input'>>;
+  createDataCenterClusterAffinityGroupVm?: Resolver<ResolversTypes['VM'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterAffinityGroupVmArgs, 'affinityGroupId' | 'clusterId' | 'dataCenterId' | 'input'>>;
+  createDataCenterClusterCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterCpuProfileArgs, 'clusterId' | 'dataCenterId' | 'input'>>;
+  createDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolume'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'input'>>;
+  createDataCenterClusterGlusterVolumeBrick?: Resolver<ResolversTypes['GlusterBrick'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterGlusterVolumeBrickArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId' | 'input'>>;
+  createDataCenterClusterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterNetworkArgs, 'clusterId' | 'dataCenterId' | 'input'>>;
+  createDataCenterClusterPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterClusterPermissionArgs, 'clusterId' | 'dataCenterId' | 'input'>>;
+  createDataCenterIscsiBond?: Resolver<ResolversTypes['IscsiBond'], ParentType, ContextType, RequireFields<MutationCreateDataCenterIscsiBondArgs, 'dataCenterId' | 'input'>>;
+  createDataCenterIscsiBondNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateDataCenterIscsiBondNetworkArgs, 'dataCenterId' | 'input' | 'iscsiBondId'>>;
+  createDataCenterIscsiBondNetworkLabel?: Resolver<ResolversTypes['Label'], ParentType, ContextType, RequireFields<MutationCreateDataCenterIscsiBondNetworkLabelArgs, 'dataCenterId' | 'input' | 'iscsiBondId' | 'networkId'>>;
+  createDataCenterIscsiBondNetworkPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterIscsiBondNetworkPermissionArgs, 'dataCenterId' | 'input' | 'iscsiBondId' | 'networkId'>>;
+  createDataCenterIscsiBondNetworkVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationCreateDataCenterIscsiBondNetworkVnicProfileArgs, 'dataCenterId' | 'input' | 'iscsiBondId' | 'networkId'>>;
+  createDataCenterIscsiBondNetworkVnicProfilePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterIscsiBondNetworkVnicProfilePermissionArgs, 'dataCenterId' | 'input' | 'iscsiBondId' | 'networkId' | 'vnicProfileId'>>;
+  createDataCenterIscsiBondStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationCreateDataCenterIscsiBondStorageConnectionArgs, 'dataCenterId' | 'input' | 'iscsiBondId'>>;
+  createDataCenterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateDataCenterNetworkArgs, 'dataCenterId' | 'input'>>;
+  createDataCenterNetworkLabel?: Resolver<ResolversTypes['Label'], ParentType, ContextType, RequireFields<MutationCreateDataCenterNetworkLabelArgs, 'dataCenterId' | 'input' | 'networkId'>>;
+  createDataCenterNetworkPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterNetworkPermissionArgs, 'dataCenterId' | 'input' | 'networkId'>>;
+  createDataCenterNetworkVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationCreateDataCenterNetworkVnicProfileArgs, 'dataCenterId' | 'input' | 'networkId'>>;
+  createDataCenterNetworkVnicProfilePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterNetworkVnicProfilePermissionArgs, 'dataCenterId' | 'input' | 'networkId' | 'vnicProfileId'>>;
   createDataCenterPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterPermissionArgs, 'dataCenterId' | 'input'>>;
+  createDataCenterQos?: Resolver<ResolversTypes['QoS'], ParentType, ContextType, RequireFields<MutationCreateDataCenterQosArgs, 'dataCenterId' | 'input'>>;
   createDataCenterQuota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType, RequireFields<MutationCreateDataCenterQuotaArgs, 'dataCenterId' | 'input'>>;
+  createDataCenterQuotaPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterQuotaPermissionArgs, 'dataCenterId' | 'input' | 'quotaId'>>;
+  createDataCenterQuotaQuotaclusterlimits?: Resolver<ResolversTypes['QuotaClusterLimit'], ParentType, ContextType, RequireFields<MutationCreateDataCenterQuotaQuotaclusterlimitsArgs, 'dataCenterId' | 'input' | 'quotaId'>>;
+  createDataCenterQuotaQuotastoragelimits?: Resolver<ResolversTypes['QuotaStorageLimit'], ParentType, ContextType, RequireFields<MutationCreateDataCenterQuotaQuotastoragelimitsArgs, 'dataCenterId' | 'input' | 'quotaId'>>;
   createDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomain'], ParentType, ContextType, RequireFields<MutationCreateDataCenterStorageDomainArgs, 'dataCenterId' | 'input'>>;
+  createDataCenterStorageDomainDisk?: Resolver<ResolversTypes['Disk'], ParentType, ContextType, RequireFields<MutationCreateDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'input' | 'storageDomainId'>>;
+  createDataCenterStorageDomainDiskPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDataCenterStorageDomainDiskPermissionArgs, 'dataCenterId' | 'diskId' | 'input' | 'storageDomainId'>>;
+  createDisk?: Resolver<ResolversTypes['Disk'], ParentType, ContextType, RequireFields<MutationCreateDiskArgs, 'input'>>;
+  createDiskPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDiskPermissionArgs, 'diskId' | 'input'>>;
   createDiskProfile?: Resolver<ResolversTypes['DiskProfile'], ParentType, ContextType, RequireFields<MutationCreateDiskProfileArgs, 'input'>>;
+  createDiskProfilePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateDiskProfilePermissionArgs, 'diskProfileId' | 'input'>>;
   createEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'input'>>;
   createExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProvider'], ParentType, ContextType, RequireFields<MutationCreateExternalHostProviderArgs, 'input'>>;
   createGroup?: Resolver<ResolversTypes['Group'], ParentType, ContextType, RequireFields<MutationCreateGroupArgs, 'input'>>;
+  createGroupPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateGroupPermissionArgs, 'groupId' | 'input'>>;
+  createGroupRolePermit?: Resolver<ResolversTypes['Permit'], ParentType, ContextType, RequireFields<MutationCreateGroupRolePermitArgs, 'groupId' | 'input' | 'roleId'>>;
+  createGroupTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateGroupTagArgs, 'groupId' | 'input'>>;
   createHost?: Resolver<ResolversTypes['Host'], ParentType, ContextType, RequireFields<MutationCreateHostArgs, 'input'>>;
+  createHostFenceagents?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationCreateHostFenceagentsArgs, 'hostId' | 'input'>>;
+  createHostNetworkAttachment?: Resolver<ResolversTypes['NetworkAttachment'], ParentType, ContextType, RequireFields<MutationCreateHostNetworkAttachmentArgs, 'hostId' | 'input'>>;
+  createHostNic?: Resolver<ResolversTypes['HostNIC'], ParentType, ContextType, RequireFields<MutationCreateHostNicArgs, 'hostId' | 'input'>>;
+  createHostNicLabel?: Resolver<ResolversTypes['Label'], ParentType, ContextType, RequireFields<MutationCreateHostNicLabelArgs, 'hostId' | 'hostNicId' | 'input'>>;
+  createHostNicNetworkAttachment?: Resolver<ResolversTypes['NetworkAttachment'], ParentType, ContextType, RequireFields<MutationCreateHostNicNetworkAttachmentArgs, 'hostId' | 'hostNicId' | 'input'>>;
+  createHostNicVirtualfunctionallowedlabels?: Resolver<ResolversTypes['Label'], ParentType, ContextType, RequireFields<MutationCreateHostNicVirtualfunctionallowedlabelsArgs, 'hostId' | 'hostNicId' | 'input'>>;
+  createHostNicVirtualfunctionallowednetworks?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateHostNicVirtualfunctionallowednetworksArgs, 'hostId' | 'hostNicId' | 'input'>>;
   createHostPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateHostPermissionArgs, 'hostId' | 'input'>>;
+  createHostStorageConnectionExtension?: Resolver<ResolversTypes['StorageConnectionExtension'], ParentType, ContextType, RequireFields<MutationCreateHostStorageConnectionExtensionArgs, 'hostId' | 'input'>>;
   createHostTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateHostTagArgs, 'hostId' | 'input'>>;
   createInstanceType?: Resolver<ResolversTypes['InstanceType'], ParentType, ContextType, RequireFields<MutationCreateInstanceTypeArgs, 'input'>>;
+  createInstanceTypeGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsole'], ParentType, ContextType, RequireFields<MutationCreateInstanceTypeGraphicsConsoleArgs, 'input' | 'instanceTypeId'>>;
+  createInstanceTypeNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationCreateInstanceTypeNicArgs, 'input' | 'instanceTypeId'>>;
+  createInstanceTypeWatchdog?: Resolver<ResolversTypes['WatchDog'], ParentType, ContextType, RequireFields<MutationCreateInstanceTypeWatchdogArgs, 'input' | 'instanceTypeId'>>;
+  createJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationCreateJobArgs, 'input'>>;
+  createJobStep?: Resolver<ResolversTypes['Step'], ParentType, ContextType, RequireFields<MutationCreateJobStepArgs, 'input' | 'jobId'>>;
   createMacPool?: Resolver<ResolversTypes['MacPool'], ParentType, ContextType, RequireFields<MutationCreateMacPoolArgs, 'input'>>;
   createNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationCreateNetworkArgs, 'input'>>;
+  createNetworkLabel?: Resolver<ResolversTypes['Label'], ParentType, ContextType, RequireFields<MutationCreateNetworkLabelArgs, 'input' | 'networkId'>>;
   createNetworkPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateNetworkPermissionArgs, 'input' | 'networkId'>>;
+  createNetworkVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationCreateNetworkVnicProfileArgs, 'input' | 'networkId'>>;
+  createNetworkVnicProfilePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateNetworkVnicProfilePermissionArgs, 'input' | 'networkId' | 'vnicProfileId'>>;
   createOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProvider'], ParentType, ContextType, RequireFields<MutationCreateOpenstackImageProviderArgs, 'input'>>;
   createOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProvider'], ParentType, ContextType, RequireFields<MutationCreateOpenstackNetworkProviderArgs, 'input'>>;
+  createOpenstackNetworkProviderNetworksSubnets?: Resolver<ResolversTypes['OpenStackSubnet'], ParentType, ContextType, RequireFields<MutationCreateOpenstackNetworkProviderNetworksSubnetsArgs, 'input' | 'openstackNetworkId' | 'openstackNetworkProviderId'>>;
   createOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProvider'], ParentType, ContextType, RequireFields<MutationCreateOpenstackVolumeProviderArgs, 'input'>>;
+  createOpenstackVolumeProviderAuthenticationkeys?: Resolver<ResolversTypes['OpenstackVolumeAuthenticationKey'], ParentType, ContextType, RequireFields<MutationCreateOpenstackVolumeProviderAuthenticationkeysArgs, 'input' | 'openstackVolumeProviderId'>>;
+  createPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreatePermissionArgs, 'input'>>;
   createRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'input'>>;
   createRolePermit?: Resolver<ResolversTypes['Permit'], ParentType, ContextType, RequireFields<MutationCreateRolePermitArgs, 'input' | 'roleId'>>;
   createSchedulingPolicy?: Resolver<ResolversTypes['SchedulingPolicy'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyArgs, 'input'>>;
+  createSchedulingPolicyFilter?: Resolver<ResolversTypes['Filter'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyFilterArgs, 'input' | 'schedulingPolicyId'>>;
+  createSchedulingPolicyWeight?: Resolver<ResolversTypes['Weight'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyWeightArgs, 'input' | 'schedulingPolicyId'>>;
   createStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationCreateStorageConnectionArgs, 'input'>>;
   createStorageDomain?: Resolver<ResolversTypes['StorageDomain'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainArgs, 'input'>>;
+  createStorageDomainDisk?: Resolver<ResolversTypes['Disk'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainDiskArgs, 'input' | 'storageDomainId'>>;
+  createStorageDomainDiskPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainDiskPermissionArgs, 'diskId' | 'input' | 'storageDomainId'>>;
+  createStorageDomainDiskProfile?: Resolver<ResolversTypes['DiskProfile'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainDiskProfileArgs, 'input' | 'storageDomainId'>>;
   createStorageDomainPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainPermissionArgs, 'input' | 'storageDomainId'>>;
+  createStorageDomainStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationCreateStorageDomainStorageConnectionArgs, 'input' | 'storageDomainId'>>;
   createTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateTagArgs, 'input'>>;
   createTemplate?: Resolver<ResolversTypes['Template'], ParentType, ContextType, RequireFields<MutationCreateTemplateArgs, 'input'>>;
+  createTemplateGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsole'], ParentType, ContextType, RequireFields<MutationCreateTemplateGraphicsConsoleArgs, 'input' | 'templateId'>>;
+  createTemplateNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationCreateTemplateNicArgs, 'input' | 'templateId'>>;
   createTemplatePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateTemplatePermissionArgs, 'input' | 'templateId'>>;
+  createTemplateTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateTemplateTagArgs, 'input' | 'templateId'>>;
+  createTemplateWatchdog?: Resolver<ResolversTypes['WatchDog'], ParentType, ContextType, RequireFields<MutationCreateTemplateWatchdogArgs, 'input' | 'templateId'>>;
   createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
   createUserPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateUserPermissionArgs, 'input' | 'userId'>>;
+  createUserRolePermit?: Resolver<ResolversTypes['Permit'], ParentType, ContextType, RequireFields<MutationCreateUserRolePermitArgs, 'input' | 'roleId' | 'userId'>>;
+  createUserSshPublicKey?: Resolver<ResolversTypes['SSHPublicKey'], ParentType, ContextType, RequireFields<MutationCreateUserSshPublicKeyArgs, 'input' | 'userId'>>;
   createUserTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateUserTagArgs, 'input' | 'userId'>>;
   createVm?: Resolver<ResolversTypes['VM'], ParentType, ContextType, RequireFields<MutationCreateVmArgs, 'input'>>;
   createVmCdrom?: Resolver<ResolversTypes['CdRom'], ParentType, ContextType, RequireFields<MutationCreateVmCdromArgs, 'input' | 'vmId'>>;
   createVmDisk?: Resolver<ResolversTypes['Disk'], ParentType, ContextType, RequireFields<MutationCreateVmDiskArgs, 'input' | 'vmId'>>;
   createVmDiskPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVmDiskPermissionArgs, 'diskId' | 'input' | 'vmId'>>;
+  createVmGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsole'], ParentType, ContextType, RequireFields<MutationCreateVmGraphicsConsoleArgs, 'input' | 'vmId'>>;
+  createVmHostDevice?: Resolver<ResolversTypes['HostDevice'], ParentType, ContextType, RequireFields<MutationCreateVmHostDeviceArgs, 'input' | 'vmId'>>;
   createVmNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationCreateVmNicArgs, 'input' | 'vmId'>>;
+  createVmNumaNode?: Resolver<ResolversTypes['VirtualNumaNode'], ParentType, ContextType, RequireFields<MutationCreateVmNumaNodeArgs, 'input' | 'vmId'>>;
   createVmPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVmPermissionArgs, 'input' | 'vmId'>>;
   createVmSnapshot?: Resolver<ResolversTypes['Snapshot'], ParentType, ContextType, RequireFields<MutationCreateVmSnapshotArgs, 'input' | 'vmId'>>;
   createVmTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationCreateVmTagArgs, 'input' | 'vmId'>>;
@@ -9593,6 +14642,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createVmpool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationCreateVmpoolArgs, 'input'>>;
   createVmpoolPermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVmpoolPermissionArgs, 'input' | 'vmpoolId'>>;
   createVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationCreateVnicProfileArgs, 'input'>>;
+  createVnicProfilePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationCreateVnicProfilePermissionArgs, 'input' | 'vnicProfileId'>>;
   deactivateDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
   deactivateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateHostArgs, 'id'>>;
   deactivateVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateVmDiskArgs, 'id' | 'vmId'>>;
@@ -9600,104 +14650,270 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteBookmark?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteBookmarkArgs, 'id'>>;
   deleteCluster?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterArgs, 'id'>>;
   deleteClusterAffinityGroup?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterAffinityGroupArgs, 'clusterId' | 'id'>>;
+  deleteClusterAffinityGroupVm?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterAffinityGroupVmArgs, 'affinityGroupId' | 'clusterId' | 'id'>>;
+  deleteClusterCpuProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterCpuProfileArgs, 'clusterId' | 'id'>>;
+  deleteClusterGlusterHook?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterGlusterHookArgs, 'clusterId' | 'id'>>;
+  deleteClusterGlusterVolume?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  deleteClusterGlusterVolumeBrick?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterGlusterVolumeBrickArgs, 'clusterId' | 'glusterVolumeId' | 'id'>>;
   deleteClusterNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterNetworkArgs, 'clusterId' | 'id'>>;
   deleteClusterPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteClusterPermissionArgs, 'clusterId' | 'id'>>;
   deleteCpuProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCpuProfileArgs, 'id'>>;
+  deleteCpuProfilePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCpuProfilePermissionArgs, 'cpuProfileId' | 'id'>>;
   deleteDataCenter?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterArgs, 'id'>>;
+  deleteDataCenterCluster?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
+  deleteDataCenterClusterAffinityGroup?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterAffinityGroupArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  deleteDataCenterClusterAffinityGroupVm?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterAffinityGroupVmArgs, 'affinityGroupId' | 'clusterId' | 'dataCenterId' | 'id'>>;
+  deleteDataCenterClusterCpuProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterCpuProfileArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  deleteDataCenterClusterGlusterHook?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterGlusterHookArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  deleteDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  deleteDataCenterClusterGlusterVolumeBrick?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterGlusterVolumeBrickArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId' | 'id'>>;
+  deleteDataCenterClusterNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterNetworkArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  deleteDataCenterClusterPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterClusterPermissionArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  deleteDataCenterIscsiBond?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterIscsiBondArgs, 'dataCenterId' | 'id'>>;
+  deleteDataCenterIscsiBondNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterIscsiBondNetworkArgs, 'dataCenterId' | 'id' | 'iscsiBondId'>>;
+  deleteDataCenterIscsiBondNetworkLabel?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterIscsiBondNetworkLabelArgs, 'dataCenterId' | 'id' | 'iscsiBondId' | 'networkId'>>;
+  deleteDataCenterIscsiBondNetworkPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterIscsiBondNetworkPermissionArgs, 'dataCenterId' | 'id' | 'iscsiBondId' | 'networkId'>>;
+  deleteDataCenterIscsiBondNetworkVnicProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterIscsiBondNetworkVnicProfileArgs, 'dataCenterId' | 'id' | 'iscsiBondId' | 'networkId'>>;
+  deleteDataCenterIscsiBondNetworkVnicProfilePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterIscsiBondNetworkVnicProfilePermissionArgs, 'dataCenterId' | 'id' | 'iscsiBondId' | 'networkId' | 'vnicProfileId'>>;
+  deleteDataCenterIscsiBondStorageConnection?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterIscsiBondStorageConnectionArgs, 'dataCenterId' | 'id' | 'iscsiBondId'>>;
+  deleteDataCenterNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterNetworkArgs, 'dataCenterId' | 'id'>>;
+  deleteDataCenterNetworkLabel?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterNetworkLabelArgs, 'dataCenterId' | 'id' | 'networkId'>>;
+  deleteDataCenterNetworkPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterNetworkPermissionArgs, 'dataCenterId' | 'id' | 'networkId'>>;
+  deleteDataCenterNetworkVnicProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterNetworkVnicProfileArgs, 'dataCenterId' | 'id' | 'networkId'>>;
+  deleteDataCenterNetworkVnicProfilePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterNetworkVnicProfilePermissionArgs, 'dataCenterId' | 'id' | 'networkId' | 'vnicProfileId'>>;
   deleteDataCenterPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterPermissionArgs, 'dataCenterId' | 'id'>>;
+  deleteDataCenterQos?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterQosArgs, 'dataCenterId' | 'id'>>;
   deleteDataCenterQuota?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterQuotaArgs, 'dataCenterId' | 'id'>>;
+  deleteDataCenterQuotaPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterQuotaPermissionArgs, 'dataCenterId' | 'id' | 'quotaId'>>;
+  deleteDataCenterQuotaQuotaclusterlimits?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterQuotaQuotaclusterlimitsArgs, 'dataCenterId' | 'id' | 'quotaId'>>;
+  deleteDataCenterQuotaQuotastoragelimits?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterQuotaQuotastoragelimitsArgs, 'dataCenterId' | 'id' | 'quotaId'>>;
   deleteDataCenterStorageDomain?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
+  deleteDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
+  deleteDataCenterStorageDomainDiskPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDataCenterStorageDomainDiskPermissionArgs, 'dataCenterId' | 'diskId' | 'id' | 'storageDomainId'>>;
+  deleteDisk?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDiskArgs, 'id'>>;
+  deleteDiskPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDiskPermissionArgs, 'diskId' | 'id'>>;
   deleteDiskProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDiskProfileArgs, 'id'>>;
+  deleteDiskProfilePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDiskProfilePermissionArgs, 'diskProfileId' | 'id'>>;
+  deleteEvent?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteEventArgs, 'id'>>;
   deleteExternalHostProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteExternalHostProviderArgs, 'id'>>;
   deleteGroup?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupArgs, 'id'>>;
+  deleteGroupPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupPermissionArgs, 'groupId' | 'id'>>;
+  deleteGroupRole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupRoleArgs, 'groupId' | 'id'>>;
+  deleteGroupRolePermit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupRolePermitArgs, 'groupId' | 'id' | 'roleId'>>;
+  deleteGroupTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupTagArgs, 'groupId' | 'id'>>;
   deleteHost?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostArgs, 'id'>>;
+  deleteHostFenceagents?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostFenceagentsArgs, 'hostId' | 'id'>>;
+  deleteHostNetworkAttachment?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostNetworkAttachmentArgs, 'hostId' | 'id'>>;
+  deleteHostNic?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostNicArgs, 'hostId' | 'id'>>;
+  deleteHostNicLabel?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostNicLabelArgs, 'hostId' | 'hostNicId' | 'id'>>;
+  deleteHostNicNetworkAttachment?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostNicNetworkAttachmentArgs, 'hostId' | 'hostNicId' | 'id'>>;
+  deleteHostNicVirtualfunctionallowedlabels?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostNicVirtualfunctionallowedlabelsArgs, 'hostId' | 'hostNicId' | 'id'>>;
+  deleteHostNicVirtualfunctionallowednetworks?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostNicVirtualfunctionallowednetworksArgs, 'hostId' | 'hostNicId' | 'id'>>;
   deleteHostPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostPermissionArgs, 'hostId' | 'id'>>;
+  deleteHostStorageConnectionExtension?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostStorageConnectionExtensionArgs, 'hostId' | 'id'>>;
   deleteHostTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostTagArgs, 'hostId' | 'id'>>;
+  deleteHostUnmanagedNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteHostUnmanagedNetworkArgs, 'hostId' | 'id'>>;
   deleteInstanceType?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteInstanceTypeArgs, 'id'>>;
+  deleteInstanceTypeGraphicsConsole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteInstanceTypeGraphicsConsoleArgs, 'id' | 'instanceTypeId'>>;
+  deleteInstanceTypeWatchdog?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteInstanceTypeWatchdogArgs, 'id' | 'instanceTypeId'>>;
   deleteMacPool?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteMacPoolArgs, 'id'>>;
   deleteNetwork?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteNetworkArgs, 'id'>>;
+  deleteNetworkLabel?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteNetworkLabelArgs, 'id' | 'networkId'>>;
   deleteNetworkPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteNetworkPermissionArgs, 'id' | 'networkId'>>;
+  deleteNetworkVnicProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteNetworkVnicProfileArgs, 'id' | 'networkId'>>;
+  deleteNetworkVnicProfilePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteNetworkVnicProfilePermissionArgs, 'id' | 'networkId' | 'vnicProfileId'>>;
   deleteOpenstackImageProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackImageProviderArgs, 'id'>>;
   deleteOpenstackNetworkProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackNetworkProviderArgs, 'id'>>;
+  deleteOpenstackNetworkProviderNetworksSubnets?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackNetworkProviderNetworksSubnetsArgs, 'id' | 'openstackNetworkId' | 'openstackNetworkProviderId'>>;
   deleteOpenstackVolumeProvider?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackVolumeProviderArgs, 'id'>>;
+  deleteOpenstackVolumeProviderAuthenticationkeys?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteOpenstackVolumeProviderAuthenticationkeysArgs, 'id' | 'openstackVolumeProviderId'>>;
   deletePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeletePermissionArgs, 'id'>>;
   deleteRole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteRoleArgs, 'id'>>;
   deleteRolePermit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteRolePermitArgs, 'id' | 'roleId'>>;
   deleteSchedulingPolicy?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyArgs, 'id'>>;
+  deleteSchedulingPolicyFilter?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyFilterArgs, 'id' | 'schedulingPolicyId'>>;
   deleteSchedulingPolicyUnit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyUnitArgs, 'id'>>;
+  deleteSchedulingPolicyWeight?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyWeightArgs, 'id' | 'schedulingPolicyId'>>;
   deleteStorageConnection?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageConnectionArgs, 'id'>>;
   deleteStorageDomain?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainArgs, 'id'>>;
+  deleteStorageDomainDisk?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
+  deleteStorageDomainDiskPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainDiskPermissionArgs, 'diskId' | 'id' | 'storageDomainId'>>;
+  deleteStorageDomainDiskProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainDiskProfileArgs, 'id' | 'storageDomainId'>>;
+  deleteStorageDomainDiskSnapshot?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainDiskSnapshotArgs, 'id' | 'storageDomainId'>>;
   deleteStorageDomainPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainPermissionArgs, 'id' | 'storageDomainId'>>;
+  deleteStorageDomainStorageConnection?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainStorageConnectionArgs, 'id' | 'storageDomainId'>>;
   deleteStorageDomainTemplate?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainTemplateArgs, 'id' | 'storageDomainId'>>;
   deleteStorageDomainVm?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteStorageDomainVmArgs, 'id' | 'storageDomainId'>>;
   deleteTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTagArgs, 'id'>>;
   deleteTemplate?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTemplateArgs, 'id'>>;
+  deleteTemplateDisk?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTemplateDiskArgs, 'id' | 'templateId'>>;
+  deleteTemplateGraphicsConsole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTemplateGraphicsConsoleArgs, 'id' | 'templateId'>>;
   deleteTemplatePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTemplatePermissionArgs, 'id' | 'templateId'>>;
+  deleteTemplateTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTemplateTagArgs, 'id' | 'templateId'>>;
+  deleteTemplateWatchdog?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteTemplateWatchdogArgs, 'id' | 'templateId'>>;
   deleteUser?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserArgs, 'id'>>;
   deleteUserPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserPermissionArgs, 'id' | 'userId'>>;
+  deleteUserRole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserRoleArgs, 'id' | 'userId'>>;
+  deleteUserRolePermit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserRolePermitArgs, 'id' | 'roleId' | 'userId'>>;
+  deleteUserSshPublicKey?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserSshPublicKeyArgs, 'id' | 'userId'>>;
   deleteUserTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserTagArgs, 'id' | 'userId'>>;
   deleteVm?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmArgs, 'id'>>;
-  deleteVmCdrom?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmCdromArgs, 'id' | 'vmId'>>;
   deleteVmDisk?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmDiskArgs, 'id' | 'vmId'>>;
   deleteVmDiskPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmDiskPermissionArgs, 'diskId' | 'id' | 'vmId'>>;
+  deleteVmGraphicsConsole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmGraphicsConsoleArgs, 'id' | 'vmId'>>;
+  deleteVmHostDevice?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmHostDeviceArgs, 'id' | 'vmId'>>;
   deleteVmNic?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmNicArgs, 'id' | 'vmId'>>;
+  deleteVmNumaNode?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmNumaNodeArgs, 'id' | 'vmId'>>;
   deleteVmPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmPermissionArgs, 'id' | 'vmId'>>;
   deleteVmSnapshot?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmSnapshotArgs, 'id' | 'vmId'>>;
+  deleteVmSnapshotDisk?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmSnapshotDiskArgs, 'id' | 'snapshotId' | 'vmId'>>;
   deleteVmTag?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmTagArgs, 'id' | 'vmId'>>;
   deleteVmWatchdog?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmWatchdogArgs, 'id' | 'vmId'>>;
   deleteVmpool?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmpoolArgs, 'id'>>;
   deleteVmpoolPermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVmpoolPermissionArgs, 'id' | 'vmpoolId'>>;
   deleteVnicProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVnicProfileArgs, 'id'>>;
-  detachHostNic?: Resolver<ResolversTypes['HostNICActionPayload'], ParentType, ContextType, RequireFields<MutationDetachHostNicArgs, 'action' | 'hostId' | 'id'>>;
+  deleteVnicProfilePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteVnicProfilePermissionArgs, 'id' | 'vnicProfileId'>>;
+  detachHostNic?: Resolver<ResolversTypes['HostNICActionPayload'], ParentType, ContextType, RequireFields<MutationDetachHostNicArgs, 'hostId' | 'id'>>;
   detachVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationDetachVmArgs, 'id'>>;
+  disableClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationDisableClusterGlusterHookArgs, 'clusterId' | 'id'>>;
+  disableDataCenterClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationDisableDataCenterClusterGlusterHookArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  enableClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationEnableClusterGlusterHookArgs, 'clusterId' | 'id'>>;
+  enableDataCenterClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationEnableDataCenterClusterGlusterHookArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  endJob?: Resolver<ResolversTypes['JobActionPayload'], ParentType, ContextType, RequireFields<MutationEndJobArgs, 'action' | 'id'>>;
+  endJobStep?: Resolver<ResolversTypes['StepActionPayload'], ParentType, ContextType, RequireFields<MutationEndJobStepArgs, 'action' | 'id' | 'jobId'>>;
+  enrollcertificateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationEnrollcertificateHostArgs, 'id'>>;
+  exportDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
+  exportDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportDiskArgs, 'action' | 'id'>>;
+  exportStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
   exportTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationExportTemplateArgs, 'action' | 'id'>>;
-  exportVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmArgs, 'action' | 'id'>>;
-  exportVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmDiskArgs, 'action' | 'id' | 'vmId'>>;
+  exportTemplateDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportTemplateDiskArgs, 'id' | 'templateId'>>;
+  exportVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmArgs, 'id'>>;
+  exportVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmDiskArgs, 'id' | 'vmId'>>;
   fenceHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationFenceHostArgs, 'action' | 'id'>>;
+  forceselectspmHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationForceselectspmHostArgs, 'id'>>;
+  freezefilesystemsVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationFreezefilesystemsVmArgs, 'id'>>;
+  importOpenstackImageProviderImages?: Resolver<ResolversTypes['OpenStackImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportOpenstackImageProviderImagesArgs, 'id' | 'openstackImageProviderId'>>;
+  importStorageDomainImage?: Resolver<ResolversTypes['ImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainImageArgs, 'id' | 'storageDomainId'>>;
   importStorageDomainTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainTemplateArgs, 'action' | 'id' | 'storageDomainId'>>;
   importStorageDomainVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainVmArgs, 'action' | 'id' | 'storageDomainId'>>;
+  importcertificatesExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesExternalHostProviderArgs, 'action' | 'id'>>;
+  importcertificatesOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesOpenstackImageProviderArgs, 'action' | 'id'>>;
+  importcertificatesOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesOpenstackNetworkProviderArgs, 'id'>>;
+  importcertificatesOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesOpenstackVolumeProviderArgs, 'id'>>;
   installHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationInstallHostArgs, 'id'>>;
+  isattachedStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationIsattachedStorageDomainArgs, 'action' | 'id'>>;
   iscsidiscoverHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsidiscoverHostArgs, 'action' | 'id'>>;
   iscsiloginHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsiloginHostArgs, 'action' | 'id'>>;
+  logonVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationLogonVmArgs, 'id'>>;
+  maintenanceVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationMaintenanceVmArgs, 'action' | 'id'>>;
+  migrateClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationMigrateClusterGlusterVolumeBricksArgs, 'action' | 'clusterId' | 'glusterVolumeId'>>;
+  migrateDataCenterClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationMigrateDataCenterClusterGlusterVolumeBricksArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId'>>;
   migrateVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationMigrateVmArgs, 'id'>>;
+  moveDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
+  moveDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveDiskArgs, 'action' | 'id'>>;
+  moveStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
   moveVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationMoveVmArgs, 'action' | 'id'>>;
-  moveVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveVmDiskArgs, 'action' | 'id' | 'vmId'>>;
+  moveVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveVmDiskArgs, 'id' | 'vmId'>>;
+  previewSnapshotVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationPreviewSnapshotVmArgs, 'action' | 'id'>>;
+  rebalanceClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationRebalanceClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  rebalanceDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationRebalanceDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   rebootVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationRebootVmArgs, 'id'>>;
+  refreshHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshHostArgs, 'id'>>;
+  refreshlunsStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshlunsStorageDomainArgs, 'id'>>;
+  registerStorageDomainTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationRegisterStorageDomainTemplateArgs, 'action' | 'id' | 'storageDomainId'>>;
+  registerStorageDomainVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationRegisterStorageDomainVmArgs, 'action' | 'id' | 'storageDomainId'>>;
+  reordermacaddressesVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationReordermacaddressesVmArgs, 'id'>>;
+  replaceClusterGlusterVolumeBrick?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationReplaceClusterGlusterVolumeBrickArgs, 'action' | 'clusterId' | 'glusterVolumeId' | 'id'>>;
+  replaceDataCenterClusterGlusterVolumeBrick?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationReplaceDataCenterClusterGlusterVolumeBrickArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId' | 'id'>>;
+  resetalloptionsClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetalloptionsClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  resetalloptionsDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetalloptionsDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  resetemulatedmachineCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationResetemulatedmachineClusterArgs, 'id'>>;
+  resetemulatedmachineDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationResetemulatedmachineDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
+  resetoptionClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetoptionClusterGlusterVolumeArgs, 'action' | 'clusterId' | 'id'>>;
+  resetoptionDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetoptionDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  resolveClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationResolveClusterGlusterHookArgs, 'action' | 'clusterId' | 'id'>>;
+  resolveDataCenterClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationResolveDataCenterClusterGlusterHookArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   restoreVmSnapshot?: Resolver<ResolversTypes['SnapshotActionPayload'], ParentType, ContextType, RequireFields<MutationRestoreVmSnapshotArgs, 'id' | 'vmId'>>;
+  setoptionClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationSetoptionClusterGlusterVolumeArgs, 'action' | 'clusterId' | 'id'>>;
+  setoptionDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationSetoptionDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  setupnetworksHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationSetupnetworksHostArgs, 'id'>>;
+  setupnetworksHostNics?: Resolver<ResolversTypes['HostNICActionPayload'], ParentType, ContextType, RequireFields<MutationSetupnetworksHostNicsArgs, 'hostId'>>;
   shutdownVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationShutdownVmArgs, 'id'>>;
+  startClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  startDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   startVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationStartVmArgs, 'id'>>;
+  startprofileClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartprofileClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  startprofileDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartprofileDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  stopClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  stopDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   stopVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationStopVmArgs, 'id'>>;
+  stopmigrateClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationStopmigrateClusterGlusterVolumeBricksArgs, 'action' | 'clusterId' | 'glusterVolumeId'>>;
+  stopmigrateDataCenterClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationStopmigrateDataCenterClusterGlusterVolumeBricksArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId'>>;
+  stopprofileClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopprofileClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  stopprofileDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopprofileDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  stoprebalanceClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStoprebalanceClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  stoprebalanceDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStoprebalanceDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   suspendVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationSuspendVmArgs, 'id'>>;
+  testconnectivityExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityExternalHostProviderArgs, 'id'>>;
+  testconnectivityOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityOpenstackImageProviderArgs, 'id'>>;
+  testconnectivityOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityOpenstackNetworkProviderArgs, 'id'>>;
+  testconnectivityOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityOpenstackVolumeProviderArgs, 'id'>>;
+  thawfilesystemsVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationThawfilesystemsVmArgs, 'id'>>;
   ticketVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationTicketVmArgs, 'id'>>;
+  undeleteEvents?: Resolver<ResolversTypes['EventActionPayload'], ParentType, ContextType, Partial<MutationUndeleteEventsArgs>>;
+  undoSnapshotVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationUndoSnapshotVmArgs, 'id'>>;
+  unregisteredstoragedomainsdiscoverHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationUnregisteredstoragedomainsdiscoverHostArgs, 'id'>>;
   updateBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationUpdateBookmarkArgs, 'id' | 'input'>>;
   updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'id' | 'input'>>;
   updateClusterAffinityGroup?: Resolver<ResolversTypes['AffinityGroup'], ParentType, ContextType, RequireFields<MutationUpdateClusterAffinityGroupArgs, 'clusterId' | 'id' | 'input'>>;
+  updateClusterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationUpdateClusterNetworkArgs, 'clusterId' | 'id' | 'input'>>;
   updateCpuProfile?: Resolver<ResolversTypes['CpuProfile'], ParentType, ContextType, RequireFields<MutationUpdateCpuProfileArgs, 'id' | 'input'>>;
   updateDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterArgs, 'id' | 'input'>>;
+  updateDataCenterCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterClusterArgs, 'dataCenterId' | 'id' | 'input'>>;
+  updateDataCenterClusterAffinityGroup?: Resolver<ResolversTypes['AffinityGroup'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterClusterAffinityGroupArgs, 'clusterId' | 'dataCenterId' | 'id' | 'input'>>;
+  updateDataCenterClusterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterClusterNetworkArgs, 'clusterId' | 'dataCenterId' | 'id' | 'input'>>;
+  updateDataCenterIscsiBond?: Resolver<ResolversTypes['IscsiBond'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterIscsiBondArgs, 'dataCenterId' | 'id' | 'input'>>;
+  updateDataCenterIscsiBondNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterIscsiBondNetworkArgs, 'dataCenterId' | 'id' | 'input' | 'iscsiBondId'>>;
+  updateDataCenterIscsiBondStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterIscsiBondStorageConnectionArgs, 'dataCenterId' | 'id' | 'input' | 'iscsiBondId'>>;
+  updateDataCenterNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterNetworkArgs, 'dataCenterId' | 'id' | 'input'>>;
+  updateDataCenterQos?: Resolver<ResolversTypes['QoS'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterQosArgs, 'dataCenterId' | 'id' | 'input'>>;
   updateDataCenterQuota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterQuotaArgs, 'dataCenterId' | 'id' | 'input'>>;
   updateDiskProfile?: Resolver<ResolversTypes['DiskProfile'], ParentType, ContextType, RequireFields<MutationUpdateDiskProfileArgs, 'id' | 'input'>>;
   updateExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProvider'], ParentType, ContextType, RequireFields<MutationUpdateExternalHostProviderArgs, 'id' | 'input'>>;
   updateHost?: Resolver<ResolversTypes['Host'], ParentType, ContextType, RequireFields<MutationUpdateHostArgs, 'id' | 'input'>>;
+  updateHostFenceagents?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationUpdateHostFenceagentsArgs, 'hostId' | 'id' | 'input'>>;
+  updateHostNetworkAttachment?: Resolver<ResolversTypes['NetworkAttachment'], ParentType, ContextType, RequireFields<MutationUpdateHostNetworkAttachmentArgs, 'hostId' | 'id' | 'input'>>;
   updateHostNic?: Resolver<ResolversTypes['HostNIC'], ParentType, ContextType, RequireFields<MutationUpdateHostNicArgs, 'hostId' | 'id' | 'input'>>;
+  updateHostNicNetworkAttachment?: Resolver<ResolversTypes['NetworkAttachment'], ParentType, ContextType, RequireFields<MutationUpdateHostNicNetworkAttachmentArgs, 'hostId' | 'hostNicId' | 'id' | 'input'>>;
+  updateHostStorageConnectionExtension?: Resolver<ResolversTypes['StorageConnectionExtension'], ParentType, ContextType, RequireFields<MutationUpdateHostStorageConnectionExtensionArgs, 'hostId' | 'id' | 'input'>>;
   updateInstanceType?: Resolver<ResolversTypes['InstanceType'], ParentType, ContextType, RequireFields<MutationUpdateInstanceTypeArgs, 'id' | 'input'>>;
+  updateInstanceTypeNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationUpdateInstanceTypeNicArgs, 'id' | 'input' | 'instanceTypeId'>>;
+  updateInstanceTypeWatchdog?: Resolver<ResolversTypes['WatchDog'], ParentType, ContextType, RequireFields<MutationUpdateInstanceTypeWatchdogArgs, 'id' | 'input' | 'instanceTypeId'>>;
   updateMacPool?: Resolver<ResolversTypes['MacPool'], ParentType, ContextType, RequireFields<MutationUpdateMacPoolArgs, 'id' | 'input'>>;
   updateNetwork?: Resolver<ResolversTypes['Network'], ParentType, ContextType, RequireFields<MutationUpdateNetworkArgs, 'id' | 'input'>>;
   updateOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackImageProviderArgs, 'id' | 'input'>>;
   updateOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackNetworkProviderArgs, 'id' | 'input'>>;
   updateOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackVolumeProviderArgs, 'id' | 'input'>>;
+  updateOpenstackVolumeProviderAuthenticationkeys?: Resolver<ResolversTypes['OpenstackVolumeAuthenticationKey'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackVolumeProviderAuthenticationkeysArgs, 'id' | 'input' | 'openstackVolumeProviderId'>>;
   updateRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType, RequireFields<MutationUpdateRoleArgs, 'id' | 'input'>>;
   updateSchedulingPolicy?: Resolver<ResolversTypes['SchedulingPolicy'], ParentType, ContextType, RequireFields<MutationUpdateSchedulingPolicyArgs, 'id' | 'input'>>;
   updateStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationUpdateStorageConnectionArgs, 'id' | 'input'>>;
   updateStorageDomain?: Resolver<ResolversTypes['StorageDomain'], ParentType, ContextType, RequireFields<MutationUpdateStorageDomainArgs, 'id' | 'input'>>;
   updateTag?: Resolver<ResolversTypes['Tag'], ParentType, ContextType, RequireFields<MutationUpdateTagArgs, 'id' | 'input'>>;
   updateTemplate?: Resolver<ResolversTypes['Template'], ParentType, ContextType, RequireFields<MutationUpdateTemplateArgs, 'id' | 'input'>>;
+  updateTemplateNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationUpdateTemplateNicArgs, 'id' | 'input' | 'templateId'>>;
+  updateTemplateWatchdog?: Resolver<ResolversTypes['WatchDog'], ParentType, ContextType, RequireFields<MutationUpdateTemplateWatchdogArgs, 'id' | 'input' | 'templateId'>>;
+  updateUserSshPublicKey?: Resolver<ResolversTypes['SSHPublicKey'], ParentType, ContextType, RequireFields<MutationUpdateUserSshPublicKeyArgs, 'id' | 'input' | 'userId'>>;
   updateVm?: Resolver<ResolversTypes['VM'], ParentType, ContextType, RequireFields<MutationUpdateVmArgs, 'id' | 'input'>>;
   updateVmCdrom?: Resolver<ResolversTypes['CdRom'], ParentType, ContextType, RequireFields<MutationUpdateVmCdromArgs, 'id' | 'input' | 'vmId'>>;
   updateVmDisk?: Resolver<ResolversTypes['Disk'], ParentType, ContextType, RequireFields<MutationUpdateVmDiskArgs, 'id' | 'input' | 'vmId'>>;
   updateVmNic?: Resolver<ResolversTypes['NIC'], ParentType, ContextType, RequireFields<MutationUpdateVmNicArgs, 'id' | 'input' | 'vmId'>>;
+  updateVmNumaNode?: Resolver<ResolversTypes['VirtualNumaNode'], ParentType, ContextType, RequireFields<MutationUpdateVmNumaNodeArgs, 'id' | 'input' | 'vmId'>>;
   updateVmWatchdog?: Resolver<ResolversTypes['WatchDog'], ParentType, ContextType, RequireFields<MutationUpdateVmWatchdogArgs, 'id' | 'input' | 'vmId'>>;
   updateVmpool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationUpdateVmpoolArgs, 'id' | 'input'>>;
   updateVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationUpdateVnicProfileArgs, 'id' | 'input'>>;
+  updatevirtualfunctionsconfigurationHostNic?: Resolver<ResolversTypes['HostNICActionPayload'], ParentType, ContextType, RequireFields<MutationUpdatevirtualfunctionsconfigurationHostNicArgs, 'hostId' | 'id'>>;
+  upgradeHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationUpgradeHostArgs, 'id'>>;
 };
 
 export type NicResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NIC'] = ResolversParentTypes['NIC'], FederationReferenceType extends FederationReferenceTypes['NIC'] = FederationReferenceTypes['NIC']> = {
@@ -9719,7 +14935,7 @@ export type NicResolvers<ContextType = Context, ParentType extends ResolversPare
   onBoot?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   plugged?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   portMirroring?: Resolver<Maybe<ResolversTypes['PortMirroring']>, ParentType, ContextType>;
-  reportedDevices?: Resolver<Maybe<Array<ResolversTypes['ReportedDevice']>>, ParentType, ContextType>;
+  reportedDevices?: Resolver<Maybe<Array<ResolversTypes['ReportedDevice']>>, ParentType, ContextType, Partial<NicReportedDevicesArgs>>;
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<NicStatisticsArgs>>;
   template?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
@@ -9747,7 +14963,7 @@ export type NetworkResolvers<ContextType = Context, ParentType extends Resolvers
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
-  labels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType>;
+  labels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType, Partial<NetworkLabelsArgs>>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mtu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9759,16 +14975,18 @@ export type NetworkResolvers<ContextType = Context, ParentType extends Resolvers
   stp?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   usages?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   vlan?: Resolver<Maybe<ResolversTypes['VLAN']>, ParentType, ContextType>;
+  vnicProfiles?: Resolver<Maybe<Array<ResolversTypes['VnicProfile']>>, ParentType, ContextType, Partial<NetworkVnicProfilesArgs>>;
 };
 
-export type NetworkAttachmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NetworkAttachment'] = ResolversParentTypes['NetworkAttachment']> = {
+export type NetworkAttachmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NetworkAttachment'] = ResolversParentTypes['NetworkAttachment'], FederationReferenceType extends FederationReferenceTypes['NetworkAttachment'] = FederationReferenceTypes['NetworkAttachment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NetworkAttachment']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ipAddressAssignments?: Resolver<Maybe<Array<ResolversTypes['IpAddressAssignment']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9811,17 +15029,46 @@ export type NumaNodeResolvers<ContextType = Context, ParentType extends Resolver
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodeDistance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<NumaNodeStatisticsArgs>>;
 };
 
-export type OpenStackImageProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackImageProvider'] = ResolversParentTypes['OpenStackImageProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackImageProvider'] = FederationReferenceTypes['OpenStackImageProvider']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackImageProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+export type NumaNodePinResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NumaNodePin'] = ResolversParentTypes['NumaNodePin']> = {
+  hostNumaNode?: Resolver<Maybe<ResolversTypes['NumaNode']>, ParentType, ContextType>;
+  index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  pinned?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type OpenStackImageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackImage'] = ResolversParentTypes['OpenStackImage'], FederationReferenceType extends FederationReferenceTypes['OpenStackImage'] = FederationReferenceTypes['OpenStackImage']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackImage']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openstackImageProvider?: Resolver<Maybe<ResolversTypes['OpenStackImageProvider']>, ParentType, ContextType>;
+};
+
+export type OpenStackImageActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackImageActionPayload'] = ResolversParentTypes['OpenStackImageActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['OpenStackImage']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OpenStackImageProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackImageProvider'] = ResolversParentTypes['OpenStackImageProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackImageProvider'] = FederationReferenceTypes['OpenStackImageProvider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackImageProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  certificates?: Resolver<Maybe<Array<ResolversTypes['Certificate']>>, ParentType, ContextType, Partial<OpenStackImageProviderCertificatesArgs>>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  images?: Resolver<Maybe<Array<ResolversTypes['OpenStackImage']>>, ParentType, ContextType, Partial<OpenStackImageProviderImagesArgs>>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9832,10 +15079,17 @@ export type OpenStackImageProviderResolvers<ContextType = Context, ParentType ex
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type OpenStackNetworkProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackNetworkProvider'] = ResolversParentTypes['OpenStackNetworkProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackNetworkProvider'] = FederationReferenceTypes['OpenStackNetworkProvider']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackNetworkProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  agentConfiguration?: Resolver<Maybe<ResolversTypes['AgentConfiguration']>, ParentType, ContextType>;
-  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+export type OpenStackImageProviderActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackImageProviderActionPayload'] = ResolversParentTypes['OpenStackImageProviderActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['OpenStackImageProvider']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OpenStackNetworkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackNetwork'] = ResolversParentTypes['OpenStackNetwork'], FederationReferenceType extends FederationReferenceTypes['OpenStackNetwork'] = FederationReferenceTypes['OpenStackNetwork']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackNetwork']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9843,6 +15097,23 @@ export type OpenStackNetworkProviderResolvers<ContextType = Context, ParentType 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openstackNetworkProvider?: Resolver<Maybe<ResolversTypes['OpenStackNetworkProvider']>, ParentType, ContextType>;
+  subnets?: Resolver<Maybe<Array<ResolversTypes['OpenStackSubnet']>>, ParentType, ContextType, Partial<OpenStackNetworkSubnetsArgs>>;
+};
+
+export type OpenStackNetworkProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackNetworkProvider'] = ResolversParentTypes['OpenStackNetworkProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackNetworkProvider'] = FederationReferenceTypes['OpenStackNetworkProvider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackNetworkProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  agentConfiguration?: Resolver<Maybe<ResolversTypes['AgentConfiguration']>, ParentType, ContextType>;
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  certificates?: Resolver<Maybe<Array<ResolversTypes['Certificate']>>, ParentType, ContextType, Partial<OpenStackNetworkProviderCertificatesArgs>>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  networks?: Resolver<Maybe<Array<ResolversTypes['OpenStackNetwork']>>, ParentType, ContextType, Partial<OpenStackNetworkProviderNetworksArgs>>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pluginType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
@@ -9852,9 +15123,36 @@ export type OpenStackNetworkProviderResolvers<ContextType = Context, ParentType 
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type OpenStackNetworkProviderActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackNetworkProviderActionPayload'] = ResolversParentTypes['OpenStackNetworkProviderActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['OpenStackNetworkProvider']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OpenStackSubnetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackSubnet'] = ResolversParentTypes['OpenStackSubnet'], FederationReferenceType extends FederationReferenceTypes['OpenStackSubnet'] = FederationReferenceTypes['OpenStackSubnet']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackSubnet']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cidr?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dnsServers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  gateway?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ipVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openstackNetwork?: Resolver<Maybe<ResolversTypes['OpenStackNetwork']>, ParentType, ContextType>;
+};
+
 export type OpenStackVolumeProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeProvider'] = ResolversParentTypes['OpenStackVolumeProvider'], FederationReferenceType extends FederationReferenceTypes['OpenStackVolumeProvider'] = FederationReferenceTypes['OpenStackVolumeProvider']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackVolumeProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
   authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  authenticationkeys?: Resolver<Maybe<Array<ResolversTypes['OpenstackVolumeAuthenticationKey']>>, ParentType, ContextType, Partial<OpenStackVolumeProviderAuthenticationkeysArgs>>;
+  certificates?: Resolver<Maybe<Array<ResolversTypes['Certificate']>>, ParentType, ContextType, Partial<OpenStackVolumeProviderCertificatesArgs>>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
@@ -9869,18 +15167,45 @@ export type OpenStackVolumeProviderResolvers<ContextType = Context, ParentType e
   tenantName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  volumetypes?: Resolver<Maybe<Array<ResolversTypes['OpenStackVolumeType']>>, ParentType, ContextType, Partial<OpenStackVolumeProviderVolumetypesArgs>>;
 };
 
-export type OpenStackVolumeTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeType'] = ResolversParentTypes['OpenStackVolumeType']> = {
+export type OpenStackVolumeProviderActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeProviderActionPayload'] = ResolversParentTypes['OpenStackVolumeProviderActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OpenStackVolumeTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenStackVolumeType'] = ResolversParentTypes['OpenStackVolumeType'], FederationReferenceType extends FederationReferenceTypes['OpenStackVolumeType'] = FederationReferenceTypes['OpenStackVolumeType']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenStackVolumeType']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
   properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
+};
+
+export type OpenstackVolumeAuthenticationKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenstackVolumeAuthenticationKey'] = ResolversParentTypes['OpenstackVolumeAuthenticationKey'], FederationReferenceType extends FederationReferenceTypes['OpenstackVolumeAuthenticationKey'] = FederationReferenceTypes['OpenstackVolumeAuthenticationKey']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['OpenstackVolumeAuthenticationKey']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
+  usageType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  uuid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type OperatingSystemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperatingSystem'] = ResolversParentTypes['OperatingSystem']> = {
@@ -10007,6 +15332,16 @@ export type PowerManagementResolvers<ContextType = Context, ParentType extends R
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type ProductInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductInfo'] = ResolversParentTypes['ProductInfo']> = {
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -10029,14 +15364,15 @@ export type ProxyTicketResolvers<ContextType = Context, ParentType extends Resol
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type QoSResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QoS'] = ResolversParentTypes['QoS']> = {
+export type QoSResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QoS'] = ResolversParentTypes['QoS'], FederationReferenceType extends FederationReferenceTypes['QoS'] = FederationReferenceTypes['QoS']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['QoS']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cpuLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inboundAverage?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   inboundBurst?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   inboundPeak?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -10141,10 +15477,45 @@ export type QuotaResolvers<ContextType = Context, ParentType extends ResolversPa
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<QuotaPermissionsArgs>>;
+  quotaclusterlimits?: Resolver<Maybe<Array<ResolversTypes['QuotaClusterLimit']>>, ParentType, ContextType, Partial<QuotaQuotaclusterlimitsArgs>>;
+  quotastoragelimits?: Resolver<Maybe<Array<ResolversTypes['QuotaStorageLimit']>>, ParentType, ContextType, Partial<QuotaQuotastoragelimitsArgs>>;
   storageHardLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   storageSoftLimitPct?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   users?: Resolver<Maybe<Array<ResolversTypes['User']>>, ParentType, ContextType>;
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
+};
+
+export type QuotaClusterLimitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QuotaClusterLimit'] = ResolversParentTypes['QuotaClusterLimit'], FederationReferenceType extends FederationReferenceTypes['QuotaClusterLimit'] = FederationReferenceTypes['QuotaClusterLimit']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['QuotaClusterLimit']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  memoryLimit?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryUsage?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['Quota']>, ParentType, ContextType>;
+  vcpuLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  vcpuUsage?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type QuotaStorageLimitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QuotaStorageLimit'] = ResolversParentTypes['QuotaStorageLimit'], FederationReferenceType extends FederationReferenceTypes['QuotaStorageLimit'] = FederationReferenceTypes['QuotaStorageLimit']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['QuotaStorageLimit']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  limit?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['Quota']>, ParentType, ContextType>;
+  storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+  usage?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type RangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Range'] = ResolversParentTypes['Range']> = {
@@ -10227,6 +15598,19 @@ export type SshResolvers<ContextType = Context, ParentType extends ResolversPare
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
+export type SshPublicKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SSHPublicKey'] = ResolversParentTypes['SSHPublicKey'], FederationReferenceType extends FederationReferenceTypes['SSHPublicKey'] = FederationReferenceTypes['SSHPublicKey']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SSHPublicKey']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  content?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
 export type SchedulingPoliciesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchedulingPolicies'] = ResolversParentTypes['SchedulingPolicies']> = {
   active?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   policy?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -10241,6 +15625,7 @@ export type SchedulingPolicyResolvers<ContextType = Context, ParentType extends 
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   defaultPolicy?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  filters?: Resolver<Maybe<Array<ResolversTypes['Filter']>>, ParentType, ContextType, Partial<SchedulingPolicyFiltersArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -10249,6 +15634,7 @@ export type SchedulingPolicyResolvers<ContextType = Context, ParentType extends 
   policy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   properties?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
   thresholds?: Resolver<Maybe<ResolversTypes['SchedulingPolicyThresholds']>, ParentType, ContextType>;
+  weights?: Resolver<Maybe<Array<ResolversTypes['Weight']>>, ParentType, ContextType, Partial<SchedulingPolicyWeightsArgs>>;
 };
 
 export type SchedulingPolicyThresholdsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchedulingPolicyThresholds'] = ResolversParentTypes['SchedulingPolicyThresholds']> = {
@@ -10305,7 +15691,7 @@ export type SkipIfSdActiveResolvers<ContextType = Context, ParentType extends Re
 export type SnapshotResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Snapshot'] = ResolversParentTypes['Snapshot'], FederationReferenceType extends FederationReferenceTypes['Snapshot'] = FederationReferenceTypes['Snapshot']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Snapshot']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bios?: Resolver<Maybe<ResolversTypes['Bios']>, ParentType, ContextType>;
-  cdroms?: Resolver<Maybe<Array<ResolversTypes['CdRom']>>, ParentType, ContextType>;
+  cdroms?: Resolver<Maybe<Array<ResolversTypes['CdRom']>>, ParentType, ContextType, Partial<SnapshotCdromsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   console?: Resolver<Maybe<ResolversTypes['Console']>, ParentType, ContextType>;
@@ -10344,7 +15730,7 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   migrationDowntime?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nextRunConfigurationExists?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  nics?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType>;
+  nics?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType, Partial<SnapshotNicsArgs>>;
   numaTuneMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
@@ -10443,7 +15829,8 @@ export type StatusEventResolvers<ContextType = Context, ParentType extends Resol
   type?: Resolver<ResolversTypes['WatchedType'], ParentType, ContextType>;
 };
 
-export type StepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Step'] = ResolversParentTypes['Step']> = {
+export type StepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Step'] = ResolversParentTypes['Step'], FederationReferenceType extends FederationReferenceTypes['Step'] = FederationReferenceTypes['Step']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Step']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -10451,15 +15838,25 @@ export type StepResolvers<ContextType = Context, ParentType extends ResolversPar
   external?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   externalType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   parentStep?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<StepStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type StepActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StepActionPayload'] = ResolversParentTypes['StepActionPayload']> = {
+  action?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  fault?: Resolver<Maybe<ResolversTypes['Fault']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Step']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StorageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Storage'] = ResolversParentTypes['Storage'], FederationReferenceType extends FederationReferenceTypes['Storage'] = FederationReferenceTypes['Storage']> = {
@@ -10515,13 +15912,14 @@ export type StorageConnectionResolvers<ContextType = Context, ParentType extends
   vfsType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type StorageConnectionExtensionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageConnectionExtension'] = ResolversParentTypes['StorageConnectionExtension']> = {
+export type StorageConnectionExtensionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StorageConnectionExtension'] = ResolversParentTypes['StorageConnectionExtension'], FederationReferenceType extends FederationReferenceTypes['StorageConnectionExtension'] = FederationReferenceTypes['StorageConnectionExtension']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['StorageConnectionExtension']> | FederationReferenceType, FederationReferenceType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -10541,6 +15939,7 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   destroy?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   diskProfiles?: Resolver<Maybe<Array<ResolversTypes['DiskProfile']>>, ParentType, ContextType, Partial<StorageDomainDiskProfilesArgs>>;
+  diskSnapshots?: Resolver<Maybe<Array<ResolversTypes['DiskSnapshot']>>, ParentType, ContextType, Partial<StorageDomainDiskSnapshotsArgs>>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<StorageDomainDisksArgs>>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<StorageDomainEventsArgs>>;
   externalStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -10549,6 +15948,7 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  images?: Resolver<Maybe<Array<ResolversTypes['Image']>>, ParentType, ContextType, Partial<StorageDomainImagesArgs>>;
   import?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   instanceTypes?: Resolver<Maybe<Array<ResolversTypes['InstanceType']>>, ParentType, ContextType, Partial<StorageDomainInstanceTypesArgs>>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -10557,6 +15957,7 @@ export type StorageDomainResolvers<ContextType = Context, ParentType extends Res
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<StorageDomainPermissionsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storage?: Resolver<Maybe<ResolversTypes['Storage']>, ParentType, ContextType>;
+  storageConnections?: Resolver<Maybe<Array<ResolversTypes['StorageConnection']>>, ParentType, ContextType, Partial<StorageDomainStorageConnectionsArgs>>;
   storageFormat?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   templates?: Resolver<Maybe<Array<ResolversTypes['Template']>>, ParentType, ContextType, Partial<StorageDomainTemplatesArgs>>;
   type?: Resolver<Maybe<ResolversTypes['StorageDomainType']>, ParentType, ContextType>;
@@ -10642,6 +16043,7 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<TemplateEventsArgs>>;
+  graphicsConsoles?: Resolver<Maybe<Array<ResolversTypes['GraphicsConsole']>>, ParentType, ContextType, Partial<TemplateGraphicsConsolesArgs>>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -10666,6 +16068,7 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   stateless?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<TemplateTagsArgs>>;
   timeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tunnelMigration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -10676,6 +16079,7 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
   vmpools?: Resolver<Maybe<Array<ResolversTypes['VmPool']>>, ParentType, ContextType, Partial<TemplateVmpoolsArgs>>;
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType, Partial<TemplateVmsArgs>>;
+  watchdogs?: Resolver<Maybe<Array<ResolversTypes['WatchDog']>>, ParentType, ContextType, Partial<TemplateWatchdogsArgs>>;
 };
 
 export type TemplateActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TemplateActionPayload'] = ResolversParentTypes['TemplateActionPayload']> = {
@@ -10707,6 +16111,19 @@ export type TransparentHugePagesResolvers<ContextType = Context, ParentType exte
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
+export type UnmanagedNetworkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnmanagedNetwork'] = ResolversParentTypes['UnmanagedNetwork'], FederationReferenceType extends FederationReferenceTypes['UnmanagedNetwork'] = FederationReferenceTypes['UnmanagedNetwork']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['UnmanagedNetwork']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type UsbResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Usb'] = ResolversParentTypes['Usb']> = {
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -10734,6 +16151,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<UserPermissionsArgs>>;
   principal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   roles?: Resolver<Maybe<Array<ResolversTypes['Role']>>, ParentType, ContextType, Partial<UserRolesArgs>>;
+  sshPublicKeys?: Resolver<Maybe<Array<ResolversTypes['SSHPublicKey']>>, ParentType, ContextType, Partial<UserSshPublicKeysArgs>>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<UserTagsArgs>>;
   userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -10778,17 +16196,19 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<VmEventsArgs>>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   floppies?: Resolver<Maybe<Array<ResolversTypes['Floppy']>>, ParentType, ContextType>;
+  graphicsConsoles?: Resolver<Maybe<Array<ResolversTypes['GraphicsConsole']>>, ParentType, ContextType, Partial<VmGraphicsConsolesArgs>>;
   guestInfo?: Resolver<Maybe<ResolversTypes['GuestInfo']>, ParentType, ContextType>;
   guestOperatingSystem?: Resolver<Maybe<ResolversTypes['GuestOperatingSystem']>, ParentType, ContextType>;
   guestTimeZone?: Resolver<Maybe<ResolversTypes['TimeZone']>, ParentType, ContextType>;
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  hostDevices?: Resolver<Maybe<Array<ResolversTypes['HostDevice']>>, ParentType, ContextType, Partial<VmHostDevicesArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   initialization?: Resolver<Maybe<ResolversTypes['Initialization']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   io?: Resolver<Maybe<ResolversTypes['IO']>, ParentType, ContextType>;
-  katelloErrata?: Resolver<Maybe<Array<ResolversTypes['KatelloErratum']>>, ParentType, ContextType>;
+  katelloErrata?: Resolver<Maybe<Array<ResolversTypes['KatelloErratum']>>, ParentType, ContextType, Partial<VmKatelloErrataArgs>>;
   largeIcon?: Resolver<Maybe<ResolversTypes['Icon']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -10799,6 +16219,7 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   nextRunConfigurationExists?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   nics?: Resolver<Maybe<Array<ResolversTypes['NIC']>>, ParentType, ContextType, Partial<VmNicsArgs>>;
   numaTuneMode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  numanodes?: Resolver<Maybe<Array<ResolversTypes['VirtualNumaNode']>>, ParentType, ContextType, Partial<VmNumanodesArgs>>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   os?: Resolver<Maybe<ResolversTypes['OperatingSystem']>, ParentType, ContextType>;
   payloads?: Resolver<Maybe<Array<ResolversTypes['Payload']>>, ParentType, ContextType>;
@@ -10859,6 +16280,16 @@ export type ValueResolvers<ContextType = Context, ParentType extends ResolversPa
 export type ValuesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Values'] = ResolversParentTypes['Values']> = {
   type?: Resolver<Maybe<ResolversTypes['ValueType']>, ParentType, ContextType>;
   value?: Resolver<Maybe<Array<ResolversTypes['Value']>>, ParentType, ContextType>;
+};
+
+export type VendorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Vendor'] = ResolversParentTypes['Vendor']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type VersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Version'] = ResolversParentTypes['Version']> = {
@@ -10970,6 +16401,25 @@ export type VirtIo_ScsiResolvers<ContextType = Context, ParentType extends Resol
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
+export type VirtualNumaNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VirtualNumaNode'] = ResolversParentTypes['VirtualNumaNode'], FederationReferenceType extends FederationReferenceTypes['VirtualNumaNode'] = FederationReferenceTypes['VirtualNumaNode']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VirtualNumaNode']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cpu?: Resolver<Maybe<ResolversTypes['CPU']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nodeDistance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  numaNodePins?: Resolver<Maybe<Array<ResolversTypes['NumaNodePin']>>, ParentType, ContextType>;
+  statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType>;
+  vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
+};
+
 export type VmPlacementPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VmPlacementPolicy'] = ResolversParentTypes['VmPlacementPolicy']> = {
   affinity?: Resolver<Maybe<ResolversTypes['VmAffinity']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
@@ -11031,6 +16481,7 @@ export type VnicProfileResolvers<ContextType = Context, ParentType extends Resol
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
   passThrough?: Resolver<Maybe<ResolversTypes['VnicPassThrough']>, ParentType, ContextType>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<VnicProfilePermissionsArgs>>;
   portMirroring?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   qos?: Resolver<Maybe<ResolversTypes['QoS']>, ParentType, ContextType>;
 };
@@ -11058,6 +16509,20 @@ export type WatchDogResolvers<ContextType = Context, ParentType extends Resolver
   vms?: Resolver<Maybe<Array<ResolversTypes['VM']>>, ParentType, ContextType>;
 };
 
+export type WeightResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Weight'] = ResolversParentTypes['Weight'], FederationReferenceType extends FederationReferenceTypes['Weight'] = FederationReferenceTypes['Weight']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Weight']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  factor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;
+  schedulingPolicyUnit?: Resolver<Maybe<ResolversTypes['SchedulingPolicyUnit']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   API?: ApiResolvers<ContextType>;
   Action?: ActionResolvers<ContextType>;
@@ -11081,6 +16546,7 @@ export type Resolvers<ContextType = Context> = {
   Certificate?: CertificateResolvers<ContextType>;
   CloudInit?: CloudInitResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
+  ClusterActionPayload?: ClusterActionPayloadResolvers<ContextType>;
   Configuration?: ConfigurationResolvers<ContextType>;
   Console?: ConsoleResolvers<ContextType>;
   Core?: CoreResolvers<ContextType>;
@@ -11094,22 +16560,36 @@ export type Resolvers<ContextType = Context> = {
   Disk?: DiskResolvers<ContextType>;
   DiskActionPayload?: DiskActionPayloadResolvers<ContextType>;
   DiskProfile?: DiskProfileResolvers<ContextType>;
+  DiskSnapshot?: DiskSnapshotResolvers<ContextType>;
   Display?: DisplayResolvers<ContextType>;
   Domain?: DomainResolvers<ContextType>;
   ErrorHandling?: ErrorHandlingResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventActionPayload?: EventActionPayloadResolvers<ContextType>;
+  ExternalComputeResource?: ExternalComputeResourceResolvers<ContextType>;
+  ExternalDiscoveredHost?: ExternalDiscoveredHostResolvers<ContextType>;
+  ExternalHost?: ExternalHostResolvers<ContextType>;
+  ExternalHostGroup?: ExternalHostGroupResolvers<ContextType>;
   ExternalHostProvider?: ExternalHostProviderResolvers<ContextType>;
+  ExternalHostProviderActionPayload?: ExternalHostProviderActionPayloadResolvers<ContextType>;
   Fault?: FaultResolvers<ContextType>;
   Feature?: FeatureResolvers<ContextType>;
   FencingPolicy?: FencingPolicyResolvers<ContextType>;
   File?: FileResolvers<ContextType>;
   Files?: FilesResolvers<ContextType>;
+  Filter?: FilterResolvers<ContextType>;
   Floppy?: FloppyResolvers<ContextType>;
   GlusterBrick?: GlusterBrickResolvers<ContextType>;
+  GlusterBrickActionPayload?: GlusterBrickActionPayloadResolvers<ContextType>;
   GlusterClient?: GlusterClientResolvers<ContextType>;
+  GlusterHook?: GlusterHookResolvers<ContextType>;
+  GlusterHookActionPayload?: GlusterHookActionPayloadResolvers<ContextType>;
   GlusterMemoryPool?: GlusterMemoryPoolResolvers<ContextType>;
+  GlusterServerHook?: GlusterServerHookResolvers<ContextType>;
   GlusterVolume?: GlusterVolumeResolvers<ContextType>;
+  GlusterVolumeActionPayload?: GlusterVolumeActionPayloadResolvers<ContextType>;
   GracePeriod?: GracePeriodResolvers<ContextType>;
+  GraphicsConsole?: GraphicsConsoleResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
   GuestInfo?: GuestInfoResolvers<ContextType>;
   GuestNicConfiguration?: GuestNicConfigurationResolvers<ContextType>;
@@ -11120,6 +16600,7 @@ export type Resolvers<ContextType = Context> = {
   Hook?: HookResolvers<ContextType>;
   Host?: HostResolvers<ContextType>;
   HostActionPayload?: HostActionPayloadResolvers<ContextType>;
+  HostDevice?: HostDeviceResolvers<ContextType>;
   HostDevicePassthrough?: HostDevicePassthroughResolvers<ContextType>;
   HostNIC?: HostNicResolvers<ContextType>;
   HostNICActionPayload?: HostNicActionPayloadResolvers<ContextType>;
@@ -11130,11 +16611,15 @@ export type Resolvers<ContextType = Context> = {
   IP?: IpResolvers<ContextType>;
   IPs?: IPsResolvers<ContextType>;
   Icon?: IconResolvers<ContextType>;
+  Image?: ImageResolvers<ContextType>;
+  ImageActionPayload?: ImageActionPayloadResolvers<ContextType>;
   Initialization?: InitializationResolvers<ContextType>;
   InstanceType?: InstanceTypeResolvers<ContextType>;
   IpAddressAssignment?: IpAddressAssignmentResolvers<ContextType>;
+  IscsiBond?: IscsiBondResolvers<ContextType>;
   IscsiDetails?: IscsiDetailsResolvers<ContextType>;
   Job?: JobResolvers<ContextType>;
+  JobActionPayload?: JobActionPayloadResolvers<ContextType>;
   KSM?: KsmResolvers<ContextType>;
   KatelloErratum?: KatelloErratumResolvers<ContextType>;
   Kernel?: KernelResolvers<ContextType>;
@@ -11157,10 +16642,19 @@ export type Resolvers<ContextType = Context> = {
   Networks?: NetworksResolvers<ContextType>;
   Nics?: NicsResolvers<ContextType>;
   NumaNode?: NumaNodeResolvers<ContextType>;
+  NumaNodePin?: NumaNodePinResolvers<ContextType>;
+  OpenStackImage?: OpenStackImageResolvers<ContextType>;
+  OpenStackImageActionPayload?: OpenStackImageActionPayloadResolvers<ContextType>;
   OpenStackImageProvider?: OpenStackImageProviderResolvers<ContextType>;
+  OpenStackImageProviderActionPayload?: OpenStackImageProviderActionPayloadResolvers<ContextType>;
+  OpenStackNetwork?: OpenStackNetworkResolvers<ContextType>;
   OpenStackNetworkProvider?: OpenStackNetworkProviderResolvers<ContextType>;
+  OpenStackNetworkProviderActionPayload?: OpenStackNetworkProviderActionPayloadResolvers<ContextType>;
+  OpenStackSubnet?: OpenStackSubnetResolvers<ContextType>;
   OpenStackVolumeProvider?: OpenStackVolumeProviderResolvers<ContextType>;
+  OpenStackVolumeProviderActionPayload?: OpenStackVolumeProviderActionPayloadResolvers<ContextType>;
   OpenStackVolumeType?: OpenStackVolumeTypeResolvers<ContextType>;
+  OpenstackVolumeAuthenticationKey?: OpenstackVolumeAuthenticationKeyResolvers<ContextType>;
   OperatingSystem?: OperatingSystemResolvers<ContextType>;
   OperatingSystemInfo?: OperatingSystemInfoResolvers<ContextType>;
   Option?: OptionResolvers<ContextType>;
@@ -11174,12 +16668,15 @@ export type Resolvers<ContextType = Context> = {
   PmProxy?: PmProxyResolvers<ContextType>;
   PortMirroring?: PortMirroringResolvers<ContextType>;
   PowerManagement?: PowerManagementResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
   ProductInfo?: ProductInfoResolvers<ContextType>;
   Property?: PropertyResolvers<ContextType>;
   ProxyTicket?: ProxyTicketResolvers<ContextType>;
   QoS?: QoSResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Quota?: QuotaResolvers<ContextType>;
+  QuotaClusterLimit?: QuotaClusterLimitResolvers<ContextType>;
+  QuotaStorageLimit?: QuotaStorageLimitResolvers<ContextType>;
   Range?: RangeResolvers<ContextType>;
   Rate?: RateResolvers<ContextType>;
   ReportedConfiguration?: ReportedConfigurationResolvers<ContextType>;
@@ -11190,6 +16687,7 @@ export type Resolvers<ContextType = Context> = {
   SELinux?: SeLinuxResolvers<ContextType>;
   SPM?: SpmResolvers<ContextType>;
   SSH?: SshResolvers<ContextType>;
+  SSHPublicKey?: SshPublicKeyResolvers<ContextType>;
   SchedulingPolicies?: SchedulingPoliciesResolvers<ContextType>;
   SchedulingPolicy?: SchedulingPolicyResolvers<ContextType>;
   SchedulingPolicyThresholds?: SchedulingPolicyThresholdsResolvers<ContextType>;
@@ -11206,6 +16704,7 @@ export type Resolvers<ContextType = Context> = {
   Status?: StatusResolvers<ContextType>;
   StatusEvent?: StatusEventResolvers<ContextType>;
   Step?: StepResolvers<ContextType>;
+  StepActionPayload?: StepActionPayloadResolvers<ContextType>;
   Storage?: StorageResolvers<ContextType>;
   StorageConnection?: StorageConnectionResolvers<ContextType>;
   StorageConnectionExtension?: StorageConnectionExtensionResolvers<ContextType>;
@@ -11222,6 +16721,7 @@ export type Resolvers<ContextType = Context> = {
   Ticket?: TicketResolvers<ContextType>;
   TimeZone?: TimeZoneResolvers<ContextType>;
   TransparentHugePages?: TransparentHugePagesResolvers<ContextType>;
+  UnmanagedNetwork?: UnmanagedNetworkResolvers<ContextType>;
   Usb?: UsbResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Users?: UsersResolvers<ContextType>;
@@ -11232,9 +16732,11 @@ export type Resolvers<ContextType = Context> = {
   VMs?: VMsResolvers<ContextType>;
   Value?: ValueResolvers<ContextType>;
   Values?: ValuesResolvers<ContextType>;
+  Vendor?: VendorResolvers<ContextType>;
   Version?: VersionResolvers<ContextType>;
   VersionCaps?: VersionCapsResolvers<ContextType>;
   VirtIO_SCSI?: VirtIo_ScsiResolvers<ContextType>;
+  VirtualNumaNode?: VirtualNumaNodeResolvers<ContextType>;
   VmPlacementPolicy?: VmPlacementPolicyResolvers<ContextType>;
   VmPool?: VmPoolResolvers<ContextType>;
   VmPoolActionPayload?: VmPoolActionPayloadResolvers<ContextType>;
@@ -11243,5 +16745,6 @@ export type Resolvers<ContextType = Context> = {
   VnicProfile?: VnicProfileResolvers<ContextType>;
   VolumeGroup?: VolumeGroupResolvers<ContextType>;
   WatchDog?: WatchDogResolvers<ContextType>;
+  Weight?: WeightResolvers<ContextType>;
 };
 

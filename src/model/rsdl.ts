@@ -26,6 +26,12 @@ export interface Operation {
   readonly urlParams: readonly Param[];
   readonly bodyType?: string;
   readonly bodyParams: readonly Param[];
+  /**
+   * The body's alternatives: an RSDL body lists one parameters_set per way
+   * of calling (a disk is added with a size, or as a direct LUN), and a
+   * request must satisfy one of them. `bodyParams` is all of them together.
+   */
+  readonly bodyParamSets: readonly (readonly Param[])[];
   readonly responseType?: string;
   readonly headers: readonly string[];
 }
@@ -60,6 +66,7 @@ export function readRsdl(xsd: XsdModel, text: string, source = 'rsdl'): Operatio
       urlParams: params(req.url?.parameters_set, true),
       bodyType: req.body?.type,
       bodyParams: params(req.body?.parameters_set, false),
+      bodyParamSets: (req.body?.parameters_set ?? []).map((set: any) => params([set], false)),
       responseType: l.response?.type,
       headers: (req.headers?.header ?? []).map((h: any) => String(h.name)),
     };

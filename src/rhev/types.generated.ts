@@ -4191,6 +4191,12 @@ export interface Weights {
 
 /** A AffinityGroup bound to its connection. */
 export interface AffinityGroupResource extends AffinityGroup, ResourceMethods {
+  /** The vms below this AffinityGroup; answered without a request when they were inlined with detail. */
+  vms(options?: ListOptions): Promise<ResourceList<VMResource>>;
+}
+
+/** A Agent bound to its connection. */
+export interface AgentResource extends Agent, ResourceMethods {
 }
 
 /** A Application bound to its connection. */
@@ -4205,10 +4211,22 @@ export interface BookmarkResource extends Bookmark, ResourceMethods {
 export interface CdRomResource extends CdRom, ResourceMethods {
 }
 
+/** A Certificate bound to its connection. */
+export interface CertificateResource extends Certificate, ResourceMethods {
+}
+
 /** A Cluster bound to its connection. */
 export interface ClusterResource extends Cluster, ResourceMethods {
+  /** Resetemulatedmachine: an action on a cluster. */
+  resetemulatedmachine(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** The affinitygroups below this Cluster; answered without a request when they were inlined with detail. */
   affinitygroups(options?: ListOptions): Promise<ResourceList<AffinityGroupResource>>;
+  /** The cpuprofiles below this Cluster; answered without a request when they were inlined with detail. */
+  cpuprofiles(options?: ListOptions): Promise<ResourceList<CpuProfileResource>>;
+  /** The glusterhooks below this Cluster; answered without a request when they were inlined with detail. */
+  glusterhooks(options?: ListOptions): Promise<ResourceList<GlusterHookResource>>;
+  /** The glustervolumes below this Cluster (searchable); answered without a request when they were inlined with detail. */
+  glustervolumes(options?: ListOptions): Promise<ResourceList<GlusterVolumeResource>>;
   /** The networks below this Cluster; answered without a request when they were inlined with detail. */
   networks(options?: ListOptions): Promise<ResourceList<NetworkResource>>;
   /** The permissions below this Cluster; answered without a request when they were inlined with detail. */
@@ -4217,16 +4235,22 @@ export interface ClusterResource extends Cluster, ResourceMethods {
 
 /** A CpuProfile bound to its connection. */
 export interface CpuProfileResource extends CpuProfile, ResourceMethods {
+  /** The permissions below this CpuProfile; answered without a request when they were inlined with detail. */
+  permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
 }
 
 /** A DataCenter bound to its connection. */
 export interface DataCenterResource extends DataCenter, ResourceMethods {
   /** The clusters below this DataCenter; answered without a request when they were inlined with detail. */
   clusters(options?: ListOptions): Promise<ResourceList<ClusterResource>>;
+  /** The iscsibonds below this DataCenter; answered without a request when they were inlined with detail. */
+  iscsibonds(options?: ListOptions): Promise<ResourceList<IscsiBondResource>>;
   /** The networks below this DataCenter; answered without a request when they were inlined with detail. */
   networks(options?: ListOptions): Promise<ResourceList<NetworkResource>>;
   /** The permissions below this DataCenter; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The qoss below this DataCenter; answered without a request when they were inlined with detail. */
+  qoss(options?: ListOptions): Promise<ResourceList<QoSResource>>;
   /** The quotas below this DataCenter; answered without a request when they were inlined with detail. */
   quotas(options?: ListOptions): Promise<ResourceList<QuotaResource>>;
   /** The storagedomains below this DataCenter; answered without a request when they were inlined with detail. */
@@ -4237,11 +4261,13 @@ export interface DataCenterResource extends DataCenter, ResourceMethods {
 export interface DiskResource extends Omit<Disk, "statistics">, ResourceMethods {
   /** Plug the device into its running VM. */
   activate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Copy: an action on a disk. */
+  copy(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Unplug the device from its running VM. */
   deactivate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
-  /** Export the disk to an image storage domain. */
+  /** Export: an action on a disk. */
   export(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
-  /** Move the disk to another storage domain. */
+  /** Move: an action on a disk. */
   move(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** The permissions below this Disk; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
@@ -4251,26 +4277,124 @@ export interface DiskResource extends Omit<Disk, "statistics">, ResourceMethods 
 
 /** A DiskProfile bound to its connection. */
 export interface DiskProfileResource extends DiskProfile, ResourceMethods {
+  /** The permissions below this DiskProfile; answered without a request when they were inlined with detail. */
+  permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+}
+
+/** A DiskSnapshot bound to its connection. */
+export interface DiskSnapshotResource extends DiskSnapshot, ResourceMethods {
 }
 
 /** A Domain bound to its connection. */
 export interface DomainResource extends Domain, ResourceMethods {
+  /** The groups below this Domain (searchable); answered without a request when they were inlined with detail. */
+  groups(options?: ListOptions): Promise<ResourceList<GroupResource>>;
+  /** The users below this Domain (searchable); answered without a request when they were inlined with detail. */
+  users(options?: ListOptions): Promise<ResourceList<UserResource>>;
 }
 
 /** A Event bound to its connection. */
 export interface EventResource extends Event, ResourceMethods {
 }
 
+/** A ExternalComputeResource bound to its connection. */
+export interface ExternalComputeResourceResource extends ExternalComputeResource, ResourceMethods {
+}
+
+/** A ExternalDiscoveredHost bound to its connection. */
+export interface ExternalDiscoveredHostResource extends ExternalDiscoveredHost, ResourceMethods {
+}
+
+/** A ExternalHost bound to its connection. */
+export interface ExternalHostResource extends ExternalHost, ResourceMethods {
+}
+
+/** A ExternalHostGroup bound to its connection. */
+export interface ExternalHostGroupResource extends ExternalHostGroup, ResourceMethods {
+}
+
 /** A ExternalHostProvider bound to its connection. */
 export interface ExternalHostProviderResource extends ExternalHostProvider, ResourceMethods {
+  /** Importcertificates: an action on a external host provider. */
+  importcertificates(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Testconnectivity: an action on a external host provider. */
+  testconnectivity(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The certificates below this ExternalHostProvider; answered without a request when they were inlined with detail. */
+  certificates(options?: ListOptions): Promise<ResourceList<CertificateResource>>;
+  /** The computeresources below this ExternalHostProvider; answered without a request when they were inlined with detail. */
+  computeresources(options?: ListOptions): Promise<ResourceList<ExternalComputeResourceResource>>;
+  /** The discoveredhosts below this ExternalHostProvider; answered without a request when they were inlined with detail. */
+  discoveredhosts(options?: ListOptions): Promise<ResourceList<ExternalDiscoveredHostResource>>;
+  /** The hostgroups below this ExternalHostProvider; answered without a request when they were inlined with detail. */
+  hostgroups(options?: ListOptions): Promise<ResourceList<ExternalHostGroupResource>>;
+  /** The hosts below this ExternalHostProvider; answered without a request when they were inlined with detail. */
+  hosts(options?: ListOptions): Promise<ResourceList<ExternalHostResource>>;
 }
 
 /** A File bound to its connection. */
 export interface FileResource extends File, ResourceMethods {
 }
 
+/** A Filter bound to its connection. */
+export interface FilterResource extends Filter, ResourceMethods {
+}
+
+/** A GlusterBrick bound to its connection. */
+export interface GlusterBrickResource extends GlusterBrick, ResourceMethods {
+  /** Replace: an action on a brick of the gluster volume. */
+  replace(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The statistics below this GlusterBrick; answered without a request when they were inlined with detail. */
+  statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
+}
+
+/** A GlusterHook bound to its connection. */
+export interface GlusterHookResource extends GlusterHook, ResourceMethods {
+  /** Disable: an action on a gluster hook of the cluster. */
+  disable(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Enable: an action on a gluster hook of the cluster. */
+  enable(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Resolve: an action on a gluster hook of the cluster. */
+  resolve(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+}
+
+/** A GlusterVolume bound to its connection. */
+export interface GlusterVolumeResource extends Omit<GlusterVolume, "bricks">, ResourceMethods {
+  /** Rebalance: an action on a gluster volume of the cluster. */
+  rebalance(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Resetalloptions: an action on a gluster volume of the cluster. */
+  resetalloptions(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Resetoption: an action on a gluster volume of the cluster. */
+  resetoption(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Setoption: an action on a gluster volume of the cluster. */
+  setoption(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Start: an action on a gluster volume of the cluster. */
+  start(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Startprofile: an action on a gluster volume of the cluster. */
+  startprofile(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Stop: an action on a gluster volume of the cluster. */
+  stop(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Stopprofile: an action on a gluster volume of the cluster. */
+  stopprofile(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Stoprebalance: an action on a gluster volume of the cluster. */
+  stoprebalance(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The bricks below this GlusterVolume; answered without a request when they were inlined with detail. */
+  bricks(options?: ListOptions): Promise<ResourceList<GlusterBrickResource>>;
+  /** The statistics below this GlusterVolume; answered without a request when they were inlined with detail. */
+  statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
+}
+
+/** A GraphicsConsole bound to its connection. */
+export interface GraphicsConsoleResource extends GraphicsConsole, ResourceMethods {
+}
+
 /** A Group bound to its connection. */
-export interface GroupResource extends Group, ResourceMethods {
+export interface GroupResource extends Omit<Group, "roles">, ResourceMethods {
+  /** The permissions below this Group; answered without a request when they were inlined with detail. */
+  permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The roles below this Group; answered without a request when they were inlined with detail. */
+  roles(options?: ListOptions): Promise<ResourceList<RoleResource>>;
+  /** The tags below this Group; answered without a request when they were inlined with detail. */
+  tags(options?: ListOptions): Promise<ResourceList<TagResource>>;
 }
 
 /** A Hook bound to its connection. */
@@ -4278,7 +4402,7 @@ export interface HookResource extends Hook, ResourceMethods {
 }
 
 /** A Host bound to its connection. */
-export interface HostResource extends Omit<Host, "statistics" | "hooks">, ResourceMethods {
+export interface HostResource extends Omit<Host, "hooks" | "statistics">, ResourceMethods {
   /** Bring the host out of maintenance. */
   activate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Accept a host that registered itself. */
@@ -4287,16 +4411,36 @@ export interface HostResource extends Omit<Host, "statistics" | "hooks">, Resour
   commitnetconfig(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Put the host in maintenance, migrating its VMs away. */
   deactivate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Enrollcertificate: an action on a host. */
+  enrollcertificate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Act on the host through its power management. */
   fence(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Forceselectspm: an action on a host. */
+  forceselectspm(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Install or reinstall the host's software. */
   install(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** List the targets of an iSCSI portal. */
   iscsidiscover(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Log in to an iSCSI target. */
   iscsilogin(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Refresh: an action on a host. */
+  refresh(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Setupnetworks: an action on a host. */
+  setupnetworks(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Unregisteredstoragedomainsdiscover: an action on a host. */
+  unregisteredstoragedomainsdiscover(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Upgrade: an action on a host. */
+  upgrade(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The devices below this Host; answered without a request when they were inlined with detail. */
+  devices(options?: ListOptions): Promise<ResourceList<HostDeviceResource>>;
+  /** The fenceagents below this Host; answered without a request when they were inlined with detail. */
+  fenceagents(options?: ListOptions): Promise<ResourceList<AgentResource>>;
   /** The hooks below this Host; answered without a request when they were inlined with detail. */
   hooks(options?: ListOptions): Promise<ResourceList<HookResource>>;
+  /** The katelloerrata below this Host; answered without a request when they were inlined with detail. */
+  katelloerrata(options?: ListOptions): Promise<ResourceList<KatelloErratumResource>>;
+  /** The networkattachments below this Host; answered without a request when they were inlined with detail. */
+  networkattachments(options?: ListOptions): Promise<ResourceList<NetworkAttachmentResource>>;
   /** The nics below this Host; answered without a request when they were inlined with detail. */
   nics(options?: ListOptions): Promise<ResourceList<HostNICResource>>;
   /** The numanodes below this Host; answered without a request when they were inlined with detail. */
@@ -4307,34 +4451,82 @@ export interface HostResource extends Omit<Host, "statistics" | "hooks">, Resour
   statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
   /** The storage below this Host; answered without a request when they were inlined with detail. */
   storage(options?: ListOptions): Promise<ResourceList<StorageResource>>;
+  /** The storageconnectionextensions below this Host; answered without a request when they were inlined with detail. */
+  storageconnectionextensions(options?: ListOptions): Promise<ResourceList<StorageConnectionExtensionResource>>;
   /** The tags below this Host; answered without a request when they were inlined with detail. */
   tags(options?: ListOptions): Promise<ResourceList<TagResource>>;
+  /** The unmanagednetworks below this Host; answered without a request when they were inlined with detail. */
+  unmanagednetworks(options?: ListOptions): Promise<ResourceList<UnmanagedNetworkResource>>;
+}
+
+/** A HostDevice bound to its connection. */
+export interface HostDeviceResource extends HostDevice, ResourceMethods {
 }
 
 /** A HostNIC bound to its connection. */
-export interface HostNICResource extends Omit<HostNIC, "statistics">, ResourceMethods {
+export interface HostNICResource extends Omit<HostNIC, "labels" | "statistics">, ResourceMethods {
   /** Attach a network to the interface. */
   attach(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Detach the interface's network. */
   detach(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Updatevirtualfunctionsconfiguration: an action on a host nic of the host. */
+  updatevirtualfunctionsconfiguration(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The labels below this HostNIC; answered without a request when they were inlined with detail. */
+  labels(options?: ListOptions): Promise<ResourceList<LabelResource>>;
+  /** The networkattachments below this HostNIC; answered without a request when they were inlined with detail. */
+  networkattachments(options?: ListOptions): Promise<ResourceList<NetworkAttachmentResource>>;
   /** The statistics below this HostNIC; answered without a request when they were inlined with detail. */
   statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
+  /** The virtualfunctionallowedlabels below this HostNIC; answered without a request when they were inlined with detail. */
+  virtualfunctionallowedlabels(options?: ListOptions): Promise<ResourceList<LabelResource>>;
+  /** The virtualfunctionallowednetworks below this HostNIC; answered without a request when they were inlined with detail. */
+  virtualfunctionallowednetworks(options?: ListOptions): Promise<ResourceList<NetworkResource>>;
 }
 
 /** A Icon bound to its connection. */
 export interface IconResource extends Icon, ResourceMethods {
 }
 
+/** A Image bound to its connection. */
+export interface ImageResource extends Image, ResourceMethods {
+  /** Import: an action on a image of the storage domain. */
+  import(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+}
+
 /** A InstanceType bound to its connection. */
 export interface InstanceTypeResource extends InstanceType, ResourceMethods {
+  /** The graphicsconsoles below this InstanceType; answered without a request when they were inlined with detail. */
+  graphicsconsoles(options?: ListOptions): Promise<ResourceList<GraphicsConsoleResource>>;
+  /** The nics below this InstanceType; answered without a request when they were inlined with detail. */
+  nics(options?: ListOptions): Promise<ResourceList<NICResource>>;
+  /** The watchdogs below this InstanceType; answered without a request when they were inlined with detail. */
+  watchdogs(options?: ListOptions): Promise<ResourceList<WatchDogResource>>;
+}
+
+/** A IscsiBond bound to its connection. */
+export interface IscsiBondResource extends Omit<IscsiBond, "networks">, ResourceMethods {
+  /** The networks below this IscsiBond; answered without a request when they were inlined with detail. */
+  networks(options?: ListOptions): Promise<ResourceList<NetworkResource>>;
+  /** The storageconnections below this IscsiBond; answered without a request when they were inlined with detail. */
+  storageconnections(options?: ListOptions): Promise<ResourceList<StorageConnectionResource>>;
 }
 
 /** A Job bound to its connection. */
 export interface JobResource extends Job, ResourceMethods {
+  /** Clear: an action on a job. */
+  clear(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** End: an action on a job. */
+  end(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The steps below this Job; answered without a request when they were inlined with detail. */
+  steps(options?: ListOptions): Promise<ResourceList<StepResource>>;
 }
 
 /** A KatelloErratum bound to its connection. */
 export interface KatelloErratumResource extends KatelloErratum, ResourceMethods {
+}
+
+/** A Label bound to its connection. */
+export interface LabelResource extends Label, ResourceMethods {
 }
 
 /** A MacPool bound to its connection. */
@@ -4347,30 +4539,92 @@ export interface NICResource extends Omit<NIC, "statistics">, ResourceMethods {
   activate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Unplug the device from its running VM. */
   deactivate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The reporteddevices below this NIC; answered without a request when they were inlined with detail. */
+  reporteddevices(options?: ListOptions): Promise<ResourceList<ReportedDeviceResource>>;
   /** The statistics below this NIC; answered without a request when they were inlined with detail. */
   statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
 }
 
 /** A Network bound to its connection. */
-export interface NetworkResource extends Network, ResourceMethods {
+export interface NetworkResource extends Omit<Network, "labels">, ResourceMethods {
+  /** The labels below this Network; answered without a request when they were inlined with detail. */
+  labels(options?: ListOptions): Promise<ResourceList<LabelResource>>;
   /** The permissions below this Network; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The vnicprofiles below this Network; answered without a request when they were inlined with detail. */
+  vnicprofiles(options?: ListOptions): Promise<ResourceList<VnicProfileResource>>;
+}
+
+/** A NetworkAttachment bound to its connection. */
+export interface NetworkAttachmentResource extends NetworkAttachment, ResourceMethods {
 }
 
 /** A NumaNode bound to its connection. */
-export interface NumaNodeResource extends NumaNode, ResourceMethods {
+export interface NumaNodeResource extends Omit<NumaNode, "statistics">, ResourceMethods {
+  /** The statistics below this NumaNode; answered without a request when they were inlined with detail. */
+  statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
+}
+
+/** A OpenStackImage bound to its connection. */
+export interface OpenStackImageResource extends OpenStackImage, ResourceMethods {
+  /** Import: an action on a openstack image of the openstack image provider. */
+  import(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
 }
 
 /** A OpenStackImageProvider bound to its connection. */
 export interface OpenStackImageProviderResource extends OpenStackImageProvider, ResourceMethods {
+  /** Importcertificates: an action on a openstack image provider. */
+  importcertificates(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Testconnectivity: an action on a openstack image provider. */
+  testconnectivity(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The certificates below this OpenStackImageProvider; answered without a request when they were inlined with detail. */
+  certificates(options?: ListOptions): Promise<ResourceList<CertificateResource>>;
+  /** The images below this OpenStackImageProvider; answered without a request when they were inlined with detail. */
+  images(options?: ListOptions): Promise<ResourceList<OpenStackImageResource>>;
+}
+
+/** A OpenStackNetwork bound to its connection. */
+export interface OpenStackNetworkResource extends OpenStackNetwork, ResourceMethods {
+  /** The subnets below this OpenStackNetwork; answered without a request when they were inlined with detail. */
+  subnets(options?: ListOptions): Promise<ResourceList<OpenStackSubnetResource>>;
 }
 
 /** A OpenStackNetworkProvider bound to its connection. */
 export interface OpenStackNetworkProviderResource extends OpenStackNetworkProvider, ResourceMethods {
+  /** Importcertificates: an action on a openstack network provider. */
+  importcertificates(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Testconnectivity: an action on a openstack network provider. */
+  testconnectivity(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The certificates below this OpenStackNetworkProvider; answered without a request when they were inlined with detail. */
+  certificates(options?: ListOptions): Promise<ResourceList<CertificateResource>>;
+  /** The networks below this OpenStackNetworkProvider; answered without a request when they were inlined with detail. */
+  networks(options?: ListOptions): Promise<ResourceList<OpenStackNetworkResource>>;
+}
+
+/** A OpenStackSubnet bound to its connection. */
+export interface OpenStackSubnetResource extends OpenStackSubnet, ResourceMethods {
 }
 
 /** A OpenStackVolumeProvider bound to its connection. */
 export interface OpenStackVolumeProviderResource extends OpenStackVolumeProvider, ResourceMethods {
+  /** Importcertificates: an action on a openstack volume provider. */
+  importcertificates(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Testconnectivity: an action on a openstack volume provider. */
+  testconnectivity(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The authenticationkeys below this OpenStackVolumeProvider; answered without a request when they were inlined with detail. */
+  authenticationkeys(options?: ListOptions): Promise<ResourceList<OpenstackVolumeAuthenticationKeyResource>>;
+  /** The certificates below this OpenStackVolumeProvider; answered without a request when they were inlined with detail. */
+  certificates(options?: ListOptions): Promise<ResourceList<CertificateResource>>;
+  /** The volumetypes below this OpenStackVolumeProvider; answered without a request when they were inlined with detail. */
+  volumetypes(options?: ListOptions): Promise<ResourceList<OpenStackVolumeTypeResource>>;
+}
+
+/** A OpenStackVolumeType bound to its connection. */
+export interface OpenStackVolumeTypeResource extends OpenStackVolumeType, ResourceMethods {
+}
+
+/** A OpenstackVolumeAuthenticationKey bound to its connection. */
+export interface OpenstackVolumeAuthenticationKeyResource extends OpenstackVolumeAuthenticationKey, ResourceMethods {
 }
 
 /** A OperatingSystemInfo bound to its connection. */
@@ -4385,8 +4639,26 @@ export interface PermissionResource extends Permission, ResourceMethods {
 export interface PermitResource extends Permit, ResourceMethods {
 }
 
+/** A QoS bound to its connection. */
+export interface QoSResource extends QoS, ResourceMethods {
+}
+
 /** A Quota bound to its connection. */
 export interface QuotaResource extends Quota, ResourceMethods {
+  /** The permissions below this Quota; answered without a request when they were inlined with detail. */
+  permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The quotaclusterlimits below this Quota; answered without a request when they were inlined with detail. */
+  quotaclusterlimits(options?: ListOptions): Promise<ResourceList<QuotaClusterLimitResource>>;
+  /** The quotastoragelimits below this Quota; answered without a request when they were inlined with detail. */
+  quotastoragelimits(options?: ListOptions): Promise<ResourceList<QuotaStorageLimitResource>>;
+}
+
+/** A QuotaClusterLimit bound to its connection. */
+export interface QuotaClusterLimitResource extends QuotaClusterLimit, ResourceMethods {
+}
+
+/** A QuotaStorageLimit bound to its connection. */
+export interface QuotaStorageLimitResource extends QuotaStorageLimit, ResourceMethods {
 }
 
 /** A ReportedDevice bound to its connection. */
@@ -4399,8 +4671,16 @@ export interface RoleResource extends Omit<Role, "permits">, ResourceMethods {
   permits(options?: ListOptions): Promise<ResourceList<PermitResource>>;
 }
 
+/** A SSHPublicKey bound to its connection. */
+export interface SSHPublicKeyResource extends SSHPublicKey, ResourceMethods {
+}
+
 /** A SchedulingPolicy bound to its connection. */
 export interface SchedulingPolicyResource extends SchedulingPolicy, ResourceMethods {
+  /** The filters below this SchedulingPolicy; answered without a request when they were inlined with detail. */
+  filters(options?: ListOptions): Promise<ResourceList<FilterResource>>;
+  /** The weights below this SchedulingPolicy; answered without a request when they were inlined with detail. */
+  weights(options?: ListOptions): Promise<ResourceList<WeightResource>>;
 }
 
 /** A SchedulingPolicyUnit bound to its connection. */
@@ -4412,15 +4692,27 @@ export interface SessionResource extends Session, ResourceMethods {
 }
 
 /** A Snapshot bound to its connection. */
-export interface SnapshotResource extends Omit<Snapshot, "disks">, ResourceMethods {
+export interface SnapshotResource extends Omit<Snapshot, "cdroms" | "disks" | "nics">, ResourceMethods {
   /** Bring the VM back to this snapshot; the VM must be down. */
   restore(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The cdroms below this Snapshot; answered without a request when they were inlined with detail. */
+  cdroms(options?: ListOptions): Promise<ResourceList<CdRomResource>>;
   /** The disks below this Snapshot; answered without a request when they were inlined with detail. */
   disks(options?: ListOptions): Promise<ResourceList<DiskResource>>;
+  /** The nics below this Snapshot; answered without a request when they were inlined with detail. */
+  nics(options?: ListOptions): Promise<ResourceList<NICResource>>;
 }
 
 /** A Statistic bound to its connection. */
 export interface StatisticResource extends Statistic, ResourceMethods {
+}
+
+/** A Step bound to its connection. */
+export interface StepResource extends Step, ResourceMethods {
+  /** End: an action on a step of the job. */
+  end(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The statistics below this Step; answered without a request when they were inlined with detail. */
+  statistics(options?: ListOptions): Promise<ResourceList<StatisticResource>>;
 }
 
 /** A Storage bound to its connection. */
@@ -4431,16 +4723,34 @@ export interface StorageResource extends Storage, ResourceMethods {
 export interface StorageConnectionResource extends StorageConnection, ResourceMethods {
 }
 
+/** A StorageConnectionExtension bound to its connection. */
+export interface StorageConnectionExtensionResource extends StorageConnectionExtension, ResourceMethods {
+}
+
 /** A StorageDomain bound to its connection. */
 export interface StorageDomainResource extends StorageDomain, ResourceMethods {
   /** Make the storage domain usable in the data center. */
   activate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Put the storage domain in maintenance. */
   deactivate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
-  /** The files below this StorageDomain; answered without a request when they were inlined with detail. */
+  /** Isattached: an action on a storage domain. */
+  isattached(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Refreshluns: an action on a storage domain. */
+  refreshluns(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** The diskprofiles below this StorageDomain; answered without a request when they were inlined with detail. */
+  diskprofiles(options?: ListOptions): Promise<ResourceList<DiskProfileResource>>;
+  /** The disks below this StorageDomain (searchable); answered without a request when they were inlined with detail. */
+  disks(options?: ListOptions): Promise<ResourceList<DiskResource>>;
+  /** The disksnapshots below this StorageDomain; answered without a request when they were inlined with detail. */
+  disksnapshots(options?: ListOptions): Promise<ResourceList<DiskSnapshotResource>>;
+  /** The files below this StorageDomain (searchable); answered without a request when they were inlined with detail. */
   files(options?: ListOptions): Promise<ResourceList<FileResource>>;
+  /** The images below this StorageDomain; answered without a request when they were inlined with detail. */
+  images(options?: ListOptions): Promise<ResourceList<ImageResource>>;
   /** The permissions below this StorageDomain; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The storageconnections below this StorageDomain; answered without a request when they were inlined with detail. */
+  storageconnections(options?: ListOptions): Promise<ResourceList<StorageConnectionResource>>;
   /** The templates below this StorageDomain; answered without a request when they were inlined with detail. */
   templates(options?: ListOptions): Promise<ResourceList<TemplateResource>>;
   /** The vms below this StorageDomain; answered without a request when they were inlined with detail. */
@@ -4457,14 +4767,26 @@ export interface TemplateResource extends Omit<Template, "permissions">, Resourc
   export(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Import the template into a data center. */
   import(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Register: an action on a template of the storage domain. */
+  register(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** The cdroms below this Template; answered without a request when they were inlined with detail. */
   cdroms(options?: ListOptions): Promise<ResourceList<CdRomResource>>;
   /** The disks below this Template; answered without a request when they were inlined with detail. */
   disks(options?: ListOptions): Promise<ResourceList<DiskResource>>;
+  /** The graphicsconsoles below this Template; answered without a request when they were inlined with detail. */
+  graphicsconsoles(options?: ListOptions): Promise<ResourceList<GraphicsConsoleResource>>;
   /** The nics below this Template; answered without a request when they were inlined with detail. */
   nics(options?: ListOptions): Promise<ResourceList<NICResource>>;
   /** The permissions below this Template; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
+  /** The tags below this Template; answered without a request when they were inlined with detail. */
+  tags(options?: ListOptions): Promise<ResourceList<TagResource>>;
+  /** The watchdogs below this Template; answered without a request when they were inlined with detail. */
+  watchdogs(options?: ListOptions): Promise<ResourceList<WatchDogResource>>;
+}
+
+/** A UnmanagedNetwork bound to its connection. */
+export interface UnmanagedNetworkResource extends UnmanagedNetwork, ResourceMethods {
 }
 
 /** A User bound to its connection. */
@@ -4473,26 +4795,44 @@ export interface UserResource extends Omit<User, "roles">, ResourceMethods {
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
   /** The roles below this User; answered without a request when they were inlined with detail. */
   roles(options?: ListOptions): Promise<ResourceList<RoleResource>>;
+  /** The sshpublickeys below this User; answered without a request when they were inlined with detail. */
+  sshpublickeys(options?: ListOptions): Promise<ResourceList<SSHPublicKeyResource>>;
   /** The tags below this User; answered without a request when they were inlined with detail. */
   tags(options?: ListOptions): Promise<ResourceList<TagResource>>;
 }
 
 /** A VM bound to its connection. */
-export interface VMResource extends Omit<VM, "disks" | "nics" | "cdroms" | "snapshots" | "tags" | "permissions" | "statistics" | "watchdogs">, ResourceMethods {
+export interface VMResource extends Omit<VM, "cdroms" | "disks" | "nics" | "permissions" | "snapshots" | "statistics" | "tags" | "watchdogs">, ResourceMethods {
   /** Stop a migration that is under way. */
   cancelmigration(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Clone: an action on a vm. */
+  clone(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Commit_snapshot: an action on a vm. */
+  commit_snapshot(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Take the VM out of its pool. */
   detach(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Copy the VM to an export storage domain. */
   export(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Freezefilesystems: an action on a vm. */
+  freezefilesystems(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Import the VM into a data center. */
   import(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Logon: an action on a vm. */
+  logon(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Maintenance: an action on a vm. */
+  maintenance(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Move the running VM to another host. */
   migrate(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Move the VM's disks to another storage domain. */
   move(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Preview_snapshot: an action on a vm. */
+  preview_snapshot(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Restart the guest. */
   reboot(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Register: an action on a vm of the storage domain. */
+  register(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Reordermacaddresses: an action on a vm. */
+  reordermacaddresses(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Ask the guest to shut down cleanly. */
   shutdown(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Start the VM. */
@@ -4501,16 +4841,28 @@ export interface VMResource extends Omit<VM, "disks" | "nics" | "cdroms" | "snap
   stop(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Save the VM's memory to disk and stop it (hibernate). */
   suspend(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Thawfilesystems: an action on a vm. */
+  thawfilesystems(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** Set a one-time console password. */
   ticket(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
+  /** Undo_snapshot: an action on a vm. */
+  undo_snapshot(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;
   /** The applications below this VM; answered without a request when they were inlined with detail. */
   applications(options?: ListOptions): Promise<ResourceList<ApplicationResource>>;
   /** The cdroms below this VM; answered without a request when they were inlined with detail. */
   cdroms(options?: ListOptions): Promise<ResourceList<CdRomResource>>;
   /** The disks below this VM; answered without a request when they were inlined with detail. */
   disks(options?: ListOptions): Promise<ResourceList<DiskResource>>;
+  /** The graphicsconsoles below this VM; answered without a request when they were inlined with detail. */
+  graphicsconsoles(options?: ListOptions): Promise<ResourceList<GraphicsConsoleResource>>;
+  /** The hostdevices below this VM; answered without a request when they were inlined with detail. */
+  hostdevices(options?: ListOptions): Promise<ResourceList<HostDeviceResource>>;
+  /** The katelloerrata below this VM; answered without a request when they were inlined with detail. */
+  katelloerrata(options?: ListOptions): Promise<ResourceList<KatelloErratumResource>>;
   /** The nics below this VM; answered without a request when they were inlined with detail. */
   nics(options?: ListOptions): Promise<ResourceList<NICResource>>;
+  /** The numanodes below this VM; answered without a request when they were inlined with detail. */
+  numanodes(options?: ListOptions): Promise<ResourceList<VirtualNumaNodeResource>>;
   /** The permissions below this VM; answered without a request when they were inlined with detail. */
   permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
   /** The reporteddevices below this VM; answered without a request when they were inlined with detail. */
@@ -4531,6 +4883,10 @@ export interface VMResource extends Omit<VM, "disks" | "nics" | "cdroms" | "snap
 export interface VersionCapsResource extends VersionCaps, ResourceMethods {
 }
 
+/** A VirtualNumaNode bound to its connection. */
+export interface VirtualNumaNodeResource extends VirtualNumaNode, ResourceMethods {
+}
+
 /** A VmPool bound to its connection. */
 export interface VmPoolResource extends VmPool, ResourceMethods {
   /** Take a VM from the pool for the calling user. */
@@ -4541,10 +4897,16 @@ export interface VmPoolResource extends VmPool, ResourceMethods {
 
 /** A VnicProfile bound to its connection. */
 export interface VnicProfileResource extends VnicProfile, ResourceMethods {
+  /** The permissions below this VnicProfile; answered without a request when they were inlined with detail. */
+  permissions(options?: ListOptions): Promise<ResourceList<PermissionResource>>;
 }
 
 /** A WatchDog bound to its connection. */
 export interface WatchDogResource extends WatchDog, ResourceMethods {
+}
+
+/** A Weight bound to its connection. */
+export interface WeightResource extends Weight, ResourceMethods {
 }
 
 /** Every schema type by name (for newResource). */
@@ -4944,91 +5306,122 @@ export interface Types {
 /** Resource types by name, bound (what create() returns). */
 export interface Resources {
   AffinityGroup: AffinityGroupResource;
+  Agent: AgentResource;
   Application: ApplicationResource;
   Bookmark: BookmarkResource;
   CdRom: CdRomResource;
+  Certificate: CertificateResource;
   Cluster: ClusterResource;
   CpuProfile: CpuProfileResource;
   DataCenter: DataCenterResource;
   Disk: DiskResource;
   DiskProfile: DiskProfileResource;
+  DiskSnapshot: DiskSnapshotResource;
   Domain: DomainResource;
   Event: EventResource;
+  ExternalComputeResource: ExternalComputeResourceResource;
+  ExternalDiscoveredHost: ExternalDiscoveredHostResource;
+  ExternalHost: ExternalHostResource;
+  ExternalHostGroup: ExternalHostGroupResource;
   ExternalHostProvider: ExternalHostProviderResource;
   File: FileResource;
+  Filter: FilterResource;
+  GlusterBrick: GlusterBrickResource;
+  GlusterHook: GlusterHookResource;
+  GlusterVolume: GlusterVolumeResource;
+  GraphicsConsole: GraphicsConsoleResource;
   Group: GroupResource;
   Hook: HookResource;
   Host: HostResource;
+  HostDevice: HostDeviceResource;
   HostNIC: HostNICResource;
   Icon: IconResource;
+  Image: ImageResource;
   InstanceType: InstanceTypeResource;
+  IscsiBond: IscsiBondResource;
   Job: JobResource;
   KatelloErratum: KatelloErratumResource;
+  Label: LabelResource;
   MacPool: MacPoolResource;
   NIC: NICResource;
   Network: NetworkResource;
+  NetworkAttachment: NetworkAttachmentResource;
   NumaNode: NumaNodeResource;
+  OpenStackImage: OpenStackImageResource;
   OpenStackImageProvider: OpenStackImageProviderResource;
+  OpenStackNetwork: OpenStackNetworkResource;
   OpenStackNetworkProvider: OpenStackNetworkProviderResource;
+  OpenStackSubnet: OpenStackSubnetResource;
   OpenStackVolumeProvider: OpenStackVolumeProviderResource;
+  OpenStackVolumeType: OpenStackVolumeTypeResource;
+  OpenstackVolumeAuthenticationKey: OpenstackVolumeAuthenticationKeyResource;
   OperatingSystemInfo: OperatingSystemInfoResource;
   Permission: PermissionResource;
   Permit: PermitResource;
+  QoS: QoSResource;
   Quota: QuotaResource;
+  QuotaClusterLimit: QuotaClusterLimitResource;
+  QuotaStorageLimit: QuotaStorageLimitResource;
   ReportedDevice: ReportedDeviceResource;
   Role: RoleResource;
+  SSHPublicKey: SSHPublicKeyResource;
   SchedulingPolicy: SchedulingPolicyResource;
   SchedulingPolicyUnit: SchedulingPolicyUnitResource;
   Session: SessionResource;
   Snapshot: SnapshotResource;
   Statistic: StatisticResource;
+  Step: StepResource;
   Storage: StorageResource;
   StorageConnection: StorageConnectionResource;
+  StorageConnectionExtension: StorageConnectionExtensionResource;
   StorageDomain: StorageDomainResource;
   Tag: TagResource;
   Template: TemplateResource;
+  UnmanagedNetwork: UnmanagedNetworkResource;
   User: UserResource;
   VM: VMResource;
   VersionCaps: VersionCapsResource;
+  VirtualNumaNode: VirtualNumaNodeResource;
   VmPool: VmPoolResource;
   VnicProfile: VnicProfileResource;
   WatchDog: WatchDogResource;
+  Weight: WeightResource;
 }
 
 /** Top-level collections by relationship name, and the resources they hold. */
 export interface Collections {
+  bookmarks: BookmarkResource;
   capabilities: VersionCapsResource;
   clusters: ClusterResource;
+  cpuprofiles: CpuProfileResource;
   datacenters: DataCenterResource;
+  diskprofiles: DiskProfileResource;
+  disks: DiskResource;
+  domains: DomainResource;
   events: EventResource;
+  externalhostproviders: ExternalHostProviderResource;
+  groups: GroupResource;
   hosts: HostResource;
+  icons: IconResource;
+  instancetypes: InstanceTypeResource;
+  jobs: JobResource;
+  katelloerrata: KatelloErratumResource;
+  macpools: MacPoolResource;
   networks: NetworkResource;
+  openstackimageproviders: OpenStackImageProviderResource;
+  openstacknetworkproviders: OpenStackNetworkProviderResource;
+  openstackvolumeproviders: OpenStackVolumeProviderResource;
+  operatingsystems: OperatingSystemInfoResource;
+  permissions: PermissionResource;
   roles: RoleResource;
+  schedulingpolicies: SchedulingPolicyResource;
+  schedulingpolicyunits: SchedulingPolicyUnitResource;
+  storageconnections: StorageConnectionResource;
   storagedomains: StorageDomainResource;
   tags: TagResource;
-  bookmarks: BookmarkResource;
-  icons: IconResource;
   templates: TemplateResource;
-  instancetypes: InstanceTypeResource;
   users: UserResource;
-  groups: GroupResource;
-  domains: DomainResource;
   vmpools: VmPoolResource;
   vms: VMResource;
-  disks: DiskResource;
-  jobs: JobResource;
-  storageconnections: StorageConnectionResource;
   vnicprofiles: VnicProfileResource;
-  diskprofiles: DiskProfileResource;
-  cpuprofiles: CpuProfileResource;
-  schedulingpolicyunits: SchedulingPolicyUnitResource;
-  schedulingpolicies: SchedulingPolicyResource;
-  permissions: PermissionResource;
-  macpools: MacPoolResource;
-  operatingsystems: OperatingSystemInfoResource;
-  externalhostproviders: ExternalHostProviderResource;
-  openstackimageproviders: OpenStackImageProviderResource;
-  openstackvolumeproviders: OpenStackVolumeProviderResource;
-  openstacknetworkproviders: OpenStackNetworkProviderResource;
-  katelloerrata: KatelloErratumResource;
 }

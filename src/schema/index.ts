@@ -45,7 +45,7 @@ export function generateSchema(input: { xsd: string; xsdSource?: string; rsdl?: 
  */
 export function impliedOperations(xsd: XsdModel): Operation[] {
   const ops: Operation[] = [];
-  const get = (href: string, responseType: string): Operation => ({ href, rel: 'get', method: 'GET', urlParams: [], bodyParams: [], responseType, headers: [] });
+  const get = (href: string, responseType: string): Operation => ({ href, rel: 'get', method: 'GET', urlParams: [], bodyParams: [], bodyParamSets: [], responseType, headers: [] });
   for (const [element, type] of xsd.elements) {
     const t = xsd.types.get(type);
     if (!t || !xsd.isA(type, 'BaseResources')) continue;

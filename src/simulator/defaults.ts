@@ -7,7 +7,7 @@
  */
 import type { Inventory } from './inventory.ts';
 import { decorate, specAt } from './routes.ts';
-import { ref, type Rec, type Table } from './store.ts';
+import { ref, uuidOf, type Rec, type Table } from './store.ts';
 
 const OPERATING_SYSTEMS: readonly [string, string][] = [
   ['other', 'Other OS'], ['other_linux', 'Linux'], ['rhel_6x64', 'Red Hat Enterprise Linux 6.x x64'],
@@ -31,7 +31,7 @@ export function seedDefaults(inv: Inventory): void {
     s.table(table).set(rec.id, rec);
     return rec;
   };
-  put('domains', { name: 'internal' });
+  put('domains', { id: uuidOf('domain:internal'), name: 'internal' });
   for (const [name, description] of OPERATING_SYSTEMS) put('operatingsystems', { name, description });
   put('macpools', { name: 'Default', description: 'Default MAC pool', allow_duplicates: false, default_pool: true, ranges: { range: [{ from: '00:1a:4a:16:01:51', to: '00:1a:4a:16:01:e6' }] } });
   for (const name of SCHEDULING_POLICIES) put('schedulingpolicies', { name, locked: true, default_policy: name === 'none' });

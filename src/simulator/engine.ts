@@ -14,9 +14,11 @@ import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } fro
 import { buildInventory, refreshHostSummaries, ADMIN_ROLE_ID, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
 import { ROOT, SPECS, decorate, specAt, type Spec } from './routes.ts';
 import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './store.ts';
-import { EngineFault, badRequest, conflict, entityNotFound, forbidden, incomplete, notFound } from './faults.ts';
+import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, notFound, refuse } from './faults.ts';
+import type { TypeWord } from './app-errors.generated.ts';
+import { ACTIONS } from './actions/index.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
-import { renderRsdl, rsdlLinks, type RsdlLink } from './rsdl.ts';
+import { rsdlEntries, rsdlText, type RsdlLink } from './rsdl.ts';
 import { changeEntry, renderEntry } from './audit.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
 import { parseBasicAuthorization } from '../rhev/basic.ts';
@@ -129,7 +131,6 @@ export class Engine {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly asyncActions = new Map<string, AsyncAction>();
   private readonly model = bundledModel();
-  private rsdl?: string;
   private rsdlByKey?: Map<string, RsdlLink>;
 
   constructor(options: Partial<EngineOptions> = {}) {
@@ -202,7 +203,7 @@ export class Engine {
       headers['content-type'] = 'text/plain';
     } else if (f.shape === 'usage') {
       // The engine answers with the RSDL entry of the operation that was misused.
-      this.rsdlByKey ??= new Map(rsdlLinks(this.model).map((l) => [l._key, l]));
+      this.rsdlByKey ??= rsdlEntries(this.model);
       body = writeDocument(this.model, 'usage_message', { message: f.reason, detailedLink: f.detail ? this.rsdlByKey.get(f.detail) : undefined }, { declaration: true });
     }
     if (body && !headers['content-type']) headers['content-type'] = XML;
@@ -289,7 +290,7 @@ export class Engine {
       if (!s) {
         // An action on the parent, or a poll of an asynchronous action's result.
         const parentSpec = SPECS.get(pattern.replace(/\/\{id\}$/, '').replace(/^\//, ''));
-        const action = parent && parentSpec?.actions?.find((a) => a.name === rel);
+        const action = parent && parentSpec?.actions.find((a) => a.name === rel);
         if (action && parent && parentSpec) {
           const route = `${method} ${pattern}/${rel}`;
           trace.route = i === segments.length - 1 ? route : `${route}/{id}`;
@@ -305,6 +306,13 @@ export class Engine {
       trace.route = `${method} ${pattern}`;
       if (i === segments.length - 1) {
         return { ...(await this.collection(req, caller, s, parent, method, matrix)), route: `${method} ${pattern}` };
+      }
+      if (i + 1 === segments.length - 1 && s.collectionActions.some((a) => a.name === segments[i + 1])) {
+        const route = `${method} ${pattern}/${segments[i + 1]}`;
+        trace.route = route;
+        if (method !== 'POST') throw methodNotAllowed('POST');
+        const self = { id: '', href: parent ? `${parent.href}/${s.rel}` : s.rel } as Rec;
+        return { ...(await this.action(req, caller, s, self, segments[i + 1], matrix, parent, true)), route };
       }
       const id = decodeURIComponent(segments[++i]);
       pattern += '/{id}';
@@ -335,9 +343,7 @@ export class Engine {
       return { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd' }, body: bundledXsdText(), route: 'GET ?schema' };
     }
     if (req.query.has('rsdl')) {
-      // RSDL hrefs are relative, so one rendering serves every root.
-      this.rsdl ??= renderRsdl(this.model);
-      return { ...this.xml(200, this.rsdl), route: 'GET ?rsdl' };
+      return { ...this.xml(200, rsdlText()), route: 'GET ?rsdl' };
     }
     const links = this.rootLinks();
     const linkHeader = links.map((l) => `<${req.origin}${req.base}/${l.href}>; rel=${l.rel}`).join(', ');
@@ -604,9 +610,12 @@ export class Engine {
     return doc.value;
   }
 
+  /** The body must give every field one alternative of the RSDL's body requires; the first names what is missing. */
   private checkRequired(s: Spec, body: Rec): void {
-    const missing = (s.add?.required ?? []).filter((path) => ![...path.split('|'), ...(s.add?.accepts?.[path] ?? [])].some((alt) => hasPath(body, alt, path)));
-    if (missing.length) throw incomplete(s.type, missing, 'add');
+    const missing = (required: readonly string[]) => required.filter((path) => ![...path.split('|'), ...(s.add?.accepts?.[path] ?? [])].some((alt) => hasPath(body, alt, path)));
+    const alternatives = s.add?.alternatives ?? [];
+    if (!alternatives.length || alternatives.some((set) => !missing(set).length)) return;
+    throw incomplete(s.type, missing(alternatives[0]), 'add');
   }
 
   /** A reference in a request body, by id or by name. */
@@ -624,12 +633,10 @@ export class Engine {
     throw entityNotFound(type, 'no id or name given');
   }
 
-  private checkName(t: Table, name: unknown, label: string, verb: string, selfId?: string): void {
-    if (typeof name !== 'string' || !/^[\w.-]+$/.test(name)) {
-      throw badRequest(`Cannot ${verb} ${label}. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_', '-', '.' are allowed.`);
-    }
+  private checkName(t: Table, name: unknown, type: TypeWord | undefined, action: 'ADD' | 'UPDATE', selfId?: string): void {
+    if (typeof name !== 'string' || !/^[\w.-]+$/.test(name)) throw badRequest(appErrorText('ACTION_TYPE_FAILED_NAME_MAY_NOT_CONTAIN_SPECIAL_CHARS', action, type));
     const clash = this.store.byName(t, name);
-    if (clash && clash.id !== selfId) throw conflict(`Cannot ${verb} ${label}. The given name is already in use.`);
+    if (clash && clash.id !== selfId) throw refuse('ACTION_TYPE_FAILED_NAME_ALREADY_USED', action, type);
   }
 
   /** 201 + Location, or 202 with creation_status while `task` runs, unless the client asked to block (Expect: 201-created). */
@@ -675,10 +682,10 @@ export class Engine {
     const st = this.store;
     switch (s.key) {
       case 'vms': {
-        this.checkName('vms', body.name, 'VM', 'add');
+        this.checkName('vms', body.name, 'VM', 'ADD');
         const cluster = this.resolve('clusters', body.cluster, 'Cluster');
         const template = this.resolve('templates', body.template, 'Template');
-        if (template.status.state !== 'ok') throw conflict('Cannot add VM. Template is locked.');
+        if (template.status.state !== 'ok') throw refuse('VM_TEMPLATE_IS_LOCKED');
         const tmplDisks = [...Store.sub(template, 'disks').values()];
         const domain = [...st.table('storagedomains').values()].find((d) => d._dc === cluster.data_center.id && d.type === 'data');
         const network = [...st.table('networks').values()].find((n) => n.data_center.id === cluster.data_center.id && n._clusters.has(cluster.id));
@@ -698,7 +705,7 @@ export class Engine {
         const domains = body.storage_domains?.storage_domain;
         const domain = domains?.length ? this.resolve('storagedomains', domains[0], 'StorageDomain') : [...st.table('storagedomains').values()].find((d) => d.type === 'data');
         const size = Number(body.provisioned_size ?? body.size);
-        if (!(size > 0)) throw badRequest('Cannot add Virtual Disk. Disk size must be a positive number.');
+        if (!(size > 0)) throw new EngineFault(400, 'Invalid value', `${body.provisioned_size ?? body.size} is not a valid value for provisioned_size`);
         const n = Store.sub(vm, 'disks').size + 1;
         const disk = decorate(s, {
           id: inv.id(), name: body.name ?? body.alias ?? `${vm.name}_Disk${n}`, alias: body.alias ?? body.name ?? `${vm.name}_Disk${n}`,
@@ -725,7 +732,7 @@ export class Engine {
       }
       case 'vms/{id}/snapshots': {
         const vm = parent!;
-        if (vm.status.state === 'image_locked') throw conflict('Cannot create Snapshot. VM is locked. Please try again in a few minutes.');
+        if (vm.status.state === 'image_locked') throw refuse('ACTION_TYPE_FAILED_VM_IS_LOCKED', 'CREATE', 'SNAPSHOT');
         const snap = decorate(s, { id: inv.id(), description: body.description, type: 'regular', vm: ref(vm), date: new Date().toISOString(), snapshot_status: 'locked', persist_memorystate: body.persist_memorystate ?? false }, vm.href);
         Store.sub(vm, 'snapshots').set(snap.id, snap);
         const previous = vm.status.state;
@@ -748,9 +755,9 @@ export class Engine {
         return this.created(req, caller, s, tag, parent);
       }
       case 'templates': {
-        this.checkName('templates', body.name, 'Template', 'add');
+        this.checkName('templates', body.name, 'VM_TEMPLATE', 'ADD');
         const vm = this.resolve('vms', body.vm, 'VM');
-        if (vm.status.state !== 'down') throw conflict('Cannot add Template. VM must be down.');
+        if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'ADD', 'VM_TEMPLATE');
         const cluster = body.cluster ? this.resolve('clusters', body.cluster, 'Cluster') : st.get('clusters', vm.cluster.id)!;
         const t = inv.template(body.name, cluster, { description: body.description ?? '', memory: vm.memory, cpu: vm.cpu, os: vm.os, status: { state: 'locked' }, vm: ref(vm) });
         for (const d of Store.sub(vm, 'disks').values()) {
@@ -766,12 +773,12 @@ export class Engine {
         return this.created(req, caller, s, t, parent, task, inv.id());
       }
       case 'datacenters': {
-        this.checkName('datacenters', body.name, 'Data Center', 'add');
+        this.checkName('datacenters', body.name, 'STORAGE__POOL', 'ADD');
         const dc = inv.dataCenter(body.name, { ...pick(body, ['description', 'comment', 'storage_type', 'local', 'storage_format', 'version']), status: { state: 'uninitialized' } });
         return this.created(req, caller, s, dc, parent);
       }
       case 'clusters': {
-        this.checkName('clusters', body.name, 'Cluster', 'add');
+        this.checkName('clusters', body.name, 'CLUSTER', 'ADD');
         const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
         const c = inv.cluster(body.name, dc, pick(body, ['description', 'comment', 'cpu', 'version', 'memory_policy', 'error_handling', 'scheduling_policy']));
         const mgmt = [...st.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n.data_center.id === dc.id);
@@ -780,18 +787,18 @@ export class Engine {
       }
       case 'networks': {
         const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
-        for (const n of st.table('networks').values()) if (n.name === body.name && n.data_center.id === dc.id) throw conflict('Cannot add Logical Network. The name of the logical network is already used by an existing logical network in the same data-center.');
+        for (const n of st.table('networks').values()) if (n.name === body.name && n.data_center.id === dc.id) throw refuse('ACTION_TYPE_FAILED_NETWORK_NAME_IN_USE', 'ADD', 'NETWORK', { NetworkName: n.name });
         const n = inv.network(body.name, dc, [], pick(body, ['description', 'comment', 'vlan', 'stp', 'mtu', 'display']));
         return this.created(req, caller, s, n, parent);
       }
       case 'clusters/{id}/networks': {
         const n = this.resolve('networks', body, 'Network');
-        if (n.data_center.id !== parent!.data_center.id) throw conflict('Cannot attach Logical Network to Cluster. The network does not belong to the data center of the cluster.');
+        if (n.data_center.id !== parent!.data_center.id) throw refuse('ACTION_TYPE_FAILED_NETWORK_FROM_DIFFERENT_DC', 'ATTACH', 'NETWORK');
         n._clusters.add(parent!.id);
         return this.created(req, caller, s, n, parent);
       }
       case 'hosts': {
-        this.checkName('hosts', body.name, 'Host', 'add');
+        this.checkName('hosts', body.name, 'HOST', 'ADD');
         const cluster = body.cluster ? this.resolve('clusters', body.cluster, 'Cluster') : st.byName('clusters', 'Default') ?? [...st.table('clusters').values()][0];
         const h = inv.host(body.name, cluster, [...st.table('hosts').values()].filter((x) => x.cluster.id === cluster.id).length,
           { address: body.address, port: body.port ?? 54321, description: body.description, status: { state: 'installing' } });
@@ -802,14 +809,14 @@ export class Engine {
         return this.created(req, caller, s, h, parent);
       }
       case 'storagedomains': {
-        this.checkName('storagedomains', body.name, 'Storage', 'add');
+        this.checkName('storagedomains', body.name, 'STORAGE__DOMAIN', 'ADD');
         this.resolve('hosts', body.host, 'Host');
         const sd = inv.storageDomain(body.name, body.type, undefined, false, { storage: body.storage, description: body.description });
         return this.created(req, caller, s, sd, parent);
       }
       case 'datacenters/{id}/storagedomains': {
         const sd = this.resolve('storagedomains', body, 'StorageDomain');
-        if (sd._dc) throw conflict('Cannot attach Storage. Storage Domain is already attached to a Data Center.');
+        if (sd._dc) throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'ATTACH_ACTION_TO', 'STORAGE__DOMAIN', { status: sd._dcState ?? sd.status?.state });
         sd._dc = parent!.id;
         sd._dcState = 'locked';
         sd.status = undefined;
@@ -818,7 +825,7 @@ export class Engine {
         return this.created(req, caller, s, sd, parent);
       }
       case 'vmpools': {
-        this.checkName('vmpools', body.name, 'VM-Pool', 'add');
+        this.checkName('vmpools', body.name, 'DESKTOP_POOL', 'ADD');
         const cluster = this.resolve('clusters', body.cluster, 'Cluster');
         const template = this.resolve('templates', body.template, 'Template');
         const pool = decorate(s, {
@@ -834,12 +841,12 @@ export class Engine {
       }
       case 'users': {
         const userName = String(body.user_name);
-        if (st.byName('users', userName) || [...st.table('users').values()].some((u) => u.user_name === userName)) throw conflict('Cannot add User. User already exists.');
+        if (st.byName('users', userName) || [...st.table('users').values()].some((u) => u.user_name === userName)) throw refuse('ACTION_TYPE_FAILED_NAME_ALREADY_USED', 'ADD', 'USER');
         const u = inv.user(userName.includes('@') ? userName : `${userName}@internal`, userName.split('@')[0], '');
         return this.created(req, caller, s, u, parent);
       }
       case 'roles': {
-        this.checkName('roles', body.name, 'Role', 'add');
+        this.checkName('roles', body.name, 'ROLE', 'ADD');
         const r = decorate(s, { id: inv.id(), name: body.name, description: body.description ?? '', mutable: true, administrative: body.administrative ?? false });
         st.table('roles').set(r.id, r);
         for (const p of body.permits?.permit ?? []) {
@@ -849,7 +856,7 @@ export class Engine {
         return this.created(req, caller, s, r, parent);
       }
       case 'tags': {
-        if (st.byName('tags', body.name)) throw conflict('Cannot add Tag. Tag name already exists.');
+        if (st.byName('tags', body.name)) throw refuse('TAGS_SPECIFY_TAG_IS_IN_USE');
         const parentTag = body.parent?.tag ? this.resolve('tags', body.parent.tag, 'Tag') : st.get('tags', BLANK_ID);
         const t = inv.tag(body.name, parentTag);
         if (body.description) t.description = body.description;
@@ -883,7 +890,7 @@ export class Engine {
     const home = parent ? Store.sub(parent, s.source.sub!) : this.store.table(s.source.table!);
     if (type.field.has('name') && body.name !== undefined) {
       const clash = [...home.values()].some((r) => r.name === body.name);
-      if (clash) throw conflict(`Cannot add ${s.type}. The given name is already in use.`);
+      if (clash) throw refuse('ACTION_TYPE_FAILED_NAME_ALREADY_USED', 'ADD', undefined, { type: s.type });
     }
     const fields: Rec = {} as Rec;
     for (const [k, v] of Object.entries(body)) if (type.field.has(k) && !['id', 'href', 'actions', 'link'].includes(k)) fields[k] = v;
@@ -909,7 +916,7 @@ export class Engine {
       throw new EngineFault(409, 'Broken immutability constraint', `Attempt to set immutable field: ${f}`);
     }
     const table = TABLE_OF[s.type];
-    if (body.name !== undefined && table && s.key === table) this.checkName(table, body.name, s.type, 'update', rec.id);
+    if (body.name !== undefined && table && s.key === table) this.checkName(table, body.name, TYPE_WORD[table], 'UPDATE', rec.id);
     const type = this.model.type(s.type);
     const target = rec._base ?? rec;
     for (const [k, v] of Object.entries(body)) {
@@ -940,39 +947,39 @@ export class Engine {
     const vmsWhere = (pred: (v: Rec) => boolean) => [...st.table('vms').values()].filter(pred);
     switch (s.key) {
       case 'vms':
-        if (rec.status.state !== 'down') throw conflict('Cannot remove VM. VM is running.');
-        if (rec.delete_protected) throw conflict('Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.');
+        if (rec.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_RUNNING', 'REMOVE', 'VM');
+        if (rec.delete_protected) throw refuse('ACTION_TYPE_FAILED_DELETE_PROTECTION_ENABLED', 'REMOVE', 'VM');
         st.table('vms').delete(rec.id);
         this.dropPermissions('vm', rec.id);
         break;
       case 'hosts':
-        if (!['maintenance', 'down', 'install_failed', 'pending_approval', 'non_responsive'].includes(rec.status.state)) throw conflict('Cannot remove Host. Host must be in Maintenance state.');
+        if (!['maintenance', 'down', 'install_failed', 'pending_approval', 'non_responsive'].includes(rec.status.state)) throw refuse('VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL', 'REMOVE', 'HOST');
         st.table('hosts').delete(rec.id);
         this.dropPermissions('host', rec.id);
         break;
       case 'clusters':
-        if ([...st.table('hosts').values()].some((h) => h.cluster.id === rec.id)) throw conflict('Cannot remove Cluster. Host Cluster contains one or more Hosts.');
-        if (vmsWhere((v) => v.cluster.id === rec.id).length) throw conflict('Cannot remove Cluster. Host Cluster contains one or more VMs.');
+        if ([...st.table('hosts').values()].some((h) => h.cluster.id === rec.id)) throw refuse('VDS_CANNOT_REMOVE_VDS_GROUP_VDS_DETECTED', 'REMOVE', 'CLUSTER');
+        if (vmsWhere((v) => v.cluster.id === rec.id).length) throw refuse('VM_CANNOT_REMOVE_VDS_GROUP_VMS_DETECTED', 'REMOVE', 'CLUSTER');
         st.table('clusters').delete(rec.id);
         break;
       case 'datacenters':
-        if ([...st.table('clusters').values()].some((c) => c.data_center.id === rec.id) && !force) throw conflict('Cannot remove Data Center. There are Clusters in the Data Center.');
+        if ([...st.table('clusters').values()].some((c) => c.data_center.id === rec.id) && !force) throw refuse('ERROR_CANNOT_FORCE_REMOVE_STORAGE_POOL_WITH_VDS_NOT_IN_MAINTENANCE', 'REMOVE', 'STORAGE__POOL');
         st.table('datacenters').delete(rec.id);
         break;
       case 'templates': {
-        if (rec.id === BLANK_ID) throw conflict('Cannot delete Template. Blank Template cannot be deleted.');
+        if (rec.id === BLANK_ID) throw refuse('VMT_CANNOT_REMOVE_BLANK_TEMPLATE', 'REMOVE', 'VM_TEMPLATE');
         const users = vmsWhere((v) => v.template.id === rec.id);
-        if (users.length) throw conflict(`Cannot delete Template. Template is being used by the following VMs: ${users.slice(0, 10).map((v) => v.name).join(',')}.`);
+        if (users.length) throw refuse('VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM', 'REMOVE', 'VM_TEMPLATE', { vmsList: users.slice(0, 10).map((v) => v.name).join(',') });
         st.table('templates').delete(rec.id);
         break;
       }
       case 'storagedomains':
-        if (rec._dc) throw conflict('Cannot remove Storage. Storage Domain is attached to a Data Center. Detach it first.');
+        if (rec._dc) throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'REMOVE', 'STORAGE__DOMAIN', { status: rec._dcState ?? rec.status?.state });
         st.table('storagedomains').delete(rec.id);
         break;
       case 'datacenters/{id}/storagedomains': {
         const base = rec._base;
-        if (base._dcState === 'active') throw conflict('Cannot detach Storage. Storage Domain must be in Maintenance state.');
+        if (base._dcState === 'active') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'DETACH_ACTION_TO', 'STORAGE__DOMAIN', { status: base._dcState });
         base._dc = undefined;
         base._dcState = undefined;
         base.data_centers = undefined;
@@ -981,49 +988,53 @@ export class Engine {
       }
       case 'vmpools': {
         const members = vmsWhere((v) => v.vmpool?.id === rec.id);
-        if (members.some((v) => v.status.state !== 'down')) throw conflict('Cannot remove VM-Pool. One or more VMs in the pool are running.');
+        if (members.some((v) => v.status.state !== 'down')) throw refuse('VM_POOL_CANNOT_REMOVE_RUNNING_VM_FROM_POOL');
         for (const v of members) st.table('vms').delete(v.id);
         st.table('vmpools').delete(rec.id);
         break;
       }
       case 'vms/{id}/disks':
-        if (parent!.status.state !== 'down' && rec.active) throw conflict('Cannot remove Virtual Disk. Disk is plugged into a running VM; deactivate it first.');
+        if (parent!.status.state !== 'down' && rec.active) throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'REMOVE', 'VM_DISK');
         Store.sub(parent!, 'disks').delete(rec.id);
         break;
       case 'vms/{id}/nics':
-        if (parent!.status.state !== 'down' && rec.plugged) throw conflict('Cannot remove Interface. The VM is running and the interface is plugged.');
+        if (parent!.status.state !== 'down' && rec.plugged) throw refuse('ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_DEVICE', 'REMOVE', 'INTERFACE');
         Store.sub(parent!, 'nics').delete(rec.id);
         break;
       case 'vms/{id}/snapshots':
-        if (rec.type === 'active') throw conflict('Cannot remove Snapshot. The active snapshot cannot be removed.');
+        if (rec.type === 'active') throw refuse('ACTION_TYPE_FAILED_VM_SNAPSHOT_TYPE_NOT_ALLOWED', 'REMOVE', 'SNAPSHOT', { snapshotType: 'ACTIVE', supportedSnapshotTypes: 'REGULAR' });
         Store.sub(parent!, 'snapshots').delete(rec.id);
         break;
       case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags':
         parent!._tags?.delete(rec.id);
         break;
       case 'clusters/{id}/networks':
-        if (rec.name === 'ovirtmgmt') throw conflict('Cannot detach Logical Network from Cluster. The management network cannot be detached.');
+        if (rec.name === 'ovirtmgmt') throw refuse('NETWORK_CANNOT_REMOVE_MANAGEMENT_NETWORK', undefined, undefined, { NetworkName: rec.name });
         rec._clusters.delete(parent!.id);
         break;
+      case 'events':
+        st.table('events').delete(rec.id);
+        st.deletedEvents.push(rec);
+        break;
       case 'tags':
-        if (rec.id === BLANK_ID) throw conflict('Cannot remove Tag. The root tag cannot be removed.');
+        if (rec.id === BLANK_ID) throw refuse('TAGS_CANNOT_EDIT_READONLY_TAG');
         st.table('tags').delete(rec.id);
         for (const t of [...st.table('vms').values(), ...st.table('hosts').values(), ...st.table('users').values()]) t._tags?.delete(rec.id);
         break;
       default:
         if (s.key.endsWith('/permissions')) {
-          if (rec.role?.id === ADMIN_ROLE_ID && rec._system) throw conflict('Cannot remove Permission. The last super user permission cannot be removed.');
+          if (rec.role?.id === ADMIN_ROLE_ID && rec._system) throw refuse('ERROR_CANNOT_REMOVE_LAST_SUPER_USER_ROLE', 'REMOVE', 'PERMISSION');
           st.table('permissions').delete(rec.id);
           break;
         }
         if (s.key.startsWith('networks')) {
-          if (rec.name === 'ovirtmgmt') throw conflict('Cannot remove Logical Network. The management network cannot be removed.');
+          if (rec.name === 'ovirtmgmt') throw refuse('NETWORK_CANNOT_REMOVE_MANAGEMENT_NETWORK', undefined, undefined, { NetworkName: rec.name });
           st.table('networks').delete(rec.id);
           break;
         }
         if (s.key === 'users') { st.table('users').delete(rec.id); break; }
         if (s.key === 'roles') {
-          if (!rec.mutable) throw conflict('Cannot remove Role. A predefined role cannot be removed.');
+          if (!rec.mutable) throw refuse('ACTION_TYPE_FAILED_ROLE_IS_READ_ONLY', 'REMOVE', 'ROLE');
           st.table('roles').delete(rec.id);
           break;
         }
@@ -1055,16 +1066,26 @@ export class Engine {
 
   // ------------------------------------------------------------------ actions
 
-  private async action(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, name: string, matrix: Map<string, string>): Promise<EngineResponse> {
-    const body: Doc = req.body.trim() ? this.body(req, 'action', `${s.key}/{id}#${name}`) : {};
+  /**
+   * An action on an item (`vms/{id}/start`) or, with `collection`, on the
+   * collection itself (`events/undelete`, where `rec` stands for the
+   * collection and `parent` is its parent). The body must give what one
+   * alternative of the RSDL's body requires, as the engine checks it; then
+   * the handler of the item's type (actions/) does what the engine does.
+   */
+  private async action(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, name: string, matrix: Map<string, string>, parent?: Rec, collection = false): Promise<EngineResponse> {
+    const body: Doc = req.body.trim() ? this.body(req, 'action', collection ? `${s.key}#${name}` : `${s.key}/{id}#${name}`) : {};
     const key = `${s.key}#${name}`;
     this.stats.actions[key] = (this.stats.actions[key] ?? 0) + 1;
-    const handler = ACTIONS[key];
+    const handler = ACTIONS[collection ? `${s.collection}#${name}` : `${s.type}#${name}`];
     if (!handler) throw notFound();
-    const outcome = handler.call(this, { rec, body, caller, store: this.store, inv: this.inv });
+    const spec = (collection ? s.collectionActions : s.actions).find((a) => a.name === name)!;
+    const missing = (set: readonly string[]) => set.filter((path) => !path.split('|').some((alt) => hasPath(body, alt, path)));
+    if (spec.required.length && !spec.required.some((set) => !missing(set).length)) throw incomplete('Action', missing(spec.required[0]), name);
+    const outcome = handler.call(this, { rec, parent, body, caller, store: this.store, inv: this.inv });
     const job = { id: this.inv.id() };
     const jobRec = decorate(specAt('jobs'), {
-      ...job, description: `${name} ${s.type} ${rec.name ?? rec.id}`, status: { state: outcome.task ? 'started' : 'finished' },
+      ...job, description: `${name} ${s.type} ${rec.name ?? (rec.id || s.rel)}`, status: { state: outcome.task ? 'started' : 'finished' },
       owner: { id: caller.account.userId, href: `users/${caller.account.userId}` }, start_time: new Date().toISOString(),
       end_time: outcome.task ? undefined : new Date().toISOString(), last_updated: new Date().toISOString(), external: false, auto_cleared: true,
     });
@@ -1154,412 +1175,7 @@ export class Engine {
   }
 }
 
-// ------------------------------------------------------------------ action handlers
-
-interface ActionContext {
-  rec: Rec;
-  body: Doc;
-  caller: Caller;
-  store: Store;
-  inv: Inventory;
-}
-
-interface ActionOutcome {
-  /** Settles when a task-backed action is done (makes the answer 202 unless async=false). */
-  task?: Promise<void>;
-  output?: Doc;
-}
-
-type ActionHandler = (this: Engine, ctx: ActionContext) => ActionOutcome;
-
-const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'paused', 'migrating', 'reboot_in_progress', 'powering_down', 'not_responding', 'saving_state', 'restoring_state']);
-
-function hostsUp(store: Store, clusterId: string, except?: string): Rec[] {
-  return [...store.table('hosts').values()].filter((h) => h.cluster.id === clusterId && h.status.state === 'up' && h.id !== except);
-}
-
-function actionConflict(detail: string): EngineFault {
-  return conflict(detail, 'action');
-}
-
-const ACTIONS: Record<string, ActionHandler> = {
-  'vms#start'({ rec: vm, body, caller, store, inv }) {
-    const state = vm.status.state;
-    if (state === 'image_locked') throw actionConflict('Cannot run VM. VM is being created or its disks are locked.');
-    if (state !== 'down' && state !== 'suspended' && state !== 'paused') throw actionConflict('Cannot run VM. VM is running.');
-    if (state === 'paused') {
-      this.transition(vm, ['up']);
-      return {};
-    }
-    const wanted = body.vm?.placement_policy?.host;
-    let host: Rec | undefined;
-    if (wanted) {
-      host = wanted.id ? store.get('hosts', wanted.id) : store.byName('hosts', wanted.name);
-      if (!host) throw entityNotFound('Host', wanted.id ? `id=${wanted.id}` : `name=${wanted.name}`);
-      if (host.status.state !== 'up') throw actionConflict('Cannot run VM. The selected host is not up.');
-    } else {
-      const candidates = hostsUp(store, vm.cluster.id);
-      if (!candidates.length) throw actionConflict('Cannot run VM. There are no available running Hosts in the Host Cluster.');
-      host = candidates.reduce((a, b) => ((a.summary?.active ?? 0) <= (b.summary?.active ?? 0) ? a : b));
-    }
-    if (body.vm?.stateless !== undefined) vm.stateless = body.vm.stateless;
-    const h = host!;
-    vm.host = ref(h);
-    vm.stop_reason = undefined;
-    this.audit('USER_STARTED_VM', { VmName: vm.name, UserName: caller.name, VdsName: h.name }, { vm, host: h });
-    const pause = body.pause === true;
-    if (state === 'suspended') {
-      this.transition(vm, ['restoring_state', () => startedOn(vm, h, inv, pause)]);
-    } else {
-      this.transition(vm, ['wait_for_launch', 'powering_up', () => startedOn(vm, h, inv, pause)]);
-    }
-    vm.status = { state: state === 'suspended' ? 'restoring_state' : 'wait_for_launch' };
-    refreshHostSummaries(store);
-    return {};
-  },
-  'vms#stop'({ rec: vm, caller }) {
-    if (!RUNNING.has(vm.status.state) && vm.status.state !== 'suspended') throw actionConflict('Cannot stop VM. VM is not running.');
-    this.audit('USER_STOP_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
-    vm.status = { state: 'powering_down' };
-    this.transition(vm, [() => stopped(vm, this.store)]);
-    return {};
-  },
-  'vms#shutdown'({ rec: vm, caller }) {
-    if (vm.status.state !== 'up') throw actionConflict('Cannot shutdown VM. VM is not running.');
-    this.audit('USER_INITIATED_SHUTDOWN_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
-    vm.status = { state: 'powering_down' };
-    this.transition(vm, [() => {}, () => stopped(vm, this.store)]);
-    return {};
-  },
-  'vms#suspend'({ rec: vm, caller }) {
-    if (vm.status.state !== 'up') throw actionConflict('Cannot hibernate VM. VM is not up.');
-    this.audit('USER_SUSPEND_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
-    vm.status = { state: 'saving_state' };
-    this.transition(vm, [() => {}, () => { vm.status = { state: 'suspended' }; vm.host = undefined; }]);
-    return {};
-  },
-  'vms#reboot'({ rec: vm, caller }) {
-    if (vm.status.state !== 'up') throw actionConflict('Cannot reboot VM. VM is not running.');
-    this.audit('USER_REBOOT_VM', { VmName: vm.name, UserName: caller.name }, { vm });
-    vm.status = { state: 'reboot_in_progress' };
-    this.transition(vm, ['powering_up', 'up']);
-    return {};
-  },
-  'vms#detach'({ rec: vm, store }) {
-    if (!vm.vmpool) throw actionConflict('Cannot detach VM from pool. VM is not attached to a VM-Pool.');
-    const pool = store.get('vmpools', vm.vmpool.id);
-    if (pool) pool.size = Math.max(0, pool.size - 1);
-    vm.vmpool = undefined;
-    return {};
-  },
-  'vms#migrate'({ rec: vm, body, caller, store }) {
-    if (vm.status.state !== 'up') throw actionConflict('Cannot migrate VM. VM is not running.');
-    if (vm.placement_policy?.affinity === 'pinned' && !body.force) throw actionConflict('Cannot migrate VM. VM is pinned to Host.');
-    let target: Rec | undefined;
-    if (body.host) {
-      target = body.host.id ? store.get('hosts', body.host.id) : store.byName('hosts', body.host.name);
-      if (!target) throw entityNotFound('Host', body.host.id ? `id=${body.host.id}` : `name=${body.host.name}`);
-      if (target.id === vm.host?.id) throw actionConflict('Cannot migrate VM. VM is already running on the destination host.');
-      if (target.cluster.id !== vm.cluster.id) throw actionConflict('Cannot migrate VM. Destination host is in a different cluster.');
-      if (target.status.state !== 'up') throw actionConflict('Cannot migrate VM. Destination host is not up.');
-    } else {
-      const candidates = hostsUp(store, vm.cluster.id, vm.host?.id);
-      if (!candidates.length) throw actionConflict('Cannot migrate VM. There is no host that satisfies current scheduling constraints.');
-      target = candidates[0];
-    }
-    const t = target!;
-    const from = vm.host ? store.get('hosts', vm.host.id) : undefined;
-    this.audit('VM_MIGRATION_START', { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name, UserName: caller.name }, { vm, host: t });
-    vm.status = { state: 'migrating' };
-    vm._migrationTarget = t.id;
-    refreshHostSummaries(store);
-    this.transition(vm, [() => {
-      if (vm._migrationTarget !== t.id) return; // cancelled
-      vm.host = ref(t);
-      vm.display.address = t.address;
-      vm.status = { state: 'up' };
-      vm._migrationTarget = undefined;
-      this.audit('VM_MIGRATION_DONE', { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name }, { vm, host: t });
-    }]);
-    return {};
-  },
-  'vms#cancelmigration'({ rec: vm }) {
-    if (vm.status.state !== 'migrating') throw actionConflict('Cannot cancel migration for non migrating VM.');
-    vm._migrationTarget = undefined;
-    vm.status = { state: 'up' };
-    return {};
-  },
-  'vms#export'({ rec: vm, body, store }) {
-    const sd = exportDomain(store, body);
-    if (vm.status.state !== 'down') throw actionConflict('Cannot export VM. VM must be down.');
-    const existing = [...Store.sub(sd, 'vms').values()].find((v) => v.name === vm.name);
-    if (existing && !body.exclusive) throw actionConflict('Cannot export VM. VM already exists in the export domain; use exclusive to overwrite.');
-    vm.status = { state: 'image_locked' };
-    return {
-      task: this.transition(vm, [() => {}, () => {
-        vm.status = { state: 'down' };
-        if (existing) Store.sub(sd, 'vms').delete(existing.id);
-        const copy = decorate(specAt('storagedomains/{id}/vms'), { ...vm, _sub: undefined, actions: undefined, link: undefined }, sd.href);
-        copy.storage_domain = ref(sd);
-        Store.sub(sd, 'vms').set(copy.id, copy);
-      }]),
-    };
-  },
-  'vms#move'({ rec: vm, body, store }) {
-    if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'move');
-    const sd = body.storage_domain.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain.name);
-    if (!sd) throw entityNotFound('StorageDomain', body.storage_domain.id ?? body.storage_domain.name);
-    if (sd.type !== 'data') throw actionConflict('Cannot move VM. The target storage domain is not a data domain.');
-    if (vm.status.state !== 'down') throw actionConflict('Cannot move VM. VM must be down.');
-    vm.status = { state: 'image_locked' };
-    return {
-      task: this.transition(vm, [() => {}, () => {
-        for (const d of Store.sub(vm, 'disks').values()) d.storage_domains = { storage_domain: [ref(sd)] };
-        vm.status = { state: 'down' };
-      }]),
-    };
-  },
-  'vms#ticket'({ rec: vm, body }) {
-    if (vm.status.state !== 'up' && vm.status.state !== 'powering_up') throw actionConflict('Cannot set console ticket. VM is not running.');
-    const value = body.ticket?.value ?? randomBytes(9).toString('base64url');
-    return { output: { ticket: { value, expiry: body.ticket?.expiry ?? 120 } } };
-  },
-  'vms/{id}/disks#activate'({ rec: disk }) {
-    if (disk.active) throw actionConflict('Cannot hot plug disk. Disk is already plugged.');
-    disk.active = true;
-    return {};
-  },
-  'vms/{id}/disks#deactivate'({ rec: disk }) {
-    if (!disk.active) throw actionConflict('Cannot hot unplug disk. Disk is already unplugged.');
-    disk.active = false;
-    return {};
-  },
-  'vms/{id}/disks#export'({ rec: disk, body, store }) {
-    exportDomain(store, body, 'image');
-    disk.status = { state: 'locked' };
-    return { task: this.transition(disk, [() => {}, 'ok']) };
-  },
-  'vms/{id}/disks#move'({ rec: disk, body, store }) {
-    const sd = body.storage_domain?.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain?.name);
-    if (!sd) throw incomplete('Action', ['storage_domain.id|name'], 'move');
-    disk.status = { state: 'locked' };
-    return { task: this.transition(disk, [() => {}, () => { disk.status = { state: 'ok' }; disk.storage_domains = { storage_domain: [ref(sd)] }; }]) };
-  },
-  'vms/{id}/nics#activate'({ rec: nic }) {
-    if (nic.plugged) throw actionConflict('Cannot activate VM Network Interface. The interface is already plugged.');
-    nic.plugged = true;
-    nic.active = true;
-    return {};
-  },
-  'vms/{id}/nics#deactivate'({ rec: nic }) {
-    if (!nic.plugged) throw actionConflict('Cannot deactivate VM Network Interface. The interface is already unplugged.');
-    nic.plugged = false;
-    nic.active = false;
-    return {};
-  },
-  'vms/{id}/snapshots#restore'({ rec: snap, store }) {
-    const vm = store.get('vms', snap.vm.id)!;
-    if (snap.type === 'active') throw actionConflict('Cannot revert to Snapshot. The active snapshot cannot be restored.');
-    if (vm.status.state !== 'down') throw actionConflict('Cannot revert to Snapshot. VM must be down.');
-    snap.snapshot_status = 'locked';
-    vm.status = { state: 'image_locked' };
-    return { task: this.transition(vm, [() => {}, () => { snap.snapshot_status = 'ok'; vm.status = { state: 'down' }; }]) };
-  },
-  'hosts#activate'({ rec: h, caller }) {
-    if (h.status.state === 'up') throw actionConflict('Cannot activate Host. Host is already active.');
-    if (!['maintenance', 'non_operational', 'non_responsive', 'down', 'error'].includes(h.status.state)) throw actionConflict(`Cannot activate Host. Host is in ${h.status.state} state.`);
-    this.audit('VDS_ACTIVATE', { VdsName: h.name, UserName: caller.name }, { host: h });
-    h.status = { state: 'unassigned' };
-    this.transition(h, ['initializing', 'up']);
-    return {};
-  },
-  'hosts#deactivate'({ rec: h, caller, store }) {
-    if (h.status.state === 'maintenance') throw actionConflict('Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.');
-    const running = [...store.table('vms').values()].filter((v) => v.host?.id === h.id);
-    const others = hostsUp(store, h.cluster.id, h.id);
-    this.audit('USER_VDS_MAINTENANCE', { VdsName: h.name, UserName: caller.name }, { host: h });
-    h.status = { state: 'preparing_for_maintenance' };
-    if (running.length && !others.length) {
-      // As 3.6 does: accepted, but with nowhere to migrate to the host waits in preparing_for_maintenance
-      // until the VMs on it are stopped (stopped() finishes the switch).
-      h._maintenanceWhenEmpty = true;
-      return {};
-    }
-    running.forEach((v, i) => {
-      const t = others[i % others.length];
-      v.status = { state: 'migrating' };
-      this.transition(v, [() => { v.host = ref(t); v.status = { state: 'up' }; }]);
-    });
-    refreshHostSummaries(store);
-    this.transition(h, [() => {}, 'maintenance']);
-    return {};
-  },
-  'hosts#approve'({ rec: h }) {
-    if (h.status.state !== 'pending_approval') throw actionConflict('Cannot approve Host. Host is not pending approval.');
-    h.status = { state: 'installing' };
-    this.transition(h, ['initializing', 'up']);
-    return {};
-  },
-  'hosts#install'({ rec: h }) {
-    if (!['maintenance', 'install_failed', 'non_operational', 'down'].includes(h.status.state)) throw actionConflict('Cannot install Host. Host must be in Maintenance mode.');
-    h.status = { state: 'installing' };
-    this.transition(h, [() => {}, 'maintenance']);
-    return {};
-  },
-  'hosts#fence'({ rec: h, body, store }) {
-    const type = String(body.fence_type ?? '').toLowerCase();
-    if (!['manual', 'restart', 'start', 'stop', 'status'].includes(type)) throw badRequest(`Cannot fence Host. ${body.fence_type ?? '(none)'} is not a member of FenceType.`, 'action');
-    if (type !== 'manual' && !h.power_management?.enabled) throw actionConflict('Cannot fence Host. Power Management is not enabled for the Host.');
-    if (type === 'status') return { output: { power_management: { status: { state: h.status.state === 'down' ? 'off' : 'on' } } } };
-    if (type === 'manual') {
-      for (const v of store.table('vms').values()) if (v.host?.id === h.id) stopped(v);
-      return {};
-    }
-    if (type === 'stop') {
-      for (const v of store.table('vms').values()) if (v.host?.id === h.id) stopped(v);
-      h.status = { state: 'down' };
-      refreshHostSummaries(store);
-      return {};
-    }
-    if (type === 'start') {
-      if (h.status.state !== 'down') throw actionConflict('Cannot start Host. Host is already powered on.');
-      h.status = { state: 'reboot' };
-      this.transition(h, ['non_responsive', 'up']);
-      return {};
-    }
-    for (const v of store.table('vms').values()) if (v.host?.id === h.id) stopped(v);
-    h.status = { state: 'reboot' };
-    refreshHostSummaries(store);
-    this.transition(h, ['non_responsive', 'up']);
-    return {};
-  },
-  'hosts#iscsidiscover'({ rec: h, body }) {
-    if (h.status.state !== 'up') throw actionConflict('Cannot discover iSCSI targets. Host is not up.');
-    if (!body.iscsi?.address) throw incomplete('Action', ['iscsi.address'], 'iscsidiscover');
-    const addr = String(body.iscsi.address);
-    return { output: { iscsi_target: [`iqn.2016-06.com.example:${addr}:storage1`, `iqn.2016-06.com.example:${addr}:storage2`] } };
-  },
-  'hosts#iscsilogin'({ rec: h, body }) {
-    if (h.status.state !== 'up') throw actionConflict('Cannot log in to iSCSI target. Host is not up.');
-    if (!body.iscsi?.address || !body.iscsi?.target) throw incomplete('Action', ['iscsi.address', 'iscsi.target'], 'iscsilogin');
-    return {};
-  },
-  'hosts#commitnetconfig'({ rec: h }) {
-    if (h.status.state === 'non_responsive' || h.status.state === 'down') throw actionConflict('Cannot commit network configuration. Host is not responding.');
-    return {};
-  },
-  'hosts/{id}/nics#attach'({ rec: nic, body, store }) {
-    const n = body.network?.id ? store.get('networks', body.network.id) : store.byName('networks', body.network?.name);
-    if (!n) throw incomplete('Action', ['network.id|name'], 'attach');
-    if (nic.network) throw actionConflict('Cannot attach Logical Network to Host Interface. The interface already has a network.');
-    nic.network = ref(n);
-    return {};
-  },
-  'hosts/{id}/nics#detach'({ rec: nic }) {
-    if (!nic.network) throw actionConflict('Cannot detach Logical Network from Host Interface. The interface has no network.');
-    nic.network = undefined;
-    return {};
-  },
-  'datacenters/{id}/storagedomains#activate'({ rec }) {
-    const sd = rec._base;
-    if (sd._dcState === 'active') throw actionConflict('Cannot activate Storage. Storage Domain is already active.');
-    if (sd._dcState !== 'maintenance' && sd._dcState !== 'inactive') throw actionConflict(`Cannot activate Storage. Storage Domain is ${sd._dcState}.`);
-    sd._dcState = 'activating';
-    this.transition(sd, [() => { sd._dcState = 'active'; }]);
-    return {};
-  },
-  'datacenters/{id}/storagedomains#deactivate'({ rec, store }) {
-    const sd = rec._base;
-    if (sd._dcState !== 'active') throw actionConflict('Cannot deactivate Storage. Storage Domain is not active.');
-    if (sd.master && [...store.table('vms').values()].some((v) => v.status.state === 'up' && store.get('clusters', v.cluster.id)?.data_center?.id === sd._dc)) {
-      throw actionConflict('Cannot deactivate Storage. The master storage domain cannot be deactivated while VMs are running in the data center.');
-    }
-    sd._dcState = 'preparing_for_maintenance';
-    this.transition(sd, [() => { sd._dcState = 'maintenance'; }]);
-    return {};
-  },
-  'templates#export'({ rec: t, body, store }) {
-    const sd = exportDomain(store, body);
-    if (t.id === BLANK_ID) throw actionConflict('Cannot export Template. The Blank template cannot be exported.');
-    if (t.status.state !== 'ok') throw actionConflict('Cannot export Template. Template is locked.');
-    t.status = { state: 'locked' };
-    return {
-      task: this.transition(t, [() => {}, () => {
-        t.status = { state: 'ok' };
-        const copy = decorate(specAt('storagedomains/{id}/templates'), { ...t, _sub: undefined, actions: undefined, link: undefined }, sd.href);
-        copy.storage_domain = ref(sd);
-        Store.sub(sd, 'templates').set(copy.id, copy);
-      }]),
-    };
-  },
-  'vmpools#allocatevm'({ rec: pool, caller, store, inv }) {
-    const free = [...store.table('vms').values()].find((v) => v.vmpool?.id === pool.id && v.status.state === 'down');
-    if (!free) throw actionConflict('Cannot allocate and run VM from VM-Pool. There are no available VMs in the VM-Pool.');
-    const user = store.get('users', caller.account.userId);
-    const role = store.get('roles', USER_VM_MANAGER_ROLE_ID);
-    if (user && role) inv.permission(role, user, { field: 'vm', rec: free });
-    const host = hostsUp(store, free.cluster.id)[0];
-    if (!host) throw actionConflict('Cannot allocate and run VM from VM-Pool. There are no available running Hosts in the Host Cluster.');
-    free.host = ref(host);
-    free.status = { state: 'wait_for_launch' };
-    this.transition(free, ['powering_up', () => startedOn(free, host, inv, false)]);
-    return { output: { vm: ref(free) } };
-  },
-  'storagedomains/{id}/vms#import'({ rec, body, store, inv }) {
-    const cluster = body.cluster?.id ? store.get('clusters', body.cluster.id) : store.byName('clusters', body.cluster?.name);
-    const sd = body.storage_domain?.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain?.name);
-    if (!cluster || !sd) throw incomplete('Action', ['cluster.id|name', 'storage_domain.id|name'], 'import');
-    if (store.get('vms', rec.id) && !body.clone) throw actionConflict('Cannot import VM. VM with the same identifier already exists.');
-    const template = store.get('templates', rec.template?.id) ?? store.get('templates', BLANK_ID)!;
-    return {
-      task: this.steps(() => {}, () => {
-        inv.vm(body.clone ? `${rec.name}-imported` : rec.name, cluster, template, { memory: rec.memory, cpu: rec.cpu, os: rec.os, ...(body.clone ? {} : { id: rec.id }) }, { domain: sd });
-      }),
-    };
-  },
-  'storagedomains/{id}/templates#import'({ rec, body, store, inv }) {
-    const cluster = body.cluster?.id ? store.get('clusters', body.cluster.id) : store.byName('clusters', body.cluster?.name);
-    if (!cluster) throw incomplete('Action', ['cluster.id|name', 'storage_domain.id|name'], 'import');
-    if (store.get('templates', rec.id) && !body.clone) throw actionConflict('Cannot import Template. Template with the same identifier already exists.');
-    return { task: this.steps(() => {}, () => { inv.template(body.clone ? `${rec.name}-imported` : rec.name, cluster, { memory: rec.memory, cpu: rec.cpu, os: rec.os }, body.clone ? inv.id() : rec.id); }) };
-  },
-};
-
-function startedOn(vm: Rec, h: Rec, inv: Inventory, paused: boolean): void {
-  if (!vm.host) return; // stopped while starting
-  vm.status = { state: paused ? 'paused' : 'up' };
-  vm.start_time = new Date().toISOString();
-  vm.display.address = h.address;
-  vm.display.port = inv.displayPort();
-  vm.display.secure_port = vm.display.port + 1;
-  vm.guest_info = { ips: { ip: [{ address: `192.168.${inv.displayPort() % 250}.${(inv.displayPort() >> 3) % 250}`, version: 'v4' }] }, fqdn: `${vm.name}.example.com` };
-}
-
-function stopped(vm: Rec, store?: Store): void {
-  const host = store && vm.host ? store.get('hosts', vm.host.id) : undefined;
-  vm.status = { state: 'down' };
-  vm.host = undefined;
-  // A host waiting to go to maintenance until its last VM is gone goes now.
-  if (host?._maintenanceWhenEmpty && ![...store!.table('vms').values()].some((v) => v.host?.id === host.id)) {
-    host._maintenanceWhenEmpty = undefined;
-    host.status = { state: 'maintenance' };
-  }
-  vm.stop_time = new Date().toISOString();
-  vm.guest_info = undefined;
-  if (vm.display) {
-    vm.display.address = undefined;
-    vm.display.port = undefined;
-    vm.display.secure_port = undefined;
-  }
-}
-
-function exportDomain(store: Store, body: Doc, type = 'export'): Rec {
-  if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'export');
-  const sd = body.storage_domain.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain.name);
-  if (!sd) throw entityNotFound('StorageDomain', body.storage_domain.id ? `id=${body.storage_domain.id}` : `name=${body.storage_domain.name}`);
-  if (sd.type !== type && !(type === 'image' && sd.type === 'data')) throw conflict(`Cannot export. The target storage domain is not an ${type} domain.`, 'action');
-  return sd;
-}
+// The action handlers are in actions/.
 
 // ------------------------------------------------------------------ helpers
 
@@ -1609,6 +1225,12 @@ const TABLE_OF: Record<string, Table> = {
   StorageDomain: 'storagedomains', Network: 'networks', VmPool: 'vmpools', User: 'users', Role: 'roles', Tag: 'tags',
 };
 
+/** The engine's word for each table's type in its refusals. */
+const TYPE_WORD: Record<Table, TypeWord | undefined> = {
+  vms: 'VM', hosts: 'HOST', clusters: 'CLUSTER', datacenters: 'STORAGE__POOL', templates: 'VM_TEMPLATE', storagedomains: 'STORAGE__DOMAIN',
+  networks: 'NETWORK', vmpools: 'DESKTOP_POOL', users: 'USER', roles: 'ROLE', tags: undefined,
+} as Record<Table, TypeWord | undefined>;
+
 const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));
 
 const PERMISSION_FIELD: Record<string, string> = {
@@ -1616,8 +1238,9 @@ const PERMISSION_FIELD: Record<string, string> = {
   templates: 'template', vmpools: 'vmpool', networks: 'network', users: 'user',
 };
 
+/** Ids are UUIDs except events' (numbers), files' and permits' (names), and consoles' (the protocol in hex). */
 function needsUuid(s: Spec): boolean {
-  return !['events', 'storagedomains/{id}/files', 'roles/{id}/permits'].includes(s.key);
+  return !['events', 'files', 'permits', 'graphicsconsoles'].includes(s.rel);
 }
 
 function hasPath(obj: any, path: string, full: string): boolean {

@@ -2,6 +2,7 @@
  * Engine-style error answers. Handlers throw these; the router turns them
  * into the status code and body a real engine sends (docs/protocol.md §4, §5).
  */
+import { ACTION_WORDS, APP_ERRORS, TYPE_WORDS, type ActionWord, type AppError, type TypeWord } from './app-errors.generated.ts';
 
 export class EngineFault extends Error {
   constructor(
@@ -39,4 +40,20 @@ export function entityNotFound(type: string, by: string): EngineFault {
 
 export function forbidden(): EngineFault {
   return new EngineFault(403, 'Operation Failed', '[User is not authorized to perform this action.]');
+}
+
+/**
+ * A validation refusal in the engine's words: the AppErrors text `key`, its
+ * `${action}` and `${type}` filled with the engine's words for them and its
+ * other variables from `vars`. 409 with the bracketed message, in a
+ * `<fault>` or (for actions) an `<action>`.
+ */
+export function refuse(key: AppError, action?: ActionWord, type?: TypeWord, vars: Record<string, string | number> = {}, shape: 'fault' | 'action' = 'fault'): EngineFault {
+  return conflict(appErrorText(key, action, type, vars), shape);
+}
+
+/** The text of `refuse`; `vars.type` names a type the engine has no word for (`Bookmark`). */
+export function appErrorText(key: AppError, action?: ActionWord, type?: TypeWord, vars: Record<string, string | number> = {}): string {
+  const words: Record<string, string | number> = { ...(action ? { action: ACTION_WORDS[action] } : {}), ...(type ? { type: TYPE_WORDS[type] } : {}), ...vars };
+  return APP_ERRORS[key].replace(/\$\{(\w+)\}/g, (whole, name: string) => String(words[name] ?? whole));
 }

@@ -5,7 +5,8 @@
  * hrefs relative to the API root), so rendering is just writing it out.
  * Bookkeeping the wire never shows lives under `_`-prefixed keys, which the
  * XML writer skips. Sub-collections a parent owns (a VM's disks, a host's
- * NICs) live in the parent's `_sub` maps; everything else is a top-level table.
+ * NICs) live in the parent's `_sub` maps; everything else is a top-level table
+ * (`disks` holds the disks no VM owns: floating ones).
  */
 
 export type Rec = Record<string, any> & { id: string; href: string };
@@ -13,7 +14,7 @@ export type Rec = Record<string, any> & { id: string; href: string };
 export const TABLES = [
   'datacenters', 'clusters', 'hosts', 'storagedomains', 'networks', 'templates',
   'vms', 'vmpools', 'users', 'groups', 'roles', 'permissions', 'tags', 'events', 'jobs',
-  'bookmarks', 'icons', 'instancetypes', 'domains', 'storageconnections', 'vnicprofiles', 'diskprofiles', 'cpuprofiles',
+  'disks', 'bookmarks', 'icons', 'instancetypes', 'domains', 'storageconnections', 'vnicprofiles', 'diskprofiles', 'cpuprofiles',
   'schedulingpolicyunits', 'schedulingpolicies', 'macpools', 'operatingsystems', 'katelloerrata',
   'externalhostproviders', 'openstackimageproviders', 'openstackvolumeproviders', 'openstacknetworkproviders',
 ] as const;
@@ -24,6 +25,8 @@ export const BLANK_ID = '00000000-0000-0000-0000-000000000000';
 export class Store {
   readonly tables = new Map<Table, Map<string, Rec>>(TABLES.map((t) => [t, new Map()]));
   private eventSeq = 0;
+  /** Events removed through the API, which `events/undelete` brings back. */
+  readonly deletedEvents: Rec[] = [];
 
   table(name: Table): Map<string, Rec> {
     return this.tables.get(name)!;
@@ -45,6 +48,8 @@ export class Store {
 
   /** Sub-collection records a parent owns, created on first use. */
   static sub(parent: Rec, rel: string): Map<string, Rec> {
+    // A record seen below another parent (a view) keeps its maps on the stored record.
+    if (parent._base) return Store.sub(parent._base, rel);
     const subs: Record<string, Map<string, Rec>> = (parent._sub ??= {});
     return (subs[rel] ??= new Map());
   }

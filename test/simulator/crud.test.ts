@@ -84,7 +84,7 @@ describe('create, read, update and delete across the inventory', () => {
     expect((await api(sim, 'DELETE', `/vmpools/${pool}`)).status).toBe(200);
     expect((await api(sim, 'DELETE', `/templates/${t}`)).status).toBe(200);
     const blank = '00000000-0000-0000-0000-000000000000';
-    expect((await api(sim, 'DELETE', `/templates/${blank}`)).text).toContain('Blank Template cannot be deleted');
+    expect((await api(sim, 'DELETE', `/templates/${blank}`)).text).toContain('[Cannot remove Template. Removing Blank Template is not allowed.]');
 
     await create('/users', '<user><user_name>jdoe@internal</user_name><domain><name>internal</name></domain></user>', 'user');
     const role = await create('/roles', '<role><name>crud-role</name><administrative>false</administrative><permits><permit id="1"/></permits></role>', 'role');

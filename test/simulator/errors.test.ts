@@ -54,7 +54,7 @@ describe('errors a real engine gives', () => {
     const name = /<name>([^<]+)<\/name>/.exec((await api(sim, 'GET', `/vms/${id}`)).text)![1];
     const dup = await api(sim, 'POST', '/vms', { body: `<vm><name>${name}</name><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>` });
     expect(dup.status).toBe(409);
-    expect(dup.text).toContain('[Cannot add VM. The given name is already in use.]');
+    expect(dup.text).toContain('[Cannot add VM. The VM name is already in use, please choose a unique name and try again.]');
     const imm = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm id="11111111-2222-4333-8444-555555555555"/>' });
     expect(imm.status).toBe(409);
     expect(imm.text).toContain('<reason>Broken immutability constraint</reason><detail>Attempt to set immutable field: id</detail>');
