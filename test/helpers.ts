@@ -93,3 +93,23 @@ export function firstId(xml: string, element: string): string {
 export function stateOf(xml: string): string | undefined {
   return /<status><state>([^<]+)<\/state>/.exec(xml)?.[1];
 }
+
+/**
+ * Validates many documents against our XSD and the engine's in one run of
+ * xmllint per schema (compiling the schema is most of the cost); answers the
+ * errors by file name.
+ */
+export async function validateMany(docs: { name: string; xml: string }[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const run = async (schema: string) => {
+    if (!docs.length) return;
+    const r = await validateXML({ xml: docs.map((d) => ({ fileName: d.name, contents: d.xml })), schema: { fileName: 'api.xsd', contents: schema } });
+    for (const e of r.errors) {
+      const file = e.loc?.fileName ?? '?';
+      out.set(file, [...(out.get(file) ?? []), e.message]);
+    }
+  };
+  await run(bundledXsdText());
+  if (hasReference) await run(readFileSync(referenceXsd, 'utf8'));
+  return out;
+}

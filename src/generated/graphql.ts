@@ -313,6 +313,30 @@ export type AuthorizedKeys = {
   total?: Maybe<Scalars['Long']['output']>;
 };
 
+export type Balance = {
+  __typename?: 'Balance';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Set while a creation that runs as background tasks is still going on. */
+  creationStatus?: Maybe<Status>;
+  description?: Maybe<Scalars['String']['output']>;
+  href?: Maybe<Scalars['String']['output']>;
+  /** The engine's id of this object. */
+  id: Scalars['ID']['output'];
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  schedulingPolicy?: Maybe<SchedulingPolicy>;
+  schedulingPolicyUnit?: Maybe<SchedulingPolicyUnit>;
+};
+
+export type BalanceInput = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  schedulingPolicy?: InputMaybe<SchedulingPolicyInput>;
+  schedulingPolicyUnit?: InputMaybe<SchedulingPolicyUnitInput>;
+};
+
 export type Bios = {
   __typename?: 'Bios';
   bootMenu?: Maybe<BootMenu>;
@@ -766,6 +790,8 @@ export type CopyDiskInput = {
 /** The parameters of the copy action (templates/{template:id}/disks/{disk:id}/copy). */
 export type CopyTemplateDiskInput = {
   gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
 };
 
 export type Core = {
@@ -1436,6 +1462,8 @@ export type EventInput = {
 /** The parameters of the export action (datacenters/{datacenter:id}/storagedomains/{storagedomain:id}/disks/{disk:id}/export). */
 export type ExportDataCenterStorageDomainDiskInput = {
   gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
 };
 
 /** The parameters of the export action (disks/{disk:id}/export). */
@@ -1448,11 +1476,15 @@ export type ExportDiskInput = {
 /** The parameters of the export action (storagedomains/{storagedomain:id}/disks/{disk:id}/export). */
 export type ExportStorageDomainDiskInput = {
   gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
 };
 
 /** The parameters of the export action (templates/{template:id}/disks/{disk:id}/export). */
 export type ExportTemplateDiskInput = {
   gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
 };
 
 /** The parameters of the export action (templates/{template:id}/export). */
@@ -1466,6 +1498,8 @@ export type ExportTemplateInput = {
 /** The parameters of the export action (vms/{vm:id}/disks/{disk:id}/export). */
 export type ExportVmDiskInput = {
   gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
 };
 
 /** The parameters of the export action (vms/{vm:id}/export). */
@@ -2819,6 +2853,8 @@ export type ImportOpenstackImageProviderImagesInput = {
   disk?: InputMaybe<DiskInput>;
   gracePeriod?: InputMaybe<GracePeriodInput>;
   importAsTemplate?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
   template?: InputMaybe<TemplateInput>;
 };
 
@@ -2828,6 +2864,8 @@ export type ImportStorageDomainImageInput = {
   disk?: InputMaybe<DiskInput>;
   gracePeriod?: InputMaybe<GracePeriodInput>;
   importAsTemplate?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
 };
 
 /** The parameters of the import action (storagedomains/{storagedomain:id}/templates/{template:id}/import). */
@@ -3492,6 +3530,8 @@ export type MoveDiskInput = {
 /** The parameters of the move action (vms/{vm:id}/disks/{disk:id}/move). */
 export type MoveVmDiskInput = {
   gracePeriod?: InputMaybe<GracePeriodInput>;
+  /** The destination of an export, move or import. */
+  storageDomain: StorageDomainInput;
 };
 
 /** The parameters of the move action (vms/{vm:id}/move). */
@@ -3705,6 +3745,8 @@ export type Mutation = {
   createRolePermit: Permit;
   /** Add to how clusters place VMs on hosts. */
   createSchedulingPolicy: SchedulingPolicy;
+  /** Add a balance of the scheduling policy. */
+  createSchedulingPolicyBalance: Balance;
   /** Add a filter of the scheduling policy. */
   createSchedulingPolicyFilter: Filter;
   /** Add a weight of the scheduling policy. */
@@ -3955,6 +3997,8 @@ export type Mutation = {
   deleteRolePermit: DeletePayload;
   /** Remove a SchedulingPolicy. */
   deleteSchedulingPolicy: DeletePayload;
+  /** Remove a Balance. */
+  deleteSchedulingPolicyBalance: DeletePayload;
   /** Remove a Filter. */
   deleteSchedulingPolicyFilter: DeletePayload;
   /** Remove a SchedulingPolicyUnit. */
@@ -4448,7 +4492,7 @@ export type MutationCopyStorageDomainDiskArgs = {
 
 
 export type MutationCopyTemplateDiskArgs = {
-  action?: InputMaybe<CopyTemplateDiskInput>;
+  action: CopyTemplateDiskInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   templateId: Scalars['ID']['input'];
@@ -5053,6 +5097,13 @@ export type MutationCreateRolePermitArgs = {
 export type MutationCreateSchedulingPolicyArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   input: SchedulingPolicyInput;
+};
+
+
+export type MutationCreateSchedulingPolicyBalanceArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  input: BalanceInput;
+  schedulingPolicyId: Scalars['ID']['input'];
 };
 
 
@@ -6034,6 +6085,14 @@ export type MutationDeleteSchedulingPolicyArgs = {
 };
 
 
+export type MutationDeleteSchedulingPolicyBalanceArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  schedulingPolicyId: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteSchedulingPolicyFilterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
@@ -6434,7 +6493,7 @@ export type MutationEnrollcertificateHostArgs = {
 
 
 export type MutationExportDataCenterStorageDomainDiskArgs = {
-  action?: InputMaybe<ExportDataCenterStorageDomainDiskInput>;
+  action: ExportDataCenterStorageDomainDiskInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
@@ -6450,7 +6509,7 @@ export type MutationExportDiskArgs = {
 
 
 export type MutationExportStorageDomainDiskArgs = {
-  action?: InputMaybe<ExportStorageDomainDiskInput>;
+  action: ExportStorageDomainDiskInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   storageDomainId: Scalars['ID']['input'];
@@ -6465,7 +6524,7 @@ export type MutationExportTemplateArgs = {
 
 
 export type MutationExportTemplateDiskArgs = {
-  action?: InputMaybe<ExportTemplateDiskInput>;
+  action: ExportTemplateDiskInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   templateId: Scalars['ID']['input'];
@@ -6480,7 +6539,7 @@ export type MutationExportVmArgs = {
 
 
 export type MutationExportVmDiskArgs = {
-  action?: InputMaybe<ExportVmDiskInput>;
+  action: ExportVmDiskInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
@@ -6509,7 +6568,7 @@ export type MutationFreezefilesystemsVmArgs = {
 
 
 export type MutationImportOpenstackImageProviderImagesArgs = {
-  action?: InputMaybe<ImportOpenstackImageProviderImagesInput>;
+  action: ImportOpenstackImageProviderImagesInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   openstackImageProviderId: Scalars['ID']['input'];
@@ -6517,7 +6576,7 @@ export type MutationImportOpenstackImageProviderImagesArgs = {
 
 
 export type MutationImportStorageDomainImageArgs = {
-  action?: InputMaybe<ImportStorageDomainImageInput>;
+  action: ImportStorageDomainImageInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   storageDomainId: Scalars['ID']['input'];
@@ -6661,7 +6720,7 @@ export type MutationMoveVmArgs = {
 
 
 export type MutationMoveVmDiskArgs = {
-  action?: InputMaybe<MoveVmDiskInput>;
+  action: MoveVmDiskInput;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
@@ -9302,6 +9361,8 @@ export type SchedulingPolicies = {
 /** How the engine places VMs on the hosts of a cluster (none, evenly_distributed, power_saving, vm_evenly_distributed). */
 export type SchedulingPolicy = {
   __typename?: 'SchedulingPolicy';
+  /** The balances below this SchedulingPolicy (schedulingpolicies/{schedulingpolicy:id}/balances). */
+  balances?: Maybe<Array<Balance>>;
   comment?: Maybe<Scalars['String']['output']>;
   /** Set while a creation that runs as background tasks is still going on. */
   creationStatus?: Maybe<Status>;
@@ -9320,6 +9381,13 @@ export type SchedulingPolicy = {
   thresholds?: Maybe<SchedulingPolicyThresholds>;
   /** The weights below this SchedulingPolicy (schedulingpolicies/{schedulingpolicy:id}/weights). */
   weights?: Maybe<Array<Weight>>;
+};
+
+
+/** How the engine places VMs on the hosts of a cluster (none, evenly_distributed, power_saving, vm_evenly_distributed). */
+export type SchedulingPolicyBalancesArgs = {
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -11780,6 +11848,7 @@ export type FederationTypes = {
   AffinityGroup: AffinityGroup;
   Agent: Agent;
   Application: Application;
+  Balance: Balance;
   Bookmark: Bookmark;
   CdRom: CdRom;
   Certificate: Certificate;
@@ -11871,6 +11940,9 @@ export type FederationReferenceTypes = {
   Application:
     ( { __typename: 'Application' }
     & GraphQLRecursivePick<FederationTypes['Application'], {"id":true}> );
+  Balance:
+    ( { __typename: 'Balance' }
+    & GraphQLRecursivePick<FederationTypes['Balance'], {"id":true}> );
   Bookmark:
     ( { __typename: 'Bookmark' }
     & GraphQLRecursivePick<FederationTypes['Bookmark'], {"id":true}> );
@@ -12137,6 +12209,8 @@ export type ResolversTypes = {
   AuthorizedKey: ResolverTypeWrapper<Parent>;
   AuthorizedKeyInput: ResolverTypeWrapper<Parent>;
   AuthorizedKeys: ResolverTypeWrapper<Parent>;
+  Balance: ResolverTypeWrapper<Parent>;
+  BalanceInput: ResolverTypeWrapper<Parent>;
   Bios: ResolverTypeWrapper<Parent>;
   BiosInput: ResolverTypeWrapper<Parent>;
   Bonding: ResolverTypeWrapper<Parent>;
@@ -12619,6 +12693,8 @@ export type ResolversParentTypes = {
   AuthorizedKey: Parent;
   AuthorizedKeyInput: Parent;
   AuthorizedKeys: Parent;
+  Balance: Parent;
+  BalanceInput: Parent;
   Bios: Parent;
   BiosInput: Parent;
   Bonding: Parent;
@@ -13229,6 +13305,19 @@ export type AuthorizedKeysResolvers<ContextType = Context, ParentType extends Re
   authorizedKey?: Resolver<Maybe<Array<ResolversTypes['AuthorizedKey']>>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
+export type BalanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Balance'] = ResolversParentTypes['Balance'], FederationReferenceType extends FederationReferenceTypes['Balance'] = FederationReferenceTypes['Balance']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Balance']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;
+  schedulingPolicyUnit?: Resolver<Maybe<ResolversTypes['SchedulingPolicyUnit']>, ParentType, ContextType>;
 };
 
 export type BiosResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Bios'] = ResolversParentTypes['Bios']> = {
@@ -14522,7 +14611,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   copyDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
   copyDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyDiskArgs, 'action' | 'id'>>;
   copyStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
-  copyTemplateDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyTemplateDiskArgs, 'id' | 'templateId'>>;
+  copyTemplateDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyTemplateDiskArgs, 'action' | 'id' | 'templateId'>>;
   createBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationCreateBookmarkArgs, 'input'>>;
   createCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationCreateClusterArgs, 'input'>>;
   createClusterAffinityGroup?: Resolver<ResolversTypes['AffinityGroup'], ParentType, ContextType, RequireFields<MutationCreateClusterAffinityGroupArgs, 'clusterId' | 'input'>>;
@@ -14606,6 +14695,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'input'>>;
   createRolePermit?: Resolver<ResolversTypes['Permit'], ParentType, ContextType, RequireFields<MutationCreateRolePermitArgs, 'input' | 'roleId'>>;
   createSchedulingPolicy?: Resolver<ResolversTypes['SchedulingPolicy'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyArgs, 'input'>>;
+  createSchedulingPolicyBalance?: Resolver<ResolversTypes['Balance'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyBalanceArgs, 'input' | 'schedulingPolicyId'>>;
   createSchedulingPolicyFilter?: Resolver<ResolversTypes['Filter'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyFilterArgs, 'input' | 'schedulingPolicyId'>>;
   createSchedulingPolicyWeight?: Resolver<ResolversTypes['Weight'], ParentType, ContextType, RequireFields<MutationCreateSchedulingPolicyWeightArgs, 'input' | 'schedulingPolicyId'>>;
   createStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationCreateStorageConnectionArgs, 'input'>>;
@@ -14731,6 +14821,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteRole?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteRoleArgs, 'id'>>;
   deleteRolePermit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteRolePermitArgs, 'id' | 'roleId'>>;
   deleteSchedulingPolicy?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyArgs, 'id'>>;
+  deleteSchedulingPolicyBalance?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyBalanceArgs, 'id' | 'schedulingPolicyId'>>;
   deleteSchedulingPolicyFilter?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyFilterArgs, 'id' | 'schedulingPolicyId'>>;
   deleteSchedulingPolicyUnit?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyUnitArgs, 'id'>>;
   deleteSchedulingPolicyWeight?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteSchedulingPolicyWeightArgs, 'id' | 'schedulingPolicyId'>>;
@@ -14782,18 +14873,18 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   endJob?: Resolver<ResolversTypes['JobActionPayload'], ParentType, ContextType, RequireFields<MutationEndJobArgs, 'action' | 'id'>>;
   endJobStep?: Resolver<ResolversTypes['StepActionPayload'], ParentType, ContextType, RequireFields<MutationEndJobStepArgs, 'action' | 'id' | 'jobId'>>;
   enrollcertificateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationEnrollcertificateHostArgs, 'id'>>;
-  exportDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
+  exportDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportDataCenterStorageDomainDiskArgs, 'action' | 'dataCenterId' | 'id' | 'storageDomainId'>>;
   exportDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportDiskArgs, 'action' | 'id'>>;
-  exportStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
+  exportStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportStorageDomainDiskArgs, 'action' | 'id' | 'storageDomainId'>>;
   exportTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationExportTemplateArgs, 'action' | 'id'>>;
-  exportTemplateDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportTemplateDiskArgs, 'id' | 'templateId'>>;
+  exportTemplateDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportTemplateDiskArgs, 'action' | 'id' | 'templateId'>>;
   exportVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmArgs, 'id'>>;
-  exportVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmDiskArgs, 'id' | 'vmId'>>;
+  exportVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportVmDiskArgs, 'action' | 'id' | 'vmId'>>;
   fenceHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationFenceHostArgs, 'action' | 'id'>>;
   forceselectspmHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationForceselectspmHostArgs, 'id'>>;
   freezefilesystemsVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationFreezefilesystemsVmArgs, 'id'>>;
-  importOpenstackImageProviderImages?: Resolver<ResolversTypes['OpenStackImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportOpenstackImageProviderImagesArgs, 'id' | 'openstackImageProviderId'>>;
-  importStorageDomainImage?: Resolver<ResolversTypes['ImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainImageArgs, 'id' | 'storageDomainId'>>;
+  importOpenstackImageProviderImages?: Resolver<ResolversTypes['OpenStackImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportOpenstackImageProviderImagesArgs, 'action' | 'id' | 'openstackImageProviderId'>>;
+  importStorageDomainImage?: Resolver<ResolversTypes['ImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainImageArgs, 'action' | 'id' | 'storageDomainId'>>;
   importStorageDomainTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainTemplateArgs, 'action' | 'id' | 'storageDomainId'>>;
   importStorageDomainVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainVmArgs, 'action' | 'id' | 'storageDomainId'>>;
   importcertificatesExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesExternalHostProviderArgs, 'action' | 'id'>>;
@@ -14813,7 +14904,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   moveDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveDiskArgs, 'action' | 'id'>>;
   moveStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
   moveVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationMoveVmArgs, 'action' | 'id'>>;
-  moveVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveVmDiskArgs, 'id' | 'vmId'>>;
+  moveVmDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveVmDiskArgs, 'action' | 'id' | 'vmId'>>;
   previewSnapshotVm?: Resolver<ResolversTypes['VMActionPayload'], ParentType, ContextType, RequireFields<MutationPreviewSnapshotVmArgs, 'action' | 'id'>>;
   rebalanceClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationRebalanceClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
   rebalanceDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationRebalanceDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
@@ -15621,6 +15712,7 @@ export type SchedulingPoliciesResolvers<ContextType = Context, ParentType extend
 
 export type SchedulingPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchedulingPolicy'] = ResolversParentTypes['SchedulingPolicy'], FederationReferenceType extends FederationReferenceTypes['SchedulingPolicy'] = FederationReferenceTypes['SchedulingPolicy']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SchedulingPolicy']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  balances?: Resolver<Maybe<Array<ResolversTypes['Balance']>>, ParentType, ContextType, Partial<SchedulingPolicyBalancesArgs>>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   defaultPolicy?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -16535,6 +16627,7 @@ export type Resolvers<ContextType = Context> = {
   ArchitectureCapability?: ArchitectureCapabilityResolvers<ContextType>;
   AuthorizedKey?: AuthorizedKeyResolvers<ContextType>;
   AuthorizedKeys?: AuthorizedKeysResolvers<ContextType>;
+  Balance?: BalanceResolvers<ContextType>;
   Bios?: BiosResolvers<ContextType>;
   Bonding?: BondingResolvers<ContextType>;
   Bookmark?: BookmarkResolvers<ContextType>;

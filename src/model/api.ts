@@ -155,10 +155,14 @@ export class ApiModel {
     if (!this.xsd.types.has(collectionType) || !this.xsd.isA(collectionType, 'BaseResources')) return undefined;
     // The most derived type's own repeated element: VirtualNumaNodes extends NumaNodes, and holds
     // vm_numa_node elements, not the host_numa_node it inherits.
-    for (let t = this.xsd.types.get(collectionType); t; t = t.base ? this.xsd.types.get(t.base) : undefined) {
-      const inherited = t.base ? (this.xsd.types.get(t.base)?.elements.length ?? 0) : 0;
-      const f = t.elements.slice(inherited).find((e) => e.max > 1 && this.xsd.types.has(e.type));
-      if (f) return { element: f.name, type: f.type };
+    // A real 3.6 schema declares one collection (Balances) with its item at most once; its
+    // only resource element is then the item.
+    for (const repeated of [true, false]) {
+      for (let t = this.xsd.types.get(collectionType); t; t = t.base ? this.xsd.types.get(t.base) : undefined) {
+        const inherited = t.base ? (this.xsd.types.get(t.base)?.elements.length ?? 0) : 0;
+        const f = t.elements.slice(inherited).find((e) => (repeated ? e.max > 1 : this.xsd.isA(e.type, 'BaseResource')) && this.xsd.types.has(e.type));
+        if (f) return { element: f.name, type: f.type };
+      }
     }
     return undefined;
   }

@@ -11,7 +11,7 @@ import { ApiModel } from './api.ts';
 import { readRsdl } from './rsdl.ts';
 
 export { readXsd, XsdModel, SchemaError, builtinKind } from './xsd.ts';
-export { readRsdl, missingTypes } from './rsdl.ts';
+export { readRsdl, missingTypes, rsdlField } from './rsdl.ts';
 export type { Operation, Param } from './rsdl.ts';
 export { ApiModel } from './api.ts';
 export type { Collection } from './api.ts';

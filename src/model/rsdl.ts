@@ -83,3 +83,17 @@ export function missingTypes(xsd: XsdModel, operations: readonly Operation[]): s
   for (const op of operations) for (const t of [op.bodyType, op.responseType]) if (t) named.add(t);
   return [...named].filter((t) => !xsd.types.has(t)).sort();
 }
+
+/**
+ * The field an RSDL parameter's segment names. The RSDL does not always
+ * spell an element as the schema does: `storagedomain.id|name` stands for
+ * `<storage_domain>`, `datacenter.name` for `<data_center>`; underscores
+ * aside, the names are the same.
+ */
+export function rsdlField<T>(fields: ReadonlyMap<string, T>, segment: string): string | undefined {
+  if (fields.has(segment)) return segment;
+  const bare = segment.replace(/_/g, '');
+  for (const name of fields.keys()) if (name.replace(/_/g, '') === bare) return name;
+  return undefined;
+}
+

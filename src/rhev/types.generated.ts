@@ -4203,6 +4203,10 @@ export interface AgentResource extends Agent, ResourceMethods {
 export interface ApplicationResource extends Application, ResourceMethods {
 }
 
+/** A Balance bound to its connection. */
+export interface BalanceResource extends Balance, ResourceMethods {
+}
+
 /** A Bookmark bound to its connection. */
 export interface BookmarkResource extends Bookmark, ResourceMethods {
 }
@@ -4677,6 +4681,8 @@ export interface SSHPublicKeyResource extends SSHPublicKey, ResourceMethods {
 
 /** A SchedulingPolicy bound to its connection. */
 export interface SchedulingPolicyResource extends SchedulingPolicy, ResourceMethods {
+  /** The balances below this SchedulingPolicy; answered without a request when they were inlined with detail. */
+  balances(options?: ListOptions): Promise<ResourceList<BalanceResource>>;
   /** The filters below this SchedulingPolicy; answered without a request when they were inlined with detail. */
   filters(options?: ListOptions): Promise<ResourceList<FilterResource>>;
   /** The weights below this SchedulingPolicy; answered without a request when they were inlined with detail. */
@@ -5308,6 +5314,7 @@ export interface Resources {
   AffinityGroup: AffinityGroupResource;
   Agent: AgentResource;
   Application: ApplicationResource;
+  Balance: BalanceResource;
   Bookmark: BookmarkResource;
   CdRom: CdRomResource;
   Certificate: CertificateResource;

@@ -5,7 +5,7 @@
  * field, which XML element, reference, sub-collection or action it stands for.
  */
 import type { ApiModel, Collection, ComplexType, Field, Operation, XsdModel } from '../model/index.ts';
-import { isOwnership } from '../model/index.ts';
+import { isOwnership, rsdlField } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
 import { camel, enumValue, Namespace, pascal } from './names.ts';
 
@@ -436,8 +436,8 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     if (!action) return undefined;
     const tops = new Map<string, boolean>();
     for (const p of op.bodyParams) {
-      const top = p.name.replace(/^action\./, '').split(/[.|]/)[0];
-      if (top === 'async' || !action.field.has(top)) continue;
+      const top = rsdlField(action.field, p.name.replace(/^action\./, '').split(/[.|]/)[0]);
+      if (!top || top === 'async') continue;
       tops.set(top, (tops.get(top) ?? false) || p.required);
     }
     if (!tops.size) return undefined;

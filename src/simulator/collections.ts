@@ -14,8 +14,9 @@
  * serves a VM seen below a storage domain), else by its rel under any parent
  * (`* /permissions`).
  */
-import { Store, type Rec } from './store.ts';
-import { computed, none, owned, reported, table, view, type Source } from './sources.ts';
+import { Store, uuidOf, type Rec } from './store.ts';
+import { stat } from './inventory.ts';
+import { computed, none, owned, reported, systemPermissions, table, view, type Source } from './sources.ts';
 
 export interface Behaviour {
   /** Where the records come from; `parent` is the element of the parent item (`vm`), for sources that need it. */
@@ -59,8 +60,24 @@ const disksOn: Source = {
   },
 };
 
-/** What a running VM's display offers: one console per protocol it can be reached by. */
-const consoles = reported((vm) => (vm.display ? [{ id: Buffer.from(vm.display.type ?? 'spice').toString('hex'), protocol: vm.display.type, port: vm.display.port, tls_port: vm.display.secure_port, address: vm.display.address, vm: { id: vm.id, href: vm.href } }] : []));
+/** What a display offers: one console per protocol, its id the protocol's name in hex as the engine makes it. */
+const consoles = (owner: 'vm' | 'template' | 'instance_type') => reported((r) => (r.display ? [{
+  id: Buffer.from(r.display.type ?? 'spice').toString('hex'), protocol: r.display.type ?? 'spice', port: r.display.port, tls_port: r.display.secure_port, address: r.display.address,
+  [owner]: { id: r.id, href: r.href },
+}] : []));
+
+/** The disks of the VMs' regular snapshots that live on the parent domain. */
+const diskSnapshots = reported((sd, store) => {
+  const out: Record<string, unknown>[] = [];
+  for (const vm of store.table('vms').values()) {
+    const snaps = [...Store.sub(vm, 'snapshots').values()].filter((x) => x.type === 'regular');
+    for (const d of Store.sub(vm, 'disks').values()) {
+      if (d.storage_domains?.storage_domain?.[0]?.id !== sd.id) continue;
+      for (const snap of snaps) out.push({ id: uuidOf(`${snap.id}/${d.id}`), name: d.name, alias: d.alias, provisioned_size: d.provisioned_size, format: d.format, status: { state: 'ok' }, disk: { id: d.id, href: `disks/${d.id}` }, storage_domains: { storage_domain: [{ id: sd.id, href: sd.href }] } });
+    }
+  }
+  return out;
+});
 
 /** A snapshot's copy of one of its VM's device lists. */
 const snapshotDevices = (rel: string) => reported((snap, store) => {
@@ -83,6 +100,7 @@ const attachedDomains = view('storagedomains', (r, p) => r._dc === p.id, (r, p) 
 
 export const BEHAVIOUR: Readonly<Record<string, Behaviour>> = {
   capabilities: { source: none },
+  permissions: { source: systemPermissions },
   clusters: { required: [['name', 'data_center.id|name']] },
   disks: { source: allDisks },
   'datacenters/{id}/storagedomains': { source: attachedDomains },
@@ -105,7 +123,22 @@ export const BEHAVIOUR: Readonly<Record<string, Behaviour>> = {
   'VM/applications': {
     source: reported((vm) => (guestRunning(vm) ? ['ovirt-guest-agent-common-1.0.11-1.el7', 'kernel-3.10.0-327.el7'].map((name) => ({ name, vm: { id: vm.id, href: vm.href } })) : [])),
   },
-  'VM/graphicsconsoles': { source: consoles },
+  'VM/graphicsconsoles': { source: consoles('vm') },
+  'Template/graphicsconsoles': { source: consoles('template') },
+  'InstanceType/graphicsconsoles': { source: consoles('instance_type') },
+  'NIC/reporteddevices': {
+    source: reported((nic, store) => {
+      const vm = nic.vm?.id ? store.get('vms', nic.vm.id) : undefined;
+      return vm && guestRunning(vm) ? [{ id: nic.id, name: nic.name, type: 'network', mac: nic.mac, ips: vm.guest_info?.ips, vm: { id: vm.id, href: vm.href } }] : [];
+    }),
+  },
+  'StorageDomain/disksnapshots': { source: diskSnapshots },
+  'Group/roles': {
+    source: view('roles', (r, p, s) => {
+      for (const perm of s.table('permissions').values()) if (perm.group?.id === p.id && perm.role?.id === r.id) return true;
+      return false;
+    }),
+  },
   'Snapshot/disks': { source: snapshotDevices('disks') },
   'Snapshot/nics': { source: snapshotDevices('nics') },
   'Snapshot/cdroms': { source: snapshotDevices('cdroms') },
@@ -124,10 +157,14 @@ export const BEHAVIOUR: Readonly<Record<string, Behaviour>> = {
   'Host/numanodes': {
     source: reported((h) => {
       const sockets = Number(h.cpu?.topology?.sockets ?? 1);
-      return Array.from({ length: sockets }, (_, index) => ({ name: `node${index}`, index, memory: Math.floor(Number(h.memory ?? 0) / sockets), host: { id: h.id, href: h.href } }));
+      return Array.from({ length: sockets }, (_, index) => ({
+        name: `node${index}`, index, memory: Math.floor(Number(h.memory ?? 0) / sockets / 2 ** 20), host: { id: h.id, href: h.href },
+        _computed: { statistics: (n: Rec) => [stat(n, 'host_numa_node', 'memory.free', 'Free memory', 'BYTES', 'GAUGE', Number(n.memory) * 2 ** 19)] },
+      }));
     }),
   },
-  '*/permissions': { source: (parent) => view('permissions', (r, p) => r[parent]?.id === p.id) },
+  // Permissions on objects the Permission type has no element for (networks, profiles, groups) name them in `_on`.
+  '*/permissions': { source: (parent) => view('permissions', (r, p) => r[parent]?.id === p.id || r._on === p.id) },
   '*/tags': { source: view('tags', (r, p) => !!p._tags?.has(r.id)) },
   '*/statistics': { source: computed('statistics') },
 };

@@ -9,10 +9,10 @@
  * audit log.
  */
 import { randomBytes } from 'node:crypto';
-import { bundledModel, bundledXsdText, inlinableAt } from '../model/index.ts';
+import { bundledModel, bundledXsdText, inlinableAt, rsdlField } from '../model/index.ts';
 import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
 import { buildInventory, refreshHostSummaries, ADMIN_ROLE_ID, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
-import { ROOT, SPECS, decorate, specAt, type Spec } from './routes.ts';
+import { ROOT, SPECS, decorate, seenAt, specAt, type Spec } from './routes.ts';
 import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './store.ts';
 import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, notFound, refuse } from './faults.ts';
 import type { TypeWord } from './app-errors.generated.ts';
@@ -327,8 +327,9 @@ export class Engine {
       if (needsUuid(s) && !UUID_RE.test(id)) {
         throw new EngineFault(400, 'Bad Request', `Invalid UUID string: ${id}`, 'text');
       }
-      const rec = s.source.get(this.store, id, parent, s);
-      if (!rec || !this.visible(caller, s, rec)) throw notFound();
+      const found = s.source.get(this.store, id, parent, s);
+      if (!found || !this.visible(caller, s, found)) throw notFound();
+      const rec = seenAt(s, found);
       if (i === segments.length - 1) {
         return { ...(await this.item(req, caller, s, rec, parent, method, matrix)), route: `${method} ${pattern}` };
       }
@@ -395,7 +396,7 @@ export class Engine {
     if (max !== undefined && !/^-?\d+$/.test(max)) throw new EngineFault(400, 'Invalid value', `${max} is not a valid value for max`);
     const caseSensitive = (matrix.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
     let records: Rec[] = [];
-    for (const r of s.source.list(this.store, parent, s)) if (this.visible(caller, s, r)) records.push(r);
+    for (const r of s.source.list(this.store, parent, s)) if (this.visible(caller, s, r)) records.push(seenAt(s, r));
     if (s.key === 'events') {
       records.sort((a, b) => Number(b.id) - Number(a.id));
       const from = matrix.get('from') ?? req.query.get('from') ?? undefined;
@@ -1082,22 +1083,12 @@ export class Engine {
     const spec = (collection ? s.collectionActions : s.actions).find((a) => a.name === name)!;
     const missing = (set: readonly string[]) => set.filter((path) => !path.split('|').some((alt) => hasPath(body, alt, path)));
     if (spec.required.length && !spec.required.some((set) => !missing(set).length)) throw incomplete('Action', missing(spec.required[0]), name);
-    const outcome = handler.call(this, { rec, parent, body, caller, store: this.store, inv: this.inv });
-    const job = { id: this.inv.id() };
-    const jobRec = decorate(specAt('jobs'), {
-      ...job, description: `${name} ${s.type} ${rec.name ?? (rec.id || s.rel)}`, status: { state: outcome.task ? 'started' : 'finished' },
-      owner: { id: caller.account.userId, href: `users/${caller.account.userId}` }, start_time: new Date().toISOString(),
-      end_time: outcome.task ? undefined : new Date().toISOString(), last_updated: new Date().toISOString(), external: false, auto_cleared: true,
-    });
-    this.store.table('jobs').set(jobRec.id, jobRec);
-    trimMap(this.store.table('jobs'), 1000);
+    const outcome = handler.call(this, { rec: rec._base ?? rec, parent, body, caller, store: this.store, inv: this.inv });
+    const jobRec = this.job(`${name} ${s.type} ${rec.name ?? (rec.id || s.rel)}`, caller, outcome.task);
     const result: Doc = { ...body, status: { state: 'complete' }, job: ref(jobRec), ...outcome.output };
     if (!outcome.task) return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
 
-    const finish = outcome.task.then(() => {
-      jobRec.status = { state: 'finished' };
-      jobRec.end_time = new Date().toISOString();
-    });
+    const finish = outcome.task.then(() => undefined);
     const blocking = body.async === false || req.query.get('async') === 'false' || matrix.get('async') === 'false';
     if (blocking) {
       await finish;
@@ -1116,6 +1107,31 @@ export class Engine {
       this.later(this.options.actionExpiryMs + 1, () => this.asyncActions.delete(href));
     });
     return { status: 202, headers: { 'content-type': XML, location: `${req.origin}${req.base}/${href}` }, body: writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }) };
+  }
+
+  /**
+   * The job the engine records for an action, with its one executing step;
+   * both finish when the task does (or at once without one).
+   */
+  private job(description: string, caller: Caller, task?: Promise<void>): Rec {
+    const now = new Date().toISOString();
+    const state = task ? 'started' : 'finished';
+    const job = decorate(specAt('jobs'), {
+      id: this.inv.id(), description, status: { state }, owner: { id: caller.account.userId, href: `users/${caller.account.userId}` },
+      start_time: now, end_time: task ? undefined : now, last_updated: now, external: false, auto_cleared: true,
+    });
+    const step = decorate(specAt('jobs/{id}/steps'), { id: this.inv.id(), description: 'Executing', type: 'executing', number: 0, status: { state }, job: ref(job), start_time: now, end_time: job.end_time, external: false }, job.href);
+    Store.sub(job, 'steps').set(step.id, step);
+    this.store.table('jobs').set(job.id, job);
+    trimMap(this.store.table('jobs'), 1000);
+    task?.then(() => {
+      job.status = step.status = { state: 'finished' };
+      job.end_time = step.end_time = job.last_updated = new Date().toISOString();
+    }, () => {
+      job.status = step.status = { state: 'failed' };
+      job.end_time = step.end_time = job.last_updated = new Date().toISOString();
+    });
+    return job;
   }
 
   private pollAction(req: EngineRequest, href: string): EngineResponse {
@@ -1238,9 +1254,9 @@ const PERMISSION_FIELD: Record<string, string> = {
   templates: 'template', vmpools: 'vmpool', networks: 'network', users: 'user',
 };
 
-/** Ids are UUIDs except events' (numbers), files' and permits' (names), and consoles' (the protocol in hex). */
+/** Ids are UUIDs except events' (numbers), files', permits' and labels' (names), certificates' (positions) and consoles' (the protocol in hex). */
 function needsUuid(s: Spec): boolean {
-  return !['events', 'files', 'permits', 'graphicsconsoles'].includes(s.rel);
+  return !['events', 'files', 'permits', 'graphicsconsoles', 'labels', 'virtualfunctionallowedlabels', 'certificates'].includes(s.rel);
 }
 
 function hasPath(obj: any, path: string, full: string): boolean {
@@ -1249,7 +1265,10 @@ function hasPath(obj: any, path: string, full: string): boolean {
   let v = obj;
   for (const p of parts) {
     if (v === undefined || v === null) return false;
-    v = Array.isArray(v) ? v[0]?.[p] : v[p];
+    const holder = Array.isArray(v) ? v[0] : v;
+    if (holder === undefined || holder === null || typeof holder !== 'object') return false;
+    const key = rsdlField(new Map(Object.entries(holder)), p);
+    v = key === undefined ? undefined : holder[key];
   }
   return v !== undefined && v !== null && v !== '';
 }

@@ -6,6 +6,7 @@
  * The factories here are also what the simulator's create operations use, so
  * a VM added over the API looks exactly like a generated one.
  */
+import { seedLivedIn } from './lived-in.ts';
 import { seedDefaults } from './defaults.ts';
 import { decorate, specAt } from './routes.ts';
 import { BLANK_ID, ref, rng, Store, uuidFrom, uuidOf, type Rec } from './store.ts';
@@ -434,6 +435,7 @@ export function buildInventory(size: InventorySize): Inventory {
     }
   }
   seedDefaults(inv);
+  seedLivedIn(inv);
   return inv;
 }
 
@@ -460,7 +462,7 @@ function wave(id: string, name: string, periodS: number): number {
   return 0.5 + 0.5 * Math.sin((Date.now() / 1000 / periodS + phase) * 2 * Math.PI);
 }
 
-function stat(owner: Rec, ownerField: string, name: string, description: string, unit: string, type: 'GAUGE' | 'COUNTER', value: number, valueType: 'INTEGER' | 'DECIMAL' = 'INTEGER'): Rec {
+export function stat(owner: Rec, ownerField: string, name: string, description: string, unit: string, type: 'GAUGE' | 'COUNTER', value: number, valueType: 'INTEGER' | 'DECIMAL' = 'INTEGER'): Rec {
   const id = uuidOf(`${owner.id}:${name}`);
   return {
     id, href: `${owner.href}/statistics/${id}`, name, description,

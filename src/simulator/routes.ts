@@ -122,3 +122,18 @@ export function decorate<T extends Record<string, any>>(s: Spec, rec: T, parentH
   if (s.sub.length) (r as Record<string, any>).link = s.sub.map((sub) => ({ href: `${href}/${sub.rel}`, rel: sub.rel }));
   return r;
 }
+
+/**
+ * A record seen elsewhere than where it is stored (a copy with `_base`: a
+ * cluster below its data center, a VM's disk at `disks/{id}`) carries the
+ * `<actions>` and `<link>`s of where it is seen, as the engine gives them.
+ */
+export function seenAt(s: Spec, r: Rec): Rec {
+  if (!r._base) return r;
+  return {
+    ...r,
+    actions: s.actions.length ? { link: s.actions.map((a) => ({ href: `${r.href}/${a.name}`, rel: a.name })) } : undefined,
+    link: s.sub.length ? s.sub.map((x) => ({ href: `${r.href}/${x.rel}`, rel: x.rel })) : undefined,
+  };
+}
+

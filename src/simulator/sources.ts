@@ -29,12 +29,37 @@ export const table = (t: Table): Source => ({
   table: t,
 });
 
-/** Records the parent owns, in its own map: a VM's disks, a role's permits. */
-export const owned = (rel: string): Source => ({
-  list: (_s, p) => (p ? Store.sub(p, rel).values() : []),
-  get: (_s, id, p) => (p ? Store.sub(p, rel).get(id) : undefined),
-  sub: rel,
-});
+/**
+ * Records the parent owns, in its own map: a VM's disks, a role's permits.
+ * Below a parent seen elsewhere than where it is stored (a cluster below its
+ * data center, a role below a user) they are seen there too: copies with an
+ * href below that parent, whose `_base` is the stored record.
+ */
+export const owned = (rel: string): Source => {
+  const seen = (r: Rec, p: Rec): Rec => (p._base ? { ...r, href: `${p.href}/${rel}/${r.id}`, _base: r._base ?? r } : r);
+  return {
+    *list(_s, p) {
+      if (p) for (const r of Store.sub(p, rel).values()) yield seen(r, p);
+    },
+    get(_s, id, p) {
+      const r = p ? Store.sub(p, rel).get(id) : undefined;
+      return r && p ? seen(r, p) : undefined;
+    },
+    sub: rel,
+  };
+};
+
+/** The permissions granted on the system itself, which the engine lists at the top level with hrefs of their own. */
+export const systemPermissions: Source = {
+  *list(s) {
+    for (const r of s.table('permissions').values()) if (r._system) yield { ...r, href: `permissions/${r.id}`, _base: r };
+  },
+  get(s, id) {
+    const r = s.get('permissions', id);
+    return r?._system ? { ...r, href: `permissions/${r.id}`, _base: r } : undefined;
+  },
+  table: 'permissions',
+};
 
 /**
  * What the engine reports rather than stores (a running guest's devices,

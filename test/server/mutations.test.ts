@@ -43,8 +43,11 @@ describe('actions', () => {
     expect(r.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'Operation Failed', detail: '[Cannot stop VM. VM is not running.]', status: 409 });
     const missing = await gql(s, 'mutation { startVm(id: "11111111-2222-4333-8444-555555555555") { status } }');
     expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
-    const required = await gql(s, 'mutation($id: ID!) { exportVm(id: $id) { status } }', { id });
+    // The schema requires what the RSDL requires (a clone's name); the engine refuses what it requires besides (an export's domain).
+    const required = await gql(s, 'mutation($id: ID!) { cloneVm(id: $id) { status } }', { id });
     expect(required.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const refused = await gql(s, 'mutation($id: ID!) { exportVm(id: $id) { status } }', { id });
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', status: 400 });
     const mine = (await gql(s, '{ vms { id } }', undefined, { username: 'user@internal', password: 'user' })).data.vms.map((v: any) => v.id);
     const notMine = (await gql(s, '{ vms(search: "status=down") { id } }')).data.vms.map((v: any) => v.id).find((x: string) => !mine.includes(x));
     const forbidden = await gql(s, 'mutation($id: ID!) { startVm(id: $id) { status } }', { id: notMine }, { username: 'user@internal', password: 'user' });
@@ -95,7 +98,7 @@ describe('create, update, delete', () => {
     expect(disk.errors).toBeUndefined();
     expect(disk.data.createVmDisk.status.state).toBe('ok');
     const dup = await gql(s, 'mutation { createVm(input: { name: "gql-vm", cluster: { name: "Default" }, template: { name: "Blank" } }) { id } }');
-    expect(dup.errors![0].extensions).toMatchObject({ code: 'CONFLICT', detail: '[Cannot add VM. The given name is already in use.]' });
+    expect(dup.errors![0].extensions).toMatchObject({ code: 'CONFLICT', detail: '[Cannot add VM. The VM name is already in use, please choose a unique name and try again.]' });
     const incomplete = await gql(s, 'mutation { createVm(input: { name: "no-cluster" }) { id } }');
     expect(incomplete.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'Incomplete parameters' });
     const removed = await gql(s, 'mutation($id: ID!) { deleteVm(id: $id) { id status } }', { id: vm.id });

@@ -139,7 +139,8 @@ describe('the collections 3.6 added at the top level', () => {
     expect((await api(sim, 'GET', '/macpools')).text).toContain('<from>00:1a:4a:16:01:51</from>');
     const networks = (await api(sim, 'GET', '/networks')).text.match(/<network href/g)!.length;
     expect((await api(sim, 'GET', '/vnicprofiles')).text.match(/<vnic_profile href/g)!.length).toBe(networks);
-    expect((await api(sim, 'GET', '/katelloerrata')).text).toMatch(/<katello_errata\/>/);
+    expect((await api(sim, 'GET', '/katelloerrata')).text).toContain('<name>RHSA-2016:0001</name>');
+    expect((await api(sim, 'GET', '/openstackimageproviders')).text).toContain('<name>ovirt-image-repository</name>');
   });
 
   it('add, refuse duplicates and incomplete bodies, update and remove through the generic handlers', async () => {

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiModel, bundledModel, readRsdl } from '../../src/model/index.ts';
-import { SMALL, api, simulator, validate } from '../helpers.ts';
+import { SMALL, api, simulator, validate, validateMany } from '../helpers.ts';
 
 describe('the simulator\'s links', () => {
   it('every advertised link answers 200 with a valid document', async () => {
@@ -68,4 +68,60 @@ describe.skipIf(!existsSync(referenceRsdl))('against the real 3.6 RSDL', () => {
       await sim.close();
     }
   });
+});
+
+/** The items a collection document lists: the elements whose href is the collection's path and an id. */
+function itemsIn(collection: string, text: string): string[] {
+  const prefix = `href="/api${collection}/`;
+  return [...new Set(text.split(prefix).slice(1).map((rest) => `${collection}/${rest.slice(0, rest.indexOf('"'))}`).filter((p) => !p.slice(collection.length + 1).includes('/')))].slice(0, 8);
+}
+
+describe.skipIf(!existsSync(referenceRsdl))('every URL of the real 3.6 RSDL', () => {
+  it('answers GET with 200 and a document valid against our XSD and the engine\'s', async () => {
+    const rsdl = readFileSync(referenceRsdl, 'utf8');
+    const templates = [...new Set([...rsdl.matchAll(/<link href="([^"]+)" rel="get">/g)].map((m) => m[1]))]
+      .sort((a, b) => a.split('/').length - b.split('/').length);
+    const sim = await simulator(SMALL);
+    try {
+      // Something happens first, so the audit log has an entry.
+      await api(sim, 'POST', '/tags', { body: '<tag><name>walked</name></tag>' });
+      // Every URL template's concrete instances (up to 40): a collection's below each instance of its parent
+      // item, an item's from its collection's lists. The first answer with items is the one validated.
+      const docs: { name: string; xml: string }[] = [];
+      const failures: string[] = [];
+      const memo = new Map<string, Promise<{ paths: string[]; sample?: string }>>();
+      const instancesOf = (template: string): Promise<{ paths: string[]; sample?: string }> => {
+        if (!memo.has(template)) memo.set(template, (async () => {
+          if (!template) return { paths: [''] };
+          const isItem = /\}$/.test(template);
+          const above = template.includes('/') ? template.replace(/\/[^/]+$/, '') : '';
+          const paths: string[] = [];
+          let sample: string | undefined;
+          for (const parent of (await instancesOf(above)).paths) {
+            const candidates = isItem ? itemsIn(parent, (await api(sim, 'GET', parent)).text) : [`${parent}/${template.split('/').pop()}`];
+            for (const path of candidates) {
+              const res = await api(sim, 'GET', path);
+              if (res.status !== 200) { failures.push(`GET ${path}: ${res.status}`); continue; }
+              paths.push(path);
+              if (!sample || (!isItem && itemsIn(path, res.text).length && !itemsIn(path, sample).length)) sample = res.text;
+            }
+            if (paths.length >= 40) break;
+          }
+          return { paths, sample };
+        })());
+        return memo.get(template)!;
+      };
+      for (const template of templates) {
+        const { sample } = await instancesOf(template);
+        if (!sample) { failures.push(`${template}: no instance answers`); continue; }
+        docs.push({ name: template.replace(/\W+/g, '_'), xml: sample });
+      }
+      const invalid = await validateMany(docs);
+      for (const [file, errors] of invalid) failures.push(`${file}: ${errors[0]}`);
+      expect(failures).toEqual([]);
+      expect(docs).toHaveLength(templates.length);
+    } finally {
+      await sim.close();
+    }
+  }, 300_000);
 });

@@ -35,7 +35,7 @@ export interface Simulation {
 }
 
 export interface ActionContext {
-  /** The item acted on, as the URL shows it (a copy whose `_base` is the stored record when it is a view). */
+  /** The item acted on: the stored record, also where the URL shows it elsewhere (a cluster below its data center). */
   rec: Rec;
   /** The parent item, for collection actions (`hosts/{id}/nics/setupnetworks`); undefined at the top level. */
   parent?: Rec;

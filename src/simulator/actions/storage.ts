@@ -11,7 +11,7 @@ import { exportDomain } from './guest.ts';
 
 export const STORAGE_ACTIONS: Record<string, ActionHandler> = {
   'StorageDomain#activate'({ rec }) {
-    const sd = rec._base;
+    const sd = stored(rec);
     if (sd._dcState === 'active') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'ACTIVATE', 'STORAGE__DOMAIN', { status: 'Active' }, 'action');
     if (sd._dcState !== 'maintenance' && sd._dcState !== 'inactive') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'ACTIVATE', 'STORAGE__DOMAIN', { status: sd._dcState }, 'action');
     sd._dcState = 'activating';
@@ -19,7 +19,7 @@ export const STORAGE_ACTIONS: Record<string, ActionHandler> = {
     return {};
   },
   'StorageDomain#deactivate'({ rec, store }) {
-    const sd = rec._base;
+    const sd = stored(rec);
     if (sd._dcState !== 'active') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'DEACTIVATE', 'STORAGE__DOMAIN', { status: sd._dcState }, 'action');
     // The master can go to maintenance only when another active data domain of the data center can take its place.
     if (sd.master && ![...store.table('storagedomains').values()].some((o) => o.id !== sd.id && o._dc === sd._dc && o.type === 'data' && o._dcState === 'active')) {
