@@ -11,8 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import { bundledModel, bundledXsdText, inlinableAt, rsdlField } from '../model/index.ts';
 import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
-import { buildInventory, refreshHostSummaries, ADMIN_ROLE_ID, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
+import { buildInventory, refreshHostSummaries, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
 import { ROOT, SPECS, decorate, seenAt, specAt, type Spec } from './routes.ts';
+import type { Created, CrudContext } from './collections/index.ts';
+import { COMMON_FIELDS } from './collections/index.ts';
 import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './store.ts';
 import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, notFound, refuse } from './faults.ts';
 import type { TypeWord } from './app-errors.generated.ts';
@@ -458,65 +460,7 @@ export class Engine {
   }
 
   private searchFields(s: Spec): Record<string, FieldGetter<Rec>> {
-    const st = this.store;
-    const nameOf = (t: Table) => (r: Rec, field: string) => (r[field]?.id ? st.get(t, r[field].id)?.name : undefined);
-    const common: Record<string, FieldGetter<Rec>> = {
-      name: (r) => r.name, description: (r) => r.description, id: (r) => r.id, comment: (r) => r.comment,
-      status: (r) => r.status?.state ?? r._dcState,
-    };
-    const tagNames = (r: Rec) => [...(r._tags ?? [])].map((id: string) => st.get('tags', id)?.name);
-    const clusterDc = (clusterId?: string) => (clusterId ? st.get('datacenters', st.get('clusters', clusterId)?.data_center?.id)?.name : undefined);
-    switch (s.key) {
-      case 'vms': return {
-        ...common, type: (r) => r.type, os: (r) => r.os?.type,
-        cluster: (r) => nameOf('clusters')(r, 'cluster'), host: (r) => nameOf('hosts')(r, 'host'),
-        template: (r) => nameOf('templates')(r, 'template'), datacenter: (r) => clusterDc(r.cluster?.id),
-        tag: tagNames, pool: (r) => nameOf('vmpools')(r, 'vmpool'),
-        memory: (r) => Math.round(Number(r.memory) / (1024 * 1024)),
-        ip: (r) => r.guest_info?.ips?.ip?.map((i: Rec) => i.address) ?? [],
-        fqdn: (r) => r.guest_info?.fqdn, stateless: (r) => String(r.stateless),
-        creationdate: (r) => r.creation_time,
-        'users.name': (r) => this.permittedUsers('vm', r.id),
-      };
-      case 'hosts': return {
-        ...common, address: (r) => r.address, type: (r) => r.type,
-        cluster: (r) => nameOf('clusters')(r, 'cluster'), datacenter: (r) => clusterDc(r.cluster?.id), tag: tagNames,
-        'vms.status': (r) => this.vmsOn(r.id).map((v) => v.status.state),
-        'vms.name': (r) => this.vmsOn(r.id).map((v) => v.name),
-        spm: (r) => r.spm?.status?.state, active_vms: (r) => r.summary?.active ?? 0,
-      };
-      case 'clusters': return { ...common, datacenter: (r) => nameOf('datacenters')(r, 'data_center'), 'hosts.name': (r) => [...st.table('hosts').values()].filter((h) => h.cluster.id === r.id).map((h) => h.name) };
-      case 'datacenters': return { ...common, 'clusters.name': (r) => [...st.table('clusters').values()].filter((c) => c.data_center?.id === r.id).map((c) => c.name) };
-      case 'storagedomains': return { ...common, type: (r) => r.type, datacenter: (r) => (r._dc ? st.get('datacenters', r._dc)?.name : undefined), status: (r) => r._dcState ?? r.status?.state };
-      case 'templates': return { ...common, cluster: (r) => nameOf('clusters')(r, 'cluster'), datacenter: (r) => clusterDc(r.cluster?.id), os: (r) => r.os?.type };
-      case 'networks': return { ...common, datacenter: (r) => nameOf('datacenters')(r, 'data_center'), vlanid: (r) => r.vlan?.id, cluster: (r) => [...(r._clusters ?? [])].map((id: string) => st.get('clusters', id)?.name) };
-      case 'users': return { ...common, usrname: (r) => r.user_name, user_name: (r) => r.user_name, lastname: (r) => r.last_name, email: (r) => r.email, department: (r) => r.department };
-      case 'vmpools': return { ...common, cluster: (r) => nameOf('clusters')(r, 'cluster'), type: (r) => r.type };
-      case 'events': return {
-        ...common, severity: (r) => r.severity, type: (r) => r.code, time: (r) => r.time,
-        vm: (r) => r.vm?.id ? st.get('vms', r.vm.id)?.name : undefined, host: (r) => nameOf('hosts')(r, 'host'),
-        // `severity>normal` compares by rank, as the engine does.
-        'severity.rank': (r) => ['normal', 'warning', 'error', 'alert'].indexOf(r.severity),
-      };
-      default: return common;
-    }
-  }
-
-  private vmsOn(hostId: string): Rec[] {
-    const out: Rec[] = [];
-    for (const v of this.store.table('vms').values()) if (v.host?.id === hostId) out.push(v);
-    return out;
-  }
-
-  private permittedUsers(field: string, id: string): string[] {
-    const out: string[] = [];
-    for (const p of this.store.table('permissions').values()) {
-      if (p[field]?.id === id && p.user) {
-        const u = this.store.get('users', p.user.id);
-        if (u) out.push(u.name, u.user_name);
-      }
-    }
-    return out;
+    return s.behaviour.search?.(this.store) ?? COMMON_FIELDS;
   }
 
   // ------------------------------------------------------------------ filtering
@@ -530,41 +474,7 @@ export class Engine {
     if (!caller.filtered || caller.account.admin) return true;
     const grants = this.grants(caller.account.userId);
     if (grants.has('system')) return true;
-    const base = r._base ?? r;
-    const clusterDc = (cid?: string) => (cid ? this.store.get('clusters', cid)?.data_center?.id : undefined);
-    switch (s.key.split('/')[0]) {
-      case 'vms':
-        if (s.key !== 'vms') return true; // sub-collections of a VM already passed the VM check
-        return grants.has(base.id) || grants.has(base.cluster?.id) || grants.has(clusterDc(base.cluster?.id));
-      case 'templates':
-        if (s.key !== 'templates') return true;
-        return grants.has(base.id) || grants.has(base.cluster?.id) || grants.has(clusterDc(base.cluster?.id));
-      case 'hosts':
-        if (s.key !== 'hosts') return true;
-        return grants.has(base.id) || grants.has(base.cluster?.id) || grants.has(clusterDc(base.cluster?.id));
-      case 'clusters':
-        if (s.key !== 'clusters') return true;
-        return grants.has(base.id) || grants.has(base.data_center?.id);
-      case 'datacenters':
-        if (s.key !== 'datacenters') return true;
-        return grants.has(base.id);
-      case 'storagedomains':
-        return grants.has(base.id) || grants.has(base._dc);
-      case 'networks':
-        return grants.has(base.id) || grants.has(base.data_center?.id);
-      case 'vmpools':
-        return grants.has(base.id) || grants.has(base.cluster?.id);
-      case 'users':
-        return base.id === caller.account.userId;
-      case 'events': {
-        const objs = [base.vm?.id, base.host?.id, base.cluster?.id, base.data_center?.id, base.template?.id].filter(Boolean);
-        return objs.length > 0 && objs.some((id) => grants.has(id) || (base.vm?.id === id && this.visible(caller, specAt('vms'), this.store.get('vms', id) ?? { id: '', href: '' })));
-      }
-      case 'jobs':
-        return base.owner?.id === caller.account.userId;
-      default:
-        return true;
-    }
+    return s.behaviour.visible ? s.behaviour.visible(r._base ?? r, grants, this.store, caller.account.userId) : true;
   }
 
   private grants(userId: string): Set<string | undefined> {
@@ -675,210 +585,37 @@ export class Engine {
     return this.xml(200, writeDocument(this.model, 'creation', { href, status: { state: c.state }, fault: c.fault }, { hrefBase: req.base, declaration: true }));
   }
 
+  /**
+   * POST to a collection: the body must be the item's element with what one
+   * alternative of the RSDL's body requires; then the collection's own rule
+   * (collections/) makes the record, or the generic one stores the body's
+   * fields where the collection keeps its records.
+   */
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
     const body = this.body(req, s.item, `${s.key}#add`);
     this.checkRequired(s, body);
     checkEnums(s.type, body);
-    const inv = this.inv;
-    const st = this.store;
-    switch (s.key) {
-      case 'vms': {
-        this.checkName('vms', body.name, 'VM', 'ADD');
-        const cluster = this.resolve('clusters', body.cluster, 'Cluster');
-        const template = this.resolve('templates', body.template, 'Template');
-        if (template.status.state !== 'ok') throw refuse('VM_TEMPLATE_IS_LOCKED');
-        const tmplDisks = [...Store.sub(template, 'disks').values()];
-        const domain = [...st.table('storagedomains').values()].find((d) => d._dc === cluster.data_center.id && d.type === 'data');
-        const network = [...st.table('networks').values()].find((n) => n.data_center.id === cluster.data_center.id && n._clusters.has(cluster.id));
-        const vm = inv.vm(body.name, cluster, template, pick(body, VM_SETTABLE), { disks: template.id === BLANK_ID ? 0 : Math.max(1, tmplDisks.length), nics: template.id === BLANK_ID ? 0 : 1, domain, network });
-        if (body.memory && !body.memory_policy) vm.memory_policy = { guaranteed: body.memory, ballooning: true };
-        this.auditPermission(caller, vm);
-        if (template.id === BLANK_ID) return this.created(req, caller, s, vm, parent);
-        vm.status = { state: 'image_locked' };
-        const task = this.steps(() => {
-          vm.status = { state: 'down' };
-          this.audit('USER_ADD_VM_FINISHED_SUCCESS', { VmName: vm.name }, { vm, cluster });
-        });
-        return this.created(req, caller, s, vm, parent, task, inv.id());
-      }
-      case 'vms/{id}/disks': {
-        const vm = parent!;
-        const domains = body.storage_domains?.storage_domain;
-        const domain = domains?.length ? this.resolve('storagedomains', domains[0], 'StorageDomain') : [...st.table('storagedomains').values()].find((d) => d.type === 'data');
-        const size = Number(body.provisioned_size ?? body.size);
-        if (!(size > 0)) throw new EngineFault(400, 'Invalid value', `${body.provisioned_size ?? body.size} is not a valid value for provisioned_size`);
-        const n = Store.sub(vm, 'disks').size + 1;
-        const disk = decorate(s, {
-          id: inv.id(), name: body.name ?? body.alias ?? `${vm.name}_Disk${n}`, alias: body.alias ?? body.name ?? `${vm.name}_Disk${n}`,
-          image_id: inv.id(), vm: ref(vm), storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
-          size, type: 'data', provisioned_size: size, actual_size: body.sparse === false ? size : 0, status: { state: 'locked' },
-          interface: body.interface, format: body.format, sparse: body.sparse ?? true, bootable: body.bootable ?? false,
-          shareable: body.shareable ?? false, wipe_after_delete: false, propagate_errors: false, active: true, read_only: false, storage_type: 'image',
-          _computed: { statistics: vm._sub.disks?.values().next().value?._computed?.statistics },
-        }, vm.href);
-        if (!disk._computed.statistics) (disk as Doc)._computed = undefined;
-        Store.sub(vm, 'disks').set(disk.id, disk);
-        const task = this.steps(() => { disk.status = { state: 'ok' }; });
-        return this.created(req, caller, s, disk, parent, task, inv.id());
-      }
-      case 'vms/{id}/nics': {
-        const vm = parent!;
-        const network = body.network ? this.resolve('networks', body.network, 'Network') : undefined;
-        const nic = decorate(s, {
-          id: inv.id(), name: body.name, vm: ref(vm), network: network ? ref(network) : undefined, linked: body.linked ?? true,
-          interface: body.interface ?? 'virtio', mac: { address: body.mac?.address ?? inv.mac() }, active: body.plugged ?? true, plugged: body.plugged ?? true,
-        }, vm.href);
-        Store.sub(vm, 'nics').set(nic.id, nic);
-        return this.created(req, caller, s, nic, parent);
-      }
-      case 'vms/{id}/snapshots': {
-        const vm = parent!;
-        if (vm.status.state === 'image_locked') throw refuse('ACTION_TYPE_FAILED_VM_IS_LOCKED', 'CREATE', 'SNAPSHOT');
-        const snap = decorate(s, { id: inv.id(), description: body.description, type: 'regular', vm: ref(vm), date: new Date().toISOString(), snapshot_status: 'locked', persist_memorystate: body.persist_memorystate ?? false }, vm.href);
-        Store.sub(vm, 'snapshots').set(snap.id, snap);
-        const previous = vm.status.state;
-        if (previous === 'down') vm.status = { state: 'image_locked' };
-        const task = this.steps(() => {
-          snap.snapshot_status = 'ok';
-          if (vm.status.state === 'image_locked') vm.status = { state: previous };
-          this.audit('USER_CREATE_SNAPSHOT_FINISHED_SUCCESS', { SnapshotName: snap.description, VmName: vm.name }, { vm });
-        });
-        return this.created(req, caller, s, snap, parent, task, inv.id());
-      }
-      case 'vms/{id}/cdroms': {
-        const cd = [...Store.sub(parent!, 'cdroms').values()][0];
-        if (cd) cd.file = { id: body.file.id, content: '' };
-        return this.created(req, caller, s, cd, parent);
-      }
-      case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags': {
-        const tag = body.id ? this.resolve('tags', body, 'Tag') : st.byName('tags', body.name) ?? inv.tag(body.name, st.get('tags', BLANK_ID));
-        (parent!._tags ??= new Set()).add(tag.id);
-        return this.created(req, caller, s, tag, parent);
-      }
-      case 'templates': {
-        this.checkName('templates', body.name, 'VM_TEMPLATE', 'ADD');
-        const vm = this.resolve('vms', body.vm, 'VM');
-        if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'ADD', 'VM_TEMPLATE');
-        const cluster = body.cluster ? this.resolve('clusters', body.cluster, 'Cluster') : st.get('clusters', vm.cluster.id)!;
-        const t = inv.template(body.name, cluster, { description: body.description ?? '', memory: vm.memory, cpu: vm.cpu, os: vm.os, status: { state: 'locked' }, vm: ref(vm) });
-        for (const d of Store.sub(vm, 'disks').values()) {
-          const copy = decorate(specAt('templates/{id}/disks'), { ...d, id: inv.id(), vm: undefined, template: ref(t), _sub: undefined }, t.href);
-          Store.sub(t, 'disks').set(copy.id, copy);
-        }
-        vm.status = { state: 'image_locked' };
-        const task = this.steps(() => {
-          t.status = { state: 'ok' };
-          vm.status = { state: 'down' };
-          this.audit('USER_ADD_VM_TEMPLATE_FINISHED_SUCCESS', { VmTemplateName: t.name, VmName: vm.name }, { vm, template: t });
-        });
-        return this.created(req, caller, s, t, parent, task, inv.id());
-      }
-      case 'datacenters': {
-        this.checkName('datacenters', body.name, 'STORAGE__POOL', 'ADD');
-        const dc = inv.dataCenter(body.name, { ...pick(body, ['description', 'comment', 'storage_type', 'local', 'storage_format', 'version']), status: { state: 'uninitialized' } });
-        return this.created(req, caller, s, dc, parent);
-      }
-      case 'clusters': {
-        this.checkName('clusters', body.name, 'CLUSTER', 'ADD');
-        const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
-        const c = inv.cluster(body.name, dc, pick(body, ['description', 'comment', 'cpu', 'version', 'memory_policy', 'error_handling', 'scheduling_policy']));
-        const mgmt = [...st.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n.data_center.id === dc.id);
-        mgmt?._clusters.add(c.id);
-        return this.created(req, caller, s, c, parent);
-      }
-      case 'networks': {
-        const dc = this.resolve('datacenters', body.data_center, 'DataCenter');
-        for (const n of st.table('networks').values()) if (n.name === body.name && n.data_center.id === dc.id) throw refuse('ACTION_TYPE_FAILED_NETWORK_NAME_IN_USE', 'ADD', 'NETWORK', { NetworkName: n.name });
-        const n = inv.network(body.name, dc, [], pick(body, ['description', 'comment', 'vlan', 'stp', 'mtu', 'display']));
-        return this.created(req, caller, s, n, parent);
-      }
-      case 'clusters/{id}/networks': {
-        const n = this.resolve('networks', body, 'Network');
-        if (n.data_center.id !== parent!.data_center.id) throw refuse('ACTION_TYPE_FAILED_NETWORK_FROM_DIFFERENT_DC', 'ATTACH', 'NETWORK');
-        n._clusters.add(parent!.id);
-        return this.created(req, caller, s, n, parent);
-      }
-      case 'hosts': {
-        this.checkName('hosts', body.name, 'HOST', 'ADD');
-        const cluster = body.cluster ? this.resolve('clusters', body.cluster, 'Cluster') : st.byName('clusters', 'Default') ?? [...st.table('clusters').values()][0];
-        const h = inv.host(body.name, cluster, [...st.table('hosts').values()].filter((x) => x.cluster.id === cluster.id).length,
-          { address: body.address, port: body.port ?? 54321, description: body.description, status: { state: 'installing' } });
-        this.steps(() => { h.status = { state: 'initializing' }; }, () => {
-          h.status = { state: 'up' };
-          this.audit('VDS_ACTIVATE', { VdsName: h.name, UserName: caller.name }, { host: h });
-        });
-        return this.created(req, caller, s, h, parent);
-      }
-      case 'storagedomains': {
-        this.checkName('storagedomains', body.name, 'STORAGE__DOMAIN', 'ADD');
-        this.resolve('hosts', body.host, 'Host');
-        const sd = inv.storageDomain(body.name, body.type, undefined, false, { storage: body.storage, description: body.description });
-        return this.created(req, caller, s, sd, parent);
-      }
-      case 'datacenters/{id}/storagedomains': {
-        const sd = this.resolve('storagedomains', body, 'StorageDomain');
-        if (sd._dc) throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'ATTACH_ACTION_TO', 'STORAGE__DOMAIN', { status: sd._dcState ?? sd.status?.state });
-        sd._dc = parent!.id;
-        sd._dcState = 'locked';
-        sd.status = undefined;
-        sd.data_centers = { data_center: [ref(parent!)] };
-        this.steps(() => { sd._dcState = 'maintenance'; }, () => { sd._dcState = 'active'; });
-        return this.created(req, caller, s, sd, parent);
-      }
-      case 'vmpools': {
-        this.checkName('vmpools', body.name, 'DESKTOP_POOL', 'ADD');
-        const cluster = this.resolve('clusters', body.cluster, 'Cluster');
-        const template = this.resolve('templates', body.template, 'Template');
-        const pool = decorate(s, {
-          id: inv.id(), name: body.name, description: body.description ?? '', size: 0, cluster: ref(cluster), template: ref(template),
-          prestarted_vms: body.prestarted_vms ?? 0, max_user_vms: body.max_user_vms ?? 1, soundcard_enabled: false, type: body.type ?? 'automatic', use_latest_template_version: false,
-        });
-        st.table('vmpools').set(pool.id, pool);
-        for (let i = 0; i < Math.min(Number(body.size ?? 1), 1000); i++) {
-          inv.vm(`${body.name}-${i + 1}`, cluster, template, { type: 'desktop', vmpool: ref(pool), stateless: true });
-          pool.size++;
-        }
-        return this.created(req, caller, s, pool, parent);
-      }
-      case 'users': {
-        const userName = String(body.user_name);
-        if (st.byName('users', userName) || [...st.table('users').values()].some((u) => u.user_name === userName)) throw refuse('ACTION_TYPE_FAILED_NAME_ALREADY_USED', 'ADD', 'USER');
-        const u = inv.user(userName.includes('@') ? userName : `${userName}@internal`, userName.split('@')[0], '');
-        return this.created(req, caller, s, u, parent);
-      }
-      case 'roles': {
-        this.checkName('roles', body.name, 'ROLE', 'ADD');
-        const r = decorate(s, { id: inv.id(), name: body.name, description: body.description ?? '', mutable: true, administrative: body.administrative ?? false });
-        st.table('roles').set(r.id, r);
-        for (const p of body.permits?.permit ?? []) {
-          const permit = decorate(specAt('roles/{id}/permits'), { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) }, r.href);
-          Store.sub(r, 'permits').set(permit.id, permit);
-        }
-        return this.created(req, caller, s, r, parent);
-      }
-      case 'tags': {
-        if (st.byName('tags', body.name)) throw refuse('TAGS_SPECIFY_TAG_IS_IN_USE');
-        const parentTag = body.parent?.tag ? this.resolve('tags', body.parent.tag, 'Tag') : st.get('tags', BLANK_ID);
-        const t = inv.tag(body.name, parentTag);
-        if (body.description) t.description = body.description;
-        return this.created(req, caller, s, t, parent);
-      }
-      case 'events': {
-        const e = this.event(Number(body.custom_id ?? 0), body.severity, body.description, {}, { origin: body.origin, custom_id: body.custom_id });
-        return this.created(req, caller, s, e, parent);
-      }
-      default: {
-        if ((s.source.table && !parent) || (s.source.sub && parent)) return this.created(req, caller, s, this.addPlain(s, body, parent), parent);
-        if (s.key.endsWith('/permissions')) {
-          const role = this.resolve('roles', body.role, 'Role');
-          const user = this.resolve('users', body.user, 'User');
-          const field = PERMISSION_FIELD[s.key.split('/')[0]];
-          const p = this.inv.permission(role, user, { field, rec: parent });
-          return this.created(req, caller, s, p, parent);
-        }
-      }
-    }
-    throw methodNotAllowed('GET');
+    const ctx = this.crud(s, caller, body, parent);
+    let made: Created;
+    if (s.behaviour.add) made = s.behaviour.add(ctx);
+    else if ((s.source.table && !parent) || (s.source.sub && parent)) made = { rec: ctx.addPlain() };
+    else throw methodNotAllowed('GET');
+    return this.created(req, caller, s, made.rec, parent, made.task, made.task ? this.inv.id() : undefined);
+  }
+
+  /** The narrow view of the engine a collection's add rule gets. */
+  private crud(s: Spec, caller: Caller, body: Rec, parent: Rec | undefined): CrudContext {
+    return {
+      store: this.store, inv: this.inv, caller, body, parent, parentElement: s.parentElement, type: s.type,
+      audit: (name, vars, about) => this.audit(name, vars, about),
+      transition: (rec, states) => this.transition(rec, states),
+      steps: (...steps) => this.steps(...steps),
+      resolve: (t, value, type) => this.resolve(t, value, type),
+      checkName: (t, name, type, action, selfId) => this.checkName(t, name, type, action, selfId),
+      event: (code, severity, description, about, extra) => this.event(code, severity, description, about, extra),
+      grantCreator: (vm) => this.auditPermission(caller, vm),
+      addPlain: () => this.addPlain(s, body, parent),
+    };
   }
 
   /**
@@ -945,106 +682,10 @@ export class Engine {
       force = doc.value.force === true;
     }
     const st = this.store;
-    const vmsWhere = (pred: (v: Rec) => boolean) => [...st.table('vms').values()].filter(pred);
-    switch (s.key) {
-      case 'vms':
-        if (rec.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_RUNNING', 'REMOVE', 'VM');
-        if (rec.delete_protected) throw refuse('ACTION_TYPE_FAILED_DELETE_PROTECTION_ENABLED', 'REMOVE', 'VM');
-        st.table('vms').delete(rec.id);
-        this.dropPermissions('vm', rec.id);
-        break;
-      case 'hosts':
-        if (!['maintenance', 'down', 'install_failed', 'pending_approval', 'non_responsive'].includes(rec.status.state)) throw refuse('VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL', 'REMOVE', 'HOST');
-        st.table('hosts').delete(rec.id);
-        this.dropPermissions('host', rec.id);
-        break;
-      case 'clusters':
-        if ([...st.table('hosts').values()].some((h) => h.cluster.id === rec.id)) throw refuse('VDS_CANNOT_REMOVE_VDS_GROUP_VDS_DETECTED', 'REMOVE', 'CLUSTER');
-        if (vmsWhere((v) => v.cluster.id === rec.id).length) throw refuse('VM_CANNOT_REMOVE_VDS_GROUP_VMS_DETECTED', 'REMOVE', 'CLUSTER');
-        st.table('clusters').delete(rec.id);
-        break;
-      case 'datacenters':
-        if ([...st.table('clusters').values()].some((c) => c.data_center.id === rec.id) && !force) throw refuse('ERROR_CANNOT_FORCE_REMOVE_STORAGE_POOL_WITH_VDS_NOT_IN_MAINTENANCE', 'REMOVE', 'STORAGE__POOL');
-        st.table('datacenters').delete(rec.id);
-        break;
-      case 'templates': {
-        if (rec.id === BLANK_ID) throw refuse('VMT_CANNOT_REMOVE_BLANK_TEMPLATE', 'REMOVE', 'VM_TEMPLATE');
-        const users = vmsWhere((v) => v.template.id === rec.id);
-        if (users.length) throw refuse('VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM', 'REMOVE', 'VM_TEMPLATE', { vmsList: users.slice(0, 10).map((v) => v.name).join(',') });
-        st.table('templates').delete(rec.id);
-        break;
-      }
-      case 'storagedomains':
-        if (rec._dc) throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'REMOVE', 'STORAGE__DOMAIN', { status: rec._dcState ?? rec.status?.state });
-        st.table('storagedomains').delete(rec.id);
-        break;
-      case 'datacenters/{id}/storagedomains': {
-        const base = rec._base;
-        if (base._dcState === 'active') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'DETACH_ACTION_TO', 'STORAGE__DOMAIN', { status: base._dcState });
-        base._dc = undefined;
-        base._dcState = undefined;
-        base.data_centers = undefined;
-        base.status = { state: 'unattached' };
-        break;
-      }
-      case 'vmpools': {
-        const members = vmsWhere((v) => v.vmpool?.id === rec.id);
-        if (members.some((v) => v.status.state !== 'down')) throw refuse('VM_POOL_CANNOT_REMOVE_RUNNING_VM_FROM_POOL');
-        for (const v of members) st.table('vms').delete(v.id);
-        st.table('vmpools').delete(rec.id);
-        break;
-      }
-      case 'vms/{id}/disks':
-        if (parent!.status.state !== 'down' && rec.active) throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'REMOVE', 'VM_DISK');
-        Store.sub(parent!, 'disks').delete(rec.id);
-        break;
-      case 'vms/{id}/nics':
-        if (parent!.status.state !== 'down' && rec.plugged) throw refuse('ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_DEVICE', 'REMOVE', 'INTERFACE');
-        Store.sub(parent!, 'nics').delete(rec.id);
-        break;
-      case 'vms/{id}/snapshots':
-        if (rec.type === 'active') throw refuse('ACTION_TYPE_FAILED_VM_SNAPSHOT_TYPE_NOT_ALLOWED', 'REMOVE', 'SNAPSHOT', { snapshotType: 'ACTIVE', supportedSnapshotTypes: 'REGULAR' });
-        Store.sub(parent!, 'snapshots').delete(rec.id);
-        break;
-      case 'vms/{id}/tags': case 'hosts/{id}/tags': case 'users/{id}/tags':
-        parent!._tags?.delete(rec.id);
-        break;
-      case 'clusters/{id}/networks':
-        if (rec.name === 'ovirtmgmt') throw refuse('NETWORK_CANNOT_REMOVE_MANAGEMENT_NETWORK', undefined, undefined, { NetworkName: rec.name });
-        rec._clusters.delete(parent!.id);
-        break;
-      case 'events':
-        st.table('events').delete(rec.id);
-        st.deletedEvents.push(rec);
-        break;
-      case 'tags':
-        if (rec.id === BLANK_ID) throw refuse('TAGS_CANNOT_EDIT_READONLY_TAG');
-        st.table('tags').delete(rec.id);
-        for (const t of [...st.table('vms').values(), ...st.table('hosts').values(), ...st.table('users').values()]) t._tags?.delete(rec.id);
-        break;
-      default:
-        if (s.key.endsWith('/permissions')) {
-          if (rec.role?.id === ADMIN_ROLE_ID && rec._system) throw refuse('ERROR_CANNOT_REMOVE_LAST_SUPER_USER_ROLE', 'REMOVE', 'PERMISSION');
-          st.table('permissions').delete(rec.id);
-          break;
-        }
-        if (s.key.startsWith('networks')) {
-          if (rec.name === 'ovirtmgmt') throw refuse('NETWORK_CANNOT_REMOVE_MANAGEMENT_NETWORK', undefined, undefined, { NetworkName: rec.name });
-          st.table('networks').delete(rec.id);
-          break;
-        }
-        if (s.key === 'users') { st.table('users').delete(rec.id); break; }
-        if (s.key === 'roles') {
-          if (!rec.mutable) throw refuse('ACTION_TYPE_FAILED_ROLE_IS_READ_ONLY', 'REMOVE', 'ROLE');
-          st.table('roles').delete(rec.id);
-          break;
-        }
-        if (s.key === 'roles/{id}/permits') { Store.sub(parent!, 'permits').delete(rec.id); break; }
-        if (s.key.startsWith('storagedomains/{id}/')) { Store.sub(parent!, s.rel).delete(rec.id); break; }
-        if (s.source.table && !parent && s.remove) { st.table(s.source.table).delete(rec.id); break; }
-        if (s.source.sub && parent && s.remove) { Store.sub(parent, s.source.sub).delete(rec.id); break; }
-        throw methodNotAllowed('GET');
-    }
+    if (s.behaviour.remove) s.behaviour.remove({ store: st, rec, parent, parentElement: s.parentElement, force });
+    else if (s.source.table && !parent) st.table(s.source.table).delete(rec.id);
+    else if (s.source.sub && parent) Store.sub(parent, s.source.sub).delete(rec.id);
+    else throw methodNotAllowed('GET');
     refreshHostSummaries(st);
     this.auditChange('removed', s, rec._base ?? rec, parent, caller);
     if (matrix.has('async')) return this.xml(202, writeDocument(this.model, 'action', { status: { state: 'pending' } }, { declaration: true }));
@@ -1061,9 +702,6 @@ export class Engine {
     }
   }
 
-  private dropPermissions(field: string, id: string): void {
-    for (const [pid, p] of this.store.table('permissions')) if (p[field]?.id === id) this.store.table('permissions').delete(pid);
-  }
 
   // ------------------------------------------------------------------ actions
 
@@ -1234,7 +872,6 @@ function aboutOf(type: string, rec: Rec): Record<string, Rec> {
   return field ? { [field]: rec } : {};
 }
 
-const VM_SETTABLE = ['description', 'comment', 'memory', 'cpu', 'type', 'os', 'display', 'high_availability', 'stateless', 'placement_policy', 'memory_policy', 'usb', 'delete_protected', 'start_paused', 'soundcard_enabled', 'timezone', 'initialization', 'payloads'];
 
 const TABLE_OF: Record<string, Table> = {
   VM: 'vms', Host: 'hosts', Cluster: 'clusters', DataCenter: 'datacenters', Template: 'templates',
@@ -1249,10 +886,6 @@ const TYPE_WORD: Record<Table, TypeWord | undefined> = {
 
 const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));
 
-const PERMISSION_FIELD: Record<string, string> = {
-  vms: 'vm', hosts: 'host', clusters: 'cluster', datacenters: 'data_center', storagedomains: 'storage_domain',
-  templates: 'template', vmpools: 'vmpool', networks: 'network', users: 'user',
-};
 
 /** Ids are UUIDs except events' (numbers), files', permits' and labels' (names), certificates' (positions) and consoles' (the protocol in hex). */
 function needsUuid(s: Spec): boolean {
@@ -1273,11 +906,6 @@ function hasPath(obj: any, path: string, full: string): boolean {
   return v !== undefined && v !== null && v !== '';
 }
 
-function pick(obj: Rec, keys: readonly string[]): Rec {
-  const out: Rec = {} as Rec;
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
-  return out;
-}
 
 function merge(current: any, update: any): any {
   if (update && typeof update === 'object' && !Array.isArray(update) && !(update instanceof Date) && current && typeof current === 'object' && !Array.isArray(current)) {

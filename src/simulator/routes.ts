@@ -10,7 +10,7 @@
  * (collections.ts).
  */
 import { bundledApiModel, type Collection, type Operation } from '../model/index.ts';
-import { BEHAVIOUR, ENTRY_ORDER, defaultSource, type Behaviour } from './collections.ts';
+import { BEHAVIOUR, ENTRY_ORDER, defaultSource, type Behaviour } from './collections/index.ts';
 import type { Rec } from './store.ts';
 import type { Source } from './sources.ts';
 
@@ -47,6 +47,10 @@ export interface Spec {
   readonly sub: readonly Spec[];
   /** The RSDL's name of this collection's id variable (`vm` for `{vm:id}`). */
   readonly idName: string;
+  /** The element of the parent's item (`vm` below `vms/{id}`). */
+  readonly parentElement?: string;
+  /** What the engine does of its own for this collection (collections/). */
+  readonly behaviour: Behaviour;
 }
 
 /** `vms/{vm:id}/disks` -> `vms/{id}/disks`. */
@@ -86,6 +90,8 @@ function build(c: Collection): Spec {
     collectionActions: [...c.collectionActions].map(([name, op]) => actionSpec(name, op)),
     sub: c.sub.map(build),
     idName: c.idVar,
+    parentElement: c.parent?.itemElement,
+    behaviour: b,
   };
 }
 
