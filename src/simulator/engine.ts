@@ -8,23 +8,23 @@
  * status codes, actions with state machines that advance over time, and the
  * audit log.
  */
-import { randomBytes } from 'node:crypto';
-import { bundledModel, bundledXsdText, inlinableAt, rsdlField } from '../model/index.ts';
+import { bundledModel, bundledXsdText, inlinableAt } from '../model/index.ts';
 import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
 import { buildInventory, refreshHostSummaries, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
 import { ROOT, SPECS, decorate, seenAt, specAt, type Spec } from './routes.ts';
 import type { Created, CrudContext } from './collections/index.ts';
 import { COMMON_FIELDS } from './collections/index.ts';
-import { BLANK_ID, Store, UUID_RE, ref, uuidOf, type Rec, type Table } from './store.ts';
-import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, notFound, refuse } from './faults.ts';
+import { BLANK_ID, Store, UUID_RE, ref, type Rec, type Table } from './store.ts';
+import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, methodNotAllowed, notFound, refuse, usageFault } from './faults.ts';
+import { IMMUTABLE, checkEnums, hasPath, merge, needsUuid, sameValue, splitPath } from './documents.ts';
+import { Sessions, type Caller } from './sessions.ts';
 import type { TypeWord } from './app-errors.generated.ts';
 import { ACTIONS } from './actions/index.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
 import { rsdlEntries, rsdlText, type RsdlLink } from './rsdl.ts';
 import { changeEntry, renderEntry } from './audit.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
-import { parseBasicAuthorization } from '../rhev/basic.ts';
-import { capabilitiesDocument, ENUM_FIELDS } from './capabilities.ts';
+import { capabilitiesDocument } from './capabilities.ts';
 
 export interface EngineOptions extends InventorySize {
   /** Milliseconds between two steps of a state machine (down -> wait_for_launch -> ...). */
@@ -65,27 +65,8 @@ export interface EngineResponse {
   route?: string;
 }
 
-interface Account {
-  readonly password: string;
-  readonly userId: string;
-  readonly admin: boolean;
-}
-
-interface Session {
-  readonly account: Account;
-  readonly name: string;
-  expires: number;
-  ttlMs: number;
-}
-
 interface Trace {
   route?: string;
-}
-
-interface Caller {
-  readonly account: Account;
-  readonly name: string;
-  readonly filtered: boolean;
 }
 
 interface AsyncAction {
@@ -126,8 +107,7 @@ export class Engine {
   readonly options: EngineOptions;
   inv!: Inventory;
   readonly stats = new EngineStats();
-  readonly accounts = new Map<string, Account>();
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Sessions(this.stats);
   /** Creations running as tasks, by the href of their creation_status (at most maxEvents kept). */
   private readonly creations = new Map<string, { state: string; fault?: { reason: string; detail?: string } }>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -147,12 +127,9 @@ export class Engine {
   /** Rebuilds the inventory from the seed and forgets sessions, tasks and timers. */
   reset(): void {
     this.stopTimers();
-    this.sessions.clear();
+    this.sessions.reset();
     this.asyncActions.clear();
     this.inv = buildInventory(this.options);
-    this.accounts.clear();
-    this.accounts.set('admin@internal', { password: 'admin', userId: uuidOf('user:admin@internal'), admin: true });
-    this.accounts.set('user@internal', { password: 'user', userId: uuidOf('user:user@internal'), admin: false });
   }
 
   stopTimers(): void {
@@ -213,7 +190,7 @@ export class Engine {
   }
 
   private async dispatch(req: EngineRequest, trace: Trace): Promise<EngineResponse> {
-    const { caller, headers, delayMs } = this.authenticate(req);
+    const { caller, headers, delayMs } = this.sessions.authenticate(req, this.options.loginCostMs);
     const res = await this.route(req, caller, trace);
     Object.assign(res.headers, headers);
     if (delayMs) res.delayMs = (res.delayMs ?? 0) + delayMs;
@@ -222,50 +199,9 @@ export class Engine {
 
   // ------------------------------------------------------------------ auth
 
-  /** Basic credentials or a session cookie; returns the caller and the headers to add. */
-  private authenticate(req: EngineRequest): { caller: Caller; headers: Record<string, string>; delayMs: number } {
-    const prefer = (req.headers['prefer'] ?? '').toLowerCase();
-    const persistent = prefer.includes('persistent-auth');
-    const filtered = (req.headers['filter'] ?? '').toLowerCase() === 'true';
-    const sid = cookie(req.headers['cookie'], 'JSESSIONID');
-    const now = Date.now();
-    const headers: Record<string, string> = {};
-
-    if (sid && !prefer.includes('new-auth')) {
-      const s = this.sessions.get(sid);
-      if (s && s.expires > now) {
-        if (prefer.includes('csrf-protection') && req.headers['jsessionid'] !== sid) throw unauthorized();
-        if (persistent) s.expires = now + s.ttlMs;
-        else this.sessions.delete(sid); // a request without persistent-auth ends the session
-        return { caller: { account: s.account, name: s.name, filtered }, headers, delayMs: 0 };
-      }
-      if (s) this.sessions.delete(sid);
-    }
-    const basic = parseBasicAuthorization(req.headers['authorization']);
-    if (!basic) throw unauthorized();
-    const name = normalizeUser(basic.username);
-    const account = this.accounts.get(name);
-    if (!account || account.password !== basic.password) {
-      // Real engines count these toward locking the account out; so do tests of who sends them.
-      this.stats.failedLogins++;
-      throw unauthorized();
-    }
-    this.stats.logins++;
-    if (persistent) {
-      const id = randomBytes(24).toString('base64url');
-      const ttlMin = Number(req.headers['session-ttl']);
-      const ttlMs = (Number.isFinite(ttlMin) && ttlMin > 0 ? ttlMin : 30) * 60_000;
-      this.sessions.set(id, { account, name, expires: now + ttlMs, ttlMs });
-      this.stats.sessionsCreated++;
-      headers['set-cookie'] = `JSESSIONID=${id}; Path=${req.base}; Secure; HttpOnly`;
-      headers['jsessionid'] = id;
-    }
-    return { caller: { account, name, filtered }, headers, delayMs: this.options.loginCostMs };
-  }
-
   /** Sessions currently open (for tests and the stats endpoint). */
   get openSessions(): number {
-    return this.sessions.size;
+    return this.sessions.open;
   }
 
   // ------------------------------------------------------------------ routing
@@ -326,7 +262,7 @@ export class Engine {
         if (!v || i !== segments.length - 1) throw notFound();
         return { ...this.xml(200, writeDocument(this.model, 'version', v, { hrefBase: req.base })), route: `${method} ${pattern}` };
       }
-      if (needsUuid(s) && !UUID_RE.test(id)) {
+      if (needsUuid(s.rel) && !UUID_RE.test(id)) {
         throw new EngineFault(400, 'Bad Request', `Invalid UUID string: ${id}`, 'text');
       }
       const found = s.source.get(this.store, id, parent, s);
@@ -833,34 +769,6 @@ export class Engine {
 
 // ------------------------------------------------------------------ helpers
 
-const IMMUTABLE = ['id'];
-
-/** Equal as the engine would see them: dates by instant (a client may send 2016-06-01T00:00:00Z for ...000Z). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) return new Date(a as string).getTime() === new Date(b as string).getTime();
-  return String(a) === String(b);
-}
-
-/**
- * 400 Invalid value for an enumeration field holding something else. Values
- * compare case-insensitively, as in the engine, and are stored lowercase.
- */
-function checkEnums(type: string, body: Doc): void {
-  for (const [path, [name, legal]] of Object.entries(ENUM_FIELDS[type] ?? {})) {
-    const parts = path.split('.');
-    const last = parts.pop()!;
-    let holders: any[] = [body];
-    for (const part of parts) holders = holders.flatMap((h) => (h?.[part] == null ? [] : Array.isArray(h[part]) ? h[part] : [h[part]]));
-    for (const h of holders) {
-      const v = h?.[last];
-      if (v === undefined || v === null) continue;
-      const lower = String(v).toLowerCase();
-      if (!legal.includes(lower)) throw new EngineFault(400, 'Invalid value', `${v} is not a member of ${name}. Possible values for ${name} are: ${legal.join(', ')}`);
-      h[last] = lower;
-    }
-  }
-}
-
 /** Audit log codes of the generic CRUD events (the engine's own codes for VMs). */
 const EVENT_FIELD: Record<string, string> = {
   VM: 'vm', Host: 'host', Template: 'template', Cluster: 'cluster', DataCenter: 'data_center', StorageDomain: 'storage_domain', User: 'user',
@@ -887,35 +795,6 @@ const TYPE_WORD: Record<Table, TypeWord | undefined> = {
 const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));
 
 
-/** Ids are UUIDs except events' (numbers), files', permits' and labels' (names), certificates' (positions) and consoles' (the protocol in hex). */
-function needsUuid(s: Spec): boolean {
-  return !['events', 'files', 'permits', 'graphicsconsoles', 'labels', 'virtualfunctionallowedlabels', 'certificates'].includes(s.rel);
-}
-
-function hasPath(obj: any, path: string, full: string): boolean {
-  // `cluster.id|name` alternatives share their prefix: `cluster.id` or `cluster.name`.
-  const parts = path.includes('.') ? path.split('.') : [...full.split('|')[0].split('.').slice(0, -1), path];
-  let v = obj;
-  for (const p of parts) {
-    if (v === undefined || v === null) return false;
-    const holder = Array.isArray(v) ? v[0] : v;
-    if (holder === undefined || holder === null || typeof holder !== 'object') return false;
-    const key = rsdlField(new Map(Object.entries(holder)), p);
-    v = key === undefined ? undefined : holder[key];
-  }
-  return v !== undefined && v !== null && v !== '';
-}
-
-
-function merge(current: any, update: any): any {
-  if (update && typeof update === 'object' && !Array.isArray(update) && !(update instanceof Date) && current && typeof current === 'object' && !Array.isArray(current)) {
-    const out = { ...current };
-    for (const [k, v] of Object.entries(update)) out[k] = merge(current[k], v);
-    return out;
-  }
-  return update;
-}
-
 function trimMap(m: Map<string, unknown>, max: number): void {
   if (m.size <= max) return;
   let excess = m.size - max;
@@ -923,49 +802,5 @@ function trimMap(m: Map<string, unknown>, max: number): void {
     if (excess-- <= 0) break;
     m.delete(k);
   }
-}
-
-function unauthorized(): EngineFault {
-  return new EngineFault(401, 'Unauthorized', undefined, 'empty', { 'www-authenticate': 'Basic realm="RESTAPI"' });
-}
-
-function methodNotAllowed(allow: string): EngineFault {
-  return new EngineFault(405, 'Method Not Allowed', undefined, 'empty', { allow });
-}
-
-/** `usage` names the RSDL entry (`vms#add`) whose description goes into the answer. */
-function usageFault(usage: string): EngineFault {
-  return new EngineFault(400, 'Request syntactically incorrect. See the description below for the correct usage:', usage || undefined, 'usage');
-}
-
-function cookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
-}
-
-/** `DOMAIN\user` and `user@domain` name the same account. */
-function normalizeUser(user: string): string {
-  const bs = user.indexOf('\\');
-  return bs >= 0 ? `${user.slice(bs + 1)}@${user.slice(0, bs)}` : user;
-}
-
-/** `/vms;max=3/123` -> segments [vms, 123] and the matrix parameters. */
-export function splitPath(path: string): { segments: string[]; matrix: Map<string, string> } {
-  const matrix = new Map<string, string>();
-  const segments: string[] = [];
-  for (const raw of path.split('/')) {
-    if (!raw) continue;
-    const [seg, ...params] = raw.split(';');
-    for (const p of params) {
-      const eq = p.indexOf('=');
-      matrix.set(decodeURIComponent(eq < 0 ? p : p.slice(0, eq)), eq < 0 ? 'true' : decodeURIComponent(p.slice(eq + 1)));
-    }
-    if (seg) segments.push(seg);
-  }
-  return { segments, matrix };
 }
 

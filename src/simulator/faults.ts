@@ -57,3 +57,16 @@ export function appErrorText(key: AppError, action?: ActionWord, type?: TypeWord
   const words: Record<string, string | number> = { ...(action ? { action: ACTION_WORDS[action] } : {}), ...(type ? { type: TYPE_WORDS[type] } : {}), ...vars };
   return APP_ERRORS[key].replace(/\$\{(\w+)\}/g, (whole, name: string) => String(words[name] ?? whole));
 }
+
+export function unauthorized(): EngineFault {
+  return new EngineFault(401, 'Unauthorized', undefined, 'empty', { 'www-authenticate': 'Basic realm="RESTAPI"' });
+}
+
+export function methodNotAllowed(allow: string): EngineFault {
+  return new EngineFault(405, 'Method Not Allowed', undefined, 'empty', { allow });
+}
+
+/** `usage` names the RSDL entry (`vms#add`) whose description goes into the answer. */
+export function usageFault(usage: string): EngineFault {
+  return new EngineFault(400, 'Request syntactically incorrect. See the description below for the correct usage:', usage || undefined, 'usage');
+}

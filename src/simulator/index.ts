@@ -17,7 +17,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Engine, type EngineOptions, type EngineResponse } from './engine.ts';
 import { rng } from './store.ts';
 
-export { Engine, DEFAULT_ENGINE_OPTIONS, splitPath } from './engine.ts';
+export { Engine, DEFAULT_ENGINE_OPTIONS } from './engine.ts';
+export { splitPath } from './documents.ts';
 export type { EngineOptions, EngineRequest, EngineResponse } from './engine.ts';
 
 export type FaultKind = '503' | 'reset' | 'slow' | 'truncated' | 'malformed';

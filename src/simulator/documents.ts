@@ -1,0 +1,87 @@
+/**
+ * Reading what clients send: the path and its matrix parameters, whether a
+ * body gives what an RSDL parameter names, enumeration values checked as the
+ * engine checks them, and an update laid over the stored record.
+ */
+import { rsdlField } from '../model/index.ts';
+import { ENUM_FIELDS } from './capabilities.ts';
+import { EngineFault } from './faults.ts';
+
+/** A parsed request body: any fields of a schema type. */
+type Doc = Record<string, any>;
+
+/** `/vms;max=3/123` -> segments [vms, 123] and the matrix parameters. */
+export function splitPath(path: string): { segments: string[]; matrix: Map<string, string> } {
+  const matrix = new Map<string, string>();
+  const segments: string[] = [];
+  for (const raw of path.split('/')) {
+    if (!raw) continue;
+    const [seg, ...params] = raw.split(';');
+    for (const p of params) {
+      const eq = p.indexOf('=');
+      matrix.set(decodeURIComponent(eq < 0 ? p : p.slice(0, eq)), eq < 0 ? 'true' : decodeURIComponent(p.slice(eq + 1)));
+    }
+    if (seg) segments.push(seg);
+  }
+  return { segments, matrix };
+}
+
+
+export const IMMUTABLE = ['id'];
+
+/** Equal as the engine would see them: dates by instant (a client may send 2016-06-01T00:00:00Z for ...000Z). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return new Date(a as string).getTime() === new Date(b as string).getTime();
+  return String(a) === String(b);
+}
+
+/**
+ * 400 Invalid value for an enumeration field holding something else. Values
+ * compare case-insensitively, as in the engine, and are stored lowercase.
+ */
+export function checkEnums(type: string, body: Doc): void {
+  for (const [path, [name, legal]] of Object.entries(ENUM_FIELDS[type] ?? {})) {
+    const parts = path.split('.');
+    const last = parts.pop()!;
+    let holders: any[] = [body];
+    for (const part of parts) holders = holders.flatMap((h) => (h?.[part] == null ? [] : Array.isArray(h[part]) ? h[part] : [h[part]]));
+    for (const h of holders) {
+      const v = h?.[last];
+      if (v === undefined || v === null) continue;
+      const lower = String(v).toLowerCase();
+      if (!legal.includes(lower)) throw new EngineFault(400, 'Invalid value', `${v} is not a member of ${name}. Possible values for ${name} are: ${legal.join(', ')}`);
+      h[last] = lower;
+    }
+  }
+}
+
+/** Ids are UUIDs except events' (numbers), files', permits' and labels' (names), certificates' (positions) and consoles' (the protocol in hex). */
+export function needsUuid(rel: string): boolean {
+  return !['events', 'files', 'permits', 'graphicsconsoles', 'labels', 'virtualfunctionallowedlabels', 'certificates'].includes(rel);
+}
+
+/** Whether a body gives `path` (one alternative of an RSDL parameter `full`, such as `cluster.id|name`). */
+export function hasPath(obj: any, path: string, full: string): boolean {
+  // `cluster.id|name` alternatives share their prefix: `cluster.id` or `cluster.name`.
+  const parts = path.includes('.') ? path.split('.') : [...full.split('|')[0].split('.').slice(0, -1), path];
+  let v = obj;
+  for (const p of parts) {
+    if (v === undefined || v === null) return false;
+    const holder = Array.isArray(v) ? v[0] : v;
+    if (holder === undefined || holder === null || typeof holder !== 'object') return false;
+    const key = rsdlField(new Map(Object.entries(holder)), p);
+    v = key === undefined ? undefined : holder[key];
+  }
+  return v !== undefined && v !== null && v !== '';
+}
+
+
+/** An update's fields laid over the stored ones, nested objects field by field. */
+export function merge(current: any, update: any): any {
+  if (update && typeof update === 'object' && !Array.isArray(update) && !(update instanceof Date) && current && typeof current === 'object' && !Array.isArray(current)) {
+    const out = { ...current };
+    for (const [k, v] of Object.entries(update)) out[k] = merge(current[k], v);
+    return out;
+  }
+  return update;
+}
