@@ -208,4 +208,20 @@ describe('guest configuration', () => {
     expect(valid.ours).toEqual([]);
     expect(valid.reference).toEqual([]);
   });
+
+  it('runs once with cloud-init: run_once while it runs, the guest named by the initialization, and back after it stops', async () => {
+    const id = firstId((await api(sim, 'GET', '/vms?search=status%3Ddown')).text, 'vm');
+    const start = await api(sim, 'POST', `/vms/${id}/start`, {
+      body: '<action><use_cloud_init>true</use_cloud_init><vm><initialization><host_name>once.example.com</host_name></initialization></vm></action>',
+    });
+    expect(start.status, start.text).toBe(200);
+    await until(async () => stateOf((await api(sim, 'GET', `/vms/${id}`)).text) === 'up');
+    const running = (await api(sim, 'GET', `/vms/${id}`)).text;
+    expect(running).toContain('<run_once>true</run_once>');
+    expect(running).toContain('<fqdn>once.example.com</fqdn>');
+    expect(running).not.toContain('<host_name>once.example.com</host_name>'); // for this run only, not kept
+    await api(sim, 'POST', `/vms/${id}/stop`, { body: '<action/>' });
+    await until(async () => stateOf((await api(sim, 'GET', `/vms/${id}`)).text) === 'down');
+    expect((await api(sim, 'GET', `/vms/${id}`)).text).toContain('<run_once>false</run_once>');
+  });
 });

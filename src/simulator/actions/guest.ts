@@ -15,7 +15,7 @@ export function startedOn(vm: Rec, h: Rec, inv: Inventory, paused: boolean): voi
   vm.display.address = h.address;
   vm.display.port = inv.displayPort();
   vm.display.secure_port = vm.display.port + 1;
-  vm.guest_info = { ips: { ip: [{ address: `192.168.${inv.displayPort() % 250}.${(inv.displayPort() >> 3) % 250}`, version: 'v4' }] }, fqdn: `${vm.name}.example.com` };
+  vm.guest_info = { ips: { ip: [{ address: `192.168.${inv.displayPort() % 250}.${(inv.displayPort() >> 3) % 250}`, version: 'v4' }] }, fqdn: vm._runInit?.host_name ?? `${vm.name}.example.com` };
 }
 
 export function stopped(vm: Rec, store?: Store): void {
@@ -29,6 +29,8 @@ export function stopped(vm: Rec, store?: Store): void {
   }
   vm.stop_time = new Date().toISOString();
   vm.guest_info = undefined;
+  vm.run_once = false;
+  vm._runInit = undefined;
   if (vm.display) {
     vm.display.address = undefined;
     vm.display.port = undefined;

@@ -32,6 +32,10 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
       host = candidates.reduce((a, b) => ((a.summary?.active ?? 0) <= (b.summary?.active ?? 0) ? a : b));
     }
     if (body.vm?.stateless !== undefined) vm.stateless = body.vm.stateless;
+    // Parameters for this run (a <vm> in the action, or use_cloud_init) make it a run-once:
+    // the VM shows run_once while it runs, and cloud-init gives the guest its host name.
+    vm.run_once = body.vm !== undefined || body.use_cloud_init === true;
+    vm._runInit = body.vm?.initialization ?? (body.use_cloud_init ? vm.initialization : undefined);
     const h = host!;
     vm.host = ref(h);
     vm.stop_reason = undefined;
