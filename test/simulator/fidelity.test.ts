@@ -209,6 +209,13 @@ describe('guest configuration', () => {
     expect(valid.reference).toEqual([]);
   });
 
+  it('keeps the MAC pool a data center is added with', async () => {
+    const pool = firstId((await api(sim, 'GET', '/macpools')).text, 'mac_pool');
+    const added = await api(sim, 'POST', '/datacenters', { body: `<data_center><name>with-pool</name><local>false</local><mac_pool id="${pool}"/></data_center>` });
+    expect(added.status, added.text).toBe(201);
+    expect((await api(sim, 'GET', `/datacenters/${firstId(added.text, 'data_center')}`)).text).toContain(`<mac_pool href="/api/macpools/${pool}" id="${pool}"/>`);
+  });
+
   it('runs once with cloud-init: run_once while it runs, the guest named by the initialization, and back after it stops', async () => {
     const id = firstId((await api(sim, 'GET', '/vms?search=status%3Ddown')).text, 'vm');
     const start = await api(sim, 'POST', `/vms/${id}/start`, {

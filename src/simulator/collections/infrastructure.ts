@@ -7,7 +7,7 @@
 import { refuse } from '../faults.ts';
 import { stat } from '../inventory.ts';
 import { reported, view } from '../sources.ts';
-import { Store, type Rec } from '../store.ts';
+import { Store, ref, type Rec } from '../store.ts';
 import type { Behaviour } from './behaviour.ts';
 import { COMMON_FIELDS, clusterDc, dropPermissions, inCluster, nameOf, pick, tagNames, vmsOn } from './lookups.ts';
 
@@ -19,7 +19,8 @@ const attachments = (nicsOf: (parent: Rec) => Rec[]) => reported((parent) => nic
 const datacenters: Behaviour = {
   add(ctx) {
     ctx.checkName('datacenters', ctx.body.name, 'STORAGE__POOL', 'ADD');
-    return { rec: ctx.inv.dataCenter(ctx.body.name, { ...pick(ctx.body, ['description', 'comment', 'storage_type', 'local', 'storage_format', 'version']), status: { state: 'uninitialized' } }) };
+    const macPool = ctx.body.mac_pool ? ref(ctx.resolve('macpools', ctx.body.mac_pool, 'MacPool')) : undefined;
+    return { rec: ctx.inv.dataCenter(ctx.body.name, { ...pick(ctx.body, ['description', 'comment', 'storage_type', 'local', 'storage_format', 'version', 'quota_mode']), mac_pool: macPool, status: { state: 'uninitialized' } }) };
   },
   /** A data center goes only when none of its hosts is active. */
   remove({ rec, store }) {
