@@ -1,15 +1,8 @@
 /**
- * The API model: what the engine's XML Schema says about every type.
- * Everything else (XML reading and writing, the simulator, the client, the
- * GraphQL generator) reads it from here.
+ * The API model: what the engine's XML Schema and RSDL say about every type
+ * and URL. Everything else (XML reading and writing, the simulator, the
+ * client, the GraphQL generator) reads it from here.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { readXsd, type XsdModel } from './xsd.ts';
-
-import { ApiModel } from './api.ts';
-import { readRsdl } from './rsdl.ts';
-
 export { readXsd, XsdModel, SchemaError, builtinKind } from './xsd.ts';
 export { readRsdl, missingTypes, rsdlField } from './rsdl.ts';
 export type { Operation, Param } from './rsdl.ts';
@@ -17,40 +10,4 @@ export { ApiModel } from './api.ts';
 export type { Collection } from './api.ts';
 export { inlinableAt, isOwnership, pathKey, type Batching } from './relations.ts';
 export type { ComplexType, Field, SimpleType, ScalarKind } from './xsd.ts';
-
-/** The XSD shipped with the package (what the simulator serves at `?schema`). */
-export const bundledXsdPath = fileURLToPath(new URL('../../xsd/api.xsd', import.meta.url));
-/** The simulator's RSDL, checked in next to the XSD (`npm run rsdl` rewrites it). */
-export const bundledRsdlPath = fileURLToPath(new URL('../../xsd/rsdl.xml', import.meta.url));
-/** The simulator's /api/capabilities, checked in next to the XSD (its value lists become GraphQL enums). */
-export const bundledCapabilitiesPath = fileURLToPath(new URL('../../xsd/capabilities.xml', import.meta.url));
-
-let bundled: { text: string; model: XsdModel } | undefined;
-
-export function bundledXsdText(): string {
-  return loadBundled().text;
-}
-
-/** The model of the bundled XSD, read once per process. */
-export function bundledModel(): XsdModel {
-  return loadBundled().model;
-}
-
-function loadBundled(): { text: string; model: XsdModel } {
-  if (!bundled) {
-    const text = readFileSync(bundledXsdPath, 'utf8');
-    bundled = { text, model: readXsd(text, 'xsd/api.xsd') };
-  }
-  return bundled;
-}
-
-let bundledApi: ApiModel | undefined;
-
-/** The API model of the bundled XSD and RSDL, built once per process. */
-export function bundledApiModel(): ApiModel {
-  if (!bundledApi) {
-    const xsd = bundledModel();
-    bundledApi = new ApiModel(xsd, readRsdl(xsd, readFileSync(bundledRsdlPath, 'utf8'), 'xsd/rsdl.xml'));
-  }
-  return bundledApi;
-}
+export * from './bundled.ts';

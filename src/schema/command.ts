@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, SchemaError } from '../model/index.ts';
 import { NameCollisionError } from './names.ts';
-import { generateSchema } from './index.ts';
+import { generateSchema } from './generate.ts';
 import { fromEngine, readSource, SourceError, type Sources } from './sources.ts';
 
 export interface SchemaCommandOptions {

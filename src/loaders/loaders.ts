@@ -1,0 +1,213 @@
+/**
+ * Per-request loaders: how a GraphQL query over thousands of objects costs
+ * the engine a handful of requests.
+ *
+ * Resolvers ask for one thing at a time (this VM's cluster, that host's
+ * NICs); DataLoader collects what a tick of execution asks for and hands the
+ * whole set to a batch function, which picks the cheapest way the engine
+ * offers to answer all of it:
+ *
+ * - by id: one GET for a single id; one list of the whole collection for
+ *   more (the engine has no "these ids" request, and one list is one round
+ *   trip however long it is);
+ * - sub-collections: inline them in one list of the parents with `detail=`
+ *   where the engine supports it; else one list of the items' own top-level
+ *   collection grouped by their reference to the parent, when the items
+ *   carry that reference; else one request per parent, deduplicated and
+ *   capped;
+ * - reverse relationships (`Cluster.vms`): one list, grouped by reference.
+ *
+ * Everything a list returns primes the by-id loaders, so a reference to an
+ * object already seen costs nothing. Loaders live for one request and one
+ * caller: nothing fetched for one person is served to another.
+ */
+import DataLoader from 'dataloader';
+import type { ApiModel, Collection } from '../model/index.ts';
+import type { Connection } from '../rhev/index.ts';
+import { INLINE, typeOf } from '../rhev/index.ts';
+
+type Obj = Record<string, any>;
+
+/** At most this many per-parent requests run at once. */
+const CONCURRENCY = 8;
+
+export interface LoaderCounters {
+  /** Batches the loaders ran and keys they were asked for. */
+  batches: number;
+  loads: number;
+  keys: number;
+}
+
+/**
+ * Shapes of the engine learnt while serving (not data): whether a
+ * sub-collection's items carry a reference to their parent in the top-level
+ * list. Shared by all requests, as it describes the engine, not a caller.
+ */
+const groupable = new Map<string, boolean>();
+
+export class Loaders {
+  private readonly byIdLoaders = new Map<string, DataLoader<string, Obj | null>>();
+  private readonly childLoaders = new Map<string, DataLoader<Obj, Obj[]>>();
+  private readonly reverseLoaders = new Map<string, DataLoader<string, Obj[]>>();
+  private readonly topOf = new Map<string, Collection>();
+  /** Whole-collection lists already asked for in this request (by-id, reverse and grouping share them). */
+  private readonly fullLists = new Map<string, Promise<Obj[]>>();
+  readonly counters: LoaderCounters = { batches: 0, loads: 0, keys: 0 };
+
+  /**
+   * `batching: false` is the naive way, kept for measuring what the loaders
+   * save: every load is its own request, nothing is cached or inlined.
+   */
+  constructor(readonly connection: Connection, readonly api: ApiModel, private readonly options: { batching?: boolean; signal?: AbortSignal } = {}) {
+    for (const c of api.top) if (!this.topOf.has(c.itemType)) this.topOf.set(c.itemType, c);
+  }
+
+  /** The top-level collection of a type, if it has one. */
+  topLevel(type: string): Collection | undefined {
+    return this.topOf.get(type);
+  }
+
+  /** Loads a resource by id (null when the engine has none, or the caller may not see it). */
+  load(type: string, id: string): Promise<Obj | null> {
+    this.counters.loads++;
+    return this.byId(type).load(id);
+  }
+
+  /** Lists a top-level collection; what comes back primes the by-id loaders. */
+  async list(c: Collection, options: { search?: string; max?: number; page?: number; caseSensitive?: boolean; filter?: Record<string, string>; detail?: string[] }): Promise<Obj[]> {
+    const items = await this.connection.getAll<Obj>(c.rel, {
+      search: options.search, max: options.max, page: options.page, caseSensitive: options.caseSensitive, filter: options.filter,
+      detail: options.detail?.length && this.inlining ? options.detail : undefined,
+      signal: this.options.signal,
+    });
+    this.prime(c.itemType, items);
+    return items;
+  }
+
+  /** The whole of a top-level collection, fetched at most once per request. */
+  fullList(c: Collection): Promise<Obj[]> {
+    let p = this.inlining ? this.fullLists.get(c.path) : undefined;
+    if (!p) {
+      p = this.list(c, {});
+      this.fullLists.set(c.path, p);
+      p.catch(() => this.fullLists.delete(c.path));
+    }
+    return p;
+  }
+
+  prime(type: string, items: Iterable<Obj>): void {
+    const loader = this.byId(type);
+    for (const i of items) if (i?.id) loader.prime(i.id, i);
+  }
+
+  /** A sub-collection of a resource (`VM.disks`), batched over the parents of a tick. */
+  children(parentType: string, rel: string, parent: Obj): Promise<Obj[]> {
+    this.counters.loads++;
+    // Inlined by the list that brought the parent (detail=): no request at all.
+    if (parent[INLINE as any]?.[rel] && typeof parent[rel] === 'function') return parent[rel]({ signal: this.options.signal });
+    const key = `${parentType}/${rel}`;
+    let loader = this.childLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader((parents) => this.batchChildren(parentType, rel, parents), { cacheKeyFn: (p) => p.id ?? p.href, ...this.dataLoaderOptions() });
+      this.childLoaders.set(key, loader);
+    }
+    return loader.load(parent);
+  }
+
+  /** Items of `collection` whose `field` references the parent (`Cluster.vms`: VMs whose cluster is it). */
+  reverse(collection: Collection, field: string, parentId: string): Promise<Obj[]> {
+    this.counters.loads++;
+    const key = `${collection.path}#${field}`;
+    let loader = this.reverseLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        this.note(ids.length);
+        const items = await this.fullList(collection);
+        return ids.map((id) => items.filter((i) => i[field]?.id === id));
+      }, this.dataLoaderOptions());
+      this.reverseLoaders.set(key, loader);
+    }
+    return loader.load(parentId);
+  }
+
+  private byId(type: string): DataLoader<string, Obj | null> {
+    let loader = this.byIdLoaders.get(type);
+    if (!loader) {
+      loader = new DataLoader((ids) => this.batchById(type, ids), this.dataLoaderOptions());
+      this.byIdLoaders.set(type, loader);
+    }
+    return loader;
+  }
+
+  private async batchById(type: string, ids: readonly string[]): Promise<(Obj | null | Error)[]> {
+    this.note(ids.length);
+    const c = this.topOf.get(type);
+    if (!c) return ids.map(() => new Error(`A ${type} cannot be fetched by id alone: the engine has no top-level collection of them`));
+    if (ids.length === 1) return [(await this.connection.get<Obj>(c.rel, { id: ids[0], signal: this.options.signal })) ?? null];
+    const all = await this.fullList(c);
+    const byId = new Map(all.map((i) => [i.id, i]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  private async batchChildren(parentType: string, rel: string, parents: readonly Obj[]): Promise<(Obj[] | Error)[]> {
+    this.note(parents.length);
+    const top = this.topOf.get(parentType);
+    const sub = this.api.subsOf(parentType).get(rel);
+    const batching = this.api.batching(parentType, rel);
+    // 1. One list of the parents with the sub-collection inlined.
+    if (parents.length > 1 && top && batching === 'inline') {
+      const fresh = await this.list(top, { detail: [rel] });
+      const byId = new Map(fresh.map((p) => [p.id, p]));
+      return Promise.all(parents.map(async (p) => {
+        const f = byId.get(p.id);
+        return f ? ((await f[rel]({ signal: this.options.signal })) as Obj[]) : [];
+      }));
+    }
+    // 2. One list of the items' own collection, grouped by their reference to the parent.
+    const itemTop = sub ? this.topOf.get(sub.itemType) : undefined;
+    const refField = sub ? this.api.parentReference(sub.itemType, parentType) : undefined;
+    const shape = `${parentType}/${rel}`;
+    if (parents.length > 1 && batching === 'group' && itemTop && refField && groupable.get(shape) !== false) {
+      const items = await this.fullList(itemTop);
+      const carries = items.length === 0 || items.some((i) => i[refField]?.id);
+      if (carries) {
+        groupable.set(shape, true);
+        return parents.map((p) => items.filter((i) => i[refField]?.id === p.id));
+      }
+      groupable.set(shape, false); // this engine's top-level items do not say; ask per parent from now on
+    }
+    // 3. Per parent, at most CONCURRENCY at a time.
+    return mapLimit(parents, CONCURRENCY, async (p) => {
+      if (typeof p[rel] !== 'function') return new Error(`${typeOf(p) ?? parentType} has no ${rel}`);
+      return (await p[rel]({ signal: this.options.signal })) as Obj[];
+    });
+  }
+
+  private dataLoaderOptions(): { batch: boolean; cache: boolean } {
+    const on = this.options.batching !== false;
+    return { batch: on, cache: on };
+  }
+
+  /** Whether lists may inline sub-collections (off in the naive mode). */
+  get inlining(): boolean {
+    return this.options.batching !== false;
+  }
+
+  private note(keys: number): void {
+    this.counters.batches++;
+    this.counters.keys += keys;
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

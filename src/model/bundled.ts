@@ -1,0 +1,47 @@
+/**
+ * The model of the files the package ships (xsd/api.xsd, xsd/rsdl.xml,
+ * xsd/capabilities.xml), read once per process: what the simulator serves
+ * and the bundled GraphQL schema is made from.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ApiModel } from './api.ts';
+import { readRsdl } from './rsdl.ts';
+import { readXsd, type XsdModel } from './xsd.ts';
+
+/** The XSD shipped with the package (what the simulator serves at `?schema`). */
+export const bundledXsdPath = fileURLToPath(new URL('../../xsd/api.xsd', import.meta.url));
+/** A 3.6 engine's RSDL, checked in next to the XSD (`scripts/import-rsdl.ts` rebuilds it). */
+export const bundledRsdlPath = fileURLToPath(new URL('../../xsd/rsdl.xml', import.meta.url));
+/** The simulator's /api/capabilities, checked in next to the XSD (its value lists become GraphQL enums). */
+export const bundledCapabilitiesPath = fileURLToPath(new URL('../../xsd/capabilities.xml', import.meta.url));
+
+let bundled: { text: string; model: XsdModel } | undefined;
+
+export function bundledXsdText(): string {
+  return loadBundled().text;
+}
+
+/** The model of the bundled XSD, read once per process. */
+export function bundledModel(): XsdModel {
+  return loadBundled().model;
+}
+
+function loadBundled(): { text: string; model: XsdModel } {
+  if (!bundled) {
+    const text = readFileSync(bundledXsdPath, 'utf8');
+    bundled = { text, model: readXsd(text, 'xsd/api.xsd') };
+  }
+  return bundled;
+}
+
+let bundledApi: ApiModel | undefined;
+
+/** The API model of the bundled XSD and RSDL, built once per process. */
+export function bundledApiModel(): ApiModel {
+  if (!bundledApi) {
+    const xsd = bundledModel();
+    bundledApi = new ApiModel(xsd, readRsdl(xsd, readFileSync(bundledRsdlPath, 'utf8'), 'xsd/rsdl.xml'));
+  }
+  return bundledApi;
+}

@@ -1,0 +1,287 @@
+/**
+ * The engine simulator over HTTP: `startSimulator()` gives a running RHEV 3.6
+ * lookalike on a port of its own.
+ *
+ * The transport adds what a network and a busy engine add: a per-request
+ * latency, optional login cost, and injected faults (503s, connection resets,
+ * slow answers, truncated or malformed XML) at a chosen rate. It also guards
+ * itself the way a production server does: a body size limit, header and
+ * request timeouts against slow clients, and no request can crash it.
+ *
+ * Outside the API roots, `/__simulator/*` is a control endpoint for tests and
+ * benchmarks (request counts, reset, runtime configuration).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { Engine, type EngineOptions, type EngineResponse } from './engine.ts';
+import { rng } from './store.ts';
+
+
+export type FaultKind = '503' | 'reset' | 'slow' | 'truncated' | 'malformed';
+export const FAULT_KINDS: readonly FaultKind[] = ['503', 'reset', 'slow', 'truncated', 'malformed'];
+
+export interface FaultOptions {
+  /** Share of API requests that get a fault, 0 to 1. */
+  rate: number;
+  kinds: FaultKind[];
+  /** Extra delay of a `slow` fault. */
+  slowMs: number;
+  /** Only requests with these methods get faults (default: all). */
+  methods?: string[];
+}
+
+export interface SimulatorOptions extends EngineOptions {
+  port: number;
+  host: string;
+  /** Added to every API request, in ms. */
+  latencyMs: number;
+  faults: FaultOptions;
+  /** Request bodies larger than this get 413. */
+  maxBodyBytes: number;
+  /** Slow-client guards (ms). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Serve HTTPS with this key and certificate (PEM), as RHEV engines do. */
+  tls?: { key: string | Buffer; cert: string | Buffer; /** The CA that signed `cert` (served at /ca.crt); default: `cert` itself. */ ca?: string | Buffer };
+}
+
+export interface Simulator {
+  readonly url: string;
+  /** `${url}/api` */
+  readonly apiUrl: string;
+  readonly port: number;
+  readonly engine: Engine;
+  readonly options: SimulatorOptions;
+  readonly credentials: { readonly admin: { username: string; password: string }; readonly user: { username: string; password: string } };
+  /** Changes latency or faults while running. */
+  configure(changes: Partial<Pick<SimulatorOptions, 'latencyMs' | 'faults' | 'transitionMs' | 'loginCostMs'>>): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_FAULTS: FaultOptions = { rate: 0, kinds: [...FAULT_KINDS], slowMs: 2000 };
+
+/**
+ * Where API v3 is served: RHEV 3.x's `/api` and `/ovirt-engine/api`, and
+ * `/ovirt-engine/api/v3`, where RHV 4.0-4.3 serve v3 whatever the Version
+ * header says (docs/protocol.md §1). Longest first: the first match wins.
+ */
+const API_ROOTS = ['/ovirt-engine/api/v3', '/ovirt-engine/api', '/api'];
+
+export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  const opts: SimulatorOptions = {
+    port: 0, host: '127.0.0.1', latencyMs: 0, maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000,
+    ...options,
+    faults: { ...DEFAULT_FAULTS, ...options.faults },
+  } as SimulatorOptions;
+  const engine = new Engine(opts);
+  Object.assign(opts, engine.options, { faults: opts.faults });
+  const faultRandom = rng(opts.seed ^ 0x5eed);
+  const sockets = new Set<Socket>();
+
+  const make = (opts.tls ? (o: object, h: Parameters<typeof createServer>[1]) => createTlsServer({ ...o, ...opts.tls }, h) : createServer) as typeof createServer;
+  const server: Server = make({
+    requestTimeout: opts.requestTimeoutMs, headersTimeout: opts.headersTimeoutMs, keepAliveTimeout: 5_000,
+    // node checks the timeouts above only this often (30 s by default).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, opts.headersTimeoutMs / 2)),
+  }, (req, res) => {
+    handle(req, res).catch((e) => {
+      // Nothing a client sends may take the simulator down.
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`Internal error: ${(e as Error).message}`);
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  // The engine protocol uses `Expect: 201-created`; node answers any Expect
+  // other than 100-continue with 417 unless the server takes it over.
+  server.on('checkExpectation', (req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  // A client that stalls (slowloris) is dropped after requestTimeoutMs of silence.
+  server.setTimeout(opts.requestTimeoutMs);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    if (path.startsWith('/__simulator/')) return control(req, res, path);
+    if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource') return caCertificate(res, path, url.searchParams);
+    const root = API_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || path.startsWith(`${r};`));
+    if (!root) {
+      res.writeHead(404).end();
+      return;
+    }
+    let body: string;
+    try {
+      body = await readBody(req, opts.maxBodyBytes);
+    } catch {
+      res.writeHead(413, { connection: 'close' }).end();
+      req.destroy();
+      return;
+    }
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const host = req.headers.host ?? `${opts.host}:${actualPort}`;
+    const response = await engine.handle({
+      method: req.method ?? 'GET', path: path.slice(root.length).replace(/\/$/, ''), query: url.searchParams, headers, body,
+      base: root, origin: `${opts.tls ? 'https' : 'http'}://${host}`,
+    });
+    engine.stats.count(response.route ?? `${(req.method ?? 'GET').toUpperCase()} ${path.slice(root.length) || '/'}`);
+    engine.stats.bytes += Buffer.byteLength(response.body);
+    const delay = opts.latencyMs + (response.delayMs ?? 0);
+    if (delay > 0) await sleep(delay);
+    const faultable = !opts.faults.methods || opts.faults.methods.includes((req.method ?? 'GET').toUpperCase());
+    const fault = faultable && opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
+      ? opts.faults.kinds[Math.floor(faultRandom() * opts.faults.kinds.length)] : undefined;
+    if (fault) {
+      engine.stats.faultsInjected[fault] = (engine.stats.faultsInjected[fault] ?? 0) + 1;
+      return inject(fault, res, response);
+    }
+    send(res, response);
+  }
+
+  async function inject(kind: FaultKind, res: ServerResponse, response: EngineResponse): Promise<void> {
+    switch (kind) {
+      case '503':
+        res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html><body><h1>503 Service Unavailable</h1></body></html>');
+        return;
+      case 'reset':
+        res.socket?.resetAndDestroy?.() ?? res.destroy();
+        return;
+      case 'slow':
+        await sleep(opts.faults.slowMs);
+        send(res, response);
+        return;
+      case 'truncated':
+        send(res, { ...response, body: response.body.slice(0, Math.max(1, Math.floor(response.body.length / 2))) });
+        return;
+      case 'malformed':
+        send(res, { ...response, body: response.body ? response.body.replace(/<\/?([a-z_]+)/, '<$1 <<broken') : '<broken' });
+        return;
+    }
+  }
+
+  function send(res: ServerResponse, r: EngineResponse): void {
+    if (res.destroyed) return;
+    const headers: Record<string, string | number> = { ...r.headers };
+    headers['content-length'] = Buffer.byteLength(r.body);
+    res.writeHead(r.status, headers);
+    res.end(r.body);
+  }
+
+  /**
+   * The engine's CA certificate, where clients fetch it to trust the engine
+   * (and probe for it to recognise one): `/ca.crt`, and the PKI resource
+   * service with `resource=ca-certificate&format=X509-PEM-CA`
+   * (docs/protocol.md §1). A simulator serving plain HTTP has no CA.
+   */
+  function caCertificate(res: ServerResponse, path: string, query: URLSearchParams): void {
+    const pem = opts.tls ? String(opts.tls.ca ?? opts.tls.cert) : undefined;
+    if (path !== '/ca.crt' && (query.get('resource') !== 'ca-certificate' || query.get('format') !== 'X509-PEM-CA')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Unsupported resource or format: this engine serves resource=ca-certificate in format=X509-PEM-CA');
+      return;
+    }
+    if (!pem) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('This engine serves plain HTTP and has no CA certificate');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-x509-ca-cert' }).end(pem);
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const json = (status: number, v: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+    };
+    try {
+      if (path === '/__simulator/stats' && req.method === 'GET') {
+        // openConnections counts every socket, the one asking for these numbers included.
+        return json(200, { ...engine.stats.toJSON(), openSessions: engine.openSessions, openConnections: sockets.size });
+      }
+      if (path === '/__simulator/reset' && req.method === 'POST') {
+        const body = await readBody(req, 64 * 1024);
+        const wantInventory = new URL(req.url ?? '', 'http://x').searchParams.get('inventory') === 'true' || /"inventory"\s*:\s*true/.test(body);
+        if (wantInventory) engine.reset();
+        Object.assign(engine.stats, { requests: 0, bytes: 0, byRoute: {}, logins: 0, failedLogins: 0, sessionsCreated: 0, actions: {}, faultsInjected: {} });
+        return json(200, { reset: true, inventory: wantInventory });
+      }
+      if (path === '/__simulator/config' && req.method === 'POST') {
+        const changes = JSON.parse((await readBody(req, 64 * 1024)) || '{}');
+        simulator.configure(changes);
+        return json(200, { latencyMs: opts.latencyMs, faults: opts.faults, transitionMs: engine.options.transitionMs, loginCostMs: engine.options.loginCostMs });
+      }
+      json(404, { error: `no control endpoint ${req.method} ${path}` });
+    } catch (e) {
+      json(400, { error: (e as Error).message });
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = `${opts.tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${actualPort}`;
+
+  const simulator: Simulator = {
+    url, apiUrl: `${url}/api`, port: actualPort, engine, options: opts,
+    credentials: { admin: { username: 'admin@internal', password: 'admin' }, user: { username: 'user@internal', password: 'user' } },
+    configure(changes) {
+      if (changes.latencyMs !== undefined) opts.latencyMs = checkNumber('latencyMs', changes.latencyMs);
+      if (changes.transitionMs !== undefined) engine.options.transitionMs = checkNumber('transitionMs', changes.transitionMs);
+      if (changes.loginCostMs !== undefined) engine.options.loginCostMs = checkNumber('loginCostMs', changes.loginCostMs);
+      if (changes.faults) {
+        const f = { ...opts.faults, ...changes.faults };
+        if (!(f.rate >= 0 && f.rate <= 1)) throw new Error('faults.rate must be between 0 and 1');
+        for (const k of f.kinds) if (!FAULT_KINDS.includes(k)) throw new Error(`unknown fault kind ${k}; known: ${FAULT_KINDS.join(', ')}`);
+        opts.faults = f;
+      }
+    },
+    async close() {
+      engine.stopTimers();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+  return simulator;
+}
+
+function checkNumber(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number of milliseconds, 0 or more`);
+  return v;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) return reject(new Error('too large'));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new Error('too large'));
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
