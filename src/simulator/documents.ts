@@ -3,9 +3,12 @@
  * body gives what an RSDL parameter names, enumeration values checked as the
  * engine checks them, and an update laid over the stored record.
  */
-import { rsdlField } from '../model/index.ts';
+import { inlinableAt, rsdlField, type XsdModel } from '../model/index.ts';
+import { readDocument, UnknownDocumentError, XmlSyntaxError } from '../xml/index.ts';
 import { ENUM_FIELDS } from './capabilities.ts';
-import { EngineFault } from './faults.ts';
+import type { EngineRequest } from './messages.ts';
+import { EngineFault, usageFault } from './faults.ts';
+import { Store, type Rec } from './store.ts';
 
 /** A parsed request body: any fields of a schema type. */
 type Doc = Record<string, any>;
@@ -85,3 +88,63 @@ export function merge(current: any, update: any): any {
   }
   return update;
 }
+
+/**
+ * A request body as a document of `element` (any element without one):
+ * 415 for a body that is not XML, 400 with the usage of the RSDL entry
+ * `usage` (`vms#add`) for one that cannot be read or is another document.
+ */
+export function readBody(model: XsdModel, req: EngineRequest, usage: string, element?: string): Rec {
+  const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
+  let doc;
+  try {
+    doc = readDocument(model, req.body);
+  } catch (e) {
+    if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError || !element) throw usageFault(usage);
+    throw e;
+  }
+  if (element && doc.root !== element) throw usageFault(usage);
+  return doc.value;
+}
+
+/**
+ * What a body lacks of an RSDL body's alternatives: undefined when it gives
+ * everything one alternative requires, else the first alternative's missing
+ * fields. `accepts` names fields the engine takes in place of a required one.
+ */
+export function unmet(alternatives: readonly (readonly string[])[], body: Rec, accepts: Readonly<Record<string, readonly string[]>> = {}): string[] | undefined {
+  const missing = (set: readonly string[]) => set.filter((path) => ![...path.split('|'), ...(accepts[path] ?? [])].some((alt) => hasPath(body, alt, path)));
+  if (!alternatives.length || alternatives.some((set) => !missing(set).length)) return undefined;
+  return missing(alternatives[0]);
+}
+
+/** `detail=disks+nics` from the Accept header, a matrix or a query parameter, as far as the collection at `key` can inline it. */
+export function detailOf(req: EngineRequest, key: string): Set<string> {
+  const out = new Set<string>();
+  const add = (v: string) => {
+    for (const part of v.split(/[+ ]/)) {
+      const d = part.trim();
+      if (d && inlinableAt(key).includes(d)) out.add(d);
+    }
+  };
+  for (const p of (req.headers['accept'] ?? '').split(';').slice(1)) {
+    const [k, v] = p.split('=');
+    if (k.trim() === 'detail' && v) add(v.trim());
+  }
+  const q = req.query.get('detail');
+  if (q) add(q);
+  return out;
+}
+
+/** A record with the sub-collections `detail` names written inside it. */
+export function inline(store: Store, r: Rec, detail: ReadonlySet<string>): Rec {
+  const out: Rec = { ...r };
+  for (const d of detail) {
+    if (d === 'statistics') out.statistics = { statistic: r._computed?.statistics?.(r) ?? [] };
+    else if (d === 'tags') out.tags = { tag: [...(r._tags ?? [])].map((id: string) => store.get('tags', id)).filter(Boolean) };
+    else out[d] = { [d.replace(/s$/, '')]: [...Store.sub(r, d).values()] };
+  }
+  return out;
+}
+

@@ -3,21 +3,24 @@
  *
  * It knows nothing of sockets (http.ts carries requests in and out, and
  * injects latency and faults); it does what a RHEV 3.6 engine's REST layer
- * does: authentication and sessions, routing by the route table, listing
- * with search, max, detail and permission filtering, CRUD with the engine's
- * status codes, actions with state machines that advance over time, and the
- * audit log.
+ * does, generically for every collection of the route table: routing,
+ * listing with search, max, detail and permission filtering, add, update
+ * and remove with the engine's status codes, actions run as jobs, and the
+ * audit log. What is particular to a collection is in collections/ and
+ * actions/; callers and sessions in sessions.ts; tasks in tasks.ts.
  */
-import { bundledModel, bundledXsdText, inlinableAt } from '../model/index.ts';
-import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
-import { buildInventory, refreshHostSummaries, USER_VM_MANAGER_ROLE_ID, type Inventory, type InventorySize } from './inventory.ts';
+import { bundledModel, bundledXsdText } from '../model/index.ts';
+import { writeDocument } from '../xml/index.ts';
+import { buildInventory, refreshHostSummaries, USER_VM_MANAGER_ROLE_ID, type Inventory } from './inventory.ts';
 import { ROOT, SPECS, decorate, seenAt, specAt, type Spec } from './routes.ts';
 import type { Created, CrudContext } from './collections/index.ts';
-import { COMMON_FIELDS } from './collections/index.ts';
-import { BLANK_ID, Store, UUID_RE, ref, type Rec, type Table } from './store.ts';
-import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, methodNotAllowed, notFound, refuse, usageFault } from './faults.ts';
-import { IMMUTABLE, checkEnums, hasPath, merge, needsUuid, sameValue, splitPath } from './documents.ts';
+import { COMMON_FIELDS, grantsOf } from './collections/index.ts';
+import { Store, UUID_RE, ref, type Rec, type Table } from './store.ts';
+import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, methodNotAllowed, notFound, refuse } from './faults.ts';
+import { IMMUTABLE, checkEnums, detailOf, inline, merge, needsUuid, readBody, sameValue, splitPath, unmet } from './documents.ts';
 import { Sessions, type Caller } from './sessions.ts';
+import { Tasks, trimMap } from './tasks.ts';
+import { entryDocument, entryLinks } from './entry.ts';
 import type { TypeWord } from './app-errors.generated.ts';
 import { ACTIONS } from './actions/index.ts';
 import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
@@ -25,55 +28,10 @@ import { rsdlEntries, rsdlText, type RsdlLink } from './rsdl.ts';
 import { changeEntry, renderEntry } from './audit.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
 import { capabilitiesDocument } from './capabilities.ts';
-
-export interface EngineOptions extends InventorySize {
-  /** Milliseconds between two steps of a state machine (down -> wait_for_launch -> ...). */
-  transitionMs: number;
-  /** Extra milliseconds a request authenticated by Basic (no session) costs, like a directory lookup. */
-  loginCostMs: number;
-  /** How long the result of an asynchronous action stays pollable. */
-  actionExpiryMs: number;
-  /** Events kept in the audit log. */
-  maxEvents: number;
-}
-
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  datacenters: 2, clusters: 4, hosts: 8, vms: 300, templates: 4, seed: 1,
-  transitionMs: 1000, loginCostMs: 0, actionExpiryMs: 300_000, maxEvents: 10_000,
-};
-
-export interface EngineRequest {
-  readonly method: string;
-  /** The path below the API root, such as `/vms/123;max=3`; '' for the root itself. */
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: string;
-  /** The root the request came in on: `/api` or `/ovirt-engine/api`. */
-  readonly base: string;
-  /** Absolute origin, for the `Link:` header. */
-  readonly origin: string;
-}
-
-export interface EngineResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  /** Extra delay before answering, in ms (login cost). */
-  delayMs?: number;
-  /** Route pattern for statistics, e.g. `GET /vms/{id}/disks`. */
-  route?: string;
-}
+import { DEFAULT_ENGINE_OPTIONS, EngineStats, type EngineOptions, type EngineRequest, type EngineResponse } from './messages.ts';
 
 interface Trace {
   route?: string;
-}
-
-interface AsyncAction {
-  doc: Doc;
-  parentHref: string;
-  expires: number;
-  done: Promise<void>;
 }
 
 const XML = 'application/xml';
@@ -81,37 +39,14 @@ const XML = 'application/xml';
 /** A parsed request body or a document being built: any fields of a schema type. */
 type Doc = Record<string, any>;
 
-/** Request counts the control endpoint reports. */
-export class EngineStats {
-  requests = 0;
-  /** Bytes of response bodies sent. */
-  bytes = 0;
-  byRoute: Record<string, number> = {};
-  logins = 0;
-  failedLogins = 0;
-  sessionsCreated = 0;
-  actions: Record<string, number> = {};
-  faultsInjected: Record<string, number> = {};
-
-  count(route: string): void {
-    this.requests++;
-    this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
-  }
-
-  toJSON() {
-    return { requests: this.requests, bytes: this.bytes, byRoute: this.byRoute, logins: this.logins, failedLogins: this.failedLogins, sessionsCreated: this.sessionsCreated, actions: this.actions, faultsInjected: this.faultsInjected };
-  }
-}
-
 export class Engine {
   readonly options: EngineOptions;
   inv!: Inventory;
   readonly stats = new EngineStats();
   private readonly sessions = new Sessions(this.stats);
   /** Creations running as tasks, by the href of their creation_status (at most maxEvents kept). */
-  private readonly creations = new Map<string, { state: string; fault?: { reason: string; detail?: string } }>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly asyncActions = new Map<string, AsyncAction>();
+  private readonly tasks = new Tasks({ later: (ms, fn) => this.later(ms, fn), limits: () => this.options });
   private readonly model = bundledModel();
   private rsdlByKey?: Map<string, RsdlLink>;
 
@@ -128,7 +63,7 @@ export class Engine {
   reset(): void {
     this.stopTimers();
     this.sessions.reset();
-    this.asyncActions.clear();
+    this.tasks.clear();
     this.inv = buildInventory(this.options);
   }
 
@@ -284,40 +219,13 @@ export class Engine {
     if (req.query.has('rsdl')) {
       return { ...this.xml(200, rsdlText()), route: 'GET ?rsdl' };
     }
-    const links = this.rootLinks();
+    const links = entryLinks();
     const linkHeader = links.map((l) => `<${req.origin}${req.base}/${l.href}>; rel=${l.rel}`).join(', ');
     if (method === 'OPTIONS') return { status: 200, headers: { allow: 'GET, HEAD, OPTIONS' }, body: '', route: 'OPTIONS /' };
     if (method === 'HEAD') return { status: 200, headers: { link: linkHeader }, body: '', route: 'HEAD /' };
     if (method !== 'GET') throw methodNotAllowed('GET, HEAD, OPTIONS');
-    const s = this.store;
-    const count = (t: Table, active: (r: Rec) => boolean) => {
-      let total = 0, on = 0;
-      for (const r of s.table(t).values()) { total++; if (active(r)) on++; }
-      return { total, active: on };
-    };
-    const api = {
-      link: links,
-      special_objects: { link: [{ href: `templates/${BLANK_ID}`, rel: 'templates/blank' }, { href: `tags/${BLANK_ID}`, rel: 'tags/root' }] },
-      product_info: { name: 'Red Hat Enterprise Virtualization Manager', vendor: 'Red Hat', version: { major: 3, minor: 6, build: 8, revision: 0 }, full_version: '3.6.8.1-0.1.el6' },
-      // A filtered user does not get the inventory summary (BackendApiResource).
-      summary: caller.filtered ? undefined : {
-        vms: count('vms', (r) => r.status.state === 'up'),
-        hosts: count('hosts', (r) => r.status.state === 'up'),
-        users: count('users', () => true),
-        storage_domains: count('storagedomains', (r) => r._dcState === 'active'),
-      },
-      time: new Date(),
-    };
+    const api = entryDocument(this.store, caller.filtered, links);
     return { ...this.xml(200, writeDocument(this.model, 'api', api, { hrefBase: req.base, declaration: true })), headers: { 'content-type': XML, link: linkHeader }, route: 'GET /' };
-  }
-
-  private rootLinks(): { href: string; rel: string }[] {
-    const links: { href: string; rel: string }[] = [];
-    for (const s of ROOT) {
-      links.push({ href: s.rel, rel: s.rel });
-      if (s.searchable) links.push({ href: s.rel === 'events' ? `events;from={event_id}?search={query}` : `${s.rel}?search={query}`, rel: `${s.rel}/search` });
-    }
-    return links;
   }
 
   // ------------------------------------------------------------------ collections
@@ -362,37 +270,9 @@ export class Engine {
     } else if (limit !== undefined) {
       records = records.slice(0, limit);
     }
-    const detail = this.detail(req, s);
-    const items = detail.size ? records.map((r) => this.inline(r, detail)) : records;
+    const detail = detailOf(req, s.key);
+    const items = detail.size ? records.map((r) => inline(this.store, r, detail)) : records;
     return this.xml(200, writeDocument(this.model, s.collection, { [s.item]: items }, { hrefBase: req.base, declaration: true }));
-  }
-
-  /** `detail=disks+nics` from the Accept header, a matrix or a query parameter. */
-  private detail(req: EngineRequest, s: Spec): Set<string> {
-    const out = new Set<string>();
-    const add = (v: string) => {
-      for (const part of v.split(/[+ ]/)) {
-        const d = part.trim();
-        if (d && inlinableAt(s.key).includes(d)) out.add(d);
-      }
-    };
-    for (const p of (req.headers['accept'] ?? '').split(';').slice(1)) {
-      const [k, v] = p.split('=');
-      if (k.trim() === 'detail' && v) add(v.trim());
-    }
-    const q = req.query.get('detail');
-    if (q) add(q);
-    return out;
-  }
-
-  private inline(r: Rec, detail: Set<string>): Rec {
-    const out: Rec = { ...r };
-    for (const d of detail) {
-      if (d === 'statistics') out.statistics = { statistic: r._computed?.statistics?.(r) ?? [] };
-      else if (d === 'tags') out.tags = { tag: [...(r._tags ?? [])].map((id: string) => this.store.get('tags', id)).filter(Boolean) };
-      else out[d] = { [d.replace(/s$/, '')]: [...Store.sub(r, d).values()] };
-    }
-    return out;
   }
 
   private searchFields(s: Spec): Record<string, FieldGetter<Rec>> {
@@ -408,19 +288,9 @@ export class Engine {
    */
   private visible(caller: Caller, s: Spec, r: Rec): boolean {
     if (!caller.filtered || caller.account.admin) return true;
-    const grants = this.grants(caller.account.userId);
+    const grants = grantsOf(this.store, caller.account.userId);
     if (grants.has('system')) return true;
     return s.behaviour.visible ? s.behaviour.visible(r._base ?? r, grants, this.store, caller.account.userId) : true;
-  }
-
-  private grants(userId: string): Set<string | undefined> {
-    const out = new Set<string | undefined>();
-    for (const p of this.store.table('permissions').values()) {
-      if (p.user?.id !== userId) continue;
-      if (p._system) out.add('system');
-      for (const f of ['vm', 'template', 'cluster', 'data_center', 'host', 'storage_domain', 'vmpool']) if (p[f]) out.add(p[f].id);
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------ items
@@ -429,8 +299,8 @@ export class Engine {
     const allowed = ['GET', ...(s.update ? ['PUT'] : []), ...(s.remove ? ['DELETE'] : [])];
     switch (method) {
       case 'GET': {
-        const detail = this.detail(req, s);
-        return this.xml(200, writeDocument(this.model, s.item, detail.size ? this.inline(rec, detail) : rec, { hrefBase: req.base, declaration: true }));
+        const detail = detailOf(req, s.key);
+        return this.xml(200, writeDocument(this.model, s.item, detail.size ? inline(this.store, rec, detail) : rec, { hrefBase: req.base, declaration: true }));
       }
       case 'PUT':
         if (!s.update) break;
@@ -443,27 +313,12 @@ export class Engine {
   }
 
   /** Reads a request body as the given document element; the engine's 400/415 answers otherwise. */
-  private body(req: EngineRequest, element: string, usage: string): Rec {
-    const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
-    let doc;
-    try {
-      doc = readDocument(this.model, req.body);
-    } catch (e) {
-      if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError) throw usageFault(usage);
-      throw e;
-    }
-    if (doc.root !== element) throw usageFault(usage);
-    return doc.value;
-  }
-
   /** The body must give every field one alternative of the RSDL's body requires; the first names what is missing. */
   private checkRequired(s: Spec, body: Rec): void {
-    const missing = (required: readonly string[]) => required.filter((path) => ![...path.split('|'), ...(s.add?.accepts?.[path] ?? [])].some((alt) => hasPath(body, alt, path)));
-    const alternatives = s.add?.alternatives ?? [];
-    if (!alternatives.length || alternatives.some((set) => !missing(set).length)) return;
-    throw incomplete(s.type, missing(alternatives[0]), 'add');
+    const missing = unmet(s.add?.alternatives ?? [], body, s.add?.accepts);
+    if (missing) throw incomplete(s.type, missing, 'add');
   }
+
 
   /** A reference in a request body, by id or by name. */
   private resolve(t: Table, value: Rec | undefined, type: string): Rec {
@@ -495,7 +350,7 @@ export class Engine {
     const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
     if (task && !expect201) {
       const statusHref = `${rec.href}/creation_status/${creationIds}`;
-      this.trackCreation(statusHref, task);
+      this.tasks.trackCreation(statusHref, task);
       const doc = { ...rec, creation_status: { state: 'pending' }, link: [...(rec.link ?? []), { href: statusHref, rel: 'creation_status' }] };
       return { status: 202, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, doc, { hrefBase: req.base, declaration: true }) };
     }
@@ -503,20 +358,9 @@ export class Engine {
     return { status: 201, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }) };
   }
 
-  /** Follows a creation's task so that its creation_status answers pending, then complete or failed. */
-  private trackCreation(href: string, task: Promise<void>): void {
-    const entry: { state: string; fault?: { reason: string; detail?: string } } = { state: 'pending' };
-    this.creations.set(href, entry);
-    trimMap(this.creations, this.options.maxEvents);
-    task.then(() => { entry.state = 'complete'; }, (e: unknown) => {
-      entry.state = 'failed';
-      entry.fault = { reason: 'Operation Failed', detail: e instanceof EngineFault ? e.detail : (e as Error)?.message };
-    });
-  }
-
   /** `GET .../{id}/creation_status/{oid}`: the progress of a creation that runs as a task. */
   private creationStatus(req: EngineRequest, href: string): EngineResponse {
-    const c = this.creations.get(href);
+    const c = this.tasks.creation(href);
     if (!c) throw notFound();
     return this.xml(200, writeDocument(this.model, 'creation', { href, status: { state: c.state }, fault: c.fault }, { hrefBase: req.base, declaration: true }));
   }
@@ -528,7 +372,7 @@ export class Engine {
    * fields where the collection keeps its records.
    */
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
-    const body = this.body(req, s.item, `${s.key}#add`);
+    const body = readBody(this.model, req, `${s.key}#add`, s.item);
     this.checkRequired(s, body);
     checkEnums(s.type, body);
     const ctx = this.crud(s, caller, body, parent);
@@ -581,7 +425,7 @@ export class Engine {
   }
 
   private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined): EngineResponse {
-    const body = this.body(req, s.item, `${s.key}/{id}#update`);
+    const body = readBody(this.model, req, `${s.key}/{id}#update`, s.item);
     checkEnums(s.type, body);
     // Clients send back the whole object they fetched: only what differs counts, and of that only
     // a changed id is refused; hrefs, status and creation time are the engine's and are ignored.
@@ -614,8 +458,7 @@ export class Engine {
   private remove(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
     let force = false;
     if (req.body.trim()) {
-      const doc = this.bodyAny(req, `${s.key}/{id}#delete`);
-      force = doc.value.force === true;
+      force = readBody(this.model, req, `${s.key}/{id}#delete`).force === true;
     }
     const st = this.store;
     if (s.behaviour.remove) s.behaviour.remove({ store: st, rec, parent, parentElement: s.parentElement, force });
@@ -628,17 +471,6 @@ export class Engine {
     return this.xml(200, writeDocument(this.model, 'action', { status: { state: 'complete' } }, { declaration: true }));
   }
 
-  private bodyAny(req: EngineRequest, usage: string) {
-    const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
-    try {
-      return readDocument(this.model, req.body);
-    } catch {
-      throw usageFault(usage);
-    }
-  }
-
-
   // ------------------------------------------------------------------ actions
 
   /**
@@ -649,16 +481,16 @@ export class Engine {
    * the handler of the item's type (actions/) does what the engine does.
    */
   private async action(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, name: string, matrix: Map<string, string>, parent?: Rec, collection = false): Promise<EngineResponse> {
-    const body: Doc = req.body.trim() ? this.body(req, 'action', collection ? `${s.key}#${name}` : `${s.key}/{id}#${name}`) : {};
+    const body: Doc = req.body.trim() ? readBody(this.model, req, collection ? `${s.key}#${name}` : `${s.key}/{id}#${name}`, 'action') : {};
     const key = `${s.key}#${name}`;
     this.stats.actions[key] = (this.stats.actions[key] ?? 0) + 1;
     const handler = ACTIONS[collection ? `${s.collection}#${name}` : `${s.type}#${name}`];
     if (!handler) throw notFound();
     const spec = (collection ? s.collectionActions : s.actions).find((a) => a.name === name)!;
-    const missing = (set: readonly string[]) => set.filter((path) => !path.split('|').some((alt) => hasPath(body, alt, path)));
-    if (spec.required.length && !spec.required.some((set) => !missing(set).length)) throw incomplete('Action', missing(spec.required[0]), name);
+    const missing = unmet(spec.required, body as Rec);
+    if (missing) throw incomplete('Action', missing, name);
     const outcome = handler.call(this, { rec: rec._base ?? rec, parent, body, caller, store: this.store, inv: this.inv });
-    const jobRec = this.job(`${name} ${s.type} ${rec.name ?? (rec.id || s.rel)}`, caller, outcome.task);
+    const jobRec = this.tasks.job(this.store, this.inv, `${name} ${s.type} ${rec.name ?? (rec.id || s.rel)}`, caller.account.userId, outcome.task);
     const result: Doc = { ...body, status: { state: 'complete' }, job: ref(jobRec), ...outcome.output };
     if (!outcome.task) return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
 
@@ -669,53 +501,18 @@ export class Engine {
       return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
     }
     // Task-backed: 202 with a pollable href, parent and replay links.
-    const taskId = this.inv.id();
-    const href = `${rec.href}/${name}/${taskId}`;
-    const doc: Doc = { ...result, id: taskId, href, async: true, status: { state: 'pending' }, link: [{ href: rec.href, rel: 'parent' }, { href: `${rec.href}/${name}`, rel: 'replay' }] };
-    const entry: AsyncAction = { doc, parentHref: rec.href, expires: Number.POSITIVE_INFINITY, done: finish };
-    this.asyncActions.set(href, entry);
-    this.later(Math.max(1, this.options.transitionMs / 2), () => { if (doc.status.state === 'pending') doc.status = { state: 'in_progress' }; });
-    finish.then(() => {
-      doc.status = { state: 'complete' };
-      entry.expires = Date.now() + this.options.actionExpiryMs;
-      this.later(this.options.actionExpiryMs + 1, () => this.asyncActions.delete(href));
-    });
+    const { href, doc } = this.tasks.trackAction(rec.href, name, this.inv.id(), result, finish);
     return { status: 202, headers: { 'content-type': XML, location: `${req.origin}${req.base}/${href}` }, body: writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }) };
   }
 
-  /**
-   * The job the engine records for an action, with its one executing step;
-   * both finish when the task does (or at once without one).
-   */
-  private job(description: string, caller: Caller, task?: Promise<void>): Rec {
-    const now = new Date().toISOString();
-    const state = task ? 'started' : 'finished';
-    const job = decorate(specAt('jobs'), {
-      id: this.inv.id(), description, status: { state }, owner: { id: caller.account.userId, href: `users/${caller.account.userId}` },
-      start_time: now, end_time: task ? undefined : now, last_updated: now, external: false, auto_cleared: true,
-    });
-    const step = decorate(specAt('jobs/{id}/steps'), { id: this.inv.id(), description: 'Executing', type: 'executing', number: 0, status: { state }, job: ref(job), start_time: now, end_time: job.end_time, external: false }, job.href);
-    Store.sub(job, 'steps').set(step.id, step);
-    this.store.table('jobs').set(job.id, job);
-    trimMap(this.store.table('jobs'), 1000);
-    task?.then(() => {
-      job.status = step.status = { state: 'finished' };
-      job.end_time = step.end_time = job.last_updated = new Date().toISOString();
-    }, () => {
-      job.status = step.status = { state: 'failed' };
-      job.end_time = step.end_time = job.last_updated = new Date().toISOString();
-    });
-    return job;
-  }
-
   private pollAction(req: EngineRequest, href: string): EngineResponse {
-    const a = this.asyncActions.get(href);
-    if (!a) {
+    const doc = this.tasks.action(href);
+    if (!doc) {
       // Results that expired redirect to the resource, like the engine's action cache.
       const parent = href.split('/').slice(0, -2).join('/');
       return { status: 301, headers: { location: `${req.origin}${req.base}/${parent}` }, body: '' };
     }
-    return this.xml(200, writeDocument(this.model, 'action', a.doc, { hrefBase: req.base, declaration: true }));
+    return this.xml(200, writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }));
   }
 
   // ------------------------------------------------------------------ events and state
@@ -795,12 +592,4 @@ const TYPE_WORD: Record<Table, TypeWord | undefined> = {
 const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));
 
 
-function trimMap(m: Map<string, unknown>, max: number): void {
-  if (m.size <= max) return;
-  let excess = m.size - max;
-  for (const k of m.keys()) {
-    if (excess-- <= 0) break;
-    m.delete(k);
-  }
-}
 

@@ -14,7 +14,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { Engine, type EngineOptions, type EngineResponse } from './engine.ts';
+import { Engine } from './engine.ts';
+import type { EngineOptions, EngineResponse } from './messages.ts';
 import { rng } from './store.ts';
 
 

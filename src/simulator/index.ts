@@ -1,5 +1,6 @@
 /** The engine simulator: `startSimulator()` (http.ts) over the engine's REST semantics (engine.ts). */
-export { Engine, DEFAULT_ENGINE_OPTIONS } from './engine.ts';
+export { Engine } from './engine.ts';
+export { DEFAULT_ENGINE_OPTIONS } from './messages.ts';
 export { splitPath } from './documents.ts';
-export type { EngineOptions, EngineRequest, EngineResponse } from './engine.ts';
+export type { EngineOptions, EngineRequest, EngineResponse } from './messages.ts';
 export * from './http.ts';

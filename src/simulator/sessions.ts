@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseBasicAuthorization } from '../rhev/basic.ts';
-import type { EngineRequest } from './engine.ts';
+import type { EngineRequest } from './messages.ts';
 import { unauthorized } from './faults.ts';
 import { uuidOf } from './store.ts';
 

@@ -54,3 +54,14 @@ export function pick(obj: Rec, keys: readonly string[]): Rec {
   for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
   return out;
 }
+
+/** What a user holds permissions on: object ids, and `system` for a permission on the whole system. */
+export function grantsOf(st: Store, userId: string): Set<string | undefined> {
+  const out = new Set<string | undefined>();
+  for (const p of st.table('permissions').values()) {
+    if (p.user?.id !== userId) continue;
+    if (p._system) out.add('system');
+    for (const f of ['vm', 'template', 'cluster', 'data_center', 'host', 'storage_domain', 'vmpool']) if (p[f]) out.add(p[f].id);
+  }
+  return out;
+}
