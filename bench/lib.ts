@@ -42,7 +42,7 @@ export class Progress {
   }
 
   log(line: string): void {
-    process.stderr.write(`${process.stderr.isTTY ? '\r' + ' '.repeat(100) + '\r' : ''}  ${line}\n`);
+    process.stderr.write(`${process.stderr.isTTY ? `\r${' '.repeat(100)}\r` : ''}  ${line}\n`);
   }
 }
 

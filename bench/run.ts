@@ -51,7 +51,7 @@ process.stderr.write('\n');
 const result = { date: new Date().toISOString(), quick, node: process.version, latencyMs: LATENCY, parse, dashboard, concurrency, subscriptions, targets };
 const root = fileURLToPath(new URL('..', import.meta.url));
 mkdirSync(`${root}bench/results`, { recursive: true });
-writeFileSync(`${root}bench/results/latest.json`, JSON.stringify(result, null, 2) + '\n');
+writeFileSync(`${root}bench/results/latest.json`, `${JSON.stringify(result, null, 2)}\n`);
 
 const md = `# Performance
 
@@ -87,7 +87,7 @@ ${Object.entries(QUERIES).map(([name, q]) => `\`${name}\`: \`${q.query}\``).join
 
 | query | VMs | upstream requests | upstream MB | naive requests | request ratio | p50 | p95 | lower bound | time / lower bound |
 |---|---|---|---|---|---|---|---|---|---|
-${dashboard.rows.map((r) => `| ${r.query} | ${r.vms} | ${r.requests} | ${(r.bytes / 1e6).toFixed(1)} | ${r.naiveRequests ?? '–'} | ${r.naiveRequests ? (r.naiveRequests / r.requests).toFixed(0) + 'x' : '–'} | ${fmt(r.p50)} ms | ${fmt(r.p95)} ms | ${fmt(r.lowerBound)} ms | ${(r.p50 / r.lowerBound).toFixed(2)} |`).join('\n')}
+${dashboard.rows.map((r) => `| ${r.query} | ${r.vms} | ${r.requests} | ${(r.bytes / 1e6).toFixed(1)} | ${r.naiveRequests ?? '–'} | ${r.naiveRequests ? `${(r.naiveRequests / r.requests).toFixed(0)}x` : '–'} | ${fmt(r.p50)} ms | ${fmt(r.p95)} ms | ${fmt(r.lowerBound)} ms | ${(r.p50 / r.lowerBound).toFixed(2)} |`).join('\n')}
 
 ## 3. The same data from a script using the client alone
 

@@ -77,7 +77,7 @@ function describe(l: Link): string {
 }
 
 /** What a parameter takes, for body parameters, which the engine lists without one although the schema requires it. */
-const valueOf = (type: string | undefined): string =>
+const parameterValue = (type: string | undefined): string =>
   type === 'xs:boolean' ? 'true|false' : type === 'xs:int' || type === 'xs:long' || type === 'xs:unsignedInt' || type === 'xs:unsignedShort' ? 'int' : type === 'collection' ? 'collection' : 'string';
 
 function clean(request: any): any {
@@ -86,7 +86,7 @@ function clean(request: any): any {
   const strip = (sets: any[] | any | undefined): any[] | undefined => sets === undefined ? undefined : ([] as any[]).concat(sets).map((set) => ({
     ...set,
     description: undefined,
-    parameter: set.parameter?.map(({ description: _d, ...p }: any) => ({ ...p, value: p.value ?? valueOf(p.type), ...(p.parameters_set ? { parameters_set: strip(p.parameters_set) } : {}) })),
+    parameter: set.parameter?.map(({ description: _d, ...p }: any) => ({ ...p, value: p.value ?? parameterValue(p.type), ...(p.parameters_set ? { parameters_set: strip(p.parameters_set) } : {}) })),
   }));
   return {
     ...request,
@@ -114,5 +114,5 @@ const text = writeDocument(model, 'rsdl', {
   links: { link: links },
 }, { declaration: true, pretty: true });
 
-writeFileSync(bundledRsdlPath, text + '\n');
+writeFileSync(bundledRsdlPath, `${text}\n`);
 console.log(`wrote xsd/rsdl.xml: ${links.length} links`);

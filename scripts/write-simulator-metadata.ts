@@ -11,7 +11,7 @@ import { writeDocument } from '../src/xml/index.ts';
 import { capabilitiesDocument } from '../src/simulator/capabilities.ts';
 
 export const capabilitiesFileText = (): string =>
-  writeDocument(bundledModel(), 'capabilities', capabilitiesDocument(), { declaration: true, pretty: true, hrefBase: '/api' }) + '\n';
+  `${writeDocument(bundledModel(), 'capabilities', capabilitiesDocument(), { declaration: true, pretty: true, hrefBase: '/api' })}\n`;
 
 if (process.argv[1]?.endsWith('write-simulator-metadata.ts')) {
   writeFileSync(bundledCapabilitiesPath, capabilitiesFileText());

@@ -108,7 +108,7 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
   .action(async (o) => {
     const { startServer, displayUrl } = await import('./server/index.ts');
     let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
-    let engine;
+    let engine: { url: string; username?: string; password?: string; caFile?: string; insecure?: boolean } | undefined;
     if (o.rhevUrl) {
       engine = { url: o.rhevUrl, username: o.rhevUsername, password: o.rhevPassword, caFile: o.rhevCaFile, insecure: o.rhevInsecure };
       // Credentials written into the URL are the service account's, unless given apart; the URL keeps none.

@@ -6,7 +6,7 @@
  * The RSDL is itself a document of the API's schema (type RSDL), so it is
  * read with the same schema-driven reader as every other document.
  */
-import { readDocument } from '../xml/read.ts';
+import { readExpected } from '../xml/expect.ts';
 import { SchemaError, type XsdModel } from './xsd.ts';
 
 export interface Param {
@@ -43,13 +43,8 @@ export function readRsdl(xsd: XsdModel, text: string, source = 'rsdl'): Operatio
     const yaml = /^(---|#|[A-Za-z_][\w-]*:)/.test(start);
     throw new SchemaError(source, `expected the RSDL XML document an engine serves at GET /api?rsdl (it starts with <rsdl>), got ${yaml ? 'YAML (an rsdl_metadata.yaml of the engine\'s sources is not an RSDL)' : 'text that is not XML'}`);
   }
-  let doc;
-  try {
-    doc = readDocument(xsd, text);
-  } catch (e) {
-    throw new SchemaError(source, `not a readable RSDL document (${(e as Error).message})`);
-  }
-  if (doc.root !== 'rsdl') throw new SchemaError(source, `not an RSDL document (its root element is <${doc.root}>)`);
+  const doc = readExpected(xsd, text, 'rsdl', (problem, detail) =>
+    new SchemaError(source, problem === 'root' ? `not an RSDL document (its root element is <${detail}>)` : `not a readable RSDL document (${detail})`));
   const links: any[] = doc.value.links?.link ?? [];
   if (!links.length) throw new SchemaError(source, 'the RSDL lists no links');
   const params = (sets: any[] | undefined, url: boolean): Param[] =>

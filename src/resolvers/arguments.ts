@@ -42,9 +42,10 @@ export function checkArguments(args: Obj | undefined): void {
 }
 
 function checkValue(v: unknown, path: string, key: string): void {
-  if (typeof v === 'string') return checkString(v, path, key === 'search' ? ARGUMENT_LIMITS.search : key === 'name' ? ARGUMENT_LIMITS.name : ARGUMENT_LIMITS.text);
-  if (Array.isArray(v)) {
-    v.forEach((x, i) => checkValue(x, `${path}[${i}]`, key));
+  if (typeof v === 'string') {
+    checkString(v, path, key === 'search' ? ARGUMENT_LIMITS.search : key === 'name' ? ARGUMENT_LIMITS.name : ARGUMENT_LIMITS.text);
+  } else if (Array.isArray(v)) {
+    v.forEach((x, i) => { checkValue(x, `${path}[${i}]`, key); });
   } else if (v && typeof v === 'object' && !(v instanceof Date)) {
     for (const [k, x] of Object.entries(v)) checkValue(x, `${path}.${k}`, k);
   }

@@ -9,7 +9,7 @@
  */
 import type { Collection as ModelCollection, Operation } from '../model/index.ts';
 import { readRsdl } from '../model/index.ts';
-import { readDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
+import { readDocument, readExpected } from '../xml/index.ts';
 import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ParseError, ResponseError, RhevError } from './errors.ts';
 import { checkFilter, matchesFilter, type Filter } from './filter.ts';
@@ -556,16 +556,8 @@ export class Connection {
   }
 
   parse(xml: string, expected?: string): Obj {
-    let doc;
-    try {
-      doc = readDocument(model().xsd, xml);
-    } catch (e) {
-      if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError) throw new ParseError(`Could not parse the engine's answer: ${e.message}`, { cause: e });
-      throw e;
-    }
-    if (expected && doc.root !== expected && !(expected === 'api' && doc.root === 'api')) {
-      throw new ParseError(`Expected a <${expected}> document, got <${doc.root}>`);
-    }
+    const doc = readExpected(model().xsd, xml, expected, (problem, detail, cause) =>
+      new ParseError(problem === 'root' ? `Expected a <${expected}> document, got <${detail}>` : `Could not parse the engine's answer: ${detail}`, { cause }));
     return tag(doc.value, doc.type);
   }
 
@@ -676,7 +668,7 @@ function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {
   for (const l of obj.link ?? []) {
     const rel = String(l.rel);
     if (rel.includes('/')) continue;
-    if (Object.prototype.hasOwnProperty.call(obj, rel)) {
+    if (Object.hasOwn(obj, rel)) {
       inline[rel] = obj[rel];
       delete obj[rel];
     }
@@ -764,6 +756,7 @@ export function excerpt(body: string): string | undefined {
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>?/g, ' ')
     .replace(/&[#a-z0-9]+;/gi, ' ')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes from an excerpt
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -181,7 +181,7 @@ export function valueAt(obj: unknown, path: string): unknown {
   let v: any = obj;
   for (const part of path.split('.')) {
     if (v === undefined || v === null) return undefined;
-    v = Object.prototype.hasOwnProperty.call(v, part) || typeof v !== 'object' ? v[part] : undefined;
+    v = Object.hasOwn(v, part) || typeof v !== 'object' ? v[part] : undefined;
   }
   return v;
 }

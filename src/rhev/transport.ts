@@ -304,7 +304,7 @@ export class Transport {
 
   private takeSession(headers: http.IncomingHttpHeaders): void {
     if (this.options.persistentAuth === false) return;
-    const fromHeader = headers['jsessionid'];
+    const fromHeader = headers.jsessionid;
     const cookie = (headers['set-cookie'] ?? []).map((c) => /^JSESSIONID=([^;]+)/.exec(c)?.[1]).find(Boolean);
     const id = (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ?? cookie;
     if (id && id !== this.session) {

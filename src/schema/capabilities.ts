@@ -5,7 +5,7 @@
  * generator makes those fields GraphQL enums. States (vm_states, ...) stay
  * strings inside `status { state }`, readable as the engine sends them.
  */
-import { readDocument } from '../xml/index.ts';
+import { readExpected } from '../xml/index.ts';
 import type { XsdModel } from '../model/index.ts';
 import { SchemaError } from '../model/index.ts';
 
@@ -35,13 +35,8 @@ export const CAPABILITY_ENUMS: Readonly<Record<string, CapabilityEnum>> = {
 
 /** The value lists of a capabilities document, over all its versions: `{ vm_types: ['desktop', 'server'] }`. */
 export function readCapabilities(xsd: XsdModel, text: string, source = 'capabilities'): Record<string, string[]> {
-  let doc;
-  try {
-    doc = readDocument(xsd, text);
-  } catch (e) {
-    throw new SchemaError(source, `not a readable capabilities document (${(e as Error).message})`);
-  }
-  if (doc.root !== 'capabilities') throw new SchemaError(source, `not a capabilities document (its root element is <${doc.root}>)`);
+  const doc = readExpected(xsd, text, 'capabilities', (problem, detail) =>
+    new SchemaError(source, problem === 'root' ? `not a capabilities document (its root element is <${detail}>)` : `not a readable capabilities document (${detail})`));
   const out: Record<string, string[]> = {};
   for (const version of doc.value.version ?? []) {
     for (const list of Object.keys(CAPABILITY_ENUMS)) {

@@ -18,7 +18,7 @@ export function printSchema(plan: SchemaPlan, header: readonly string[] = []): s
   if (plan.subscription.length) out.push(rootType('Subscription', plan.subscription));
   const sorted = [...plan.types.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const t of sorted) out.push(typeBlock(t, plan));
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 function rootType(name: string, fields: readonly RootField[]): string {

@@ -66,7 +66,7 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
   });
   app.use('/graphql', express.json({ limit: limits.maxBodyBytes }), expressMiddleware(apollo, {
     context: async ({ req, res }) => {
-      let holder;
+      let holder: ReturnType<typeof services.pool.acquire>;
       try {
         holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));
       } catch (e) {

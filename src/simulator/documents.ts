@@ -4,7 +4,7 @@
  * engine checks them, and an update laid over the stored record.
  */
 import { inlinableAt, rsdlField, type XsdModel } from '../model/index.ts';
-import { readDocument, UnknownDocumentError, XmlSyntaxError } from '../xml/index.ts';
+import { readDocument, readExpected } from '../xml/index.ts';
 import { ENUM_FIELDS } from './capabilities.ts';
 import type { EngineRequest } from './messages.ts';
 import { EngineFault, usageFault } from './faults.ts';
@@ -97,15 +97,14 @@ export function merge(current: any, update: any): any {
 export function readBody(model: XsdModel, req: EngineRequest, usage: string, element?: string): Rec {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
-  let doc;
-  try {
-    doc = readDocument(model, req.body);
-  } catch (e) {
-    if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError || !element) throw usageFault(usage);
-    throw e;
+  if (!element) {
+    try {
+      return readDocument(model, req.body).value;
+    } catch {
+      throw usageFault(usage);
+    }
   }
-  if (element && doc.root !== element) throw usageFault(usage);
-  return doc.value;
+  return readExpected(model, req.body, element, () => usageFault(usage)).value;
 }
 
 /**
@@ -128,7 +127,7 @@ export function detailOf(req: EngineRequest, key: string): Set<string> {
       if (d && inlinableAt(key).includes(d)) out.add(d);
     }
   };
-  for (const p of (req.headers['accept'] ?? '').split(';').slice(1)) {
+  for (const p of (req.headers.accept ?? '').split(';').slice(1)) {
     const [k, v] = p.split('=');
     if (k.trim() === 'detail' && v) add(v.trim());
   }

@@ -84,10 +84,12 @@ export class Engine {
   /** Runs `steps` one transition apart; resolves after the last. */
   steps(...steps: (() => void)[]): Promise<void> {
     return new Promise((resolve) => {
-      steps.forEach((fn, i) => this.later(this.options.transitionMs * (i + 1), () => {
-        fn();
-        if (i === steps.length - 1) resolve();
-      }));
+      steps.forEach((fn, i) => {
+        this.later(this.options.transitionMs * (i + 1), () => {
+          fn();
+          if (i === steps.length - 1) resolve();
+        });
+      });
       if (!steps.length) resolve();
     });
   }
@@ -101,11 +103,11 @@ export class Engine {
       return await this.dispatch(req, trace);
     } catch (e) {
       const f = e instanceof EngineFault ? e : new EngineFault(500, 'Operation Failed', (e as Error).message);
-      return { ...this.faultResponse(f, req), route: trace.route };
+      return { ...this.faultResponse(f), route: trace.route };
     }
   }
 
-  private faultResponse(f: EngineFault, req: EngineRequest): EngineResponse {
+  private faultResponse(f: EngineFault): EngineResponse {
     const headers: Record<string, string> = { ...f.headers };
     let body = '';
     if (f.shape === 'fault') {
@@ -347,7 +349,7 @@ export class Engine {
     const rec = parent ? s.source.get(this.store, stored.id, parent, s) ?? stored : stored;
     if (s.key !== 'events') this.auditChange('added', s, rec, parent, caller);
     const location = `${req.origin}${req.base}/${rec.href}`;
-    const expect201 = (req.headers['expect'] ?? '').toLowerCase().includes('201-created');
+    const expect201 = (req.headers.expect ?? '').toLowerCase().includes('201-created');
     if (task && !expect201) {
       const statusHref = `${rec.href}/creation_status/${creationIds}`;
       this.tasks.trackCreation(statusHref, task);

@@ -415,7 +415,7 @@ export function buildInventory(size: InventorySize): Inventory {
 
   // user@internal manages a few VMs of the first cluster.
   const vmManager = s.get('roles', USER_VM_MANAGER_ROLE_ID)!;
-  vms.filter((v) => v.cluster.id === clusters[0].id).slice(0, 3).forEach((v) => inv.permission(vmManager, user, { field: 'vm', rec: v }));
+  vms.filter((v) => v.cluster.id === clusters[0].id).slice(0, 3).forEach((v) => { inv.permission(vmManager, user, { field: 'vm', rec: v }); });
   // Everyone may use the Blank template.
   inv.permission(s.get('roles', USER_ROLE_ID)!, user, { field: 'template', rec: blank });
 

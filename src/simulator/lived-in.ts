@@ -15,10 +15,37 @@ import { BLANK_ID, Store, ref, type Rec, type Table } from './store.ts';
 
 type Fields = Record<string, unknown>;
 
+/** What the seeding steps share: the store, the helpers that make records, and the objects they hang things on. */
+interface Seed {
+  readonly inv: Inventory;
+  readonly s: Store;
+  first(t: Table): Rec | undefined;
+  /** A record the parent owns (`key` is the parent's route key). */
+  own(key: string, parent: Rec, rel: string, fields: Fields, id?: string): Rec;
+  put(table: Table, fields: Fields): Rec;
+  /** A permission of the administrator's; on objects the Permission type has no element for, the object is kept in `_on`. */
+  grant(on: Rec, field?: string): void;
+  readonly dc: Rec;
+  readonly cluster: Rec;
+  readonly host: Rec;
+  readonly network: Rec;
+  readonly data: Rec;
+  readonly admin: Rec;
+  readonly superUser: Rec;
+  readonly vm?: Rec;
+  readonly template?: Rec;
+}
+
 export function seedLivedIn(inv: Inventory): void {
+  const seed = seedContext(inv);
+  if (!seed) return;
+  for (const step of [seedGrants, seedGluster, seedDataCenter, seedHosts, seedTemplates, seedVm, seedPeople, seedPolicies, seedExport]) step(seed);
+  seedProviders(inv, seed.put, seed.own);
+}
+
+function seedContext(inv: Inventory): Seed | undefined {
   const s = inv.store;
   const first = (t: Table): Rec | undefined => s.table(t).values().next().value;
-  /** A record the parent owns (`key` is the parent's route key). */
   const own = (key: string, parent: Rec, rel: string, fields: Fields, id = inv.id()): Rec => {
     const rec = decorate(specAt(`${key}/{id}/${rel}`), { id, ...fields }, parent.href);
     Store.sub(parent, rel).set(rec.id, rec);
@@ -36,14 +63,19 @@ export function seedLivedIn(inv: Inventory): void {
   const data = [...s.table('storagedomains').values()].find((d) => d.type === 'data');
   const admin = [...s.table('users').values()].find((u) => u.user_name?.startsWith('admin'));
   const superUser = first('roles');
-  if (!dc || !cluster || !host || !network || !data || !admin || !superUser) return;
-
-  // Permissions an administrator granted on objects the Permission type has no element for keep the object in `_on`.
+  if (!dc || !cluster || !host || !network || !data || !admin || !superUser) return undefined;
   const grant = (on: Rec, field?: string) => {
     const p = inv.permission(superUser, admin, { field: field ?? 'vm', rec: field ? on : undefined });
     p._on = on.id;
     p._system = false;
   };
+  const vm = [...s.table('vms').values()].find((v) => Store.sub(v, 'disks').size);
+  const template = [...s.table('templates').values()].find((t) => t.id !== BLANK_ID) ?? first('templates');
+  return { inv, s, first, own, put, grant, dc, cluster, host, network, data, admin, superUser, vm, template };
+}
+
+/** Permissions an administrator granted on objects of each kind. */
+function seedGrants({ first, grant, vm }: Seed): void {
   for (const [t, field] of [['datacenters', 'data_center'], ['clusters', 'cluster'], ['hosts', 'host'], ['storagedomains', 'storage_domain'], ['vmpools', 'vmpool']] as const) {
     const r = first(t);
     if (r) grant(r, field);
@@ -52,11 +84,12 @@ export function seedLivedIn(inv: Inventory): void {
     const r = first(t);
     if (r) grant(r);
   }
-  const vm = [...s.table('vms').values()].find((v) => Store.sub(v, 'disks').size);
   const disk = vm && Store.sub(vm, 'disks').values().next().value;
   if (disk) grant(disk, 'disk');
+}
 
-  // Gluster: a replicated volume of two bricks, and a hook.
+/** Gluster: a replicated volume of two bricks, and a hook; an affinity group. */
+function seedGluster({ own, cluster, host, vm }: Seed): void {
   const volume = own('clusters', cluster, 'glustervolumes', { name: 'vol1', cluster: ref(cluster), volume_type: 'replicate', transport_types: { transport_type: ['tcp'] }, replica_count: 2, status: { state: 'up' }, options: { option: [{ name: 'auth.allow', value: '*' }] } });
   volume._computed = { statistics: (v: Rec) => [stat(v, 'gluster_volume', 'memory.total.size', 'Total size', 'BYTES', 'GAUGE', 2 ** 40)] };
   for (const dir of ['/gluster/brick1', '/gluster/brick2']) {
@@ -66,8 +99,10 @@ export function seedLivedIn(inv: Inventory): void {
   own('clusters', cluster, 'glusterhooks', { name: 'add-brick-PRE-28Quota-enable-root-xattr-heal.sh', cluster: ref(cluster), gluster_command: 'add-brick', stage: 'pre', content_type: 'text', checksum: 'a4f5e1a4c1b3', conflict_status: 0, status: { state: 'enabled' } });
   const group = own('clusters', cluster, 'affinitygroups', { name: 'keep-apart', cluster: ref(cluster), positive: false, enforcing: true });
   if (vm) own('clusters/{id}/affinitygroups', group, 'vms', { name: vm.name }, vm.id);
+}
 
-  // Data center: an iSCSI bond over the management network, QoS, a quota with its limits.
+/** Data center: an iSCSI bond over the management network, QoS, a quota with its limits, a network label. */
+function seedDataCenter({ own, grant, dc, cluster, network, data }: Seed): void {
   const bond = own('datacenters', dc, 'iscsibonds', { name: 'bond0', description: 'multipath for iSCSI', data_center: ref(dc), networks: { network: [ref(network)] }, storage_connections: { storage_connection: [] } });
   // The bond's network is the data center's, seen below the bond (its labels and profiles are the network's).
   Store.sub(bond, 'networks').set(network.id, { ...network, href: `${bond.href}/networks/${network.id}`, _base: network });
@@ -79,8 +114,10 @@ export function seedLivedIn(inv: Inventory): void {
   own('datacenters/{id}/quotas', quota, 'quotaclusterlimits', { quota: ref(quota), cluster: ref(cluster), vcpu_limit: 64, vcpu_usage: 12, memory_limit: 256, memory_usage: 40 });
   own('datacenters/{id}/quotas', quota, 'quotastoragelimits', { quota: ref(quota), storage_domain: ref(data), limit: 2048, usage: 300 });
   own('networks', network, 'labels', { network: ref(network) }, 'mgmt');
+}
 
-  // Hosts: devices, a fence agent, an erratum, labels and unmanaged networks on a NIC, a storage connection extension.
+/** Hosts: devices, a fence agent, an erratum, labels and unmanaged networks on a NIC, a storage connection extension. */
+function seedHosts({ own, dc, host, network }: Seed): void {
   const nic = Store.sub(host, 'nics').values().next().value;
   for (const [name, capability, product] of [['computer', 'system', undefined], ['pci_0000_00_1f_2', 'pci', 'SATA controller'], ['usb_usb1', 'usb_device', 'EHCI Host Controller']] as const) {
     own('hosts', host, 'devices', { name, capability, product: product ? { name: product } : undefined, host: ref(host) });
@@ -95,9 +132,10 @@ export function seedLivedIn(inv: Inventory): void {
     own('hosts/{id}/nics', nic, 'virtualfunctionallowednetworks', { name: network.name, data_center: ref(dc) }, network.id);
   }
   (host._tags ??= new Set()).add(BLANK_ID);
+}
 
-  // Templates and instance types: a watchdog, consoles and a NIC.
-  const template = [...s.table('templates').values()].find((t) => t.id !== BLANK_ID) ?? first('templates');
+/** Templates and instance types: a watchdog, consoles and a NIC. */
+function seedTemplates({ s, own, template }: Seed): void {
   if (template) {
     own('templates', template, 'watchdogs', { model: 'i6300esb', action: 'reset', template: ref(template) });
     (template._tags ??= new Set()).add(BLANK_ID);
@@ -108,16 +146,20 @@ export function seedLivedIn(inv: Inventory): void {
     own('instancetypes', it, 'watchdogs', { model: 'i6300esb', action: 'none', instance_type: ref(it) });
     break;
   }
+}
 
-  // A VM with a watchdog, a NUMA node, a passed-through device and an erratum.
+/** A VM with a watchdog, a NUMA node, a passed-through device and an erratum. */
+function seedVm({ own, host, vm }: Seed): void {
   if (vm) {
     own('vms', vm, 'watchdogs', { model: 'i6300esb', action: 'reset', vm: ref(vm) });
     own('vms', vm, 'numanodes', { name: 'vnode0', index: 0, memory: Math.floor(Number(vm.memory) / 2 ** 20), vm: ref(vm) });
     own('vms', vm, 'hostdevices', { name: 'pci_0000_00_1f_2', capability: 'pci', host: ref(host), vm: ref(vm) });
     own('vms', vm, 'katelloerrata', { name: 'RHSA-2016:0001', title: 'kernel security update', type: 'security', severity: 'important', issued: '2016-06-01T00:00:00Z', vm: ref(vm) });
   }
+}
 
-  // Users, groups, bookmarks, jobs, errata.
+/** Users, groups, bookmarks, jobs, errata. */
+function seedPeople({ inv, first, own, put, admin, superUser }: Seed): void {
   own('users', admin, 'sshpublickeys', { content: 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 admin@example.com', user: ref(admin) });
   (admin._tags ??= new Set()).add(BLANK_ID);
   const domain = first('domains');
@@ -129,16 +171,20 @@ export function seedLivedIn(inv: Inventory): void {
   const step = own('jobs', job, 'steps', { description: 'Dump the database', type: 'executing', number: 1, status: { state: 'finished' }, job: ref(job), external: true, start_time: '2016-06-01T00:00:00Z', end_time: '2016-06-01T00:05:00Z' });
   step._computed = { statistics: (x: Rec) => [stat(x, 'step', 'progress', 'Progress', 'PERCENT', 'GAUGE', 100)] };
   put('katelloerrata', { name: 'RHSA-2016:0001', title: 'kernel security update', type: 'security', severity: 'important', issued: '2016-06-01T00:00:00Z' });
+}
 
-  // Scheduling policies are made of the filters, weights and balances of the policy units.
+/** Scheduling policies are made of the filters, weights and balances of the policy units. */
+function seedPolicies({ s, own }: Seed): void {
   const units = [...s.table('schedulingpolicyunits').values()];
   for (const policy of s.table('schedulingpolicies').values()) {
-    units.filter((u) => u.type === 'filter').forEach((u, position) => own('schedulingpolicies', policy, 'filters', { scheduling_policy_unit: ref(u), position }, u.id));
-    units.filter((u) => u.type === 'weight').forEach((u) => own('schedulingpolicies', policy, 'weights', { scheduling_policy: ref(policy), scheduling_policy_unit: ref(u), factor: 1 }, u.id));
+    units.filter((u) => u.type === 'filter').forEach((u, position) => { own('schedulingpolicies', policy, 'filters', { scheduling_policy_unit: ref(u), position }, u.id); });
+    units.filter((u) => u.type === 'weight').forEach((u) => { own('schedulingpolicies', policy, 'weights', { scheduling_policy: ref(policy), scheduling_policy_unit: ref(u), factor: 1 }, u.id); });
     own('schedulingpolicies', policy, 'balances', { scheduling_policy: ref(policy), scheduling_policy_unit: ref(units[0]) }, units[0].id);
   }
+}
 
-  // A snapshot of the VM, and what an export domain holds: a copy of the VM and of the template.
+/** A snapshot of the VM, and what an export domain holds: a copy of the VM and of the template. */
+function seedExport({ s, own, vm, template }: Seed): void {
   const exportDomain = [...s.table('storagedomains').values()].find((d) => d.type === 'export');
   if (vm) {
     own('vms', vm, 'snapshots', { description: 'before upgrade', type: 'regular', vm: ref(vm), date: '2016-06-01T00:00:00Z', snapshot_status: 'ok', persist_memorystate: false });
@@ -151,9 +197,8 @@ export function seedLivedIn(inv: Inventory): void {
     const copy = own('storagedomains', exportDomain, 'templates', { ...plain(template), storage_domain: ref(exportDomain) }, template.id);
     for (const d of Store.sub(template, 'disks').values()) own('storagedomains/{id}/templates', copy, 'disks', { ...plain(d), template: ref(copy) }, d.id);
   }
-
-  seedProviders(inv, put, own);
 }
+
 
 /** A record's own fields, without what belongs to where it is stored (href, links, actions, owned maps). */
 function plain(r: Rec): Fields {

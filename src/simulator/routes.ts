@@ -121,7 +121,7 @@ export function specAt(key: string): Spec {
 
 /** Gives a new record its href, `<actions>` and sub-collection `<link>`s, as the engine would. */
 export function decorate<T extends Record<string, any>>(s: Spec, rec: T, parentHref?: string): T & Rec {
-  const href = `${parentHref ? parentHref + '/' : ''}${s.rel}/${rec.id}`;
+  const href = `${parentHref ? `${parentHref}/` : ''}${s.rel}/${rec.id}`;
   const r = rec as T & Rec & Record<string, any>;
   r.href = href;
   if (s.actions.length) (r as Record<string, any>).actions = { link: s.actions.map((a) => ({ href: `${href}/${a.name}`, rel: a.name })) };

@@ -55,24 +55,24 @@ export class Sessions {
 
   /** Basic credentials or a session cookie; returns the caller and the headers to add. */
   authenticate(req: EngineRequest, loginCostMs: number): { caller: Caller; headers: Record<string, string>; delayMs: number } {
-    const prefer = (req.headers['prefer'] ?? '').toLowerCase();
+    const prefer = (req.headers.prefer ?? '').toLowerCase();
     const persistent = prefer.includes('persistent-auth');
-    const filtered = (req.headers['filter'] ?? '').toLowerCase() === 'true';
-    const sid = cookie(req.headers['cookie'], 'JSESSIONID');
+    const filtered = (req.headers.filter ?? '').toLowerCase() === 'true';
+    const sid = cookie(req.headers.cookie, 'JSESSIONID');
     const now = Date.now();
     const headers: Record<string, string> = {};
 
     if (sid && !prefer.includes('new-auth')) {
       const s = this.sessions.get(sid);
       if (s && s.expires > now) {
-        if (prefer.includes('csrf-protection') && req.headers['jsessionid'] !== sid) throw unauthorized();
+        if (prefer.includes('csrf-protection') && req.headers.jsessionid !== sid) throw unauthorized();
         if (persistent) s.expires = now + s.ttlMs;
         else this.sessions.delete(sid); // a request without persistent-auth ends the session
         return { caller: { account: s.account, name: s.name, filtered }, headers, delayMs: 0 };
       }
       if (s) this.sessions.delete(sid);
     }
-    const basic = parseBasicAuthorization(req.headers['authorization']);
+    const basic = parseBasicAuthorization(req.headers.authorization);
     if (!basic) throw unauthorized();
     const name = normalizeUser(basic.username);
     const account = this.accounts.get(name);
@@ -89,7 +89,7 @@ export class Sessions {
       this.sessions.set(id, { account, name, expires: now + ttlMs, ttlMs });
       this.counts.sessionsCreated++;
       headers['set-cookie'] = `JSESSIONID=${id}; Path=${req.base}; Secure; HttpOnly`;
-      headers['jsessionid'] = id;
+      headers.jsessionid = id;
     }
     return { caller: { account, name, filtered }, headers, delayMs: loginCostMs };
   }

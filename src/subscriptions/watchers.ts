@@ -219,7 +219,7 @@ export class Watchers {
   /** One list request for every watched resource of the type. */
   private async poll(type: string): Promise<void> {
     const tw = this.types.get(type);
-    if (!tw || !tw.watches.size) return;
+    if (!tw?.watches.size) return;
     this.polls++;
     let items: Obj[];
     try {

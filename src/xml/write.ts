@@ -90,7 +90,7 @@ class Writer {
 
   element(open: string, close: string, type: string, value: any): string {
     const outer = this.indent;
-    if (outer !== undefined) this.indent = outer + '  ';
+    if (outer !== undefined) this.indent = `${outer}  `;
     const plan = planOf(this.model, type);
     let s = open;
     for (const a of plan.attributes) {
@@ -114,9 +114,9 @@ class Writer {
       }
     }
     this.indent = outer;
-    if (inner === '') return s + '/>';
+    if (inner === '') return `${s}/>`;
     // Only element content is indented; text content stays on its line.
-    return outer !== undefined && !plan.textKind ? s + '>' + inner + outer + close : s + '>' + inner + close;
+    return outer !== undefined && !plan.textKind ? `${s}>${inner}${outer}${close}` : `${s}>${inner}${close}`;
   }
 
   private child(e: Step, v: any): string {
@@ -124,7 +124,7 @@ class Writer {
     const lead = this.indent ?? '';
     if (e.kind === 'complex') return lead + this.element(e.open, e.close, e.type!, v);
     const text = scalar(v, e.kind);
-    return lead + (text === '' ? e.open + '/>' : e.open + '>' + escapeText(text) + e.close);
+    return lead + (text === '' ? `${e.open}/>` : `${e.open}>${escapeText(text)}${e.close}`);
   }
 
   private href(h: string): string {
@@ -162,6 +162,7 @@ const ATTR_SPECIAL = /[&<>"]/;
  * [#x10000-#x10FFFF]): the C0 controls but tab, newline and carriage return;
  * U+FFFE and U+FFFF; and surrogates that do not form a pair.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 forbids are what this finds
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A value holds a character no XML document may carry; `index` is where. */

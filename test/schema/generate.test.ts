@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
-import { GraphQLObjectType, parse, type GraphQLSchema } from 'graphql';
+import { type GraphQLObjectType, parse, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSchema } from '../../src/schema/index.ts';
 import { runSchemaCommand } from '../../src/schema/command.ts';
@@ -92,7 +92,7 @@ describe('the bundled schema', () => {
     expect(String(field(s, 'VM', 'type').type)).toBe('VmType');
     expect(String(field(s, 'Template', 'type').type)).toBe('VmType');
     expect(String(field(s, 'Disk', 'format').type)).toBe('DiskFormat');
-    expect(bundledSdl).toMatch(/enum VmType \{\n  DESKTOP\n  SERVER\n\}/);
+    expect(bundledSdl).toMatch(/enum VmType \{\n {2}DESKTOP\n {2}SERVER\n\}/);
     expect(bundledSdl).toMatch(/^type VM @key\(fields: "id"\) \{$/m);
     expect(bundledSdl).toMatch(/^type Status @shareable \{$/m);
     expect(bundledSdl).toContain('extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable"])');

@@ -11,7 +11,7 @@
  * The helpers below are state changes more than one action makes.
  */
 import type { AuditLogName } from '../audit-log.generated.ts';
-import { EngineFault, conflict, entityNotFound, incomplete } from '../faults.ts';
+import { type EngineFault, conflict, entityNotFound, incomplete } from '../faults.ts';
 import type { Inventory } from '../inventory.ts';
 import type { Rec, Store, Table } from '../store.ts';
 
