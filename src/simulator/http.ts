@@ -15,8 +15,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Engine } from './engine.ts';
-import type { EngineOptions, EngineResponse } from './messages.ts';
+import type { EngineOptions } from './messages.ts';
 import { rng } from './store.ts';
+import { caCertificate, control, inject, readBody, send, sleep } from './control.ts';
 
 
 export type FaultKind = '503' | 'reset' | 'slow' | 'truncated' | 'malformed';
@@ -115,8 +116,8 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
-    if (path.startsWith('/__simulator/')) return control(req, res, path);
-    if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource') return caCertificate(res, path, url.searchParams);
+    if (path.startsWith('/__simulator/')) return control(simulator, sockets, req, res, path);
+    if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource') return caCertificate(res, path, url.searchParams, opts.tls);
     const root = API_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || path.startsWith(`${r};`));
     if (!root) {
       res.writeHead(404).end();
@@ -146,84 +147,9 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
       ? opts.faults.kinds[Math.floor(faultRandom() * opts.faults.kinds.length)] : undefined;
     if (fault) {
       engine.stats.faultsInjected[fault] = (engine.stats.faultsInjected[fault] ?? 0) + 1;
-      return inject(fault, res, response);
+      return inject(fault, res, response, opts.faults.slowMs);
     }
     send(res, response);
-  }
-
-  async function inject(kind: FaultKind, res: ServerResponse, response: EngineResponse): Promise<void> {
-    switch (kind) {
-      case '503':
-        res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html><body><h1>503 Service Unavailable</h1></body></html>');
-        return;
-      case 'reset':
-        res.socket?.resetAndDestroy?.() ?? res.destroy();
-        return;
-      case 'slow':
-        await sleep(opts.faults.slowMs);
-        send(res, response);
-        return;
-      case 'truncated':
-        send(res, { ...response, body: response.body.slice(0, Math.max(1, Math.floor(response.body.length / 2))) });
-        return;
-      case 'malformed':
-        send(res, { ...response, body: response.body ? response.body.replace(/<\/?([a-z_]+)/, '<$1 <<broken') : '<broken' });
-        return;
-    }
-  }
-
-  function send(res: ServerResponse, r: EngineResponse): void {
-    if (res.destroyed) return;
-    const headers: Record<string, string | number> = { ...r.headers };
-    headers['content-length'] = Buffer.byteLength(r.body);
-    res.writeHead(r.status, headers);
-    res.end(r.body);
-  }
-
-  /**
-   * The engine's CA certificate, where clients fetch it to trust the engine
-   * (and probe for it to recognise one): `/ca.crt`, and the PKI resource
-   * service with `resource=ca-certificate&format=X509-PEM-CA`
-   * (docs/protocol.md §1). A simulator serving plain HTTP has no CA.
-   */
-  function caCertificate(res: ServerResponse, path: string, query: URLSearchParams): void {
-    const pem = opts.tls ? String(opts.tls.ca ?? opts.tls.cert) : undefined;
-    if (path !== '/ca.crt' && (query.get('resource') !== 'ca-certificate' || query.get('format') !== 'X509-PEM-CA')) {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('Unsupported resource or format: this engine serves resource=ca-certificate in format=X509-PEM-CA');
-      return;
-    }
-    if (!pem) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('This engine serves plain HTTP and has no CA certificate');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/x-x509-ca-cert' }).end(pem);
-  }
-
-  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const json = (status: number, v: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-    };
-    try {
-      if (path === '/__simulator/stats' && req.method === 'GET') {
-        // openConnections counts every socket, the one asking for these numbers included.
-        return json(200, { ...engine.stats.toJSON(), openSessions: engine.openSessions, openConnections: sockets.size });
-      }
-      if (path === '/__simulator/reset' && req.method === 'POST') {
-        const body = await readBody(req, 64 * 1024);
-        const wantInventory = new URL(req.url ?? '', 'http://x').searchParams.get('inventory') === 'true' || /"inventory"\s*:\s*true/.test(body);
-        if (wantInventory) engine.reset();
-        Object.assign(engine.stats, { requests: 0, bytes: 0, byRoute: {}, logins: 0, failedLogins: 0, sessionsCreated: 0, actions: {}, faultsInjected: {} });
-        return json(200, { reset: true, inventory: wantInventory });
-      }
-      if (path === '/__simulator/config' && req.method === 'POST') {
-        const changes = JSON.parse((await readBody(req, 64 * 1024)) || '{}');
-        simulator.configure(changes);
-        return json(200, { latencyMs: opts.latencyMs, faults: opts.faults, transitionMs: engine.options.transitionMs, loginCostMs: engine.options.loginCostMs });
-      }
-      json(404, { error: `no control endpoint ${req.method} ${path}` });
-    } catch (e) {
-      json(400, { error: (e as Error).message });
-    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -236,17 +162,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   const simulator: Simulator = {
     url, apiUrl: `${url}/api`, port: actualPort, engine, options: opts,
     credentials: { admin: { username: 'admin@internal', password: 'admin' }, user: { username: 'user@internal', password: 'user' } },
-    configure(changes) {
-      if (changes.latencyMs !== undefined) opts.latencyMs = checkNumber('latencyMs', changes.latencyMs);
-      if (changes.transitionMs !== undefined) engine.options.transitionMs = checkNumber('transitionMs', changes.transitionMs);
-      if (changes.loginCostMs !== undefined) engine.options.loginCostMs = checkNumber('loginCostMs', changes.loginCostMs);
-      if (changes.faults) {
-        const f = { ...opts.faults, ...changes.faults };
-        if (!(f.rate >= 0 && f.rate <= 1)) throw new Error('faults.rate must be between 0 and 1');
-        for (const k of f.kinds) if (!FAULT_KINDS.includes(k)) throw new Error(`unknown fault kind ${k}; known: ${FAULT_KINDS.join(', ')}`);
-        opts.faults = f;
-      }
-    },
+    configure: (changes) => configure(opts, engine, changes),
     async close() {
       engine.stopTimers();
       await new Promise<void>((resolve) => {
@@ -263,26 +179,15 @@ function checkNumber(name: string, v: unknown): number {
   return v;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) return reject(new Error('too large'));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error('too large'));
-        req.pause();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Changes latency, transition time, login cost or faults of a running simulator; refuses what makes no sense. */
+function configure(opts: SimulatorOptions, engine: Engine, changes: Parameters<Simulator['configure']>[0]): void {
+  if (changes.latencyMs !== undefined) opts.latencyMs = checkNumber('latencyMs', changes.latencyMs);
+  if (changes.transitionMs !== undefined) engine.options.transitionMs = checkNumber('transitionMs', changes.transitionMs);
+  if (changes.loginCostMs !== undefined) engine.options.loginCostMs = checkNumber('loginCostMs', changes.loginCostMs);
+  if (changes.faults) {
+    const f = { ...opts.faults, ...changes.faults };
+    if (!(f.rate >= 0 && f.rate <= 1)) throw new Error('faults.rate must be between 0 and 1');
+    for (const k of f.kinds) if (!FAULT_KINDS.includes(k)) throw new Error(`unknown fault kind ${k}; known: ${FAULT_KINDS.join(', ')}`);
+    opts.faults = f;
+  }
 }
