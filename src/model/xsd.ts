@@ -108,7 +108,21 @@ export class SchemaError extends Error {
   }
 }
 
+/**
+ * Reads an XML Schema in three passes: parse it (no DOCTYPE, no entities),
+ * index its top-level declarations, then build every complex type with its
+ * fields flattened in wire order (a base type's first), and check that every
+ * type it names exists.
+ */
 export function readXsd(text: string, source = 'schema'): XsdModel {
+  const top = parseSchema(text, source);
+  const index = indexDeclarations(top, source);
+  const built = new TypeBuilder(index, source).buildAll();
+  checkReferences(built, index, source);
+  return new XsdModel(built, index.simpleTypes, index.globalElements, source);
+}
+
+function parseSchema(text: string, source: string): Node[] {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new SchemaError(source, 'DOCTYPE and entity declarations are not accepted');
   let root: Node[];
   try {
@@ -125,21 +139,28 @@ export function readXsd(text: string, source = 'schema'): XsdModel {
   }
   const schemaNode = root.find((n) => tagOf(n) === 'xs:schema');
   if (!schemaNode) throw new SchemaError(source, 'not an XML Schema (no xs:schema root element)');
-  const top = children(schemaNode);
+  return children(schemaNode);
+}
 
-  const groups = new Map<string, Node>();
-  const globalElements = new Map<string, string>();
-  const rawTypes = new Map<string, Node>();
-  const simpleTypes = new Map<string, SimpleType>();
+/** The schema's top-level declarations by name. */
+interface Declarations {
+  readonly groups: Map<string, Node>;
+  readonly globalElements: Map<string, string>;
+  readonly rawTypes: Map<string, Node>;
+  readonly simpleTypes: Map<string, SimpleType>;
+}
+
+function indexDeclarations(top: Node[], source: string): Declarations {
+  const index: Declarations = { groups: new Map(), globalElements: new Map(), rawTypes: new Map(), simpleTypes: new Map() };
   for (const n of top) {
     const a = attrs(n);
     switch (tagOf(n)) {
-      case 'xs:group': groups.set(a.name, n); break;
-      case 'xs:element': if (a.name && a.type) globalElements.set(a.name, a.type); break;
-      case 'xs:complexType': rawTypes.set(a.name, n); break;
+      case 'xs:group': index.groups.set(a.name, n); break;
+      case 'xs:element': if (a.name && a.type) index.globalElements.set(a.name, a.type); break;
+      case 'xs:complexType': index.rawTypes.set(a.name, n); break;
       case 'xs:simpleType': {
         const restriction = children(n).find((c) => tagOf(c) === 'xs:restriction');
-        simpleTypes.set(a.name, {
+        index.simpleTypes.set(a.name, {
           name: a.name,
           base: restriction ? attrs(restriction).base ?? 'xs:string' : 'xs:string',
           values: restriction ? children(restriction).filter((c) => tagOf(c) === 'xs:enumeration').map((c) => attrs(c).value) : [],
@@ -149,65 +170,84 @@ export function readXsd(text: string, source = 'schema'): XsdModel {
       }
     }
   }
-  if (rawTypes.size === 0) throw new SchemaError(source, 'the schema defines no complex types');
+  if (index.rawTypes.size === 0) throw new SchemaError(source, 'the schema defines no complex types');
+  return index;
+}
 
-  const built = new Map<string, ComplexType>();
-  const building = new Set<string>();
+/** What one type's own declarations say besides its fields. */
+interface TypeState {
+  base?: string;
+  textType?: string;
+}
 
-  // Collects one type's own fields; `into` receives elements, `attributes` attributes.
-  const collect = (node: Node, elements: Field[], attributes: Field[], typeName: string, state: { base?: string; textType?: string }): void => {
+/** Builds complex types, each once, its base first; a type that extends itself is refused. */
+class TypeBuilder {
+  private readonly built = new Map<string, ComplexType>();
+  private readonly building = new Set<string>();
+
+  constructor(private readonly index: Declarations, private readonly source: string) {}
+
+  buildAll(): Map<string, ComplexType> {
+    for (const name of this.index.rawTypes.keys()) this.build(name);
+    return this.built;
+  }
+
+  /** Collects one type's own fields through sequences, choices, groups and extensions. */
+  private collect(node: Node, elements: Field[], attributes: Field[], typeName: string, state: TypeState): void {
     for (const c of children(node)) {
       const a = attrs(c);
       switch (tagOf(c)) {
-        case 'xs:sequence': case 'xs:choice': case 'xs:all':
-          collect(c, elements, attributes, typeName, state);
-          break;
-        case 'xs:complexContent': case 'xs:simpleContent':
-          collect(c, elements, attributes, typeName, state);
+        case 'xs:sequence': case 'xs:choice': case 'xs:all': case 'xs:complexContent': case 'xs:simpleContent':
+          this.collect(c, elements, attributes, typeName, state);
           break;
         case 'xs:extension': case 'xs:restriction':
           if (a.base?.startsWith('xs:')) state.textType = a.base;
           else if (a.base) state.base = a.base;
-          collect(c, elements, attributes, typeName, state);
+          this.collect(c, elements, attributes, typeName, state);
           break;
         case 'xs:group': {
-          const g = groups.get(a.ref);
-          if (!g) throw new SchemaError(source, `type ${typeName} refers to an undefined group ${a.ref}`);
-          collect(g, elements, attributes, typeName, state);
+          const g = this.index.groups.get(a.ref);
+          if (!g) throw new SchemaError(this.source, `type ${typeName} refers to an undefined group ${a.ref}`);
+          this.collect(g, elements, attributes, typeName, state);
           break;
         }
-        case 'xs:element': {
-          const name = a.name ?? a.ref;
-          const type = a.type ?? (a.ref ? globalElements.get(a.ref) : undefined) ?? inlineSimpleType(c) ?? 'xs:string';
-          if (!name) throw new SchemaError(source, `type ${typeName} has an element with neither name nor ref`);
-          if (a.ref && !globalElements.has(a.ref)) throw new SchemaError(source, `type ${typeName} refers to an undefined element ${a.ref}`);
-          elements.push({
-            name, kind: 'element', type,
-            min: a.minOccurs === undefined ? 1 : Number(a.minOccurs),
-            max: a.maxOccurs === 'unbounded' ? Infinity : a.maxOccurs === undefined ? 1 : Number(a.maxOccurs),
-            doc: docOf(c),
-          });
+        case 'xs:element':
+          elements.push(this.element(c, typeName));
           break;
-        }
         case 'xs:attribute':
           attributes.push({ name: a.name, kind: 'attribute', type: a.type ?? 'xs:string', min: a.use === 'required' ? 1 : 0, max: 1, doc: docOf(c) });
           break;
       }
     }
-  };
+  }
 
-  const build = (name: string): ComplexType => {
-    const done = built.get(name);
+  private element(c: Node, typeName: string): Field {
+    const a = attrs(c);
+    const { globalElements } = this.index;
+    const name = a.name ?? a.ref;
+    const type = a.type ?? (a.ref ? globalElements.get(a.ref) : undefined) ?? inlineSimpleType(c) ?? 'xs:string';
+    if (!name) throw new SchemaError(this.source, `type ${typeName} has an element with neither name nor ref`);
+    if (a.ref && !globalElements.has(a.ref)) throw new SchemaError(this.source, `type ${typeName} refers to an undefined element ${a.ref}`);
+    return {
+      name, kind: 'element', type,
+      min: a.minOccurs === undefined ? 1 : Number(a.minOccurs),
+      max: a.maxOccurs === 'unbounded' ? Infinity : a.maxOccurs === undefined ? 1 : Number(a.maxOccurs),
+      doc: docOf(c),
+    };
+  }
+
+  private build(name: string): ComplexType {
+    const done = this.built.get(name);
     if (done) return done;
-    const node = rawTypes.get(name);
-    if (!node) throw new SchemaError(source, `undefined type ${name}`);
-    if (building.has(name)) throw new SchemaError(source, `type ${name} extends itself`);
-    building.add(name);
+    const node = this.index.rawTypes.get(name);
+    if (!node) throw new SchemaError(this.source, `undefined type ${name}`);
+    if (this.building.has(name)) throw new SchemaError(this.source, `type ${name} extends itself`);
+    this.building.add(name);
     const ownElements: Field[] = [];
     const ownAttributes: Field[] = [];
-    const state: { base?: string; textType?: string } = {};
-    collect(node, ownElements, ownAttributes, name, state);
-    const base = state.base ? build(state.base) : undefined;
+    const state: TypeState = {};
+    this.collect(node, ownElements, ownAttributes, name, state);
+    const base = state.base ? this.build(state.base) : undefined;
     const elements = [...(base?.elements ?? []), ...ownElements];
     const attributes = [...(base?.attributes ?? []), ...ownAttributes];
     const fields = [...attributes, ...elements];
@@ -217,27 +257,28 @@ export function readXsd(text: string, source = 'schema'): XsdModel {
       // A name may repeat only as the same element (a group repeating an
       // optional element); an attribute and an element of one name would make
       // the object form ambiguous.
-      if (clash && clash.kind !== f.kind) throw new SchemaError(source, `type ${name} has both an attribute and an element named ${f.name}`);
+      if (clash && clash.kind !== f.kind) throw new SchemaError(this.source, `type ${name} has both an attribute and an element named ${f.name}`);
       if (!clash) field.set(f.name, f);
     }
     const t: ComplexType = { name, base: state.base, doc: docOf(node), textType: state.textType ?? base?.textType, fields, attributes, elements, field };
-    building.delete(name);
-    built.set(name, t);
+    this.building.delete(name);
+    this.built.set(name, t);
     return t;
-  };
-  for (const name of rawTypes.keys()) build(name);
+  }
+}
 
-  for (const [el, type] of globalElements) {
-    if (!built.has(type) && !simpleTypes.has(type) && !type.startsWith('xs:')) throw new SchemaError(source, `element ${el} has undefined type ${type}`);
+/** Every type an element or a field names exists. */
+function checkReferences(built: ReadonlyMap<string, ComplexType>, index: Declarations, source: string): void {
+  for (const [el, type] of index.globalElements) {
+    if (!built.has(type) && !index.simpleTypes.has(type) && !type.startsWith('xs:')) throw new SchemaError(source, `element ${el} has undefined type ${type}`);
   }
   for (const t of built.values()) {
     for (const f of t.fields) {
-      if (!f.type.startsWith('xs:') && !built.has(f.type) && !simpleTypes.has(f.type)) {
+      if (!f.type.startsWith('xs:') && !built.has(f.type) && !index.simpleTypes.has(f.type)) {
         throw new SchemaError(source, `${t.name}.${f.name} has undefined type ${f.type}`);
       }
     }
   }
-  return new XsdModel(built, simpleTypes, globalElements, source);
 }
 
 function tagOf(n: Node): string {
