@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noExcessiveLinesPerFile: four jobs in one file today; issue 12 splits it by job
 /**
  * The connection: everything a script does with an engine goes through one.
  *

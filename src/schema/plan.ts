@@ -108,6 +108,7 @@ export interface PlanOptions {
   capabilities?: Readonly<Record<string, readonly string[]>>;
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one function of closures over shared queues today; issue 12 makes it named passes
 export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan {
   const xsd = api.xsd;
   const notes: string[] = [];

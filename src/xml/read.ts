@@ -40,7 +40,33 @@ export interface ReadResult<T = any> {
   readonly value: T;
 }
 
-type Conv = 0 | 1 | 2 | 3 | 4; // text, int/long, decimal, boolean, dateTime
+/**
+ * How a scalar's text becomes a value: kept as text, an integer (xs:int,
+ * xs:long; a BigInt beyond 2^53), a decimal, a boolean, or a Date.
+ */
+const TEXT = 0;
+const INTEGER = 1;
+const DECIMAL = 2;
+const BOOLEAN = 3;
+const DATE_TIME = 4;
+type Conv = typeof TEXT | typeof INTEGER | typeof DECIMAL | typeof BOOLEAN | typeof DATE_TIME;
+/** A frame whose text is not kept (a skipped element, or a complex one). */
+const IGNORE_TEXT = -1;
+
+// The characters the grammar below names (XML 1.0, fifth edition).
+const TAB = 0x09; // \t
+const LINE_FEED = 0x0a; // \n
+const CARRIAGE_RETURN = 0x0d; // \r
+const SPACE = 0x20; // ' '
+const EXCLAMATION = 0x21; // !
+const QUOTATION_MARK = 0x22; // "
+const APOSTROPHE = 0x27; // '
+const SLASH = 0x2f; // /
+const GREATER_THAN = 0x3e; // >
+const QUESTION_MARK = 0x3f; // ?
+
+/** [3] S ::= (#x20 | #x9 | #xD | #xA)+ */
+const isSpace = (c: number): boolean => c === SPACE || c === LINE_FEED || c === TAB || c === CARRIAGE_RETURN;
 
 /** What the reader needs of one complex type, looked up once per type. */
 interface Plan {
@@ -67,8 +93,8 @@ interface Frame {
   readonly local: string;
   readonly parent: any;
   readonly many: boolean;
-  /** Text collection: -1 = ignore text. */
-  readonly conv: Conv | -1;
+  /** How to read this element's text, or IGNORE_TEXT. */
+  readonly conv: Conv | typeof IGNORE_TEXT;
   text: string;
   hasChildren: boolean;
 }
@@ -77,11 +103,11 @@ const plans = new WeakMap<XsdModel, Map<string, Plan>>();
 
 function convOf(model: XsdModel, type: string): Conv {
   switch (model.scalarKind(type)) {
-    case 'int': case 'long': return 1;
-    case 'decimal': return 2;
-    case 'boolean': return 3;
-    case 'dateTime': return 4;
-    default: return 0;
+    case 'int': case 'long': return INTEGER;
+    case 'decimal': return DECIMAL;
+    case 'boolean': return BOOLEAN;
+    case 'dateTime': return DATE_TIME;
+    default: return TEXT;
   }
 }
 
@@ -105,175 +131,250 @@ function planOf(model: XsdModel, type: string): Plan {
   for (const f of t.elements) {
     if (children.has(f.name)) continue;
     const complex = model.types.has(f.type);
-    children.set(f.name, { plan: complex ? planOf(model, f.type) : undefined, conv: complex ? 0 : convOf(model, f.type), many: f.max > 1 });
+    children.set(f.name, { plan: complex ? planOf(model, f.type) : undefined, conv: complex ? TEXT : convOf(model, f.type), many: f.max > 1 });
   }
   return plan;
 }
 
-const SKIP: Child = { conv: 0, many: false };
+const SKIP: Child = { conv: TEXT, many: false };
 const ATTR_NAME = /^[A-Za-z_][\w.:-]*$/;
 
 /** Reads one document; throws XmlSyntaxError or UnknownDocumentError. */
 export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<T> {
-  const len = xml.length;
-  let i = 0;
-  let root: string | undefined;
-  let rootType: string | undefined;
-  let result: any;
-  const stack: Frame[] = [];
-  let top: Frame | undefined;
+  return new DocumentReader(model, xml).read() as ReadResult<T>;
+}
 
-  while (i < len) {
-    const lt = xml.indexOf('<', i);
-    if (lt < 0) {
-      if (top) addText(top, xml, i, len);
-      else if (xml.slice(i).trim()) throw new XmlSyntaxError('Text after the document element', i);
-      break;
-    }
-    if (lt > i) {
-      if (top) addText(top, xml, i, lt);
-      else if (root === undefined ? xml.slice(i, lt).replace(/^\uFEFF/, '').trim() : xml.slice(i, lt).trim()) throw new XmlSyntaxError('Text outside the document element', i);
-    }
-    i = lt;
-    const c1 = xml.charCodeAt(i + 1);
-    if (c1 === 47 /* / */) {
-      const frame = stack.pop();
-      const n = frame ? frame.rawName.length : 0;
-      let end = i + 2 + n;
-      if (!frame || !xml.startsWith(frame.rawName, i + 2)) throw new XmlSyntaxError(`Mismatched end tag ${xml.slice(i, xml.indexOf('>', i) + 1)}`, i);
-      while (end < len && xml.charCodeAt(end) !== 62) {
-        const c = xml.charCodeAt(end);
-        if (c !== 32 && c !== 10 && c !== 9 && c !== 13) throw new XmlSyntaxError(`Mismatched end tag ${xml.slice(i, xml.indexOf('>', i) + 1)}`, i);
-        end++;
+/**
+ * One pass over a document. The loop finds the next `<` and hands what
+ * follows it to the production it starts: an end tag, a processing
+ * instruction, a comment or CDATA section (a DOCTYPE is refused), or a start
+ * tag. Text between tags goes to the open element, which keeps it only if it
+ * is a scalar the schema knows.
+ */
+class DocumentReader {
+  private i = 0;
+  private root: string | undefined;
+  private rootType: string | undefined;
+  private result: any;
+  private readonly stack: Frame[] = [];
+  private top: Frame | undefined;
+  // What place() and attributes() found about the current start tag; kept in
+  // fields rather than returned, as the reader must not allocate per element.
+  private child: Child = SKIP;
+  private parentObj: any;
+  private selfClosing = false;
+
+  constructor(private readonly model: XsdModel, private readonly xml: string) {}
+
+  read(): ReadResult {
+    const { xml } = this;
+    const len = xml.length;
+    while (this.i < len) {
+      const lt = xml.indexOf('<', this.i);
+      this.textUntil(lt < 0 ? len : lt);
+      if (lt < 0) break;
+      this.i = lt;
+      switch (xml.charCodeAt(lt + 1)) {
+        case SLASH: this.endTag(); break;
+        case QUESTION_MARK: this.processingInstruction(); break;
+        case EXCLAMATION: this.markup(); break;
+        default: this.startTag();
       }
-      if (end >= len) throw new XmlSyntaxError('Unterminated end tag', i);
-      close(frame);
-      top = stack.length ? stack[stack.length - 1] : undefined;
-      if (!top) result = frame.obj;
-      i = end + 1;
-      continue;
     }
-    if (c1 === 63 /* ? */) {
-      const end = xml.indexOf('?>', i);
-      if (end < 0) throw new XmlSyntaxError('Unterminated processing instruction', i);
-      i = end + 2;
-      continue;
+    if (this.stack.length) throw new XmlSyntaxError(`Unclosed element <${this.stack[this.stack.length - 1].rawName}>`, len);
+    if (this.root === undefined) throw new XmlSyntaxError('No document element', 0);
+    return { root: this.root, type: this.rootType!, value: this.result };
+  }
+
+  /** [14] CharData between tags: the open element's, or only white space (and a byte order mark first) outside the document element. */
+  private textUntil(end: number): void {
+    const { xml, i } = this;
+    if (end <= i) return;
+    if (this.top) {
+      addText(this.top, xml, i, end);
+      return;
     }
-    if (c1 === 33 /* ! */) {
-      if (xml.startsWith('<!--', i)) {
-        const end = xml.indexOf('-->', i + 4);
-        if (end < 0) throw new XmlSyntaxError('Unterminated comment', i);
-        i = end + 3;
-        continue;
-      }
-      if (xml.startsWith('<![CDATA[', i)) {
-        const end = xml.indexOf(']]>', i + 9);
-        if (end < 0) throw new XmlSyntaxError('Unterminated CDATA section', i);
-        if (!top) throw new XmlSyntaxError('CDATA outside the document element', i);
-        if (top.conv !== -1) top.text += xml.slice(i + 9, end);
-        i = end + 3;
-        continue;
-      }
-      throw new XmlSyntaxError('DOCTYPE and entity declarations are not accepted', i);
+    const outside = this.root === undefined ? xml.slice(i, end).replace(/^\uFEFF/, '') : xml.slice(i, end);
+    if (outside.trim()) throw new XmlSyntaxError(end === xml.length ? 'Text after the document element' : 'Text outside the document element', i);
+  }
+
+  /** [42] ETag ::= '</' Name S? '>' — it must close the element open last. */
+  private endTag(): void {
+    const { xml, i } = this;
+    const frame = this.stack.pop();
+    if (!frame || !xml.startsWith(frame.rawName, i + 2)) throw mismatchedEndTag(xml, i);
+    let end = i + 2 + frame.rawName.length;
+    while (end < xml.length && xml.charCodeAt(end) !== GREATER_THAN) {
+      if (!isSpace(xml.charCodeAt(end))) throw mismatchedEndTag(xml, i);
+      end++;
     }
-    // Start tag: its name, then what the schema says it is.
+    if (end >= xml.length) throw new XmlSyntaxError('Unterminated end tag', i);
+    close(frame);
+    this.top = this.stack.length ? this.stack[this.stack.length - 1] : undefined;
+    if (!this.top) this.result = frame.obj;
+    this.i = end + 1;
+  }
+
+  /** [16] PI ::= '<?' PITarget (S (Char* - (Char* '?>' Char*)))? '?>' — skipped, the XML declaration included. */
+  private processingInstruction(): void {
+    const end = this.xml.indexOf('?>', this.i);
+    if (end < 0) throw new XmlSyntaxError('Unterminated processing instruction', this.i);
+    this.i = end + 2;
+  }
+
+  /**
+   * [15] Comment ::= '<!--' ... '-->' (skipped) and [18] CDSect ::= '<![CDATA[' CData ']]>'
+   * (text of the open element). Anything else after `<!` is a DOCTYPE or a
+   * declaration, refused: the API's documents never carry one.
+   */
+  private markup(): void {
+    const { xml, i } = this;
+    if (xml.startsWith('<!--', i)) {
+      const end = xml.indexOf('-->', i + 4);
+      if (end < 0) throw new XmlSyntaxError('Unterminated comment', i);
+      this.i = end + 3;
+      return;
+    }
+    if (xml.startsWith('<![CDATA[', i)) {
+      const end = xml.indexOf(']]>', i + 9);
+      if (end < 0) throw new XmlSyntaxError('Unterminated CDATA section', i);
+      if (!this.top) throw new XmlSyntaxError('CDATA outside the document element', i);
+      if (this.top.conv !== IGNORE_TEXT) this.top.text += xml.slice(i + 9, end);
+      this.i = end + 3;
+      return;
+    }
+    throw new XmlSyntaxError('DOCTYPE and entity declarations are not accepted', i);
+  }
+
+  /**
+   * [40] STag ::= '<' Name (S Attribute)* S? '>' and [44] EmptyElemTag ::= '<' Name (S Attribute)* S? '/>'.
+   * What the schema says the element is decides what is built: an object for
+   * a complex type, a value for a scalar, nothing for an element it does not
+   * know (skipped whole).
+   */
+  private startTag(): void {
+    const { xml, i } = this;
     let j = i + 1;
-    while (j < len) {
+    while (j < xml.length) {
       const c = xml.charCodeAt(j);
-      if (c === 32 || c === 62 || c === 47 || c === 10 || c === 9 || c === 13) break;
+      if (isSpace(c) || c === GREATER_THAN || c === SLASH) break;
       j++;
     }
     const rawName = xml.slice(i + 1, j);
     if (!rawName) throw new XmlSyntaxError('Empty element name', i);
     const colon = rawName.indexOf(':');
     const local = colon >= 0 ? rawName.slice(colon + 1) : rawName;
-    let child: Child;
-    let parentObj: any;
+    this.place(local);
+    const { child, parentObj } = this;
+    const obj = child.plan && (parentObj !== undefined || !this.top) ? ({} as any) : undefined;
+    const end = this.attributes(j, rawName, obj, obj ? child.plan!.attrs : undefined);
+    if (!this.selfClosing && !obj && this.top && this.simpleElement(end, rawName, local, child, parentObj)) return;
+    this.open(child, obj, parentObj, rawName, local);
+    this.i = end;
+  }
+
+  /** What the element is: the document element (which must be one the schema knows), a child the parent's type declares, or something to skip. */
+  private place(local: string): void {
+    const { top, model } = this;
     if (!top) {
-      if (root !== undefined) throw new XmlSyntaxError('More than one document element', i);
+      if (this.root !== undefined) throw new XmlSyntaxError('More than one document element', this.i);
       const t = model.elements.get(local);
       if (!t || !model.types.has(t)) throw new UnknownDocumentError(local);
-      root = local;
-      rootType = t;
-      child = { plan: planOf(model, t), conv: 0, many: false };
-    } else {
-      top.hasChildren = true;
-      const c = top.plan?.children.get(local);
-      child = c && top.obj !== undefined ? c : SKIP;
-      parentObj = child === SKIP ? undefined : top.obj;
+      this.root = local;
+      this.rootType = t;
+      this.child = { plan: planOf(model, t), conv: TEXT, many: false };
+      this.parentObj = undefined;
+      return;
     }
-    const obj = child.plan && (parentObj !== undefined || !top) ? {} as any : undefined;
-    const attrs = obj ? child.plan!.attrs : undefined;
-    // Attributes, converted straight into the new object.
-    let selfClosing = false;
+    top.hasChildren = true;
+    const c = top.plan?.children.get(local);
+    this.child = c && top.obj !== undefined ? c : SKIP;
+    this.parentObj = this.child === SKIP ? undefined : top.obj;
+  }
+
+  /**
+   * [41] Attribute ::= Name Eq AttValue; [10] AttValue ::= '"' ... '"' | "'" ... "'".
+   * Values of attributes the type declares are converted into `obj`; the
+   * rest are checked and skipped. Answers where the tag ends; `selfClosing`
+   * says whether it closed itself (`/>`).
+   */
+  private attributes(from: number, rawName: string, obj: any, declared: Map<string, Conv> | undefined): number {
+    const { xml } = this;
+    const len = xml.length;
+    let j = from;
     for (;;) {
-      while (j < len) {
-        const c = xml.charCodeAt(j);
-        if (c !== 32 && c !== 10 && c !== 9 && c !== 13) break;
-        j++;
-      }
-      if (j >= len) throw new XmlSyntaxError(`Unterminated start tag <${rawName}>`, i);
+      while (j < len && isSpace(xml.charCodeAt(j))) j++;
+      if (j >= len) throw new XmlSyntaxError(`Unterminated start tag <${rawName}>`, this.i);
       const c = xml.charCodeAt(j);
-      if (c === 62) { j++; break; }
-      if (c === 47) {
-        if (xml.charCodeAt(j + 1) !== 62) throw new XmlSyntaxError('Expected > after /', j);
-        selfClosing = true; j += 2; break;
+      if (c === GREATER_THAN) {
+        this.selfClosing = false;
+        return j + 1;
+      }
+      if (c === SLASH) {
+        if (xml.charCodeAt(j + 1) !== GREATER_THAN) throw new XmlSyntaxError('Expected > after /', j);
+        this.selfClosing = true;
+        return j + 2;
       }
       const eq = xml.indexOf('=', j);
       if (eq < 0) throw new XmlSyntaxError('Attribute without a value', j);
       let q = eq + 1;
-      while (q < len && (xml.charCodeAt(q) === 32 || xml.charCodeAt(q) === 10 || xml.charCodeAt(q) === 9 || xml.charCodeAt(q) === 13)) q++;
+      while (q < len && isSpace(xml.charCodeAt(q))) q++;
       const quote = xml.charCodeAt(q);
-      if (quote !== 34 && quote !== 39) throw new XmlSyntaxError('Attribute value without quotes', q);
-      const endq = xml.indexOf(quote === 34 ? '"' : "'", q + 1);
+      if (quote !== QUOTATION_MARK && quote !== APOSTROPHE) throw new XmlSyntaxError('Attribute value without quotes', q);
+      const endq = xml.indexOf(quote === QUOTATION_MARK ? '"' : "'", q + 1);
       if (endq < 0) throw new XmlSyntaxError('Unterminated attribute value', q);
-      let an = xml.slice(j, eq);
-      if (an.charCodeAt(an.length - 1) <= 32) an = an.trim();
+      let name = xml.slice(j, eq);
+      if (name.charCodeAt(name.length - 1) <= SPACE) name = name.trim();
       // A damaged tag (`<vm <<x href=...>`) must not pass as an element with odd attributes.
-      if (!ATTR_NAME.test(an)) throw new XmlSyntaxError(`Not an attribute name: ${JSON.stringify(an.slice(0, 40))}`, j);
-      if (attrs) {
-        const conv = attrs.get(an);
-        if (conv !== undefined) {
-          const raw = xml.slice(q + 1, endq);
-          obj[an] = convert(conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, q) : raw, q);
-        }
+      if (!ATTR_NAME.test(name)) throw new XmlSyntaxError(`Not an attribute name: ${JSON.stringify(name.slice(0, 40))}`, j);
+      const conv = declared?.get(name);
+      if (conv !== undefined) {
+        const raw = xml.slice(q + 1, endq);
+        obj[name] = convert(conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, q) : raw, q);
       }
       j = endq + 1;
     }
+  }
 
-    // Fast path for the commonest element, `<name>text</name>`: no frame, no copy of the text.
-    if (!selfClosing && !obj && top) {
-      const lt2 = xml.indexOf('<', j);
-      if (lt2 > 0 && xml.charCodeAt(lt2 + 1) === 47 /* / */ && xml.startsWith(rawName, lt2 + 2) && xml.charCodeAt(lt2 + 2 + rawName.length) === 62 /* > */) {
-        if (parentObj !== undefined) {
-          const raw = xml.slice(j, lt2);
-          attach(parentObj, local, convert(child.conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, j) : raw, j), child.many);
-        }
-        i = lt2 + rawName.length + 3;
-        continue;
-      }
+  /**
+   * The commonest element, `<name>text</name>`, read without a frame or a
+   * copy of its text. Answers false when the element is anything else.
+   */
+  private simpleElement(from: number, rawName: string, local: string, child: Child, parentObj: any): boolean {
+    const { xml } = this;
+    const lt = xml.indexOf('<', from);
+    if (lt <= 0 || xml.charCodeAt(lt + 1) !== SLASH || !xml.startsWith(rawName, lt + 2) || xml.charCodeAt(lt + 2 + rawName.length) !== GREATER_THAN) return false;
+    if (parentObj !== undefined) {
+      const raw = xml.slice(from, lt);
+      attach(parentObj, local, convert(child.conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, from) : raw, from), child.many);
     }
+    this.i = lt + rawName.length + 3;
+    return true;
+  }
+
+  /** Opens the element's frame (or closes it at once for `/>`). */
+  private open(child: Child, obj: any, parentObj: any, rawName: string, local: string): void {
     let frame: Frame;
     if (obj) {
       if (parentObj !== undefined) attach(parentObj, local, obj, child.many);
-      frame = { plan: child.plan, obj, rawName, local, parent: undefined, many: false, conv: child.plan!.textConv ?? 0, text: '', hasChildren: false };
+      frame = { plan: child.plan, obj, rawName, local, parent: undefined, many: false, conv: child.plan!.textConv ?? TEXT, text: '', hasChildren: false };
     } else if (parentObj !== undefined) {
       frame = { plan: undefined, obj: undefined, rawName, local, parent: parentObj, many: child.many, conv: child.conv, text: '', hasChildren: false };
     } else {
-      frame = { plan: undefined, obj: undefined, rawName, local, parent: undefined, many: false, conv: -1, text: '', hasChildren: false };
+      frame = { plan: undefined, obj: undefined, rawName, local, parent: undefined, many: false, conv: IGNORE_TEXT, text: '', hasChildren: false };
     }
-    if (selfClosing) {
+    if (this.selfClosing) {
       close(frame);
-      if (!top) result = frame.obj;
+      if (!this.top) this.result = frame.obj;
     } else {
-      stack.push(frame);
-      top = frame;
+      this.stack.push(frame);
+      this.top = frame;
     }
-    i = j;
   }
-  if (stack.length) throw new XmlSyntaxError(`Unclosed element <${stack[stack.length - 1].rawName}>`, len);
-  if (root === undefined) throw new XmlSyntaxError('No document element', 0);
-  return { root, type: rootType!, value: result };
+}
+
+function mismatchedEndTag(xml: string, at: number): XmlSyntaxError {
+  return new XmlSyntaxError(`Mismatched end tag ${xml.slice(at, xml.indexOf('>', at) + 1)}`, at);
 }
 
 function close(f: Frame): void {
@@ -295,36 +396,36 @@ function attach(parent: any, name: string, value: unknown, many: boolean): void 
 
 function addText(f: Frame, xml: string, from: number, to: number): void {
   // Complex elements keep text only until their first child (for old-style statuses).
-  if (f.conv === -1 || (f.plan && f.hasChildren)) return;
+  if (f.conv === IGNORE_TEXT || (f.plan && f.hasChildren)) return;
   const raw = xml.slice(from, to);
   f.text += raw.indexOf('&') >= 0 ? decodeEntities(raw, from) : raw;
 }
 
 function convert(conv: Conv, text: string, at: number): unknown {
   switch (conv) {
-    case 0: return text;
-    case 1: {
+    case TEXT: return text;
+    case INTEGER: {
       const t = text.trim();
       if (t === '') return undefined;
       const n = Number(t);
       if (!Number.isInteger(n)) throw new XmlSyntaxError(`Not an integer: ${JSON.stringify(t.slice(0, 40))}`, at);
       return Number.isSafeInteger(n) ? n : BigInt(t);
     }
-    case 2: {
+    case DECIMAL: {
       const t = text.trim();
       if (t === '') return undefined;
       const n = Number(t);
       if (Number.isNaN(n)) throw new XmlSyntaxError(`Not a number: ${JSON.stringify(t.slice(0, 40))}`, at);
       return n;
     }
-    case 3: {
+    case BOOLEAN: {
       const t = text.trim().toLowerCase();
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
       if (t === '') return undefined;
       throw new XmlSyntaxError(`Not a boolean: ${JSON.stringify(t.slice(0, 40))}`, at);
     }
-    case 4: {
+    case DATE_TIME: {
       const t = text.trim();
       if (t === '') return undefined;
       const d = new Date(t);
