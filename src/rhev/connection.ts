@@ -1,4 +1,3 @@
-// biome-ignore-all lint/style/noExcessiveLinesPerFile: four jobs in one file today; issue 12 splits it by job
 /**
  * The connection: everything a script does with an engine goes through one.
  *
@@ -8,95 +7,21 @@
  * it works against any engine generation that publishes its links
  * (`/api`, `/ovirt-engine/api`, `/rhevm-api`).
  */
-import type { Collection as ModelCollection, Operation } from '../model/index.ts';
+import type { Operation } from '../model/index.ts';
 import { readRsdl } from '../model/index.ts';
 import { readDocument, readExpected } from '../xml/index.ts';
 import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ParseError, ResponseError, RhevError } from './errors.ts';
-import { checkFilter, matchesFilter, type Filter } from './filter.ts';
+import { checkFilter, matchesFilter } from './filter.ts';
 import type { Logger } from './log.ts';
 import type { API, Action, Capabilities, Collections } from './types.generated.ts';
 import { Joiner } from './join.ts';
-import { Transport, abortableSleep, type HttpResponse, type TransportOptions } from './transport.ts';
-
-/** The connection a bound object belongs to (non-enumerable). */
-export const CONN: unique symbol = Symbol.for('rhev.connection');
-/** Sub-collections the engine inlined (detail=...), by rel (non-enumerable). */
-export const INLINE: unique symbol = Symbol.for('rhev.inline');
-
-export interface ConnectionOptions extends TransportOptions {
-  url?: string;
-  /** Retries of idempotent requests on transient errors (default: Connection.retries). */
-  retries?: number;
-  /** Join identical GETs in flight into one request (default true). */
-  coalesce?: boolean;
-  /** 1..10; above 5 request and response bodies are logged, redacted (default: Connection.verbosity). */
-  verbosity?: number;
-  logger?: Logger;
-  /** Called when the engine refuses this connection's credentials (HTTP 401 after any re-login). */
-  onUnauthorized?: () => void;
-}
-
-export interface ListOptions {
-  /** A resource the collection lives under (a VM for its disks). */
-  base?: object;
-  /** Inline sub-collections: `'disks+nics'` or `['disks', 'nics']`. */
-  detail?: string | readonly string[];
-  /** Client-side filter: `{ 'cluster.id': id, name: 'web-*' }`, `*` and `?` wildcards. */
-  filter?: Filter;
-  /** An engine search; other keywords become an AND search (`name: 'web*'`). */
-  search?: string;
-  /** At most this many results (`;max=`). */
-  max?: number;
-  /** Page of a search (with `max` as the page size). */
-  page?: number;
-  /** Case-sensitive search (default true, as in the engine). */
-  caseSensitive?: boolean;
-  /** Cancels the engine requests this call makes. */
-  signal?: AbortSignal;
-  [keyword: string]: unknown;
-}
-
-export interface GetOptions extends ListOptions {
-  id?: string;
-}
-
-export interface WaitOptions {
-  /** Seconds to wait at most (the seed's unit); default: indefinitely. */
-  timeout?: number;
-  /** First poll interval in ms (default 500); doubles up to `maxIntervalMs`. */
-  intervalMs?: number;
-  maxIntervalMs?: number;
-  detail?: string | readonly string[];
-  /** Ends the wait (with Aborted) and its engine requests. */
-  signal?: AbortSignal;
-}
-
-/** What every call that reaches the engine accepts. */
-export interface CallOptions {
-  /** Cancels the engine requests of this call: an aborted signal ends them at once and frees their sockets. */
-  signal?: AbortSignal;
-}
-
-export interface ActionOptions {
-  /** For task-backed actions (HTTP 202): poll until the task completes (default true). */
-  wait?: boolean;
-  /** For `wait`: give up after this many seconds. */
-  timeout?: number;
-  signal?: AbortSignal;
-}
+import { Transport, abortableSleep, type HttpResponse } from './transport.ts';
+import { ResourceList, bindResource, type ResourceMethods } from './bound.ts';
+import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOptions, WaitOptions } from './options.ts';
+import { acceptDetail, expand, quoteValue, relativePath, templateMatches, withMatrix } from './urls.ts';
 
 type Obj = Record<string, any>;
-
-/** A collection: an array of bound resources, with the collection's own fields. */
-export class ResourceList<T = Obj> extends Array<T> {
-  static override get [Symbol.species]() {
-    return Array;
-  }
-
-  /** The collection document's own fields (actions, links, size, ...). */
-  declare readonly meta: Obj;
-}
 
 export class Connection {
   /** Default retries of idempotent requests on transient errors. */
@@ -593,92 +518,6 @@ export class Connection {
   }
 }
 
-// ------------------------------------------------------------------ bound objects
-
-const prototypes = new Map<string, object>();
-
-/** The shared prototype of bound resources of one type: base methods, actions, sub-collections. */
-function prototypeFor(type: string): object {
-  let proto = prototypes.get(type);
-  if (proto) return proto;
-  proto = Object.create(ResourceMethods.prototype);
-  const m = model();
-  for (const name of m.actionsOf(type).keys()) defineAction(proto!, name);
-  for (const [rel, c] of m.subsOf(type)) defineSub(proto!, rel, c);
-  prototypes.set(type, proto!);
-  return proto!;
-}
-
-function defineAction(proto: object, name: string): void {
-  if (name in proto) return;
-  Object.defineProperty(proto, name, {
-    value: function (this: Obj, data?: object, options?: ActionOptions) { return conn(this).action(this, name, data, options); },
-    configurable: true,
-  });
-}
-
-function defineSub(proto: object, rel: string, c?: ModelCollection): void {
-  if (rel in proto) return;
-  Object.defineProperty(proto, rel, {
-    value: function (this: Obj, options: ListOptions = {}) {
-      const inline = this[INLINE as any]?.[rel];
-      const noQuery = Object.keys(options).every((k) => k === 'signal');
-      if (inline && noQuery) {
-        // Inlined by a detail request: no round trip.
-        const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
-        const items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) => bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''));
-        const out = new ResourceList<Obj>();
-        out.push(...items);
-        Object.defineProperty(out, 'meta', { value: {}, enumerable: false });
-        return Promise.resolve(out);
-      }
-      return conn(this).getAll(rel, { ...options, base: this });
-    },
-    configurable: true,
-  });
-}
-
-function conn(obj: Obj): Connection {
-  const c = obj[CONN as any];
-  if (!c) throw new RhevError('This object is not bound to a connection');
-  return c;
-}
-
-/** Methods every bound resource has. */
-export class ResourceMethods {
-  /** Re-reads this resource from the engine. */
-  reload(this: Obj, options?: { detail?: string | readonly string[] }) { return conn(this).reload(this, options); }
-  /** Writes this resource's changes back to the engine. */
-  update(this: Obj) { return conn(this).update(this); }
-  /** Deletes this resource; `data` carries the DELETE's parameters. */
-  delete(this: Obj, data?: object) { return conn(this).delete(this, { data }); }
-  /** Creates a dependent resource (a disk of this VM). */
-  create(this: Obj, resource: object, options?: { wait?: boolean }) { return conn(this).create(resource, { ...options, base: this }); }
-  /** Waits for this resource to reach a status (or, with null, to be deleted). */
-  waitForStatus(this: Obj, status: string | readonly string[] | null, options?: WaitOptions) { return conn(this).waitForStatus(this, status, options); }
-}
-
-function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {
-  const proto = prototypeFor(type);
-  if (Object.getPrototypeOf(obj) !== proto) Object.setPrototypeOf(obj, proto);
-  tag(obj, type);
-  Object.defineProperty(obj, CONN, { value: c, enumerable: false, configurable: true, writable: true });
-  // Actions and links the engine lists beyond what the model knows become methods too.
-  for (const l of obj.actions?.link ?? []) defineAction(proto, l.rel);
-  const inline: Obj = {};
-  for (const l of obj.link ?? []) {
-    const rel = String(l.rel);
-    if (rel.includes('/')) continue;
-    if (Object.hasOwn(obj, rel)) {
-      inline[rel] = obj[rel];
-      delete obj[rel];
-    }
-    if (!(rel in proto)) defineSub(proto, rel);
-  }
-  if (Object.keys(inline).length) Object.defineProperty(obj, INLINE, { value: inline, enumerable: false, configurable: true });
-  return obj;
-}
-
 // ------------------------------------------------------------------ helpers
 
 function hrefOf(obj: object): string {
@@ -693,48 +532,6 @@ export function stateOfStatus(status: unknown): string | undefined {
   if (typeof status === 'string') return status.toLowerCase();
   const s = (status as Obj).state ?? (status as Obj).$value;
   return s === undefined ? undefined : String(s).toLowerCase();
-}
-
-function acceptDetail(detail: string | readonly string[] | undefined): Record<string, string> {
-  if (!detail || (Array.isArray(detail) && !detail.length)) return {};
-  const d = Array.isArray(detail) ? detail.join('+') : String(detail);
-  return { accept: `application/xml; detail=${d}` };
-}
-
-function quoteValue(v: string): string {
-  return /[\s"]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v;
-}
-
-/** Expands `{var}`s; a matrix or query parameter whose variable is not given is dropped. */
-function expand(template: string, vars: Record<string, string>): string {
-  const [path, query = ''] = template.split('?');
-  const p = path.replace(/;([^;=?]+)=\{([^}]+)\}/g, (_m, k: string, v: string) => (vars[v] !== undefined ? `;${k}=${encodeURIComponent(vars[v])}` : ''));
-  const q = query.split('&').filter(Boolean).map((part) => {
-    const m = /^([^=]+)=\{([^}]+)\}$/.exec(part);
-    if (!m) return part;
-    return vars[m[2]] !== undefined && vars[m[2]] !== '' ? `${m[1]}=${encodeURIComponent(vars[m[2]])}` : '';
-  }).filter(Boolean).join('&');
-  return q ? `${p}?${q}` : p;
-}
-
-function withMatrix(href: string, params: Record<string, unknown>): string {
-  const extra = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `;${k}=${encodeURIComponent(String(v))}`).join('');
-  if (!extra) return href;
-  const q = href.indexOf('?');
-  return q < 0 ? href + extra : href.slice(0, q) + extra + href.slice(q);
-}
-
-function relativePath(href: string, entrypoint: string): string {
-  let p = href;
-  try { p = new URL(href, 'http://x').pathname; } catch { /* keep */ }
-  const i = p.indexOf(`${entrypoint}/`);
-  return (i >= 0 ? p.slice(i + entrypoint.length + 1) : p.replace(/^\//, '')).replace(/;[^/]*/g, '');
-}
-
-function templateMatches(template: string, path: string): boolean {
-  const t = template.split('/');
-  const p = path.split('/').filter(Boolean);
-  return t.length === p.length && t.every((seg, i) => /^\{[^}]+\}$/.test(seg) || seg === p[i]);
 }
 
 function httpReason(status: number): string {

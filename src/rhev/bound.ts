@@ -1,0 +1,114 @@
+/**
+ * Bound resources: what the engine sends, given the methods of its type.
+ * A resource of type VM gets `start()`, `disks()`, `update()` and the rest
+ * from one prototype shared by every VM (made once from the API model, and
+ * grown by any action or link an engine lists beyond it), and remembers its
+ * connection and the sub-collections the engine inlined (`detail=`), so that
+ * `vm.disks()` answers those without a request.
+ */
+import type { Collection as ModelCollection } from '../model/index.ts';
+import { model, tag, typeOf } from './binding.ts';
+import type { Connection } from './connection.ts';
+import { RhevError } from './errors.ts';
+import type { ActionOptions, ListOptions, WaitOptions } from './options.ts';
+
+type Obj = Record<string, any>;
+
+/** The connection a bound object belongs to (non-enumerable). */
+export const CONN: unique symbol = Symbol.for('rhev.connection');
+/** Sub-collections the engine inlined (detail=...), by rel (non-enumerable). */
+export const INLINE: unique symbol = Symbol.for('rhev.inline');
+
+/** A collection: an array of bound resources, with the collection's own fields. */
+export class ResourceList<T = Obj> extends Array<T> {
+  static override get [Symbol.species]() {
+    return Array;
+  }
+
+  /** The collection document's own fields (actions, links, size, ...). */
+  declare readonly meta: Obj;
+}
+
+const prototypes = new Map<string, object>();
+
+/** The shared prototype of bound resources of one type: base methods, actions, sub-collections. */
+function prototypeFor(type: string): object {
+  let proto = prototypes.get(type);
+  if (proto) return proto;
+  proto = Object.create(ResourceMethods.prototype);
+  const m = model();
+  for (const name of m.actionsOf(type).keys()) defineAction(proto!, name);
+  for (const [rel, c] of m.subsOf(type)) defineSub(proto!, rel, c);
+  prototypes.set(type, proto!);
+  return proto!;
+}
+
+function defineAction(proto: object, name: string): void {
+  if (name in proto) return;
+  Object.defineProperty(proto, name, {
+    value: function (this: Obj, data?: object, options?: ActionOptions) { return conn(this).action(this, name, data, options); },
+    configurable: true,
+  });
+}
+
+function defineSub(proto: object, rel: string, c?: ModelCollection): void {
+  if (rel in proto) return;
+  Object.defineProperty(proto, rel, {
+    value: function (this: Obj, options: ListOptions = {}) {
+      const inline = this[INLINE as any]?.[rel];
+      const noQuery = Object.keys(options).every((k) => k === 'signal');
+      if (inline && noQuery) {
+        // Inlined by a detail request: no round trip.
+        const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
+        const items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) => bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''));
+        const out = new ResourceList<Obj>();
+        out.push(...items);
+        Object.defineProperty(out, 'meta', { value: {}, enumerable: false });
+        return Promise.resolve(out);
+      }
+      return conn(this).getAll(rel, { ...options, base: this });
+    },
+    configurable: true,
+  });
+}
+
+function conn(obj: Obj): Connection {
+  const c = obj[CONN as any];
+  if (!c) throw new RhevError('This object is not bound to a connection');
+  return c;
+}
+
+/** Methods every bound resource has. */
+export class ResourceMethods {
+  /** Re-reads this resource from the engine. */
+  reload(this: Obj, options?: { detail?: string | readonly string[] }) { return conn(this).reload(this, options); }
+  /** Writes this resource's changes back to the engine. */
+  update(this: Obj) { return conn(this).update(this); }
+  /** Deletes this resource; `data` carries the DELETE's parameters. */
+  delete(this: Obj, data?: object) { return conn(this).delete(this, { data }); }
+  /** Creates a dependent resource (a disk of this VM). */
+  create(this: Obj, resource: object, options?: { wait?: boolean }) { return conn(this).create(resource, { ...options, base: this }); }
+  /** Waits for this resource to reach a status (or, with null, to be deleted). */
+  waitForStatus(this: Obj, status: string | readonly string[] | null, options?: WaitOptions) { return conn(this).waitForStatus(this, status, options); }
+}
+
+export function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {
+  const proto = prototypeFor(type);
+  if (Object.getPrototypeOf(obj) !== proto) Object.setPrototypeOf(obj, proto);
+  tag(obj, type);
+  Object.defineProperty(obj, CONN, { value: c, enumerable: false, configurable: true, writable: true });
+  // Actions and links the engine lists beyond what the model knows become methods too.
+  for (const l of obj.actions?.link ?? []) defineAction(proto, l.rel);
+  const inline: Obj = {};
+  for (const l of obj.link ?? []) {
+    const rel = String(l.rel);
+    if (rel.includes('/')) continue;
+    if (Object.hasOwn(obj, rel)) {
+      inline[rel] = obj[rel];
+      delete obj[rel];
+    }
+    if (!(rel in proto)) defineSub(proto, rel);
+  }
+  if (Object.keys(inline).length) Object.defineProperty(obj, INLINE, { value: inline, enumerable: false, configurable: true });
+  return obj;
+}

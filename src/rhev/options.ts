@@ -1,0 +1,70 @@
+/**
+ * What the client's calls take: the connection's own options and each
+ * call's (list, get, wait, action). Kept apart so that the generated types
+ * and the bound resources can name them without importing the connection.
+ */
+import type { Filter } from './filter.ts';
+import type { Logger } from './log.ts';
+import type { TransportOptions } from './transport.ts';
+
+export interface ConnectionOptions extends TransportOptions {
+  url?: string;
+  /** Retries of idempotent requests on transient errors (default: Connection.retries). */
+  retries?: number;
+  /** Join identical GETs in flight into one request (default true). */
+  coalesce?: boolean;
+  /** 1..10; above 5 request and response bodies are logged, redacted (default: Connection.verbosity). */
+  verbosity?: number;
+  logger?: Logger;
+  /** Called when the engine refuses this connection's credentials (HTTP 401 after any re-login). */
+  onUnauthorized?: () => void;
+}
+
+export interface ListOptions {
+  /** A resource the collection lives under (a VM for its disks). */
+  base?: object;
+  /** Inline sub-collections: `'disks+nics'` or `['disks', 'nics']`. */
+  detail?: string | readonly string[];
+  /** Client-side filter: `{ 'cluster.id': id, name: 'web-*' }`, `*` and `?` wildcards. */
+  filter?: Filter;
+  /** An engine search; other keywords become an AND search (`name: 'web*'`). */
+  search?: string;
+  /** At most this many results (`;max=`). */
+  max?: number;
+  /** Page of a search (with `max` as the page size). */
+  page?: number;
+  /** Case-sensitive search (default true, as in the engine). */
+  caseSensitive?: boolean;
+  /** Cancels the engine requests this call makes. */
+  signal?: AbortSignal;
+  [keyword: string]: unknown;
+}
+
+export interface GetOptions extends ListOptions {
+  id?: string;
+}
+
+export interface WaitOptions {
+  /** Seconds to wait at most (the seed's unit); default: indefinitely. */
+  timeout?: number;
+  /** First poll interval in ms (default 500); doubles up to `maxIntervalMs`. */
+  intervalMs?: number;
+  maxIntervalMs?: number;
+  detail?: string | readonly string[];
+  /** Ends the wait (with Aborted) and its engine requests. */
+  signal?: AbortSignal;
+}
+
+/** What every call that reaches the engine accepts. */
+export interface CallOptions {
+  /** Cancels the engine requests of this call: an aborted signal ends them at once and frees their sockets. */
+  signal?: AbortSignal;
+}
+
+export interface ActionOptions {
+  /** For task-backed actions (HTTP 202): poll until the task completes (default true). */
+  wait?: boolean;
+  /** For `wait`: give up after this many seconds. */
+  timeout?: number;
+  signal?: AbortSignal;
+}

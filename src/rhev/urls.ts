@@ -1,0 +1,48 @@
+/**
+ * The engine's URLs as the client writes them: `detail=` in the Accept
+ * header, search values quoted, URL templates (`vms?search={query}`)
+ * expanded, matrix parameters (`;max=10`) added, and a resource's path
+ * below the entry point matched against the RSDL's templates.
+ */
+
+export function acceptDetail(detail: string | readonly string[] | undefined): Record<string, string> {
+  if (!detail || (Array.isArray(detail) && !detail.length)) return {};
+  const d = Array.isArray(detail) ? detail.join('+') : String(detail);
+  return { accept: `application/xml; detail=${d}` };
+}
+
+export function quoteValue(v: string): string {
+  return /[\s"]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v;
+}
+
+/** Expands `{var}`s; a matrix or query parameter whose variable is not given is dropped. */
+export function expand(template: string, vars: Record<string, string>): string {
+  const [path, query = ''] = template.split('?');
+  const p = path.replace(/;([^;=?]+)=\{([^}]+)\}/g, (_m, k: string, v: string) => (vars[v] !== undefined ? `;${k}=${encodeURIComponent(vars[v])}` : ''));
+  const q = query.split('&').filter(Boolean).map((part) => {
+    const m = /^([^=]+)=\{([^}]+)\}$/.exec(part);
+    if (!m) return part;
+    return vars[m[2]] !== undefined && vars[m[2]] !== '' ? `${m[1]}=${encodeURIComponent(vars[m[2]])}` : '';
+  }).filter(Boolean).join('&');
+  return q ? `${p}?${q}` : p;
+}
+
+export function withMatrix(href: string, params: Record<string, unknown>): string {
+  const extra = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `;${k}=${encodeURIComponent(String(v))}`).join('');
+  if (!extra) return href;
+  const q = href.indexOf('?');
+  return q < 0 ? href + extra : href.slice(0, q) + extra + href.slice(q);
+}
+
+export function relativePath(href: string, entrypoint: string): string {
+  let p = href;
+  try { p = new URL(href, 'http://x').pathname; } catch { /* keep */ }
+  const i = p.indexOf(`${entrypoint}/`);
+  return (i >= 0 ? p.slice(i + entrypoint.length + 1) : p.replace(/^\//, '')).replace(/;[^/]*/g, '');
+}
+
+export function templateMatches(template: string, path: string): boolean {
+  const t = template.split('/');
+  const p = path.split('/').filter(Boolean);
+  return t.length === p.length && t.every((seg, i) => /^\{[^}]+\}$/.test(seg) || seg === p[i]);
+}
