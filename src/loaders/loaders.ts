@@ -25,8 +25,8 @@ import DataLoader from 'dataloader';
 import type { ApiModel, Collection } from '../model/index.ts';
 import type { Connection } from '../rhev/index.ts';
 import { INLINE, typeOf } from '../rhev/index.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 
-type Obj = Record<string, any>;
 
 /** At most this many per-parent requests run at once. */
 const CONCURRENCY = 8;

@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import type { Collection } from '../model/index.ts';
 import { BadFilter, compileGlob, type Fault } from '../rhev/index.ts';
 import { forbiddenCharAt } from '../xml/index.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 
 /** The largest strings accepted, by argument (README: Reliability and security). */
 export const ARGUMENT_LIMITS = {
@@ -26,7 +27,6 @@ export const ARGUMENT_LIMITS = {
   text: 64 * 1024,
 } as const;
 
-type Obj = Record<string, any>;
 
 export function badInput(message: string, argument: string, cause?: Fault): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument, ...(cause ? { reason: cause.reason, detail: cause.detail, status: cause.status } : {}) } });

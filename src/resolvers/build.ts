@@ -14,8 +14,8 @@ import { DateTimeScalar, LongScalar, enumOut, inputToXml } from './values.ts';
 import { OperationTimeout, type Context } from './context.ts';
 import { badInput, checkArguments, checkId } from './arguments.ts';
 import type { Resolvers } from '../generated/graphql.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 
-type Obj = Record<string, any>;
 
 export type ResolverContext = Context;
 

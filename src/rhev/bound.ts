@@ -11,8 +11,8 @@ import { model, tag, typeOf } from './binding.ts';
 import type { Connection } from './connection.ts';
 import { RhevError } from './errors.ts';
 import type { ActionOptions, ListOptions, WaitOptions } from './options.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 
-type Obj = Record<string, any>;
 
 /** The connection a bound object belongs to (non-enumerable). */
 export const CONN: unique symbol = Symbol.for('rhev.connection');

@@ -20,8 +20,8 @@ import { Transport, abortableSleep, type HttpResponse } from './transport.ts';
 import { ResourceList, bindResource, type ResourceMethods } from './bound.ts';
 import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOptions, WaitOptions } from './options.ts';
 import { acceptDetail, expand, quoteValue, relativePath, templateMatches, withMatrix } from './urls.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 
-type Obj = Record<string, any>;
 
 export class Connection {
   /** Default retries of idempotent requests on transient errors. */

@@ -20,7 +20,6 @@ export interface InventorySize {
   seed: number;
 }
 
-export const DEFAULT_SIZE: InventorySize = { datacenters: 2, clusters: 4, hosts: 8, vms: 300, templates: 4, seed: 1 };
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

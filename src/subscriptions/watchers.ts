@@ -16,8 +16,8 @@ import { GraphQLError } from 'graphql';
 import type { ApiModel, Collection } from '../model/index.ts';
 import { stateOfStatus, type Connection } from '../rhev/index.ts';
 import { enumValue } from '../schema/names.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 
-type Obj = Record<string, any>;
 
 export interface StatusEvent {
   type: string;

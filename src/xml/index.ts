@@ -1,5 +1,5 @@
 export { readDocument, XmlSyntaxError, UnknownDocumentError } from './read.ts';
-export type { ReadResult } from './read.ts';
+export type { Doc, ReadResult } from './read.ts';
 export { writeDocument, writeElement, escapeText, escapeAttr, formatNumber, forbiddenCharAt, XmlCharacterError } from './write.ts';
 export type { WriteOptions } from './write.ts';
 export { readExpected, type ReadProblem } from './expect.ts';

@@ -32,6 +32,9 @@ export class UnknownDocumentError extends Error {
   }
 }
 
+/** A document or element as the reader gives it and the writer takes it: XML names as keys, typed values. */
+export type Doc = Record<string, any>;
+
 export interface ReadResult<T = any> {
   /** The document element's name (`vms`, `action`, ...). */
   readonly root: string;
