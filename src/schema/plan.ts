@@ -108,58 +108,104 @@ export interface PlanOptions {
   capabilities?: Readonly<Record<string, readonly string[]>>;
 }
 
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one function of closures over shared queues today; issue 12 makes it named passes
+/**
+ * The plan of the GraphQL schema of an API model: every type, field, root
+ * field and mutation, each with what it stands for in the engine's API.
+ */
 export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan {
-  const xsd = api.xsd;
-  const notes: string[] = [];
-  const types = new Map<string, PlanType>();
-  const typeNames = new Namespace('GraphQL type');
+  return new PlanBuilder(api, options).build();
+}
 
-  // Which schema types are entities: items of a collection, with an id.
-  const entityTypes = new Set<string>();
-  for (const c of api.collections.values()) {
-    const t = xsd.types.get(c.itemType);
-    if (t?.field.has('id') && xsd.isA(c.itemType, 'BaseResource')) entityTypes.add(c.itemType);
+/**
+ * Builds a plan in passes over the API model, each a method: entities and
+ * capability enums first, then the output types reachable from the roots,
+ * the reverse relations, the query roots, the mutations with their inputs,
+ * and the subscriptions. Types are made on demand (wantObject, wantInput)
+ * and built when a pass drains the queues.
+ */
+class PlanBuilder {
+  private readonly xsd: XsdModel;
+  private readonly notes: string[] = [];
+  private readonly types = new Map<string, PlanType>();
+  private readonly typeNames = new Namespace('GraphQL type');
+  /** Which schema types are entities: items of a collection, with an id. */
+  private readonly entityTypes = new Set<string>();
+  private readonly topLevelOf = new Map<string, Collection>();
+  /** `Type.field` -> capability enum, for the fields the engine's capabilities govern. */
+  private readonly capabilityEnums = new Map<string, { name: string; values: readonly string[] }>();
+  private readonly objectQueue: string[] = [];
+  private readonly inputQueue: string[] = [];
+  private readonly query: RootField[] = [];
+  private readonly rootNames = new Namespace('Query field');
+  private readonly mutation: RootField[] = [];
+  private readonly mutationNames = new Namespace('Mutation');
+  private readonly subscription: RootField[] = [];
+
+  constructor(private readonly api: ApiModel, private readonly options: PlanOptions) {
+    this.xsd = api.xsd;
   }
-  const topLevelOf = new Map<string, Collection>();
-  for (const c of api.top) if (!topLevelOf.has(c.itemType)) topLevelOf.set(c.itemType, c);
+
+  build(): SchemaPlan {
+    this.indexEntities();
+    this.indexCapabilities();
+    this.objects();
+    this.reverseRelations();
+    this.queries();
+    if (this.options.hasRsdl !== false) this.mutations();
+    else this.notes.push('No RSDL was given: actions, and create/update/delete mutations, are left out (the XSD does not say which exist), and every collection the XSD defines is offered at the top level.');
+    this.inputs();
+    // Payloads may name types no query reaches (Job, Fault, Action).
+    this.drainObjects();
+    this.subscriptions();
+    this.fieldFilter();
+    const { types, query, mutation, subscription, notes, entityTypes } = this;
+    return { types, query, mutation, subscription, notes, entities: new Set([...entityTypes].filter((t) => types.has(t))) };
+  }
+  private indexEntities(): void {
+    for (const c of this.api.collections.values()) {
+      const t = this.xsd.types.get(c.itemType);
+      if (t?.field.has('id') && this.xsd.isA(c.itemType, 'BaseResource')) this.entityTypes.add(c.itemType);
+    }
+    for (const c of this.api.top) if (!this.topLevelOf.has(c.itemType)) this.topLevelOf.set(c.itemType, c);
+  }
 
   /** A wrapper is read as a list: collections (`VMs`), and value lists (`Usages`: usage*). */
-  const wrapperItem = (type: string): Field | undefined => {
-    const t = xsd.types.get(type);
+  private wrapperItem(type: string): Field | undefined {
+    const t = this.xsd.types.get(type);
     if (!t) return undefined;
-    if (xsd.isA(type, 'BaseResources')) {
+    if (this.xsd.isA(type, 'BaseResources')) {
       const items = t.elements.filter((e) => !COUNTERS.has(e.name) && e.max > 1);
       return items.length === 1 ? items[0] : undefined;
     }
     if (t.attributes.length || t.textType || t.base) return undefined;
     const els = t.elements;
     return els.length === 1 && els[0].max > 1 ? els[0] : undefined;
-  };
-
-  // `Type.field` -> capability enum, for the fields the engine's capabilities govern.
-  const capabilityEnums = new Map<string, { name: string; values: readonly string[] }>();
-  for (const [list, values] of Object.entries(options.capabilities ?? {})) {
-    const e = CAPABILITY_ENUMS[list];
-    if (e && values.length) for (const f of e.fields) capabilityEnums.set(f, { name: e.name, values });
   }
-  const capabilityEnum = (owner: string, field: string): string | undefined => {
-    for (const [key, e] of capabilityEnums) {
+
+  private indexCapabilities(): void {
+    for (const [list, values] of Object.entries(this.options.capabilities ?? {})) {
+      const e = CAPABILITY_ENUMS[list];
+      if (e && values.length) for (const f of e.fields) this.capabilityEnums.set(f, { name: e.name, values });
+    }
+  }
+
+  private capabilityEnum(owner: string, field: string): string | undefined {
+    for (const [key, e] of this.capabilityEnums) {
       const [t, f] = key.split('.');
-      if (f !== field || !xsd.isA(owner, t)) continue;
-      if (!types.has(e.name)) {
-        typeNames.add(e.name, `capability list of ${key}`);
-        types.set(e.name, { name: e.name, kind: 'enum', description: `Legal values of ${key} on this engine (from /api/capabilities).`, fields: [], values: e.values.map(enumValue), wire: e.values });
+      if (f !== field || !this.xsd.isA(owner, t)) continue;
+      if (!this.types.has(e.name)) {
+        this.typeNames.add(e.name, `capability list of ${key}`);
+        this.types.set(e.name, { name: e.name, kind: 'enum', description: `Legal values of ${key} on this engine (from /api/capabilities).`, fields: [], values: e.values.map(enumValue), wire: e.values });
       }
       return e.name;
     }
     return undefined;
-  };
+  }
 
-  const scalarOf = (type: string): { gql: string; scalar: string } => {
-    const simple = xsd.simpleTypes.get(type);
-    if (simple?.values.length) return { gql: enumFor(type), scalar: 'enum' };
-    switch (xsd.scalarKind(type)) {
+  private scalarOf(type: string): { gql: string; scalar: string } {
+    const simple = this.xsd.simpleTypes.get(type);
+    if (simple?.values.length) return { gql: this.enumFor(type), scalar: 'enum' };
+    switch (this.xsd.scalarKind(type)) {
       case 'boolean': return { gql: 'Boolean', scalar: 'boolean' };
       case 'int': return { gql: 'Int', scalar: 'int' };
       case 'long': return { gql: 'Long', scalar: 'long' };
@@ -167,68 +213,65 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
       case 'dateTime': return { gql: 'DateTime', scalar: 'dateTime' };
       default: return { gql: 'String', scalar: 'string' };
     }
-  };
+  }
 
-  const enumFor = (type: string): string => {
-    if (!types.has(type)) {
-      const simple = xsd.simpleTypes.get(type)!;
-      typeNames.add(type, `xs:simpleType ${type}`);
-      types.set(type, { name: type, kind: 'enum', description: simple.doc, fields: [], values: simple.values.map(enumValue), wire: simple.values });
+  private enumFor(type: string): string {
+    if (!this.types.has(type)) {
+      const simple = this.xsd.simpleTypes.get(type)!;
+      this.typeNames.add(type, `xs:simpleType ${type}`);
+      this.types.set(type, { name: type, kind: 'enum', description: simple.doc, fields: [], values: simple.values.map(enumValue), wire: simple.values });
     }
     return type;
-  };
+  }
 
-  // ---------------------------------------------------------------- output types
-
-  const objectQueue: string[] = [];
-  const wantObject = (type: string): string => {
-    if (!types.has(type) && !objectQueue.includes(type)) objectQueue.push(type);
+  private wantObject(type: string): string {
+    if (!this.types.has(type) && !this.objectQueue.includes(type)) this.objectQueue.push(type);
     return type;
-  };
+  }
 
-  const objectField = (owner: ComplexType, f: Field): PlanField => {
+  private objectField(owner: ComplexType, f: Field): PlanField {
     const name = camel(f.name);
-    if (owner.name && f.name === 'id' && entityTypes.has(owner.name)) return { name, type: 'ID!', kind: 'scalar', xml: f.name, scalar: 'string', description: f.doc ?? 'The engine\'s id of this object.' };
-    if (!xsd.types.has(f.type)) {
-      const capEnum = capabilityEnum(owner.name, f.name);
-      const s = capEnum ? { gql: capEnum, scalar: 'enum' } : scalarOf(f.type);
+    if (owner.name && f.name === 'id' && this.entityTypes.has(owner.name)) return { name, type: 'ID!', kind: 'scalar', xml: f.name, scalar: 'string', description: f.doc ?? 'The engine\'s id of this object.' };
+    if (!this.xsd.types.has(f.type)) {
+      const capEnum = this.capabilityEnum(owner.name, f.name);
+      const s = capEnum ? { gql: capEnum, scalar: 'enum' } : this.scalarOf(f.type);
       return { name, type: f.max > 1 ? `[${s.gql}!]` : s.gql, kind: 'scalar', xml: f.name, scalar: s.scalar, description: f.doc };
     }
     // Collections read as lists inside resources; elsewhere (the entry point's
     // summary: `vms { total active }`) their counters are the point, so they stay objects.
-    const inner = xsd.isA(f.type, 'BaseResources') && !xsd.isA(owner.name, 'BaseResource') ? undefined : wrapperItem(f.type);
+    const inner = this.xsd.isA(f.type, 'BaseResources') && !this.xsd.isA(owner.name, 'BaseResource') ? undefined : this.wrapperItem(f.type);
     if (inner) {
-      const itemType = xsd.types.has(inner.type) ? wantObject(inner.type) : scalarOf(inner.type).gql;
-      return { name, type: `[${itemType}!]`, kind: 'unwrap', xml: f.name, item: inner.name, description: f.doc, target: xsd.types.has(inner.type) ? inner.type : undefined };
+      const itemType = this.xsd.types.has(inner.type) ? this.wantObject(inner.type) : this.scalarOf(inner.type).gql;
+      return { name, type: `[${itemType}!]`, kind: 'unwrap', xml: f.name, item: inner.name, description: f.doc, target: this.xsd.types.has(inner.type) ? inner.type : undefined };
     }
-    if (entityTypes.has(f.type)) {
-      return { name, type: f.max > 1 ? `[${wantObject(f.type)}!]` : wantObject(f.type), kind: 'reference', xml: f.name, target: f.type, description: f.doc };
+    if (this.entityTypes.has(f.type)) {
+      return { name, type: f.max > 1 ? `[${this.wantObject(f.type)}!]` : this.wantObject(f.type), kind: 'reference', xml: f.name, target: f.type, description: f.doc };
     }
-    return { name, type: f.max > 1 ? `[${wantObject(f.type)}!]` : wantObject(f.type), kind: 'object', xml: f.name, description: f.doc };
-  };
+    return { name, type: f.max > 1 ? `[${this.wantObject(f.type)}!]` : this.wantObject(f.type), kind: 'object', xml: f.name, description: f.doc };
+  }
 
-  const buildObject = (typeName: string): void => {
-    const t = xsd.type(typeName);
+  private buildObject(typeName: string): void {
+    const t = this.xsd.type(typeName);
     const fieldNames = new Namespace(`Field of ${typeName}:`);
     const fields: PlanField[] = [];
     for (const f of t.fields) {
       if (f.name === 'actions') continue; // the actions a type has are its mutations
-      const pf = objectField(t, f);
+      const pf = this.objectField(t, f);
       fieldNames.add(pf.name, `<${f.name}>`);
       fields.push(pf);
     }
     if (t.textType) {
-      const s = scalarOf(t.textType);
+      const s = this.scalarOf(t.textType);
       fieldNames.add('value', 'the element text');
       fields.unshift({ name: 'value', type: s.gql, kind: 'scalar', xml: '$value', scalar: s.scalar, description: 'The element\'s own value.' });
     }
     // Sub-collections the engine serves below this type replace the inline element of the same name.
-    for (const [rel, c] of api.subsOf(typeName)) {
+    for (const [rel, c] of this.api.subsOf(typeName)) {
       // Rels have no word breaks (`storagedomains`); the collection's element has (`storage_domains`).
       const name = c.collectionElement.replace(/_/g, '') === rel ? camel(c.collectionElement) : camel(rel);
       // Nullable: it costs a request of its own, and a failed one must not take the parent (and its list) with it.
       const pf: PlanField = {
-        name, type: `[${wantObject(c.itemType)}!]`, kind: 'subcollection', rel, target: c.itemType,
+        name, type: `[${this.wantObject(c.itemType)}!]`, kind: 'subcollection', rel, target: c.itemType,
         args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name !== 'search' && a.name !== 'page' && a.name !== 'caseSensitive'),
         description: `The ${rel} below this ${typeName} (${c.path}).`,
       };
@@ -239,80 +282,80 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
         fields.push(pf);
       }
     }
-    types.set(typeName, { name: typeName, kind: 'object', description: t.doc, fields, entity: entityTypes.has(typeName), xsdType: typeName });
-  };
+    this.types.set(typeName, { name: typeName, kind: 'object', description: t.doc, fields, entity: this.entityTypes.has(typeName), xsdType: typeName });
+  }
 
-  // Roots: the entry point, capabilities, and every top-level collection's items.
-  const drainObjects = (): void => {
-    while (objectQueue.length) {
-      const next = objectQueue.shift()!;
-      if (!types.has(next)) {
-        typeNames.add(next, `xs:complexType ${next}`);
-        buildObject(next);
+  private drainObjects(): void {
+    while (this.objectQueue.length) {
+      const next = this.objectQueue.shift()!;
+      if (!this.types.has(next)) {
+        this.typeNames.add(next, `xs:complexType ${next}`);
+        this.buildObject(next);
       }
     }
-  };
-  for (const name of ['API', ...api.top.map((c) => c.itemType), ...(xsd.types.has('Capabilities') ? ['Capabilities'] : [])]) if (xsd.types.has(name)) wantObject(name);
-  drainObjects();
+  }
 
-  // Reverse relationships: for each ownership reference of a top-level collection's items
-  // (model/relations.ts), the referenced type gets the list of items pointing at it (Cluster.vms).
-  for (const c of api.top) {
-    const t = xsd.types.get(c.itemType);
-    if (!t) continue;
-    for (const f of t.elements) {
-      if (!entityTypes.has(f.type) || f.max > 1 || f.type === c.itemType || !isOwnership(c.rel, c.itemType, f.name)) continue;
-      const target = types.get(f.type);
-      if (!target || !topLevelOf.has(f.type)) continue;
-      const name = camel(c.collectionElement);
-      if (target.fields.some((x) => x.name === name)) continue; // the engine serves it already, or the name is taken
-      target.fields.push({
-        name, type: `[${c.itemType}!]`, kind: 'reverse', target: c.itemType, via: { collection: c.path, field: f.name },
-        args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name)),
-        description: `The ${c.rel} whose ${f.name} is this ${f.type}${c.searchable ? ' (one search for all parents)' : ''}.`,
-      });
+  /** Roots: the entry point, capabilities, and every top-level collection's items; then what they reach. */
+  private objects(): void {
+    for (const name of ['API', ...this.api.top.map((c) => c.itemType), ...(this.xsd.types.has('Capabilities') ? ['Capabilities'] : [])]) if (this.xsd.types.has(name)) this.wantObject(name);
+    this.drainObjects();
+  }
+
+  private reverseRelations(): void {
+    // Reverse relationships: for each ownership reference of a top-level collection's items
+    // (model/relations.ts), the referenced type gets the list of items pointing at it (Cluster.vms).
+    for (const c of this.api.top) {
+      const t = this.xsd.types.get(c.itemType);
+      if (!t) continue;
+      for (const f of t.elements) {
+        if (!this.entityTypes.has(f.type) || f.max > 1 || f.type === c.itemType || !isOwnership(c.rel, c.itemType, f.name)) continue;
+        const target = this.types.get(f.type);
+        if (!target || !this.topLevelOf.has(f.type)) continue;
+        const name = camel(c.collectionElement);
+        if (target.fields.some((x) => x.name === name)) continue; // the engine serves it already, or the name is taken
+        target.fields.push({
+          name, type: `[${c.itemType}!]`, kind: 'reverse', target: c.itemType, via: { collection: c.path, field: f.name },
+          args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name)),
+          description: `The ${c.rel} whose ${f.name} is this ${f.type}${c.searchable ? ' (one search for all parents)' : ''}.`,
+        });
+      }
     }
   }
 
-  // ---------------------------------------------------------------- roots
-
-  const query: RootField[] = [];
-  const rootNames = new Namespace('Query field');
-  if (types.has('API')) query.push({ name: rootNames.add('api', 'the entry point'), kind: 'api', type: 'API!', args: [], description: 'The entry point: product, version and inventory summary.' });
-  const caps = api.topLevel('capabilities');
-  if (caps && types.has('Capabilities')) {
-    query.push({ name: rootNames.add('capabilities', caps.path), kind: 'capabilities', type: 'Capabilities', args: [], collection: caps, description: 'What each compatibility version supports.' });
-  }
-  for (const c of api.top) {
-    if (c.path === 'capabilities' || !entityTypes.has(c.itemType)) continue;
-    const plural = camel(c.collectionElement);
-    const singular = camel(c.itemElement);
-    const args = c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name));
-    query.push({ name: rootNames.add(plural, c.path), kind: 'list', type: `[${c.itemType}!]!`, args, collection: c, description: `List ${c.rel}${c.searchable ? ', or search them' : ''}.` });
-    if (c.itemMethods.has('GET') || !options.hasRsdl) {
-      query.push({ name: rootNames.add(singular, `${c.path}/{id}`), kind: 'item', type: c.itemType, args: [{ name: 'id', type: 'ID!' }], collection: c, description: `One ${c.itemType} by id; null when there is none.` });
+  /** The query roots: the entry point, the capabilities, and a list and an item field for every top-level collection. */
+  private queries(): void {
+    if (this.types.has('API')) this.query.push({ name: this.rootNames.add('api', 'the entry point'), kind: 'api', type: 'API!', args: [], description: 'The entry point: product, version and inventory summary.' });
+    const caps = this.api.topLevel('capabilities');
+    if (caps && this.types.has('Capabilities')) {
+      this.query.push({ name: this.rootNames.add('capabilities', caps.path), kind: 'capabilities', type: 'Capabilities', args: [], collection: caps, description: 'What each compatibility version supports.' });
+    }
+    for (const c of this.api.top) {
+      if (c.path === 'capabilities' || !this.entityTypes.has(c.itemType)) continue;
+      const plural = camel(c.collectionElement);
+      const singular = camel(c.itemElement);
+      const args = c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name));
+      this.query.push({ name: this.rootNames.add(plural, c.path), kind: 'list', type: `[${c.itemType}!]!`, args, collection: c, description: `List ${c.rel}${c.searchable ? ', or search them' : ''}.` });
+      if (c.itemMethods.has('GET') || !this.options.hasRsdl) {
+        this.query.push({ name: this.rootNames.add(singular, `${c.path}/{id}`), kind: 'item', type: c.itemType, args: [{ name: 'id', type: 'ID!' }], collection: c, description: `One ${c.itemType} by id; null when there is none.` });
+      }
     }
   }
 
-  // ---------------------------------------------------------------- mutations
-
-  const mutation: RootField[] = [];
-  const mutationNames = new Namespace('Mutation');
-  const inputQueue: string[] = [];
-  const wantInput = (type: string): string => {
+  private wantInput(type: string): string {
     const name = `${type}Input`;
-    if (!types.has(name) && !inputQueue.includes(type)) inputQueue.push(type);
+    if (!this.types.has(name) && !this.inputQueue.includes(type)) this.inputQueue.push(type);
     return name;
-  };
-  const inputTypeOf = (owner: string, f: Field): string => {
-    if (!xsd.types.has(f.type)) {
-      const s = capabilityEnum(owner, f.name) ?? scalarOf(f.type).gql;
+  }
+
+  private inputTypeOf(owner: string, f: Field): string {
+    if (!this.xsd.types.has(f.type)) {
+      const s = this.capabilityEnum(owner, f.name) ?? this.scalarOf(f.type).gql;
       return f.max > 1 ? `[${s}!]` : s;
     }
-    const inner = wrapperItem(f.type);
-    if (inner) return `[${xsd.types.has(inner.type) ? wantInput(inner.type) : scalarOf(inner.type).gql}!]`;
-    return f.max > 1 ? `[${wantInput(f.type)}!]` : wantInput(f.type);
-  };
+    const inner = this.wrapperItem(f.type);
+    if (inner) return `[${this.xsd.types.has(inner.type) ? this.wantInput(inner.type) : this.scalarOf(inner.type).gql}!]`;
+    return f.max > 1 ? `[${this.wantInput(f.type)}!]` : this.wantInput(f.type);
+  }
 
   /**
    * How a collection's items are named in mutations: `vm` -> `Vm`; below a
@@ -320,120 +363,134 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
    * or by the rel when the rel is not the items' plural
    * (`virtualfunctionallowedlabels`).
    */
-  const segmentName = (c: Collection): string => {
+  private segmentName(c: Collection): string {
     if (!c.parent) return pascal(c.itemElement);
     const parentEl = c.parent.itemElement;
     const el = c.itemElement.startsWith(`${parentEl}_`) ? c.itemElement.slice(parentEl.length + 1) : c.itemElement;
     return c.rel.startsWith(el.replace(/_/g, '')) ? pascal(el) : pascal(c.rel);
-  };
+  }
+
   /** Top-level items and nested items of top-level types use their own name unless the top-level type has the same operation; otherwise the parents qualify it. */
   // A nested collection's operations are always qualified by their parents (activateVmDisk,
   // deactivateDataCenterStorageDomain): a name that depended on which other collections exist
   // would change when an engine version adds one, and generated names are an API.
-  const qualifier = (c: Collection): string => {
+  private qualifier(c: Collection): string {
     if (!c.parent) return pascal(c.itemElement);
     const chain: string[] = [];
-    for (let p: Collection | undefined = c; p; p = p.parent) chain.unshift(segmentName(p));
+    for (let p: Collection | undefined = c; p; p = p.parent) chain.unshift(this.segmentName(p));
     return chain.join('');
-  };
-  const idArgs = (c: Collection): PlanArg[] => {
+  }
+
+  private idArgs(c: Collection): PlanArg[] {
     const out: PlanArg[] = [];
     for (let p = c.parent; p; p = p.parent) out.unshift({ name: `${camel(p.itemElement)}Id`, type: 'ID!', description: `The id of the ${p.itemType}.` });
     return out;
-  };
+  }
 
-  const payloadFor = (itemType: string): string => {
+  private payloadFor(itemType: string): string {
     const name = `${itemType}ActionPayload`;
-    if (!types.has(name)) {
-      typeNames.add(name, `the payload of ${itemType} actions`);
-      types.set(name, {
+    if (!this.types.has(name)) {
+      this.typeNames.add(name, `the payload of ${itemType} actions`);
+      this.types.set(name, {
         name, kind: 'object', description: `What an action on a ${itemType} did: its status, the job, the engine's fault if any, and the ${itemType} as it is now.`,
         fields: [
           { name: 'status', type: 'String!', kind: 'scalar', description: 'complete, pending, in_progress or failed.' },
-          ...(xsd.types.has('Job') ? [{ name: 'job', type: wantObject('Job'), kind: 'reference' as const, target: 'Job', description: 'The job the engine ran for the action.' }] : []),
-          { name: 'fault', type: wantObject('Fault'), kind: 'object', description: 'Why the engine refused, when it did.' },
+          ...(this.xsd.types.has('Job') ? [{ name: 'job', type: this.wantObject('Job'), kind: 'reference' as const, target: 'Job', description: 'The job the engine ran for the action.' }] : []),
+          { name: 'fault', type: this.wantObject('Fault'), kind: 'object', description: 'Why the engine refused, when it did.' },
           { name: 'outcomeUnknown', type: 'Boolean!', kind: 'scalar', description: 'True when the connection failed after the request was sent: the action may or may not have run, and was not sent again.' },
-          { name: 'action', type: wantObject('Action'), kind: 'object', description: 'The engine\'s answer in full (tickets, discovered targets, ...).' },
+          { name: 'action', type: this.wantObject('Action'), kind: 'object', description: 'The engine\'s answer in full (tickets, discovered targets, ...).' },
           // Always `resource`, so it cannot collide with the fields above (a Job's actions also have a job).
           { name: 'resource', type: itemType, kind: 'reference', target: itemType, description: `The ${itemType}, re-read after the action.` },
         ],
       });
     }
     return name;
-  };
-
-  if (options.hasRsdl !== false) {
-    for (const c of api.collections.values()) {
-      if (!entityTypes.has(c.itemType)) continue;
-      for (const [actionName, op] of c.actions) {
-        const name = `${camel(actionName)}${qualifier(c)}`;
-        const args: PlanArg[] = [...idArgs(c), { name: 'id', type: 'ID!', description: `The id of the ${c.itemType}.` }];
-        const input = actionInput(name, op);
-        if (input) args.push({ name: 'action', type: input.required ? `${input.name}!` : input.name, description: 'The action\'s parameters.' });
-        args.push({ name: 'async', type: 'Boolean', description: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.' });
-        mutation.push({
-          name: mutationNames.add(name, `${c.path}/{id}/${actionName}`), kind: 'action', type: `${payloadFor(c.itemType)}!`, args, collection: c, action: actionName, operation: op,
-          parentIds: idArgs(c).map((a) => a.name),
-          description: op.description ? sentence(op.description) : `The ${actionName} action of a ${c.itemType}.`,
-        });
-      }
-      const ids = idArgs(c);
-      for (const [actionName, op] of c.collectionActions) {
-        // Actions on a whole collection are always named by the collection and its parents.
-        const chain: string[] = [];
-        for (let p = c.parent; p; p = p.parent) chain.unshift(segmentName(p));
-        const own = c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`) ? c.collectionElement.slice(c.parent.itemElement.length + 1) : c.collectionElement;
-        const name = `${camel(actionName)}${chain.join('')}${pascal(own)}`;
-        const args: PlanArg[] = [...ids];
-        const input = actionInput(name, op);
-        if (input) args.push({ name: 'action', type: input.required ? `${input.name}!` : input.name, description: 'The action\'s parameters.' });
-        args.push({ name: 'async', type: 'Boolean', description: 'Return as soon as the engine accepted a task-backed action.' });
-        mutation.push({
-          name: mutationNames.add(name, `${c.path}/${actionName}`), kind: 'action', type: `${payloadFor(c.itemType)}!`, args, collection: c, action: actionName, operation: op,
-          parentIds: ids.map((a) => a.name), description: op.description ? sentence(op.description) : `The ${actionName} action of ${c.rel}.`,
-        });
-      }
-      if (c.add) {
-        const name = `create${qualifier(c)}`;
-        mutation.push({
-          name: mutationNames.add(name, `POST ${c.path}`), kind: 'create', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
-          args: [...ids, { name: 'input', type: `${wantInput(c.itemType)}!` }, { name: 'async', type: 'Boolean', description: 'Return while a creation the engine runs as a task is still going on.' }],
-          description: c.add.description ? sentence(c.add.description) : `Add a ${c.itemType}.`,
-        });
-      }
-      if (c.itemMethods.has('PUT')) {
-        const name = `update${qualifier(c)}`;
-        mutation.push({
-          name: mutationNames.add(name, `PUT ${c.path}/{id}`), kind: 'update', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
-          args: [...ids, { name: 'id', type: 'ID!' }, { name: 'input', type: `${wantInput(c.itemType)}!`, description: 'The fields to change; others stay as they are.' }],
-          description: `Change a ${c.itemType}.`,
-        });
-      }
-      if (c.itemMethods.has('DELETE')) {
-        const name = `delete${qualifier(c)}`;
-        mutation.push({
-          name: mutationNames.add(name, `DELETE ${c.path}/{id}`), kind: 'delete', type: 'DeletePayload!', collection: c, parentIds: ids.map((a) => a.name),
-          args: [...ids, { name: 'id', type: 'ID!' }, { name: 'force', type: 'Boolean', description: 'Ask the engine to force the removal.' }, { name: 'async', type: 'Boolean' }],
-          description: `Remove a ${c.itemType}.`,
-        });
-      }
-    }
-    if (mutation.some((m) => m.kind === 'delete')) {
-      typeNames.add('DeletePayload', 'the payload of deletions');
-      types.set('DeletePayload', {
-        name: 'DeletePayload', kind: 'object', description: 'What a removal did.',
-        fields: [
-          { name: 'id', type: 'ID!', kind: 'scalar', description: 'The id of the removed object.' },
-          { name: 'status', type: 'String!', kind: 'scalar', description: 'complete, or pending when the engine removes it as a task.' },
-        ],
-      });
-    }
-  } else {
-    notes.push('No RSDL was given: actions, and create/update/delete mutations, are left out (the XSD does not say which exist), and every collection the XSD defines is offered at the top level.');
   }
 
-  function actionInput(mutationName: string, op: Operation): { name: string; required: boolean } | undefined {
-    const action = xsd.types.get('Action');
+  /** The mutations of every collection whose items are entities: its actions, its collection actions, create, update, delete. */
+  private mutations(): void {
+    for (const c of this.api.collections.values()) {
+      if (!this.entityTypes.has(c.itemType)) continue;
+      this.itemActions(c);
+      this.collectionActions(c);
+      this.crud(c);
+    }
+  if (this.mutation.some((m) => m.kind === 'delete')) {
+    this.typeNames.add('DeletePayload', 'the payload of deletions');
+    this.types.set('DeletePayload', {
+      name: 'DeletePayload', kind: 'object', description: 'What a removal did.',
+      fields: [
+        { name: 'id', type: 'ID!', kind: 'scalar', description: 'The id of the removed object.' },
+        { name: 'status', type: 'String!', kind: 'scalar', description: 'complete, or pending when the engine removes it as a task.' },
+      ],
+    });
+  }
+  }
+
+  private itemActions(c: Collection): void {
+    for (const [actionName, op] of c.actions) {
+      const name = `${camel(actionName)}${this.qualifier(c)}`;
+      const args: PlanArg[] = [...this.idArgs(c), { name: 'id', type: 'ID!', description: `The id of the ${c.itemType}.` }];
+      const input = this.actionInput(name, op);
+      if (input) args.push({ name: 'action', type: input.required ? `${input.name}!` : input.name, description: 'The action\'s parameters.' });
+      args.push({ name: 'async', type: 'Boolean', description: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.' });
+      this.mutation.push({
+        name: this.mutationNames.add(name, `${c.path}/{id}/${actionName}`), kind: 'action', type: `${this.payloadFor(c.itemType)}!`, args, collection: c, action: actionName, operation: op,
+        parentIds: this.idArgs(c).map((a) => a.name),
+        description: op.description ? sentence(op.description) : `The ${actionName} action of a ${c.itemType}.`,
+      });
+    }
+  }
+
+  private collectionActions(c: Collection): void {
+    const ids = this.idArgs(c);
+    for (const [actionName, op] of c.collectionActions) {
+      // Actions on a whole collection are always named by the collection and its parents.
+      const chain: string[] = [];
+      for (let p = c.parent; p; p = p.parent) chain.unshift(this.segmentName(p));
+      const own = c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`) ? c.collectionElement.slice(c.parent.itemElement.length + 1) : c.collectionElement;
+      const name = `${camel(actionName)}${chain.join('')}${pascal(own)}`;
+      const args: PlanArg[] = [...ids];
+      const input = this.actionInput(name, op);
+      if (input) args.push({ name: 'action', type: input.required ? `${input.name}!` : input.name, description: 'The action\'s parameters.' });
+      args.push({ name: 'async', type: 'Boolean', description: 'Return as soon as the engine accepted a task-backed action.' });
+      this.mutation.push({
+        name: this.mutationNames.add(name, `${c.path}/${actionName}`), kind: 'action', type: `${this.payloadFor(c.itemType)}!`, args, collection: c, action: actionName, operation: op,
+        parentIds: ids.map((a) => a.name), description: op.description ? sentence(op.description) : `The ${actionName} action of ${c.rel}.`,
+      });
+    }
+  }
+
+  private crud(c: Collection): void {
+    const ids = this.idArgs(c);
+    if (c.add) {
+      const name = `create${this.qualifier(c)}`;
+      this.mutation.push({
+        name: this.mutationNames.add(name, `POST ${c.path}`), kind: 'create', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
+        args: [...ids, { name: 'input', type: `${this.wantInput(c.itemType)}!` }, { name: 'async', type: 'Boolean', description: 'Return while a creation the engine runs as a task is still going on.' }],
+        description: c.add.description ? sentence(c.add.description) : `Add a ${c.itemType}.`,
+      });
+    }
+    if (c.itemMethods.has('PUT')) {
+      const name = `update${this.qualifier(c)}`;
+      this.mutation.push({
+        name: this.mutationNames.add(name, `PUT ${c.path}/{id}`), kind: 'update', type: `${c.itemType}!`, collection: c, parentIds: ids.map((a) => a.name),
+        args: [...ids, { name: 'id', type: 'ID!' }, { name: 'input', type: `${this.wantInput(c.itemType)}!`, description: 'The fields to change; others stay as they are.' }],
+        description: `Change a ${c.itemType}.`,
+      });
+    }
+    if (c.itemMethods.has('DELETE')) {
+      const name = `delete${this.qualifier(c)}`;
+      this.mutation.push({
+        name: this.mutationNames.add(name, `DELETE ${c.path}/{id}`), kind: 'delete', type: 'DeletePayload!', collection: c, parentIds: ids.map((a) => a.name),
+        args: [...ids, { name: 'id', type: 'ID!' }, { name: 'force', type: 'Boolean', description: 'Ask the engine to force the removal.' }, { name: 'async', type: 'Boolean' }],
+        description: `Remove a ${c.itemType}.`,
+      });
+    }
+  }
+
+  private actionInput(mutationName: string, op: Operation): { name: string; required: boolean } | undefined {
+    const action = this.xsd.types.get('Action');
     if (!action) return undefined;
     const tops = new Map<string, boolean>();
     for (const p of op.bodyParams) {
@@ -443,73 +500,73 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
     }
     if (!tops.size) return undefined;
     const name = `${pascal(mutationName)}Input`;
-    typeNames.add(name, `the parameters of ${op.href}`);
+    this.typeNames.add(name, `the parameters of ${op.href}`);
     const fields: PlanField[] = [...tops].map(([top, required]) => {
       const f = action.field.get(top)!;
-      const t = inputTypeOf('Action', f);
-      const inner = wrapperItem(f.type);
-      return { name: camel(top), type: required ? `${t}!` : t, kind: xsd.types.has(f.type) ? (inner ? 'unwrap' : 'object') : 'scalar', xml: top, item: inner?.name, description: f.doc };
+      const t = this.inputTypeOf('Action', f);
+      const inner = this.wrapperItem(f.type);
+      return { name: camel(top), type: required ? `${t}!` : t, kind: this.xsd.types.has(f.type) ? (inner ? 'unwrap' : 'object') : 'scalar', xml: top, item: inner?.name, description: f.doc };
     });
-    types.set(name, { name, kind: 'input', description: `The parameters of the ${op.rel} action (${op.href}).`, fields, xsdType: 'Action' });
+    this.types.set(name, { name, kind: 'input', description: `The parameters of the ${op.rel} action (${op.href}).`, fields, xsdType: 'Action' });
     return { name, required: fields.some((f) => f.type.endsWith('!')) };
   }
 
-  while (inputQueue.length) {
-    const type = inputQueue.shift()!;
-    const name = `${type}Input`;
-    if (types.has(name)) continue;
-    typeNames.add(name, `input of xs:complexType ${type}`);
-    const t = xsd.type(type);
-    const fields: PlanField[] = [];
-    // Registered before its fields are built: input types refer to themselves.
-    types.set(name, { name, kind: 'input', description: t.doc, fields, xsdType: type });
-    for (const f of t.fields) {
-      if (SKIP_IN_INPUT.has(f.name)) continue;
-      fields.push({ name: camel(f.name), type: f.name === 'id' ? 'ID' : inputTypeOf(type, f), kind: xsd.types.has(f.type) ? (wrapperItem(f.type) ? 'unwrap' : 'object') : 'scalar', xml: f.name, item: wrapperItem(f.type)?.name, description: f.doc });
-    }
-    if (t.textType) fields.unshift({ name: 'value', type: scalarOf(t.textType).gql, kind: 'scalar', xml: '$value' });
-    if (!fields.length) fields.push({ name: '_empty', type: 'Boolean', kind: 'scalar', description: 'This type has no settable fields.' });
-  }
-
-  // Payloads may name types no query reaches (Job, Fault, Action).
-  drainObjects();
-
-  // ---------------------------------------------------------------- subscriptions
-
-  const subscription: RootField[] = [];
-  const watchable = api.top.filter((c) => entityTypes.has(c.itemType) && xsd.types.get(c.itemType)?.field.has('status'));
-  if (watchable.length) {
-    typeNames.add('WatchedType', 'the watchable resource types');
-    types.set('WatchedType', { name: 'WatchedType', kind: 'enum', description: 'Resource types whose status can be watched.', fields: [], values: watchable.map((c) => enumValue(c.itemElement)), wire: watchable.map((c) => c.itemElement) });
-    typeNames.add('StatusEvent', 'status events');
-    types.set('StatusEvent', {
-      name: 'StatusEvent', kind: 'object', description: 'A status a watched resource was seen in.',
-      fields: [
-        { name: 'type', type: 'WatchedType!', kind: 'scalar' },
-        { name: 'id', type: 'ID!', kind: 'scalar' },
-        { name: 'state', type: 'String', kind: 'scalar', description: 'The status, as the engine reports it (lowercase); null once deleted.' },
-        { name: 'deleted', type: 'Boolean!', kind: 'scalar', description: 'True when the resource no longer exists.' },
-        { name: 'done', type: 'Boolean!', kind: 'scalar', description: 'True for the last event: a wanted status (or the deletion) was reached.' },
-      ],
-    });
-    const watchArgs: PlanArg[] = [
-      { name: 'status', type: '[String!]', description: 'The statuses to wait for; the subscription completes when one is reached. Empty: watch until unsubscribed.' },
-      { name: 'deleted', type: 'Boolean', description: 'Complete when the resource is deleted.' },
-      { name: 'timeout', type: 'Int', description: 'Seconds to wait at most; an error event ends the subscription then.' },
-    ];
-    subscription.push({ name: 'waitForStatus', kind: 'watch', type: 'StatusEvent!', args: [{ name: 'type', type: 'WatchedType!' }, { name: 'id', type: 'ID!' }, ...watchArgs], description: 'Emits the current status at once, then every change, until a wanted status is reached.' });
-    for (const c of watchable) {
-      subscription.push({ name: `${camel(c.itemElement)}Status`, kind: 'watch', type: 'StatusEvent!', collection: c, args: [{ name: 'id', type: 'ID!' }, ...watchArgs], description: `waitForStatus for a ${c.itemType}.` });
+  /** Builds the input types the mutations asked for (they may ask for more as they go). */
+  private inputs(): void {
+    while (this.inputQueue.length) {
+      const type = this.inputQueue.shift()!;
+      const name = `${type}Input`;
+      if (this.types.has(name)) continue;
+      this.typeNames.add(name, `input of xs:complexType ${type}`);
+      const t = this.xsd.type(type);
+      const fields: PlanField[] = [];
+      // Registered before its fields are built: input types refer to themselves.
+      this.types.set(name, { name, kind: 'input', description: t.doc, fields, xsdType: type });
+      for (const f of t.fields) {
+        if (SKIP_IN_INPUT.has(f.name)) continue;
+        fields.push({ name: camel(f.name), type: f.name === 'id' ? 'ID' : this.inputTypeOf(type, f), kind: this.xsd.types.has(f.type) ? (this.wrapperItem(f.type) ? 'unwrap' : 'object') : 'scalar', xml: f.name, item: this.wrapperItem(f.type)?.name, description: f.doc });
+      }
+      if (t.textType) fields.unshift({ name: 'value', type: this.scalarOf(t.textType).gql, kind: 'scalar', xml: '$value' });
+      if (!fields.length) fields.push({ name: '_empty', type: 'Boolean', kind: 'scalar', description: 'This type has no settable fields.' });
     }
   }
 
-  if (!types.has('FieldFilter')) {
-    types.set('FieldFilter', {
-      name: 'FieldFilter', kind: 'input', description: 'Client-side matching: the value at `field` (a dotted path of XML names, such as `cluster.id`) must match `value`; `*` and `?` are wildcards.',
-      fields: [{ name: 'field', type: 'String!', kind: 'scalar' }, { name: 'value', type: 'String!', kind: 'scalar' }],
-    });
+  private subscriptions(): void {
+    const watchable = this.api.top.filter((c) => this.entityTypes.has(c.itemType) && this.xsd.types.get(c.itemType)?.field.has('status'));
+    if (watchable.length) {
+      this.typeNames.add('WatchedType', 'the watchable resource types');
+      this.types.set('WatchedType', { name: 'WatchedType', kind: 'enum', description: 'Resource types whose status can be watched.', fields: [], values: watchable.map((c) => enumValue(c.itemElement)), wire: watchable.map((c) => c.itemElement) });
+      this.typeNames.add('StatusEvent', 'status events');
+      this.types.set('StatusEvent', {
+        name: 'StatusEvent', kind: 'object', description: 'A status a watched resource was seen in.',
+        fields: [
+          { name: 'type', type: 'WatchedType!', kind: 'scalar' },
+          { name: 'id', type: 'ID!', kind: 'scalar' },
+          { name: 'state', type: 'String', kind: 'scalar', description: 'The status, as the engine reports it (lowercase); null once deleted.' },
+          { name: 'deleted', type: 'Boolean!', kind: 'scalar', description: 'True when the resource no longer exists.' },
+          { name: 'done', type: 'Boolean!', kind: 'scalar', description: 'True for the last event: a wanted status (or the deletion) was reached.' },
+        ],
+      });
+      const watchArgs: PlanArg[] = [
+        { name: 'status', type: '[String!]', description: 'The statuses to wait for; the subscription completes when one is reached. Empty: watch until unsubscribed.' },
+        { name: 'deleted', type: 'Boolean', description: 'Complete when the resource is deleted.' },
+        { name: 'timeout', type: 'Int', description: 'Seconds to wait at most; an error event ends the subscription then.' },
+      ];
+      this.subscription.push({ name: 'waitForStatus', kind: 'watch', type: 'StatusEvent!', args: [{ name: 'type', type: 'WatchedType!' }, { name: 'id', type: 'ID!' }, ...watchArgs], description: 'Emits the current status at once, then every change, until a wanted status is reached.' });
+      for (const c of watchable) {
+        this.subscription.push({ name: `${camel(c.itemElement)}Status`, kind: 'watch', type: 'StatusEvent!', collection: c, args: [{ name: 'id', type: 'ID!' }, ...watchArgs], description: `waitForStatus for a ${c.itemType}.` });
+      }
+    }
   }
-  return { types, query, mutation, subscription, notes, entities: new Set([...entityTypes].filter((t) => types.has(t))) };
+
+  private fieldFilter(): void {
+    if (!this.types.has('FieldFilter')) {
+      this.types.set('FieldFilter', {
+        name: 'FieldFilter', kind: 'input', description: 'Client-side matching: the value at `field` (a dotted path of XML names, such as `cluster.id`) must match `value`; `*` and `?` are wildcards.',
+        fields: [{ name: 'field', type: 'String!', kind: 'scalar' }, { name: 'value', type: 'String!', kind: 'scalar' }],
+      });
+    }
+  }
 }
 
 function sentence(s: string): string {
