@@ -51,8 +51,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const introspection = config.introspection ?? !production;
   const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };
   const rules = operationRules(generated.plan, api, limits);
-  // codegen's Resolvers type and Apollo's resolver map describe the same object in ways TypeScript cannot relate.
-  const schema = buildSubgraphSchema({ typeDefs: parse(readFileSync(bundledSchemaPath, 'utf8')), resolvers: buildResolvers(generated.plan) as Record<string, any> });
+  // The schema served is the one printed from the plan the resolvers are built from (schema.graphql
+  // is the same text, checked in and kept current by a test). codegen's Resolvers type and Apollo's
+  // resolver map describe the same object in ways TypeScript cannot relate.
+  const schema = buildSubgraphSchema({ typeDefs: parse(generated.sdl), resolvers: buildResolvers(generated.plan) as Record<string, any> });
   const metrics = new Metrics();
   const logger = config.logger ?? createLogger(config.logLevel);
   const engine = config.engine;
