@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 import { bundledXsdText } from '../src/model/index.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.ts';
-import { basicAuthorization } from '../src/rhev/basic.ts';
+import { basicAuthorization } from '../src/http/basic.ts';
 
 export const SMALL: Partial<SimulatorOptions> = { vms: 40, hosts: 6, clusters: 3, datacenters: 2, templates: 2, transitionMs: 15, seed: 7 };
 

@@ -28,7 +28,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import { Aborted, ConnectionError, ForeignOrigin, ResponseTooLarge } from './errors.ts';
-import { basicAuthorization } from './basic.ts';
+import { basicAuthorization } from '../http/basic.ts';
 import { redact, type Logger } from './log.ts';
 
 export interface TransportOptions {

@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Connection } from '../rhev/index.ts';
-import { parseBasicAuthorization } from '../rhev/basic.ts';
+import { parseBasicAuthorization } from '../http/basic.ts';
 import type { Watchers } from '../subscriptions/watchers.ts';
 import type { AnonymousPolicy, EngineConfig, Limits } from './config.ts';
 

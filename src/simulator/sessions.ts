@@ -5,7 +5,7 @@
  * Failed logins are counted, as real engines count them toward a lockout.
  */
 import { randomBytes } from 'node:crypto';
-import { parseBasicAuthorization } from '../rhev/basic.ts';
+import { parseBasicAuthorization } from '../http/basic.ts';
 import type { EngineRequest } from './messages.ts';
 import { unauthorized } from './faults.ts';
 import { uuidOf } from './store.ts';

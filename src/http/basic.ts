@@ -1,6 +1,7 @@
 /**
  * HTTP Basic credentials, both ways: the client sends them, the simulator and
- * the subgraph's pass-through read them.
+ * the subgraph's pass-through read them. Here, beside neither, so that the
+ * simulator and the server do not depend on the client for it.
  */
 
 export function basicAuthorization(username: string, password: string): string {
