@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { startSimulator, FAULT_KINDS, type FaultKind, type SimulatorOptions } from './simulator/index.ts';
+import type { EngineAccess } from './rhev/index.ts';
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -108,7 +109,7 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
   .action(async (o) => {
     const { startServer, displayUrl } = await import('./server/index.ts');
     let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
-    let engine: { url: string; username?: string; password?: string; caFile?: string; insecure?: boolean } | undefined;
+    let engine: ({ url: string } & EngineAccess) | undefined;
     if (o.rhevUrl) {
       engine = { url: o.rhevUrl, username: o.rhevUsername, password: o.rhevPassword, caFile: o.rhevCaFile, insecure: o.rhevInsecure };
       // Credentials written into the URL are the service account's, unless given apart; the URL keeps none.

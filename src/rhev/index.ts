@@ -7,7 +7,7 @@
  */
 export { Connection, stateOfStatus } from './connection.ts';
 export { ResourceList, CONN, INLINE } from './bound.ts';
-export type { ConnectionOptions, ListOptions, GetOptions, WaitOptions, ActionOptions, CallOptions } from './options.ts';
+export type { ConnectionOptions, ListOptions, GetOptions, WaitOptions, ActionOptions, CallOptions, EngineAccess } from './options.ts';
 export { RhevError, ParseError, ConnectionError, ResponseTooLarge, Aborted, ForeignOrigin, BadFilter, IllegalMethod, NotFound, IllegalAction, ResponseError, Fault, ActionError, faultCode } from './errors.ts';
 export { typeInfo, getXmlSchema, newResource, ref, href, update, copy, createFromXml, toXml, attributes, subtype, typeOf, TYPE } from './binding.ts';
 export type { TypeInfo, Typed } from './binding.ts';

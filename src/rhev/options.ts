@@ -68,3 +68,6 @@ export interface ActionOptions {
   timeout?: number;
   signal?: AbortSignal;
 }
+
+/** How to reach an engine and be recognised by it: what the CLI, the schema generator and the server's configuration take. */
+export type EngineAccess = Pick<TransportOptions, 'username' | 'password' | 'caFile' | 'insecure'>;

@@ -6,18 +6,15 @@ import { bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, SchemaError }
 import { NameCollisionError } from './names.ts';
 import { generateSchema } from './generate.ts';
 import { fromEngine, readSource, SourceError, type Sources } from './sources.ts';
+import type { EngineAccess } from '../rhev/index.ts';
 
-export interface SchemaCommandOptions {
+export interface SchemaCommandOptions extends EngineAccess {
   xsd?: string;
   /** A path or URL; `false` for --no-rsdl. */
   rsdl?: string | boolean;
   /** A path or URL of an /api/capabilities document; `false` for --no-capabilities. */
   capabilities?: string | boolean;
   url?: string;
-  username?: string;
-  password?: string;
-  caFile?: string;
-  insecure?: boolean;
   out?: string;
 }
 

@@ -5,14 +5,11 @@
  */
 import type { ConnectionOptions } from '../rhev/index.ts';
 import type { WatcherSettings } from '../subscriptions/watchers.ts';
+import type { EngineAccess } from '../rhev/index.ts';
 
-export interface EngineConfig {
+/** The engine to serve, and its service account (username and password; without one, every request must bring its own credentials). */
+export interface EngineConfig extends EngineAccess {
   url: string;
-  /** The service account; without one, every request must bring its own credentials. */
-  username?: string;
-  password?: string;
-  caFile?: string;
-  insecure?: boolean;
   /** Send Filter: true for the service account too. */
   filter?: boolean;
   /** Total time one engine request may take (ms, default 60 s). */
