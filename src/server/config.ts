@@ -3,9 +3,8 @@
  * one place. The README's reliability section lists the same numbers; a
  * limit is added here, enforced where its comment says, and documented there.
  */
-import type { ConnectionOptions } from '../rhev/index.ts';
+import type { ConnectionOptions, EngineAccess } from '../rhev/index.ts';
 import type { WatcherSettings } from '../subscriptions/watchers.ts';
-import type { EngineAccess } from '../rhev/index.ts';
 
 /** The engine to serve, and its service account (username and password; without one, every request must bring its own credentials). */
 export interface EngineConfig extends EngineAccess {
