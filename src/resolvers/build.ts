@@ -15,6 +15,7 @@ import { OperationTimeout, type Context } from './context.ts';
 import { badInput, checkArguments, checkId } from './arguments.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Doc as Obj } from '../xml/index.ts';
+import { namedType } from '../schema/index.ts';
 
 
 export type ResolverContext = Context;
@@ -57,7 +58,7 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
   const key = f.xml ?? f.name;
   switch (f.kind) {
     case 'scalar': {
-      const enumName = f.scalar === 'enum' ? f.type.replace(/[[\]!]/g, '') : undefined;
+      const enumName = f.scalar === 'enum' ? namedType(f.type) : undefined;
       const enumType = enumName ? plan.types.get(enumName) : undefined;
       if (enumType) return (p) => (Array.isArray(p[key]) ? p[key].map((v: unknown) => enumOut(enumType, v)) : enumOut(enumType, p[key]) ?? null);
       return (p) => p[key] ?? null;

@@ -569,6 +569,11 @@ class PlanBuilder {
   }
 }
 
+/** The named type of a field's printed type: `[VM!]!` -> `VM`. */
+export function namedType(type: string): string {
+  return type.replace(/[[\]!]/g, '');
+}
+
 function sentence(s: string): string {
   const t = s.trim();
   return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');

@@ -20,6 +20,7 @@ import { Kind, type ASTVisitor, type DocumentNode, type FieldNode, type Fragment
 import type { ApiModel } from '../../model/index.ts';
 import type { PlanType, SchemaPlan } from '../../schema/index.ts';
 import { refusal } from './refusal.ts';
+import { namedType } from '../../schema/index.ts';
 
 export interface CostLimits {
   /** Most engine requests a query may be estimated to cost. */
@@ -76,7 +77,7 @@ function operationCost(plan: SchemaPlan, api: ApiModel, kind: string, sets: Sele
     if (!root) continue;
     // A mutation reads its target, acts, and re-reads it; a query or subscription starts with one request.
     cost += kind === 'mutation' ? 3 : 1;
-    const type = plan.types.get(root.type.replace(/[[\]!]/g, ''));
+    const type = plan.types.get(namedType(root.type));
     const many = root.kind === 'list' ? listSize(field, limits) : 1;
     // A root list brings the sub-collections it can inline in its own request (resolvers: detail=).
     const inlined = root.kind === 'list' && root.collection ? api.inlinable(root.collection) : [];
@@ -91,7 +92,7 @@ function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: Selection
   for (const { field, sets: childSets } of merge(sets, fragments).values()) {
     const f = type.fields.find((x) => x.name === field.name.value);
     if (!f) continue;
-    const target = plan.types.get(f.type.replace(/[[\]!]/g, ''));
+    const target = plan.types.get(namedType(f.type));
     let children = parents;
     switch (f.kind) {
       case 'reference':
