@@ -16,7 +16,8 @@ import { checkFilter, matchesFilter } from './filter.ts';
 import type { Logger } from './log.ts';
 import type { API, Action, Capabilities, Collections } from './types.generated.ts';
 import { Joiner } from './join.ts';
-import { Transport, abortableSleep, type HttpResponse } from './transport.ts';
+import { Transport, type HttpResponse } from './transport.ts';
+import { pollUntil } from './poll.ts';
 import { ResourceList, bindResource, type ResourceMethods } from './bound.ts';
 import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOptions, WaitOptions } from './options.ts';
 import { acceptDetail, expand, quoteValue, relativePath, templateMatches, withMatrix } from './urls.ts';
@@ -295,21 +296,21 @@ export class Connection {
   }
 
   private async followAction(action: Obj, timeout: number | undefined, signal: AbortSignal | undefined): Promise<Obj> {
-    const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000;
-    let delay = 200;
-    let current = action;
-    while (!['complete', 'failed'].includes(stateOfStatus(current.status) ?? '')) {
-      if (Date.now() >= deadline) throw new RhevError(`Action did not complete within ${timeout} s`);
-      await abortableSleep(Math.min(delay, deadline - Date.now()), signal);
-      delay = Math.min(delay * 2, 5000);
-      const res = await this.http('GET', current.href, { signal });
+    const finished = (a: Obj) => ['complete', 'failed'].includes(stateOfStatus(a.status) ?? '');
+    if (finished(action)) return action;
+    const href = action.href;
+    const result = await pollUntil(async () => {
+      const res = await this.http('GET', href, { signal });
       // An expired action result redirects to its resource: it finished.
-      if (res.status === 301 || res.status === 302) return tag({ ...current, status: { state: 'complete' } }, 'Action');
+      if (res.status === 301 || res.status === 302) return tag({ ...action, status: { state: 'complete' } }, 'Action');
       this.check(res, [200]);
-      current = this.parse(res.body, 'action');
-    }
-    return current;
+      const current = this.parse(res.body, 'action');
+      return finished(current) ? current : undefined;
+    }, { intervalMs: 200, maxIntervalMs: 5000, timeoutS: timeout, signal, sleepFirst: true });
+    if (!result) throw new RhevError(`Action did not complete within ${timeout} s`);
+    return result;
   }
+
 
   /**
    * Waits until the resource's status is one of `status` (case-insensitive;
@@ -331,23 +332,18 @@ export class Connection {
    * and sleeps that never pass the timeout or outlive the signal.
    */
   private async poll(resource: object, reached: (current: Obj | undefined) => boolean, options: WaitOptions): Promise<boolean> {
-    const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout * 1000;
-    let delay = options.intervalMs ?? 500;
-    const cap = options.maxIntervalMs ?? 10_000;
-    for (;;) {
+    const result = await pollUntil(async () => {
       let current: Obj | undefined;
       try {
         current = await this.reload(resource, { detail: options.detail, signal: options.signal });
       } catch (e) {
         if (!(e instanceof NotFound)) throw e;
       }
-      if (reached(current)) return true;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return false;
-      await abortableSleep(Math.min(remaining, delay * (0.8 + Math.random() * 0.4)), options.signal);
-      delay = Math.min(delay * 2, cap);
-    }
+      return reached(current) ? true : undefined;
+    }, { intervalMs: options.intervalMs ?? 500, maxIntervalMs: options.maxIntervalMs ?? 10_000, timeoutS: options.timeout, signal: options.signal });
+    return result === true;
   }
+
 
   /**
    * HTTP methods available for a resource, a collection or a type name (with
