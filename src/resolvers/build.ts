@@ -16,6 +16,7 @@ import { badInput, checkArguments, checkId } from './arguments.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { namedType } from '../schema/index.ts';
+import { mergeSelections } from './selections.ts';
 
 
 export type ResolverContext = Context;
@@ -122,13 +123,8 @@ function onlyId(info: GraphQLResolveInfo): boolean {
 }
 
 /** The field names a selection asks for, through fragments. */
-function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out = new Set<string>()): Set<string> {
-  for (const s of set?.selections ?? []) {
-    if (s.kind === 'Field') out.add(s.name.value);
-    else if (s.kind === 'InlineFragment') selectedFields(s.selectionSet, info, out);
-    else if (s.kind === 'FragmentSpread') selectedFields(info.fragments[s.name.value]?.selectionSet, info, out);
-  }
-  return out;
+function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): Set<string> {
+  return new Set([...mergeSelections([set], (n) => info.fragments[n]).values()].map((m) => m.field.name.value));
 }
 
 /** `[{ field, value }]` (the GraphQL form) -> the client's `{ field: value }` filter. */

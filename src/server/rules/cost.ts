@@ -18,9 +18,9 @@
  */
 import { Kind, type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApiModel } from '../../model/index.ts';
-import type { PlanType, SchemaPlan } from '../../schema/index.ts';
+import { mergeSelections } from '../../resolvers/index.ts';
+import { namedType, type PlanType, type SchemaPlan } from '../../schema/index.ts';
 import { refusal } from './refusal.ts';
-import { namedType } from '../../schema/index.ts';
 
 export interface CostLimits {
   /** Most engine requests a query may be estimated to cost. */
@@ -30,11 +30,6 @@ export interface CostLimits {
 }
 
 /** One response key of a selection: its first field node, and every selection set asked under that key. */
-interface Merged {
-  readonly field: FieldNode;
-  readonly sets: SelectionSetNode[];
-}
-
 export function costRule(plan: SchemaPlan, api: ApiModel, limits: CostLimits): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = fragmentsOf(context.getDocument());
@@ -72,7 +67,7 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 function operationCost(plan: SchemaPlan, api: ApiModel, kind: string, sets: SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits): number {
   const roots = kind === 'query' ? plan.query : kind === 'mutation' ? plan.mutation : plan.subscription;
   let cost = 0;
-  for (const { field, sets: childSets } of merge(sets, fragments).values()) {
+  for (const { field, sets: childSets } of mergeSelections(sets, (n) => fragments.get(n)).values()) {
     const root = roots.find((r) => r.name === field.name.value);
     if (!root) continue;
     // A mutation reads its target, acts, and re-reads it; a query or subscription starts with one request.
@@ -89,7 +84,7 @@ function operationCost(plan: SchemaPlan, api: ApiModel, kind: string, sets: Sele
 function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: SelectionSetNode[], parents: number, fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits, depth: number, inlined: readonly string[] = []): number {
   if (depth > 50) return Infinity; // depth is limited elsewhere; this only stops a runaway estimate
   let cost = 0;
-  for (const { field, sets: childSets } of merge(sets, fragments).values()) {
+  for (const { field, sets: childSets } of mergeSelections(sets, (n) => fragments.get(n)).values()) {
     const f = type.fields.find((x) => x.name === field.name.value);
     if (!f) continue;
     const target = plan.types.get(namedType(f.type));
@@ -117,7 +112,7 @@ function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: Selection
 }
 
 function onlyId(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): boolean {
-  for (const key of merge([set], fragments).keys()) if (key !== 'id' && key !== '__typename') return false;
+  for (const key of mergeSelections([set], (n) => fragments.get(n)).keys()) if (key !== 'id' && key !== '__typename') return false;
   return true;
 }
 
@@ -127,26 +122,3 @@ function listSize(field: FieldNode, limits: CostLimits): number {
   return limits.assumedListSize;
 }
 
-/** The fields of some selection sets by response key, through fragments, as execution merges them. */
-function merge(sets: readonly SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>): Map<string, Merged> {
-  const out = new Map<string, Merged>();
-  const seen = new Set<string>();
-  const walk = (set: SelectionSetNode) => {
-    for (const s of set.selections) {
-      if (s.kind === Kind.FIELD) {
-        const key = s.alias?.value ?? s.name.value;
-        let m = out.get(key);
-        if (!m) out.set(key, (m = { field: s, sets: [] }));
-        if (s.selectionSet) m.sets.push(s.selectionSet);
-      } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        walk(s.selectionSet);
-      } else if (!seen.has(s.name.value)) {
-        seen.add(s.name.value);
-        const f = fragments.get(s.name.value);
-        if (f) walk(f.selectionSet);
-      }
-    }
-  };
-  for (const set of sets) walk(set);
-  return out;
-}
