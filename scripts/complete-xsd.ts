@@ -1,5 +1,5 @@
 /**
- * Rebuilds xsd/api.xsd with every type of a real engine's schema, keeping
+ * Rebuilds api/api.xsd with every type of a real engine's schema, keeping
  * our own documentation.
  *
  *   tsx scripts/complete-xsd.ts <the engine's api.xsd (3.6)>
@@ -8,7 +8,7 @@
  * cardinality and order) is a fact of the protocol and is taken from the
  * engine's schema; its JAXB bindings (code-generation hints, not protocol)
  * are left out. The documentation is ours: every type, element and attribute
- * that xsd/api.xsd documents keeps its text, matched by type and field name.
+ * that api/api.xsd documents keeps its text, matched by type and field name.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { XMLParser } from 'fast-xml-parser';
 
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
 
-const OURS = fileURLToPath(new URL('../xsd/api.xsd', import.meta.url));
+const OURS = fileURLToPath(new URL('../api/api.xsd', import.meta.url));
 const source = process.argv[2];
 if (!source) {
   process.stderr.write('usage: tsx scripts/complete-xsd.ts <the engine api.xsd>\n');
@@ -121,4 +121,4 @@ const header = `<?xml version="1.0" encoding="UTF-8"?>
 
 `;
 writeFileSync(OURS, `${header}${body}\n\n</xs:schema>\n`);
-process.stderr.write(`xsd/api.xsd: ${childrenOf(engine).filter((n) => tagOf(n) === 'xs:complexType').length} complex types; ${used.length} of ${docs.size} documentation texts kept\n`);
+process.stderr.write(`api/api.xsd: ${childrenOf(engine).filter((n) => tagOf(n) === 'xs:complexType').length} complex types; ${used.length} of ${docs.size} documentation texts kept\n`);

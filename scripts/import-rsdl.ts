@@ -1,14 +1,14 @@
 /**
- * Rebuilds xsd/rsdl.xml from a real engine's RSDL, keeping our own words.
+ * Rebuilds api/rsdl.xml from a real engine's RSDL, keeping our own words.
  *
  *   tsx scripts/import-rsdl.ts <the engine's rsdl.xml (3.6)>
  *
- * Why: the simulator serves what xsd/rsdl.xml describes, and the bundled
+ * Why: the simulator serves what api/rsdl.xml describes, and the bundled
  * GraphQL schema is generated from it, so it must list what a real engine
  * serves: every URL, method, header, URL and body parameter (with the
  * alternatives of each body) and response type. Those are facts of the
  * protocol and are taken as they are. The prose is not: every description is
- * the one xsd/rsdl.xml already had for the same link, or one made here from
+ * the one api/rsdl.xml already had for the same link, or one made here from
  * the names; header and parameter prose is left out.
  *
  * Some facts are adjusted. The simulator answers XML only, so Content-Type
@@ -115,4 +115,4 @@ const text = writeDocument(model, 'rsdl', {
 }, { declaration: true, pretty: true });
 
 writeFileSync(bundledRsdlPath, `${text}\n`);
-console.log(`wrote xsd/rsdl.xml: ${links.length} links`);
+console.log(`wrote api/rsdl.xml: ${links.length} links`);

@@ -1,8 +1,8 @@
 /**
  * Writes what the simulator publishes about itself next to the XSD, so the
  * API model and the bundled GraphQL schema can be built without starting
- * anything: xsd/capabilities.xml (its /api/capabilities). Tests fail when it
- * is stale. (xsd/rsdl.xml is not written here: the simulator is built from
+ * anything: api/capabilities.xml (its /api/capabilities). Tests fail when it
+ * is stale. (api/rsdl.xml is not written here: the simulator is built from
  * it, and scripts/import-rsdl.ts makes it from a real engine's RSDL.)
  */
 import { writeFileSync } from 'node:fs';
@@ -15,5 +15,5 @@ export const capabilitiesFileText = (): string =>
 
 if (process.argv[1]?.endsWith('write-simulator-metadata.ts')) {
   writeFileSync(bundledCapabilitiesPath, capabilitiesFileText());
-  console.log('wrote xsd/capabilities.xml');
+  console.log('wrote api/capabilities.xml');
 }

@@ -156,8 +156,8 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
 
 program.command('schema')
   .description('generate the GraphQL subgraph schema from an engine\'s XSD and RSDL')
-  .option('--xsd <file|url>', 'the XML Schema (default: the bundled xsd/api.xsd)')
-  .option('--rsdl <file|url>', 'the RSDL (default: the bundled xsd/rsdl.xml with the bundled XSD; none otherwise)')
+  .option('--xsd <file|url>', 'the XML Schema (default: the bundled api/api.xsd)')
+  .option('--rsdl <file|url>', 'the RSDL (default: the bundled api/rsdl.xml with the bundled XSD; none otherwise)')
   .option('--no-rsdl', 'generate from the XSD alone')
   .option('--capabilities <file|url>', 'an /api/capabilities document whose value lists become enums (default: the bundled one with the bundled XSD)')
   .option('--no-capabilities', 'leave capability-governed fields as strings')

@@ -8,7 +8,7 @@ import { capabilitiesFileText } from '../scripts/write-simulator-metadata.ts';
 const referenceRsdl = new URL('../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
 
 describe('the API model', () => {
-  it('xsd/capabilities.xml is what the simulator publishes (npm run generate rewrites it)', () => {
+  it('api/capabilities.xml is what the simulator publishes (npm run generate rewrites it)', () => {
     expect(read(bundledCapabilitiesPath, 'utf8')).toBe(capabilitiesFileText());
   });
 
@@ -41,7 +41,7 @@ describe('the API model', () => {
 
 const referenceXsd = new URL('../../shared/reference/xsd/api-v3.6.xsd', import.meta.url);
 
-describe('xsd/api.xsd', () => {
+describe('api/api.xsd', () => {
   it.runIf(existsSync(referenceXsd))('has every type of the real 3.6 schema, field for field, in wire order', () => {
     const real = readXsd(readFileSync(referenceXsd, 'utf8'), 'api-v3.6.xsd');
     const ours = bundledModel();
@@ -54,7 +54,7 @@ describe('xsd/api.xsd', () => {
   });
 
   it('keeps our own documentation', () => {
-    const text = readFileSync(new URL('../xsd/api.xsd', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../api/api.xsd', import.meta.url), 'utf8');
     expect(text).not.toMatch(/jaxb:/);
     expect(text.match(/<xs:documentation>/g)?.length ?? 0).toBeGreaterThanOrEqual(110);
   });

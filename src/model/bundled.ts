@@ -1,6 +1,6 @@
 /**
- * The model of the files the package ships (xsd/api.xsd, xsd/rsdl.xml,
- * xsd/capabilities.xml), read once per process: what the simulator serves
+ * The model of the files the package ships (api/api.xsd, api/rsdl.xml,
+ * api/capabilities.xml), read once per process: what the simulator serves
  * and the bundled GraphQL schema is made from.
  */
 import { readFileSync } from 'node:fs';
@@ -10,11 +10,11 @@ import { readRsdl } from './rsdl.ts';
 import { readXsd, type XsdModel } from './xsd.ts';
 
 /** The XSD shipped with the package (what the simulator serves at `?schema`). */
-export const bundledXsdPath = fileURLToPath(new URL('../../xsd/api.xsd', import.meta.url));
+export const bundledXsdPath = fileURLToPath(new URL('../../api/api.xsd', import.meta.url));
 /** A 3.6 engine's RSDL, checked in next to the XSD (`scripts/import-rsdl.ts` rebuilds it). */
-export const bundledRsdlPath = fileURLToPath(new URL('../../xsd/rsdl.xml', import.meta.url));
+export const bundledRsdlPath = fileURLToPath(new URL('../../api/rsdl.xml', import.meta.url));
 /** The simulator's /api/capabilities, checked in next to the XSD (its value lists become GraphQL enums). */
-export const bundledCapabilitiesPath = fileURLToPath(new URL('../../xsd/capabilities.xml', import.meta.url));
+export const bundledCapabilitiesPath = fileURLToPath(new URL('../../api/capabilities.xml', import.meta.url));
 
 let bundled: { text: string; model: XsdModel } | undefined;
 
@@ -30,7 +30,7 @@ export function bundledModel(): XsdModel {
 function loadBundled(): { text: string; model: XsdModel } {
   if (!bundled) {
     const text = readFileSync(bundledXsdPath, 'utf8');
-    bundled = { text, model: readXsd(text, 'xsd/api.xsd') };
+    bundled = { text, model: readXsd(text, 'api/api.xsd') };
   }
   return bundled;
 }
@@ -41,7 +41,7 @@ let bundledApi: ApiModel | undefined;
 export function bundledApiModel(): ApiModel {
   if (!bundledApi) {
     const xsd = bundledModel();
-    bundledApi = new ApiModel(xsd, readRsdl(xsd, readFileSync(bundledRsdlPath, 'utf8'), 'xsd/rsdl.xml'));
+    bundledApi = new ApiModel(xsd, readRsdl(xsd, readFileSync(bundledRsdlPath, 'utf8'), 'api/rsdl.xml'));
   }
   return bundledApi;
 }

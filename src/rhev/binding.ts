@@ -1,7 +1,7 @@
 /**
  * Binding types: the seed's `rhev.schema`. Resources and collections are
  * plain objects whose keys are the API's XML names (`data_center`,
- * `provisioned_size`), typed from xsd/api.xsd (see types.generated.ts). Each
+ * `provisioned_size`), typed from api/api.xsd (see types.generated.ts). Each
  * carries its schema type in a hidden property, so the client knows how to
  * write it back and where it belongs.
  */

@@ -36,9 +36,9 @@ export async function runSchemaCommand(o: SchemaCommandOptions, log: (line: stri
       const rsdlPath = rsdl === false ? undefined : rsdl ?? (bundled ? bundledRsdlPath : undefined);
       const capsPath = caps === false ? undefined : caps ?? (bundled ? bundledCapabilitiesPath : undefined);
       src = {
-        xsd: await readSource(o.xsd ?? bundledXsdPath, conn), xsdSource: o.xsd ?? 'xsd/api.xsd',
-        ...(rsdlPath ? { rsdl: await readSource(rsdlPath, conn), rsdlSource: rsdl || 'xsd/rsdl.xml' } : {}),
-        ...(capsPath ? { capabilities: await readSource(capsPath, conn), capabilitiesSource: caps || 'xsd/capabilities.xml' } : {}),
+        xsd: await readSource(o.xsd ?? bundledXsdPath, conn), xsdSource: o.xsd ?? 'api/api.xsd',
+        ...(rsdlPath ? { rsdl: await readSource(rsdlPath, conn), rsdlSource: rsdl || 'api/rsdl.xml' } : {}),
+        ...(capsPath ? { capabilities: await readSource(capsPath, conn), capabilitiesSource: caps || 'api/capabilities.xml' } : {}),
       };
     }
     const g = generateSchema(src);

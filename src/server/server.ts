@@ -42,9 +42,9 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const production = process.env.NODE_ENV === 'production';
   const generated = generateSchema({
-    xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'xsd/api.xsd',
-    rsdl: readFileSync(bundledRsdlPath, 'utf8'), rsdlSource: 'xsd/rsdl.xml',
-    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'xsd/capabilities.xml',
+    xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'api/api.xsd',
+    rsdl: readFileSync(bundledRsdlPath, 'utf8'), rsdlSource: 'api/rsdl.xml',
+    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'api/capabilities.xml',
   });
   const api = bundledApiModel();
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };

@@ -3,7 +3,7 @@
  * come from, which operations and actions it accepts and which
  * sub-collections hang below it.
  *
- * It is built from the API model (xsd/rsdl.xml, after a real 3.6 engine's
+ * It is built from the API model (api/rsdl.xml, after a real 3.6 engine's
  * RSDL), so the simulator serves every URL a 3.6 engine serves and its
  * `?rsdl`, its entry point and its records' `<link>`s and `<actions>` say
  * exactly that. Only where records come from is the simulator's own

@@ -1,6 +1,6 @@
 /**
  * The RSDL the simulator serves at `GET /api?rsdl` is the document its route
- * table is built from (xsd/rsdl.xml), so what it says it serves and what it
+ * table is built from (api/rsdl.xml), so what it says it serves and what it
  * serves are one thing. Its entries also answer misused operations: the
  * engine sends the RSDL entry of the operation with its usage message.
  */

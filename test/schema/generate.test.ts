@@ -44,7 +44,7 @@ function field(schema: GraphQLSchema, type: string, name: string) {
 }
 
 describe('the bundled schema', () => {
-  it('schema.graphql is what the generator makes from xsd/ (npm run schema rewrites it)', async () => {
+  it('schema.graphql is what the generator makes from api/ (npm run schema rewrites it)', async () => {
     const out = join(dir, 'schema.graphql');
     const { code } = await run({ out });
     expect(code).toBe(0);
@@ -88,7 +88,7 @@ describe('the bundled schema', () => {
     expect(String(field(s, 'Status', 'state').type)).toBe('String');
     expect(String(field(s, 'Network', 'usages').type)).toBe('[String!]');
     expect(String(field(s, 'Statistic', 'unit').type)).toBe('StatisticUnit');
-    // Enumerations the engine's capabilities define (xsd/capabilities.xml for the bundled schema).
+    // Enumerations the engine's capabilities define (api/capabilities.xml for the bundled schema).
     expect(String(field(s, 'VM', 'type').type)).toBe('VmType');
     expect(String(field(s, 'Template', 'type').type)).toBe('VmType');
     expect(String(field(s, 'Disk', 'format').type)).toBe('DiskFormat');
@@ -136,7 +136,7 @@ describe('generating for other engines', () => {
 
   it('works without an RSDL, and says what it could not know', async () => {
     const out = join(dir, 'no-rsdl.graphql');
-    const { code, log } = await run({ xsd: join(root, 'xsd/api.xsd'), out });
+    const { code, log } = await run({ xsd: join(root, 'api/api.xsd'), out });
     expect(code).toBe(0);
     const sdl = readFileSync(out, 'utf8');
     expect(sdl).toMatch(/^# No RSDL was given: actions/m);
@@ -171,12 +171,12 @@ describe('generating for other engines', () => {
       [{ xsd: join(dir, 'missing.xsd') }, /missing\.xsd: no such file/],
       [{ xsd: notXml }, /not\.xsd: /],
       [{ xsd: notSchema }, /plain\.xml: not an XML Schema/],
-      [{ xsd: join(root, 'xsd/api.xsd'), rsdl: notSchema }, /plain\.xml: not an RSDL document/],
+      [{ xsd: join(root, 'api/api.xsd'), rsdl: notSchema }, /plain\.xml: not an RSDL document/],
     ];
     // Two elements that camelCase to one field name: stop, naming both, rather than rename.
     const clash = join(dir, 'clash.xsd');
-    writeFileSync(clash, readFileSync(join(root, 'xsd/api.xsd'), 'utf8').replace(/(<xs:element name="stop_reason"[^>]*\/>)/, '$1<xs:element name="stopReason" type="xs:string" minOccurs="0"/>'));
-    cases.push([{ xsd: clash, rsdl: join(root, 'xsd/rsdl.xml') }, /Field of VM: stopReason would come from both <stop_reason> and <stopReason>/]);
+    writeFileSync(clash, readFileSync(join(root, 'api/api.xsd'), 'utf8').replace(/(<xs:element name="stop_reason"[^>]*\/>)/, '$1<xs:element name="stopReason" type="xs:string" minOccurs="0"/>'));
+    cases.push([{ xsd: clash, rsdl: join(root, 'api/rsdl.xml') }, /Field of VM: stopReason would come from both <stop_reason> and <stopReason>/]);
     for (const [o, message] of cases) {
       const { code, log } = await run({ ...o, out: join(dir, 'x.graphql') });
       expect(code, String(message)).toBe(1);
@@ -196,7 +196,7 @@ describe('reverse relationships', () => {
 });
 
 describe('inputs that do not fit', () => {
-  const bundledXsd = readFileSync(join(root, 'xsd/api.xsd'), 'utf8');
+  const bundledXsd = readFileSync(join(root, 'api/api.xsd'), 'utf8');
 
   it('says a YAML rsdl_metadata file is not the RSDL an engine serves', () => {
     const yaml = '---\nactions:\n- name: /vms|rel=add\n  request:\n    body:\n      parameterType: VM\n';
@@ -207,7 +207,7 @@ describe('inputs that do not fit', () => {
   it('says which types an RSDL names that the XSD lacks', () => {
     // An RSDL of a newer engine, naming a type this schema does not have.
     const older = bundledXsd;
-    const rsdl = readFileSync(join(root, 'xsd/rsdl.xml'), 'utf8').replace(/(<response>\s*<type>)VMs(<\/type>)/, '$1Wormholes$2');
+    const rsdl = readFileSync(join(root, 'api/rsdl.xml'), 'utf8').replace(/(<response>\s*<type>)VMs(<\/type>)/, '$1Wormholes$2');
     expect(rsdl).toContain('Wormholes');
     expect(() => generateSchema({ xsd: older, xsdSource: 'older.xsd', rsdl, rsdlSource: 'newer-rsdl.xml' }))
       .toThrow(/newer-rsdl\.xml: the RSDL names 1 type that older\.xsd does not have \(Wormholes\): are the XSD and the RSDL from the same engine and version\?/);

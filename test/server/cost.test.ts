@@ -13,9 +13,9 @@ import { estimateCost } from '../../src/server/rules/index.ts';
 import { countRequests, gql, stack, type Stack } from './helpers.ts';
 
 const plan = generateSchema({
-  xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'xsd/api.xsd',
-  rsdl: readFileSync(bundledRsdlPath, 'utf8'), rsdlSource: 'xsd/rsdl.xml',
-  capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'xsd/capabilities.xml',
+  xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'api/api.xsd',
+  rsdl: readFileSync(bundledRsdlPath, 'utf8'), rsdlSource: 'api/rsdl.xml',
+  capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'api/capabilities.xml',
 }).plan;
 const api = bundledApiModel();
 
