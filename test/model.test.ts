@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ApiModel, bundledApiModel, bundledModel, readRsdl, readXsd, SchemaError } from '../src/model/index.ts';
+import { ApiModel, bundledApiModel, bundledModel, readRsdl, readXsd, DescriptionError } from '../src/model/index.ts';
 import { readFileSync as read } from 'node:fs';
 import { bundledCapabilitiesPath } from '../src/model/index.ts';
 import { capabilitiesFileText } from '../scripts/write-simulator-metadata.ts';
@@ -33,7 +33,7 @@ describe('the API model', () => {
   });
 
   it('names the file and the problem for malformed input', () => {
-    expect(() => readXsd('<not-xml', 'broken.xsd')).toThrow(SchemaError);
+    expect(() => readXsd('<not-xml', 'broken.xsd')).toThrow(DescriptionError);
     expect(() => readXsd('<root/>', 'plain.xml')).toThrow(/plain.xml: not an XML Schema/);
     expect(() => readRsdl(bundledModel(), '<vms/>', 'x.xml')).toThrow(/x.xml: not an RSDL document/);
   });

@@ -3,7 +3,7 @@
  * and URL. Everything else (XML reading and writing, the simulator, the
  * client, the GraphQL generator) reads it from here.
  */
-export { readXsd, XsdModel, SchemaError, builtinKind } from './xsd.ts';
+export { readXsd, XsdModel, DescriptionError, builtinKind } from './xsd.ts';
 export { readRsdl, missingTypes, rsdlField } from './rsdl.ts';
 export type { Operation, Param } from './rsdl.ts';
 export { ApiModel } from './api.ts';

@@ -101,10 +101,14 @@ export function builtinKind(type: string): ScalarKind {
 /** A node of fast-xml-parser's ordered output: `{ tag: children, ':@': attrs }`. */
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
 
-export class SchemaError extends Error {
+/**
+ * Something wrong with an engine's self-description (its XSD, RSDL or
+ * capabilities document), naming the file or URL it came from.
+ */
+export class DescriptionError extends Error {
   constructor(source: string, message: string) {
     super(`${source}: ${message}`);
-    this.name = 'SchemaError';
+    this.name = 'DescriptionError';
   }
 }
 
@@ -123,7 +127,7 @@ export function readXsd(text: string, source = 'schema'): XsdModel {
 }
 
 function parseSchema(text: string, source: string): Node[] {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new SchemaError(source, 'DOCTYPE and entity declarations are not accepted');
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new DescriptionError(source, 'DOCTYPE and entity declarations are not accepted');
   let root: Node[];
   try {
     root = new XMLParser({
@@ -135,10 +139,10 @@ function parseSchema(text: string, source: string): Node[] {
       trimValues: true,
     }).parse(text) as Node[];
   } catch (e) {
-    throw new SchemaError(source, `not well-formed XML (${(e as Error).message})`);
+    throw new DescriptionError(source, `not well-formed XML (${(e as Error).message})`);
   }
   const schemaNode = root.find((n) => tagOf(n) === 'xs:schema');
-  if (!schemaNode) throw new SchemaError(source, 'not an XML Schema (no xs:schema root element)');
+  if (!schemaNode) throw new DescriptionError(source, 'not an XML Schema (no xs:schema root element)');
   return children(schemaNode);
 }
 
@@ -170,7 +174,7 @@ function indexDeclarations(top: Node[], source: string): Declarations {
       }
     }
   }
-  if (index.rawTypes.size === 0) throw new SchemaError(source, 'the schema defines no complex types');
+  if (index.rawTypes.size === 0) throw new DescriptionError(source, 'the schema defines no complex types');
   return index;
 }
 
@@ -207,7 +211,7 @@ class TypeBuilder {
           break;
         case 'xs:group': {
           const g = this.index.groups.get(a.ref);
-          if (!g) throw new SchemaError(this.source, `type ${typeName} refers to an undefined group ${a.ref}`);
+          if (!g) throw new DescriptionError(this.source, `type ${typeName} refers to an undefined group ${a.ref}`);
           this.collect(g, elements, attributes, typeName, state);
           break;
         }
@@ -226,8 +230,8 @@ class TypeBuilder {
     const { globalElements } = this.index;
     const name = a.name ?? a.ref;
     const type = a.type ?? (a.ref ? globalElements.get(a.ref) : undefined) ?? inlineSimpleType(c) ?? 'xs:string';
-    if (!name) throw new SchemaError(this.source, `type ${typeName} has an element with neither name nor ref`);
-    if (a.ref && !globalElements.has(a.ref)) throw new SchemaError(this.source, `type ${typeName} refers to an undefined element ${a.ref}`);
+    if (!name) throw new DescriptionError(this.source, `type ${typeName} has an element with neither name nor ref`);
+    if (a.ref && !globalElements.has(a.ref)) throw new DescriptionError(this.source, `type ${typeName} refers to an undefined element ${a.ref}`);
     return {
       name, kind: 'element', type,
       min: a.minOccurs === undefined ? 1 : Number(a.minOccurs),
@@ -240,8 +244,8 @@ class TypeBuilder {
     const done = this.built.get(name);
     if (done) return done;
     const node = this.index.rawTypes.get(name);
-    if (!node) throw new SchemaError(this.source, `undefined type ${name}`);
-    if (this.building.has(name)) throw new SchemaError(this.source, `type ${name} extends itself`);
+    if (!node) throw new DescriptionError(this.source, `undefined type ${name}`);
+    if (this.building.has(name)) throw new DescriptionError(this.source, `type ${name} extends itself`);
     this.building.add(name);
     const ownElements: Field[] = [];
     const ownAttributes: Field[] = [];
@@ -257,7 +261,7 @@ class TypeBuilder {
       // A name may repeat only as the same element (a group repeating an
       // optional element); an attribute and an element of one name would make
       // the object form ambiguous.
-      if (clash && clash.kind !== f.kind) throw new SchemaError(this.source, `type ${name} has both an attribute and an element named ${f.name}`);
+      if (clash && clash.kind !== f.kind) throw new DescriptionError(this.source, `type ${name} has both an attribute and an element named ${f.name}`);
       if (!clash) field.set(f.name, f);
     }
     const t: ComplexType = { name, base: state.base, doc: docOf(node), textType: state.textType ?? base?.textType, fields, attributes, elements, field };
@@ -270,12 +274,12 @@ class TypeBuilder {
 /** Every type an element or a field names exists. */
 function checkReferences(built: ReadonlyMap<string, ComplexType>, index: Declarations, source: string): void {
   for (const [el, type] of index.globalElements) {
-    if (!built.has(type) && !index.simpleTypes.has(type) && !type.startsWith('xs:')) throw new SchemaError(source, `element ${el} has undefined type ${type}`);
+    if (!built.has(type) && !index.simpleTypes.has(type) && !type.startsWith('xs:')) throw new DescriptionError(source, `element ${el} has undefined type ${type}`);
   }
   for (const t of built.values()) {
     for (const f of t.fields) {
       if (!f.type.startsWith('xs:') && !built.has(f.type) && !index.simpleTypes.has(f.type)) {
-        throw new SchemaError(source, `${t.name}.${f.name} has undefined type ${f.type}`);
+        throw new DescriptionError(source, `${t.name}.${f.name} has undefined type ${f.type}`);
       }
     }
   }

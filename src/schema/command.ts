@@ -2,7 +2,7 @@
  * `rhev-graphql schema`: generate schema.graphql from files, URLs or an engine.
  */
 import { writeFile } from 'node:fs/promises';
-import { bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, SchemaError } from '../model/index.ts';
+import { bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, DescriptionError } from '../model/index.ts';
 import { NameCollisionError } from './names.ts';
 import { generateSchema } from './generate.ts';
 import { fromEngine, readSource, SourceError, type Sources } from './sources.ts';
@@ -49,7 +49,7 @@ export async function runSchemaCommand(o: SchemaCommandOptions, log: (line: stri
     for (const n of g.plan.notes) log(`schema: note: ${n}`);
     return 0;
   } catch (e) {
-    if (e instanceof SchemaError || e instanceof SourceError || e instanceof NameCollisionError) {
+    if (e instanceof DescriptionError || e instanceof SourceError || e instanceof NameCollisionError) {
       log(`schema: ${e.message}`);
       return 1;
     }

@@ -2,7 +2,7 @@
  * The schema generator: an engine's XSD (and RSDL, when it has one) in, a
  * Federation 2 subgraph schema out.
  */
-import { ApiModel, SchemaError, missingTypes, readRsdl, readXsd, type Operation, type XsdModel } from '../model/index.ts';
+import { ApiModel, DescriptionError, missingTypes, readRsdl, readXsd, type Operation, type XsdModel } from '../model/index.ts';
 import { readCapabilities } from './capabilities.ts';
 import { planSchema, type SchemaPlan } from './plan.ts';
 import { printSchema } from './print.ts';
@@ -20,7 +20,7 @@ export function generateSchema(input: { xsd: string; xsdSource?: string; rsdl?: 
   const ops = input.rsdl !== undefined ? readRsdl(xsd, input.rsdl, input.rsdlSource ?? 'rsdl') : impliedOperations(xsd);
   const missing = input.rsdl !== undefined ? missingTypes(xsd, ops) : [];
   if (missing.length) {
-    throw new SchemaError(input.rsdlSource ?? 'rsdl', `the RSDL names ${missing.length} type${missing.length > 1 ? 's' : ''} that ${input.xsdSource ?? 'the XSD'} does not have (${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ', ...' : ''}): are the XSD and the RSDL from the same engine and version?`);
+    throw new DescriptionError(input.rsdlSource ?? 'rsdl', `the RSDL names ${missing.length} type${missing.length > 1 ? 's' : ''} that ${input.xsdSource ?? 'the XSD'} does not have (${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ', ...' : ''}): are the XSD and the RSDL from the same engine and version?`);
   }
   const api = new ApiModel(xsd, ops);
   const capabilities = input.capabilities !== undefined ? readCapabilities(xsd, input.capabilities, input.capabilitiesSource ?? 'capabilities') : undefined;
