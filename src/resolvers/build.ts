@@ -7,7 +7,7 @@
  */
 import { GraphQLError, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Collection } from '../model/index.ts';
-import { Aborted, ActionError, BadFilter, ConnectionError, Fault, ForeignOrigin, IllegalAction, NotFound, ParseError, ResponseTooLarge, RhevError, matchesFilter, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
+import { Aborted, ActionError, BadFilter, ConnectionError, Fault, ForeignOrigin, NotFound, ParseError, ResponseTooLarge, RhevError, matchesFilter, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
 import { XmlCharacterError } from '../xml/index.ts';
 import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
 import { DateTimeScalar, LongScalar, enumOut, inputToXml } from './values.ts';
@@ -317,13 +317,12 @@ export function toGraphQLError(e: unknown): GraphQLError {
   if (e instanceof XmlCharacterError) return badInput(e.message, 'input');
   if (e instanceof Error && ['CALLER_GONE', 'OPERATION_ENDED'].includes((e as { code?: string }).code ?? '')) return new GraphQLError(e.message, { extensions: { code: 'CANCELLED' } });
   if (e instanceof ActionError) {
-    return new GraphQLError(e.fault.detail ?? e.fault.reason, { extensions: { code: e.fault.status === 409 ? 'CONFLICT' : e.code, reason: e.fault.reason, detail: e.fault.detail, status: e.fault.status }, originalError: e });
+    return new GraphQLError(e.fault.detail ?? e.fault.reason, { extensions: { code: e.code, reason: e.fault.reason, detail: e.fault.detail, status: e.fault.status }, originalError: e });
   }
   if (e instanceof Fault) return new GraphQLError(e.detail ?? e.reason, { extensions: { code: e.code === 'ENGINE_ERROR' ? 'UPSTREAM_ERROR' : e.code, reason: e.reason, detail: e.detail, status: e.status }, originalError: e });
-  if (e instanceof IllegalAction) return new GraphQLError(e.message, { extensions: { code: 'ILLEGAL_ACTION' }, originalError: e });
-  if (e instanceof NotFound) return new GraphQLError(e.message, { extensions: { code: 'NOT_FOUND' }, originalError: e });
   if (e instanceof ParseError) return new GraphQLError(`The engine's answer could not be read: ${e.message}`, { extensions: { code: 'UPSTREAM_PARSE_ERROR' }, originalError: e });
   if (e instanceof ConnectionError) return new GraphQLError(e.message, { extensions: { code: e.code === 'TIMEOUT' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE' }, originalError: e });
+  // Every other error of the client (not found, an action the resource lacks, ...) keeps the code it has.
   if (e instanceof RhevError) return new GraphQLError(e.message, { extensions: { code: e.code }, originalError: e });
   return new GraphQLError((e as Error)?.message ?? String(e), { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
