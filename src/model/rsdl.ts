@@ -85,10 +85,10 @@ export function missingTypes(xsd: XsdModel, operations: readonly Operation[]): s
  * `<storage_domain>`, `datacenter.name` for `<data_center>`; underscores
  * aside, the names are the same.
  */
-export function rsdlField<T>(fields: ReadonlyMap<string, T>, segment: string): string | undefined {
-  if (fields.has(segment)) return segment;
+export function rsdlField(fields: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>, segment: string): string | undefined {
+  const names = fields instanceof Map ? [...fields.keys()] : Object.keys(fields);
+  if (names.includes(segment)) return segment;
   const bare = segment.replace(/_/g, '');
-  for (const name of fields.keys()) if (name.replace(/_/g, '') === bare) return name;
-  return undefined;
+  return names.find((name) => name.replace(/_/g, '') === bare);
 }
 

@@ -4,7 +4,7 @@
  * engine checks them, and an update laid over the stored record.
  */
 import { inlinableAt, rsdlField, type XsdModel } from '../model/index.ts';
-import { readDocument, readExpected } from '../xml/index.ts';
+import { readExpected } from '../xml/index.ts';
 import { ENUM_FIELDS } from './capabilities.ts';
 import type { EngineRequest } from './messages.ts';
 import { EngineFault, usageFault } from './faults.ts';
@@ -72,7 +72,7 @@ export function hasPath(obj: any, path: string, full: string): boolean {
     if (v === undefined || v === null) return false;
     const holder = Array.isArray(v) ? v[0] : v;
     if (holder === undefined || holder === null || typeof holder !== 'object') return false;
-    const key = rsdlField(new Map(Object.entries(holder)), p);
+    const key = rsdlField(holder, p);
     v = key === undefined ? undefined : holder[key];
   }
   return v !== undefined && v !== null && v !== '';
@@ -97,13 +97,6 @@ export function merge(current: any, update: any): any {
 export function readBody(model: XsdModel, req: EngineRequest, usage: string, element?: string): Rec {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (ct !== 'application/xml' && ct !== 'text/xml') throw new EngineFault(415, 'Unsupported Media Type', undefined, 'empty');
-  if (!element) {
-    try {
-      return readDocument(model, req.body).value;
-    } catch {
-      throw usageFault(usage);
-    }
-  }
   return readExpected(model, req.body, element, () => usageFault(usage)).value;
 }
 

@@ -388,7 +388,7 @@ export class Engine {
   /** The narrow view of the engine a collection's add rule gets. */
   private crud(s: Spec, caller: Caller, body: Rec, parent: Rec | undefined): CrudContext {
     return {
-      store: this.store, inv: this.inv, caller, body, parent, parentElement: s.parentElement, type: s.type,
+      store: this.store, inv: this.inv, caller, body, parent, parentElement: s.parentElement,
       audit: (name, vars, about) => this.audit(name, vars, about),
       transition: (rec, states) => this.transition(rec, states),
       steps: (...steps) => this.steps(...steps),

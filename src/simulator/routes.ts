@@ -65,17 +65,17 @@ function behaviourOf(c: Collection): Behaviour {
  * The required paths of each body alternative, below the body's element
  * (`vm.cluster.id|name` -> `cluster.id|name`). The RSDL does not always
  * spell that element as the schema does (`datacenter.name` for
- * `<data_center>`), so the first segment is dropped whatever it is.
+ * `<data_center>`), so the first segment is dropped whatever it is. An
+ * action's parameters are named below `action.`.
  */
-function alternatives(op: Operation): string[][] {
+function alternatives(op: Operation, element = /^[a-z_]+\./): string[][] {
   const sets = op.bodyParamSets.length ? op.bodyParamSets : [op.bodyParams];
-  return sets.map((set) => set.filter((p) => p.required).map((p) => p.name.replace(/^[a-z_]+\./, '')));
+  return sets.map((set) => set.filter((p) => p.required).map((p) => p.name.replace(element, '')));
 }
 
 /** An action's required parameters per body alternative, below `<action>` (`action.host.id|name` -> `host.id|name`). */
 function actionSpec(name: string, op: Operation): ActionSpec {
-  const sets = op.bodyParamSets.length ? op.bodyParamSets : [op.bodyParams];
-  return { name, required: sets.map((set) => set.filter((p) => p.required).map((p) => p.name.replace(/^action\./, ''))) };
+  return { name, required: alternatives(op, /^action\./) };
 }
 
 function build(c: Collection): Spec {

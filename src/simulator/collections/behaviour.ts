@@ -33,8 +33,6 @@ export interface CrudContext extends Simulation {
   readonly parent?: Rec;
   /** The element of the parent item (`vm`), for rules that name the parent by its field. */
   readonly parentElement?: string;
-  /** The collection's item type and where a plain add stores its records. */
-  readonly type: string;
   /** A reference in a body, by id or by name; 404 as the engine answers when it names nothing. */
   resolve(t: Table, value: Rec | undefined, type: string): Rec;
   /** Refuses a name with characters the engine does not take, or one already in use in `t`. */
