@@ -45,14 +45,18 @@ export class Connection {
   private entry?: Obj;
   private rsdl?: Promise<Operation[] | undefined>;
   private readonly docCache = new Map<string, Obj>();
-  /** Identical GETs in flight, joined (see join.ts). */
+  /** Identical GETs in flight, joined (see join.ts): the connection's one joining layer. */
   private readonly gets = new Joiner<HttpResponse>();
-  /** Identical collection documents being fetched and parsed, joined. */
-  private readonly lists = new Joiner<Obj | undefined>();
+  /**
+   * Collection documents parsed from a joined answer, by that answer: every
+   * caller that joined one GET gets the same response object, so the first
+   * to parse it parses for all of them.
+   */
+  private readonly parsedLists = new WeakMap<HttpResponse, Obj>();
 
   /** GETs answered by joining an identical one already in flight. */
   get coalesced(): number {
-    return this.gets.joined + this.lists.joined;
+    return this.gets.joined;
   }
 
   /** Prepares a connection; nothing is sent until it is used. */
@@ -174,16 +178,13 @@ export class Connection {
    * same thing at the same time (they share one credential, and so one view of
    * the engine): fifty dashboards refreshing together cost one request and one parse.
    */
-  private listDocument(href: string, detail: string | readonly string[] | undefined, signal: AbortSignal | undefined): Promise<Obj | undefined> {
-    const headers = acceptDetail(detail);
-    const fetchList = async (s: AbortSignal | undefined) => {
-      const res = await this.http('GET', href, { headers, signal: s, owner: signal });
-      if (res.status === 404) return undefined;
-      this.check(res, [200]);
-      return this.parse(res.body);
-    };
-    if (this.options.coalesce === false) return fetchList(signal);
-    return this.lists.run(`${href}\n${headers.accept ?? ''}`, signal, fetchList);
+  private async listDocument(href: string, detail: string | readonly string[] | undefined, signal: AbortSignal | undefined): Promise<Obj | undefined> {
+    const res = await this.http('GET', href, { headers: acceptDetail(detail), signal });
+    if (res.status === 404) return undefined;
+    this.check(res, [200]);
+    let doc = this.parsedLists.get(res);
+    if (!doc) this.parsedLists.set(res, (doc = this.parse(res.body)));
+    return doc;
   }
 
   /** One resource: by `id`, or the first match of a search or filter. Undefined when there is none. */
@@ -408,13 +409,14 @@ export class Connection {
 
   /**
    * One HTTP exchange with the engine. Identical GETs in flight at the same
-   * time share one request (join.ts): a connection belongs to one credential,
-   * so what they share is what each would have been answered anyway.
+   * time share one request and one answer object (join.ts): a connection
+   * belongs to one credential, so what they share is what each would have
+   * been answered anyway.
    */
-  async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal; owner?: AbortSignal } = {}): Promise<HttpResponse> {
+  private async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResponse> {
     const t = this.ensure();
     const res = method === 'GET' && opts.body === undefined && this.options.coalesce !== false
-      ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) => t.request(method, href, { ...opts, signal: shared, owner: opts.owner ?? opts.signal }))
+      ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) => t.request(method, href, { ...opts, signal: shared, owner: opts.signal }))
       : await t.request(method, href, opts);
     if (res.status === 401) {
       this.options.onUnauthorized?.();

@@ -16,7 +16,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
-import { Connection } from '../rhev/index.ts';
+import { Transport } from '../rhev/transport.ts';
 import type { Context } from '../resolvers/context.ts';
 import type { EngineConfig, Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
@@ -116,13 +116,15 @@ function health(engine: EngineConfig) {
   return async (_req: Request, res: Response) => {
     if (!cached || Date.now() - cached.at > 5000) {
       let result: object;
-      const probe = new Connection({ url: engine.url, caFile: engine.caFile, insecure: engine.insecure, retries: 0, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 });
+      const entry = new URL(engine.url);
+      if (!entry.pathname.endsWith('/')) entry.pathname += '/';
+      const probe = new Transport(entry, { caFile: engine.caFile, insecure: engine.insecure, timeoutMs: 5000, maxResponseBytes: 1024 * 1024, persistentAuth: false }, { retries: () => 0, verbosity: () => 1 });
       const started = performance.now();
       try {
-        const r = await probe.http('GET', `${new URL(engine.url).pathname.replace(/\/?$/, '/')}`);
+        const r = await probe.request('GET', entry.pathname);
         result = { reachable: true, status: r.status, ms: Math.round(performance.now() - started) };
       } catch (e) {
-        result = (e as Error).name === 'Fault' ? { reachable: true } : { reachable: false, error: (e as Error).message };
+        result = { reachable: false, error: (e as Error).message };
       } finally {
         await probe.close();
       }
