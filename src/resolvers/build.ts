@@ -15,7 +15,6 @@ import { OperationTimeout, type Context } from './context.ts';
 import { badInput, checkArguments, checkId } from './arguments.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { namedType } from '../schema/index.ts';
 import { mergeSelections } from './selections.ts';
 
 
@@ -59,7 +58,7 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
   const key = f.xml ?? f.name;
   switch (f.kind) {
     case 'scalar': {
-      const enumName = f.scalar === 'enum' ? namedType(f.type) : undefined;
+      const enumName = f.scalar === 'enum' ? f.type.named : undefined;
       const enumType = enumName ? plan.types.get(enumName) : undefined;
       if (enumType) return (p) => (Array.isArray(p[key]) ? p[key].map((v: unknown) => enumOut(enumType, v)) : enumOut(enumType, p[key]) ?? null);
       return (p) => p[key] ?? null;
@@ -195,7 +194,7 @@ function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
     switch (r.kind) {
       case 'action': {
         const target = c.actions.has(r.action!) ? await itemOf(conn, c, base, args.id, signal) : undefined;
-        const data = inputArg && args.action ? (inputToXml(plan, inputArg.type, args.action) as Obj) : undefined;
+        const data = inputArg && args.action ? (inputToXml(plan, inputArg.type.named, args.action) as Obj) : undefined;
         try {
           const result = target
             ? await conn.action(target, r.action!, data, { wait: !args.async, signal })
@@ -212,12 +211,12 @@ function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
         }
       }
       case 'create': {
-        const fields = inputToXml(plan, inputArg!.type, args.input) as Obj;
+        const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
         return conn.create(newResource(c.itemType, fields), { base, wait: !args.async, signal });
       }
       case 'update': {
         const target = await itemOf(conn, c, base, args.id, signal);
-        const fields = inputToXml(plan, inputArg!.type, args.input) as Obj;
+        const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
         // Only the fields the caller set are sent: a partial update, as the engine expects.
         return conn.update(newResource(c.itemType, { ...fields, id: target.id, href: target.href }), { signal });
       }

@@ -5,7 +5,6 @@
  */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { PlanType, SchemaPlan } from '../schema/index.ts';
-import { namedType } from '../schema/index.ts';
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -65,7 +64,7 @@ export function enumOut(t: PlanType, v: unknown): string | undefined {
 export function inputToXml(plan: SchemaPlan, typeName: string, value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) return value.map((v) => inputToXml(plan, typeName, v));
-  const t = plan.types.get(namedType(typeName));
+  const t = plan.types.get(typeName);
   if (!t) return value;
   if (t.kind === 'enum') return t.wire![t.values!.indexOf(String(value))] ?? value;
   if (t.kind !== 'input' || typeof value !== 'object' || value instanceof Date) return value;
@@ -73,8 +72,7 @@ export function inputToXml(plan: SchemaPlan, typeName: string, value: unknown): 
   for (const f of t.fields) {
     const v = (value as Record<string, unknown>)[f.name];
     if (v === undefined || v === null || !f.xml) continue;
-    const inner = namedType(f.type);
-    const converted = inputToXml(plan, inner, v);
+    const converted = inputToXml(plan, f.type.named, v);
     // A list the schema unwrapped goes back into its wrapper element (`disks: [..]` -> `<disks><disk>`).
     out[f.xml] = f.kind === 'unwrap' && f.item ? { [f.item]: converted } : converted;
   }

@@ -4,6 +4,7 @@
  * resolve the same value types), and the `@link` importing both.
  */
 import type { PlanArg, PlanField, PlanType, RootField, SchemaPlan } from './plan.ts';
+import { printType, type TypeRef } from './type-ref.ts';
 
 export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable"])';
 
@@ -33,10 +34,10 @@ function typeBlock(t: PlanType, plan: SchemaPlan): string {
   return `${doc}type ${t.name}${directive} {\n${t.fields.map((f: PlanField) => fieldLine(f.name, f.type, f.args, f.description)).join('\n')}\n}\n`;
 }
 
-function fieldLine(name: string, type: string, args: readonly PlanArg[] | undefined, description: string | undefined): string {
+function fieldLine(name: string, type: TypeRef, args: readonly PlanArg[] | undefined, description: string | undefined): string {
   const doc = description ? block(description, '  ') : '';
-  const a = args?.length ? `(\n${args.map((x) => `${x.description ? block(x.description, '    ') : ''}    ${x.name}: ${x.type}`).join('\n')}\n  )` : '';
-  return `${doc}  ${name}${a}: ${type}`;
+  const a = args?.length ? `(\n${args.map((x) => `${x.description ? block(x.description, '    ') : ''}    ${x.name}: ${printType(x.type)}`).join('\n')}\n  )` : '';
+  return `${doc}  ${name}${a}: ${printType(type)}`;
 }
 
 function block(text: string, indent = ''): string {

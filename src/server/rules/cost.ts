@@ -19,7 +19,7 @@
 import { Kind, type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApiModel } from '../../model/index.ts';
 import { mergeSelections } from '../../resolvers/index.ts';
-import { namedType, type PlanType, type SchemaPlan } from '../../schema/index.ts';
+import type { PlanType, SchemaPlan } from '../../schema/index.ts';
 import { refusal } from './refusal.ts';
 
 export interface CostLimits {
@@ -72,7 +72,7 @@ function operationCost(plan: SchemaPlan, api: ApiModel, kind: string, sets: Sele
     if (!root) continue;
     // A mutation reads its target, acts, and re-reads it; a query or subscription starts with one request.
     cost += kind === 'mutation' ? 3 : 1;
-    const type = plan.types.get(namedType(root.type));
+    const type = plan.types.get(root.type.named);
     const many = root.kind === 'list' ? listSize(field, limits) : 1;
     // A root list brings the sub-collections it can inline in its own request (resolvers: detail=).
     const inlined = root.kind === 'list' && root.collection ? api.inlinable(root.collection) : [];
@@ -87,7 +87,7 @@ function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: Selection
   for (const { field, sets: childSets } of mergeSelections(sets, (n) => fragments.get(n)).values()) {
     const f = type.fields.find((x) => x.name === field.name.value);
     if (!f) continue;
-    const target = plan.types.get(namedType(f.type));
+    const target = plan.types.get(f.type.named);
     let children = parents;
     switch (f.kind) {
       case 'reference':
@@ -104,7 +104,7 @@ function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: Selection
         children = parents * listSize(field, limits);
         break;
       default:
-        if (f.type.startsWith('[')) children = parents * 4; // value lists (boot devices, IPs) are short
+        if (f.type.list) children = parents * 4; // value lists (boot devices, IPs) are short
     }
     if (target && target.kind === 'object' && childSets.length) cost += costOf(plan, api, target, childSets, children, fragments, limits, depth + 1);
   }
