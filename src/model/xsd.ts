@@ -14,7 +14,9 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 
-export type ScalarKind = 'string' | 'boolean' | 'int' | 'long' | 'decimal' | 'dateTime';
+import type { ScalarKind, WireSchema } from '../xml/index.ts';
+
+export type { ScalarKind };
 
 export interface Field {
   /** The XML name, as on the wire (snake_case). */
@@ -48,7 +50,7 @@ export interface SimpleType {
   readonly doc?: string;
 }
 
-export class XsdModel {
+export class XsdModel implements WireSchema {
   constructor(
     readonly types: ReadonlyMap<string, ComplexType>,
     readonly simpleTypes: ReadonlyMap<string, SimpleType>,

@@ -16,7 +16,7 @@
  * only text (`<status>UP</status>` from RHEV-M 2.2) is read as if the text
  * were its first element (`{ state: 'UP' }`).
  */
-import type { ComplexType, XsdModel } from '../model/index.ts';
+import type { WireSchema, WireType } from './schema.ts';
 
 export class XmlSyntaxError extends Error {
   constructor(message: string, readonly position: number) {
@@ -102,9 +102,9 @@ interface Frame {
   hasChildren: boolean;
 }
 
-const plans = new WeakMap<XsdModel, Map<string, Plan>>();
+const plans = new WeakMap<WireSchema, Map<string, Plan>>();
 
-function convOf(model: XsdModel, type: string): Conv {
+function convOf(model: WireSchema, type: string): Conv {
   switch (model.scalarKind(type)) {
     case 'int': case 'long': return INTEGER;
     case 'decimal': return DECIMAL;
@@ -114,12 +114,12 @@ function convOf(model: XsdModel, type: string): Conv {
   }
 }
 
-function planOf(model: XsdModel, type: string): Plan {
+function planOf(model: WireSchema, type: string): Plan {
   let byType = plans.get(model);
   if (!byType) plans.set(model, (byType = new Map()));
   const done = byType.get(type);
   if (done) return done;
-  const t: ComplexType = model.type(type);
+  const t: WireType = model.type(type);
   const children = new Map<string, Child>();
   const attrs = new Map<string, Conv>();
   const first = t.elements.find((e) => e.name !== 'actions' && !model.types.has(e.type));
@@ -143,7 +143,7 @@ const SKIP: Child = { conv: TEXT, many: false };
 const ATTR_NAME = /^[A-Za-z_][\w.:-]*$/;
 
 /** Reads one document; throws XmlSyntaxError or UnknownDocumentError. */
-export function readDocument<T = any>(model: XsdModel, xml: string): ReadResult<T> {
+export function readDocument<T = any>(model: WireSchema, xml: string): ReadResult<T> {
   return new DocumentReader(model, xml).read() as ReadResult<T>;
 }
 
@@ -167,7 +167,7 @@ class DocumentReader {
   private parentObj: any;
   private selfClosing = false;
 
-  constructor(private readonly model: XsdModel, private readonly xml: string) {}
+  constructor(private readonly model: WireSchema, private readonly xml: string) {}
 
   read(): ReadResult {
     const { xml } = this;

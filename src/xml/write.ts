@@ -13,7 +13,7 @@
  * them with the root the request came in on (`/api` or `/ovirt-engine/api`),
  * so one stored object serves both.
  */
-import type { ComplexType, XsdModel } from '../model/index.ts';
+import type { WireSchema, WireType } from './schema.ts';
 
 export interface WriteOptions {
   /** Prefix for relative hrefs, such as `/api`. Absent: hrefs are written as stored. */
@@ -41,14 +41,14 @@ interface Step {
 
 type Kind = 'text' | 'number' | 'boolean' | 'date' | 'complex' | 'href';
 
-const plans = new WeakMap<XsdModel, Map<string, Plan>>();
+const plans = new WeakMap<WireSchema, Map<string, Plan>>();
 
-function planOf(model: XsdModel, typeName: string): Plan {
+function planOf(model: WireSchema, typeName: string): Plan {
   let byType = plans.get(model);
   if (!byType) plans.set(model, (byType = new Map()));
   let plan = byType.get(typeName);
   if (plan) return plan;
-  const t: ComplexType = model.type(typeName);
+  const t: WireType = model.type(typeName);
   const kindOf = (type: string): Kind => {
     if (model.types.has(type)) return 'complex';
     switch (model.scalarKind(type)) {
@@ -71,7 +71,7 @@ function planOf(model: XsdModel, typeName: string): Plan {
 }
 
 /** Writes `value` as the document element `root` (a global element of the schema). */
-export function writeDocument(model: XsdModel, root: string, value: object, options: WriteOptions = {}): string {
+export function writeDocument(model: WireSchema, root: string, value: object, options: WriteOptions = {}): string {
   const type = model.elements.get(root);
   if (!type || !model.types.has(type)) throw new Error(`The schema has no document element ${root}`);
   const w = new Writer(model, options.hrefBase, options.pretty ? '\n' : undefined);
@@ -80,13 +80,13 @@ export function writeDocument(model: XsdModel, root: string, value: object, opti
 }
 
 /** Writes `value` as an element named `name` of complex type `type`. */
-export function writeElement(model: XsdModel, name: string, type: string, value: object, options: WriteOptions = {}): string {
+export function writeElement(model: WireSchema, name: string, type: string, value: object, options: WriteOptions = {}): string {
   return new Writer(model, options.hrefBase, options.pretty ? '\n' : undefined).element(`<${name}`, `</${name}>`, type, value);
 }
 
 class Writer {
   /** `indent` is the newline plus indentation of the current depth when pretty-printing. */
-  constructor(private readonly model: XsdModel, private readonly hrefBase: string | undefined, private indent?: string) {}
+  constructor(private readonly model: WireSchema, private readonly hrefBase: string | undefined, private indent?: string) {}
 
   element(open: string, close: string, type: string, value: any): string {
     const outer = this.indent;
