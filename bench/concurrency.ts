@@ -8,32 +8,59 @@ import { startSimulator } from '../src/simulator/index.ts';
 import { QUERIES } from './dashboard.ts';
 import { graphql, percentile, resetStats, simStats } from './lib.ts';
 
-export interface ConcurrencyResult { vms: number; clients: number; seconds: number; queries: number; qps: number; p50: number; p99: number; upstreamPerQuery: number; errors: number; peakRssMB: number }
+export interface ConcurrencyResult {
+  vms: number;
+  clients: number;
+  seconds: number;
+  queries: number;
+  qps: number;
+  p50: number;
+  p99: number;
+  upstreamPerQuery: number;
+  errors: number;
+  peakRssMB: number;
+}
 
 export async function concurrencyScenario(vms: number, clients: number, seconds: number): Promise<ConcurrencyResult> {
   const sim = await startSimulator({ vms, hosts: Math.max(4, Math.round(vms / 50)), clusters: 4, datacenters: 2, port: 0 });
-  const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn' });
+  const server = await startServer({
+    engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
+    port: 0,
+    landingPage: false,
+    anonymous: 'service-account',
+    logLevel: 'warn',
+  });
   await graphql(server.url, '{ api { time } }');
   await resetStats(sim.url);
   const times: number[] = [];
   let errors = 0;
   const end = Date.now() + seconds * 1000;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (Date.now() < end) {
-      try {
-        times.push((await graphql(server.url, QUERIES.dashboard.query)).ms);
-      } catch {
-        errors++;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        try {
+          times.push((await graphql(server.url, QUERIES.dashboard.query)).ms);
+        } catch {
+          errors++;
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - t0) / 1000;
   const upstream = (await simStats(sim.url)).requests;
   await server.close();
   await sim.close();
   return {
-    vms, clients, seconds, queries: times.length, qps: times.length / elapsed, p50: percentile(times, 0.5), p99: percentile(times, 0.99),
-    upstreamPerQuery: upstream / Math.max(1, times.length), errors, peakRssMB: process.resourceUsage().maxRSS / 1024,
+    vms,
+    clients,
+    seconds,
+    queries: times.length,
+    qps: times.length / elapsed,
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    upstreamPerQuery: upstream / Math.max(1, times.length),
+    errors,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
 }

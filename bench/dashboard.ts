@@ -10,34 +10,58 @@ import { startSimulator } from '../src/simulator/index.ts';
 import { graphql, percentile, resetStats, simStats } from './lib.ts';
 
 export const QUERIES = {
-  dashboard: { query: '{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }', levels: 3 },
+  dashboard: {
+    query:
+      '{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }',
+    levels: 3,
+  },
   hierarchy: { query: '{ dataCenters { name clusters { name hosts { name vms { name } } } } }', levels: 4 },
   statistics: { query: '{ vms { name statistics { name unit values { value { datum } } } } }', levels: 1 },
 } as const;
 
 export interface DashboardRow {
-  query: string; vms: number; latencyMs: number;
-  requests: number; bytes: number; p50: number; p95: number;
-  naiveRequests?: number; naiveP50?: number; lowerBound: number;
+  query: string;
+  vms: number;
+  latencyMs: number;
+  requests: number;
+  bytes: number;
+  p50: number;
+  p95: number;
+  naiveRequests?: number;
+  naiveP50?: number;
+  lowerBound: number;
 }
 
-export interface ScriptRow { vms: number; latencyMs: number; requests: number; ms: number }
+export interface ScriptRow {
+  vms: number;
+  latencyMs: number;
+  requests: number;
+  ms: number;
+}
 
-export async function dashboardScenario(sizes: number[], reps: number, latency: number, step: (label: string) => void): Promise<{ rows: DashboardRow[]; script: ScriptRow[] }> {
+export async function dashboardScenario(
+  sizes: number[],
+  reps: number,
+  latency: number,
+  step: (label: string) => void,
+): Promise<{ rows: DashboardRow[]; script: ScriptRow[] }> {
   const rows: DashboardRow[] = [];
   const script: ScriptRow[] = [];
   for (const n of sizes) {
     const sim = await startSimulator({ vms: n, hosts: Math.max(4, Math.round(n / 50)), clusters: 4, datacenters: 2, port: 0 });
     const engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
     const server = await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn' });
-    const naive = n <= 1000 ? await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn', batching: false }) : undefined;
+    const naive =
+      n <= 1000
+        ? await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn', batching: false })
+        : undefined;
     await graphql(server.url, '{ api { time } }');
     if (naive) await graphql(naive.url, '{ api { time } }');
     for (const [name, q] of Object.entries(QUERIES)) {
       // Counts and bytes at 0 ms; times at 0 ms (the processing floor) and at the stated latency.
       await resetStats(sim.url);
       await graphql(server.url, q.query);
-      const st = await simStats(sim.url) as { requests: number; bytes?: number };
+      const st = (await simStats(sim.url)) as { requests: number; bytes?: number };
       const floor: number[] = [];
       for (let i = 0; i < reps; i++) floor.push((await graphql(server.url, q.query)).ms);
       sim.configure({ latencyMs: latency });
@@ -55,8 +79,15 @@ export async function dashboardScenario(sizes: number[], reps: number, latency: 
       }
       sim.configure({ latencyMs: 0 });
       rows.push({
-        query: name, vms: n, latencyMs: latency, requests: st.requests, bytes: st.bytes ?? 0,
-        p50: percentile(times, 0.5), p95: percentile(times, 0.95), naiveRequests, naiveP50,
+        query: name,
+        vms: n,
+        latencyMs: latency,
+        requests: st.requests,
+        bytes: st.bytes ?? 0,
+        p50: percentile(times, 0.5),
+        p95: percentile(times, 0.95),
+        naiveRequests,
+        naiveP50,
         lowerBound: q.levels * latency + percentile(floor, 0.5),
       });
       step(`${name} at ${n} VMs`);
@@ -70,7 +101,9 @@ export async function dashboardScenario(sizes: number[], reps: number, latency: 
         await resetStats(sim.url);
         const t0 = performance.now();
         const [clusters, hosts, dcs] = await Promise.all([conn.getAll('clusters'), conn.getAll('hosts'), conn.getAll('datacenters')]);
-        void clusters; void hosts; void dcs;
+        void clusters;
+        void hosts;
+        void dcs;
         for (const vm of await conn.getAll('vms')) {
           await vm.disks();
           await vm.nics();

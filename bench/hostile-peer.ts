@@ -47,7 +47,11 @@ const note = (attack: string, codes: string[], ms?: number) => {
 
 async function post(url: string, query: string, auth?: string): Promise<{ ms: number; codes: string[] }> {
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
   return { ms: performance.now() - t0, codes: (body.errors ?? []).map((e) => e.extensions?.code ?? 'NONE') };
 }
@@ -56,10 +60,18 @@ async function post(url: string, query: string, auth?: string): Promise<{ ms: nu
 function socketRound(url: string, init: object | undefined, after: (ws: WebSocket) => void): Promise<number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, 'graphql-transport-ws');
-    const timer = setTimeout(() => { ws.terminate(); resolve(-1); }, 10_000);
+    const timer = setTimeout(() => {
+      ws.terminate();
+      resolve(-1);
+    }, 10_000);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: init })));
-    ws.on('message', (m) => { if (JSON.parse(String(m)).type === 'connection_ack') after(ws); });
-    ws.on('close', (code) => { clearTimeout(timer); resolve(code); });
+    ws.on('message', (m) => {
+      if (JSON.parse(String(m)).type === 'connection_ack') after(ws);
+    });
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
     ws.on('error', () => undefined);
   });
 }
@@ -84,7 +96,11 @@ const upstreamAttacks: [string, string, string][] = [
   ['foreign links', command.upstreamB, '{ vms { name } }'],
 ];
 const big = JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `{ api { time } } # ${'x'.repeat(1_200_000)}` } });
-const deep = JSON.stringify({ id: '2', type: 'subscribe', payload: { query: `{ vms { ${'cluster { dataCenter { clusters { '.repeat(10)}name${' } } }'.repeat(10)} } }` } });
+const deep = JSON.stringify({
+  id: '2',
+  type: 'subscribe',
+  payload: { query: `{ vms { ${'cluster { dataCenter { clusters { '.repeat(10)}name${' } } }'.repeat(10)} } }` },
+});
 const wrongAuth = `Basic ${Buffer.from('admin@internal:guess').toString('base64')}`;
 const ws = command.main.wsUrl;
 
@@ -92,25 +108,49 @@ const ws = command.main.wsUrl;
 const only = process.env.HOSTILE_ONLY;
 const pick = (name: string, run: () => Promise<void>) => (!only || name.includes(only) ? run() : Promise.resolve());
 await Promise.all([
-  ...upstreamAttacks.flatMap(([name, url, query]) => [0, 1].map(() => pick(name, () => loop(async () => {
-    const r = await post(url, query);
-    note(name, r.codes, r.ms);
-  })))),
-  pick('WebSocket: 1.2 MB messages', () => loop(async () => note('WebSocket: 1.2 MB messages', [String(await socketRound(ws, undefined, (s) => s.send(big)))]))),
-  pick('WebSocket: limit-breaking documents', () => loop(async () => note('WebSocket: limit-breaking documents', [String(await socketRound(ws, undefined, (s) => {
-    for (let k = 0; k < 50; k++) s.send(deep.replace('"2"', `"d${k}"`));
-    setTimeout(() => s.close(), 50);
-  }))]))),
-  pick('WebSocket: connect and drop', () => loop(async () => note('WebSocket: connect and drop', [String(await socketRound(ws, undefined, (s) => s.terminate()))]))),
-  pick('WebSocket: wrong credentials', () => loop(async () => {
-    const code = await socketRound(ws, { username: `intruder${Math.floor(Math.random() * 20)}@internal`, password: 'guess' }, (s) => s.close());
-    if (code === 4403) report.refusedSockets++;
-    note('WebSocket: wrong credentials', [String(code)]);
-  })),
-  pick('HTTP: wrong credentials', () => loop(async () => {
-    const r = await post(command.main.url, '{ vms(max: 1) { name } }', wrongAuth);
-    note('HTTP: wrong credentials', r.codes, r.ms);
-  })),
+  ...upstreamAttacks.flatMap(([name, url, query]) =>
+    [0, 1].map(() =>
+      pick(name, () =>
+        loop(async () => {
+          const r = await post(url, query);
+          note(name, r.codes, r.ms);
+        }),
+      ),
+    ),
+  ),
+  pick('WebSocket: 1.2 MB messages', () =>
+    loop(async () => note('WebSocket: 1.2 MB messages', [String(await socketRound(ws, undefined, (s) => s.send(big)))])),
+  ),
+  pick('WebSocket: limit-breaking documents', () =>
+    loop(async () =>
+      note('WebSocket: limit-breaking documents', [
+        String(
+          await socketRound(ws, undefined, (s) => {
+            for (let k = 0; k < 50; k++) s.send(deep.replace('"2"', `"d${k}"`));
+            setTimeout(() => s.close(), 50);
+          }),
+        ),
+      ]),
+    ),
+  ),
+  pick('WebSocket: connect and drop', () =>
+    loop(async () => note('WebSocket: connect and drop', [String(await socketRound(ws, undefined, (s) => s.terminate()))])),
+  ),
+  pick('WebSocket: wrong credentials', () =>
+    loop(async () => {
+      const code = await socketRound(ws, { username: `intruder${Math.floor(Math.random() * 20)}@internal`, password: 'guess' }, (s) =>
+        s.close(),
+      );
+      if (code === 4403) report.refusedSockets++;
+      note('WebSocket: wrong credentials', [String(code)]);
+    }),
+  ),
+  pick('HTTP: wrong credentials', () =>
+    loop(async () => {
+      const r = await post(command.main.url, '{ vms(max: 1) { name } }', wrongAuth);
+      note('HTTP: wrong credentials', r.codes, r.ms);
+    }),
+  ),
 ]);
 report.foreignRequests = collector.requests.length;
 process.stdout.write(`${JSON.stringify(report)}\n`);

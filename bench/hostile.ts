@@ -15,9 +15,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { startServer, type RunningServer } from '../src/server/index.ts';
+import { runInNewContext } from 'node:vm';
+import { type RunningServer, startServer } from '../src/server/index.ts';
 import type { Simulator } from '../src/simulator/index.ts';
 import type { PeerCommand, PeerReport } from './hostile-peer.ts';
 
@@ -43,32 +43,55 @@ async function settleMemory(): Promise<number> {
     await new Promise((r) => setTimeout(r, 500));
   }
   const m = process.memoryUsage();
-  if (process.env.HOSTILE_DEBUG) process.stderr.write(`memory: rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)}\n`);
+  if (process.env.HOSTILE_DEBUG)
+    process.stderr.write(
+      `memory: rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)}\n`,
+    );
   return m.rss / 1e6;
 }
 
 export async function hostilePhase(sim: Simulator, main: RunningServer, seconds: number): Promise<HostileResult> {
-  const peer = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./hostile-peer.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const peer = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./hostile-peer.ts', import.meta.url))], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: peer.stdout! });
-  const next = () => new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    peer.once('exit', (code) => reject(new Error(`the hostile peer exited (${code})`)));
-  });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      peer.once('exit', (code) => reject(new Error(`the hostile peer exited (${code})`)));
+    });
   const engines = JSON.parse(await next()) as { a: string; b: string };
-  const upstream = async (url: string) => startServer({
-    engine: { url, username: 'admin@internal', password: 'pw', timeoutMs: 1500 },
-    port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'fatal',
-    limits: { maxResponseBytes: 8 * 1024 * 1024, operationTimeoutMs: DEADLINE_MS },
-  });
+  const upstream = async (url: string) =>
+    startServer({
+      engine: { url, username: 'admin@internal', password: 'pw', timeoutMs: 1500 },
+      port: 0,
+      landingPage: false,
+      anonymous: 'service-account',
+      logLevel: 'fatal',
+      limits: { maxResponseBytes: 8 * 1024 * 1024, operationTimeoutMs: DEADLINE_MS },
+    });
   const [serverA, serverB] = [await upstream(engines.a), await upstream(engines.b)];
   await fetch(`${sim.url}/__simulator/reset`, { method: 'POST' });
   // Memory is compared from here: after setting up, before attacking.
   const rssBeforeMB = await settleMemory();
-  const command: PeerCommand = { seconds, deadlineMs: DEADLINE_MS, slackMs: SLACK_MS, main: { url: main.url, wsUrl: main.wsUrl }, upstreamA: serverA.url, upstreamB: serverB.url };
+  const command: PeerCommand = {
+    seconds,
+    deadlineMs: DEADLINE_MS,
+    slackMs: SLACK_MS,
+    main: { url: main.url, wsUrl: main.wsUrl },
+    upstreamA: serverA.url,
+    upstreamB: serverB.url,
+  };
   peer.stdin!.write(`${JSON.stringify(command)}\n`);
   const report = JSON.parse(await next()) as PeerReport;
   const failedLogins = ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { failedLogins: number }).failedLogins;
-  const answer = (await (await fetch(main.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ api { time } }' }) })).json()) as { errors?: unknown[] };
+  const answer = (await (
+    await fetch(main.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ api { time } }' }),
+    })
+  ).json()) as { errors?: unknown[] };
   const rssAfterMB = await settleMemory();
   await serverA.close();
   await serverB.close();
@@ -76,7 +99,12 @@ export async function hostilePhase(sim: Simulator, main: RunningServer, seconds:
 }
 
 export function hostileMarkdown(r: HostileResult): string {
-  const rows = Object.entries(r.attacks).map(([name, a]) => `| ${name} | ${a.sent} | ${Object.entries(a.codes).map(([c, n]) => `${c} ${n}`).join(', ')} |`);
+  const rows = Object.entries(r.attacks).map(
+    ([name, a]) =>
+      `| ${name} | ${a.sent} | ${Object.entries(a.codes)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')} |`,
+  );
   const within = Math.abs(r.rssAfterMB - r.rssBeforeMB) / r.rssBeforeMB <= 0.2;
   return `## Hostile phase
 

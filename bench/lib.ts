@@ -17,7 +17,13 @@ export function percentile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(s.length * q))];
 }
 
-export interface Figure { name: string; median: number; min: number; max: number; unit: string }
+export interface Figure {
+  name: string;
+  median: number;
+  min: number;
+  max: number;
+  unit: string;
+}
 
 /** `warmup` unmeasured rounds first, so compiled code is compared, not the compiler. */
 export function measure(name: string, unit: string, reps: number, run: () => number, warmup = 2): Figure {

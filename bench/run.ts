@@ -27,12 +27,20 @@ const parse = parseScenario(quick ? 2000 : 10_000, quick ? 3 : 7);
 for (const f of parse.figures) progress.log(`${f.name}: ${f.median.toFixed(1)} ${f.unit} (${f.min.toFixed(1)}..${f.max.toFixed(1)})`);
 progress.step('dashboards');
 const dashboard = await dashboardScenario(sizes, quick ? 3 : 5, LATENCY, (label) => progress.step(label));
-for (const r of dashboard.rows) progress.log(`${r.query} at ${r.vms} VMs: ${r.requests} requests${r.naiveRequests !== undefined ? ` (naive ${r.naiveRequests})` : ''}, p50 ${r.p50.toFixed(0)} ms at ${LATENCY} ms latency, lower bound ${r.lowerBound.toFixed(0)} ms`);
+for (const r of dashboard.rows)
+  progress.log(
+    `${r.query} at ${r.vms} VMs: ${r.requests} requests${r.naiveRequests !== undefined ? ` (naive ${r.naiveRequests})` : ''}, p50 ${r.p50.toFixed(0)} ms at ${LATENCY} ms latency, lower bound ${r.lowerBound.toFixed(0)} ms`,
+  );
 const concurrency = await concurrencyScenario(quick ? 300 : 1000, 50, quick ? 5 : 30);
 progress.step('concurrency');
-progress.log(`50 clients: ${concurrency.qps.toFixed(1)} queries/s, p50 ${concurrency.p50.toFixed(0)} ms, p99 ${concurrency.p99.toFixed(0)} ms, ${concurrency.upstreamPerQuery.toFixed(2)} upstream requests per query`);
+progress.log(
+  `50 clients: ${concurrency.qps.toFixed(1)} queries/s, p50 ${concurrency.p50.toFixed(0)} ms, p99 ${concurrency.p99.toFixed(0)} ms, ${concurrency.upstreamPerQuery.toFixed(2)} upstream requests per query`,
+);
 const subscriptions = await subscriptionScenario(1000, subscriberCounts, quick ? 5 : 15, (label) => progress.step(label));
-for (const s of subscriptions) progress.log(`${s.subscribers} subscribers: ${s.upstreamPerSecond.toFixed(2)} upstream requests/s, delay p50 ${s.delayP50.toFixed(0)} ms, ${fmt(s.kbPerSubscription, 1)} KB each`);
+for (const s of subscriptions)
+  progress.log(
+    `${s.subscribers} subscribers: ${s.upstreamPerSecond.toFixed(2)} upstream requests/s, delay p50 ${s.delayP50.toFixed(0)} ms, ${fmt(s.kbPerSubscription, 1)} KB each`,
+  );
 
 const byQuery = (q: string, n: number) => dashboard.rows.find((r) => r.query === q && r.vms === n)!;
 const largest = sizes[sizes.length - 1];
@@ -40,15 +48,27 @@ const targets = {
   'parsing at least 60 MB/s': parse.figures.find((f) => f.name.startsWith('read'))!.median >= 60,
   'parsing at least 4x fast-xml-parser': parse.ratios['read: ours / fast-xml-parser'] >= 4,
   'dashboard: at most 5 upstream requests at every N': dashboard.rows.filter((r) => r.query === 'dashboard').every((r) => r.requests <= 5),
-  [`dashboard: within 1.5x of the lower bound at ${largest} VMs (${LATENCY} ms)`]: byQuery('dashboard', largest).p50 <= 1.5 * byQuery('dashboard', largest).lowerBound,
+  [`dashboard: within 1.5x of the lower bound at ${largest} VMs (${LATENCY} ms)`]:
+    byQuery('dashboard', largest).p50 <= 1.5 * byQuery('dashboard', largest).lowerBound,
   // 10% allows for where the measured window falls in the pollers' rhythm (one poll more or less).
-  'subscriptions: upstream requests/s at the most subscribers no more than at 1 (within 10%)': subscriptions.at(-1)!.upstreamPerSecond <= subscriptions[0].upstreamPerSecond * 1.1,
+  'subscriptions: upstream requests/s at the most subscribers no more than at 1 (within 10%)':
+    subscriptions.at(-1)!.upstreamPerSecond <= subscriptions[0].upstreamPerSecond * 1.1,
   'subscriptions: every subscriber got its events': subscriptions.every((s) => s.events >= s.subscribers),
 };
 progress.step('writing results');
 process.stderr.write('\n');
 
-const result = { date: new Date().toISOString(), quick, node: process.version, latencyMs: LATENCY, parse, dashboard, concurrency, subscriptions, targets };
+const result = {
+  date: new Date().toISOString(),
+  quick,
+  node: process.version,
+  latencyMs: LATENCY,
+  parse,
+  dashboard,
+  concurrency,
+  subscriptions,
+  targets,
+};
 const root = fileURLToPath(new URL('..', import.meta.url));
 mkdirSync(`${root}bench/results`, { recursive: true });
 writeFileSync(`${root}bench/results/latest.json`, `${JSON.stringify(result, null, 2)}\n`);
@@ -63,7 +83,9 @@ absolute times are for context. Reproduce any figure with \`npm run bench\` (\`-
 
 | target | met |
 |---|---|
-${Object.entries(targets).map(([k, v]) => `| ${k} | ${v ? 'yes' : '**no**'} |`).join('\n')}
+${Object.entries(targets)
+  .map(([k, v]) => `| ${k} | ${v ? 'yes' : '**no**'} |`)
+  .join('\n')}
 
 ## 1. Parsing a ${parse.vms}-VM list (${parse.listMB.toFixed(1)} MB: actions, links, statistics)
 
@@ -73,7 +95,9 @@ ${parse.figures.map((f) => `| ${f.name} | ${f.median.toFixed(1)} ${f.unit} | ${f
 
 | ratio (same run) | value |
 |---|---|
-${Object.entries(parse.ratios).map(([k, v]) => `| ${k} | ${v.toFixed(2)}x |`).join('\n')}
+${Object.entries(parse.ratios)
+  .map(([k, v]) => `| ${k} | ${v.toFixed(2)}x |`)
+  .join('\n')}
 
 Building the simulator's ${parse.vms}-VM inventory took ${parse.buildMs.toFixed(0)} ms.
 
@@ -83,7 +107,9 @@ Upstream requests and bytes are counted at the simulator. Times are at ${LATENCY
 the lower bound is one round trip per level of the query plus the query's time at 0 ms latency.
 The naive way is the same server with batching off (every field its own request).
 
-${Object.entries(QUERIES).map(([name, q]) => `\`${name}\`: \`${q.query}\``).join('\n\n')}
+${Object.entries(QUERIES)
+  .map(([name, q]) => `\`${name}\`: \`${q.query}\``)
+  .join('\n\n')}
 
 | query | VMs | upstream requests | upstream MB | naive requests | request ratio | p50 | p95 | lower bound | time / lower bound |
 |---|---|---|---|---|---|---|---|---|---|

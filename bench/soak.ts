@@ -21,13 +21,38 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const HOSTILE_SECONDS = Number(process.env.HOSTILE_SECONDS ?? 60);
 const WORKERS = 12;
 const FAULT_RATE = 0.02;
-const EXPLAINED = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_PARSE_ERROR', 'CONFLICT', 'NOT_FOUND', 'OPERATION_TIMEOUT']);
+const EXPLAINED = new Set([
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_PARSE_ERROR',
+  'CONFLICT',
+  'NOT_FOUND',
+  'OPERATION_TIMEOUT',
+]);
 
-const sim = await startSimulator({ vms: 500, hosts: 12, clusters: 4, port: 0, transitionMs: 500, faults: { rate: FAULT_RATE, kinds: ['503', 'reset', 'slow', 'truncated', 'malformed'], slowMs: 300 } });
-const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn', watch: { intervalMs: 500, maxIntervalMs: 4000, eventsMs: 1000 } });
+const sim = await startSimulator({
+  vms: 500,
+  hosts: 12,
+  clusters: 4,
+  port: 0,
+  transitionMs: 500,
+  faults: { rate: FAULT_RATE, kinds: ['503', 'reset', 'slow', 'truncated', 'malformed'], slowMs: 300 },
+});
+const server = await startServer({
+  engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
+  port: 0,
+  landingPage: false,
+  anonymous: 'service-account',
+  logLevel: 'warn',
+  watch: { intervalMs: 500, maxIntervalMs: 4000, eventsMs: 1000 },
+});
 
 const post = async (query: string, variables?: object, auth?: string) => {
-  const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 };
 
@@ -39,7 +64,11 @@ const note = (r: { errors?: { message: string; extensions?: { code?: string } }[
   for (const e of r.errors ?? []) {
     counts.errors++;
     if (EXPLAINED.has(e.extensions?.code ?? '')) counts.explained++;
-    else unexplained.set(`${e.extensions?.code}: ${e.message.slice(0, 120)}`, (unexplained.get(`${e.extensions?.code}: ${e.message.slice(0, 120)}`) ?? 0) + 1);
+    else
+      unexplained.set(
+        `${e.extensions?.code}: ${e.message.slice(0, 120)}`,
+        (unexplained.get(`${e.extensions?.code}: ${e.message.slice(0, 120)}`) ?? 0) + 1,
+      );
   }
 };
 
@@ -65,12 +94,26 @@ const subscriber = async () => {
     const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
     const id = ids[Math.floor(Math.random() * ids.length)];
     await new Promise<void>((resolve) => {
-      const stop = setTimeout(() => { dispose(); resolve(); }, 5000);
-      const dispose = client.subscribe({ query: 'subscription($id: ID!) { vmStatus(id: $id) { state } }', variables: { id } }, {
-        next: () => { counts.subscriptionEvents++; },
-        error: () => { clearTimeout(stop); resolve(); },
-        complete: () => { clearTimeout(stop); resolve(); },
-      });
+      const stop = setTimeout(() => {
+        dispose();
+        resolve();
+      }, 5000);
+      const dispose = client.subscribe(
+        { query: 'subscription($id: ID!) { vmStatus(id: $id) { state } }', variables: { id } },
+        {
+          next: () => {
+            counts.subscriptionEvents++;
+          },
+          error: () => {
+            clearTimeout(stop);
+            resolve();
+          },
+          complete: () => {
+            clearTimeout(stop);
+            resolve();
+          },
+        },
+      );
     });
     await client.dispose();
   }
@@ -109,9 +152,13 @@ process.stderr.write(`soak: hostile phase, ${HOSTILE_SECONDS} s\n`);
 const hostile = await hostilePhase(sim, server, HOSTILE_SECONDS);
 await server.close();
 await sim.close();
-const hostileFailed = hostile.crashes > 0 || hostile.hangs > 0 || hostile.foreignRequests > 0 || !hostile.mainServerAnswers
-  || (hostile.refusedSockets > 0 && hostile.failedLogins / hostile.refusedSockets > 1)
-  || Math.abs(hostile.rssAfterMB - hostile.rssBeforeMB) / hostile.rssBeforeMB > 0.2;
+const hostileFailed =
+  hostile.crashes > 0 ||
+  hostile.hangs > 0 ||
+  hostile.foreignRequests > 0 ||
+  !hostile.mainServerAnswers ||
+  (hostile.refusedSockets > 0 && hostile.failedLogins / hostile.refusedSockets > 1) ||
+  Math.abs(hostile.rssAfterMB - hostile.rssBeforeMB) / hostile.rssBeforeMB > 0.2;
 
 const first = memory.slice(1, 4);
 const last = memory.slice(-3);
@@ -159,5 +206,7 @@ watchers, so N instances cost the engine N pollers per watched type and N logins
 put the subgraph behind the router with session affinity per credential when that matters.
 `;
 writeFileSync(fileURLToPath(new URL('../docs/reliability.md', import.meta.url)), md);
-process.stderr.write(`soak: ${counts.queries} queries, ${counts.mutations} mutations, ${counts.errors} errors, ${totalUnexplained} unexplained; hostile phase: ${hostile.crashes} crashes, ${hostile.hangs} hangs, ${hostile.foreignRequests} foreign requests, RSS ${hostile.rssBeforeMB.toFixed(0)} -> ${hostile.rssAfterMB.toFixed(0)} MB; written docs/reliability.md\n`);
+process.stderr.write(
+  `soak: ${counts.queries} queries, ${counts.mutations} mutations, ${counts.errors} errors, ${totalUnexplained} unexplained; hostile phase: ${hostile.crashes} crashes, ${hostile.hangs} hangs, ${hostile.foreignRequests} foreign requests, RSS ${hostile.rssBeforeMB.toFixed(0)} -> ${hostile.rssAfterMB.toFixed(0)} MB; written docs/reliability.md\n`,
+);
 process.exit(totalUnexplained || hostileFailed ? 1 : 0);

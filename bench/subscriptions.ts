@@ -5,26 +5,48 @@
  * delay from the engine's change to the client's event, memory per
  * subscription.
  */
+
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServer } from '../src/server/index.ts';
 import { startSimulator } from '../src/simulator/index.ts';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import { percentile, resetStats, simStats } from './lib.ts';
 
 // A full collection before each heap reading, so one subscription's share is not lost in garbage.
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
 
-export interface SubscriptionRow { subscribers: number; watchedVms: number; seconds: number; upstreamPerSecond: number; delayP50: number; delayP95: number; events: number; kbPerSubscription: number }
+export interface SubscriptionRow {
+  subscribers: number;
+  watchedVms: number;
+  seconds: number;
+  upstreamPerSecond: number;
+  delayP50: number;
+  delayP95: number;
+  events: number;
+  kbPerSubscription: number;
+}
 
-export async function subscriptionScenario(vms: number, counts: number[], seconds: number, step: (label: string) => void): Promise<SubscriptionRow[]> {
+export async function subscriptionScenario(
+  vms: number,
+  counts: number[],
+  seconds: number,
+  step: (label: string) => void,
+): Promise<SubscriptionRow[]> {
   const rows: SubscriptionRow[] = [];
   for (const count of counts) {
     const sim = await startSimulator({ vms, hosts: 20, clusters: 4, datacenters: 2, port: 0, transitionMs: 1000 });
     // Subscribers share few sockets here; the per-socket cap (a protection, not the subject) is raised.
-    const server = await startServer({ engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' }, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn', limits: { maxSubscriptionsPerConnection: 10_000 } });
+    const server = await startServer({
+      engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
+      port: 0,
+      landingPage: false,
+      anonymous: 'service-account',
+      logLevel: 'warn',
+      limits: { maxSubscriptionsPerConnection: 10_000 },
+    });
     const ids = [...sim.engine.store.table('vms').values()].filter((v) => !v.vmpool).map((v) => v.id as string);
     // The same VMs are watched at every subscriber count: up to 1,000 of them.
     const watched = ids.slice(0, Math.min(1000, ids.length, Math.max(...counts)));
@@ -38,16 +60,21 @@ export async function subscriptionScenario(vms: number, counts: number[], second
     for (let i = 0; i < count; i++) {
       const id = watched[i % watched.length];
       let last: string | undefined;
-      disposers.push(client.subscribe<{ vmStatus: { state: string } }>({ query: 'subscription($id: ID!) { vmStatus(id: $id) { state } }', variables: { id } }, {
-        next: (v) => {
-          events++;
-          const state = v.data?.vmStatus.state;
-          if (last !== undefined && state !== last && changedAt.has(id)) delays.push(performance.now() - changedAt.get(id)!);
-          last = state;
-        },
-        error: () => {},
-        complete: () => {},
-      }));
+      disposers.push(
+        client.subscribe<{ vmStatus: { state: string } }>(
+          { query: 'subscription($id: ID!) { vmStatus(id: $id) { state } }', variables: { id } },
+          {
+            next: (v) => {
+              events++;
+              const state = v.data?.vmStatus.state;
+              if (last !== undefined && state !== last && changedAt.has(id)) delays.push(performance.now() - changedAt.get(id)!);
+              last = state;
+            },
+            error: () => {},
+            complete: () => {},
+          },
+        ),
+      );
     }
     // Wait until every subscription is open and has its first state, so setting up is not measured as load.
     const settleEnd = Date.now() + 30_000;
@@ -79,10 +106,17 @@ export async function subscriptionScenario(vms: number, counts: number[], second
     const elapsed = (performance.now() - t0) / 1000;
     const st = await simStats(sim.url);
     // The driver's own actions are not the subgraph's load.
-    const driver = Object.entries(st.byRoute).filter(([r]) => r.startsWith('POST')).reduce((a, [, n]) => a + n, 0);
+    const driver = Object.entries(st.byRoute)
+      .filter(([r]) => r.startsWith('POST'))
+      .reduce((a, [, n]) => a + n, 0);
     rows.push({
-      subscribers: count, watchedVms: Math.min(count, watched.length), seconds, upstreamPerSecond: (st.requests - driver) / elapsed,
-      delayP50: percentile(delays, 0.5), delayP95: percentile(delays, 0.95), events, // One subscription's share is lost in the noise of a whole heap; reported from 100 on.
+      subscribers: count,
+      watchedVms: Math.min(count, watched.length),
+      seconds,
+      upstreamPerSecond: (st.requests - driver) / elapsed,
+      delayP50: percentile(delays, 0.5),
+      delayP95: percentile(delays, 0.95),
+      events, // One subscription's share is lost in the noise of a whole heap; reported from 100 on.
       kbPerSubscription: count >= 100 ? (heapAfter - heapBefore) / 1024 / count : NaN,
     });
     for (const d of disposers) d();

@@ -23,9 +23,15 @@ if (!source) {
   process.exit(2);
 }
 
-const parse = (text: string): Node[] => new XMLParser({
-  preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: false, processEntities: false, trimValues: true,
-}).parse(text) as Node[];
+const parse = (text: string): Node[] =>
+  new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    removeNSPrefix: false,
+    processEntities: false,
+    trimValues: true,
+  }).parse(text) as Node[];
 
 const tagOf = (n: Node): string => Object.keys(n).find((k) => k !== ':@')!;
 const childrenOf = (n: Node): Node[] => {
@@ -97,7 +103,10 @@ const ours = schemaOf(parse(readFileSync(OURS, 'utf8')));
 const docs = new Map<string, string>();
 collectDocs(childrenOf(ours), undefined, docs);
 const engine = schemaOf(parse(readFileSync(source, 'utf8')));
-const body = childrenOf(engine).map((n) => write(n, undefined, docs, '  ')).filter(Boolean).join('\n\n');
+const body = childrenOf(engine)
+  .map((n) => write(n, undefined, docs, '  '))
+  .filter(Boolean)
+  .join('\n\n');
 const used = [...docs.keys()].filter((k) => body.includes(escapeText(docs.get(k)!)));
 const header = `<?xml version="1.0" encoding="UTF-8"?>
 <!--
@@ -121,4 +130,6 @@ const header = `<?xml version="1.0" encoding="UTF-8"?>
 
 `;
 writeFileSync(OURS, `${header}${body}\n\n</xs:schema>\n`);
-process.stderr.write(`api/api.xsd: ${childrenOf(engine).filter((n) => tagOf(n) === 'xs:complexType').length} complex types; ${used.length} of ${docs.size} documentation texts kept\n`);
+process.stderr.write(
+  `api/api.xsd: ${childrenOf(engine).filter((n) => tagOf(n) === 'xs:complexType').length} complex types; ${used.length} of ${docs.size} documentation texts kept\n`,
+);

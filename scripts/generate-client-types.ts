@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundledApiModel, type ApiModel, type ComplexType } from '../src/model/index.ts';
+import { type ApiModel, bundledApiModel, type ComplexType } from '../src/model/index.ts';
 
 export const generatedTypesPath = fileURLToPath(new URL('../src/rhev/types.generated.ts', import.meta.url));
 
@@ -17,12 +17,18 @@ export function generateClientTypes(api: ApiModel = bundledApiModel()): string {
     const simple = xsd.simpleTypes.get(type);
     if (simple?.values.length) return simple.values.map((v) => JSON.stringify(v)).join(' | ');
     switch (xsd.scalarKind(type)) {
-      case 'boolean': return 'boolean';
-      case 'int': case 'decimal': return 'number';
+      case 'boolean':
+        return 'boolean';
+      case 'int':
+      case 'decimal':
+        return 'number';
       // xs:long may exceed 2^53; the reader keeps such values exact as bigint.
-      case 'long': return 'number | bigint';
-      case 'dateTime': return 'Date';
-      default: return 'string';
+      case 'long':
+        return 'number | bigint';
+      case 'dateTime':
+        return 'Date';
+      default:
+        return 'string';
     }
   };
   const fieldType = (type: string) => (xsd.types.has(type) ? type : scalar(type));
@@ -59,12 +65,18 @@ export function generateClientTypes(api: ApiModel = bundledApiModel()): string {
     const base = shadowed.length ? `Omit<${type}, ${shadowed.map((s) => JSON.stringify(s)).join(' | ')}>` : type;
     const members: string[] = [];
     for (const [name, op] of [...actions].sort(([a], [b]) => a.localeCompare(b))) {
-      members.push(`${doc(op.description ? capitalize(op.description) : undefined, '  ')}  ${name}(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;`);
+      members.push(
+        `${doc(op.description ? capitalize(op.description) : undefined, '  ')}  ${name}(data?: Partial<Action>, options?: ActionOptions): Promise<Action>;`,
+      );
     }
     for (const [rel, c] of [...subs].sort(([a], [b]) => a.localeCompare(b))) {
-      members.push(`${doc(`The ${rel} below this ${type}${c.searchable ? ' (searchable)' : ''}; answered without a request when they were inlined with detail.`, '  ')}  ${rel}(options?: ListOptions): Promise<ResourceList<${c.itemType}Resource>>;`);
+      members.push(
+        `${doc(`The ${rel} below this ${type}${c.searchable ? ' (searchable)' : ''}; answered without a request when they were inlined with detail.`, '  ')}  ${rel}(options?: ListOptions): Promise<ResourceList<${c.itemType}Resource>>;`,
+      );
     }
-    out.push(`/** A ${type} bound to its connection. */\nexport interface ${type}Resource extends ${base}, ResourceMethods {\n${members.join('\n')}${members.length ? '\n' : ''}}\n`);
+    out.push(
+      `/** A ${type} bound to its connection. */\nexport interface ${type}Resource extends ${base}, ResourceMethods {\n${members.join('\n')}${members.length ? '\n' : ''}}\n`,
+    );
   }
   out.push('/** Every schema type by name (for newResource). */');
   out.push(`export interface Types {\n${types.map((t) => `  ${t.name}: ${t.name};`).join('\n')}\n}\n`);

@@ -56,7 +56,9 @@ function itemOf(l: Link): string {
   const above = l.href.replace(/\/[^/]+$/, '');
   if (!['get', 'add'].includes(l.rel) && /\}$/.test(above)) return above;
   const base = ['get', 'add'].includes(l.rel) ? l.href : above;
-  return hrefs.find((h) => h.startsWith(`${base}/{`) && /^\{[^}/]+\}$/.test(h.slice(base.length + 1))) ?? `${base}/{${base.split('/').pop()}:id}`;
+  return (
+    hrefs.find((h) => h.startsWith(`${base}/{`) && /^\{[^}/]+\}$/.test(h.slice(base.length + 1))) ?? `${base}/{${base.split('/').pop()}:id}`
+  );
 }
 /** An item's element, from its GET, or else its id variable (`{watchdog:id}`). */
 const nameOf = (itemHref: string): string => words(itemElement.get(itemHref) ?? /\{([a-z_]+):id\}$/.exec(itemHref)?.[1] ?? itemHref);
@@ -68,26 +70,46 @@ function describe(l: Link): string {
   const under = parentItem !== item && parentItem ? ` of the ${nameOf(parentItem)}` : '';
   const isItem = /\}$/.test(l.href);
   switch (l.rel) {
-    case 'get': return isItem ? `get one ${what}${under}` : `list the ${l.href.split('/').pop()}${under}`;
-    case 'add': return `add a ${what}${under}`;
-    case 'update': return `change a ${what}${under}`;
-    case 'delete': return `remove a ${what}${under}`;
-    default: return `${l.rel}: an action on ${/\}$/.test(l.href.replace(/\/[^/]+$/, '')) ? 'a' : 'the collection of'} ${what}${under}`;
+    case 'get':
+      return isItem ? `get one ${what}${under}` : `list the ${l.href.split('/').pop()}${under}`;
+    case 'add':
+      return `add a ${what}${under}`;
+    case 'update':
+      return `change a ${what}${under}`;
+    case 'delete':
+      return `remove a ${what}${under}`;
+    default:
+      return `${l.rel}: an action on ${/\}$/.test(l.href.replace(/\/[^/]+$/, '')) ? 'a' : 'the collection of'} ${what}${under}`;
   }
 }
 
 /** What a parameter takes, for body parameters, which the engine lists without one although the schema requires it. */
 const parameterValue = (type: string | undefined): string =>
-  type === 'xs:boolean' ? 'true|false' : type === 'xs:int' || type === 'xs:long' || type === 'xs:unsignedInt' || type === 'xs:unsignedShort' ? 'int' : type === 'collection' ? 'collection' : 'string';
+  type === 'xs:boolean'
+    ? 'true|false'
+    : type === 'xs:int' || type === 'xs:long' || type === 'xs:unsignedInt' || type === 'xs:unsignedShort'
+      ? 'int'
+      : type === 'collection'
+        ? 'collection'
+        : 'string';
 
 function clean(request: any): any {
   if (!request) return request;
-  const headers = request.headers?.header?.map(({ description: _d, ...h }: any) => (h.name === 'Content-Type' ? { ...h, value: 'application/xml' } : h));
-  const strip = (sets: any[] | any | undefined): any[] | undefined => sets === undefined ? undefined : ([] as any[]).concat(sets).map((set) => ({
-    ...set,
-    description: undefined,
-    parameter: set.parameter?.map(({ description: _d, ...p }: any) => ({ ...p, value: p.value ?? parameterValue(p.type), ...(p.parameters_set ? { parameters_set: strip(p.parameters_set) } : {}) })),
-  }));
+  const headers = request.headers?.header?.map(({ description: _d, ...h }: any) =>
+    h.name === 'Content-Type' ? { ...h, value: 'application/xml' } : h,
+  );
+  const strip = (sets: any[] | any | undefined): any[] | undefined =>
+    sets === undefined
+      ? undefined
+      : ([] as any[]).concat(sets).map((set) => ({
+          ...set,
+          description: undefined,
+          parameter: set.parameter?.map(({ description: _d, ...p }: any) => ({
+            ...p,
+            value: p.value ?? parameterValue(p.type),
+            ...(p.parameters_set ? { parameters_set: strip(p.parameters_set) } : {}),
+          })),
+        }));
   return {
     ...request,
     ...(headers ? { headers: { header: headers } } : {}),
@@ -101,18 +123,40 @@ const links = (real.links.link as Link[]).map((l) => {
   return { href: l.href, rel: l.rel, description, request: clean(l.request), response: l.response };
 });
 
-const text = writeDocument(model, 'rsdl', {
-  href: '?rsdl', rel: 'rsdl',
-  description: 'What this engine serves: every URL with its method, parameters, body and response (rhev-graphql simulator, after RHEV 3.6).',
-  version: real.version,
-  schema: { href: '?schema', rel: 'schema', name: real.schema?.name ?? 'ovirt-engine-api-schema.xsd', description: 'The XML Schema of the API documents.' },
-  general: {
-    href: '*', rel: '*', description: 'Headers every URL accepts.',
-    request: { http_method: 'GET', headers: { header: [{ name: 'Session-TTL', value: 'minutes', required: false }, { name: 'Prefer', value: 'persistent-auth|new-auth|csrf-protection', required: false }] } },
-    name: 'Generic options',
+const text = writeDocument(
+  model,
+  'rsdl',
+  {
+    href: '?rsdl',
+    rel: 'rsdl',
+    description:
+      'What this engine serves: every URL with its method, parameters, body and response (rhev-graphql simulator, after RHEV 3.6).',
+    version: real.version,
+    schema: {
+      href: '?schema',
+      rel: 'schema',
+      name: real.schema?.name ?? 'ovirt-engine-api-schema.xsd',
+      description: 'The XML Schema of the API documents.',
+    },
+    general: {
+      href: '*',
+      rel: '*',
+      description: 'Headers every URL accepts.',
+      request: {
+        http_method: 'GET',
+        headers: {
+          header: [
+            { name: 'Session-TTL', value: 'minutes', required: false },
+            { name: 'Prefer', value: 'persistent-auth|new-auth|csrf-protection', required: false },
+          ],
+        },
+      },
+      name: 'Generic options',
+    },
+    links: { link: links },
   },
-  links: { link: links },
-}, { declaration: true, pretty: true });
+  { declaration: true, pretty: true },
+);
 
 writeFileSync(bundledRsdlPath, `${text}\n`);
 console.log(`wrote api/rsdl.xml: ${links.length} links`);

@@ -7,8 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { bundledCapabilitiesPath, bundledModel } from '../src/model/index.ts';
-import { writeDocument } from '../src/xml/index.ts';
 import { capabilitiesDocument } from '../src/simulator/capabilities.ts';
+import { writeDocument } from '../src/xml/index.ts';
 
 export const capabilitiesFileText = (): string =>
   `${writeDocument(bundledModel(), 'capabilities', capabilitiesDocument(), { declaration: true, pretty: true, hrefBase: '/api' })}\n`;

@@ -3,14 +3,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { startSimulator, FAULT_KINDS, type FaultKind, type SimulatorOptions } from './simulator/index.ts';
 import type { EngineAccess } from './rhev/index.ts';
+import { FAULT_KINDS, type FaultKind, type SimulatorOptions, startSimulator } from './simulator/index.ts';
 
-const int = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more`);
-  return n;
-};
+const int =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more`);
+    return n;
+  };
 
 const rate = (v: string): number => {
   const n = Number(v);
@@ -19,8 +21,12 @@ const rate = (v: string): number => {
 };
 
 const kinds = (v: string): FaultKind[] => {
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean) as FaultKind[];
-  for (const k of list) if (!FAULT_KINDS.includes(k)) throw new InvalidArgumentError(`unknown fault kind ${k}; known: ${FAULT_KINDS.join(', ')}`);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as FaultKind[];
+  for (const k of list)
+    if (!FAULT_KINDS.includes(k)) throw new InvalidArgumentError(`unknown fault kind ${k}; known: ${FAULT_KINDS.join(', ')}`);
   return list;
 };
 
@@ -51,10 +57,26 @@ function simulatorOptions(cmd: Command): Command {
 
 function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
   return {
-    port: o.port, host: o.host, datacenters: o.datacenters, clusters: o.clusters, hosts: o.hosts, vms: o.vms,
-    templates: o.templates, seed: o.seed, latencyMs: o.latency, transitionMs: o.transition, loginCostMs: o.loginCost,
+    port: o.port,
+    host: o.host,
+    datacenters: o.datacenters,
+    clusters: o.clusters,
+    hosts: o.hosts,
+    vms: o.vms,
+    templates: o.templates,
+    seed: o.seed,
+    latencyMs: o.latency,
+    transitionMs: o.transition,
+    loginCostMs: o.loginCost,
     faults: { rate: o.faultRate, kinds: o.faults, slowMs: 2000 },
-    tls: o.tlsCert || o.tlsKey ? { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key'), ca: o.tlsCa ? readPem(o.tlsCa, '--tls-ca') : undefined } : undefined,
+    tls:
+      o.tlsCert || o.tlsKey
+        ? {
+            cert: readPem(o.tlsCert, '--tls-cert'),
+            key: readPem(o.tlsKey, '--tls-key'),
+            ca: o.tlsCa ? readPem(o.tlsCa, '--tls-ca') : undefined,
+          }
+        : undefined,
   };
 }
 
@@ -75,7 +97,9 @@ async function runSimulator(o: Record<string, any>, what: string): Promise<void>
   console.log(`  API:          ${sim.apiUrl}   (also ${sim.url}/ovirt-engine/api)`);
   console.log(`  Credentials:  admin@internal / admin   (super user)`);
   console.log(`                user@internal / user     (owns a few VMs; send "Filter: true")`);
-  console.log(`  Inventory:    ${s.table('datacenters').size} data centers, ${s.table('clusters').size} clusters, ${s.table('hosts').size} hosts, ${s.table('vms').size} VMs, ${s.table('templates').size} templates (seed ${o.seed}, built in ${Date.now() - started} ms)`);
+  console.log(
+    `  Inventory:    ${s.table('datacenters').size} data centers, ${s.table('clusters').size} clusters, ${s.table('hosts').size} hosts, ${s.table('vms').size} VMs, ${s.table('templates').size} templates (seed ${o.seed}, built in ${Date.now() - started} ms)`,
+  );
   console.log(`  Control:      ${sim.url}/__simulator/stats`);
   const stop = () => {
     sim.close().then(() => process.exit(0));
@@ -88,22 +112,32 @@ const program = new Command('rhev-graphql')
   .description('GraphQL access to RHEV / oVirt engines, with a built-in engine simulator')
   .showHelpAfterError();
 
-simulatorOptions(program.command('simulator').description('run the RHEV 3.6 engine simulator'))
-  .action((o) => runSimulator(o, 'running'));
+simulatorOptions(program.command('simulator').description('run the RHEV 3.6 engine simulator')).action((o) => runSimulator(o, 'running'));
 
-simulatorOptions(program.command('serve').description('serve the GraphQL subgraph: against RHEV_URL, or the embedded simulator when none is set'))
+simulatorOptions(
+  program.command('serve').description('serve the GraphQL subgraph: against RHEV_URL, or the embedded simulator when none is set'),
+)
   .option('--listen <port>', 'GraphQL port (or PORT)', int('listen'), Number(process.env.PORT ?? 4000))
   .option('--rhev-url <url>', 'engine entry point, such as https://engine.example.com/api (or RHEV_URL)', process.env.RHEV_URL)
   .option('--rhev-username <user>', 'service account (or RHEV_USERNAME)', process.env.RHEV_USERNAME)
   .option('--rhev-password <password>', 'its password (or RHEV_PASSWORD)', process.env.RHEV_PASSWORD)
   .option('--rhev-ca-file <file>', 'CA bundle of the engine certificate (or RHEV_CA_FILE)', process.env.RHEV_CA_FILE)
-  .option('--rhev-insecure', 'do not verify the engine certificate (or RHEV_INSECURE=true)', /^(1|true|yes)$/i.test(process.env.RHEV_INSECURE ?? ''))
+  .option(
+    '--rhev-insecure',
+    'do not verify the engine certificate (or RHEV_INSECURE=true)',
+    /^(1|true|yes)$/i.test(process.env.RHEV_INSECURE ?? ''),
+  )
   .option('--no-introspection', 'refuse introspection (default: off when NODE_ENV=production)')
   .option('--no-landing-page', 'do not serve the Apollo Sandbox page (default: off when NODE_ENV=production)')
   .option('--max-upstream-requests <n>', 'most engine requests one operation may be estimated to cost', int('max-upstream-requests'), 200)
   .option('--operation-timeout <ms>', 'longest one operation may run', int('operation-timeout'), 120_000)
   .option('--max-response-bytes <n>', 'largest engine answer accepted', int('max-response-bytes'), 256 * 1024 * 1024)
-  .option('--anonymous <policy>', 'callers without credentials: service-account or refuse (default: service-account with the embedded simulator, refuse with --rhev-url; or RHEV_ANONYMOUS)', anonymousPolicy, process.env.RHEV_ANONYMOUS ? anonymousPolicy(process.env.RHEV_ANONYMOUS) : undefined)
+  .option(
+    '--anonymous <policy>',
+    'callers without credentials: service-account or refuse (default: service-account with the embedded simulator, refuse with --rhev-url; or RHEV_ANONYMOUS)',
+    anonymousPolicy,
+    process.env.RHEV_ANONYMOUS ? anonymousPolicy(process.env.RHEV_ANONYMOUS) : undefined,
+  )
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (or LOG_LEVEL)', process.env.LOG_LEVEL ?? 'info')
   .option('--debug', 'stack traces in error answers (default: only when NODE_ENV=development)')
   .action(async (o) => {
@@ -129,7 +163,12 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
     // Serving strangers as the service account is a choice made for a real engine, never a default.
     const anonymous = o.anonymous ?? (sim ? 'service-account' : 'refuse');
     const server = await startServer({
-      engine, port: o.listen, host: o.host, anonymous, logLevel: o.logLevel, debug: o.debug,
+      engine,
+      port: o.listen,
+      host: o.host,
+      anonymous,
+      logLevel: o.logLevel,
+      debug: o.debug,
       // commander sets these to true unless --no-... was given; production turns both off unless asked.
       introspection: o.introspection && !production ? true : o.introspection === false ? false : !production,
       landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
@@ -140,26 +179,37 @@ simulatorOptions(program.command('serve').description('serve the GraphQL subgrap
       console.log(`  Engine:       embedded simulator at ${sim.apiUrl} (${sim.engine.store.table('vms').size} VMs)`);
       console.log('  Credentials:  admin@internal / admin (the service account), user@internal / user (send as Basic auth)');
     } else {
-      console.log(`  Engine:       ${displayUrl(engine.url)}${engine.username ? ` as ${engine.username}` : ' (callers bring their own credentials)'}`);
+      console.log(
+        `  Engine:       ${displayUrl(engine.url)}${engine.username ? ` as ${engine.username}` : ' (callers bring their own credentials)'}`,
+      );
     }
-    console.log(`  Anonymous:    ${anonymous === 'refuse' ? 'refused (callers send their own credentials; --anonymous service-account to serve them as the service account)' : 'served as the service account (--anonymous refuse to require credentials)'}`);
+    console.log(
+      `  Anonymous:    ${anonymous === 'refuse' ? 'refused (callers send their own credentials; --anonymous service-account to serve them as the service account)' : 'served as the service account (--anonymous refuse to require credentials)'}`,
+    );
     console.log(`  Health:       ${server.url.replace(/graphql$/, 'health')}   Metrics: ${server.url.replace(/graphql$/, 'metrics')}`);
     let stopping = false;
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      void server.close().then(() => sim?.close()).then(() => process.exit(0));
+      void server
+        .close()
+        .then(() => sim?.close())
+        .then(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
 
-program.command('schema')
-  .description('generate the GraphQL subgraph schema from an engine\'s XSD and RSDL')
+program
+  .command('schema')
+  .description("generate the GraphQL subgraph schema from an engine's XSD and RSDL")
   .option('--xsd <file|url>', 'the XML Schema (default: the bundled api/api.xsd)')
   .option('--rsdl <file|url>', 'the RSDL (default: the bundled api/rsdl.xml with the bundled XSD; none otherwise)')
   .option('--no-rsdl', 'generate from the XSD alone')
-  .option('--capabilities <file|url>', 'an /api/capabilities document whose value lists become enums (default: the bundled one with the bundled XSD)')
+  .option(
+    '--capabilities <file|url>',
+    'an /api/capabilities document whose value lists become enums (default: the bundled one with the bundled XSD)',
+  )
   .option('--no-capabilities', 'leave capability-governed fields as strings')
   .option('--url <engine>', 'fetch ?schema and ?rsdl from this engine entry point (such as https://engine/api)')
   .option('--username <user>', 'engine user, such as admin@internal', process.env.RHEV_USERNAME)

@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
-import { bundledXsdText } from '../src/model/index.ts';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/index.ts';
 import { basicAuthorization } from '../src/http/basic.ts';
+import { bundledXsdText } from '../src/model/index.ts';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../src/simulator/index.ts';
 
 export const SMALL: Partial<SimulatorOptions> = { vms: 40, hosts: 6, clusters: 3, datacenters: 2, templates: 2, transitionMs: 15, seed: 7 };
 
@@ -34,7 +34,8 @@ export const basic = basicAuthorization;
 export async function api(sim: Simulator, method: string, path: string, call: Call = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...call.headers };
   const who = call.user ?? 'admin';
-  if (who !== 'none' && !headers.authorization && !headers.cookie) headers.authorization = who === 'admin' ? basic('admin@internal', 'admin') : basic('user@internal', 'user');
+  if (who !== 'none' && !headers.authorization && !headers.cookie)
+    headers.authorization = who === 'admin' ? basic('admin@internal', 'admin') : basic('user@internal', 'user');
   if (call.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/xml';
   // node:http rather than fetch: fetch refuses headers the engine protocol uses (Expect).
   return new Promise((resolve, reject) => {
@@ -102,7 +103,10 @@ export async function validateMany(docs: { name: string; xml: string }[]): Promi
   const out = new Map<string, string[]>();
   const run = async (schema: string) => {
     if (!docs.length) return;
-    const r = await validateXML({ xml: docs.map((d) => ({ fileName: d.name, contents: d.xml })), schema: { fileName: 'api.xsd', contents: schema } });
+    const r = await validateXML({
+      xml: docs.map((d) => ({ fileName: d.name, contents: d.xml })),
+      schema: { fileName: 'api.xsd', contents: schema },
+    });
     for (const e of r.errors) {
       const file = e.loc?.fileName ?? '?';
       out.set(file, [...(out.get(file) ?? []), e.message]);

@@ -1,9 +1,15 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync as read, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ApiModel, bundledApiModel, bundledModel, readRsdl, readXsd, DescriptionError } from '../src/model/index.ts';
-import { readFileSync as read } from 'node:fs';
-import { bundledCapabilitiesPath } from '../src/model/index.ts';
 import { capabilitiesFileText } from '../scripts/write-simulator-metadata.ts';
+import {
+  ApiModel,
+  bundledApiModel,
+  bundledCapabilitiesPath,
+  bundledModel,
+  DescriptionError,
+  readRsdl,
+  readXsd,
+} from '../src/model/index.ts';
 
 const referenceRsdl = new URL('../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
 
@@ -21,7 +27,23 @@ describe('the API model', () => {
     expect(vms.actions.get('migrate')!.bodyParams.map((p) => p.name)).toContain('action.host.id|name');
     const nics = m.collections.get('hosts/{host:id}/nics')!;
     expect(nics).toMatchObject({ itemType: 'HostNIC', itemElement: 'host_nic', parent: m.topLevel('hosts') });
-    expect([...m.subsOf('VM').keys()].sort()).toEqual(['applications', 'cdroms', 'disks', 'graphicsconsoles', 'hostdevices', 'katelloerrata', 'nics', 'numanodes', 'permissions', 'reporteddevices', 'sessions', 'snapshots', 'statistics', 'tags', 'watchdogs']);
+    expect([...m.subsOf('VM').keys()].sort()).toEqual([
+      'applications',
+      'cdroms',
+      'disks',
+      'graphicsconsoles',
+      'hostdevices',
+      'katelloerrata',
+      'nics',
+      'numanodes',
+      'permissions',
+      'reporteddevices',
+      'sessions',
+      'snapshots',
+      'statistics',
+      'tags',
+      'watchdogs',
+    ]);
     expect(m.topLevel('roles')!.searchable).toBe(false);
   });
 
@@ -61,7 +83,10 @@ describe('api/api.xsd', () => {
 
   it('lets the reader keep what the engine keeps: initialization, payloads, mac pools', async () => {
     const { readDocument } = await import('../src/xml/index.ts');
-    const vm = readDocument(bundledModel(), '<vm id="x"><name>a</name><payloads><payload type="floppy"><files><file id="f"><name>f.txt</name><content>hi</content></file></files></payload></payloads><initialization><host_name>a.example.com</host_name></initialization></vm>');
+    const vm = readDocument(
+      bundledModel(),
+      '<vm id="x"><name>a</name><payloads><payload type="floppy"><files><file id="f"><name>f.txt</name><content>hi</content></file></files></payload></payloads><initialization><host_name>a.example.com</host_name></initialization></vm>',
+    );
     expect(vm.value.initialization).toEqual({ host_name: 'a.example.com' });
     expect(vm.value.payloads.payload[0]).toMatchObject({ type: 'floppy' });
     const dc = readDocument(bundledModel(), '<data_center id="d"><name>d</name><mac_pool id="m"/></data_center>');

@@ -27,7 +27,6 @@ import type { Connection } from '../rhev/index.ts';
 import { INLINE, typeOf } from '../rhev/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 
-
 /** At most this many per-parent requests run at once. */
 const CONCURRENCY = 8;
 
@@ -58,7 +57,11 @@ export class Loaders {
    * `batching: false` is the naive way, kept for measuring what the loaders
    * save: every load is its own request, nothing is cached or inlined.
    */
-  constructor(readonly connection: Connection, readonly api: ApiModel, private readonly options: { batching?: boolean; signal?: AbortSignal } = {}) {
+  constructor(
+    readonly connection: Connection,
+    readonly api: ApiModel,
+    private readonly options: { batching?: boolean; signal?: AbortSignal } = {},
+  ) {
     for (const c of api.top) if (!this.topOf.has(c.itemType)) this.topOf.set(c.itemType, c);
   }
 
@@ -74,9 +77,16 @@ export class Loaders {
   }
 
   /** Lists a top-level collection; what comes back primes the by-id loaders. */
-  async list(c: Collection, options: { search?: string; max?: number; page?: number; caseSensitive?: boolean; filter?: Record<string, string>; detail?: string[] }): Promise<Obj[]> {
+  async list(
+    c: Collection,
+    options: { search?: string; max?: number; page?: number; caseSensitive?: boolean; filter?: Record<string, string>; detail?: string[] },
+  ): Promise<Obj[]> {
     const items = await this.connection.getAll<Obj>(c.rel, {
-      search: options.search, max: options.max, page: options.page, caseSensitive: options.caseSensitive, filter: options.filter,
+      search: options.search,
+      max: options.max,
+      page: options.page,
+      caseSensitive: options.caseSensitive,
+      filter: options.filter,
       detail: options.detail?.length && this.inlining ? options.detail : undefined,
       signal: this.options.signal,
     });
@@ -108,7 +118,10 @@ export class Loaders {
     const key = `${parentType}/${rel}`;
     let loader = this.childLoaders.get(key);
     if (!loader) {
-      loader = new DataLoader((parents) => this.batchChildren(parentType, rel, parents), { cacheKeyFn: (p) => p.id ?? p.href, ...this.dataLoaderOptions() });
+      loader = new DataLoader((parents) => this.batchChildren(parentType, rel, parents), {
+        cacheKeyFn: (p) => p.id ?? p.href,
+        ...this.dataLoaderOptions(),
+      });
       this.childLoaders.set(key, loader);
     }
     return loader.load(parent);
@@ -158,10 +171,12 @@ export class Loaders {
     if (parents.length > 1 && top && batching === 'inline') {
       const fresh = await this.list(top, { detail: [rel] });
       const byId = new Map(fresh.map((p) => [p.id, p]));
-      return Promise.all(parents.map(async (p) => {
-        const f = byId.get(p.id);
-        return f ? ((await f[rel]({ signal: this.options.signal })) as Obj[]) : [];
-      }));
+      return Promise.all(
+        parents.map(async (p) => {
+          const f = byId.get(p.id);
+          return f ? ((await f[rel]({ signal: this.options.signal })) as Obj[]) : [];
+        }),
+      );
     }
     // 2. One list of the items' own collection, grouped by their reference to the parent.
     const itemTop = sub ? this.topOf.get(sub.itemType) : undefined;

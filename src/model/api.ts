@@ -8,8 +8,9 @@
  * sub-collections hang below each resource type. The client binding, the
  * GraphQL schema generator and the resolvers all read it from here.
  */
+
+import { type Batching, inlinableAt } from './relations.ts';
 import type { Operation } from './rsdl.ts';
-import { inlinableAt, type Batching } from './relations.ts';
 import type { XsdModel } from './xsd.ts';
 
 export interface Collection {
@@ -46,7 +47,10 @@ export class ApiModel {
   /** Top-level collections, in RSDL order. */
   readonly top: Collection[] = [];
 
-  constructor(readonly xsd: XsdModel, readonly operations: readonly Operation[]) {
+  constructor(
+    readonly xsd: XsdModel,
+    readonly operations: readonly Operation[],
+  ) {
     const byPath = new Map<string, Operation[]>();
     for (const op of operations) {
       const list = byPath.get(op.href) ?? [];
@@ -54,7 +58,9 @@ export class ApiModel {
       byPath.set(op.href, list);
     }
     // A collection is a path whose GET answers with a collection type.
-    const paths = [...byPath.keys()].filter((p) => byPath.get(p)!.some((op) => op.method === 'GET' && op.responseType && this.itemOf(op.responseType)));
+    const paths = [...byPath.keys()].filter((p) =>
+      byPath.get(p)!.some((op) => op.method === 'GET' && op.responseType && this.itemOf(op.responseType)),
+    );
     paths.sort((a, b) => a.split('/').length - b.split('/').length);
     for (const path of paths) {
       const ops = byPath.get(path)!;
@@ -83,9 +89,13 @@ export class ApiModel {
       const parentPath = segments.length > 2 ? segments.slice(0, -2).join('/') : undefined;
       const parent = parentPath ? this.collections.get(parentPath) : undefined;
       const c: Collection = {
-        path, rel: segments[segments.length - 1], parent,
-        itemType: item.type, itemElement: item.element,
-        collectionType: list.responseType!, collectionElement: this.elementOf(list.responseType!) ?? segments[segments.length - 1],
+        path,
+        rel: segments[segments.length - 1],
+        parent,
+        itemType: item.type,
+        itemElement: item.element,
+        collectionType: list.responseType!,
+        collectionElement: this.elementOf(list.responseType!) ?? segments[segments.length - 1],
         idVar,
         methods: new Set(ops.map((op) => op.method)),
         itemMethods: new Set(itemOps.map((op) => op.method)),
@@ -160,7 +170,9 @@ export class ApiModel {
     for (const repeated of [true, false]) {
       for (let t = this.xsd.types.get(collectionType); t; t = t.base ? this.xsd.types.get(t.base) : undefined) {
         const inherited = t.base ? (this.xsd.types.get(t.base)?.elements.length ?? 0) : 0;
-        const f = t.elements.slice(inherited).find((e) => (repeated ? e.max > 1 : this.xsd.isA(e.type, 'BaseResource')) && this.xsd.types.has(e.type));
+        const f = t.elements
+          .slice(inherited)
+          .find((e) => (repeated ? e.max > 1 : this.xsd.isA(e.type, 'BaseResource')) && this.xsd.types.has(e.type));
         if (f) return { element: f.name, type: f.type };
       }
     }

@@ -3,11 +3,12 @@
  * and URL. Everything else (XML reading and writing, the simulator, the
  * client, the GraphQL generator) reads it from here.
  */
-export { readXsd, XsdModel, DescriptionError, builtinKind } from './xsd.ts';
-export { readRsdl, missingTypes, rsdlField } from './rsdl.ts';
-export type { Operation, Param } from './rsdl.ts';
-export { ApiModel } from './api.ts';
+
 export type { Collection } from './api.ts';
-export { inlinableAt, isOwnership, pathKey, type Batching } from './relations.ts';
-export type { ComplexType, Field, SimpleType, ScalarKind } from './xsd.ts';
+export { ApiModel } from './api.ts';
 export * from './bundled.ts';
+export { type Batching, inlinableAt, isOwnership, pathKey } from './relations.ts';
+export type { Operation, Param } from './rsdl.ts';
+export { missingTypes, readRsdl, rsdlField } from './rsdl.ts';
+export type { ComplexType, Field, ScalarKind, SimpleType } from './xsd.ts';
+export { builtinKind, DescriptionError, readXsd, XsdModel } from './xsd.ts';

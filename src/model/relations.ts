@@ -12,8 +12,8 @@
 
 /** `detail=` values each collection accepts, by path with every variable written `{id}`. */
 const INLINABLE: Readonly<Record<string, readonly string[]>> = {
-  'vms': ['disks', 'nics', 'tags', 'statistics'],
-  'hosts': ['statistics'],
+  vms: ['disks', 'nics', 'tags', 'statistics'],
+  hosts: ['statistics'],
   'vms/{id}/disks': ['statistics'],
   'vms/{id}/nics': ['statistics'],
   'hosts/{id}/nics': ['statistics'],

@@ -41,16 +41,32 @@ export function readRsdl(xsd: XsdModel, text: string, source = 'rsdl'): Operatio
   if (!start.startsWith('<')) {
     // The engine's build keeps its RSDL metadata as YAML (rsdl_metadata.yaml); that is not what ?rsdl serves.
     const yaml = /^(---|#|[A-Za-z_][\w-]*:)/.test(start);
-    throw new DescriptionError(source, `expected the RSDL XML document an engine serves at GET /api?rsdl (it starts with <rsdl>), got ${yaml ? 'YAML (an rsdl_metadata.yaml of the engine\'s sources is not an RSDL)' : 'text that is not XML'}`);
+    throw new DescriptionError(
+      source,
+      `expected the RSDL XML document an engine serves at GET /api?rsdl (it starts with <rsdl>), got ${yaml ? "YAML (an rsdl_metadata.yaml of the engine's sources is not an RSDL)" : 'text that is not XML'}`,
+    );
   }
-  const doc = readExpected(xsd, text, 'rsdl', (problem, detail) =>
-    new DescriptionError(source, problem === 'root' ? `not an RSDL document (its root element is <${detail}>)` : `not a readable RSDL document (${detail})`));
+  const doc = readExpected(
+    xsd,
+    text,
+    'rsdl',
+    (problem, detail) =>
+      new DescriptionError(
+        source,
+        problem === 'root' ? `not an RSDL document (its root element is <${detail}>)` : `not a readable RSDL document (${detail})`,
+      ),
+  );
   const links: any[] = doc.value.links?.link ?? [];
   if (!links.length) throw new DescriptionError(source, 'the RSDL lists no links');
   const params = (sets: any[] | undefined, url: boolean): Param[] =>
-    (sets ?? []).flatMap((set: any) => (set.parameter ?? []).map((p: any) => ({
-      name: String(p.name), type: String(p.type ?? 'xs:string'), required: p.required === true, context: url ? (p.context ?? 'query') : undefined,
-    })));
+    (sets ?? []).flatMap((set: any) =>
+      (set.parameter ?? []).map((p: any) => ({
+        name: String(p.name),
+        type: String(p.type ?? 'xs:string'),
+        required: p.required === true,
+        context: url ? (p.context ?? 'query') : undefined,
+      })),
+    );
   return links.map((l) => {
     const req = l.request ?? {};
     return {
@@ -91,4 +107,3 @@ export function rsdlField(fields: ReadonlyMap<string, unknown> | Readonly<Record
   const bare = segment.replace(/_/g, '');
   return names.find((name) => name.replace(/_/g, '') === bare);
 }
-

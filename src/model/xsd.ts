@@ -161,15 +161,25 @@ function indexDeclarations(top: Node[], source: string): Declarations {
   for (const n of top) {
     const a = attrs(n);
     switch (tagOf(n)) {
-      case 'xs:group': index.groups.set(a.name, n); break;
-      case 'xs:element': if (a.name && a.type) index.globalElements.set(a.name, a.type); break;
-      case 'xs:complexType': index.rawTypes.set(a.name, n); break;
+      case 'xs:group':
+        index.groups.set(a.name, n);
+        break;
+      case 'xs:element':
+        if (a.name && a.type) index.globalElements.set(a.name, a.type);
+        break;
+      case 'xs:complexType':
+        index.rawTypes.set(a.name, n);
+        break;
       case 'xs:simpleType': {
         const restriction = children(n).find((c) => tagOf(c) === 'xs:restriction');
         index.simpleTypes.set(a.name, {
           name: a.name,
-          base: restriction ? attrs(restriction).base ?? 'xs:string' : 'xs:string',
-          values: restriction ? children(restriction).filter((c) => tagOf(c) === 'xs:enumeration').map((c) => attrs(c).value) : [],
+          base: restriction ? (attrs(restriction).base ?? 'xs:string') : 'xs:string',
+          values: restriction
+            ? children(restriction)
+                .filter((c) => tagOf(c) === 'xs:enumeration')
+                .map((c) => attrs(c).value)
+            : [],
           doc: docOf(n),
         });
         break;
@@ -191,7 +201,10 @@ class TypeBuilder {
   private readonly built = new Map<string, ComplexType>();
   private readonly building = new Set<string>();
 
-  constructor(private readonly index: Declarations, private readonly source: string) {}
+  constructor(
+    private readonly index: Declarations,
+    private readonly source: string,
+  ) {}
 
   buildAll(): Map<string, ComplexType> {
     for (const name of this.index.rawTypes.keys()) this.build(name);
@@ -203,10 +216,15 @@ class TypeBuilder {
     for (const c of children(node)) {
       const a = attrs(c);
       switch (tagOf(c)) {
-        case 'xs:sequence': case 'xs:choice': case 'xs:all': case 'xs:complexContent': case 'xs:simpleContent':
+        case 'xs:sequence':
+        case 'xs:choice':
+        case 'xs:all':
+        case 'xs:complexContent':
+        case 'xs:simpleContent':
           this.collect(c, elements, attributes, typeName, state);
           break;
-        case 'xs:extension': case 'xs:restriction':
+        case 'xs:extension':
+        case 'xs:restriction':
           if (a.base?.startsWith('xs:')) state.textType = a.base;
           else if (a.base) state.base = a.base;
           this.collect(c, elements, attributes, typeName, state);
@@ -221,7 +239,14 @@ class TypeBuilder {
           elements.push(this.element(c, typeName));
           break;
         case 'xs:attribute':
-          attributes.push({ name: a.name, kind: 'attribute', type: a.type ?? 'xs:string', min: a.use === 'required' ? 1 : 0, max: 1, doc: docOf(c) });
+          attributes.push({
+            name: a.name,
+            kind: 'attribute',
+            type: a.type ?? 'xs:string',
+            min: a.use === 'required' ? 1 : 0,
+            max: 1,
+            doc: docOf(c),
+          });
           break;
       }
     }
@@ -233,9 +258,12 @@ class TypeBuilder {
     const name = a.name ?? a.ref;
     const type = a.type ?? (a.ref ? globalElements.get(a.ref) : undefined) ?? inlineSimpleType(c) ?? 'xs:string';
     if (!name) throw new DescriptionError(this.source, `type ${typeName} has an element with neither name nor ref`);
-    if (a.ref && !globalElements.has(a.ref)) throw new DescriptionError(this.source, `type ${typeName} refers to an undefined element ${a.ref}`);
+    if (a.ref && !globalElements.has(a.ref))
+      throw new DescriptionError(this.source, `type ${typeName} refers to an undefined element ${a.ref}`);
     return {
-      name, kind: 'element', type,
+      name,
+      kind: 'element',
+      type,
       min: a.minOccurs === undefined ? 1 : Number(a.minOccurs),
       max: a.maxOccurs === 'unbounded' ? Infinity : a.maxOccurs === undefined ? 1 : Number(a.maxOccurs),
       doc: docOf(c),
@@ -263,10 +291,20 @@ class TypeBuilder {
       // A name may repeat only as the same element (a group repeating an
       // optional element); an attribute and an element of one name would make
       // the object form ambiguous.
-      if (clash && clash.kind !== f.kind) throw new DescriptionError(this.source, `type ${name} has both an attribute and an element named ${f.name}`);
+      if (clash && clash.kind !== f.kind)
+        throw new DescriptionError(this.source, `type ${name} has both an attribute and an element named ${f.name}`);
       if (!clash) field.set(f.name, f);
     }
-    const t: ComplexType = { name, base: state.base, doc: docOf(node), textType: state.textType ?? base?.textType, fields, attributes, elements, field };
+    const t: ComplexType = {
+      name,
+      base: state.base,
+      doc: docOf(node),
+      textType: state.textType ?? base?.textType,
+      fields,
+      attributes,
+      elements,
+      field,
+    };
     this.building.delete(name);
     this.built.set(name, t);
     return t;
@@ -276,7 +314,8 @@ class TypeBuilder {
 /** Every type an element or a field names exists. */
 function checkReferences(built: ReadonlyMap<string, ComplexType>, index: Declarations, source: string): void {
   for (const [el, type] of index.globalElements) {
-    if (!built.has(type) && !index.simpleTypes.has(type) && !type.startsWith('xs:')) throw new DescriptionError(source, `element ${el} has undefined type ${type}`);
+    if (!built.has(type) && !index.simpleTypes.has(type) && !type.startsWith('xs:'))
+      throw new DescriptionError(source, `element ${el} has undefined type ${type}`);
   }
   for (const t of built.values()) {
     for (const f of t.fields) {
@@ -313,6 +352,9 @@ function docOf(n: Node): string | undefined {
   if (!ann) return undefined;
   const doc = children(ann).find((c) => tagOf(c) === 'xs:documentation');
   if (!doc) return undefined;
-  const text = children(doc).map((c) => (c as Record<string, unknown>)['#text']).filter((t) => t !== undefined).join(' ');
+  const text = children(doc)
+    .map((c) => (c as Record<string, unknown>)['#text'])
+    .filter((t) => t !== undefined)
+    .join(' ');
   return text ? String(text).replace(/\s+/g, ' ').trim() : undefined;
 }

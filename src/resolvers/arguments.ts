@@ -8,8 +8,8 @@
 import { GraphQLError } from 'graphql';
 import type { Collection } from '../model/index.ts';
 import { BadFilter, compileGlob, type Fault } from '../rhev/index.ts';
-import { forbiddenCharAt } from '../xml/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
+import { forbiddenCharAt } from '../xml/index.ts';
 
 /** The largest strings accepted, by argument (README: Reliability and security). */
 export const ARGUMENT_LIMITS = {
@@ -27,9 +27,14 @@ export const ARGUMENT_LIMITS = {
   text: 64 * 1024,
 } as const;
 
-
 export function badInput(message: string, argument: string, cause?: Fault): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument, ...(cause ? { reason: cause.reason, detail: cause.detail, status: cause.status } : {}) } });
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      argument,
+      ...(cause ? { reason: cause.reason, detail: cause.detail, status: cause.status } : {}),
+    },
+  });
 }
 
 /** Checks every argument of a field, however deep in input objects and lists. */
@@ -45,7 +50,9 @@ function checkValue(v: unknown, path: string, key: string): void {
   if (typeof v === 'string') {
     checkString(v, path, key === 'search' ? ARGUMENT_LIMITS.search : key === 'name' ? ARGUMENT_LIMITS.name : ARGUMENT_LIMITS.text);
   } else if (Array.isArray(v)) {
-    v.forEach((x, i) => { checkValue(x, `${path}[${i}]`, key); });
+    v.forEach((x, i) => {
+      checkValue(x, `${path}[${i}]`, key);
+    });
   } else if (v && typeof v === 'object' && !(v instanceof Date)) {
     for (const [k, x] of Object.entries(v)) checkValue(x, `${path}.${k}`, k);
   }
@@ -54,11 +61,16 @@ function checkValue(v: unknown, path: string, key: string): void {
 function checkString(s: string, path: string, max: number): void {
   if (s.length > max) throw badInput(`${path} is ${s.length} characters long; at most ${max} are accepted`, path);
   const at = forbiddenCharAt(s);
-  if (at >= 0) throw badInput(`${path} holds U+${s.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at}, a character XML 1.0 does not allow`, path);
+  if (at >= 0)
+    throw badInput(
+      `${path} holds U+${s.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at}, a character XML 1.0 does not allow`,
+      path,
+    );
 }
 
 function checkFilterArgument(list: { field: string; value: string }[]): void {
-  if (list.length > ARGUMENT_LIMITS.filterEntries) throw badInput(`filter has ${list.length} entries; at most ${ARGUMENT_LIMITS.filterEntries} are accepted`, 'filter');
+  if (list.length > ARGUMENT_LIMITS.filterEntries)
+    throw badInput(`filter has ${list.length} entries; at most ${ARGUMENT_LIMITS.filterEntries} are accepted`, 'filter');
   list.forEach((f, i) => {
     checkString(f.field, `filter[${i}].field`, ARGUMENT_LIMITS.filterField);
     checkString(f.value, `filter[${i}].value`, ARGUMENT_LIMITS.filterValue);
@@ -78,6 +90,15 @@ const NAMED_IDS = new Set(['files', 'permits']);
 /** Engine ids are GUIDs (events are numbered); anything else is refused before it reaches the engine. */
 export function checkId(c: Collection, id: unknown, argument: string): void {
   const s = typeof id === 'string' ? id : '';
-  const ok = c.rel === 'events' ? /^\d{1,19}$/.test(s) : NAMED_IDS.has(c.rel) ? s.length > 0 && s.length < 512 && forbiddenCharAt(s) < 0 : UUID.test(s);
-  if (!ok) throw badInput(`${argument} ${JSON.stringify(s.slice(0, 80))} is not ${c.rel === 'events' ? 'a number' : NAMED_IDS.has(c.rel) ? 'a name' : 'a GUID'}, as ${c.itemType} ids are`, argument);
+  const ok =
+    c.rel === 'events'
+      ? /^\d{1,19}$/.test(s)
+      : NAMED_IDS.has(c.rel)
+        ? s.length > 0 && s.length < 512 && forbiddenCharAt(s) < 0
+        : UUID.test(s);
+  if (!ok)
+    throw badInput(
+      `${argument} ${JSON.stringify(s.slice(0, 80))} is not ${c.rel === 'events' ? 'a number' : NAMED_IDS.has(c.rel) ? 'a name' : 'a GUID'}, as ${c.itemType} ids are`,
+      argument,
+    );
 }

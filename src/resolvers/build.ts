@@ -6,17 +6,32 @@
  * loaders.
  */
 import { GraphQLError, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { Collection } from '../model/index.ts';
-import { Aborted, ActionError, BadFilter, ConnectionError, Fault, ForeignOrigin, NotFound, ParseError, ResponseTooLarge, RhevError, matchesFilter, newResource, stateOfStatus, typeOf, type Connection } from '../rhev/index.ts';
-import { XmlCharacterError } from '../xml/index.ts';
-import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
-import { DateTimeScalar, LongScalar, enumOut, inputToXml } from './values.ts';
-import { OperationTimeout, type Context } from './context.ts';
-import { badInput, checkArguments, checkId } from './arguments.ts';
 import type { Resolvers } from '../generated/graphql.ts';
+import type { Collection } from '../model/index.ts';
+import {
+  Aborted,
+  ActionError,
+  BadFilter,
+  type Connection,
+  ConnectionError,
+  Fault,
+  ForeignOrigin,
+  matchesFilter,
+  NotFound,
+  newResource,
+  ParseError,
+  ResponseTooLarge,
+  RhevError,
+  stateOfStatus,
+  typeOf,
+} from '../rhev/index.ts';
+import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
+import { XmlCharacterError } from '../xml/index.ts';
+import { badInput, checkArguments, checkId } from './arguments.ts';
+import { type Context, OperationTimeout } from './context.ts';
 import { mergeSelections } from './selections.ts';
-
+import { DateTimeScalar, enumOut, inputToXml, LongScalar } from './values.ts';
 
 export type ResolverContext = Context;
 
@@ -37,17 +52,26 @@ export function buildResolvers(plan: SchemaPlan): Resolvers {
   resolvers.Query = Object.fromEntries(plan.query.map((r) => [r.name, bounded(queryResolver(plan, r))]));
   if (plan.mutation.length) resolvers.Mutation = Object.fromEntries(plan.mutation.map((r) => [r.name, bounded(mutationResolver(plan, r))]));
   if (plan.subscription.length) {
-    resolvers.Subscription = Object.fromEntries(plan.subscription.map((r) => [r.name, {
-      subscribe: (_: unknown, args: Obj, ctx: ResolverContext) => {
-        if (!ctx.watchers) throw new GraphQLError('Subscriptions need a WebSocket connection (graphql-transport-ws)', { extensions: { code: 'BAD_REQUEST' } });
-        checkArguments(args);
-        const type = r.collection?.itemElement ?? plan.types.get('WatchedType')!.wire![plan.types.get('WatchedType')!.values!.indexOf(args.type)];
-        const collection = r.collection ?? ctx.loaders.api.top.find((c) => c.itemElement === type);
-        if (collection) checkId(collection, args.id, 'id');
-        return ctx.watchers.subscribe(type, args.id, { status: args.status, deleted: args.deleted, timeout: args.timeout });
-      },
-      resolve: (event: unknown) => event,
-    }]));
+    resolvers.Subscription = Object.fromEntries(
+      plan.subscription.map((r) => [
+        r.name,
+        {
+          subscribe: (_: unknown, args: Obj, ctx: ResolverContext) => {
+            if (!ctx.watchers)
+              throw new GraphQLError('Subscriptions need a WebSocket connection (graphql-transport-ws)', {
+                extensions: { code: 'BAD_REQUEST' },
+              });
+            checkArguments(args);
+            const type =
+              r.collection?.itemElement ?? plan.types.get('WatchedType')!.wire![plan.types.get('WatchedType')!.values!.indexOf(args.type)];
+            const collection = r.collection ?? ctx.loaders.api.top.find((c) => c.itemElement === type);
+            if (collection) checkId(collection, args.id, 'id');
+            return ctx.watchers.subscribe(type, args.id, { status: args.status, deleted: args.deleted, timeout: args.timeout });
+          },
+          resolve: (event: unknown) => event,
+        },
+      ]),
+    );
   }
   return resolvers as Resolvers;
 }
@@ -60,7 +84,8 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
     case 'scalar': {
       const enumName = f.scalar === 'enum' ? f.type.named : undefined;
       const enumType = enumName ? plan.types.get(enumName) : undefined;
-      if (enumType) return (p) => (Array.isArray(p[key]) ? p[key].map((v: unknown) => enumOut(enumType, v)) : enumOut(enumType, p[key]) ?? null);
+      if (enumType)
+        return (p) => (Array.isArray(p[key]) ? p[key].map((v: unknown) => enumOut(enumType, v)) : (enumOut(enumType, p[key]) ?? null));
       return (p) => p[key] ?? null;
     }
     case 'object':
@@ -88,7 +113,9 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
     case 'reverse':
       return (p, args, ctx) => {
         checkArguments(args);
-        return ctx.loaders.reverse(collectionOf(ctx, f.via!.collection), f.via!.field, p.id).then((items) => applyListArgs(items, args), rethrow);
+        return ctx.loaders
+          .reverse(collectionOf(ctx, f.via!.collection), f.via!.field, p.id)
+          .then((items) => applyListArgs(items, args), rethrow);
       };
   }
 }
@@ -153,28 +180,40 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
     case 'list': {
       const c = r.collection!;
       const itemPlan = plan.types.get(c.itemType)!;
-      return (_p, args, ctx, info) => guard(() => {
-        checkArguments(args);
-        // Sub-collections the query asks for, inlined in this one request where the engine can.
-        const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
-        const detail = ctx.loaders.api.inlinable(c).filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
-        const filter = args.filter?.length ? toFilter(args.filter) : undefined;
-        if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
-        if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');
-        return ctx.loaders.list(c, { search: args.search ?? undefined, max: args.max ?? undefined, page: args.page ?? undefined, caseSensitive: args.caseSensitive ?? undefined, filter, detail })
-          .catch((e) => {
-            // The engine refuses a search it cannot read with 400: say which argument.
-            if (e instanceof Fault && e.status === 400 && args.search) throw badInput(e.detail ?? e.reason, 'search', e);
-            throw e;
-          });
-      });
+      return (_p, args, ctx, info) =>
+        guard(() => {
+          checkArguments(args);
+          // Sub-collections the query asks for, inlined in this one request where the engine can.
+          const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
+          const detail = ctx.loaders.api
+            .inlinable(c)
+            .filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
+          const filter = args.filter?.length ? toFilter(args.filter) : undefined;
+          if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
+          if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');
+          return ctx.loaders
+            .list(c, {
+              search: args.search ?? undefined,
+              max: args.max ?? undefined,
+              page: args.page ?? undefined,
+              caseSensitive: args.caseSensitive ?? undefined,
+              filter,
+              detail,
+            })
+            .catch((e) => {
+              // The engine refuses a search it cannot read with 400: say which argument.
+              if (e instanceof Fault && e.status === 400 && args.search) throw badInput(e.detail ?? e.reason, 'search', e);
+              throw e;
+            });
+        });
     }
     case 'item':
-      return (_p, args, ctx) => guard(() => {
-        checkArguments(args);
-        checkId(r.collection!, args.id, 'id');
-        return ctx.loaders.load(r.collection!.itemType, args.id);
-      });
+      return (_p, args, ctx) =>
+        guard(() => {
+          checkArguments(args);
+          checkId(r.collection!, args.id, 'id');
+          return ctx.loaders.load(r.collection!.itemType, args.id);
+        });
     default:
       throw new Error(`No query resolver for ${r.kind}`);
   }
@@ -185,54 +224,69 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
 function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
   const c = r.collection!;
   const inputArg = r.args.find((a) => a.name === 'action' || a.name === 'input');
-  return (_p, args, ctx) => guard(async () => {
-    checkArguments(args);
-    for (const name of [...(r.parentIds ?? []), 'id']) if (typeof args[name] === 'string') checkId(name === 'id' ? c : ancestor(c, r.parentIds!.indexOf(name)), args[name], name);
-    const conn = ctx.connection;
-    const signal = ctx.signal;
-    const base = await parentOf(conn, c, r, args, signal);
-    switch (r.kind) {
-      case 'action': {
-        const target = c.actions.has(r.action!) ? await itemOf(conn, c, base, args.id, signal) : undefined;
-        const data = inputArg && args.action ? (inputToXml(plan, inputArg.type.named, args.action) as Obj) : undefined;
-        try {
-          const result = target
-            ? await conn.action(target, r.action!, data, { wait: !args.async, signal })
-            : await collectionAction(conn, c, base, r.action!, data, signal);
-          const resource = target ? await reRead(conn, target, signal) : undefined;
-          return { status: stateOfStatus(result.status) ?? 'complete', job: result.job, fault: result.fault, outcomeUnknown: false, action: result, resource };
-        } catch (e) {
-          if (e instanceof ConnectionError && e.sent) {
-            // The engine may or may not have run it; it is not sent again.
-            const resource = target ? await reRead(conn, target, signal).catch(() => undefined) : undefined;
-            return { status: 'unknown', outcomeUnknown: true, resource, fault: { reason: 'Outcome unknown', detail: e.message } };
+  return (_p, args, ctx) =>
+    guard(async () => {
+      checkArguments(args);
+      for (const name of [...(r.parentIds ?? []), 'id'])
+        if (typeof args[name] === 'string') checkId(name === 'id' ? c : ancestor(c, r.parentIds!.indexOf(name)), args[name], name);
+      const conn = ctx.connection;
+      const signal = ctx.signal;
+      const base = await parentOf(conn, c, r, args, signal);
+      switch (r.kind) {
+        case 'action': {
+          const target = c.actions.has(r.action!) ? await itemOf(conn, c, base, args.id, signal) : undefined;
+          const data = inputArg && args.action ? (inputToXml(plan, inputArg.type.named, args.action) as Obj) : undefined;
+          try {
+            const result = target
+              ? await conn.action(target, r.action!, data, { wait: !args.async, signal })
+              : await collectionAction(conn, c, base, r.action!, data, signal);
+            const resource = target ? await reRead(conn, target, signal) : undefined;
+            return {
+              status: stateOfStatus(result.status) ?? 'complete',
+              job: result.job,
+              fault: result.fault,
+              outcomeUnknown: false,
+              action: result,
+              resource,
+            };
+          } catch (e) {
+            if (e instanceof ConnectionError && e.sent) {
+              // The engine may or may not have run it; it is not sent again.
+              const resource = target ? await reRead(conn, target, signal).catch(() => undefined) : undefined;
+              return { status: 'unknown', outcomeUnknown: true, resource, fault: { reason: 'Outcome unknown', detail: e.message } };
+            }
+            throw e;
           }
-          throw e;
         }
+        case 'create': {
+          const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
+          return conn.create(newResource(c.itemType, fields), { base, wait: !args.async, signal });
+        }
+        case 'update': {
+          const target = await itemOf(conn, c, base, args.id, signal);
+          const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
+          // Only the fields the caller set are sent: a partial update, as the engine expects.
+          return conn.update(newResource(c.itemType, { ...fields, id: target.id, href: target.href }), { signal });
+        }
+        case 'delete': {
+          const target = await itemOf(conn, c, base, args.id, signal);
+          const answer = await conn.delete(target, { data: args.force ? newResource('Action', { force: true }) : undefined, signal });
+          return { id: args.id, status: stateOfStatus(answer?.status) ?? 'complete' };
+        }
+        default:
+          throw new Error(`No mutation resolver for ${r.kind}`);
       }
-      case 'create': {
-        const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
-        return conn.create(newResource(c.itemType, fields), { base, wait: !args.async, signal });
-      }
-      case 'update': {
-        const target = await itemOf(conn, c, base, args.id, signal);
-        const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
-        // Only the fields the caller set are sent: a partial update, as the engine expects.
-        return conn.update(newResource(c.itemType, { ...fields, id: target.id, href: target.href }), { signal });
-      }
-      case 'delete': {
-        const target = await itemOf(conn, c, base, args.id, signal);
-        const answer = await conn.delete(target, { data: args.force ? newResource('Action', { force: true }) : undefined, signal });
-        return { id: args.id, status: stateOfStatus(answer?.status) ?? 'complete' };
-      }
-      default:
-        throw new Error(`No mutation resolver for ${r.kind}`);
-    }
-  });
+    });
 }
 
 /** The parent resource of a nested collection, found from its id arguments. */
-async function parentOf(conn: Connection, c: Collection, r: RootField, args: Obj, signal: AbortSignal | undefined): Promise<Obj | undefined> {
+async function parentOf(
+  conn: Connection,
+  c: Collection,
+  r: RootField,
+  args: Obj,
+  signal: AbortSignal | undefined,
+): Promise<Obj | undefined> {
   const chain: Collection[] = [];
   for (let p = c.parent; p; p = p.parent) chain.unshift(p);
   // Walk from the top: each step fetches below the one before.
@@ -243,14 +297,26 @@ async function parentOf(conn: Connection, c: Collection, r: RootField, args: Obj
 
 async function itemOf(conn: Connection, c: Collection, base: Obj | undefined, id: string, signal: AbortSignal | undefined): Promise<Obj> {
   const item = await conn.get<Obj>(c.rel, { id, base, signal });
-  if (!item) throw new GraphQLError(`No ${c.itemType} with id ${id}${base ? ` below ${base.name ?? base.id}` : ''}`, { extensions: { code: 'NOT_FOUND', argument: 'id' } });
+  if (!item)
+    throw new GraphQLError(`No ${c.itemType} with id ${id}${base ? ` below ${base.name ?? base.id}` : ''}`, {
+      extensions: { code: 'NOT_FOUND', argument: 'id' },
+    });
   return item;
 }
 
-async function collectionAction(conn: Connection, c: Collection, base: Obj | undefined, name: string, data: Obj | undefined, signal: AbortSignal | undefined): Promise<Obj> {
+async function collectionAction(
+  conn: Connection,
+  c: Collection,
+  base: Obj | undefined,
+  name: string,
+  data: Obj | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Obj> {
   // No resource lists a collection's actions; the RSDL places them below the collection's own link.
   const href = await conn.linkOf(c.rel, base, { signal });
-  return conn.action(newResource(c.collectionType, { actions: { link: [{ rel: name, href: `${href}/${name}` }] } }), name, data, { signal });
+  return conn.action(newResource(c.collectionType, { actions: { link: [{ rel: name, href: `${href}/${name}` }] } }), name, data, {
+    signal,
+  });
 }
 
 async function reRead(conn: Connection, target: Obj, signal: AbortSignal | undefined): Promise<Obj | undefined> {
@@ -277,8 +343,14 @@ function bounded(resolve: Resolver): Resolver {
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       result.then(
-        (v) => { signal.removeEventListener('abort', onAbort); res(v); },
-        (e) => { signal.removeEventListener('abort', onAbort); rej(e); },
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          res(v);
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          rej(e);
+        },
       );
     });
   };
@@ -305,22 +377,43 @@ export async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
 
 export function toGraphQLError(e: unknown): GraphQLError {
   if (e instanceof GraphQLError) return e;
-  if (e instanceof OperationTimeout) return new GraphQLError(e.message, { extensions: { code: 'OPERATION_TIMEOUT', limit: 'operationTimeoutMs', max: e.ms } });
+  if (e instanceof OperationTimeout)
+    return new GraphQLError(e.message, { extensions: { code: 'OPERATION_TIMEOUT', limit: 'operationTimeoutMs', max: e.ms } });
   if (e instanceof Aborted) {
     if (e.reason instanceof OperationTimeout) return toGraphQLError(e.reason);
     return new GraphQLError(e.message, { extensions: { code: 'CANCELLED' }, originalError: e });
   }
-  if (e instanceof ResponseTooLarge) return new GraphQLError(e.message, { extensions: { code: 'UPSTREAM_TOO_LARGE', limit: 'maxResponseBytes', max: e.limit }, originalError: e });
+  if (e instanceof ResponseTooLarge)
+    return new GraphQLError(e.message, {
+      extensions: { code: 'UPSTREAM_TOO_LARGE', limit: 'maxResponseBytes', max: e.limit },
+      originalError: e,
+    });
   if (e instanceof ForeignOrigin) return new GraphQLError(e.message, { extensions: { code: 'UPSTREAM_FOREIGN_ORIGIN' }, originalError: e });
   if (e instanceof BadFilter) return badInput(e.message, 'filter');
   if (e instanceof XmlCharacterError) return badInput(e.message, 'input');
-  if (e instanceof Error && ['CALLER_GONE', 'OPERATION_ENDED'].includes((e as { code?: string }).code ?? '')) return new GraphQLError(e.message, { extensions: { code: 'CANCELLED' } });
+  if (e instanceof Error && ['CALLER_GONE', 'OPERATION_ENDED'].includes((e as { code?: string }).code ?? ''))
+    return new GraphQLError(e.message, { extensions: { code: 'CANCELLED' } });
   if (e instanceof ActionError) {
-    return new GraphQLError(e.fault.detail ?? e.fault.reason, { extensions: { code: e.code, reason: e.fault.reason, detail: e.fault.detail, status: e.fault.status }, originalError: e });
+    return new GraphQLError(e.fault.detail ?? e.fault.reason, {
+      extensions: { code: e.code, reason: e.fault.reason, detail: e.fault.detail, status: e.fault.status },
+      originalError: e,
+    });
   }
-  if (e instanceof Fault) return new GraphQLError(e.detail ?? e.reason, { extensions: { code: e.code === 'ENGINE_ERROR' ? 'UPSTREAM_ERROR' : e.code, reason: e.reason, detail: e.detail, status: e.status }, originalError: e });
-  if (e instanceof ParseError) return new GraphQLError(`The engine's answer could not be read: ${e.message}`, { extensions: { code: 'UPSTREAM_PARSE_ERROR' }, originalError: e });
-  if (e instanceof ConnectionError) return new GraphQLError(e.message, { extensions: { code: e.code === 'TIMEOUT' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE' }, originalError: e });
+  if (e instanceof Fault)
+    return new GraphQLError(e.detail ?? e.reason, {
+      extensions: { code: e.code === 'ENGINE_ERROR' ? 'UPSTREAM_ERROR' : e.code, reason: e.reason, detail: e.detail, status: e.status },
+      originalError: e,
+    });
+  if (e instanceof ParseError)
+    return new GraphQLError(`The engine's answer could not be read: ${e.message}`, {
+      extensions: { code: 'UPSTREAM_PARSE_ERROR' },
+      originalError: e,
+    });
+  if (e instanceof ConnectionError)
+    return new GraphQLError(e.message, {
+      extensions: { code: e.code === 'TIMEOUT' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE' },
+      originalError: e,
+    });
   // Every other error of the client (not found, an action the resource lacks, ...) keeps the code it has.
   if (e instanceof RhevError) return new GraphQLError(e.message, { extensions: { code: e.code }, originalError: e });
   return new GraphQLError((e as Error)?.message ?? String(e), { extensions: { code: 'INTERNAL_SERVER_ERROR' } });

@@ -1,3 +1,3 @@
 /** Resolvers built from the schema plan (build.ts). */
 export * from './build.ts';
-export { mergeSelections, type MergedField } from './selections.ts';
+export { type MergedField, mergeSelections } from './selections.ts';

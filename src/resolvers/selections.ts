@@ -4,7 +4,7 @@
  * spreads (each spread once). The resolvers read it to know whether only
  * ids are wanted; the engine-cost rule to walk a query before it runs.
  */
-import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { type FieldNode, type FragmentDefinitionNode, Kind, type SelectionSetNode } from 'graphql';
 
 export interface MergedField {
   /** The first field node of the response key (its name and arguments). */
@@ -13,7 +13,10 @@ export interface MergedField {
   readonly sets: SelectionSetNode[];
 }
 
-export function mergeSelections(sets: readonly (SelectionSetNode | undefined)[], fragment: (name: string) => FragmentDefinitionNode | undefined): Map<string, MergedField> {
+export function mergeSelections(
+  sets: readonly (SelectionSetNode | undefined)[],
+  fragment: (name: string) => FragmentDefinitionNode | undefined,
+): Map<string, MergedField> {
   const out = new Map<string, MergedField>();
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode) => {

@@ -14,7 +14,8 @@ export const LongScalar = new GraphQLScalarType({
   description: 'A whole number that may exceed 2^53; sent as a JSON number when safe, as a string otherwise.',
   serialize(v) {
     if (typeof v === 'number') return v;
-    if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+    if (typeof v === 'bigint')
+      return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
     if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number.isSafeInteger(Number(v)) ? Number(v) : v;
     throw new GraphQLError(`Long cannot represent ${String(v)}`);
   },

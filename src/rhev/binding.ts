@@ -5,8 +5,8 @@
  * carries its schema type in a hidden property, so the client knows how to
  * write it back and where it belongs.
  */
-import { bundledApiModel, bundledModel, type ApiModel, type XsdModel } from '../model/index.ts';
-import { readDocument, writeDocument, XmlSyntaxError, UnknownDocumentError } from '../xml/index.ts';
+import { type ApiModel, bundledApiModel, bundledModel, type XsdModel } from '../model/index.ts';
+import { readDocument, UnknownDocumentError, writeDocument, XmlSyntaxError } from '../xml/index.ts';
 import { ParseError, RhevError } from './errors.ts';
 import type { Types } from './types.generated.ts';
 
@@ -85,7 +85,8 @@ export function href<T extends object>(obj: Typed<T>): Typed<T> {
 
 /** Copies every attribute of `upd` that is not undefined/null onto `obj` (same binding type). */
 export function update<T extends object>(obj: Typed<T>, upd: Typed<Partial<T>>): Typed<T> {
-  const a = typeOf(obj), b = typeOf(upd);
+  const a = typeOf(obj),
+    b = typeOf(upd);
   if (a && b && a !== b) throw new RhevError(`Cannot update a ${a} from a ${b}`);
   for (const [k, v] of Object.entries(upd)) if (v !== undefined && v !== null) (obj as any)[k] = v;
   return obj;
@@ -104,7 +105,8 @@ export function createFromXml<T extends object = Record<string, any>>(xml: strin
     const doc = readDocument(model().xsd, xml);
     return tag(doc.value as T, doc.type);
   } catch (e) {
-    if (e instanceof UnknownDocumentError) throw new ParseError(`Not a document of the API: <${e.element}> is not a known element`, { cause: e });
+    if (e instanceof UnknownDocumentError)
+      throw new ParseError(`Not a document of the API: <${e.element}> is not a known element`, { cause: e });
     if (e instanceof XmlSyntaxError) throw new ParseError(`Could not parse the document: ${e.message}`, { cause: e });
     throw e;
   }

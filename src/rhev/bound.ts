@@ -7,12 +7,11 @@
  * `vm.disks()` answers those without a request.
  */
 import type { Collection as ModelCollection } from '../model/index.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 import { model, tag, typeOf } from './binding.ts';
 import type { Connection } from './connection.ts';
 import { RhevError } from './errors.ts';
 import type { ActionOptions, ListOptions, WaitOptions } from './options.ts';
-import type { Doc as Obj } from '../xml/index.ts';
-
 
 /** The connection a bound object belongs to (non-enumerable). */
 export const CONN: unique symbol = Symbol.for('rhev.connection');
@@ -46,7 +45,9 @@ function prototypeFor(type: string): object {
 function defineAction(proto: object, name: string): void {
   if (name in proto) return;
   Object.defineProperty(proto, name, {
-    value: function (this: Obj, data?: object, options?: ActionOptions) { return conn(this).action(this, name, data, options); },
+    value: function (this: Obj, data?: object, options?: ActionOptions) {
+      return conn(this).action(this, name, data, options);
+    },
     configurable: true,
   });
 }
@@ -60,7 +61,9 @@ function defineSub(proto: object, rel: string, c?: ModelCollection): void {
       if (inline && noQuery) {
         // Inlined by a detail request: no round trip.
         const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
-        const items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) => bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''));
+        const items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) =>
+          bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''),
+        );
         const out = new ResourceList<Obj>();
         out.push(...items);
         Object.defineProperty(out, 'meta', { value: {}, enumerable: false });
@@ -81,15 +84,25 @@ function conn(obj: Obj): Connection {
 /** Methods every bound resource has. */
 export class ResourceMethods {
   /** Re-reads this resource from the engine. */
-  reload(this: Obj, options?: { detail?: string | readonly string[] }) { return conn(this).reload(this, options); }
+  reload(this: Obj, options?: { detail?: string | readonly string[] }) {
+    return conn(this).reload(this, options);
+  }
   /** Writes this resource's changes back to the engine. */
-  update(this: Obj) { return conn(this).update(this); }
+  update(this: Obj) {
+    return conn(this).update(this);
+  }
   /** Deletes this resource; `data` carries the DELETE's parameters. */
-  delete(this: Obj, data?: object) { return conn(this).delete(this, { data }); }
+  delete(this: Obj, data?: object) {
+    return conn(this).delete(this, { data });
+  }
   /** Creates a dependent resource (a disk of this VM). */
-  create(this: Obj, resource: object, options?: { wait?: boolean }) { return conn(this).create(resource, { ...options, base: this }); }
+  create(this: Obj, resource: object, options?: { wait?: boolean }) {
+    return conn(this).create(resource, { ...options, base: this });
+  }
   /** Waits for this resource to reach a status (or, with null, to be deleted). */
-  waitForStatus(this: Obj, status: string | readonly string[] | null, options?: WaitOptions) { return conn(this).waitForStatus(this, status, options); }
+  waitForStatus(this: Obj, status: string | readonly string[] | null, options?: WaitOptions) {
+    return conn(this).waitForStatus(this, status, options);
+  }
 }
 
 export function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {

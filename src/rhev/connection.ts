@@ -9,20 +9,29 @@
  */
 import type { Operation } from '../model/index.ts';
 import { readRsdl } from '../model/index.ts';
+import type { Doc as Obj } from '../xml/index.ts';
 import { readDocument, readExpected } from '../xml/index.ts';
 import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
-import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ParseError, ResponseError, RhevError } from './errors.ts';
+import { bindResource, ResourceList, type ResourceMethods } from './bound.ts';
+import {
+  ActionError,
+  ConnectionError,
+  Fault,
+  IllegalAction,
+  IllegalMethod,
+  NotFound,
+  ParseError,
+  ResponseError,
+  RhevError,
+} from './errors.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
-import type { Logger } from './log.ts';
-import type { API, Action, Capabilities, Collections } from './types.generated.ts';
 import { Joiner } from './join.ts';
-import { Transport, type HttpResponse } from './transport.ts';
-import { pollUntil } from './poll.ts';
-import { ResourceList, bindResource, type ResourceMethods } from './bound.ts';
+import type { Logger } from './log.ts';
 import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOptions, WaitOptions } from './options.ts';
+import { pollUntil } from './poll.ts';
+import { type HttpResponse, Transport } from './transport.ts';
+import type { Action, API, Capabilities, Collections } from './types.generated.ts';
 import { acceptDetail, expand, quoteValue, relativePath, templateMatches, withMatrix } from './urls.ts';
-import type { Doc as Obj } from '../xml/index.ts';
-
 
 export class Connection {
   /** Default retries of idempotent requests on transient errors. */
@@ -81,7 +90,8 @@ export class Connection {
     } catch {
       throw new ConnectionError(`Not a URL: ${this.url}`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConnectionError(`Unsupported scheme ${u.protocol} (use http or https)`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new ConnectionError(`Unsupported scheme ${u.protocol} (use http or https)`);
     // Credentials written into the URL are taken as credentials, and taken out of the URL.
     if (u.username || u.password) {
       this.username ??= decodeURIComponent(u.username);
@@ -92,9 +102,15 @@ export class Connection {
     }
     if (!u.pathname.endsWith('/')) u.pathname += '/';
     void this.transport?.close();
-    this.transport = new Transport(u, { ...this.options, username: this.username, password: this.password }, {
-      retries: () => this.retries, verbosity: () => this.verbosity, logger: this.logger,
-    });
+    this.transport = new Transport(
+      u,
+      { ...this.options, username: this.username, password: this.password },
+      {
+        retries: () => this.retries,
+        verbosity: () => this.verbosity,
+        logger: this.logger,
+      },
+    );
     this.scheme = u.protocol.slice(0, -1);
     this.entrypoint = u.pathname.replace(/\/$/, '') || '/';
     this.entry = undefined;
@@ -120,7 +136,9 @@ export class Connection {
   /** Checks that the entry point answers: OPTIONS must allow GET (falls back to GET). */
   async ping(options: CallOptions = {}): Promise<void> {
     const res = await this.http('OPTIONS', this.entryUrl(), options);
-    const allow = String(res.headers.allow ?? '').split(',').map((m) => m.trim().toUpperCase());
+    const allow = String(res.headers.allow ?? '')
+      .split(',')
+      .map((m) => m.trim().toUpperCase());
     if (res.status === 200 && allow.includes('GET')) return;
     const got = await this.http('GET', this.entryUrl(), options);
     this.check(got, [200]);
@@ -151,17 +169,19 @@ export class Connection {
     if (filter) checkFilter(filter);
     let href: string;
     const terms = Object.entries(keywords).filter(([, v]) => v !== undefined);
-    const searchTemplate = terms.length || search !== undefined || page !== undefined ? await this.searchTemplate(info.plural!, base, signal) : undefined;
+    const searchTemplate =
+      terms.length || search !== undefined || page !== undefined ? await this.searchTemplate(info.plural!, base, signal) : undefined;
     if (searchTemplate) {
       const vars: Record<string, string> = {};
       const rest: [string, unknown][] = [];
-      for (const [k, v] of terms) (searchTemplate.includes(`{${k}}`) ? (vars[k] = String(v)) : rest.push([k, v]));
+      for (const [k, v] of terms) searchTemplate.includes(`{${k}}`) ? (vars[k] = String(v)) : rest.push([k, v]);
       let query = search ?? rest.map(([k, v]) => `${k}=${quoteValue(String(v))}`).join(' and ');
       if (page !== undefined) query = `${query} page ${page}`.trim();
       vars.query = query;
       href = expand(searchTemplate, vars);
     } else {
-      if (terms.length || search !== undefined) throw new IllegalMethod(`The ${info.plural} collection cannot be searched here; use filter for client-side matching`);
+      if (terms.length || search !== undefined)
+        throw new IllegalMethod(`The ${info.plural} collection cannot be searched here; use filter for client-side matching`);
       href = await this.collectionHref(info.plural!, base, signal);
     }
     href = withMatrix(href, { max, case_sensitive: caseSensitive === undefined ? undefined : caseSensitive });
@@ -178,7 +198,11 @@ export class Connection {
    * same thing at the same time (they share one credential, and so one view of
    * the engine): fifty dashboards refreshing together cost one request and one parse.
    */
-  private async listDocument(href: string, detail: string | readonly string[] | undefined, signal: AbortSignal | undefined): Promise<Obj | undefined> {
+  private async listDocument(
+    href: string,
+    detail: string | readonly string[] | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Obj | undefined> {
     const res = await this.http('GET', href, { headers: acceptDetail(detail), signal });
     if (res.status === 404) return undefined;
     this.check(res, [200]);
@@ -224,12 +248,19 @@ export class Connection {
    * Creations the engine runs as tasks (202) are followed to completion
    * unless `wait: false`.
    */
-  async create<T extends object>(resource: T, options: { base?: object; wait?: boolean; timeout?: number; signal?: AbortSignal } = {}): Promise<T> {
+  async create<T extends object>(
+    resource: T,
+    options: { base?: object; wait?: boolean; timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const type = typeOf(resource);
     if (!type) throw new RhevError('create() needs a binding object: make one with newResource()');
     const info = this.info(type, options.base);
     const href = await this.collectionHref(info.plural!, options.base, options.signal);
-    const res = await this.http('POST', href, { body: toXml(resource, info.singular), headers: options.wait === false ? {} : { expect: '201-created' }, signal: options.signal });
+    const res = await this.http('POST', href, {
+      body: toXml(resource, info.singular),
+      headers: options.wait === false ? {} : { expect: '201-created' },
+      signal: options.signal,
+    });
     this.check(res, [200, 201, 202]);
     const created = this.bind(this.parse(res.body, info.singular), type);
     if (res.status === 202 && options.wait !== false && created.href) {
@@ -255,7 +286,9 @@ export class Connection {
 
   /** Deletes a resource; `data` carries the DELETE's parameters (`<action><force>`). */
   async delete(resource: object, options: { base?: object; data?: object; signal?: AbortSignal } = {}): Promise<Obj | undefined> {
-    const body = options.data ? toXml(options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data) : undefined;
+    const body = options.data
+      ? toXml(options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data)
+      : undefined;
     const res = await this.http('DELETE', hrefOf(resource), { body, signal: options.signal });
     if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id} was not found`);
     if (res.status === 405) throw new IllegalMethod(`${typeOf(resource) ?? 'Resource'} cannot be deleted`);
@@ -270,7 +303,10 @@ export class Connection {
    */
   async action(resource: object, name: string, data?: object, options: ActionOptions = {}): Promise<Action> {
     const link = ((resource as Obj).actions?.link ?? []).find((l: Obj) => l.rel === name);
-    if (!link) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} has no action ${name}${(resource as Obj).actions ? '' : ' (it lists no actions; reload it first)'}`);
+    if (!link)
+      throw new IllegalAction(
+        `${typeOf(resource) ?? 'Resource'} has no action ${name}${(resource as Obj).actions ? '' : ' (it lists no actions; reload it first)'}`,
+      );
     const body = tag({ ...(data ?? {}) }, 'Action');
     const res = await this.http('POST', link.href, { body: toXml(body, 'action'), signal: options.signal });
     let result: Obj | undefined;
@@ -279,17 +315,24 @@ export class Connection {
         result = this.parse(res.body);
       } catch (e) {
         // The engine accepted the action but its answer is damaged: it may have run, so it must not be sent again.
-        if (res.status < 300) throw new ConnectionError(`The engine accepted ${name} (HTTP ${res.status}) but its answer could not be read: ${(e as Error).message}`, { cause: e, sent: true });
+        if (res.status < 300)
+          throw new ConnectionError(
+            `The engine accepted ${name} (HTTP ${res.status}) but its answer could not be read: ${(e as Error).message}`,
+            { cause: e, sent: true },
+          );
       }
     }
     if (res.status >= 400) {
       if (res.status === 404) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} action ${name} is not available (HTTP 404)`);
-      if (result?.fault) throw new ActionError(result, new Fault(result.fault.reason ?? 'Operation Failed', result.fault.detail, res.status));
+      if (result?.fault)
+        throw new ActionError(result, new Fault(result.fault.reason ?? 'Operation Failed', result.fault.detail, res.status));
       throw this.faultOf(res);
     }
-    if (res.status !== 200 && res.status !== 202 && res.status !== 204) throw new ResponseError(`Unexpected HTTP ${res.status} for action ${name}`, res.status);
+    if (res.status !== 200 && res.status !== 202 && res.status !== 204)
+      throw new ResponseError(`Unexpected HTTP ${res.status} for action ${name}`, res.status);
     result ??= tag({ status: { state: 'complete' } }, 'Action');
-    if (res.status === 202 && options.wait !== false && result.href) result = await this.followAction(result, options.timeout, options.signal);
+    if (res.status === 202 && options.wait !== false && result.href)
+      result = await this.followAction(result, options.timeout, options.signal);
     if (stateOfStatus(result.status) === 'failed') {
       throw new ActionError(result, new Fault(result.fault?.reason ?? 'Operation Failed', result.fault?.detail, res.status));
     }
@@ -300,18 +343,20 @@ export class Connection {
     const finished = (a: Obj) => ['complete', 'failed'].includes(stateOfStatus(a.status) ?? '');
     if (finished(action)) return action;
     const href = action.href;
-    const result = await pollUntil(async () => {
-      const res = await this.http('GET', href, { signal });
-      // An expired action result redirects to its resource: it finished.
-      if (res.status === 301 || res.status === 302) return tag({ ...action, status: { state: 'complete' } }, 'Action');
-      this.check(res, [200]);
-      const current = this.parse(res.body, 'action');
-      return finished(current) ? current : undefined;
-    }, { intervalMs: 200, maxIntervalMs: 5000, timeoutS: timeout, signal, sleepFirst: true });
+    const result = await pollUntil(
+      async () => {
+        const res = await this.http('GET', href, { signal });
+        // An expired action result redirects to its resource: it finished.
+        if (res.status === 301 || res.status === 302) return tag({ ...action, status: { state: 'complete' } }, 'Action');
+        this.check(res, [200]);
+        const current = this.parse(res.body, 'action');
+        return finished(current) ? current : undefined;
+      },
+      { intervalMs: 200, maxIntervalMs: 5000, timeoutS: timeout, signal, sleepFirst: true },
+    );
     if (!result) throw new RhevError(`Action did not complete within ${timeout} s`);
     return result;
   }
-
 
   /**
    * Waits until the resource's status is one of `status` (case-insensitive;
@@ -322,9 +367,12 @@ export class Connection {
    */
   async waitForStatus(resource: object, status: string | readonly string[] | null, options: WaitOptions = {}): Promise<boolean> {
     const wanted = status === null ? null : (Array.isArray(status) ? status : [status as string]).map((s) => s.toLowerCase());
-    return this.poll(resource, (current) => (wanted === null
-      ? current === undefined
-      : current !== undefined && wanted.includes(stateOfStatus(current.status) ?? '')), options);
+    return this.poll(
+      resource,
+      (current) =>
+        wanted === null ? current === undefined : current !== undefined && wanted.includes(stateOfStatus(current.status) ?? ''),
+      options,
+    );
   }
 
   /**
@@ -333,18 +381,25 @@ export class Connection {
    * and sleeps that never pass the timeout or outlive the signal.
    */
   private async poll(resource: object, reached: (current: Obj | undefined) => boolean, options: WaitOptions): Promise<boolean> {
-    const result = await pollUntil(async () => {
-      let current: Obj | undefined;
-      try {
-        current = await this.reload(resource, { detail: options.detail, signal: options.signal });
-      } catch (e) {
-        if (!(e instanceof NotFound)) throw e;
-      }
-      return reached(current) ? true : undefined;
-    }, { intervalMs: options.intervalMs ?? 500, maxIntervalMs: options.maxIntervalMs ?? 10_000, timeoutS: options.timeout, signal: options.signal });
+    const result = await pollUntil(
+      async () => {
+        let current: Obj | undefined;
+        try {
+          current = await this.reload(resource, { detail: options.detail, signal: options.signal });
+        } catch (e) {
+          if (!(e instanceof NotFound)) throw e;
+        }
+        return reached(current) ? true : undefined;
+      },
+      {
+        intervalMs: options.intervalMs ?? 500,
+        maxIntervalMs: options.maxIntervalMs ?? 10_000,
+        timeoutS: options.timeout,
+        signal: options.signal,
+      },
+    );
     return result === true;
   }
-
 
   /**
    * HTTP methods available for a resource, a collection or a type name (with
@@ -366,7 +421,10 @@ export class Connection {
       if (methods.length) return [...new Set(methods)];
     }
     const res = await this.http('OPTIONS', href);
-    return String(res.headers.allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
+    return String(res.headers.allow ?? '')
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .filter(Boolean);
   }
 
   /** Names of the actions a resource or collection lists. */
@@ -413,11 +471,18 @@ export class Connection {
    * belongs to one credential, so what they share is what each would have
    * been answered anyway.
    */
-  private async http(method: string, href: string, opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResponse> {
+  private async http(
+    method: string,
+    href: string,
+    opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<HttpResponse> {
     const t = this.ensure();
-    const res = method === 'GET' && opts.body === undefined && this.options.coalesce !== false
-      ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) => t.request(method, href, { ...opts, signal: shared, owner: opts.signal }))
-      : await t.request(method, href, opts);
+    const res =
+      method === 'GET' && opts.body === undefined && this.options.coalesce !== false
+        ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) =>
+            t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
+          )
+        : await t.request(method, href, opts);
     if (res.status === 401) {
       this.options.onUnauthorized?.();
       throw new Fault('Unauthorized', 'The engine did not accept the credentials', 401);
@@ -462,7 +527,13 @@ export class Connection {
 
   private async collectionHref(rel: string, base: object | undefined, signal?: AbortSignal): Promise<string> {
     const link = (await this.linksOf(base, signal)).find((l) => l.rel === rel);
-    if (!link) throw new NotFound(`${base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}` : 'The entry point'} has no link to ${rel}`.replace('  ', ' '));
+    if (!link)
+      throw new NotFound(
+        `${base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}` : 'The entry point'} has no link to ${rel}`.replace(
+          '  ',
+          ' ',
+        ),
+      );
     return link.href;
   }
 
@@ -480,15 +551,24 @@ export class Connection {
   }
 
   parse(xml: string, expected?: string): Obj {
-    const doc = readExpected(model().xsd, xml, expected, (problem, detail, cause) =>
-      new ParseError(problem === 'root' ? `Expected a <${expected}> document, got <${detail}>` : `Could not parse the engine's answer: ${detail}`, { cause }));
+    const doc = readExpected(
+      model().xsd,
+      xml,
+      expected,
+      (problem, detail, cause) =>
+        new ParseError(
+          problem === 'root' ? `Expected a <${expected}> document, got <${detail}>` : `Could not parse the engine's answer: ${detail}`,
+          { cause },
+        ),
+    );
     return tag(doc.value, doc.type);
   }
 
   private check(res: HttpResponse, ok: number[]): void {
     if (ok.includes(res.status)) {
       const ct = String(res.headers['content-type'] ?? '');
-      if (res.body && ct && !/xml/.test(ct) && res.status !== 204) throw new ResponseError(`Expected XML from the engine, got ${ct}`, res.status);
+      if (res.body && ct && !/xml/.test(ct) && res.status !== 204)
+        throw new ResponseError(`Expected XML from the engine, got ${ct}`, res.status);
       return;
     }
     throw this.faultOf(res);
@@ -500,7 +580,8 @@ export class Connection {
         const doc = readDocument(model().xsd, res.body);
         const f = doc.root === 'fault' ? doc.value : doc.value.fault;
         if (f) return new Fault(f.reason ?? 'Operation Failed', f.detail, res.status);
-        if (doc.root === 'usage_message') return new Fault(doc.value.message ?? 'Request syntactically incorrect', doc.value.detailedLink?.href, res.status);
+        if (doc.root === 'usage_message')
+          return new Fault(doc.value.message ?? 'Request syntactically incorrect', doc.value.detailedLink?.href, res.status);
       } catch {
         // fall through: not a fault document
       }
@@ -533,7 +614,24 @@ export function stateOfStatus(status: unknown): string | undefined {
 }
 
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' } as Record<number, string>)[status] ?? `HTTP ${status}`;
+  return (
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        405: 'Method Not Allowed',
+        409: 'Conflict',
+        413: 'Payload Too Large',
+        415: 'Unsupported Media Type',
+        500: 'Internal Server Error',
+        502: 'Bad Gateway',
+        503: 'Service Unavailable',
+        504: 'Gateway Timeout',
+      } as Record<number, string>
+    )[status] ?? `HTTP ${status}`
+  );
 }
 
 /** A resource the engine is still creating (its disks being copied): locked, or with a creation status. */
@@ -548,7 +646,8 @@ function isBeingCreated(current: Obj | undefined): boolean {
  * whitespace collapsed, at most 120 characters. The rest is not echoed.
  */
 export function excerpt(body: string): string | undefined {
-  const text = body.slice(0, 4096)
+  const text = body
+    .slice(0, 4096)
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>?/g, ' ')
     .replace(/&[#a-z0-9]+;/gi, ' ')
@@ -559,4 +658,3 @@ export function excerpt(body: string): string | undefined {
   if (!text) return undefined;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
-

@@ -36,7 +36,11 @@ export class ConnectionError extends RhevError {
 export class ResponseTooLarge extends ConnectionError {
   override readonly code: string = 'TOO_LARGE';
 
-  constructor(message: string, readonly limit: number, options: { sent?: boolean } = {}) {
+  constructor(
+    message: string,
+    readonly limit: number,
+    options: { sent?: boolean } = {},
+  ) {
     super(message, { sent: options.sent ?? true });
   }
 }
@@ -48,7 +52,11 @@ export class ResponseTooLarge extends ConnectionError {
 export class Aborted extends ConnectionError {
   override readonly code: string = 'ABORTED';
 
-  constructor(message: string, readonly reason: unknown, options: { sent?: boolean } = {}) {
+  constructor(
+    message: string,
+    readonly reason: unknown,
+    options: { sent?: boolean } = {},
+  ) {
     super(message, { sent: options.sent });
   }
 
@@ -67,7 +75,10 @@ export class Aborted extends ConnectionError {
 export class ForeignOrigin extends RhevError {
   override readonly code = 'FOREIGN_ORIGIN';
 
-  constructor(readonly target: string, readonly engine: string) {
+  constructor(
+    readonly target: string,
+    readonly engine: string,
+  ) {
     super(`Refused to follow a link to ${target}: the engine is ${engine}, and requests go nowhere else`);
   }
 }
@@ -96,7 +107,11 @@ export class IllegalAction extends RhevError {
 export class ResponseError extends RhevError {
   override readonly code = 'RESPONSE_ERROR';
 
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -105,7 +120,11 @@ export class ResponseError extends RhevError {
 export class Fault extends RhevError {
   override readonly code: string;
 
-  constructor(readonly reason: string, readonly detail: string | undefined, readonly status: number) {
+  constructor(
+    readonly reason: string,
+    readonly detail: string | undefined,
+    readonly status: number,
+  ) {
     super(detail ? `${reason}: ${detail} (HTTP ${status})` : `${reason} (HTTP ${status})`);
     this.code = faultCode(status);
   }
@@ -115,7 +134,10 @@ export class Fault extends RhevError {
 export class ActionError extends RhevError {
   override readonly code: string;
 
-  constructor(readonly action: Record<string, any>, readonly fault: Fault) {
+  constructor(
+    readonly action: Record<string, any>,
+    readonly fault: Fault,
+  ) {
     super(`Action failed: ${fault.message}`);
     this.code = fault.code;
   }

@@ -144,7 +144,11 @@ function atomMatches(a: Atom, code: number): boolean {
   if (a.kind === 'any') return true;
   if (a.kind === 'char') return a.code === code;
   let inside = false;
-  for (const [lo, hi] of a.ranges) if (code >= lo && code <= hi) { inside = true; break; }
+  for (const [lo, hi] of a.ranges)
+    if (code >= lo && code <= hi) {
+      inside = true;
+      break;
+    }
   return inside !== a.negate;
 }
 
@@ -169,7 +173,10 @@ export function globMatches(glob: Glob | string, s: string): boolean {
     const seg = segments[m];
     let found = -1;
     for (let at = pos; at + seg.length <= end; at++) {
-      if (segmentAt(seg, s, at)) { found = at; break; }
+      if (segmentAt(seg, s, at)) {
+        found = at;
+        break;
+      }
     }
     if (found < 0) return false;
     pos = found + seg.length;
@@ -195,7 +202,8 @@ export function matchesFilter(obj: unknown, filter: Filter): boolean {
   for (const [path, want] of Object.entries(filter)) {
     const got = valueAt(obj, path);
     if (typeof want === 'string') {
-      if (got === undefined || got === null || (typeof got === 'object' && !(got instanceof Date)) || !globMatches(want, String(got))) return false;
+      if (got === undefined || got === null || (typeof got === 'object' && !(got instanceof Date)) || !globMatches(want, String(got)))
+        return false;
     } else if (got !== want) {
       return false;
     }

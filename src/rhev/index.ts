@@ -5,15 +5,45 @@
  *   const conn = new Connection({ url: 'https://engine/api', username: 'admin@internal', password });
  *   for (const vm of await conn.getAll('vms', { name: 'web*' })) await vm.start();
  */
+
+export type { Typed, TypeInfo } from './binding.ts';
+export {
+  attributes,
+  copy,
+  createFromXml,
+  getXmlSchema,
+  href,
+  newResource,
+  ref,
+  subtype,
+  TYPE,
+  toXml,
+  typeInfo,
+  typeOf,
+  update,
+} from './binding.ts';
+export type { ResourceMethods } from './bound.ts';
+export { CONN, INLINE, ResourceList } from './bound.ts';
 export { Connection, stateOfStatus } from './connection.ts';
-export { ResourceList, CONN, INLINE } from './bound.ts';
-export type { ConnectionOptions, ListOptions, GetOptions, WaitOptions, ActionOptions, CallOptions, EngineAccess } from './options.ts';
-export { RhevError, ParseError, ConnectionError, ResponseTooLarge, Aborted, ForeignOrigin, BadFilter, IllegalMethod, NotFound, IllegalAction, ResponseError, Fault, ActionError, faultCode } from './errors.ts';
-export { typeInfo, getXmlSchema, newResource, ref, href, update, copy, createFromXml, toXml, attributes, subtype, typeOf, TYPE } from './binding.ts';
-export type { TypeInfo, Typed } from './binding.ts';
-export { matchesFilter, checkFilter, compileGlob, globMatches } from './filter.ts';
+export {
+  Aborted,
+  ActionError,
+  BadFilter,
+  ConnectionError,
+  Fault,
+  ForeignOrigin,
+  faultCode,
+  IllegalAction,
+  IllegalMethod,
+  NotFound,
+  ParseError,
+  ResponseError,
+  ResponseTooLarge,
+  RhevError,
+} from './errors.ts';
 export type { Filter } from './filter.ts';
+export { checkFilter, compileGlob, globMatches, matchesFilter } from './filter.ts';
 export type { Logger } from './log.ts';
 export { redact } from './log.ts';
+export type { ActionOptions, CallOptions, ConnectionOptions, EngineAccess, GetOptions, ListOptions, WaitOptions } from './options.ts';
 export type * from './types.generated.ts';
-export type { ResourceMethods } from './bound.ts';

@@ -48,7 +48,9 @@ export class Joiner<T> {
       const created: Pending<T> = { promise, controller, waiters: 0 };
       entry = created;
       this.pending.set(key, created);
-      const forget = () => { if (this.pending.get(key) === created) this.pending.delete(key); };
+      const forget = () => {
+        if (this.pending.get(key) === created) this.pending.delete(key);
+      };
       promise.then(forget, forget);
     }
     return this.wait(key, entry, signal);
@@ -61,7 +63,10 @@ export class Joiner<T> {
 
   private wait(key: string, entry: Pending<T>, signal: AbortSignal | undefined): Promise<T> {
     entry.waiters++;
-    if (!signal) return entry.promise.finally(() => { entry.waiters--; });
+    if (!signal)
+      return entry.promise.finally(() => {
+        entry.waiters--;
+      });
     return new Promise<T>((resolve, reject) => {
       let left = false;
       const leave = () => {
@@ -80,7 +85,14 @@ export class Joiner<T> {
         }
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      entry.promise.then((v) => { if (leave()) resolve(v); }, (e) => { if (leave()) reject(e); });
+      entry.promise.then(
+        (v) => {
+          if (leave()) resolve(v);
+        },
+        (e) => {
+          if (leave()) reject(e);
+        },
+      );
     });
   }
 }

@@ -27,9 +27,9 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
-import { Aborted, ConnectionError, ForeignOrigin, ResponseTooLarge } from './errors.ts';
 import { basicAuthorization } from '../http/basic.ts';
-import { redact, type Logger } from './log.ts';
+import { Aborted, ConnectionError, ForeignOrigin, ResponseTooLarge } from './errors.ts';
+import { type Logger, redact } from './log.ts';
 
 export interface TransportOptions {
   username?: string;
@@ -105,9 +105,14 @@ export class Transport {
     private readonly settings: { retries: () => number; verbosity: () => number; logger?: Logger },
   ) {
     const common = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
-    this.agent = base.protocol === 'https:'
-      ? new https.Agent({ ...common, ca: options.ca ?? (options.caFile ? readFileSync(options.caFile) : undefined), rejectUnauthorized: !options.insecure })
-      : new http.Agent(common);
+    this.agent =
+      base.protocol === 'https:'
+        ? new https.Agent({
+            ...common,
+            ca: options.ca ?? (options.caFile ? readFileSync(options.caFile) : undefined),
+            rejectUnauthorized: !options.insecure,
+          })
+        : new http.Agent(common);
   }
 
   get hasSession(): boolean {
@@ -132,7 +137,11 @@ export class Transport {
       } catch (e) {
         const err = e as ConnectionError;
         if (err instanceof Aborted || err instanceof ResponseTooLarge || !(err instanceof ConnectionError)) throw err;
-        if (!err.sent && this.options.failFastMs && /refused|ENOTFOUND|EHOSTUNREACH/i.test(String((err.cause as Error)?.message ?? err.message))) {
+        if (
+          !err.sent &&
+          this.options.failFastMs &&
+          /refused|ENOTFOUND|EHOSTUNREACH/i.test(String((err.cause as Error)?.message ?? err.message))
+        ) {
           this.downUntil = Date.now() + this.options.failFastMs;
           throw err;
         }
@@ -184,12 +193,18 @@ export class Transport {
     const loggingIn = headers.authorization !== undefined && this.options.persistentAuth !== false;
     this.counters.requests++;
     const verbose = this.settings.verbosity() > 5;
-    this.log('debug', `> ${method} ${url.pathname}${url.search}`, verbose ? { headers: redact(headers), body: redact(opts.body) } : undefined);
+    this.log(
+      'debug',
+      `> ${method} ${url.pathname}${url.search}`,
+      verbose ? { headers: redact(headers), body: redact(opts.body) } : undefined,
+    );
     const p = this.exchange(method, url, headers, opts);
     if (loggingIn) {
       this.counters.logins++;
       this.login = p;
-      p.finally(() => { if (this.login === p) this.login = undefined; }).catch(() => undefined);
+      p.finally(() => {
+        if (this.login === p) this.login = undefined;
+      }).catch(() => undefined);
     }
     return p;
   }
@@ -209,7 +224,8 @@ export class Transport {
       if (this.options.sessionTtl) headers['session-ttl'] = String(this.options.sessionTtl);
     }
     if (this.session) headers.cookie = `JSESSIONID=${this.session}`;
-    else if (this.options.username !== undefined) headers.authorization = basicAuthorization(this.options.username, this.options.password ?? '');
+    else if (this.options.username !== undefined)
+      headers.authorization = basicAuthorization(this.options.username, this.options.password ?? '');
     return headers;
   }
 
@@ -262,15 +278,32 @@ export class Transport {
           this.takeSession(res.headers);
           const ms = performance.now() - started;
           const status = res.statusCode ?? 0;
-          this.log('debug', `< ${status} ${method} ${url.pathname} (${Math.round(ms)} ms, ${body.length} chars)`, this.settings.verbosity() > 5 ? { body: redact(body) } : undefined);
+          this.log(
+            'debug',
+            `< ${status} ${method} ${url.pathname} (${Math.round(ms)} ms, ${body.length} chars)`,
+            this.settings.verbosity() > 5 ? { body: redact(body) } : undefined,
+          );
           this.options.onResponse?.({ method, path: url.pathname, status, ms, bytes: size, signal: opts.owner ?? signal });
           finish(undefined, { status, headers: res.headers, body });
         });
-        res.on('error', (e) => finish(new ConnectionError(`Connection to ${url.host} broke while reading the answer: ${e.message}`, { cause: e, sent: true })));
+        res.on('error', (e) =>
+          finish(new ConnectionError(`Connection to ${url.host} broke while reading the answer: ${e.message}`, { cause: e, sent: true })),
+        );
         res.on('aborted', () => finish(new ConnectionError(`Connection to ${url.host} broke while reading the answer`, { sent: true })));
       });
-      const timer = setTimeout(() => finish(new ConnectionError(`No complete answer from ${url.host} within ${timeoutMs} ms (${method} ${url.pathname})`, { sent, timeout: true })), timeoutMs);
-      req.on('finish', () => { sent = true; });
+      const timer = setTimeout(
+        () =>
+          finish(
+            new ConnectionError(`No complete answer from ${url.host} within ${timeoutMs} ms (${method} ${url.pathname})`, {
+              sent,
+              timeout: true,
+            }),
+          ),
+        timeoutMs,
+      );
+      req.on('finish', () => {
+        sent = true;
+      });
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (e: Error & { code?: string }) => {
         // Refused or unresolvable: nothing reached the engine.
@@ -283,7 +316,10 @@ export class Transport {
 
   private tooLarge(method: string, url: URL, size: number, max: number): ResponseTooLarge {
     this.log('warn', `dropped an answer over ${max} bytes (${method} ${url.pathname})`);
-    return new ResponseTooLarge(`The engine's answer to ${method} ${url.pathname} is over ${max} bytes (maxResponseBytes); it was dropped (${size} bytes read)`, max);
+    return new ResponseTooLarge(
+      `The engine's answer to ${method} ${url.pathname} is over ${max} bytes (maxResponseBytes); it was dropped (${size} bytes read)`,
+      max,
+    );
   }
 
   /** A redirect answer pointing off the engine's origin becomes an error; others are returned as they are. */
@@ -319,7 +355,14 @@ export class Transport {
       const sid = this.session;
       this.session = undefined;
       await new Promise<void>((resolve) => {
-        const req = (this.base.protocol === 'https:' ? https : http).request(this.base, { method: 'HEAD', agent: this.agent, headers: { cookie: `JSESSIONID=${sid}` } }, (res) => { res.resume(); res.on('end', resolve); });
+        const req = (this.base.protocol === 'https:' ? https : http).request(
+          this.base,
+          { method: 'HEAD', agent: this.agent, headers: { cookie: `JSESSIONID=${sid}` } },
+          (res) => {
+            res.resume();
+            res.on('end', resolve);
+          },
+        );
         req.setTimeout(5000, () => req.destroy());
         req.on('error', () => resolve());
         req.end();
@@ -350,8 +393,17 @@ function backoff(attempt: number, floorMs: number | undefined, signal: AbortSign
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(Aborted.by(signal, 'The wait'));
-    const onAbort = () => { clearTimeout(timer); reject(Aborted.by(signal!, 'The wait')); };
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(Aborted.by(signal!, 'The wait'));
+    };
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

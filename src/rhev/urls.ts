@@ -18,17 +18,27 @@ export function quoteValue(v: string): string {
 /** Expands `{var}`s; a matrix or query parameter whose variable is not given is dropped. */
 export function expand(template: string, vars: Record<string, string>): string {
   const [path, query = ''] = template.split('?');
-  const p = path.replace(/;([^;=?]+)=\{([^}]+)\}/g, (_m, k: string, v: string) => (vars[v] !== undefined ? `;${k}=${encodeURIComponent(vars[v])}` : ''));
-  const q = query.split('&').filter(Boolean).map((part) => {
-    const m = /^([^=]+)=\{([^}]+)\}$/.exec(part);
-    if (!m) return part;
-    return vars[m[2]] !== undefined && vars[m[2]] !== '' ? `${m[1]}=${encodeURIComponent(vars[m[2]])}` : '';
-  }).filter(Boolean).join('&');
+  const p = path.replace(/;([^;=?]+)=\{([^}]+)\}/g, (_m, k: string, v: string) =>
+    vars[v] !== undefined ? `;${k}=${encodeURIComponent(vars[v])}` : '',
+  );
+  const q = query
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^([^=]+)=\{([^}]+)\}$/.exec(part);
+      if (!m) return part;
+      return vars[m[2]] !== undefined && vars[m[2]] !== '' ? `${m[1]}=${encodeURIComponent(vars[m[2]])}` : '';
+    })
+    .filter(Boolean)
+    .join('&');
   return q ? `${p}?${q}` : p;
 }
 
 export function withMatrix(href: string, params: Record<string, unknown>): string {
-  const extra = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `;${k}=${encodeURIComponent(String(v))}`).join('');
+  const extra = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `;${k}=${encodeURIComponent(String(v))}`)
+    .join('');
   if (!extra) return href;
   const q = href.indexOf('?');
   return q < 0 ? href + extra : href.slice(0, q) + extra + href.slice(q);
@@ -36,7 +46,11 @@ export function withMatrix(href: string, params: Record<string, unknown>): strin
 
 export function relativePath(href: string, entrypoint: string): string {
   let p = href;
-  try { p = new URL(href, 'http://x').pathname; } catch { /* keep */ }
+  try {
+    p = new URL(href, 'http://x').pathname;
+  } catch {
+    /* keep */
+  }
   const i = p.indexOf(`${entrypoint}/`);
   return (i >= 0 ? p.slice(i + entrypoint.length + 1) : p.replace(/^\//, '')).replace(/;[^/]*/g, '');
 }

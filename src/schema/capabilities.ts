@@ -5,9 +5,10 @@
  * generator makes those fields GraphQL enums. States (vm_states, ...) stay
  * strings inside `status { state }`, readable as the engine sends them.
  */
-import { readExpected } from '../xml/index.ts';
+
 import type { XsdModel } from '../model/index.ts';
 import { DescriptionError } from '../model/index.ts';
+import { readExpected } from '../xml/index.ts';
 
 export interface CapabilityEnum {
   /** The GraphQL enum's name. */
@@ -35,8 +36,18 @@ export const CAPABILITY_ENUMS: Readonly<Record<string, CapabilityEnum>> = {
 
 /** The value lists of a capabilities document, over all its versions: `{ vm_types: ['desktop', 'server'] }`. */
 export function readCapabilities(xsd: XsdModel, text: string, source = 'capabilities'): Record<string, string[]> {
-  const doc = readExpected(xsd, text, 'capabilities', (problem, detail) =>
-    new DescriptionError(source, problem === 'root' ? `not a capabilities document (its root element is <${detail}>)` : `not a readable capabilities document (${detail})`));
+  const doc = readExpected(
+    xsd,
+    text,
+    'capabilities',
+    (problem, detail) =>
+      new DescriptionError(
+        source,
+        problem === 'root'
+          ? `not a capabilities document (its root element is <${detail}>)`
+          : `not a readable capabilities document (${detail})`,
+      ),
+  );
   const out: Record<string, string[]> = {};
   for (const version of doc.value.version ?? []) {
     for (const list of Object.keys(CAPABILITY_ENUMS)) {

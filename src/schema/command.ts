@@ -3,10 +3,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, DescriptionError } from '../model/index.ts';
-import { NameCollisionError } from './names.ts';
-import { generateSchema } from './generate.ts';
-import { fromEngine, readSource, SourceError, type Sources } from './sources.ts';
 import type { EngineAccess } from '../rhev/index.ts';
+import { generateSchema } from './generate.ts';
+import { NameCollisionError } from './names.ts';
+import { fromEngine, readSource, SourceError, type Sources } from './sources.ts';
 
 export interface SchemaCommandOptions extends EngineAccess {
   xsd?: string;
@@ -19,7 +19,10 @@ export interface SchemaCommandOptions extends EngineAccess {
 }
 
 /** Runs the command; returns the exit code (messages go to stderr). */
-export async function runSchemaCommand(o: SchemaCommandOptions, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function runSchemaCommand(
+  o: SchemaCommandOptions,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
   const started = performance.now();
   try {
     const conn = { username: o.username, password: o.password, caFile: o.caFile, insecure: o.insecure };
@@ -33,10 +36,11 @@ export async function runSchemaCommand(o: SchemaCommandOptions, log: (line: stri
       if (caps === false) src = { ...src, capabilities: undefined, capabilitiesSource: undefined };
     } else {
       const bundled = !o.xsd;
-      const rsdlPath = rsdl === false ? undefined : rsdl ?? (bundled ? bundledRsdlPath : undefined);
-      const capsPath = caps === false ? undefined : caps ?? (bundled ? bundledCapabilitiesPath : undefined);
+      const rsdlPath = rsdl === false ? undefined : (rsdl ?? (bundled ? bundledRsdlPath : undefined));
+      const capsPath = caps === false ? undefined : (caps ?? (bundled ? bundledCapabilitiesPath : undefined));
       src = {
-        xsd: await readSource(o.xsd ?? bundledXsdPath, conn), xsdSource: o.xsd ?? 'api/api.xsd',
+        xsd: await readSource(o.xsd ?? bundledXsdPath, conn),
+        xsdSource: o.xsd ?? 'api/api.xsd',
         ...(rsdlPath ? { rsdl: await readSource(rsdlPath, conn), rsdlSource: rsdl || 'api/rsdl.xml' } : {}),
         ...(capsPath ? { capabilities: await readSource(capsPath, conn), capabilitiesSource: caps || 'api/capabilities.xml' } : {}),
       };
@@ -45,7 +49,9 @@ export async function runSchemaCommand(o: SchemaCommandOptions, log: (line: stri
     if (o.out) await writeFile(o.out, g.sdl);
     else process.stdout.write(g.sdl);
     const counts = `${g.plan.types.size} types, ${g.plan.query.length} query fields, ${g.plan.mutation.length} mutations, ${g.plan.subscription.length} subscriptions`;
-    log(`schema: ${counts} from ${[src.xsdSource, src.rsdlSource ?? '(no RSDL)', src.capabilitiesSource ?? '(no capabilities)'].join(', ')} in ${Math.round(performance.now() - started)} ms${o.out ? ` -> ${o.out}` : ''}`);
+    log(
+      `schema: ${counts} from ${[src.xsdSource, src.rsdlSource ?? '(no RSDL)', src.capabilitiesSource ?? '(no capabilities)'].join(', ')} in ${Math.round(performance.now() - started)} ms${o.out ? ` -> ${o.out}` : ''}`,
+    );
     for (const n of g.plan.notes) log(`schema: note: ${n}`);
     return 0;
   } catch (e) {

@@ -98,8 +98,12 @@ const PAGE_ARGS: PlanArg[] = [
   { name: 'search', type: gqlType('String'), description: 'An engine search, such as `name=web* and status=up sortby name`.' },
   { name: 'max', type: gqlType('Int'), description: 'At most this many items.' },
   { name: 'page', type: gqlType('Int'), description: 'Page of the search (with max as the page size), from 1.' },
-  { name: 'caseSensitive', type: gqlType('Boolean'), description: 'Case-sensitive search (the engine\'s default is true).' },
-  { name: 'filter', type: gqlType('FieldFilter', { list: true }), description: 'Client-side matching on any field path, with * and ? wildcards.' },
+  { name: 'caseSensitive', type: gqlType('Boolean'), description: "Case-sensitive search (the engine's default is true)." },
+  {
+    name: 'filter',
+    type: gqlType('FieldFilter', { list: true }),
+    description: 'Client-side matching on any field path, with * and ? wildcards.',
+  },
 ];
 
 export interface PlanOptions {
@@ -142,7 +146,10 @@ class PlanBuilder {
   private readonly mutationNames = new Namespace('Mutation');
   private readonly subscription: RootField[] = [];
 
-  constructor(private readonly api: ApiModel, private readonly options: PlanOptions) {
+  constructor(
+    private readonly api: ApiModel,
+    private readonly options: PlanOptions,
+  ) {
     this.xsd = api.xsd;
   }
 
@@ -153,7 +160,10 @@ class PlanBuilder {
     this.reverseRelations();
     this.queries();
     if (this.options.hasRsdl !== false) this.mutations();
-    else this.notes.push('No RSDL was given: actions, and create/update/delete mutations, are left out (the XSD does not say which exist), and every collection the XSD defines is offered at the top level.');
+    else
+      this.notes.push(
+        'No RSDL was given: actions, and create/update/delete mutations, are left out (the XSD does not say which exist), and every collection the XSD defines is offered at the top level.',
+      );
     this.inputs();
     // Payloads may name types no query reaches (Job, Fault, Action).
     this.drainObjects();
@@ -196,7 +206,14 @@ class PlanBuilder {
       if (f !== field || !this.xsd.isA(owner, t)) continue;
       if (!this.types.has(e.name)) {
         this.typeNames.add(e.name, `capability list of ${key}`);
-        this.types.set(e.name, { name: e.name, kind: 'enum', description: `Legal values of ${key} on this engine (from /api/capabilities).`, fields: [], values: e.values.map(enumValue), wire: e.values });
+        this.types.set(e.name, {
+          name: e.name,
+          kind: 'enum',
+          description: `Legal values of ${key} on this engine (from /api/capabilities).`,
+          fields: [],
+          values: e.values.map(enumValue),
+          wire: e.values,
+        });
       }
       return e.name;
     }
@@ -207,12 +224,18 @@ class PlanBuilder {
     const simple = this.xsd.simpleTypes.get(type);
     if (simple?.values.length) return { gql: this.enumFor(type), scalar: 'enum' };
     switch (this.xsd.scalarKind(type)) {
-      case 'boolean': return { gql: 'Boolean', scalar: 'boolean' };
-      case 'int': return { gql: 'Int', scalar: 'int' };
-      case 'long': return { gql: 'Long', scalar: 'long' };
-      case 'decimal': return { gql: 'Float', scalar: 'decimal' };
-      case 'dateTime': return { gql: 'DateTime', scalar: 'dateTime' };
-      default: return { gql: 'String', scalar: 'string' };
+      case 'boolean':
+        return { gql: 'Boolean', scalar: 'boolean' };
+      case 'int':
+        return { gql: 'Int', scalar: 'int' };
+      case 'long':
+        return { gql: 'Long', scalar: 'long' };
+      case 'decimal':
+        return { gql: 'Float', scalar: 'decimal' };
+      case 'dateTime':
+        return { gql: 'DateTime', scalar: 'dateTime' };
+      default:
+        return { gql: 'String', scalar: 'string' };
     }
   }
 
@@ -220,7 +243,14 @@ class PlanBuilder {
     if (!this.types.has(type)) {
       const simple = this.xsd.simpleTypes.get(type)!;
       this.typeNames.add(type, `xs:simpleType ${type}`);
-      this.types.set(type, { name: type, kind: 'enum', description: simple.doc, fields: [], values: simple.values.map(enumValue), wire: simple.values });
+      this.types.set(type, {
+        name: type,
+        kind: 'enum',
+        description: simple.doc,
+        fields: [],
+        values: simple.values.map(enumValue),
+        wire: simple.values,
+      });
     }
     return type;
   }
@@ -232,7 +262,15 @@ class PlanBuilder {
 
   private objectField(owner: ComplexType, f: Field): PlanField {
     const name = camel(f.name);
-    if (owner.name && f.name === 'id' && this.entityTypes.has(owner.name)) return { name, type: gqlType('ID', { required: true }), kind: 'scalar', xml: f.name, scalar: 'string', description: f.doc ?? 'The engine\'s id of this object.' };
+    if (owner.name && f.name === 'id' && this.entityTypes.has(owner.name))
+      return {
+        name,
+        type: gqlType('ID', { required: true }),
+        kind: 'scalar',
+        xml: f.name,
+        scalar: 'string',
+        description: f.doc ?? "The engine's id of this object.",
+      };
     if (!this.xsd.types.has(f.type)) {
       const capEnum = this.capabilityEnum(owner.name, f.name);
       const s = capEnum ? { gql: capEnum, scalar: 'enum' } : this.scalarOf(f.type);
@@ -243,10 +281,25 @@ class PlanBuilder {
     const inner = this.xsd.isA(f.type, 'BaseResources') && !this.xsd.isA(owner.name, 'BaseResource') ? undefined : this.wrapperItem(f.type);
     if (inner) {
       const itemType = this.xsd.types.has(inner.type) ? this.wantObject(inner.type) : this.scalarOf(inner.type).gql;
-      return { name, type: gqlType(itemType, { list: true }), kind: 'unwrap', xml: f.name, item: inner.name, description: f.doc, target: this.xsd.types.has(inner.type) ? inner.type : undefined };
+      return {
+        name,
+        type: gqlType(itemType, { list: true }),
+        kind: 'unwrap',
+        xml: f.name,
+        item: inner.name,
+        description: f.doc,
+        target: this.xsd.types.has(inner.type) ? inner.type : undefined,
+      };
     }
     if (this.entityTypes.has(f.type)) {
-      return { name, type: gqlType(this.wantObject(f.type), { list: f.max > 1 }), kind: 'reference', xml: f.name, target: f.type, description: f.doc };
+      return {
+        name,
+        type: gqlType(this.wantObject(f.type), { list: f.max > 1 }),
+        kind: 'reference',
+        xml: f.name,
+        target: f.type,
+        description: f.doc,
+      };
     }
     return { name, type: gqlType(this.wantObject(f.type), { list: f.max > 1 }), kind: 'object', xml: f.name, description: f.doc };
   }
@@ -264,7 +317,14 @@ class PlanBuilder {
     if (t.textType) {
       const s = this.scalarOf(t.textType);
       fieldNames.add('value', 'the element text');
-      fields.unshift({ name: 'value', type: gqlType(s.gql), kind: 'scalar', xml: '$value', scalar: s.scalar, description: 'The element\'s own value.' });
+      fields.unshift({
+        name: 'value',
+        type: gqlType(s.gql),
+        kind: 'scalar',
+        xml: '$value',
+        scalar: s.scalar,
+        description: "The element's own value.",
+      });
     }
     // Sub-collections the engine serves below this type replace the inline element of the same name.
     for (const [rel, c] of this.api.subsOf(typeName)) {
@@ -272,7 +332,11 @@ class PlanBuilder {
       const name = c.collectionElement.replace(/_/g, '') === rel ? camel(c.collectionElement) : camel(rel);
       // Nullable: it costs a request of its own, and a failed one must not take the parent (and its list) with it.
       const pf: PlanField = {
-        name, type: gqlType(this.wantObject(c.itemType), { list: true }), kind: 'subcollection', rel, target: c.itemType,
+        name,
+        type: gqlType(this.wantObject(c.itemType), { list: true }),
+        kind: 'subcollection',
+        rel,
+        target: c.itemType,
         args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name !== 'search' && a.name !== 'page' && a.name !== 'caseSensitive'),
         description: `The ${rel} below this ${typeName} (${c.path}).`,
       };
@@ -283,7 +347,14 @@ class PlanBuilder {
         fields.push(pf);
       }
     }
-    this.types.set(typeName, { name: typeName, kind: 'object', description: t.doc, fields, entity: this.entityTypes.has(typeName), xsdType: typeName });
+    this.types.set(typeName, {
+      name: typeName,
+      kind: 'object',
+      description: t.doc,
+      fields,
+      entity: this.entityTypes.has(typeName),
+      xsdType: typeName,
+    });
   }
 
   private drainObjects(): void {
@@ -298,7 +369,8 @@ class PlanBuilder {
 
   /** Roots: the entry point, capabilities, and every top-level collection's items; then what they reach. */
   private objects(): void {
-    for (const name of ['API', ...this.api.top.map((c) => c.itemType), ...(this.xsd.types.has('Capabilities') ? ['Capabilities'] : [])]) if (this.xsd.types.has(name)) this.wantObject(name);
+    for (const name of ['API', ...this.api.top.map((c) => c.itemType), ...(this.xsd.types.has('Capabilities') ? ['Capabilities'] : [])])
+      if (this.xsd.types.has(name)) this.wantObject(name);
     this.drainObjects();
   }
 
@@ -315,7 +387,11 @@ class PlanBuilder {
         const name = camel(c.collectionElement);
         if (target.fields.some((x) => x.name === name)) continue; // the engine serves it already, or the name is taken
         target.fields.push({
-          name, type: gqlType(c.itemType, { list: true }), kind: 'reverse', target: c.itemType, via: { collection: c.path, field: f.name },
+          name,
+          type: gqlType(c.itemType, { list: true }),
+          kind: 'reverse',
+          target: c.itemType,
+          via: { collection: c.path, field: f.name },
           args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name)),
           description: `The ${c.rel} whose ${f.name} is this ${f.type}${c.searchable ? ' (one search for all parents)' : ''}.`,
         });
@@ -325,19 +401,47 @@ class PlanBuilder {
 
   /** The query roots: the entry point, the capabilities, and a list and an item field for every top-level collection. */
   private queries(): void {
-    if (this.types.has('API')) this.query.push({ name: this.rootNames.add('api', 'the entry point'), kind: 'api', type: gqlType('API', { required: true }), args: [], description: 'The entry point: product, version and inventory summary.' });
+    if (this.types.has('API'))
+      this.query.push({
+        name: this.rootNames.add('api', 'the entry point'),
+        kind: 'api',
+        type: gqlType('API', { required: true }),
+        args: [],
+        description: 'The entry point: product, version and inventory summary.',
+      });
     const caps = this.api.topLevel('capabilities');
     if (caps && this.types.has('Capabilities')) {
-      this.query.push({ name: this.rootNames.add('capabilities', caps.path), kind: 'capabilities', type: gqlType('Capabilities'), args: [], collection: caps, description: 'What each compatibility version supports.' });
+      this.query.push({
+        name: this.rootNames.add('capabilities', caps.path),
+        kind: 'capabilities',
+        type: gqlType('Capabilities'),
+        args: [],
+        collection: caps,
+        description: 'What each compatibility version supports.',
+      });
     }
     for (const c of this.api.top) {
       if (c.path === 'capabilities' || !this.entityTypes.has(c.itemType)) continue;
       const plural = camel(c.collectionElement);
       const singular = camel(c.itemElement);
       const args = c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name));
-      this.query.push({ name: this.rootNames.add(plural, c.path), kind: 'list', type: gqlType(c.itemType, { list: true, required: true }), args, collection: c, description: `List ${c.rel}${c.searchable ? ', or search them' : ''}.` });
+      this.query.push({
+        name: this.rootNames.add(plural, c.path),
+        kind: 'list',
+        type: gqlType(c.itemType, { list: true, required: true }),
+        args,
+        collection: c,
+        description: `List ${c.rel}${c.searchable ? ', or search them' : ''}.`,
+      });
       if (c.itemMethods.has('GET') || !this.options.hasRsdl) {
-        this.query.push({ name: this.rootNames.add(singular, `${c.path}/{id}`), kind: 'item', type: gqlType(c.itemType), args: [{ name: 'id', type: gqlType('ID', { required: true }) }], collection: c, description: `One ${c.itemType} by id; null when there is none.` });
+        this.query.push({
+          name: this.rootNames.add(singular, `${c.path}/{id}`),
+          kind: 'item',
+          type: gqlType(c.itemType),
+          args: [{ name: 'id', type: gqlType('ID', { required: true }) }],
+          collection: c,
+          description: `One ${c.itemType} by id; null when there is none.`,
+        });
       }
     }
   }
@@ -381,7 +485,12 @@ class PlanBuilder {
 
   private idArgs(c: Collection): PlanArg[] {
     const out: PlanArg[] = [];
-    for (let p = c.parent; p; p = p.parent) out.unshift({ name: `${camel(p.itemElement)}Id`, type: gqlType('ID', { required: true }), description: `The id of the ${p.itemType}.` });
+    for (let p = c.parent; p; p = p.parent)
+      out.unshift({
+        name: `${camel(p.itemElement)}Id`,
+        type: gqlType('ID', { required: true }),
+        description: `The id of the ${p.itemType}.`,
+      });
     return out;
   }
 
@@ -390,15 +499,49 @@ class PlanBuilder {
     if (!this.types.has(name)) {
       this.typeNames.add(name, `the payload of ${itemType} actions`);
       this.types.set(name, {
-        name, kind: 'object', description: `What an action on a ${itemType} did: its status, the job, the engine's fault if any, and the ${itemType} as it is now.`,
+        name,
+        kind: 'object',
+        description: `What an action on a ${itemType} did: its status, the job, the engine's fault if any, and the ${itemType} as it is now.`,
         fields: [
-          { name: 'status', type: gqlType('String', { required: true }), kind: 'scalar', description: 'complete, pending, in_progress or failed.' },
-          ...(this.xsd.types.has('Job') ? [{ name: 'job', type: gqlType(this.wantObject('Job')), kind: 'reference' as const, target: 'Job', description: 'The job the engine ran for the action.' }] : []),
+          {
+            name: 'status',
+            type: gqlType('String', { required: true }),
+            kind: 'scalar',
+            description: 'complete, pending, in_progress or failed.',
+          },
+          ...(this.xsd.types.has('Job')
+            ? [
+                {
+                  name: 'job',
+                  type: gqlType(this.wantObject('Job')),
+                  kind: 'reference' as const,
+                  target: 'Job',
+                  description: 'The job the engine ran for the action.',
+                },
+              ]
+            : []),
           { name: 'fault', type: gqlType(this.wantObject('Fault')), kind: 'object', description: 'Why the engine refused, when it did.' },
-          { name: 'outcomeUnknown', type: gqlType('Boolean', { required: true }), kind: 'scalar', description: 'True when the connection failed after the request was sent: the action may or may not have run, and was not sent again.' },
-          { name: 'action', type: gqlType(this.wantObject('Action')), kind: 'object', description: 'The engine\'s answer in full (tickets, discovered targets, ...).' },
+          {
+            name: 'outcomeUnknown',
+            type: gqlType('Boolean', { required: true }),
+            kind: 'scalar',
+            description:
+              'True when the connection failed after the request was sent: the action may or may not have run, and was not sent again.',
+          },
+          {
+            name: 'action',
+            type: gqlType(this.wantObject('Action')),
+            kind: 'object',
+            description: "The engine's answer in full (tickets, discovered targets, ...).",
+          },
           // Always `resource`, so it cannot collide with the fields above (a Job's actions also have a job).
-          { name: 'resource', type: gqlType(itemType), kind: 'reference', target: itemType, description: `The ${itemType}, re-read after the action.` },
+          {
+            name: 'resource',
+            type: gqlType(itemType),
+            kind: 'reference',
+            target: itemType,
+            description: `The ${itemType}, re-read after the action.`,
+          },
         ],
       });
     }
@@ -413,27 +556,48 @@ class PlanBuilder {
       this.collectionActions(c);
       this.crud(c);
     }
-  if (this.mutation.some((m) => m.kind === 'delete')) {
-    this.typeNames.add('DeletePayload', 'the payload of deletions');
-    this.types.set('DeletePayload', {
-      name: 'DeletePayload', kind: 'object', description: 'What a removal did.',
-      fields: [
-        { name: 'id', type: gqlType('ID', { required: true }), kind: 'scalar', description: 'The id of the removed object.' },
-        { name: 'status', type: gqlType('String', { required: true }), kind: 'scalar', description: 'complete, or pending when the engine removes it as a task.' },
-      ],
-    });
-  }
+    if (this.mutation.some((m) => m.kind === 'delete')) {
+      this.typeNames.add('DeletePayload', 'the payload of deletions');
+      this.types.set('DeletePayload', {
+        name: 'DeletePayload',
+        kind: 'object',
+        description: 'What a removal did.',
+        fields: [
+          { name: 'id', type: gqlType('ID', { required: true }), kind: 'scalar', description: 'The id of the removed object.' },
+          {
+            name: 'status',
+            type: gqlType('String', { required: true }),
+            kind: 'scalar',
+            description: 'complete, or pending when the engine removes it as a task.',
+          },
+        ],
+      });
+    }
   }
 
   private itemActions(c: Collection): void {
     for (const [actionName, op] of c.actions) {
       const name = `${camel(actionName)}${this.qualifier(c)}`;
-      const args: PlanArg[] = [...this.idArgs(c), { name: 'id', type: gqlType('ID', { required: true }), description: `The id of the ${c.itemType}.` }];
+      const args: PlanArg[] = [
+        ...this.idArgs(c),
+        { name: 'id', type: gqlType('ID', { required: true }), description: `The id of the ${c.itemType}.` },
+      ];
       const input = this.actionInput(name, op);
-      if (input) args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: 'The action\'s parameters.' });
-      args.push({ name: 'async', type: gqlType('Boolean'), description: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.' });
+      if (input)
+        args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: "The action's parameters." });
+      args.push({
+        name: 'async',
+        type: gqlType('Boolean'),
+        description: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.',
+      });
       this.mutation.push({
-        name: this.mutationNames.add(name, `${c.path}/{id}/${actionName}`), kind: 'action', type: gqlType(this.payloadFor(c.itemType), { required: true }), args, collection: c, action: actionName, operation: op,
+        name: this.mutationNames.add(name, `${c.path}/{id}/${actionName}`),
+        kind: 'action',
+        type: gqlType(this.payloadFor(c.itemType), { required: true }),
+        args,
+        collection: c,
+        action: actionName,
+        operation: op,
         parentIds: this.idArgs(c).map((a) => a.name),
         description: op.description ? sentence(op.description) : `The ${actionName} action of a ${c.itemType}.`,
       });
@@ -446,15 +610,26 @@ class PlanBuilder {
       // Actions on a whole collection are always named by the collection and its parents.
       const chain: string[] = [];
       for (let p = c.parent; p; p = p.parent) chain.unshift(this.segmentName(p));
-      const own = c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`) ? c.collectionElement.slice(c.parent.itemElement.length + 1) : c.collectionElement;
+      const own =
+        c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`)
+          ? c.collectionElement.slice(c.parent.itemElement.length + 1)
+          : c.collectionElement;
       const name = `${camel(actionName)}${chain.join('')}${pascal(own)}`;
       const args: PlanArg[] = [...ids];
       const input = this.actionInput(name, op);
-      if (input) args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: 'The action\'s parameters.' });
+      if (input)
+        args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: "The action's parameters." });
       args.push({ name: 'async', type: gqlType('Boolean'), description: 'Return as soon as the engine accepted a task-backed action.' });
       this.mutation.push({
-        name: this.mutationNames.add(name, `${c.path}/${actionName}`), kind: 'action', type: gqlType(this.payloadFor(c.itemType), { required: true }), args, collection: c, action: actionName, operation: op,
-        parentIds: ids.map((a) => a.name), description: op.description ? sentence(op.description) : `The ${actionName} action of ${c.rel}.`,
+        name: this.mutationNames.add(name, `${c.path}/${actionName}`),
+        kind: 'action',
+        type: gqlType(this.payloadFor(c.itemType), { required: true }),
+        args,
+        collection: c,
+        action: actionName,
+        operation: op,
+        parentIds: ids.map((a) => a.name),
+        description: op.description ? sentence(op.description) : `The ${actionName} action of ${c.rel}.`,
       });
     }
   }
@@ -464,24 +639,53 @@ class PlanBuilder {
     if (c.add) {
       const name = `create${this.qualifier(c)}`;
       this.mutation.push({
-        name: this.mutationNames.add(name, `POST ${c.path}`), kind: 'create', type: gqlType(c.itemType, { required: true }), collection: c, parentIds: ids.map((a) => a.name),
-        args: [...ids, { name: 'input', type: gqlType(this.wantInput(c.itemType), { required: true }) }, { name: 'async', type: gqlType('Boolean'), description: 'Return while a creation the engine runs as a task is still going on.' }],
+        name: this.mutationNames.add(name, `POST ${c.path}`),
+        kind: 'create',
+        type: gqlType(c.itemType, { required: true }),
+        collection: c,
+        parentIds: ids.map((a) => a.name),
+        args: [
+          ...ids,
+          { name: 'input', type: gqlType(this.wantInput(c.itemType), { required: true }) },
+          { name: 'async', type: gqlType('Boolean'), description: 'Return while a creation the engine runs as a task is still going on.' },
+        ],
         description: c.add.description ? sentence(c.add.description) : `Add a ${c.itemType}.`,
       });
     }
     if (c.itemMethods.has('PUT')) {
       const name = `update${this.qualifier(c)}`;
       this.mutation.push({
-        name: this.mutationNames.add(name, `PUT ${c.path}/{id}`), kind: 'update', type: gqlType(c.itemType, { required: true }), collection: c, parentIds: ids.map((a) => a.name),
-        args: [...ids, { name: 'id', type: gqlType('ID', { required: true }) }, { name: 'input', type: gqlType(this.wantInput(c.itemType), { required: true }), description: 'The fields to change; others stay as they are.' }],
+        name: this.mutationNames.add(name, `PUT ${c.path}/{id}`),
+        kind: 'update',
+        type: gqlType(c.itemType, { required: true }),
+        collection: c,
+        parentIds: ids.map((a) => a.name),
+        args: [
+          ...ids,
+          { name: 'id', type: gqlType('ID', { required: true }) },
+          {
+            name: 'input',
+            type: gqlType(this.wantInput(c.itemType), { required: true }),
+            description: 'The fields to change; others stay as they are.',
+          },
+        ],
         description: `Change a ${c.itemType}.`,
       });
     }
     if (c.itemMethods.has('DELETE')) {
       const name = `delete${this.qualifier(c)}`;
       this.mutation.push({
-        name: this.mutationNames.add(name, `DELETE ${c.path}/{id}`), kind: 'delete', type: gqlType('DeletePayload', { required: true }), collection: c, parentIds: ids.map((a) => a.name),
-        args: [...ids, { name: 'id', type: gqlType('ID', { required: true }) }, { name: 'force', type: gqlType('Boolean'), description: 'Ask the engine to force the removal.' }, { name: 'async', type: gqlType('Boolean') }],
+        name: this.mutationNames.add(name, `DELETE ${c.path}/{id}`),
+        kind: 'delete',
+        type: gqlType('DeletePayload', { required: true }),
+        collection: c,
+        parentIds: ids.map((a) => a.name),
+        args: [
+          ...ids,
+          { name: 'id', type: gqlType('ID', { required: true }) },
+          { name: 'force', type: gqlType('Boolean'), description: 'Ask the engine to force the removal.' },
+          { name: 'async', type: gqlType('Boolean') },
+        ],
         description: `Remove a ${c.itemType}.`,
       });
     }
@@ -503,9 +707,22 @@ class PlanBuilder {
       const f = action.field.get(top)!;
       const t = this.inputTypeOf('Action', f);
       const inner = this.wrapperItem(f.type);
-      return { name: camel(top), type: required ? requiredType(t) : t, kind: this.xsd.types.has(f.type) ? (inner ? 'unwrap' : 'object') : 'scalar', xml: top, item: inner?.name, description: f.doc };
+      return {
+        name: camel(top),
+        type: required ? requiredType(t) : t,
+        kind: this.xsd.types.has(f.type) ? (inner ? 'unwrap' : 'object') : 'scalar',
+        xml: top,
+        item: inner?.name,
+        description: f.doc,
+      };
     });
-    this.types.set(name, { name, kind: 'input', description: `The parameters of the ${op.rel} action (${op.href}).`, fields, xsdType: 'Action' });
+    this.types.set(name, {
+      name,
+      kind: 'input',
+      description: `The parameters of the ${op.rel} action (${op.href}).`,
+      fields,
+      xsdType: 'Action',
+    });
     return { name, required: fields.some((f) => f.type.required) };
   }
 
@@ -522,10 +739,18 @@ class PlanBuilder {
       this.types.set(name, { name, kind: 'input', description: t.doc, fields, xsdType: type });
       for (const f of t.fields) {
         if (SKIP_IN_INPUT.has(f.name)) continue;
-        fields.push({ name: camel(f.name), type: f.name === 'id' ? gqlType('ID') : this.inputTypeOf(type, f), kind: this.xsd.types.has(f.type) ? (this.wrapperItem(f.type) ? 'unwrap' : 'object') : 'scalar', xml: f.name, item: this.wrapperItem(f.type)?.name, description: f.doc });
+        fields.push({
+          name: camel(f.name),
+          type: f.name === 'id' ? gqlType('ID') : this.inputTypeOf(type, f),
+          kind: this.xsd.types.has(f.type) ? (this.wrapperItem(f.type) ? 'unwrap' : 'object') : 'scalar',
+          xml: f.name,
+          item: this.wrapperItem(f.type)?.name,
+          description: f.doc,
+        });
       }
       if (t.textType) fields.unshift({ name: 'value', type: gqlType(this.scalarOf(t.textType).gql), kind: 'scalar', xml: '$value' });
-      if (!fields.length) fields.push({ name: '_empty', type: gqlType('Boolean'), kind: 'scalar', description: 'This type has no settable fields.' });
+      if (!fields.length)
+        fields.push({ name: '_empty', type: gqlType('Boolean'), kind: 'scalar', description: 'This type has no settable fields.' });
     }
   }
 
@@ -533,26 +758,71 @@ class PlanBuilder {
     const watchable = this.api.top.filter((c) => this.entityTypes.has(c.itemType) && this.xsd.types.get(c.itemType)?.field.has('status'));
     if (watchable.length) {
       this.typeNames.add('WatchedType', 'the watchable resource types');
-      this.types.set('WatchedType', { name: 'WatchedType', kind: 'enum', description: 'Resource types whose status can be watched.', fields: [], values: watchable.map((c) => enumValue(c.itemElement)), wire: watchable.map((c) => c.itemElement) });
+      this.types.set('WatchedType', {
+        name: 'WatchedType',
+        kind: 'enum',
+        description: 'Resource types whose status can be watched.',
+        fields: [],
+        values: watchable.map((c) => enumValue(c.itemElement)),
+        wire: watchable.map((c) => c.itemElement),
+      });
       this.typeNames.add('StatusEvent', 'status events');
       this.types.set('StatusEvent', {
-        name: 'StatusEvent', kind: 'object', description: 'A status a watched resource was seen in.',
+        name: 'StatusEvent',
+        kind: 'object',
+        description: 'A status a watched resource was seen in.',
         fields: [
           { name: 'type', type: gqlType('WatchedType', { required: true }), kind: 'scalar' },
           { name: 'id', type: gqlType('ID', { required: true }), kind: 'scalar' },
-          { name: 'state', type: gqlType('String'), kind: 'scalar', description: 'The status, as the engine reports it (lowercase); null once deleted.' },
-          { name: 'deleted', type: gqlType('Boolean', { required: true }), kind: 'scalar', description: 'True when the resource no longer exists.' },
-          { name: 'done', type: gqlType('Boolean', { required: true }), kind: 'scalar', description: 'True for the last event: a wanted status (or the deletion) was reached.' },
+          {
+            name: 'state',
+            type: gqlType('String'),
+            kind: 'scalar',
+            description: 'The status, as the engine reports it (lowercase); null once deleted.',
+          },
+          {
+            name: 'deleted',
+            type: gqlType('Boolean', { required: true }),
+            kind: 'scalar',
+            description: 'True when the resource no longer exists.',
+          },
+          {
+            name: 'done',
+            type: gqlType('Boolean', { required: true }),
+            kind: 'scalar',
+            description: 'True for the last event: a wanted status (or the deletion) was reached.',
+          },
         ],
       });
       const watchArgs: PlanArg[] = [
-        { name: 'status', type: gqlType('String', { list: true }), description: 'The statuses to wait for; the subscription completes when one is reached. Empty: watch until unsubscribed.' },
+        {
+          name: 'status',
+          type: gqlType('String', { list: true }),
+          description: 'The statuses to wait for; the subscription completes when one is reached. Empty: watch until unsubscribed.',
+        },
         { name: 'deleted', type: gqlType('Boolean'), description: 'Complete when the resource is deleted.' },
         { name: 'timeout', type: gqlType('Int'), description: 'Seconds to wait at most; an error event ends the subscription then.' },
       ];
-      this.subscription.push({ name: 'waitForStatus', kind: 'watch', type: gqlType('StatusEvent', { required: true }), args: [{ name: 'type', type: gqlType('WatchedType', { required: true }) }, { name: 'id', type: gqlType('ID', { required: true }) }, ...watchArgs], description: 'Emits the current status at once, then every change, until a wanted status is reached.' });
+      this.subscription.push({
+        name: 'waitForStatus',
+        kind: 'watch',
+        type: gqlType('StatusEvent', { required: true }),
+        args: [
+          { name: 'type', type: gqlType('WatchedType', { required: true }) },
+          { name: 'id', type: gqlType('ID', { required: true }) },
+          ...watchArgs,
+        ],
+        description: 'Emits the current status at once, then every change, until a wanted status is reached.',
+      });
       for (const c of watchable) {
-        this.subscription.push({ name: `${camel(c.itemElement)}Status`, kind: 'watch', type: gqlType('StatusEvent', { required: true }), collection: c, args: [{ name: 'id', type: gqlType('ID', { required: true }) }, ...watchArgs], description: `waitForStatus for a ${c.itemType}.` });
+        this.subscription.push({
+          name: `${camel(c.itemElement)}Status`,
+          kind: 'watch',
+          type: gqlType('StatusEvent', { required: true }),
+          collection: c,
+          args: [{ name: 'id', type: gqlType('ID', { required: true }) }, ...watchArgs],
+          description: `waitForStatus for a ${c.itemType}.`,
+        });
       }
     }
   }
@@ -560,8 +830,14 @@ class PlanBuilder {
   private fieldFilter(): void {
     if (!this.types.has('FieldFilter')) {
       this.types.set('FieldFilter', {
-        name: 'FieldFilter', kind: 'input', description: 'Client-side matching: the value at `field` (a dotted path of XML names, such as `cluster.id`) must match `value`; `*` and `?` are wildcards.',
-        fields: [{ name: 'field', type: gqlType('String', { required: true }), kind: 'scalar' }, { name: 'value', type: gqlType('String', { required: true }), kind: 'scalar' }],
+        name: 'FieldFilter',
+        kind: 'input',
+        description:
+          'Client-side matching: the value at `field` (a dotted path of XML names, such as `cluster.id`) must match `value`; `*` and `?` are wildcards.',
+        fields: [
+          { name: 'field', type: gqlType('String', { required: true }), kind: 'scalar' },
+          { name: 'value', type: gqlType('String', { required: true }), kind: 'scalar' },
+        ],
       });
     }
   }

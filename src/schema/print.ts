@@ -12,14 +12,21 @@ export function printSchema(plan: SchemaPlan, header: readonly string[] = []): s
   const out: string[] = [];
   for (const h of [...header, ...plan.notes]) out.push(`# ${h}`);
   out.push(FEDERATION_LINK, '');
-  out.push(block('Numbers that may exceed 2^53 (memory and disk sizes in bytes), sent as a JSON number when safe and as a string otherwise.'), 'scalar Long', '');
+  out.push(
+    block('Numbers that may exceed 2^53 (memory and disk sizes in bytes), sent as a JSON number when safe and as a string otherwise.'),
+    'scalar Long',
+    '',
+  );
   out.push(block('A point in time, as an ISO 8601 string.'), 'scalar DateTime', '');
   out.push(rootType('Query', plan.query));
   if (plan.mutation.length) out.push(rootType('Mutation', plan.mutation));
   if (plan.subscription.length) out.push(rootType('Subscription', plan.subscription));
   const sorted = [...plan.types.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const t of sorted) out.push(typeBlock(t, plan));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function rootType(name: string, fields: readonly RootField[]): string {
@@ -29,14 +36,17 @@ function rootType(name: string, fields: readonly RootField[]): string {
 function typeBlock(t: PlanType, plan: SchemaPlan): string {
   const doc = t.description ? block(t.description) : '';
   if (t.kind === 'enum') return `${doc}enum ${t.name} {\n${t.values!.map((v) => `  ${v}`).join('\n')}\n}\n`;
-  if (t.kind === 'input') return `${doc}input ${t.name} {\n${t.fields.map((f) => fieldLine(f.name, f.type, undefined, f.description)).join('\n')}\n}\n`;
+  if (t.kind === 'input')
+    return `${doc}input ${t.name} {\n${t.fields.map((f) => fieldLine(f.name, f.type, undefined, f.description)).join('\n')}\n}\n`;
   const directive = t.entity && plan.entities.has(t.name) ? ' @key(fields: "id")' : t.entity ? ' @key(fields: "id")' : ' @shareable';
   return `${doc}type ${t.name}${directive} {\n${t.fields.map((f: PlanField) => fieldLine(f.name, f.type, f.args, f.description)).join('\n')}\n}\n`;
 }
 
 function fieldLine(name: string, type: TypeRef, args: readonly PlanArg[] | undefined, description: string | undefined): string {
   const doc = description ? block(description, '  ') : '';
-  const a = args?.length ? `(\n${args.map((x) => `${x.description ? block(x.description, '    ') : ''}    ${x.name}: ${printType(x.type)}`).join('\n')}\n  )` : '';
+  const a = args?.length
+    ? `(\n${args.map((x) => `${x.description ? block(x.description, '    ') : ''}    ${x.name}: ${printType(x.type)}`).join('\n')}\n  )`
+    : '';
   return `${doc}  ${name}${a}: ${printType(type)}`;
 }
 

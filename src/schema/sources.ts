@@ -8,13 +8,16 @@
  * description being fetched here.
  */
 import { readFile } from 'node:fs/promises';
-import { readExpected } from '../xml/index.ts';
 import { readXsd } from '../model/index.ts';
-import { Transport, type HttpResponse } from '../rhev/transport.ts';
 import type { ConnectionOptions } from '../rhev/options.ts';
+import { type HttpResponse, Transport } from '../rhev/transport.ts';
+import { readExpected } from '../xml/index.ts';
 
 export class SourceError extends Error {
-  constructor(readonly source: string, message: string) {
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
     super(`${source}: ${message}`);
     this.name = 'SourceError';
   }
@@ -56,11 +59,17 @@ export async function fromEngine(options: ConnectionOptions & { url: string }): 
     // The capabilities' URL, like every URL, comes from the entry point's links,
     // read with the engine's own schema.
     const api = await fetchOk(t, entry);
-    const doc = readExpected(readXsd(xsd.body, `${entry}?schema`), api.body, 'api', (_p, detail) => new SourceError(entry, `not an API entry point: ${detail}`));
+    const doc = readExpected(
+      readXsd(xsd.body, `${entry}?schema`),
+      api.body,
+      'api',
+      (_p, detail) => new SourceError(entry, `not an API entry point: ${detail}`),
+    );
     const capsLink: string | undefined = doc.value.link?.find((l: { rel?: string }) => l.rel === 'capabilities')?.href;
     const caps = capsLink ? await fetch(t, capsLink) : undefined;
     return {
-      xsd: xsd.body, xsdSource: `${entry}?schema`,
+      xsd: xsd.body,
+      xsdSource: `${entry}?schema`,
       ...(rsdl.status === 200 && rsdl.body.includes('<rsdl') ? { rsdl: rsdl.body, rsdlSource: `${entry}?rsdl` } : {}),
       ...(caps?.status === 200 ? { capabilities: caps.body, capabilitiesSource: capsLink } : {}),
     };
@@ -75,7 +84,11 @@ function openTransport(url: string, options: ConnectionOptions): Transport {
   const password = options.password ?? (u.password ? decodeURIComponent(u.password) : undefined);
   u.username = '';
   u.password = '';
-  return new Transport(u, { ...options, username, password }, { retries: () => options.retries ?? 2, verbosity: () => 1, logger: options.logger });
+  return new Transport(
+    u,
+    { ...options, username, password },
+    { retries: () => options.retries ?? 2, verbosity: () => 1, logger: options.logger },
+  );
 }
 
 async function fetch(t: Transport, where: string): Promise<HttpResponse> {

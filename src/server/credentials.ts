@@ -22,8 +22,8 @@
  */
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { Connection } from '../rhev/index.ts';
 import { parseBasicAuthorization } from '../http/basic.ts';
+import type { Connection } from '../rhev/index.ts';
 import type { Watchers } from '../subscriptions/watchers.ts';
 import type { AnonymousPolicy, EngineConfig, Limits } from './config.ts';
 
@@ -95,17 +95,24 @@ export class CredentialPool {
   acquire(cred: Credential | undefined): Holder {
     const service = cred === undefined;
     if (service && this.options.anonymous === 'refuse') {
-      throw unauthenticated('Send your engine credentials (Authorization: Basic, or username and password in connectionParams): this server does not serve anonymous callers');
+      throw unauthenticated(
+        'Send your engine credentials (Authorization: Basic, or username and password in connectionParams): this server does not serve anonymous callers',
+      );
     }
     if (service && this.options.engine.username === undefined) {
       throw unauthenticated('Send your engine credentials (Authorization: Basic): no service account is configured');
     }
     const username = cred?.username ?? this.options.engine.username!;
     const password = cred?.password ?? this.options.engine.password ?? '';
-    const key = createHash('sha256').update(`${service ? 'service' : 'user'}\0${username}\0${password}`).digest('base64url');
+    const key = createHash('sha256')
+      .update(`${service ? 'service' : 'user'}\0${username}\0${password}`)
+      .digest('base64url');
     const until = this.refused.get(key);
     if (until !== undefined) {
-      if (until > Date.now()) throw unauthenticated(`The engine refused these credentials moments ago; they are not tried again for ${Math.round(this.options.limits.refusedCredentialMs / 1000)} s`);
+      if (until > Date.now())
+        throw unauthenticated(
+          `The engine refused these credentials moments ago; they are not tried again for ${Math.round(this.options.limits.refusedCredentialMs / 1000)} s`,
+        );
       this.refused.delete(key);
     }
     let entry = this.entries.get(key);
@@ -173,7 +180,12 @@ export class CredentialPool {
 
   private create(key: string, username: string, password: string, service: boolean): Entry {
     const entry: Entry = {
-      key, user: username, service, active: 0, lastUsed: Date.now(), closed: false,
+      key,
+      user: username,
+      service,
+      active: 0,
+      lastUsed: Date.now(),
+      closed: false,
       connection: undefined as unknown as Connection,
       watchers: () => (entry.hub ??= this.options.hub(entry.connection)),
     };
@@ -199,7 +211,9 @@ export class CredentialPool {
         if (this.entries.size < this.options.limits.maxCredentials) return;
       }
     }
-    throw new GraphQLError(`The server holds ${this.entries.size} credentials in use (maxCredentials); try again shortly`, { extensions: { code: 'TOO_MANY_CREDENTIALS', limit: 'maxCredentials', http: { status: 503 } } });
+    throw new GraphQLError(`The server holds ${this.entries.size} credentials in use (maxCredentials); try again shortly`, {
+      extensions: { code: 'TOO_MANY_CREDENTIALS', limit: 'maxCredentials', http: { status: 503 } },
+    });
   }
 
   private evict(e: Entry, reason: 'idle' | 'capacity' | 'refused'): void {
@@ -235,5 +249,7 @@ export function credentialsFrom(params: unknown): Credential | undefined {
 }
 
 export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Basic realm="rhev-graphql"']]) } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Basic realm="rhev-graphql"']]) } },
+  });
 }

@@ -10,17 +10,17 @@
  */
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
-import { Transport } from '../rhev/transport.ts';
 import type { Context } from '../resolvers/context.ts';
+import { Transport } from '../rhev/transport.ts';
 import type { EngineConfig, Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
-import { codesOf, formatError, type FormatOptions } from './format.ts';
+import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { Operation, type OperationServices } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
 
@@ -53,7 +53,11 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
     includeStacktraceInErrorResponses: format.debug,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { drainServer: options.onDrain }; } },
+      {
+        async serverWillStart() {
+          return { drainServer: options.onDrain };
+        },
+      },
       logOperations(),
       options.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
@@ -64,30 +68,43 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: limits.maxBodyBytes }), expressMiddleware(apollo, {
-    context: async ({ req, res }) => {
-      let holder: ReturnType<typeof services.pool.acquire>;
-      try {
-        holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));
-      } catch (e) {
-        services.logger.info({ operation: null, type: 'refused', transport: 'http', errors: codesOf([e as { extensions?: Record<string, unknown> }]) }, 'operation');
-        throw e;
-      }
-      const op = new Operation(services, 'http', holder, { timeoutMs: limits.operationTimeoutMs });
-      res.on('close', () => { if (!res.writableFinished) op.callerGone(); });
-      return op.context;
-    },
-  }));
+  app.use(
+    '/graphql',
+    express.json({ limit: limits.maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        let holder: ReturnType<typeof services.pool.acquire>;
+        try {
+          holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));
+        } catch (e) {
+          services.logger.info(
+            { operation: null, type: 'refused', transport: 'http', errors: codesOf([e as { extensions?: Record<string, unknown> }]) },
+            'operation',
+          );
+          throw e;
+        }
+        const op = new Operation(services, 'http', holder, { timeoutMs: limits.operationTimeoutMs });
+        res.on('close', () => {
+          if (!res.writableFinished) op.callerGone();
+        });
+        return op.context;
+      },
+    }),
+  );
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ errors: [{ message: 'Not found: the GraphQL endpoint is /graphql', extensions: { code: 'NOT_FOUND' } }] });
   });
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
-    const body = status === 413
-      ? { message: `The request body is over ${limits.maxBodyBytes} bytes (maxBodyBytes)`, extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 'maxBodyBytes', max: limits.maxBodyBytes } }
-      : status < 500
-        ? { message: 'The request body could not be read as JSON', extensions: { code: 'BAD_REQUEST' } }
-        : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    const body =
+      status === 413
+        ? {
+            message: `The request body is over ${limits.maxBodyBytes} bytes (maxBodyBytes)`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 'maxBodyBytes', max: limits.maxBodyBytes },
+          }
+        : status < 500
+          ? { message: 'The request body could not be read as JSON', extensions: { code: 'BAD_REQUEST' } }
+          : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     if (format.debug) (body.extensions as Record<string, unknown>).stacktrace = String(err.stack ?? err).split('\n');
     if (status >= 500) services.logger.error({ err: { message: err.message, type: err.name } }, 'request failed');
     res.status(status).json({ errors: [body] });
@@ -103,7 +120,11 @@ function logOperations(): ApolloServerPlugin<HttpContext> {
         async willSendResponse({ contextValue, response, operation, request }) {
           const body = response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
-          contextValue.operation?.end({ type: operation?.operation ?? 'refused', name: operation?.name?.value ?? request.operationName ?? null, codes: codesOf(errors) });
+          contextValue.operation?.end({
+            type: operation?.operation ?? 'refused',
+            name: operation?.name?.value ?? request.operationName ?? null,
+            codes: codesOf(errors),
+          });
         },
       };
     },
@@ -118,7 +139,11 @@ function health(engine: EngineConfig) {
       let result: object;
       const entry = new URL(engine.url);
       if (!entry.pathname.endsWith('/')) entry.pathname += '/';
-      const probe = new Transport(entry, { caFile: engine.caFile, insecure: engine.insecure, timeoutMs: 5000, maxResponseBytes: 1024 * 1024, persistentAuth: false }, { retries: () => 0, verbosity: () => 1 });
+      const probe = new Transport(
+        entry,
+        { caFile: engine.caFile, insecure: engine.insecure, timeoutMs: 5000, maxResponseBytes: 1024 * 1024, persistentAuth: false },
+        { retries: () => 0, verbosity: () => 1 },
+      );
       const started = performance.now();
       try {
         const r = await probe.request('GET', entry.pathname);

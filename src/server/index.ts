@@ -1,6 +1,14 @@
-export { startServer, bundledSchemaPath, type RunningServer } from './server.ts';
-export { DEFAULT_LIMITS, displayUrl, type AnonymousPolicy, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
-export { credentialsFrom, CredentialPool, type Credential, type Holder } from './credentials.ts';
+export {
+  type AnonymousPolicy,
+  DEFAULT_LIMITS,
+  displayUrl,
+  type EngineConfig,
+  type Limits,
+  type ServerConfig,
+  type ServerLogger,
+} from './config.ts';
+export { type Credential, CredentialPool, credentialsFrom, type Holder } from './credentials.ts';
 export { createLogger } from './log.ts';
 export { Metrics, routeTemplate } from './metrics.ts';
 export { operationRules, parseOptions } from './rules/index.ts';
+export { bundledSchemaPath, type RunningServer, startServer } from './server.ts';

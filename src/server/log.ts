@@ -9,8 +9,18 @@ import { pino } from 'pino';
 import type { ServerLogger } from './config.ts';
 
 const REDACT = [
-  'password', '*.password', 'authorization', '*.authorization', 'headers.authorization', 'headers.cookie',
-  'cookie', '*.cookie', 'jsessionid', '*.jsessionid', 'connectionParams', '*.connectionParams',
+  'password',
+  '*.password',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  'cookie',
+  '*.cookie',
+  'jsessionid',
+  '*.jsessionid',
+  'connectionParams',
+  '*.connectionParams',
 ];
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: NodeJS.WritableStream): ServerLogger {

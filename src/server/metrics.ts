@@ -3,21 +3,63 @@
  * reported as the model's templates (`GET /vms/{id}/disks`), never with ids,
  * credentials or session data.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApiModel, Collection } from '../model/index.ts';
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly upstreamRequests = new Counter({ name: 'rhev_upstream_requests_total', help: 'Requests sent to the engine', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
-  readonly upstreamLatency = new Histogram({ name: 'rhev_upstream_request_duration_seconds', help: 'Time to the engine\'s complete answer', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
-  readonly upstreamRetries = new Counter({ name: 'rhev_upstream_retries_total', help: 'Requests retried after a transient failure', labelNames: ['method', 'route', 'reason'], registers: [this.registry] });
-  readonly loaderBatches = new Counter({ name: 'rhev_loader_batches_total', help: 'Batches the per-request loaders ran', registers: [this.registry] });
-  readonly loaderHits = new Counter({ name: 'rhev_loader_cache_hits_total', help: 'Loads answered from the request\'s cache or joined to another load', registers: [this.registry] });
+  readonly upstreamRequests = new Counter({
+    name: 'rhev_upstream_requests_total',
+    help: 'Requests sent to the engine',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  readonly upstreamLatency = new Histogram({
+    name: 'rhev_upstream_request_duration_seconds',
+    help: "Time to the engine's complete answer",
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly upstreamRetries = new Counter({
+    name: 'rhev_upstream_retries_total',
+    help: 'Requests retried after a transient failure',
+    labelNames: ['method', 'route', 'reason'],
+    registers: [this.registry],
+  });
+  readonly loaderBatches = new Counter({
+    name: 'rhev_loader_batches_total',
+    help: 'Batches the per-request loaders ran',
+    registers: [this.registry],
+  });
+  readonly loaderHits = new Counter({
+    name: 'rhev_loader_cache_hits_total',
+    help: "Loads answered from the request's cache or joined to another load",
+    registers: [this.registry],
+  });
   readonly subscriptions = new Gauge({ name: 'rhev_subscriptions_active', help: 'Open subscriptions', registers: [this.registry] });
-  readonly watchers = new Gauge({ name: 'rhev_watchers_active', help: 'Resources being watched for subscriptions (one per resource per credential)', registers: [this.registry] });
-  readonly credentials = new Gauge({ name: 'rhev_credentials_held', help: 'Credentials with an engine connection held open', registers: [this.registry] });
-  readonly evictions = new Counter({ name: 'rhev_credential_evictions_total', help: 'Credentials evicted (idle, over the cap, or refused by the engine)', labelNames: ['reason'], registers: [this.registry] });
-  readonly operations = new Counter({ name: 'rhev_operations_total', help: 'GraphQL operations served', labelNames: ['transport', 'type', 'outcome'], registers: [this.registry] });
+  readonly watchers = new Gauge({
+    name: 'rhev_watchers_active',
+    help: 'Resources being watched for subscriptions (one per resource per credential)',
+    registers: [this.registry],
+  });
+  readonly credentials = new Gauge({
+    name: 'rhev_credentials_held',
+    help: 'Credentials with an engine connection held open',
+    registers: [this.registry],
+  });
+  readonly evictions = new Counter({
+    name: 'rhev_credential_evictions_total',
+    help: 'Credentials evicted (idle, over the cap, or refused by the engine)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly operations = new Counter({
+    name: 'rhev_operations_total',
+    help: 'GraphQL operations served',
+    labelNames: ['transport', 'type', 'outcome'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -34,20 +76,29 @@ export class Metrics {
  */
 export function routeTemplate(api: ApiModel, path: string): string {
   const rest = path.replace(/^\/(ovirt-engine\/)?(api|rhevm-api)(\/v3)?(?=\/|$)/, '');
-  const segs = rest.split('/').filter(Boolean).map((s) => s.split(';')[0]);
+  const segs = rest
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.split(';')[0]);
   const out: string[] = [];
   let level: readonly Collection[] = api.top;
   let current: Collection | undefined;
   let atItem = false;
   for (const seg of segs) {
     if (current && !atItem) {
-      if (current.collectionActions.has(seg)) { out.push(seg); break; }
+      if (current.collectionActions.has(seg)) {
+        out.push(seg);
+        break;
+      }
       out.push('{id}');
       atItem = true;
       level = current.sub;
       continue;
     }
-    if (current && atItem && current.actions.has(seg)) { out.push(seg); break; }
+    if (current && atItem && current.actions.has(seg)) {
+      out.push(seg);
+      break;
+    }
     const next = level.find((c) => c.rel === seg);
     if (!next) {
       out.push(current || !KNOWN_ROOTS.has(seg) ? '{other}' : seg);

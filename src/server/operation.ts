@@ -9,9 +9,9 @@
  * tree and however joined with others, ends then and gives its socket back.
  */
 import { setMaxListeners } from 'node:events';
-import type { ApiModel } from '../model/index.ts';
 import { Loaders } from '../loaders/index.ts';
-import { CallerGone, OperationEnded, OperationTimeout, type Context } from '../resolvers/context.ts';
+import type { ApiModel } from '../model/index.ts';
+import { CallerGone, type Context, OperationEnded, OperationTimeout } from '../resolvers/context.ts';
 import type { ServerLogger } from './config.ts';
 import type { CredentialPool, Holder } from './credentials.ts';
 import type { Metrics } from './metrics.ts';
@@ -96,10 +96,17 @@ export class Operation {
     m.loaderHits.inc(Math.max(0, loaders.counters.loads - loaders.counters.keys));
     const codes = [...new Set(info.codes ?? [])];
     m.operations.inc({ transport: this.transport, type: info.type ?? 'unknown', outcome: codes.length ? 'error' : 'ok' });
-    this.services.logger.info({
-      operation: info.name ?? null, type: info.type ?? 'unknown', transport: this.transport,
-      ms: Math.round(performance.now() - this.started), upstream: this.upstream, errors: codes,
-      user: this.holder.service ? 'service account' : this.holder.user,
-    }, 'operation');
+    this.services.logger.info(
+      {
+        operation: info.name ?? null,
+        type: info.type ?? 'unknown',
+        transport: this.transport,
+        ms: Math.round(performance.now() - this.started),
+        upstream: this.upstream,
+        errors: codes,
+        user: this.holder.service ? 'service account' : this.holder.user,
+      },
+      'operation',
+    );
   }
 }

@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
-import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, type ApiModel } from '../model/index.ts';
-import { Connection } from '../rhev/index.ts';
+import { type ApiModel, bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath } from '../model/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
+import { Connection } from '../rhev/index.ts';
 import { generateSchema } from '../schema/index.ts';
-import { Watchers, type WatcherSettings } from '../subscriptions/watchers.ts';
+import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
 import { DEFAULT_LIMITS, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
 import { CredentialPool } from './credentials.ts';
 import { serveHttp } from './http.ts';
@@ -42,9 +42,12 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const production = process.env.NODE_ENV === 'production';
   const generated = generateSchema({
-    xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'api/api.xsd',
-    rsdl: readFileSync(bundledRsdlPath, 'utf8'), rsdlSource: 'api/rsdl.xml',
-    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'api/capabilities.xml',
+    xsd: readFileSync(bundledXsdPath, 'utf8'),
+    xsdSource: 'api/api.xsd',
+    rsdl: readFileSync(bundledRsdlPath, 'utf8'),
+    rsdlSource: 'api/rsdl.xml',
+    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'),
+    capabilitiesSource: 'api/capabilities.xml',
   });
   const api = bundledApiModel();
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
@@ -66,9 +69,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const httpServer: Server = createServer(app);
   const ws = serveWebSocket(httpServer, { schema, rules, limits, services, format, path: '/graphql' });
   const apollo = await serveHttp(app, httpServer, {
-    schema, rules, limits, services, format, engine, introspection,
+    schema,
+    rules,
+    limits,
+    services,
+    format,
+    engine,
+    introspection,
     landingPage: config.landingPage ?? !production,
-    onDrain: async () => { await ws.dispose(); },
+    onDrain: async () => {
+      await ws.dispose();
+    },
   });
 
   await listen(httpServer, config.port ?? 4000, config.host ?? '127.0.0.1');
@@ -76,8 +87,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const host = config.host ?? '127.0.0.1';
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}/graphql`, wsUrl: `ws://${host}:${port}/graphql`, port, metrics, pool,
-    get connections() { return pool.connections; },
+    url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    port,
+    metrics,
+    pool,
+    get connections() {
+      return pool.connections;
+    },
     close() {
       closing ??= (async () => {
         for (const h of hubs) h.close();
@@ -97,12 +114,22 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
  */
 function credentialPool(config: ServerConfig, api: ApiModel, limits: Limits, metrics: Metrics, logger: ServerLogger) {
   const engine = config.engine;
-  const watchSettings: WatcherSettings = { intervalMs: 1000, maxIntervalMs: 8000, eventsMs: 1000, ...config.watch, onChange: () => refreshWatchGauges() };
+  const watchSettings: WatcherSettings = {
+    intervalMs: 1000,
+    maxIntervalMs: 8000,
+    eventsMs: 1000,
+    ...config.watch,
+    onChange: () => refreshWatchGauges(),
+  };
   const hubs = new Set<Watchers>();
   const refreshWatchGauges = () => {
-    let w = 0, s = 0;
+    let w = 0,
+      s = 0;
     for (const h of hubs) {
-      if (h.stopped) { hubs.delete(h); continue; }
+      if (h.stopped) {
+        hubs.delete(h);
+        continue;
+      }
       const c = h.counts;
       w += c.watchers;
       s += c.subscribers;
@@ -111,22 +138,34 @@ function credentialPool(config: ServerConfig, api: ApiModel, limits: Limits, met
     metrics.subscriptions.set(s);
   };
   const pool = new CredentialPool({
-    engine, anonymous: config.anonymous ?? 'refuse', limits,
-    connect: (cred, service, onUnauthorized) => new Connection({
-      url: engine.url, username: cred.username, password: cred.password, caFile: engine.caFile, insecure: engine.insecure,
-      filter: service ? engine.filter : true, timeoutMs: engine.timeoutMs, retries: engine.retries, verbosity: engine.verbosity,
-      logger, maxResponseBytes: limits.maxResponseBytes, onUnauthorized,
-      // The naive mode measures every field as its own request, joined with nothing.
-      coalesce: config.batching !== false,
-      failFastMs: 2000,
-      onResponse: ({ method, path, status, ms, signal }) => {
-        const route = routeTemplate(api, path);
-        metrics.upstreamRequests.inc({ method, route, status: String(status) });
-        metrics.upstreamLatency.observe({ method, route }, ms / 1000);
-        countRequest(signal);
-      },
-      onRetry: ({ method, path, reason }) => metrics.upstreamRetries.inc({ method, route: routeTemplate(api, path), reason }),
-    }),
+    engine,
+    anonymous: config.anonymous ?? 'refuse',
+    limits,
+    connect: (cred, service, onUnauthorized) =>
+      new Connection({
+        url: engine.url,
+        username: cred.username,
+        password: cred.password,
+        caFile: engine.caFile,
+        insecure: engine.insecure,
+        filter: service ? engine.filter : true,
+        timeoutMs: engine.timeoutMs,
+        retries: engine.retries,
+        verbosity: engine.verbosity,
+        logger,
+        maxResponseBytes: limits.maxResponseBytes,
+        onUnauthorized,
+        // The naive mode measures every field as its own request, joined with nothing.
+        coalesce: config.batching !== false,
+        failFastMs: 2000,
+        onResponse: ({ method, path, status, ms, signal }) => {
+          const route = routeTemplate(api, path);
+          metrics.upstreamRequests.inc({ method, route, status: String(status) });
+          metrics.upstreamLatency.observe({ method, route }, ms / 1000);
+          countRequest(signal);
+        },
+        onRetry: ({ method, path, reason }) => metrics.upstreamRetries.inc({ method, route: routeTemplate(api, path), reason }),
+      }),
     hub: (connection) => {
       const hub = new Watchers(connection, api, watchSettings);
       hubs.add(hub);

@@ -17,12 +17,22 @@
  *   HTTP ones; every operation of a socket ends when the socket closes.
  */
 import type { Server } from 'node:http';
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  type ValidationRule,
+  validate,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.ts';
-import { credentialsFrom, type CredentialPool, type Holder } from './credentials.ts';
-import { codesOf, formatError, type FormatOptions } from './format.ts';
+import { type CredentialPool, credentialsFrom, type Holder } from './credentials.ts';
+import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { Operation, type OperationServices } from './operation.ts';
 
 export interface WsOptions {
@@ -53,55 +63,66 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
   };
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e, format));
 
-  const server = useServer<Record<string, unknown> | undefined, { socket: object }>({
-    schema,
-    onConnect: async (ctx) => {
-      const state = stateOf(ctx.extra);
-      try {
-        const cred = credentialsFrom(ctx.connectionParams);
-        const holder = pool.acquire(cred);
-        if (cred && !(await pool.verify(holder).catch(() => true))) {
-          pool.release(holder);
+  const server = useServer<Record<string, unknown> | undefined, { socket: object }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const state = stateOf(ctx.extra);
+        try {
+          const cred = credentialsFrom(ctx.connectionParams);
+          const holder = pool.acquire(cred);
+          if (cred && !(await pool.verify(holder).catch(() => true))) {
+            pool.release(holder);
+            return false;
+          }
+          state.holder = holder;
+          return true;
+        } catch {
           return false;
         }
-        state.holder = holder;
-        return true;
-      } catch {
-        return false;
-      }
+      },
+      onSubscribe: (ctx, id, payload) => accept(options, rules, stateOf(ctx.extra), Object.keys(ctx.subscriptions).length, id, payload),
+      onNext: (ctx, id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        const errors = formatAll(result.errors);
+        stateOf(ctx.extra)
+          .operations.get(id)
+          ?.codes.push(...codesOf(errors));
+        return { ...result, errors } as never;
+      },
+      onError: (ctx, id, payload, errors) => {
+        const formatted = formatAll(errors);
+        const state = stateOf(ctx.extra);
+        if (state.operations.has(id)) endOperation(state, id, codesOf(formatted));
+        else
+          services.logger.info(
+            { operation: payload.operationName ?? null, type: 'refused', transport: 'ws', errors: codesOf(formatted) },
+            'operation',
+          );
+        return formatted;
+      },
+      onComplete: (ctx, id) => {
+        endOperation(stateOf(ctx.extra), id, []);
+      },
+      onClose: (ctx) => {
+        const state = stateOf(ctx.extra);
+        for (const [id, { op }] of state.operations) {
+          op.callerGone();
+          endOperation(state, id, ['CANCELLED']);
+        }
+        if (state.holder) pool.release(state.holder);
+        state.holder = undefined;
+      },
     },
-    onSubscribe: (ctx, id, payload) => accept(options, rules, stateOf(ctx.extra), Object.keys(ctx.subscriptions).length, id, payload),
-    onNext: (ctx, id, _payload, _args, result) => {
-      if (!result.errors?.length) return undefined;
-      const errors = formatAll(result.errors);
-      stateOf(ctx.extra).operations.get(id)?.codes.push(...codesOf(errors));
-      return { ...result, errors } as never;
-    },
-    onError: (ctx, id, payload, errors) => {
-      const formatted = formatAll(errors);
-      const state = stateOf(ctx.extra);
-      if (state.operations.has(id)) endOperation(state, id, codesOf(formatted));
-      else services.logger.info({ operation: payload.operationName ?? null, type: 'refused', transport: 'ws', errors: codesOf(formatted) }, 'operation');
-      return formatted;
-    },
-    onComplete: (ctx, id) => {
-      endOperation(stateOf(ctx.extra), id, []);
-    },
-    onClose: (ctx) => {
-      const state = stateOf(ctx.extra);
-      for (const [id, { op }] of state.operations) {
-        op.callerGone();
-        endOperation(state, id, ['CANCELLED']);
-      }
-      if (state.holder) pool.release(state.holder);
-      state.holder = undefined;
-    },
-  }, wsServer);
+    wsServer,
+  );
   // Socket errors (a message over maxPayload, a broken frame) are the peer's: ws has closed the
   // socket with the right code already. They go to the structured log, not graphql-ws's console.
   wsServer.on('connection', (socket) => {
     socket.removeAllListeners('error');
-    socket.on('error', (err: Error & { code?: string }) => services.logger.warn({ code: err.code ?? 'WS_ERROR', error: err.message }, 'websocket closed'));
+    socket.on('error', (err: Error & { code?: string }) =>
+      services.logger.warn({ code: err.code ?? 'WS_ERROR', error: err.message }, 'websocket closed'),
+    );
   });
   return server;
 }
@@ -113,10 +134,24 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
  * the socket's credentials. Accepted, it becomes an Operation whose context
  * the execution gets; refused, a list of coded errors.
  */
-function accept(options: WsOptions, rules: readonly ValidationRule[], state: SocketState, inFlight: number, id: string, payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }): ExecutionArgs | GraphQLError[] {
+function accept(
+  options: WsOptions,
+  rules: readonly ValidationRule[],
+  state: SocketState,
+  inFlight: number,
+  id: string,
+  payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+): ExecutionArgs | GraphQLError[] {
   const { schema, limits, services } = options;
   if (inFlight > limits.maxSubscriptionsPerConnection) {
-    return [new GraphQLError(`This connection already has ${limits.maxSubscriptionsPerConnection} operations open (maxSubscriptionsPerConnection)`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection', max: limits.maxSubscriptionsPerConnection } })];
+    return [
+      new GraphQLError(
+        `This connection already has ${limits.maxSubscriptionsPerConnection} operations open (maxSubscriptionsPerConnection)`,
+        {
+          extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection', max: limits.maxSubscriptionsPerConnection },
+        },
+      ),
+    ];
   }
   let document: DocumentNode;
   try {
@@ -125,7 +160,12 @@ function accept(options: WsOptions, rules: readonly ValidationRule[], state: Soc
     return [new GraphQLError((e as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
   }
   const errors = validate(schema, document, rules);
-  if (errors.length) return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
+  if (errors.length)
+    return errors.map((e) =>
+      e.extensions?.code
+        ? e
+        : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    );
   const operation = getOperationAST(document, payload.operationName);
   if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
   if (!state.holder) return [new GraphQLError('The connection has no credentials', { extensions: { code: 'UNAUTHENTICATED' } })];

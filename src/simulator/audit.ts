@@ -13,26 +13,56 @@ type Change = 'added' | 'updated' | 'removed';
 const BY_TYPE: Record<string, { added?: AuditLogName; updated?: AuditLogName; removed?: AuditLogName; name: string }> = {
   VM: { added: 'USER_ADD_VM', updated: 'USER_UPDATE_VM', removed: 'USER_REMOVE_VM_FINISHED', name: 'VmName' },
   Host: { added: 'USER_ADD_VDS', updated: 'USER_UPDATE_VDS', removed: 'USER_REMOVE_VDS', name: 'VdsName' },
-  Template: { added: 'USER_ADD_VM_TEMPLATE', updated: 'USER_UPDATE_VM_TEMPLATE', removed: 'USER_REMOVE_VM_TEMPLATE', name: 'VmTemplateName' },
+  Template: {
+    added: 'USER_ADD_VM_TEMPLATE',
+    updated: 'USER_UPDATE_VM_TEMPLATE',
+    removed: 'USER_REMOVE_VM_TEMPLATE',
+    name: 'VmTemplateName',
+  },
   Cluster: { added: 'USER_ADD_VDS_GROUP', updated: 'USER_UPDATE_VDS_GROUP', removed: 'USER_REMOVE_VDS_GROUP', name: 'VdsGroupName' },
-  DataCenter: { added: 'USER_ADD_STORAGE_POOL', updated: 'USER_UPDATE_STORAGE_POOL', removed: 'USER_REMOVE_STORAGE_POOL', name: 'StoragePoolName' },
-  StorageDomain: { added: 'USER_ADD_STORAGE_DOMAIN', updated: 'USER_UPDATE_STORAGE_DOMAIN', removed: 'USER_REMOVE_STORAGE_DOMAIN', name: 'StorageDomainName' },
+  DataCenter: {
+    added: 'USER_ADD_STORAGE_POOL',
+    updated: 'USER_UPDATE_STORAGE_POOL',
+    removed: 'USER_REMOVE_STORAGE_POOL',
+    name: 'StoragePoolName',
+  },
+  StorageDomain: {
+    added: 'USER_ADD_STORAGE_DOMAIN',
+    updated: 'USER_UPDATE_STORAGE_DOMAIN',
+    removed: 'USER_REMOVE_STORAGE_DOMAIN',
+    name: 'StorageDomainName',
+  },
   Network: { added: 'NETWORK_ADD_NETWORK', updated: 'NETWORK_UPDATE_NETWORK', removed: 'NETWORK_REMOVE_NETWORK', name: 'NetworkName' },
   VmPool: { added: 'USER_ADD_VM_POOL_WITH_VMS', updated: 'USER_UPDATE_VM_POOL', removed: 'USER_REMOVE_VM_POOL', name: 'VmPoolName' },
   Tag: { added: 'USER_ADD_TAG', updated: 'USER_UPDATE_TAG', removed: 'USER_REMOVE_TAG', name: 'TagName' },
   User: { added: 'USER_ADD', removed: 'USER_REMOVE_ADUSER', name: 'AdUserName' },
   Permission: { added: 'USER_ADD_PERMISSION', removed: 'USER_REMOVE_PERMISSION', name: 'SubjectName' },
   Disk: { added: 'USER_ADD_DISK_TO_VM', updated: 'USER_UPDATE_VM_DISK', removed: 'USER_REMOVE_DISK_FROM_VM', name: 'DiskAlias' },
-  NIC: { added: 'NETWORK_ADD_VM_INTERFACE', updated: 'NETWORK_UPDATE_VM_INTERFACE', removed: 'NETWORK_REMOVE_VM_INTERFACE', name: 'InterfaceName' },
+  NIC: {
+    added: 'NETWORK_ADD_VM_INTERFACE',
+    updated: 'NETWORK_UPDATE_VM_INTERFACE',
+    removed: 'NETWORK_REMOVE_VM_INTERFACE',
+    name: 'InterfaceName',
+  },
   Snapshot: { added: 'USER_CREATE_SNAPSHOT', removed: 'USER_REMOVE_SNAPSHOT', name: 'SnapshotName' },
 };
 
 /** The entry a generic change of a resource writes, with its variables; undefined where the engine logs none. */
-export function changeEntry(change: Change, type: string, rec: Rec, parent: Rec | undefined, userName: string): { name: AuditLogName; vars: Record<string, string> } | undefined {
+export function changeEntry(
+  change: Change,
+  type: string,
+  rec: Rec,
+  parent: Rec | undefined,
+  userName: string,
+): { name: AuditLogName; vars: Record<string, string> } | undefined {
   const t = BY_TYPE[type];
   const name = t?.[change];
   if (!t || !name) return undefined;
-  const vars: Record<string, string> = { UserName: userName, NewUserName: String(rec.user_name ?? rec.name ?? ''), [t.name]: String(rec.name ?? rec.alias ?? rec.description ?? rec.id) };
+  const vars: Record<string, string> = {
+    UserName: userName,
+    NewUserName: String(rec.user_name ?? rec.name ?? ''),
+    [t.name]: String(rec.name ?? rec.alias ?? rec.description ?? rec.id),
+  };
   // What the entry says about where the resource lives.
   if (parent?.name !== undefined) vars.VmName = String(parent.name);
   if (type === 'Disk') vars.DiskAlias = String(rec.alias ?? rec.name ?? rec.id);
@@ -46,7 +76,10 @@ export function changeEntry(change: Change, type: string, rec: Rec, parent: Rec 
 }
 
 /** An entry's code, severity and message with its variables filled in (an unknown one reads as nothing). */
-export function renderEntry(name: AuditLogName, vars: Record<string, string | number | undefined>): { code: number; severity: string; description: string } {
+export function renderEntry(
+  name: AuditLogName,
+  vars: Record<string, string | number | undefined>,
+): { code: number; severity: string; description: string } {
   const e = AUDIT_LOG[name];
   return { code: e.code, severity: e.severity, description: e.message.replace(/\$\{(\w+)\}/g, (_m, v: string) => String(vars[v] ?? '')) };
 }

@@ -13,7 +13,9 @@ const V36 = {
   boot_devices: { boot_device: ['cdrom', 'hd', 'network'] },
   display_types: { display_type: ['vnc', 'spice'] },
   nic_interfaces: { nic_interface: ['e1000', 'virtio', 'rtl8139', 'rtl8139_virtio', 'spapr_vlan', 'pci_passthrough'] },
-  os_types: { os_type: ['other', 'other_linux', 'rhel_5x64', 'rhel_6x64', 'rhel_7x64', 'windows_2008r2x64', 'windows_2012x64', 'windows_7x64'] },
+  os_types: {
+    os_type: ['other', 'other_linux', 'rhel_5x64', 'rhel_6x64', 'rhel_7x64', 'windows_2008r2x64', 'windows_2012x64', 'windows_7x64'],
+  },
   disk_formats: { disk_format: ['cow', 'raw'] },
   disk_interfaces: { disk_interface: ['ide', 'virtio_scsi', 'virtio', 'spapr_vscsi'] },
   vm_affinities: { affinity: ['migratable', 'user_migratable', 'pinned'] },
@@ -22,11 +24,61 @@ const V36 = {
   storage_formats: { format: ['v1', 'v2', 'v3'] },
   creation_states: { creation_state: ['pending', 'in_progress', 'complete', 'failed'] },
   power_management_states: { power_management_state: ['on', 'off', 'unknown'] },
-  host_states: { host_state: ['down', 'error', 'initializing', 'installing', 'install_failed', 'maintenance', 'non_operational', 'non_responsive', 'pending_approval', 'preparing_for_maintenance', 'connecting', 'reboot', 'unassigned', 'up', 'installing_os', 'kdumping'] },
+  host_states: {
+    host_state: [
+      'down',
+      'error',
+      'initializing',
+      'installing',
+      'install_failed',
+      'maintenance',
+      'non_operational',
+      'non_responsive',
+      'pending_approval',
+      'preparing_for_maintenance',
+      'connecting',
+      'reboot',
+      'unassigned',
+      'up',
+      'installing_os',
+      'kdumping',
+    ],
+  },
   network_states: { network_state: ['operational', 'non_operational'] },
-  storage_domain_states: { storage_domain_state: ['active', 'inactive', 'locked', 'mixed', 'unattached', 'maintenance', 'preparing_for_maintenance', 'detaching', 'activating', 'unknown'] },
+  storage_domain_states: {
+    storage_domain_state: [
+      'active',
+      'inactive',
+      'locked',
+      'mixed',
+      'unattached',
+      'maintenance',
+      'preparing_for_maintenance',
+      'detaching',
+      'activating',
+      'unknown',
+    ],
+  },
   template_states: { template_state: ['illegal', 'locked', 'ok'] },
-  vm_states: { vm_state: ['unassigned', 'down', 'up', 'powering_up', 'paused', 'migrating', 'unknown', 'not_responding', 'wait_for_launch', 'reboot_in_progress', 'saving_state', 'restoring_state', 'suspended', 'image_locked', 'powering_down'] },
+  vm_states: {
+    vm_state: [
+      'unassigned',
+      'down',
+      'up',
+      'powering_up',
+      'paused',
+      'migrating',
+      'unknown',
+      'not_responding',
+      'wait_for_launch',
+      'reboot_in_progress',
+      'saving_state',
+      'restoring_state',
+      'suspended',
+      'image_locked',
+      'powering_down',
+    ],
+  },
   disk_states: { disk_state: ['illegal', 'locked', 'ok'] },
   host_nic_states: { host_nic_state: ['down', 'up'] },
   data_center_states: { data_center_state: ['uninitialized', 'up', 'maintenance', 'not_operational', 'problematic', 'contend'] },
@@ -36,11 +88,18 @@ const V36 = {
   snapshot_statuses: { snapshot_status: ['ok', 'locked', 'in_preview'] },
 };
 
-const CPUS = { cpu: [
-  { id: 'Intel Conroe Family', level: 3 }, { id: 'Intel Penryn Family', level: 4 }, { id: 'Intel Nehalem Family', level: 5 },
-  { id: 'Intel Westmere Family', level: 6 }, { id: 'Intel SandyBridge Family', level: 7 }, { id: 'Intel Haswell-noTSX Family', level: 8 },
-  { id: 'AMD Opteron G4', level: 4 }, { id: 'AMD Opteron G5', level: 5 },
-].map((c) => ({ ...c, architecture: 'x86_64' })) };
+const CPUS = {
+  cpu: [
+    { id: 'Intel Conroe Family', level: 3 },
+    { id: 'Intel Penryn Family', level: 4 },
+    { id: 'Intel Nehalem Family', level: 5 },
+    { id: 'Intel Westmere Family', level: 6 },
+    { id: 'Intel SandyBridge Family', level: 7 },
+    { id: 'Intel Haswell-noTSX Family', level: 8 },
+    { id: 'AMD Opteron G4', level: 4 },
+    { id: 'AMD Opteron G5', level: 5 },
+  ].map((c) => ({ ...c, architecture: 'x86_64' })),
+};
 
 type Lists = typeof V36;
 const values = <K extends keyof Lists>(k: K): readonly string[] => Object.values(V36[k])[0] as readonly string[];
@@ -51,14 +110,20 @@ const values = <K extends keyof Lists>(k: K): readonly string[] => Object.values
  */
 export const ENUM_FIELDS: Record<string, Record<string, readonly [string, readonly string[]]>> = (() => {
   const vmBase = {
-    type: ['VmType', values('vm_types')], 'display.type': ['DisplayType', values('display_types')],
-    'os.boot.dev': ['BootDevice', values('boot_devices')], 'placement_policy.affinity': ['VmAffinity', values('vm_affinities')],
+    type: ['VmType', values('vm_types')],
+    'display.type': ['DisplayType', values('display_types')],
+    'os.boot.dev': ['BootDevice', values('boot_devices')],
+    'placement_policy.affinity': ['VmAffinity', values('vm_affinities')],
   } as const;
   return {
-    VM: vmBase, Template: vmBase,
+    VM: vmBase,
+    Template: vmBase,
     Disk: { interface: ['DiskInterface', values('disk_interfaces')], format: ['DiskFormat', values('disk_formats')] },
     NIC: { interface: ['NicInterface', values('nic_interfaces')] },
-    StorageDomain: { type: ['StorageDomainType', values('storage_domain_types')], 'storage.type': ['StorageType', values('storage_types')] },
+    StorageDomain: {
+      type: ['StorageDomainType', values('storage_domain_types')],
+      'storage.type': ['StorageType', values('storage_types')],
+    },
     VmPool: { type: ['VmPoolType', values('vm_pool_types')] },
     Cluster: { 'error_handling.on_error': ['MigrateOnError', values('error_handling')] },
   };
@@ -67,7 +132,16 @@ export const ENUM_FIELDS: Record<string, Record<string, readonly [string, readon
 export function capabilitiesDocument(): any {
   const version = (minor: number, current: boolean) => {
     const id = uuidOf(`capabilities:3.${minor}`);
-    return { id, href: `capabilities/${id}`, major: 3, minor, current, cpus: CPUS, power_managers: { power_management: [{ type: 'ipmilan' }, { type: 'ilo' }, { type: 'drac7' }] }, ...V36 };
+    return {
+      id,
+      href: `capabilities/${id}`,
+      major: 3,
+      minor,
+      current,
+      cpus: CPUS,
+      power_managers: { power_management: [{ type: 'ipmilan' }, { type: 'ilo' }, { type: 'drac7' }] },
+      ...V36,
+    };
   };
   return { version: [version(5, false), version(6, true)] };
 }

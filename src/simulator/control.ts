@@ -10,7 +10,9 @@ import type { EngineResponse } from './messages.ts';
 export async function inject(kind: FaultKind, res: ServerResponse, response: EngineResponse, slowMs: number): Promise<void> {
   switch (kind) {
     case '503':
-      res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '1' }).end('<html><body><h1>503 Service Unavailable</h1></body></html>');
+      res
+        .writeHead(503, { 'content-type': 'text/html', 'retry-after': '1' })
+        .end('<html><body><h1>503 Service Unavailable</h1></body></html>');
       return;
     case 'reset':
       res.socket?.resetAndDestroy?.() ?? res.destroy();
@@ -46,7 +48,9 @@ export function send(res: ServerResponse, r: EngineResponse): void {
 export function caCertificate(res: ServerResponse, path: string, query: URLSearchParams, tls: SimulatorOptions['tls']): void {
   const pem = tls ? String(tls.ca ?? tls.cert) : undefined;
   if (path !== '/ca.crt' && (query.get('resource') !== 'ca-certificate' || query.get('format') !== 'X509-PEM-CA')) {
-    res.writeHead(400, { 'content-type': 'text/plain' }).end('Unsupported resource or format: this engine serves resource=ca-certificate in format=X509-PEM-CA');
+    res
+      .writeHead(400, { 'content-type': 'text/plain' })
+      .end('Unsupported resource or format: this engine serves resource=ca-certificate in format=X509-PEM-CA');
     return;
   }
   if (!pem) {
@@ -57,7 +61,13 @@ export function caCertificate(res: ServerResponse, path: string, query: URLSearc
 }
 
 /** `/__simulator/*`: request counts, reset, runtime configuration, for tests and benchmarks. */
-export async function control(sim: Simulator, sockets: ReadonlySet<unknown>, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function control(
+  sim: Simulator,
+  sockets: ReadonlySet<unknown>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
   const { engine } = sim;
   const json = (status: number, v: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
@@ -69,15 +79,30 @@ export async function control(sim: Simulator, sockets: ReadonlySet<unknown>, req
     }
     if (path === '/__simulator/reset' && req.method === 'POST') {
       const body = await readBody(req, 64 * 1024);
-      const wantInventory = new URL(req.url ?? '', 'http://x').searchParams.get('inventory') === 'true' || /"inventory"\s*:\s*true/.test(body);
+      const wantInventory =
+        new URL(req.url ?? '', 'http://x').searchParams.get('inventory') === 'true' || /"inventory"\s*:\s*true/.test(body);
       if (wantInventory) engine.reset();
-      Object.assign(engine.stats, { requests: 0, bytes: 0, byRoute: {}, logins: 0, failedLogins: 0, sessionsCreated: 0, actions: {}, faultsInjected: {} });
+      Object.assign(engine.stats, {
+        requests: 0,
+        bytes: 0,
+        byRoute: {},
+        logins: 0,
+        failedLogins: 0,
+        sessionsCreated: 0,
+        actions: {},
+        faultsInjected: {},
+      });
       return json(200, { reset: true, inventory: wantInventory });
     }
     if (path === '/__simulator/config' && req.method === 'POST') {
       const changes = JSON.parse((await readBody(req, 64 * 1024)) || '{}');
       sim.configure(changes);
-      return json(200, { latencyMs: sim.options.latencyMs, faults: sim.options.faults, transitionMs: engine.options.transitionMs, loginCostMs: engine.options.loginCostMs });
+      return json(200, {
+        latencyMs: sim.options.latencyMs,
+        faults: sim.options.faults,
+        transitionMs: engine.options.transitionMs,
+        loginCostMs: engine.options.loginCostMs,
+      });
     }
     json(404, { error: `no control endpoint ${req.method} ${path}` });
   } catch (e) {

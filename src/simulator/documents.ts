@@ -6,9 +6,9 @@
 import { inlinableAt, rsdlField, type XsdModel } from '../model/index.ts';
 import { readExpected } from '../xml/index.ts';
 import { ENUM_FIELDS } from './capabilities.ts';
-import type { EngineRequest } from './messages.ts';
 import { EngineFault, usageFault } from './faults.ts';
-import { Store, type Rec } from './store.ts';
+import type { EngineRequest } from './messages.ts';
+import { type Rec, Store } from './store.ts';
 
 /** A parsed request body: any fields of a schema type. */
 type Doc = Record<string, any>;
@@ -28,7 +28,6 @@ export function splitPath(path: string): { segments: string[]; matrix: Map<strin
   }
   return { segments, matrix };
 }
-
 
 export const IMMUTABLE = ['id'];
 
@@ -52,7 +51,12 @@ export function checkEnums(type: string, body: Doc): void {
       const v = h?.[last];
       if (v === undefined || v === null) continue;
       const lower = String(v).toLowerCase();
-      if (!legal.includes(lower)) throw new EngineFault(400, 'Invalid value', `${v} is not a member of ${name}. Possible values for ${name} are: ${legal.join(', ')}`);
+      if (!legal.includes(lower))
+        throw new EngineFault(
+          400,
+          'Invalid value',
+          `${v} is not a member of ${name}. Possible values for ${name} are: ${legal.join(', ')}`,
+        );
       h[last] = lower;
     }
   }
@@ -78,10 +82,17 @@ export function hasPath(obj: any, path: string, full: string): boolean {
   return v !== undefined && v !== null && v !== '';
 }
 
-
 /** An update's fields laid over the stored ones, nested objects field by field. */
 export function merge(current: any, update: any): any {
-  if (update && typeof update === 'object' && !Array.isArray(update) && !(update instanceof Date) && current && typeof current === 'object' && !Array.isArray(current)) {
+  if (
+    update &&
+    typeof update === 'object' &&
+    !Array.isArray(update) &&
+    !(update instanceof Date) &&
+    current &&
+    typeof current === 'object' &&
+    !Array.isArray(current)
+  ) {
     const out = { ...current };
     for (const [k, v] of Object.entries(update)) out[k] = merge(current[k], v);
     return out;
@@ -105,8 +116,13 @@ export function readBody(model: XsdModel, req: EngineRequest, usage: string, ele
  * everything one alternative requires, else the first alternative's missing
  * fields. `accepts` names fields the engine takes in place of a required one.
  */
-export function unmet(alternatives: readonly (readonly string[])[], body: Rec, accepts: Readonly<Record<string, readonly string[]>> = {}): string[] | undefined {
-  const missing = (set: readonly string[]) => set.filter((path) => ![...path.split('|'), ...(accepts[path] ?? [])].some((alt) => hasPath(body, alt, path)));
+export function unmet(
+  alternatives: readonly (readonly string[])[],
+  body: Rec,
+  accepts: Readonly<Record<string, readonly string[]>> = {},
+): string[] | undefined {
+  const missing = (set: readonly string[]) =>
+    set.filter((path) => ![...path.split('|'), ...(accepts[path] ?? [])].some((alt) => hasPath(body, alt, path)));
   if (!alternatives.length || alternatives.some((set) => !missing(set).length)) return undefined;
   return missing(alternatives[0]);
 }
@@ -139,4 +155,3 @@ export function inline(store: Store, r: Rec, detail: ReadonlySet<string>): Rec {
   }
   return out;
 }
-

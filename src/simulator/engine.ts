@@ -11,24 +11,34 @@
  */
 import { bundledModel, bundledXsdText } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
-import { buildInventory, refreshHostSummaries, USER_VM_MANAGER_ROLE_ID, type Inventory } from './inventory.ts';
-import { ROOT, SPECS, decorate, seenAt, specAt, type Spec } from './routes.ts';
-import type { Created, CrudContext } from './collections/index.ts';
-import { COMMON_FIELDS, grantsOf } from './collections/index.ts';
-import { Store, UUID_RE, ref, type Rec, type Table } from './store.ts';
-import { EngineFault, appErrorText, badRequest, entityNotFound, forbidden, incomplete, methodNotAllowed, notFound, refuse } from './faults.ts';
-import { IMMUTABLE, checkEnums, detailOf, inline, merge, needsUuid, readBody, sameValue, splitPath, unmet } from './documents.ts';
-import { Sessions, type Caller } from './sessions.ts';
-import { Tasks, trimMap } from './tasks.ts';
-import { entryDocument, entryLinks } from './entry.ts';
-import type { TypeWord } from './app-errors.generated.ts';
 import { ACTIONS } from './actions/index.ts';
-import { applySearch, parseSearch, SearchSyntaxError, type FieldGetter } from './search.ts';
-import { rsdlEntries, rsdlText, type RsdlLink } from './rsdl.ts';
+import type { TypeWord } from './app-errors.generated.ts';
 import { changeEntry, renderEntry } from './audit.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
 import { capabilitiesDocument } from './capabilities.ts';
-import { DEFAULT_ENGINE_OPTIONS, EngineStats, type EngineOptions, type EngineRequest, type EngineResponse } from './messages.ts';
+import type { Created, CrudContext } from './collections/index.ts';
+import { COMMON_FIELDS, grantsOf } from './collections/index.ts';
+import { checkEnums, detailOf, IMMUTABLE, inline, merge, needsUuid, readBody, sameValue, splitPath, unmet } from './documents.ts';
+import { entryDocument, entryLinks } from './entry.ts';
+import {
+  appErrorText,
+  badRequest,
+  EngineFault,
+  entityNotFound,
+  forbidden,
+  incomplete,
+  methodNotAllowed,
+  notFound,
+  refuse,
+} from './faults.ts';
+import { buildInventory, type Inventory, refreshHostSummaries, USER_VM_MANAGER_ROLE_ID } from './inventory.ts';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
+import { decorate, ROOT, SPECS, type Spec, seenAt, specAt } from './routes.ts';
+import { type RsdlLink, rsdlEntries, rsdlText } from './rsdl.ts';
+import { applySearch, type FieldGetter, parseSearch, SearchSyntaxError } from './search.ts';
+import { type Caller, Sessions } from './sessions.ts';
+import { type Rec, ref, Store, type Table, UUID_RE } from './store.ts';
+import { Tasks, trimMap } from './tasks.ts';
 
 interface Trace {
   route?: string;
@@ -113,14 +123,24 @@ export class Engine {
     if (f.shape === 'fault') {
       body = writeDocument(this.model, 'fault', { reason: f.reason, detail: f.detail }, { declaration: true });
     } else if (f.shape === 'action') {
-      body = writeDocument(this.model, 'action', { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } }, { declaration: true });
+      body = writeDocument(
+        this.model,
+        'action',
+        { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } },
+        { declaration: true },
+      );
     } else if (f.shape === 'text') {
       body = f.detail ?? f.reason;
       headers['content-type'] = 'text/plain';
     } else if (f.shape === 'usage') {
       // The engine answers with the RSDL entry of the operation that was misused.
       this.rsdlByKey ??= rsdlEntries(this.model);
-      body = writeDocument(this.model, 'usage_message', { message: f.reason, detailedLink: f.detail ? this.rsdlByKey.get(f.detail) : undefined }, { declaration: true });
+      body = writeDocument(
+        this.model,
+        'usage_message',
+        { message: f.reason, detailedLink: f.detail ? this.rsdlByKey.get(f.detail) : undefined },
+        { declaration: true },
+      );
     }
     if (body && !headers['content-type']) headers['content-type'] = XML;
     return { status: f.status, headers, body };
@@ -173,7 +193,8 @@ export class Engine {
             if (method !== 'POST') throw methodNotAllowed('POST');
             return { ...(await this.action(req, caller, parentSpec, parent, action.name, matrix)), route };
           }
-          if (i === segments.length - 2 && method === 'GET') return { ...this.pollAction(req, `${parent.href}/${rel}/${segments[i + 1]}`), route: `${route}/{id}` };
+          if (i === segments.length - 2 && method === 'GET')
+            return { ...this.pollAction(req, `${parent.href}/${rel}/${segments[i + 1]}`), route: `${route}/{id}` };
         }
         throw notFound();
       }
@@ -216,7 +237,15 @@ export class Engine {
 
   private root(req: EngineRequest, caller: Caller, method: string): EngineResponse {
     if (req.query.has('schema')) {
-      return { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd' }, body: bundledXsdText(), route: 'GET ?schema' };
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd',
+        },
+        body: bundledXsdText(),
+        route: 'GET ?schema',
+      };
     }
     if (req.query.has('rsdl')) {
       return { ...this.xml(200, rsdlText()), route: 'GET ?rsdl' };
@@ -227,19 +256,31 @@ export class Engine {
     if (method === 'HEAD') return { status: 200, headers: { link: linkHeader }, body: '', route: 'HEAD /' };
     if (method !== 'GET') throw methodNotAllowed('GET, HEAD, OPTIONS');
     const api = entryDocument(this.store, caller.filtered, links);
-    return { ...this.xml(200, writeDocument(this.model, 'api', api, { hrefBase: req.base, declaration: true })), headers: { 'content-type': XML, link: linkHeader }, route: 'GET /' };
+    return {
+      ...this.xml(200, writeDocument(this.model, 'api', api, { hrefBase: req.base, declaration: true })),
+      headers: { 'content-type': XML, link: linkHeader },
+      route: 'GET /',
+    };
   }
 
   // ------------------------------------------------------------------ collections
 
-  private async collection(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined, method: string, matrix: Map<string, string>): Promise<EngineResponse> {
+  private async collection(
+    req: EngineRequest,
+    caller: Caller,
+    s: Spec,
+    parent: Rec | undefined,
+    method: string,
+    matrix: Map<string, string>,
+  ): Promise<EngineResponse> {
     if (method === 'GET') return this.list(req, caller, s, parent, matrix);
     if (method === 'POST' && s.add) return this.add(req, caller, s, parent);
     throw methodNotAllowed(s.add ? 'GET, POST' : 'GET');
   }
 
   private list(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
-    if (s.key === 'capabilities') return this.xml(200, writeDocument(this.model, 'capabilities', capabilitiesDocument(), { hrefBase: req.base, declaration: true }));
+    if (s.key === 'capabilities')
+      return this.xml(200, writeDocument(this.model, 'capabilities', capabilitiesDocument(), { hrefBase: req.base, declaration: true }));
     const max = matrix.get('max');
     if (max !== undefined && !/^-?\d+$/.test(max)) throw new EngineFault(400, 'Invalid value', `${max} is not a valid value for max`);
     const caseSensitive = (matrix.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
@@ -297,12 +338,23 @@ export class Engine {
 
   // ------------------------------------------------------------------ items
 
-  private async item(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined, method: string, matrix: Map<string, string>): Promise<EngineResponse> {
+  private async item(
+    req: EngineRequest,
+    caller: Caller,
+    s: Spec,
+    rec: Rec,
+    parent: Rec | undefined,
+    method: string,
+    matrix: Map<string, string>,
+  ): Promise<EngineResponse> {
     const allowed = ['GET', ...(s.update ? ['PUT'] : []), ...(s.remove ? ['DELETE'] : [])];
     switch (method) {
       case 'GET': {
         const detail = detailOf(req, s.key);
-        return this.xml(200, writeDocument(this.model, s.item, detail.size ? inline(this.store, rec, detail) : rec, { hrefBase: req.base, declaration: true }));
+        return this.xml(
+          200,
+          writeDocument(this.model, s.item, detail.size ? inline(this.store, rec, detail) : rec, { hrefBase: req.base, declaration: true }),
+        );
       }
       case 'PUT':
         if (!s.update) break;
@@ -321,7 +373,6 @@ export class Engine {
     if (missing) throw incomplete(s.type, missing, 'add');
   }
 
-
   /** A reference in a request body, by id or by name. */
   private resolve(t: Table, value: Rec | undefined, type: string): Rec {
     if (value?.id) {
@@ -338,33 +389,62 @@ export class Engine {
   }
 
   private checkName(t: Table, name: unknown, type: TypeWord | undefined, action: 'ADD' | 'UPDATE', selfId?: string): void {
-    if (typeof name !== 'string' || !/^[\w.-]+$/.test(name)) throw badRequest(appErrorText('ACTION_TYPE_FAILED_NAME_MAY_NOT_CONTAIN_SPECIAL_CHARS', action, type));
+    if (typeof name !== 'string' || !/^[\w.-]+$/.test(name))
+      throw badRequest(appErrorText('ACTION_TYPE_FAILED_NAME_MAY_NOT_CONTAIN_SPECIAL_CHARS', action, type));
     const clash = this.store.byName(t, name);
     if (clash && clash.id !== selfId) throw refuse('ACTION_TYPE_FAILED_NAME_ALREADY_USED', action, type);
   }
 
   /** 201 + Location, or 202 with creation_status while `task` runs, unless the client asked to block (Expect: 201-created). */
-  private async created(req: EngineRequest, caller: Caller, s: Spec, stored: Rec, parent: Rec | undefined, task?: Promise<void>, creationIds?: string): Promise<EngineResponse> {
+  private async created(
+    req: EngineRequest,
+    caller: Caller,
+    s: Spec,
+    stored: Rec,
+    parent: Rec | undefined,
+    task?: Promise<void>,
+    creationIds?: string,
+  ): Promise<EngineResponse> {
     // Answer with the object as seen where it was added (its href below the parent).
-    const rec = parent ? s.source.get(this.store, stored.id, parent, s) ?? stored : stored;
+    const rec = parent ? (s.source.get(this.store, stored.id, parent, s) ?? stored) : stored;
     if (s.key !== 'events') this.auditChange('added', s, rec, parent, caller);
     const location = `${req.origin}${req.base}/${rec.href}`;
     const expect201 = (req.headers.expect ?? '').toLowerCase().includes('201-created');
     if (task && !expect201) {
       const statusHref = `${rec.href}/creation_status/${creationIds}`;
       this.tasks.trackCreation(statusHref, task);
-      const doc = { ...rec, creation_status: { state: 'pending' }, link: [...(rec.link ?? []), { href: statusHref, rel: 'creation_status' }] };
-      return { status: 202, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, doc, { hrefBase: req.base, declaration: true }) };
+      const doc = {
+        ...rec,
+        creation_status: { state: 'pending' },
+        link: [...(rec.link ?? []), { href: statusHref, rel: 'creation_status' }],
+      };
+      return {
+        status: 202,
+        headers: { 'content-type': XML, location },
+        body: writeDocument(this.model, s.item, doc, { hrefBase: req.base, declaration: true }),
+      };
     }
     if (task) await task;
-    return { status: 201, headers: { 'content-type': XML, location }, body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }) };
+    return {
+      status: 201,
+      headers: { 'content-type': XML, location },
+      body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }),
+    };
   }
 
   /** `GET .../{id}/creation_status/{oid}`: the progress of a creation that runs as a task. */
   private creationStatus(req: EngineRequest, href: string): EngineResponse {
     const c = this.tasks.creation(href);
     if (!c) throw notFound();
-    return this.xml(200, writeDocument(this.model, 'creation', { href, status: { state: c.state }, fault: c.fault }, { hrefBase: req.base, declaration: true }));
+    return this.xml(
+      200,
+      writeDocument(
+        this.model,
+        'creation',
+        { href, status: { state: c.state }, fault: c.fault },
+        { hrefBase: req.base, declaration: true },
+      ),
+    );
   }
 
   /**
@@ -388,7 +468,12 @@ export class Engine {
   /** The narrow view of the engine a collection's add rule gets. */
   private crud(s: Spec, caller: Caller, body: Rec, parent: Rec | undefined): CrudContext {
     return {
-      store: this.store, inv: this.inv, caller, body, parent, parentElement: s.parentElement,
+      store: this.store,
+      inv: this.inv,
+      caller,
+      body,
+      parent,
+      parentElement: s.parentElement,
       audit: (name, vars, about) => this.audit(name, vars, about),
       transition: (rec, states) => this.transition(rec, states),
       steps: (...steps) => this.steps(...steps),
@@ -457,7 +542,14 @@ export class Engine {
     return this.xml(200, writeDocument(this.model, s.item, fresh, { hrefBase: req.base, declaration: true }));
   }
 
-  private remove(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
+  private remove(
+    req: EngineRequest,
+    caller: Caller,
+    s: Spec,
+    rec: Rec,
+    parent: Rec | undefined,
+    matrix: Map<string, string>,
+  ): EngineResponse {
     let force = false;
     if (req.body.trim()) {
       force = readBody(this.model, req, `${s.key}/{id}#delete`).force === true;
@@ -469,7 +561,8 @@ export class Engine {
     else throw methodNotAllowed('GET');
     refreshHostSummaries(st);
     this.auditChange('removed', s, rec._base ?? rec, parent, caller);
-    if (matrix.has('async')) return this.xml(202, writeDocument(this.model, 'action', { status: { state: 'pending' } }, { declaration: true }));
+    if (matrix.has('async'))
+      return this.xml(202, writeDocument(this.model, 'action', { status: { state: 'pending' } }, { declaration: true }));
     return this.xml(200, writeDocument(this.model, 'action', { status: { state: 'complete' } }, { declaration: true }));
   }
 
@@ -482,7 +575,16 @@ export class Engine {
    * alternative of the RSDL's body requires, as the engine checks it; then
    * the handler of the item's type (actions/) does what the engine does.
    */
-  private async action(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, name: string, matrix: Map<string, string>, parent?: Rec, collection = false): Promise<EngineResponse> {
+  private async action(
+    req: EngineRequest,
+    caller: Caller,
+    s: Spec,
+    rec: Rec,
+    name: string,
+    matrix: Map<string, string>,
+    parent?: Rec,
+    collection = false,
+  ): Promise<EngineResponse> {
     const body: Doc = req.body.trim() ? readBody(this.model, req, collection ? `${s.key}#${name}` : `${s.key}/{id}#${name}`, 'action') : {};
     const key = `${s.key}#${name}`;
     this.stats.actions[key] = (this.stats.actions[key] ?? 0) + 1;
@@ -492,7 +594,13 @@ export class Engine {
     const missing = unmet(spec.required, body as Rec);
     if (missing) throw incomplete('Action', missing, name);
     const outcome = handler.call(this, { rec: rec._base ?? rec, parent, body, caller, store: this.store, inv: this.inv });
-    const jobRec = this.tasks.job(this.store, this.inv, `${name} ${s.type} ${rec.name ?? (rec.id || s.rel)}`, caller.account.userId, outcome.task);
+    const jobRec = this.tasks.job(
+      this.store,
+      this.inv,
+      `${name} ${s.type} ${rec.name ?? (rec.id || s.rel)}`,
+      caller.account.userId,
+      outcome.task,
+    );
     const result: Doc = { ...body, status: { state: 'complete' }, job: ref(jobRec), ...outcome.output };
     if (!outcome.task) return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
 
@@ -504,7 +612,11 @@ export class Engine {
     }
     // Task-backed: 202 with a pollable href, parent and replay links.
     const { href, doc } = this.tasks.trackAction(rec.href, name, this.inv.id(), result, finish);
-    return { status: 202, headers: { 'content-type': XML, location: `${req.origin}${req.base}/${href}` }, body: writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }) };
+    return {
+      status: 202,
+      headers: { 'content-type': XML, location: `${req.origin}${req.base}/${href}` },
+      body: writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }),
+    };
   }
 
   private pollAction(req: EngineRequest, href: string): EngineResponse {
@@ -536,13 +648,28 @@ export class Engine {
     this.audit(entry.name, entry.vars, { ...(parentType ? aboutOf(parentType, parent!) : {}), ...aboutOf(s.type, rec) });
   }
 
-  event(code: number, severity: string, description: string, about: { vm?: Rec; host?: Rec; cluster?: Rec; template?: Rec; data_center?: Rec; storage_domain?: Rec; user?: Rec }, extra: Doc = {}): Rec {
+  event(
+    code: number,
+    severity: string,
+    description: string,
+    about: { vm?: Rec; host?: Rec; cluster?: Rec; template?: Rec; data_center?: Rec; storage_domain?: Rec; user?: Rec },
+    extra: Doc = {},
+  ): Rec {
     const id = this.store.nextEventId();
     const refs: Doc = {};
     for (const [k, v] of Object.entries(about)) if (v) refs[k] = ref(v);
     const e = decorate(specAt('events'), {
-      id, description, code, severity, time: new Date().toISOString(), origin: 'oVirt', custom_id: -1, flood_rate: 30, custom_data: '',
-      ...refs, ...extra,
+      id,
+      description,
+      code,
+      severity,
+      time: new Date().toISOString(),
+      origin: 'oVirt',
+      custom_id: -1,
+      flood_rate: 30,
+      custom_data: '',
+      ...refs,
+      ...extra,
     });
     const events = this.store.table('events');
     events.set(id, e);
@@ -552,11 +679,13 @@ export class Engine {
 
   /** Moves `rec` through `states` one transition apart; each step logs an event when given. */
   transition(rec: Rec, states: (string | (() => void))[]): Promise<void> {
-    return this.steps(...states.map((st) => () => {
-      if (typeof st === 'function') st();
-      else rec.status = { state: st };
-      refreshHostSummaries(this.store);
-    }));
+    return this.steps(
+      ...states.map((st) => () => {
+        if (typeof st === 'function') st();
+        else rec.status = { state: st };
+        refreshHostSummaries(this.store);
+      }),
+    );
   }
 
   private xml(status: number, body: string): EngineResponse {
@@ -570,7 +699,13 @@ export class Engine {
 
 /** Audit log codes of the generic CRUD events (the engine's own codes for VMs). */
 const EVENT_FIELD: Record<string, string> = {
-  VM: 'vm', Host: 'host', Template: 'template', Cluster: 'cluster', DataCenter: 'data_center', StorageDomain: 'storage_domain', User: 'user',
+  VM: 'vm',
+  Host: 'host',
+  Template: 'template',
+  Cluster: 'cluster',
+  DataCenter: 'data_center',
+  StorageDomain: 'storage_domain',
+  User: 'user',
 };
 
 /** The reference an event carries to the object it is about. */
@@ -579,19 +714,33 @@ function aboutOf(type: string, rec: Rec): Record<string, Rec> {
   return field ? { [field]: rec } : {};
 }
 
-
 const TABLE_OF: Record<string, Table> = {
-  VM: 'vms', Host: 'hosts', Cluster: 'clusters', DataCenter: 'datacenters', Template: 'templates',
-  StorageDomain: 'storagedomains', Network: 'networks', VmPool: 'vmpools', User: 'users', Role: 'roles', Tag: 'tags',
+  VM: 'vms',
+  Host: 'hosts',
+  Cluster: 'clusters',
+  DataCenter: 'datacenters',
+  Template: 'templates',
+  StorageDomain: 'storagedomains',
+  Network: 'networks',
+  VmPool: 'vmpools',
+  User: 'users',
+  Role: 'roles',
+  Tag: 'tags',
 };
 
 /** The engine's word for each table's type in its refusals. */
 const TYPE_WORD: Record<Table, TypeWord | undefined> = {
-  vms: 'VM', hosts: 'HOST', clusters: 'CLUSTER', datacenters: 'STORAGE__POOL', templates: 'VM_TEMPLATE', storagedomains: 'STORAGE__DOMAIN',
-  networks: 'NETWORK', vmpools: 'DESKTOP_POOL', users: 'USER', roles: 'ROLE', tags: undefined,
+  vms: 'VM',
+  hosts: 'HOST',
+  clusters: 'CLUSTER',
+  datacenters: 'STORAGE__POOL',
+  templates: 'VM_TEMPLATE',
+  storagedomains: 'STORAGE__DOMAIN',
+  networks: 'NETWORK',
+  vmpools: 'DESKTOP_POOL',
+  users: 'USER',
+  roles: 'ROLE',
+  tags: undefined,
 } as Record<Table, TypeWord | undefined>;
 
 const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));
-
-
-

@@ -16,7 +16,11 @@ export function entryLinks(): Link[] {
   const links: Link[] = [];
   for (const s of ROOT) {
     links.push({ href: s.rel, rel: s.rel });
-    if (s.searchable) links.push({ href: s.rel === 'events' ? `events;from={event_id}?search={query}` : `${s.rel}?search={query}`, rel: `${s.rel}/search` });
+    if (s.searchable)
+      links.push({
+        href: s.rel === 'events' ? `events;from={event_id}?search={query}` : `${s.rel}?search={query}`,
+        rel: `${s.rel}/search`,
+      });
   }
   return links;
 }
@@ -24,20 +28,36 @@ export function entryLinks(): Link[] {
 /** The `<api>` document; a filtered user does not get the inventory summary (as the engine's API resource decides). */
 export function entryDocument(store: Store, filtered: boolean, links: readonly Link[]): Record<string, unknown> {
   const count = (t: Table, active: (r: Rec) => boolean) => {
-    let total = 0, on = 0;
-    for (const r of store.table(t).values()) { total++; if (active(r)) on++; }
+    let total = 0,
+      on = 0;
+    for (const r of store.table(t).values()) {
+      total++;
+      if (active(r)) on++;
+    }
     return { total, active: on };
   };
   return {
     link: links,
-    special_objects: { link: [{ href: `templates/${BLANK_ID}`, rel: 'templates/blank' }, { href: `tags/${BLANK_ID}`, rel: 'tags/root' }] },
-    product_info: { name: 'Red Hat Enterprise Virtualization Manager', vendor: 'Red Hat', version: { major: 3, minor: 6, build: 8, revision: 0 }, full_version: '3.6.8.1-0.1.el6' },
-    summary: filtered ? undefined : {
-      vms: count('vms', (r) => r.status.state === 'up'),
-      hosts: count('hosts', (r) => r.status.state === 'up'),
-      users: count('users', () => true),
-      storage_domains: count('storagedomains', (r) => r._dcState === 'active'),
+    special_objects: {
+      link: [
+        { href: `templates/${BLANK_ID}`, rel: 'templates/blank' },
+        { href: `tags/${BLANK_ID}`, rel: 'tags/root' },
+      ],
     },
+    product_info: {
+      name: 'Red Hat Enterprise Virtualization Manager',
+      vendor: 'Red Hat',
+      version: { major: 3, minor: 6, build: 8, revision: 0 },
+      full_version: '3.6.8.1-0.1.el6',
+    },
+    summary: filtered
+      ? undefined
+      : {
+          vms: count('vms', (r) => r.status.state === 'up'),
+          hosts: count('hosts', (r) => r.status.state === 'up'),
+          users: count('users', () => true),
+          storage_domains: count('storagedomains', (r) => r._dcState === 'active'),
+        },
     time: new Date(),
   };
 }

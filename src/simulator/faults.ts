@@ -2,7 +2,7 @@
  * Engine-style error answers. Handlers throw these; the router turns them
  * into the status code and body a real engine sends (docs/protocol.md §4, §5).
  */
-import { ACTION_WORDS, APP_ERRORS, TYPE_WORDS, type ActionWord, type AppError, type TypeWord } from './app-errors.generated.ts';
+import { ACTION_WORDS, type ActionWord, APP_ERRORS, type AppError, TYPE_WORDS, type TypeWord } from './app-errors.generated.ts';
 
 export class EngineFault extends Error {
   constructor(
@@ -48,13 +48,23 @@ export function forbidden(): EngineFault {
  * other variables from `vars`. 409 with the bracketed message, in a
  * `<fault>` or (for actions) an `<action>`.
  */
-export function refuse(key: AppError, action?: ActionWord, type?: TypeWord, vars: Record<string, string | number> = {}, shape: 'fault' | 'action' = 'fault'): EngineFault {
+export function refuse(
+  key: AppError,
+  action?: ActionWord,
+  type?: TypeWord,
+  vars: Record<string, string | number> = {},
+  shape: 'fault' | 'action' = 'fault',
+): EngineFault {
   return conflict(appErrorText(key, action, type, vars), shape);
 }
 
 /** The text of `refuse`; `vars.type` names a type the engine has no word for (`Bookmark`). */
 export function appErrorText(key: AppError, action?: ActionWord, type?: TypeWord, vars: Record<string, string | number> = {}): string {
-  const words: Record<string, string | number> = { ...(action ? { action: ACTION_WORDS[action] } : {}), ...(type ? { type: TYPE_WORDS[type] } : {}), ...vars };
+  const words: Record<string, string | number> = {
+    ...(action ? { action: ACTION_WORDS[action] } : {}),
+    ...(type ? { type: TYPE_WORDS[type] } : {}),
+    ...vars,
+  };
   return APP_ERRORS[key].replace(/\$\{(\w+)\}/g, (whole, name: string) => String(words[name] ?? whole));
 }
 
@@ -68,5 +78,10 @@ export function methodNotAllowed(allow: string): EngineFault {
 
 /** `usage` names the RSDL entry (`vms#add`) whose description goes into the answer. */
 export function usageFault(usage: string): EngineFault {
-  return new EngineFault(400, 'Request syntactically incorrect. See the description below for the correct usage:', usage || undefined, 'usage');
+  return new EngineFault(
+    400,
+    'Request syntactically incorrect. See the description below for the correct usage:',
+    usage || undefined,
+    'usage',
+  );
 }

@@ -14,11 +14,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { caCertificate, control, inject, readBody, send, sleep } from './control.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './messages.ts';
 import { rng } from './store.ts';
-import { caCertificate, control, inject, readBody, send, sleep } from './control.ts';
-
 
 export type FaultKind = '503' | 'reset' | 'slow' | 'truncated' | 'malformed';
 export const FAULT_KINDS: readonly FaultKind[] = ['503', 'reset', 'slow', 'truncated', 'malformed'];
@@ -45,7 +44,11 @@ export interface SimulatorOptions extends EngineOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   /** Serve HTTPS with this key and certificate (PEM), as RHEV engines do. */
-  tls?: { key: string | Buffer; cert: string | Buffer; /** The CA that signed `cert` (served at /ca.crt); default: `cert` itself. */ ca?: string | Buffer };
+  tls?: {
+    key: string | Buffer;
+    cert: string | Buffer /** The CA that signed `cert` (served at /ca.crt); default: `cert` itself. */;
+    ca?: string | Buffer;
+  };
 }
 
 export interface Simulator {
@@ -72,7 +75,12 @@ const API_ROOTS = ['/ovirt-engine/api/v3', '/ovirt-engine/api', '/api'];
 
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   const opts: SimulatorOptions = {
-    port: 0, host: '127.0.0.1', latencyMs: 0, maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000,
+    port: 0,
+    host: '127.0.0.1',
+    latencyMs: 0,
+    maxBodyBytes: 1024 * 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
     ...options,
     faults: { ...DEFAULT_FAULTS, ...options.faults },
   } as SimulatorOptions;
@@ -81,22 +89,29 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   const faultRandom = rng(opts.seed ^ 0x5eed);
   const sockets = new Set<Socket>();
 
-  const make = (opts.tls ? (o: object, h: Parameters<typeof createServer>[1]) => createTlsServer({ ...o, ...opts.tls }, h) : createServer) as typeof createServer;
-  const server: Server = make({
-    requestTimeout: opts.requestTimeoutMs, headersTimeout: opts.headersTimeoutMs, keepAliveTimeout: 5_000,
-    // node checks the timeouts above only this often (30 s by default).
-    connectionsCheckingInterval: Math.max(100, Math.min(1000, opts.headersTimeoutMs / 2)),
-  }, (req, res) => {
-    handle(req, res).catch((e) => {
-      // Nothing a client sends may take the simulator down.
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`Internal error: ${(e as Error).message}`);
-      } else {
-        res.destroy();
-      }
-    });
-  });
+  const make = (
+    opts.tls ? (o: object, h: Parameters<typeof createServer>[1]) => createTlsServer({ ...o, ...opts.tls }, h) : createServer
+  ) as typeof createServer;
+  const server: Server = make(
+    {
+      requestTimeout: opts.requestTimeoutMs,
+      headersTimeout: opts.headersTimeoutMs,
+      keepAliveTimeout: 5_000,
+      // node checks the timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, opts.headersTimeoutMs / 2)),
+    },
+    (req, res) => {
+      handle(req, res).catch((e) => {
+        // Nothing a client sends may take the simulator down.
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`Internal error: ${(e as Error).message}`);
+        } else {
+          res.destroy();
+        }
+      });
+    },
+  );
   // The engine protocol uses `Expect: 201-created`; node answers any Expect
   // other than 100-continue with 417 unless the server takes it over.
   server.on('checkExpectation', (req, res) => {
@@ -135,16 +150,23 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const host = req.headers.host ?? `${opts.host}:${actualPort}`;
     const response = await engine.handle({
-      method: req.method ?? 'GET', path: path.slice(root.length).replace(/\/$/, ''), query: url.searchParams, headers, body,
-      base: root, origin: `${opts.tls ? 'https' : 'http'}://${host}`,
+      method: req.method ?? 'GET',
+      path: path.slice(root.length).replace(/\/$/, ''),
+      query: url.searchParams,
+      headers,
+      body,
+      base: root,
+      origin: `${opts.tls ? 'https' : 'http'}://${host}`,
     });
     engine.stats.count(response.route ?? `${(req.method ?? 'GET').toUpperCase()} ${path.slice(root.length) || '/'}`);
     engine.stats.bytes += Buffer.byteLength(response.body);
     const delay = opts.latencyMs + (response.delayMs ?? 0);
     if (delay > 0) await sleep(delay);
     const faultable = !opts.faults.methods || opts.faults.methods.includes((req.method ?? 'GET').toUpperCase());
-    const fault = faultable && opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
-      ? opts.faults.kinds[Math.floor(faultRandom() * opts.faults.kinds.length)] : undefined;
+    const fault =
+      faultable && opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
+        ? opts.faults.kinds[Math.floor(faultRandom() * opts.faults.kinds.length)]
+        : undefined;
     if (fault) {
       engine.stats.faultsInjected[fault] = (engine.stats.faultsInjected[fault] ?? 0) + 1;
       return inject(fault, res, response, opts.faults.slowMs);
@@ -160,7 +182,11 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   const url = `${opts.tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${actualPort}`;
 
   const simulator: Simulator = {
-    url, apiUrl: `${url}/api`, port: actualPort, engine, options: opts,
+    url,
+    apiUrl: `${url}/api`,
+    port: actualPort,
+    engine,
+    options: opts,
     credentials: { admin: { username: 'admin@internal', password: 'admin' }, user: { username: 'user@internal', password: 'user' } },
     configure: (changes) => configure(opts, engine, changes),
     async close() {

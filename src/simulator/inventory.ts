@@ -6,10 +6,11 @@
  * The factories here are also what the simulator's create operations use, so
  * a VM added over the API looks exactly like a generated one.
  */
-import { seedLivedIn } from './lived-in.ts';
+
 import { seedDefaults } from './defaults.ts';
+import { seedLivedIn } from './lived-in.ts';
 import { decorate, specAt } from './routes.ts';
-import { BLANK_ID, ref, rng, Store, uuidFrom, uuidOf, type Rec } from './store.ts';
+import { BLANK_ID, type Rec, ref, rng, Store, uuidFrom, uuidOf } from './store.ts';
 
 export interface InventorySize {
   datacenters: number;
@@ -19,7 +20,6 @@ export interface InventorySize {
   templates: number;
   seed: number;
 }
-
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -65,11 +65,21 @@ export class Inventory {
 
   dataCenter(name: string, fields: Partial<Rec> = {}): Rec {
     const dc = decorate(specAt('datacenters'), {
-      id: this.id(), name, description: fields.description ?? `Data center ${name}`,
-      storage_type: 'nfs', local: false, storage_format: 'v3',
+      id: this.id(),
+      name,
+      description: fields.description ?? `Data center ${name}`,
+      storage_type: 'nfs',
+      local: false,
+      storage_format: 'v3',
       version: { major: 3, minor: 6 },
-      supported_versions: { version: [{ major: 3, minor: 5 }, { major: 3, minor: 6 }] },
-      status: { state: 'up' }, quota_mode: 'disabled',
+      supported_versions: {
+        version: [
+          { major: 3, minor: 5 },
+          { major: 3, minor: 6 },
+        ],
+      },
+      status: { state: 'up' },
+      quota_mode: 'disabled',
       ...fields,
     });
     this.store.table('datacenters').set(dc.id, dc);
@@ -78,16 +88,25 @@ export class Inventory {
 
   cluster(name: string, dc: Rec, fields: Partial<Rec> = {}): Rec {
     const c = decorate(specAt('clusters'), {
-      id: this.id(), name, description: fields.description ?? `Cluster ${name}`,
+      id: this.id(),
+      name,
+      description: fields.description ?? `Cluster ${name}`,
       cpu: { id: 'Intel SandyBridge Family', architecture: 'x86_64' },
       data_center: ref(dc),
       memory_policy: { overcommit: { percent: 100 }, transparent_hugepages: { enabled: true } },
       scheduling_policy: { policy: 'none', name: 'none' },
       version: { major: 3, minor: 6 },
       error_handling: { on_error: 'migrate' },
-      virt_service: true, gluster_service: false, threads_as_cores: false, tunnel_migration: false,
-      trusted_service: false, ha_reservation: false, optional_reason: false, maintenance_reason_required: false,
-      ballooning_enabled: false, ksm: { enabled: true, merge_across_nodes: true },
+      virt_service: true,
+      gluster_service: false,
+      threads_as_cores: false,
+      tunnel_migration: false,
+      trusted_service: false,
+      ha_reservation: false,
+      optional_reason: false,
+      maintenance_reason_required: false,
+      ballooning_enabled: false,
+      ksm: { enabled: true, merge_across_nodes: true },
       ...fields,
     });
     this.store.table('clusters').set(c.id, c);
@@ -96,9 +115,17 @@ export class Inventory {
 
   network(name: string, dc: Rec, clusters: Rec[], fields: Partial<Rec> = {}): Rec {
     const n = decorate(specAt('networks'), {
-      id: this.id(), name, description: fields.description ?? (name === 'ovirtmgmt' ? 'Management Network' : `VM network ${name}`),
-      data_center: ref(dc), stp: false, status: { state: 'operational' }, display: false, mtu: 0,
-      usages: { usage: name === 'ovirtmgmt' ? ['vm', 'management'] : ['vm'] }, required: true, profile_required: false,
+      id: this.id(),
+      name,
+      description: fields.description ?? (name === 'ovirtmgmt' ? 'Management Network' : `VM network ${name}`),
+      data_center: ref(dc),
+      stp: false,
+      status: { state: 'operational' },
+      display: false,
+      mtu: 0,
+      usages: { usage: name === 'ovirtmgmt' ? ['vm', 'management'] : ['vm'] },
+      required: true,
+      profile_required: false,
       _clusters: new Set(clusters.map((c) => c.id)),
       ...fields,
     });
@@ -110,26 +137,52 @@ export class Inventory {
     const cores = this.pick([8, 12, 16]);
     const memory = this.pick([128, 256, 384]) * GiB;
     const h = decorate(specAt('hosts'), {
-      id: this.id(), name, address: `${name}.example.com`,
+      id: this.id(),
+      name,
+      address: `${name}.example.com`,
       certificate: { organization: 'example.com', subject: `O=example.com,CN=${name}.example.com` },
-      status: { state: 'up' }, external_status: { state: 'ok' },
-      cluster: ref(cluster), port: 54321, type: 'rhel',
+      status: { state: 'up' },
+      external_status: { state: 'ok' },
+      cluster: ref(cluster),
+      port: 54321,
+      type: 'rhel',
       storage_manager: { $value: index === 0, priority: 5 },
       spm: { priority: 5, status: { state: index === 0 ? 'spm' : 'none' } },
       version: { major: 4, minor: 17, build: 33, revision: 1, full_version: 'vdsm-4.17.33-1.el7ev' },
-      hardware_information: { manufacturer: 'Dell Inc.', version: '01', serial_number: `SN${index.toString().padStart(6, '0')}`, product_name: 'PowerEdge R630', uuid: uuidOf(`hw:${name}`).toUpperCase(), family: 'Server' },
-      power_management: { type: 'ipmilan', enabled: true, address: `${name}-ipmi.example.com`, username: 'root', options: {}, automatic_pm_enabled: true, kdump_detection: true },
-      ksm: { enabled: true }, transparent_hugepages: { enabled: true },
+      hardware_information: {
+        manufacturer: 'Dell Inc.',
+        version: '01',
+        serial_number: `SN${index.toString().padStart(6, '0')}`,
+        product_name: 'PowerEdge R630',
+        uuid: uuidOf(`hw:${name}`).toUpperCase(),
+        family: 'Server',
+      },
+      power_management: {
+        type: 'ipmilan',
+        enabled: true,
+        address: `${name}-ipmi.example.com`,
+        username: 'root',
+        options: {},
+        automatic_pm_enabled: true,
+        kdump_detection: true,
+      },
+      ksm: { enabled: true },
+      transparent_hugepages: { enabled: true },
       iscsi: { initiator: `iqn.1994-05.com.redhat:${name}` },
       ssh: { port: 22, fingerprint: `SHA256:${uuidOf(`ssh:${name}`).replace(/-/g, '')}`, authentication_method: 'password' },
       cpu: { topology: { sockets: 2, cores: cores / 2, threads: 2 }, name: 'Intel(R) Xeon(R) CPU E5-2640 v3 @ 2.60GHz', speed: 2600 },
-      memory, max_scheduling_memory: memory - 4 * GiB,
+      memory,
+      max_scheduling_memory: memory - 4 * GiB,
       summary: { active: 0, migrating: 0, total: 0 },
       protocol: 'stomp',
       os: { type: 'RHEL', version: { major: 7, minor: 2, full_version: '7.2 - 9.el7' } },
       libvirt_version: { major: 1, minor: 2, build: 17, revision: 0, full_version: 'libvirt-1.2.17-13.el7' },
       hosted_engine: { configured: false },
-      kdump_status: 'disabled', auto_numa_status: 'disable', numa_supported: true, live_snapshot_support: true, update_available: false,
+      kdump_status: 'disabled',
+      auto_numa_status: 'disable',
+      numa_supported: true,
+      live_snapshot_support: true,
+      update_available: false,
       _computed: { statistics: hostStatistics },
       ...fields,
     });
@@ -137,25 +190,57 @@ export class Inventory {
     const nicSpec = specAt('hosts/{id}/nics');
     const mgmt = [...this.store.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n._clusters.has(cluster.id));
     ['eth0', 'eth1'].forEach((nicName, i) => {
-      const nic = decorate(nicSpec, {
-        id: this.id(), name: nicName, host: ref(h),
-        network: i === 0 && mgmt ? ref(mgmt) : undefined,
-        mac: { address: this.mac() },
-        ip: i === 0 ? { address: `10.10.${Math.floor(index / 250)}.${(index % 250) + 2}`, netmask: '255.255.0.0', gateway: '10.10.0.1' } : { address: '', netmask: '' },
-        boot_protocol: i === 0 ? 'static' : 'none', speed: 10000 * MiB, status: { state: 'up' }, mtu: 1500, bridged: i === 0,
-        _computed: { statistics: nicStatistics },
-      }, h.href);
+      const nic = decorate(
+        nicSpec,
+        {
+          id: this.id(),
+          name: nicName,
+          host: ref(h),
+          network: i === 0 && mgmt ? ref(mgmt) : undefined,
+          mac: { address: this.mac() },
+          ip:
+            i === 0
+              ? { address: `10.10.${Math.floor(index / 250)}.${(index % 250) + 2}`, netmask: '255.255.0.0', gateway: '10.10.0.1' }
+              : { address: '', netmask: '' },
+          boot_protocol: i === 0 ? 'static' : 'none',
+          speed: 10000 * MiB,
+          status: { state: 'up' },
+          mtu: 1500,
+          bridged: i === 0,
+          _computed: { statistics: nicStatistics },
+        },
+        h.href,
+      );
       Store.sub(h, 'nics').set(nic.id, nic);
     });
     // The block storage the host can reach: a few iSCSI LUNs on the shared array.
     const storageSpec = specAt('hosts/{id}/storage');
     for (let lun = 0; lun < 2; lun++) {
       const lunId = `3600a0b80005ad1d7000000${lun}`;
-      const st = decorate(storageSpec, {
-        id: uuidOf(`lun:${lunId}`), type: 'iscsi',
-        logical_unit: [{ id: lunId, port: 3260, target: 'iqn.2016-06.com.example:storage1', address: 'iscsi.example.com', serial: `SEXAMPLE_${lunId}`, vendor_id: 'EXAMPLE', product_id: 'VirtualDisk', lun_mapping: lun, size: 500 * GiB, paths: 1, status: 'used' }],
-        host: ref(h),
-      }, h.href);
+      const st = decorate(
+        storageSpec,
+        {
+          id: uuidOf(`lun:${lunId}`),
+          type: 'iscsi',
+          logical_unit: [
+            {
+              id: lunId,
+              port: 3260,
+              target: 'iqn.2016-06.com.example:storage1',
+              address: 'iscsi.example.com',
+              serial: `SEXAMPLE_${lunId}`,
+              vendor_id: 'EXAMPLE',
+              product_id: 'VirtualDisk',
+              lun_mapping: lun,
+              size: 500 * GiB,
+              paths: 1,
+              status: 'used',
+            },
+          ],
+          host: ref(h),
+        },
+        h.href,
+      );
       Store.sub(h, 'storage').set(st.id, st);
     }
     return h;
@@ -165,13 +250,22 @@ export class Inventory {
     const total = (type === 'data' ? 2048 : 512) * GiB;
     const used = Math.floor(total * (0.2 + this.random() * 0.4));
     const sd = decorate(specAt('storagedomains'), {
-      id: this.id(), name, description: fields.description ?? `${type} domain ${name}`,
-      type, master, external_status: { state: 'ok' },
+      id: this.id(),
+      name,
+      description: fields.description ?? `${type} domain ${name}`,
+      type,
+      master,
+      external_status: { state: 'ok' },
       storage: { type: 'nfs', address: 'nfs.example.com', path: `/exports/${name}` },
-      available: total - used, used, committed: Math.floor(used * 1.3),
-      storage_format: type === 'data' ? 'v3' : 'v1', wipe_after_delete: false,
-      warning_low_space_indicator: 10, critical_space_action_blocker: 5,
-      _dc: dc?.id, _dcState: dc ? 'active' : undefined,
+      available: total - used,
+      used,
+      committed: Math.floor(used * 1.3),
+      storage_format: type === 'data' ? 'v3' : 'v1',
+      wipe_after_delete: false,
+      warning_low_space_indicator: 10,
+      critical_space_action_blocker: 5,
+      _dc: dc?.id,
+      _dcState: dc ? 'active' : undefined,
       ...fields,
     });
     sd.status = dc ? undefined : { state: 'unattached' };
@@ -179,8 +273,17 @@ export class Inventory {
     this.store.table('storagedomains').set(sd.id, sd);
     if (type === 'iso') {
       const fileSpec = specAt('storagedomains/{id}/files');
-      for (const iso of ['rhel-server-6.8-x86_64-dvd.iso', 'rhel-server-7.2-x86_64-dvd.iso', 'virtio-win-1.8.0.iso', 'virtio-win-1.8.0.vfd']) {
-        const f = decorate(fileSpec, { id: iso, name: iso, content: '', type: iso.endsWith('.vfd') ? 'vfd' : 'iso', storage_domain: ref(sd) }, sd.href);
+      for (const iso of [
+        'rhel-server-6.8-x86_64-dvd.iso',
+        'rhel-server-7.2-x86_64-dvd.iso',
+        'virtio-win-1.8.0.iso',
+        'virtio-win-1.8.0.vfd',
+      ]) {
+        const f = decorate(
+          fileSpec,
+          { id: iso, name: iso, content: '', type: iso.endsWith('.vfd') ? 'vfd' : 'iso', storage_domain: ref(sd) },
+          sd.href,
+        );
         Store.sub(sd, 'files').set(f.id, f);
       }
     }
@@ -189,16 +292,35 @@ export class Inventory {
 
   template(name: string, cluster: Rec | undefined, fields: Partial<Rec> = {}, id = this.id()): Rec {
     const t = decorate(specAt('templates'), {
-      id, name, description: fields.description ?? (id === BLANK_ID ? 'Blank template' : `Template ${name}`),
-      type: 'server', status: { state: 'ok' }, memory: 2 * GiB,
-      cpu: { topology: { sockets: 1, cores: 2, threads: 1 }, architecture: 'x86_64' }, cpu_shares: 0,
+      id,
+      name,
+      description: fields.description ?? (id === BLANK_ID ? 'Blank template' : `Template ${name}`),
+      type: 'server',
+      status: { state: 'ok' },
+      memory: 2 * GiB,
+      cpu: { topology: { sockets: 1, cores: 2, threads: 1 }, architecture: 'x86_64' },
+      cpu_shares: 0,
       bios: { boot_menu: { enabled: false } },
       os: { type: id === BLANK_ID ? 'other' : 'rhel_7x64', boot: [{ dev: 'hd' }] },
       cluster: cluster ? ref(cluster) : undefined,
-      creation_time: this.time(0), origin: 'rhev', stateless: false, delete_protected: false,
+      creation_time: this.time(0),
+      origin: 'rhev',
+      stateless: false,
+      delete_protected: false,
       high_availability: { enabled: false, priority: 0 },
-      display: { type: 'spice', monitors: 1, single_qxl_pci: false, allow_override: false, smartcard_enabled: false, file_transfer_enabled: true, copy_paste_enabled: true },
-      usb: { enabled: false }, soundcard_enabled: false, migration_downtime: -1, start_paused: false,
+      display: {
+        type: 'spice',
+        monitors: 1,
+        single_qxl_pci: false,
+        allow_override: false,
+        smartcard_enabled: false,
+        file_transfer_enabled: true,
+        copy_paste_enabled: true,
+      },
+      usb: { enabled: false },
+      soundcard_enabled: false,
+      migration_downtime: -1,
+      start_paused: false,
       memory_policy: { guaranteed: 2 * GiB, ballooning: true },
       version: { version_number: 1, version_name: 'base' },
       ...fields,
@@ -211,40 +333,101 @@ export class Inventory {
   /** The devices a template made by hand would have: one bootable disk, one NIC, a CD-ROM. */
   templateDevices(t: Rec, domain?: Rec, network?: Rec): void {
     const size = 20 * GiB;
-    const disk = decorate(specAt('templates/{id}/disks'), {
-      id: this.id(), name: `${t.name}_Disk1`, alias: `${t.name}_Disk1`, image_id: this.id(), template: ref(t),
-      storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
-      size, type: 'system', provisioned_size: size, actual_size: Math.floor(size * 0.3), status: { state: 'ok' },
-      interface: 'virtio', format: 'cow', sparse: true, bootable: true, shareable: false, wipe_after_delete: false,
-      propagate_errors: false, read_only: false, storage_type: 'image',
-    }, t.href);
+    const disk = decorate(
+      specAt('templates/{id}/disks'),
+      {
+        id: this.id(),
+        name: `${t.name}_Disk1`,
+        alias: `${t.name}_Disk1`,
+        image_id: this.id(),
+        template: ref(t),
+        storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
+        size,
+        type: 'system',
+        provisioned_size: size,
+        actual_size: Math.floor(size * 0.3),
+        status: { state: 'ok' },
+        interface: 'virtio',
+        format: 'cow',
+        sparse: true,
+        bootable: true,
+        shareable: false,
+        wipe_after_delete: false,
+        propagate_errors: false,
+        read_only: false,
+        storage_type: 'image',
+      },
+      t.href,
+    );
     Store.sub(t, 'disks').set(disk.id, disk);
-    const nic = decorate(specAt('templates/{id}/nics'), {
-      id: this.id(), name: 'nic1', template: ref(t), network: network ? ref(network) : undefined, linked: true, interface: 'virtio', plugged: true,
-    }, t.href);
+    const nic = decorate(
+      specAt('templates/{id}/nics'),
+      {
+        id: this.id(),
+        name: 'nic1',
+        template: ref(t),
+        network: network ? ref(network) : undefined,
+        linked: true,
+        interface: 'virtio',
+        plugged: true,
+      },
+      t.href,
+    );
     Store.sub(t, 'nics').set(nic.id, nic);
     const cdrom = decorate(specAt('templates/{id}/cdroms'), { id: BLANK_ID, template: ref(t) }, t.href);
     Store.sub(t, 'cdroms').set(cdrom.id, cdrom);
   }
 
   /** A VM with its devices; `withDisks` false gives a diskless VM (made from Blank). */
-  vm(name: string, cluster: Rec, template: Rec, fields: Partial<Rec> = {}, options: { disks?: number; nics?: number; domain?: Rec; network?: Rec } = {}): Rec {
+  vm(
+    name: string,
+    cluster: Rec,
+    template: Rec,
+    fields: Partial<Rec> = {},
+    options: { disks?: number; nics?: number; domain?: Rec; network?: Rec } = {},
+  ): Rec {
     const memory = fields.memory ?? this.pick([1, 2, 4, 8, 16]) * GiB;
     const created = this.time(Math.floor(this.random() * 200 * 86400_000));
     const vm = decorate(specAt('vms'), {
-      id: this.id(), name, description: '', comment: '',
-      type: 'server', status: { state: 'down' }, memory,
-      cpu: { topology: { sockets: 1, cores: this.pick([1, 2, 4]), threads: 1 }, architecture: 'x86_64' }, cpu_shares: 0,
+      id: this.id(),
+      name,
+      description: '',
+      comment: '',
+      type: 'server',
+      status: { state: 'down' },
+      memory,
+      cpu: { topology: { sockets: 1, cores: this.pick([1, 2, 4]), threads: 1 }, architecture: 'x86_64' },
+      cpu_shares: 0,
       bios: { boot_menu: { enabled: false } },
       os: { type: this.pick(['rhel_6x64', 'rhel_7x64', 'windows_2012x64']), boot: [{ dev: 'hd' }], kernel: '', initrd: '', cmdline: '' },
-      cluster: ref(cluster), creation_time: created, origin: 'rhev', stateless: false, delete_protected: false,
+      cluster: ref(cluster),
+      creation_time: created,
+      origin: 'rhev',
+      stateless: false,
+      delete_protected: false,
       high_availability: { enabled: false, priority: 0 },
-      display: { type: 'spice', monitors: 1, single_qxl_pci: false, allow_override: false, smartcard_enabled: false, keyboard_layout: 'en-us', file_transfer_enabled: true, copy_paste_enabled: true },
-      usb: { enabled: false }, soundcard_enabled: false, migration_downtime: -1, start_paused: false,
+      display: {
+        type: 'spice',
+        monitors: 1,
+        single_qxl_pci: false,
+        allow_override: false,
+        smartcard_enabled: false,
+        keyboard_layout: 'en-us',
+        file_transfer_enabled: true,
+        copy_paste_enabled: true,
+      },
+      usb: { enabled: false },
+      soundcard_enabled: false,
+      migration_downtime: -1,
+      start_paused: false,
       memory_policy: { guaranteed: memory, ballooning: true },
-      template: ref(template), stop_time: created, run_once: false,
+      template: ref(template),
+      stop_time: created,
+      run_once: false,
       placement_policy: { affinity: 'migratable' },
-      use_latest_template_version: false, next_run_configuration_exists: false, numa_tune_mode: 'interleave',
+      use_latest_template_version: false,
+      next_run_configuration_exists: false,
+      numa_tune_mode: 'interleave',
       _tags: new Set<string>(),
       _computed: { statistics: vmStatistics },
       ...fields,
@@ -254,31 +437,71 @@ export class Inventory {
     const diskSpec = specAt('vms/{id}/disks');
     for (let i = 0; i < (options.disks ?? 1); i++) {
       const size = (i === 0 ? this.pick([20, 40, 50]) : this.pick([100, 200])) * GiB;
-      const disk = decorate(diskSpec, {
-        id: this.id(), name: `${name}_Disk${i + 1}`, alias: `${name}_Disk${i + 1}`, image_id: this.id(),
-        vm: ref(vm),
-        storage_domains: options.domain ? { storage_domain: [ref(options.domain)] } : undefined,
-        size, type: 'system', provisioned_size: size, actual_size: Math.floor(size * (0.1 + this.random() * 0.5)),
-        status: { state: 'ok' }, interface: 'virtio', format: 'cow', sparse: true, bootable: i === 0, shareable: false,
-        wipe_after_delete: false, propagate_errors: false, active: true, read_only: false, storage_type: 'image',
-        _computed: { statistics: diskStatistics },
-      }, vm.href);
+      const disk = decorate(
+        diskSpec,
+        {
+          id: this.id(),
+          name: `${name}_Disk${i + 1}`,
+          alias: `${name}_Disk${i + 1}`,
+          image_id: this.id(),
+          vm: ref(vm),
+          storage_domains: options.domain ? { storage_domain: [ref(options.domain)] } : undefined,
+          size,
+          type: 'system',
+          provisioned_size: size,
+          actual_size: Math.floor(size * (0.1 + this.random() * 0.5)),
+          status: { state: 'ok' },
+          interface: 'virtio',
+          format: 'cow',
+          sparse: true,
+          bootable: i === 0,
+          shareable: false,
+          wipe_after_delete: false,
+          propagate_errors: false,
+          active: true,
+          read_only: false,
+          storage_type: 'image',
+          _computed: { statistics: diskStatistics },
+        },
+        vm.href,
+      );
       disks.set(disk.id, disk);
     }
     const nicSpec = specAt('vms/{id}/nics');
     for (let i = 0; i < (options.nics ?? 1); i++) {
-      const nic = decorate(nicSpec, {
-        id: this.id(), name: `nic${i + 1}`, vm: ref(vm), network: options.network ? ref(options.network) : undefined,
-        linked: true, interface: 'virtio', mac: { address: this.mac() }, active: true, plugged: true,
-        _computed: { statistics: nicStatistics },
-      }, vm.href);
+      const nic = decorate(
+        nicSpec,
+        {
+          id: this.id(),
+          name: `nic${i + 1}`,
+          vm: ref(vm),
+          network: options.network ? ref(options.network) : undefined,
+          linked: true,
+          interface: 'virtio',
+          mac: { address: this.mac() },
+          active: true,
+          plugged: true,
+          _computed: { statistics: nicStatistics },
+        },
+        vm.href,
+      );
       Store.sub(vm, 'nics').set(nic.id, nic);
     }
     const cdrom = decorate(specAt('vms/{id}/cdroms'), { id: BLANK_ID, vm: ref(vm) }, vm.href);
     Store.sub(vm, 'cdroms').set(cdrom.id, cdrom);
-    const active = decorate(specAt('vms/{id}/snapshots'), {
-      id: this.id(), description: 'Active VM', type: 'active', vm: ref(vm), date: created, snapshot_status: 'ok', persist_memorystate: false,
-    }, vm.href);
+    const active = decorate(
+      specAt('vms/{id}/snapshots'),
+      {
+        id: this.id(),
+        description: 'Active VM',
+        type: 'active',
+        vm: ref(vm),
+        date: created,
+        snapshot_status: 'ok',
+        persist_memorystate: false,
+      },
+      vm.href,
+    );
     Store.sub(vm, 'snapshots').set(active.id, active);
     return vm;
   }
@@ -288,7 +511,11 @@ export class Inventory {
     this.store.table('roles').set(r.id, r);
     const permitSpec = specAt('roles/{id}/permits');
     permits.forEach((p) => {
-      const permit = decorate(permitSpec, { id: String(PERMITS.indexOf(p) + 1), name: p, administrative: ADMIN_PERMITS.has(p), role: ref(r) }, r.href);
+      const permit = decorate(
+        permitSpec,
+        { id: String(PERMITS.indexOf(p) + 1), name: p, administrative: ADMIN_PERMITS.has(p), role: ref(r) },
+        r.href,
+      );
       Store.sub(r, 'permits').set(permit.id, permit);
     });
     return r;
@@ -296,9 +523,17 @@ export class Inventory {
 
   user(userName: string, first: string, last: string, fields: Partial<Rec> = {}): Rec {
     const u = decorate(specAt('users'), {
-      id: uuidOf(`user:${userName}`), name: first, domain: { id: uuidOf('domain:internal'), name: 'internal' },
-      domain_entry_id: uuidOf(`entry:${userName}`), department: '', logged_in: false, namespace: '*', last_name: last,
-      user_name: userName, principal: userName.split('@')[0], email: `${userName.split('@')[0]}@example.com`,
+      id: uuidOf(`user:${userName}`),
+      name: first,
+      domain: { id: uuidOf('domain:internal'), name: 'internal' },
+      domain_entry_id: uuidOf(`entry:${userName}`),
+      department: '',
+      logged_in: false,
+      namespace: '*',
+      last_name: last,
+      user_name: userName,
+      principal: userName.split('@')[0],
+      email: `${userName.split('@')[0]}@example.com`,
       _tags: new Set<string>(),
       ...fields,
     });
@@ -311,8 +546,11 @@ export class Inventory {
     // (system-wide ones under their user).
     const id = this.id();
     const p: Rec = {
-      id, href: `${(target.rec ?? user).href}/permissions/${id}`,
-      role: ref(role), user: ref(user), [target.field]: target.rec ? ref(target.rec) : undefined,
+      id,
+      href: `${(target.rec ?? user).href}/permissions/${id}`,
+      role: ref(role),
+      user: ref(user),
+      [target.field]: target.rec ? ref(target.rec) : undefined,
       _system: !target.rec,
     };
     this.store.table('permissions').set(p.id, p);
@@ -320,25 +558,65 @@ export class Inventory {
   }
 
   tag(name: string, parent?: Rec, id = this.id()): Rec {
-    const t = decorate(specAt('tags'), { id, name, description: name === 'root' ? 'root' : `Tag ${name}`, parent: parent ? { tag: ref(parent) } : undefined });
+    const t = decorate(specAt('tags'), {
+      id,
+      name,
+      description: name === 'root' ? 'root' : `Tag ${name}`,
+      parent: parent ? { tag: ref(parent) } : undefined,
+    });
     this.store.table('tags').set(t.id, t);
     return t;
   }
 }
 
 export const PERMITS = [
-  'create_vm', 'delete_vm', 'edit_vm_properties', 'vm_basic_operations', 'change_vm_cd', 'migrate_vm', 'connect_to_vm',
-  'import_export_vm', 'configure_vm_network', 'configure_vm_storage', 'move_vm', 'manipulate_vm_snapshots',
-  'create_host', 'edit_host_configuration', 'delete_host', 'manipulate_host', 'configure_host_network',
-  'create_template', 'edit_template_properties', 'delete_template', 'copy_template', 'configure_template_network',
-  'create_vm_pool', 'edit_vm_pool_configuration', 'delete_vm_pool', 'vm_pool_basic_operations',
-  'create_cluster', 'edit_cluster_configuration', 'delete_cluster', 'configure_cluster_network',
-  'manipulate_users', 'manipulate_roles', 'manipulate_permissions',
-  'create_storage_domain', 'edit_storage_domain_configuration', 'delete_storage_domain', 'manipulate_storage_domain',
-  'create_storage_pool', 'delete_storage_pool', 'edit_storage_pool_configuration', 'configure_storage_pool_network',
-  'configure_engine', 'login',
+  'create_vm',
+  'delete_vm',
+  'edit_vm_properties',
+  'vm_basic_operations',
+  'change_vm_cd',
+  'migrate_vm',
+  'connect_to_vm',
+  'import_export_vm',
+  'configure_vm_network',
+  'configure_vm_storage',
+  'move_vm',
+  'manipulate_vm_snapshots',
+  'create_host',
+  'edit_host_configuration',
+  'delete_host',
+  'manipulate_host',
+  'configure_host_network',
+  'create_template',
+  'edit_template_properties',
+  'delete_template',
+  'copy_template',
+  'configure_template_network',
+  'create_vm_pool',
+  'edit_vm_pool_configuration',
+  'delete_vm_pool',
+  'vm_pool_basic_operations',
+  'create_cluster',
+  'edit_cluster_configuration',
+  'delete_cluster',
+  'configure_cluster_network',
+  'manipulate_users',
+  'manipulate_roles',
+  'manipulate_permissions',
+  'create_storage_domain',
+  'edit_storage_domain_configuration',
+  'delete_storage_domain',
+  'manipulate_storage_domain',
+  'create_storage_pool',
+  'delete_storage_pool',
+  'edit_storage_pool_configuration',
+  'configure_storage_pool_network',
+  'configure_engine',
+  'login',
 ];
-const ADMIN_PERMITS = new Set(PERMITS.filter((p) => /host|cluster|storage|roles|users|permissions|engine|pool_network|storage_pool/.test(p)));
+const ADMIN_PERMITS = new Set(
+  PERMITS.filter((p) => /host|cluster|storage|roles|users|permissions|engine|pool_network|storage_pool/.test(p)),
+);
 
 /** Builds the whole inventory for the given sizes. */
 export function buildInventory(size: InventorySize): Inventory {
@@ -349,15 +627,37 @@ export function buildInventory(size: InventorySize): Inventory {
 
   inv.role('SuperUser', true, PERMITS, 'Roles management administrator');
   inv.role('UserRole', false, ['vm_basic_operations', 'connect_to_vm', 'change_vm_cd', 'login'], 'Standard role');
-  inv.role('UserVmManager', false, ['vm_basic_operations', 'connect_to_vm', 'change_vm_cd', 'edit_vm_properties', 'delete_vm', 'manipulate_vm_snapshots', 'configure_vm_network', 'configure_vm_storage', 'login'], 'User role, with permission for any operation on Vms');
-  inv.role('ClusterAdmin', true, PERMITS.filter((p) => /vm|host|cluster|template|login/.test(p)), 'Administrator Role, permission for all the objects underneath a specific Cluster');
+  inv.role(
+    'UserVmManager',
+    false,
+    [
+      'vm_basic_operations',
+      'connect_to_vm',
+      'change_vm_cd',
+      'edit_vm_properties',
+      'delete_vm',
+      'manipulate_vm_snapshots',
+      'configure_vm_network',
+      'configure_vm_storage',
+      'login',
+    ],
+    'User role, with permission for any operation on Vms',
+  );
+  inv.role(
+    'ClusterAdmin',
+    true,
+    PERMITS.filter((p) => /vm|host|cluster|template|login/.test(p)),
+    'Administrator Role, permission for all the objects underneath a specific Cluster',
+  );
 
   const admin = inv.user('admin@internal', 'admin', '');
   const user = inv.user('user@internal', 'user', 'Example');
   inv.permission(s.get('roles', ADMIN_ROLE_ID)!, admin, { field: 'system' });
 
   const dcs = Array.from({ length: Math.max(1, size.datacenters) }, (_, i) => inv.dataCenter(i === 0 ? 'Default' : `dc${i + 1}`));
-  const clusters = Array.from({ length: Math.max(1, size.clusters) }, (_, i) => inv.cluster(i === 0 ? 'Default' : `cluster${i + 1}`, dcs[i % dcs.length]));
+  const clusters = Array.from({ length: Math.max(1, size.clusters) }, (_, i) =>
+    inv.cluster(i === 0 ? 'Default' : `cluster${i + 1}`, dcs[i % dcs.length]),
+  );
   const vmNetworks = new Map<string, Rec>();
   const dataDomains = new Map<string, Rec>();
   dcs.forEach((dc, i) => {
@@ -393,9 +693,18 @@ export function buildInventory(size: InventorySize): Inventory {
     const c = clusters[i % clusters.length];
     const dcId = c.data_center.id;
     const tmpl = inv.random() < 0.2 ? blank : inv.pick(templates);
-    const vm = inv.vm(`${prefixes[i % prefixes.length]}-${String(i + 1).padStart(5, '0')}`, c, tmpl, {}, {
-      disks: inv.random() < 0.3 ? 2 : 1, nics: inv.random() < 0.2 ? 2 : 1, domain: dataDomains.get(dcId), network: vmNetworks.get(dcId),
-    });
+    const vm = inv.vm(
+      `${prefixes[i % prefixes.length]}-${String(i + 1).padStart(5, '0')}`,
+      c,
+      tmpl,
+      {},
+      {
+        disks: inv.random() < 0.3 ? 2 : 1,
+        nics: inv.random() < 0.2 ? 2 : 1,
+        domain: dataDomains.get(dcId),
+        network: vmNetworks.get(dcId),
+      },
+    );
     const clusterHosts = hostsByCluster.get(c.id) ?? [];
     if (clusterHosts.length && inv.random() < 0.6) {
       const h = clusterHosts[i % clusterHosts.length];
@@ -414,7 +723,12 @@ export function buildInventory(size: InventorySize): Inventory {
 
   // user@internal manages a few VMs of the first cluster.
   const vmManager = s.get('roles', USER_VM_MANAGER_ROLE_ID)!;
-  vms.filter((v) => v.cluster.id === clusters[0].id).slice(0, 3).forEach((v) => { inv.permission(vmManager, user, { field: 'vm', rec: v }); });
+  vms
+    .filter((v) => v.cluster.id === clusters[0].id)
+    .slice(0, 3)
+    .forEach((v) => {
+      inv.permission(vmManager, user, { field: 'vm', rec: v });
+    });
   // Everyone may use the Blank template.
   inv.permission(s.get('roles', USER_ROLE_ID)!, user, { field: 'template', rec: blank });
 
@@ -422,8 +736,17 @@ export function buildInventory(size: InventorySize): Inventory {
     const poolSpec = specAt('vmpools');
     const t = templates[1];
     const pool = decorate(poolSpec, {
-      id: inv.id(), name: 'desktops', description: 'Pooled desktops', size: 0,
-      cluster: t.cluster, template: ref(t), prestarted_vms: 0, max_user_vms: 1, soundcard_enabled: false, type: 'automatic', use_latest_template_version: false,
+      id: inv.id(),
+      name: 'desktops',
+      description: 'Pooled desktops',
+      size: 0,
+      cluster: t.cluster,
+      template: ref(t),
+      prestarted_vms: 0,
+      max_user_vms: 1,
+      soundcard_enabled: false,
+      type: 'automatic',
+      use_latest_template_version: false,
     });
     s.table('vmpools').set(pool.id, pool);
     const c = s.get('clusters', t.cluster.id)!;
@@ -461,12 +784,26 @@ function wave(id: string, name: string, periodS: number): number {
   return 0.5 + 0.5 * Math.sin((Date.now() / 1000 / periodS + phase) * 2 * Math.PI);
 }
 
-export function stat(owner: Rec, ownerField: string, name: string, description: string, unit: string, type: 'GAUGE' | 'COUNTER', value: number, valueType: 'INTEGER' | 'DECIMAL' = 'INTEGER'): Rec {
+export function stat(
+  owner: Rec,
+  ownerField: string,
+  name: string,
+  description: string,
+  unit: string,
+  type: 'GAUGE' | 'COUNTER',
+  value: number,
+  valueType: 'INTEGER' | 'DECIMAL' = 'INTEGER',
+): Rec {
   const id = uuidOf(`${owner.id}:${name}`);
   return {
-    id, href: `${owner.href}/statistics/${id}`, name, description,
+    id,
+    href: `${owner.href}/statistics/${id}`,
+    name,
+    description,
     values: { type: valueType, value: [{ datum: valueType === 'INTEGER' ? Math.round(value) : Math.round(value * 100) / 100 }] },
-    type, unit, [ownerField]: { id: owner.id, href: owner.href },
+    type,
+    unit,
+    [ownerField]: { id: owner.id, href: owner.href },
   };
 }
 

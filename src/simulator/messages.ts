@@ -18,8 +18,16 @@ export interface EngineOptions extends InventorySize {
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  datacenters: 2, clusters: 4, hosts: 8, vms: 300, templates: 4, seed: 1,
-  transitionMs: 1000, loginCostMs: 0, actionExpiryMs: 300_000, maxEvents: 10_000,
+  datacenters: 2,
+  clusters: 4,
+  hosts: 8,
+  vms: 300,
+  templates: 4,
+  seed: 1,
+  transitionMs: 1000,
+  loginCostMs: 0,
+  actionExpiryMs: 300_000,
+  maxEvents: 10_000,
 };
 
 export interface EngineRequest {
@@ -63,6 +71,15 @@ export class EngineStats {
   }
 
   toJSON() {
-    return { requests: this.requests, bytes: this.bytes, byRoute: this.byRoute, logins: this.logins, failedLogins: this.failedLogins, sessionsCreated: this.sessionsCreated, actions: this.actions, faultsInjected: this.faultsInjected };
+    return {
+      requests: this.requests,
+      bytes: this.bytes,
+      byRoute: this.byRoute,
+      logins: this.logins,
+      failedLogins: this.failedLogins,
+      sessionsCreated: this.sessionsCreated,
+      actions: this.actions,
+      faultsInjected: this.faultsInjected,
+    };
   }
 }

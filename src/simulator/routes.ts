@@ -10,9 +10,9 @@
  * (collections.ts).
  */
 import { bundledApiModel, type Collection, type Operation } from '../model/index.ts';
-import { BEHAVIOUR, ENTRY_ORDER, defaultSource, type Behaviour } from './collections/index.ts';
-import type { Rec } from './store.ts';
+import { BEHAVIOUR, type Behaviour, defaultSource, ENTRY_ORDER } from './collections/index.ts';
 import type { Source } from './sources.ts';
+import type { Rec } from './store.ts';
 
 export type { Source } from './sources.ts';
 
@@ -58,7 +58,7 @@ export const keyOf = (path: string): string => path.replace(/\{[^}]+\}/g, '{id}'
 
 function behaviourOf(c: Collection): Behaviour {
   const parentType = c.parent?.itemType;
-  return BEHAVIOUR[keyOf(c.path)] ?? (parentType ? BEHAVIOUR[`${parentType}/${c.rel}`] ?? BEHAVIOUR[`*/${c.rel}`] : undefined) ?? {};
+  return BEHAVIOUR[keyOf(c.path)] ?? (parentType ? (BEHAVIOUR[`${parentType}/${c.rel}`] ?? BEHAVIOUR[`*/${c.rel}`]) : undefined) ?? {};
 }
 
 /**
@@ -80,12 +80,18 @@ function actionSpec(name: string, op: Operation): ActionSpec {
 
 function build(c: Collection): Spec {
   const b = behaviourOf(c);
-  const source = typeof b.source === 'function' ? b.source(c.parent?.itemElement ?? '') : b.source ?? defaultSource(c.rel, !c.parent);
+  const source = typeof b.source === 'function' ? b.source(c.parent?.itemElement ?? '') : (b.source ?? defaultSource(c.rel, !c.parent));
   return {
-    key: keyOf(c.path), rel: c.rel, collection: c.collectionElement, item: c.itemElement, type: c.itemType,
-    source, searchable: c.searchable,
+    key: keyOf(c.path),
+    rel: c.rel,
+    collection: c.collectionElement,
+    item: c.itemElement,
+    type: c.itemType,
+    source,
+    searchable: c.searchable,
     add: c.add ? { alternatives: b.required ?? alternatives(c.add), accepts: b.accepts } : undefined,
-    update: c.itemMethods.has('PUT'), remove: c.itemMethods.has('DELETE'),
+    update: c.itemMethods.has('PUT'),
+    remove: c.itemMethods.has('DELETE'),
     actions: [...c.actions].map(([name, op]) => actionSpec(name, op)),
     collectionActions: [...c.collectionActions].map(([name, op]) => actionSpec(name, op)),
     sub: c.sub.map(build),
@@ -142,4 +148,3 @@ export function seenAt(s: Spec, r: Rec): Rec {
     link: s.sub.length ? s.sub.map((x) => ({ href: `${r.href}/${x.rel}`, rel: x.rel })) : undefined,
   };
 }
-

@@ -70,7 +70,10 @@ export function parseSearch(text: string): Query {
       if (!f || f.kind === 'op') throw new SearchSyntaxError('sortby needs a field name');
       let desc = false;
       if (kw('asc')) i++;
-      else if (kw('desc')) { desc = true; i++; }
+      else if (kw('desc')) {
+        desc = true;
+        i++;
+      }
       sortBy = { field: f.text.toLowerCase(), desc };
       continue;
     }
@@ -107,12 +110,15 @@ export function parseSearch(text: string): Query {
     }
     expectTerm = false;
   }
-  if (expectTerm && any.some((c) => c.length) ) throw new SearchSyntaxError('the search ends with "and" or "or"');
+  if (expectTerm && any.some((c) => c.length)) throw new SearchSyntaxError('the search ends with "and" or "or"');
   return { any: any.filter((c) => c.length), sortBy, page };
 }
 
 function likeToRegExp(pattern: string, caseSensitive: boolean): RegExp {
-  const body = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('*')
+    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, caseSensitive ? '' : 'i');
 }
 
@@ -120,30 +126,39 @@ function likeToRegExp(pattern: string, caseSensitive: boolean): RegExp {
  * Applies a parsed query to records. Unknown fields are an error, as in the
  * engine, so a typo does not silently return everything.
  */
-export function applySearch<R>(records: Iterable<R>, q: Query, fields: Readonly<Record<string, FieldGetter<R>>>, caseSensitive: boolean): R[] {
-  const compiled = q.any.map((conj) => conj.map((t) => {
-    const get = fields[t.field];
-    if (!get) throw new SearchSyntaxError(`unknown search field "${t.field}"`);
-    const numeric = /^-?\d+(\.\d+)?$/.test(t.value);
-    const re = t.op === '=' || t.op === '!=' ? likeToRegExp(t.value, caseSensitive) : undefined;
-    return (r: R): boolean => {
-      const raw = get(r);
-      const values = Array.isArray(raw) ? raw : [raw];
-      const hit = (v: string | number | undefined): boolean => {
-        if (v === undefined) return false;
-        switch (t.op) {
-          case '=': return re!.test(String(v));
-          case '!=': return !re!.test(String(v));
-          default: {
-            const a = numeric && typeof v === 'number' ? v : String(v);
-            const b = numeric && typeof v === 'number' ? Number(t.value) : t.value;
-            return t.op === '<' ? a < b : t.op === '>' ? a > b : t.op === '<=' ? a <= b : a >= b;
+export function applySearch<R>(
+  records: Iterable<R>,
+  q: Query,
+  fields: Readonly<Record<string, FieldGetter<R>>>,
+  caseSensitive: boolean,
+): R[] {
+  const compiled = q.any.map((conj) =>
+    conj.map((t) => {
+      const get = fields[t.field];
+      if (!get) throw new SearchSyntaxError(`unknown search field "${t.field}"`);
+      const numeric = /^-?\d+(\.\d+)?$/.test(t.value);
+      const re = t.op === '=' || t.op === '!=' ? likeToRegExp(t.value, caseSensitive) : undefined;
+      return (r: R): boolean => {
+        const raw = get(r);
+        const values = Array.isArray(raw) ? raw : [raw];
+        const hit = (v: string | number | undefined): boolean => {
+          if (v === undefined) return false;
+          switch (t.op) {
+            case '=':
+              return re!.test(String(v));
+            case '!=':
+              return !re!.test(String(v));
+            default: {
+              const a = numeric && typeof v === 'number' ? v : String(v);
+              const b = numeric && typeof v === 'number' ? Number(t.value) : t.value;
+              return t.op === '<' ? a < b : t.op === '>' ? a > b : t.op === '<=' ? a <= b : a >= b;
+            }
           }
-        }
+        };
+        return t.op === '!=' ? values.every(hit) : values.some(hit);
       };
-      return t.op === '!=' ? values.every(hit) : values.some(hit);
-    };
-  }));
+    }),
+  );
   let out: R[] = [];
   for (const r of records) {
     if (compiled.length === 0 || compiled.some((conj) => conj.every((test) => test(r)))) out.push(r);
@@ -151,10 +166,14 @@ export function applySearch<R>(records: Iterable<R>, q: Query, fields: Readonly<
   if (q.sortBy) {
     const get = fields[q.sortBy.field];
     if (!get) throw new SearchSyntaxError(`unknown sortby field "${q.sortBy.field}"`);
-    const key = (r: R) => { const v = get(r); return Array.isArray(v) ? v[0] : v; };
+    const key = (r: R) => {
+      const v = get(r);
+      return Array.isArray(v) ? v[0] : v;
+    };
     const dir = q.sortBy.desc ? -1 : 1;
     out = out.sort((a, b) => {
-      const x = key(a), y = key(b);
+      const x = key(a),
+        y = key(b);
       if (x === y) return 0;
       if (x === undefined) return 1;
       if (y === undefined) return -1;

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseBasicAuthorization } from '../http/basic.ts';
-import type { EngineRequest } from './messages.ts';
 import { unauthorized } from './faults.ts';
+import type { EngineRequest } from './messages.ts';
 import { uuidOf } from './store.ts';
 
 export interface Account {

@@ -6,7 +6,7 @@
  * from the guest or the host (sessions, hooks). Each kind is one Source here;
  * src/simulator/collections.ts says which collection uses which.
  */
-import { Store, uuidOf, type Rec, type Table } from './store.ts';
+import { type Rec, Store, type Table, uuidOf } from './store.ts';
 
 /** What a source needs to know about the collection it serves. */
 export interface SourceSpec {
@@ -84,8 +84,13 @@ export const reported = (make: (parent: Rec, store: Store) => Record<string, unk
  * (`vms/{vm}/tags/{tag}`), so each is a shallow copy whose `_base` is the
  * stored record (updates and removals go there).
  */
-export const view = (t: Table, belongs: (r: Rec, parent: Rec, s: Store) => boolean, derive?: (r: Rec, parent: Rec, s: Store) => Rec): Source => {
-  const seen = (r: Rec, p: Rec, s: Store, spec: SourceSpec): Rec => (derive ? derive(r, p, s) : { ...r, href: `${p.href}/${spec.rel}/${r.id}`, _base: r });
+export const view = (
+  t: Table,
+  belongs: (r: Rec, parent: Rec, s: Store) => boolean,
+  derive?: (r: Rec, parent: Rec, s: Store) => Rec,
+): Source => {
+  const seen = (r: Rec, p: Rec, s: Store, spec: SourceSpec): Rec =>
+    derive ? derive(r, p, s) : { ...r, href: `${p.href}/${spec.rel}/${r.id}`, _base: r };
   return {
     *list(s, p, spec) {
       if (!p) return;

@@ -12,11 +12,39 @@
 export type Rec = Record<string, any> & { id: string; href: string };
 
 export const TABLES = [
-  'datacenters', 'clusters', 'hosts', 'storagedomains', 'networks', 'templates',
-  'vms', 'vmpools', 'users', 'groups', 'roles', 'permissions', 'tags', 'events', 'jobs',
-  'disks', 'bookmarks', 'icons', 'instancetypes', 'domains', 'storageconnections', 'vnicprofiles', 'diskprofiles', 'cpuprofiles',
-  'schedulingpolicyunits', 'schedulingpolicies', 'macpools', 'operatingsystems', 'katelloerrata',
-  'externalhostproviders', 'openstackimageproviders', 'openstackvolumeproviders', 'openstacknetworkproviders',
+  'datacenters',
+  'clusters',
+  'hosts',
+  'storagedomains',
+  'networks',
+  'templates',
+  'vms',
+  'vmpools',
+  'users',
+  'groups',
+  'roles',
+  'permissions',
+  'tags',
+  'events',
+  'jobs',
+  'disks',
+  'bookmarks',
+  'icons',
+  'instancetypes',
+  'domains',
+  'storageconnections',
+  'vnicprofiles',
+  'diskprofiles',
+  'cpuprofiles',
+  'schedulingpolicyunits',
+  'schedulingpolicies',
+  'macpools',
+  'operatingsystems',
+  'katelloerrata',
+  'externalhostproviders',
+  'openstackimageproviders',
+  'openstackvolumeproviders',
+  'openstacknetworkproviders',
 ] as const;
 export type Table = (typeof TABLES)[number];
 
@@ -77,7 +105,10 @@ export function uuidFrom(random: () => number): string {
   // One draw gives 32 good bits, so take hex digits four at a time.
   const hex = (n: number) => {
     let s = '';
-    while (s.length < n) s += Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+    while (s.length < n)
+      s += Math.floor(random() * 0x10000)
+        .toString(16)
+        .padStart(4, '0');
     return s.slice(0, n);
   };
   const variant = (8 + Math.floor(random() * 4)).toString(16);
@@ -88,7 +119,10 @@ export const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 
 /** A stable UUID-shaped id derived from a string (for computed objects such as statistics). */
 export function uuidOf(text: string): string {
-  let h1 = 0x811c9dc5, h2 = 0x01000193, h3 = 0x9e3779b9, h4 = 0x85ebca6b;
+  let h1 = 0x811c9dc5,
+    h2 = 0x01000193,
+    h3 = 0x9e3779b9,
+    h4 = 0x85ebca6b;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 16777619);

@@ -7,7 +7,7 @@
 import { EngineFault } from './faults.ts';
 import type { Inventory } from './inventory.ts';
 import { decorate, specAt } from './routes.ts';
-import { Store, ref, type Rec } from './store.ts';
+import { type Rec, ref, Store } from './store.ts';
 
 type Doc = Record<string, any>;
 
@@ -38,10 +38,15 @@ export class Tasks {
     const entry: Creation = { state: 'pending' };
     this.creations.set(href, entry);
     trimMap(this.creations, this.clock.limits().maxEvents);
-    task.then(() => { entry.state = 'complete'; }, (e: unknown) => {
-      entry.state = 'failed';
-      entry.fault = { reason: 'Operation Failed', detail: e instanceof EngineFault ? e.detail : (e as Error)?.message };
-    });
+    task.then(
+      () => {
+        entry.state = 'complete';
+      },
+      (e: unknown) => {
+        entry.state = 'failed';
+        entry.fault = { reason: 'Operation Failed', detail: e instanceof EngineFault ? e.detail : (e as Error)?.message };
+      },
+    );
   }
 
   creation(href: string): Creation | undefined {
@@ -55,9 +60,21 @@ export class Tasks {
    */
   trackAction(resourceHref: string, name: string, id: string, result: Doc, finish: Promise<void>): { href: string; doc: Doc } {
     const href = `${resourceHref}/${name}/${id}`;
-    const doc: Doc = { ...result, id, href, async: true, status: { state: 'pending' }, link: [{ href: resourceHref, rel: 'parent' }, { href: `${resourceHref}/${name}`, rel: 'replay' }] };
+    const doc: Doc = {
+      ...result,
+      id,
+      href,
+      async: true,
+      status: { state: 'pending' },
+      link: [
+        { href: resourceHref, rel: 'parent' },
+        { href: `${resourceHref}/${name}`, rel: 'replay' },
+      ],
+    };
     this.actions.set(href, doc);
-    this.clock.later(Math.max(1, this.clock.limits().transitionMs / 2), () => { if (doc.status.state === 'pending') doc.status = { state: 'in_progress' }; });
+    this.clock.later(Math.max(1, this.clock.limits().transitionMs / 2), () => {
+      if (doc.status.state === 'pending') doc.status = { state: 'in_progress' };
+    });
     finish.then(() => {
       doc.status = { state: 'complete' };
       this.clock.later(this.clock.limits().actionExpiryMs + 1, () => this.actions.delete(href));
@@ -77,10 +94,31 @@ export class Tasks {
     const now = new Date().toISOString();
     const state = task ? 'started' : 'finished';
     const job = decorate(specAt('jobs'), {
-      id: inv.id(), description, status: { state }, owner: { id: userId, href: `users/${userId}` },
-      start_time: now, end_time: task ? undefined : now, last_updated: now, external: false, auto_cleared: true,
+      id: inv.id(),
+      description,
+      status: { state },
+      owner: { id: userId, href: `users/${userId}` },
+      start_time: now,
+      end_time: task ? undefined : now,
+      last_updated: now,
+      external: false,
+      auto_cleared: true,
     });
-    const step = decorate(specAt('jobs/{id}/steps'), { id: inv.id(), description: 'Executing', type: 'executing', number: 0, status: { state }, job: ref(job), start_time: now, end_time: job.end_time, external: false }, job.href);
+    const step = decorate(
+      specAt('jobs/{id}/steps'),
+      {
+        id: inv.id(),
+        description: 'Executing',
+        type: 'executing',
+        number: 0,
+        status: { state },
+        job: ref(job),
+        start_time: now,
+        end_time: job.end_time,
+        external: false,
+      },
+      job.href,
+    );
     Store.sub(job, 'steps').set(step.id, step);
     store.table('jobs').set(job.id, job);
     trimMap(store.table('jobs'), 1000);

@@ -14,10 +14,9 @@
  */
 import { GraphQLError } from 'graphql';
 import type { ApiModel, Collection } from '../model/index.ts';
-import { stateOfStatus, type Connection } from '../rhev/index.ts';
+import { type Connection, stateOfStatus } from '../rhev/index.ts';
 import { enumValue } from '../schema/names.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-
 
 export interface StatusEvent {
   type: string;
@@ -78,7 +77,11 @@ export class Watchers {
   /** Upstream polls made (for tests and metrics). */
   polls = 0;
 
-  constructor(private readonly connection: Connection, private readonly api: ApiModel, private readonly settings: WatcherSettings) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly api: ApiModel,
+    private readonly settings: WatcherSettings,
+  ) {}
 
   /** True once closed: nothing is polled any more. */
   get stopped(): boolean {
@@ -86,8 +89,13 @@ export class Watchers {
   }
 
   get counts(): { watchers: number; subscribers: number } {
-    let watchers = 0, subscribers = 0;
-    for (const t of this.types.values()) for (const w of t.watches.values()) { watchers++; subscribers += w.subscribers.size; }
+    let watchers = 0,
+      subscribers = 0;
+    for (const t of this.types.values())
+      for (const w of t.watches.values()) {
+        watchers++;
+        subscribers += w.subscribers.size;
+      }
     return { watchers, subscribers };
   }
 
@@ -95,8 +103,14 @@ export class Watchers {
   subscribe(type: string, id: string, options: WatchOptions = {}): AsyncIterableIterator<StatusEvent> {
     if (this.closed) throw new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } });
     const collection = this.api.top.find((c) => c.itemElement === type);
-    if (!collection) throw new GraphQLError(`Cannot watch ${type}: no such top-level collection`, { extensions: { code: 'BAD_USER_INPUT', argument: 'type' } });
-    if (options.timeout !== undefined && options.timeout !== null && !(options.timeout > 0)) throw new GraphQLError('timeout must be a positive number of seconds', { extensions: { code: 'BAD_USER_INPUT', argument: 'timeout' } });
+    if (!collection)
+      throw new GraphQLError(`Cannot watch ${type}: no such top-level collection`, {
+        extensions: { code: 'BAD_USER_INPUT', argument: 'type' },
+      });
+    if (options.timeout !== undefined && options.timeout !== null && !(options.timeout > 0))
+      throw new GraphQLError('timeout must be a positive number of seconds', {
+        extensions: { code: 'BAD_USER_INPUT', argument: 'timeout' },
+      });
     let tw = this.types.get(type);
     if (!tw) {
       tw = { collection, watches: new Map(), interval: this.settings.intervalMs, again: false };
@@ -134,20 +148,31 @@ export class Watchers {
       untilDeleted: options.deleted === true,
       push: (e) => {
         if (finished) return;
-        if (waiting) { const r = waiting; waiting = undefined; failure = undefined; r({ value: e, done: false }); }
-        else queue.push(e);
+        if (waiting) {
+          const r = waiting;
+          waiting = undefined;
+          failure = undefined;
+          r({ value: e, done: false });
+        } else queue.push(e);
         if (e.done) finish();
       },
       fail: (e) => {
         if (finished) return;
-        if (failure) { const f = failure; waiting = undefined; failure = undefined; f(e); }
-        else error = e;
+        if (failure) {
+          const f = failure;
+          waiting = undefined;
+          failure = undefined;
+          f(e);
+        } else error = e;
         finish();
       },
     };
     watch.subscribers.add(sub);
     if (options.timeout) {
-      timeout = setTimeout(() => sub.fail(new GraphQLError(`The status was not reached within ${options.timeout} s`, { extensions: { code: 'TIMEOUT' } })), options.timeout * 1000);
+      timeout = setTimeout(
+        () => sub.fail(new GraphQLError(`The status was not reached within ${options.timeout} s`, { extensions: { code: 'TIMEOUT' } })),
+        options.timeout * 1000,
+      );
     }
     this.settings.onChange?.(this.counts);
     // The current state at once: known already, or asked for now.
@@ -158,20 +183,33 @@ export class Watchers {
     const iterator: AsyncIterableIterator<StatusEvent> = {
       next: () => {
         if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
-        if (error) { const e = error; error = undefined; return Promise.reject(e); }
+        if (error) {
+          const e = error;
+          error = undefined;
+          return Promise.reject(e);
+        }
         if (finished) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => { waiting = resolve; failure = reject; });
+        return new Promise((resolve, reject) => {
+          waiting = resolve;
+          failure = reject;
+        });
       },
       return: () => {
         finish();
-        if (waiting) { const r = waiting; waiting = undefined; r({ value: undefined, done: true }); }
+        if (waiting) {
+          const r = waiting;
+          waiting = undefined;
+          r({ value: undefined, done: true });
+        }
         return Promise.resolve({ value: undefined, done: true });
       },
       throw: (e) => {
         finish();
         return Promise.reject(e);
       },
-      [Symbol.asyncIterator]() { return iterator; },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
     };
     return iterator;
   }
@@ -180,7 +218,9 @@ export class Watchers {
   close(reason?: Error): void {
     this.closed = true;
     for (const [type, tw] of this.types) {
-      for (const w of tw.watches.values()) for (const s of [...w.subscribers]) s.fail(reason ?? new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } }));
+      for (const w of tw.watches.values())
+        for (const s of [...w.subscribers])
+          s.fail(reason ?? new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } }));
       this.stopType(type);
     }
     this.types.clear();
@@ -200,11 +240,18 @@ export class Watchers {
     if (reset) tw.interval = this.settings.intervalMs;
     if (tw.timer) clearTimeout(tw.timer);
     tw.timer = undefined;
-    if (tw.polling) { tw.again = true; return; }
+    if (tw.polling) {
+      tw.again = true;
+      return;
+    }
     tw.polling = this.poll(type).finally(() => {
       tw.polling = undefined;
       if (!this.types.has(type)) return;
-      if (tw.again) { tw.again = false; this.pollSoon(type); return; }
+      if (tw.again) {
+        tw.again = false;
+        this.pollSoon(type);
+        return;
+      }
       this.schedule(type);
     });
   }
@@ -252,7 +299,10 @@ export class Watchers {
     this.eventsRunning = true;
     const tick = async () => {
       this.eventsTimer = undefined;
-      if (!this.types.size || this.closed) { this.eventsRunning = false; return; }
+      if (!this.types.size || this.closed) {
+        this.eventsRunning = false;
+        return;
+      }
       try {
         await this.readEvents();
       } catch {

@@ -5,7 +5,7 @@
  * request body) reads, checks the root element and turns what went wrong
  * into its error in the same way, here.
  */
-import { readDocument, UnknownDocumentError, XmlSyntaxError, type ReadResult } from './read.ts';
+import { type ReadResult, readDocument, UnknownDocumentError, XmlSyntaxError } from './read.ts';
 import type { WireSchema } from './schema.ts';
 
 /** What was wrong: unreadable (`detail` says why) or another document (`detail` is its root element). */
@@ -17,7 +17,12 @@ export type ReadProblem = 'unreadable' | 'root';
  * `fail('unreadable', message, cause)`; another root `fail('root', element)`.
  * Anything else the reader throws is not caught.
  */
-export function readExpected<T = any>(model: WireSchema, xml: string, root: string | undefined, fail: (problem: ReadProblem, detail: string, cause?: Error) => Error): ReadResult<T> {
+export function readExpected<T = any>(
+  model: WireSchema,
+  xml: string,
+  root: string | undefined,
+  fail: (problem: ReadProblem, detail: string, cause?: Error) => Error,
+): ReadResult<T> {
   let doc: ReadResult<T>;
   try {
     doc = readDocument<T>(model, xml);

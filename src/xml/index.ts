@@ -1,6 +1,6 @@
-export { readDocument, XmlSyntaxError, UnknownDocumentError } from './read.ts';
+export { type ReadProblem, readExpected } from './expect.ts';
 export type { Doc, ReadResult } from './read.ts';
-export { writeDocument, writeElement, escapeText, escapeAttr, formatNumber, forbiddenCharAt, XmlCharacterError } from './write.ts';
-export type { WriteOptions } from './write.ts';
-export { readExpected, type ReadProblem } from './expect.ts';
+export { readDocument, UnknownDocumentError, XmlSyntaxError } from './read.ts';
 export type { ScalarKind, WireField, WireSchema, WireType } from './schema.ts';
+export type { WriteOptions } from './write.ts';
+export { escapeAttr, escapeText, forbiddenCharAt, formatNumber, writeDocument, writeElement, XmlCharacterError } from './write.ts';

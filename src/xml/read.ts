@@ -19,7 +19,10 @@
 import type { WireSchema, WireType } from './schema.ts';
 
 export class XmlSyntaxError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(`${message} at offset ${position}`);
     this.name = 'XmlSyntaxError';
   }
@@ -106,11 +109,17 @@ const plans = new WeakMap<WireSchema, Map<string, Plan>>();
 
 function convOf(model: WireSchema, type: string): Conv {
   switch (model.scalarKind(type)) {
-    case 'int': case 'long': return INTEGER;
-    case 'decimal': return DECIMAL;
-    case 'boolean': return BOOLEAN;
-    case 'dateTime': return DATE_TIME;
-    default: return TEXT;
+    case 'int':
+    case 'long':
+      return INTEGER;
+    case 'decimal':
+      return DECIMAL;
+    case 'boolean':
+      return BOOLEAN;
+    case 'dateTime':
+      return DATE_TIME;
+    default:
+      return TEXT;
   }
 }
 
@@ -124,7 +133,8 @@ function planOf(model: WireSchema, type: string): Plan {
   const attrs = new Map<string, Conv>();
   const first = t.elements.find((e) => e.name !== 'actions' && !model.types.has(e.type));
   const plan: Plan = {
-    children, attrs,
+    children,
+    attrs,
     textConv: t.textType ? convOf(model, t.textType) : undefined,
     firstScalar: first ? { name: first.name, conv: convOf(model, first.type) } : undefined,
   };
@@ -134,7 +144,11 @@ function planOf(model: WireSchema, type: string): Plan {
   for (const f of t.elements) {
     if (children.has(f.name)) continue;
     const complex = model.types.has(f.type);
-    children.set(f.name, { plan: complex ? planOf(model, f.type) : undefined, conv: complex ? TEXT : convOf(model, f.type), many: f.max > 1 });
+    children.set(f.name, {
+      plan: complex ? planOf(model, f.type) : undefined,
+      conv: complex ? TEXT : convOf(model, f.type),
+      many: f.max > 1,
+    });
   }
   return plan;
 }
@@ -167,7 +181,10 @@ class DocumentReader {
   private parentObj: any;
   private selfClosing = false;
 
-  constructor(private readonly model: WireSchema, private readonly xml: string) {}
+  constructor(
+    private readonly model: WireSchema,
+    private readonly xml: string,
+  ) {}
 
   read(): ReadResult {
     const { xml } = this;
@@ -178,10 +195,17 @@ class DocumentReader {
       if (lt < 0) break;
       this.i = lt;
       switch (xml.charCodeAt(lt + 1)) {
-        case SLASH: this.endTag(); break;
-        case QUESTION_MARK: this.processingInstruction(); break;
-        case EXCLAMATION: this.markup(); break;
-        default: this.startTag();
+        case SLASH:
+          this.endTag();
+          break;
+        case QUESTION_MARK:
+          this.processingInstruction();
+          break;
+        case EXCLAMATION:
+          this.markup();
+          break;
+        default:
+          this.startTag();
       }
     }
     if (this.stack.length) throw new XmlSyntaxError(`Unclosed element <${this.stack[this.stack.length - 1].rawName}>`, len);
@@ -198,7 +222,8 @@ class DocumentReader {
       return;
     }
     const outside = this.root === undefined ? xml.slice(i, end).replace(/^\uFEFF/, '') : xml.slice(i, end);
-    if (outside.trim()) throw new XmlSyntaxError(end === xml.length ? 'Text after the document element' : 'Text outside the document element', i);
+    if (outside.trim())
+      throw new XmlSyntaxError(end === xml.length ? 'Text after the document element' : 'Text outside the document element', i);
   }
 
   /** [42] ETag ::= '</' Name S? '>' — it must close the element open last. */
@@ -346,7 +371,13 @@ class DocumentReader {
   private simpleElement(from: number, rawName: string, local: string, child: Child, parentObj: any): boolean {
     const { xml } = this;
     const lt = xml.indexOf('<', from);
-    if (lt <= 0 || xml.charCodeAt(lt + 1) !== SLASH || !xml.startsWith(rawName, lt + 2) || xml.charCodeAt(lt + 2 + rawName.length) !== GREATER_THAN) return false;
+    if (
+      lt <= 0 ||
+      xml.charCodeAt(lt + 1) !== SLASH ||
+      !xml.startsWith(rawName, lt + 2) ||
+      xml.charCodeAt(lt + 2 + rawName.length) !== GREATER_THAN
+    )
+      return false;
     if (parentObj !== undefined) {
       const raw = xml.slice(from, lt);
       attach(parentObj, local, convert(child.conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, from) : raw, from), child.many);
@@ -360,11 +391,41 @@ class DocumentReader {
     let frame: Frame;
     if (obj) {
       if (parentObj !== undefined) attach(parentObj, local, obj, child.many);
-      frame = { plan: child.plan, obj, rawName, local, parent: undefined, many: false, conv: child.plan!.textConv ?? TEXT, text: '', hasChildren: false };
+      frame = {
+        plan: child.plan,
+        obj,
+        rawName,
+        local,
+        parent: undefined,
+        many: false,
+        conv: child.plan!.textConv ?? TEXT,
+        text: '',
+        hasChildren: false,
+      };
     } else if (parentObj !== undefined) {
-      frame = { plan: undefined, obj: undefined, rawName, local, parent: parentObj, many: child.many, conv: child.conv, text: '', hasChildren: false };
+      frame = {
+        plan: undefined,
+        obj: undefined,
+        rawName,
+        local,
+        parent: parentObj,
+        many: child.many,
+        conv: child.conv,
+        text: '',
+        hasChildren: false,
+      };
     } else {
-      frame = { plan: undefined, obj: undefined, rawName, local, parent: undefined, many: false, conv: IGNORE_TEXT, text: '', hasChildren: false };
+      frame = {
+        plan: undefined,
+        obj: undefined,
+        rawName,
+        local,
+        parent: undefined,
+        many: false,
+        conv: IGNORE_TEXT,
+        text: '',
+        hasChildren: false,
+      };
     }
     if (this.selfClosing) {
       close(frame);
@@ -406,7 +467,8 @@ function addText(f: Frame, xml: string, from: number, to: number): void {
 
 function convert(conv: Conv, text: string, at: number): unknown {
   switch (conv) {
-    case TEXT: return text;
+    case TEXT:
+      return text;
     case INTEGER: {
       const t = text.trim();
       if (t === '') return undefined;

@@ -52,15 +52,23 @@ function planOf(model: WireSchema, typeName: string): Plan {
   const kindOf = (type: string): Kind => {
     if (model.types.has(type)) return 'complex';
     switch (model.scalarKind(type)) {
-      case 'boolean': return 'boolean';
-      case 'int': case 'long': case 'decimal': return 'number';
-      case 'dateTime': return 'date';
-      default: return 'text';
+      case 'boolean':
+        return 'boolean';
+      case 'int':
+      case 'long':
+      case 'decimal':
+        return 'number';
+      case 'dateTime':
+        return 'date';
+      default:
+        return 'text';
     }
   };
   plan = {
     attributes: t.attributes.map((f) => ({
-      name: f.name, open: ` ${f.name}="`, close: '"',
+      name: f.name,
+      open: ` ${f.name}="`,
+      close: '"',
       kind: f.name === 'href' ? 'href' : kindOf(f.type),
     })),
     elements: t.elements.map((f) => ({ name: f.name, open: `<${f.name}`, close: `</${f.name}>`, kind: kindOf(f.type), type: f.type })),
@@ -86,7 +94,11 @@ export function writeElement(model: WireSchema, name: string, type: string, valu
 
 class Writer {
   /** `indent` is the newline plus indentation of the current depth when pretty-printing. */
-  constructor(private readonly model: WireSchema, private readonly hrefBase: string | undefined, private indent?: string) {}
+  constructor(
+    private readonly model: WireSchema,
+    private readonly hrefBase: string | undefined,
+    private indent?: string,
+  ) {}
 
   element(open: string, close: string, type: string, value: any): string {
     const outer = this.indent;
@@ -128,17 +140,22 @@ class Writer {
   }
 
   private href(h: string): string {
-    if (this.hrefBase === undefined || h === '' || h.charCodeAt(0) === 47 /* / */ || h.charCodeAt(0) === 63 /* ? */ || h.includes('://')) return h;
+    if (this.hrefBase === undefined || h === '' || h.charCodeAt(0) === 47 /* / */ || h.charCodeAt(0) === 63 /* ? */ || h.includes('://'))
+      return h;
     return `${this.hrefBase}/${h}`;
   }
 }
 
 function scalar(v: unknown, kind: Kind): string {
   switch (typeof v) {
-    case 'string': return v;
-    case 'boolean': return v ? 'true' : 'false';
-    case 'bigint': return v.toString();
-    case 'number': return formatNumber(v);
+    case 'string':
+      return v;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return formatNumber(v);
     default:
       if (v instanceof Date) return v.toISOString();
       return kind === 'complex' ? '' : String(v);
@@ -162,15 +179,21 @@ const ATTR_SPECIAL = /[&<>"]/;
  * [#x10000-#x10FFFF]): the C0 controls but tab, newline and carriage return;
  * U+FFFE and U+FFFF; and surrogates that do not form a pair.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 forbids are what this finds
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 forbids are what this finds
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A value holds a character no XML document may carry; `index` is where. */
 export class XmlCharacterError extends Error {
   readonly code = 'XML_FORBIDDEN_CHARACTER';
 
-  constructor(readonly index: number, readonly codePoint: number) {
-    super(`U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} at position ${index} cannot be written in XML (XML 1.0 allows no control characters but tab and line breaks, no U+FFFE or U+FFFF, no unpaired surrogates)`);
+  constructor(
+    readonly index: number,
+    readonly codePoint: number,
+  ) {
+    super(
+      `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} at position ${index} cannot be written in XML (XML 1.0 allows no control characters but tab and line breaks, no U+FFFE or U+FFFF, no unpaired surrogates)`,
+    );
     this.name = 'XmlCharacterError';
   }
 }

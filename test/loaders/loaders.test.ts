@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Loaders } from '../../src/loaders/index.ts';
 import { bundledApiModel } from '../../src/model/index.ts';
 import { Connection } from '../../src/rhev/index.ts';
-import { SMALL, simulator } from '../helpers.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
+import { SMALL, simulator } from '../helpers.ts';
 
 let sim: Simulator;
 let conn: Connection;
@@ -57,7 +57,9 @@ describe('the loaders', () => {
   it('inline sub-collections the engine can inline in the list of the parents, with detail=', async () => {
     const l = loaders();
     const vms = await l.list(vmsCollection(), { max: 5, detail: ['disks', 'nics'] });
-    const byRoute = await requests(() => Promise.all(vms.map((vm) => Promise.all([l.children('VM', 'disks', vm), l.children('VM', 'nics', vm)]))));
+    const byRoute = await requests(() =>
+      Promise.all(vms.map((vm) => Promise.all([l.children('VM', 'disks', vm), l.children('VM', 'nics', vm)]))),
+    );
     expect(byRoute).toEqual({});
   });
 

@@ -1,11 +1,25 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import {
-  ParseError, RhevError, attributes, copy, createFromXml, getXmlSchema, href, newResource, ref, stateOfStatus, subtype, toXml, typeInfo, typeOf, update,
-} from '../../src/rhev/index.ts';
-import { bundledModel } from '../../src/model/index.ts';
 import { generateClientTypes, generatedTypesPath } from '../../scripts/generate-client-types.ts';
+import { bundledModel } from '../../src/model/index.ts';
+import {
+  attributes,
+  copy,
+  createFromXml,
+  getXmlSchema,
+  href,
+  newResource,
+  ParseError,
+  RhevError,
+  ref,
+  stateOfStatus,
+  subtype,
+  toXml,
+  typeInfo,
+  typeOf,
+  update,
+} from '../../src/rhev/index.ts';
 
 describe('binding functions (rhev.schema)', () => {
   it('typeInfo by resource type, collection type, relationship or singular, and below a base', () => {
@@ -44,12 +58,16 @@ describe('binding functions (rhev.schema)', () => {
   });
 
   it('createFromXml types values, keeps big numbers exact, and refuses unknown or malformed documents', () => {
-    const vm = createFromXml<Record<string, any>>('<vm id="1"><memory>9223372036854775807</memory><stateless>true</stateless><creation_time>2016-06-01T10:00:00.000Z</creation_time><os><boot dev="hd"/><boot dev="cdrom"/></os></vm>');
+    const vm = createFromXml<Record<string, any>>(
+      '<vm id="1"><memory>9223372036854775807</memory><stateless>true</stateless><creation_time>2016-06-01T10:00:00.000Z</creation_time><os><boot dev="hd"/><boot dev="cdrom"/></os></vm>',
+    );
     expect(vm.memory).toBe(9223372036854775807n);
     expect(vm.stateless).toBe(true);
     expect(vm.creation_time).toEqual(new Date('2016-06-01T10:00:00.000Z'));
     expect(vm.os.boot).toEqual([{ dev: 'hd' }, { dev: 'cdrom' }]);
-    expect(toXml(vm)).toBe('<vm id="1"><memory>9223372036854775807</memory><os><boot dev="hd"/><boot dev="cdrom"/></os><creation_time>2016-06-01T10:00:00.000Z</creation_time><stateless>true</stateless></vm>');
+    expect(toXml(vm)).toBe(
+      '<vm id="1"><memory>9223372036854775807</memory><os><boot dev="hd"/><boot dev="cdrom"/></os><creation_time>2016-06-01T10:00:00.000Z</creation_time><stateless>true</stateless></vm>',
+    );
     expect(() => createFromXml('<spaceship/>')).toThrow(ParseError);
     expect(() => createFromXml('<vm><name>x</vm>')).toThrow(ParseError);
     expect(() => createFromXml('<!DOCTYPE vm [<!ENTITY a "b">]><vm><name>&a;</name></vm>')).toThrow(ParseError);
@@ -74,7 +92,9 @@ const samples = new URL('../../../shared/reference/samples/', import.meta.url);
 describe.runIf(existsSync(samples))('captured engine responses', () => {
   const xsd = bundledModel();
   const files = existsSync(samples)
-    ? readdirSync(samples, { recursive: true }).map(String).filter((f) => f.endsWith('.xml'))
+    ? readdirSync(samples, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.xml'))
     : [];
 
   /** Every element path in a generic parse whose element our schema knows at that place. */

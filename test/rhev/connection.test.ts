@@ -2,8 +2,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ActionError, Connection, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ParseError, ResponseError, RhevError,
-  newResource, stateOfStatus, type VMResource,
+  ActionError,
+  Connection,
+  ConnectionError,
+  Fault,
+  IllegalAction,
+  IllegalMethod,
+  NotFound,
+  newResource,
+  ParseError,
+  ResponseError,
+  RhevError,
+  stateOfStatus,
+  type VMResource,
 } from '../../src/rhev/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator, stats } from '../helpers.ts';
@@ -19,7 +30,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-const fresh = (extra: ConstructorParameters<typeof Connection>[0] = {}) => new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', ...extra });
+const fresh = (extra: ConstructorParameters<typeof Connection>[0] = {}) =>
+  new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', ...extra });
 
 describe('Connection', () => {
   it('prepares without sending, and knows scheme and entry point once connected', async () => {
@@ -87,7 +99,9 @@ describe('Connection', () => {
   });
 
   it('creates, updates, reloads and deletes', async () => {
-    const created = await conn.create(newResource('VM', { name: 'client-crud', cluster: { name: 'Default' }, template: { name: 'Blank' }, memory: 2 * 1024 ** 3 })) as unknown as VMResource;
+    const created = (await conn.create(
+      newResource('VM', { name: 'client-crud', cluster: { name: 'Default' }, template: { name: 'Blank' }, memory: 2 * 1024 ** 3 }),
+    )) as unknown as VMResource;
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.memory).toBe(2 * 1024 ** 3);
     created.description = 'made by the client';
@@ -102,7 +116,9 @@ describe('Connection', () => {
     expect((nic as { name?: string }).name).toBe('eth0');
     // A creation the engine runs as a task is followed to completion.
     const tmpl = (await conn.get('templates', { name: 'tmpl-*' }))!;
-    const fromTemplate = await conn.create(newResource('VM', { name: 'client-task', cluster: { name: 'Default' }, template: { id: tmpl.id } }));
+    const fromTemplate = await conn.create(
+      newResource('VM', { name: 'client-task', cluster: { name: 'Default' }, template: { id: tmpl.id } }),
+    );
     expect(stateOfStatus((fromTemplate as { status?: unknown }).status)).toBe('down');
     await created.delete(newResource('Action', { force: true }));
     await expect(created.reload()).rejects.toBeInstanceOf(NotFound);
@@ -146,7 +162,23 @@ describe('Connection', () => {
     expect((await conn.getMethods('vms')).sort()).toEqual(['GET', 'POST']);
     expect((await conn.getMethods('disks', { base: vm })).sort()).toEqual(['GET', 'POST']);
     expect(conn.getActions(vm)).toContain('migrate');
-    expect([...conn.getLinks(vm)].sort()).toEqual(['applications', 'cdroms', 'disks', 'graphicsconsoles', 'hostdevices', 'katelloerrata', 'nics', 'numanodes', 'permissions', 'reporteddevices', 'sessions', 'snapshots', 'statistics', 'tags', 'watchdogs']);
+    expect([...conn.getLinks(vm)].sort()).toEqual([
+      'applications',
+      'cdroms',
+      'disks',
+      'graphicsconsoles',
+      'hostdevices',
+      'katelloerrata',
+      'nics',
+      'numanodes',
+      'permissions',
+      'reporteddevices',
+      'sessions',
+      'snapshots',
+      'statistics',
+      'tags',
+      'watchdogs',
+    ]);
   });
 
   it('keeps one engine session for many requests, and logs in again when it expires', async () => {
@@ -248,10 +280,14 @@ describe('errors and retries', () => {
 
   it('logs requests at high verbosity without credentials, session ids or passwords', async () => {
     const lines: string[] = [];
-    const logger = { debug: (...args: unknown[]) => lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')) };
+    const logger = {
+      debug: (...args: unknown[]) => lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
+    };
     const c = fresh({ logger, verbosity: 10 });
     await c.getAll('vms', { max: 1 });
-    await c.create(newResource('Host', { name: 'logged-host', address: 'logged.example.com', root_password: 'hunter2', cluster: { name: 'Default' } }));
+    await c.create(
+      newResource('Host', { name: 'logged-host', address: 'logged.example.com', root_password: 'hunter2', cluster: { name: 'Default' } }),
+    );
     await c.close();
     const text = lines.join('\n');
     expect(text).toContain('GET');
@@ -266,15 +302,25 @@ describe('errors and retries', () => {
 
 describe('older engine generations', () => {
   it('works with /rhevm-api, uppercase statuses, absolute hrefs and 204 deletes', async () => {
-    const vmXml = (state: string) => `<vm id="1" href="http://HOST/rhevm-api/vms/1"><actions><link rel="start" href="http://HOST/rhevm-api/vms/1/start"/></actions><name>old</name><status>${state}</status></vm>`;
+    const vmXml = (state: string) =>
+      `<vm id="1" href="http://HOST/rhevm-api/vms/1"><actions><link rel="start" href="http://HOST/rhevm-api/vms/1/start"/></actions><name>old</name><status>${state}</status></vm>`;
     let state = 'DOWN';
     let deleted = false;
     const old = await serve((req, res) => {
       const host = req.headers.host!;
       const send = (body: string) => res.writeHead(200, { 'content-type': 'application/xml' }).end(body.replaceAll('HOST', host));
-      if (req.url === '/rhevm-api/' || req.url === '/rhevm-api') return send('<api><link rel="vms" href="http://HOST/rhevm-api/vms"/><link rel="vms/search" href="http://HOST/rhevm-api/vms?search={query}"/></api>');
-      if (req.url?.startsWith('/rhevm-api/vms/1/start')) { state = 'UP'; return send('<action><status>COMPLETE</status></action>'); }
-      if (req.url === '/rhevm-api/vms/1' && req.method === 'DELETE') { deleted = true; return res.writeHead(204).end(); }
+      if (req.url === '/rhevm-api/' || req.url === '/rhevm-api')
+        return send(
+          '<api><link rel="vms" href="http://HOST/rhevm-api/vms"/><link rel="vms/search" href="http://HOST/rhevm-api/vms?search={query}"/></api>',
+        );
+      if (req.url?.startsWith('/rhevm-api/vms/1/start')) {
+        state = 'UP';
+        return send('<action><status>COMPLETE</status></action>');
+      }
+      if (req.url === '/rhevm-api/vms/1' && req.method === 'DELETE') {
+        deleted = true;
+        return res.writeHead(204).end();
+      }
       if (req.method === 'OPTIONS') return res.writeHead(200, { allow: 'GET, DELETE, OPTIONS' }).end();
       if (req.url === '/rhevm-api/vms/1') return deleted ? res.writeHead(404).end() : send(vmXml(state));
       if (req.url?.startsWith('/rhevm-api/vms')) return send(`<vms>${deleted ? '' : vmXml(state)}</vms>`);

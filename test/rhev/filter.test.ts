@@ -4,8 +4,8 @@
  * glob makes it backtrack.
  */
 import { describe, expect, it } from 'vitest';
-import { BadFilter, checkFilter, compileGlob, globMatches, matchesFilter } from '../../src/rhev/index.ts';
 import { globCacheSize } from '../../src/rhev/filter.ts';
+import { BadFilter, checkFilter, compileGlob, globMatches, matchesFilter } from '../../src/rhev/index.ts';
 
 /** The obvious exponential matcher over a tiny alphabet: slow, but plainly right. */
 function reference(p: string, s: string): boolean {

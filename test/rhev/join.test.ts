@@ -14,8 +14,13 @@ function work<T>() {
   const state = { started: 0, cancelled: 0 };
   const start = (signal: AbortSignal) => {
     state.started++;
-    signal.addEventListener('abort', () => { state.cancelled++; });
-    return new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    signal.addEventListener('abort', () => {
+      state.cancelled++;
+    });
+    return new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
   };
   return { start, state, resolve: (v: T) => resolve(v), reject: (e: unknown) => reject(e) };
 }

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection, ConnectionError } from '../../src/rhev/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { get } from 'node:https';
 import { simulator } from '../helpers.ts';
 
 // A CA and a server certificate for 127.0.0.1, made fresh for this run.
@@ -14,12 +14,45 @@ let sim: Simulator;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rhev-tls-'));
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=rhev-graphql test CA');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=rhev-graphql test CA',
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   const ext = join(dir, 'ext.cnf');
   execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > ${ext}`]);
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', ext);
-  sim = await simulator({ vms: 5, tls: { key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')), ca: readFileSync(join(dir, 'ca.pem')) } });
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '1',
+    '-extfile',
+    ext,
+  );
+  sim = await simulator({
+    vms: 5,
+    tls: { key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')), ca: readFileSync(join(dir, 'ca.pem')) },
+  });
 });
 afterAll(async () => {
   await sim?.close();
@@ -31,14 +64,17 @@ function fetchUnverified(url: string): Promise<{ status: number; type?: string; 
   return new Promise((resolve, reject) => {
     get(url, { rejectUnauthorized: false }, (res) => {
       let body = '';
-      res.on('data', (c) => { body += c; });
+      res.on('data', (c) => {
+        body += c;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
     }).on('error', reject);
   });
 }
 
 describe('TLS', () => {
-  const connect = (extra: object) => new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', retries: 0, ...extra });
+  const connect = (extra: object) =>
+    new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', retries: 0, ...extra });
 
   it('verifies the engine certificate against a CA file', async () => {
     expect(sim.apiUrl).toMatch(/^https:/);
@@ -65,7 +101,9 @@ describe('TLS', () => {
     expect(crt.body).toBe(ca);
     const pki = await fetchUnverified(`${sim.url}/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA`);
     expect(pki.body).toBe(ca);
-    expect((await fetchUnverified(`${sim.url}/ovirt-engine/services/pki-resource?resource=engine-certificate&format=OPENSSH-PUBKEY`)).status).toBe(400);
+    expect(
+      (await fetchUnverified(`${sim.url}/ovirt-engine/services/pki-resource?resource=engine-certificate&format=OPENSSH-PUBKEY`)).status,
+    ).toBe(400);
     const trusting = connect({ ca: crt.body });
     expect((await trusting.getAll('vms')).length).toBeGreaterThan(0);
     await trusting.close();

@@ -11,8 +11,12 @@ import type { Simulator } from '../../src/simulator/index.ts';
 import { SMALL, simulator } from '../helpers.ts';
 
 let sim: Simulator;
-beforeAll(async () => { sim = await simulator(SMALL); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await simulator(SMALL);
+});
+afterAll(async () => {
+  await sim.close();
+});
 
 describe('asking for API v3', () => {
   it('sends Version: 3 on every request', async () => {
@@ -22,7 +26,11 @@ describe('asking for API v3', () => {
       res.writeHead(200, { 'content-type': 'application/xml' }).end('<api><link href="/ovirt-engine/api/vms" rel="vms"/></api>');
     });
     await new Promise<void>((r) => engine.listen(0, '127.0.0.1', r));
-    const conn = new Connection({ url: `http://127.0.0.1:${(engine.address() as { port: number }).port}/ovirt-engine/api`, username: 'admin@internal', password: 'x' });
+    const conn = new Connection({
+      url: `http://127.0.0.1:${(engine.address() as { port: number }).port}/ovirt-engine/api`,
+      username: 'admin@internal',
+      password: 'x',
+    });
     try {
       await conn.api();
       await conn.ping().catch(() => undefined);
@@ -42,7 +50,7 @@ describe('asking for API v3', () => {
       expect((vms[0] as any).href).toMatch(/^\/ovirt-engine\/api\/v3\/vms\//);
       const disks = await (vms[0] as any).disks();
       expect(Array.isArray(disks)).toBe(true);
-      expect((await conn.get('vms', { id: (vms[0] as any).id }) as any)?.name).toBe((vms[0] as any).name);
+      expect(((await conn.get('vms', { id: (vms[0] as any).id })) as any)?.name).toBe((vms[0] as any).name);
     } finally {
       await conn.close();
     }

@@ -3,13 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
-import { type GraphQLObjectType, parse, type GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { type GraphQLObjectType, type GraphQLSchema, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSchema } from '../../src/schema/index.ts';
 import { runSchemaCommand } from '../../src/schema/command.ts';
-import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { generateSchema } from '../../src/schema/index.ts';
+import { type Simulator, startSimulator } from '../../src/simulator/index.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bundledSdl = readFileSync(join(root, 'schema.graphql'), 'utf8');
@@ -18,7 +18,9 @@ const refRsdl = join(root, '../shared/reference/rsdl/rsdl-v3.6.xml');
 const hasReference = existsSync(refXsd) && existsSync(refRsdl);
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'rhev-schema-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rhev-schema-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = async (o: Parameters<typeof runSchemaCommand>[0]) => {
@@ -26,7 +28,11 @@ const run = async (o: Parameters<typeof runSchemaCommand>[0]) => {
   const code = await runSchemaCommand(o, (l) => lines.push(l));
   return { code, log: lines.join('\n') };
 };
-const body = (sdl: string) => sdl.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+const body = (sdl: string) =>
+  sdl
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n');
 
 /** A small second subgraph that adds a field to VM by its key. */
 const owners = parse(`
@@ -36,7 +42,10 @@ const owners = parse(`
 `);
 
 function compose(sdl: string) {
-  return composeServices([{ name: 'rhev', typeDefs: parse(sdl), url: 'http://rhev' }, { name: 'owners', typeDefs: owners, url: 'http://owners' }]);
+  return composeServices([
+    { name: 'rhev', typeDefs: parse(sdl), url: 'http://rhev' },
+    { name: 'owners', typeDefs: owners, url: 'http://owners' },
+  ]);
 }
 
 function field(schema: GraphQLSchema, type: string, name: string) {
@@ -52,7 +61,9 @@ describe('the bundled schema', () => {
   });
 
   it('the generated resolver types are current (graphql-codegen --check)', () => {
-    expect(() => execFileSync(join(root, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.yml', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(join(root, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.yml', '--check'], { cwd: root, stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   it('builds as a subgraph and composes with a subgraph that extends VM', () => {
@@ -66,7 +77,20 @@ describe('the bundled schema', () => {
   it('maps types, scalars, relationships and roots as docs/schema-mapping.md says', () => {
     const s = buildSubgraphSchema({ typeDefs: parse(bundledSdl) });
     const q = s.getQueryType()!.getFields();
-    for (const name of ['api', 'capabilities', 'vms', 'vm', 'hosts', 'host', 'dataCenters', 'dataCenter', 'storageDomains', 'templates', 'events']) expect(q[name], name).toBeDefined();
+    for (const name of [
+      'api',
+      'capabilities',
+      'vms',
+      'vm',
+      'hosts',
+      'host',
+      'dataCenters',
+      'dataCenter',
+      'storageDomains',
+      'templates',
+      'events',
+    ])
+      expect(q[name], name).toBeDefined();
     expect(q.vms.args.map((a) => a.name)).toEqual(['search', 'max', 'page', 'caseSensitive', 'filter']);
     expect(String(q.vms.type)).toBe('[VM!]!');
     expect(String(q.vm.args[0].type)).toBe('ID!');
@@ -81,7 +105,13 @@ describe('the bundled schema', () => {
     expect(String(field(s, 'VM', 'nics').type)).toBe('[NIC!]');
     expect(String(field(s, 'Host', 'nics').type)).toBe('[HostNIC!]');
     expect(String(field(s, 'DataCenter', 'storageDomains').type)).toBe('[StorageDomain!]');
-    for (const [t, f, target] of [['DataCenter', 'clusters', 'Cluster'], ['Cluster', 'vms', 'VM'], ['Cluster', 'hosts', 'Host'], ['Host', 'vms', 'VM'], ['Template', 'vms', 'VM']]) {
+    for (const [t, f, target] of [
+      ['DataCenter', 'clusters', 'Cluster'],
+      ['Cluster', 'vms', 'VM'],
+      ['Cluster', 'hosts', 'Host'],
+      ['Host', 'vms', 'VM'],
+      ['Template', 'vms', 'VM'],
+    ]) {
       expect(String(field(s, t, f)?.type), `${t}.${f}`).toBe(`[${target}!]`);
     }
     // States keep the XSD shape; wrapper lists read as plain lists.
@@ -113,7 +143,8 @@ describe('the bundled schema', () => {
     const cloneInput = s.getType('CloneVmInput') as unknown as { getFields(): Record<string, { type: unknown }> };
     expect(String(cloneInput.getFields().vm.type)).toBe('VMInput!');
     expect(String(m.exportVm.args.find((a) => a.name === 'action')!.type)).toBe('ExportVmInput');
-    for (const name of ['createVm', 'updateVm', 'deleteVm', 'createVmDisk', 'createDataCenterStorageDomain', 'createVmTag']) expect(m[name], name).toBeDefined();
+    for (const name of ['createVm', 'updateVm', 'deleteVm', 'createVmDisk', 'createDataCenterStorageDomain', 'createVmTag'])
+      expect(m[name], name).toBeDefined();
     const payload = (s.getType('VMActionPayload') as GraphQLObjectType).getFields();
     expect(Object.keys(payload)).toEqual(['status', 'job', 'fault', 'outcomeUnknown', 'action', 'resource']);
     const sub = s.getSubscriptionType()!.getFields();
@@ -124,7 +155,12 @@ describe('the bundled schema', () => {
 
 describe('generating for other engines', () => {
   it.runIf(hasReference)('the real 3.6 XSD and RSDL: builds, composes, and every action is a mutation', () => {
-    const g = generateSchema({ xsd: readFileSync(refXsd, 'utf8'), xsdSource: 'api-v3.6.xsd', rsdl: readFileSync(refRsdl, 'utf8'), rsdlSource: 'rsdl-v3.6.xml' });
+    const g = generateSchema({
+      xsd: readFileSync(refXsd, 'utf8'),
+      xsdSource: 'api-v3.6.xsd',
+      rsdl: readFileSync(refRsdl, 'utf8'),
+      rsdlSource: 'rsdl-v3.6.xml',
+    });
     expect(g.api.operations).toHaveLength(774);
     buildSubgraphSchema({ typeDefs: parse(g.sdl) });
     expect(compose(g.sdl).errors).toBeUndefined();
@@ -175,8 +211,17 @@ describe('generating for other engines', () => {
     ];
     // Two elements that camelCase to one field name: stop, naming both, rather than rename.
     const clash = join(dir, 'clash.xsd');
-    writeFileSync(clash, readFileSync(join(root, 'api/api.xsd'), 'utf8').replace(/(<xs:element name="stop_reason"[^>]*\/>)/, '$1<xs:element name="stopReason" type="xs:string" minOccurs="0"/>'));
-    cases.push([{ xsd: clash, rsdl: join(root, 'api/rsdl.xml') }, /Field of VM: stopReason would come from both <stop_reason> and <stopReason>/]);
+    writeFileSync(
+      clash,
+      readFileSync(join(root, 'api/api.xsd'), 'utf8').replace(
+        /(<xs:element name="stop_reason"[^>]*\/>)/,
+        '$1<xs:element name="stopReason" type="xs:string" minOccurs="0"/>',
+      ),
+    );
+    cases.push([
+      { xsd: clash, rsdl: join(root, 'api/rsdl.xml') },
+      /Field of VM: stopReason would come from both <stop_reason> and <stopReason>/,
+    ]);
     for (const [o, message] of cases) {
       const { code, log } = await run({ ...o, out: join(dir, 'x.graphql') });
       expect(code, String(message)).toBe(1);
@@ -189,9 +234,23 @@ describe('reverse relationships', () => {
   it('come only from references that mean ownership or placement', () => {
     const s = buildSubgraphSchema({ typeDefs: parse(bundledSdl) });
     const has = (t: string, f: string) => !!field(s, t, f);
-    for (const [t, f] of [['Cluster', 'vms'], ['Host', 'vms'], ['Template', 'vms'], ['VmPool', 'vms'], ['VM', 'events'], ['Cluster', 'hosts']]) expect(has(t, f), `${t}.${f}`).toBe(true);
+    for (const [t, f] of [
+      ['Cluster', 'vms'],
+      ['Host', 'vms'],
+      ['Template', 'vms'],
+      ['VmPool', 'vms'],
+      ['VM', 'events'],
+      ['Cluster', 'hosts'],
+    ])
+      expect(has(t, f), `${t}.${f}`).toBe(true);
     // Pointing references make no list: a storage domain's host of creation, a job's owner, a template's source VM.
-    for (const [t, f] of [['Host', 'storageDomains'], ['User', 'jobs'], ['VM', 'templates'], ['VM', 'vmPools']]) expect(has(t, f), `${t}.${f}`).toBe(false);
+    for (const [t, f] of [
+      ['Host', 'storageDomains'],
+      ['User', 'jobs'],
+      ['VM', 'templates'],
+      ['VM', 'vmPools'],
+    ])
+      expect(has(t, f), `${t}.${f}`).toBe(false);
   });
 });
 
@@ -200,8 +259,9 @@ describe('inputs that do not fit', () => {
 
   it('says a YAML rsdl_metadata file is not the RSDL an engine serves', () => {
     const yaml = '---\nactions:\n- name: /vms|rel=add\n  request:\n    body:\n      parameterType: VM\n';
-    expect(() => generateSchema({ xsd: bundledXsd, rsdl: yaml, rsdlSource: 'rsdl_metadata.yaml' }))
-      .toThrow(/rsdl_metadata\.yaml: expected the RSDL XML document an engine serves at GET \/api\?rsdl.*got YAML/);
+    expect(() => generateSchema({ xsd: bundledXsd, rsdl: yaml, rsdlSource: 'rsdl_metadata.yaml' })).toThrow(
+      /rsdl_metadata\.yaml: expected the RSDL XML document an engine serves at GET \/api\?rsdl.*got YAML/,
+    );
   });
 
   it('says which types an RSDL names that the XSD lacks', () => {
@@ -209,8 +269,9 @@ describe('inputs that do not fit', () => {
     const older = bundledXsd;
     const rsdl = readFileSync(join(root, 'api/rsdl.xml'), 'utf8').replace(/(<response>\s*<type>)VMs(<\/type>)/, '$1Wormholes$2');
     expect(rsdl).toContain('Wormholes');
-    expect(() => generateSchema({ xsd: older, xsdSource: 'older.xsd', rsdl, rsdlSource: 'newer-rsdl.xml' }))
-      .toThrow(/newer-rsdl\.xml: the RSDL names 1 type that older\.xsd does not have \(Wormholes\): are the XSD and the RSDL from the same engine and version\?/);
+    expect(() => generateSchema({ xsd: older, xsdSource: 'older.xsd', rsdl, rsdlSource: 'newer-rsdl.xml' })).toThrow(
+      /newer-rsdl\.xml: the RSDL names 1 type that older\.xsd does not have \(Wormholes\): are the XSD and the RSDL from the same engine and version\?/,
+    );
   });
 });
 

@@ -10,12 +10,15 @@ import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPa
 import { generateSchema } from '../../src/schema/index.ts';
 import { DEFAULT_LIMITS } from '../../src/server/index.ts';
 import { estimateCost } from '../../src/server/rules/index.ts';
-import { countRequests, gql, stack, type Stack } from './helpers.ts';
+import { countRequests, gql, type Stack, stack } from './helpers.ts';
 
 const plan = generateSchema({
-  xsd: readFileSync(bundledXsdPath, 'utf8'), xsdSource: 'api/api.xsd',
-  rsdl: readFileSync(bundledRsdlPath, 'utf8'), rsdlSource: 'api/rsdl.xml',
-  capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'), capabilitiesSource: 'api/capabilities.xml',
+  xsd: readFileSync(bundledXsdPath, 'utf8'),
+  xsdSource: 'api/api.xsd',
+  rsdl: readFileSync(bundledRsdlPath, 'utf8'),
+  rsdlSource: 'api/rsdl.xml',
+  capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'),
+  capabilitiesSource: 'api/capabilities.xml',
 }).plan;
 const api = bundledApiModel();
 
@@ -24,7 +27,9 @@ beforeAll(async () => {
   s = await stack({ vms: 40, hosts: 6, clusters: 3, datacenters: 2, seed: 7 });
   await gql(s, '{ api { time } }'); // the entry point is read once per connection
 });
-afterAll(async () => { await s.close(); });
+afterAll(async () => {
+  await s.close();
+});
 
 const QUERIES = [
   '{ vms(max: 5) { name } }',
@@ -43,7 +48,9 @@ describe('the engine-cost estimate', () => {
   it.each(QUERIES)('equals the requests observed: %s', async (query) => {
     const estimate = estimateCost(plan, api, parse(query), DEFAULT_LIMITS).get('');
     let r: any;
-    const observed = await countRequests(s, async () => { r = await gql(s, query); });
+    const observed = await countRequests(s, async () => {
+      r = await gql(s, query);
+    });
     expect(r.errors).toBeUndefined();
     expect(observed.total, JSON.stringify(observed.byRoute)).toBe(estimate);
   });

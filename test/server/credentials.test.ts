@@ -54,8 +54,13 @@ describe('the credential pool', () => {
       const sockets = (await stats(s.sim)).openConnections;
       await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
       for (let i = 0; i < 300; i += 20) {
-        await Promise.all(Array.from({ length: 20 }, (_, k) => gql(s, '{ vms { id } }', undefined, { username: `guess${i + k}@internal`, password: 'x' })
-          .then((r) => expect(r.errors![0].extensions!.code).toBe('UNAUTHENTICATED'))));
+        await Promise.all(
+          Array.from({ length: 20 }, (_, k) =>
+            gql(s, '{ vms { id } }', undefined, { username: `guess${i + k}@internal`, password: 'x' }).then((r) =>
+              expect(r.errors![0].extensions!.code).toBe('UNAUTHENTICATED'),
+            ),
+          ),
+        );
       }
       expect(s.server.pool.size).toBe(1);
       expect((await stats(s.sim)).failedLogins).toBe(300);
@@ -75,7 +80,11 @@ describe('anonymous callers', () => {
   it('are refused with 401 and a Basic challenge unless the service account was chosen for them', async () => {
     const s = await stack({ vms: 3 }, { anonymous: 'refuse' });
     try {
-      const res = await fetch(s.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ vms { id } }' }) });
+      const res = await fetch(s.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ vms { id } }' }),
+      });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
       expect(((await res.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -89,10 +98,18 @@ describe('anonymous callers', () => {
     const sim = await stack({ vms: 3 });
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const engineUrl = sim.sim.apiUrl.replace('http://', 'http://admin%40internal:s3cr3t-in-url@');
-    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--listen', '0', '--rhev-url', engineUrl, '--log-level', 'silent'], { cwd: root, env: { ...process.env, RHEV_URL: '', RHEV_ANONYMOUS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['bin/rhev-graphql.js', 'serve', '--listen', '0', '--rhev-url', engineUrl, '--log-level', 'silent'],
+      { cwd: root, env: { ...process.env, RHEV_URL: '', RHEV_ANONYMOUS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const deadline = Date.now() + 30_000;
@@ -100,7 +117,11 @@ describe('anonymous callers', () => {
       expect(out).toMatch(/Anonymous:\s+refused/);
       expect(out).not.toContain('s3cr3t-in-url');
       const url = /subgraph at (\S+)/.exec(out)![1];
-      const anon = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ vms { id } }' }) });
+      const anon = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ vms { id } }' }),
+      });
       expect(anon.status).toBe(401);
       // Credentials in the URL become the service account; a caller's own are served as theirs.
       expect(out).toContain('as admin@internal');

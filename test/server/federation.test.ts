@@ -1,18 +1,22 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ApolloGateway } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRequests, gql, stack, type Stack } from './helpers.ts';
+import { countRequests, gql, type Stack, stack } from './helpers.ts';
 
 let s: Stack;
-beforeAll(async () => { s = await stack({ vms: 60 }); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await stack({ vms: 60 });
+});
+afterAll(async () => {
+  await s.close();
+});
 
 describe('federation', () => {
   it('publishes its SDL through _service', async () => {
@@ -32,7 +36,11 @@ describe('federation', () => {
     ];
     let r: any;
     const counted = await countRequests(s, async () => {
-      r = await gql(s, `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on VM { name } ... on Host { name } ... on Cluster { name } } }`, { r: reps });
+      r = await gql(
+        s,
+        `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on VM { name } ... on Host { name } ... on Cluster { name } } }`,
+        { r: reps },
+      );
     });
     expect(r.errors).toBeUndefined();
     expect(r.data._entities).toHaveLength(reps.length);
@@ -53,7 +61,10 @@ describe('federation', () => {
     const owners = new ApolloServer({
       schema: buildSubgraphSchema({
         typeDefs: ownersTypeDefs,
-        resolvers: { VM: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, owner: `team-${ref.id.slice(0, 4)}` }) }, Query: { ownersCount: () => 1 } } as any,
+        resolvers: {
+          VM: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, owner: `team-${ref.id.slice(0, 4)}` }) },
+          Query: { ownersCount: () => 1 },
+        } as any,
       }),
     });
     const { url: ownersUrl } = await startStandaloneServer(owners, { listen: { port: 0, host: '127.0.0.1' } });
@@ -67,7 +78,11 @@ describe('federation', () => {
     const router = new ApolloServer({ gateway });
     const { url } = await startStandaloneServer(router, { listen: { port: 0, host: '127.0.0.1' } });
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ vms(max: 3) { id name owner status { state } cluster { name } } }' }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ vms(max: 3) { id name owner status { state } cluster { name } } }' }),
+      });
       const body = (await res.json()) as any;
       expect(body.errors).toBeUndefined();
       expect(body.data.vms).toHaveLength(3);
@@ -93,17 +108,31 @@ describe('the server process', () => {
 
   it('npm start with nothing configured serves the embedded simulator, and SIGTERM ends it cleanly', async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--listen', '0', '--port', '0', '--vms', '50'], { cwd: root, env: { ...process.env, RHEV_URL: '', PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--listen', '0', '--port', '0', '--vms', '50'], {
+      cwd: root,
+      env: { ...process.env, RHEV_URL: '', PORT: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 30_000;
     while (!/Health:/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(out).toMatch(/rhev-graphql subgraph at http:\/\/127\.0\.0\.1:\d+\/graphql/);
     expect(out).toContain('admin@internal / admin');
     const url = /subgraph at (\S+)/.exec(out)![1];
-    const r = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ vms(max: 1) { name } }' }) })).json()) as any;
+    const r = (await (
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ vms(max: 1) { name } }' }),
+      })
+    ).json()) as any;
     expect(r.data.vms).toHaveLength(1);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -2,9 +2,9 @@
  * A simulator and a subgraph server in front of it, both on ephemeral ports,
  * and GraphQL over real HTTP and WebSocket.
  */
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startServer, type EngineConfig, type RunningServer, type ServerConfig } from '../../src/server/index.ts';
+import { type EngineConfig, type RunningServer, type ServerConfig, startServer } from '../../src/server/index.ts';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.ts';
 import { basic, simulator } from '../helpers.ts';
 
@@ -14,15 +14,28 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function stack(simOptions: Partial<SimulatorOptions> = {}, serverOptions: Partial<Omit<ServerConfig, 'engine'>> & { engine?: Partial<EngineConfig> } = {}): Promise<Stack> {
+export async function stack(
+  simOptions: Partial<SimulatorOptions> = {},
+  serverOptions: Partial<Omit<ServerConfig, 'engine'>> & { engine?: Partial<EngineConfig> } = {},
+): Promise<Stack> {
   const sim = await simulator(simOptions);
   const server = await startServer({
-    port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'silent',
+    port: 0,
+    landingPage: false,
+    anonymous: 'service-account',
+    logLevel: 'silent',
     watch: { intervalMs: 50, maxIntervalMs: 200, eventsMs: 50 },
     ...serverOptions,
     engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', ...serverOptions.engine },
   });
-  return { sim, server, async close() { await server.close(); await sim.close(); } };
+  return {
+    sim,
+    server,
+    async close() {
+      await server.close();
+      await sim.close();
+    },
+  };
 }
 
 export interface GqlResult<T = any> {
@@ -30,7 +43,12 @@ export interface GqlResult<T = any> {
   errors?: { message: string; extensions?: Record<string, any>; path?: (string | number)[] }[];
 }
 
-export async function gql<T = any>(s: Stack | RunningServer, query: string, variables?: Record<string, unknown>, user?: { username: string; password: string }): Promise<GqlResult<T>> {
+export async function gql<T = any>(
+  s: Stack | RunningServer,
+  query: string,
+  variables?: Record<string, unknown>,
+  user?: { username: string; password: string },
+): Promise<GqlResult<T>> {
   const server = 'server' in s ? s.server : s;
   const res = await fetch(server.url, {
     method: 'POST',
@@ -53,7 +71,12 @@ export function wsClient(s: Stack, connectionParams?: Record<string, unknown>): 
 }
 
 /** Collects a subscription's events until it completes or errors (bounded by `ms`). */
-export function collect<T = any>(client: Client, query: string, variables: Record<string, unknown>, ms = 10_000): Promise<{ events: T[]; error?: unknown }> {
+export function collect<T = any>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  ms = 10_000,
+): Promise<{ events: T[]; error?: unknown }> {
   return new Promise((resolve) => {
     const events: T[] = [];
     let settled = false;
@@ -63,11 +86,20 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
       clearTimeout(timer);
       resolve({ events, error });
     };
-    const timer = setTimeout(() => { dispose(); done(new Error('subscription did not finish in time')); }, ms);
-    const dispose = client.subscribe<T>({ query, variables }, {
-      next: (v) => { if (v.errors) done(v.errors); else events.push(v.data as T); },
-      error: (e) => done(e),
-      complete: () => done(),
-    });
+    const timer = setTimeout(() => {
+      dispose();
+      done(new Error('subscription did not finish in time'));
+    }, ms);
+    const dispose = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (v) => {
+          if (v.errors) done(v.errors);
+          else events.push(v.data as T);
+        },
+        error: (e) => done(e),
+        complete: () => done(),
+      },
+    );
   });
 }

@@ -64,16 +64,29 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    requests.push({ method: req.method ?? 'GET', path, authorized: req.headers.authorization !== undefined || /JSESSIONID/.test(req.headers.cookie ?? '') });
+    requests.push({
+      method: req.method ?? 'GET',
+      path,
+      authorized: req.headers.authorization !== undefined || /JSESSIONID/.test(req.headers.cookie ?? ''),
+    });
     if (options.password !== undefined) {
       const auth = req.headers.authorization;
       const pass = auth?.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':') : undefined;
       if (pass !== options.password) {
-        res.writeHead(401, { 'content-type': 'text/html', 'www-authenticate': 'Basic realm="RESTAPI"' }).end('<html><body>Unauthorized</body></html>');
+        res
+          .writeHead(401, { 'content-type': 'text/html', 'www-authenticate': 'Basic realm="RESTAPI"' })
+          .end('<html><body>Unauthorized</body></html>');
         return;
       }
     }
-    const route = path === '/api' || path === '/api/' ? 'api' : /^\/api\/vms\/?$/.test(path) ? 'vms' : /^\/api\/vms\/[^/]+\/disks\/?$/.test(path) ? 'disks' : undefined;
+    const route =
+      path === '/api' || path === '/api/'
+        ? 'api'
+        : /^\/api\/vms\/?$/.test(path)
+          ? 'vms'
+          : /^\/api\/vms\/[^/]+\/disks\/?$/.test(path)
+            ? 'disks'
+            : undefined;
     if (!route) return void res.writeHead(404, { 'content-type': 'application/xml' }).end('<fault><reason>Not Found</reason></fault>');
     const search = route === 'vms' ? new URL(req.url ?? '/', 'http://x').searchParams.get('search') : null;
     behave(req, res, route, (search !== null ? options.searches?.[search] : undefined) ?? options.routes?.[route] ?? { kind: 'ok' });
@@ -81,14 +94,22 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
 
   const behave = (_req: IncomingMessage, res: ServerResponse, route: 'api' | 'vms' | 'disks', b: Behaviour) => {
     const links = options.linkOrigin ?? origin;
-    const body = route === 'api' ? entryPoint(links) : route === 'vms' ? vmList(links, options.vms ?? 3) : '<disks><disk id="10000000-0000-4000-8000-000000000001"><name>d1</name></disk></disks>';
+    const body =
+      route === 'api'
+        ? entryPoint(links)
+        : route === 'vms'
+          ? vmList(links, options.vms ?? 3)
+          : '<disks><disk id="10000000-0000-4000-8000-000000000001"><name>d1</name></disk></disks>';
     switch (b.kind) {
       case 'ok':
         return void res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
       case 'huge': {
         const pad = `<vm id="${VM_ID(0)}"><name>${'x'.repeat(1000)}</name></vm>`;
         const count = Math.ceil(b.bytes / pad.length);
-        res.writeHead(200, { 'content-type': 'application/xml', ...(b.declareLength ? { 'content-length': String(count * pad.length + 13) } : {}) });
+        res.writeHead(200, {
+          'content-type': 'application/xml',
+          ...(b.declareLength ? { 'content-length': String(count * pad.length + 13) } : {}),
+        });
         res.write('<vms>');
         let sent = 0;
         const pump = () => {
@@ -98,7 +119,9 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
           }
           res.end('</vms>');
         };
-        res.on('close', () => { sent = count; });
+        res.on('close', () => {
+          sent = count;
+        });
         return pump();
       }
       case 'endless': {
@@ -107,24 +130,40 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
         const chunk = `<vm id="${VM_ID(1)}"><name>${'y'.repeat(60_000)}</name></vm>`;
         const pump = () => {
           if (res.destroyed) return;
-          while (res.write(chunk)) { /* until the socket pushes back */ }
+          while (res.write(chunk)) {
+            /* until the socket pushes back */
+          }
           res.once('drain', pump);
         };
         return pump();
       }
       case 'dribble': {
         res.writeHead(200, { 'content-type': 'application/xml' });
-        const t = setInterval(() => { if (res.destroyed) { clearInterval(t); timers.delete(t); } else res.write(' '); }, b.everyMs);
+        const t = setInterval(() => {
+          if (res.destroyed) {
+            clearInterval(t);
+            timers.delete(t);
+          } else res.write(' ');
+        }, b.everyMs);
         timers.add(t);
-        res.on('close', () => { clearInterval(t); timers.delete(t); });
+        res.on('close', () => {
+          clearInterval(t);
+          timers.delete(t);
+        });
         return;
       }
       case 'hang':
         return;
       case 'html':
-        return void res.writeHead(b.status, { 'content-type': 'text/html' }).end(`<!DOCTYPE html><html><head><title>Proxy error</title><script>steal(document.cookie)</script></head><body><h1>${b.status} Bad gateway</h1><p>${'The upstream server did not answer. '.repeat(40)}</p></body></html>`);
+        return void res
+          .writeHead(b.status, { 'content-type': 'text/html' })
+          .end(
+            `<!DOCTYPE html><html><head><title>Proxy error</title><script>steal(document.cookie)</script></head><body><h1>${b.status} Bad gateway</h1><p>${'The upstream server did not answer. '.repeat(40)}</p></body></html>`,
+          );
       case 'status':
-        return void res.writeHead(b.status, { 'content-type': 'application/xml' }).end('<fault><reason>Service Unavailable</reason></fault>');
+        return void res
+          .writeHead(b.status, { 'content-type': 'application/xml' })
+          .end('<fault><reason>Service Unavailable</reason></fault>');
       case 'redirect':
         return void res.writeHead(302, { location: b.to }).end();
       case 'links':
@@ -139,9 +178,16 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
-    url: origin, apiUrl: `${origin}/api`, origin, requests,
-    get openSockets() { return sockets.size; },
-    set(o) { options = o; },
+    url: origin,
+    apiUrl: `${origin}/api`,
+    origin,
+    requests,
+    get openSockets() {
+      return sockets.size;
+    },
+    set(o) {
+      options = o;
+    },
     async close() {
       for (const t of timers) clearInterval(t);
       for (const s of sockets) s.destroy();
@@ -155,6 +201,10 @@ function entryPoint(origin: string): string {
 }
 
 function vmList(origin: string, n: number): string {
-  const vms = Array.from({ length: n }, (_, i) => `<vm href="${origin}/api/vms/${VM_ID(i)}" id="${VM_ID(i)}"><name>vm${i}</name><link href="${origin}/api/vms/${VM_ID(i)}/disks" rel="disks"/></vm>`);
+  const vms = Array.from(
+    { length: n },
+    (_, i) =>
+      `<vm href="${origin}/api/vms/${VM_ID(i)}" id="${VM_ID(i)}"><name>vm${i}</name><link href="${origin}/api/vms/${VM_ID(i)}/disks" rel="disks"/></vm>`,
+  );
   return `<vms>${vms.join('')}</vms>`;
 }

@@ -5,13 +5,14 @@
  * with a coded error, within the operation's deadline, with the socket given
  * back and nothing sent where it should not go.
  */
-import { runInNewContext } from 'node:vm';
+
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer, type ServerConfig } from '../../src/server/index.ts';
+import { type RunningServer, type ServerConfig, startServer } from '../../src/server/index.ts';
 import { until } from '../helpers.ts';
-import { hostileEngine, type Hostile } from './hostile-engine.ts';
 import { gql } from './helpers.ts';
+import { type Hostile, hostileEngine } from './hostile-engine.ts';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -30,7 +31,11 @@ async function engine(options: Parameters<typeof hostileEngine>[0] = {}): Promis
 async function serverFor(h: Hostile, config: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const s = await startServer({
     engine: { url: h.apiUrl, username: 'admin@internal', password: 'pw', retries: 0, ...config.engine },
-    port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'silent', ...config,
+    port: 0,
+    landingPage: false,
+    anonymous: 'service-account',
+    logLevel: 'silent',
+    ...config,
   });
   open.push(s);
   return s;
@@ -97,7 +102,10 @@ describe('links and redirects to another origin', () => {
 describe('time limits reach every engine request', () => {
   it('an engine hanging below a list: the operation answers at its deadline and the hung requests are closed', async () => {
     const h = await engine({ routes: { disks: { kind: 'hang' } } });
-    const s = await serverFor(h, { engine: { url: h.apiUrl, username: 'a', password: 'b', timeoutMs: 600_000 }, limits: { operationTimeoutMs: 400 } });
+    const s = await serverFor(h, {
+      engine: { url: h.apiUrl, username: 'a', password: 'b', timeoutMs: 600_000 },
+      limits: { operationTimeoutMs: 400 },
+    });
     const r = await gql(s, '{ vms { name disks { name } } }');
     expect(r.errors!.length).toBeGreaterThan(0);
     expect(r.errors!.every((e) => e.extensions!.code === 'OPERATION_TIMEOUT')).toBe(true);
@@ -117,7 +125,10 @@ describe('time limits reach every engine request', () => {
 
   it('retries stop at the deadline: no engine request is sent after the answer', async () => {
     const h = await engine({ routes: { vms: { kind: 'status', status: 503 } } });
-    const s = await serverFor(h, { engine: { url: h.apiUrl, username: 'a', password: 'b', retries: 50 }, limits: { operationTimeoutMs: 300 } });
+    const s = await serverFor(h, {
+      engine: { url: h.apiUrl, username: 'a', password: 'b', retries: 50 },
+      limits: { operationTimeoutMs: 300 },
+    });
     const r = await gql(s, '{ vms { name } }');
     expect(r.errors![0].extensions!.code).toBe('OPERATION_TIMEOUT');
     const sent = h.requests.length;
@@ -125,9 +136,12 @@ describe('time limits reach every engine request', () => {
     expect(h.requests.length).toBe(sent);
   });
 
-  it('hung requests do not exhaust the credential\'s sockets: after 24 timed-out queries the next one is answered', async () => {
+  it("hung requests do not exhaust the credential's sockets: after 24 timed-out queries the next one is answered", async () => {
     const h = await engine({ routes: { vms: { kind: 'hang' } } });
-    const s = await serverFor(h, { engine: { url: h.apiUrl, username: 'a', password: 'b', timeoutMs: 600_000 }, limits: { operationTimeoutMs: 200 } });
+    const s = await serverFor(h, {
+      engine: { url: h.apiUrl, username: 'a', password: 'b', timeoutMs: 600_000 },
+      limits: { operationTimeoutMs: 200 },
+    });
     const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => gql(s, `{ vms(search: "name=n${i}") { name } }`)));
     expect(answers.every((a) => a.errors?.[0].extensions?.code === 'OPERATION_TIMEOUT')).toBe(true);
     h.set({});

@@ -6,13 +6,17 @@
  * what execution runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeTemplate } from '../../src/server/index.ts';
 import { bundledApiModel } from '../../src/model/index.ts';
-import { countRequests, gql, stack, type Stack } from './helpers.ts';
+import { routeTemplate } from '../../src/server/index.ts';
+import { countRequests, gql, type Stack, stack } from './helpers.ts';
 
 let s: Stack;
-beforeAll(async () => { s = await stack({ vms: 30 }); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await stack({ vms: 30 });
+});
+afterAll(async () => {
+  await s.close();
+});
 
 const CLUSTER_AND_TEMPLATE = '{ clusters(max: 1) { name } templates(search: "name=Blank") { name } }';
 
@@ -29,7 +33,9 @@ describe('filter globs', () => {
 
   it('a glob that cannot be read is BAD_USER_INPUT naming it, on lists and sub-collections, before the engine is asked', async () => {
     let r: any;
-    const counted = await countRequests(s, async () => { r = await gql(s, '{ vms(filter: [{ field: "name", value: "[\\\\]" }]) { name } }'); });
+    const counted = await countRequests(s, async () => {
+      r = await gql(s, '{ vms(filter: [{ field: "name", value: "[\\\\]" }]) { name } }');
+    });
     expect(r.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter[0].value' });
     expect(counted.total).toBe(0);
     const sub = await gql(s, '{ vms(max: 1) { disks(filter: [{ field: "name", value: "web[1" }]) { name } } }');
@@ -43,13 +49,27 @@ describe('argument sizes and characters', () => {
       ['query($q: String) { vms(search: $q) { name } }', { q: 'x'.repeat(4097) }, 'search'],
       ['query($v: String!) { vms(filter: [{ field: "name", value: $v }]) { name } }', { v: 'x'.repeat(257) }, 'filter[0].value'],
       ['query($f: String!) { vms(filter: [{ field: $f, value: "x" }]) { name } }', { f: 'x'.repeat(257) }, 'filter[0].field'],
-      ['query($l: [FieldFilter!]) { vms(filter: $l) { name } }', { l: Array.from({ length: 17 }, () => ({ field: 'name', value: '*' })) }, 'filter'],
-      ['mutation($n: String!) { createVm(input: { name: $n, cluster: { name: "c" }, template: { name: "Blank" } }) { id } }', { n: 'x'.repeat(256) }, 'input.name'],
-      ['mutation($d: String!) { createVm(input: { name: "ok", description: $d, cluster: { name: "c" }, template: { name: "Blank" } }) { id } }', { d: 'x'.repeat(65_537) }, 'input.description'],
+      [
+        'query($l: [FieldFilter!]) { vms(filter: $l) { name } }',
+        { l: Array.from({ length: 17 }, () => ({ field: 'name', value: '*' })) },
+        'filter',
+      ],
+      [
+        'mutation($n: String!) { createVm(input: { name: $n, cluster: { name: "c" }, template: { name: "Blank" } }) { id } }',
+        { n: 'x'.repeat(256) },
+        'input.name',
+      ],
+      [
+        'mutation($d: String!) { createVm(input: { name: "ok", description: $d, cluster: { name: "c" }, template: { name: "Blank" } }) { id } }',
+        { d: 'x'.repeat(65_537) },
+        'input.description',
+      ],
     ];
     for (const [query, variables, argument] of cases) {
       let r: any;
-      const counted = await countRequests(s, async () => { r = await gql(s, query, variables); });
+      const counted = await countRequests(s, async () => {
+        r = await gql(s, query, variables);
+      });
       expect(r.errors[0].extensions, argument).toMatchObject({ code: 'BAD_USER_INPUT', argument });
       expect(counted.total, argument).toBe(0);
     }
@@ -61,13 +81,21 @@ describe('argument sizes and characters', () => {
     for (const bad of ['nul\u0000', 'bell\u0007', 'nonchar\uFFFE', 'nonchar\uFFFF', 'lone\uD800surrogate', 'lone\uDC00']) {
       let r: any;
       const counted = await countRequests(s, async () => {
-        r = await gql(s, 'mutation($n: String!, $c: String!) { createVm(input: { name: $n, cluster: { name: $c }, template: { name: "Blank" } }) { id } }', { n: bad, c: cluster });
+        r = await gql(
+          s,
+          'mutation($n: String!, $c: String!) { createVm(input: { name: $n, cluster: { name: $c }, template: { name: "Blank" } }) { id } }',
+          { n: bad, c: cluster },
+        );
       });
       expect(r.errors[0].extensions, JSON.stringify(bad)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.name' });
       expect(counted.byRoute['POST /vms'] ?? 0).toBe(0);
     }
     // Tabs, line breaks and paired surrogates are fine.
-    const ok = await gql(s, 'mutation($d: String!, $c: String!) { createVm(input: { name: "emoji-ok", description: $d, cluster: { name: $c }, template: { name: "Blank" } }, async: true) { id description } }', { d: 'tab\there\nline \uD83D\uDE00', c: cluster });
+    const ok = await gql(
+      s,
+      'mutation($d: String!, $c: String!) { createVm(input: { name: "emoji-ok", description: $d, cluster: { name: $c }, template: { name: "Blank" } }, async: true) { id description } }',
+      { d: 'tab\there\nline \uD83D\uDE00', c: cluster },
+    );
     expect(ok.errors).toBeUndefined();
     expect(ok.data.createVm.description).toBe('tab\there\nline \uD83D\uDE00');
   });
@@ -75,7 +103,11 @@ describe('argument sizes and characters', () => {
 
 describe('refusals are client errors, in JSON, without stack traces', () => {
   it('a body over the limit is 413 JSON, bad JSON is 400 JSON, an unknown path is 404 JSON', async () => {
-    const big = await fetch(s.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ api { time } } # ${'x'.repeat(1_100_000)}` }) });
+    const big = await fetch(s.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ api { time } } # ${'x'.repeat(1_100_000)}` }),
+    });
     expect(big.status).toBe(413);
     expect(big.headers.get('content-type')).toMatch(/json/);
     const bigBody = await big.text();
@@ -105,11 +137,16 @@ describe('refusals are client errors, in JSON, without stack traces', () => {
 describe('metrics', () => {
   it('route labels come from the model: random ids do not add series', async () => {
     const role = (await gql(s, '{ roles(max: 1) { id } }')).data.roles[0].id;
-    const series = async () => ((await (await fetch(s.server.url.replace(/graphql$/, 'metrics'))).text()).match(/^rhev_upstream_requests_total\{.*$/gm) ?? []).length;
+    const series = async () =>
+      ((await (await fetch(s.server.url.replace(/graphql$/, 'metrics'))).text()).match(/^rhev_upstream_requests_total\{.*$/gm) ?? [])
+        .length;
     await gql(s, 'mutation($r: ID!) { deleteRolePermit(roleId: $r, id: "warm-up") { id } }', { r: role });
     const before = await series();
     for (let i = 0; i < 40; i++) {
-      await gql(s, 'mutation($r: ID!, $id: ID!) { deleteRolePermit(roleId: $r, id: $id) { id } }', { r: role, id: `attacker-${i}-${Math.random()}` });
+      await gql(s, 'mutation($r: ID!, $id: ID!) { deleteRolePermit(roleId: $r, id: $id) { id } }', {
+        r: role,
+        id: `attacker-${i}-${Math.random()}`,
+      });
     }
     expect(await series()).toBe(before);
   });
@@ -133,7 +170,8 @@ describe('the cost estimate', () => {
     expect((await gql(s, once)).errors).toBeUndefined();
     expect((await gql(s, twice)).errors).toBeUndefined();
     // Under another key it does run twice, and is counted twice.
-    const aliased = '{ vms(max: 100) { disks(max: 1) { statistics { name } } } b: vms(max: 100) { disks(max: 1) { statistics { name } } } }';
+    const aliased =
+      '{ vms(max: 100) { disks(max: 1) { statistics { name } } } b: vms(max: 100) { disks(max: 1) { statistics { name } } } }';
     expect((await gql(s, aliased)).errors![0].extensions!.code).toBe('QUERY_TOO_EXPENSIVE');
   });
 });

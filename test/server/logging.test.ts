@@ -7,17 +7,27 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/server/index.ts';
-import { collect, countRequests, gql, stack, wsClient, type Stack } from './helpers.ts';
+import { collect, countRequests, gql, type Stack, stack, wsClient } from './helpers.ts';
 
 const lines: string[] = [];
-const logger = createLogger('trace', new Writable({ write(chunk, _enc, cb) { lines.push(...String(chunk).split('\n').filter(Boolean)); cb(); } }));
+const logger = createLogger(
+  'trace',
+  new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  }),
+);
 const USER = { username: 'user@internal', password: 'user' };
 
 let s: Stack;
 beforeAll(async () => {
   s = await stack({ vms: 20 }, { logger, engine: { verbosity: 10 } });
 });
-afterAll(async () => { await s.close(); });
+afterAll(async () => {
+  await s.close();
+});
 
 const operations = () => lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'operation');
 
@@ -30,7 +40,14 @@ describe('the operation log', () => {
     await gql(s, '{ vm(id: "not-a-guid") { name } }');
     const ops = operations();
     expect(ops).toHaveLength(3);
-    expect(ops[0]).toMatchObject({ operation: 'Dashboard', type: 'query', transport: 'http', errors: [], user: 'service account', upstream: counted.total });
+    expect(ops[0]).toMatchObject({
+      operation: 'Dashboard',
+      type: 'query',
+      transport: 'http',
+      errors: [],
+      user: 'service account',
+      upstream: counted.total,
+    });
     expect(ops[0].ms).toBeTypeOf('number');
     expect(ops[1]).toMatchObject({ operation: 'Mine', user: 'user@internal' });
     expect(ops[2]).toMatchObject({ operation: null, errors: ['BAD_USER_INPUT'], upstream: 0 });
@@ -62,7 +79,13 @@ describe('the operation log', () => {
     }
     const text = lines.join('\n');
     expect(text).toMatch(/rhev: > GET/); // the client's own lines are here
-    for (const secret of ['wrong-password', 'admin:admin', 'user@internal:user', Buffer.from('admin@internal:admin').toString('base64'), Buffer.from('user@internal:user').toString('base64')]) {
+    for (const secret of [
+      'wrong-password',
+      'admin:admin',
+      'user@internal:user',
+      Buffer.from('admin@internal:admin').toString('base64'),
+      Buffer.from('user@internal:user').toString('base64'),
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/JSESSIONID=[^*]|"jsessionid":"[^*]|Basic [A-Za-z0-9+/=]{8,}/i);

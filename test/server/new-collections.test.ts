@@ -3,15 +3,22 @@
  * GraphQL lists and mutations like any other, generated from the model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, stack, type Stack } from './helpers.ts';
+import { gql, type Stack, stack } from './helpers.ts';
 
 let s: Stack;
-beforeAll(async () => { s = await stack({ vms: 5 }); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await stack({ vms: 5 });
+});
+afterAll(async () => {
+  await s.close();
+});
 
 describe('collections served by the generic handlers', () => {
   it('list, create and delete through GraphQL', async () => {
-    const r = await gql(s, '{ operatingSystems { name description } macPools { name ranges { from to } } vnicProfiles { name network { name } } }');
+    const r = await gql(
+      s,
+      '{ operatingSystems { name description } macPools { name ranges { from to } } vnicProfiles { name network { name } } }',
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.operatingSystems.map((o: any) => o.name)).toContain('rhel_7x64');
     expect(r.data.macPools[0].ranges[0]).toEqual({ from: '00:1a:4a:16:01:51', to: '00:1a:4a:16:01:e6' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRequests, gql, stack, type Stack } from './helpers.ts';
+import { countRequests, gql, type Stack, stack } from './helpers.ts';
 
 const DASHBOARD = `{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }`;
 const HIERARCHY = `{ dataCenters { name clusters { name hosts { name vms { name } } } } }`;
@@ -22,7 +22,9 @@ describe.each([100, 1000])('request counts at %i VMs (counted at the simulator)'
 
   it('the dashboard query costs at most 5 upstream requests', async () => {
     let result: any;
-    const counted = await countRequests(s, async () => { result = await gql(s, DASHBOARD); });
+    const counted = await countRequests(s, async () => {
+      result = await gql(s, DASHBOARD);
+    });
     expect(result.errors).toBeUndefined();
     expect(result.data.vms.length).toBeGreaterThanOrEqual(vms);
     expect(result.data.vms.every((v: any) => v.cluster.dataCenter.name && v.disks.length > 0 && v.nics[0].mac.address)).toBe(true);
@@ -32,7 +34,9 @@ describe.each([100, 1000])('request counts at %i VMs (counted at the simulator)'
 
   it('the hierarchy query costs one request per level', async () => {
     let result: any;
-    const counted = await countRequests(s, async () => { result = await gql(s, HIERARCHY); });
+    const counted = await countRequests(s, async () => {
+      result = await gql(s, HIERARCHY);
+    });
     expect(result.errors).toBeUndefined();
     const vmCount = result.data.dataCenters.flatMap((d: any) => d.clusters.flatMap((c: any) => c.hosts.flatMap((h: any) => h.vms))).length;
     expect(vmCount).toBeGreaterThan(0);
@@ -41,7 +45,9 @@ describe.each([100, 1000])('request counts at %i VMs (counted at the simulator)'
 
   it('statistics come inlined in the same list request', async () => {
     let result: any;
-    const counted = await countRequests(s, async () => { result = await gql(s, WITH_STATS); });
+    const counted = await countRequests(s, async () => {
+      result = await gql(s, WITH_STATS);
+    });
     expect(result.errors).toBeUndefined();
     expect(result.data.vms[0].statistics.map((x: any) => x.name)).toContain('memory.installed');
     expect(counted.total).toBe(1);
@@ -61,18 +67,25 @@ describe.each([100, 1000])('request counts at %i VMs (counted at the simulator)'
 
 describe('queries', () => {
   let s: Stack;
-  beforeAll(async () => { s = await stack({ vms: 40 }); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await stack({ vms: 40 });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
   it('searches, pages, filters and fetches single items', async () => {
-    const r = await gql(s, `{
+    const r = await gql(
+      s,
+      `{
       web: vms(search: "name=web-*", max: 3) { name }
       page: vms(search: "sortby name asc", max: 2, page: 2) { name }
       filtered: vms(filter: [{ field: "name", value: "db-0000?" }]) { name }
       host(id: "11111111-2222-4333-8444-555555555555") { name }
       api { productInfo { name vendor version { major minor } } summary { vms { total } } }
       capabilities { version { major minor current } }
-    }`);
+    }`,
+    );
     expect(JSON.stringify(r.errors)).toBeUndefined();
     expect(r.data.web).toHaveLength(3);
     expect(r.data.web.every((v: any) => v.name.startsWith('web-'))).toBe(true);
@@ -84,7 +97,10 @@ describe('queries', () => {
   });
 
   it('serializes Long, DateTime and enums, and resolves nested levels', async () => {
-    const r = await gql(s, `{ vms(max: 1) { id memory creationTime type os { type boot { dev } } template { name } statistics { unit type } tags { name } snapshots { description } cdroms { id } } }`);
+    const r = await gql(
+      s,
+      `{ vms(max: 1) { id memory creationTime type os { type boot { dev } } template { name } statistics { unit type } tags { name } snapshots { description } cdroms { id } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const vm = r.data.vms[0];
     expect(typeof vm.memory).toBe('number');

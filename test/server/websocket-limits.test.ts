@@ -4,24 +4,34 @@
  * checked once at connection_init, and a per-socket cap that refusals do not
  * use up.
  */
-import WebSocket from 'ws';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { stats } from '../helpers.ts';
-import { collect, gql, stack, wsClient, type Stack } from './helpers.ts';
+import { collect, gql, type Stack, stack, wsClient } from './helpers.ts';
 
 let s: Stack;
-beforeAll(async () => { s = await stack({ vms: 30 }, { limits: { maxSubscriptionsPerConnection: 2 } }); });
-afterAll(async () => { await s.close(); });
+beforeAll(async () => {
+  s = await stack({ vms: 30 }, { limits: { maxSubscriptionsPerConnection: 2 } });
+});
+afterAll(async () => {
+  await s.close();
+});
 
 const DEEP = `{ vms { ${'cluster { dataCenter { clusters { '.repeat(10)}name${' } } }'.repeat(10)} } }`;
 
 /** A raw graphql-transport-ws socket: sends connection_init and says how it ended or that it was acknowledged. */
-function rawSocket(url: string, payload?: object): Promise<{ socket: WebSocket; outcome: Promise<{ ack: boolean; code?: number }>; messages: any[] }> {
+function rawSocket(
+  url: string,
+  payload?: object,
+): Promise<{ socket: WebSocket; outcome: Promise<{ ack: boolean; code?: number }>; messages: any[] }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, 'graphql-transport-ws');
     const messages: any[] = [];
     let settle: (v: { ack: boolean; code?: number }) => void;
-    const outcome = new Promise<{ ack: boolean; code?: number }>((r) => { settle = r; });
+    const outcome = new Promise<{ ack: boolean; code?: number }>((r) => {
+      settle = r;
+    });
     socket.on('message', (m) => {
       const msg = JSON.parse(String(m));
       messages.push(msg);
@@ -55,7 +65,11 @@ describe('the same validation rules as HTTP', () => {
       }
       // The same documents over HTTP get the same codes, as client errors.
       for (const [query, code] of cases) {
-        const res = await fetch(s.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+        const res = await fetch(s.server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query }),
+        });
         expect(res.status, code).toBe(400);
         expect(((await res.json()) as any).errors[0].extensions.code).toBe(code);
       }

@@ -3,8 +3,12 @@ import type { Simulator } from '../../src/simulator/index.ts';
 import { api, firstId, simulator, stateOf, until, validate } from '../helpers.ts';
 
 let sim: Simulator;
-beforeAll(async () => { sim = await simulator(); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await simulator();
+});
+afterAll(async () => {
+  await sim.close();
+});
 
 async function create(path: string, body: string, element: string): Promise<string> {
   const r = await api(sim, 'POST', path, { body, headers: { expect: '201-created' } });
@@ -18,19 +22,39 @@ async function create(path: string, body: string, element: string): Promise<stri
 
 describe('create, read, update and delete across the inventory', () => {
   it('a data center with a cluster, a network attached to it, a host, and storage', async () => {
-    const dc = await create('/datacenters', '<data_center><name>crud-dc</name><local>false</local><storage_type>nfs</storage_type></data_center>', 'data_center');
+    const dc = await create(
+      '/datacenters',
+      '<data_center><name>crud-dc</name><local>false</local><storage_type>nfs</storage_type></data_center>',
+      'data_center',
+    );
     expect(stateOf((await api(sim, 'GET', `/datacenters/${dc}`)).text)).toBe('uninitialized');
-    const cluster = await create('/clusters', `<cluster><name>crud-cluster</name><data_center id="${dc}"/><cpu id="Intel SandyBridge Family"/></cluster>`, 'cluster');
+    const cluster = await create(
+      '/clusters',
+      `<cluster><name>crud-cluster</name><data_center id="${dc}"/><cpu id="Intel SandyBridge Family"/></cluster>`,
+      'cluster',
+    );
     expect((await api(sim, 'GET', `/datacenters/${dc}/clusters`)).text).toContain(`id="${cluster}"`);
-    const net = await create('/networks', `<network><name>crud-net</name><data_center><name>crud-dc</name></data_center><vlan id="42"/></network>`, 'network');
+    const net = await create(
+      '/networks',
+      `<network><name>crud-net</name><data_center><name>crud-dc</name></data_center><vlan id="42"/></network>`,
+      'network',
+    );
     await create(`/clusters/${cluster}/networks`, `<network id="${net}"/>`, 'network');
     expect((await api(sim, 'GET', `/clusters/${cluster}/networks`)).text).toContain(`id="${net}"`);
 
-    const host = await create('/hosts', `<host><name>crud-host</name><address>crud-host.example.com</address><root_password>secret</root_password><cluster id="${cluster}"/></host>`, 'host');
+    const host = await create(
+      '/hosts',
+      `<host><name>crud-host</name><address>crud-host.example.com</address><root_password>secret</root_password><cluster id="${cluster}"/></host>`,
+      'host',
+    );
     await until(async () => stateOf((await api(sim, 'GET', `/hosts/${host}`)).text) === 'up');
     expect((await api(sim, 'GET', `/hosts/${host}`)).text).not.toContain('secret');
 
-    const sd = await create('/storagedomains', `<storage_domain><name>crud-sd</name><type>data</type><host id="${host}"/><storage><type>nfs</type><address>nfs.example.com</address><path>/exports/crud</path></storage></storage_domain>`, 'storage_domain');
+    const sd = await create(
+      '/storagedomains',
+      `<storage_domain><name>crud-sd</name><type>data</type><host id="${host}"/><storage><type>nfs</type><address>nfs.example.com</address><path>/exports/crud</path></storage></storage_domain>`,
+      'storage_domain',
+    );
     expect(stateOf((await api(sim, 'GET', `/storagedomains/${sd}`)).text)).toBe('unattached');
     await create(`/datacenters/${dc}/storagedomains`, `<storage_domain id="${sd}"/>`, 'storage_domain');
     await until(async () => stateOf((await api(sim, 'GET', `/datacenters/${dc}/storagedomains/${sd}`)).text) === 'active');
@@ -50,8 +74,12 @@ describe('create, read, update and delete across the inventory', () => {
   it('VM devices: disks (a task), NICs, CD-ROM, tags and permissions', async () => {
     // A VM user@internal holds no permission on yet.
     const visible = (await api(sim, 'GET', '/vms', { user: 'user', headers: { filter: 'true' } })).text;
-    const vm = [...(await api(sim, 'GET', '/vms?search=status%3Ddown')).text.matchAll(/<vm href="[^"]+" id="([^"]+)"/g)].map((m) => m[1]).find((id) => !visible.includes(id))!;
-    const async = await api(sim, 'POST', `/vms/${vm}/disks`, { body: '<disk><provisioned_size>10737418240</provisioned_size><interface>virtio</interface><format>cow</format></disk>' });
+    const vm = [...(await api(sim, 'GET', '/vms?search=status%3Ddown')).text.matchAll(/<vm href="[^"]+" id="([^"]+)"/g)]
+      .map((m) => m[1])
+      .find((id) => !visible.includes(id))!;
+    const async = await api(sim, 'POST', `/vms/${vm}/disks`, {
+      body: '<disk><provisioned_size>10737418240</provisioned_size><interface>virtio</interface><format>cow</format></disk>',
+    });
     expect(async.status).toBe(202);
     const disk = firstId(async.text, 'disk');
     await until(async () => stateOf((await api(sim, 'GET', `/vms/${vm}/disks/${disk}`)).text) === 'ok');
@@ -78,16 +106,26 @@ describe('create, read, update and delete across the inventory', () => {
     const t = await create('/templates', `<template><name>crud-template</name><vm id="${vm}"/></template>`, 'template');
     expect(stateOf((await api(sim, 'GET', `/templates/${t}`)).text)).toBe('ok');
     expect((await api(sim, 'GET', `/templates/${t}/disks`)).text).toContain('<disk ');
-    const pool = await create('/vmpools', `<vmpool><name>crud-pool</name><size>2</size><cluster><name>Default</name></cluster><template id="${t}"/></vmpool>`, 'vmpool');
+    const pool = await create(
+      '/vmpools',
+      `<vmpool><name>crud-pool</name><size>2</size><cluster><name>Default</name></cluster><template id="${t}"/></vmpool>`,
+      'vmpool',
+    );
     expect((await api(sim, 'GET', '/vms?search=pool%3Dcrud-pool')).text.match(/<vm href=/g)).toHaveLength(2);
     expect((await api(sim, 'DELETE', `/templates/${t}`)).status).toBe(409);
     expect((await api(sim, 'DELETE', `/vmpools/${pool}`)).status).toBe(200);
     expect((await api(sim, 'DELETE', `/templates/${t}`)).status).toBe(200);
     const blank = '00000000-0000-0000-0000-000000000000';
-    expect((await api(sim, 'DELETE', `/templates/${blank}`)).text).toContain('[Cannot remove Template. Removing Blank Template is not allowed.]');
+    expect((await api(sim, 'DELETE', `/templates/${blank}`)).text).toContain(
+      '[Cannot remove Template. Removing Blank Template is not allowed.]',
+    );
 
     await create('/users', '<user><user_name>jdoe@internal</user_name><domain><name>internal</name></domain></user>', 'user');
-    const role = await create('/roles', '<role><name>crud-role</name><administrative>false</administrative><permits><permit id="1"/></permits></role>', 'role');
+    const role = await create(
+      '/roles',
+      '<role><name>crud-role</name><administrative>false</administrative><permits><permit id="1"/></permits></role>',
+      'role',
+    );
     expect((await api(sim, 'GET', `/roles/${role}/permits`)).text).toContain('<permit ');
     const tag = await create('/tags', '<tag><name>crud-parent</name></tag>', 'tag');
     const child = await create('/tags', `<tag><name>crud-child</name><parent><tag id="${tag}"/></parent></tag>`, 'tag');

@@ -1,15 +1,26 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.ts';
 import { bundledModel } from '../../src/model/index.ts';
+import type { Simulator } from '../../src/simulator/index.ts';
 import { readDocument } from '../../src/xml/index.ts';
 import { api, firstId, simulator, until, validate } from '../helpers.ts';
 
-const parses = (xml: string) => { try { readDocument(bundledModel(), xml); return true; } catch { return false; } };
+const parses = (xml: string) => {
+  try {
+    readDocument(bundledModel(), xml);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 let sim: Simulator;
-beforeAll(async () => { sim = await simulator({ maxBodyBytes: 64 * 1024, headersTimeoutMs: 500, requestTimeoutMs: 1000 }); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await simulator({ maxBodyBytes: 64 * 1024, headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+});
+afterAll(async () => {
+  await sim.close();
+});
 
 const anyVm = async () => firstId((await api(sim, 'GET', '/vms;max=1')).text, 'vm');
 
@@ -33,7 +44,12 @@ describe('errors a real engine gives', () => {
   });
 
   it('400 with a usage message for unparseable bodies, garbage bytes and DOCTYPEs', async () => {
-    for (const body of ['<vm><name>x</vm>', '\u0000\u0001\u00ff garbage', '<!DOCTYPE vm [<!ENTITY x "y">]><vm><name>&x;</name></vm>', '<host><name>x</name></host>']) {
+    for (const body of [
+      '<vm><name>x</vm>',
+      '\u0000\u0001\u00ff garbage',
+      '<!DOCTYPE vm [<!ENTITY x "y">]><vm><name>&x;</name></vm>',
+      '<host><name>x</name></host>',
+    ]) {
       const r = await api(sim, 'POST', '/vms', { body });
       expect(r.status).toBe(400);
       expect(r.text).toContain('<usage_message><message>Request syntactically incorrect.');
@@ -46,20 +62,26 @@ describe('errors a real engine gives', () => {
   it('400 Incomplete parameters naming what is missing', async () => {
     const r = await api(sim, 'POST', '/vms', { body: '<vm><name>incomplete</name></vm>' });
     expect(r.status).toBe(400);
-    expect(r.text).toContain('<fault><reason>Incomplete parameters</reason><detail>VM [template.id|name, cluster.id|name] required for add</detail></fault>');
+    expect(r.text).toContain(
+      '<fault><reason>Incomplete parameters</reason><detail>VM [template.id|name, cluster.id|name] required for add</detail></fault>',
+    );
   });
 
   it('409 for names in use and immutable fields; partial updates change only what was sent', async () => {
     const id = await anyVm();
     const name = /<name>([^<]+)<\/name>/.exec((await api(sim, 'GET', `/vms/${id}`)).text)![1];
-    const dup = await api(sim, 'POST', '/vms', { body: `<vm><name>${name}</name><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>` });
+    const dup = await api(sim, 'POST', '/vms', {
+      body: `<vm><name>${name}</name><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>`,
+    });
     expect(dup.status).toBe(409);
     expect(dup.text).toContain('[Cannot add VM. The VM name is already in use, please choose a unique name and try again.]');
     const imm = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm id="11111111-2222-4333-8444-555555555555"/>' });
     expect(imm.status).toBe(409);
     expect(imm.text).toContain('<reason>Broken immutability constraint</reason><detail>Attempt to set immutable field: id</detail>');
     const before = (await api(sim, 'GET', `/vms/${id}`)).text;
-    const upd = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm><description>updated</description><high_availability><enabled>true</enabled></high_availability></vm>' });
+    const upd = await api(sim, 'PUT', `/vms/${id}`, {
+      body: '<vm><description>updated</description><high_availability><enabled>true</enabled></high_availability></vm>',
+    });
     expect(upd.status).toBe(200);
     expect(upd.text).toContain('<description>updated</description>');
     expect(upd.text).toContain('<high_availability><enabled>true</enabled><priority>0</priority></high_availability>');
@@ -67,9 +89,13 @@ describe('errors a real engine gives', () => {
   });
 
   it('400 Invalid value for enumeration fields, changing nothing', async () => {
-    const r = await api(sim, 'POST', '/vms', { body: '<vm><name>bad-enum</name><type>mainframe</type><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>' });
+    const r = await api(sim, 'POST', '/vms', {
+      body: '<vm><name>bad-enum</name><type>mainframe</type><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>',
+    });
     expect(r.status).toBe(400);
-    expect(r.text).toContain('<reason>Invalid value</reason><detail>mainframe is not a member of VmType. Possible values for VmType are: desktop, server</detail>');
+    expect(r.text).toContain(
+      '<reason>Invalid value</reason><detail>mainframe is not a member of VmType. Possible values for VmType are: desktop, server</detail>',
+    );
     expect((await api(sim, 'GET', '/vms?search=name%3Dbad-enum')).text).not.toContain('<vm ');
     const id = await anyVm();
     const disk = firstId((await api(sim, 'GET', `/vms/${id}/disks`)).text, 'disk');
@@ -104,7 +130,10 @@ describe('errors a real engine gives', () => {
         s.resume(); // read what the server sends, so its close reaches us
         s.on('close', () => resolve(true));
         s.on('error', () => resolve(true));
-        setTimeout(() => { s.destroy(); resolve(false); }, 10_000).unref();
+        setTimeout(() => {
+          s.destroy();
+          resolve(false);
+        }, 10_000).unref();
       });
       expect(closed).toBe(true);
       expect((await api(slow, 'GET', '/clusters')).status).toBe(200);
@@ -115,7 +144,8 @@ describe('errors a real engine gives', () => {
 });
 
 describe('search, max, paging, detail and events', () => {
-  const names = (xml: string, el = 'vm') => [...xml.matchAll(new RegExp(`<${el} href="[^"]+" id="[^"]+">(?:<actions>.*?</actions>)?<name>([^<]+)</name>`, 'g'))].map((m) => m[1]);
+  const names = (xml: string, el = 'vm') =>
+    [...xml.matchAll(new RegExp(`<${el} href="[^"]+" id="[^"]+">(?:<actions>.*?</actions>)?<name>([^<]+)</name>`, 'g'))].map((m) => m[1]);
 
   it('wildcards, and/or, case sensitivity, sortby and page', async () => {
     const web = names((await api(sim, 'GET', '/vms?search=name%3Dweb-*')).text);
@@ -158,7 +188,8 @@ describe('search, max, paging, detail and events', () => {
 
   it('statistics move over time', async () => {
     const up = firstId((await api(sim, 'GET', '/vms?search=status%3Dup')).text, 'vm');
-    const read = async () => /<name>cpu.current.total<\/name>[\s\S]*?<datum>([^<]+)/.exec((await api(sim, 'GET', `/vms/${up}/statistics`)).text)![1];
+    const read = async () =>
+      /<name>cpu.current.total<\/name>[\s\S]*?<datum>([^<]+)/.exec((await api(sim, 'GET', `/vms/${up}/statistics`)).text)![1];
     const first = await read();
     await until(async () => (await read()) !== first, 10_000);
   });

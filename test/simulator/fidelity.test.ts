@@ -9,13 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_LOG } from '../../src/simulator/audit-log.generated.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { SMALL, api, firstId, simulator, stateOf, until, validate } from '../helpers.ts';
+import { api, firstId, SMALL, simulator, stateOf, until, validate } from '../helpers.ts';
 
 const engineReference = fileURLToPath(new URL('../../../shared/reference/engine-3.6.8', import.meta.url));
 
 let sim: Simulator;
-beforeAll(async () => { sim = await simulator(SMALL); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await simulator(SMALL);
+});
+afterAll(async () => {
+  await sim.close();
+});
 
 describe('updates', () => {
   it('accept the whole object a client fetched, hrefs, status and creation time included, changing only what differs', async () => {
@@ -34,7 +38,9 @@ describe('updates', () => {
 
   it('refuse a changed id', async () => {
     const id = firstId((await api(sim, 'GET', '/vms')).text, 'vm');
-    const put = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm id="00000000-0000-4000-8000-00000000abcd"><description>x</description></vm>' });
+    const put = await api(sim, 'PUT', `/vms/${id}`, {
+      body: '<vm id="00000000-0000-4000-8000-00000000abcd"><description>x</description></vm>',
+    });
     expect(put.status).toBe(409);
     expect(put.text).toContain('Attempt to set immutable field: id');
   });
@@ -103,7 +109,9 @@ describe('host maintenance', () => {
       expect(stateOf((await api(own, 'GET', `/hosts/${runsVms}`)).text)).toBe('preparing_for_maintenance');
       await new Promise((r) => setTimeout(r, 100));
       expect(stateOf((await api(own, 'GET', `/hosts/${runsVms}`)).text)).toBe('preparing_for_maintenance');
-      const running = [...vms.matchAll(/<vm href="[^"]*" id="([^"]+)">(?:(?!<\/vm>).)*?<host href="\/api\/hosts\/([^"]+)"/gs)].filter((m) => m[2] === runsVms).map((m) => m[1]);
+      const running = [...vms.matchAll(/<vm href="[^"]*" id="([^"]+)">(?:(?!<\/vm>).)*?<host href="\/api\/hosts\/([^"]+)"/gs)]
+        .filter((m) => m[2] === runsVms)
+        .map((m) => m[1]);
       for (const vm of running) expect((await api(own, 'POST', `/vms/${vm}/stop`, { body: '<action/>' })).status).toBe(200);
       await until(async () => stateOf((await api(own, 'GET', `/hosts/${runsVms}`)).text) === 'maintenance');
     } finally {
@@ -115,9 +123,13 @@ describe('host maintenance', () => {
 describe('creations that run as tasks', () => {
   it('answer at the creation_status they advertise: pending, then complete', async () => {
     const templates = (await api(sim, 'GET', '/templates')).text;
-    const template = [...templates.matchAll(/<template href="[^"]*" id="([^"]+)"/g)].map((m) => m[1]).find((id) => !id.startsWith('00000000'));
+    const template = [...templates.matchAll(/<template href="[^"]*" id="([^"]+)"/g)]
+      .map((m) => m[1])
+      .find((id) => !id.startsWith('00000000'));
     const cluster = firstId((await api(sim, 'GET', '/clusters')).text, 'cluster');
-    const res = await api(sim, 'POST', '/vms', { body: `<vm><name>cloned-vm</name><template id="${template}"/><cluster id="${cluster}"/></vm>` });
+    const res = await api(sim, 'POST', '/vms', {
+      body: `<vm><name>cloned-vm</name><template id="${template}"/><cluster id="${cluster}"/></vm>`,
+    });
     expect(res.status, res.text).toBe(202);
     const href = /<link href="([^"]+)" rel="creation_status"\/>/.exec(res.text)?.[1];
     expect(href).toMatch(/^\/api\/vms\/[^/]+\/creation_status\/[^/]+$/);
@@ -162,7 +174,7 @@ describe('the collections 3.6 added at the top level', () => {
 });
 
 describe('the sub-collections 3.6 added', () => {
-  it('report a running guest\'s devices, sessions and applications, and nothing for a VM that is down', async () => {
+  it("report a running guest's devices, sessions and applications, and nothing for a VM that is down", async () => {
     const up = firstId((await api(sim, 'GET', '/vms?search=status%3Dup')).text, 'vm');
     const down = firstId((await api(sim, 'GET', '/vms?search=status%3Ddown')).text, 'vm');
     expect((await api(sim, 'GET', `/vms/${up}/reporteddevices`)).text).toContain('<type>network</type>');
@@ -175,15 +187,29 @@ describe('the sub-collections 3.6 added', () => {
 
   it('keep what clients add below a parent: a watchdog, an affinity group, a quota', async () => {
     const vm = firstId((await api(sim, 'GET', '/vms')).text, 'vm');
-    const w = await api(sim, 'POST', `/vms/${vm}/watchdogs`, { body: '<watchdog><model>i6300esb</model><action>reset</action></watchdog>' });
+    const w = await api(sim, 'POST', `/vms/${vm}/watchdogs`, {
+      body: '<watchdog><model>i6300esb</model><action>reset</action></watchdog>',
+    });
     expect(w.status, w.text).toBe(201);
     expect(w.headers.get('location')).toContain(`/api/vms/${vm}/watchdogs/`);
     const wid = firstId(w.text, 'watchdog');
     expect((await api(sim, 'GET', `/vms/${vm}/watchdogs`)).text).toContain('<model>i6300esb</model>');
     expect((await api(sim, 'DELETE', `/vms/${vm}/watchdogs/${wid}`)).status).toBe(200);
     const cluster = firstId((await api(sim, 'GET', '/clusters')).text, 'cluster');
-    expect((await api(sim, 'POST', `/clusters/${cluster}/affinitygroups`, { body: '<affinity_group><name>apart</name><positive>false</positive><enforcing>true</enforcing></affinity_group>' })).status).toBe(201);
-    expect((await api(sim, 'POST', `/clusters/${cluster}/affinitygroups`, { body: '<affinity_group><name>apart</name><positive>true</positive><enforcing>true</enforcing></affinity_group>' })).status).toBe(409);
+    expect(
+      (
+        await api(sim, 'POST', `/clusters/${cluster}/affinitygroups`, {
+          body: '<affinity_group><name>apart</name><positive>false</positive><enforcing>true</enforcing></affinity_group>',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api(sim, 'POST', `/clusters/${cluster}/affinitygroups`, {
+          body: '<affinity_group><name>apart</name><positive>true</positive><enforcing>true</enforcing></affinity_group>',
+        })
+      ).status,
+    ).toBe(409);
     const dc = firstId((await api(sim, 'GET', '/datacenters')).text, 'data_center');
     expect((await api(sim, 'POST', `/datacenters/${dc}/quotas`, { body: '<quota><name>team-a</name></quota>' })).status).toBe(201);
   });
@@ -193,16 +219,19 @@ describe('guest configuration', () => {
   it('keeps initialization (cloud-init, sysprep) and floppy payloads given at add and at update', async () => {
     const cluster = firstId((await api(sim, 'GET', '/clusters')).text, 'cluster');
     const added = await api(sim, 'POST', '/vms', {
-      body: `<vm><name>with-init</name><cluster id="${cluster}"/><template id="00000000-0000-0000-0000-000000000000"/>`
-        + '<payloads><payload type="floppy"><files><file id="unattend.xml"><name>unattend.xml</name><content>&lt;x/&gt;</content></file></files></payload></payloads>'
-        + '<initialization><host_name>with-init.example.com</host_name><user_name>root</user_name></initialization></vm>',
+      body:
+        `<vm><name>with-init</name><cluster id="${cluster}"/><template id="00000000-0000-0000-0000-000000000000"/>` +
+        '<payloads><payload type="floppy"><files><file id="unattend.xml"><name>unattend.xml</name><content>&lt;x/&gt;</content></file></files></payload></payloads>' +
+        '<initialization><host_name>with-init.example.com</host_name><user_name>root</user_name></initialization></vm>',
     });
     expect(added.status, added.text).toBe(201);
     const id = firstId(added.text, 'vm');
     const got = (await api(sim, 'GET', `/vms/${id}`)).text;
     expect(got).toContain('<host_name>with-init.example.com</host_name>');
     expect(got).toContain('<payload type="floppy">');
-    const put = await api(sim, 'PUT', `/vms/${id}`, { body: '<vm><initialization><host_name>renamed.example.com</host_name></initialization></vm>' });
+    const put = await api(sim, 'PUT', `/vms/${id}`, {
+      body: '<vm><initialization><host_name>renamed.example.com</host_name></initialization></vm>',
+    });
     expect(put.text).toContain('<host_name>renamed.example.com</host_name>');
     const valid = await validate(got, 'vm-with-init.xml');
     expect(valid.ours).toEqual([]);
@@ -211,9 +240,13 @@ describe('guest configuration', () => {
 
   it('keeps the MAC pool a data center is added with', async () => {
     const pool = firstId((await api(sim, 'GET', '/macpools')).text, 'mac_pool');
-    const added = await api(sim, 'POST', '/datacenters', { body: `<data_center><name>with-pool</name><local>false</local><mac_pool id="${pool}"/></data_center>` });
+    const added = await api(sim, 'POST', '/datacenters', {
+      body: `<data_center><name>with-pool</name><local>false</local><mac_pool id="${pool}"/></data_center>`,
+    });
     expect(added.status, added.text).toBe(201);
-    expect((await api(sim, 'GET', `/datacenters/${firstId(added.text, 'data_center')}`)).text).toContain(`<mac_pool href="/api/macpools/${pool}" id="${pool}"/>`);
+    expect((await api(sim, 'GET', `/datacenters/${firstId(added.text, 'data_center')}`)).text).toContain(
+      `<mac_pool href="/api/macpools/${pool}" id="${pool}"/>`,
+    );
   });
 
   it('runs once with cloud-init: run_once while it runs, the guest named by the initialization, and back after it stops', async () => {

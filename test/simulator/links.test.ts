@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiModel, bundledModel, readRsdl } from '../../src/model/index.ts';
-import { SMALL, api, simulator, validateMany } from '../helpers.ts';
+import { api, SMALL, simulator, validateMany } from '../helpers.ts';
 
-describe('the simulator\'s links', () => {
+describe("the simulator's links", () => {
   it('every advertised link answers 200 with a valid document', async () => {
     const sim = await simulator(SMALL);
     try {
@@ -25,8 +25,14 @@ describe('the simulator\'s links', () => {
         if (seen.has(path)) continue;
         seen.add(path);
         const res = await api(sim, 'GET', path);
-        if (res.status !== 200) { failures.push(`GET /api${path}: ${res.status}`); continue; }
-        if (!/xml/.test(res.headers.get('content-type') ?? '')) { failures.push(`GET /api${path}: ${res.headers.get('content-type')}`); continue; }
+        if (res.status !== 200) {
+          failures.push(`GET /api${path}: ${res.status}`);
+          continue;
+        }
+        if (!/xml/.test(res.headers.get('content-type') ?? '')) {
+          failures.push(`GET /api${path}: ${res.headers.get('content-type')}`);
+          continue;
+        }
         // One document per route template is validated, all in one run of libxml2 at the end.
         const template = path.replace(/\/[0-9a-f-]{36}/g, '/{id}');
         if (templates.has(template)) continue;
@@ -35,10 +41,15 @@ describe('the simulator\'s links', () => {
         if (depth >= 4) continue;
         // A collection: its first item. An item or the entry point: its links, but not its actions.
         const first = /^<\?xml[^>]*>\s*<[a-z_]+>\s*<(?!link\b)[a-z_]+ href="\/api([^"]+)"/.exec(res.text)?.[1];
-        const own = first ? [] : [...res.text.replace(/<actions>[\s\S]*?<\/actions>/g, '').matchAll(/<link href="\/api([^"{?;]*)" rel="([a-z_/]+)"\/>/g)].map((m) => m[1]);
+        const own = first
+          ? []
+          : [...res.text.replace(/<actions>[\s\S]*?<\/actions>/g, '').matchAll(/<link href="\/api([^"{?;]*)" rel="([a-z_/]+)"\/>/g)].map(
+              (m) => m[1],
+            );
         for (const p of [...own, ...(first ? [first] : [])]) if (!seen.has(p)) queue.push({ path: p, depth: depth + 1 });
       }
-      for (const [file, errors] of await validateMany(docs)) failures.push(`${docs.find((d) => d.name === file)?.path ?? file}: ${errors[0]}`);
+      for (const [file, errors] of await validateMany(docs))
+        failures.push(`${docs.find((d) => d.name === file)?.path ?? file}: ${errors[0]}`);
       const entry = (await api(sim, 'GET', '')).text;
       expect(failures).toEqual([]);
       // Every top-level collection of the entry point was walked.
@@ -74,14 +85,23 @@ describe.skipIf(!existsSync(referenceRsdl))('against the real 3.6 RSDL', () => {
 /** The items a collection document lists: the elements whose href is the collection's path and an id. */
 function itemsIn(collection: string, text: string): string[] {
   const prefix = `href="/api${collection}/`;
-  return [...new Set(text.split(prefix).slice(1).map((rest) => `${collection}/${rest.slice(0, rest.indexOf('"'))}`).filter((p) => !p.slice(collection.length + 1).includes('/')))].slice(0, 8);
+  return [
+    ...new Set(
+      text
+        .split(prefix)
+        .slice(1)
+        .map((rest) => `${collection}/${rest.slice(0, rest.indexOf('"'))}`)
+        .filter((p) => !p.slice(collection.length + 1).includes('/')),
+    ),
+  ].slice(0, 8);
 }
 
 describe.skipIf(!existsSync(referenceRsdl))('every URL of the real 3.6 RSDL', () => {
-  it('answers GET with 200 and a document valid against our XSD and the engine\'s', async () => {
+  it("answers GET with 200 and a document valid against our XSD and the engine's", async () => {
     const rsdl = readFileSync(referenceRsdl, 'utf8');
-    const templates = [...new Set([...rsdl.matchAll(/<link href="([^"]+)" rel="get">/g)].map((m) => m[1]))]
-      .sort((a, b) => a.split('/').length - b.split('/').length);
+    const templates = [...new Set([...rsdl.matchAll(/<link href="([^"]+)" rel="get">/g)].map((m) => m[1]))].sort(
+      (a, b) => a.split('/').length - b.split('/').length,
+    );
     const sim = await simulator(SMALL);
     try {
       // Something happens first, so the audit log has an entry.
@@ -92,29 +112,41 @@ describe.skipIf(!existsSync(referenceRsdl))('every URL of the real 3.6 RSDL', ()
       const failures: string[] = [];
       const memo = new Map<string, Promise<{ paths: string[]; sample?: string }>>();
       const instancesOf = (template: string): Promise<{ paths: string[]; sample?: string }> => {
-        if (!memo.has(template)) memo.set(template, (async () => {
-          if (!template) return { paths: [''] };
-          const isItem = /\}$/.test(template);
-          const above = template.includes('/') ? template.replace(/\/[^/]+$/, '') : '';
-          const paths: string[] = [];
-          let sample: string | undefined;
-          for (const parent of (await instancesOf(above)).paths) {
-            const candidates = isItem ? itemsIn(parent, (await api(sim, 'GET', parent)).text) : [`${parent}/${template.split('/').pop()}`];
-            for (const path of candidates) {
-              const res = await api(sim, 'GET', path);
-              if (res.status !== 200) { failures.push(`GET ${path}: ${res.status}`); continue; }
-              paths.push(path);
-              if (!sample || (!isItem && itemsIn(path, res.text).length && !itemsIn(path, sample).length)) sample = res.text;
-            }
-            if (paths.length >= 40) break;
-          }
-          return { paths, sample };
-        })());
+        if (!memo.has(template))
+          memo.set(
+            template,
+            (async () => {
+              if (!template) return { paths: [''] };
+              const isItem = /\}$/.test(template);
+              const above = template.includes('/') ? template.replace(/\/[^/]+$/, '') : '';
+              const paths: string[] = [];
+              let sample: string | undefined;
+              for (const parent of (await instancesOf(above)).paths) {
+                const candidates = isItem
+                  ? itemsIn(parent, (await api(sim, 'GET', parent)).text)
+                  : [`${parent}/${template.split('/').pop()}`];
+                for (const path of candidates) {
+                  const res = await api(sim, 'GET', path);
+                  if (res.status !== 200) {
+                    failures.push(`GET ${path}: ${res.status}`);
+                    continue;
+                  }
+                  paths.push(path);
+                  if (!sample || (!isItem && itemsIn(path, res.text).length && !itemsIn(path, sample).length)) sample = res.text;
+                }
+                if (paths.length >= 40) break;
+              }
+              return { paths, sample };
+            })(),
+          );
         return memo.get(template)!;
       };
       for (const template of templates) {
         const { sample } = await instancesOf(template);
-        if (!sample) { failures.push(`${template}: no instance answers`); continue; }
+        if (!sample) {
+          failures.push(`${template}: no instance answers`);
+          continue;
+        }
         docs.push({ name: template.replace(/\W+/g, '_'), xml: sample });
       }
       const invalid = await validateMany(docs);

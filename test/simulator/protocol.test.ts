@@ -3,8 +3,12 @@ import type { Simulator } from '../../src/simulator/index.ts';
 import { api, basic, firstId, hasReference, simulator, stats, validate } from '../helpers.ts';
 
 let sim: Simulator;
-beforeAll(async () => { sim = await simulator(); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await simulator();
+});
+afterAll(async () => {
+  await sim.close();
+});
 
 describe('entry point', () => {
   it('lists collections in canonical order, search links right after searchable ones', async () => {
@@ -12,7 +16,15 @@ describe('entry point', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('application/xml');
     const rels = [...r.text.matchAll(/<link href="[^"]*" rel="([^"]+)"\/>/g)].map((m) => m[1]);
-    expect(rels.slice(0, 7)).toEqual(['capabilities', 'clusters', 'clusters/search', 'datacenters', 'datacenters/search', 'events', 'events/search']);
+    expect(rels.slice(0, 7)).toEqual([
+      'capabilities',
+      'clusters',
+      'clusters/search',
+      'datacenters',
+      'datacenters/search',
+      'events',
+      'events/search',
+    ]);
     expect(rels).toContain('vms/search');
     expect(rels).not.toContain('roles/search');
     expect(r.text).toContain('<link href="/api/events;from={event_id}?search={query}" rel="events/search"/>');
@@ -86,7 +98,9 @@ describe('authentication and sessions', () => {
     expect((await stats(sim)).logins).toBe(1);
     // A request without persistent-auth ends the session.
     expect((await api(sim, 'GET', '/hosts', { user: 'none', headers: { cookie: `JSESSIONID=${sid}` } })).status).toBe(200);
-    expect((await api(sim, 'GET', '/hosts', { user: 'none', headers: { prefer: 'persistent-auth', cookie: `JSESSIONID=${sid}` } })).status).toBe(401);
+    expect(
+      (await api(sim, 'GET', '/hosts', { user: 'none', headers: { prefer: 'persistent-auth', cookie: `JSESSIONID=${sid}` } })).status,
+    ).toBe(401);
   });
 
   it('charges a login cost on sessionless requests only', async () => {
@@ -123,9 +137,21 @@ describe('authentication and sessions', () => {
 
 describe('XML documents validate against the schema', () => {
   const kinds: [string, string][] = [
-    ['api', ''], ['capabilities', '/capabilities'], ['vms with detail', '/vms;max=5'], ['clusters', '/clusters'], ['datacenters', '/datacenters'],
-    ['hosts', '/hosts'], ['storagedomains', '/storagedomains'], ['networks', '/networks'], ['templates', '/templates'], ['vmpools', '/vmpools'],
-    ['users', '/users'], ['roles', '/roles'], ['tags', '/tags'], ['events', '/events;max=20'], ['jobs', '/jobs'],
+    ['api', ''],
+    ['capabilities', '/capabilities'],
+    ['vms with detail', '/vms;max=5'],
+    ['clusters', '/clusters'],
+    ['datacenters', '/datacenters'],
+    ['hosts', '/hosts'],
+    ['storagedomains', '/storagedomains'],
+    ['networks', '/networks'],
+    ['templates', '/templates'],
+    ['vmpools', '/vmpools'],
+    ['users', '/users'],
+    ['roles', '/roles'],
+    ['tags', '/tags'],
+    ['events', '/events;max=20'],
+    ['jobs', '/jobs'],
   ];
   for (const [name, path] of kinds) {
     it(name, async () => {
@@ -146,11 +172,28 @@ describe('XML documents validate against the schema', () => {
     const tmplId = firstId((await api(sim, 'GET', '/templates?search=name%3Dtmpl-*')).text, 'template');
     const isoId = firstId((await api(sim, 'GET', '/storagedomains?search=type%3Diso')).text, 'storage_domain');
     const paths = [
-      `/vms/${vmId}`, `/vms/${vmId}/disks`, `/vms/${vmId}/nics`, `/vms/${vmId}/cdroms`, `/vms/${vmId}/snapshots`, `/vms/${vmId}/tags`,
-      `/vms/${vmId}/permissions`, `/vms/${vmId}/statistics`, `/hosts/${hostId}`, `/hosts/${hostId}/nics`, `/hosts/${hostId}/storage`,
-      `/hosts/${hostId}/statistics`, `/datacenters/${dcId}/storagedomains`, `/datacenters/${dcId}/storagedomains/${sdId}`,
-      `/datacenters/${dcId}/clusters`, `/datacenters/${dcId}/networks`, `/roles/${roleId}/permits`, `/storagedomains/${isoId}/files`,
-      `/templates/${tmplId}`, `/templates/${tmplId}/disks`, `/templates/${tmplId}/nics`, `/templates/${tmplId}/cdroms`,
+      `/vms/${vmId}`,
+      `/vms/${vmId}/disks`,
+      `/vms/${vmId}/nics`,
+      `/vms/${vmId}/cdroms`,
+      `/vms/${vmId}/snapshots`,
+      `/vms/${vmId}/tags`,
+      `/vms/${vmId}/permissions`,
+      `/vms/${vmId}/statistics`,
+      `/hosts/${hostId}`,
+      `/hosts/${hostId}/nics`,
+      `/hosts/${hostId}/storage`,
+      `/hosts/${hostId}/statistics`,
+      `/datacenters/${dcId}/storagedomains`,
+      `/datacenters/${dcId}/storagedomains/${sdId}`,
+      `/datacenters/${dcId}/clusters`,
+      `/datacenters/${dcId}/networks`,
+      `/roles/${roleId}/permits`,
+      `/storagedomains/${isoId}/files`,
+      `/templates/${tmplId}`,
+      `/templates/${tmplId}/disks`,
+      `/templates/${tmplId}/nics`,
+      `/templates/${tmplId}/cdroms`,
     ];
     for (const p of paths) {
       const r = await api(sim, 'GET', p);

@@ -25,12 +25,18 @@ function refusal(xml: string): XmlSyntaxError | UnknownDocumentError {
 describe('the XML reader', () => {
   it('names the document element and its type', () => {
     expect(read('<vms/>')).toMatchObject({ root: 'vms', type: 'VMs' });
-    expect(read('<?xml version="1.0" encoding="UTF-8"?>\n<!-- a comment -->\n<vm id="a"/>')).toMatchObject({ root: 'vm', type: 'VM', value: { id: 'a' } });
+    expect(read('<?xml version="1.0" encoding="UTF-8"?>\n<!-- a comment -->\n<vm id="a"/>')).toMatchObject({
+      root: 'vm',
+      type: 'VM',
+      value: { id: 'a' },
+    });
   });
 
   it('converts each scalar kind as the schema types it', () => {
-    const vm = read('<vm id="v"><name>web</name><memory>8589934592</memory><stateless>true</stateless><creation_time>2016-06-01T10:00:00.000Z</creation_time>'
-      + '<cpu_shares>0</cpu_shares><delete_protected>0</delete_protected></vm>').value;
+    const vm = read(
+      '<vm id="v"><name>web</name><memory>8589934592</memory><stateless>true</stateless><creation_time>2016-06-01T10:00:00.000Z</creation_time>' +
+        '<cpu_shares>0</cpu_shares><delete_protected>0</delete_protected></vm>',
+    ).value;
     expect(vm.name).toBe('web');
     expect(vm.memory).toBe(8589934592);
     expect(vm.stateless).toBe(true);
@@ -57,20 +63,25 @@ describe('the XML reader', () => {
   });
 
   it('decodes character and entity references in text and attributes, and CDATA as text', () => {
-    expect(read('<vm name="x"><description>a &amp; b &lt;c&gt; &#233; &#xE9; &quot;&apos;</description></vm>').value.description).toBe('a & b <c> é é "\'');
+    expect(read('<vm name="x"><description>a &amp; b &lt;c&gt; &#233; &#xE9; &quot;&apos;</description></vm>').value.description).toBe(
+      'a & b <c> é é "\'',
+    );
     expect(read('<vm><comment><![CDATA[<not> & markup]]></comment></vm>').value.comment).toBe('<not> & markup');
     expect(read('<vm id="a&amp;b"/>').value.id).toBe('a&b');
   });
 
   it('skips elements and attributes the schema does not know, whatever they hold', () => {
-    expect(read('<vm id="a" extra="1"><unknown><name>no</name><deeper/></unknown><name>yes</name></vm>').value).toEqual({ id: 'a', name: 'yes' });
+    expect(read('<vm id="a" extra="1"><unknown><name>no</name><deeper/></unknown><name>yes</name></vm>').value).toEqual({
+      id: 'a',
+      name: 'yes',
+    });
   });
 
   it('takes namespace prefixes off element names', () => {
     expect(read('<ns:vm xmlns:ns="urn:x"><ns:name>web</ns:name></ns:vm>').value.name).toBe('web');
   });
 
-  it('reads an old engine\'s <status>UP</status> as the state it stands for', () => {
+  it("reads an old engine's <status>UP</status> as the state it stands for", () => {
     expect(read('<vm><status>UP</status></vm>').value.status).toEqual({ state: 'UP' });
     expect(read('<vm><status><state>up</state></status></vm>').value.status).toEqual({ state: 'up' });
   });
@@ -103,7 +114,11 @@ describe('the XML reader', () => {
     ['a damaged tag', '<vm <<broken href="x"/>', /Not an attribute name/],
     ['a slash not closing the tag', '<vm / id="a">', /Expected > after \//],
     ['a non-integer where an integer belongs', '<vm><memory>lots</memory></vm>', /Not an integer: "lots"/],
-    ['a non-number where a decimal belongs', '<statistic><values><value><datum>n/a</datum></value></values></statistic>', /Not a number: "n\/a"/],
+    [
+      'a non-number where a decimal belongs',
+      '<statistic><values><value><datum>n/a</datum></value></values></statistic>',
+      /Not a number: "n\/a"/,
+    ],
     ['a non-boolean', '<vm><stateless>maybe</stateless></vm>', /Not a boolean: "maybe"/],
     ['a non-date', '<vm><creation_time>yesterday</creation_time></vm>', /Not a date and time: "yesterday"/],
   ];
@@ -127,7 +142,7 @@ describe('readExpected', () => {
     expect(readExpected(model, '<vms/>', 'vms', fail).root).toBe('vms');
     expect(readExpected(model, '<vm/>', undefined, fail).root).toBe('vm');
   });
-  it('turns another root and an unreadable document into the caller\'s error', () => {
+  it("turns another root and an unreadable document into the caller's error", () => {
     expect(() => readExpected(model, '<vm/>', 'vms', fail)).toThrow('root: vm');
     expect(() => readExpected(model, '<vms>', 'vms', fail)).toThrow(/^unreadable: Unclosed element <vms>/);
     expect(() => readExpected(model, '<wormhole/>', 'vms', fail)).toThrow(/^unreadable: Unknown document element <wormhole>/);

@@ -16,7 +16,16 @@
  * id costs nothing either. With every list's `max` at or below what the
  * engine holds, the estimate is the count (test/server/cost.test.ts).
  */
-import { Kind, type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  type ASTVisitor,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { ApiModel } from '../../model/index.ts';
 import { mergeSelections } from '../../resolvers/index.ts';
 import type { PlanType, SchemaPlan } from '../../schema/index.ts';
@@ -37,11 +46,13 @@ export function costRule(plan: SchemaPlan, api: ApiModel, limits: CostLimits): V
       OperationDefinition(op) {
         const estimate = Math.round(operationCost(plan, api, op.operation, [op.selectionSet], fragments, limits));
         if (estimate > limits.maxUpstreamRequests) {
-          context.reportError(refusal(
-            `This operation would cost the engine about ${estimate} requests, over the limit of ${limits.maxUpstreamRequests} (maxUpstreamRequests). Ask for fewer nested lists, or set max on the lists.`,
-            { code: 'QUERY_TOO_EXPENSIVE', limit: 'maxUpstreamRequests', max: limits.maxUpstreamRequests, found: estimate },
-            [op],
-          ));
+          context.reportError(
+            refusal(
+              `This operation would cost the engine about ${estimate} requests, over the limit of ${limits.maxUpstreamRequests} (maxUpstreamRequests). Ask for fewer nested lists, or set max on the lists.`,
+              { code: 'QUERY_TOO_EXPENSIVE', limit: 'maxUpstreamRequests', max: limits.maxUpstreamRequests, found: estimate },
+              [op],
+            ),
+          );
         }
       },
     };
@@ -53,7 +64,8 @@ export function estimateCost(plan: SchemaPlan, api: ApiModel, document: Document
   const fragments = fragmentsOf(document);
   const out = new Map<string, number>();
   for (const d of document.definitions) {
-    if (d.kind === Kind.OPERATION_DEFINITION) out.set(d.name?.value ?? '', Math.round(operationCost(plan, api, d.operation, [d.selectionSet], fragments, limits)));
+    if (d.kind === Kind.OPERATION_DEFINITION)
+      out.set(d.name?.value ?? '', Math.round(operationCost(plan, api, d.operation, [d.selectionSet], fragments, limits)));
   }
   return out;
 }
@@ -64,7 +76,14 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
   return fragments;
 }
 
-function operationCost(plan: SchemaPlan, api: ApiModel, kind: string, sets: SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits): number {
+function operationCost(
+  plan: SchemaPlan,
+  api: ApiModel,
+  kind: string,
+  sets: SelectionSetNode[],
+  fragments: Map<string, FragmentDefinitionNode>,
+  limits: CostLimits,
+): number {
   const roots = kind === 'query' ? plan.query : kind === 'mutation' ? plan.mutation : plan.subscription;
   let cost = 0;
   for (const { field, sets: childSets } of mergeSelections(sets, (n) => fragments.get(n)).values()) {
@@ -81,7 +100,17 @@ function operationCost(plan: SchemaPlan, api: ApiModel, kind: string, sets: Sele
   return cost;
 }
 
-function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: SelectionSetNode[], parents: number, fragments: Map<string, FragmentDefinitionNode>, limits: CostLimits, depth: number, inlined: readonly string[] = []): number {
+function costOf(
+  plan: SchemaPlan,
+  api: ApiModel,
+  type: PlanType,
+  sets: SelectionSetNode[],
+  parents: number,
+  fragments: Map<string, FragmentDefinitionNode>,
+  limits: CostLimits,
+  depth: number,
+  inlined: readonly string[] = [],
+): number {
   if (depth > 50) return Infinity; // depth is limited elsewhere; this only stops a runaway estimate
   let cost = 0;
   for (const { field, sets: childSets } of mergeSelections(sets, (n) => fragments.get(n)).values()) {
@@ -106,7 +135,8 @@ function costOf(plan: SchemaPlan, api: ApiModel, type: PlanType, sets: Selection
       default:
         if (f.type.list) children = parents * 4; // value lists (boot devices, IPs) are short
     }
-    if (target && target.kind === 'object' && childSets.length) cost += costOf(plan, api, target, childSets, children, fragments, limits, depth + 1);
+    if (target && target.kind === 'object' && childSets.length)
+      cost += costOf(plan, api, target, childSets, children, fragments, limits, depth + 1);
   }
   return cost;
 }
@@ -121,4 +151,3 @@ function listSize(field: FieldNode, limits: CostLimits): number {
   if (max?.value.kind === Kind.INT) return Math.max(0, Number(max.value.value));
   return limits.assumedListSize;
 }
-

@@ -1,6 +1,6 @@
-export { operationRules, parseOptions } from './operation-rules.ts';
-export { costRule, estimateCost, type CostLimits } from './cost.ts';
-export { depthRule } from './depth.ts';
 export { aliasesRule } from './aliases.ts';
+export { type CostLimits, costRule, estimateCost } from './cost.ts';
+export { depthRule } from './depth.ts';
 export { directivesRule } from './directives.ts';
-export { refusal, type Refusal } from './refusal.ts';
+export { operationRules, parseOptions } from './operation-rules.ts';
+export { type Refusal, refusal } from './refusal.ts';

@@ -15,12 +15,7 @@ import { directivesRule } from './directives.ts';
 
 /** The rules run in addition to the GraphQL specification's own. */
 export function operationRules(plan: SchemaPlan, api: ApiModel, limits: Limits): ValidationRule[] {
-  return [
-    depthRule(limits.maxDepth),
-    aliasesRule(limits.maxAliases),
-    directivesRule(limits.maxDirectives),
-    costRule(plan, api, limits),
-  ];
+  return [depthRule(limits.maxDepth), aliasesRule(limits.maxAliases), directivesRule(limits.maxDirectives), costRule(plan, api, limits)];
 }
 
 /** The parser's own bound: it stops counting tokens past the limit instead of building the document. */

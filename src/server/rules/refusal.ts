@@ -4,7 +4,7 @@
  * transports answer it as the caller's fault (HTTP 400; a graphql-ws `error`
  * message) with the other validation errors of the same document.
  */
-import { GraphQLError, type ASTNode, type ValidationContext } from 'graphql';
+import { type ASTNode, GraphQLError, type ValidationContext } from 'graphql';
 
 export interface Refusal {
   /** The stable code callers switch on (`QUERY_TOO_DEEP`). */
@@ -33,9 +33,13 @@ export function armorOptions(code: string, limit: string, max: number) {
     n: max,
     exposeLimits: true,
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => {
-      const found = Number(/found (\d+)/.exec(error.message)?.[1]);
-      context?.reportError(refusal(error.message.replace(/^Syntax Error: /, ''), { code, limit, max, found: Number.isFinite(found) ? found : undefined }));
-    }],
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const found = Number(/found (\d+)/.exec(error.message)?.[1]);
+        context?.reportError(
+          refusal(error.message.replace(/^Syntax Error: /, ''), { code, limit, max, found: Number.isFinite(found) ? found : undefined }),
+        );
+      },
+    ],
   };
 }

@@ -11,7 +11,7 @@
  * The helpers below are state changes more than one action makes.
  */
 import type { AuditLogName } from '../audit-log.generated.ts';
-import { type EngineFault, conflict, entityNotFound, incomplete } from '../faults.ts';
+import { conflict, type EngineFault, entityNotFound, incomplete } from '../faults.ts';
 import type { Inventory } from '../inventory.ts';
 import type { Rec, Store, Table } from '../store.ts';
 
@@ -54,7 +54,18 @@ export interface ActionOutcome {
 
 export type ActionHandler = (this: Simulation, ctx: ActionContext) => ActionOutcome;
 
-export const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'paused', 'migrating', 'reboot_in_progress', 'powering_down', 'not_responding', 'saving_state', 'restoring_state']);
+export const RUNNING = new Set([
+  'up',
+  'powering_up',
+  'wait_for_launch',
+  'paused',
+  'migrating',
+  'reboot_in_progress',
+  'powering_down',
+  'not_responding',
+  'saving_state',
+  'restoring_state',
+]);
 
 export function hostsUp(store: Store, clusterId: string, except?: string): Rec[] {
   return [...store.table('hosts').values()].filter((h) => h.cluster.id === clusterId && h.status.state === 'up' && h.id !== except);

@@ -19,13 +19,15 @@ export const GLUSTER_ACTIONS: Record<string, ActionHandler> = {
   },
   'GlusterVolume#start'({ rec, body }) {
     const volume = stored(rec);
-    if (volume.status?.state === 'up' && !body.force) throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_ALREADY_STARTED', 'START', 'GLUSTER_VOLUME', { volumeName: volume.name }, 'action');
+    if (volume.status?.state === 'up' && !body.force)
+      throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_ALREADY_STARTED', 'START', 'GLUSTER_VOLUME', { volumeName: volume.name }, 'action');
     volume.status = { state: 'up' };
     return {};
   },
   'GlusterVolume#stop'({ rec }) {
     const volume = stored(rec);
-    if (volume.status?.state !== 'up') throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_ALREADY_STOPPED', 'STOP', 'GLUSTER_VOLUME', { volumeName: volume.name }, 'action');
+    if (volume.status?.state !== 'up')
+      throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_ALREADY_STOPPED', 'STOP', 'GLUSTER_VOLUME', { volumeName: volume.name }, 'action');
     volume.status = { state: 'down' };
     return {};
   },
@@ -49,7 +51,8 @@ export const GLUSTER_ACTIONS: Record<string, ActionHandler> = {
   },
   'GlusterVolume#rebalance'({ rec }) {
     const volume = stored(rec);
-    if (volume.status?.state !== 'up') throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_IS_DOWN', 'REBALANCE_START', 'GLUSTER_VOLUME', {}, 'action');
+    if (volume.status?.state !== 'up')
+      throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_IS_DOWN', 'REBALANCE_START', 'GLUSTER_VOLUME', {}, 'action');
     volume._rebalancing = true;
     return {};
   },
@@ -59,7 +62,8 @@ export const GLUSTER_ACTIONS: Record<string, ActionHandler> = {
   },
   'GlusterVolume#startprofile'({ rec }) {
     const volume = stored(rec);
-    if (volume.status?.state !== 'up') throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_IS_DOWN', 'START_PROFILE', 'GLUSTER_VOLUME', {}, 'action');
+    if (volume.status?.state !== 'up')
+      throw refuse('ACTION_TYPE_FAILED_GLUSTER_VOLUME_IS_DOWN', 'START_PROFILE', 'GLUSTER_VOLUME', {}, 'action');
     volume._profiling = true;
     return {};
   },

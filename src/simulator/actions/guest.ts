@@ -15,7 +15,10 @@ export function startedOn(vm: Rec, h: Rec, inv: Inventory, paused: boolean): voi
   vm.display.address = h.address;
   vm.display.port = inv.displayPort();
   vm.display.secure_port = vm.display.port + 1;
-  vm.guest_info = { ips: { ip: [{ address: `192.168.${inv.displayPort() % 250}.${(inv.displayPort() >> 3) % 250}`, version: 'v4' }] }, fqdn: vm._runInit?.host_name ?? `${vm.name}.example.com` };
+  vm.guest_info = {
+    ips: { ip: [{ address: `192.168.${inv.displayPort() % 250}.${(inv.displayPort() >> 3) % 250}`, version: 'v4' }] },
+    fqdn: vm._runInit?.host_name ?? `${vm.name}.example.com`,
+  };
 }
 
 export function stopped(vm: Rec, store?: Store): void {
@@ -40,8 +43,12 @@ export function stopped(vm: Rec, store?: Store): void {
 
 export function exportDomain(store: Store, body: Doc, type = 'export'): Rec {
   if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'export');
-  const sd = body.storage_domain.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain.name);
-  if (!sd) throw entityNotFound('StorageDomain', body.storage_domain.id ? `id=${body.storage_domain.id}` : `name=${body.storage_domain.name}`);
-  if (sd.type !== type && !(type === 'image' && sd.type === 'data')) throw refuse('ACTION_TYPE_FAILED_SPECIFY_DOMAIN_IS_NOT_EXPORT_DOMAIN', 'EXPORT', 'VM', { storageDomainName: sd.name }, 'action');
+  const sd = body.storage_domain.id
+    ? store.get('storagedomains', body.storage_domain.id)
+    : store.byName('storagedomains', body.storage_domain.name);
+  if (!sd)
+    throw entityNotFound('StorageDomain', body.storage_domain.id ? `id=${body.storage_domain.id}` : `name=${body.storage_domain.name}`);
+  if (sd.type !== type && !(type === 'image' && sd.type === 'data'))
+    throw refuse('ACTION_TYPE_FAILED_SPECIFY_DOMAIN_IS_NOT_EXPORT_DOMAIN', 'EXPORT', 'VM', { storageDomainName: sd.name }, 'action');
   return sd;
 }

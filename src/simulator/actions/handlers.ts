@@ -14,5 +14,10 @@ import { SYSTEM_ACTIONS } from './system.ts';
 import { VM_ACTIONS } from './vm.ts';
 
 export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
-  ...VM_ACTIONS, ...SNAPSHOT_ACTIONS, ...HOST_ACTIONS, ...STORAGE_ACTIONS, ...GLUSTER_ACTIONS, ...SYSTEM_ACTIONS,
+  ...VM_ACTIONS,
+  ...SNAPSHOT_ACTIONS,
+  ...HOST_ACTIONS,
+  ...STORAGE_ACTIONS,
+  ...GLUSTER_ACTIONS,
+  ...SYSTEM_ACTIONS,
 };

@@ -3,16 +3,18 @@
  * interfaces: maintenance (waiting for VMs to migrate away), activation,
  * installation, fencing and iSCSI discovery.
  */
-import { ref } from '../store.ts';
+
 import { badRequest, incomplete, refuse } from '../faults.ts';
 import { refreshHostSummaries } from '../inventory.ts';
-import { hostsUp, type ActionHandler } from './context.ts';
+import { ref } from '../store.ts';
+import { type ActionHandler, hostsUp } from './context.ts';
 import { stopped } from './guest.ts';
 
 export const HOST_ACTIONS: Record<string, ActionHandler> = {
   'Host#activate'({ rec: h, caller }) {
     if (h.status.state === 'up') throw refuse('VDS_ALREADY_UP', 'ACTIVATE', 'HOST', {}, 'action');
-    if (!['maintenance', 'non_operational', 'non_responsive', 'down', 'error'].includes(h.status.state)) throw refuse('ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL', 'ACTIVATE', 'HOST', { hostStatus: 'Maintenance' }, 'action');
+    if (!['maintenance', 'non_operational', 'non_responsive', 'down', 'error'].includes(h.status.state))
+      throw refuse('ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL', 'ACTIVATE', 'HOST', { hostStatus: 'Maintenance' }, 'action');
     this.audit('VDS_ACTIVATE', { VdsName: h.name, UserName: caller.name }, { host: h });
     h.status = { state: 'unassigned' };
     this.transition(h, ['initializing', 'up']);
@@ -33,7 +35,12 @@ export const HOST_ACTIONS: Record<string, ActionHandler> = {
     running.forEach((v, i) => {
       const t = others[i % others.length];
       v.status = { state: 'migrating' };
-      this.transition(v, [() => { v.host = ref(t); v.status = { state: 'up' }; }]);
+      this.transition(v, [
+        () => {
+          v.host = ref(t);
+          v.status = { state: 'up' };
+        },
+      ]);
     });
     refreshHostSummaries(store);
     this.transition(h, [() => {}, 'maintenance']);
@@ -46,14 +53,16 @@ export const HOST_ACTIONS: Record<string, ActionHandler> = {
     return {};
   },
   'Host#install'({ rec: h }) {
-    if (!['maintenance', 'install_failed', 'non_operational', 'down'].includes(h.status.state)) throw refuse('VDS_CANNOT_INSTALL_STATUS_ILLEGAL', undefined, undefined, {}, 'action');
+    if (!['maintenance', 'install_failed', 'non_operational', 'down'].includes(h.status.state))
+      throw refuse('VDS_CANNOT_INSTALL_STATUS_ILLEGAL', undefined, undefined, {}, 'action');
     h.status = { state: 'installing' };
     this.transition(h, [() => {}, 'maintenance']);
     return {};
   },
   'Host#fence'({ rec: h, body, store }) {
     const type = String(body.fence_type ?? '').toLowerCase();
-    if (!['manual', 'restart', 'start', 'stop', 'status'].includes(type)) throw badRequest(`Cannot fence Host. ${body.fence_type ?? '(none)'} is not a member of FenceType.`, 'action');
+    if (!['manual', 'restart', 'start', 'stop', 'status'].includes(type))
+      throw badRequest(`Cannot fence Host. ${body.fence_type ?? '(none)'} is not a member of FenceType.`, 'action');
     if (type !== 'manual' && !h.power_management?.enabled) throw refuse('VDS_FENCE_DISABLED', undefined, undefined, {}, 'action');
     if (type === 'status') return { output: { power_management: { status: { state: h.status.state === 'down' ? 'off' : 'on' } } } };
     if (type === 'manual') {
@@ -106,7 +115,8 @@ export const HOST_ACTIONS: Record<string, ActionHandler> = {
     return {};
   },
   'Host#enrollcertificate'({ rec: h }) {
-    if (h.status.state !== 'maintenance') throw refuse('CANNOT_ENROLL_CERTIFICATE_HOST_STATUS_ILLEGAL', 'ENROLL_CERTIFICATE', 'HOST', {}, 'action');
+    if (h.status.state !== 'maintenance')
+      throw refuse('CANNOT_ENROLL_CERTIFICATE_HOST_STATUS_ILLEGAL', 'ENROLL_CERTIFICATE', 'HOST', {}, 'action');
     h.certificate = { organization: 'example.com', subject: `O=example.com,CN=${h.address}` };
     return {};
   },
@@ -115,7 +125,8 @@ export const HOST_ACTIONS: Record<string, ActionHandler> = {
     if (h.status.state !== 'up') throw refuse('CANNOT_FORCE_SELECT_SPM_VDS_NOT_UP', 'FORCE_SELECT', 'SPM', { VdsName: h.name }, 'action');
     const dc = store.get('clusters', h.cluster.id)?.data_center?.id;
     for (const other of store.table('hosts').values()) {
-      if (other.spm && store.get('clusters', other.cluster.id)?.data_center?.id === dc) other.spm = { ...other.spm, status: { state: 'none' } };
+      if (other.spm && store.get('clusters', other.cluster.id)?.data_center?.id === dc)
+        other.spm = { ...other.spm, status: { state: 'none' } };
     }
     h.spm = { priority: h.spm?.priority ?? 5, status: { state: 'spm' } };
     return {};
@@ -137,10 +148,19 @@ export const HOST_ACTIONS: Record<string, ActionHandler> = {
   },
   /** The storage domains the host can see that no data center has: none beyond what the inventory holds. */
   'Host#unregisteredstoragedomainsdiscover'({ store }) {
-    return { output: { storage_domains: { storage_domain: [...store.table('storagedomains').values()].filter((d) => !d._dc && d.status?.state === 'unattached').map((d) => ({ id: d.id, name: d.name, type: d.type })) } } };
+    return {
+      output: {
+        storage_domains: {
+          storage_domain: [...store.table('storagedomains').values()]
+            .filter((d) => !d._dc && d.status?.state === 'unattached')
+            .map((d) => ({ id: d.id, name: d.name, type: d.type })),
+        },
+      },
+    };
   },
   'Host#upgrade'({ rec: h }) {
-    if (h.status.state !== 'maintenance') throw refuse('ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL', 'UPGRADE', 'HOST', { hostStatus: 'Maintenance' }, 'action');
+    if (h.status.state !== 'maintenance')
+      throw refuse('ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL', 'UPGRADE', 'HOST', { hostStatus: 'Maintenance' }, 'action');
     h.status = { state: 'installing' };
     return { task: this.transition(h, [() => {}, 'maintenance']) };
   },

@@ -1,2 +1,2 @@
-export { ACTIONS } from './handlers.ts';
 export type { ActionContext, ActionHandler, ActionOutcome, Simulation } from './context.ts';
+export { ACTIONS } from './handlers.ts';

@@ -5,7 +5,7 @@
  * filesystems, logging on, pool maintenance and reordering MAC addresses.
  */
 import { incomplete, refuse } from '../faults.ts';
-import { BLANK_ID, Store, ref, type Rec } from '../store.ts';
+import { BLANK_ID, type Rec, ref, Store } from '../store.ts';
 import type { ActionHandler } from './context.ts';
 
 const snapshotsOf = (vm: Rec): Rec[] => [...Store.sub(vm, 'snapshots').values()];
@@ -25,7 +25,12 @@ export const SNAPSHOT_ACTIONS: Record<string, ActionHandler> = {
     if (inPreview(vm)) throw refuse('ACTION_TYPE_FAILED_VM_IN_PREVIEW', 'PREVIEW', 'SNAPSHOT', {}, 'action');
     snap.snapshot_status = 'locked';
     vm.status = { state: 'image_locked' };
-    return { task: this.steps(() => { snap.snapshot_status = 'in_preview'; vm.status = { state: 'down' }; }) };
+    return {
+      task: this.steps(() => {
+        snap.snapshot_status = 'in_preview';
+        vm.status = { state: 'down' };
+      }),
+    };
   },
   'VM#commit_snapshot'({ rec: vm }) {
     const snap = inPreview(vm);
@@ -50,11 +55,28 @@ export const SNAPSHOT_ACTIONS: Record<string, ActionHandler> = {
     const cluster = store.get('clusters', vm.cluster.id)!;
     const template = store.get('templates', vm.template?.id) ?? store.get('templates', BLANK_ID)!;
     const disk = [...Store.sub(vm, 'disks').values()][0];
-    const domain = disk?.storage_domains?.storage_domain?.[0]?.id ? store.get('storagedomains', disk.storage_domains.storage_domain[0].id) : undefined;
-    const clone = inv.vm(name, cluster, template, { memory: vm.memory, cpu: vm.cpu, os: vm.os, type: vm.type, description: vm.description }, { disks: Store.sub(vm, 'disks').size, nics: Store.sub(vm, 'nics').size, domain });
+    const domain = disk?.storage_domains?.storage_domain?.[0]?.id
+      ? store.get('storagedomains', disk.storage_domains.storage_domain[0].id)
+      : undefined;
+    const clone = inv.vm(
+      name,
+      cluster,
+      template,
+      { memory: vm.memory, cpu: vm.cpu, os: vm.os, type: vm.type, description: vm.description },
+      { disks: Store.sub(vm, 'disks').size, nics: Store.sub(vm, 'nics').size, domain },
+    );
     clone.status = { state: 'image_locked' };
     vm.status = { state: 'image_locked' };
-    return { task: this.steps(() => {}, () => { clone.status = { state: 'down' }; vm.status = { state: 'down' }; }), output: { vm: ref(clone) } };
+    return {
+      task: this.steps(
+        () => {},
+        () => {
+          clone.status = { state: 'down' };
+          vm.status = { state: 'down' };
+        },
+      ),
+      output: { vm: ref(clone) },
+    };
   },
   'VM#freezefilesystems'({ rec: vm }) {
     guestUp(vm, 'FREEZE');
@@ -81,7 +103,11 @@ export const SNAPSHOT_ACTIONS: Record<string, ActionHandler> = {
     if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'UPDATE', 'VM', {}, 'action');
     const nics = [...Store.sub(vm, 'nics').values()];
     const macs = nics.map((n) => n.mac?.address).sort();
-    nics.sort((a, b) => String(a.name).localeCompare(String(b.name))).forEach((n, i) => { n.mac = { address: macs[i] }; });
+    nics
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)))
+      .forEach((n, i) => {
+        n.mac = { address: macs[i] };
+      });
     return {};
   },
 };

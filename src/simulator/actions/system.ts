@@ -5,7 +5,7 @@
  * domain offers (import as a disk).
  */
 import { refuse } from '../faults.ts';
-import { Store, ref } from '../store.ts';
+import { ref, Store } from '../store.ts';
 import type { ActionHandler, Doc } from './context.ts';
 import { referenced, stored } from './context.ts';
 
@@ -32,15 +32,42 @@ const PROVIDERS = ['ExternalHostProvider', 'OpenStackImageProvider', 'OpenStackN
 
 /** An image (of an OpenStack provider or an image domain) imported as a new floating disk on a data domain. */
 const importImage: ActionHandler = function ({ rec, body, store, inv }) {
-  const domain = referenced(store, 'storagedomains', 'StorageDomain', body.storage_domain ?? body.storagedomain, 'storagedomain.id|name', 'import');
-  const disk: Doc = { id: inv.id(), alias: body.disk?.alias ?? rec.name ?? 'image', name: rec.name, format: 'cow', sparse: true, bootable: false, shareable: false, status: { state: 'locked' }, storage_domains: { storage_domain: [ref(domain)] }, provisioned_size: rec.size ?? 1 << 30 };
+  const domain = referenced(
+    store,
+    'storagedomains',
+    'StorageDomain',
+    body.storage_domain ?? body.storagedomain,
+    'storagedomain.id|name',
+    'import',
+  );
+  const disk: Doc = {
+    id: inv.id(),
+    alias: body.disk?.alias ?? rec.name ?? 'image',
+    name: rec.name,
+    format: 'cow',
+    sparse: true,
+    bootable: false,
+    shareable: false,
+    status: { state: 'locked' },
+    storage_domains: { storage_domain: [ref(domain)] },
+    provisioned_size: rec.size ?? 1 << 30,
+  };
   disk.href = `disks/${disk.id}`;
   store.table('disks').set(disk.id, disk as never);
-  return { task: this.steps(() => { disk.status = { state: 'ok' }; }) };
+  return {
+    task: this.steps(() => {
+      disk.status = { state: 'ok' };
+    }),
+  };
 };
 
 export const SYSTEM_ACTIONS: Record<string, ActionHandler> = {
-  ...Object.fromEntries(PROVIDERS.flatMap((type) => [[`${type}#testconnectivity`, testConnectivity], [`${type}#importcertificates`, importCertificates]])),
+  ...Object.fromEntries(
+    PROVIDERS.flatMap((type) => [
+      [`${type}#testconnectivity`, testConnectivity],
+      [`${type}#importcertificates`, importCertificates],
+    ]),
+  ),
   'Job#end'({ rec, body }) {
     const job = stored(rec);
     if (!job.external) throw refuse('ACTION_TYPE_NOT_EXTERNAL', 'END', 'EXTERNAL_JOB', {}, 'action');
@@ -69,4 +96,3 @@ export const SYSTEM_ACTIONS: Record<string, ActionHandler> = {
   'OpenStackImage#import': importImage,
   'Image#import': importImage,
 };
-

@@ -4,18 +4,19 @@
  * states the VM passes through, and the audit entries it logs.
  */
 import { randomBytes } from 'node:crypto';
-import { Store, ref, type Rec } from '../store.ts';
 import { entityNotFound, incomplete, refuse } from '../faults.ts';
-import { decorate, specAt } from '../routes.ts';
 import { refreshHostSummaries, USER_VM_MANAGER_ROLE_ID } from '../inventory.ts';
-import { RUNNING, hostsUp, type ActionHandler } from './context.ts';
+import { decorate, specAt } from '../routes.ts';
+import { type Rec, ref, Store } from '../store.ts';
+import { type ActionHandler, hostsUp, RUNNING } from './context.ts';
 import { exportDomain, startedOn, stopped } from './guest.ts';
 
 export const VM_ACTIONS: Record<string, ActionHandler> = {
   'VM#start'({ rec: vm, body, caller, store, inv }) {
     const state = vm.status.state;
     if (state === 'image_locked') throw refuse('ACTION_TYPE_FAILED_VM_IS_LOCKED', 'RUN', 'VM', {}, 'action');
-    if (state !== 'down' && state !== 'suspended' && state !== 'paused') throw refuse('ACTION_TYPE_FAILED_VM_IS_RUNNING', 'RUN', 'VM', {}, 'action');
+    if (state !== 'down' && state !== 'suspended' && state !== 'paused')
+      throw refuse('ACTION_TYPE_FAILED_VM_IS_RUNNING', 'RUN', 'VM', {}, 'action');
     if (state === 'paused') {
       this.transition(vm, ['up']);
       return {};
@@ -51,7 +52,8 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     return {};
   },
   'VM#stop'({ rec: vm, caller }) {
-    if (!RUNNING.has(vm.status.state) && vm.status.state !== 'suspended') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING', 'STOP', 'VM', {}, 'action');
+    if (!RUNNING.has(vm.status.state) && vm.status.state !== 'suspended')
+      throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING', 'STOP', 'VM', {}, 'action');
     this.audit('USER_STOP_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
     vm.status = { state: 'powering_down' };
     this.transition(vm, [() => stopped(vm, this.store)]);
@@ -59,7 +61,11 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
   },
   'VM#shutdown'({ rec: vm, caller }) {
     if (vm.status.state !== 'up') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING', 'SHUTDOWN', 'VM', {}, 'action');
-    this.audit('USER_INITIATED_SHUTDOWN_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
+    this.audit(
+      'USER_INITIATED_SHUTDOWN_VM',
+      { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name },
+      { vm },
+    );
     vm.status = { state: 'powering_down' };
     this.transition(vm, [() => {}, () => stopped(vm, this.store)]);
     return {};
@@ -68,7 +74,13 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     if (vm.status.state !== 'up') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_UP', 'HIBERNATE', 'VM', {}, 'action');
     this.audit('USER_SUSPEND_VM', { VmName: vm.name, UserName: caller.name, VdsName: this.store.get('hosts', vm.host?.id)?.name }, { vm });
     vm.status = { state: 'saving_state' };
-    this.transition(vm, [() => {}, () => { vm.status = { state: 'suspended' }; vm.host = undefined; }]);
+    this.transition(vm, [
+      () => {},
+      () => {
+        vm.status = { state: 'suspended' };
+        vm.host = undefined;
+      },
+    ]);
     return {};
   },
   'VM#reboot'({ rec: vm, caller }) {
@@ -87,14 +99,17 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
   },
   'VM#migrate'({ rec: vm, body, caller, store }) {
     if (vm.status.state !== 'up') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING', 'MIGRATE', 'VM', {}, 'action');
-    if (vm.placement_policy?.affinity === 'pinned' && !body.force) throw refuse('ACTION_TYPE_FAILED_VM_IS_PINNED_TO_HOST', 'MIGRATE', 'VM', {}, 'action');
+    if (vm.placement_policy?.affinity === 'pinned' && !body.force)
+      throw refuse('ACTION_TYPE_FAILED_VM_IS_PINNED_TO_HOST', 'MIGRATE', 'VM', {}, 'action');
     let target: Rec | undefined;
     if (body.host) {
       target = body.host.id ? store.get('hosts', body.host.id) : store.byName('hosts', body.host.name);
       if (!target) throw entityNotFound('Host', body.host.id ? `id=${body.host.id}` : `name=${body.host.name}`);
       if (target.id === vm.host?.id) throw refuse('ACTION_TYPE_FAILED_MIGRATION_TO_SAME_HOST', 'MIGRATE', 'VM', {}, 'action');
-      if (target.cluster.id !== vm.cluster.id) throw refuse('ACTION_TYPE_FAILED_DESTINATION_HOST_NOT_IN_DESTINATION_CLUSTER', 'MIGRATE', 'VM', {}, 'action');
-      if (target.status.state !== 'up') throw refuse('ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL', 'MIGRATE', 'VM', { hostStatus: 'Up' }, 'action');
+      if (target.cluster.id !== vm.cluster.id)
+        throw refuse('ACTION_TYPE_FAILED_DESTINATION_HOST_NOT_IN_DESTINATION_CLUSTER', 'MIGRATE', 'VM', {}, 'action');
+      if (target.status.state !== 'up')
+        throw refuse('ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL', 'MIGRATE', 'VM', { hostStatus: 'Up' }, 'action');
     } else {
       const candidates = hostsUp(store, vm.cluster.id, vm.host?.id);
       if (!candidates.length) throw refuse('SCHEDULING_ALL_HOSTS_FILTERED_OUT', 'MIGRATE', 'VM', {}, 'action');
@@ -102,22 +117,29 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     }
     const t = target!;
     const from = vm.host ? store.get('hosts', vm.host.id) : undefined;
-    this.audit('VM_MIGRATION_START', { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name, UserName: caller.name }, { vm, host: t });
+    this.audit(
+      'VM_MIGRATION_START',
+      { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name, UserName: caller.name },
+      { vm, host: t },
+    );
     vm.status = { state: 'migrating' };
     vm._migrationTarget = t.id;
     refreshHostSummaries(store);
-    this.transition(vm, [() => {
-      if (vm._migrationTarget !== t.id) return; // cancelled
-      vm.host = ref(t);
-      vm.display.address = t.address;
-      vm.status = { state: 'up' };
-      vm._migrationTarget = undefined;
-      this.audit('VM_MIGRATION_DONE', { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name }, { vm, host: t });
-    }]);
+    this.transition(vm, [
+      () => {
+        if (vm._migrationTarget !== t.id) return; // cancelled
+        vm.host = ref(t);
+        vm.display.address = t.address;
+        vm.status = { state: 'up' };
+        vm._migrationTarget = undefined;
+        this.audit('VM_MIGRATION_DONE', { VmName: vm.name, VdsName: from?.name, DestinationVdsName: t.name }, { vm, host: t });
+      },
+    ]);
     return {};
   },
   'VM#cancelmigration'({ rec: vm }) {
-    if (vm.status.state !== 'migrating') throw refuse('VM_CANNOT_CANCEL_MIGRATION_WHEN_VM_IS_NOT_MIGRATING', undefined, undefined, {}, 'action');
+    if (vm.status.state !== 'migrating')
+      throw refuse('VM_CANNOT_CANCEL_MIGRATION_WHEN_VM_IS_NOT_MIGRATING', undefined, undefined, {}, 'action');
     vm._migrationTarget = undefined;
     vm.status = { state: 'up' };
     return {};
@@ -129,31 +151,44 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     if (existing && !body.exclusive) throw refuse('ACTION_TYPE_FAILED_VM_GUID_ALREADY_EXIST', 'EXPORT', 'VM', {}, 'action');
     vm.status = { state: 'image_locked' };
     return {
-      task: this.transition(vm, [() => {}, () => {
-        vm.status = { state: 'down' };
-        if (existing) Store.sub(sd, 'vms').delete(existing.id);
-        const copy = decorate(specAt('storagedomains/{id}/vms'), { ...vm, _sub: undefined, actions: undefined, link: undefined }, sd.href);
-        copy.storage_domain = ref(sd);
-        Store.sub(sd, 'vms').set(copy.id, copy);
-      }]),
+      task: this.transition(vm, [
+        () => {},
+        () => {
+          vm.status = { state: 'down' };
+          if (existing) Store.sub(sd, 'vms').delete(existing.id);
+          const copy = decorate(
+            specAt('storagedomains/{id}/vms'),
+            { ...vm, _sub: undefined, actions: undefined, link: undefined },
+            sd.href,
+          );
+          copy.storage_domain = ref(sd);
+          Store.sub(sd, 'vms').set(copy.id, copy);
+        },
+      ]),
     };
   },
   'VM#move'({ rec: vm, body, store }) {
     if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'move');
-    const sd = body.storage_domain.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain.name);
+    const sd = body.storage_domain.id
+      ? store.get('storagedomains', body.storage_domain.id)
+      : store.byName('storagedomains', body.storage_domain.name);
     if (!sd) throw entityNotFound('StorageDomain', body.storage_domain.id ?? body.storage_domain.name);
     if (sd.type !== 'data') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_TYPE_ILLEGAL', 'MOVE', 'VM', {}, 'action');
     if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'MOVE', 'VM', {}, 'action');
     vm.status = { state: 'image_locked' };
     return {
-      task: this.transition(vm, [() => {}, () => {
-        for (const d of Store.sub(vm, 'disks').values()) d.storage_domains = { storage_domain: [ref(sd)] };
-        vm.status = { state: 'down' };
-      }]),
+      task: this.transition(vm, [
+        () => {},
+        () => {
+          for (const d of Store.sub(vm, 'disks').values()) d.storage_domains = { storage_domain: [ref(sd)] };
+          vm.status = { state: 'down' };
+        },
+      ]),
     };
   },
   'VM#ticket'({ rec: vm, body }) {
-    if (vm.status.state !== 'up' && vm.status.state !== 'powering_up') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING', 'SET', 'VM_TICKET', {}, 'action');
+    if (vm.status.state !== 'up' && vm.status.state !== 'powering_up')
+      throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING', 'SET', 'VM_TICKET', {}, 'action');
     const value = body.ticket?.value ?? randomBytes(9).toString('base64url');
     return { output: { ticket: { value, expiry: body.ticket?.expiry ?? 120 } } };
   },
@@ -173,10 +208,20 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     return { task: this.transition(disk, [() => {}, 'ok']) };
   },
   'Disk#move'({ rec: disk, body, store }) {
-    const sd = body.storage_domain?.id ? store.get('storagedomains', body.storage_domain.id) : store.byName('storagedomains', body.storage_domain?.name);
+    const sd = body.storage_domain?.id
+      ? store.get('storagedomains', body.storage_domain.id)
+      : store.byName('storagedomains', body.storage_domain?.name);
     if (!sd) throw incomplete('Action', ['storage_domain.id|name'], 'move');
     disk.status = { state: 'locked' };
-    return { task: this.transition(disk, [() => {}, () => { disk.status = { state: 'ok' }; disk.storage_domains = { storage_domain: [ref(sd)] }; }]) };
+    return {
+      task: this.transition(disk, [
+        () => {},
+        () => {
+          disk.status = { state: 'ok' };
+          disk.storage_domains = { storage_domain: [ref(sd)] };
+        },
+      ]),
+    };
   },
   // Plugging a plugged interface (or unplugging an unplugged one) changes nothing and is not refused.
   'NIC#activate'({ rec: nic }) {
@@ -191,11 +236,26 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
   },
   'Snapshot#restore'({ rec: snap, store }) {
     const vm = store.get('vms', snap.vm.id)!;
-    if (snap.type === 'active') throw refuse('ACTION_TYPE_FAILED_VM_SNAPSHOT_TYPE_NOT_ALLOWED', 'REVERT_TO', 'SNAPSHOT', { snapshotType: 'ACTIVE', supportedSnapshotTypes: 'REGULAR' }, 'action');
+    if (snap.type === 'active')
+      throw refuse(
+        'ACTION_TYPE_FAILED_VM_SNAPSHOT_TYPE_NOT_ALLOWED',
+        'REVERT_TO',
+        'SNAPSHOT',
+        { snapshotType: 'ACTIVE', supportedSnapshotTypes: 'REGULAR' },
+        'action',
+      );
     if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'REVERT_TO', 'SNAPSHOT', {}, 'action');
     snap.snapshot_status = 'locked';
     vm.status = { state: 'image_locked' };
-    return { task: this.transition(vm, [() => {}, () => { snap.snapshot_status = 'ok'; vm.status = { state: 'down' }; }]) };
+    return {
+      task: this.transition(vm, [
+        () => {},
+        () => {
+          snap.snapshot_status = 'ok';
+          vm.status = { state: 'down' };
+        },
+      ]),
+    };
   },
   'VmPool#allocatevm'({ rec: pool, caller, store, inv }) {
     const free = [...store.table('vms').values()].find((v) => v.vmpool?.id === pool.id && v.status.state === 'down');

@@ -6,17 +6,18 @@
  */
 import { refuse } from '../faults.ts';
 import { ADMIN_ROLE_ID } from '../inventory.ts';
-import { computed, none, systemPermissions, view } from '../sources.ts';
-import { BLANK_ID, Store, ref, type Rec } from '../store.ts';
 import { decorate, specAt } from '../routes.ts';
+import { computed, none, systemPermissions, view } from '../sources.ts';
+import { BLANK_ID, type Rec, ref, Store } from '../store.ts';
 import type { Behaviour } from './behaviour.ts';
 import { COMMON_FIELDS, nameOf } from './lookups.ts';
 
 /** The roles a user or group holds through its permissions. */
-const rolesOf = (field: 'user' | 'group') => view('roles', (r, p, s) => {
-  for (const perm of s.table('permissions').values()) if (perm[field]?.id === p.id && perm.role?.id === r.id) return true;
-  return false;
-});
+const rolesOf = (field: 'user' | 'group') =>
+  view('roles', (r, p, s) => {
+    for (const perm of s.table('permissions').values()) if (perm[field]?.id === p.id && perm.role?.id === r.id) return true;
+    return false;
+  });
 
 /** A role granted to a user on the parent (or on the system, at the top level). */
 const permissions: Behaviour = {
@@ -31,7 +32,8 @@ const permissions: Behaviour = {
     return { rec: p };
   },
   remove({ rec, store }) {
-    if (rec.role?.id === ADMIN_ROLE_ID && (rec._base ?? rec)._system) throw refuse('ERROR_CANNOT_REMOVE_LAST_SUPER_USER_ROLE', 'REMOVE', 'PERMISSION');
+    if (rec.role?.id === ADMIN_ROLE_ID && (rec._base ?? rec)._system)
+      throw refuse('ERROR_CANNOT_REMOVE_LAST_SUPER_USER_ROLE', 'REMOVE', 'PERMISSION');
     store.table('permissions').delete(rec.id);
   },
 };
@@ -41,7 +43,9 @@ const tags: Behaviour = {
   source: view('tags', (r, p) => !!p._tags?.has(r.id)),
   add(ctx) {
     const { body, store, inv } = ctx;
-    const tag = body.id ? ctx.resolve('tags', body, 'Tag') : store.byName('tags', body.name) ?? inv.tag(body.name, store.get('tags', BLANK_ID));
+    const tag = body.id
+      ? ctx.resolve('tags', body, 'Tag')
+      : (store.byName('tags', body.name) ?? inv.tag(body.name, store.get('tags', BLANK_ID)));
     const owner = ctx.parent!._base ?? ctx.parent!;
     (owner._tags ??= new Set()).add(tag.id);
     return { rec: tag };
@@ -60,10 +64,18 @@ export const ACCESS: Readonly<Record<string, Behaviour>> = {
   users: {
     add(ctx) {
       const userName = String(ctx.body.user_name);
-      if (ctx.store.byName('users', userName) || [...ctx.store.table('users').values()].some((u) => u.user_name === userName)) throw refuse('ACTION_TYPE_FAILED_NAME_ALREADY_USED', 'ADD', 'USER');
+      if (ctx.store.byName('users', userName) || [...ctx.store.table('users').values()].some((u) => u.user_name === userName))
+        throw refuse('ACTION_TYPE_FAILED_NAME_ALREADY_USED', 'ADD', 'USER');
       return { rec: ctx.inv.user(userName.includes('@') ? userName : `${userName}@internal`, userName.split('@')[0], '') };
     },
-    search: () => ({ ...COMMON_FIELDS, usrname: (r) => r.user_name, user_name: (r) => r.user_name, lastname: (r) => r.last_name, email: (r) => r.email, department: (r) => r.department }),
+    search: () => ({
+      ...COMMON_FIELDS,
+      usrname: (r) => r.user_name,
+      user_name: (r) => r.user_name,
+      lastname: (r) => r.last_name,
+      email: (r) => r.email,
+      department: (r) => r.department,
+    }),
     visible: (r, _grants, _store, userId) => r.id === userId,
   },
   'User/roles': { source: rolesOf('user') },
@@ -74,10 +86,20 @@ export const ACCESS: Readonly<Record<string, Behaviour>> = {
     add(ctx) {
       const { body, store, inv } = ctx;
       ctx.checkName('roles', body.name, 'ROLE', 'ADD');
-      const r = decorate(specAt('roles'), { id: inv.id(), name: body.name, description: body.description ?? '', mutable: true, administrative: body.administrative ?? false });
+      const r = decorate(specAt('roles'), {
+        id: inv.id(),
+        name: body.name,
+        description: body.description ?? '',
+        mutable: true,
+        administrative: body.administrative ?? false,
+      });
       store.table('roles').set(r.id, r);
       for (const p of body.permits?.permit ?? []) {
-        const permit = decorate(specAt('roles/{id}/permits'), { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) }, r.href);
+        const permit = decorate(
+          specAt('roles/{id}/permits'),
+          { id: String(p.id), name: p.name ?? String(p.id), administrative: false, role: ref(r) },
+          r.href,
+        );
         Store.sub(r, 'permits').set(permit.id, permit);
       }
       return { rec: r };
@@ -99,14 +121,29 @@ export const ACCESS: Readonly<Record<string, Behaviour>> = {
     remove({ rec, store }) {
       if (rec.id === BLANK_ID) throw refuse('TAGS_CANNOT_EDIT_READONLY_TAG');
       store.table('tags').delete(rec.id);
-      for (const t of [...store.table('vms').values(), ...store.table('hosts').values(), ...store.table('users').values(), ...store.table('templates').values(), ...store.table('groups').values()]) t._tags?.delete(rec.id);
+      for (const t of [
+        ...store.table('vms').values(),
+        ...store.table('hosts').values(),
+        ...store.table('users').values(),
+        ...store.table('templates').values(),
+        ...store.table('groups').values(),
+      ])
+        t._tags?.delete(rec.id);
     },
   },
   events: {
     /** An external event, as monitoring systems post them. */
     add(ctx) {
       const { body } = ctx;
-      return { rec: ctx.event(Number(body.custom_id ?? 0), body.severity, body.description, {}, { origin: body.origin, custom_id: body.custom_id }) };
+      return {
+        rec: ctx.event(
+          Number(body.custom_id ?? 0),
+          body.severity,
+          body.description,
+          {},
+          { origin: body.origin, custom_id: body.custom_id },
+        ),
+      };
     },
     /** Removed events are kept aside for `events/undelete`. */
     remove({ rec, store }) {
@@ -114,15 +151,22 @@ export const ACCESS: Readonly<Record<string, Behaviour>> = {
       store.deletedEvents.push(rec);
     },
     search: (st) => ({
-      ...COMMON_FIELDS, severity: (r) => r.severity, type: (r) => r.code, time: (r) => r.time,
-      vm: (r) => (r.vm?.id ? st.get('vms', r.vm.id)?.name : undefined), host: (r) => nameOf(st, 'hosts')(r, 'host'),
+      ...COMMON_FIELDS,
+      severity: (r) => r.severity,
+      type: (r) => r.code,
+      time: (r) => r.time,
+      vm: (r) => (r.vm?.id ? st.get('vms', r.vm.id)?.name : undefined),
+      host: (r) => nameOf(st, 'hosts')(r, 'host'),
       // `severity>normal` compares by rank, as the engine does.
       'severity.rank': (r) => ['normal', 'warning', 'error', 'alert'].indexOf(r.severity),
     }),
     visible: (r: Rec, grants, store) => {
       const objs = [r.vm?.id, r.host?.id, r.cluster?.id, r.data_center?.id, r.template?.id].filter(Boolean);
       const vm = r.vm?.id ? store.get('vms', r.vm.id) : undefined;
-      return objs.some((id) => grants.has(id)) || (!!vm && (grants.has(vm.cluster?.id) || grants.has(store.get('clusters', vm.cluster?.id)?.data_center?.id)));
+      return (
+        objs.some((id) => grants.has(id)) ||
+        (!!vm && (grants.has(vm.cluster?.id) || grants.has(store.get('clusters', vm.cluster?.id)?.data_center?.id)))
+      );
     },
   },
   jobs: { visible: (r, _grants, _store, userId) => r.owner?.id === userId },

@@ -16,12 +16,13 @@
  * a VM's disks wherever the VM is shown), else by the rel under any parent
  * (`* /permissions`).
  */
+
+import type { ActionCaller, Doc, Simulation } from '../actions/context.ts';
 import type { TypeWord } from '../app-errors.generated.ts';
 import type { Inventory } from '../inventory.ts';
 import type { FieldGetter } from '../search.ts';
 import type { Source } from '../sources.ts';
 import type { Rec, Store, Table } from '../store.ts';
-import type { ActionCaller, Doc, Simulation } from '../actions/context.ts';
 
 /** What add and remove handlers may use of the engine. */
 export interface CrudContext extends Simulation {

@@ -7,25 +7,58 @@
 import { EngineFault, refuse } from '../faults.ts';
 import { decorate, specAt } from '../routes.ts';
 import { reported } from '../sources.ts';
-import { BLANK_ID, Store, ref, type Rec } from '../store.ts';
+import { BLANK_ID, type Rec, ref, Store } from '../store.ts';
 import type { Behaviour } from './behaviour.ts';
 import { COMMON_FIELDS, clusterDc, dropPermissions, inCluster, nameOf, permittedUsers, pick, tagNames } from './lookups.ts';
 
-const VM_SETTABLE = ['description', 'comment', 'memory', 'cpu', 'type', 'os', 'display', 'high_availability', 'stateless', 'placement_policy', 'memory_policy', 'usb', 'delete_protected', 'start_paused', 'soundcard_enabled', 'timezone', 'initialization', 'payloads'];
+const VM_SETTABLE = [
+  'description',
+  'comment',
+  'memory',
+  'cpu',
+  'type',
+  'os',
+  'display',
+  'high_availability',
+  'stateless',
+  'placement_policy',
+  'memory_policy',
+  'usb',
+  'delete_protected',
+  'start_paused',
+  'soundcard_enabled',
+  'timezone',
+  'initialization',
+  'payloads',
+];
 
 export const guestRunning = (vm: Rec): boolean => ['up', 'powering_down', 'reboot_in_progress', 'migrating'].includes(vm.status?.state);
 
 /** What a display offers: one console per protocol, its id the protocol's name in hex as the engine makes it. */
-const consoles = (owner: 'vm' | 'template' | 'instance_type') => reported((r) => (r.display ? [{
-  id: Buffer.from(r.display.type ?? 'spice').toString('hex'), protocol: r.display.type ?? 'spice', port: r.display.port, tls_port: r.display.secure_port, address: r.display.address,
-  [owner]: { id: r.id, href: r.href },
-}] : []));
+const consoles = (owner: 'vm' | 'template' | 'instance_type') =>
+  reported((r) =>
+    r.display
+      ? [
+          {
+            id: Buffer.from(r.display.type ?? 'spice').toString('hex'),
+            protocol: r.display.type ?? 'spice',
+            port: r.display.port,
+            tls_port: r.display.secure_port,
+            address: r.display.address,
+            [owner]: { id: r.id, href: r.href },
+          },
+        ]
+      : [],
+  );
 
 /** A snapshot's copy of one of its VM's device lists. */
-const snapshotDevices = (rel: string) => reported((snap, store) => {
-  const vm = snap.vm?.id ? store.get('vms', snap.vm.id) : undefined;
-  return vm ? [...Store.sub(vm, rel).values()].map(({ href: _h, actions: _a, link: _l, ...d }) => ({ ...d, snapshot: { id: snap.id } })) : [];
-});
+const snapshotDevices = (rel: string) =>
+  reported((snap, store) => {
+    const vm = snap.vm?.id ? store.get('vms', snap.vm.id) : undefined;
+    return vm
+      ? [...Store.sub(vm, rel).values()].map(({ href: _h, actions: _a, link: _l, ...d }) => ({ ...d, snapshot: { id: snap.id } }))
+      : [];
+  });
 
 const vms: Behaviour = {
   add(ctx) {
@@ -36,8 +69,15 @@ const vms: Behaviour = {
     if (template.status.state !== 'ok') throw refuse('VM_TEMPLATE_IS_LOCKED');
     const tmplDisks = [...Store.sub(template, 'disks').values()];
     const domain = [...st.table('storagedomains').values()].find((d) => d._dc === cluster.data_center.id && d.type === 'data');
-    const network = [...st.table('networks').values()].find((n) => n.data_center.id === cluster.data_center.id && n._clusters.has(cluster.id));
-    const vm = inv.vm(body.name, cluster, template, pick(body, VM_SETTABLE), { disks: template.id === BLANK_ID ? 0 : Math.max(1, tmplDisks.length), nics: template.id === BLANK_ID ? 0 : 1, domain, network });
+    const network = [...st.table('networks').values()].find(
+      (n) => n.data_center.id === cluster.data_center.id && n._clusters.has(cluster.id),
+    );
+    const vm = inv.vm(body.name, cluster, template, pick(body, VM_SETTABLE), {
+      disks: template.id === BLANK_ID ? 0 : Math.max(1, tmplDisks.length),
+      nics: template.id === BLANK_ID ? 0 : 1,
+      domain,
+      network,
+    });
     if (body.memory && !body.memory_policy) vm.memory_policy = { guaranteed: body.memory, ballooning: true };
     ctx.grantCreator(vm);
     if (template.id === BLANK_ID) return { rec: vm };
@@ -56,13 +96,19 @@ const vms: Behaviour = {
     dropPermissions(store, 'vm', rec.id);
   },
   search: (st) => ({
-    ...COMMON_FIELDS, type: (r) => r.type, os: (r) => r.os?.type,
-    cluster: (r) => nameOf(st, 'clusters')(r, 'cluster'), host: (r) => nameOf(st, 'hosts')(r, 'host'),
-    template: (r) => nameOf(st, 'templates')(r, 'template'), datacenter: (r) => clusterDc(st, r.cluster?.id),
-    tag: tagNames(st), pool: (r) => nameOf(st, 'vmpools')(r, 'vmpool'),
+    ...COMMON_FIELDS,
+    type: (r) => r.type,
+    os: (r) => r.os?.type,
+    cluster: (r) => nameOf(st, 'clusters')(r, 'cluster'),
+    host: (r) => nameOf(st, 'hosts')(r, 'host'),
+    template: (r) => nameOf(st, 'templates')(r, 'template'),
+    datacenter: (r) => clusterDc(st, r.cluster?.id),
+    tag: tagNames(st),
+    pool: (r) => nameOf(st, 'vmpools')(r, 'vmpool'),
     memory: (r) => Math.round(Number(r.memory) / (1024 * 1024)),
     ip: (r) => r.guest_info?.ips?.ip?.map((i: Rec) => i.address) ?? [],
-    fqdn: (r) => r.guest_info?.fqdn, stateless: (r) => String(r.stateless),
+    fqdn: (r) => r.guest_info?.fqdn,
+    stateless: (r) => String(r.stateless),
     creationdate: (r) => r.creation_time,
     'users.name': (r) => permittedUsers(st, 'vm', r.id),
   }),
@@ -75,21 +121,49 @@ const vmDisks: Behaviour = {
     const { body, inv, store: st } = ctx;
     const vm = ctx.parent!;
     const domains = body.storage_domains?.storage_domain;
-    const domain = domains?.length ? ctx.resolve('storagedomains', domains[0], 'StorageDomain') : [...st.table('storagedomains').values()].find((d) => d.type === 'data');
+    const domain = domains?.length
+      ? ctx.resolve('storagedomains', domains[0], 'StorageDomain')
+      : [...st.table('storagedomains').values()].find((d) => d.type === 'data');
     const size = Number(body.provisioned_size ?? body.size);
-    if (!(size > 0)) throw new EngineFault(400, 'Invalid value', `${body.provisioned_size ?? body.size} is not a valid value for provisioned_size`);
+    if (!(size > 0))
+      throw new EngineFault(400, 'Invalid value', `${body.provisioned_size ?? body.size} is not a valid value for provisioned_size`);
     const n = Store.sub(vm, 'disks').size + 1;
     const statistics = Store.sub(vm, 'disks').values().next().value?._computed?.statistics;
-    const disk = decorate(specAt('vms/{id}/disks'), {
-      id: inv.id(), name: body.name ?? body.alias ?? `${vm.name}_Disk${n}`, alias: body.alias ?? body.name ?? `${vm.name}_Disk${n}`,
-      image_id: inv.id(), vm: ref(vm), storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
-      size, type: 'data', provisioned_size: size, actual_size: body.sparse === false ? size : 0, status: { state: 'locked' },
-      interface: body.interface, format: body.format, sparse: body.sparse ?? true, bootable: body.bootable ?? false,
-      shareable: body.shareable ?? false, wipe_after_delete: false, propagate_errors: false, active: true, read_only: false, storage_type: 'image',
-      _computed: statistics ? { statistics } : undefined,
-    }, vm.href);
+    const disk = decorate(
+      specAt('vms/{id}/disks'),
+      {
+        id: inv.id(),
+        name: body.name ?? body.alias ?? `${vm.name}_Disk${n}`,
+        alias: body.alias ?? body.name ?? `${vm.name}_Disk${n}`,
+        image_id: inv.id(),
+        vm: ref(vm),
+        storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
+        size,
+        type: 'data',
+        provisioned_size: size,
+        actual_size: body.sparse === false ? size : 0,
+        status: { state: 'locked' },
+        interface: body.interface,
+        format: body.format,
+        sparse: body.sparse ?? true,
+        bootable: body.bootable ?? false,
+        shareable: body.shareable ?? false,
+        wipe_after_delete: false,
+        propagate_errors: false,
+        active: true,
+        read_only: false,
+        storage_type: 'image',
+        _computed: statistics ? { statistics } : undefined,
+      },
+      vm.href,
+    );
     Store.sub(vm, 'disks').set(disk.id, disk);
-    return { rec: disk, task: ctx.steps(() => { disk.status = { state: 'ok' }; }) };
+    return {
+      rec: disk,
+      task: ctx.steps(() => {
+        disk.status = { state: 'ok' };
+      }),
+    };
   },
   remove({ rec, parent }) {
     if (parent!.status.state !== 'down' && rec.active) throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'REMOVE', 'VM_DISK');
@@ -102,15 +176,27 @@ const vmNics: Behaviour = {
     const { body, inv } = ctx;
     const vm = ctx.parent!;
     const network = body.network ? ctx.resolve('networks', body.network, 'Network') : undefined;
-    const nic = decorate(specAt('vms/{id}/nics'), {
-      id: inv.id(), name: body.name, vm: ref(vm), network: network ? ref(network) : undefined, linked: body.linked ?? true,
-      interface: body.interface ?? 'virtio', mac: { address: body.mac?.address ?? inv.mac() }, active: body.plugged ?? true, plugged: body.plugged ?? true,
-    }, vm.href);
+    const nic = decorate(
+      specAt('vms/{id}/nics'),
+      {
+        id: inv.id(),
+        name: body.name,
+        vm: ref(vm),
+        network: network ? ref(network) : undefined,
+        linked: body.linked ?? true,
+        interface: body.interface ?? 'virtio',
+        mac: { address: body.mac?.address ?? inv.mac() },
+        active: body.plugged ?? true,
+        plugged: body.plugged ?? true,
+      },
+      vm.href,
+    );
     Store.sub(vm, 'nics').set(nic.id, nic);
     return { rec: nic };
   },
   remove({ rec, parent }) {
-    if (parent!.status.state !== 'down' && rec.plugged) throw refuse('ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_DEVICE', 'REMOVE', 'INTERFACE');
+    if (parent!.status.state !== 'down' && rec.plugged)
+      throw refuse('ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_DEVICE', 'REMOVE', 'INTERFACE');
     Store.sub(parent!, 'nics').delete(rec.id);
   },
 };
@@ -119,7 +205,19 @@ const vmSnapshots: Behaviour = {
   add(ctx) {
     const vm = ctx.parent!;
     if (vm.status.state === 'image_locked') throw refuse('ACTION_TYPE_FAILED_VM_IS_LOCKED', 'CREATE', 'SNAPSHOT');
-    const snap = decorate(specAt('vms/{id}/snapshots'), { id: ctx.inv.id(), description: ctx.body.description, type: 'regular', vm: ref(vm), date: new Date().toISOString(), snapshot_status: 'locked', persist_memorystate: ctx.body.persist_memorystate ?? false }, vm.href);
+    const snap = decorate(
+      specAt('vms/{id}/snapshots'),
+      {
+        id: ctx.inv.id(),
+        description: ctx.body.description,
+        type: 'regular',
+        vm: ref(vm),
+        date: new Date().toISOString(),
+        snapshot_status: 'locked',
+        persist_memorystate: ctx.body.persist_memorystate ?? false,
+      },
+      vm.href,
+    );
     Store.sub(vm, 'snapshots').set(snap.id, snap);
     const previous = vm.status.state;
     if (previous === 'down') vm.status = { state: 'image_locked' };
@@ -131,7 +229,11 @@ const vmSnapshots: Behaviour = {
     return { rec: snap, task };
   },
   remove({ rec, parent }) {
-    if (rec.type === 'active') throw refuse('ACTION_TYPE_FAILED_VM_SNAPSHOT_TYPE_NOT_ALLOWED', 'REMOVE', 'SNAPSHOT', { snapshotType: 'ACTIVE', supportedSnapshotTypes: 'REGULAR' });
+    if (rec.type === 'active')
+      throw refuse('ACTION_TYPE_FAILED_VM_SNAPSHOT_TYPE_NOT_ALLOWED', 'REMOVE', 'SNAPSHOT', {
+        snapshotType: 'ACTIVE',
+        supportedSnapshotTypes: 'REGULAR',
+      });
     Store.sub(parent!, 'snapshots').delete(rec.id);
   },
 };
@@ -152,9 +254,20 @@ const templates: Behaviour = {
     const vm = ctx.resolve('vms', body.vm, 'VM');
     if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'ADD', 'VM_TEMPLATE');
     const cluster = body.cluster ? ctx.resolve('clusters', body.cluster, 'Cluster') : st.get('clusters', vm.cluster.id)!;
-    const t = inv.template(body.name, cluster, { description: body.description ?? '', memory: vm.memory, cpu: vm.cpu, os: vm.os, status: { state: 'locked' }, vm: ref(vm) });
+    const t = inv.template(body.name, cluster, {
+      description: body.description ?? '',
+      memory: vm.memory,
+      cpu: vm.cpu,
+      os: vm.os,
+      status: { state: 'locked' },
+      vm: ref(vm),
+    });
     for (const d of Store.sub(vm, 'disks').values()) {
-      const copy = decorate(specAt('templates/{id}/disks'), { ...d, id: inv.id(), vm: undefined, template: ref(t), _sub: undefined }, t.href);
+      const copy = decorate(
+        specAt('templates/{id}/disks'),
+        { ...d, id: inv.id(), vm: undefined, template: ref(t), _sub: undefined },
+        t.href,
+      );
       Store.sub(t, 'disks').set(copy.id, copy);
     }
     vm.status = { state: 'image_locked' };
@@ -168,10 +281,21 @@ const templates: Behaviour = {
   remove({ rec, store }) {
     if (rec.id === BLANK_ID) throw refuse('VMT_CANNOT_REMOVE_BLANK_TEMPLATE', 'REMOVE', 'VM_TEMPLATE');
     const users = [...store.table('vms').values()].filter((v) => v.template.id === rec.id);
-    if (users.length) throw refuse('VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM', 'REMOVE', 'VM_TEMPLATE', { vmsList: users.slice(0, 10).map((v) => v.name).join(',') });
+    if (users.length)
+      throw refuse('VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM', 'REMOVE', 'VM_TEMPLATE', {
+        vmsList: users
+          .slice(0, 10)
+          .map((v) => v.name)
+          .join(','),
+      });
     store.table('templates').delete(rec.id);
   },
-  search: (st) => ({ ...COMMON_FIELDS, cluster: (r) => nameOf(st, 'clusters')(r, 'cluster'), datacenter: (r) => clusterDc(st, r.cluster?.id), os: (r) => r.os?.type }),
+  search: (st) => ({
+    ...COMMON_FIELDS,
+    cluster: (r) => nameOf(st, 'clusters')(r, 'cluster'),
+    datacenter: (r) => clusterDc(st, r.cluster?.id),
+    os: (r) => r.os?.type,
+  }),
   visible: inCluster,
 };
 
@@ -182,8 +306,17 @@ const vmpools: Behaviour = {
     const cluster = ctx.resolve('clusters', body.cluster, 'Cluster');
     const template = ctx.resolve('templates', body.template, 'Template');
     const pool = decorate(specAt('vmpools'), {
-      id: inv.id(), name: body.name, description: body.description ?? '', size: 0, cluster: ref(cluster), template: ref(template),
-      prestarted_vms: body.prestarted_vms ?? 0, max_user_vms: body.max_user_vms ?? 1, soundcard_enabled: false, type: body.type ?? 'automatic', use_latest_template_version: false,
+      id: inv.id(),
+      name: body.name,
+      description: body.description ?? '',
+      size: 0,
+      cluster: ref(cluster),
+      template: ref(template),
+      prestarted_vms: body.prestarted_vms ?? 0,
+      max_user_vms: body.max_user_vms ?? 1,
+      soundcard_enabled: false,
+      type: body.type ?? 'automatic',
+      use_latest_template_version: false,
     });
     st.table('vmpools').set(pool.id, pool);
     for (let i = 0; i < Math.min(Number(body.size ?? 1), 1000); i++) {
@@ -210,18 +343,39 @@ export const COMPUTE: Readonly<Record<string, Behaviour>> = {
   'VM/cdroms': vmCdroms,
   'VM/graphicsconsoles': { source: consoles('vm') },
   'VM/reporteddevices': {
-    source: reported((vm) => (guestRunning(vm) ? [...Store.sub(vm, 'nics').values()].map((n) => ({ id: n.id, name: n.name, type: 'network', mac: n.mac, ips: vm.guest_info?.ips, vm: { id: vm.id, href: vm.href } })) : [])),
+    source: reported((vm) =>
+      guestRunning(vm)
+        ? [...Store.sub(vm, 'nics').values()].map((n) => ({
+            id: n.id,
+            name: n.name,
+            type: 'network',
+            mac: n.mac,
+            ips: vm.guest_info?.ips,
+            vm: { id: vm.id, href: vm.href },
+          }))
+        : [],
+    ),
   },
   'VM/sessions': {
-    source: reported((vm) => (guestRunning(vm) && vm.display?.port ? [{ name: 'console', protocol: vm.display.type, console_user: true, vm: { id: vm.id, href: vm.href } }] : [])),
+    source: reported((vm) =>
+      guestRunning(vm) && vm.display?.port
+        ? [{ name: 'console', protocol: vm.display.type, console_user: true, vm: { id: vm.id, href: vm.href } }]
+        : [],
+    ),
   },
   'VM/applications': {
-    source: reported((vm) => (guestRunning(vm) ? ['ovirt-guest-agent-common-1.0.11-1.el7', 'kernel-3.10.0-327.el7'].map((name) => ({ name, vm: { id: vm.id, href: vm.href } })) : [])),
+    source: reported((vm) =>
+      guestRunning(vm)
+        ? ['ovirt-guest-agent-common-1.0.11-1.el7', 'kernel-3.10.0-327.el7'].map((name) => ({ name, vm: { id: vm.id, href: vm.href } }))
+        : [],
+    ),
   },
   'NIC/reporteddevices': {
     source: reported((nic, store) => {
       const vm = nic.vm?.id ? store.get('vms', nic.vm.id) : undefined;
-      return vm && guestRunning(vm) ? [{ id: nic.id, name: nic.name, type: 'network', mac: nic.mac, ips: vm.guest_info?.ips, vm: { id: vm.id, href: vm.href } }] : [];
+      return vm && guestRunning(vm)
+        ? [{ id: nic.id, name: nic.name, type: 'network', mac: nic.mac, ips: vm.guest_info?.ips, vm: { id: vm.id, href: vm.href } }]
+        : [];
     }),
   },
   'Snapshot/disks': { source: snapshotDevices('disks') },

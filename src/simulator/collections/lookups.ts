@@ -7,17 +7,26 @@ import type { FieldGetter } from '../search.ts';
 import type { Rec, Store, Table } from '../store.ts';
 
 /** The name of the object `r[field]` refers to. */
-export const nameOf = (st: Store, t: Table) => (r: Rec, field: string): string | undefined => (r[field]?.id ? st.get(t, r[field].id)?.name : undefined);
+export const nameOf =
+  (st: Store, t: Table) =>
+  (r: Rec, field: string): string | undefined =>
+    r[field]?.id ? st.get(t, r[field].id)?.name : undefined;
 
 /** The name of the data center of a cluster. */
 export const clusterDc = (st: Store, clusterId?: string): string | undefined =>
   clusterId ? st.get('datacenters', st.get('clusters', clusterId)?.data_center?.id)?.name : undefined;
 
-export const tagNames = (st: Store) => (r: Rec): (string | undefined)[] => [...(r._tags ?? [])].map((id: string) => st.get('tags', id)?.name);
+export const tagNames =
+  (st: Store) =>
+  (r: Rec): (string | undefined)[] =>
+    [...(r._tags ?? [])].map((id: string) => st.get('tags', id)?.name);
 
 /** What every searchable collection can be searched by. */
 export const COMMON_FIELDS: Record<string, FieldGetter<Rec>> = {
-  name: (r) => r.name, description: (r) => r.description, id: (r) => r.id, comment: (r) => r.comment,
+  name: (r) => r.name,
+  description: (r) => r.description,
+  id: (r) => r.id,
+  comment: (r) => r.comment,
   status: (r) => r.status?.state ?? r._dcState,
 };
 
@@ -46,7 +55,9 @@ export function dropPermissions(st: Store, field: string, id: string): void {
 
 /** Whether a filtered user sees an object placed in a cluster: granted on it, its cluster or its data center. */
 export const inCluster = (r: Rec, grants: ReadonlySet<string | undefined>, st: Store): boolean =>
-  grants.has(r.id) || grants.has(r.cluster?.id) || grants.has(r.cluster?.id ? st.get('clusters', r.cluster.id)?.data_center?.id : undefined);
+  grants.has(r.id) ||
+  grants.has(r.cluster?.id) ||
+  grants.has(r.cluster?.id ? st.get('clusters', r.cluster.id)?.data_center?.id : undefined);
 
 /** The fields of `obj` named in `keys` that it has. */
 export function pick(obj: Rec, keys: readonly string[]): Rec {

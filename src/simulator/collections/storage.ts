@@ -5,15 +5,16 @@
  * disks, snapshots, profiles and connections that live on a domain.
  */
 import { refuse } from '../faults.ts';
-import { reported, view, type Source } from '../sources.ts';
-import { Store, ref, uuidOf } from '../store.ts';
+import { reported, type Source, view } from '../sources.ts';
+import { ref, Store, uuidOf } from '../store.ts';
 import type { Behaviour } from './behaviour.ts';
 import { COMMON_FIELDS } from './lookups.ts';
 
 /** Every disk, seen at the top level (`disks/{id}`), as 3.6 serves them: each VM's, then the floating ones. */
 const allDisks: Source = {
   *list(s) {
-    for (const vm of s.table('vms').values()) for (const d of Store.sub(vm, 'disks').values()) yield { ...d, href: `disks/${d.id}`, _base: d };
+    for (const vm of s.table('vms').values())
+      for (const d of Store.sub(vm, 'disks').values()) yield { ...d, href: `disks/${d.id}`, _base: d };
     yield* s.table('disks').values();
   },
   get(s, id) {
@@ -30,11 +31,14 @@ const allDisks: Source = {
 const disksOn: Source = {
   *list(s, p) {
     if (!p) return;
-    for (const d of allDisks.list(s, undefined, { rel: 'disks' })) if (d.storage_domains?.storage_domain?.[0]?.id === p.id) yield { ...d, href: `${p.href}/disks/${d.id}`, _base: d._base ?? d };
+    for (const d of allDisks.list(s, undefined, { rel: 'disks' }))
+      if (d.storage_domains?.storage_domain?.[0]?.id === p.id) yield { ...d, href: `${p.href}/disks/${d.id}`, _base: d._base ?? d };
   },
   get(s, id, p) {
     const d = allDisks.get(s, id, undefined, { rel: 'disks' });
-    return d && p && d.storage_domains?.storage_domain?.[0]?.id === p.id ? { ...d, href: `${p.href}/disks/${id}`, _base: d._base ?? d } : undefined;
+    return d && p && d.storage_domains?.storage_domain?.[0]?.id === p.id
+      ? { ...d, href: `${p.href}/disks/${id}`, _base: d._base ?? d }
+      : undefined;
   },
 };
 
@@ -45,7 +49,17 @@ const diskSnapshots = reported((sd, store) => {
     const snaps = [...Store.sub(vm, 'snapshots').values()].filter((x) => x.type === 'regular');
     for (const d of Store.sub(vm, 'disks').values()) {
       if (d.storage_domains?.storage_domain?.[0]?.id !== sd.id) continue;
-      for (const snap of snaps) out.push({ id: uuidOf(`${snap.id}/${d.id}`), name: d.name, alias: d.alias, provisioned_size: d.provisioned_size, format: d.format, status: { state: 'ok' }, disk: { id: d.id, href: `disks/${d.id}` }, storage_domains: { storage_domain: [{ id: sd.id, href: sd.href }] } });
+      for (const snap of snaps)
+        out.push({
+          id: uuidOf(`${snap.id}/${d.id}`),
+          name: d.name,
+          alias: d.alias,
+          provisioned_size: d.provisioned_size,
+          format: d.format,
+          status: { state: 'ok' },
+          disk: { id: d.id, href: `disks/${d.id}` },
+          storage_domains: { storage_domain: [{ id: sd.id, href: sd.href }] },
+        });
     }
   }
   return out;
@@ -53,26 +67,43 @@ const diskSnapshots = reported((sd, store) => {
 
 /** A storage domain as seen from one data center: its status there and the attach actions. */
 const attachedDomains: Behaviour = {
-  source: view('storagedomains', (r, p) => r._dc === p.id, (r, p) => ({
-    ...r, href: `datacenters/${p.id}/storagedomains/${r.id}`,
-    data_center: { id: p.id, href: p.href }, status: { state: r._dcState },
-    _base: r,
-  })),
+  source: view(
+    'storagedomains',
+    (r, p) => r._dc === p.id,
+    (r, p) => ({
+      ...r,
+      href: `datacenters/${p.id}/storagedomains/${r.id}`,
+      data_center: { id: p.id, href: p.href },
+      status: { state: r._dcState },
+      _base: r,
+    }),
+  ),
   /** Attaching: locked, then in maintenance, then active in the data center. */
   add(ctx) {
     const sd = ctx.resolve('storagedomains', ctx.body, 'StorageDomain');
-    if (sd._dc) throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'ATTACH_ACTION_TO', 'STORAGE__DOMAIN', { status: sd._dcState ?? sd.status?.state });
+    if (sd._dc)
+      throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'ATTACH_ACTION_TO', 'STORAGE__DOMAIN', {
+        status: sd._dcState ?? sd.status?.state,
+      });
     sd._dc = ctx.parent!.id;
     sd._dcState = 'locked';
     sd.status = undefined;
     sd.data_centers = { data_center: [ref(ctx.parent!)] };
-    ctx.steps(() => { sd._dcState = 'maintenance'; }, () => { sd._dcState = 'active'; });
+    ctx.steps(
+      () => {
+        sd._dcState = 'maintenance';
+      },
+      () => {
+        sd._dcState = 'active';
+      },
+    );
     return { rec: sd };
   },
   /** Detaching: only from maintenance; the domain is unattached again. */
   remove({ rec }) {
     const base = rec._base ?? rec;
-    if (base._dcState === 'active') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'DETACH_ACTION_TO', 'STORAGE__DOMAIN', { status: base._dcState });
+    if (base._dcState === 'active')
+      throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'DETACH_ACTION_TO', 'STORAGE__DOMAIN', { status: base._dcState });
     base._dc = undefined;
     base._dcState = undefined;
     base.data_centers = undefined;
@@ -84,13 +115,26 @@ const storagedomains: Behaviour = {
   add(ctx) {
     ctx.checkName('storagedomains', ctx.body.name, 'STORAGE__DOMAIN', 'ADD');
     ctx.resolve('hosts', ctx.body.host, 'Host');
-    return { rec: ctx.inv.storageDomain(ctx.body.name, ctx.body.type, undefined, false, { storage: ctx.body.storage, description: ctx.body.description }) };
+    return {
+      rec: ctx.inv.storageDomain(ctx.body.name, ctx.body.type, undefined, false, {
+        storage: ctx.body.storage,
+        description: ctx.body.description,
+      }),
+    };
   },
   remove({ rec, store }) {
-    if (rec._dc) throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'REMOVE', 'STORAGE__DOMAIN', { status: rec._dcState ?? rec.status?.state });
+    if (rec._dc)
+      throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2', 'REMOVE', 'STORAGE__DOMAIN', {
+        status: rec._dcState ?? rec.status?.state,
+      });
     store.table('storagedomains').delete(rec.id);
   },
-  search: (st) => ({ ...COMMON_FIELDS, type: (r) => r.type, datacenter: (r) => (r._dc ? st.get('datacenters', r._dc)?.name : undefined), status: (r) => r._dcState ?? r.status?.state }),
+  search: (st) => ({
+    ...COMMON_FIELDS,
+    type: (r) => r.type,
+    datacenter: (r) => (r._dc ? st.get('datacenters', r._dc)?.name : undefined),
+    status: (r) => r._dcState ?? r.status?.state,
+  }),
   visible: (r, grants) => grants.has(r.id) || grants.has(r._dc),
 };
 
@@ -101,5 +145,7 @@ export const STORAGE: Readonly<Record<string, Behaviour>> = {
   'StorageDomain/disks': { source: disksOn },
   'StorageDomain/disksnapshots': { source: diskSnapshots },
   'StorageDomain/diskprofiles': { source: view('diskprofiles', (r, p) => r.storage_domain?.id === p.id) },
-  'StorageDomain/storageconnections': { source: view('storageconnections', (r, p) => !!p.storage && r.address === p.storage.address && r.path === p.storage.path) },
+  'StorageDomain/storageconnections': {
+    source: view('storageconnections', (r, p) => !!p.storage && r.address === p.storage.address && r.path === p.storage.path),
+  },
 };

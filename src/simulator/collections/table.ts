@@ -5,7 +5,7 @@
  * model with nothing of its own is served by those alone; one with
  * behaviour of its own is added to the subject file it belongs to.
  */
-import { owned, table, type Source } from '../sources.ts';
+import { owned, type Source, table } from '../sources.ts';
 import type { Table } from '../store.ts';
 import { ACCESS } from './access.ts';
 import type { Behaviour } from './behaviour.ts';
@@ -20,9 +20,38 @@ export const defaultSource = (rel: string, topLevel: boolean): Source => (topLev
 
 /** Top-level collections in the order a 3.6 engine lists them at /api (docs/protocol.md §2); any other follows. */
 export const ENTRY_ORDER: readonly string[] = [
-  'capabilities', 'clusters', 'datacenters', 'events', 'hosts', 'networks', 'roles', 'storagedomains',
-  'tags', 'bookmarks', 'icons', 'templates', 'instancetypes', 'users', 'groups', 'domains', 'vmpools', 'vms', 'disks', 'jobs',
-  'storageconnections', 'vnicprofiles', 'diskprofiles', 'cpuprofiles', 'schedulingpolicyunits', 'schedulingpolicies',
-  'permissions', 'macpools', 'operatingsystems', 'externalhostproviders', 'openstackimageproviders',
-  'openstackvolumeproviders', 'openstacknetworkproviders', 'katelloerrata',
+  'capabilities',
+  'clusters',
+  'datacenters',
+  'events',
+  'hosts',
+  'networks',
+  'roles',
+  'storagedomains',
+  'tags',
+  'bookmarks',
+  'icons',
+  'templates',
+  'instancetypes',
+  'users',
+  'groups',
+  'domains',
+  'vmpools',
+  'vms',
+  'disks',
+  'jobs',
+  'storageconnections',
+  'vnicprofiles',
+  'diskprofiles',
+  'cpuprofiles',
+  'schedulingpolicyunits',
+  'schedulingpolicies',
+  'permissions',
+  'macpools',
+  'operatingsystems',
+  'externalhostproviders',
+  'openstackimageproviders',
+  'openstackvolumeproviders',
+  'openstacknetworkproviders',
+  'katelloerrata',
 ];
