@@ -31,12 +31,15 @@ import {
   notFound,
   refuse,
 } from './faults.ts';
-import { buildInventory, type Inventory, refreshHostSummaries, USER_VM_MANAGER_ROLE_ID } from './inventory.ts';
+import type { Inventory } from './inventory.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
+import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
 import { decorate, ROOT, SPECS, type Spec, seenAt, specAt } from './routes.ts';
 import { type RsdlLink, rsdlEntries, rsdlText } from './rsdl.ts';
 import { applySearch, type FieldGetter, parseSearch, SearchSyntaxError } from './search.ts';
+import { buildInventory } from './seed.ts';
 import { type Caller, Sessions } from './sessions.ts';
+import { refreshHostSummaries } from './statistics.ts';
 import { type Rec, ref, Store, type Table, UUID_RE } from './store.ts';
 import { Tasks, trimMap } from './tasks.ts';
 

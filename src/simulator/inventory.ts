@@ -1,15 +1,17 @@
 /**
- * Builds a deterministic inventory: the same seed and sizes give the same
- * ids, names and states on every machine, so tests and benchmarks can name
- * what they expect. Shapes and values follow what RHEV 3.6 engines return.
+ * The factories of the simulator's objects, drawing ids, MACs and ports from
+ * one seeded source: the same seed gives the same ids, names and states on
+ * every machine, so tests and benchmarks can name what they expect. Shapes
+ * and values follow what RHEV 3.6 engines return.
  *
- * The factories here are also what the simulator's create operations use, so
- * a VM added over the API looks exactly like a generated one.
+ * seed.ts builds the starting inventory with them, and the simulator's
+ * create operations use them too, so a VM added over the API looks exactly
+ * like a generated one.
  */
 
-import { seedDefaults } from './defaults.ts';
-import { seedLivedIn } from './lived-in.ts';
+import { ADMIN_PERMITS, PERMITS } from './roles.ts';
 import { decorate, specAt } from './routes.ts';
+import { diskStatistics, hostStatistics, nicStatistics, vmStatistics } from './statistics.ts';
 import { BLANK_ID, type Rec, ref, rng, Store, uuidFrom, uuidOf } from './store.ts';
 
 export interface InventorySize {
@@ -24,11 +26,6 @@ export interface InventorySize {
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const EPOCH = Date.UTC(2016, 5, 1);
-
-export const ADMIN_ROLE_ID = uuidOf('role:SuperUser');
-export const USER_VM_MANAGER_ROLE_ID = uuidOf('role:UserVmManager');
-export const USER_ROLE_ID = uuidOf('role:UserRole');
-export const EVERYONE_ID = 'eee00000-0000-0000-0000-123456789eee';
 
 /** The engine-wide context the factories draw from. */
 export class Inventory {
@@ -187,6 +184,13 @@ export class Inventory {
       ...fields,
     });
     this.store.table('hosts').set(h.id, h);
+    this.hostNics(h, cluster, index);
+    this.hostLuns(h);
+    return h;
+  }
+
+  /** Two NICs: eth0 on the cluster's management network with a static address, eth1 unused. */
+  private hostNics(h: Rec, cluster: Rec, index: number): void {
     const nicSpec = specAt('hosts/{id}/nics');
     const mgmt = [...this.store.table('networks').values()].find((n) => n.name === 'ovirtmgmt' && n._clusters.has(cluster.id));
     ['eth0', 'eth1'].forEach((nicName, i) => {
@@ -213,7 +217,10 @@ export class Inventory {
       );
       Store.sub(h, 'nics').set(nic.id, nic);
     });
-    // The block storage the host can reach: a few iSCSI LUNs on the shared array.
+  }
+
+  /** The block storage the host can reach: a few iSCSI LUNs on the shared array. */
+  private hostLuns(h: Rec): void {
     const storageSpec = specAt('hosts/{id}/storage');
     for (let lun = 0; lun < 2; lun++) {
       const lunId = `3600a0b80005ad1d7000000${lun}`;
@@ -243,7 +250,6 @@ export class Inventory {
       );
       Store.sub(h, 'storage').set(st.id, st);
     }
-    return h;
   }
 
   storageDomain(name: string, type: 'data' | 'iso' | 'export', dc: Rec | undefined, master: boolean, fields: Partial<Rec> = {}): Rec {
@@ -433,9 +439,33 @@ export class Inventory {
       ...fields,
     });
     this.store.table('vms').set(vm.id, vm);
+    this.vmDisks(vm, options.disks ?? 1, options.domain);
+    this.vmNics(vm, options.nics ?? 1, options.network);
+    const cdrom = decorate(specAt('vms/{id}/cdroms'), { id: BLANK_ID, vm: ref(vm) }, vm.href);
+    Store.sub(vm, 'cdroms').set(cdrom.id, cdrom);
+    const active = decorate(
+      specAt('vms/{id}/snapshots'),
+      {
+        id: this.id(),
+        description: 'Active VM',
+        type: 'active',
+        vm: ref(vm),
+        date: created,
+        snapshot_status: 'ok',
+        persist_memorystate: false,
+      },
+      vm.href,
+    );
+    Store.sub(vm, 'snapshots').set(active.id, active);
+    return vm;
+  }
+
+  /** A VM's disks: the first bootable and smaller, the others data disks. */
+  private vmDisks(vm: Rec, count: number, domain: Rec | undefined): void {
+    const name = vm.name;
     const disks = Store.sub(vm, 'disks');
     const diskSpec = specAt('vms/{id}/disks');
-    for (let i = 0; i < (options.disks ?? 1); i++) {
+    for (let i = 0; i < count; i++) {
       const size = (i === 0 ? this.pick([20, 40, 50]) : this.pick([100, 200])) * GiB;
       const disk = decorate(
         diskSpec,
@@ -445,7 +475,7 @@ export class Inventory {
           alias: `${name}_Disk${i + 1}`,
           image_id: this.id(),
           vm: ref(vm),
-          storage_domains: options.domain ? { storage_domain: [ref(options.domain)] } : undefined,
+          storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
           size,
           type: 'system',
           provisioned_size: size,
@@ -467,15 +497,19 @@ export class Inventory {
       );
       disks.set(disk.id, disk);
     }
+  }
+
+  /** A VM's NICs, each with a MAC of the engine's pool, on `network` when given. */
+  private vmNics(vm: Rec, count: number, network: Rec | undefined): void {
     const nicSpec = specAt('vms/{id}/nics');
-    for (let i = 0; i < (options.nics ?? 1); i++) {
+    for (let i = 0; i < count; i++) {
       const nic = decorate(
         nicSpec,
         {
           id: this.id(),
           name: `nic${i + 1}`,
           vm: ref(vm),
-          network: options.network ? ref(options.network) : undefined,
+          network: network ? ref(network) : undefined,
           linked: true,
           interface: 'virtio',
           mac: { address: this.mac() },
@@ -487,23 +521,6 @@ export class Inventory {
       );
       Store.sub(vm, 'nics').set(nic.id, nic);
     }
-    const cdrom = decorate(specAt('vms/{id}/cdroms'), { id: BLANK_ID, vm: ref(vm) }, vm.href);
-    Store.sub(vm, 'cdroms').set(cdrom.id, cdrom);
-    const active = decorate(
-      specAt('vms/{id}/snapshots'),
-      {
-        id: this.id(),
-        description: 'Active VM',
-        type: 'active',
-        vm: ref(vm),
-        date: created,
-        snapshot_status: 'ok',
-        persist_memorystate: false,
-      },
-      vm.href,
-    );
-    Store.sub(vm, 'snapshots').set(active.id, active);
-    return vm;
   }
 
   role(name: string, administrative: boolean, permits: string[], description: string): Rec {
@@ -567,290 +584,4 @@ export class Inventory {
     this.store.table('tags').set(t.id, t);
     return t;
   }
-}
-
-export const PERMITS = [
-  'create_vm',
-  'delete_vm',
-  'edit_vm_properties',
-  'vm_basic_operations',
-  'change_vm_cd',
-  'migrate_vm',
-  'connect_to_vm',
-  'import_export_vm',
-  'configure_vm_network',
-  'configure_vm_storage',
-  'move_vm',
-  'manipulate_vm_snapshots',
-  'create_host',
-  'edit_host_configuration',
-  'delete_host',
-  'manipulate_host',
-  'configure_host_network',
-  'create_template',
-  'edit_template_properties',
-  'delete_template',
-  'copy_template',
-  'configure_template_network',
-  'create_vm_pool',
-  'edit_vm_pool_configuration',
-  'delete_vm_pool',
-  'vm_pool_basic_operations',
-  'create_cluster',
-  'edit_cluster_configuration',
-  'delete_cluster',
-  'configure_cluster_network',
-  'manipulate_users',
-  'manipulate_roles',
-  'manipulate_permissions',
-  'create_storage_domain',
-  'edit_storage_domain_configuration',
-  'delete_storage_domain',
-  'manipulate_storage_domain',
-  'create_storage_pool',
-  'delete_storage_pool',
-  'edit_storage_pool_configuration',
-  'configure_storage_pool_network',
-  'configure_engine',
-  'login',
-];
-const ADMIN_PERMITS = new Set(
-  PERMITS.filter((p) => /host|cluster|storage|roles|users|permissions|engine|pool_network|storage_pool/.test(p)),
-);
-
-/** Builds the whole inventory for the given sizes. */
-export function buildInventory(size: InventorySize): Inventory {
-  const inv = new Inventory(size.seed);
-  const s = inv.store;
-  const rootTag = inv.tag('root', undefined, BLANK_ID);
-  const tags = ['production', 'staging', 'web', 'db'].map((n) => inv.tag(n, rootTag));
-
-  inv.role('SuperUser', true, PERMITS, 'Roles management administrator');
-  inv.role('UserRole', false, ['vm_basic_operations', 'connect_to_vm', 'change_vm_cd', 'login'], 'Standard role');
-  inv.role(
-    'UserVmManager',
-    false,
-    [
-      'vm_basic_operations',
-      'connect_to_vm',
-      'change_vm_cd',
-      'edit_vm_properties',
-      'delete_vm',
-      'manipulate_vm_snapshots',
-      'configure_vm_network',
-      'configure_vm_storage',
-      'login',
-    ],
-    'User role, with permission for any operation on Vms',
-  );
-  inv.role(
-    'ClusterAdmin',
-    true,
-    PERMITS.filter((p) => /vm|host|cluster|template|login/.test(p)),
-    'Administrator Role, permission for all the objects underneath a specific Cluster',
-  );
-
-  const admin = inv.user('admin@internal', 'admin', '');
-  const user = inv.user('user@internal', 'user', 'Example');
-  inv.permission(s.get('roles', ADMIN_ROLE_ID)!, admin, { field: 'system' });
-
-  const dcs = Array.from({ length: Math.max(1, size.datacenters) }, (_, i) => inv.dataCenter(i === 0 ? 'Default' : `dc${i + 1}`));
-  const clusters = Array.from({ length: Math.max(1, size.clusters) }, (_, i) =>
-    inv.cluster(i === 0 ? 'Default' : `cluster${i + 1}`, dcs[i % dcs.length]),
-  );
-  const vmNetworks = new Map<string, Rec>();
-  const dataDomains = new Map<string, Rec>();
-  dcs.forEach((dc, i) => {
-    const dcClusters = clusters.filter((c) => c.data_center.id === dc.id);
-    inv.network('ovirtmgmt', dc, dcClusters, { display: true });
-    vmNetworks.set(dc.id, inv.network(`vmnet${i + 1}`, dc, dcClusters, { vlan: { id: 100 + i } }));
-    dataDomains.set(dc.id, inv.storageDomain(`data${i + 1}`, 'data', dc, true));
-    inv.storageDomain(`data${i + 1}b`, 'data', dc, false);
-  });
-  inv.storageDomain('iso', 'iso', dcs[0], false);
-  inv.storageDomain('export', 'export', dcs[0], false);
-
-  const hosts: Rec[] = [];
-  for (let i = 0; i < Math.max(1, size.hosts); i++) {
-    const c = clusters[i % clusters.length];
-    hosts.push(inv.host(`host${String(i + 1).padStart(2, '0')}`, c, hosts.filter((h) => h.cluster.id === c.id).length));
-  }
-  const hostsByCluster = new Map<string, Rec[]>();
-  for (const h of hosts) hostsByCluster.set(h.cluster.id, [...(hostsByCluster.get(h.cluster.id) ?? []), h]);
-
-  const blank = inv.template('Blank', undefined, {}, BLANK_ID);
-  const templates = [blank];
-  for (let i = 0; i < size.templates; i++) {
-    const c = clusters[i % clusters.length];
-    const t = inv.template(`tmpl-${['rhel7', 'rhel6', 'win2012', 'centos7'][i % 4]}${i >= 4 ? `-${i}` : ''}`, c);
-    inv.templateDevices(t, dataDomains.get(c.data_center.id), vmNetworks.get(c.data_center.id));
-    templates.push(t);
-  }
-
-  const prefixes = ['web', 'db', 'app', 'cache', 'build', 'mail'];
-  const vms: Rec[] = [];
-  for (let i = 0; i < size.vms; i++) {
-    const c = clusters[i % clusters.length];
-    const dcId = c.data_center.id;
-    const tmpl = inv.random() < 0.2 ? blank : inv.pick(templates);
-    const vm = inv.vm(
-      `${prefixes[i % prefixes.length]}-${String(i + 1).padStart(5, '0')}`,
-      c,
-      tmpl,
-      {},
-      {
-        disks: inv.random() < 0.3 ? 2 : 1,
-        nics: inv.random() < 0.2 ? 2 : 1,
-        domain: dataDomains.get(dcId),
-        network: vmNetworks.get(dcId),
-      },
-    );
-    const clusterHosts = hostsByCluster.get(c.id) ?? [];
-    if (clusterHosts.length && inv.random() < 0.6) {
-      const h = clusterHosts[i % clusterHosts.length];
-      vm.status = { state: 'up' };
-      vm.host = ref(h);
-      vm.start_time = inv.time(250 * 86400_000 - Math.floor(inv.random() * 30 * 86400_000));
-      vm.display.address = h.address;
-      vm.display.port = inv.displayPort();
-      vm.display.secure_port = vm.display.port + 1;
-      vm.guest_info = { ips: { ip: [{ address: `192.168.${(i >> 8) & 255}.${i & 255}`, version: 'v4' }] }, fqdn: `${vm.name}.example.com` };
-    }
-    if (i % 10 === 0) vm._tags.add(tags[(i / 10) % tags.length].id);
-    vms.push(vm);
-  }
-  refreshHostSummaries(s);
-
-  // user@internal manages a few VMs of the first cluster.
-  const vmManager = s.get('roles', USER_VM_MANAGER_ROLE_ID)!;
-  vms
-    .filter((v) => v.cluster.id === clusters[0].id)
-    .slice(0, 3)
-    .forEach((v) => {
-      inv.permission(vmManager, user, { field: 'vm', rec: v });
-    });
-  // Everyone may use the Blank template.
-  inv.permission(s.get('roles', USER_ROLE_ID)!, user, { field: 'template', rec: blank });
-
-  if (size.vms >= 2 && templates.length > 1) {
-    const poolSpec = specAt('vmpools');
-    const t = templates[1];
-    const pool = decorate(poolSpec, {
-      id: inv.id(),
-      name: 'desktops',
-      description: 'Pooled desktops',
-      size: 0,
-      cluster: t.cluster,
-      template: ref(t),
-      prestarted_vms: 0,
-      max_user_vms: 1,
-      soundcard_enabled: false,
-      type: 'automatic',
-      use_latest_template_version: false,
-    });
-    s.table('vmpools').set(pool.id, pool);
-    const c = s.get('clusters', t.cluster.id)!;
-    for (let i = 0; i < 2; i++) {
-      const v = inv.vm(`desktops-${i + 1}`, c, t, { type: 'desktop', vmpool: ref(pool) }, { domain: dataDomains.get(c.data_center.id) });
-      pool.size++;
-      v.stateless = true;
-    }
-  }
-  seedDefaults(inv);
-  seedLivedIn(inv);
-  return inv;
-}
-
-/** Recomputes each host's VM counts (after generation and after state changes). */
-export function refreshHostSummaries(s: Store): void {
-  const counts = new Map<string, { active: number; migrating: number }>();
-  for (const v of s.table('vms').values()) {
-    if (!v.host) continue;
-    const c = counts.get(v.host.id) ?? { active: 0, migrating: 0 };
-    c.active++;
-    if (v.status.state === 'migrating') c.migrating++;
-    counts.set(v.host.id, c);
-  }
-  for (const h of s.table('hosts').values()) {
-    const c = counts.get(h.id) ?? { active: 0, migrating: 0 };
-    h.summary = { active: c.active, migrating: c.migrating, total: c.active };
-  }
-}
-
-// Statistics move over time: a smooth function of the clock and the object,
-// so two reads a few seconds apart differ, and every run sees the same curve.
-function wave(id: string, name: string, periodS: number): number {
-  const phase = parseInt(uuidOf(id + name).slice(0, 6), 16) / 0xffffff;
-  return 0.5 + 0.5 * Math.sin((Date.now() / 1000 / periodS + phase) * 2 * Math.PI);
-}
-
-export function stat(
-  owner: Rec,
-  ownerField: string,
-  name: string,
-  description: string,
-  unit: string,
-  type: 'GAUGE' | 'COUNTER',
-  value: number,
-  valueType: 'INTEGER' | 'DECIMAL' = 'INTEGER',
-): Rec {
-  const id = uuidOf(`${owner.id}:${name}`);
-  return {
-    id,
-    href: `${owner.href}/statistics/${id}`,
-    name,
-    description,
-    values: { type: valueType, value: [{ datum: valueType === 'INTEGER' ? Math.round(value) : Math.round(value * 100) / 100 }] },
-    type,
-    unit,
-    [ownerField]: { id: owner.id, href: owner.href },
-  };
-}
-
-function vmStatistics(vm: Rec): Rec[] {
-  const running = vm.status.state === 'up' || vm.status.state === 'migrating';
-  const mem = Number(vm.memory);
-  const used = running ? (0.2 + 0.6 * wave(vm.id, 'mem', 300)) * mem : 0;
-  const cpu = running ? 100 * wave(vm.id, 'cpu', 60) : 0;
-  return [
-    stat(vm, 'vm', 'memory.installed', 'Total memory configured', 'BYTES', 'GAUGE', mem),
-    stat(vm, 'vm', 'memory.used', 'Memory used (agent)', 'BYTES', 'GAUGE', used),
-    stat(vm, 'vm', 'cpu.current.guest', 'CPU used by guest', 'PERCENT', 'GAUGE', cpu * 0.9, 'DECIMAL'),
-    stat(vm, 'vm', 'cpu.current.hypervisor', 'CPU overhead', 'PERCENT', 'GAUGE', cpu * 0.1, 'DECIMAL'),
-    stat(vm, 'vm', 'cpu.current.total', 'Total CPU used', 'PERCENT', 'GAUGE', cpu, 'DECIMAL'),
-  ];
-}
-
-function hostStatistics(h: Rec): Rec[] {
-  const mem = Number(h.memory);
-  const used = (0.3 + 0.5 * wave(h.id, 'mem', 600)) * mem;
-  const cpu = h.status.state === 'up' ? 100 * wave(h.id, 'cpu', 120) : 0;
-  return [
-    stat(h, 'host', 'memory.total', 'Total memory', 'BYTES', 'GAUGE', mem),
-    stat(h, 'host', 'memory.used', 'Used memory', 'BYTES', 'GAUGE', used),
-    stat(h, 'host', 'memory.free', 'Free memory', 'BYTES', 'GAUGE', mem - used),
-    stat(h, 'host', 'cpu.current.user', 'User CPU usage', 'PERCENT', 'GAUGE', cpu * 0.7, 'DECIMAL'),
-    stat(h, 'host', 'cpu.current.system', 'System CPU usage', 'PERCENT', 'GAUGE', cpu * 0.3, 'DECIMAL'),
-    stat(h, 'host', 'cpu.current.idle', 'Idle CPU usage', 'PERCENT', 'GAUGE', 100 - cpu, 'DECIMAL'),
-    stat(h, 'host', 'cpu.load.avg.5m', 'CPU 5 minute load average', 'PERCENT', 'GAUGE', cpu / 25, 'DECIMAL'),
-  ];
-}
-
-function nicStatistics(nic: Rec): Rec[] {
-  const field = nic.host ? 'host_nic' : 'nic';
-  const rate = 1e6 * wave(nic.id, 'rx', 90);
-  return [
-    stat(nic, field, 'data.current.rx', 'Receive data rate', 'BYTES_PER_SECOND', 'GAUGE', rate),
-    stat(nic, field, 'data.current.tx', 'Transmit data rate', 'BYTES_PER_SECOND', 'GAUGE', rate * 0.6),
-    stat(nic, field, 'errors.total.rx', 'Total receive errors', 'NONE', 'COUNTER', 0),
-    stat(nic, field, 'errors.total.tx', 'Total transmit errors', 'NONE', 'COUNTER', 0),
-  ];
-}
-
-function diskStatistics(d: Rec): Rec[] {
-  const rate = 5e6 * wave(d.id, 'rw', 45);
-  return [
-    stat(d, 'disk', 'data.current.read', 'Read data rate', 'BYTES_PER_SECOND', 'GAUGE', rate),
-    stat(d, 'disk', 'data.current.write', 'Write data rate', 'BYTES_PER_SECOND', 'GAUGE', rate * 0.4),
-  ];
 }

@@ -9,8 +9,8 @@
  * show to a client (and to the test that walks every URL of the RSDL).
  */
 import type { Inventory } from './inventory.ts';
-import { stat } from './inventory.ts';
 import { decorate, specAt } from './routes.ts';
+import { stat } from './statistics.ts';
 import { BLANK_ID, type Rec, ref, Store, type Table } from './store.ts';
 
 type Fields = Record<string, unknown>;

@@ -5,7 +5,7 @@
  */
 
 import { badRequest, incomplete, refuse } from '../faults.ts';
-import { refreshHostSummaries } from '../inventory.ts';
+import { refreshHostSummaries } from '../statistics.ts';
 import { ref } from '../store.ts';
 import { type ActionHandler, hostsUp } from './context.ts';
 import { stopped } from './guest.ts';

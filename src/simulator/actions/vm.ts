@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { entityNotFound, incomplete, refuse } from '../faults.ts';
-import { refreshHostSummaries, USER_VM_MANAGER_ROLE_ID } from '../inventory.ts';
+import { USER_VM_MANAGER_ROLE_ID } from '../roles.ts';
 import { decorate, specAt } from '../routes.ts';
+import { refreshHostSummaries } from '../statistics.ts';
 import { type Rec, ref, Store } from '../store.ts';
 import { type ActionHandler, hostsUp, RUNNING } from './context.ts';
 import { exportDomain, startedOn, stopped } from './guest.ts';

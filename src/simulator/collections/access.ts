@@ -5,7 +5,7 @@
  * serves them all.
  */
 import { refuse } from '../faults.ts';
-import { ADMIN_ROLE_ID } from '../inventory.ts';
+import { ADMIN_ROLE_ID } from '../roles.ts';
 import { decorate, specAt } from '../routes.ts';
 import { computed, none, systemPermissions, view } from '../sources.ts';
 import { BLANK_ID, type Rec, ref, Store } from '../store.ts';

@@ -5,8 +5,8 @@
  * nodes, network attachments).
  */
 import { refuse } from '../faults.ts';
-import { stat } from '../inventory.ts';
 import { reported, view } from '../sources.ts';
+import { stat } from '../statistics.ts';
 import { type Rec, ref, Store } from '../store.ts';
 import type { Behaviour } from './behaviour.ts';
 import { COMMON_FIELDS, clusterDc, dropPermissions, inCluster, nameOf, pick, tagNames, vmsOn } from './lookups.ts';
