@@ -74,7 +74,50 @@ export const DEFAULT_FAULTS: FaultOptions = { rate: 0, kinds: [...FAULT_KINDS], 
 const API_ROOTS = ['/ovirt-engine/api/v3', '/ovirt-engine/api', '/api'];
 
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
-  const opts: SimulatorOptions = {
+  const opts = withDefaults(options);
+  const engine = new Engine(opts);
+  Object.assign(opts, engine.options, { faults: opts.faults });
+  const sockets = new Set<Socket>();
+  const site: Site = { opts, engine, sockets, faultRandom: rng(opts.seed ^ 0x5eed), port: 0 };
+  const server = createHttpServer(opts, sockets, (req, res) => handle(site, req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  site.port = (server.address() as AddressInfo).port;
+  const url = `${opts.tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${site.port}`;
+  site.simulator = {
+    url,
+    apiUrl: `${url}/api`,
+    port: site.port,
+    engine,
+    options: opts,
+    credentials: { admin: { username: 'admin@internal', password: 'admin' }, user: { username: 'user@internal', password: 'user' } },
+    configure: (changes) => configure(opts, engine, changes),
+    async close() {
+      engine.stopTimers();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+  return site.simulator;
+}
+
+/** What a running simulator's request handling shares. */
+interface Site {
+  readonly opts: SimulatorOptions;
+  readonly engine: Engine;
+  readonly sockets: Set<Socket>;
+  /** Draws which requests get a fault (seeded, so a run can be repeated). */
+  readonly faultRandom: () => number;
+  port: number;
+  simulator?: Simulator;
+}
+
+function withDefaults(options: Partial<SimulatorOptions>): SimulatorOptions {
+  return {
     port: 0,
     host: '127.0.0.1',
     latencyMs: 0,
@@ -84,11 +127,12 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     ...options,
     faults: { ...DEFAULT_FAULTS, ...options.faults },
   } as SimulatorOptions;
-  const engine = new Engine(opts);
-  Object.assign(opts, engine.options, { faults: opts.faults });
-  const faultRandom = rng(opts.seed ^ 0x5eed);
-  const sockets = new Set<Socket>();
+}
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** An HTTP or HTTPS server with the slow-client guards, `Expect: 201-created` taken over, and every socket tracked for close(). */
+function createHttpServer(opts: SimulatorOptions, sockets: Set<Socket>, handle: Handler): Server {
   const make = (
     opts.tls ? (o: object, h: Parameters<typeof createServer>[1]) => createTlsServer({ ...o, ...opts.tls }, h) : createServer
   ) as typeof createServer;
@@ -127,77 +171,67 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
+  return server;
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname;
-    if (path.startsWith('/__simulator/')) return control(simulator, sockets, req, res, path);
-    if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource') return caCertificate(res, path, url.searchParams, opts.tls);
-    const root = API_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || path.startsWith(`${r};`));
-    if (!root) {
-      res.writeHead(404).end();
-      return;
-    }
-    let body: string;
-    try {
-      body = await readBody(req, opts.maxBodyBytes);
-    } catch {
-      res.writeHead(413, { connection: 'close' }).end();
-      req.destroy();
-      return;
-    }
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const host = req.headers.host ?? `${opts.host}:${actualPort}`;
-    const response = await engine.handle({
-      method: req.method ?? 'GET',
-      path: path.slice(root.length).replace(/\/$/, ''),
-      query: url.searchParams,
-      headers,
-      body,
-      base: root,
-      origin: `${opts.tls ? 'https' : 'http'}://${host}`,
-    });
-    engine.stats.count(response.route ?? `${(req.method ?? 'GET').toUpperCase()} ${path.slice(root.length) || '/'}`);
-    engine.stats.bytes += Buffer.byteLength(response.body);
-    const delay = opts.latencyMs + (response.delayMs ?? 0);
-    if (delay > 0) await sleep(delay);
-    const faultable = !opts.faults.methods || opts.faults.methods.includes((req.method ?? 'GET').toUpperCase());
-    const fault =
-      faultable && opts.faults.rate > 0 && opts.faults.kinds.length && faultRandom() < opts.faults.rate
-        ? opts.faults.kinds[Math.floor(faultRandom() * opts.faults.kinds.length)]
-        : undefined;
-    if (fault) {
-      engine.stats.faultsInjected[fault] = (engine.stats.faultsInjected[fault] ?? 0) + 1;
-      return inject(fault, res, response, opts.faults.slowMs);
-    }
-    send(res, response);
+/** One request: the control endpoint, the CA certificate, or the API below one of its roots. */
+async function handle(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = url.pathname;
+  if (path.startsWith('/__simulator/')) return control(site.simulator!, site.sockets, req, res, path);
+  if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource')
+    return caCertificate(res, path, url.searchParams, site.opts.tls);
+  const root = API_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || path.startsWith(`${r};`));
+  if (!root) {
+    res.writeHead(404).end();
+    return;
   }
+  return serveApi(site, req, res, url, root);
+}
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
+/** An API request: read within the body limit, answered by the engine, after the latency, or with an injected fault. */
+async function serveApi(site: Site, req: IncomingMessage, res: ServerResponse, url: URL, root: string): Promise<void> {
+  const { opts, engine } = site;
+  let body: string;
+  try {
+    body = await readBody(req, opts.maxBodyBytes);
+  } catch {
+    res.writeHead(413, { connection: 'close' }).end();
+    req.destroy();
+    return;
+  }
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  const host = req.headers.host ?? `${opts.host}:${site.port}`;
+  const method = (req.method ?? 'GET').toUpperCase();
+  const path = url.pathname.slice(root.length);
+  const response = await engine.handle({
+    method: req.method ?? 'GET',
+    path: path.replace(/\/$/, ''),
+    query: url.searchParams,
+    headers,
+    body,
+    base: root,
+    origin: `${opts.tls ? 'https' : 'http'}://${host}`,
   });
-  const actualPort = (server.address() as AddressInfo).port;
-  const url = `${opts.tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${actualPort}`;
+  engine.stats.count(response.route ?? `${method} ${path || '/'}`);
+  engine.stats.bytes += Buffer.byteLength(response.body);
+  const delay = opts.latencyMs + (response.delayMs ?? 0);
+  if (delay > 0) await sleep(delay);
+  const fault = drawFault(site, method);
+  if (fault) {
+    engine.stats.faultsInjected[fault] = (engine.stats.faultsInjected[fault] ?? 0) + 1;
+    return inject(fault, res, response, opts.faults.slowMs);
+  }
+  send(res, response);
+}
 
-  const simulator: Simulator = {
-    url,
-    apiUrl: `${url}/api`,
-    port: actualPort,
-    engine,
-    options: opts,
-    credentials: { admin: { username: 'admin@internal', password: 'admin' }, user: { username: 'user@internal', password: 'user' } },
-    configure: (changes) => configure(opts, engine, changes),
-    async close() {
-      engine.stopTimers();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-    },
-  };
-  return simulator;
+/** The fault this request gets, if the configured rate draws one for it. */
+function drawFault(site: Site, method: string): FaultKind | undefined {
+  const f = site.opts.faults;
+  if (f.methods && !f.methods.includes(method)) return undefined;
+  if (!(f.rate > 0 && f.kinds.length && site.faultRandom() < f.rate)) return undefined;
+  return f.kinds[Math.floor(site.faultRandom() * f.kinds.length)];
 }
 
 function checkNumber(name: string, v: unknown): number {

@@ -17,6 +17,7 @@ import type { ApiModel, Collection } from '../model/index.ts';
 import { type Connection, stateOfStatus } from '../rhev/index.ts';
 import { enumValue } from '../schema/names.ts';
 import type { Doc as Obj } from '../xml/index.ts';
+import { PushQueue } from './queue.ts';
 
 export interface StatusEvent {
   type: string;
@@ -125,47 +126,20 @@ export class Watchers {
     const typeWatch = tw;
     const gqlType = enumValue(type);
 
-    // A small async queue: events pushed by the poller, pulled by graphql-ws.
-    const queue: StatusEvent[] = [];
-    let waiting: ((r: IteratorResult<StatusEvent>) => void) | undefined;
-    let failure: ((e: Error) => void) | undefined;
-    let error: Error | undefined;
-    let finished = false;
     let timeout: NodeJS.Timeout | undefined;
-
-    const finish = () => {
-      if (finished) return;
-      finished = true;
+    const queue = new PushQueue<StatusEvent>(() => {
       if (timeout) clearTimeout(timeout);
       watch.subscribers.delete(sub);
       if (!watch.subscribers.size) typeWatch.watches.delete(id);
       if (!typeWatch.watches.size) this.stopType(type);
       if (!this.types.size) this.stopEvents();
       this.settings.onChange?.(this.counts);
-    };
+    });
     const sub: Subscriber = {
       wanted: options.status?.length ? new Set(options.status.map((s) => s.toLowerCase())) : undefined,
       untilDeleted: options.deleted === true,
-      push: (e) => {
-        if (finished) return;
-        if (waiting) {
-          const r = waiting;
-          waiting = undefined;
-          failure = undefined;
-          r({ value: e, done: false });
-        } else queue.push(e);
-        if (e.done) finish();
-      },
-      fail: (e) => {
-        if (finished) return;
-        if (failure) {
-          const f = failure;
-          waiting = undefined;
-          failure = undefined;
-          f(e);
-        } else error = e;
-        finish();
-      },
+      push: (e) => queue.push(e, e.done),
+      fail: (e) => queue.fail(e),
     };
     watch.subscribers.add(sub);
     if (options.timeout) {
@@ -179,39 +153,7 @@ export class Watchers {
     if (watch.known) sub.push(this.event(gqlType, watch, sub));
     else this.pollSoon(type, true);
     this.ensureEvents();
-
-    const iterator: AsyncIterableIterator<StatusEvent> = {
-      next: () => {
-        if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
-        if (error) {
-          const e = error;
-          error = undefined;
-          return Promise.reject(e);
-        }
-        if (finished) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => {
-          waiting = resolve;
-          failure = reject;
-        });
-      },
-      return: () => {
-        finish();
-        if (waiting) {
-          const r = waiting;
-          waiting = undefined;
-          r({ value: undefined, done: true });
-        }
-        return Promise.resolve({ value: undefined, done: true });
-      },
-      throw: (e) => {
-        finish();
-        return Promise.reject(e);
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    return queue;
   }
 
   /** Stops every poller and ends every subscription (shutdown, or with `reason` when the credential was dropped). */
