@@ -10,20 +10,10 @@
 import type { Operation } from '../model/index.ts';
 import { readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { readDocument, readExpected } from '../xml/index.ts';
+import { checkAnswer, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
 import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { bindResource, ResourceList, type ResourceMethods } from './bound.ts';
-import {
-  ActionError,
-  ConnectionError,
-  Fault,
-  IllegalAction,
-  IllegalMethod,
-  NotFound,
-  ParseError,
-  ResponseError,
-  RhevError,
-} from './errors.ts';
+import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ResponseError, RhevError } from './errors.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
 import { Joiner } from './join.ts';
 import type { Logger } from './log.ts';
@@ -326,7 +316,7 @@ export class Connection {
       if (res.status === 404) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} action ${name} is not available (HTTP 404)`);
       if (result?.fault)
         throw new ActionError(result, new Fault(result.fault.reason ?? 'Operation Failed', result.fault.detail, res.status));
-      throw this.faultOf(res);
+      throw faultOf(res);
     }
     if (res.status !== 200 && res.status !== 202 && res.status !== 204)
       throw new ResponseError(`Unexpected HTTP ${res.status} for action ${name}`, res.status);
@@ -550,45 +540,12 @@ export class Connection {
     return out;
   }
 
-  parse(xml: string, expected?: string): Obj {
-    const doc = readExpected(
-      model().xsd,
-      xml,
-      expected,
-      (problem, detail, cause) =>
-        new ParseError(
-          problem === 'root' ? `Expected a <${expected}> document, got <${detail}>` : `Could not parse the engine's answer: ${detail}`,
-          { cause },
-        ),
-    );
-    return tag(doc.value, doc.type);
+  private parse(xml: string, expected?: string): Obj {
+    return parseAnswer(xml, expected);
   }
 
   private check(res: HttpResponse, ok: number[]): void {
-    if (ok.includes(res.status)) {
-      const ct = String(res.headers['content-type'] ?? '');
-      if (res.body && ct && !/xml/.test(ct) && res.status !== 204)
-        throw new ResponseError(`Expected XML from the engine, got ${ct}`, res.status);
-      return;
-    }
-    throw this.faultOf(res);
-  }
-
-  private faultOf(res: HttpResponse): RhevError {
-    if (/xml/.test(String(res.headers['content-type'] ?? ''))) {
-      try {
-        const doc = readDocument(model().xsd, res.body);
-        const f = doc.root === 'fault' ? doc.value : doc.value.fault;
-        if (f) return new Fault(f.reason ?? 'Operation Failed', f.detail, res.status);
-        if (doc.root === 'usage_message')
-          return new Fault(doc.value.message ?? 'Request syntactically incorrect', doc.value.detailedLink?.href, res.status);
-      } catch {
-        // fall through: not a fault document
-      }
-    }
-    if (res.status === 404) return new NotFound(`Not found (HTTP 404)`);
-    if (res.status === 405) return new IllegalMethod(`Method not allowed here (HTTP 405; allowed: ${res.headers.allow ?? 'unknown'})`);
-    return new Fault(httpReason(res.status), excerpt(res.body), res.status);
+    checkAnswer(res, ok);
   }
 
   /** Binds a parsed object (and the resources nested in it) to this connection. */
@@ -603,58 +560,4 @@ function hrefOf(obj: object): string {
   const h = (obj as Obj).href;
   if (!h) throw new RhevError(`${typeOf(obj) ?? 'The object'} has no href: get it from the engine first`);
   return h;
-}
-
-/** The state of `<status><state>up</state></status>` or of the old `<status>UP</status>`. */
-export function stateOfStatus(status: unknown): string | undefined {
-  if (status === undefined || status === null) return undefined;
-  if (typeof status === 'string') return status.toLowerCase();
-  const s = (status as Obj).state ?? (status as Obj).$value;
-  return s === undefined ? undefined : String(s).toLowerCase();
-}
-
-function httpReason(status: number): string {
-  return (
-    (
-      {
-        400: 'Bad Request',
-        401: 'Unauthorized',
-        403: 'Forbidden',
-        404: 'Not Found',
-        405: 'Method Not Allowed',
-        409: 'Conflict',
-        413: 'Payload Too Large',
-        415: 'Unsupported Media Type',
-        500: 'Internal Server Error',
-        502: 'Bad Gateway',
-        503: 'Service Unavailable',
-        504: 'Gateway Timeout',
-      } as Record<number, string>
-    )[status] ?? `HTTP ${status}`
-  );
-}
-
-/** A resource the engine is still creating (its disks being copied): locked, or with a creation status. */
-function isBeingCreated(current: Obj | undefined): boolean {
-  if (!current) return false;
-  return !!current.creation_status || ['image_locked', 'locked'].includes(stateOfStatus(current.status) ?? '');
-}
-
-/**
- * A short, plain-text excerpt of an answer that is not a fault document (an
- * HTML error page from a proxy): tags, entities and control characters out,
- * whitespace collapsed, at most 120 characters. The rest is not echoed.
- */
-export function excerpt(body: string): string | undefined {
-  const text = body
-    .slice(0, 4096)
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>?/g, ' ')
-    .replace(/&[#a-z0-9]+;/gi, ' ')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes from an excerpt
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!text) return undefined;
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -6,6 +6,7 @@
  *   for (const vm of await conn.getAll('vms', { name: 'web*' })) await vm.start();
  */
 
+export { stateOfStatus } from './answers.ts';
 export type { Typed, TypeInfo } from './binding.ts';
 export {
   attributes,
@@ -24,7 +25,7 @@ export {
 } from './binding.ts';
 export type { ResourceMethods } from './bound.ts';
 export { CONN, INLINE, ResourceList } from './bound.ts';
-export { Connection, stateOfStatus } from './connection.ts';
+export { Connection } from './connection.ts';
 export {
   Aborted,
   ActionError,

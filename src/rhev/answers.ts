@@ -1,0 +1,110 @@
+/**
+ * Reading what the engine answered: a document of the kind asked for, a
+ * fault (the engine's `<fault>` or `<usage_message>`), or an HTTP error from
+ * something that is not the engine (a proxy's HTML page, shown only as a short
+ * plain-text excerpt), and the state a resource's `<status>` reports.
+ */
+
+import type { Doc as Obj } from '../xml/index.ts';
+import { readDocument, readExpected } from '../xml/index.ts';
+import { model, tag } from './binding.ts';
+import { Fault, IllegalMethod, NotFound, ParseError, ResponseError, type RhevError } from './errors.ts';
+import type { HttpResponse } from './transport.ts';
+
+/** Reads an answer's XML; with `expected`, it must be that document (`<vm>`), else ParseError. */
+export function parseAnswer(xml: string, expected?: string): Obj {
+  const doc = readExpected(
+    model().xsd,
+    xml,
+    expected,
+    (problem, detail, cause) =>
+      new ParseError(
+        problem === 'root' ? `Expected a <${expected}> document, got <${detail}>` : `Could not parse the engine's answer: ${detail}`,
+        { cause },
+      ),
+  );
+  return tag(doc.value, doc.type);
+}
+
+/** Throws unless the status is one of `ok` and a body, if any, is XML. */
+export function checkAnswer(res: HttpResponse, ok: number[]): void {
+  if (ok.includes(res.status)) {
+    const ct = String(res.headers['content-type'] ?? '');
+    if (res.body && ct && !/xml/.test(ct) && res.status !== 204)
+      throw new ResponseError(`Expected XML from the engine, got ${ct}`, res.status);
+    return;
+  }
+  throw faultOf(res);
+}
+
+/** The error an unsuccessful answer stands for: the engine's fault when it sent one. */
+export function faultOf(res: HttpResponse): RhevError {
+  if (/xml/.test(String(res.headers['content-type'] ?? ''))) {
+    try {
+      const doc = readDocument(model().xsd, res.body);
+      const f = doc.root === 'fault' ? doc.value : doc.value.fault;
+      if (f) return new Fault(f.reason ?? 'Operation Failed', f.detail, res.status);
+      if (doc.root === 'usage_message')
+        return new Fault(doc.value.message ?? 'Request syntactically incorrect', doc.value.detailedLink?.href, res.status);
+    } catch {
+      // fall through: not a fault document
+    }
+  }
+  if (res.status === 404) return new NotFound(`Not found (HTTP 404)`);
+  if (res.status === 405) return new IllegalMethod(`Method not allowed here (HTTP 405; allowed: ${res.headers.allow ?? 'unknown'})`);
+  return new Fault(httpReason(res.status), excerpt(res.body), res.status);
+}
+
+/** The state of `<status><state>up</state></status>` or of the old `<status>UP</status>`. */
+export function stateOfStatus(status: unknown): string | undefined {
+  if (status === undefined || status === null) return undefined;
+  if (typeof status === 'string') return status.toLowerCase();
+  const s = (status as Obj).state ?? (status as Obj).$value;
+  return s === undefined ? undefined : String(s).toLowerCase();
+}
+
+function httpReason(status: number): string {
+  return (
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        405: 'Method Not Allowed',
+        409: 'Conflict',
+        413: 'Payload Too Large',
+        415: 'Unsupported Media Type',
+        500: 'Internal Server Error',
+        502: 'Bad Gateway',
+        503: 'Service Unavailable',
+        504: 'Gateway Timeout',
+      } as Record<number, string>
+    )[status] ?? `HTTP ${status}`
+  );
+}
+
+/** A resource the engine is still creating (its disks being copied): locked, or with a creation status. */
+export function isBeingCreated(current: Obj | undefined): boolean {
+  if (!current) return false;
+  return !!current.creation_status || ['image_locked', 'locked'].includes(stateOfStatus(current.status) ?? '');
+}
+
+/**
+ * A short, plain-text excerpt of an answer that is not a fault document (an
+ * HTML error page from a proxy): tags, entities and control characters out,
+ * whitespace collapsed, at most 120 characters. The rest is not echoed.
+ */
+export function excerpt(body: string): string | undefined {
+  const text = body
+    .slice(0, 4096)
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>?/g, ' ')
+    .replace(/&[#a-z0-9]+;/gi, ' ')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes from an excerpt
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!text) return undefined;
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
