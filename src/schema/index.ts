@@ -2,7 +2,7 @@
 
 export { CAPABILITY_ENUMS, readCapabilities } from './capabilities.ts';
 export * from './generate.ts';
-export { camel, NameCollisionError, pascal } from './names.ts';
+export { camel, enumValue, NameCollisionError, pascal, sentence } from './names.ts';
 export type { FieldKind, PlanArg, PlanField, PlanType, RootField, SchemaPlan } from './plan.ts';
 export { planSchema } from './plan.ts';
 export { FEDERATION_LINK, printSchema } from './print.ts';

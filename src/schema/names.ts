@@ -47,3 +47,9 @@ export class Namespace {
     return this.seen.has(name);
   }
 }
+
+/** A description as a sentence: capitalised, with a full stop. */
+export function sentence(s: string): string {
+  const t = s.trim();
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+}

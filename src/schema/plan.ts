@@ -5,10 +5,12 @@
  * field, which XML element, reference, sub-collection or action it stands for.
  */
 import type { ApiModel, Collection, ComplexType, Field, Operation, XsdModel } from '../model/index.ts';
-import { isOwnership, rsdlField } from '../model/index.ts';
+import { isOwnership } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
-import { camel, enumValue, Namespace, pascal } from './names.ts';
-import { gqlType, requiredType, type TypeRef } from './type-ref.ts';
+import { planMutations } from './mutations.ts';
+import { camel, enumValue, Namespace } from './names.ts';
+import { planFieldFilter, planSubscriptions } from './subscriptions.ts';
+import { gqlType, type TypeRef } from './type-ref.ts';
 
 export type FieldKind =
   /** A scalar or enum element/attribute. */
@@ -128,13 +130,13 @@ export function planSchema(api: ApiModel, options: PlanOptions = {}): SchemaPlan
  * and the subscriptions. Types are made on demand (wantObject, wantInput)
  * and built when a pass drains the queues.
  */
-class PlanBuilder {
-  private readonly xsd: XsdModel;
+export class PlanBuilder {
+  readonly xsd: XsdModel;
   private readonly notes: string[] = [];
-  private readonly types = new Map<string, PlanType>();
-  private readonly typeNames = new Namespace('GraphQL type');
+  readonly types = new Map<string, PlanType>();
+  readonly typeNames = new Namespace('GraphQL type');
   /** Which schema types are entities: items of a collection, with an id. */
-  private readonly entityTypes = new Set<string>();
+  readonly entityTypes = new Set<string>();
   private readonly topLevelOf = new Map<string, Collection>();
   /** `Type.field` -> capability enum, for the fields the engine's capabilities govern. */
   private readonly capabilityEnums = new Map<string, { name: string; values: readonly string[] }>();
@@ -142,12 +144,12 @@ class PlanBuilder {
   private readonly inputQueue: string[] = [];
   private readonly query: RootField[] = [];
   private readonly rootNames = new Namespace('Query field');
-  private readonly mutation: RootField[] = [];
-  private readonly mutationNames = new Namespace('Mutation');
-  private readonly subscription: RootField[] = [];
+  readonly mutation: RootField[] = [];
+  readonly mutationNames = new Namespace('Mutation');
+  readonly subscription: RootField[] = [];
 
   constructor(
-    private readonly api: ApiModel,
+    readonly api: ApiModel,
     private readonly options: PlanOptions,
   ) {
     this.xsd = api.xsd;
@@ -159,7 +161,7 @@ class PlanBuilder {
     this.objects();
     this.reverseRelations();
     this.queries();
-    if (this.options.hasRsdl !== false) this.mutations();
+    if (this.options.hasRsdl !== false) planMutations(this);
     else
       this.notes.push(
         'No RSDL was given: actions, and create/update/delete mutations, are left out (the XSD does not say which exist), and every collection the XSD defines is offered at the top level.',
@@ -167,8 +169,8 @@ class PlanBuilder {
     this.inputs();
     // Payloads may name types no query reaches (Job, Fault, Action).
     this.drainObjects();
-    this.subscriptions();
-    this.fieldFilter();
+    planSubscriptions(this);
+    planFieldFilter(this);
     const { types, query, mutation, subscription, notes, entityTypes } = this;
     return { types, query, mutation, subscription, notes, entities: new Set([...entityTypes].filter((t) => types.has(t))) };
   }
@@ -181,7 +183,7 @@ class PlanBuilder {
   }
 
   /** A wrapper is read as a list: collections (`VMs`), and value lists (`Usages`: usage*). */
-  private wrapperItem(type: string): Field | undefined {
+  wrapperItem(type: string): Field | undefined {
     const t = this.xsd.types.get(type);
     if (!t) return undefined;
     if (this.xsd.isA(type, 'BaseResources')) {
@@ -255,7 +257,7 @@ class PlanBuilder {
     return type;
   }
 
-  private wantObject(type: string): string {
+  wantObject(type: string): string {
     if (!this.types.has(type) && !this.objectQueue.includes(type)) this.objectQueue.push(type);
     return type;
   }
@@ -446,284 +448,17 @@ class PlanBuilder {
     }
   }
 
-  private wantInput(type: string): string {
+  wantInput(type: string): string {
     const name = `${type}Input`;
     if (!this.types.has(name) && !this.inputQueue.includes(type)) this.inputQueue.push(type);
     return name;
   }
 
-  private inputTypeOf(owner: string, f: Field): TypeRef {
+  inputTypeOf(owner: string, f: Field): TypeRef {
     if (!this.xsd.types.has(f.type)) return gqlType(this.capabilityEnum(owner, f.name) ?? this.scalarOf(f.type).gql, { list: f.max > 1 });
     const inner = this.wrapperItem(f.type);
     if (inner) return gqlType(this.xsd.types.has(inner.type) ? this.wantInput(inner.type) : this.scalarOf(inner.type).gql, { list: true });
     return gqlType(this.wantInput(f.type), { list: f.max > 1 });
-  }
-
-  /**
-   * How a collection's items are named in mutations: `vm` -> `Vm`; below a
-   * parent, without the parent's prefix (`host_nic` below a host is `Nic`),
-   * or by the rel when the rel is not the items' plural
-   * (`virtualfunctionallowedlabels`).
-   */
-  private segmentName(c: Collection): string {
-    if (!c.parent) return pascal(c.itemElement);
-    const parentEl = c.parent.itemElement;
-    const el = c.itemElement.startsWith(`${parentEl}_`) ? c.itemElement.slice(parentEl.length + 1) : c.itemElement;
-    return c.rel.startsWith(el.replace(/_/g, '')) ? pascal(el) : pascal(c.rel);
-  }
-
-  /** Top-level items and nested items of top-level types use their own name unless the top-level type has the same operation; otherwise the parents qualify it. */
-  // A nested collection's operations are always qualified by their parents (activateVmDisk,
-  // deactivateDataCenterStorageDomain): a name that depended on which other collections exist
-  // would change when an engine version adds one, and generated names are an API.
-  private qualifier(c: Collection): string {
-    if (!c.parent) return pascal(c.itemElement);
-    const chain: string[] = [];
-    for (let p: Collection | undefined = c; p; p = p.parent) chain.unshift(this.segmentName(p));
-    return chain.join('');
-  }
-
-  private idArgs(c: Collection): PlanArg[] {
-    const out: PlanArg[] = [];
-    for (let p = c.parent; p; p = p.parent)
-      out.unshift({
-        name: `${camel(p.itemElement)}Id`,
-        type: gqlType('ID', { required: true }),
-        description: `The id of the ${p.itemType}.`,
-      });
-    return out;
-  }
-
-  private payloadFor(itemType: string): string {
-    const name = `${itemType}ActionPayload`;
-    if (!this.types.has(name)) {
-      this.typeNames.add(name, `the payload of ${itemType} actions`);
-      this.types.set(name, {
-        name,
-        kind: 'object',
-        description: `What an action on a ${itemType} did: its status, the job, the engine's fault if any, and the ${itemType} as it is now.`,
-        fields: [
-          {
-            name: 'status',
-            type: gqlType('String', { required: true }),
-            kind: 'scalar',
-            description: 'complete, pending, in_progress or failed.',
-          },
-          ...(this.xsd.types.has('Job')
-            ? [
-                {
-                  name: 'job',
-                  type: gqlType(this.wantObject('Job')),
-                  kind: 'reference' as const,
-                  target: 'Job',
-                  description: 'The job the engine ran for the action.',
-                },
-              ]
-            : []),
-          { name: 'fault', type: gqlType(this.wantObject('Fault')), kind: 'object', description: 'Why the engine refused, when it did.' },
-          {
-            name: 'outcomeUnknown',
-            type: gqlType('Boolean', { required: true }),
-            kind: 'scalar',
-            description:
-              'True when the connection failed after the request was sent: the action may or may not have run, and was not sent again.',
-          },
-          {
-            name: 'action',
-            type: gqlType(this.wantObject('Action')),
-            kind: 'object',
-            description: "The engine's answer in full (tickets, discovered targets, ...).",
-          },
-          // Always `resource`, so it cannot collide with the fields above (a Job's actions also have a job).
-          {
-            name: 'resource',
-            type: gqlType(itemType),
-            kind: 'reference',
-            target: itemType,
-            description: `The ${itemType}, re-read after the action.`,
-          },
-        ],
-      });
-    }
-    return name;
-  }
-
-  /** The mutations of every collection whose items are entities: its actions, its collection actions, create, update, delete. */
-  private mutations(): void {
-    for (const c of this.api.collections.values()) {
-      if (!this.entityTypes.has(c.itemType)) continue;
-      this.itemActions(c);
-      this.collectionActions(c);
-      this.crud(c);
-    }
-    if (this.mutation.some((m) => m.kind === 'delete')) {
-      this.typeNames.add('DeletePayload', 'the payload of deletions');
-      this.types.set('DeletePayload', {
-        name: 'DeletePayload',
-        kind: 'object',
-        description: 'What a removal did.',
-        fields: [
-          { name: 'id', type: gqlType('ID', { required: true }), kind: 'scalar', description: 'The id of the removed object.' },
-          {
-            name: 'status',
-            type: gqlType('String', { required: true }),
-            kind: 'scalar',
-            description: 'complete, or pending when the engine removes it as a task.',
-          },
-        ],
-      });
-    }
-  }
-
-  private itemActions(c: Collection): void {
-    for (const [actionName, op] of c.actions) {
-      const name = `${camel(actionName)}${this.qualifier(c)}`;
-      const args: PlanArg[] = [
-        ...this.idArgs(c),
-        { name: 'id', type: gqlType('ID', { required: true }), description: `The id of the ${c.itemType}.` },
-      ];
-      const input = this.actionInput(name, op);
-      if (input)
-        args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: "The action's parameters." });
-      args.push({
-        name: 'async',
-        type: gqlType('Boolean'),
-        description: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.',
-      });
-      this.mutation.push({
-        name: this.mutationNames.add(name, `${c.path}/{id}/${actionName}`),
-        kind: 'action',
-        type: gqlType(this.payloadFor(c.itemType), { required: true }),
-        args,
-        collection: c,
-        action: actionName,
-        operation: op,
-        parentIds: this.idArgs(c).map((a) => a.name),
-        description: op.description ? sentence(op.description) : `The ${actionName} action of a ${c.itemType}.`,
-      });
-    }
-  }
-
-  private collectionActions(c: Collection): void {
-    const ids = this.idArgs(c);
-    for (const [actionName, op] of c.collectionActions) {
-      // Actions on a whole collection are always named by the collection and its parents.
-      const chain: string[] = [];
-      for (let p = c.parent; p; p = p.parent) chain.unshift(this.segmentName(p));
-      const own =
-        c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`)
-          ? c.collectionElement.slice(c.parent.itemElement.length + 1)
-          : c.collectionElement;
-      const name = `${camel(actionName)}${chain.join('')}${pascal(own)}`;
-      const args: PlanArg[] = [...ids];
-      const input = this.actionInput(name, op);
-      if (input)
-        args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: "The action's parameters." });
-      args.push({ name: 'async', type: gqlType('Boolean'), description: 'Return as soon as the engine accepted a task-backed action.' });
-      this.mutation.push({
-        name: this.mutationNames.add(name, `${c.path}/${actionName}`),
-        kind: 'action',
-        type: gqlType(this.payloadFor(c.itemType), { required: true }),
-        args,
-        collection: c,
-        action: actionName,
-        operation: op,
-        parentIds: ids.map((a) => a.name),
-        description: op.description ? sentence(op.description) : `The ${actionName} action of ${c.rel}.`,
-      });
-    }
-  }
-
-  private crud(c: Collection): void {
-    const ids = this.idArgs(c);
-    if (c.add) {
-      const name = `create${this.qualifier(c)}`;
-      this.mutation.push({
-        name: this.mutationNames.add(name, `POST ${c.path}`),
-        kind: 'create',
-        type: gqlType(c.itemType, { required: true }),
-        collection: c,
-        parentIds: ids.map((a) => a.name),
-        args: [
-          ...ids,
-          { name: 'input', type: gqlType(this.wantInput(c.itemType), { required: true }) },
-          { name: 'async', type: gqlType('Boolean'), description: 'Return while a creation the engine runs as a task is still going on.' },
-        ],
-        description: c.add.description ? sentence(c.add.description) : `Add a ${c.itemType}.`,
-      });
-    }
-    if (c.itemMethods.has('PUT')) {
-      const name = `update${this.qualifier(c)}`;
-      this.mutation.push({
-        name: this.mutationNames.add(name, `PUT ${c.path}/{id}`),
-        kind: 'update',
-        type: gqlType(c.itemType, { required: true }),
-        collection: c,
-        parentIds: ids.map((a) => a.name),
-        args: [
-          ...ids,
-          { name: 'id', type: gqlType('ID', { required: true }) },
-          {
-            name: 'input',
-            type: gqlType(this.wantInput(c.itemType), { required: true }),
-            description: 'The fields to change; others stay as they are.',
-          },
-        ],
-        description: `Change a ${c.itemType}.`,
-      });
-    }
-    if (c.itemMethods.has('DELETE')) {
-      const name = `delete${this.qualifier(c)}`;
-      this.mutation.push({
-        name: this.mutationNames.add(name, `DELETE ${c.path}/{id}`),
-        kind: 'delete',
-        type: gqlType('DeletePayload', { required: true }),
-        collection: c,
-        parentIds: ids.map((a) => a.name),
-        args: [
-          ...ids,
-          { name: 'id', type: gqlType('ID', { required: true }) },
-          { name: 'force', type: gqlType('Boolean'), description: 'Ask the engine to force the removal.' },
-          { name: 'async', type: gqlType('Boolean') },
-        ],
-        description: `Remove a ${c.itemType}.`,
-      });
-    }
-  }
-
-  private actionInput(mutationName: string, op: Operation): { name: string; required: boolean } | undefined {
-    const action = this.xsd.types.get('Action');
-    if (!action) return undefined;
-    const tops = new Map<string, boolean>();
-    for (const p of op.bodyParams) {
-      const top = rsdlField(action.field, p.name.replace(/^action\./, '').split(/[.|]/)[0]);
-      if (!top || top === 'async') continue;
-      tops.set(top, (tops.get(top) ?? false) || p.required);
-    }
-    if (!tops.size) return undefined;
-    const name = `${pascal(mutationName)}Input`;
-    this.typeNames.add(name, `the parameters of ${op.href}`);
-    const fields: PlanField[] = [...tops].map(([top, required]) => {
-      const f = action.field.get(top)!;
-      const t = this.inputTypeOf('Action', f);
-      const inner = this.wrapperItem(f.type);
-      return {
-        name: camel(top),
-        type: required ? requiredType(t) : t,
-        kind: this.xsd.types.has(f.type) ? (inner ? 'unwrap' : 'object') : 'scalar',
-        xml: top,
-        item: inner?.name,
-        description: f.doc,
-      };
-    });
-    this.types.set(name, {
-      name,
-      kind: 'input',
-      description: `The parameters of the ${op.rel} action (${op.href}).`,
-      fields,
-      xsdType: 'Action',
-    });
-    return { name, required: fields.some((f) => f.type.required) };
   }
 
   /** Builds the input types the mutations asked for (they may ask for more as they go). */
@@ -753,99 +488,6 @@ class PlanBuilder {
         fields.push({ name: '_empty', type: gqlType('Boolean'), kind: 'scalar', description: 'This type has no settable fields.' });
     }
   }
-
-  private subscriptions(): void {
-    const watchable = this.api.top.filter((c) => this.entityTypes.has(c.itemType) && this.xsd.types.get(c.itemType)?.field.has('status'));
-    if (watchable.length) {
-      this.typeNames.add('WatchedType', 'the watchable resource types');
-      this.types.set('WatchedType', {
-        name: 'WatchedType',
-        kind: 'enum',
-        description: 'Resource types whose status can be watched.',
-        fields: [],
-        values: watchable.map((c) => enumValue(c.itemElement)),
-        wire: watchable.map((c) => c.itemElement),
-      });
-      this.typeNames.add('StatusEvent', 'status events');
-      this.types.set('StatusEvent', {
-        name: 'StatusEvent',
-        kind: 'object',
-        description: 'A status a watched resource was seen in.',
-        fields: [
-          { name: 'type', type: gqlType('WatchedType', { required: true }), kind: 'scalar' },
-          { name: 'id', type: gqlType('ID', { required: true }), kind: 'scalar' },
-          {
-            name: 'state',
-            type: gqlType('String'),
-            kind: 'scalar',
-            description: 'The status, as the engine reports it (lowercase); null once deleted.',
-          },
-          {
-            name: 'deleted',
-            type: gqlType('Boolean', { required: true }),
-            kind: 'scalar',
-            description: 'True when the resource no longer exists.',
-          },
-          {
-            name: 'done',
-            type: gqlType('Boolean', { required: true }),
-            kind: 'scalar',
-            description: 'True for the last event: a wanted status (or the deletion) was reached.',
-          },
-        ],
-      });
-      const watchArgs: PlanArg[] = [
-        {
-          name: 'status',
-          type: gqlType('String', { list: true }),
-          description: 'The statuses to wait for; the subscription completes when one is reached. Empty: watch until unsubscribed.',
-        },
-        { name: 'deleted', type: gqlType('Boolean'), description: 'Complete when the resource is deleted.' },
-        { name: 'timeout', type: gqlType('Int'), description: 'Seconds to wait at most; an error event ends the subscription then.' },
-      ];
-      this.subscription.push({
-        name: 'waitForStatus',
-        kind: 'watch',
-        type: gqlType('StatusEvent', { required: true }),
-        args: [
-          { name: 'type', type: gqlType('WatchedType', { required: true }) },
-          { name: 'id', type: gqlType('ID', { required: true }) },
-          ...watchArgs,
-        ],
-        description: 'Emits the current status at once, then every change, until a wanted status is reached.',
-      });
-      for (const c of watchable) {
-        this.subscription.push({
-          name: `${camel(c.itemElement)}Status`,
-          kind: 'watch',
-          type: gqlType('StatusEvent', { required: true }),
-          collection: c,
-          args: [{ name: 'id', type: gqlType('ID', { required: true }) }, ...watchArgs],
-          description: `waitForStatus for a ${c.itemType}.`,
-        });
-      }
-    }
-  }
-
-  private fieldFilter(): void {
-    if (!this.types.has('FieldFilter')) {
-      this.types.set('FieldFilter', {
-        name: 'FieldFilter',
-        kind: 'input',
-        description:
-          'Client-side matching: the value at `field` (a dotted path of XML names, such as `cluster.id`) must match `value`; `*` and `?` are wildcards.',
-        fields: [
-          { name: 'field', type: gqlType('String', { required: true }), kind: 'scalar' },
-          { name: 'value', type: gqlType('String', { required: true }), kind: 'scalar' },
-        ],
-      });
-    }
-  }
-}
-
-function sentence(s: string): string {
-  const t = s.trim();
-  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
 }
 
 export type { XsdModel };
