@@ -140,36 +140,18 @@ class MutationPlanner {
   }
 
   private itemActions(c: Collection): void {
+    const ids = this.idArgs(c);
     for (const [actionName, op] of c.actions) {
-      const name = `${camel(actionName)}${this.qualifier(c)}`;
-      const args: PlanArg[] = [
-        ...this.idArgs(c),
-        { name: 'id', type: gqlType('ID', { required: true }), description: `The id of the ${c.itemType}.` },
-      ];
-      const input = this.actionInput(name, op);
-      if (input)
-        args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: "The action's parameters." });
-      args.push({
-        name: 'async',
-        type: gqlType('Boolean'),
-        description: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.',
-      });
-      this.b.mutation.push({
-        name: this.b.mutationNames.add(name, `${c.path}/{id}/${actionName}`),
-        kind: 'action',
-        type: gqlType(this.payloadFor(c.itemType), { required: true }),
-        args,
-        collection: c,
-        action: actionName,
-        operation: op,
-        parentIds: this.idArgs(c).map((a) => a.name),
-        description: op.description ? sentence(op.description) : `The ${actionName} action of a ${c.itemType}.`,
+      const id: PlanArg = { name: 'id', type: gqlType('ID', { required: true }), description: `The id of the ${c.itemType}.` };
+      this.addAction(c, actionName, op, `${camel(actionName)}${this.qualifier(c)}`, [...ids, id], {
+        where: `${c.path}/{id}/${actionName}`,
+        what: `a ${c.itemType}`,
+        async: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.',
       });
     }
   }
 
   private collectionActions(c: Collection): void {
-    const ids = this.idArgs(c);
     for (const [actionName, op] of c.collectionActions) {
       // Actions on a whole collection are always named by the collection and its parents.
       const chain: string[] = [];
@@ -178,24 +160,39 @@ class MutationPlanner {
         c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`)
           ? c.collectionElement.slice(c.parent.itemElement.length + 1)
           : c.collectionElement;
-      const name = `${camel(actionName)}${chain.join('')}${pascal(own)}`;
-      const args: PlanArg[] = [...ids];
-      const input = this.actionInput(name, op);
-      if (input)
-        args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: "The action's parameters." });
-      args.push({ name: 'async', type: gqlType('Boolean'), description: 'Return as soon as the engine accepted a task-backed action.' });
-      this.b.mutation.push({
-        name: this.b.mutationNames.add(name, `${c.path}/${actionName}`),
-        kind: 'action',
-        type: gqlType(this.payloadFor(c.itemType), { required: true }),
-        args,
-        collection: c,
-        action: actionName,
-        operation: op,
-        parentIds: ids.map((a) => a.name),
-        description: op.description ? sentence(op.description) : `The ${actionName} action of ${c.rel}.`,
+      this.addAction(c, actionName, op, `${camel(actionName)}${chain.join('')}${pascal(own)}`, this.idArgs(c), {
+        where: `${c.path}/${actionName}`,
+        what: c.rel,
+        async: 'Return as soon as the engine accepted a task-backed action.',
       });
     }
+  }
+
+  /** One action mutation: the ids, the action's input when it has parameters, `async`, and the payload. */
+  private addAction(
+    c: Collection,
+    actionName: string,
+    op: Operation,
+    name: string,
+    ids: PlanArg[],
+    say: { where: string; what: string; async: string },
+  ): void {
+    const args: PlanArg[] = [...ids];
+    const input = this.actionInput(name, op);
+    if (input)
+      args.push({ name: 'action', type: gqlType(input.name, { required: input.required }), description: "The action's parameters." });
+    args.push({ name: 'async', type: gqlType('Boolean'), description: say.async });
+    this.b.mutation.push({
+      name: this.b.mutationNames.add(name, say.where),
+      kind: 'action',
+      type: gqlType(this.payloadFor(c.itemType), { required: true }),
+      args,
+      collection: c,
+      action: actionName,
+      operation: op,
+      parentIds: this.idArgs(c).map((a) => a.name),
+      description: op.description ? sentence(op.description) : `The ${actionName} action of ${say.what}.`,
+    });
   }
 
   private crud(c: Collection): void {

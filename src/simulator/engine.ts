@@ -9,22 +9,23 @@
  * audit log. What is particular to a collection is in collections/ and
  * actions/; callers and sessions in sessions.ts; tasks in tasks.ts.
  */
-import { bundledModel, bundledXsdText } from '../model/index.ts';
+import { bundledModel } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
 import { ACTIONS } from './actions/index.ts';
 import type { TypeWord } from './app-errors.generated.ts';
-import { changeEntry, renderEntry } from './audit.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
 import { capabilitiesDocument } from './capabilities.ts';
 import type { Created, CrudContext } from './collections/index.ts';
-import { COMMON_FIELDS, grantsOf } from './collections/index.ts';
+import { COMMON_FIELDS, grantsOf, TABLE_OF, TYPE_OF_TABLE, TYPE_WORD } from './collections/index.ts';
 import { checkEnums, detailOf, IMMUTABLE, inline, merge, needsUuid, readBody, sameValue, splitPath, unmet } from './documents.ts';
-import { entryDocument, entryLinks } from './entry.ts';
+import { entryAnswer } from './entry.ts';
+import { type About, EventLog } from './events.ts';
 import {
   appErrorText,
   badRequest,
   EngineFault,
   entityNotFound,
+  faultAnswer,
   forbidden,
   incomplete,
   methodNotAllowed,
@@ -32,16 +33,16 @@ import {
   refuse,
 } from './faults.ts';
 import type { Inventory } from './inventory.ts';
+import { selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
-import { decorate, ROOT, SPECS, type Spec, seenAt, specAt } from './routes.ts';
-import { type RsdlLink, rsdlEntries, rsdlText } from './rsdl.ts';
-import { applySearch, type FieldGetter, parseSearch, SearchSyntaxError } from './search.ts';
+import { decorate, ROOT, SPECS, type Spec, seenAt } from './routes.ts';
+import type { FieldGetter } from './search.ts';
 import { buildInventory } from './seed.ts';
 import { type Caller, Sessions } from './sessions.ts';
 import { refreshHostSummaries } from './statistics.ts';
 import { type Rec, ref, Store, type Table, UUID_RE } from './store.ts';
-import { Tasks, trimMap } from './tasks.ts';
+import { Tasks } from './tasks.ts';
 
 interface Trace {
   route?: string;
@@ -61,7 +62,10 @@ export class Engine {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly tasks = new Tasks({ later: (ms, fn) => this.later(ms, fn), limits: () => this.options });
   private readonly model = bundledModel();
-  private rsdlByKey?: Map<string, RsdlLink>;
+  private readonly events = new EventLog(
+    () => this.store,
+    () => this.options.maxEvents,
+  );
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -116,37 +120,8 @@ export class Engine {
       return await this.dispatch(req, trace);
     } catch (e) {
       const f = e instanceof EngineFault ? e : new EngineFault(500, 'Operation Failed', (e as Error).message);
-      return { ...this.faultResponse(f), route: trace.route };
+      return { ...faultAnswer(this.model, f), route: trace.route };
     }
-  }
-
-  private faultResponse(f: EngineFault): EngineResponse {
-    const headers: Record<string, string> = { ...f.headers };
-    let body = '';
-    if (f.shape === 'fault') {
-      body = writeDocument(this.model, 'fault', { reason: f.reason, detail: f.detail }, { declaration: true });
-    } else if (f.shape === 'action') {
-      body = writeDocument(
-        this.model,
-        'action',
-        { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } },
-        { declaration: true },
-      );
-    } else if (f.shape === 'text') {
-      body = f.detail ?? f.reason;
-      headers['content-type'] = 'text/plain';
-    } else if (f.shape === 'usage') {
-      // The engine answers with the RSDL entry of the operation that was misused.
-      this.rsdlByKey ??= rsdlEntries(this.model);
-      body = writeDocument(
-        this.model,
-        'usage_message',
-        { message: f.reason, detailedLink: f.detail ? this.rsdlByKey.get(f.detail) : undefined },
-        { declaration: true },
-      );
-    }
-    if (body && !headers['content-type']) headers['content-type'] = XML;
-    return { status: f.status, headers, body };
   }
 
   private async dispatch(req: EngineRequest, trace: Trace): Promise<EngineResponse> {
@@ -170,7 +145,7 @@ export class Engine {
     const { segments, matrix } = splitPath(req.path);
     const method = req.method.toUpperCase();
 
-    if (segments.length === 0) return this.root(req, caller, method);
+    if (segments.length === 0) return entryAnswer(this.model, this.store, req, caller.filtered);
     if (!caller.account.admin && !caller.filtered) throw forbidden();
 
     let specs: readonly Spec[] = ROOT;
@@ -221,7 +196,7 @@ export class Engine {
         const caps = capabilitiesDocument();
         const v = caps.version.find((x: Rec) => x.id === id);
         if (!v || i !== segments.length - 1) throw notFound();
-        return { ...this.xml(200, writeDocument(this.model, 'version', v, { hrefBase: req.base })), route: `${method} ${pattern}` };
+        return { ...this.answer(req, 200, 'version', v), route: `${method} ${pattern}` };
       }
       if (needsUuid(s.rel) && !UUID_RE.test(id)) {
         throw new EngineFault(400, 'Bad Request', `Invalid UUID string: ${id}`, 'text');
@@ -236,34 +211,6 @@ export class Engine {
       specs = s.sub ?? [];
     }
     throw notFound();
-  }
-
-  private root(req: EngineRequest, caller: Caller, method: string): EngineResponse {
-    if (req.query.has('schema')) {
-      return {
-        status: 200,
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd',
-        },
-        body: bundledXsdText(),
-        route: 'GET ?schema',
-      };
-    }
-    if (req.query.has('rsdl')) {
-      return { ...this.xml(200, rsdlText()), route: 'GET ?rsdl' };
-    }
-    const links = entryLinks();
-    const linkHeader = links.map((l) => `<${req.origin}${req.base}/${l.href}>; rel=${l.rel}`).join(', ');
-    if (method === 'OPTIONS') return { status: 200, headers: { allow: 'GET, HEAD, OPTIONS' }, body: '', route: 'OPTIONS /' };
-    if (method === 'HEAD') return { status: 200, headers: { link: linkHeader }, body: '', route: 'HEAD /' };
-    if (method !== 'GET') throw methodNotAllowed('GET, HEAD, OPTIONS');
-    const api = entryDocument(this.store, caller.filtered, links);
-    return {
-      ...this.xml(200, writeDocument(this.model, 'api', api, { hrefBase: req.base, declaration: true })),
-      headers: { 'content-type': XML, link: linkHeader },
-      route: 'GET /',
-    };
   }
 
   // ------------------------------------------------------------------ collections
@@ -282,43 +229,19 @@ export class Engine {
   }
 
   private list(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined, matrix: Map<string, string>): EngineResponse {
-    if (s.key === 'capabilities')
-      return this.xml(200, writeDocument(this.model, 'capabilities', capabilitiesDocument(), { hrefBase: req.base, declaration: true }));
-    const max = matrix.get('max');
-    if (max !== undefined && !/^-?\d+$/.test(max)) throw new EngineFault(400, 'Invalid value', `${max} is not a valid value for max`);
-    const caseSensitive = (matrix.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
+    if (s.key === 'capabilities') return this.answer(req, 200, 'capabilities', capabilitiesDocument());
     let records: Rec[] = [];
     for (const r of s.source.list(this.store, parent, s)) if (this.visible(caller, s, r)) records.push(seenAt(s, r));
-    if (s.key === 'events') {
-      records.sort((a, b) => Number(b.id) - Number(a.id));
-      const from = matrix.get('from') ?? req.query.get('from') ?? undefined;
-      if (from !== undefined) {
-        if (!/^\d+$/.test(from)) throw new EngineFault(400, 'Invalid value', `${from} is not a valid value for from`);
-        records = records.filter((e) => Number(e.id) > Number(from));
-      }
-    }
-    const search = req.query.get('search');
-    let page: number | undefined;
-    if (search && s.searchable) {
-      try {
-        const q = parseSearch(search);
-        records = applySearch(records, q, this.searchFields(s), caseSensitive);
-        page = q.page;
-      } catch (e) {
-        if (e instanceof SearchSyntaxError) throw badRequest(`Search query is invalid: ${e.message}`);
-        throw e;
-      }
-    }
-    const limit = max !== undefined && Number(max) >= 0 ? Number(max) : undefined;
-    if (page !== undefined) {
-      const size = limit ?? 100;
-      records = records.slice((page - 1) * size, page * size);
-    } else if (limit !== undefined) {
-      records = records.slice(0, limit);
-    }
+    records = selectListed(records, {
+      events: s.key === 'events',
+      search: s.searchable ? req.query.get('search') : null,
+      fields: this.searchFields(s),
+      query: req.query,
+      matrix,
+    });
     const detail = detailOf(req, s.key);
     const items = detail.size ? records.map((r) => inline(this.store, r, detail)) : records;
-    return this.xml(200, writeDocument(this.model, s.collection, { [s.item]: items }, { hrefBase: req.base, declaration: true }));
+    return this.answer(req, 200, s.collection, { [s.item]: items });
   }
 
   private searchFields(s: Spec): Record<string, FieldGetter<Rec>> {
@@ -354,10 +277,7 @@ export class Engine {
     switch (method) {
       case 'GET': {
         const detail = detailOf(req, s.key);
-        return this.xml(
-          200,
-          writeDocument(this.model, s.item, detail.size ? inline(this.store, rec, detail) : rec, { hrefBase: req.base, declaration: true }),
-        );
+        return this.answer(req, 200, s.item, detail.size ? inline(this.store, rec, detail) : rec);
       }
       case 'PUT':
         if (!s.update) break;
@@ -439,15 +359,7 @@ export class Engine {
   private creationStatus(req: EngineRequest, href: string): EngineResponse {
     const c = this.tasks.creation(href);
     if (!c) throw notFound();
-    return this.xml(
-      200,
-      writeDocument(
-        this.model,
-        'creation',
-        { href, status: { state: c.state }, fault: c.fault },
-        { hrefBase: req.base, declaration: true },
-      ),
-    );
+    return this.answer(req, 200, 'creation', { href, status: { state: c.state }, fault: c.fault });
   }
 
   /**
@@ -542,7 +454,7 @@ export class Engine {
     if (s.key === 'vms' && rec.status.state !== 'down') rec.next_run_configuration_exists = false;
     this.auditChange('updated', s, target, parent, caller);
     const fresh = s.source.get(this.store, rec.id, parent, s) ?? rec;
-    return this.xml(200, writeDocument(this.model, s.item, fresh, { hrefBase: req.base, declaration: true }));
+    return this.answer(req, 200, s.item, fresh);
   }
 
   private remove(
@@ -564,9 +476,8 @@ export class Engine {
     else throw methodNotAllowed('GET');
     refreshHostSummaries(st);
     this.auditChange('removed', s, rec._base ?? rec, parent, caller);
-    if (matrix.has('async'))
-      return this.xml(202, writeDocument(this.model, 'action', { status: { state: 'pending' } }, { declaration: true }));
-    return this.xml(200, writeDocument(this.model, 'action', { status: { state: 'complete' } }, { declaration: true }));
+    if (matrix.has('async')) return this.answer(req, 202, 'action', { status: { state: 'pending' } });
+    return this.answer(req, 200, 'action', { status: { state: 'complete' } });
   }
 
   // ------------------------------------------------------------------ actions
@@ -605,13 +516,13 @@ export class Engine {
       outcome.task,
     );
     const result: Doc = { ...body, status: { state: 'complete' }, job: ref(jobRec), ...outcome.output };
-    if (!outcome.task) return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
+    if (!outcome.task) return this.answer(req, 200, 'action', result);
 
     const finish = outcome.task.then(() => undefined);
     const blocking = body.async === false || req.query.get('async') === 'false' || matrix.get('async') === 'false';
     if (blocking) {
       await finish;
-      return this.xml(200, writeDocument(this.model, 'action', result, { hrefBase: req.base, declaration: true }));
+      return this.answer(req, 200, 'action', result);
     }
     // Task-backed: 202 with a pollable href, parent and replay links.
     const { href, doc } = this.tasks.trackAction(rec.href, name, this.inv.id(), result, finish);
@@ -629,55 +540,25 @@ export class Engine {
       const parent = href.split('/').slice(0, -2).join('/');
       return { status: 301, headers: { location: `${req.origin}${req.base}/${parent}` }, body: '' };
     }
-    return this.xml(200, writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }));
+    return this.answer(req, 200, 'action', doc);
   }
 
   // ------------------------------------------------------------------ events and state
 
-  /** Appends to the audit log (newest ids are highest). */
-  /** Logs an audit entry of the engine's, its message filled with `vars`. */
-  audit(name: AuditLogName, vars: Record<string, string | number | undefined>, about: Parameters<Engine['event']>[3]): Rec {
-    const e = renderEntry(name, vars);
-    return this.event(e.code, e.severity, e.description, about);
+  /** Logs an audit entry of the engine's, its message filled with `vars` (events.ts). */
+  audit(name: AuditLogName, vars: Record<string, string | number | undefined>, about: About): Rec {
+    return this.events.audit(name, vars, about);
   }
 
-  /** The entry the engine writes when a resource is added, updated or removed (audit.ts), if any. */
+  /** Appends an entry to the audit log (events.ts). */
+  event(code: number, severity: string, description: string, about: About, extra: Doc = {}): Rec {
+    return this.events.write(code, severity, description, about, extra);
+  }
+
+  /** The entry the engine writes when a resource is added, updated or removed, if any. */
   private auditChange(change: 'added' | 'updated' | 'removed', s: Spec, rec: Rec, parent: Rec | undefined, caller: Caller): void {
-    const entry = changeEntry(change, s.type, rec, parent, caller.name);
-    if (!entry) return;
-    // A network's entries name its data center.
-    if (s.type === 'Network') entry.vars.StoragePoolName = String(this.store.get('datacenters', rec.data_center?.id)?.name ?? '');
     const parentType = parent ? TYPE_OF_TABLE[s.key.split('/')[0]] : undefined;
-    this.audit(entry.name, entry.vars, { ...(parentType ? aboutOf(parentType, parent!) : {}), ...aboutOf(s.type, rec) });
-  }
-
-  event(
-    code: number,
-    severity: string,
-    description: string,
-    about: { vm?: Rec; host?: Rec; cluster?: Rec; template?: Rec; data_center?: Rec; storage_domain?: Rec; user?: Rec },
-    extra: Doc = {},
-  ): Rec {
-    const id = this.store.nextEventId();
-    const refs: Doc = {};
-    for (const [k, v] of Object.entries(about)) if (v) refs[k] = ref(v);
-    const e = decorate(specAt('events'), {
-      id,
-      description,
-      code,
-      severity,
-      time: new Date().toISOString(),
-      origin: 'oVirt',
-      custom_id: -1,
-      flood_rate: 30,
-      custom_data: '',
-      ...refs,
-      ...extra,
-    });
-    const events = this.store.table('events');
-    events.set(id, e);
-    trimMap(events, this.options.maxEvents);
-    return e;
+    this.events.change(change, s.type, rec, parentType ? { type: parentType, rec: parent! } : undefined, caller.name);
   }
 
   /** Moves `rec` through `states` one transition apart; each step logs an event when given. */
@@ -694,56 +575,11 @@ export class Engine {
   private xml(status: number, body: string): EngineResponse {
     return { status, headers: { 'content-type': XML }, body };
   }
-}
 
-// The action handlers are in actions/.
+  /** An XML answer: `value` as the document `element`, its hrefs below the request's API root (none without a request). */
+  private answer(req: EngineRequest | undefined, status: number, element: string, value: object): EngineResponse {
+    return this.xml(status, writeDocument(this.model, element, value, { hrefBase: req?.base, declaration: true }));
+  }
+}
 
 // ------------------------------------------------------------------ helpers
-
-/** Audit log codes of the generic CRUD events (the engine's own codes for VMs). */
-const EVENT_FIELD: Record<string, string> = {
-  VM: 'vm',
-  Host: 'host',
-  Template: 'template',
-  Cluster: 'cluster',
-  DataCenter: 'data_center',
-  StorageDomain: 'storage_domain',
-  User: 'user',
-};
-
-/** The reference an event carries to the object it is about. */
-function aboutOf(type: string, rec: Rec): Record<string, Rec> {
-  const field = EVENT_FIELD[type];
-  return field ? { [field]: rec } : {};
-}
-
-const TABLE_OF: Record<string, Table> = {
-  VM: 'vms',
-  Host: 'hosts',
-  Cluster: 'clusters',
-  DataCenter: 'datacenters',
-  Template: 'templates',
-  StorageDomain: 'storagedomains',
-  Network: 'networks',
-  VmPool: 'vmpools',
-  User: 'users',
-  Role: 'roles',
-  Tag: 'tags',
-};
-
-/** The engine's word for each table's type in its refusals. */
-const TYPE_WORD: Record<Table, TypeWord | undefined> = {
-  vms: 'VM',
-  hosts: 'HOST',
-  clusters: 'CLUSTER',
-  datacenters: 'STORAGE__POOL',
-  templates: 'VM_TEMPLATE',
-  storagedomains: 'STORAGE__DOMAIN',
-  networks: 'NETWORK',
-  vmpools: 'DESKTOP_POOL',
-  users: 'USER',
-  roles: 'ROLE',
-  tags: undefined,
-} as Record<Table, TypeWord | undefined>;
-
-const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));

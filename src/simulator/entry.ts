@@ -3,7 +3,12 @@
  * top-level collection and its search, the special objects, the product
  * version and, for unfiltered callers, the inventory summary.
  */
+import { bundledXsdText, type XsdModel } from '../model/index.ts';
+import { writeDocument } from '../xml/index.ts';
+import { methodNotAllowed } from './faults.ts';
+import type { EngineRequest, EngineResponse } from './messages.ts';
 import { ROOT } from './routes.ts';
+import { rsdlText } from './rsdl.ts';
 import { BLANK_ID, type Rec, type Store, type Table } from './store.ts';
 
 export interface Link {
@@ -61,3 +66,29 @@ export function entryDocument(store: Store, filtered: boolean, links: readonly L
     time: new Date(),
   };
 }
+
+/**
+ * The entry point's answers: `?schema` (the XSD, as a download), `?rsdl`,
+ * OPTIONS, HEAD with the links as a `Link` header, and GET with the `<api>`
+ * document and the same header.
+ */
+export function entryAnswer(model: XsdModel, store: Store, req: EngineRequest, filtered: boolean): EngineResponse {
+  if (req.query.has('schema')) {
+    const headers = {
+      'content-type': 'application/octet-stream',
+      'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd',
+    };
+    return { status: 200, headers, body: bundledXsdText(), route: 'GET ?schema' };
+  }
+  if (req.query.has('rsdl')) return { status: 200, headers: { 'content-type': XML }, body: rsdlText(), route: 'GET ?rsdl' };
+  const links = entryLinks();
+  const linkHeader = links.map((l) => `<${req.origin}${req.base}/${l.href}>; rel=${l.rel}`).join(', ');
+  const method = req.method.toUpperCase();
+  if (method === 'OPTIONS') return { status: 200, headers: { allow: 'GET, HEAD, OPTIONS' }, body: '', route: 'OPTIONS /' };
+  if (method === 'HEAD') return { status: 200, headers: { link: linkHeader }, body: '', route: 'HEAD /' };
+  if (method !== 'GET') throw methodNotAllowed('GET, HEAD, OPTIONS');
+  const body = writeDocument(model, 'api', entryDocument(store, filtered, links), { hrefBase: req.base, declaration: true });
+  return { status: 200, headers: { 'content-type': XML, link: linkHeader }, body, route: 'GET /' };
+}
+
+const XML = 'application/xml';

@@ -2,7 +2,11 @@
  * Engine-style error answers. Handlers throw these; the router turns them
  * into the status code and body a real engine sends (docs/protocol.md §4, §5).
  */
+import { bundledModel, type XsdModel } from '../model/index.ts';
+import { writeDocument } from '../xml/index.ts';
 import { ACTION_WORDS, type ActionWord, APP_ERRORS, type AppError, TYPE_WORDS, type TypeWord } from './app-errors.generated.ts';
+import type { EngineResponse } from './messages.ts';
+import { type RsdlLink, rsdlEntries } from './rsdl.ts';
 
 export class EngineFault extends Error {
   constructor(
@@ -84,4 +88,40 @@ export function usageFault(usage: string): EngineFault {
     usage || undefined,
     'usage',
   );
+}
+
+let usageByKey: Map<string, RsdlLink> | undefined;
+/** The RSDL entries a usage message points at, by operation key (read once). */
+function usageLinks(): Map<string, RsdlLink> {
+  usageByKey ??= rsdlEntries(bundledModel());
+  return usageByKey;
+}
+
+/** The engine's answer for a refusal, in the shape the refusal asks for. */
+export function faultAnswer(model: XsdModel, f: EngineFault): EngineResponse {
+  const headers: Record<string, string> = { ...f.headers };
+  let body = '';
+  if (f.shape === 'fault') {
+    body = writeDocument(model, 'fault', { reason: f.reason, detail: f.detail }, { declaration: true });
+  } else if (f.shape === 'action') {
+    body = writeDocument(
+      model,
+      'action',
+      { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } },
+      { declaration: true },
+    );
+  } else if (f.shape === 'text') {
+    body = f.detail ?? f.reason;
+    headers['content-type'] = 'text/plain';
+  } else if (f.shape === 'usage') {
+    // The engine answers with the RSDL entry of the operation that was misused.
+    body = writeDocument(
+      model,
+      'usage_message',
+      { message: f.reason, detailedLink: f.detail ? usageLinks().get(f.detail) : undefined },
+      { declaration: true },
+    );
+  }
+  if (body && !headers['content-type']) headers['content-type'] = 'application/xml';
+  return { status: f.status, headers, body };
 }

@@ -310,19 +310,7 @@ export class Inventory {
       os: { type: id === BLANK_ID ? 'other' : 'rhel_7x64', boot: [{ dev: 'hd' }] },
       cluster: cluster ? ref(cluster) : undefined,
       creation_time: this.time(0),
-      origin: 'rhev',
-      stateless: false,
-      delete_protected: false,
-      high_availability: { enabled: false, priority: 0 },
-      display: {
-        type: 'spice',
-        monitors: 1,
-        single_qxl_pci: false,
-        allow_override: false,
-        smartcard_enabled: false,
-        file_transfer_enabled: true,
-        copy_paste_enabled: true,
-      },
+      ...vmBase(),
       usb: { enabled: false },
       soundcard_enabled: false,
       migration_downtime: -1,
@@ -408,20 +396,8 @@ export class Inventory {
       os: { type: this.pick(['rhel_6x64', 'rhel_7x64', 'windows_2012x64']), boot: [{ dev: 'hd' }], kernel: '', initrd: '', cmdline: '' },
       cluster: ref(cluster),
       creation_time: created,
-      origin: 'rhev',
-      stateless: false,
-      delete_protected: false,
-      high_availability: { enabled: false, priority: 0 },
-      display: {
-        type: 'spice',
-        monitors: 1,
-        single_qxl_pci: false,
-        allow_override: false,
-        smartcard_enabled: false,
-        keyboard_layout: 'en-us',
-        file_transfer_enabled: true,
-        copy_paste_enabled: true,
-      },
+      ...vmBase(),
+      display: { ...vmBase().display, keyboard_layout: 'en-us' },
       usb: { enabled: false },
       soundcard_enabled: false,
       migration_downtime: -1,
@@ -584,4 +560,23 @@ export class Inventory {
     this.store.table('tags').set(t.id, t);
     return t;
   }
+}
+
+/** What templates and VMs (both VmBase) are made with alike: made here, unprotected, not highly available, a SPICE display. */
+function vmBase() {
+  return {
+    origin: 'rhev',
+    stateless: false,
+    delete_protected: false,
+    high_availability: { enabled: false, priority: 0 },
+    display: {
+      type: 'spice',
+      monitors: 1,
+      single_qxl_pci: false,
+      allow_override: false,
+      smartcard_enabled: false,
+      file_transfer_enabled: true,
+      copy_paste_enabled: true,
+    },
+  };
 }

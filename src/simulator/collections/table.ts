@@ -5,6 +5,8 @@
  * model with nothing of its own is served by those alone; one with
  * behaviour of its own is added to the subject file it belongs to.
  */
+
+import type { TypeWord } from '../app-errors.generated.ts';
 import { owned, type Source, table } from '../sources.ts';
 import type { Table } from '../store.ts';
 import { ACCESS } from './access.ts';
@@ -55,3 +57,36 @@ export const ENTRY_ORDER: readonly string[] = [
   'openstacknetworkproviders',
   'katelloerrata',
 ];
+
+/** The table of each type whose records have engine-wide unique names. */
+export const TABLE_OF: Record<string, Table> = {
+  VM: 'vms',
+  Host: 'hosts',
+  Cluster: 'clusters',
+  DataCenter: 'datacenters',
+  Template: 'templates',
+  StorageDomain: 'storagedomains',
+  Network: 'networks',
+  VmPool: 'vmpools',
+  User: 'users',
+  Role: 'roles',
+  Tag: 'tags',
+};
+
+/** The engine's word for each table's type in its refusals. */
+export const TYPE_WORD: Record<Table, TypeWord | undefined> = {
+  vms: 'VM',
+  hosts: 'HOST',
+  clusters: 'CLUSTER',
+  datacenters: 'STORAGE__POOL',
+  templates: 'VM_TEMPLATE',
+  storagedomains: 'STORAGE__DOMAIN',
+  networks: 'NETWORK',
+  vmpools: 'DESKTOP_POOL',
+  users: 'USER',
+  roles: 'ROLE',
+  tags: undefined,
+} as Record<Table, TypeWord | undefined>;
+
+/** The type of each such table's records. */
+export const TYPE_OF_TABLE: Record<string, string> = Object.fromEntries(Object.entries(TABLE_OF).map(([type, table]) => [table, type]));
