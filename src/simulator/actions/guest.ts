@@ -3,10 +3,10 @@
  * a guest gone (and a host that waited for it to go to maintenance), the
  * export domain an export names.
  */
-import { entityNotFound, incomplete, refuse } from '../faults.ts';
+import { refuse } from '../faults.ts';
 import type { Inventory } from '../inventory.ts';
 import type { Rec, Store } from '../store.ts';
-import type { Doc } from './context.ts';
+import { type Doc, referenced } from './context.ts';
 
 export function startedOn(vm: Rec, h: Rec, inv: Inventory, paused: boolean): void {
   if (!vm.host) return; // stopped while starting
@@ -42,12 +42,7 @@ export function stopped(vm: Rec, store?: Store): void {
 }
 
 export function exportDomain(store: Store, body: Doc, type = 'export'): Rec {
-  if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'export');
-  const sd = body.storage_domain.id
-    ? store.get('storagedomains', body.storage_domain.id)
-    : store.byName('storagedomains', body.storage_domain.name);
-  if (!sd)
-    throw entityNotFound('StorageDomain', body.storage_domain.id ? `id=${body.storage_domain.id}` : `name=${body.storage_domain.name}`);
+  const sd = referenced(store, 'storagedomains', 'StorageDomain', body.storage_domain, 'storage_domain.id|name', 'export');
   if (sd.type !== type && !(type === 'image' && sd.type === 'data'))
     throw refuse('ACTION_TYPE_FAILED_SPECIFY_DOMAIN_IS_NOT_EXPORT_DOMAIN', 'EXPORT', 'VM', { storageDomainName: sd.name }, 'action');
   return sd;

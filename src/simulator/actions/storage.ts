@@ -4,7 +4,7 @@
  * holds.
  */
 
-import { incomplete, refuse } from '../faults.ts';
+import { refuse } from '../faults.ts';
 import { decorate, specAt } from '../routes.ts';
 import { BLANK_ID, ref, Store } from '../store.ts';
 import { type ActionHandler, referenced, stored } from './context.ts';
@@ -68,11 +68,8 @@ export const STORAGE_ACTIONS: Record<string, ActionHandler> = {
     };
   },
   'VM#import'({ rec, body, store, inv }) {
-    const cluster = body.cluster?.id ? store.get('clusters', body.cluster.id) : store.byName('clusters', body.cluster?.name);
-    const sd = body.storage_domain?.id
-      ? store.get('storagedomains', body.storage_domain.id)
-      : store.byName('storagedomains', body.storage_domain?.name);
-    if (!cluster || !sd) throw incomplete('Action', ['cluster.id|name', 'storage_domain.id|name'], 'import');
+    const cluster = referenced(store, 'clusters', 'Cluster', body.cluster, 'cluster.id|name', 'import');
+    const sd = referenced(store, 'storagedomains', 'StorageDomain', body.storage_domain, 'storage_domain.id|name', 'import');
     if (store.get('vms', rec.id) && !body.clone) throw refuse('ACTION_TYPE_FAILED_VM_GUID_ALREADY_EXIST', 'IMPORT', 'VM', {}, 'action');
     const template = store.get('templates', rec.template?.id) ?? store.get('templates', BLANK_ID)!;
     return {
@@ -91,8 +88,7 @@ export const STORAGE_ACTIONS: Record<string, ActionHandler> = {
     };
   },
   'Template#import'({ rec, body, store, inv }) {
-    const cluster = body.cluster?.id ? store.get('clusters', body.cluster.id) : store.byName('clusters', body.cluster?.name);
-    if (!cluster) throw incomplete('Action', ['cluster.id|name', 'storage_domain.id|name'], 'import');
+    const cluster = referenced(store, 'clusters', 'Cluster', body.cluster, 'cluster.id|name', 'import');
     if (store.get('templates', rec.id) && !body.clone)
       throw refuse('ACTION_TYPE_FAILED_TEMPLATE_GUID_ALREADY_EXISTS', 'IMPORT', 'VM_TEMPLATE', {}, 'action');
     return {

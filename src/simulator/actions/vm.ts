@@ -4,12 +4,12 @@
  * states the VM passes through, and the audit entries it logs.
  */
 import { randomBytes } from 'node:crypto';
-import { entityNotFound, incomplete, refuse } from '../faults.ts';
+import { entityNotFound, refuse } from '../faults.ts';
 import { USER_VM_MANAGER_ROLE_ID } from '../roles.ts';
 import { decorate, specAt } from '../routes.ts';
 import { refreshHostSummaries } from '../statistics.ts';
 import { type Rec, ref, Store } from '../store.ts';
-import { type ActionHandler, hostsUp, RUNNING } from './context.ts';
+import { type ActionHandler, hostsUp, RUNNING, referenced } from './context.ts';
 import { exportDomain, startedOn, stopped } from './guest.ts';
 
 export const VM_ACTIONS: Record<string, ActionHandler> = {
@@ -169,11 +169,7 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     };
   },
   'VM#move'({ rec: vm, body, store }) {
-    if (!body.storage_domain) throw incomplete('Action', ['storage_domain.id|name'], 'move');
-    const sd = body.storage_domain.id
-      ? store.get('storagedomains', body.storage_domain.id)
-      : store.byName('storagedomains', body.storage_domain.name);
-    if (!sd) throw entityNotFound('StorageDomain', body.storage_domain.id ?? body.storage_domain.name);
+    const sd = referenced(store, 'storagedomains', 'StorageDomain', body.storage_domain, 'storage_domain.id|name', 'move');
     if (sd.type !== 'data') throw refuse('ACTION_TYPE_FAILED_STORAGE_DOMAIN_TYPE_ILLEGAL', 'MOVE', 'VM', {}, 'action');
     if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'MOVE', 'VM', {}, 'action');
     vm.status = { state: 'image_locked' };
@@ -209,10 +205,7 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     return { task: this.transition(disk, [() => {}, 'ok']) };
   },
   'Disk#move'({ rec: disk, body, store }) {
-    const sd = body.storage_domain?.id
-      ? store.get('storagedomains', body.storage_domain.id)
-      : store.byName('storagedomains', body.storage_domain?.name);
-    if (!sd) throw incomplete('Action', ['storage_domain.id|name'], 'move');
+    const sd = referenced(store, 'storagedomains', 'StorageDomain', body.storage_domain, 'storage_domain.id|name', 'move');
     disk.status = { state: 'locked' };
     return {
       task: this.transition(disk, [
