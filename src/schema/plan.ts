@@ -108,6 +108,11 @@ const PAGE_ARGS: PlanArg[] = [
   },
 ];
 
+/** The arguments a list takes: all of them where the engine can search the collection, else only max and filter. */
+function pageArgs(c: Collection): PlanArg[] {
+  return c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name === 'max' || a.name === 'filter');
+}
+
 export interface PlanOptions {
   /** False when the model was built without an RSDL. */
   hasRsdl?: boolean;
@@ -339,7 +344,7 @@ export class PlanBuilder {
         kind: 'subcollection',
         rel,
         target: c.itemType,
-        args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name !== 'search' && a.name !== 'page' && a.name !== 'caseSensitive'),
+        args: pageArgs(c),
         description: `The ${rel} below this ${typeName} (${c.path}).`,
       };
       const i = fields.findIndex((f) => f.name === name);
@@ -394,7 +399,7 @@ export class PlanBuilder {
           kind: 'reverse',
           target: c.itemType,
           via: { collection: c.path, field: f.name },
-          args: c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name)),
+          args: pageArgs(c),
           description: `The ${c.rel} whose ${f.name} is this ${f.type}${c.searchable ? ' (one search for all parents)' : ''}.`,
         });
       }
@@ -426,7 +431,7 @@ export class PlanBuilder {
       if (c.path === 'capabilities' || !this.entityTypes.has(c.itemType)) continue;
       const plural = camel(c.collectionElement);
       const singular = camel(c.itemElement);
-      const args = c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => !['search', 'page', 'caseSensitive'].includes(a.name));
+      const args = pageArgs(c);
       this.query.push({
         name: this.rootNames.add(plural, c.path),
         kind: 'list',
