@@ -202,16 +202,21 @@ simulatorOptions(
 
 program
   .command('schema')
-  .description("generate the GraphQL subgraph schema from an engine's XSD and RSDL")
+  .description("generate the GraphQL subgraph schema from an engine's XSD with its RSDL (v3) or model.json (v4)")
   .option('--xsd <file|url>', 'the XML Schema (default: the bundled api/api.xsd)')
   .option('--rsdl <file|url>', 'the RSDL (default: the bundled api/rsdl.xml with the bundled XSD; none otherwise)')
   .option('--no-rsdl', 'generate from the XSD alone')
+  .option('--model <file|url>', "API v4: the engine's model.json (from /ovirt-engine/api/model.json), with --xsd of the same engine")
+  .option('--api-version <3|4>', 'with neither --xsd nor --url: the bundled description of this dialect (default 3)')
   .option(
     '--capabilities <file|url>',
     'an /api/capabilities document whose value lists become enums (default: the bundled one with the bundled XSD)',
   )
   .option('--no-capabilities', 'leave capability-governed fields as strings')
-  .option('--url <engine>', 'fetch ?schema and ?rsdl from this engine entry point (such as https://engine/api)')
+  .option(
+    '--url <engine>',
+    'fetch ?schema and ?rsdl (v3) or model.json (v4) from this engine entry point (such as https://engine/ovirt-engine/api)',
+  )
   .option('--username <user>', 'engine user, such as admin@internal', process.env.RHEV_USERNAME)
   .option('--password <password>', 'engine password (or RHEV_PASSWORD)', process.env.RHEV_PASSWORD)
   .option('--ca-file <file>', 'CA bundle to verify the engine with', process.env.RHEV_CA_FILE)

@@ -10,5 +10,7 @@ export * from './bundled.ts';
 export { type Batching, inlinableAt, isOwnership, pathKey } from './relations.ts';
 export type { Operation, Param } from './rsdl.ts';
 export { missingTypes, readRsdl, rsdlField } from './rsdl.ts';
+export type { EngineModelJson } from './services.ts';
+export { COMPACT_FORMAT, compactModel, parseModelJson, readServices, xsdTypeOf } from './services.ts';
 export type { ComplexType, Field, ScalarKind, SimpleType } from './xsd.ts';
 export { builtinKind, DescriptionError, readXsd, XsdModel } from './xsd.ts';

@@ -2,7 +2,14 @@
  * `rhev-graphql schema`: generate schema.graphql from files, URLs or an engine.
  */
 import { writeFile } from 'node:fs/promises';
-import { bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath, DescriptionError } from '../model/index.ts';
+import {
+  bundledCapabilitiesPath,
+  bundledRsdlPath,
+  bundledV4ModelPath,
+  bundledV4XsdPath,
+  bundledXsdPath,
+  DescriptionError,
+} from '../model/index.ts';
 import type { EngineAccess } from '../rhev/index.ts';
 import { generateSchema } from './generate.ts';
 import { NameCollisionError } from './names.ts';
@@ -14,6 +21,10 @@ export interface SchemaCommandOptions extends EngineAccess {
   rsdl?: string | boolean;
   /** A path or URL of an /api/capabilities document; `false` for --no-capabilities. */
   capabilities?: string | boolean;
+  /** API v4: a path or URL of the engine's model.json. */
+  model?: string;
+  /** Which bundled description, when neither an XSD nor a URL is given. */
+  apiVersion?: string;
   url?: string;
   out?: string;
 }
@@ -34,7 +45,17 @@ export async function runSchemaCommand(
       src = await fromEngine({ ...conn, url: o.url });
       if (rsdl === false) src = { ...src, rsdl: undefined, rsdlSource: undefined };
       if (caps === false) src = { ...src, capabilities: undefined, capabilitiesSource: undefined };
+    } else if (o.model || o.apiVersion === '4') {
+      if (o.model && !o.xsd) throw new SourceError(o.model, 'a model.json needs the XSD of the same engine (--xsd)');
+      src = {
+        xsd: await readSource(o.xsd ?? bundledV4XsdPath, conn),
+        xsdSource: o.xsd ?? 'api/v4/api.xsd',
+        model: await readSource(o.model ?? bundledV4ModelPath, conn),
+        modelSource: o.model ?? 'api/v4/model.json',
+      };
     } else {
+      if (o.apiVersion !== undefined && o.apiVersion !== '3')
+        throw new SourceError('--api-version', `expected 3 or 4, got ${o.apiVersion}`);
       const bundled = !o.xsd;
       const rsdlPath = rsdl === false ? undefined : (rsdl ?? (bundled ? bundledRsdlPath : undefined));
       const capsPath = caps === false ? undefined : (caps ?? (bundled ? bundledCapabilitiesPath : undefined));
@@ -50,7 +71,7 @@ export async function runSchemaCommand(
     else process.stdout.write(g.sdl);
     const counts = `${g.plan.types.size} types, ${g.plan.query.length} query fields, ${g.plan.mutation.length} mutations, ${g.plan.subscription.length} subscriptions`;
     log(
-      `schema: ${counts} from ${[src.xsdSource, src.rsdlSource ?? '(no RSDL)', src.capabilitiesSource ?? '(no capabilities)'].join(', ')} in ${Math.round(performance.now() - started)} ms${o.out ? ` -> ${o.out}` : ''}`,
+      `schema: ${counts} from ${[src.xsdSource, src.modelSource ?? src.rsdlSource ?? '(no RSDL)', src.capabilitiesSource ?? '(no capabilities)'].join(', ')} in ${Math.round(performance.now() - started)} ms${o.out ? ` -> ${o.out}` : ''}`,
     );
     for (const n of g.plan.notes) log(`schema: note: ${n}`);
     return 0;

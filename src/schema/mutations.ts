@@ -198,7 +198,7 @@ class MutationPlanner {
   private crud(c: Collection): void {
     const ids = this.idArgs(c);
     if (c.add) {
-      const name = `create${this.qualifier(c)}`;
+      const name = `${this.b.verbs.create}${this.qualifier(c)}`;
       this.b.mutation.push({
         name: this.b.mutationNames.add(name, `POST ${c.path}`),
         kind: 'create',
@@ -214,7 +214,7 @@ class MutationPlanner {
       });
     }
     if (c.itemMethods.has('PUT')) {
-      const name = `update${this.qualifier(c)}`;
+      const name = `${this.b.verbs.update}${this.qualifier(c)}`;
       this.b.mutation.push({
         name: this.b.mutationNames.add(name, `PUT ${c.path}/{id}`),
         kind: 'update',
@@ -234,7 +234,7 @@ class MutationPlanner {
       });
     }
     if (c.itemMethods.has('DELETE')) {
-      const name = `delete${this.qualifier(c)}`;
+      const name = `${this.b.verbs.delete}${this.qualifier(c)}`;
       this.b.mutation.push({
         name: this.b.mutationNames.add(name, `DELETE ${c.path}/{id}`),
         kind: 'delete',

@@ -5,7 +5,7 @@
  * field, which XML element, reference, sub-collection or action it stands for.
  */
 import type { ApiModel, Collection, ComplexType, Field, Operation, XsdModel } from '../model/index.ts';
-import { isOwnership } from '../model/index.ts';
+import { isOwnership, rsdlField } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
 import { planMutations } from './mutations.ts';
 import { camel, enumValue, Namespace } from './names.ts';
@@ -113,9 +113,26 @@ function pageArgs(c: Collection): PlanArg[] {
   return c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name === 'max' || a.name === 'filter');
 }
 
+export interface CrudVerbs {
+  readonly create: string;
+  readonly update: string;
+  readonly delete: string;
+}
+
+/** The words of API v3's schema. */
+export const V3_VERBS: CrudVerbs = { create: 'create', update: 'update', delete: 'delete' };
+/** The words of a v4 model's methods. */
+export const V4_VERBS: CrudVerbs = { create: 'add', update: 'update', delete: 'remove' };
+
 export interface PlanOptions {
   /** False when the model was built without an RSDL. */
   hasRsdl?: boolean;
+  /**
+   * The words of the create, update and delete mutations: v3's schema says
+   * `createVm`, `updateVm`, `deleteVm`; a v4 schema takes its model's method
+   * names (`addVm`, `updateVm`, `removeVm`).
+   */
+  verbs?: CrudVerbs;
   /** Capability value lists (`{ vm_types: [...] }`) that turn governed string fields into enums. */
   capabilities?: Readonly<Record<string, readonly string[]>>;
 }
@@ -152,12 +169,14 @@ export class PlanBuilder {
   readonly mutation: RootField[] = [];
   readonly mutationNames = new Namespace('Mutation');
   readonly subscription: RootField[] = [];
+  readonly verbs: CrudVerbs;
 
   constructor(
     readonly api: ApiModel,
     private readonly options: PlanOptions,
   ) {
     this.xsd = api.xsd;
+    this.verbs = options.verbs ?? V3_VERBS;
   }
 
   build(): SchemaPlan {
@@ -336,7 +355,9 @@ export class PlanBuilder {
     // Sub-collections the engine serves below this type replace the inline element of the same name.
     for (const [rel, c] of this.api.subsOf(typeName)) {
       // Rels have no word breaks (`storagedomains`); the collection's element has (`storage_domains`).
-      const name = c.collectionElement.replace(/_/g, '') === rel ? camel(c.collectionElement) : camel(rel);
+      // The type's own element for it, when it has one (v4's Cluster.enabled_features for `enabledfeatures`), names it.
+      const own = rsdlField(t.field, rel);
+      const name = own ? camel(own) : c.collectionElement.replace(/_/g, '') === rel ? camel(c.collectionElement) : camel(rel);
       // Nullable: it costs a request of its own, and a failed one must not take the parent (and its list) with it.
       const pf: PlanField = {
         name,

@@ -28,6 +28,8 @@ export interface Sources {
   xsdSource: string;
   rsdl?: string;
   rsdlSource?: string;
+  model?: string;
+  modelSource?: string;
   capabilities?: string;
   capabilitiesSource?: string;
 }
@@ -49,12 +51,19 @@ export async function readSource(where: string, conn: ConnectionOptions = {}): P
   }
 }
 
-/** An engine's own schema and RSDL; an engine without an RSDL (before 3.1) gives only the schema. */
+/**
+ * An engine's own description: its schema, and its model.json (API v4) or
+ * RSDL (API v3); an engine with neither (before 3.1) gives only the schema.
+ */
 export async function fromEngine(options: ConnectionOptions & { url: string }): Promise<Sources> {
   const entry = `${options.url.replace(/\/$/, '')}/`;
   const t = openTransport(entry, options);
   try {
     const xsd = await fetchOk(t, `${entry}?schema`);
+    const model = await fetch(t, `${entry}model.json`);
+    if (model.status === 200 && model.body.trimStart().startsWith('{')) {
+      return { xsd: xsd.body, xsdSource: `${entry}?schema`, model: model.body, modelSource: `${entry}model.json` };
+    }
     const rsdl = await fetch(t, `${entry}?rsdl`);
     // The capabilities' URL, like every URL, comes from the entry point's links,
     // read with the engine's own schema.
