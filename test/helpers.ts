@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 import { basicAuthorization } from '../src/http/basic.ts';
-import { bundledXsdText } from '../src/model/index.ts';
+import { bundledV4XsdText, bundledXsdText } from '../src/model/index.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../src/simulator/index.ts';
 
 export const SMALL: Partial<SimulatorOptions> = { vms: 40, hosts: 6, clusters: 3, datacenters: 2, templates: 2, transitionMs: 15, seed: 7 };
@@ -99,7 +99,7 @@ export function stateOf(xml: string): string | undefined {
  * xmllint per schema (compiling the schema is most of the cost); answers the
  * errors by file name.
  */
-export async function validateMany(docs: { name: string; xml: string }[]): Promise<Map<string, string[]>> {
+export async function validateMany(docs: { name: string; xml: string }[], dialect: 'v3' | 'v4' = 'v3'): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const run = async (schema: string) => {
     if (!docs.length) return;
@@ -112,7 +112,16 @@ export async function validateMany(docs: { name: string; xml: string }[]): Promi
       out.set(file, [...(out.get(file) ?? []), e.message]);
     }
   };
+  if (dialect === 'v4') {
+    await run(bundledV4XsdText());
+    if (hasV4Reference) await run(readFileSync(referenceV4Xsd, 'utf8'));
+    return out;
+  }
   await run(bundledXsdText());
   if (hasReference) await run(readFileSync(referenceXsd, 'utf8'));
   return out;
 }
+
+const referenceV4Xsd = fileURLToPath(new URL('../../shared/reference/v4/api-v4.6.xsd', import.meta.url));
+/** Where ../shared exists, v4 documents are validated against the engine's own v4.6 schema too. */
+export const hasV4Reference = existsSync(referenceV4Xsd);

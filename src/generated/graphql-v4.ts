@@ -67,7 +67,7 @@ export type Action = {
   importAsTemplate?: Maybe<Scalars['Boolean']['output']>;
   isAttached?: Maybe<Scalars['Boolean']['output']>;
   iscsi?: Maybe<IscsiDetails>;
-  iscsiTargets?: Maybe<Scalars['String']['output']>;
+  iscsiTargets?: Maybe<Array<Scalars['String']['output']>>;
   job?: Maybe<Job>;
   lease?: Maybe<StorageDomainLease>;
   link?: Maybe<Array<Link>>;
@@ -557,11 +557,16 @@ export type BookmarkInput = {
 
 export type Boot = {
   __typename?: 'Boot';
-  devices?: Maybe<Scalars['String']['output']>;
+  devices?: Maybe<Array<BootDevice>>;
 };
 
+export type BootDevice =
+  | 'CDROM'
+  | 'HD'
+  | 'NETWORK';
+
 export type BootInput = {
-  devices?: InputMaybe<Scalars['String']['input']>;
+  devices?: InputMaybe<Array<BootDevice>>;
 };
 
 export type BootMenu = {
@@ -756,7 +761,7 @@ export type Cluster = {
   optionalReason?: Maybe<Scalars['Boolean']['output']>;
   /** The permissions below this Cluster (clusters/{cluster:id}/permissions). */
   permissions?: Maybe<Array<Permission>>;
-  requiredRngSources?: Maybe<Scalars['String']['output']>;
+  requiredRngSources?: Maybe<Array<RngSource>>;
   schedulingPolicy?: Maybe<SchedulingPolicy>;
   serialNumber?: Maybe<SerialNumber>;
   supportedVersions?: Maybe<Array<Version>>;
@@ -963,7 +968,7 @@ export type ClusterInput = {
   networks?: InputMaybe<Array<NetworkInput>>;
   optionalReason?: InputMaybe<Scalars['Boolean']['input']>;
   permissions?: InputMaybe<Array<PermissionInput>>;
-  requiredRngSources?: InputMaybe<Scalars['String']['input']>;
+  requiredRngSources?: InputMaybe<Array<RngSource>>;
   schedulingPolicy?: InputMaybe<SchedulingPolicyInput>;
   serialNumber?: InputMaybe<SerialNumberInput>;
   supportedVersions?: InputMaybe<Array<VersionInput>>;
@@ -1776,11 +1781,11 @@ export type DnsInput = {
 
 export type DnsResolverConfiguration = {
   __typename?: 'DnsResolverConfiguration';
-  nameServers?: Maybe<Scalars['String']['output']>;
+  nameServers?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 export type DnsResolverConfigurationInput = {
-  nameServers?: InputMaybe<Scalars['String']['input']>;
+  nameServers?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type Domain = {
@@ -2615,7 +2620,7 @@ export type GlusterVolume = {
   statistics?: Maybe<Array<Statistic>>;
   status?: Maybe<GlusterVolumeStatus>;
   stripeCount?: Maybe<Scalars['Int']['output']>;
-  transportTypes?: Maybe<Scalars['String']['output']>;
+  transportTypes?: Maybe<Array<TransportType>>;
   volumeType?: Maybe<GlusterVolumeType>;
 };
 
@@ -2662,7 +2667,7 @@ export type GlusterVolumeInput = {
   statistics?: InputMaybe<Array<StatisticInput>>;
   status?: InputMaybe<GlusterVolumeStatus>;
   stripeCount?: InputMaybe<Scalars['Int']['input']>;
-  transportTypes?: InputMaybe<Scalars['String']['input']>;
+  transportTypes?: InputMaybe<Array<TransportType>>;
   volumeType?: InputMaybe<GlusterVolumeType>;
 };
 
@@ -2831,7 +2836,7 @@ export type HardwareInformation = {
   manufacturer?: Maybe<Scalars['String']['output']>;
   productName?: Maybe<Scalars['String']['output']>;
   serialNumber?: Maybe<Scalars['String']['output']>;
-  supportedRngSources?: Maybe<Scalars['String']['output']>;
+  supportedRngSources?: Maybe<Array<RngSource>>;
   uuid?: Maybe<Scalars['String']['output']>;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -2841,7 +2846,7 @@ export type HardwareInformationInput = {
   manufacturer?: InputMaybe<Scalars['String']['input']>;
   productName?: InputMaybe<Scalars['String']['input']>;
   serialNumber?: InputMaybe<Scalars['String']['input']>;
-  supportedRngSources?: InputMaybe<Scalars['String']['input']>;
+  supportedRngSources?: InputMaybe<Array<RngSource>>;
   uuid?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
@@ -9005,7 +9010,7 @@ export type Network = {
   required?: Maybe<Scalars['Boolean']['output']>;
   status?: Maybe<NetworkStatus>;
   stp?: Maybe<Scalars['Boolean']['output']>;
-  usages?: Maybe<Scalars['String']['output']>;
+  usages?: Maybe<Array<NetworkUsage>>;
   vdsmName?: Maybe<Scalars['String']['output']>;
   vlan?: Maybe<Vlan>;
   /** The vnicprofiles below this Network (networks/{network:id}/vnicprofiles). */
@@ -9143,7 +9148,7 @@ export type NetworkInput = {
   required?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<NetworkStatus>;
   stp?: InputMaybe<Scalars['Boolean']['input']>;
-  usages?: InputMaybe<Scalars['String']['input']>;
+  usages?: InputMaybe<Array<NetworkUsage>>;
   vdsmName?: InputMaybe<Scalars['String']['input']>;
   vlan?: InputMaybe<VlanInput>;
   vnicProfiles?: InputMaybe<Array<VnicProfileInput>>;
@@ -9178,6 +9183,14 @@ export type NetworkPluginType =
 export type NetworkStatus =
   | 'NON_OPERATIONAL'
   | 'OPERATIONAL';
+
+export type NetworkUsage =
+  | 'DEFAULT_ROUTE'
+  | 'DISPLAY'
+  | 'GLUSTER'
+  | 'MANAGEMENT'
+  | 'MIGRATION'
+  | 'VM';
 
 export type NfsProfileDetail = {
   __typename?: 'NfsProfileDetail';
@@ -9802,7 +9815,7 @@ export type OpenStackSubnet = {
   comment?: Maybe<Scalars['String']['output']>;
   creationStatus?: Maybe<Scalars['String']['output']>;
   description?: Maybe<Scalars['String']['output']>;
-  dnsServers?: Maybe<Scalars['String']['output']>;
+  dnsServers?: Maybe<Array<Scalars['String']['output']>>;
   gateway?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
@@ -9817,7 +9830,7 @@ export type OpenStackSubnetInput = {
   cidr?: InputMaybe<Scalars['String']['input']>;
   comment?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
-  dnsServers?: InputMaybe<Scalars['String']['input']>;
+  dnsServers?: InputMaybe<Array<Scalars['String']['input']>>;
   gateway?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   ipVersion?: InputMaybe<Scalars['String']['input']>;
@@ -12832,6 +12845,10 @@ export type TransparentHugePagesInput = {
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+export type TransportType =
+  | 'RDMA'
+  | 'TCP';
+
 export type UnmanagedNetwork = {
   __typename?: 'UnmanagedNetwork';
   comment?: Maybe<Scalars['String']['output']>;
@@ -14402,6 +14419,7 @@ export type ResolversTypes = {
   Bookmark: ResolverTypeWrapper<Parent>;
   BookmarkInput: ResolverTypeWrapper<Parent>;
   Boot: ResolverTypeWrapper<Parent>;
+  BootDevice: ResolverTypeWrapper<Parent>;
   BootInput: ResolverTypeWrapper<Parent>;
   BootMenu: ResolverTypeWrapper<Parent>;
   BootMenuInput: ResolverTypeWrapper<Parent>;
@@ -14695,6 +14713,7 @@ export type ResolversTypes = {
   NetworkLabelInput: ResolverTypeWrapper<Parent>;
   NetworkPluginType: ResolverTypeWrapper<Parent>;
   NetworkStatus: ResolverTypeWrapper<Parent>;
+  NetworkUsage: ResolverTypeWrapper<Parent>;
   NfsProfileDetail: ResolverTypeWrapper<Parent>;
   NfsVersion: ResolverTypeWrapper<Parent>;
   Nic: ResolverTypeWrapper<Parent>;
@@ -14909,6 +14928,7 @@ export type ResolversTypes = {
   TpmSupport: ResolverTypeWrapper<Parent>;
   TransparentHugePages: ResolverTypeWrapper<Parent>;
   TransparentHugePagesInput: ResolverTypeWrapper<Parent>;
+  TransportType: ResolverTypeWrapper<Parent>;
   UnmanagedNetwork: ResolverTypeWrapper<Parent>;
   UnmanagedNetworkInput: ResolverTypeWrapper<Parent>;
   UnregisteredstoragedomainsdiscoverHostInput: ResolverTypeWrapper<Parent>;
@@ -15545,7 +15565,7 @@ export type ActionResolvers<ContextType = Context, ParentType extends ResolversP
   importAsTemplate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   isAttached?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   iscsi?: Resolver<Maybe<ResolversTypes['IscsiDetails']>, ParentType, ContextType>;
-  iscsiTargets?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  iscsiTargets?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   lease?: Resolver<Maybe<ResolversTypes['StorageDomainLease']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -15783,7 +15803,7 @@ export type BookmarkResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type BootResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Boot'] = ResolversParentTypes['Boot']> = {
-  devices?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  devices?: Resolver<Maybe<Array<ResolversTypes['BootDevice']>>, ParentType, ContextType>;
 };
 
 export type BootMenuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BootMenu'] = ResolversParentTypes['BootMenu']> = {
@@ -15894,7 +15914,7 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<ClusterNetworksArgs>>;
   optionalReason?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<ClusterPermissionsArgs>>;
-  requiredRngSources?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requiredRngSources?: Resolver<Maybe<Array<ResolversTypes['RngSource']>>, ParentType, ContextType>;
   schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;
   serialNumber?: Resolver<Maybe<ResolversTypes['SerialNumber']>, ParentType, ContextType>;
   supportedVersions?: Resolver<Maybe<Array<ResolversTypes['Version']>>, ParentType, ContextType>;
@@ -16226,7 +16246,7 @@ export type DnsResolvers<ContextType = Context, ParentType extends ResolversPare
 };
 
 export type DnsResolverConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DnsResolverConfiguration'] = ResolversParentTypes['DnsResolverConfiguration']> = {
-  nameServers?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nameServers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 };
 
 export type DomainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Domain'] = ResolversParentTypes['Domain'], FederationReferenceType extends FederationReferenceTypes['Domain'] = FederationReferenceTypes['Domain']> = {
@@ -16616,7 +16636,7 @@ export type GlusterVolumeResolvers<ContextType = Context, ParentType extends Res
   statistics?: Resolver<Maybe<Array<ResolversTypes['Statistic']>>, ParentType, ContextType, Partial<GlusterVolumeStatisticsArgs>>;
   status?: Resolver<Maybe<ResolversTypes['GlusterVolumeStatus']>, ParentType, ContextType>;
   stripeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  transportTypes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  transportTypes?: Resolver<Maybe<Array<ResolversTypes['TransportType']>>, ParentType, ContextType>;
   volumeType?: Resolver<Maybe<ResolversTypes['GlusterVolumeType']>, ParentType, ContextType>;
 };
 
@@ -16703,7 +16723,7 @@ export type HardwareInformationResolvers<ContextType = Context, ParentType exten
   manufacturer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   productName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   serialNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  supportedRngSources?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  supportedRngSources?: Resolver<Maybe<Array<ResolversTypes['RngSource']>>, ParentType, ContextType>;
   uuid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -17845,7 +17865,7 @@ export type NetworkResolvers<ContextType = Context, ParentType extends Resolvers
   required?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['NetworkStatus']>, ParentType, ContextType>;
   stp?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  usages?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usages?: Resolver<Maybe<Array<ResolversTypes['NetworkUsage']>>, ParentType, ContextType>;
   vdsmName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vlan?: Resolver<Maybe<ResolversTypes['Vlan']>, ParentType, ContextType>;
   vnicProfiles?: Resolver<Maybe<Array<ResolversTypes['VnicProfile']>>, ParentType, ContextType, Partial<NetworkVnicProfilesArgs>>;
@@ -18116,7 +18136,7 @@ export type OpenStackSubnetResolvers<ContextType = Context, ParentType extends R
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  dnsServers?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dnsServers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   gateway?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -58,6 +58,14 @@ export function bundledV4XsdText(): string {
   return loadV4().text;
 }
 
+let v4ModelText: string | undefined;
+
+/** The bundled v4 model.json's text (what a v4 simulator serves at `/model.json`). */
+export function bundledV4ModelText(): string {
+  v4ModelText ??= readFileSync(bundledV4ModelPath, 'utf8');
+  return v4ModelText;
+}
+
 /** The model of the bundled v4 XSD, read once per process. */
 export function bundledV4Model(): XsdModel {
   return loadV4().model;
@@ -67,7 +75,7 @@ export function bundledV4Model(): XsdModel {
 export function bundledV4ApiModel(): ApiModel {
   const v4 = loadV4();
   const source = 'api/v4/model.json';
-  v4.api ??= new ApiModel(v4.model, readServices(v4.model, parseModelJson(readFileSync(bundledV4ModelPath, 'utf8'), source), source));
+  v4.api ??= new ApiModel(v4.model, readServices(v4.model, parseModelJson(bundledV4ModelText(), source), source));
   return v4.api;
 }
 

@@ -256,8 +256,13 @@ class TypeBuilder {
     const a = attrs(c);
     const { globalElements } = this.index;
     const name = a.name ?? a.ref;
-    const type = a.type ?? (a.ref ? globalElements.get(a.ref) : undefined) ?? inlineSimpleType(c) ?? 'xs:string';
     if (!name) throw new DescriptionError(this.source, `type ${typeName} has an element with neither name nor ref`);
+    const type =
+      a.type ??
+      (a.ref ? globalElements.get(a.ref) : undefined) ??
+      inlineSimpleType(c) ??
+      this.anonymous(c, `${typeName}_${name}`) ??
+      'xs:string';
     if (a.ref && !globalElements.has(a.ref))
       throw new DescriptionError(this.source, `type ${typeName} refers to an undefined element ${a.ref}`);
     return {
@@ -268,6 +273,20 @@ class TypeBuilder {
       max: a.maxOccurs === 'unbounded' ? Infinity : a.maxOccurs === undefined ? 1 : Number(a.maxOccurs),
       doc: docOf(c),
     };
+  }
+
+  /**
+   * An element's own anonymous complex type (v4's `<usages>` of a network),
+   * registered under a name made of its owner's and its own (`Network_usages`),
+   * which no named type of the schema uses.
+   */
+  private anonymous(c: Node, name: string): string | undefined {
+    const inline = children(c).find((n) => tagOf(n) === 'xs:complexType');
+    if (!inline) return undefined;
+    if (this.index.rawTypes.has(name))
+      throw new DescriptionError(this.source, `an element's anonymous type would be named ${name}, which the schema already uses`);
+    this.index.rawTypes.set(name, inline);
+    return name;
   }
 
   private build(name: string): ComplexType {

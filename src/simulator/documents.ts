@@ -64,7 +64,16 @@ export function checkEnums(type: string, body: Doc): void {
 
 /** Ids are UUIDs except events' (numbers), files', permits' and labels' (names), certificates' (positions) and consoles' (the protocol in hex). */
 export function needsUuid(rel: string): boolean {
-  return !['events', 'files', 'permits', 'graphicsconsoles', 'labels', 'virtualfunctionallowedlabels', 'certificates'].includes(rel);
+  return ![
+    'events',
+    'files',
+    'permits',
+    'graphicsconsoles',
+    'labels',
+    'virtualfunctionallowedlabels',
+    'certificates',
+    'clusterlevels',
+  ].includes(rel);
 }
 
 /** Whether a body gives `path` (one alternative of an RSDL parameter `full`, such as `cluster.id|name`). */

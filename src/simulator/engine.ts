@@ -1,15 +1,4 @@
-/**
- * The simulated engine: answers API requests against the inventory.
- *
- * It knows nothing of sockets (http.ts carries requests in and out, and
- * injects latency and faults); it does what a RHEV 3.6 engine's REST layer
- * does, generically for every collection of the route table: routing,
- * listing with search, max, detail and permission filtering, add, update
- * and remove with the engine's status codes, actions run as jobs, and the
- * audit log. What is particular to a collection is in collections/ and
- * actions/; callers and sessions in sessions.ts; tasks in tasks.ts.
- */
-import { bundledModel } from '../model/index.ts';
+import { bundledV4ModelText } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
 import { ACTIONS } from './actions/index.ts';
 import type { TypeWord } from './app-errors.generated.ts';
@@ -17,6 +6,7 @@ import type { AuditLogName } from './audit-log.generated.ts';
 import { capabilitiesDocument } from './capabilities.ts';
 import type { Created, CrudContext } from './collections/index.ts';
 import { COMMON_FIELDS, grantsOf, TABLE_OF, TYPE_OF_TABLE, TYPE_WORD } from './collections/index.ts';
+import { dialect } from './dialects.ts';
 import { checkEnums, detailOf, IMMUTABLE, inline, merge, needsUuid, readBody, sameValue, splitPath, unmet } from './documents.ts';
 import { entryAnswer } from './entry.ts';
 import { type About, EventLog } from './events.ts';
@@ -36,7 +26,7 @@ import type { Inventory } from './inventory.ts';
 import { selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
-import { decorate, ROOT, SPECS, type Spec, seenAt } from './routes.ts';
+import { decorate, type Spec, seenAt } from './routes.ts';
 import type { FieldGetter } from './search.ts';
 import { buildInventory } from './seed.ts';
 import { type Caller, Sessions } from './sessions.ts';
@@ -57,11 +47,11 @@ export class Engine {
   readonly options: EngineOptions;
   inv!: Inventory;
   readonly stats = new EngineStats();
-  private readonly sessions = new Sessions(this.stats);
+  /** Accounts, sessions and SSO tokens (the SSO endpoints of http.ts issue tokens here). */
+  readonly sessions = new Sessions(this.stats);
   /** Creations running as tasks, by the href of their creation_status (at most maxEvents kept). */
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly tasks = new Tasks({ later: (ms, fn) => this.later(ms, fn), limits: () => this.options });
-  private readonly model = bundledModel();
   private readonly events = new EventLog(
     () => this.store,
     () => this.options.maxEvents,
@@ -120,7 +110,7 @@ export class Engine {
       return await this.dispatch(req, trace);
     } catch (e) {
       const f = e instanceof EngineFault ? e : new EngineFault(500, 'Operation Failed', (e as Error).message);
-      return { ...faultAnswer(this.model, f), route: trace.route };
+      return { ...faultAnswer(dialect(req.dialect).model, f), route: trace.route };
     }
   }
 
@@ -145,10 +135,15 @@ export class Engine {
     const { segments, matrix } = splitPath(req.path);
     const method = req.method.toUpperCase();
 
-    if (segments.length === 0) return entryAnswer(this.model, this.store, req, caller.filtered);
+    const d = dialect(req.dialect);
+    if (segments.length === 0) return entryAnswer(d, this.store, req, caller.filtered);
+    if (d.name === 'v4' && segments.length === 1 && segments[0] === 'model.json') {
+      if (method !== 'GET') throw methodNotAllowed('GET');
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: bundledV4ModelText(), route: 'GET /model.json' };
+    }
     if (!caller.account.admin && !caller.filtered) throw forbidden();
 
-    let specs: readonly Spec[] = ROOT;
+    let specs: readonly Spec[] = d.routes.root;
     let parent: Rec | undefined;
     let pattern = '';
     for (let i = 0; i < segments.length; i++) {
@@ -162,7 +157,7 @@ export class Engine {
       }
       if (!s) {
         // An action on the parent, or a poll of an asynchronous action's result.
-        const parentSpec = SPECS.get(pattern.replace(/\/\{id\}$/, '').replace(/^\//, ''));
+        const parentSpec = d.routes.specs.get(pattern.replace(/\/\{id\}$/, '').replace(/^\//, ''));
         const action = parent && parentSpec?.actions.find((a) => a.name === rel);
         if (action && parent && parentSpec) {
           const route = `${method} ${pattern}/${rel}`;
@@ -344,14 +339,14 @@ export class Engine {
       return {
         status: 202,
         headers: { 'content-type': XML, location },
-        body: writeDocument(this.model, s.item, doc, { hrefBase: req.base, declaration: true }),
+        body: this.write(req, s.item, doc),
       };
     }
     if (task) await task;
     return {
       status: 201,
       headers: { 'content-type': XML, location },
-      body: writeDocument(this.model, s.item, rec, { hrefBase: req.base, declaration: true }),
+      body: this.write(req, s.item, rec),
     };
   }
 
@@ -369,7 +364,7 @@ export class Engine {
    * fields where the collection keeps its records.
    */
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
-    const body = readBody(this.model, req, `${s.key}#add`, s.item);
+    const body = readBody(dialect(req.dialect).model, req, `${s.key}#add`, s.item);
     this.checkRequired(s, body);
     checkEnums(s.type, body);
     const ctx = this.crud(s, caller, body, parent);
@@ -406,7 +401,7 @@ export class Engine {
    * (the table, or the parent's own map).
    */
   private addPlain(s: Spec, body: Rec, parent?: Rec): Rec {
-    const type = this.model.type(s.type);
+    const type = s.xsd.type(s.type);
     const home = parent ? Store.sub(parent, s.source.sub!) : this.store.table(s.source.table!);
     if (type.field.has('name') && body.name !== undefined) {
       const clash = [...home.values()].some((r) => r.name === body.name);
@@ -427,7 +422,7 @@ export class Engine {
   }
 
   private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined): EngineResponse {
-    const body = readBody(this.model, req, `${s.key}/{id}#update`, s.item);
+    const body = readBody(dialect(req.dialect).model, req, `${s.key}/{id}#update`, s.item);
     checkEnums(s.type, body);
     // Clients send back the whole object they fetched: only what differs counts, and of that only
     // a changed id is refused; hrefs, status and creation time are the engine's and are ignored.
@@ -437,7 +432,7 @@ export class Engine {
     }
     const table = TABLE_OF[s.type];
     if (body.name !== undefined && table && s.key === table) this.checkName(table, body.name, TYPE_WORD[table], 'UPDATE', rec.id);
-    const type = this.model.type(s.type);
+    const type = s.xsd.type(s.type);
     const target = rec._base ?? rec;
     for (const [k, v] of Object.entries(body)) {
       if (k === 'id' || k === 'href' || k === 'actions' || k === 'link' || k === 'status' || k === 'creation_time') continue;
@@ -467,7 +462,7 @@ export class Engine {
   ): EngineResponse {
     let force = false;
     if (req.body.trim()) {
-      force = readBody(this.model, req, `${s.key}/{id}#delete`).force === true;
+      force = readBody(dialect(req.dialect).model, req, `${s.key}/{id}#delete`).force === true;
     }
     const st = this.store;
     if (s.behaviour.remove) s.behaviour.remove({ store: st, rec, parent, parentElement: s.parentElement, force });
@@ -499,7 +494,9 @@ export class Engine {
     parent?: Rec,
     collection = false,
   ): Promise<EngineResponse> {
-    const body: Doc = req.body.trim() ? readBody(this.model, req, collection ? `${s.key}#${name}` : `${s.key}/{id}#${name}`, 'action') : {};
+    const body: Doc = req.body.trim()
+      ? readBody(dialect(req.dialect).model, req, collection ? `${s.key}#${name}` : `${s.key}/{id}#${name}`, 'action')
+      : {};
     const key = `${s.key}#${name}`;
     this.stats.actions[key] = (this.stats.actions[key] ?? 0) + 1;
     const handler = ACTIONS[collection ? `${s.collection}#${name}` : `${s.type}#${name}`];
@@ -529,7 +526,7 @@ export class Engine {
     return {
       status: 202,
       headers: { 'content-type': XML, location: `${req.origin}${req.base}/${href}` },
-      body: writeDocument(this.model, 'action', doc, { hrefBase: req.base, declaration: true }),
+      body: this.write(req, 'action', doc),
     };
   }
 
@@ -578,7 +575,14 @@ export class Engine {
 
   /** An XML answer: `value` as the document `element`, its hrefs below the request's API root (none without a request). */
   private answer(req: EngineRequest | undefined, status: number, element: string, value: object): EngineResponse {
-    return this.xml(status, writeDocument(this.model, element, value, { hrefBase: req?.base, declaration: true }));
+    return this.xml(status, this.write(req, element, value));
+  }
+
+  /** `value` as the document `element` in the request's dialect, its hrefs below the request's API root. */
+  private write(req: EngineRequest | undefined, element: string, value: object): string {
+    const d = dialect(req?.dialect);
+    const wired = d.wire(d.model.elements.get(element) ?? '', value);
+    return writeDocument(d.model, element, wired, { hrefBase: req?.base, declaration: true });
   }
 }
 

@@ -3,44 +3,32 @@
  * top-level collection and its search, the special objects, the product
  * version and, for unfiltered callers, the inventory summary.
  */
-import { bundledXsdText, type XsdModel } from '../model/index.ts';
+import { bundledV4XsdText, bundledXsdText } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
+import { type Dialect, dialect } from './dialects.ts';
 import { methodNotAllowed } from './faults.ts';
 import type { EngineRequest, EngineResponse } from './messages.ts';
-import { ROOT } from './routes.ts';
 import { rsdlText } from './rsdl.ts';
-import { BLANK_ID, type Rec, type Store, type Table } from './store.ts';
+import { BLANK_ID, type Rec, type Store, type Table, uuidOf } from './store.ts';
 
 export interface Link {
   readonly href: string;
   readonly rel: string;
 }
 
-/** The entry point's links, in the order a 3.6 engine lists them. */
-export function entryLinks(): Link[] {
+/** The entry point's links, in the order the dialect's engine lists them (v3 puts the events' `from` in a matrix, v4 in the query). */
+export function entryLinks(d: Dialect = dialect('v3')): Link[] {
   const links: Link[] = [];
-  for (const s of ROOT) {
+  const eventsSearch = d.name === 'v3' ? 'events;from={event_id}?search={query}' : 'events?from={event_id}&search={query}';
+  for (const s of d.routes.root) {
     links.push({ href: s.rel, rel: s.rel });
-    if (s.searchable)
-      links.push({
-        href: s.rel === 'events' ? `events;from={event_id}?search={query}` : `${s.rel}?search={query}`,
-        rel: `${s.rel}/search`,
-      });
+    if (s.searchable) links.push({ href: s.rel === 'events' ? eventsSearch : `${s.rel}?search={query}`, rel: `${s.rel}/search` });
   }
   return links;
 }
 
 /** The `<api>` document; a filtered user does not get the inventory summary (as the engine's API resource decides). */
 export function entryDocument(store: Store, filtered: boolean, links: readonly Link[]): Record<string, unknown> {
-  const count = (t: Table, active: (r: Rec) => boolean) => {
-    let total = 0,
-      on = 0;
-    for (const r of store.table(t).values()) {
-      total++;
-      if (active(r)) on++;
-    }
-    return { total, active: on };
-  };
   return {
     link: links,
     special_objects: {
@@ -55,15 +43,46 @@ export function entryDocument(store: Store, filtered: boolean, links: readonly L
       version: { major: 3, minor: 6, build: 8, revision: 0 },
       full_version: '3.6.8.1-0.1.el6',
     },
-    summary: filtered
-      ? undefined
-      : {
-          vms: count('vms', (r) => r.status.state === 'up'),
-          hosts: count('hosts', (r) => r.status.state === 'up'),
-          users: count('users', () => true),
-          storage_domains: count('storagedomains', (r) => r._dcState === 'active'),
-        },
+    summary: filtered ? undefined : summary(store),
     time: new Date(),
+  };
+}
+
+/** The v4 `<api>`: special objects as references, the product of a 4.5 engine. */
+function entryDocumentV4(store: Store, filtered: boolean, links: readonly Link[]): Record<string, unknown> {
+  return {
+    link: links,
+    product_info: {
+      instance_id: uuidOf('engine-instance'),
+      name: 'oVirt Engine',
+      vendor: 'ovirt.org',
+      version: { major: 4, minor: 5, build: 7, revision: 0, full_version: '4.5.7-1.el9' },
+    },
+    special_objects: {
+      blank_template: { id: BLANK_ID, href: `templates/${BLANK_ID}` },
+      root_tag: { id: BLANK_ID, href: `tags/${BLANK_ID}` },
+    },
+    summary: filtered ? undefined : summary(store),
+    time: new Date(),
+  };
+}
+
+/** The inventory summary both dialects give unfiltered callers. */
+function summary(store: Store): Record<string, unknown> {
+  const count = (t: Table, active: (r: Rec) => boolean) => {
+    let total = 0;
+    let on = 0;
+    for (const r of store.table(t).values()) {
+      total++;
+      if (active(r)) on++;
+    }
+    return { total, active: on };
+  };
+  return {
+    vms: count('vms', (r) => r.status.state === 'up'),
+    hosts: count('hosts', (r) => r.status.state === 'up'),
+    users: count('users', () => true),
+    storage_domains: count('storagedomains', (r) => r._dcState === 'active'),
   };
 }
 
@@ -72,22 +91,25 @@ export function entryDocument(store: Store, filtered: boolean, links: readonly L
  * OPTIONS, HEAD with the links as a `Link` header, and GET with the `<api>`
  * document and the same header.
  */
-export function entryAnswer(model: XsdModel, store: Store, req: EngineRequest, filtered: boolean): EngineResponse {
+export function entryAnswer(d: Dialect, store: Store, req: EngineRequest, filtered: boolean): EngineResponse {
   if (req.query.has('schema')) {
     const headers = {
       'content-type': 'application/octet-stream',
       'content-disposition': 'attachment; filename = ovirt-engine-api-schema.xsd',
     };
-    return { status: 200, headers, body: bundledXsdText(), route: 'GET ?schema' };
+    return { status: 200, headers, body: d.name === 'v4' ? bundledV4XsdText() : bundledXsdText(), route: 'GET ?schema' };
   }
-  if (req.query.has('rsdl')) return { status: 200, headers: { 'content-type': XML }, body: rsdlText(), route: 'GET ?rsdl' };
-  const links = entryLinks();
+  // v4 has no RSDL: its model is at /model.json.
+  if (req.query.has('rsdl') && d.name === 'v3')
+    return { status: 200, headers: { 'content-type': XML }, body: rsdlText(), route: 'GET ?rsdl' };
+  const links = entryLinks(d);
   const linkHeader = links.map((l) => `<${req.origin}${req.base}/${l.href}>; rel=${l.rel}`).join(', ');
   const method = req.method.toUpperCase();
   if (method === 'OPTIONS') return { status: 200, headers: { allow: 'GET, HEAD, OPTIONS' }, body: '', route: 'OPTIONS /' };
   if (method === 'HEAD') return { status: 200, headers: { link: linkHeader }, body: '', route: 'HEAD /' };
   if (method !== 'GET') throw methodNotAllowed('GET, HEAD, OPTIONS');
-  const body = writeDocument(model, 'api', entryDocument(store, filtered, links), { hrefBase: req.base, declaration: true });
+  const doc = d.name === 'v4' ? entryDocumentV4(store, filtered, links) : entryDocument(store, filtered, links);
+  const body = writeDocument(d.model, 'api', d.wire('Api', doc), { hrefBase: req.base, declaration: true });
   return { status: 200, headers: { 'content-type': XML, link: linkHeader }, body, route: 'GET /' };
 }
 

@@ -15,8 +15,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { caCertificate, control, inject, readBody, send, sleep } from './control.ts';
+import type { DialectName } from './dialects.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './messages.ts';
+import { SSO_LOGOUT_PATH, SSO_TOKEN_PATH, ssoAnswer } from './sso.ts';
 import { rng } from './store.ts';
 
 export type FaultKind = '503' | 'reset' | 'slow' | 'truncated' | 'malformed';
@@ -32,8 +34,18 @@ export interface FaultOptions {
   methods?: string[];
 }
 
+/**
+ * Which API dialects the simulated engine speaks (docs/protocol.md §11):
+ * `v3` as a 3.6 engine (`/api`, `/ovirt-engine/api`); `both` as 4.0-4.3
+ * (`/ovirt-engine/api` is v4 unless the request says `Version: 3`;
+ * `/ovirt-engine/api/v3` and `/v4` choose outright); `v4` as 4.4 and later.
+ */
+export type Dialects = 'v3' | 'both' | 'v4';
+
 export interface SimulatorOptions extends EngineOptions {
   port: number;
+  /** Default `v3`. */
+  dialects: Dialects;
   host: string;
   /** Added to every API request, in ms. */
   latencyMs: number;
@@ -53,7 +65,7 @@ export interface SimulatorOptions extends EngineOptions {
 
 export interface Simulator {
   readonly url: string;
-  /** `${url}/api` */
+  /** The API entry point: `${url}/api` for a 3.6 engine, `${url}/ovirt-engine/api` for a 4.x one. */
   readonly apiUrl: string;
   readonly port: number;
   readonly engine: Engine;
@@ -66,12 +78,45 @@ export interface Simulator {
 
 export const DEFAULT_FAULTS: FaultOptions = { rate: 0, kinds: [...FAULT_KINDS], slowMs: 2000 };
 
+/** An API root: the path prefix, and the dialect it serves (`negotiate`: the Version header decides). */
+interface ApiRoot {
+  readonly prefix: string;
+  readonly dialect: DialectName | 'negotiate';
+}
+
 /**
- * Where API v3 is served: RHEV 3.x's `/api` and `/ovirt-engine/api`, and
- * `/ovirt-engine/api/v3`, where RHV 4.0-4.3 serve v3 whatever the Version
- * header says (docs/protocol.md §1). Longest first: the first match wins.
+ * Where each generation of engine serves its API (docs/protocol.md §1, §11).
+ * Longest first: the first match wins.
  */
-const API_ROOTS = ['/ovirt-engine/api/v3', '/ovirt-engine/api', '/api'];
+const API_ROOTS: Record<Dialects, readonly ApiRoot[]> = {
+  v3: [
+    { prefix: '/ovirt-engine/api/v3', dialect: 'v3' },
+    { prefix: '/ovirt-engine/api', dialect: 'v3' },
+    { prefix: '/api', dialect: 'v3' },
+  ],
+  both: [
+    { prefix: '/ovirt-engine/api/v3', dialect: 'v3' },
+    { prefix: '/ovirt-engine/api/v4', dialect: 'v4' },
+    { prefix: '/ovirt-engine/api', dialect: 'negotiate' },
+  ],
+  v4: [
+    { prefix: '/ovirt-engine/api/v4', dialect: 'v4' },
+    { prefix: '/ovirt-engine/api', dialect: 'v4' },
+  ],
+};
+
+/** The root a path is below, and the dialect it is answered in. */
+function apiRootOf(
+  mode: Dialects,
+  path: string,
+  version: string | undefined,
+): { prefix: string; base: string; dialect: DialectName } | undefined {
+  const root = API_ROOTS[mode].find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`) || path.startsWith(`${r.prefix};`));
+  if (!root) return undefined;
+  const dialect = root.dialect === 'negotiate' ? (version?.trim() === '3' ? 'v3' : 'v4') : root.dialect;
+  // v4 documents name their resources below /ovirt-engine/api whichever prefix chose the dialect.
+  return { prefix: root.prefix, base: dialect === 'v4' ? '/ovirt-engine/api' : root.prefix, dialect };
+}
 
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   const opts = withDefaults(options);
@@ -88,7 +133,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   const url = `${opts.tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${site.port}`;
   site.simulator = {
     url,
-    apiUrl: `${url}/api`,
+    apiUrl: opts.dialects === 'v3' ? `${url}/api` : `${url}/ovirt-engine/api`,
     port: site.port,
     engine,
     options: opts,
@@ -120,6 +165,7 @@ function withDefaults(options: Partial<SimulatorOptions>): SimulatorOptions {
   return {
     port: 0,
     host: '127.0.0.1',
+    dialects: 'v3',
     latencyMs: 0,
     maxBodyBytes: 1024 * 1024,
     headersTimeoutMs: 10_000,
@@ -181,7 +227,9 @@ async function handle(site: Site, req: IncomingMessage, res: ServerResponse): Pr
   if (path.startsWith('/__simulator/')) return control(site.simulator!, site.sockets, req, res, path);
   if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource')
     return caCertificate(res, path, url.searchParams, site.opts.tls);
-  const root = API_ROOTS.find((r) => path === r || path.startsWith(`${r}/`) || path.startsWith(`${r};`));
+  if (site.opts.dialects !== 'v3' && (path === SSO_TOKEN_PATH || path === SSO_LOGOUT_PATH)) return serveSso(site, req, res, url);
+  const version = req.headers.version;
+  const root = apiRootOf(site.opts.dialects, path, Array.isArray(version) ? version[0] : version);
   if (!root) {
     res.writeHead(404).end();
     return;
@@ -189,8 +237,36 @@ async function handle(site: Site, req: IncomingMessage, res: ServerResponse): Pr
   return serveApi(site, req, res, url, root);
 }
 
+/** The SSO service (sso.ts): tokens for API v4 clients. */
+async function serveSso(site: Site, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  let body: string;
+  try {
+    body = await readBody(req, site.opts.maxBodyBytes);
+  } catch {
+    res.writeHead(413, { connection: 'close' }).end();
+    req.destroy();
+    return;
+  }
+  const answer = ssoAnswer(
+    site.engine.sessions,
+    (req.method ?? 'GET').toUpperCase(),
+    url.pathname,
+    url.searchParams,
+    String(req.headers['content-type'] ?? ''),
+    body,
+  )!;
+  site.engine.stats.count(`${(req.method ?? 'GET').toUpperCase()} ${url.pathname}`);
+  res.writeHead(answer.status, answer.headers).end(answer.body);
+}
+
 /** An API request: read within the body limit, answered by the engine, after the latency, or with an injected fault. */
-async function serveApi(site: Site, req: IncomingMessage, res: ServerResponse, url: URL, root: string): Promise<void> {
+async function serveApi(
+  site: Site,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  root: { prefix: string; base: string; dialect: DialectName },
+): Promise<void> {
   const { opts, engine } = site;
   let body: string;
   try {
@@ -204,14 +280,15 @@ async function serveApi(site: Site, req: IncomingMessage, res: ServerResponse, u
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   const host = req.headers.host ?? `${opts.host}:${site.port}`;
   const method = (req.method ?? 'GET').toUpperCase();
-  const path = url.pathname.slice(root.length);
+  const path = url.pathname.slice(root.prefix.length);
   const response = await engine.handle({
     method: req.method ?? 'GET',
     path: path.replace(/\/$/, ''),
     query: url.searchParams,
     headers,
     body,
-    base: root,
+    base: root.base,
+    dialect: root.dialect,
     origin: `${opts.tls ? 'https' : 'http'}://${host}`,
   });
   engine.stats.count(response.route ?? `${method} ${path || '/'}`);

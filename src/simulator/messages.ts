@@ -4,6 +4,7 @@
  * root, headers, body, which root it came in on), its answer, and the counts
  * the control endpoint reports.
  */
+import type { DialectName } from './dialects.ts';
 import type { InventorySize } from './inventory.ts';
 
 export interface EngineOptions extends InventorySize {
@@ -41,6 +42,8 @@ export interface EngineRequest {
   readonly base: string;
   /** Absolute origin, for the `Link:` header. */
   readonly origin: string;
+  /** The dialect the request is answered in (http.ts chooses it from the root and the Version header); v3 when absent. */
+  readonly dialect?: DialectName;
 }
 
 export interface EngineResponse {
@@ -62,6 +65,9 @@ export class EngineStats {
   logins = 0;
   failedLogins = 0;
   sessionsCreated = 0;
+  /** SSO access tokens issued and revoked (API v4). */
+  tokensIssued = 0;
+  tokensRevoked = 0;
   actions: Record<string, number> = {};
   faultsInjected: Record<string, number> = {};
 
@@ -78,6 +84,8 @@ export class EngineStats {
       logins: this.logins,
       failedLogins: this.failedLogins,
       sessionsCreated: this.sessionsCreated,
+      tokensIssued: this.tokensIssued,
+      tokensRevoked: this.tokensRevoked,
       actions: this.actions,
       faultsInjected: this.faultsInjected,
     };

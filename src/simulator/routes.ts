@@ -9,10 +9,10 @@
  * exactly that. Only where records come from is the simulator's own
  * (collections.ts).
  */
-import { bundledApiModel, type Collection, type Operation } from '../model/index.ts';
+import { type ApiModel, bundledApiModel, bundledV4ApiModel, type Collection, type Operation, type XsdModel } from '../model/index.ts';
 import { BEHAVIOUR, type Behaviour, defaultSource, ENTRY_ORDER } from './collections/index.ts';
-import type { Source } from './sources.ts';
-import type { Rec } from './store.ts';
+import { none, type Source } from './sources.ts';
+import { type Rec, TABLES, type Table } from './store.ts';
 
 export type { Source } from './sources.ts';
 
@@ -51,13 +51,30 @@ export interface Spec {
   readonly parentElement?: string;
   /** What the engine does of its own for this collection (collections/). */
   readonly behaviour: Behaviour;
+  /** The schema of the dialect this route is of. */
+  readonly xsd: XsdModel;
 }
 
 /** `vms/{vm:id}/disks` -> `vms/{id}/disks`. */
 export const keyOf = (path: string): string => path.replace(/\{[^}]+\}/g, '{id}');
 
+/**
+ * API v4 renamed some types (docs/protocol.md §11): behaviours keyed by a
+ * parent type (`VM/nics`) serve the v4 routes below the renamed one (`Vm`).
+ */
+const V3_NAME: Readonly<Record<string, string>> = {
+  Vm: 'VM',
+  Nic: 'NIC',
+  HostNic: 'HostNIC',
+  Cdrom: 'CdRom',
+  Watchdog: 'WatchDog',
+  HostStorage: 'Storage',
+  SshPublicKey: 'SSHPublicKey',
+  Qos: 'QoS',
+};
+
 function behaviourOf(c: Collection): Behaviour {
-  const parentType = c.parent?.itemType;
+  const parentType = c.parent ? (V3_NAME[c.parent.itemType] ?? c.parent.itemType) : undefined;
   return BEHAVIOUR[keyOf(c.path)] ?? (parentType ? (BEHAVIOUR[`${parentType}/${c.rel}`] ?? BEHAVIOUR[`*/${c.rel}`]) : undefined) ?? {};
 }
 
@@ -78,9 +95,10 @@ function actionSpec(name: string, op: Operation): ActionSpec {
   return { name, required: alternatives(op, /^action\./) };
 }
 
-function build(c: Collection): Spec {
+function build(c: Collection, xsd: XsdModel): Spec {
   const b = behaviourOf(c);
-  const source = typeof b.source === 'function' ? b.source(c.parent?.itemElement ?? '') : (b.source ?? defaultSource(c.rel, !c.parent));
+  const fallback = !c.parent && !TABLES.includes(c.rel as Table) ? none : defaultSource(c.rel, !c.parent);
+  const source = typeof b.source === 'function' ? b.source(c.parent?.itemElement ?? '') : (b.source ?? fallback);
   return {
     key: keyOf(c.path),
     rel: c.rel,
@@ -94,17 +112,34 @@ function build(c: Collection): Spec {
     remove: c.itemMethods.has('DELETE'),
     actions: [...c.actions].map(([name, op]) => actionSpec(name, op)),
     collectionActions: [...c.collectionActions].map(([name, op]) => actionSpec(name, op)),
-    sub: c.sub.map(build),
+    sub: c.sub.map((x) => build(x, xsd)),
     idName: c.idVar,
     parentElement: c.parent?.itemElement,
     behaviour: b,
+    xsd,
   };
 }
 
 const order = (rel: string) => (ENTRY_ORDER.includes(rel) ? ENTRY_ORDER.indexOf(rel) : ENTRY_ORDER.length);
 
+/** The routes of one dialect: its top-level collections and every collection by key. */
+export interface RouteTable {
+  readonly root: readonly Spec[];
+  readonly specs: ReadonlyMap<string, Spec>;
+}
+
+/** The route table of an API model, top-level collections in `order`. */
+export function routeTable(api: ApiModel, sorted: (top: readonly Collection[]) => Collection[] = (t) => [...t]): RouteTable {
+  const root = sorted(api.top).map((c) => build(c, api.xsd));
+  const specs = new Map<string, Spec>();
+  walk(root, (s) => specs.set(s.key, s));
+  return { root, specs };
+}
+
 /** Top-level collections in the order a 3.6 engine lists them at /api. */
-export const ROOT: readonly Spec[] = [...bundledApiModel().top].sort((a, b) => order(a.rel) - order(b.rel)).map(build);
+export const ROOT: readonly Spec[] = [...bundledApiModel().top]
+  .sort((a, b) => order(a.rel) - order(b.rel))
+  .map((c) => build(c, bundledApiModel().xsd));
 
 export function walk(specs: readonly Spec[] = ROOT, visit: (s: Spec, depth: number) => void, depth = 0): void {
   for (const s of specs) {
@@ -118,6 +153,19 @@ export const SPECS: ReadonlyMap<string, Spec> = (() => {
   walk(ROOT, (s) => m.set(s.key, s));
   return m;
 })();
+
+let v4: RouteTable | undefined;
+
+/** API v4's routes (from api/v4), in the order of the model's root service; built on first use. */
+export function v4Routes(): RouteTable {
+  v4 ??= routeTable(bundledV4ApiModel());
+  return v4;
+}
+
+/** API v3's routes, the simulator's home dialect: records are stored with its hrefs and links. */
+export function v3Routes(): RouteTable {
+  return { root: ROOT, specs: SPECS };
+}
 
 export function specAt(key: string): Spec {
   const s = SPECS.get(key);

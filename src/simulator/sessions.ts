@@ -1,7 +1,9 @@
 /**
- * Who is calling: the engine's accounts, Basic credentials, and the
- * JSESSIONID sessions `Prefer: persistent-auth` opens (with their TTL, the
- * CSRF header check and `new-auth`), as docs/protocol.md §3 describes.
+ * Who is calling: the engine's accounts, Basic credentials, the JSESSIONID
+ * sessions `Prefer: persistent-auth` opens (with their TTL, the CSRF header
+ * check and `new-auth`), as docs/protocol.md §3 describes, and the SSO access
+ * tokens API v4 clients send as `Authorization: Bearer` (§12; sso.ts issues
+ * and revokes them).
  * Failed logins are counted, as real engines count them toward a lockout.
  */
 import { randomBytes } from 'node:crypto';
@@ -35,11 +37,16 @@ export interface LoginCounts {
   logins: number;
   failedLogins: number;
   sessionsCreated: number;
+  tokensIssued: number;
+  tokensRevoked: number;
 }
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
+  private readonly tokens = new Map<string, Session>();
   private readonly accounts = new Map<string, Account>();
+  /** How long an SSO token lives (ms); the engine's default is the SSO session's 30 minutes. */
+  tokenTtlMs = 30 * 60_000;
 
   constructor(private readonly counts: LoginCounts) {
     this.reset();
@@ -48,6 +55,7 @@ export class Sessions {
   /** Forgets every session; the accounts are admin@internal (an administrator) and user@internal. */
   reset(): void {
     this.sessions.clear();
+    this.tokens.clear();
     this.accounts.clear();
     this.accounts.set('admin@internal', { password: 'admin', userId: uuidOf('user:admin@internal'), admin: true });
     this.accounts.set('user@internal', { password: 'user', userId: uuidOf('user:user@internal'), admin: false });
@@ -72,16 +80,20 @@ export class Sessions {
       }
       if (s) this.sessions.delete(sid);
     }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer) {
+      const t = this.tokens.get(bearer);
+      if (!t || t.expires <= now) {
+        if (t) this.tokens.delete(bearer);
+        throw unauthorized();
+      }
+      return { caller: { account: t.account, name: t.name, filtered }, headers, delayMs: 0 };
+    }
     const basic = parseBasicAuthorization(req.headers.authorization);
     if (!basic) throw unauthorized();
     const name = normalizeUser(basic.username);
-    const account = this.accounts.get(name);
-    if (!account || account.password !== basic.password) {
-      // Real engines count these toward locking the account out; so do tests of who sends them.
-      this.counts.failedLogins++;
-      throw unauthorized();
-    }
-    this.counts.logins++;
+    const account = this.login(name, basic.password);
+    if (!account) throw unauthorized();
     if (persistent) {
       const id = randomBytes(24).toString('base64url');
       const ttlMin = Number(req.headers['session-ttl']);
@@ -97,6 +109,41 @@ export class Sessions {
   /** Sessions currently open (for tests and the stats endpoint). */
   get open(): number {
     return this.sessions.size;
+  }
+
+  /** SSO tokens currently valid. */
+  get openTokens(): number {
+    return this.tokens.size;
+  }
+
+  /** An SSO access token for a user and password (the password grant), or undefined when they are refused. */
+  issueToken(username: string, password: string): { token: string; expiresAt: number } | undefined {
+    const name = normalizeUser(username);
+    const account = this.login(name, password);
+    if (!account) return undefined;
+    const token = randomBytes(24).toString('base64url');
+    const expiresAt = Date.now() + this.tokenTtlMs;
+    this.tokens.set(token, { account, name, expires: expiresAt, ttlMs: this.tokenTtlMs });
+    this.counts.tokensIssued++;
+    return { token, expiresAt };
+  }
+
+  /** Ends a token's validity; false when it was not valid. */
+  revokeToken(token: string): boolean {
+    const had = this.tokens.delete(token);
+    if (had) this.counts.tokensRevoked++;
+    return had;
+  }
+
+  /** Checks a password; counts the login, or the failure (real engines count those toward a lockout, and tests count who sends them). */
+  private login(name: string, password: string): Account | undefined {
+    const account = this.accounts.get(name);
+    if (!account || account.password !== password) {
+      this.counts.failedLogins++;
+      return undefined;
+    }
+    this.counts.logins++;
+    return account;
   }
 }
 

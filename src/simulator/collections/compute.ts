@@ -335,8 +335,31 @@ const vmpools: Behaviour = {
   visible: (r, grants) => grants.has(r.id) || grants.has(r.cluster?.id),
 };
 
+/**
+ * API v4's disk attachments of a VM or template: one per disk, with how it is
+ * attached (interface, bootable, active), pointing at the disk itself at the
+ * top level (`disks/{id}`), where v4 keeps disks.
+ */
+const diskAttachments = (owner: 'vm' | 'template'): Behaviour => ({
+  source: reported((parent) =>
+    [...Store.sub(parent, 'disks').values()].map((d) => ({
+      id: d.id,
+      disk: { id: d.id, href: `disks/${d.id}` },
+      [owner]: { id: parent.id, href: parent.href },
+      interface: d.interface,
+      bootable: d.bootable,
+      active: d.active ?? true,
+      read_only: d.read_only ?? false,
+      pass_discard: false,
+      uses_scsi_reservation: false,
+    })),
+  ),
+});
+
 export const COMPUTE: Readonly<Record<string, Behaviour>> = {
   vms,
+  'VM/diskattachments': diskAttachments('vm'),
+  'Template/diskattachments': diskAttachments('template'),
   'VM/disks': vmDisks,
   'VM/nics': vmNics,
   'VM/snapshots': vmSnapshots,

@@ -4,6 +4,7 @@
  * a filtered user sees, and what a host reports of itself (hooks, NUMA
  * nodes, network attachments).
  */
+import { capabilitiesDocument } from '../capabilities.ts';
 import { refuse } from '../faults.ts';
 import { reported, view } from '../sources.ts';
 import { stat } from '../statistics.ts';
@@ -164,7 +165,24 @@ const clusterNetworks: Behaviour = {
   },
 };
 
+/** API v4's cluster levels, one per compatibility version the capabilities document lists (v3's `capabilities`). */
+const clusterLevels: Behaviour = {
+  source: {
+    list: () => levels(),
+    get: (_s, id) => levels().find((l) => l.id === id),
+  },
+};
+
+function levels(): Rec[] {
+  return capabilitiesDocument().version.map((v: Rec) => {
+    const id = `${v.major}.${v.minor}`;
+    const cpuTypes = (v.cpus?.cpu ?? []).map((c: Rec) => ({ name: c.id, level: c.level, architecture: 'x86_64' }));
+    return { id, href: `clusterlevels/${id}`, cpu_types: { cpu_type: cpuTypes } } as Rec;
+  });
+}
+
 export const INFRASTRUCTURE: Readonly<Record<string, Behaviour>> = {
+  clusterlevels: clusterLevels,
   datacenters,
   'DataCenter/clusters': { source: view('clusters', (r, p) => r.data_center?.id === p.id) },
   'DataCenter/networks': { source: view('networks', (r, p) => r.data_center?.id === p.id) },
