@@ -5,6 +5,7 @@
  * plain-text excerpt), and the state a resource's `<status>` reports.
  */
 
+import type { XsdModel } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { readDocument, readExpected } from '../xml/index.ts';
 import { model, tag } from './binding.ts';
@@ -12,9 +13,9 @@ import { Fault, IllegalMethod, NotFound, ParseError, ResponseError, type RhevErr
 import type { HttpResponse } from './transport.ts';
 
 /** Reads an answer's XML; with `expected`, it must be that document (`<vm>`), else ParseError. */
-export function parseAnswer(xml: string, expected?: string): Obj {
+export function parseAnswer(xml: string, expected?: string, xsd: XsdModel = model().xsd): Obj {
   const doc = readExpected(
-    model().xsd,
+    xsd,
     xml,
     expected,
     (problem, detail, cause) =>
@@ -27,21 +28,21 @@ export function parseAnswer(xml: string, expected?: string): Obj {
 }
 
 /** Throws unless the status is one of `ok` and a body, if any, is XML. */
-export function checkAnswer(res: HttpResponse, ok: number[]): void {
+export function checkAnswer(res: HttpResponse, ok: number[], xsd: XsdModel = model().xsd): void {
   if (ok.includes(res.status)) {
     const ct = String(res.headers['content-type'] ?? '');
     if (res.body && ct && !/xml/.test(ct) && res.status !== 204)
       throw new ResponseError(`Expected XML from the engine, got ${ct}`, res.status);
     return;
   }
-  throw faultOf(res);
+  throw faultOf(res, xsd);
 }
 
 /** The error an unsuccessful answer stands for: the engine's fault when it sent one. */
-export function faultOf(res: HttpResponse): RhevError {
+export function faultOf(res: HttpResponse, xsd: XsdModel = model().xsd): RhevError {
   if (/xml/.test(String(res.headers['content-type'] ?? ''))) {
     try {
-      const doc = readDocument(model().xsd, res.body);
+      const doc = readDocument(xsd, res.body);
       const f = doc.root === 'fault' ? doc.value : doc.value.fault;
       if (f) return new Fault(f.reason ?? 'Operation Failed', f.detail, res.status);
       if (doc.root === 'usage_message')

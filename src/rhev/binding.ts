@@ -24,6 +24,7 @@ export interface TypeInfo {
   readonly plural?: string;
 }
 
+/** The API model the binding functions use unless given another: API v3's, as Python-RHEV's. */
 export function model(): ApiModel {
   return bundledApiModel();
 }
@@ -44,8 +45,7 @@ export function tag<T extends object>(obj: T, type: string): Typed<T> {
  * relationship is looked up below that resource's type (`nics` below a host
  * is `HostNIC`, below a VM it is `NIC`).
  */
-export function typeInfo(key: string | object, base?: object): TypeInfo | undefined {
-  const m = model();
+export function typeInfo(key: string | object, base?: object, m: ApiModel = model()): TypeInfo | undefined {
   const name = typeof key === 'string' ? key : typeOf(key);
   if (!name) return undefined;
   const baseType = base ? typeOf(base) : undefined;
@@ -113,12 +113,12 @@ export function createFromXml<T extends object = Record<string, any>>(xml: strin
 }
 
 /** Writes a binding object as XML (the document element is its type's element). */
-export function toXml(obj: object, element?: string): string {
+export function toXml(obj: object, element?: string, m: ApiModel = model()): string {
   const type = typeOf(obj);
   if (!type) throw new RhevError('Not a binding object: make it with newResource() or get it from a connection');
-  const el = element ?? model().elementOf(type);
+  const el = element ?? m.elementOf(type);
   if (!el) throw new RhevError(`Type ${type} has no document element`);
-  return writeDocument(model().xsd, el, obj);
+  return writeDocument(m.xsd, el, obj);
 }
 
 /** The attributes set on `obj`, in schema order: [name, value] pairs. */

@@ -6,9 +6,9 @@
  * connection and the sub-collections the engine inlined (`detail=`), so that
  * `vm.disks()` answers those without a request.
  */
-import type { Collection as ModelCollection } from '../model/index.ts';
+import type { ApiModel, Collection as ModelCollection } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { model, tag, typeOf } from './binding.ts';
+import { tag, typeOf } from './binding.ts';
 import type { Connection } from './connection.ts';
 import { RhevError } from './errors.ts';
 import type { ActionOptions, ListOptions, WaitOptions } from './options.ts';
@@ -28,17 +28,19 @@ export class ResourceList<T = Obj> extends Array<T> {
   declare readonly meta: Obj;
 }
 
-const prototypes = new Map<string, object>();
+/** Per API model (one per dialect), the prototypes of its types. */
+const prototypes = new WeakMap<ApiModel, Map<string, object>>();
 
 /** The shared prototype of bound resources of one type: base methods, actions, sub-collections. */
-function prototypeFor(type: string): object {
-  let proto = prototypes.get(type);
+function prototypeFor(type: string, m: ApiModel): object {
+  let byType = prototypes.get(m);
+  if (!byType) prototypes.set(m, (byType = new Map()));
+  let proto = byType.get(type);
   if (proto) return proto;
   proto = Object.create(ResourceMethods.prototype);
-  const m = model();
   for (const name of m.actionsOf(type).keys()) defineAction(proto!, name);
   for (const [rel, c] of m.subsOf(type)) defineSub(proto!, rel, c);
-  prototypes.set(type, proto!);
+  byType.set(type, proto!);
   return proto!;
 }
 
@@ -106,7 +108,7 @@ export class ResourceMethods {
 }
 
 export function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {
-  const proto = prototypeFor(type);
+  const proto = prototypeFor(type, c.model);
   if (Object.getPrototypeOf(obj) !== proto) Object.setPrototypeOf(obj, proto);
   tag(obj, type);
   Object.defineProperty(obj, CONN, { value: c, enumerable: false, configurable: true, writable: true });

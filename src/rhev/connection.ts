@@ -7,9 +7,10 @@
  * it works against any engine generation that publishes its links
  * (`/api`, `/ovirt-engine/api`, `/rhevm-api`).
  */
-import type { Operation } from '../model/index.ts';
-import { readRsdl } from '../model/index.ts';
+import type { ApiModel, Operation } from '../model/index.ts';
+import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
+import { readDocument } from '../xml/index.ts';
 import { checkAnswer, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
 import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { bindResource, ResourceList, type ResourceMethods } from './bound.ts';
@@ -42,6 +43,8 @@ export class Connection {
 
   private transport?: Transport;
   private entry?: Obj;
+  /** API v4's model, once the connection speaks v4 (told so, or the entry point said so). */
+  private api4?: ApiModel;
   private rsdl?: Promise<Operation[] | undefined>;
   private readonly docCache = new Map<string, Obj>();
   /** Identical GETs in flight, joined (see join.ts): the connection's one joining layer. */
@@ -66,6 +69,7 @@ export class Connection {
     this.retries = options.retries ?? Connection.retries;
     this.verbosity = options.verbosity ?? Connection.verbosity;
     this.logger = options.logger;
+    if (options.apiVersion === 4 || options.apiVersion === '4') this.useDialect('v4');
   }
 
   /** Opens the connection (no request yet); arguments replace the defaults. */
@@ -94,7 +98,13 @@ export class Connection {
     void this.transport?.close();
     this.transport = new Transport(
       u,
-      { ...this.options, username: this.username, password: this.password },
+      {
+        ...this.options,
+        username: this.username,
+        password: this.password,
+        // API v4 engines log in through their SSO service; told v4, so does the connection.
+        auth: this.options.auth ?? (String(this.options.apiVersion) === '4' ? 'sso' : 'basic'),
+      },
       {
         retries: () => this.retries,
         verbosity: () => this.verbosity,
@@ -134,12 +144,32 @@ export class Connection {
     this.check(got, [200]);
   }
 
-  /** The API entry point (GET /api), bound. */
+  /**
+   * The API entry point (GET /api), bound. It also settles the dialect
+   * (docs/protocol.md §11): an engine's v4 entry point links `clusterlevels`,
+   * a v3 one `capabilities`; unless the connection was told a version, what
+   * the entry point says is what the connection speaks from then on.
+   */
   async api(options: CallOptions = {}): Promise<API & ResourceMethods> {
     const res = await this.http('GET', this.entryUrl(), options);
     this.check(res, [200]);
+    if (this.options.apiVersion === undefined || this.options.apiVersion === 'auto') this.useDialect(dialectOfEntry(res.body));
     this.entry = this.parse(res.body, 'api');
-    return this.bind(this.entry, 'API') as API & ResourceMethods;
+    return this.bind(this.entry, this.dialect === 'v4' ? 'Api' : 'API') as API & ResourceMethods;
+  }
+
+  /** The dialect this connection speaks: `v3` until the entry point says otherwise, or as it was told. */
+  get dialect(): 'v3' | 'v4' {
+    return this.api4 ? 'v4' : 'v3';
+  }
+
+  /** The API model of the dialect this connection speaks. */
+  get model(): ApiModel {
+    return this.api4 ?? model();
+  }
+
+  private useDialect(d: 'v3' | 'v4'): void {
+    this.api4 = d === 'v4' ? bundledV4ApiModel() : undefined;
   }
 
   /** The capabilities resource. */
@@ -177,7 +207,7 @@ export class Connection {
     href = withMatrix(href, { max, case_sensitive: caseSensitive === undefined ? undefined : caseSensitive });
     const doc = await this.listDocument(href, detail, signal);
     if (!doc) return this.list([], info.resourceType, {});
-    const items: Obj[] = doc[info.singular] ?? doc[model().itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
+    const items: Obj[] = doc[info.singular] ?? doc[this.model.itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
     const bound = items.map((i) => this.bind(i, info.resourceType));
     const { [info.singular]: _items, ...meta } = doc;
     return this.list(filter ? bound.filter((r) => matchesFilter(r, filter)) : bound, info.resourceType, meta);
@@ -247,7 +277,7 @@ export class Connection {
     const info = this.info(type, options.base);
     const href = await this.collectionHref(info.plural!, options.base, options.signal);
     const res = await this.http('POST', href, {
-      body: toXml(resource, info.singular),
+      body: toXml(resource, info.singular, this.model),
       headers: options.wait === false ? {} : { expect: '201-created' },
       signal: options.signal,
     });
@@ -265,7 +295,7 @@ export class Connection {
     if (!type) throw new RhevError('update() needs a binding object');
     const body: Obj = {};
     for (const [k, v] of Object.entries(resource)) if (k !== 'actions' && k !== 'link' && k !== 'href') body[k] = v;
-    const res = await this.http('PUT', hrefOf(resource), { body: toXml(tag(body, type)), signal: options.signal });
+    const res = await this.http('PUT', hrefOf(resource), { body: toXml(tag(body, type), undefined, this.model), signal: options.signal });
     if (res.status === 404) throw new NotFound(`${type} ${(resource as Obj).id} no longer exists`);
     if (res.status === 405) throw new IllegalMethod(`${type} cannot be updated`);
     this.check(res, [200, 202]);
@@ -277,7 +307,11 @@ export class Connection {
   /** Deletes a resource; `data` carries the DELETE's parameters (`<action><force>`). */
   async delete(resource: object, options: { base?: object; data?: object; signal?: AbortSignal } = {}): Promise<Obj | undefined> {
     const body = options.data
-      ? toXml(options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data)
+      ? toXml(
+          options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data,
+          undefined,
+          this.model,
+        )
       : undefined;
     const res = await this.http('DELETE', hrefOf(resource), { body, signal: options.signal });
     if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id} was not found`);
@@ -298,7 +332,7 @@ export class Connection {
         `${typeOf(resource) ?? 'Resource'} has no action ${name}${(resource as Obj).actions ? '' : ' (it lists no actions; reload it first)'}`,
       );
     const body = tag({ ...(data ?? {}) }, 'Action');
-    const res = await this.http('POST', link.href, { body: toXml(body, 'action'), signal: options.signal });
+    const res = await this.http('POST', link.href, { body: toXml(body, 'action', this.model), signal: options.signal });
     let result: Obj | undefined;
     if (res.body.trim() && /xml/.test(String(res.headers['content-type'] ?? 'xml'))) {
       try {
@@ -316,7 +350,7 @@ export class Connection {
       if (res.status === 404) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} action ${name} is not available (HTTP 404)`);
       if (result?.fault)
         throw new ActionError(result, new Fault(result.fault.reason ?? 'Operation Failed', result.fault.detail, res.status));
-      throw faultOf(res);
+      throw faultOf(res, this.model.xsd);
     }
     if (res.status !== 200 && res.status !== 202 && res.status !== 204)
       throw new ResponseError(`Unexpected HTTP ${res.status} for action ${name}`, res.status);
@@ -481,7 +515,7 @@ export class Connection {
   }
 
   private info(type: string | object, base?: object) {
-    const info = typeInfo(type, base);
+    const info = typeInfo(type, base, this.model);
     if (!info?.plural) throw new RhevError(`Unknown collection or type: ${typeof type === 'string' ? type : typeOf(type)}`);
     return info;
   }
@@ -541,11 +575,11 @@ export class Connection {
   }
 
   private parse(xml: string, expected?: string): Obj {
-    return parseAnswer(xml, expected);
+    return parseAnswer(xml, expected, this.model.xsd);
   }
 
   private check(res: HttpResponse, ok: number[]): void {
-    checkAnswer(res, ok);
+    checkAnswer(res, ok, this.model.xsd);
   }
 
   /** Binds a parsed object (and the resources nested in it) to this connection. */
@@ -560,4 +594,15 @@ function hrefOf(obj: object): string {
   const h = (obj as Obj).href;
   if (!h) throw new RhevError(`${typeOf(obj) ?? 'The object'} has no href: get it from the engine first`);
   return h;
+}
+
+/** The dialect an entry point document is in: v4's links `clusterlevels`, v3's `capabilities` (docs/protocol.md §11). */
+export function dialectOfEntry(xml: string): 'v3' | 'v4' {
+  let rels: string[];
+  try {
+    rels = (readDocument(model().xsd, xml).value.link ?? []).map((l: Obj) => l.rel);
+  } catch {
+    return 'v3';
+  }
+  return rels.includes('clusterlevels') && !rels.includes('capabilities') ? 'v4' : 'v3';
 }

@@ -16,6 +16,11 @@ export interface ConnectionOptions extends TransportOptions {
   /** 1..10; above 5 request and response bodies are logged, redacted (default: Connection.verbosity). */
   verbosity?: number;
   logger?: Logger;
+  /**
+   * The API dialect to speak: 3, 4, or `auto` (the default): ask for v4 and
+   * speak what the entry point answers in (3.x engines answer v3, 4.x v4).
+   */
+  apiVersion?: 3 | 4 | '3' | '4' | 'auto';
   /** Called when the engine refuses this connection's credentials (HTTP 401 after any re-login). */
   onUnauthorized?: () => void;
 }

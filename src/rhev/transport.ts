@@ -9,6 +9,12 @@
  * engine authenticates once, not once per request. A request that finds its
  * session gone (401) logs in again, once.
  *
+ * SSO (API v4, `auth: 'sso'`): the first request waits for an access token
+ * from the engine's SSO service (the password grant, docs/protocol.md §12)
+ * and every request carries it as `Authorization: Bearer`. The engine does
+ * not refresh tokens: one that is refused (401) is replaced by a new one,
+ * once per request, and close() logs the token out.
+ *
  * Retries: GET, HEAD, OPTIONS, PUT and DELETE are idempotent and are retried
  * on network errors and on 502/503/504, with capped exponential backoff and
  * jitter. A POST is retried only when it provably never left this process
@@ -48,6 +54,13 @@ export interface TransportOptions {
   persistentAuth?: boolean;
   /** Send `Filter: true`: run as the user, with permission filtering (needed for non-admin users). */
   filter?: boolean;
+  /**
+   * How to authenticate: `basic` (credentials, then the engine session) or
+   * `sso` (an SSO access token, API v4). Default `basic`.
+   */
+  auth?: 'basic' | 'sso';
+  /** The `Version` header: which dialect a 4.0-4.3 engine answers in (3.x engines ignore it). Default (`auto`): 4. */
+  apiVersion?: 3 | 4 | '3' | '4' | 'auto';
   /** Session idle timeout in minutes (Session-TTL). */
   sessionTtl?: number;
   /** Most open sockets to the engine (default 16). */
@@ -96,6 +109,9 @@ export class Transport {
   /** While in the future, the engine is taken as down (see failFastMs). */
   private downUntil = 0;
   private login?: Promise<unknown>;
+  /** The SSO access token, and the request for one under way. */
+  private token?: string;
+  private tokenRequest?: Promise<string>;
   /** Counts kept for tests, metrics and logs. */
   readonly counters = { requests: 0, retries: 0, logins: 0 };
 
@@ -129,6 +145,7 @@ export class Transport {
     const retries = Math.max(0, this.settings.retries());
     for (let attempt = 0; ; attempt++) {
       throwIfAborted(opts.signal, false);
+      if (this.options.auth === 'sso' && !this.token) await this.ssoToken(opts.signal);
       // While a login is under way, wait for its session rather than log in twice.
       if (this.options.persistentAuth !== false && !this.session && this.login) await this.login.catch(() => undefined);
       let res: HttpResponse;
@@ -153,7 +170,13 @@ export class Transport {
         await backoff(attempt, undefined, opts.signal);
         continue;
       }
-      if (res.status === 401 && this.session) {
+      if (res.status === 401 && this.options.auth === 'sso' && this.token) {
+        // Tokens expire and are not refreshed: ask for a new one, once.
+        this.log('debug', 'SSO token refused; asking for a new one');
+        this.token = undefined;
+        await this.ssoToken(opts.signal);
+        res = await this.once(method, url, opts);
+      } else if (res.status === 401 && this.session) {
         // The engine forgot our session (restart, idle timeout): log in again, once.
         this.log('debug', 'session expired; logging in again');
         this.session = undefined;
@@ -190,7 +213,7 @@ export class Transport {
 
   private once(method: string, url: URL, opts: RequestOptions): Promise<HttpResponse> {
     const headers = this.headersFor(opts);
-    const loggingIn = headers.authorization !== undefined && this.options.persistentAuth !== false;
+    const loggingIn = headers.authorization !== undefined && this.options.persistentAuth !== false && this.options.auth !== 'sso';
     this.counters.requests++;
     const verbose = this.settings.verbosity() > 5;
     this.log(
@@ -211,13 +234,19 @@ export class Transport {
 
   private headersFor(opts: RequestOptions): Record<string, string> {
     // RHV 4.0-4.3 answer API v4 unless asked for v3 by this header; 3.x engines ignore it.
-    const headers: Record<string, string> = { accept: 'application/xml', 'accept-charset': 'utf-8', version: '3', ...opts.headers };
+    // Unless told a version, ask for v4: 4.x engines answer in it, and 3.x ones in v3 whatever is asked.
+    const version = this.options.apiVersion === undefined || this.options.apiVersion === 'auto' ? '4' : String(this.options.apiVersion);
+    const headers: Record<string, string> = { accept: 'application/xml', 'accept-charset': 'utf-8', version, ...opts.headers };
     if (opts.body !== undefined) {
       headers['content-type'] ??= 'application/xml; charset=utf-8';
       // node sends a DELETE body neither chunked nor sized unless told its length.
       headers['content-length'] = String(Buffer.byteLength(opts.body));
     }
     if (this.options.filter) headers.filter = 'true';
+    if (this.options.auth === 'sso') {
+      if (this.token) headers.authorization = `Bearer ${this.token}`;
+      return headers;
+    }
     const persistent = this.options.persistentAuth !== false;
     if (persistent) {
       headers.prefer = 'persistent-auth';
@@ -349,8 +378,55 @@ export class Transport {
     }
   }
 
+  /**
+   * An SSO access token for the credentials (one request for all callers
+   * waiting); the refusal's JSON `error` becomes the error's message.
+   */
+  private ssoToken(signal: AbortSignal | undefined): Promise<string> {
+    this.tokenRequest ??= (async () => {
+      const url = new URL('/ovirt-engine/sso/oauth/token', this.base);
+      const body = new URLSearchParams({
+        grant_type: 'password',
+        scope: 'ovirt-app-api',
+        username: this.options.username ?? '',
+        password: this.options.password ?? '',
+      }).toString();
+      const headers = {
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(Buffer.byteLength(body)),
+      };
+      this.counters.requests++;
+      this.counters.logins++;
+      const res = await this.exchange('POST', url, headers, { body, signal });
+      let answer: { access_token?: unknown; error?: unknown; error_code?: unknown } = {};
+      try {
+        answer = JSON.parse(res.body);
+      } catch {
+        // not JSON: reported below
+      }
+      if (res.status !== 200 || typeof answer.access_token !== 'string') {
+        const why = typeof answer.error === 'string' ? answer.error.slice(0, 200) : `HTTP ${res.status}`;
+        throw new ConnectionError(`The engine's SSO service refused to log in: ${why}`, { sent: true });
+      }
+      this.token = answer.access_token;
+      this.log('debug', 'SSO token obtained');
+      return this.token;
+    })().finally(() => {
+      this.tokenRequest = undefined;
+    });
+    return this.tokenRequest;
+  }
+
   /** Ends the engine session (a request without persistent-auth logs it out) and closes sockets. */
   async close(): Promise<void> {
+    if (this.token) {
+      const token = this.token;
+      this.token = undefined;
+      const url = new URL(`/ovirt-engine/services/sso-logout?scope=&token=${encodeURIComponent(token)}`, this.base);
+      await this.exchange('GET', url, { accept: 'application/json' }, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+      this.log('debug', 'SSO token logged out');
+    }
     if (this.session) {
       const sid = this.session;
       this.session = undefined;

@@ -155,6 +155,8 @@ function credentialPool(config: ServerConfig, api: ApiModel, limits: Limits, met
         logger,
         maxResponseBytes: limits.maxResponseBytes,
         onUnauthorized,
+        // The schema served is API v3's; the engine is asked for that dialect.
+        apiVersion: 3,
         // The naive mode measures every field as its own request, joined with nothing.
         coalesce: config.batching !== false,
         failFastMs: 2000,

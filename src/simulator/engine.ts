@@ -26,7 +26,7 @@ import type { Inventory } from './inventory.ts';
 import { selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
-import { decorate, type Spec, seenAt } from './routes.ts';
+import { decorate, type Spec, seenAt, v3TypeName } from './routes.ts';
 import type { FieldGetter } from './search.ts';
 import { buildInventory } from './seed.ts';
 import { type Caller, Sessions } from './sessions.ts';
@@ -110,7 +110,7 @@ export class Engine {
       return await this.dispatch(req, trace);
     } catch (e) {
       const f = e instanceof EngineFault ? e : new EngineFault(500, 'Operation Failed', (e as Error).message);
-      return { ...faultAnswer(dialect(req.dialect).model, f), route: trace.route };
+      return { ...faultAnswer(dialect(req.dialect).model, f, req.dialect === 'v4'), route: trace.route };
     }
   }
 
@@ -499,7 +499,7 @@ export class Engine {
       : {};
     const key = `${s.key}#${name}`;
     this.stats.actions[key] = (this.stats.actions[key] ?? 0) + 1;
-    const handler = ACTIONS[collection ? `${s.collection}#${name}` : `${s.type}#${name}`];
+    const handler = actionHandler(collection ? s.collection : v3TypeName(s.type), name);
     if (!handler) throw notFound();
     const spec = (collection ? s.collectionActions : s.actions).find((a) => a.name === name)!;
     const missing = unmet(spec.required, body as Rec);
@@ -587,3 +587,11 @@ export class Engine {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Action handlers by their key without underscores: v4 names actions without them (`commitsnapshot`). */
+const HANDLER_BY_BARE = new Map(Object.entries(ACTIONS).map(([key, h]) => [key.replace(/_/g, ''), h]));
+
+/** The handler of an action of a type or collection, by its v3 or v4 name. */
+function actionHandler(owner: string, name: string): (typeof ACTIONS)[string] | undefined {
+  return ACTIONS[`${owner}#${name}`] ?? HANDLER_BY_BARE.get(`${owner}#${name}`.replace(/_/g, ''));
+}

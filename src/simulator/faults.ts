@@ -98,7 +98,7 @@ function usageLinks(): Map<string, RsdlLink> {
 }
 
 /** The engine's answer for a refusal, in the shape the refusal asks for. */
-export function faultAnswer(model: XsdModel, f: EngineFault): EngineResponse {
+export function faultAnswer(model: XsdModel, f: EngineFault, v4 = false): EngineResponse {
   const headers: Record<string, string> = { ...f.headers };
   let body = '';
   if (f.shape === 'fault') {
@@ -107,12 +107,16 @@ export function faultAnswer(model: XsdModel, f: EngineFault): EngineResponse {
     body = writeDocument(
       model,
       'action',
-      { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } },
+      // v4 says the state alone (`<status>failed</status>`).
+      { status: v4 ? 'failed' : { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } },
       { declaration: true },
     );
   } else if (f.shape === 'text') {
     body = f.detail ?? f.reason;
     headers['content-type'] = 'text/plain';
+  } else if (f.shape === 'usage' && v4) {
+    // v4 has no RSDL to point at: the misuse is a fault.
+    body = writeDocument(model, 'fault', { reason: 'Request syntactically incorrect.', detail: f.reason }, { declaration: true });
   } else if (f.shape === 'usage') {
     // The engine answers with the RSDL entry of the operation that was misused.
     body = writeDocument(

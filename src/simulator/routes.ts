@@ -73,8 +73,11 @@ const V3_NAME: Readonly<Record<string, string>> = {
   Qos: 'QoS',
 };
 
+/** A type's v3 name, by which behaviours and action handlers are keyed (`Vm` → `VM`). */
+export const v3TypeName = (type: string): string => V3_NAME[type] ?? type;
+
 function behaviourOf(c: Collection): Behaviour {
-  const parentType = c.parent ? (V3_NAME[c.parent.itemType] ?? c.parent.itemType) : undefined;
+  const parentType = c.parent ? v3TypeName(c.parent.itemType) : undefined;
   return BEHAVIOUR[keyOf(c.path)] ?? (parentType ? (BEHAVIOUR[`${parentType}/${c.rel}`] ?? BEHAVIOUR[`*/${c.rel}`]) : undefined) ?? {};
 }
 

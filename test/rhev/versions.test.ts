@@ -1,8 +1,8 @@
 /**
  * API v3 on engines that also speak v4: RHV 4.0-4.3 answer v3 only when
- * asked with `Version: 3`, or under `/ovirt-engine/api/v3`. The client asks
- * with the header always, and works under either URL; the simulator serves
- * both.
+ * asked with `Version: 3`, or under `/ovirt-engine/api/v3`. A client told
+ * version 3 asks with the header always, and works under either URL; the
+ * simulator serves both. Not told, it asks for v4 (test/rhev/v4.test.ts).
  */
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('asking for API v3', () => {
-  it('sends Version: 3 on every request', async () => {
+  it('sends Version: 3 on every request when told version 3, and Version: 4 when not told', async () => {
     const seen: (string | undefined)[] = [];
     const engine = createServer((req, res) => {
       seen.push(req.headers.version as string | undefined);
@@ -30,14 +30,22 @@ describe('asking for API v3', () => {
       url: `http://127.0.0.1:${(engine.address() as { port: number }).port}/ovirt-engine/api`,
       username: 'admin@internal',
       password: 'x',
+      apiVersion: 3,
     });
+    const auto = new Connection({ url: conn.url, username: 'admin@internal', password: 'x' });
     try {
       await conn.api();
       await conn.ping().catch(() => undefined);
       expect(seen.length).toBeGreaterThan(1);
       expect(seen.every((v) => v === '3')).toBe(true);
+      seen.length = 0;
+      await auto.api();
+      expect(seen).toEqual(['4']);
+      // An entry point without clusterlevels is a v3 one, whatever was asked.
+      expect(auto.dialect).toBe('v3');
     } finally {
       await conn.close();
+      await auto.close();
       engine.close();
     }
   });

@@ -1,0 +1,90 @@
+/**
+ * The client on API v4: the dialect found from the entry point or told, SSO
+ * tokens (one login, a new token when the engine forgets one, logout on
+ * close), and Python-RHEV's calls (getAll, get, actions, waitForStatus, bound
+ * sub-collections) answering in v4's shapes. Counted, over HTTP, against the
+ * simulator as a 4.3 engine (both dialects) and as a 4.5 one (v4 only).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from '../../src/rhev/index.ts';
+import type { Simulator } from '../../src/simulator/index.ts';
+import { SMALL, simulator, stats } from '../helpers.ts';
+
+let both: Simulator;
+let v4: Simulator;
+let v3: Simulator;
+beforeAll(async () => {
+  [both, v4, v3] = await Promise.all([
+    simulator({ ...SMALL, dialects: 'both' }),
+    simulator({ ...SMALL, dialects: 'v4' }),
+    simulator(SMALL),
+  ]);
+});
+afterAll(() => Promise.all([both.close(), v4.close(), v3.close()]));
+
+const open = (sim: Simulator, o: Partial<ConstructorParameters<typeof Connection>[0]> = {}) =>
+  new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', retries: 0, ...o });
+
+describe('the dialect', () => {
+  it('is v4 where the engine offers it, v3 where it is asked for or all there is', async () => {
+    const auto = open(both);
+    await auto.api();
+    expect(auto.dialect).toBe('v4');
+    const asked3 = open(both, { apiVersion: 3 });
+    await asked3.api();
+    expect(asked3.dialect).toBe('v3');
+    const old = open(v3);
+    await old.api();
+    expect(old.dialect).toBe('v3');
+    expect((await old.getAll('vms'))[0]).toHaveProperty('status.state');
+    await Promise.all([auto.close(), asked3.close(), old.close()]);
+  });
+});
+
+describe('SSO', () => {
+  it('logs in once with a token, gets a new one when the engine forgets it, and logs it out on close', async () => {
+    const before = await stats(v4);
+    const c = open(v4, { apiVersion: 4 });
+    await Promise.all([c.getAll('vms'), c.getAll('hosts'), c.getAll('clusters')]);
+    let now = await stats(v4);
+    expect(now.tokensIssued - before.tokensIssued).toBe(1);
+    expect(now.logins - before.logins).toBe(1);
+    v4.engine.sessions.reset(); // the engine forgets every token
+    expect(await c.getAll('datacenters')).not.toHaveLength(0);
+    now = await stats(v4);
+    expect(now.tokensIssued - before.tokensIssued).toBe(2);
+    await c.close();
+    expect((await stats(v4)).tokensRevoked - before.tokensRevoked).toBe(1);
+    expect(v4.engine.sessions.openTokens).toBe(0);
+  });
+
+  it('says why the SSO service refused, without the password', async () => {
+    const c = open(v4, { apiVersion: 4, password: 'secret-wrong' });
+    const err = await c.getAll('vms').catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/SSO service refused to log in: Cannot authenticate user 'admin@internal'/);
+    expect((err as Error).message).not.toContain('secret-wrong');
+    await c.close();
+  });
+});
+
+describe("Python-RHEV's calls on v4", () => {
+  it('lists, gets, follows sub-collections, runs actions and waits for statuses', async () => {
+    const c = open(both);
+    const vms = await c.getAll('vms', { search: 'status=up' });
+    expect(vms.length).toBeGreaterThan(0);
+    const vm: any = vms[0];
+    expect(vm.status).toBe('up');
+    expect(c.getLinks(vm)).toContain('diskattachments');
+    const attachments = await vm.diskattachments();
+    expect(attachments[0].disk.id).toBeTypeOf('string');
+    const again: any = await c.get('vms', { id: vm.id });
+    expect(again.name).toBe(vm.name);
+    await vm.stop();
+    expect(await c.waitForStatus(vm, 'down', { timeout: 10, intervalMs: 20 })).toBe(true);
+    expect((await c.get<any>('vms', { id: vm.id }))!.status).toBe('down');
+    const hosts = await c.getAll('hosts', { name: 'host01' });
+    expect(hosts).toHaveLength(1);
+    await c.close();
+  });
+});
