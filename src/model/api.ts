@@ -47,10 +47,19 @@ export class ApiModel {
   /** Top-level collections, in RSDL order. */
   readonly top: Collection[] = [];
 
+  /**
+   * Whether the engine inlines links on request with `follow=` (API v4: any
+   * sub-collection of a list, and what they reference), rather than only the
+   * few `detail=` values of v3 (relations.ts).
+   */
+  readonly follows: boolean;
+
   constructor(
     readonly xsd: XsdModel,
     readonly operations: readonly Operation[],
+    options: { follows?: boolean } = {},
   ) {
+    this.follows = options.follows ?? false;
     const byPath = new Map<string, Operation[]>();
     for (const op of operations) {
       const list = byPath.get(op.href) ?? [];
@@ -138,7 +147,7 @@ export class ApiModel {
 
   /** The sub-collections `detail=` inlines in a collection and its items (relations.ts). */
   inlinable(c: Collection): readonly string[] {
-    return inlinableAt(c.path);
+    return this.follows ? c.sub.map((s) => s.rel) : inlinableAt(c.path);
   }
 
   /**

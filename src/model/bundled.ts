@@ -75,7 +75,7 @@ export function bundledV4Model(): XsdModel {
 export function bundledV4ApiModel(): ApiModel {
   const v4 = loadV4();
   const source = 'api/v4/model.json';
-  v4.api ??= new ApiModel(v4.model, readServices(v4.model, parseModelJson(bundledV4ModelText(), source), source));
+  v4.api ??= new ApiModel(v4.model, readServices(v4.model, parseModelJson(bundledV4ModelText(), source), source), { follows: true });
   return v4.api;
 }
 

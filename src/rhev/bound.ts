@@ -118,9 +118,11 @@ export function bindResource<T extends Obj>(c: Connection, obj: T, type: string)
   for (const l of obj.link ?? []) {
     const rel = String(l.rel);
     if (rel.includes('/')) continue;
-    if (Object.hasOwn(obj, rel)) {
-      inline[rel] = obj[rel];
-      delete obj[rel];
+    // v3 inlines under the rel (`disks`); v4's follow= under the type's element, with its underscores (`disk_attachments`).
+    const key = Object.hasOwn(obj, rel) ? rel : Object.keys(obj).find((k) => k.includes('_') && k.replace(/_/g, '') === rel);
+    if (key !== undefined) {
+      inline[rel] = obj[key];
+      delete obj[key];
     }
     if (!(rel in proto)) defineSub(proto, rel);
   }

@@ -22,7 +22,7 @@ import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOpt
 import { pollUntil } from './poll.ts';
 import { type HttpResponse, Transport } from './transport.ts';
 import type { Action, API, Capabilities, Collections } from './types.generated.ts';
-import { acceptDetail, expand, quoteValue, relativePath, templateMatches, withMatrix } from './urls.ts';
+import { expand, listRequest, quoteValue, relativePath, templateMatches } from './urls.ts';
 
 export class Connection {
   /** Default retries of idempotent requests on transient errors. */
@@ -204,8 +204,8 @@ export class Connection {
         throw new IllegalMethod(`The ${info.plural} collection cannot be searched here; use filter for client-side matching`);
       href = await this.collectionHref(info.plural!, base, signal);
     }
-    href = withMatrix(href, { max, case_sensitive: caseSensitive === undefined ? undefined : caseSensitive });
-    const doc = await this.listDocument(href, detail, signal);
+    const asked = listRequest(this.dialect, href, { max, caseSensitive, detail });
+    const doc = await this.listDocument(asked.href, asked.headers, signal);
     if (!doc) return this.list([], info.resourceType, {});
     const items: Obj[] = doc[info.singular] ?? doc[this.model.itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
     const bound = items.map((i) => this.bind(i, info.resourceType));
@@ -218,12 +218,8 @@ export class Connection {
    * same thing at the same time (they share one credential, and so one view of
    * the engine): fifty dashboards refreshing together cost one request and one parse.
    */
-  private async listDocument(
-    href: string,
-    detail: string | readonly string[] | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<Obj | undefined> {
-    const res = await this.http('GET', href, { headers: acceptDetail(detail), signal });
+  private async listDocument(href: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Obj | undefined> {
+    const res = await this.http('GET', href, { headers, signal });
     if (res.status === 404) return undefined;
     this.check(res, [200]);
     let doc = this.parsedLists.get(res);
@@ -241,8 +237,14 @@ export class Connection {
     if (id === undefined) return (await this.getAll<T>(type, rest))[0];
     const info = this.info(type, rest.base);
     if (rest.filter) checkFilter(rest.filter);
-    const href = `${await this.collectionHref(info.plural!, rest.base, rest.signal)}/${encodeURIComponent(id)}`;
-    const res = await this.http('GET', href, { headers: acceptDetail(rest.detail), signal: rest.signal });
+    const asked = listRequest(
+      this.dialect,
+      `${await this.collectionHref(info.plural!, rest.base, rest.signal)}/${encodeURIComponent(id)}`,
+      {
+        detail: rest.detail,
+      },
+    );
+    const res = await this.http('GET', asked.href, { headers: asked.headers, signal: rest.signal });
     if (res.status === 404) return undefined;
     if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
     this.check(res, [200]);
@@ -253,7 +255,8 @@ export class Connection {
   /** Re-reads a resource in place and returns it; NotFound when it is gone. */
   async reload<T extends object>(resource: T, options: { detail?: string | readonly string[]; signal?: AbortSignal } = {}): Promise<T> {
     const href = hrefOf(resource);
-    const res = await this.http('GET', href, { headers: acceptDetail(options.detail), signal: options.signal });
+    const asked = listRequest(this.dialect, href, { detail: options.detail });
+    const res = await this.http('GET', asked.href, { headers: asked.headers, signal: options.signal });
     if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id ?? href} no longer exists`);
     this.check(res, [200]);
     const fresh = this.parse(res.body);

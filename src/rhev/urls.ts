@@ -44,6 +44,31 @@ export function withMatrix(href: string, params: Record<string, unknown>): strin
   return q < 0 ? href + extra : href.slice(0, q) + extra + href.slice(q);
 }
 
+/** Adds query parameters (those not undefined) to an href. */
+export function withQuery(href: string, params: Record<string, unknown>): string {
+  const extra = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  if (!extra) return href;
+  return `${href}${href.includes('?') ? '&' : '?'}${extra}`;
+}
+
+/**
+ * How a list asks for its size limit and what to inline, per dialect
+ * (docs/protocol.md §3, §11): v3 with matrix parameters and `detail=` in
+ * the Accept header; v4 with query parameters and `follow=`.
+ */
+export function listRequest(
+  dialect: 'v3' | 'v4',
+  href: string,
+  o: { max?: number; caseSensitive?: boolean; detail?: string | readonly string[] },
+): { href: string; headers: Record<string, string> } {
+  if (dialect === 'v3') return { href: withMatrix(href, { max: o.max, case_sensitive: o.caseSensitive }), headers: acceptDetail(o.detail) };
+  const follow = o.detail === undefined ? undefined : Array.isArray(o.detail) ? o.detail.join(',') : String(o.detail).replace(/\+/g, ',');
+  return { href: withQuery(href, { max: o.max, case_sensitive: o.caseSensitive, follow: follow || undefined }), headers: {} };
+}
+
 export function relativePath(href: string, entrypoint: string): string {
   let p = href;
   try {

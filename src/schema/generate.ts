@@ -53,7 +53,7 @@ export function generateSchema(input: {
       `the ${described} names ${missing.length} type${missing.length > 1 ? 's' : ''} that ${input.xsdSource ?? 'the XSD'} does not have (${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ', ...' : ''}): are the XSD and the ${described} from the same engine and version?`,
     );
   }
-  const api = new ApiModel(xsd, ops);
+  const api = new ApiModel(xsd, ops, { follows: input.model !== undefined });
   const capabilities =
     input.capabilities !== undefined ? readCapabilities(xsd, input.capabilities, input.capabilitiesSource ?? 'capabilities') : undefined;
   const plan = planSchema(api, { hasRsdl: described !== undefined, capabilities, verbs: input.model !== undefined ? V4_VERBS : undefined });

@@ -22,6 +22,7 @@ import {
   notFound,
   refuse,
 } from './faults.ts';
+import { followed, followOf } from './follow.ts';
 import type { Inventory } from './inventory.ts';
 import { selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
@@ -234,8 +235,7 @@ export class Engine {
       query: req.query,
       matrix,
     });
-    const detail = detailOf(req, s.key);
-    const items = detail.size ? records.map((r) => inline(this.store, r, detail)) : records;
+    const items = this.expand(req, s, records);
     return this.answer(req, 200, s.collection, { [s.item]: items });
   }
 
@@ -271,8 +271,7 @@ export class Engine {
     const allowed = ['GET', ...(s.update ? ['PUT'] : []), ...(s.remove ? ['DELETE'] : [])];
     switch (method) {
       case 'GET': {
-        const detail = detailOf(req, s.key);
-        return this.answer(req, 200, s.item, detail.size ? inline(this.store, rec, detail) : rec);
+        return this.answer(req, 200, s.item, this.expand(req, s, [rec])[0]);
       }
       case 'PUT':
         if (!s.update) break;
@@ -571,6 +570,16 @@ export class Engine {
 
   private xml(status: number, body: string): EngineResponse {
     return { status, headers: { 'content-type': XML }, body };
+  }
+
+  /** Records with what the request asks to inline: v3's `detail=` sub-collections, v4's `follow=` links. */
+  private expand(req: EngineRequest, s: Spec, records: Rec[]): Rec[] {
+    if (req.dialect === 'v4') {
+      const paths = followOf(req);
+      return paths.length ? records.map((r) => followed(this.store, dialect('v4').routes, s, r, paths)) : records;
+    }
+    const detail = detailOf(req, s.key);
+    return detail.size ? records.map((r) => inline(this.store, r, detail)) : records;
   }
 
   /** An XML answer: `value` as the document `element`, its hrefs below the request's API root (none without a request). */

@@ -21,9 +21,10 @@ export interface ListRequest {
 export function selectListed(all: Rec[], req: ListRequest): Rec[] {
   const { matrix } = req;
   let records = all;
-  const max = matrix.get('max');
+  // v3 says `;max=`, v4 `?max=`.
+  const max = matrix.get('max') ?? req.query.get('max') ?? undefined;
   if (max !== undefined && !/^-?\d+$/.test(max)) throw new EngineFault(400, 'Invalid value', `${max} is not a valid value for max`);
-  const caseSensitive = (matrix.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
+  const caseSensitive = (matrix.get('case_sensitive') ?? req.query.get('case_sensitive') ?? 'true').toLowerCase() !== 'false';
   if (req.events) {
     records.sort((a, b) => Number(b.id) - Number(a.id));
     const from = matrix.get('from') ?? req.query.get('from') ?? undefined;

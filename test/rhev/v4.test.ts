@@ -83,6 +83,15 @@ describe("Python-RHEV's calls on v4", () => {
     await vm.stop();
     expect(await c.waitForStatus(vm, 'down', { timeout: 10, intervalMs: 20 })).toBe(true);
     expect((await c.get<any>('vms', { id: vm.id }))!.status).toBe('down');
+    // detail= is v3's way to batch sub-collections; on v4 the client asks with follow=.
+    const before = (await stats(both)).byRoute;
+    const withDisks: any[] = await c.getAll('vms', { detail: ['disk_attachments.disk', 'nics'], max: 3 });
+    const after = (await stats(both)).byRoute;
+    expect(withDisks).toHaveLength(3);
+    expect((after['GET /vms'] ?? 0) - (before['GET /vms'] ?? 0)).toBe(1);
+    const inlined = await withDisks[0].diskattachments();
+    expect(inlined[0].disk.provisioned_size).toBeGreaterThan(0);
+    expect((await stats(both)).byRoute).toEqual(after);
     const hosts = await c.getAll('hosts', { name: 'host01' });
     expect(hosts).toHaveLength(1);
     await c.close();

@@ -121,6 +121,34 @@ describe("the v4 engine's self-description", () => {
   });
 });
 
+describe('follow=', () => {
+  it('inlines the links a request names, and what their items reference, in one valid answer', async () => {
+    const sim = await simulator({ ...SMALL, dialects: 'v4' });
+    try {
+      const before = (await stats(sim)).requests;
+      const res = await get(sim, '/vms?max=3&follow=disk_attachments.disk,nics');
+      expect(res.status).toBe(200);
+      expect((await stats(sim)).requests - before).toBe(1);
+      // Top-level VMs open an element; the attachments' and NICs' references to their VM close at once.
+      const vms = res.text.split(/<vm href="[^"]+" id="[^"]+">/).slice(1);
+      expect(vms).toHaveLength(3);
+      for (const vm of vms) {
+        expect(vm).toMatch(/<disk_attachments><disk_attachment href="[^"]+\/diskattachments\/[^"]+"/);
+        // The attachment's disk is the disk itself, not a reference to it.
+        expect(vm).toMatch(/<disk href="\/ovirt-engine\/api\/disks\/[^"]+" id="[^"]+">.*<provisioned_size>\d+<\/provisioned_size>/s);
+        expect(vm).toMatch(/<nics><nic href=/);
+      }
+      expect(await validateMany([{ name: 'followed.xml', xml: res.text }], 'v4')).toEqual(new Map());
+      const one = await get(sim, `${/href="\/ovirt-engine\/api(\/vms\/[^"]+)"/.exec(res.text)![1]}?follow=statistics`);
+      expect(one.text).toMatch(/<statistics><statistic href=[^>]+><name>[^<]+<\/name>.*?<kind>gauge<\/kind>/s);
+      expect((await get(sim, '/vms?follow=nowhere')).status).toBe(400);
+      expect((await get(sim, `/vms?follow=${'a.'.repeat(8)}b`)).status).toBe(400);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 /** The items a collection document lists (their paths below the API root). */
 function itemsIn(collection: string, xml: string): string[] {
   const prefix = `href="${V4}${collection}/`;
