@@ -47,7 +47,8 @@ export function isOwnership(rel: string, itemType: string, field: string): boole
   if (rel === 'events') return true;
   // A tag's references say where it is attached in a sub-collection's view, not what holds it.
   if (rel === 'tags') return false;
-  if (field === 'host') return itemType === 'VM';
+  // v3 names the type VM, v4 Vm.
+  if (field === 'host') return itemType === 'VM' || itemType === 'Vm';
   return OWNING_FIELDS.has(field);
 }
 

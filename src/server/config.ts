@@ -17,6 +17,11 @@ export interface EngineConfig extends EngineAccess {
   retries?: number;
   /** Client log verbosity (1..10; above 5 bodies are logged, redacted). */
   verbosity?: number;
+  /**
+   * The API dialect to serve and speak: 3, 4, or `auto` (the default): v4
+   * when the engine offers it, as every 4.x engine does (docs/protocol.md §11).
+   */
+  apiVersion?: 3 | 4 | 'auto';
 }
 
 /**

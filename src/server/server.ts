@@ -11,12 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
-import { type ApiModel, bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath } from '../model/index.ts';
+import {
+  type ApiModel,
+  bundledCapabilitiesPath,
+  bundledRsdlPath,
+  bundledV4ModelPath,
+  bundledV4XsdPath,
+  bundledXsdPath,
+} from '../model/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
 import { Connection } from '../rhev/index.ts';
-import { generateSchema } from '../schema/index.ts';
+import { type Generated, generateSchema } from '../schema/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
-import { DEFAULT_LIMITS, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
+import { DEFAULT_LIMITS, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
 import { CredentialPool } from './credentials.ts';
 import { serveHttp } from './http.ts';
 import { createLogger } from './log.ts';
@@ -41,15 +48,10 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const production = process.env.NODE_ENV === 'production';
-  const generated = generateSchema({
-    xsd: readFileSync(bundledXsdPath, 'utf8'),
-    xsdSource: 'api/api.xsd',
-    rsdl: readFileSync(bundledRsdlPath, 'utf8'),
-    rsdlSource: 'api/rsdl.xml',
-    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'),
-    capabilitiesSource: 'api/capabilities.xml',
-  });
-  const api = bundledApiModel();
+  const logger = config.logger ?? createLogger(config.logLevel);
+  const version = await dialectToServe(config.engine, logger);
+  const generated = version === 4 ? generateV4() : generateV3();
+  const api = generated.api;
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   const introspection = config.introspection ?? !production;
   const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };
@@ -59,10 +61,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // resolver map describe the same object in ways TypeScript cannot relate.
   const schema = buildSubgraphSchema({ typeDefs: parse(generated.sdl), resolvers: buildResolvers(generated.plan) as Record<string, any> });
   const metrics = new Metrics();
-  const logger = config.logger ?? createLogger(config.logLevel);
   const engine = config.engine;
 
-  const { pool, hubs, refreshWatchGauges } = credentialPool(config, api, limits, metrics, logger);
+  const { pool, hubs, refreshWatchGauges } = credentialPool(
+    { ...config, engine: { ...engine, apiVersion: version } },
+    api,
+    limits,
+    metrics,
+    logger,
+  );
   const services: OperationServices = { api, pool, metrics, logger, batching: config.batching };
 
   const app = express();
@@ -155,8 +162,8 @@ function credentialPool(config: ServerConfig, api: ApiModel, limits: Limits, met
         logger,
         maxResponseBytes: limits.maxResponseBytes,
         onUnauthorized,
-        // The schema served is API v3's; the engine is asked for that dialect.
-        apiVersion: 3,
+        // The engine is asked for the dialect of the schema served.
+        apiVersion: engine.apiVersion,
         // The naive mode measures every field as its own request, joined with nothing.
         coalesce: config.batching !== false,
         failFastMs: 2000,
@@ -191,4 +198,52 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** API v3's subgraph: the bundled 3.6 XSD, RSDL and capabilities. */
+function generateV3(): Generated {
+  return generateSchema({
+    xsd: readFileSync(bundledXsdPath, 'utf8'),
+    xsdSource: 'api/api.xsd',
+    rsdl: readFileSync(bundledRsdlPath, 'utf8'),
+    rsdlSource: 'api/rsdl.xml',
+    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'),
+    capabilitiesSource: 'api/capabilities.xml',
+  });
+}
+
+/** API v4's subgraph: the bundled v4 XSD and model (4.6). */
+function generateV4(): Generated {
+  return generateSchema({
+    xsd: readFileSync(bundledV4XsdPath, 'utf8'),
+    xsdSource: 'api/v4/api.xsd',
+    model: readFileSync(bundledV4ModelPath, 'utf8'),
+    modelSource: 'api/v4/model.json',
+  });
+}
+
+/**
+ * Which dialect to serve: as configured, or (auto) what the engine's entry
+ * point speaks when asked for v4, read with the service account. Without one,
+ * or when the engine does not answer, the entry point's path decides: `/api`
+ * and `/v3` are 3.x-era paths, anything else is taken as a 4.x engine's.
+ */
+async function dialectToServe(engine: EngineConfig, logger: ServerLogger): Promise<3 | 4> {
+  if (engine.apiVersion === 3 || engine.apiVersion === 4) return engine.apiVersion;
+  const byPath =
+    /\/api\/?$|\/v3\/?$/.test(new URL(engine.url).pathname) && !/\/ovirt-engine\/api\/?$/.test(new URL(engine.url).pathname) ? 3 : 4;
+  if (engine.username === undefined) return byPath;
+  const probe = new Connection({ ...engine, apiVersion: 'auto', retries: 0, timeoutMs: 10_000 });
+  try {
+    await probe.api();
+    return probe.dialect === 'v4' ? 4 : 3;
+  } catch (e) {
+    logger.warn(
+      { err: (e as Error).message, apiVersion: byPath },
+      'could not ask the engine which API it speaks; serving the one its URL suggests',
+    );
+    return byPath;
+  } finally {
+    await probe.close();
+  }
 }

@@ -1,0 +1,97 @@
+/**
+ * The subgraph on API v4: it asks the engine which dialect it speaks and
+ * serves that schema (v4 where offered), answers the dashboard, hierarchy and
+ * statistics queries within the same engine-request bounds as on v3 (counted
+ * at the simulator), runs actions as mutations, and completes status
+ * subscriptions over WebSocket.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, countRequests, gql, type Stack, stack, wsClient } from './helpers.ts';
+
+const DASHBOARD =
+  '{ vms { name status cluster { name dataCenter { name } } host { name } diskAttachments { disk { name provisionedSize } } nics { name mac { address } } } }';
+const HIERARCHY = '{ dataCenters { name clusters { name hosts { name vms { name } } } } }';
+const WITH_STATS = '{ vms { name statistics { name values { datum } } } }';
+
+/** Engine requests past logging in: what a query itself costs. */
+const upstream = (byRoute: Record<string, number>) =>
+  Object.entries(byRoute)
+    .filter(([route]) => !route.includes('/sso/') && route !== 'GET /')
+    .reduce((n, [, c]) => n + c, 0);
+
+describe.each([100, 1000])('a v4 engine of %i VMs', (vms) => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await stack({ vms, hosts: 12, clusters: 4, datacenters: 2, dialects: 'v4' });
+    await gql(s, '{ api { time } }');
+  });
+  afterAll(() => s.close());
+
+  it('is served the v4 schema', async () => {
+    const r = await gql(s, '{ vm: __type(name: "Vm") { name } old: __type(name: "VM") { name } }');
+    expect(r.data).toEqual({ vm: { name: 'Vm' }, old: null });
+  });
+
+  it('the dashboard query costs at most 5 engine requests', async () => {
+    let result: any;
+    const counted = await countRequests(s, async () => {
+      result = await gql(s, DASHBOARD);
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.vms.length).toBeGreaterThanOrEqual(vms);
+    const vm = result.data.vms.find((v: any) => v.host);
+    expect(vm.status).toBe('UP');
+    expect(vm.diskAttachments[0].disk.provisionedSize).toBeGreaterThan(0);
+    expect(vm.cluster.dataCenter.name).toBeTruthy();
+    expect(upstream(counted.byRoute)).toBeLessThanOrEqual(5);
+  });
+
+  it('the hierarchy and statistics queries cost what they cost on v3', async () => {
+    const h = await countRequests(s, async () => expect((await gql(s, HIERARCHY)).errors).toBeUndefined());
+    expect(upstream(h.byRoute)).toBeLessThanOrEqual(4);
+    let stats: any;
+    const st = await countRequests(s, async () => {
+      stats = await gql(s, WITH_STATS);
+    });
+    expect(stats.errors).toBeUndefined();
+    expect(stats.data.vms[0].statistics.length).toBeGreaterThan(0);
+    // Statistics come inlined in the list (follow=statistics).
+    expect(upstream(st.byRoute)).toBe(1);
+  });
+});
+
+describe('actions and subscriptions on v4', () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await stack({ vms: 20, hosts: 4, dialects: 'v4', transitionMs: 20 });
+  });
+  afterAll(() => s.close());
+
+  it('runs an action as a mutation and completes a status subscription over WebSocket', async () => {
+    const up = await gql(s, '{ vms(search: "status=up", max: 1) { id name } }');
+    const id = up.data.vms[0].id;
+    const client = wsClient(s);
+    try {
+      const watched = collect(client, 'subscription($id: ID!) { vmStatus(id: $id, status: ["down"]) { state done } }', { id });
+      const stopped = await gql(s, 'mutation($id: ID!) { stopVm(id: $id) { status resource { status } } }', { id });
+      expect(stopped.errors).toBeUndefined();
+      expect(stopped.data.stopVm.status).toBe('complete');
+      const { events, error } = await watched;
+      expect(error).toBeUndefined();
+      expect(events.at(-1)).toEqual({ vmStatus: { state: 'down', done: true } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('serves API v3 when told to, from an engine that speaks both', async () => {
+    const both = await stack({ vms: 5, dialects: 'both' }, { engine: { apiVersion: 3 } });
+    try {
+      const r = await gql(both, '{ vms { name status { state } } }');
+      expect(r.errors).toBeUndefined();
+      expect(r.data.vms[0].status.state).toMatch(/up|down/);
+    } finally {
+      await both.close();
+    }
+  });
+});
