@@ -2980,6 +2980,8 @@ export type Host = {
   updateAvailable?: Maybe<Scalars['Boolean']['output']>;
   version?: Maybe<Version>;
   vgpuPlacement?: Maybe<VgpuPlacement>;
+  /** The vms whose host is this Host (one search for all parents). */
+  vms?: Maybe<Array<Vm>>;
 };
 
 
@@ -3085,6 +3087,15 @@ export type HostTagsArgs = {
 export type HostUnmanagedNetworksArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type HostVmsArgs = {
+  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<Array<FieldFilter>>;
+  max?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What an action on a Host did: its status, the job, the engine's fault if any, and the Host as it is now. */
@@ -16814,6 +16825,7 @@ export type HostResolvers<ContextType = Context, ParentType extends ResolversPar
   updateAvailable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
   vgpuPlacement?: Resolver<Maybe<ResolversTypes['VgpuPlacement']>, ParentType, ContextType>;
+  vms?: Resolver<Maybe<Array<ResolversTypes['Vm']>>, ParentType, ContextType, Partial<HostVmsArgs>>;
 };
 
 export type HostActionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HostActionPayload'] = ResolversParentTypes['HostActionPayload']> = {
