@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { EngineAccess } from './rhev/index.ts';
-import { FAULT_KINDS, type FaultKind, type SimulatorOptions, startSimulator } from './simulator/index.ts';
+import { type Dialects, FAULT_KINDS, type FaultKind, type SimulatorOptions, startSimulator } from './simulator/index.ts';
 
 const int =
   (name: string) =>
@@ -50,15 +50,32 @@ function simulatorOptions(cmd: Command): Command {
     .option('--login-cost <ms>', 'delay of a request authenticated without a session', int('login-cost'), 0)
     .option('--fault-rate <r>', 'share of API requests that get an injected fault (0..1)', rate, 0)
     .option('--faults <kinds>', `fault kinds to inject (${FAULT_KINDS.join(',')})`, kinds, [...FAULT_KINDS])
+    .option(
+      '--dialects <which>',
+      'API dialects: v3 (a 3.6 engine, /api), both (a 4.0-4.3 engine: v4 unless asked with Version: 3), v4 (a 4.4+ engine); default v3 for simulator, both for serve',
+      dialectsOption,
+    )
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--tls-ca <file>', 'the PEM CA that signed --tls-cert, served at /ca.crt (default: the certificate itself)');
+}
+
+function dialectsOption(v: string): Dialects {
+  if (v !== 'v3' && v !== 'both' && v !== 'v4') throw new InvalidArgumentError('expected v3, both or v4');
+  return v;
+}
+
+function apiVersionOption(v: string): 3 | 4 | 'auto' {
+  if (v === '3' || v === '4') return Number(v) as 3 | 4;
+  if (v === 'auto') return v;
+  throw new InvalidArgumentError('expected 3, 4 or auto');
 }
 
 function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
   return {
     port: o.port,
     host: o.host,
+    dialects: o.dialects,
     datacenters: o.datacenters,
     clusters: o.clusters,
     hosts: o.hosts,
@@ -93,8 +110,13 @@ async function runSimulator(o: Record<string, any>, what: string): Promise<void>
   const started = Date.now();
   const sim = await startSimulator(toOptions(o));
   const s = sim.engine.store;
-  console.log(`RHEV 3.6 engine simulator ${what}`);
-  console.log(`  API:          ${sim.apiUrl}   (also ${sim.url}/ovirt-engine/api)`);
+  const d = sim.options.dialects;
+  console.log(`${d === 'v3' ? 'RHEV 3.6' : d === 'both' ? 'RHV 4.3 (API v3 and v4)' : 'oVirt 4.5 (API v4)'} engine simulator ${what}`);
+  if (d === 'v3') console.log(`  API:          ${sim.apiUrl}   (also ${sim.url}/ovirt-engine/api)`);
+  else
+    console.log(
+      `  API:          ${sim.apiUrl}   (v4${d === 'both' ? `; v3 at ${sim.apiUrl}/v3 or with "Version: 3"` : ''}; SSO at ${sim.url}/ovirt-engine/sso/oauth/token)`,
+    );
   console.log(`  Credentials:  admin@internal / admin   (super user)`);
   console.log(`                user@internal / user     (owns a few VMs; send "Filter: true")`);
   console.log(
@@ -118,7 +140,13 @@ simulatorOptions(
   program.command('serve').description('serve the GraphQL subgraph: against RHEV_URL, or the embedded simulator when none is set'),
 )
   .option('--listen <port>', 'GraphQL port (or PORT)', int('listen'), Number(process.env.PORT ?? 4000))
-  .option('--rhev-url <url>', 'engine entry point, such as https://engine.example.com/api (or RHEV_URL)', process.env.RHEV_URL)
+  .option('--rhev-url <url>', 'engine entry point, such as https://engine.example.com/ovirt-engine/api (or RHEV_URL)', process.env.RHEV_URL)
+  .option(
+    '--api-version <3|4|auto>',
+    'the API dialect to serve: auto asks the engine, v4 where it offers it (or RHEV_API_VERSION)',
+    apiVersionOption,
+    process.env.RHEV_API_VERSION ? apiVersionOption(process.env.RHEV_API_VERSION) : 'auto',
+  )
   .option('--rhev-username <user>', 'service account (or RHEV_USERNAME)', process.env.RHEV_USERNAME)
   .option('--rhev-password <password>', 'its password (or RHEV_PASSWORD)', process.env.RHEV_PASSWORD)
   .option('--rhev-ca-file <file>', 'CA bundle of the engine certificate (or RHEV_CA_FILE)', process.env.RHEV_CA_FILE)
@@ -156,14 +184,16 @@ simulatorOptions(
         engine.url = u.href;
       }
     } else {
-      sim = await startSimulator(toOptions(o)).catch(() => startSimulator({ ...toOptions(o), port: 0 }));
+      // The embedded engine speaks both dialects, as a 4.0-4.3 engine does.
+      const simOptions = { ...toOptions(o), dialects: o.dialects ?? 'both' };
+      sim = await startSimulator(simOptions).catch(() => startSimulator({ ...simOptions, port: 0 }));
       engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
     }
     const production = process.env.NODE_ENV === 'production';
     // Serving strangers as the service account is a choice made for a real engine, never a default.
     const anonymous = o.anonymous ?? (sim ? 'service-account' : 'refuse');
     const server = await startServer({
-      engine,
+      engine: { ...engine, apiVersion: o.apiVersion },
       port: o.listen,
       host: o.host,
       anonymous,
