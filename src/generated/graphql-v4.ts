@@ -394,15 +394,15 @@ export type AutoNumaStatus =
   | 'ENABLE'
   | 'UNKNOWN';
 
+/** The parameters of the autopincpuandnumanodes action (vms/{vm:id}/autopincpuandnumanodes). */
+export type AutoPinCpuAndNumaNodesVmInput = {
+  optimizeCpuSettings?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type AutoPinningPolicy =
   | 'ADJUST'
   | 'DISABLED'
   | 'EXISTING';
-
-/** The parameters of the autopincpuandnumanodes action (vms/{vm:id}/autopincpuandnumanodes). */
-export type AutopincpuandnumanodesVmInput = {
-  optimizeCpuSettings?: InputMaybe<Scalars['Boolean']['input']>;
-};
 
 export type Backup = {
   __typename?: 'Backup';
@@ -1066,15 +1066,15 @@ export type CopyDiskInput = {
   storageDomain?: InputMaybe<StorageDomainInput>;
 };
 
+/** The parameters of the copyhostnetworks action (hosts/{host:id}/copyhostnetworks). */
+export type CopyHostNetworksHostInput = {
+  sourceHost?: InputMaybe<HostInput>;
+};
+
 /** The parameters of the copy action (storagedomains/{storagedomain:id}/disks/{disk:id}/copy). */
 export type CopyStorageDomainDiskInput = {
   disk?: InputMaybe<DiskInput>;
   storageDomain?: InputMaybe<StorageDomainInput>;
-};
-
-/** The parameters of the copyhostnetworks action (hosts/{host:id}/copyhostnetworks). */
-export type CopyhostnetworksHostInput = {
-  sourceHost?: InputMaybe<HostInput>;
 };
 
 export type Core = {
@@ -1372,7 +1372,7 @@ export type DeletePayload = {
 };
 
 /** The parameters of the discoveriscsi action (hosts/{host:id}/discoveriscsi). */
-export type DiscoveriscsiHostInput = {
+export type DiscoverIscsiHostInput = {
   iscsi?: InputMaybe<IscsiDetailsInput>;
 };
 
@@ -3679,6 +3679,26 @@ export type ImageTransferTimeoutPolicy =
   | 'LEGACY'
   | 'PAUSE';
 
+/** The parameters of the importcertificates action (externalhostproviders/{provider:id}/importcertificates). */
+export type ImportCertificatesExternalHostProviderInput = {
+  certificates?: InputMaybe<Array<CertificateInput>>;
+};
+
+/** The parameters of the importcertificates action (openstackimageproviders/{provider:id}/importcertificates). */
+export type ImportCertificatesOpenstackImageProviderInput = {
+  certificates?: InputMaybe<Array<CertificateInput>>;
+};
+
+/** The parameters of the importcertificates action (openstacknetworkproviders/{provider:id}/importcertificates). */
+export type ImportCertificatesOpenstackNetworkProviderInput = {
+  certificates?: InputMaybe<Array<CertificateInput>>;
+};
+
+/** The parameters of the importcertificates action (openstackvolumeproviders/{provider:id}/importcertificates). */
+export type ImportCertificatesOpenstackVolumeProviderInput = {
+  certificates?: InputMaybe<Array<CertificateInput>>;
+};
+
 /** The parameters of the import action (openstackimageproviders/{provider:id}/images/{image:id}/import). */
 export type ImportOpenstackImageProviderImagesInput = {
   cluster?: InputMaybe<ClusterInput>;
@@ -3720,26 +3740,6 @@ export type ImportStorageDomainVmInput = {
   exclusive?: InputMaybe<Scalars['Boolean']['input']>;
   storageDomain?: InputMaybe<StorageDomainInput>;
   vm?: InputMaybe<VmInput>;
-};
-
-/** The parameters of the importcertificates action (externalhostproviders/{provider:id}/importcertificates). */
-export type ImportcertificatesExternalHostProviderInput = {
-  certificates?: InputMaybe<Array<CertificateInput>>;
-};
-
-/** The parameters of the importcertificates action (openstackimageproviders/{provider:id}/importcertificates). */
-export type ImportcertificatesOpenstackImageProviderInput = {
-  certificates?: InputMaybe<Array<CertificateInput>>;
-};
-
-/** The parameters of the importcertificates action (openstacknetworkproviders/{provider:id}/importcertificates). */
-export type ImportcertificatesOpenstackNetworkProviderInput = {
-  certificates?: InputMaybe<Array<CertificateInput>>;
-};
-
-/** The parameters of the importcertificates action (openstackvolumeproviders/{provider:id}/importcertificates). */
-export type ImportcertificatesOpenstackVolumeProviderInput = {
-  certificates?: InputMaybe<Array<CertificateInput>>;
 };
 
 export type InheritableBoolean =
@@ -4012,7 +4012,7 @@ export type IpVersion =
   | 'V6';
 
 /** The parameters of the isattached action (storagedomains/{storagedomain:id}/isattached). */
-export type IsattachedStorageDomainInput = {
+export type IsAttachedStorageDomainInput = {
   host?: InputMaybe<HostInput>;
 };
 
@@ -4101,12 +4101,12 @@ export type IscsiDetailsInput = {
 };
 
 /** The parameters of the iscsidiscover action (hosts/{host:id}/iscsidiscover). */
-export type IscsidiscoverHostInput = {
+export type IscsiDiscoverHostInput = {
   iscsi?: InputMaybe<IscsiDetailsInput>;
 };
 
 /** The parameters of the iscsilogin action (hosts/{host:id}/iscsilogin). */
-export type IscsiloginHostInput = {
+export type IscsiLoginHostInput = {
   iscsi?: InputMaybe<IscsiDetailsInput>;
 };
 
@@ -4807,35 +4807,35 @@ export type Mutation = {
   /** Add a Permission. */
   addVnicProfilePermission: Permission;
   /** The allocatevm action of a VmPool. */
-  allocatevmVmPool: VmPoolActionPayload;
+  allocateVmVmPool: VmPoolActionPayload;
   /** The approve action of a Host. */
   approveHost: HostActionPayload;
   /** The autopincpuandnumanodes action of a Vm. */
-  autopincpuandnumanodesVm: VmActionPayload;
+  autoPinCpuAndNumaNodesVm: VmActionPayload;
   /** The cancel action of a ImageTransfer. */
   cancelImageTransfer: ImageTransferActionPayload;
   /** The cancelmigration action of a Vm. */
-  cancelmigrationVm: VmActionPayload;
+  cancelMigrationVm: VmActionPayload;
   /** The cleanfinishedtasks action of a DataCenter. */
-  cleanfinishedtasksDataCenter: DataCenterActionPayload;
+  cleanFinishedTasksDataCenter: DataCenterActionPayload;
   /** The clear action of a Job. */
   clearJob: JobActionPayload;
   /** The clone action of a Vm. */
   cloneVm: VmActionPayload;
   /** The commitnetconfig action of a Host. */
-  commitnetconfigHost: HostActionPayload;
+  commitNetConfigHost: HostActionPayload;
   /** The commitsnapshot action of a Vm. */
-  commitsnapshotVm: VmActionPayload;
+  commitSnapshotVm: VmActionPayload;
   /** The convert action of a Disk. */
   convertDisk: DiskActionPayload;
   /** The copy action of a Disk. */
   copyDataCenterStorageDomainDisk: DiskActionPayload;
   /** The copy action of a Disk. */
   copyDisk: DiskActionPayload;
+  /** The copyhostnetworks action of a Host. */
+  copyHostNetworksHost: HostActionPayload;
   /** The copy action of a Disk. */
   copyStorageDomainDisk: DiskActionPayload;
-  /** The copyhostnetworks action of a Host. */
-  copyhostnetworksHost: HostActionPayload;
   /** The deactivate action of a StorageDomain. */
   deactivateDataCenterStorageDomain: StorageDomainActionPayload;
   /** The deactivate action of a Host. */
@@ -4849,7 +4849,7 @@ export type Mutation = {
   /** The disable action of a GlusterHook. */
   disableDataCenterClusterGlusterHook: GlusterHookActionPayload;
   /** The discoveriscsi action of a Host. */
-  discoveriscsiHost: HostActionPayload;
+  discoverIscsiHost: HostActionPayload;
   /** The enable action of a GlusterHook. */
   enableClusterGlusterHook: GlusterHookActionPayload;
   /** The enable action of a GlusterHook. */
@@ -4859,7 +4859,7 @@ export type Mutation = {
   /** The end action of a Step. */
   endJobStep: StepActionPayload;
   /** The enrollcertificate action of a Host. */
-  enrollcertificateHost: HostActionPayload;
+  enrollCertificateHost: HostActionPayload;
   /** The export action of a Disk. */
   exportDataCenterStorageDomainDisk: DiskActionPayload;
   /** The export action of a Disk. */
@@ -4879,13 +4879,21 @@ export type Mutation = {
   /** The finalize action of a Backup. */
   finalizeVmBackup: BackupActionPayload;
   /** The forceselectspm action of a Host. */
-  forceselectspmHost: HostActionPayload;
+  forceSelectSpmHost: HostActionPayload;
   /** The freezefilesystems action of a Vm. */
-  freezefilesystemsVm: VmActionPayload;
+  freezeFilesystemsVm: VmActionPayload;
   /** The getprofilestatistics action of a GlusterVolume. */
-  getprofilestatisticsClusterGlusterVolume: GlusterVolumeActionPayload;
+  getProfileStatisticsClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The getprofilestatistics action of a GlusterVolume. */
-  getprofilestatisticsDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  getProfileStatisticsDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The importcertificates action of a ExternalHostProvider. */
+  importCertificatesExternalHostProvider: ExternalHostProviderActionPayload;
+  /** The importcertificates action of a OpenStackImageProvider. */
+  importCertificatesOpenstackImageProvider: OpenStackImageProviderActionPayload;
+  /** The importcertificates action of a OpenStackNetworkProvider. */
+  importCertificatesOpenstackNetworkProvider: OpenStackNetworkProviderActionPayload;
+  /** The importcertificates action of a OpenStackVolumeProvider. */
+  importCertificatesOpenstackVolumeProvider: OpenStackVolumeProviderActionPayload;
   /** The import action of a OpenStackImage. */
   importOpenstackImageProviderImages: OpenStackImageActionPayload;
   /** The import action of a OpenStackNetwork. */
@@ -4896,22 +4904,14 @@ export type Mutation = {
   importStorageDomainTemplate: TemplateActionPayload;
   /** The import action of a Vm. */
   importStorageDomainVm: VmActionPayload;
-  /** The importcertificates action of a ExternalHostProvider. */
-  importcertificatesExternalHostProvider: ExternalHostProviderActionPayload;
-  /** The importcertificates action of a OpenStackImageProvider. */
-  importcertificatesOpenstackImageProvider: OpenStackImageProviderActionPayload;
-  /** The importcertificates action of a OpenStackNetworkProvider. */
-  importcertificatesOpenstackNetworkProvider: OpenStackNetworkProviderActionPayload;
-  /** The importcertificates action of a OpenStackVolumeProvider. */
-  importcertificatesOpenstackVolumeProvider: OpenStackVolumeProviderActionPayload;
   /** The install action of a Host. */
   installHost: HostActionPayload;
   /** The isattached action of a StorageDomain. */
-  isattachedStorageDomain: StorageDomainActionPayload;
+  isAttachedStorageDomain: StorageDomainActionPayload;
   /** The iscsidiscover action of a Host. */
-  iscsidiscoverHost: HostActionPayload;
+  iscsiDiscoverHost: HostActionPayload;
   /** The iscsilogin action of a Host. */
-  iscsiloginHost: HostActionPayload;
+  iscsiLoginHost: HostActionPayload;
   /** The logon action of a Vm. */
   logonVm: VmActionPayload;
   /** The maintenance action of a Vm. */
@@ -4931,9 +4931,9 @@ export type Mutation = {
   /** The pause action of a ImageTransfer. */
   pauseImageTransfer: ImageTransferActionPayload;
   /** The previewsnapshot action of a Vm. */
-  previewsnapshotVm: VmActionPayload;
+  previewSnapshotVm: VmActionPayload;
   /** The proxyticket action of a GraphicsConsole. */
-  proxyticketVmGraphicsConsole: GraphicsConsoleActionPayload;
+  proxyTicketVmGraphicsConsole: GraphicsConsoleActionPayload;
   /** The rebalance action of a GlusterVolume. */
   rebalanceClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The rebalance action of a GlusterVolume. */
@@ -4942,20 +4942,20 @@ export type Mutation = {
   rebootVm: VmActionPayload;
   /** The reduce action of a Disk. */
   reduceDisk: DiskActionPayload;
+  /** The reduceluns action of a StorageDomain. */
+  reduceLunsStorageDomain: StorageDomainActionPayload;
   /** The reduce action of a Disk. */
   reduceStorageDomainDisk: DiskActionPayload;
-  /** The reduceluns action of a StorageDomain. */
-  reducelunsStorageDomain: StorageDomainActionPayload;
+  /** The refreshglusterhealstatus action of a Cluster. */
+  refreshGlusterHealStatusCluster: ClusterActionPayload;
+  /** The refreshglusterhealstatus action of a Cluster. */
+  refreshGlusterHealStatusDataCenterCluster: ClusterActionPayload;
   /** The refresh action of a Host. */
   refreshHost: HostActionPayload;
-  /** The refreshglusterhealstatus action of a Cluster. */
-  refreshglusterhealstatusCluster: ClusterActionPayload;
-  /** The refreshglusterhealstatus action of a Cluster. */
-  refreshglusterhealstatusDataCenterCluster: ClusterActionPayload;
   /** The refreshlun action of a Disk. */
-  refreshlunDisk: DiskActionPayload;
+  refreshLunDisk: DiskActionPayload;
   /** The refreshluns action of a StorageDomain. */
-  refreshlunsStorageDomain: StorageDomainActionPayload;
+  refreshLunsStorageDomain: StorageDomainActionPayload;
   /** The register action of a Disk. */
   registerDataCenterStorageDomainDisk: DiskActionPayload;
   /** The register action of a Template. */
@@ -4963,7 +4963,7 @@ export type Mutation = {
   /** The register action of a Vm. */
   registerStorageDomainVm: VmActionPayload;
   /** The remoteviewerconnectionfile action of a GraphicsConsole. */
-  remoteviewerconnectionfileVmGraphicsConsole: GraphicsConsoleActionPayload;
+  remoteViewerConnectionFileVmGraphicsConsole: GraphicsConsoleActionPayload;
   /** Remove a AffinityLabel. */
   removeAffinityLabel: DeletePayload;
   /** Remove a Host. */
@@ -5247,25 +5247,25 @@ export type Mutation = {
   /** Remove a Permission. */
   removeVnicProfilePermission: DeletePayload;
   /** The reordermacaddresses action of a Vm. */
-  reordermacaddressesVm: VmActionPayload;
+  reorderMacAddressesVm: VmActionPayload;
   /** The replace action of a GlusterBrick. */
   replaceClusterGlusterVolumeGlusterbricks: GlusterBrickActionPayload;
   /** The replace action of a GlusterBrick. */
   replaceDataCenterClusterGlusterVolumeGlusterbricks: GlusterBrickActionPayload;
+  /** The resetalloptions action of a GlusterVolume. */
+  resetAllOptionsClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The resetalloptions action of a GlusterVolume. */
+  resetAllOptionsDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The resetemulatedmachine action of a Cluster. */
+  resetEmulatedMachineCluster: ClusterActionPayload;
+  /** The resetemulatedmachine action of a Cluster. */
+  resetEmulatedMachineDataCenterCluster: ClusterActionPayload;
+  /** The resetoption action of a GlusterVolume. */
+  resetOptionClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The resetoption action of a GlusterVolume. */
+  resetOptionDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The reset action of a Vm. */
   resetVm: VmActionPayload;
-  /** The resetalloptions action of a GlusterVolume. */
-  resetalloptionsClusterGlusterVolume: GlusterVolumeActionPayload;
-  /** The resetalloptions action of a GlusterVolume. */
-  resetalloptionsDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
-  /** The resetemulatedmachine action of a Cluster. */
-  resetemulatedmachineCluster: ClusterActionPayload;
-  /** The resetemulatedmachine action of a Cluster. */
-  resetemulatedmachineDataCenterCluster: ClusterActionPayload;
-  /** The resetoption action of a GlusterVolume. */
-  resetoptionClusterGlusterVolume: GlusterVolumeActionPayload;
-  /** The resetoption action of a GlusterVolume. */
-  resetoptionDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The resolve action of a GlusterHook. */
   resolveClusterGlusterHook: GlusterHookActionPayload;
   /** The resolve action of a GlusterHook. */
@@ -5277,13 +5277,13 @@ export type Mutation = {
   /** The screenshot action of a Vm. */
   screenshotVm: VmActionPayload;
   /** The setmaster action of a DataCenter. */
-  setmasterDataCenter: DataCenterActionPayload;
+  setMasterDataCenter: DataCenterActionPayload;
   /** The setoption action of a GlusterVolume. */
-  setoptionClusterGlusterVolume: GlusterVolumeActionPayload;
+  setOptionClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The setoption action of a GlusterVolume. */
-  setoptionDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  setOptionDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The setupnetworks action of a Host. */
-  setupnetworksHost: HostActionPayload;
+  setupNetworksHost: HostActionPayload;
   /** The shutdown action of a Vm. */
   shutdownVm: VmActionPayload;
   /** The sparsify action of a Disk. */
@@ -5296,48 +5296,48 @@ export type Mutation = {
   startClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The start action of a GlusterVolume. */
   startDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The startprofile action of a GlusterVolume. */
+  startProfileClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The startprofile action of a GlusterVolume. */
+  startProfileDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The start action of a Vm. */
   startVm: VmActionPayload;
-  /** The startprofile action of a GlusterVolume. */
-  startprofileClusterGlusterVolume: GlusterVolumeActionPayload;
-  /** The startprofile action of a GlusterVolume. */
-  startprofileDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The stop action of a GlusterVolume. */
   stopClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The stop action of a GlusterVolume. */
   stopDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The stopmigrate action of glusterbricks. */
+  stopMigrateClusterGlusterVolumeBricks: GlusterBrickActionPayload;
+  /** The stopmigrate action of glusterbricks. */
+  stopMigrateDataCenterClusterGlusterVolumeBricks: GlusterBrickActionPayload;
+  /** The stopprofile action of a GlusterVolume. */
+  stopProfileClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The stopprofile action of a GlusterVolume. */
+  stopProfileDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The stoprebalance action of a GlusterVolume. */
+  stopRebalanceClusterGlusterVolume: GlusterVolumeActionPayload;
+  /** The stoprebalance action of a GlusterVolume. */
+  stopRebalanceDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The stop action of a Vm. */
   stopVm: VmActionPayload;
-  /** The stopmigrate action of glusterbricks. */
-  stopmigrateClusterGlusterVolumeBricks: GlusterBrickActionPayload;
-  /** The stopmigrate action of glusterbricks. */
-  stopmigrateDataCenterClusterGlusterVolumeBricks: GlusterBrickActionPayload;
-  /** The stopprofile action of a GlusterVolume. */
-  stopprofileClusterGlusterVolume: GlusterVolumeActionPayload;
-  /** The stopprofile action of a GlusterVolume. */
-  stopprofileDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
-  /** The stoprebalance action of a GlusterVolume. */
-  stoprebalanceClusterGlusterVolume: GlusterVolumeActionPayload;
-  /** The stoprebalance action of a GlusterVolume. */
-  stoprebalanceDataCenterClusterGlusterVolume: GlusterVolumeActionPayload;
   /** The suspend action of a Vm. */
   suspendVm: VmActionPayload;
   /** The syncallnetworks action of a Cluster. */
-  syncallnetworksCluster: ClusterActionPayload;
+  syncAllNetworksCluster: ClusterActionPayload;
   /** The syncallnetworks action of a Cluster. */
-  syncallnetworksDataCenterCluster: ClusterActionPayload;
+  syncAllNetworksDataCenterCluster: ClusterActionPayload;
   /** The syncallnetworks action of a Host. */
-  syncallnetworksHost: HostActionPayload;
+  syncAllNetworksHost: HostActionPayload;
   /** The testconnectivity action of a ExternalHostProvider. */
-  testconnectivityExternalHostProvider: ExternalHostProviderActionPayload;
+  testConnectivityExternalHostProvider: ExternalHostProviderActionPayload;
   /** The testconnectivity action of a OpenStackImageProvider. */
-  testconnectivityOpenstackImageProvider: OpenStackImageProviderActionPayload;
+  testConnectivityOpenstackImageProvider: OpenStackImageProviderActionPayload;
   /** The testconnectivity action of a OpenStackNetworkProvider. */
-  testconnectivityOpenstackNetworkProvider: OpenStackNetworkProviderActionPayload;
+  testConnectivityOpenstackNetworkProvider: OpenStackNetworkProviderActionPayload;
   /** The testconnectivity action of a OpenStackVolumeProvider. */
-  testconnectivityOpenstackVolumeProvider: OpenStackVolumeProviderActionPayload;
+  testConnectivityOpenstackVolumeProvider: OpenStackVolumeProviderActionPayload;
   /** The thawfilesystems action of a Vm. */
-  thawfilesystemsVm: VmActionPayload;
+  thawFilesystemsVm: VmActionPayload;
   /** The ticket action of a Vm. */
   ticketVm: VmActionPayload;
   /** The ticket action of a GraphicsConsole. */
@@ -5345,9 +5345,9 @@ export type Mutation = {
   /** The undelete action of events. */
   undeleteEvents: EventActionPayload;
   /** The undosnapshot action of a Vm. */
-  undosnapshotVm: VmActionPayload;
+  undoSnapshotVm: VmActionPayload;
   /** The unregisteredstoragedomainsdiscover action of a Host. */
-  unregisteredstoragedomainsdiscoverHost: HostActionPayload;
+  unregisteredStorageDomainsDiscoverHost: HostActionPayload;
   /** Change a AffinityLabel. */
   updateAffinityLabel: AffinityLabel;
   /** Change a Bookmark. */
@@ -5418,6 +5418,8 @@ export type Mutation = {
   updateOpenstackVolumeProvider: OpenStackVolumeProvider;
   /** Change a OpenstackVolumeAuthenticationKey. */
   updateOpenstackVolumeProviderAuthenticationkeys: OpenstackVolumeAuthenticationKey;
+  /** The updateovfstore action of a StorageDomain. */
+  updateOvfStoreStorageDomain: StorageDomainActionPayload;
   /** Change a Role. */
   updateRole: Role;
   /** Change a SchedulingPolicy. */
@@ -5444,6 +5446,8 @@ export type Mutation = {
   updateUserRole: Role;
   /** Change a SshPublicKey. */
   updateUserSshPublicKey: SshPublicKey;
+  /** The updatevirtualfunctionsconfiguration action of a HostNic. */
+  updateVirtualFunctionsConfigurationHostNic: HostNicActionPayload;
   /** Change a Vm. */
   updateVm: Vm;
   /** Change a Cdrom. */
@@ -5464,18 +5468,14 @@ export type Mutation = {
   updateVmWatchdog: Watchdog;
   /** Change a VnicProfile. */
   updateVnicProfile: VnicProfile;
-  /** The updateovfstore action of a StorageDomain. */
-  updateovfstoreStorageDomain: StorageDomainActionPayload;
-  /** The updatevirtualfunctionsconfiguration action of a HostNic. */
-  updatevirtualfunctionsconfigurationHostNic: HostNicActionPayload;
+  /** The upgradecheck action of a Host. */
+  upgradeCheckHost: HostActionPayload;
   /** The upgrade action of a Cluster. */
   upgradeCluster: ClusterActionPayload;
   /** The upgrade action of a Cluster. */
   upgradeDataCenterCluster: ClusterActionPayload;
   /** The upgrade action of a Host. */
   upgradeHost: HostActionPayload;
-  /** The upgradecheck action of a Host. */
-  upgradecheckHost: HostActionPayload;
 };
 
 
@@ -6486,7 +6486,7 @@ export type MutationAddVnicProfilePermissionArgs = {
 };
 
 
-export type MutationAllocatevmVmPoolArgs = {
+export type MutationAllocateVmVmPoolArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -6499,8 +6499,8 @@ export type MutationApproveHostArgs = {
 };
 
 
-export type MutationAutopincpuandnumanodesVmArgs = {
-  action?: InputMaybe<AutopincpuandnumanodesVmInput>;
+export type MutationAutoPinCpuAndNumaNodesVmArgs = {
+  action?: InputMaybe<AutoPinCpuAndNumaNodesVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -6512,13 +6512,13 @@ export type MutationCancelImageTransferArgs = {
 };
 
 
-export type MutationCancelmigrationVmArgs = {
+export type MutationCancelMigrationVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationCleanfinishedtasksDataCenterArgs = {
+export type MutationCleanFinishedTasksDataCenterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -6537,13 +6537,13 @@ export type MutationCloneVmArgs = {
 };
 
 
-export type MutationCommitnetconfigHostArgs = {
+export type MutationCommitNetConfigHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationCommitsnapshotVmArgs = {
+export type MutationCommitSnapshotVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -6572,18 +6572,18 @@ export type MutationCopyDiskArgs = {
 };
 
 
+export type MutationCopyHostNetworksHostArgs = {
+  action?: InputMaybe<CopyHostNetworksHostInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationCopyStorageDomainDiskArgs = {
   action?: InputMaybe<CopyStorageDomainDiskInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   storageDomainId: Scalars['ID']['input'];
-};
-
-
-export type MutationCopyhostnetworksHostArgs = {
-  action?: InputMaybe<CopyhostnetworksHostInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
 };
 
 
@@ -6630,8 +6630,8 @@ export type MutationDisableDataCenterClusterGlusterHookArgs = {
 };
 
 
-export type MutationDiscoveriscsiHostArgs = {
-  action?: InputMaybe<DiscoveriscsiHostInput>;
+export type MutationDiscoverIscsiHostArgs = {
+  action?: InputMaybe<DiscoverIscsiHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -6667,7 +6667,7 @@ export type MutationEndJobStepArgs = {
 };
 
 
-export type MutationEnrollcertificateHostArgs = {
+export type MutationEnrollCertificateHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -6737,29 +6737,57 @@ export type MutationFinalizeVmBackupArgs = {
 };
 
 
-export type MutationForceselectspmHostArgs = {
+export type MutationForceSelectSpmHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationFreezefilesystemsVmArgs = {
+export type MutationFreezeFilesystemsVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationGetprofilestatisticsClusterGlusterVolumeArgs = {
+export type MutationGetProfileStatisticsClusterGlusterVolumeArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationGetprofilestatisticsDataCenterClusterGlusterVolumeArgs = {
+export type MutationGetProfileStatisticsDataCenterClusterGlusterVolumeArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportCertificatesExternalHostProviderArgs = {
+  action?: InputMaybe<ImportCertificatesExternalHostProviderInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportCertificatesOpenstackImageProviderArgs = {
+  action?: InputMaybe<ImportCertificatesOpenstackImageProviderInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportCertificatesOpenstackNetworkProviderArgs = {
+  action?: InputMaybe<ImportCertificatesOpenstackNetworkProviderInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportCertificatesOpenstackVolumeProviderArgs = {
+  action?: InputMaybe<ImportCertificatesOpenstackVolumeProviderInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -6804,34 +6832,6 @@ export type MutationImportStorageDomainVmArgs = {
 };
 
 
-export type MutationImportcertificatesExternalHostProviderArgs = {
-  action?: InputMaybe<ImportcertificatesExternalHostProviderInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationImportcertificatesOpenstackImageProviderArgs = {
-  action?: InputMaybe<ImportcertificatesOpenstackImageProviderInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationImportcertificatesOpenstackNetworkProviderArgs = {
-  action?: InputMaybe<ImportcertificatesOpenstackNetworkProviderInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationImportcertificatesOpenstackVolumeProviderArgs = {
-  action?: InputMaybe<ImportcertificatesOpenstackVolumeProviderInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
 export type MutationInstallHostArgs = {
   action?: InputMaybe<InstallHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
@@ -6839,22 +6839,22 @@ export type MutationInstallHostArgs = {
 };
 
 
-export type MutationIsattachedStorageDomainArgs = {
-  action?: InputMaybe<IsattachedStorageDomainInput>;
+export type MutationIsAttachedStorageDomainArgs = {
+  action?: InputMaybe<IsAttachedStorageDomainInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationIscsidiscoverHostArgs = {
-  action?: InputMaybe<IscsidiscoverHostInput>;
+export type MutationIscsiDiscoverHostArgs = {
+  action?: InputMaybe<IscsiDiscoverHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationIscsiloginHostArgs = {
-  action?: InputMaybe<IscsiloginHostInput>;
+export type MutationIscsiLoginHostArgs = {
+  action?: InputMaybe<IscsiLoginHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -6927,14 +6927,14 @@ export type MutationPauseImageTransferArgs = {
 };
 
 
-export type MutationPreviewsnapshotVmArgs = {
-  action?: InputMaybe<PreviewsnapshotVmInput>;
+export type MutationPreviewSnapshotVmArgs = {
+  action?: InputMaybe<PreviewSnapshotVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationProxyticketVmGraphicsConsoleArgs = {
+export type MutationProxyTicketVmGraphicsConsoleArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
@@ -6971,6 +6971,13 @@ export type MutationReduceDiskArgs = {
 };
 
 
+export type MutationReduceLunsStorageDomainArgs = {
+  action?: InputMaybe<ReduceLunsStorageDomainInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationReduceStorageDomainDiskArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
@@ -6978,9 +6985,15 @@ export type MutationReduceStorageDomainDiskArgs = {
 };
 
 
-export type MutationReducelunsStorageDomainArgs = {
-  action?: InputMaybe<ReducelunsStorageDomainInput>;
+export type MutationRefreshGlusterHealStatusClusterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRefreshGlusterHealStatusDataCenterClusterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -6991,28 +7004,15 @@ export type MutationRefreshHostArgs = {
 };
 
 
-export type MutationRefreshglusterhealstatusClusterArgs = {
+export type MutationRefreshLunDiskArgs = {
+  action?: InputMaybe<RefreshLunDiskInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRefreshglusterhealstatusDataCenterClusterArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  dataCenterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationRefreshlunDiskArgs = {
-  action?: InputMaybe<RefreshlunDiskInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationRefreshlunsStorageDomainArgs = {
-  action?: InputMaybe<RefreshlunsStorageDomainInput>;
+export type MutationRefreshLunsStorageDomainArgs = {
+  action?: InputMaybe<RefreshLunsStorageDomainInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -7042,7 +7042,7 @@ export type MutationRegisterStorageDomainVmArgs = {
 };
 
 
-export type MutationRemoteviewerconnectionfileVmGraphicsConsoleArgs = {
+export type MutationRemoteViewerConnectionFileVmGraphicsConsoleArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   vmId: Scalars['ID']['input'];
@@ -8194,7 +8194,7 @@ export type MutationRemoveVnicProfilePermissionArgs = {
 };
 
 
-export type MutationReordermacaddressesVmArgs = {
+export type MutationReorderMacAddressesVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -8219,53 +8219,53 @@ export type MutationReplaceDataCenterClusterGlusterVolumeGlusterbricksArgs = {
 };
 
 
+export type MutationResetAllOptionsClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetAllOptionsDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetEmulatedMachineClusterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetEmulatedMachineDataCenterClusterArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetOptionClusterGlusterVolumeArgs = {
+  action?: InputMaybe<ResetOptionClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetOptionDataCenterClusterGlusterVolumeArgs = {
+  action?: InputMaybe<ResetOptionDataCenterClusterGlusterVolumeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationResetVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationResetalloptionsClusterGlusterVolumeArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationResetalloptionsDataCenterClusterGlusterVolumeArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  dataCenterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationResetemulatedmachineClusterArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationResetemulatedmachineDataCenterClusterArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  dataCenterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationResetoptionClusterGlusterVolumeArgs = {
-  action?: InputMaybe<ResetoptionClusterGlusterVolumeInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationResetoptionDataCenterClusterGlusterVolumeArgs = {
-  action?: InputMaybe<ResetoptionDataCenterClusterGlusterVolumeInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -8307,23 +8307,23 @@ export type MutationScreenshotVmArgs = {
 };
 
 
-export type MutationSetmasterDataCenterArgs = {
-  action?: InputMaybe<SetmasterDataCenterInput>;
+export type MutationSetMasterDataCenterArgs = {
+  action?: InputMaybe<SetMasterDataCenterInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationSetoptionClusterGlusterVolumeArgs = {
-  action?: InputMaybe<SetoptionClusterGlusterVolumeInput>;
+export type MutationSetOptionClusterGlusterVolumeArgs = {
+  action?: InputMaybe<SetOptionClusterGlusterVolumeInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationSetoptionDataCenterClusterGlusterVolumeArgs = {
-  action?: InputMaybe<SetoptionDataCenterClusterGlusterVolumeInput>;
+export type MutationSetOptionDataCenterClusterGlusterVolumeArgs = {
+  action?: InputMaybe<SetOptionDataCenterClusterGlusterVolumeInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   dataCenterId: Scalars['ID']['input'];
@@ -8331,8 +8331,8 @@ export type MutationSetoptionDataCenterClusterGlusterVolumeArgs = {
 };
 
 
-export type MutationSetupnetworksHostArgs = {
-  action?: InputMaybe<SetupnetworksHostInput>;
+export type MutationSetupNetworksHostArgs = {
+  action?: InputMaybe<SetupNetworksHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -8383,24 +8383,24 @@ export type MutationStartDataCenterClusterGlusterVolumeArgs = {
 };
 
 
-export type MutationStartVmArgs = {
-  action?: InputMaybe<StartVmInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationStartprofileClusterGlusterVolumeArgs = {
+export type MutationStartProfileClusterGlusterVolumeArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationStartprofileDataCenterClusterGlusterVolumeArgs = {
+export type MutationStartProfileDataCenterClusterGlusterVolumeArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   clusterId: Scalars['ID']['input'];
   dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartVmArgs = {
+  action?: InputMaybe<StartVmInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -8422,56 +8422,56 @@ export type MutationStopDataCenterClusterGlusterVolumeArgs = {
 };
 
 
+export type MutationStopMigrateClusterGlusterVolumeBricksArgs = {
+  action?: InputMaybe<StopMigrateClusterGlusterVolumeBricksInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+};
+
+
+export type MutationStopMigrateDataCenterClusterGlusterVolumeBricksArgs = {
+  action?: InputMaybe<StopMigrateDataCenterClusterGlusterVolumeBricksInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  glusterVolumeId: Scalars['ID']['input'];
+};
+
+
+export type MutationStopProfileClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopProfileDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopRebalanceClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopRebalanceDataCenterClusterGlusterVolumeArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  clusterId: Scalars['ID']['input'];
+  dataCenterId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationStopVmArgs = {
   action?: InputMaybe<StopVmInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationStopmigrateClusterGlusterVolumeBricksArgs = {
-  action?: InputMaybe<StopmigrateClusterGlusterVolumeBricksInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  glusterVolumeId: Scalars['ID']['input'];
-};
-
-
-export type MutationStopmigrateDataCenterClusterGlusterVolumeBricksArgs = {
-  action?: InputMaybe<StopmigrateDataCenterClusterGlusterVolumeBricksInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  dataCenterId: Scalars['ID']['input'];
-  glusterVolumeId: Scalars['ID']['input'];
-};
-
-
-export type MutationStopprofileClusterGlusterVolumeArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationStopprofileDataCenterClusterGlusterVolumeArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  dataCenterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationStoprebalanceClusterGlusterVolumeArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationStoprebalanceDataCenterClusterGlusterVolumeArgs = {
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  clusterId: Scalars['ID']['input'];
-  dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -8482,50 +8482,50 @@ export type MutationSuspendVmArgs = {
 };
 
 
-export type MutationSyncallnetworksClusterArgs = {
+export type MutationSyncAllNetworksClusterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationSyncallnetworksDataCenterClusterArgs = {
+export type MutationSyncAllNetworksDataCenterClusterArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   dataCenterId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationSyncallnetworksHostArgs = {
+export type MutationSyncAllNetworksHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationTestconnectivityExternalHostProviderArgs = {
+export type MutationTestConnectivityExternalHostProviderArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationTestconnectivityOpenstackImageProviderArgs = {
+export type MutationTestConnectivityOpenstackImageProviderArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationTestconnectivityOpenstackNetworkProviderArgs = {
+export type MutationTestConnectivityOpenstackNetworkProviderArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationTestconnectivityOpenstackVolumeProviderArgs = {
+export type MutationTestConnectivityOpenstackVolumeProviderArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationThawfilesystemsVmArgs = {
+export type MutationThawFilesystemsVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -8551,14 +8551,14 @@ export type MutationUndeleteEventsArgs = {
 };
 
 
-export type MutationUndosnapshotVmArgs = {
+export type MutationUndoSnapshotVmArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationUnregisteredstoragedomainsdiscoverHostArgs = {
-  action?: InputMaybe<UnregisteredstoragedomainsdiscoverHostInput>;
+export type MutationUnregisteredStorageDomainsDiscoverHostArgs = {
+  action?: InputMaybe<UnregisteredStorageDomainsDiscoverHostInput>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -8800,6 +8800,12 @@ export type MutationUpdateOpenstackVolumeProviderAuthenticationkeysArgs = {
 };
 
 
+export type MutationUpdateOvfStoreStorageDomainArgs = {
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateRoleArgs = {
   id: Scalars['ID']['input'];
   input: RoleInput;
@@ -8884,6 +8890,14 @@ export type MutationUpdateUserSshPublicKeyArgs = {
 };
 
 
+export type MutationUpdateVirtualFunctionsConfigurationHostNicArgs = {
+  action?: InputMaybe<UpdateVirtualFunctionsConfigurationHostNicInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
+  hostId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateVmArgs = {
   id: Scalars['ID']['input'];
   input: VmInput;
@@ -8952,16 +8966,8 @@ export type MutationUpdateVnicProfileArgs = {
 };
 
 
-export type MutationUpdateovfstoreStorageDomainArgs = {
+export type MutationUpgradeCheckHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationUpdatevirtualfunctionsconfigurationHostNicArgs = {
-  action?: InputMaybe<UpdatevirtualfunctionsconfigurationHostNicInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  hostId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -8983,12 +8989,6 @@ export type MutationUpgradeDataCenterClusterArgs = {
 
 export type MutationUpgradeHostArgs = {
   action?: InputMaybe<UpgradeHostInput>;
-  async?: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationUpgradecheckHostArgs = {
   async?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
@@ -10184,7 +10184,7 @@ export type PowerManagementStatus =
   | 'UNKNOWN';
 
 /** The parameters of the previewsnapshot action (vms/{vm:id}/previewsnapshot). */
-export type PreviewsnapshotVmInput = {
+export type PreviewSnapshotVmInput = {
   disks?: InputMaybe<Array<DiskInput>>;
   lease?: InputMaybe<StorageDomainLeaseInput>;
   restoreMemory?: InputMaybe<Scalars['Boolean']['input']>;
@@ -11078,17 +11078,17 @@ export type RebootVmInput = {
 };
 
 /** The parameters of the reduceluns action (storagedomains/{storagedomain:id}/reduceluns). */
-export type ReducelunsStorageDomainInput = {
+export type ReduceLunsStorageDomainInput = {
   logicalUnits?: InputMaybe<Array<LogicalUnitInput>>;
 };
 
 /** The parameters of the refreshlun action (disks/{disk:id}/refreshlun). */
-export type RefreshlunDiskInput = {
+export type RefreshLunDiskInput = {
   host?: InputMaybe<HostInput>;
 };
 
 /** The parameters of the refreshluns action (storagedomains/{storagedomain:id}/refreshluns). */
-export type RefreshlunsStorageDomainInput = {
+export type RefreshLunsStorageDomainInput = {
   logicalUnits?: InputMaybe<Array<LogicalUnitInput>>;
 };
 
@@ -11268,13 +11268,13 @@ export type ReportedDeviceType =
   | 'NETWORK';
 
 /** The parameters of the resetoption action (clusters/{cluster:id}/glustervolumes/{volume:id}/resetoption). */
-export type ResetoptionClusterGlusterVolumeInput = {
+export type ResetOptionClusterGlusterVolumeInput = {
   force?: InputMaybe<Scalars['Boolean']['input']>;
   option?: InputMaybe<OptionInput>;
 };
 
 /** The parameters of the resetoption action (datacenters/{datacenter:id}/clusters/{cluster:id}/glustervolumes/{volume:id}/resetoption). */
-export type ResetoptionDataCenterClusterGlusterVolumeInput = {
+export type ResetOptionDataCenterClusterGlusterVolumeInput = {
   force?: InputMaybe<Scalars['Boolean']['input']>;
   option?: InputMaybe<OptionInput>;
 };
@@ -11493,22 +11493,22 @@ export type SessionInput = {
 };
 
 /** The parameters of the setmaster action (datacenters/{datacenter:id}/setmaster). */
-export type SetmasterDataCenterInput = {
+export type SetMasterDataCenterInput = {
   storageDomain?: InputMaybe<StorageDomainInput>;
 };
 
 /** The parameters of the setoption action (clusters/{cluster:id}/glustervolumes/{volume:id}/setoption). */
-export type SetoptionClusterGlusterVolumeInput = {
+export type SetOptionClusterGlusterVolumeInput = {
   option?: InputMaybe<OptionInput>;
 };
 
 /** The parameters of the setoption action (datacenters/{datacenter:id}/clusters/{cluster:id}/glustervolumes/{volume:id}/setoption). */
-export type SetoptionDataCenterClusterGlusterVolumeInput = {
+export type SetOptionDataCenterClusterGlusterVolumeInput = {
   option?: InputMaybe<OptionInput>;
 };
 
 /** The parameters of the setupnetworks action (hosts/{host:id}/setupnetworks). */
-export type SetupnetworksHostInput = {
+export type SetupNetworksHostInput = {
   checkConnectivity?: InputMaybe<Scalars['Boolean']['input']>;
   commitOnSuccess?: InputMaybe<Scalars['Boolean']['input']>;
   connectivityTimeout?: InputMaybe<Scalars['Int']['input']>;
@@ -12077,20 +12077,20 @@ export type StopDataCenterClusterGlusterVolumeInput = {
   force?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** The parameters of the stop action (vms/{vm:id}/stop). */
-export type StopVmInput = {
-  force?: InputMaybe<Scalars['Boolean']['input']>;
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
 /** The parameters of the stopmigrate action (clusters/{cluster:id}/glustervolumes/{volume:id}/glusterbricks/stopmigrate). */
-export type StopmigrateClusterGlusterVolumeBricksInput = {
+export type StopMigrateClusterGlusterVolumeBricksInput = {
   bricks?: InputMaybe<Array<GlusterBrickInput>>;
 };
 
 /** The parameters of the stopmigrate action (datacenters/{datacenter:id}/clusters/{cluster:id}/glustervolumes/{volume:id}/glusterbricks/stopmigrate). */
-export type StopmigrateDataCenterClusterGlusterVolumeBricksInput = {
+export type StopMigrateDataCenterClusterGlusterVolumeBricksInput = {
   bricks?: InputMaybe<Array<GlusterBrickInput>>;
+};
+
+/** The parameters of the stop action (vms/{vm:id}/stop). */
+export type StopVmInput = {
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type StorageConnection = {
@@ -12884,12 +12884,12 @@ export type UnmanagedNetworkInput = {
 };
 
 /** The parameters of the unregisteredstoragedomainsdiscover action (hosts/{host:id}/unregisteredstoragedomainsdiscover). */
-export type UnregisteredstoragedomainsdiscoverHostInput = {
+export type UnregisteredStorageDomainsDiscoverHostInput = {
   iscsi?: InputMaybe<IscsiDetailsInput>;
 };
 
 /** The parameters of the updatevirtualfunctionsconfiguration action (hosts/{host:id}/nics/{nic:id}/updatevirtualfunctionsconfiguration). */
-export type UpdatevirtualfunctionsconfigurationHostNicInput = {
+export type UpdateVirtualFunctionsConfigurationHostNicInput = {
   virtualFunctionsConfiguration?: InputMaybe<HostNicVirtualFunctionsConfigurationInput>;
 };
 
@@ -14413,8 +14413,8 @@ export type ResolversTypes = {
   AuthorizedKeyInput: ResolverTypeWrapper<Parent>;
   AuthorizedKeys: ResolverTypeWrapper<Parent>;
   AutoNumaStatus: ResolverTypeWrapper<Parent>;
+  AutoPinCpuAndNumaNodesVmInput: ResolverTypeWrapper<Parent>;
   AutoPinningPolicy: ResolverTypeWrapper<Parent>;
-  AutopincpuandnumanodesVmInput: ResolverTypeWrapper<Parent>;
   Backup: ResolverTypeWrapper<Parent>;
   BackupActionPayload: ResolverTypeWrapper<Parent>;
   BackupInput: ResolverTypeWrapper<Parent>;
@@ -14462,8 +14462,8 @@ export type ResolversTypes = {
   ConvertDiskInput: ResolverTypeWrapper<Parent>;
   CopyDataCenterStorageDomainDiskInput: ResolverTypeWrapper<Parent>;
   CopyDiskInput: ResolverTypeWrapper<Parent>;
+  CopyHostNetworksHostInput: ResolverTypeWrapper<Parent>;
   CopyStorageDomainDiskInput: ResolverTypeWrapper<Parent>;
-  CopyhostnetworksHostInput: ResolverTypeWrapper<Parent>;
   Core: ResolverTypeWrapper<Parent>;
   CoreInput: ResolverTypeWrapper<Parent>;
   Cpu: ResolverTypeWrapper<Parent>;
@@ -14488,7 +14488,7 @@ export type ResolversTypes = {
   DeactivateDataCenterStorageDomainInput: ResolverTypeWrapper<Parent>;
   DeactivateHostInput: ResolverTypeWrapper<Parent>;
   DeletePayload: ResolverTypeWrapper<Parent>;
-  DiscoveriscsiHostInput: ResolverTypeWrapper<Parent>;
+  DiscoverIscsiHostInput: ResolverTypeWrapper<Parent>;
   Disk: ResolverTypeWrapper<Parent>;
   DiskActionPayload: ResolverTypeWrapper<Parent>;
   DiskAttachment: ResolverTypeWrapper<Parent>;
@@ -14633,15 +14633,15 @@ export type ResolversTypes = {
   ImageTransferInput: ResolverTypeWrapper<Parent>;
   ImageTransferPhase: ResolverTypeWrapper<Parent>;
   ImageTransferTimeoutPolicy: ResolverTypeWrapper<Parent>;
+  ImportCertificatesExternalHostProviderInput: ResolverTypeWrapper<Parent>;
+  ImportCertificatesOpenstackImageProviderInput: ResolverTypeWrapper<Parent>;
+  ImportCertificatesOpenstackNetworkProviderInput: ResolverTypeWrapper<Parent>;
+  ImportCertificatesOpenstackVolumeProviderInput: ResolverTypeWrapper<Parent>;
   ImportOpenstackImageProviderImagesInput: ResolverTypeWrapper<Parent>;
   ImportOpenstackNetworkProviderNetworksInput: ResolverTypeWrapper<Parent>;
   ImportStorageDomainImageInput: ResolverTypeWrapper<Parent>;
   ImportStorageDomainTemplateInput: ResolverTypeWrapper<Parent>;
   ImportStorageDomainVmInput: ResolverTypeWrapper<Parent>;
-  ImportcertificatesExternalHostProviderInput: ResolverTypeWrapper<Parent>;
-  ImportcertificatesOpenstackImageProviderInput: ResolverTypeWrapper<Parent>;
-  ImportcertificatesOpenstackNetworkProviderInput: ResolverTypeWrapper<Parent>;
-  ImportcertificatesOpenstackVolumeProviderInput: ResolverTypeWrapper<Parent>;
   InheritableBoolean: ResolverTypeWrapper<Parent>;
   Initialization: ResolverTypeWrapper<Parent>;
   InitializationInput: ResolverTypeWrapper<Parent>;
@@ -14655,13 +14655,13 @@ export type ResolversTypes = {
   IpAddressAssignmentInput: ResolverTypeWrapper<Parent>;
   IpInput: ResolverTypeWrapper<Parent>;
   IpVersion: ResolverTypeWrapper<Parent>;
-  IsattachedStorageDomainInput: ResolverTypeWrapper<Parent>;
+  IsAttachedStorageDomainInput: ResolverTypeWrapper<Parent>;
   IscsiBond: ResolverTypeWrapper<Parent>;
   IscsiBondInput: ResolverTypeWrapper<Parent>;
   IscsiDetails: ResolverTypeWrapper<Parent>;
   IscsiDetailsInput: ResolverTypeWrapper<Parent>;
-  IscsidiscoverHostInput: ResolverTypeWrapper<Parent>;
-  IscsiloginHostInput: ResolverTypeWrapper<Parent>;
+  IscsiDiscoverHostInput: ResolverTypeWrapper<Parent>;
+  IscsiLoginHostInput: ResolverTypeWrapper<Parent>;
   Job: ResolverTypeWrapper<Parent>;
   JobActionPayload: ResolverTypeWrapper<Parent>;
   JobInput: ResolverTypeWrapper<Parent>;
@@ -14786,7 +14786,7 @@ export type ResolversTypes = {
   PowerManagement: ResolverTypeWrapper<Parent>;
   PowerManagementInput: ResolverTypeWrapper<Parent>;
   PowerManagementStatus: ResolverTypeWrapper<Parent>;
-  PreviewsnapshotVmInput: ResolverTypeWrapper<Parent>;
+  PreviewSnapshotVmInput: ResolverTypeWrapper<Parent>;
   Product: ResolverTypeWrapper<Parent>;
   ProductInput: ResolverTypeWrapper<Parent>;
   ProfileDetail: ResolverTypeWrapper<Parent>;
@@ -14812,9 +14812,9 @@ export type ResolversTypes = {
   RebalanceClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
   RebalanceDataCenterClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
   RebootVmInput: ResolverTypeWrapper<Parent>;
-  ReducelunsStorageDomainInput: ResolverTypeWrapper<Parent>;
-  RefreshlunDiskInput: ResolverTypeWrapper<Parent>;
-  RefreshlunsStorageDomainInput: ResolverTypeWrapper<Parent>;
+  ReduceLunsStorageDomainInput: ResolverTypeWrapper<Parent>;
+  RefreshLunDiskInput: ResolverTypeWrapper<Parent>;
+  RefreshLunsStorageDomainInput: ResolverTypeWrapper<Parent>;
   RegisterStorageDomainTemplateInput: ResolverTypeWrapper<Parent>;
   RegisterStorageDomainVmInput: ResolverTypeWrapper<Parent>;
   RegistrationAffinityGroupMapping: ResolverTypeWrapper<Parent>;
@@ -14840,8 +14840,8 @@ export type ResolversTypes = {
   ReportedDevice: ResolverTypeWrapper<Parent>;
   ReportedDeviceInput: ResolverTypeWrapper<Parent>;
   ReportedDeviceType: ResolverTypeWrapper<Parent>;
-  ResetoptionClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
-  ResetoptionDataCenterClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  ResetOptionClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  ResetOptionDataCenterClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
   ResolveClusterGlusterHookInput: ResolverTypeWrapper<Parent>;
   ResolveDataCenterClusterGlusterHookInput: ResolverTypeWrapper<Parent>;
   RestoreVmSnapshotInput: ResolverTypeWrapper<Parent>;
@@ -14863,10 +14863,10 @@ export type ResolversTypes = {
   SerialNumberPolicy: ResolverTypeWrapper<Parent>;
   Session: ResolverTypeWrapper<Parent>;
   SessionInput: ResolverTypeWrapper<Parent>;
-  SetmasterDataCenterInput: ResolverTypeWrapper<Parent>;
-  SetoptionClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
-  SetoptionDataCenterClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
-  SetupnetworksHostInput: ResolverTypeWrapper<Parent>;
+  SetMasterDataCenterInput: ResolverTypeWrapper<Parent>;
+  SetOptionClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  SetOptionDataCenterClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  SetupNetworksHostInput: ResolverTypeWrapper<Parent>;
   ShutdownVmInput: ResolverTypeWrapper<Parent>;
   SkipIfConnectivityBroken: ResolverTypeWrapper<Parent>;
   SkipIfConnectivityBrokenInput: ResolverTypeWrapper<Parent>;
@@ -14904,9 +14904,9 @@ export type ResolversTypes = {
   StepStatus: ResolverTypeWrapper<Parent>;
   StopClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
   StopDataCenterClusterGlusterVolumeInput: ResolverTypeWrapper<Parent>;
+  StopMigrateClusterGlusterVolumeBricksInput: ResolverTypeWrapper<Parent>;
+  StopMigrateDataCenterClusterGlusterVolumeBricksInput: ResolverTypeWrapper<Parent>;
   StopVmInput: ResolverTypeWrapper<Parent>;
-  StopmigrateClusterGlusterVolumeBricksInput: ResolverTypeWrapper<Parent>;
-  StopmigrateDataCenterClusterGlusterVolumeBricksInput: ResolverTypeWrapper<Parent>;
   StorageConnection: ResolverTypeWrapper<Parent>;
   StorageConnectionExtension: ResolverTypeWrapper<Parent>;
   StorageConnectionExtensionInput: ResolverTypeWrapper<Parent>;
@@ -14942,8 +14942,8 @@ export type ResolversTypes = {
   TransportType: ResolverTypeWrapper<Parent>;
   UnmanagedNetwork: ResolverTypeWrapper<Parent>;
   UnmanagedNetworkInput: ResolverTypeWrapper<Parent>;
-  UnregisteredstoragedomainsdiscoverHostInput: ResolverTypeWrapper<Parent>;
-  UpdatevirtualfunctionsconfigurationHostNicInput: ResolverTypeWrapper<Parent>;
+  UnregisteredStorageDomainsDiscoverHostInput: ResolverTypeWrapper<Parent>;
+  UpdateVirtualFunctionsConfigurationHostNicInput: ResolverTypeWrapper<Parent>;
   UpgradeClusterInput: ResolverTypeWrapper<Parent>;
   UpgradeDataCenterClusterInput: ResolverTypeWrapper<Parent>;
   UpgradeHostInput: ResolverTypeWrapper<Parent>;
@@ -15035,7 +15035,7 @@ export type ResolversParentTypes = {
   AuthorizedKey: Parent;
   AuthorizedKeyInput: Parent;
   AuthorizedKeys: Parent;
-  AutopincpuandnumanodesVmInput: Parent;
+  AutoPinCpuAndNumaNodesVmInput: Parent;
   Backup: Parent;
   BackupActionPayload: Parent;
   BackupInput: Parent;
@@ -15075,8 +15075,8 @@ export type ResolversParentTypes = {
   ConvertDiskInput: Parent;
   CopyDataCenterStorageDomainDiskInput: Parent;
   CopyDiskInput: Parent;
+  CopyHostNetworksHostInput: Parent;
   CopyStorageDomainDiskInput: Parent;
-  CopyhostnetworksHostInput: Parent;
   Core: Parent;
   CoreInput: Parent;
   Cpu: Parent;
@@ -15098,7 +15098,7 @@ export type ResolversParentTypes = {
   DeactivateDataCenterStorageDomainInput: Parent;
   DeactivateHostInput: Parent;
   DeletePayload: Parent;
-  DiscoveriscsiHostInput: Parent;
+  DiscoverIscsiHostInput: Parent;
   Disk: Parent;
   DiskActionPayload: Parent;
   DiskAttachment: Parent;
@@ -15217,15 +15217,15 @@ export type ResolversParentTypes = {
   ImageTransfer: Parent;
   ImageTransferActionPayload: Parent;
   ImageTransferInput: Parent;
+  ImportCertificatesExternalHostProviderInput: Parent;
+  ImportCertificatesOpenstackImageProviderInput: Parent;
+  ImportCertificatesOpenstackNetworkProviderInput: Parent;
+  ImportCertificatesOpenstackVolumeProviderInput: Parent;
   ImportOpenstackImageProviderImagesInput: Parent;
   ImportOpenstackNetworkProviderNetworksInput: Parent;
   ImportStorageDomainImageInput: Parent;
   ImportStorageDomainTemplateInput: Parent;
   ImportStorageDomainVmInput: Parent;
-  ImportcertificatesExternalHostProviderInput: Parent;
-  ImportcertificatesOpenstackImageProviderInput: Parent;
-  ImportcertificatesOpenstackNetworkProviderInput: Parent;
-  ImportcertificatesOpenstackVolumeProviderInput: Parent;
   Initialization: Parent;
   InitializationInput: Parent;
   InstallHostInput: Parent;
@@ -15237,13 +15237,13 @@ export type ResolversParentTypes = {
   IpAddressAssignment: Parent;
   IpAddressAssignmentInput: Parent;
   IpInput: Parent;
-  IsattachedStorageDomainInput: Parent;
+  IsAttachedStorageDomainInput: Parent;
   IscsiBond: Parent;
   IscsiBondInput: Parent;
   IscsiDetails: Parent;
   IscsiDetailsInput: Parent;
-  IscsidiscoverHostInput: Parent;
-  IscsiloginHostInput: Parent;
+  IscsiDiscoverHostInput: Parent;
+  IscsiLoginHostInput: Parent;
   Job: Parent;
   JobActionPayload: Parent;
   JobInput: Parent;
@@ -15345,7 +15345,7 @@ export type ResolversParentTypes = {
   PmProxyInput: Parent;
   PowerManagement: Parent;
   PowerManagementInput: Parent;
-  PreviewsnapshotVmInput: Parent;
+  PreviewSnapshotVmInput: Parent;
   Product: Parent;
   ProductInput: Parent;
   ProfileDetail: Parent;
@@ -15368,9 +15368,9 @@ export type ResolversParentTypes = {
   RebalanceClusterGlusterVolumeInput: Parent;
   RebalanceDataCenterClusterGlusterVolumeInput: Parent;
   RebootVmInput: Parent;
-  ReducelunsStorageDomainInput: Parent;
-  RefreshlunDiskInput: Parent;
-  RefreshlunsStorageDomainInput: Parent;
+  ReduceLunsStorageDomainInput: Parent;
+  RefreshLunDiskInput: Parent;
+  RefreshLunsStorageDomainInput: Parent;
   RegisterStorageDomainTemplateInput: Parent;
   RegisterStorageDomainVmInput: Parent;
   RegistrationAffinityGroupMapping: Parent;
@@ -15395,8 +15395,8 @@ export type ResolversParentTypes = {
   ReportedConfigurationInput: Parent;
   ReportedDevice: Parent;
   ReportedDeviceInput: Parent;
-  ResetoptionClusterGlusterVolumeInput: Parent;
-  ResetoptionDataCenterClusterGlusterVolumeInput: Parent;
+  ResetOptionClusterGlusterVolumeInput: Parent;
+  ResetOptionDataCenterClusterGlusterVolumeInput: Parent;
   ResolveClusterGlusterHookInput: Parent;
   ResolveDataCenterClusterGlusterHookInput: Parent;
   RestoreVmSnapshotInput: Parent;
@@ -15414,10 +15414,10 @@ export type ResolversParentTypes = {
   SerialNumberInput: Parent;
   Session: Parent;
   SessionInput: Parent;
-  SetmasterDataCenterInput: Parent;
-  SetoptionClusterGlusterVolumeInput: Parent;
-  SetoptionDataCenterClusterGlusterVolumeInput: Parent;
-  SetupnetworksHostInput: Parent;
+  SetMasterDataCenterInput: Parent;
+  SetOptionClusterGlusterVolumeInput: Parent;
+  SetOptionDataCenterClusterGlusterVolumeInput: Parent;
+  SetupNetworksHostInput: Parent;
   ShutdownVmInput: Parent;
   SkipIfConnectivityBroken: Parent;
   SkipIfConnectivityBrokenInput: Parent;
@@ -15446,9 +15446,9 @@ export type ResolversParentTypes = {
   StepInput: Parent;
   StopClusterGlusterVolumeInput: Parent;
   StopDataCenterClusterGlusterVolumeInput: Parent;
+  StopMigrateClusterGlusterVolumeBricksInput: Parent;
+  StopMigrateDataCenterClusterGlusterVolumeBricksInput: Parent;
   StopVmInput: Parent;
-  StopmigrateClusterGlusterVolumeBricksInput: Parent;
-  StopmigrateDataCenterClusterGlusterVolumeBricksInput: Parent;
   StorageConnection: Parent;
   StorageConnectionExtension: Parent;
   StorageConnectionExtensionInput: Parent;
@@ -15476,8 +15476,8 @@ export type ResolversParentTypes = {
   TransparentHugePagesInput: Parent;
   UnmanagedNetwork: Parent;
   UnmanagedNetworkInput: Parent;
-  UnregisteredstoragedomainsdiscoverHostInput: Parent;
-  UpdatevirtualfunctionsconfigurationHostNicInput: Parent;
+  UnregisteredStorageDomainsDiscoverHostInput: Parent;
+  UpdateVirtualFunctionsConfigurationHostNicInput: Parent;
   UpgradeClusterInput: Parent;
   UpgradeDataCenterClusterInput: Parent;
   UpgradeHostInput: Parent;
@@ -17515,33 +17515,33 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   addVmWatchdog?: Resolver<ResolversTypes['Watchdog'], ParentType, ContextType, RequireFields<MutationAddVmWatchdogArgs, 'input' | 'vmId'>>;
   addVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationAddVnicProfileArgs, 'input'>>;
   addVnicProfilePermission?: Resolver<ResolversTypes['Permission'], ParentType, ContextType, RequireFields<MutationAddVnicProfilePermissionArgs, 'input' | 'vnicProfileId'>>;
-  allocatevmVmPool?: Resolver<ResolversTypes['VmPoolActionPayload'], ParentType, ContextType, RequireFields<MutationAllocatevmVmPoolArgs, 'id'>>;
+  allocateVmVmPool?: Resolver<ResolversTypes['VmPoolActionPayload'], ParentType, ContextType, RequireFields<MutationAllocateVmVmPoolArgs, 'id'>>;
   approveHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationApproveHostArgs, 'id'>>;
-  autopincpuandnumanodesVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationAutopincpuandnumanodesVmArgs, 'id'>>;
+  autoPinCpuAndNumaNodesVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationAutoPinCpuAndNumaNodesVmArgs, 'id'>>;
   cancelImageTransfer?: Resolver<ResolversTypes['ImageTransferActionPayload'], ParentType, ContextType, RequireFields<MutationCancelImageTransferArgs, 'id'>>;
-  cancelmigrationVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationCancelmigrationVmArgs, 'id'>>;
-  cleanfinishedtasksDataCenter?: Resolver<ResolversTypes['DataCenterActionPayload'], ParentType, ContextType, RequireFields<MutationCleanfinishedtasksDataCenterArgs, 'id'>>;
+  cancelMigrationVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationCancelMigrationVmArgs, 'id'>>;
+  cleanFinishedTasksDataCenter?: Resolver<ResolversTypes['DataCenterActionPayload'], ParentType, ContextType, RequireFields<MutationCleanFinishedTasksDataCenterArgs, 'id'>>;
   clearJob?: Resolver<ResolversTypes['JobActionPayload'], ParentType, ContextType, RequireFields<MutationClearJobArgs, 'id'>>;
   cloneVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationCloneVmArgs, 'id'>>;
-  commitnetconfigHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationCommitnetconfigHostArgs, 'id'>>;
-  commitsnapshotVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationCommitsnapshotVmArgs, 'id'>>;
+  commitNetConfigHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationCommitNetConfigHostArgs, 'id'>>;
+  commitSnapshotVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationCommitSnapshotVmArgs, 'id'>>;
   convertDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationConvertDiskArgs, 'id'>>;
   copyDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
   copyDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyDiskArgs, 'id'>>;
+  copyHostNetworksHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationCopyHostNetworksHostArgs, 'id'>>;
   copyStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationCopyStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
-  copyhostnetworksHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationCopyhostnetworksHostArgs, 'id'>>;
   deactivateDataCenterStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateDataCenterStorageDomainArgs, 'dataCenterId' | 'id'>>;
   deactivateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateHostArgs, 'id'>>;
   deactivateVmNic?: Resolver<ResolversTypes['NicActionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateVmNicArgs, 'id' | 'vmId'>>;
   detachVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationDetachVmArgs, 'id'>>;
   disableClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationDisableClusterGlusterHookArgs, 'clusterId' | 'id'>>;
   disableDataCenterClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationDisableDataCenterClusterGlusterHookArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
-  discoveriscsiHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationDiscoveriscsiHostArgs, 'id'>>;
+  discoverIscsiHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationDiscoverIscsiHostArgs, 'id'>>;
   enableClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationEnableClusterGlusterHookArgs, 'clusterId' | 'id'>>;
   enableDataCenterClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationEnableDataCenterClusterGlusterHookArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   endJob?: Resolver<ResolversTypes['JobActionPayload'], ParentType, ContextType, RequireFields<MutationEndJobArgs, 'id'>>;
   endJobStep?: Resolver<ResolversTypes['StepActionPayload'], ParentType, ContextType, RequireFields<MutationEndJobStepArgs, 'id' | 'jobId'>>;
-  enrollcertificateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationEnrollcertificateHostArgs, 'id'>>;
+  enrollCertificateHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationEnrollCertificateHostArgs, 'id'>>;
   exportDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
   exportDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportDiskArgs, 'id'>>;
   exportStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationExportStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
@@ -17551,23 +17551,23 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   fenceHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationFenceHostArgs, 'id'>>;
   finalizeImageTransfer?: Resolver<ResolversTypes['ImageTransferActionPayload'], ParentType, ContextType, RequireFields<MutationFinalizeImageTransferArgs, 'id'>>;
   finalizeVmBackup?: Resolver<ResolversTypes['BackupActionPayload'], ParentType, ContextType, RequireFields<MutationFinalizeVmBackupArgs, 'id' | 'vmId'>>;
-  forceselectspmHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationForceselectspmHostArgs, 'id'>>;
-  freezefilesystemsVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationFreezefilesystemsVmArgs, 'id'>>;
-  getprofilestatisticsClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationGetprofilestatisticsClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
-  getprofilestatisticsDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationGetprofilestatisticsDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  forceSelectSpmHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationForceSelectSpmHostArgs, 'id'>>;
+  freezeFilesystemsVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationFreezeFilesystemsVmArgs, 'id'>>;
+  getProfileStatisticsClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationGetProfileStatisticsClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  getProfileStatisticsDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationGetProfileStatisticsDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  importCertificatesExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportCertificatesExternalHostProviderArgs, 'id'>>;
+  importCertificatesOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportCertificatesOpenstackImageProviderArgs, 'id'>>;
+  importCertificatesOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportCertificatesOpenstackNetworkProviderArgs, 'id'>>;
+  importCertificatesOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportCertificatesOpenstackVolumeProviderArgs, 'id'>>;
   importOpenstackImageProviderImages?: Resolver<ResolversTypes['OpenStackImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportOpenstackImageProviderImagesArgs, 'id' | 'openstackImageProviderId'>>;
   importOpenstackNetworkProviderNetworks?: Resolver<ResolversTypes['OpenStackNetworkActionPayload'], ParentType, ContextType, RequireFields<MutationImportOpenstackNetworkProviderNetworksArgs, 'id' | 'openstackNetworkProviderId'>>;
   importStorageDomainImage?: Resolver<ResolversTypes['ImageActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainImageArgs, 'id' | 'storageDomainId'>>;
   importStorageDomainTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainTemplateArgs, 'id' | 'storageDomainId'>>;
   importStorageDomainVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationImportStorageDomainVmArgs, 'id' | 'storageDomainId'>>;
-  importcertificatesExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesExternalHostProviderArgs, 'id'>>;
-  importcertificatesOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesOpenstackImageProviderArgs, 'id'>>;
-  importcertificatesOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesOpenstackNetworkProviderArgs, 'id'>>;
-  importcertificatesOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProviderActionPayload'], ParentType, ContextType, RequireFields<MutationImportcertificatesOpenstackVolumeProviderArgs, 'id'>>;
   installHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationInstallHostArgs, 'id'>>;
-  isattachedStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationIsattachedStorageDomainArgs, 'id'>>;
-  iscsidiscoverHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsidiscoverHostArgs, 'id'>>;
-  iscsiloginHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsiloginHostArgs, 'id'>>;
+  isAttachedStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationIsAttachedStorageDomainArgs, 'id'>>;
+  iscsiDiscoverHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsiDiscoverHostArgs, 'id'>>;
+  iscsiLoginHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationIscsiLoginHostArgs, 'id'>>;
   logonVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationLogonVmArgs, 'id'>>;
   maintenanceVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationMaintenanceVmArgs, 'id'>>;
   migrateClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationMigrateClusterGlusterVolumeBricksArgs, 'clusterId' | 'glusterVolumeId'>>;
@@ -17577,23 +17577,23 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   moveDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveDiskArgs, 'id'>>;
   moveStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationMoveStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
   pauseImageTransfer?: Resolver<ResolversTypes['ImageTransferActionPayload'], ParentType, ContextType, RequireFields<MutationPauseImageTransferArgs, 'id'>>;
-  previewsnapshotVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationPreviewsnapshotVmArgs, 'id'>>;
-  proxyticketVmGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsoleActionPayload'], ParentType, ContextType, RequireFields<MutationProxyticketVmGraphicsConsoleArgs, 'id' | 'vmId'>>;
+  previewSnapshotVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationPreviewSnapshotVmArgs, 'id'>>;
+  proxyTicketVmGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsoleActionPayload'], ParentType, ContextType, RequireFields<MutationProxyTicketVmGraphicsConsoleArgs, 'id' | 'vmId'>>;
   rebalanceClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationRebalanceClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
   rebalanceDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationRebalanceDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   rebootVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationRebootVmArgs, 'id'>>;
   reduceDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationReduceDiskArgs, 'id'>>;
+  reduceLunsStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationReduceLunsStorageDomainArgs, 'id'>>;
   reduceStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationReduceStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
-  reducelunsStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationReducelunsStorageDomainArgs, 'id'>>;
+  refreshGlusterHealStatusCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshGlusterHealStatusClusterArgs, 'id'>>;
+  refreshGlusterHealStatusDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshGlusterHealStatusDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
   refreshHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshHostArgs, 'id'>>;
-  refreshglusterhealstatusCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshglusterhealstatusClusterArgs, 'id'>>;
-  refreshglusterhealstatusDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshglusterhealstatusDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
-  refreshlunDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshlunDiskArgs, 'id'>>;
-  refreshlunsStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshlunsStorageDomainArgs, 'id'>>;
+  refreshLunDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshLunDiskArgs, 'id'>>;
+  refreshLunsStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshLunsStorageDomainArgs, 'id'>>;
   registerDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationRegisterDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
   registerStorageDomainTemplate?: Resolver<ResolversTypes['TemplateActionPayload'], ParentType, ContextType, RequireFields<MutationRegisterStorageDomainTemplateArgs, 'id' | 'storageDomainId'>>;
   registerStorageDomainVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationRegisterStorageDomainVmArgs, 'id' | 'storageDomainId'>>;
-  remoteviewerconnectionfileVmGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsoleActionPayload'], ParentType, ContextType, RequireFields<MutationRemoteviewerconnectionfileVmGraphicsConsoleArgs, 'id' | 'vmId'>>;
+  remoteViewerConnectionFileVmGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsoleActionPayload'], ParentType, ContextType, RequireFields<MutationRemoteViewerConnectionFileVmGraphicsConsoleArgs, 'id' | 'vmId'>>;
   removeAffinityLabel?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveAffinityLabelArgs, 'id'>>;
   removeAffinityLabelHost?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveAffinityLabelHostArgs, 'affinityLabelId' | 'id'>>;
   removeAffinityLabelVm?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveAffinityLabelVmArgs, 'affinityLabelId' | 'id'>>;
@@ -17735,57 +17735,57 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   removeVmWatchdog?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveVmWatchdogArgs, 'id' | 'vmId'>>;
   removeVnicProfile?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveVnicProfileArgs, 'id'>>;
   removeVnicProfilePermission?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveVnicProfilePermissionArgs, 'id' | 'vnicProfileId'>>;
-  reordermacaddressesVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationReordermacaddressesVmArgs, 'id'>>;
+  reorderMacAddressesVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationReorderMacAddressesVmArgs, 'id'>>;
   replaceClusterGlusterVolumeGlusterbricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationReplaceClusterGlusterVolumeGlusterbricksArgs, 'clusterId' | 'glusterVolumeId' | 'id'>>;
   replaceDataCenterClusterGlusterVolumeGlusterbricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationReplaceDataCenterClusterGlusterVolumeGlusterbricksArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId' | 'id'>>;
+  resetAllOptionsClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetAllOptionsClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  resetAllOptionsDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetAllOptionsDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  resetEmulatedMachineCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationResetEmulatedMachineClusterArgs, 'id'>>;
+  resetEmulatedMachineDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationResetEmulatedMachineDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
+  resetOptionClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetOptionClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  resetOptionDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetOptionDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   resetVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationResetVmArgs, 'id'>>;
-  resetalloptionsClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetalloptionsClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
-  resetalloptionsDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetalloptionsDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
-  resetemulatedmachineCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationResetemulatedmachineClusterArgs, 'id'>>;
-  resetemulatedmachineDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationResetemulatedmachineDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
-  resetoptionClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetoptionClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
-  resetoptionDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationResetoptionDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   resolveClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationResolveClusterGlusterHookArgs, 'clusterId' | 'id'>>;
   resolveDataCenterClusterGlusterHook?: Resolver<ResolversTypes['GlusterHookActionPayload'], ParentType, ContextType, RequireFields<MutationResolveDataCenterClusterGlusterHookArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   restoreVmSnapshot?: Resolver<ResolversTypes['SnapshotActionPayload'], ParentType, ContextType, RequireFields<MutationRestoreVmSnapshotArgs, 'id' | 'vmId'>>;
   resumeImageTransfer?: Resolver<ResolversTypes['ImageTransferActionPayload'], ParentType, ContextType, RequireFields<MutationResumeImageTransferArgs, 'id'>>;
   screenshotVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationScreenshotVmArgs, 'id'>>;
-  setmasterDataCenter?: Resolver<ResolversTypes['DataCenterActionPayload'], ParentType, ContextType, RequireFields<MutationSetmasterDataCenterArgs, 'id'>>;
-  setoptionClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationSetoptionClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
-  setoptionDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationSetoptionDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
-  setupnetworksHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationSetupnetworksHostArgs, 'id'>>;
+  setMasterDataCenter?: Resolver<ResolversTypes['DataCenterActionPayload'], ParentType, ContextType, RequireFields<MutationSetMasterDataCenterArgs, 'id'>>;
+  setOptionClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationSetOptionClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  setOptionDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationSetOptionDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  setupNetworksHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationSetupNetworksHostArgs, 'id'>>;
   shutdownVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationShutdownVmArgs, 'id'>>;
   sparsifyDataCenterStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationSparsifyDataCenterStorageDomainDiskArgs, 'dataCenterId' | 'id' | 'storageDomainId'>>;
   sparsifyDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationSparsifyDiskArgs, 'id'>>;
   sparsifyStorageDomainDisk?: Resolver<ResolversTypes['DiskActionPayload'], ParentType, ContextType, RequireFields<MutationSparsifyStorageDomainDiskArgs, 'id' | 'storageDomainId'>>;
   startClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
   startDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  startProfileClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartProfileClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  startProfileDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartProfileDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   startVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationStartVmArgs, 'id'>>;
-  startprofileClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartprofileClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
-  startprofileDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStartprofileDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   stopClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
   stopDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  stopMigrateClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationStopMigrateClusterGlusterVolumeBricksArgs, 'clusterId' | 'glusterVolumeId'>>;
+  stopMigrateDataCenterClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationStopMigrateDataCenterClusterGlusterVolumeBricksArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId'>>;
+  stopProfileClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopProfileClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  stopProfileDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopProfileDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
+  stopRebalanceClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopRebalanceClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
+  stopRebalanceDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopRebalanceDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   stopVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationStopVmArgs, 'id'>>;
-  stopmigrateClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationStopmigrateClusterGlusterVolumeBricksArgs, 'clusterId' | 'glusterVolumeId'>>;
-  stopmigrateDataCenterClusterGlusterVolumeBricks?: Resolver<ResolversTypes['GlusterBrickActionPayload'], ParentType, ContextType, RequireFields<MutationStopmigrateDataCenterClusterGlusterVolumeBricksArgs, 'clusterId' | 'dataCenterId' | 'glusterVolumeId'>>;
-  stopprofileClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopprofileClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
-  stopprofileDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStopprofileDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
-  stoprebalanceClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStoprebalanceClusterGlusterVolumeArgs, 'clusterId' | 'id'>>;
-  stoprebalanceDataCenterClusterGlusterVolume?: Resolver<ResolversTypes['GlusterVolumeActionPayload'], ParentType, ContextType, RequireFields<MutationStoprebalanceDataCenterClusterGlusterVolumeArgs, 'clusterId' | 'dataCenterId' | 'id'>>;
   suspendVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationSuspendVmArgs, 'id'>>;
-  syncallnetworksCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationSyncallnetworksClusterArgs, 'id'>>;
-  syncallnetworksDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationSyncallnetworksDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
-  syncallnetworksHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationSyncallnetworksHostArgs, 'id'>>;
-  testconnectivityExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityExternalHostProviderArgs, 'id'>>;
-  testconnectivityOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityOpenstackImageProviderArgs, 'id'>>;
-  testconnectivityOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityOpenstackNetworkProviderArgs, 'id'>>;
-  testconnectivityOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestconnectivityOpenstackVolumeProviderArgs, 'id'>>;
-  thawfilesystemsVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationThawfilesystemsVmArgs, 'id'>>;
+  syncAllNetworksCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationSyncAllNetworksClusterArgs, 'id'>>;
+  syncAllNetworksDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationSyncAllNetworksDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
+  syncAllNetworksHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationSyncAllNetworksHostArgs, 'id'>>;
+  testConnectivityExternalHostProvider?: Resolver<ResolversTypes['ExternalHostProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestConnectivityExternalHostProviderArgs, 'id'>>;
+  testConnectivityOpenstackImageProvider?: Resolver<ResolversTypes['OpenStackImageProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestConnectivityOpenstackImageProviderArgs, 'id'>>;
+  testConnectivityOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestConnectivityOpenstackNetworkProviderArgs, 'id'>>;
+  testConnectivityOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProviderActionPayload'], ParentType, ContextType, RequireFields<MutationTestConnectivityOpenstackVolumeProviderArgs, 'id'>>;
+  thawFilesystemsVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationThawFilesystemsVmArgs, 'id'>>;
   ticketVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationTicketVmArgs, 'id'>>;
   ticketVmGraphicsConsole?: Resolver<ResolversTypes['GraphicsConsoleActionPayload'], ParentType, ContextType, RequireFields<MutationTicketVmGraphicsConsoleArgs, 'id' | 'vmId'>>;
   undeleteEvents?: Resolver<ResolversTypes['EventActionPayload'], ParentType, ContextType, Partial<MutationUndeleteEventsArgs>>;
-  undosnapshotVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationUndosnapshotVmArgs, 'id'>>;
-  unregisteredstoragedomainsdiscoverHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationUnregisteredstoragedomainsdiscoverHostArgs, 'id'>>;
+  undoSnapshotVm?: Resolver<ResolversTypes['VmActionPayload'], ParentType, ContextType, RequireFields<MutationUndoSnapshotVmArgs, 'id'>>;
+  unregisteredStorageDomainsDiscoverHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationUnregisteredStorageDomainsDiscoverHostArgs, 'id'>>;
   updateAffinityLabel?: Resolver<ResolversTypes['AffinityLabel'], ParentType, ContextType, RequireFields<MutationUpdateAffinityLabelArgs, 'id' | 'input'>>;
   updateBookmark?: Resolver<ResolversTypes['Bookmark'], ParentType, ContextType, RequireFields<MutationUpdateBookmarkArgs, 'id' | 'input'>>;
   updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'id' | 'input'>>;
@@ -17821,6 +17821,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateOpenstackNetworkProvider?: Resolver<ResolversTypes['OpenStackNetworkProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackNetworkProviderArgs, 'id' | 'input'>>;
   updateOpenstackVolumeProvider?: Resolver<ResolversTypes['OpenStackVolumeProvider'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackVolumeProviderArgs, 'id' | 'input'>>;
   updateOpenstackVolumeProviderAuthenticationkeys?: Resolver<ResolversTypes['OpenstackVolumeAuthenticationKey'], ParentType, ContextType, RequireFields<MutationUpdateOpenstackVolumeProviderAuthenticationkeysArgs, 'id' | 'input' | 'openstackVolumeProviderId'>>;
+  updateOvfStoreStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationUpdateOvfStoreStorageDomainArgs, 'id'>>;
   updateRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType, RequireFields<MutationUpdateRoleArgs, 'id' | 'input'>>;
   updateSchedulingPolicy?: Resolver<ResolversTypes['SchedulingPolicy'], ParentType, ContextType, RequireFields<MutationUpdateSchedulingPolicyArgs, 'id' | 'input'>>;
   updateStorageConnection?: Resolver<ResolversTypes['StorageConnection'], ParentType, ContextType, RequireFields<MutationUpdateStorageConnectionArgs, 'id' | 'input'>>;
@@ -17834,6 +17835,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateUserArgs, 'id' | 'input'>>;
   updateUserRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType, RequireFields<MutationUpdateUserRoleArgs, 'id' | 'input' | 'userId'>>;
   updateUserSshPublicKey?: Resolver<ResolversTypes['SshPublicKey'], ParentType, ContextType, RequireFields<MutationUpdateUserSshPublicKeyArgs, 'id' | 'input' | 'userId'>>;
+  updateVirtualFunctionsConfigurationHostNic?: Resolver<ResolversTypes['HostNicActionPayload'], ParentType, ContextType, RequireFields<MutationUpdateVirtualFunctionsConfigurationHostNicArgs, 'hostId' | 'id'>>;
   updateVm?: Resolver<ResolversTypes['Vm'], ParentType, ContextType, RequireFields<MutationUpdateVmArgs, 'id' | 'input'>>;
   updateVmCdrom?: Resolver<ResolversTypes['Cdrom'], ParentType, ContextType, RequireFields<MutationUpdateVmCdromArgs, 'id' | 'input' | 'vmId'>>;
   updateVmDiskAttachment?: Resolver<ResolversTypes['DiskAttachment'], ParentType, ContextType, RequireFields<MutationUpdateVmDiskAttachmentArgs, 'id' | 'input' | 'vmId'>>;
@@ -17844,12 +17846,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateVmPool?: Resolver<ResolversTypes['VmPool'], ParentType, ContextType, RequireFields<MutationUpdateVmPoolArgs, 'id' | 'input'>>;
   updateVmWatchdog?: Resolver<ResolversTypes['Watchdog'], ParentType, ContextType, RequireFields<MutationUpdateVmWatchdogArgs, 'id' | 'input' | 'vmId'>>;
   updateVnicProfile?: Resolver<ResolversTypes['VnicProfile'], ParentType, ContextType, RequireFields<MutationUpdateVnicProfileArgs, 'id' | 'input'>>;
-  updateovfstoreStorageDomain?: Resolver<ResolversTypes['StorageDomainActionPayload'], ParentType, ContextType, RequireFields<MutationUpdateovfstoreStorageDomainArgs, 'id'>>;
-  updatevirtualfunctionsconfigurationHostNic?: Resolver<ResolversTypes['HostNicActionPayload'], ParentType, ContextType, RequireFields<MutationUpdatevirtualfunctionsconfigurationHostNicArgs, 'hostId' | 'id'>>;
+  upgradeCheckHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationUpgradeCheckHostArgs, 'id'>>;
   upgradeCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationUpgradeClusterArgs, 'id'>>;
   upgradeDataCenterCluster?: Resolver<ResolversTypes['ClusterActionPayload'], ParentType, ContextType, RequireFields<MutationUpgradeDataCenterClusterArgs, 'dataCenterId' | 'id'>>;
   upgradeHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationUpgradeHostArgs, 'id'>>;
-  upgradecheckHost?: Resolver<ResolversTypes['HostActionPayload'], ParentType, ContextType, RequireFields<MutationUpgradecheckHostArgs, 'id'>>;
 };
 
 export type NetworkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network'], FederationReferenceType extends FederationReferenceTypes['Network'] = FederationReferenceTypes['Network']> = {

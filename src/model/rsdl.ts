@@ -21,6 +21,8 @@ export interface Operation {
   /** Relative URL template, such as `vms/{vm:id}/start`. */
   readonly href: string;
   readonly rel: string;
+  /** The model's own name of the method, with its word breaks (v4: `commit_snapshot` for `commitsnapshot`). */
+  readonly name?: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
   readonly description?: string;
   readonly urlParams: readonly Param[];

@@ -131,6 +131,7 @@ function operation(m: ModelMethod, path: string, xsd: XsdModel, collections: Map
     return {
       href: `${path}/${m.name.replace(/_/g, '')}`,
       rel: m.name.replace(/_/g, ''),
+      name: m.name,
       method: 'POST',
       description,
       urlParams: [],

@@ -143,7 +143,7 @@ class MutationPlanner {
     const ids = this.idArgs(c);
     for (const [actionName, op] of c.actions) {
       const id: PlanArg = { name: 'id', type: gqlType('ID', { required: true }), description: `The id of the ${c.itemType}.` };
-      this.addAction(c, actionName, op, `${camel(actionName)}${this.qualifier(c)}`, [...ids, id], {
+      this.addAction(c, actionName, op, `${camel(op.name ?? actionName)}${this.qualifier(c)}`, [...ids, id], {
         where: `${c.path}/{id}/${actionName}`,
         what: `a ${c.itemType}`,
         async: 'Return as soon as the engine accepted a task-backed action instead of following it to completion.',
@@ -160,7 +160,7 @@ class MutationPlanner {
         c.parent && c.collectionElement.startsWith(`${c.parent.itemElement}_`)
           ? c.collectionElement.slice(c.parent.itemElement.length + 1)
           : c.collectionElement;
-      this.addAction(c, actionName, op, `${camel(actionName)}${chain.join('')}${pascal(own)}`, this.idArgs(c), {
+      this.addAction(c, actionName, op, `${camel(op.name ?? actionName)}${chain.join('')}${pascal(own)}`, this.idArgs(c), {
         where: `${c.path}/${actionName}`,
         what: c.rel,
         async: 'Return as soon as the engine accepted a task-backed action.',

@@ -118,6 +118,45 @@ describe('the v4 schema', () => {
     expect(composed.errors ?? []).toEqual([]);
   });
 
+  it('takes an older or a newer generation of the model without code changes', () => {
+    const xsd = readFileSync(join(root, 'api/v4/api.xsd'), 'utf8');
+    const model = JSON.parse(readFileSync(join(root, 'api/v4/model.json'), 'utf8'));
+    // An older model (as 4.1 was): no backups, checkpoints or mediated devices, no follow= parameter.
+    const later = new Set(['vm_backups', 'vm_checkpoints', 'vm_mediated_devices']);
+    const older = {
+      ...model,
+      services: model.services.map((svc: any) => ({
+        ...svc,
+        locators: svc.locators.filter((l: any) => !later.has(l.service)),
+        methods: svc.methods.map((m: any) => ({ ...m, parameters: m.parameters.filter((p: any) => p.name !== 'follow') })),
+      })),
+    };
+    const old = generateSchema({ xsd, model: JSON.stringify(older) });
+    expect(old.plan.mutation.some((m) => m.name === 'startVm')).toBe(true);
+    expect(old.api.collections.has('vms/{vm:id}/backups')).toBe(false);
+    // A newer model: a service and an action this one does not have.
+    const newer = {
+      ...model,
+      services: [
+        ...model.services.map((svc: any) =>
+          svc.name === 'vm'
+            ? {
+                ...svc,
+                methods: [
+                  ...svc.methods,
+                  { name: 'hibernate_now', parameters: [{ name: 'async', type: 'boolean', in: true, out: false }] },
+                ],
+              }
+            : svc,
+        ),
+      ],
+    };
+    const g = generateSchema({ xsd, model: JSON.stringify(newer) });
+    expect(g.plan.mutation.find((m) => m.name === 'hibernateNowVm')?.operation?.href).toBe('vms/{vm:id}/hibernatenow');
+    expect(() => buildSubgraphSchema({ typeDefs: parse(old.sdl) })).not.toThrow();
+    expect(() => buildSubgraphSchema({ typeDefs: parse(g.sdl) })).not.toThrow();
+  });
+
   it('has a mutation for every action of the model', () => {
     const g = generateSchema({
       xsd: readFileSync(join(root, 'api/v4/api.xsd'), 'utf8'),
