@@ -12563,7 +12563,7 @@ export type Template = {
   description?: Maybe<Scalars['String']['output']>;
   /** The diskattachments below this Template (templates/{template:id}/diskattachments). */
   diskAttachments?: Maybe<Array<DiskAttachment>>;
-  /** The disks below this Template (storagedomains/{storagedomain:id}/templates/{template:id}/disks). */
+  /** The disks of this Template's diskattachments: a shortcut through them (templates/{template:id}/diskattachments). */
   disks?: Maybe<Array<Disk>>;
   display?: Maybe<Display>;
   domain?: Maybe<Domain>;
@@ -12636,15 +12636,6 @@ export type TemplateCdromsArgs = {
 export type TemplateDiskAttachmentsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type TemplateDisksArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -13243,7 +13234,7 @@ export type Vm = {
   description?: Maybe<Scalars['String']['output']>;
   /** The diskattachments below this Vm (vms/{vm:id}/diskattachments). */
   diskAttachments?: Maybe<Array<DiskAttachment>>;
-  /** The disks below this Vm (storagedomains/{storagedomain:id}/vms/{vm:id}/disks). */
+  /** The disks of this Vm's diskattachments: a shortcut through them (vms/{vm:id}/diskattachments). */
   disks?: Maybe<Array<Disk>>;
   display?: Maybe<Display>;
   domain?: Maybe<Domain>;
@@ -13370,15 +13361,6 @@ export type VmCheckpointsArgs = {
 export type VmDiskAttachmentsArgs = {
   filter?: InputMaybe<Array<FieldFilter>>;
   max?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type VmDisksArgs = {
-  caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
-  filter?: InputMaybe<Array<FieldFilter>>;
-  max?: InputMaybe<Scalars['Int']['input']>;
-  page?: InputMaybe<Scalars['Int']['input']>;
-  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -19033,7 +19015,7 @@ export type TemplateResolvers<ContextType = Context, ParentType extends Resolver
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   diskAttachments?: Resolver<Maybe<Array<ResolversTypes['DiskAttachment']>>, ParentType, ContextType, Partial<TemplateDiskAttachmentsArgs>>;
-  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<TemplateDisksArgs>>;
+  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, Partial<TemplateEventsArgs>>;
@@ -19270,7 +19252,7 @@ export type VmResolvers<ContextType = Context, ParentType extends ResolversParen
   deleteProtected?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   diskAttachments?: Resolver<Maybe<Array<ResolversTypes['DiskAttachment']>>, ParentType, ContextType, Partial<VmDiskAttachmentsArgs>>;
-  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<VmDisksArgs>>;
+  disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['Display']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   dynamicCpu?: Resolver<Maybe<ResolversTypes['DynamicCpu']>, ParentType, ContextType>;

@@ -7,7 +7,7 @@
 export type { Collection } from './api.ts';
 export { ApiModel } from './api.ts';
 export * from './bundled.ts';
-export { type Batching, inlinableAt, isOwnership, pathKey } from './relations.ts';
+export { type Batching, inlinableAt, isOwnership, pathKey, throughOf } from './relations.ts';
 export type { Operation, Param } from './rsdl.ts';
 export { missingTypes, readRsdl, rsdlField } from './rsdl.ts';
 export type { EngineModelJson } from './services.ts';

@@ -19,6 +19,19 @@ const INLINABLE: Readonly<Record<string, readonly string[]>> = {
   'hosts/{id}/nics': ['statistics'],
 };
 
+/**
+ * Shortcuts through attachment collections (the design's, not the engine's):
+ * on API v4 a VM's disks are reached through its disk attachments, so a VM
+ * also gets `disks`, the attachments' disks. By the attachments' rel, the
+ * reference each attachment holds.
+ */
+const THROUGH: Readonly<Record<string, string>> = { diskattachments: 'disk' };
+
+/** The reference a shortcut follows through the items of sub-collection `rel`, if it is one. */
+export function throughOf(rel: string): string | undefined {
+  return THROUGH[rel];
+}
+
 /** `vms/{vm:id}/disks` -> `vms/{id}/disks`. */
 export function pathKey(path: string): string {
   return path.replace(/\{[^}]+\}/g, '{id}');

@@ -78,6 +78,28 @@ export function buildResolvers(plan: SchemaPlan): Resolvers {
 
 // ------------------------------------------------------------------ fields
 
+/**
+ * A shortcut through a sub-collection (`Vm.disks` through its disk
+ * attachments): the items' references, each loaded by id unless the item
+ * already carries the whole resource (followed in the same request).
+ */
+function throughResolver(f: PlanField): Resolver {
+  const direct = `${f.through}s`;
+  return async (p, args, ctx) => {
+    checkArguments(args);
+    // Where the resource has such a sub-collection of its own (a VM in an export domain), it is that.
+    if ((p.link ?? []).some((l: Obj) => l.rel === direct))
+      return ctx.loaders.children(ownerType(p, f), direct, p).then((items) => applyListArgs(items, args), rethrow);
+    const items = await ctx.loaders.children(ownerType(p, f), f.rel!, p).catch(rethrow);
+    const refs = items.map((i) => i[f.through!]).filter((r): r is Obj => !!r?.id);
+    const resources = await Promise.all(refs.map((r) => (isBareRef(r) ? ctx.loaders.load(f.target!, r.id) : r))).catch(rethrow);
+    return applyListArgs(
+      resources.filter((r): r is Obj => r !== null),
+      args,
+    );
+  };
+}
+
 function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
   const key = f.xml ?? f.name;
   switch (f.kind) {
@@ -106,6 +128,7 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
         return ctx.loaders.load(f.target!, ref.id).catch(rethrow);
       };
     case 'subcollection':
+      if (f.through) return throughResolver(f);
       return (p, args, ctx) => {
         checkArguments(args);
         return ctx.loaders.children(ownerType(p, f), f.rel!, p).then((items) => applyListArgs(items, args), rethrow);

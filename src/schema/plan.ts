@@ -5,7 +5,7 @@
  * field, which XML element, reference, sub-collection or action it stands for.
  */
 import type { ApiModel, Collection, ComplexType, Field, Operation, XsdModel } from '../model/index.ts';
-import { isOwnership, rsdlField } from '../model/index.ts';
+import { isOwnership, rsdlField, throughOf } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
 import { planMutations } from './mutations.ts';
 import { camel, enumValue, Namespace } from './names.ts';
@@ -42,6 +42,8 @@ export interface PlanField {
   /** subcollection: the rel below the parent; reverse: the collection searched and the reference field followed. */
   readonly rel?: string;
   readonly via?: { readonly collection: string; readonly field: string };
+  /** subcollection: a shortcut through it, to the resource each item references (`Vm.disks` through `diskattachments` to `disk`). */
+  readonly through?: string;
   /** scalar: how to convert (Long and DateTime need care). */
   readonly scalar?: string;
 }
@@ -375,6 +377,7 @@ export class PlanBuilder {
         fields.push(pf);
       }
     }
+    this.shortcuts(typeName, fields, fieldNames);
     this.types.set(typeName, {
       name: typeName,
       kind: 'object',
@@ -383,6 +386,29 @@ export class PlanBuilder {
       entity: this.entityTypes.has(typeName),
       xsdType: typeName,
     });
+  }
+
+  /** Fields through attachment sub-collections (relations.ts THROUGH): `Vm.disks`, the disks of its disk attachments. */
+  private shortcuts(typeName: string, fields: PlanField[], fieldNames: Namespace): void {
+    for (const [rel, c] of this.api.subsOf(typeName)) {
+      const via = throughOf(rel);
+      const ref = via ? this.xsd.types.get(c.itemType)?.field.get(via) : undefined;
+      if (!via || !ref || !this.entityTypes.has(ref.type)) continue;
+      const name = camel(`${via}s`);
+      // A sub-collection of that name where the type is seen elsewhere (a VM's disks in an export domain) is served by the same field.
+      const i = fields.findIndex((f) => f.name === name);
+      if (i >= 0 && fields[i].kind !== 'subcollection') continue;
+      if (i < 0) fieldNames.add(name, `the ${via}s of ${rel}`);
+      fields.splice(i < 0 ? fields.length : i, i < 0 ? 0 : 1, {
+        name,
+        type: gqlType(this.wantObject(ref.type), { list: true }),
+        kind: 'subcollection',
+        rel,
+        through: via,
+        target: ref.type,
+        description: `The ${via}s of this ${typeName}'s ${rel}: a shortcut through them (${c.path}).`,
+      });
+    }
   }
 
   private drainObjects(): void {

@@ -46,6 +46,16 @@ describe.each([100, 1000])('a v4 engine of %i VMs', (vms) => {
     expect(upstream(counted.byRoute)).toBeLessThanOrEqual(5);
   });
 
+  it('Vm.disks, the shortcut through the disk attachments, costs no more', async () => {
+    let result: any;
+    const counted = await countRequests(s, async () => {
+      result = await gql(s, '{ vms { name disks { name provisionedSize } } }');
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.vms[0].disks[0].provisionedSize).toBeGreaterThan(0);
+    expect(upstream(counted.byRoute)).toBeLessThanOrEqual(2);
+  });
+
   it('the hierarchy and statistics queries cost what they cost on v3', async () => {
     const h = await countRequests(s, async () => expect((await gql(s, HIERARCHY)).errors).toBeUndefined());
     expect(upstream(h.byRoute)).toBeLessThanOrEqual(4);
