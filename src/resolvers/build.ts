@@ -18,7 +18,6 @@ import {
   ForeignOrigin,
   matchesFilter,
   NotFound,
-  newResource,
   ParseError,
   ResponseTooLarge,
   RhevError,
@@ -283,17 +282,17 @@ function mutationResolver(plan: SchemaPlan, r: RootField): Resolver {
         }
         case 'create': {
           const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
-          return conn.create(newResource(c.itemType, fields), { base, wait: !args.async, signal });
+          return conn.create(conn.newResource(c.itemType, fields), { base, wait: !args.async, signal });
         }
         case 'update': {
           const target = await itemOf(conn, c, base, args.id, signal);
           const fields = inputToXml(plan, inputArg!.type.named, args.input) as Obj;
           // Only the fields the caller set are sent: a partial update, as the engine expects.
-          return conn.update(newResource(c.itemType, { ...fields, id: target.id, href: target.href }), { signal });
+          return conn.update(conn.newResource(c.itemType, { ...fields, id: target.id, href: target.href }), { signal });
         }
         case 'delete': {
           const target = await itemOf(conn, c, base, args.id, signal);
-          const answer = await conn.delete(target, { data: args.force ? newResource('Action', { force: true }) : undefined, signal });
+          const answer = await conn.delete(target, { data: args.force ? conn.newResource('Action', { force: true }) : undefined, signal });
           return { id: args.id, status: stateOfStatus(answer?.status) ?? 'complete' };
         }
         default:
@@ -337,7 +336,7 @@ async function collectionAction(
 ): Promise<Obj> {
   // No resource lists a collection's actions; the RSDL places them below the collection's own link.
   const href = await conn.linkOf(c.rel, base, { signal });
-  return conn.action(newResource(c.collectionType, { actions: { link: [{ rel: name, href: `${href}/${name}` }] } }), name, data, {
+  return conn.action(conn.newResource(c.collectionType, { actions: { link: [{ rel: name, href: `${href}/${name}` }] } }), name, data, {
     signal,
   });
 }

@@ -172,6 +172,12 @@ export class Connection {
     this.api4 = d === 'v4' ? bundledV4ApiModel() : undefined;
   }
 
+  /** A new, unbound object of a type of this connection's dialect (`newResource` is v3's). */
+  newResource<T extends object = Obj>(type: string, fields: Partial<T> = {}): T {
+    if (!this.model.xsd.types.has(type)) throw new RhevError(`Unknown binding type ${type}`);
+    return tag({ ...fields } as T, type);
+  }
+
   /** The capabilities resource. */
   async capabilities(options: CallOptions = {}): Promise<Capabilities> {
     const href = await this.collectionHref('capabilities', undefined, options.signal);

@@ -11,6 +11,7 @@ import { HOST_ACTIONS } from './host.ts';
 import { SNAPSHOT_ACTIONS } from './snapshots.ts';
 import { STORAGE_ACTIONS } from './storage.ts';
 import { SYSTEM_ACTIONS } from './system.ts';
+import { V4_ACTIONS } from './v4.ts';
 import { VM_ACTIONS } from './vm.ts';
 
 export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
@@ -20,4 +21,5 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   ...STORAGE_ACTIONS,
   ...GLUSTER_ACTIONS,
   ...SYSTEM_ACTIONS,
+  ...V4_ACTIONS,
 };
