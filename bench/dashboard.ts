@@ -1,6 +1,7 @@
 /**
  * Scenarios 2 and 3: dashboard queries through the subgraph at several
- * inventory sizes, with the loaders and with batching off (the naive way),
+ * inventory sizes, on API v3 and on API v4 (the same questions in each
+ * dialect's schema), with the loaders and with batching off (the naive way),
  * against the lower bound (one request per level); and the same data fetched
  * the way a script would with the client alone.
  */
@@ -19,7 +20,19 @@ export const QUERIES = {
   statistics: { query: '{ vms { name statistics { name unit values { value { datum } } } } }', levels: 1 },
 } as const;
 
+/** The same questions in the v4 schema: statuses are enums, disks come through the attachments, values are lists. */
+export const QUERIES_V4 = {
+  dashboard: {
+    query:
+      '{ vms { name status cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }',
+    levels: 3,
+  },
+  hierarchy: QUERIES.hierarchy,
+  statistics: { query: '{ vms { name statistics { name unit values { datum } } } }', levels: 1 },
+} as const;
+
 export interface DashboardRow {
+  dialect: 'v3' | 'v4';
   query: string;
   vms: number;
   latencyMs: number;
@@ -44,11 +57,20 @@ export async function dashboardScenario(
   reps: number,
   latency: number,
   step: (label: string) => void,
+  dialect: 'v3' | 'v4' = 'v3',
 ): Promise<{ rows: DashboardRow[]; script: ScriptRow[] }> {
   const rows: DashboardRow[] = [];
   const script: ScriptRow[] = [];
+  const queries = dialect === 'v4' ? QUERIES_V4 : QUERIES;
   for (const n of sizes) {
-    const sim = await startSimulator({ vms: n, hosts: Math.max(4, Math.round(n / 50)), clusters: 4, datacenters: 2, port: 0 });
+    const sim = await startSimulator({
+      vms: n,
+      hosts: Math.max(4, Math.round(n / 50)),
+      clusters: 4,
+      datacenters: 2,
+      port: 0,
+      dialects: dialect,
+    });
     const engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
     const server = await startServer({ engine, port: 0, landingPage: false, anonymous: 'service-account', logLevel: 'warn' });
     const naive =
@@ -57,7 +79,7 @@ export async function dashboardScenario(
         : undefined;
     await graphql(server.url, '{ api { time } }');
     if (naive) await graphql(naive.url, '{ api { time } }');
-    for (const [name, q] of Object.entries(QUERIES)) {
+    for (const [name, q] of Object.entries(queries)) {
       // Counts and bytes at 0 ms; times at 0 ms (the processing floor) and at the stated latency.
       await resetStats(sim.url);
       await graphql(server.url, q.query);
@@ -79,6 +101,7 @@ export async function dashboardScenario(
       }
       sim.configure({ latencyMs: 0 });
       rows.push({
+        dialect,
         query: name,
         vms: n,
         latencyMs: latency,
@@ -90,10 +113,10 @@ export async function dashboardScenario(
         naiveP50,
         lowerBound: q.levels * latency + percentile(floor, 0.5),
       });
-      step(`${name} at ${n} VMs`);
+      step(`${dialect} ${name} at ${n} VMs`);
     }
-    // Scenario 3: a script with the client alone: list, then each VM's sub-collections.
-    if (n <= 1000) {
+    // Scenario 3: a script with the client alone: list, then each VM's sub-collections (v3's).
+    if (n <= 1000 && dialect === 'v3') {
       for (const lat of n <= 100 ? [0, latency] : [0]) {
         sim.configure({ latencyMs: lat });
         const conn = new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin' });

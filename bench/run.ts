@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { concurrencyScenario } from './concurrency.ts';
-import { dashboardScenario, QUERIES } from './dashboard.ts';
+import { dashboardScenario, QUERIES, QUERIES_V4 } from './dashboard.ts';
 import { Progress, quick } from './lib.ts';
 import { parseScenario } from './parse.ts';
 import { subscriptionScenario } from './subscriptions.ts';
@@ -19,17 +19,20 @@ const LATENCY = 20;
 const fmt = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
 const sizes = quick ? [100, 1000] : [100, 1000, 10_000];
 const subscriberCounts = quick ? [1, 100] : [1, 100, 1000];
-const progress = new Progress(3 + sizes.length * 3 + sizes.filter((n) => n <= 1000).length + subscriberCounts.length + 1);
+// Steps: parsing, dashboards, concurrency, writing; three queries per size and dialect; a script per size up to 1,000; each subscriber count.
+const progress = new Progress(4 + sizes.length * 3 * 2 + sizes.filter((n) => n <= 1000).length + subscriberCounts.length);
 
 process.stderr.write(`rhev-graphql bench${quick ? ' (quick)' : ''}\n`);
 progress.step('parsing');
 const parse = parseScenario(quick ? 2000 : 10_000, quick ? 3 : 7);
 for (const f of parse.figures) progress.log(`${f.name}: ${f.median.toFixed(1)} ${f.unit} (${f.min.toFixed(1)}..${f.max.toFixed(1)})`);
 progress.step('dashboards');
-const dashboard = await dashboardScenario(sizes, quick ? 3 : 5, LATENCY, (label) => progress.step(label));
+const v3 = await dashboardScenario(sizes, quick ? 3 : 5, LATENCY, (label) => progress.step(label));
+const v4 = await dashboardScenario(sizes, quick ? 3 : 5, LATENCY, (label) => progress.step(label), 'v4');
+const dashboard = { rows: [...v3.rows, ...v4.rows], script: v3.script };
 for (const r of dashboard.rows)
   progress.log(
-    `${r.query} at ${r.vms} VMs: ${r.requests} requests${r.naiveRequests !== undefined ? ` (naive ${r.naiveRequests})` : ''}, p50 ${r.p50.toFixed(0)} ms at ${LATENCY} ms latency, lower bound ${r.lowerBound.toFixed(0)} ms`,
+    `${r.dialect} ${r.query} at ${r.vms} VMs: ${r.requests} requests${r.naiveRequests !== undefined ? ` (naive ${r.naiveRequests})` : ''}, p50 ${r.p50.toFixed(0)} ms at ${LATENCY} ms latency, lower bound ${r.lowerBound.toFixed(0)} ms`,
   );
 const concurrency = await concurrencyScenario(quick ? 300 : 1000, 50, quick ? 5 : 30);
 progress.step('concurrency');
@@ -42,12 +45,14 @@ for (const s of subscriptions)
     `${s.subscribers} subscribers: ${s.upstreamPerSecond.toFixed(2)} upstream requests/s, delay p50 ${s.delayP50.toFixed(0)} ms, ${fmt(s.kbPerSubscription, 1)} KB each`,
   );
 
-const byQuery = (q: string, n: number) => dashboard.rows.find((r) => r.query === q && r.vms === n)!;
+const byQuery = (q: string, n: number) => dashboard.rows.find((r) => r.query === q && r.vms === n && r.dialect === 'v3')!;
 const largest = sizes[sizes.length - 1];
 const targets = {
   'parsing at least 60 MB/s': parse.figures.find((f) => f.name.startsWith('read'))!.median >= 60,
   'parsing at least 4x fast-xml-parser': parse.ratios['read: ours / fast-xml-parser'] >= 4,
-  'dashboard: at most 5 upstream requests at every N': dashboard.rows.filter((r) => r.query === 'dashboard').every((r) => r.requests <= 5),
+  'dashboard: at most 5 upstream requests at every N, on v3 and on v4': dashboard.rows
+    .filter((r) => r.query === 'dashboard')
+    .every((r) => r.requests <= 5),
   [`dashboard: within 1.5x of the lower bound at ${largest} VMs (${LATENCY} ms)`]:
     byQuery('dashboard', largest).p50 <= 1.5 * byQuery('dashboard', largest).lowerBound,
   // 10% allows for where the measured window falls in the pollers' rhythm (one poll more or less).
@@ -107,13 +112,15 @@ Upstream requests and bytes are counted at the simulator. Times are at ${LATENCY
 the lower bound is one round trip per level of the query plus the query's time at 0 ms latency.
 The naive way is the same server with batching off (every field its own request).
 
+On API v3 (a 3.6 engine) and on API v4 (a 4.5 engine, the same inventory), the same questions in each schema:
+
 ${Object.entries(QUERIES)
-  .map(([name, q]) => `\`${name}\`: \`${q.query}\``)
+  .map(([name, q]) => `\`${name}\` (v3): \`${q.query}\`  \n(v4): \`${QUERIES_V4[name as keyof typeof QUERIES_V4].query}\``)
   .join('\n\n')}
 
-| query | VMs | upstream requests | upstream MB | naive requests | request ratio | p50 | p95 | lower bound | time / lower bound |
-|---|---|---|---|---|---|---|---|---|---|
-${dashboard.rows.map((r) => `| ${r.query} | ${r.vms} | ${r.requests} | ${(r.bytes / 1e6).toFixed(1)} | ${r.naiveRequests ?? '–'} | ${r.naiveRequests ? `${(r.naiveRequests / r.requests).toFixed(0)}x` : '–'} | ${fmt(r.p50)} ms | ${fmt(r.p95)} ms | ${fmt(r.lowerBound)} ms | ${(r.p50 / r.lowerBound).toFixed(2)} |`).join('\n')}
+| API | query | VMs | upstream requests | upstream MB | naive requests | request ratio | p50 | p95 | lower bound | time / lower bound |
+|---|---|---|---|---|---|---|---|---|---|---|
+${dashboard.rows.map((r) => `| ${r.dialect} | ${r.query} | ${r.vms} | ${r.requests} | ${(r.bytes / 1e6).toFixed(1)} | ${r.naiveRequests ?? '–'} | ${r.naiveRequests ? `${(r.naiveRequests / r.requests).toFixed(0)}x` : '–'} | ${fmt(r.p50)} ms | ${fmt(r.p95)} ms | ${fmt(r.lowerBound)} ms | ${(r.p50 / r.lowerBound).toFixed(2)} |`).join('\n')}
 
 ## 3. The same data from a script using the client alone
 

@@ -322,6 +322,38 @@ export type Agents = {
   total?: Maybe<Scalars['Long']['output']>;
 };
 
+export type Api = {
+  __typename?: 'Api';
+  authenticatedUser?: Maybe<User>;
+  comment?: Maybe<Scalars['String']['output']>;
+  creationStatus?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  effectiveUser?: Maybe<User>;
+  engineBackup?: Maybe<EngineBackupInfo>;
+  href?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Array<Link>>;
+  name?: Maybe<Scalars['String']['output']>;
+  productInfo?: Maybe<ProductInfo>;
+  specialObjects?: Maybe<SpecialObjects>;
+  summary?: Maybe<ApiSummary>;
+  time?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type ApiSummary = {
+  __typename?: 'ApiSummary';
+  hosts?: Maybe<ApiSummaryItem>;
+  storageDomains?: Maybe<ApiSummaryItem>;
+  users?: Maybe<ApiSummaryItem>;
+  vms?: Maybe<ApiSummaryItem>;
+};
+
+export type ApiSummaryItem = {
+  __typename?: 'ApiSummaryItem';
+  active?: Maybe<Scalars['Int']['output']>;
+  total?: Maybe<Scalars['Int']['output']>;
+};
+
 export type Application = {
   __typename?: 'Application';
   comment?: Maybe<Scalars['String']['output']>;
@@ -1854,6 +1886,16 @@ export type EndJobInput = {
 export type EndJobStepInput = {
   force?: InputMaybe<Scalars['Boolean']['input']>;
   succeeded?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type EngineBackupInfo = {
+  __typename?: 'EngineBackupInfo';
+  lastCinderBackup?: Maybe<Scalars['DateTime']['output']>;
+  lastDbBackup?: Maybe<Scalars['DateTime']['output']>;
+  lastDwhBackup?: Maybe<Scalars['DateTime']['output']>;
+  lastEngineBackup?: Maybe<Scalars['DateTime']['output']>;
+  lastGrafanaBackup?: Maybe<Scalars['DateTime']['output']>;
+  lastKeycloakBackup?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type ErrorHandling = {
@@ -10203,6 +10245,14 @@ export type Product = {
   name?: Maybe<Scalars['String']['output']>;
 };
 
+export type ProductInfo = {
+  __typename?: 'ProductInfo';
+  instanceId?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  vendor?: Maybe<Scalars['String']['output']>;
+  version?: Maybe<Version>;
+};
+
 export type ProductInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
@@ -10306,6 +10356,8 @@ export type Query = {
   affinityLabel?: Maybe<AffinityLabel>;
   /** List affinitylabels. */
   affinityLabels: Array<AffinityLabel>;
+  /** The entry point: product, version and inventory summary. */
+  api: Api;
   /** One Bookmark by id; null when there is none. */
   bookmark?: Maybe<Bookmark>;
   /** List bookmarks. */
@@ -11798,6 +11850,12 @@ export type SnapshotType =
   | 'PREVIEW'
   | 'REGULAR'
   | 'STATELESS';
+
+export type SpecialObjects = {
+  __typename?: 'SpecialObjects';
+  blankTemplate?: Maybe<Template>;
+  rootTag?: Maybe<Tag>;
+};
 
 export type Spm = {
   __typename?: 'Spm';
@@ -14387,6 +14445,9 @@ export type ResolversTypes = {
   AgentConfigurationInput: ResolverTypeWrapper<Parent>;
   AgentInput: ResolverTypeWrapper<Parent>;
   Agents: ResolverTypeWrapper<Parent>;
+  Api: ResolverTypeWrapper<Parent>;
+  ApiSummary: ResolverTypeWrapper<Parent>;
+  ApiSummaryItem: ResolverTypeWrapper<Parent>;
   Application: ResolverTypeWrapper<Parent>;
   ApplicationInput: ResolverTypeWrapper<Parent>;
   ApproveHostInput: ResolverTypeWrapper<Parent>;
@@ -14500,6 +14561,7 @@ export type ResolversTypes = {
   DynamicCpuInput: ResolverTypeWrapper<Parent>;
   EndJobInput: ResolverTypeWrapper<Parent>;
   EndJobStepInput: ResolverTypeWrapper<Parent>;
+  EngineBackupInfo: ResolverTypeWrapper<Parent>;
   ErrorHandling: ResolverTypeWrapper<Parent>;
   ErrorHandlingInput: ResolverTypeWrapper<Parent>;
   Event: ResolverTypeWrapper<Parent>;
@@ -14770,6 +14832,7 @@ export type ResolversTypes = {
   PowerManagementStatus: ResolverTypeWrapper<Parent>;
   PreviewSnapshotVmInput: ResolverTypeWrapper<Parent>;
   Product: ResolverTypeWrapper<Parent>;
+  ProductInfo: ResolverTypeWrapper<Parent>;
   ProductInput: ResolverTypeWrapper<Parent>;
   ProfileDetail: ResolverTypeWrapper<Parent>;
   Property: ResolverTypeWrapper<Parent>;
@@ -14859,6 +14922,7 @@ export type ResolversTypes = {
   SnapshotInput: ResolverTypeWrapper<Parent>;
   SnapshotStatus: ResolverTypeWrapper<Parent>;
   SnapshotType: ResolverTypeWrapper<Parent>;
+  SpecialObjects: ResolverTypeWrapper<Parent>;
   Spm: ResolverTypeWrapper<Parent>;
   SpmInput: ResolverTypeWrapper<Parent>;
   SpmStatus: ResolverTypeWrapper<Parent>;
@@ -15011,6 +15075,9 @@ export type ResolversParentTypes = {
   AgentConfigurationInput: Parent;
   AgentInput: Parent;
   Agents: Parent;
+  Api: Parent;
+  ApiSummary: Parent;
+  ApiSummaryItem: Parent;
   Application: Parent;
   ApplicationInput: Parent;
   ApproveHostInput: Parent;
@@ -15102,6 +15169,7 @@ export type ResolversParentTypes = {
   DynamicCpuInput: Parent;
   EndJobInput: Parent;
   EndJobStepInput: Parent;
+  EngineBackupInfo: Parent;
   ErrorHandling: Parent;
   ErrorHandlingInput: Parent;
   Event: Parent;
@@ -15329,6 +15397,7 @@ export type ResolversParentTypes = {
   PowerManagementInput: Parent;
   PreviewSnapshotVmInput: Parent;
   Product: Parent;
+  ProductInfo: Parent;
   ProductInput: Parent;
   ProfileDetail: Parent;
   Property: Parent;
@@ -15408,6 +15477,7 @@ export type ResolversParentTypes = {
   Snapshot: Parent;
   SnapshotActionPayload: Parent;
   SnapshotInput: Parent;
+  SpecialObjects: Parent;
   Spm: Parent;
   SpmInput: Parent;
   Ssh: Parent;
@@ -15692,6 +15762,35 @@ export type AgentsResolvers<ContextType = Context, ParentType extends ResolversP
   agent?: Resolver<Maybe<Array<ResolversTypes['Agent']>>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+};
+
+export type ApiResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Api'] = ResolversParentTypes['Api']> = {
+  authenticatedUser?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  effectiveUser?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  engineBackup?: Resolver<Maybe<ResolversTypes['EngineBackupInfo']>, ParentType, ContextType>;
+  href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  productInfo?: Resolver<Maybe<ResolversTypes['ProductInfo']>, ParentType, ContextType>;
+  specialObjects?: Resolver<Maybe<ResolversTypes['SpecialObjects']>, ParentType, ContextType>;
+  summary?: Resolver<Maybe<ResolversTypes['ApiSummary']>, ParentType, ContextType>;
+  time?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ApiSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiSummary'] = ResolversParentTypes['ApiSummary']> = {
+  hosts?: Resolver<Maybe<ResolversTypes['ApiSummaryItem']>, ParentType, ContextType>;
+  storageDomains?: Resolver<Maybe<ResolversTypes['ApiSummaryItem']>, ParentType, ContextType>;
+  users?: Resolver<Maybe<ResolversTypes['ApiSummaryItem']>, ParentType, ContextType>;
+  vms?: Resolver<Maybe<ResolversTypes['ApiSummaryItem']>, ParentType, ContextType>;
+};
+
+export type ApiSummaryItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiSummaryItem'] = ResolversParentTypes['ApiSummaryItem']> = {
+  active?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ApplicationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Application'] = ResolversParentTypes['Application'], FederationReferenceType extends FederationReferenceTypes['Application'] = FederationReferenceTypes['Application']> = {
@@ -16259,6 +16358,15 @@ export type DomainResolvers<ContextType = Context, ParentType extends ResolversP
 export type DynamicCpuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DynamicCpu'] = ResolversParentTypes['DynamicCpu']> = {
   cpuTune?: Resolver<Maybe<ResolversTypes['CpuTune']>, ParentType, ContextType>;
   topology?: Resolver<Maybe<ResolversTypes['CpuTopology']>, ParentType, ContextType>;
+};
+
+export type EngineBackupInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EngineBackupInfo'] = ResolversParentTypes['EngineBackupInfo']> = {
+  lastCinderBackup?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastDbBackup?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastDwhBackup?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastEngineBackup?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastGrafanaBackup?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastKeycloakBackup?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type ErrorHandlingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErrorHandling'] = ResolversParentTypes['ErrorHandling']> = {
@@ -18306,6 +18414,13 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ProductInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductInfo'] = ResolversParentTypes['ProductInfo']> = {
+  instanceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vendor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['Version']>, ParentType, ContextType>;
+};
+
 export type ProfileDetailResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProfileDetail'] = ResolversParentTypes['ProfileDetail']> = {
   blockStatistics?: Resolver<Maybe<Array<ResolversTypes['BlockStatistic']>>, ParentType, ContextType>;
   duration?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -18355,6 +18470,7 @@ export type QosResolvers<ContextType = Context, ParentType extends ResolversPare
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   affinityLabel?: Resolver<Maybe<ResolversTypes['AffinityLabel']>, ParentType, ContextType, RequireFields<QueryAffinityLabelArgs, 'id'>>;
   affinityLabels?: Resolver<Array<ResolversTypes['AffinityLabel']>, ParentType, ContextType, Partial<QueryAffinityLabelsArgs>>;
+  api?: Resolver<ResolversTypes['Api'], ParentType, ContextType>;
   bookmark?: Resolver<Maybe<ResolversTypes['Bookmark']>, ParentType, ContextType, RequireFields<QueryBookmarkArgs, 'id'>>;
   bookmarks?: Resolver<Array<ResolversTypes['Bookmark']>, ParentType, ContextType, Partial<QueryBookmarksArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'id'>>;
@@ -18757,6 +18873,11 @@ export type SnapshotActionPayloadResolvers<ContextType = Context, ParentType ext
   outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SpecialObjectsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SpecialObjects'] = ResolversParentTypes['SpecialObjects']> = {
+  blankTemplate?: Resolver<Maybe<ResolversTypes['Template']>, ParentType, ContextType>;
+  rootTag?: Resolver<Maybe<ResolversTypes['Tag']>, ParentType, ContextType>;
 };
 
 export type SpmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Spm'] = ResolversParentTypes['Spm']> = {
@@ -19476,6 +19597,9 @@ export type Resolvers<ContextType = Context> = {
   Agent?: AgentResolvers<ContextType>;
   AgentConfiguration?: AgentConfigurationResolvers<ContextType>;
   Agents?: AgentsResolvers<ContextType>;
+  Api?: ApiResolvers<ContextType>;
+  ApiSummary?: ApiSummaryResolvers<ContextType>;
+  ApiSummaryItem?: ApiSummaryItemResolvers<ContextType>;
   Application?: ApplicationResolvers<ContextType>;
   AuthorizedKey?: AuthorizedKeyResolvers<ContextType>;
   AuthorizedKeys?: AuthorizedKeysResolvers<ContextType>;
@@ -19520,6 +19644,7 @@ export type Resolvers<ContextType = Context> = {
   DnsResolverConfiguration?: DnsResolverConfigurationResolvers<ContextType>;
   Domain?: DomainResolvers<ContextType>;
   DynamicCpu?: DynamicCpuResolvers<ContextType>;
+  EngineBackupInfo?: EngineBackupInfoResolvers<ContextType>;
   ErrorHandling?: ErrorHandlingResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   EventActionPayload?: EventActionPayloadResolvers<ContextType>;
@@ -19636,6 +19761,7 @@ export type Resolvers<ContextType = Context> = {
   PmProxy?: PmProxyResolvers<ContextType>;
   PowerManagement?: PowerManagementResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductInfo?: ProductInfoResolvers<ContextType>;
   ProfileDetail?: ProfileDetailResolvers<ContextType>;
   Property?: PropertyResolvers<ContextType>;
   ProxyTicket?: ProxyTicketResolvers<ContextType>;
@@ -19667,6 +19793,7 @@ export type Resolvers<ContextType = Context> = {
   SkipIfSdActive?: SkipIfSdActiveResolvers<ContextType>;
   Snapshot?: SnapshotResolvers<ContextType>;
   SnapshotActionPayload?: SnapshotActionPayloadResolvers<ContextType>;
+  SpecialObjects?: SpecialObjectsResolvers<ContextType>;
   Spm?: SpmResolvers<ContextType>;
   Ssh?: SshResolvers<ContextType>;
   SshPublicKey?: SshPublicKeyResolvers<ContextType>;

@@ -25,8 +25,8 @@ export interface Generated {
   readonly api: ApiModel;
 }
 
-/** Generates from the texts of an XSD and, optionally, an RSDL; names the source in every error. */
-export function generateSchema(input: {
+/** The texts the generator reads, each with where it came from (for errors). */
+export interface GeneratorInput {
   xsd: string;
   xsdSource?: string;
   rsdl?: string;
@@ -36,7 +36,10 @@ export function generateSchema(input: {
   modelSource?: string;
   capabilities?: string;
   capabilitiesSource?: string;
-}): Generated {
+}
+
+/** Generates from the texts of an XSD and, optionally, an RSDL or a model.json; names the source in every error. */
+export function generateSchema(input: GeneratorInput): Generated {
   const xsd = readXsd(input.xsd, input.xsdSource ?? 'xsd');
   const described = input.rsdl !== undefined ? 'RSDL' : input.model !== undefined ? 'model' : undefined;
   const describedSource = input.rsdl !== undefined ? (input.rsdlSource ?? 'rsdl') : (input.modelSource ?? 'model.json');

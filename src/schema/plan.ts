@@ -423,9 +423,19 @@ export class PlanBuilder {
 
   /** Roots: the entry point, capabilities, and every top-level collection's items; then what they reach. */
   private objects(): void {
-    for (const name of ['API', ...this.api.top.map((c) => c.itemType), ...(this.xsd.types.has('Capabilities') ? ['Capabilities'] : [])])
+    const entry = this.entryType();
+    for (const name of [
+      ...(entry ? [entry] : []),
+      ...this.api.top.map((c) => c.itemType),
+      ...(this.xsd.types.has('Capabilities') ? ['Capabilities'] : []),
+    ])
       if (this.xsd.types.has(name)) this.wantObject(name);
     this.drainObjects();
+  }
+
+  /** The entry point's type: the type of the `<api>` document (v3's `API`, v4's `Api`). */
+  private entryType(): string | undefined {
+    return this.xsd.elements.get('api');
   }
 
   private reverseRelations(): void {
@@ -455,11 +465,12 @@ export class PlanBuilder {
 
   /** The query roots: the entry point, the capabilities, and a list and an item field for every top-level collection. */
   private queries(): void {
-    if (this.types.has('API'))
+    const entry = this.entryType();
+    if (entry && this.types.has(entry))
       this.query.push({
         name: this.rootNames.add('api', 'the entry point'),
         kind: 'api',
-        type: gqlType('API', { required: true }),
+        type: gqlType(entry, { required: true }),
         args: [],
         description: 'The entry point: product, version and inventory summary.',
       });

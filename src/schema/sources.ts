@@ -12,6 +12,7 @@ import { readXsd } from '../model/index.ts';
 import type { ConnectionOptions } from '../rhev/options.ts';
 import { type HttpResponse, Transport } from '../rhev/transport.ts';
 import { readExpected } from '../xml/index.ts';
+import type { GeneratorInput } from './generate.ts';
 
 export class SourceError extends Error {
   constructor(
@@ -23,16 +24,8 @@ export class SourceError extends Error {
   }
 }
 
-export interface Sources {
-  xsd: string;
-  xsdSource: string;
-  rsdl?: string;
-  rsdlSource?: string;
-  model?: string;
-  modelSource?: string;
-  capabilities?: string;
-  capabilitiesSource?: string;
-}
+/** What the generator reads, read: every source named. */
+export type Sources = GeneratorInput & { xsdSource: string };
 
 /** Reads a file path or fetches an http(s) URL. */
 export async function readSource(where: string, conn: ConnectionOptions = {}): Promise<string> {

@@ -30,6 +30,10 @@ describe.each([100, 1000])('a v4 engine of %i VMs', (vms) => {
   it('is served the v4 schema', async () => {
     const r = await gql(s, '{ vm: __type(name: "Vm") { name } old: __type(name: "VM") { name } }');
     expect(r.data).toEqual({ vm: { name: 'Vm' }, old: null });
+    const entry = await gql(s, '{ api { productInfo { name version { major } } summary { vms { total } } } }');
+    expect(entry.errors).toBeUndefined();
+    expect(entry.data.api.productInfo.version.major).toBe(4);
+    expect(entry.data.api.summary.vms.total).toBeGreaterThanOrEqual(vms);
   });
 
   it('the dashboard query costs at most 5 engine requests', async () => {
