@@ -447,7 +447,8 @@ export class Connection {
     } else {
       href = (obj as Obj).href;
     }
-    const ops = await this.rsdlOperations();
+    // v4 engines publish no RSDL: their model's operations say the same.
+    const ops = this.dialect === 'v4' ? this.model.operations : await this.rsdlOperations();
     if (ops) {
       const path = relativePath(href, this.entrypoint ?? '/api');
       const methods = ops.filter((op) => templateMatches(op.href, path)).map((op) => op.method);

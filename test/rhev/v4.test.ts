@@ -92,6 +92,11 @@ describe("Python-RHEV's calls on v4", () => {
     const inlined = await withDisks[0].diskattachments();
     expect(inlined[0].disk.provisioned_size).toBeGreaterThan(0);
     expect((await stats(both)).byRoute).toEqual(after);
+    // Methods from the model's operations (v4 has no RSDL), without asking the engine.
+    const asked = (await stats(both)).requests;
+    expect((await c.getMethods('vms')).sort()).toEqual(['GET', 'POST']);
+    expect((await c.getMethods(vm)).sort()).toEqual(['DELETE', 'GET', 'PUT']);
+    expect((await stats(both)).requests).toBe(asked);
     const hosts = await c.getAll('hosts', { name: 'host01' });
     expect(hosts).toHaveLength(1);
     await c.close();

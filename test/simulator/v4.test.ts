@@ -90,6 +90,15 @@ describe('SSO', () => {
     expect((await stats(sim)).tokensRevoked).toBeGreaterThanOrEqual(1);
   });
 
+  it("filters a user's token as its Basic credentials are filtered (Filter: true)", async () => {
+    const { json } = await token(sim, { ...password, username: 'user@internal', password: 'user' });
+    const bearer = { authorization: `Bearer ${json.access_token}` };
+    const mine = await get(sim, '/vms', { ...bearer, filter: 'true' });
+    expect(mine.text.split(/<vm href="[^"]+" id="[^"]+">/).length - 1).toBe(3);
+    // Unfiltered, a non-admin user is refused, as with Basic credentials.
+    expect((await get(sim, '/vms', bearer)).status).toBe(403);
+  });
+
   it('refuses wrong credentials, other grants and a missing scope with a JSON error', async () => {
     const wrong = await token(sim, { ...password, password: 'nope' });
     expect(wrong.status).toBe(400);
