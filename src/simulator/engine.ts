@@ -365,7 +365,7 @@ export class Engine {
   private async add(req: EngineRequest, caller: Caller, s: Spec, parent: Rec | undefined): Promise<EngineResponse> {
     const body = readBody(dialect(req.dialect).model, req, `${s.key}#add`, s.item);
     this.checkRequired(s, body);
-    checkEnums(s.type, body);
+    checkEnums(v3TypeName(s.type), body);
     const ctx = this.crud(s, caller, body, parent);
     let made: Created;
     if (s.behaviour.add) made = s.behaviour.add(ctx);
@@ -422,14 +422,14 @@ export class Engine {
 
   private update(req: EngineRequest, caller: Caller, s: Spec, rec: Rec, parent: Rec | undefined): EngineResponse {
     const body = readBody(dialect(req.dialect).model, req, `${s.key}/{id}#update`, s.item);
-    checkEnums(s.type, body);
+    checkEnums(v3TypeName(s.type), body);
     // Clients send back the whole object they fetched: only what differs counts, and of that only
     // a changed id is refused; hrefs, status and creation time are the engine's and are ignored.
     for (const f of IMMUTABLE) {
       if (body[f] === undefined || sameValue(body[f], rec[f])) continue;
       throw new EngineFault(409, 'Broken immutability constraint', `Attempt to set immutable field: ${f}`);
     }
-    const table = TABLE_OF[s.type];
+    const table = TABLE_OF[v3TypeName(s.type)];
     if (body.name !== undefined && table && s.key === table) this.checkName(table, body.name, TYPE_WORD[table], 'UPDATE', rec.id);
     const type = s.xsd.type(s.type);
     const target = rec._base ?? rec;
@@ -438,7 +438,7 @@ export class Engine {
       if (s.sub?.some((sub) => sub.rel === k)) continue; // inlined sub-collections are not the resource's fields
       const field = type.field.get(k);
       if (!field) continue;
-      const refTable = TABLE_OF[field.type];
+      const refTable = TABLE_OF[v3TypeName(field.type)];
       if (refTable && v && typeof v === 'object' && !Array.isArray(v)) {
         target[k] = ref(this.resolve(refTable, v as Rec, field.type));
       } else {

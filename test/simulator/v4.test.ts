@@ -130,6 +130,34 @@ describe("the v4 engine's self-description", () => {
   });
 });
 
+describe('writes on v4', () => {
+  it("keeps the engine's rules: unique names, legal values, v4 bodies", async () => {
+    const sim = await simulator({ ...SMALL, dialects: 'v4' });
+    try {
+      const list = (await get(sim, '/vms?max=2')).text;
+      const [a, b] = [...list.matchAll(/<vm href="[^"]+" id="([^"]+)"><actions>[\s\S]*?<name>([^<]+)<\/name>/g)].map((m) => ({
+        id: m[1],
+        name: m[2],
+      }));
+      const put = (id: string, body: string) => api(sim, 'PUT', `/vms/${id}`, { root: V4, body });
+      expect((await put(a.id, `<vm><name>${b.name}</name></vm>`)).status).toBe(409);
+      expect((await put(a.id, '<vm><type>spaceship</type></vm>')).status).toBe(400);
+      const ok = await put(a.id, '<vm><description>from v4</description></vm>');
+      expect(ok.status).toBe(200);
+      expect(ok.text).toContain('<description>from v4</description>');
+      const added = await api(sim, 'POST', '/vms', {
+        root: V4,
+        body: '<vm><name>v4-made</name><cluster><name>Default</name></cluster><template><name>Blank</name></template></vm>',
+      });
+      expect(added.status).toBe(201);
+      expect(added.text).toMatch(/<status>down<\/status>/);
+      expect(await validateMany([{ name: 'added.xml', xml: added.text }], 'v4')).toEqual(new Map());
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('follow=', () => {
   it('inlines the links a request names, and what their items reference, in one valid answer', async () => {
     const sim = await simulator({ ...SMALL, dialects: 'v4' });
