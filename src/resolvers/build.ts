@@ -207,9 +207,14 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
           checkArguments(args);
           // Sub-collections the query asks for, inlined in this one request where the engine can.
           const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
+          // A shortcut through one (Vm.disks) asks for what its items reference too, where the engine follows links (v4).
           const detail = ctx.loaders.api
             .inlinable(c)
-            .filter((rel) => itemPlan.fields.some((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name)));
+            .flatMap((rel) =>
+              itemPlan.fields
+                .filter((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name))
+                .map((f) => (f.through && ctx.loaders.api.follows ? `${rel}.${f.through}` : rel)),
+            );
           const filter = args.filter?.length ? toFilter(args.filter) : undefined;
           if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
           if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');

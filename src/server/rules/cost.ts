@@ -131,7 +131,7 @@ function costOf(
         // One request per level where the loaders batch (model/relations.ts); else one per parent.
         if (!inlined.includes(f.rel!)) cost += api.batching(type.name, f.rel!) !== 'each' ? 1 : parents;
         // A shortcut (Vm.disks through its attachments) loads what the items reference too: one batch per level.
-        if (f.through) cost += 1;
+        if (f.through && !inlined.includes(f.rel!)) cost += 1;
         children = parents * listSize(field, limits);
         break;
       default:
