@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiModel, bundledV4ApiModel, bundledV4Model, parseModelJson, readServices, readXsd } from '../../src/model/index.ts';
 import { runSchemaCommand } from '../../src/schema/command.ts';
 import { generateSchema } from '../../src/schema/index.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const refDir = join(root, '../shared/reference/v4');
@@ -98,6 +99,25 @@ describe('the v4 schema', () => {
     expect(await runSchemaCommand({ apiVersion: '4', out }, (l) => lines.push(l))).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(sdl);
     expect(lines.join('\n')).toMatch(/from api\/v4\/api.xsd, api\/v4\/model.json/);
+  });
+
+  it("generates from a live v4 engine's ?schema and /model.json the same schema as from the bundled files", async () => {
+    const sim = await startSimulator({ dialects: 'v4', vms: 5, hosts: 2, port: 0 });
+    try {
+      const out = join(dir, 'live-v4.graphql');
+      const lines: string[] = [];
+      const code = await runSchemaCommand({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', out }, (l) => lines.push(l));
+      expect(code).toBe(0);
+      expect(lines.join('\n')).toContain(`${sim.apiUrl}/model.json`);
+      const body = (text: string) =>
+        text
+          .split('\n')
+          .filter((l) => !l.startsWith('#'))
+          .join('\n');
+      expect(body(readFileSync(out, 'utf8'))).toBe(body(sdl));
+    } finally {
+      await sim.close();
+    }
   });
 
   it('names types after the model and mutations after its methods, and builds and composes', () => {
