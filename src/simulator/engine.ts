@@ -576,7 +576,8 @@ export class Engine {
   private expand(req: EngineRequest, s: Spec, records: Rec[]): Rec[] {
     if (req.dialect === 'v4') {
       const paths = followOf(req);
-      return paths.length ? records.map((r) => followed(this.store, dialect('v4').routes, s, r, paths)) : records;
+      const cache = new Map();
+      return paths.length ? records.map((r) => followed(this.store, dialect('v4').routes, s, r, paths, cache)) : records;
     }
     const detail = detailOf(req, s.key);
     return detail.size ? records.map((r) => inline(this.store, r, detail)) : records;

@@ -38,8 +38,23 @@ export function followOf(req: EngineRequest): string[][] {
   return paths;
 }
 
+/**
+ * Per request, the records of each top-level collection a reference is
+ * followed into, by id: listed once when first needed, so following the disk
+ * of every attachment of 10,000 VMs is one pass over the disks, not one
+ * search per attachment.
+ */
+export type FollowCache = Map<string, Map<string, Rec>>;
+
 /** A resource with what its follow paths lead to written inside it. */
-export function followed(store: Store, routes: RouteTable, s: Spec, rec: Rec, paths: readonly string[][]): Rec {
+export function followed(
+  store: Store,
+  routes: RouteTable,
+  s: Spec,
+  rec: Rec,
+  paths: readonly string[][],
+  cache: FollowCache = new Map(),
+): Rec {
   if (!paths.length) return rec;
   const out: Rec = { ...rec };
   const byFirst = new Map<string, string[][]>();
@@ -49,7 +64,7 @@ export function followed(store: Store, routes: RouteTable, s: Spec, rec: Rec, pa
     const sub = s.sub.find((x) => x.rel === name.replace(/_/g, ''));
     if (sub) {
       const element = rsdlField(type.field, name) ?? sub.collection;
-      const items = [...sub.source.list(store, rec, sub)].map((r) => followed(store, routes, sub, seenAt(sub, r), rest));
+      const items = [...sub.source.list(store, rec, sub)].map((r) => followed(store, routes, sub, seenAt(sub, r), rest, cache));
       out[element] = { [sub.item]: items };
       continue;
     }
@@ -57,8 +72,14 @@ export function followed(store: Store, routes: RouteTable, s: Spec, rec: Rec, pa
     const target = field ? routes.root.find((x) => x.type === type.field.get(field)!.type) : undefined;
     if (!field || !target) throw new EngineFault(400, 'Bad Request', `Link '${name}' of '${s.item}' cannot be followed`);
     const ref = rec[field];
-    const found = ref?.id ? target.source.get(store, String(ref.id), undefined, target) : undefined;
-    if (found) out[field] = followed(store, routes, target, seenAt(target, found), rest);
+    let byId = cache.get(target.key);
+    if (!byId) {
+      byId = new Map();
+      for (const r of target.source.list(store, undefined, target)) byId.set(String(r.id), r);
+      cache.set(target.key, byId);
+    }
+    const found = ref?.id ? byId.get(String(ref.id)) : undefined;
+    if (found) out[field] = followed(store, routes, target, seenAt(target, found), rest, cache);
   }
   return out;
 }
