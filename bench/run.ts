@@ -75,8 +75,10 @@ const result = {
   targets,
 };
 const root = fileURLToPath(new URL('..', import.meta.url));
-mkdirSync(`${root}bench/results`, { recursive: true });
-writeFileSync(`${root}bench/results/latest.json`, `${JSON.stringify(result, null, 2)}\n`);
+// A quick run is a smoke test: it writes beside the figures, never over them.
+const out = quick ? `${root}bench/results/quick/` : `${root}bench/results/`;
+mkdirSync(out, { recursive: true });
+writeFileSync(`${out}latest.json`, `${JSON.stringify(result, null, 2)}\n`);
 
 const md = `# Performance
 
@@ -145,6 +147,8 @@ ${concurrency.errors} errors, peak RSS ${concurrency.peakRssMB.toFixed(0)} MB (t
 |---|---|---|---|---|---|---|
 ${subscriptions.map((s) => `| ${s.subscribers} | ${s.watchedVms} | ${s.upstreamPerSecond.toFixed(2)} | ${fmt(s.delayP50)} ms | ${fmt(s.delayP95)} ms | ${s.events} | ${fmt(s.kbPerSubscription, 1)} |`).join('\n')}
 `;
-writeFileSync(`${root}docs/performance.md`, md);
-process.stderr.write('written bench/results/latest.json and docs/performance.md\n');
+writeFileSync(quick ? `${out}performance.md` : `${root}docs/performance.md`, md);
+process.stderr.write(
+  quick ? `written ${out}latest.json and ${out}performance.md\n` : 'written bench/results/latest.json and docs/performance.md\n',
+);
 process.exit(0);

@@ -35,9 +35,10 @@ const anonymousPolicy = (v: string): 'service-account' | 'refuse' => {
   return v;
 };
 
-function simulatorOptions(cmd: Command): Command {
+/** The simulator's options; under `serve` its port is `--simulator-port`, since `--port` is the GraphQL one there. */
+function simulatorOptions(cmd: Command, portFlag = '--port'): Command {
   return cmd
-    .option('--port <n>', 'port to listen on (0 = any free port)', int('port'), 8080)
+    .option(`${portFlag} <n>`, "the simulator's port (0 = any free port)", int(portFlag.slice(2)), 8080)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--datacenters <n>', 'data centers', int('datacenters'), 2)
     .option('--clusters <n>', 'clusters', int('clusters'), 4)
@@ -60,6 +61,11 @@ function simulatorOptions(cmd: Command): Command {
     .option('--tls-ca <file>', 'the PEM CA that signed --tls-cert, served at /ca.crt (default: the certificate itself)');
 }
 
+/** The package's version, from its package.json. */
+function packageVersion(): string {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
+
 function dialectsOption(v: string): Dialects {
   if (v !== 'v3' && v !== 'both' && v !== 'v4') throw new InvalidArgumentError('expected v3, both or v4');
   return v;
@@ -73,7 +79,7 @@ function apiVersionOption(v: string): 3 | 4 | 'auto' {
 
 function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
   return {
-    port: o.port,
+    port: o.simulatorPort ?? o.port,
     host: o.host,
     dialects: o.dialects,
     datacenters: o.datacenters,
@@ -132,14 +138,18 @@ async function runSimulator(o: Record<string, any>, what: string): Promise<void>
 
 const program = new Command('rhev-graphql')
   .description('GraphQL access to RHEV / oVirt engines, with a built-in engine simulator')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError();
 
-simulatorOptions(program.command('simulator').description('run the RHEV 3.6 engine simulator')).action((o) => runSimulator(o, 'running'));
+simulatorOptions(program.command('simulator').description('run the engine simulator (a RHEV 3.6 engine; --dialects for 4.x)')).action((o) =>
+  runSimulator(o, 'running'),
+);
 
 simulatorOptions(
   program.command('serve').description('serve the GraphQL subgraph: against RHEV_URL, or the embedded simulator when none is set'),
+  '--simulator-port',
 )
-  .option('--listen <port>', 'GraphQL port (or PORT)', int('listen'), Number(process.env.PORT ?? 4000))
+  .option('--port <n>', 'the GraphQL port (or PORT; default 4000)', int('port'), Number(process.env.PORT ?? 4000))
   .option('--rhev-url <url>', 'engine entry point, such as https://engine.example.com/ovirt-engine/api (or RHEV_URL)', process.env.RHEV_URL)
   .option(
     '--api-version <3|4|auto>',
@@ -194,7 +204,7 @@ simulatorOptions(
     const anonymous = o.anonymous ?? (sim ? 'service-account' : 'refuse');
     const server = await startServer({
       engine: { ...engine, apiVersion: o.apiVersion },
-      port: o.listen,
+      port: o.port,
       host: o.host,
       anonymous,
       logLevel: o.logLevel,

@@ -12,6 +12,7 @@ import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -59,6 +60,9 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
         },
       },
       logOperations(),
+      // Federated tracing, installed explicitly so Apollo does not announce it at every start: it traces
+      // only the operations a router asks to (apollo-federation-include-trace: ftv1), and costs the rest nothing.
+      ApolloServerPluginInlineTrace(),
       options.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });

@@ -100,7 +100,7 @@ describe('anonymous callers', () => {
     const engineUrl = sim.sim.apiUrl.replace('http://', 'http://admin%40internal:s3cr3t-in-url@');
     const child = spawn(
       process.execPath,
-      ['bin/rhev-graphql.js', 'serve', '--listen', '0', '--rhev-url', engineUrl, '--log-level', 'silent'],
+      ['bin/rhev-graphql.js', 'serve', '--port', '0', '--rhev-url', engineUrl, '--log-level', 'silent'],
       { cwd: root, env: { ...process.env, RHEV_URL: '', RHEV_ANONYMOUS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -24,6 +25,27 @@ describe('federation', () => {
     const sdl: string = r.data._service.sdl;
     expect(sdl).toMatch(/type VM\s+@key\(fields: "id"\)/);
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.5"');
+  });
+
+  it('traces an operation for the router only when the router asks (ftv1), and says nothing of it at start', async () => {
+    const ask = (headers: Record<string, string>) =>
+      fetch(s.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ vms(max: 1) { name } }' }),
+      }).then((r) => r.json() as Promise<any>);
+    expect((await ask({})).extensions?.ftv1).toBeUndefined();
+    expect(typeof (await ask({ 'apollo-federation-include-trace': 'ftv1' })).extensions.ftv1).toBe('string');
+    const lines: string[] = [];
+    const logger = {
+      info: (o: object, m?: string) => lines.push(m ?? JSON.stringify(o)),
+      warn: () => {},
+      error: () => {},
+      debug: () => {},
+    };
+    const quiet = await stack({ vms: 5 }, { logger: logger as never });
+    await quiet.close();
+    expect(lines.join('\n')).not.toMatch(/inline tracing/i);
   });
 
   it('resolves _entities of several types through the loaders: 500 VMs by key cost one list', async () => {
@@ -66,6 +88,8 @@ describe('federation', () => {
           Query: { ownersCount: () => 1 },
         } as any,
       }),
+      // The other team's subgraph traces for the router too, without saying so at start.
+      plugins: [ApolloServerPluginInlineTrace()],
     });
     const { url: ownersUrl } = await startStandaloneServer(owners, { listen: { port: 0, host: '127.0.0.1' } });
     const rhevSdl = readFileSync(fileURLToPath(new URL('../../schema.graphql', import.meta.url)), 'utf8');
@@ -108,7 +132,7 @@ describe('the server process', () => {
 
   it('npm start with nothing configured serves the embedded simulator, and SIGTERM ends it cleanly', async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--listen', '0', '--port', '0', '--vms', '50'], {
+    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--port', '0', '--simulator-port', '0', '--vms', '50'], {
       cwd: root,
       env: { ...process.env, RHEV_URL: '', PORT: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
