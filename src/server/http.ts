@@ -18,9 +18,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Context } from '../resolvers/context.ts';
-import { Transport } from '../rhev/transport.ts';
-import type { EngineConfig, Limits } from './config.ts';
+import type { Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
+import type { Readiness } from './engine-check.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { Operation, type OperationServices } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
@@ -33,7 +33,8 @@ export interface HttpOptions {
   readonly limits: Limits;
   readonly services: OperationServices;
   readonly format: FormatOptions;
-  readonly engine: EngineConfig;
+  /** What the server knows of the engine's readiness (engine-check.ts). */
+  readonly readiness: Readiness;
   readonly introspection: boolean;
   readonly landingPage: boolean;
   readonly onDrain: () => Promise<void>;
@@ -68,7 +69,7 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
   });
   await apollo.start();
 
-  app.get('/health', health(options.engine));
+  healthRoutes(app, options.readiness);
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
@@ -135,30 +136,22 @@ function logOperations(): ApolloServerPlugin<HttpContext> {
   };
 }
 
-/** `GET /health`: whether the engine answers at all (any HTTP answer, 401 included, counts). */
-function health(engine: EngineConfig) {
-  let cached: { at: number; body: object } | undefined;
-  return async (_req: Request, res: Response) => {
-    if (!cached || Date.now() - cached.at > 5000) {
-      let result: object;
-      const entry = new URL(engine.url);
-      if (!entry.pathname.endsWith('/')) entry.pathname += '/';
-      const probe = new Transport(
-        entry,
-        { caFile: engine.caFile, insecure: engine.insecure, timeoutMs: 5000, maxResponseBytes: 1024 * 1024, persistentAuth: false },
-        { retries: () => 0, verbosity: () => 1 },
-      );
-      const started = performance.now();
-      try {
-        const r = await probe.request('GET', entry.pathname);
-        result = { reachable: true, status: r.status, ms: Math.round(performance.now() - started) };
-      } catch (e) {
-        result = { reachable: false, error: (e as Error).message };
-      } finally {
-        await probe.close();
-      }
-      cached = { at: Date.now(), body: { status: 'ok', engine: result } };
-    }
-    res.json(cached.body);
-  };
+/**
+ * Health in the usual Kubernetes sense: `/health/live` answers while the
+ * process serves; `/health/ready` only while the engine answers as an engine
+ * (engine-check.ts), else 503 saying why. `/health` gives both, and whether
+ * the engine answered at all.
+ */
+function healthRoutes(app: express.Express, readiness: Readiness): void {
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const c = await readiness.current();
+    res.status(c.ok ? 200 : 503).json({ status: c.ok ? 'ready' : 'not ready', engine: c.says, ms: c.ms });
+  });
+  app.get('/health', async (_req, res) => {
+    const c = await readiness.current();
+    res.json({ status: 'ok', ready: c.ok, engine: { reachable: c.status !== undefined, status: c.status, ms: c.ms, says: c.says } });
+  });
 }

@@ -25,6 +25,7 @@ import { type Generated, generateSchema } from '../schema/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
 import { DEFAULT_LIMITS, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
 import { CredentialPool } from './credentials.ts';
+import { Readiness } from './engine-check.ts';
 import { serveHttp } from './http.ts';
 import { createLogger } from './log.ts';
 import { Metrics, routeTemplate } from './metrics.ts';
@@ -49,7 +50,12 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const production = process.env.NODE_ENV === 'production';
   const logger = config.logger ?? createLogger(config.logLevel);
-  const version = await dialectToServe(config.engine, logger);
+  const readiness = new Readiness(config.engine, (ok, says) =>
+    ok
+      ? logger.info({ engine: says }, 'engine ready')
+      : logger.warn({ engine: says }, 'engine not ready; checking again every 10 s (/health/ready says 503 until then)'),
+  );
+  const version = await dialectToServe(config.engine, readiness);
   const generated = version === 4 ? generateV4() : generateV3();
   const api = generated.api;
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
@@ -81,7 +87,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     limits,
     services,
     format,
-    engine,
+    readiness,
     introspection,
     landingPage: config.landingPage ?? !production,
     onDrain: async () => {
@@ -104,6 +110,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     close() {
       closing ??= (async () => {
+        readiness.stop();
         for (const h of hubs) h.close();
         refreshWatchGauges();
         await apollo.stop();
@@ -224,26 +231,15 @@ function generateV4(): Generated {
 
 /**
  * Which dialect to serve: as configured, or (auto) what the engine's entry
- * point speaks when asked for v4, read with the service account. Without one,
- * or when the engine does not answer, the entry point's path decides: `/api`
- * and `/v3` are 3.x-era paths, anything else is taken as a 4.x engine's.
+ * point speaks when asked for v4, seen by the start-up check (with the service
+ * account). When the engine cannot say (not reachable, credentials refused, no
+ * service account), the entry point's path decides: `/api` and `/v3` are
+ * 3.x-era paths, anything else is taken as a 4.x engine's.
  */
-async function dialectToServe(engine: EngineConfig, logger: ServerLogger): Promise<3 | 4> {
+async function dialectToServe(engine: EngineConfig, readiness: Readiness): Promise<3 | 4> {
+  const check = await readiness.current();
   if (engine.apiVersion === 3 || engine.apiVersion === 4) return engine.apiVersion;
-  const byPath =
-    /\/api\/?$|\/v3\/?$/.test(new URL(engine.url).pathname) && !/\/ovirt-engine\/api\/?$/.test(new URL(engine.url).pathname) ? 3 : 4;
-  if (engine.username === undefined) return byPath;
-  const probe = new Connection({ ...engine, apiVersion: 'auto', retries: 0, timeoutMs: 10_000 });
-  try {
-    await probe.api();
-    return probe.dialect === 'v4' ? 4 : 3;
-  } catch (e) {
-    logger.warn(
-      { err: (e as Error).message, apiVersion: byPath },
-      'could not ask the engine which API it speaks; serving the one its URL suggests',
-    );
-    return byPath;
-  } finally {
-    await probe.close();
-  }
+  if (check.dialect) return check.dialect === 'v4' ? 4 : 3;
+  const path = new URL(engine.url).pathname.replace(/\/+$/, '');
+  return /(^|\/)api$|\/v3$/.test(path) && path !== '/ovirt-engine/api' ? 3 : 4;
 }

@@ -1,0 +1,140 @@
+/**
+ * Is the configured engine an engine, and does it take the service account?
+ * One look at its entry point, said in plain words: what is wrong (nothing
+ * answers there, an HTML page answers, the path is not an API's, the
+ * credentials are refused, its certificate is not trusted) and what is
+ * likely right instead. The server checks at start and then keeps checking
+ * (`/health/ready` says 503 until the engine answers as an engine); the
+ * answer also says which API dialect the entry point speaks.
+ */
+import { dialectOfEntry } from '../rhev/connection.ts';
+import { Transport } from '../rhev/transport.ts';
+import type { EngineConfig } from './config.ts';
+
+export interface EngineCheck {
+  /** The engine answered as an engine (an `<api>` document, or a Basic challenge when there is no service account). */
+  readonly ok: boolean;
+  /** What is wrong, in a sentence for a person; what was found when ok. */
+  readonly says: string;
+  /** The dialect its entry point speaks, when it could be read. */
+  readonly dialect?: 'v3' | 'v4';
+  readonly status?: number;
+  readonly ms: number;
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/;
+
+/** Looks at the engine's entry point once (at most `timeoutMs`). */
+export async function checkEngine(engine: EngineConfig, timeoutMs = 5000): Promise<EngineCheck> {
+  const entry = new URL(engine.url);
+  if (!entry.pathname.endsWith('/')) entry.pathname += '/';
+  const t = new Transport(
+    entry,
+    { ...engine, timeoutMs, maxResponseBytes: 4 * 1024 * 1024, persistentAuth: false, apiVersion: 'auto' },
+    { retries: () => 0, verbosity: () => 1 },
+  );
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  try {
+    const res = await t.request('GET', entry.pathname);
+    const type = String(res.headers['content-type'] ?? '');
+    const isApi = /xml/.test(type) && /<api[\s>]/.test(res.body);
+    if (res.status === 200 && isApi) {
+      const dialect = dialectOfEntry(res.body);
+      return { ok: true, says: `an engine speaking API ${dialect} answers at ${entry.href}`, dialect, status: 200, ms: ms() };
+    }
+    if (res.status === 401) {
+      if (engine.username === undefined && /basic/i.test(String(res.headers['www-authenticate'] ?? ''))) {
+        return { ok: true, says: `an engine answers at ${entry.href} (callers bring their own credentials)`, status: 401, ms: ms() };
+      }
+      return {
+        ok: false,
+        says: `the engine at ${entry.href} refused the credentials of ${engine.username ?? 'the service account'}`,
+        status: 401,
+        ms: ms(),
+      };
+    }
+    const likely = likelyEntry(entry);
+    const instead = likely ? `; the API is likely at ${likely}` : '';
+    if (res.status === 404)
+      return { ok: false, says: `nothing answers at ${entry.href} (404): not an engine's API path${instead}`, status: 404, ms: ms() };
+    if (/html/.test(type))
+      return { ok: false, says: `${entry.href} answers with an HTML page, not an engine's API${instead}`, status: res.status, ms: ms() };
+    return {
+      ok: false,
+      says: `${entry.href} answers HTTP ${res.status} (${type || 'no content type'}), not an engine's API${instead}`,
+      status: res.status,
+      ms: ms(),
+    };
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    const code = String(err.cause?.code ?? '');
+    if (TLS_CODES.test(code) || TLS_CODES.test(err.message)) {
+      const ca = `${entry.origin}/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA`;
+      return {
+        ok: false,
+        says: `the certificate of ${entry.host} is not trusted (${code || err.message}): give its CA with --rhev-ca-file (an engine serves it at ${ca})`,
+        ms: ms(),
+      };
+    }
+    return { ok: false, says: `cannot reach ${entry.host}: ${err.message}`, ms: ms() };
+  } finally {
+    await t.close();
+  }
+}
+
+/** Where an engine's API usually is on the same host, when the URL points elsewhere. */
+function likelyEntry(url: URL): string | undefined {
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/ovirt-engine/api' || path === '/api') return undefined;
+  return `${url.origin}/ovirt-engine/api`;
+}
+
+/**
+ * The engine's readiness as the server last saw it: checked at start, again
+ * when asked and the last look is older than `staleMs`, and in the background
+ * every `retryMs` while the engine does not answer as one (each change said
+ * once in the log).
+ */
+export class Readiness {
+  private last?: EngineCheck & { at: number };
+  private pending?: Promise<EngineCheck>;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly engine: EngineConfig,
+    private readonly log: (ok: boolean, says: string) => void,
+    private readonly staleMs = 5000,
+    private readonly retryMs = 10_000,
+  ) {}
+
+  /** The last check, or a new one when it is stale. */
+  async current(): Promise<EngineCheck> {
+    if (this.last && Date.now() - this.last.at < this.staleMs) return this.last;
+    this.pending ??= checkEngine(this.engine)
+      .then((c) => {
+        const changed = !this.last || this.last.ok !== c.ok || this.last.says !== c.says;
+        this.last = { ...c, at: Date.now() };
+        if (changed) this.log(c.ok, c.says);
+        this.schedule();
+        return c;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** While the engine is not ready, look again now and then. */
+  private schedule(): void {
+    this.stop();
+    if (this.last?.ok) return;
+    this.timer = setTimeout(() => void this.current().catch(() => undefined), this.retryMs);
+    this.timer.unref();
+  }
+}
