@@ -213,6 +213,12 @@ simulatorOptions(
       introspection: o.introspection && !production ? true : o.introspection === false ? false : !production,
       landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
       limits: { maxUpstreamRequests: o.maxUpstreamRequests, operationTimeoutMs: o.operationTimeout, maxResponseBytes: o.maxResponseBytes },
+    }).catch((e: NodeJS.ErrnoException) => {
+      // A port in use is a configuration problem: one line saying so, not a stack trace.
+      if (e.code !== 'EADDRINUSE') throw e;
+      console.error(`rhev-graphql: ${o.host}:${o.port} is already in use; choose another port with --port (or PORT)`);
+      void sim?.close();
+      process.exit(1);
     });
     console.log(`rhev-graphql subgraph at ${server.url} (subscriptions: ${server.wsUrl})`);
     if (sim) {

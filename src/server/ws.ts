@@ -54,7 +54,16 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
   const { schema, limits, services, format } = options;
   const pool: CredentialPool = services.pool;
   const rules = [...specifiedRules, ...options.rules];
-  const wsServer = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: limits.maxBodyBytes });
+  // The WebSocket server takes upgrades from the HTTP server but is not bound to it: the HTTP server's own
+  // errors (its port in use) stay its own, said once by the CLI, not re-emitted here.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== options.path) {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (client) => wsServer.emit('connection', client, req));
+  });
   const states = new WeakMap<object, SocketState>();
   const stateOf = (extra: { socket: object }): SocketState => {
     let s = states.get(extra.socket);

@@ -11,6 +11,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRequests, gql, type Stack, stack } from './helpers.ts';
 
+const root = fileURLToPath(new URL('../../', import.meta.url));
 let s: Stack;
 beforeAll(async () => {
   s = await stack({ vms: 60 });
@@ -119,6 +120,34 @@ describe('federation', () => {
 });
 
 describe('the server process', () => {
+  it('says in one line that the GraphQL port is taken, and exits 1', async () => {
+    const busy = s.server.port;
+    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--port', String(busy), '--simulator-port', '0', '--vms', '5'], {
+      cwd: root,
+      env: { ...process.env, RHEV_URL: '', PORT: '', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(err.trim().split('\n')).toEqual([
+      `rhev-graphql: 127.0.0.1:${busy} is already in use; choose another port with --port (or PORT)`,
+    ]);
+  });
+
+  it('prints its version', async () => {
+    const child = spawn(process.execPath, ['bin/rhev-graphql.js', '--version'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(out.trim()).toBe(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version);
+  });
+
   it('serves the landing page in development', async () => {
     const dev = await stack({ vms: 5 }, { landingPage: true });
     try {
@@ -131,7 +160,6 @@ describe('the server process', () => {
   });
 
   it('npm start with nothing configured serves the embedded simulator, and SIGTERM ends it cleanly', async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
     const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--port', '0', '--simulator-port', '0', '--vms', '50'], {
       cwd: root,
       env: { ...process.env, RHEV_URL: '', PORT: '' },
