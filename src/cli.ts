@@ -176,6 +176,19 @@ simulatorOptions(
     anonymousPolicy,
     process.env.RHEV_ANONYMOUS ? anonymousPolicy(process.env.RHEV_ANONYMOUS) : undefined,
   )
+  .option(
+    '--cors-origin <origins>',
+    'browser origins whose pages may call the subgraph, comma-separated (or CORS_ORIGIN); none by default',
+    (v: string) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    (process.env.CORS_ORIGIN ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (or LOG_LEVEL)', process.env.LOG_LEVEL ?? 'info')
   .option('--debug', 'stack traces in error answers (default: only when NODE_ENV=development)')
   .action(async (o) => {
@@ -213,6 +226,7 @@ simulatorOptions(
       introspection: o.introspection && !production ? true : o.introspection === false ? false : !production,
       landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
       limits: { maxUpstreamRequests: o.maxUpstreamRequests, operationTimeoutMs: o.operationTimeout, maxResponseBytes: o.maxResponseBytes },
+      corsOrigins: o.corsOrigin,
     }).catch((e: NodeJS.ErrnoException) => {
       // A port in use is a configuration problem: one line saying so, not a stack trace.
       if (e.code !== 'EADDRINUSE') throw e;

@@ -50,6 +50,13 @@ export interface ServerConfig {
   /** pino level when no logger is given (default: LOG_LEVEL, else `info`). */
   logLevel?: string;
   limits?: Partial<Limits>;
+  /**
+   * Browser origins whose pages may call the subgraph (`https://dash.example.com`):
+   * their preflights are answered and their answers carry
+   * Access-Control-Allow-Origin. None by default; CSRF prevention holds for
+   * every other request either way.
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** The part of a pino logger the server uses. */

@@ -15,6 +15,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Context } from '../resolvers/context.ts';
@@ -33,6 +34,8 @@ export interface HttpOptions {
   readonly limits: Limits;
   readonly services: OperationServices;
   readonly format: FormatOptions;
+  /** Browser origins allowed to call /graphql (CORS); none when empty. */
+  readonly corsOrigins: readonly string[];
   /** What the server knows of the engine's readiness (engine-check.ts). */
   readonly readiness: Readiness;
   readonly introspection: boolean;
@@ -73,6 +76,19 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
+  // Dashboards on other origins: their preflights are answered here, before Apollo's CSRF check (which
+  // would take a preflight for a forgery); the requests that follow still pass that check.
+  if (options.corsOrigins.length) {
+    app.use(
+      '/graphql',
+      cors({
+        origin: [...options.corsOrigins],
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     '/graphql',
     express.json({ limit: limits.maxBodyBytes }),

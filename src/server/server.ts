@@ -88,6 +88,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     services,
     format,
     readiness,
+    corsOrigins: config.corsOrigins ?? [],
     introspection,
     landingPage: config.landingPage ?? !production,
     onDrain: async () => {
