@@ -13,7 +13,6 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -22,6 +21,7 @@ import type { Context } from '../resolvers/context.ts';
 import type { Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
 import type { Readiness } from './engine-check.ts';
+import { serveExplorer } from './explorer.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { Operation, type OperationServices } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
@@ -67,12 +67,14 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
       // Federated tracing, installed explicitly so Apollo does not announce it at every start: it traces
       // only the operations a router asks to (apollo-federation-include-trace: ftv1), and costs the rest nothing.
       ApolloServerPluginInlineTrace(),
-      options.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      // The explorer browsers get is ours (explorer.ts), served from the package: Apollo's needs its CDN.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
 
   healthRoutes(app, options.readiness);
+  if (options.landingPage) serveExplorer(app, '/graphql');
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });

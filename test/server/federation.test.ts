@@ -148,12 +148,18 @@ describe('the server process', () => {
     expect(out.trim()).toBe(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version);
   });
 
-  it('serves the landing page in development', async () => {
+  it('serves the explorer to browsers in development, from its own files', async () => {
     const dev = await stack({ vms: 5 }, { landingPage: true });
     try {
       const res = await fetch(dev.server.url, { headers: { accept: 'text/html' } });
       expect(res.status).toBe(200);
-      expect(await res.text()).toMatch(/sandbox/i);
+      const html = await res.text();
+      expect(html).toContain('/explorer/graphiql.js');
+      expect(html).not.toMatch(/<script[^>]+src="https?:/);
+      for (const file of ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css', 'graphql-ws.js'])
+        expect((await fetch(new URL(`/explorer/${file}`, dev.server.url))).status, file).toBe(200);
+      // A GraphQL GET (JSON wanted) is still Apollo's.
+      expect((await fetch(`${dev.server.url}?query={__typename}`, { headers: { 'apollo-require-preflight': '1' } })).status).toBe(200);
     } finally {
       await dev.close();
     }
