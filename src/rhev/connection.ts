@@ -69,7 +69,7 @@ export class Connection {
     this.retries = options.retries ?? Connection.retries;
     this.verbosity = options.verbosity ?? Connection.verbosity;
     this.logger = options.logger;
-    if (options.apiVersion === 4 || options.apiVersion === '4') this.useDialect('v4');
+    if (options.apiVersion === 4 || options.apiVersion === '4') this.speak('v4');
   }
 
   /** Opens the connection (no request yet); arguments replace the defaults. */
@@ -153,7 +153,7 @@ export class Connection {
   async api(options: CallOptions = {}): Promise<API & ResourceMethods> {
     const res = await this.http('GET', this.entryUrl(), options);
     this.check(res, [200]);
-    if (this.options.apiVersion === undefined || this.options.apiVersion === 'auto') this.useDialect(dialectOfEntry(res.body));
+    if (this.options.apiVersion === undefined || this.options.apiVersion === 'auto') this.speak(dialectOfEntry(res.body));
     this.entry = this.parse(res.body, 'api');
     return this.bind(this.entry, this.dialect === 'v4' ? 'Api' : 'API') as API & ResourceMethods;
   }
@@ -168,7 +168,7 @@ export class Connection {
     return this.api4 ?? model();
   }
 
-  private useDialect(d: 'v3' | 'v4'): void {
+  private speak(d: 'v3' | 'v4'): void {
     this.api4 = d === 'v4' ? bundledV4ApiModel() : undefined;
   }
 

@@ -46,7 +46,11 @@ describe.skipIf(!present)('the explorer, offline, in Chromium', () => {
     return page;
   }
 
-  const result = (page: Awaited<ReturnType<typeof open>>) => page.locator('.result-window').innerText();
+  const result = (page: Awaited<ReturnType<typeof open>>) =>
+    page
+      .locator('.result-window')
+      .textContent()
+      .then((t) => t ?? '');
 
   it('runs a query from the page with nothing but the subgraph', async () => {
     const page = await open('{ vms(max: 2) { name } }');
