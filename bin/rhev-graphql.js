@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx, so the command works right after
-// `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// The command runs the built JavaScript (dist/, made by `npm run build`, which
+// `npm ci` and `npm install` run through `prepare`). Where there is no build
+// (installed with --ignore-scripts), it runs the TypeScript sources through tsx.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+if (existsSync(new URL('../dist/cli.js', import.meta.url))) {
+  await import('../dist/cli.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli.ts');
+}

@@ -280,7 +280,7 @@ export class Connection {
   async create<T extends object>(
     resource: T,
     options: { base?: object; wait?: boolean; timeout?: number; signal?: AbortSignal } = {},
-  ): Promise<T> {
+  ): Promise<T & ResourceMethods> {
     const type = typeOf(resource);
     if (!type) throw new RhevError('create() needs a binding object: make one with newResource()');
     const info = this.info(type, options.base);
@@ -295,7 +295,8 @@ export class Connection {
     if (res.status === 202 && options.wait !== false && created.href) {
       await this.poll(created, (current) => !isBeingCreated(current), { timeout: options.timeout, signal: options.signal });
     }
-    return created as T;
+    // Bound: the created resource has its actions and sub-collections, update() and delete().
+    return created as unknown as T & ResourceMethods;
   }
 
   /** Writes a resource's fields back (PUT) and refreshes it from the answer. */
