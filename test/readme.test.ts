@@ -24,7 +24,7 @@ describe("the README's samples", () => {
     expect(samples.length).toBeGreaterThanOrEqual(3);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    samples.forEach((code, i) => writeFileSync(join(dir, `sample-${i + 1}.ts`), `${GIVEN}${code}\nexport {};\n`));
+    for (const [i, code] of samples.entries()) writeFileSync(join(dir, `sample-${i + 1}.ts`), `${GIVEN}${code}\nexport {};\n`);
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noUnusedLocals: false }, include: ['*.ts'] }),
