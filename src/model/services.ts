@@ -91,6 +91,24 @@ export function parseModelJson(text: string, source: string): EngineModelJson {
   if (!m || typeof m !== 'object' || typeof m.root !== 'string' || !Array.isArray(m.services) || !Array.isArray(m.types)) {
     throw new DescriptionError(source, "not an API model (expected the root service, types and services of a v4 engine's model.json)");
   }
+  // Every part the walk reads has the shape it reads, or the file is refused here, naming what is wrong.
+  const isParams = (ps: unknown) => Array.isArray(ps) && ps.every((p) => p && typeof p.name === 'string' && typeof p.type === 'string');
+  for (const s of m.services) {
+    const ok =
+      s &&
+      typeof s.name === 'string' &&
+      Array.isArray(s.methods) &&
+      Array.isArray(s.locators) &&
+      s.methods.every((x: ModelMethod) => x && typeof x.name === 'string' && isParams(x.parameters)) &&
+      s.locators.every(
+        (l: ModelService['locators'][number]) => l && typeof l.name === 'string' && typeof l.service === 'string' && isParams(l.parameters),
+      );
+    if (!ok)
+      throw new DescriptionError(
+        source,
+        `service ${JSON.stringify(String(s?.name ?? '?')).slice(0, 80)} is not a service (name, methods with parameters, locators)`,
+      );
+  }
   return m;
 }
 

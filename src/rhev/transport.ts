@@ -405,13 +405,16 @@ export class Transport {
       } catch {
         // not JSON: reported below
       }
-      if (res.status !== 200 || typeof answer.access_token !== 'string') {
+      // A token goes into a header: one of printable ASCII only, and of a sane length, or it is not one.
+      const usable = typeof answer.access_token === 'string' && /^[\x21-\x7e]{1,4096}$/.test(answer.access_token);
+      if (res.status !== 200 || !usable) {
         const why = typeof answer.error === 'string' ? answer.error.slice(0, 200) : `HTTP ${res.status}`;
         throw new ConnectionError(`The engine's SSO service refused to log in: ${why}`, { sent: true });
       }
-      this.token = answer.access_token;
+      const token = answer.access_token as string;
+      this.token = token;
       this.log('debug', 'SSO token obtained');
-      return this.token;
+      return token;
     })().finally(() => {
       this.tokenRequest = undefined;
     });

@@ -68,6 +68,29 @@ describe('SSO', () => {
   });
 });
 
+describe('a hostile SSO service', () => {
+  it('refuses a token that could not go into a header, and never sends it', async () => {
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const fake = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      if (req.url?.startsWith('/ovirt-engine/sso/')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'abc\r\nX-Evil: 1' }));
+      } else res.writeHead(200, { 'content-type': 'application/xml' }).end('<api/>');
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(fake.address() as { port: number }).port}/ovirt-engine/api`;
+    const c = new Connection({ url, username: 'admin@internal', password: 'admin', apiVersion: 4, retries: 0 });
+    try {
+      await expect(c.api()).rejects.toThrow(/SSO service refused to log in/);
+      expect(seen.filter((l) => !l.includes('/sso/'))).toEqual([]);
+    } finally {
+      await c.close();
+      fake.close();
+    }
+  });
+});
+
 describe("Python-RHEV's calls on v4", () => {
   it('lists, gets, follows sub-collections, runs actions and waits for statuses', async () => {
     const c = open(both);

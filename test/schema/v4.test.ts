@@ -80,6 +80,8 @@ describe('the v4 API model', () => {
   it('refuses a file that is not a model, and a model whose services loop', () => {
     expect(() => parseModelJson('<api/>', 'x.json')).toThrow(/x.json: not JSON/);
     expect(() => parseModelJson('{"a":1}', 'x.json')).toThrow(/not an API model/);
+    const broken = JSON.stringify({ root: 'system', types: [], services: [{ name: 'system', methods: [{ name: 'get' }], locators: [] }] });
+    expect(() => parseModelJson(broken, 'x.json')).toThrow(/x.json: service "system" is not a service/);
     const loop = {
       root: 'system',
       types: [],
