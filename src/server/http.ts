@@ -10,7 +10,7 @@
  */
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -69,6 +69,8 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
       ApolloServerPluginInlineTrace(),
       // The explorer browsers get is ours (explorer.ts), served from the package: Apollo's needs its CDN.
       ApolloServerPluginLandingPageDisabled(),
+      // The schema has no cache hints: Apollo's cache-control plugin would wrap every resolver for nothing.
+      ...(hasCacheHints(options.schema) ? [] : [ApolloServerPluginCacheControlDisabled()]),
     ],
   });
   await apollo.start();
@@ -172,4 +174,10 @@ function healthRoutes(app: express.Express, readiness: Readiness): void {
     const c = await readiness.current();
     res.json({ status: 'ok', ready: c.ok, engine: { reachable: c.status !== undefined, status: c.status, ms: c.ms, says: c.says } });
   });
+}
+
+/** Whether any type or field of the schema carries a `@cacheControl` hint (ours carry none). */
+function hasCacheHints(schema: GraphQLSchema): boolean {
+  if (schema.getDirective('cacheControl')) return true;
+  return Object.values(schema.getTypeMap()).some((t) => t.astNode?.directives?.some((d) => d.name.value === 'cacheControl'));
 }

@@ -124,6 +124,17 @@ describe('queries', () => {
     expect(s.server.connections.size).toBeGreaterThanOrEqual(3);
   });
 
+  it('installs no cache-control plugin for a schema without cache hints (it would wrap every resolver)', async () => {
+    const res = await fetch(s.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ vms(max: 1) { name } }' }),
+    });
+    expect(res.status).toBe(200);
+    // Apollo's plugin marks every answer `no-store`; without it there is no such header.
+    expect(res.headers.get('cache-control')).toBeNull();
+  });
+
   it('answers /health and /metrics', async () => {
     const base = s.server.url.replace(/\/graphql$/, '');
     expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', engine: { reachable: true } });
