@@ -192,6 +192,11 @@ simulatorOptions(
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (or LOG_LEVEL)', process.env.LOG_LEVEL ?? 'info')
   .option('--debug', 'stack traces in error answers (default: only when NODE_ENV=development)')
   .action(async (o) => {
+    // What the environment says decides the server's own defaults (introspection, explorer, stack traces);
+    // graphql-js, though, runs in production mode whatever it says: its development checks (an instanceOf
+    // per type lookup) cost every query, and it reads NODE_ENV when first imported, just below.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
     const { startServer, displayUrl } = await import('./server/index.ts');
     let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
     let engine: ({ url: string } & EngineAccess) | undefined;
@@ -212,7 +217,7 @@ simulatorOptions(
       sim = await startSimulator(simOptions).catch(() => startSimulator({ ...simOptions, port: 0 }));
       engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
     }
-    const production = process.env.NODE_ENV === 'production';
+    const production = nodeEnv === 'production';
     // Serving strangers as the service account is a choice made for a real engine, never a default.
     const anonymous = o.anonymous ?? (sim ? 'service-account' : 'refuse');
     const server = await startServer({
@@ -221,7 +226,7 @@ simulatorOptions(
       host: o.host,
       anonymous,
       logLevel: o.logLevel,
-      debug: o.debug,
+      debug: o.debug ?? nodeEnv === 'development',
       // commander sets these to true unless --no-... was given; production turns both off unless asked.
       introspection: o.introspection && !production ? true : o.introspection === false ? false : !production,
       landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
