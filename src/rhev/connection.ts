@@ -497,7 +497,8 @@ export class Connection {
 
   private entryUrl(): string {
     this.ensure();
-    return `${this.entrypoint}/`;
+    // An entry point at the root is `/`, not `//` (which would name another host).
+    return this.entrypoint === '/' ? '/' : `${this.entrypoint}/`;
   }
 
   /**

@@ -125,6 +125,17 @@ export class Readiness {
     return this.pending;
   }
 
+  /**
+   * Why operations cannot be answered, when the engine's URL answers but not as
+   * an engine (an HTML page, a 404): no query would do better than say that.
+   * Refused credentials are the service account's only, and a host that does
+   * not answer may come back; those go through as usual.
+   */
+  get problem(): string | undefined {
+    const c = this.last;
+    return c && !c.ok && c.status !== undefined && c.status !== 401 ? c.says : undefined;
+  }
+
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

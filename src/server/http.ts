@@ -23,7 +23,7 @@ import { credentialsFrom } from './credentials.ts';
 import type { Readiness } from './engine-check.ts';
 import { serveExplorer } from './explorer.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
-import { Operation, type OperationServices } from './operation.ts';
+import { engineNotReady, Operation, type OperationServices } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
 
 type HttpContext = Context & { readonly operation: Operation };
@@ -98,6 +98,8 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
     express.json({ limit: limits.maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
+        const notReady = engineNotReady(services);
+        if (notReady) throw notReady;
         let holder: ReturnType<typeof services.pool.acquire>;
         try {
           holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));

@@ -9,6 +9,7 @@
  * tree and however joined with others, ends then and gives its socket back.
  */
 import { setMaxListeners } from 'node:events';
+import { GraphQLError } from 'graphql';
 import { Loaders } from '../loaders/index.ts';
 import type { ApiModel } from '../model/index.ts';
 import { CallerGone, type Context, OperationEnded, OperationTimeout } from '../resolvers/context.ts';
@@ -24,6 +25,14 @@ export interface OperationServices {
   readonly metrics: Metrics;
   readonly logger: ServerLogger;
   readonly batching?: boolean;
+  /** Why the engine cannot answer any operation, when it is not an engine (engine-check.ts). */
+  readonly engineProblem?: () => string | undefined;
+}
+
+/** The refusal of an operation the engine cannot answer: said once, in the engine check's words. */
+export function engineNotReady(services: OperationServices): GraphQLError | undefined {
+  const problem = services.engineProblem?.();
+  return problem ? new GraphQLError(`The engine is not ready: ${problem}`, { extensions: { code: 'UPSTREAM_UNAVAILABLE' } }) : undefined;
 }
 
 /** Operations by the signal their engine requests carry, so each request is counted for its operation. */

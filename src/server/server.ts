@@ -76,7 +76,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics,
     logger,
   );
-  const services: OperationServices = { api, pool, metrics, logger, batching: config.batching };
+  const services: OperationServices = { api, pool, metrics, logger, batching: config.batching, engineProblem: () => readiness.problem };
 
   const app = express();
   const httpServer: Server = createServer(app);

@@ -33,7 +33,7 @@ import { WebSocketServer } from 'ws';
 import type { Limits } from './config.ts';
 import { type CredentialPool, credentialsFrom, type Holder } from './credentials.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
-import { Operation, type OperationServices } from './operation.ts';
+import { engineNotReady, Operation, type OperationServices } from './operation.ts';
 
 export interface WsOptions {
   readonly schema: GraphQLSchema;
@@ -179,6 +179,8 @@ function accept(
   if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
   if (!state.holder) return [new GraphQLError('The connection has no credentials', { extensions: { code: 'UNAUTHENTICATED' } })];
   const subscription = operation.operation === 'subscription';
+  const notReady = engineNotReady(services);
+  if (notReady) return [notReady];
   let holder: Holder;
   try {
     holder = services.pool.retain(state.holder);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEngine } from '../../src/server/engine-check.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { SMALL, simulator } from '../helpers.ts';
-import { stack } from './helpers.ts';
+import { collect, gql, stack, wsClient } from './helpers.ts';
 
 let sim: Simulator;
 let nginx: Server;
@@ -109,6 +109,17 @@ describe('/health', () => {
       const warned = lines.filter((l) => l.level === 'warn' && /engine not ready/.test(l.msg ?? ''));
       expect(warned).toHaveLength(1);
       expect(warned[0].obj.engine).toMatch(/likely at .*\/ovirt-engine\/api/);
+      // Operations say the same, on both transports, instead of failing somewhere below.
+      const r = await gql(s, '{ vms { name } }');
+      expect(r.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(r.errors?.[0]?.message).toMatch(/^The engine is not ready: .*HTML page/);
+      const client = wsClient(s);
+      try {
+        const { error } = await collect(client, 'query { vms { name } }', {}, 5000);
+        expect(JSON.stringify(error)).toMatch(/The engine is not ready.*UPSTREAM_UNAVAILABLE/);
+      } finally {
+        await client.dispose();
+      }
     } finally {
       await s.close();
     }
