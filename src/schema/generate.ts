@@ -4,8 +4,14 @@
  * description gives the same list of operations (model/rsdl.ts,
  * model/services.ts), so everything after the reading is one path.
  */
+import { readFileSync } from 'node:fs';
 import {
   ApiModel,
+  bundledCapabilitiesPath,
+  bundledRsdlPath,
+  bundledV4ModelPath,
+  bundledV4XsdPath,
+  bundledXsdPath,
   DescriptionError,
   missingTypes,
   type Operation,
@@ -104,4 +110,24 @@ export function impliedOperations(xsd: XsdModel): Operation[] {
     }
   }
   return ops;
+}
+
+/** The generator's input for the files the package ships: API v3's (3.6 XSD, RSDL, capabilities) or v4's (XSD and model 4.6). */
+export function bundledInput(version: 3 | 4): GeneratorInput {
+  if (version === 4) {
+    return {
+      xsd: readFileSync(bundledV4XsdPath, 'utf8'),
+      xsdSource: 'api/v4/api.xsd',
+      model: readFileSync(bundledV4ModelPath, 'utf8'),
+      modelSource: 'api/v4/model.json',
+    };
+  }
+  return {
+    xsd: readFileSync(bundledXsdPath, 'utf8'),
+    xsdSource: 'api/api.xsd',
+    rsdl: readFileSync(bundledRsdlPath, 'utf8'),
+    rsdlSource: 'api/rsdl.xml',
+    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'),
+    capabilitiesSource: 'api/capabilities.xml',
+  };
 }

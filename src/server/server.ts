@@ -1,27 +1,13 @@
-/**
- * The subgraph server, put together: configuration and limits (config.ts),
- * credentials (credentials.ts), one list of operation rules (rules/), the
- * HTTP transport (http.ts) and the WebSocket transport (ws.ts) on the same
- * server and path, and an orderly shutdown.
- */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
-import {
-  type ApiModel,
-  bundledCapabilitiesPath,
-  bundledRsdlPath,
-  bundledV4ModelPath,
-  bundledV4XsdPath,
-  bundledXsdPath,
-} from '../model/index.ts';
+import type { ApiModel } from '../model/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
 import { Connection } from '../rhev/index.ts';
-import { type Generated, generateSchema } from '../schema/index.ts';
+import { bundledInput, generateSchema } from '../schema/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
 import { DEFAULT_LIMITS, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
 import { CredentialPool } from './credentials.ts';
@@ -56,7 +42,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       : logger.warn({ engine: says }, 'engine not ready; checking again every 10 s (/health/ready says 503 until then)'),
   );
   const version = await dialectToServe(config.engine, readiness);
-  const generated = version === 4 ? generateV4() : generateV3();
+  const generated = generateSchema(bundledInput(version));
   const api = generated.api;
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   const introspection = config.introspection ?? !production;
@@ -205,28 +191,6 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       server.off('error', reject);
       resolve();
     });
-  });
-}
-
-/** API v3's subgraph: the bundled 3.6 XSD, RSDL and capabilities. */
-function generateV3(): Generated {
-  return generateSchema({
-    xsd: readFileSync(bundledXsdPath, 'utf8'),
-    xsdSource: 'api/api.xsd',
-    rsdl: readFileSync(bundledRsdlPath, 'utf8'),
-    rsdlSource: 'api/rsdl.xml',
-    capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'),
-    capabilitiesSource: 'api/capabilities.xml',
-  });
-}
-
-/** API v4's subgraph: the bundled v4 XSD and model (4.6). */
-function generateV4(): Generated {
-  return generateSchema({
-    xsd: readFileSync(bundledV4XsdPath, 'utf8'),
-    xsdSource: 'api/v4/api.xsd',
-    model: readFileSync(bundledV4ModelPath, 'utf8'),
-    modelSource: 'api/v4/model.json',
   });
 }
 

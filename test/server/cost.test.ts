@@ -3,23 +3,15 @@
  * queries whose lists' `max` are within what the engine holds, the estimate
  * made before execution is the request count the simulator sees.
  */
-import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledApiModel, bundledCapabilitiesPath, bundledRsdlPath, bundledXsdPath } from '../../src/model/index.ts';
-import { generateSchema } from '../../src/schema/index.ts';
+import { bundledApiModel } from '../../src/model/index.ts';
+import { bundledInput, generateSchema } from '../../src/schema/index.ts';
 import { DEFAULT_LIMITS } from '../../src/server/index.ts';
 import { estimateCost } from '../../src/server/rules/index.ts';
 import { countRequests, gql, type Stack, stack } from './helpers.ts';
 
-const plan = generateSchema({
-  xsd: readFileSync(bundledXsdPath, 'utf8'),
-  xsdSource: 'api/api.xsd',
-  rsdl: readFileSync(bundledRsdlPath, 'utf8'),
-  rsdlSource: 'api/rsdl.xml',
-  capabilities: readFileSync(bundledCapabilitiesPath, 'utf8'),
-  capabilitiesSource: 'api/capabilities.xml',
-}).plan;
+const plan = generateSchema(bundledInput(3)).plan;
 const api = bundledApiModel();
 
 let s: Stack;
