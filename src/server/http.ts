@@ -52,6 +52,9 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
     validationRules: [...options.rules],
     parseOptions: parseOptions(limits),
     allowBatchedHttpRequests: false,
+    // Shutdown is the command's (it closes the server, then the embedded engine, then exits 0): Apollo
+    // would stop on SIGTERM itself and raise the signal again, ending the process before that.
+    stopOnTerminationSignals: false,
     // Compact JSON: dashboards ask for large answers, and indentation only costs bytes and time.
     stringifyResult: (value) => JSON.stringify(value),
     formatError: (formatted, error) => formatError(formatted, error, format),
