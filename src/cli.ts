@@ -166,7 +166,7 @@ simulatorOptions(
     /^(1|true|yes)$/i.test(process.env.RHEV_INSECURE ?? ''),
   )
   .option('--no-introspection', 'refuse introspection (default: off when NODE_ENV=production)')
-  .option('--no-landing-page', 'do not serve the Apollo Sandbox page (default: off when NODE_ENV=production)')
+  .option('--no-landing-page', 'do not serve the explorer to browsers (default: off when NODE_ENV=production)')
   .option('--max-upstream-requests <n>', 'most engine requests one operation may be estimated to cost', int('max-upstream-requests'), 200)
   .option('--operation-timeout <ms>', 'longest one operation may run', int('operation-timeout'), 120_000)
   .option('--max-response-bytes <n>', 'largest engine answer accepted', int('max-response-bytes'), 256 * 1024 * 1024)

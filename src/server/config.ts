@@ -37,7 +37,7 @@ export interface ServerConfig {
   host?: string;
   /** Callers without credentials (default `refuse`). */
   anonymous?: AnonymousPolicy;
-  /** Serve the Apollo Sandbox landing page (default: outside production). */
+  /** Serve the explorer (GraphiQL, from the package) to browsers at /graphql (default: outside production). */
   landingPage?: boolean;
   introspection?: boolean;
   /** Stack traces in error answers (default: only when NODE_ENV=development). */
