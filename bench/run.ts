@@ -13,6 +13,7 @@ import { concurrencyScenario } from './concurrency.ts';
 import { dashboardScenario, QUERIES, QUERIES_V4 } from './dashboard.ts';
 import { Progress, quick } from './lib.ts';
 import { parseScenario } from './parse.ts';
+import { serverProcessScenario } from './server-process.ts';
 import { subscriptionScenario } from './subscriptions.ts';
 
 const LATENCY = 20;
@@ -20,7 +21,7 @@ const fmt = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x
 const sizes = quick ? [100, 1000] : [100, 1000, 10_000];
 const subscriberCounts = quick ? [1, 100] : [1, 100, 1000];
 // Steps: parsing, dashboards, concurrency, writing; three queries per size and dialect; a script per size up to 1,000; each subscriber count.
-const progress = new Progress(4 + sizes.length * 3 * 2 + sizes.filter((n) => n <= 1000).length + subscriberCounts.length);
+const progress = new Progress(4 + sizes.length * 3 * 2 + sizes.filter((n) => n <= 1000).length + subscriberCounts.length + (quick ? 2 : 3));
 
 process.stderr.write(`rhev-graphql bench${quick ? ' (quick)' : ''}\n`);
 progress.step('parsing');
@@ -39,6 +40,12 @@ progress.step('concurrency');
 progress.log(
   `50 clients: ${concurrency.qps.toFixed(1)} queries/s, p50 ${concurrency.p50.toFixed(0)} ms, p99 ${concurrency.p99.toFixed(0)} ms, ${concurrency.upstreamPerQuery.toFixed(2)} upstream requests per query`,
 );
+const processClients = quick ? [1, 10] : [1, 10, 50];
+const serverProcess = await serverProcessScenario(1000, processClients, quick ? 5 : 20, (label) => progress.step(label));
+for (const r of serverProcess)
+  progress.log(
+    `server process, ${r.clients} clients: ${r.qps.toFixed(1)} queries/s, p99 ${r.p99.toFixed(0)} ms, ${r.cpuMsPerQuery.toFixed(0)} ms CPU per query, ${r.peakRssMB.toFixed(0)} MB peak`,
+  );
 const subscriptions = await subscriptionScenario(1000, subscriberCounts, quick ? 5 : 15, (label) => progress.step(label));
 for (const s of subscriptions)
   progress.log(
@@ -59,6 +66,7 @@ const targets = {
   'subscriptions: upstream requests/s at the most subscribers no more than at 1 (within 10%)':
     subscriptions.at(-1)!.upstreamPerSecond <= subscriptions[0].upstreamPerSecond * 1.1,
   'subscriptions: every subscriber got its events': subscriptions.every((s) => s.events >= s.subscribers),
+  'server process: CPU per 1,000-VM dashboard query at most 30 ms (1 client)': serverProcess[0].cpuMsPerQuery <= 30,
 };
 progress.step('writing results');
 process.stderr.write('\n');
@@ -71,6 +79,7 @@ const result = {
   parse,
   dashboard,
   concurrency,
+  serverProcess,
   subscriptions,
   targets,
 };
@@ -139,7 +148,16 @@ ${concurrency.qps.toFixed(1)} queries/s, p50 ${fmt(concurrency.p50)} ms, p99 ${f
 ${concurrency.upstreamPerQuery.toFixed(2)} upstream requests per query (identical in-flight GETs of one credential are joined),
 ${concurrency.errors} errors, peak RSS ${concurrency.peakRssMB.toFixed(0)} MB (the whole bench process).
 
-## 5. Subscriptions
+## 5. The server in a process of its own
+
+\`rhev-graphql serve\` (the built command, API v3) as its own process against ${serverProcess[0]?.vms ?? 1000} VMs, clients sending the dashboard query;
+the server's CPU time and peak memory are read from /proc; every query is answered afresh (nothing is shared between queries yet):
+
+| clients | queries/s | p50 | p99 | server CPU per query | server peak RSS | engine requests per query | errors |
+|---|---|---|---|---|---|---|---|
+${serverProcess.map((r) => `| ${r.clients} | ${r.qps.toFixed(1)} | ${fmt(r.p50)} ms | ${fmt(r.p99)} ms | ${fmt(r.cpuMsPerQuery)} ms | ${fmt(r.peakRssMB)} MB | ${r.upstreamPerQuery.toFixed(2)} | ${r.errors} |`).join('\n')}
+
+## 6. Subscriptions
 
 \`vmStatus\` subscribers spread over up to 1,000 VMs while a driver starts and stops watched VMs every 250 ms:
 
