@@ -6,7 +6,7 @@
 import { startServer } from '../src/server/index.ts';
 import { startSimulator } from '../src/simulator/index.ts';
 import { QUERIES } from './dashboard.ts';
-import { graphql, percentile, resetStats, simStats } from './lib.ts';
+import { graphql, percentile, resetStats, runClients, simStats } from './lib.ts';
 
 export interface ConcurrencyResult {
   vms: number;
@@ -32,22 +32,7 @@ export async function concurrencyScenario(vms: number, clients: number, seconds:
   });
   await graphql(server.url, '{ api { time } }');
   await resetStats(sim.url);
-  const times: number[] = [];
-  let errors = 0;
-  const end = Date.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (Date.now() < end) {
-        try {
-          times.push((await graphql(server.url, QUERIES.dashboard.query)).ms);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - t0) / 1000;
+  const { times, errors, elapsed } = await runClients(server.url, QUERIES.dashboard.query, clients, seconds);
   const upstream = (await simStats(sim.url)).requests;
   await server.close();
   await sim.close();

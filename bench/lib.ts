@@ -68,3 +68,28 @@ export async function simStats(simUrl: string): Promise<{ requests: number; byRo
 export async function resetStats(simUrl: string): Promise<void> {
   await fetch(`${simUrl}/__simulator/reset`, { method: 'POST' });
 }
+
+/** `clients` loops sending `query` for `seconds`: each answer's time, the errors, and the seconds it took. */
+export async function runClients(
+  url: string,
+  query: string,
+  clients: number,
+  seconds: number,
+): Promise<{ times: number[]; errors: number; elapsed: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        try {
+          times.push((await graphql(url, query)).ms);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { times, errors, elapsed: (performance.now() - t0) / 1000 };
+}

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../src/simulator/index.ts';
 import { QUERIES } from './dashboard.ts';
-import { graphql, percentile, resetStats, simStats } from './lib.ts';
+import { graphql, percentile, resetStats, runClients, simStats } from './lib.ts';
 
 export interface ServerProcessRow {
   vms: number;
@@ -84,22 +84,7 @@ export async function serverProcessScenario(
     for (const clients of clientCounts) {
       await resetStats(sim.url);
       const cpu0 = cpuMs(child.pid!);
-      const times: number[] = [];
-      let errors = 0;
-      const end = Date.now() + seconds * 1000;
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: clients }, async () => {
-          while (Date.now() < end) {
-            try {
-              times.push((await graphql(url, QUERIES.dashboard.query)).ms);
-            } catch {
-              errors++;
-            }
-          }
-        }),
-      );
-      const elapsed = (performance.now() - t0) / 1000;
+      const { times, errors, elapsed } = await runClients(url, QUERIES.dashboard.query, clients, seconds);
       const cpu = cpuMs(child.pid!) - cpu0;
       rows.push({
         vms,
