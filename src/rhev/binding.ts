@@ -67,7 +67,12 @@ export function getXmlSchema(): XsdModel {
 export function newResource<K extends keyof Types>(type: K, fields?: Partial<Types[K]>): Typed<Types[K]>;
 export function newResource<T extends object = Record<string, any>>(type: string, fields?: Partial<T>): Typed<T>;
 export function newResource<T extends object = Record<string, any>>(type: string, fields: Partial<T> = {}): Typed<T> {
-  if (!model().xsd.types.has(type)) throw new RhevError(`Unknown binding type ${type}`);
+  return newResourceOf(model(), type, fields);
+}
+
+/** `newResource` in a given API model (a connection's dialect). */
+export function newResourceOf<T extends object>(m: ApiModel, type: string, fields: Partial<T> = {}): Typed<T> {
+  if (!m.xsd.types.has(type)) throw new RhevError(`Unknown binding type ${type}`);
   return tag({ ...fields } as T, type);
 }
 

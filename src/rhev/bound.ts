@@ -115,11 +115,17 @@ export function bindResource<T extends Obj>(c: Connection, obj: T, type: string)
   // Actions and links the engine lists beyond what the model knows become methods too.
   for (const l of obj.actions?.link ?? []) defineAction(proto, l.rel);
   const inline: Obj = {};
+  // v3 inlines under the rel (`disks`); v4's follow= under the type's element, with its underscores (`disk_attachments`).
+  let byBare: Map<string, string> | undefined;
   for (const l of obj.link ?? []) {
     const rel = String(l.rel);
     if (rel.includes('/')) continue;
-    // v3 inlines under the rel (`disks`); v4's follow= under the type's element, with its underscores (`disk_attachments`).
-    const key = Object.hasOwn(obj, rel) ? rel : Object.keys(obj).find((k) => k.includes('_') && k.replace(/_/g, '') === rel);
+    byBare ??= new Map(
+      Object.keys(obj)
+        .filter((k) => k.includes('_'))
+        .map((k) => [k.replace(/_/g, ''), k]),
+    );
+    const key = Object.hasOwn(obj, rel) ? rel : byBare.get(rel);
     if (key !== undefined) {
       inline[rel] = obj[key];
       delete obj[key];

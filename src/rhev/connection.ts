@@ -12,7 +12,7 @@ import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { readDocument } from '../xml/index.ts';
 import { checkAnswer, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
-import { model, tag, toXml, typeInfo, typeOf } from './binding.ts';
+import { model, newResourceOf, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { bindResource, ResourceList, type ResourceMethods } from './bound.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ResponseError, RhevError } from './errors.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
@@ -174,8 +174,7 @@ export class Connection {
 
   /** A new, unbound object of a type of this connection's dialect (`newResource` is v3's). */
   newResource<T extends object = Obj>(type: string, fields: Partial<T> = {}): T {
-    if (!this.model.xsd.types.has(type)) throw new RhevError(`Unknown binding type ${type}`);
-    return tag({ ...fields } as T, type);
+    return newResourceOf<T>(this.model, type, fields);
   }
 
   /** The capabilities resource. */

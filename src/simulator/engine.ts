@@ -111,7 +111,7 @@ export class Engine {
       return await this.dispatch(req, trace);
     } catch (e) {
       const f = e instanceof EngineFault ? e : new EngineFault(500, 'Operation Failed', (e as Error).message);
-      return { ...faultAnswer(dialect(req.dialect).model, f, req.dialect === 'v4'), route: trace.route };
+      return { ...faultAnswer(dialect(req.dialect), f), route: trace.route };
     }
   }
 

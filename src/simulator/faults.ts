@@ -2,9 +2,10 @@
  * Engine-style error answers. Handlers throw these; the router turns them
  * into the status code and body a real engine sends (docs/protocol.md §4, §5).
  */
-import { bundledModel, type XsdModel } from '../model/index.ts';
+import { bundledModel } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
 import { ACTION_WORDS, type ActionWord, APP_ERRORS, type AppError, TYPE_WORDS, type TypeWord } from './app-errors.generated.ts';
+import type { Dialect } from './dialects.ts';
 import type { EngineResponse } from './messages.ts';
 import { type RsdlLink, rsdlEntries } from './rsdl.ts';
 
@@ -98,7 +99,9 @@ function usageLinks(): Map<string, RsdlLink> {
 }
 
 /** The engine's answer for a refusal, in the shape the refusal asks for. */
-export function faultAnswer(model: XsdModel, f: EngineFault, v4 = false): EngineResponse {
+export function faultAnswer(d: Pick<Dialect, 'name' | 'model' | 'wire'>, f: EngineFault): EngineResponse {
+  const { model } = d;
+  const v4 = d.name === 'v4';
   const headers: Record<string, string> = { ...f.headers };
   let body = '';
   if (f.shape === 'fault') {
@@ -107,8 +110,8 @@ export function faultAnswer(model: XsdModel, f: EngineFault, v4 = false): Engine
     body = writeDocument(
       model,
       'action',
-      // v4 says the state alone (`<status>failed</status>`).
-      { status: v4 ? 'failed' : { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } },
+      // Written as the dialect writes an action (v4 says the state alone: `<status>failed</status>`).
+      d.wire('Action', { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } }),
       { declaration: true },
     );
   } else if (f.shape === 'text') {

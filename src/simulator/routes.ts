@@ -139,10 +139,10 @@ export function routeTable(api: ApiModel, sorted: (top: readonly Collection[]) =
   return { root, specs };
 }
 
-/** Top-level collections in the order a 3.6 engine lists them at /api. */
-export const ROOT: readonly Spec[] = [...bundledApiModel().top]
-  .sort((a, b) => order(a.rel) - order(b.rel))
-  .map((c) => build(c, bundledApiModel().xsd));
+/** API v3's routes, the simulator's home dialect: top-level collections in the order a 3.6 engine lists them at /api. */
+const V3: RouteTable = routeTable(bundledApiModel(), (top) => [...top].sort((a, b) => order(a.rel) - order(b.rel)));
+
+export const ROOT: readonly Spec[] = V3.root;
 
 export function walk(specs: readonly Spec[] = ROOT, visit: (s: Spec, depth: number) => void, depth = 0): void {
   for (const s of specs) {
@@ -151,11 +151,7 @@ export function walk(specs: readonly Spec[] = ROOT, visit: (s: Spec, depth: numb
   }
 }
 
-export const SPECS: ReadonlyMap<string, Spec> = (() => {
-  const m = new Map<string, Spec>();
-  walk(ROOT, (s) => m.set(s.key, s));
-  return m;
-})();
+export const SPECS: ReadonlyMap<string, Spec> = V3.specs;
 
 let v4: RouteTable | undefined;
 
@@ -167,7 +163,7 @@ export function v4Routes(): RouteTable {
 
 /** API v3's routes, the simulator's home dialect: records are stored with its hrefs and links. */
 export function v3Routes(): RouteTable {
-  return { root: ROOT, specs: SPECS };
+  return V3;
 }
 
 export function specAt(key: string): Spec {
