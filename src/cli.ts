@@ -14,6 +14,18 @@ const int =
     return n;
   };
 
+/** A whole number from the environment, or the default; a malformed one is said in one line (exit 2), as a malformed flag is. */
+function envInt(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  try {
+    return int(name)(v);
+  } catch (e) {
+    console.error(`rhev-graphql: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
+
 const rate = (v: string): number => {
   const n = Number(v);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be between 0 and 1');
@@ -189,6 +201,12 @@ simulatorOptions(
       .map((o) => o.trim())
       .filter(Boolean),
   )
+  .option(
+    '--freshness <ms>',
+    "how old a shared answer may be: one credential's identical requests and queries share answers this long; 0 = off (or RHEV_FRESHNESS_MS; default 2000)",
+    int('freshness'),
+    envInt('RHEV_FRESHNESS_MS', 2000),
+  )
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (or LOG_LEVEL)', process.env.LOG_LEVEL ?? 'info')
   .option('--debug', 'stack traces in error answers (default: only when NODE_ENV=development)')
   .action(async (o) => {
@@ -232,6 +250,7 @@ simulatorOptions(
       landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
       limits: { maxUpstreamRequests: o.maxUpstreamRequests, operationTimeoutMs: o.operationTimeout, maxResponseBytes: o.maxResponseBytes },
       corsOrigins: o.corsOrigin,
+      freshnessMs: o.freshness,
     }).catch((e: NodeJS.ErrnoException) => {
       // A port in use is a configuration problem: one line saying so, not a stack trace.
       if (e.code !== 'EADDRINUSE') throw e;

@@ -109,3 +109,14 @@ export function excerpt(body: string): string | undefined {
   if (!text) return undefined;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
+
+/** The dialect an entry point document is in: v4's links `clusterlevels`, v3's `capabilities` (docs/protocol.md §11). */
+export function dialectOfEntry(xml: string): 'v3' | 'v4' {
+  let rels: string[];
+  try {
+    rels = (readDocument(model().xsd, xml).value.link ?? []).map((l: Obj) => l.rel);
+  } catch {
+    return 'v3';
+  }
+  return rels.includes('clusterlevels') && !rels.includes('capabilities') ? 'v4' : 'v3';
+}

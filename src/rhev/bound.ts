@@ -54,6 +54,9 @@ function defineAction(proto: object, name: string): void {
   });
 }
 
+/** An inlined sub-collection's items, once bound, by the inlined document they came from. */
+const boundInline = new WeakMap<object, Obj[]>();
+
 function defineSub(proto: object, rel: string, c?: ModelCollection): void {
   if (rel in proto) return;
   Object.defineProperty(proto, rel, {
@@ -61,11 +64,15 @@ function defineSub(proto: object, rel: string, c?: ModelCollection): void {
       const inline = this[INLINE as any]?.[rel];
       const noQuery = Object.keys(options).every((k) => k === 'signal');
       if (inline && noQuery) {
-        // Inlined by a detail request: no round trip.
-        const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
-        const items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) =>
-          bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''),
-        );
+        // Inlined by a detail request: no round trip, and bound once however often it is asked for.
+        let items = boundInline.get(inline);
+        if (!items) {
+          const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
+          items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) =>
+            bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''),
+          ) as Obj[];
+          boundInline.set(inline, items);
+        }
         const out = new ResourceList<Obj>();
         out.push(...items);
         Object.defineProperty(out, 'meta', { value: {}, enumerable: false });

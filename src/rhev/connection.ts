@@ -10,12 +10,12 @@
 import type { ApiModel, Operation } from '../model/index.ts';
 import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { readDocument } from '../xml/index.ts';
-import { checkAnswer, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
+import { checkAnswer, dialectOfEntry, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
 import { model, newResourceOf, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { bindResource, ResourceList, type ResourceMethods } from './bound.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ResponseError, RhevError } from './errors.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
+import { FreshWindow, Generation } from './fresh.ts';
 import { Joiner } from './join.ts';
 import type { Logger } from './log.ts';
 import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOptions, WaitOptions } from './options.ts';
@@ -55,10 +55,29 @@ export class Connection {
    * to parse it parses for all of them.
    */
   private readonly parsedLists = new WeakMap<HttpResponse, Obj>();
+  /**
+   * Bound answers kept for the freshness window (fresh.ts), by request: off
+   * unless `freshnessMs` is given; the server turns it on for every caller.
+   */
+  private readonly answers: FreshWindow<Obj | { items: Obj[]; meta: Obj }>;
 
   /** GETs answered by joining an identical one already in flight. */
   get coalesced(): number {
     return this.gets.joined;
+  }
+
+  /** Answers served from the freshness window, and lookups that found none fresh. */
+  get freshness(): { hits: number; misses: number; windowMs: number } {
+    return { hits: this.answers.hits, misses: this.answers.misses, windowMs: this.answers.windowMs };
+  }
+
+  /**
+   * Something changed that the engine did not tell this connection of (an
+   * event in its feed): nothing read before is served from the freshness
+   * window, here or in any connection sharing its generation.
+   */
+  invalidate(): void {
+    this.answers.generation.bump();
   }
 
   /** Prepares a connection; nothing is sent until it is used. */
@@ -69,6 +88,7 @@ export class Connection {
     this.retries = options.retries ?? Connection.retries;
     this.verbosity = options.verbosity ?? Connection.verbosity;
     this.logger = options.logger;
+    this.answers = new FreshWindow(options.freshnessMs ?? 0, options.generation ?? new Generation());
     if (options.apiVersion === 4 || options.apiVersion === '4') this.speak('v4');
   }
 
@@ -189,7 +209,7 @@ export class Connection {
   getAll<K extends keyof Collections>(type: K, options?: ListOptions): Promise<ResourceList<Collections[K]>>;
   getAll<T = Obj>(type: string | object, options?: ListOptions): Promise<ResourceList<T>>;
   async getAll<T = Obj>(type: string | object, options: ListOptions = {}): Promise<ResourceList<T>> {
-    const { base, detail, filter, search, max, page, caseSensitive, signal, ...keywords } = options;
+    const { base, detail, filter, search, max, page, caseSensitive, signal, fresh, ...keywords } = options;
     const info = this.info(type, base);
     if (filter) checkFilter(filter);
     let href: string;
@@ -210,12 +230,20 @@ export class Connection {
       href = await this.collectionHref(info.plural!, base, signal);
     }
     const asked = listRequest(this.dialect, href, { max, caseSensitive, detail });
-    const doc = await this.listDocument(asked.href, asked.headers, signal);
-    if (!doc) return this.list([], info.resourceType, {});
-    const items: Obj[] = doc[info.singular] ?? doc[this.model.itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
-    const bound = items.map((i) => this.bind(i, info.resourceType));
-    const { [info.singular]: _items, ...meta } = doc;
-    return this.list(filter ? bound.filter((r) => matchesFilter(r, filter)) : bound, info.resourceType, meta);
+    const key = `list ${asked.href}\n${JSON.stringify(asked.headers)}`;
+    let answer = fresh ? undefined : (this.answers.get(key) as { items: Obj[]; meta: Obj } | undefined);
+    if (!answer) {
+      const stamp = this.answers.stamp();
+      const doc = await this.listDocument(asked.href, asked.headers, signal);
+      if (!doc) return this.list([], info.resourceType, {});
+      const items: Obj[] = doc[info.singular] ?? doc[this.model.itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
+      const { [info.singular]: _items, ...meta } = doc;
+      // Bound once per answer: every caller served from the window shares these objects.
+      answer = { items: items.map((i) => this.bind(i, info.resourceType)), meta };
+      this.answers.set(key, answer, stamp);
+    }
+    const { items, meta } = answer;
+    return this.list(filter ? items.filter((r) => matchesFilter(r, filter)) : items, info.resourceType, meta);
   }
 
   /**
@@ -249,11 +277,17 @@ export class Connection {
         detail: rest.detail,
       },
     );
-    const res = await this.http('GET', asked.href, { headers: asked.headers, signal: rest.signal });
-    if (res.status === 404) return undefined;
-    if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
-    this.check(res, [200]);
-    const r = this.bind(this.parse(res.body, info.singular), info.resourceType);
+    const key = `get ${asked.href}\n${JSON.stringify(asked.headers)}`;
+    let r = rest.fresh ? undefined : (this.answers.get(key) as Obj | undefined);
+    if (!r) {
+      const stamp = this.answers.stamp();
+      const res = await this.http('GET', asked.href, { headers: asked.headers, signal: rest.signal });
+      if (res.status === 404) return undefined;
+      if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
+      this.check(res, [200]);
+      r = this.bind(this.parse(res.body, info.singular), info.resourceType);
+      this.answers.set(key, r, stamp);
+    }
     return (rest.filter && !matchesFilter(r, rest.filter) ? undefined : r) as T;
   }
 
@@ -512,12 +546,19 @@ export class Connection {
     opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<HttpResponse> {
     const t = this.ensure();
-    const res =
-      method === 'GET' && opts.body === undefined && this.options.coalesce !== false
-        ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) =>
-            t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
-          )
-        : await t.request(method, href, opts);
+    const read = method === 'GET' && opts.body === undefined;
+    let res: HttpResponse;
+    try {
+      res =
+        read && this.options.coalesce !== false
+          ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) =>
+              t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
+            )
+          : await t.request(method, href, opts);
+    } finally {
+      // A write (done, refused or broken off) may have changed the engine: what the window holds is old now (fresh.ts rule 3).
+      if (!read) this.answers.generation.bump();
+    }
     if (res.status === 401) {
       this.options.onUnauthorized?.();
       throw new Fault('Unauthorized', 'The engine did not accept the credentials', 401);
@@ -605,15 +646,4 @@ function hrefOf(obj: object): string {
   const h = (obj as Obj).href;
   if (!h) throw new RhevError(`${typeOf(obj) ?? 'The object'} has no href: get it from the engine first`);
   return h;
-}
-
-/** The dialect an entry point document is in: v4's links `clusterlevels`, v3's `capabilities` (docs/protocol.md §11). */
-export function dialectOfEntry(xml: string): 'v3' | 'v4' {
-  let rels: string[];
-  try {
-    rels = (readDocument(model().xsd, xml).value.link ?? []).map((l: Obj) => l.rel);
-  } catch {
-    return 'v3';
-  }
-  return rels.includes('clusterlevels') && !rels.includes('capabilities') ? 'v4' : 'v3';
 }

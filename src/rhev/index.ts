@@ -44,6 +44,8 @@ export {
 } from './errors.ts';
 export type { Filter } from './filter.ts';
 export { checkFilter, compileGlob, globMatches, matchesFilter } from './filter.ts';
+export type { Stamp } from './fresh.ts';
+export { FreshWindow, Generation } from './fresh.ts';
 export type { Logger } from './log.ts';
 export { redact } from './log.ts';
 export type { ActionOptions, CallOptions, ConnectionOptions, EngineAccess, GetOptions, ListOptions, WaitOptions } from './options.ts';

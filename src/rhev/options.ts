@@ -4,6 +4,7 @@
  * and the bound resources can name them without importing the connection.
  */
 import type { Filter } from './filter.ts';
+import type { Generation } from './fresh.ts';
 import type { Logger } from './log.ts';
 import type { TransportOptions } from './transport.ts';
 
@@ -23,6 +24,15 @@ export interface ConnectionOptions extends TransportOptions {
   apiVersion?: 3 | 4 | '3' | '4' | 'auto';
   /** Called when the engine refuses this connection's credentials (HTTP 401 after any re-login). */
   onUnauthorized?: () => void;
+  /**
+   * Serve a list or a get again from its answer while it is younger than
+   * this (ms; default 0, off). Any write through this connection, or through
+   * another sharing `generation`, and `invalidate()` forget what is kept.
+   * What is served from the window is shared: copy before editing it.
+   */
+  freshnessMs?: number;
+  /** Shared by connections whose windows must forget together (a server's, one per credential). */
+  generation?: Generation;
 }
 
 export interface ListOptions {
@@ -42,6 +52,8 @@ export interface ListOptions {
   caseSensitive?: boolean;
   /** Cancels the engine requests this call makes. */
   signal?: AbortSignal;
+  /** Ask the engine even when the freshness window holds an answer (the answer then refreshes the window). */
+  fresh?: boolean;
   [keyword: string]: unknown;
 }
 

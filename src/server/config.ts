@@ -44,6 +44,14 @@ export interface ServerConfig {
   debug?: boolean;
   /** Turn request batching off (for measuring the naive way). */
   batching?: boolean;
+  /**
+   * How old an answer may be when it is served again (ms; default
+   * DEFAULT_FRESHNESS_MS, 0 turns sharing off): engine answers, and whole
+   * answers to identical queries, are shared by the callers of one credential
+   * for this long. Our own mutations and the engine's events forget them at
+   * once (rhev/fresh.ts; README, "Freshness").
+   */
+  freshnessMs?: number;
   watch?: Partial<WatcherSettings>;
   /** Where the server's structured log lines go: a pino logger (default: pino at `logLevel` on stdout). */
   logger?: ServerLogger;
@@ -112,6 +120,9 @@ export const DEFAULT_LIMITS: Limits = {
   credentialIdleMs: 10 * 60_000,
   refusedCredentialMs: 60_000,
 };
+
+/** The default freshness window: a dashboard polling every 10 s sees data at most this much older than it would alone. */
+export const DEFAULT_FRESHNESS_MS = 2000;
 
 /** A URL as it may be shown: credentials written into it are replaced by `***`. */
 export function displayUrl(url: string): string {

@@ -7,7 +7,7 @@
  * (`/health/ready` says 503 until the engine answers as an engine); the
  * answer also says which API dialect the entry point speaks.
  */
-import { dialectOfEntry } from '../rhev/connection.ts';
+import { dialectOfEntry } from '../rhev/answers.ts';
 import { Transport } from '../rhev/transport.ts';
 import type { EngineConfig } from './config.ts';
 

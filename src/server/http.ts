@@ -25,6 +25,7 @@ import { serveExplorer } from './explorer.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { engineNotReady, Operation, type OperationServices } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
+import { shareAnswersPlugin } from './shared-answers.ts';
 
 type HttpContext = Context & { readonly operation: Operation };
 
@@ -67,6 +68,7 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
         },
       },
       logOperations(),
+      ...(services.answers ? [shareAnswersPlugin(services.answers)] : []),
       // Federated tracing, installed explicitly so Apollo does not announce it at every start: it traces
       // only the operations a router asks to (apollo-federation-include-trace: ftv1), and costs the rest nothing.
       ApolloServerPluginInlineTrace(),

@@ -37,6 +37,11 @@ export class Metrics {
     help: "Loads answered from the request's cache or joined to another load",
     registers: [this.registry],
   });
+  readonly sharedAnswers = new Counter({
+    name: 'rhev_shared_answers_total',
+    help: "Queries answered with an identical query's answer of the same credential, within the freshness window",
+    registers: [this.registry],
+  });
   readonly subscriptions = new Gauge({ name: 'rhev_subscriptions_active', help: 'Open subscriptions', registers: [this.registry] });
   readonly watchers = new Gauge({
     name: 'rhev_watchers_active',

@@ -16,6 +16,7 @@ import { CallerGone, type Context, OperationEnded, OperationTimeout } from '../r
 import type { ServerLogger } from './config.ts';
 import type { CredentialPool, Holder } from './credentials.ts';
 import type { Metrics } from './metrics.ts';
+import type { SharedAnswers } from './shared-answers.ts';
 
 export type TransportName = 'http' | 'ws';
 
@@ -25,6 +26,8 @@ export interface OperationServices {
   readonly metrics: Metrics;
   readonly logger: ServerLogger;
   readonly batching?: boolean;
+  /** Identical queries of one credential answered once while fresh (shared-answers.ts). */
+  readonly answers?: SharedAnswers;
   /** Why the engine cannot answer any operation, when it is not an engine (engine-check.ts). */
   readonly engineProblem?: () => string | undefined;
 }

@@ -6,10 +6,10 @@ import express from 'express';
 import { parse } from 'graphql';
 import type { ApiModel } from '../model/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
-import { Connection } from '../rhev/index.ts';
+import { Connection, Generation } from '../rhev/index.ts';
 import { bundledInput, generateSchema } from '../schema/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
-import { DEFAULT_LIMITS, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
+import { DEFAULT_FRESHNESS_MS, DEFAULT_LIMITS, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
 import { CredentialPool } from './credentials.ts';
 import { Readiness } from './engine-check.ts';
 import { serveHttp } from './http.ts';
@@ -17,6 +17,7 @@ import { createLogger } from './log.ts';
 import { Metrics, routeTemplate } from './metrics.ts';
 import { countRequest, type OperationServices } from './operation.ts';
 import { operationRules } from './rules/index.ts';
+import { SharedAnswers } from './shared-answers.ts';
 import { serveWebSocket } from './ws.ts';
 
 export const bundledSchemaPath = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
@@ -55,14 +56,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const metrics = new Metrics();
   const engine = config.engine;
 
+  // One generation for every window of this server: a write by any caller, or an event in the engine's
+  // feed, and nothing read before it is served again, to anyone (rhev/fresh.ts).
+  const generation = new Generation();
+  const freshnessMs = config.batching === false ? 0 : (config.freshnessMs ?? DEFAULT_FRESHNESS_MS);
   const { pool, hubs, refreshWatchGauges } = credentialPool(
-    { ...config, engine: { ...engine, apiVersion: version } },
+    { ...config, engine: { ...engine, apiVersion: version }, freshnessMs },
     api,
     limits,
     metrics,
     logger,
+    generation,
   );
-  const services: OperationServices = { api, pool, metrics, logger, batching: config.batching, engineProblem: () => readiness.problem };
+  const answers = new SharedAnswers(freshnessMs, generation, () => metrics.sharedAnswers.inc());
+  const services: OperationServices = {
+    api,
+    pool,
+    metrics,
+    logger,
+    batching: config.batching,
+    answers,
+    engineProblem: () => readiness.problem,
+  };
 
   const app = express();
   const httpServer: Server = createServer(app);
@@ -113,7 +128,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
  * both feed: one engine connection per credential (its requests counted by
  * route template and by operation) and one hub per credential that subscribes.
  */
-function credentialPool(config: ServerConfig, api: ApiModel, limits: Limits, metrics: Metrics, logger: ServerLogger) {
+function credentialPool(
+  config: ServerConfig,
+  api: ApiModel,
+  limits: Limits,
+  metrics: Metrics,
+  logger: ServerLogger,
+  generation: Generation,
+) {
   const engine = config.engine;
   const watchSettings: WatcherSettings = {
     intervalMs: 1000,
@@ -160,6 +182,8 @@ function credentialPool(config: ServerConfig, api: ApiModel, limits: Limits, met
         apiVersion: engine.apiVersion,
         // The naive mode measures every field as its own request, joined with nothing.
         coalesce: config.batching !== false,
+        freshnessMs: config.freshnessMs,
+        generation,
         failFastMs: 2000,
         onResponse: ({ method, path, status, ms, signal }) => {
           const route = routeTemplate(api, path);

@@ -34,6 +34,7 @@ import type { Limits } from './config.ts';
 import { type CredentialPool, credentialsFrom, type Holder } from './credentials.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { engineNotReady, Operation, type OperationServices } from './operation.ts';
+import { SharedAnswers, sharedExecute } from './shared-answers.ts';
 
 export interface WsOptions {
   readonly schema: GraphQLSchema;
@@ -90,6 +91,8 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
           return false;
         }
       },
+      // Queries share answers as over HTTP (shared-answers.ts); mutations and subscriptions never do.
+      execute: services.answers ? sharedExecute(services.answers, (op) => shareKeys.get(op)) : undefined,
       onSubscribe: (ctx, id, payload) => accept(options, rules, stateOf(ctx.extra), Object.keys(ctx.subscriptions).length, id, payload),
       onNext: (ctx, id, _payload, _args, result) => {
         if (!result.errors?.length) return undefined;
@@ -188,9 +191,13 @@ function accept(
     return [e as GraphQLError];
   }
   const op = new Operation(services, 'ws', holder, { timeoutMs: subscription ? undefined : limits.operationTimeoutMs, subscription });
+  if (operation.operation === 'query') shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
   state.operations.set(id, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
   return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
 }
+
+/** The key under which a query's answer is shared, by its operation (queries only). */
+const shareKeys = new WeakMap<Operation, string>();
 
 function endOperation(state: SocketState, id: string, codes: readonly string[]): void {
   const entry = state.operations.get(id);

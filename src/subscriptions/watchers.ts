@@ -212,7 +212,7 @@ export class Watchers {
     this.polls++;
     let items: Obj[];
     try {
-      items = await this.connection.getAll<Obj>(tw.collection.rel);
+      items = await this.connection.getAll<Obj>(tw.collection.rel, { fresh: true });
     } catch (e) {
       // A failed poll is tried again at the next interval; subscribers keep waiting (their timeout still holds).
       tw.interval = Math.min(tw.interval * 2, this.settings.maxIntervalMs);
@@ -265,12 +265,14 @@ export class Watchers {
   private async readEvents(): Promise<void> {
     if (!this.api.topLevel('events')) return;
     if (this.lastEvent === undefined) {
-      const latest = await this.connection.getAll<Obj>('events', { max: 1 });
+      const latest = await this.connection.getAll<Obj>('events', { max: 1, fresh: true });
       this.lastEvent = latest[0]?.id ?? '0';
       return;
     }
-    const events = await this.connection.getAll<Obj>('events', { event_id: this.lastEvent });
+    const events = await this.connection.getAll<Obj>('events', { event_id: this.lastEvent, fresh: true });
     if (!events.length) return;
+    // The engine changed: answers shared for the freshness window are old now, for every caller (rhev/fresh.ts).
+    this.connection.invalidate();
     this.lastEvent = events.reduce((m, e) => (Number(e.id) > Number(m) ? e.id : m), this.lastEvent);
     for (const [type, tw] of this.types) {
       if (events.some((e) => tw.watches.has(e[type]?.id))) this.pollSoon(type, true);

@@ -25,6 +25,9 @@ export async function stack(
     anonymous: 'service-account',
     logLevel: 'silent',
     watch: { intervalMs: 50, maxIntervalMs: 200, eventsMs: 50 },
+    // Tests count the engine requests of each query on its own; sharing across queries (on by default
+    // in the server) is tested where it is asked for (freshness.test.ts).
+    freshnessMs: 0,
     ...serverOptions,
     engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', ...serverOptions.engine },
   });

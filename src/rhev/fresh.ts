@@ -1,0 +1,109 @@
+/**
+ * Answers kept fresh for a short window: how a hundred dashboards of one
+ * credential cost the engine what one costs.
+ *
+ * Joining (join.ts) shares a request among callers who ask at the same
+ * moment. Dashboards do not ask at the same moment: fifty of them polling
+ * every ten seconds ask at fifty different moments. What they can share is
+ * an answer that is recent enough. The rules, in the order a lookup applies
+ * them:
+ *
+ * 1. An answer is kept under the request that fetched it (URL and headers),
+ *    with the moment the request was *sent*: the engine's state is at least
+ *    that old, whenever the answer arrived.
+ * 2. It is served while younger than the window (`windowMs`); a window of 0
+ *    keeps nothing.
+ * 3. Everything the window holds belongs to one generation. A change we know
+ *    of (a write through any connection that shares the generation, an event
+ *    in the engine's feed) starts a new generation, and from then on nothing
+ *    kept before is served.
+ * 4. An answer whose request was sent in an older generation than the current
+ *    one is not kept at all: it may have been read before the change and
+ *    arrived after it.
+ *
+ * Rules 3 and 4 make our own writes visible at once (read-your-writes, for
+ * every credential of a server); changes made elsewhere are seen when the
+ * window ends or when the event feed reports them, whichever comes first.
+ *
+ * What is kept is shared: callers must not change it (the server's resolvers
+ * only read; a script that opts in must copy before editing).
+ */
+
+/** A generation counter shared by every window that must forget together. */
+export class Generation {
+  private n = 0;
+  /** Times something was changed: a new generation began. */
+  get current(): number {
+    return this.n;
+  }
+  /** Something changed: nothing kept before this moment may be served. */
+  bump(): void {
+    this.n++;
+  }
+}
+
+interface Kept<T> {
+  readonly value: T;
+  readonly sentAt: number;
+  readonly generation: number;
+}
+
+/** What a caller holds while its request is out: when and in which generation it was sent. */
+export interface Stamp {
+  readonly sentAt: number;
+  readonly generation: number;
+}
+
+export class FreshWindow<T> {
+  private readonly kept = new Map<string, Kept<T>>();
+  /** Answers served from the window, and lookups that found none fresh. */
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly windowMs: number,
+    readonly generation: Generation = new Generation(),
+    /** At most this many answers are kept; the oldest go first (a Map keeps insertion order). */
+    private readonly maxEntries = 256,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get enabled(): boolean {
+    return this.windowMs > 0;
+  }
+
+  /** A fresh answer to `key` (rules 2 and 3), or undefined. */
+  get(key: string): T | undefined {
+    if (!this.enabled) return undefined;
+    const k = this.kept.get(key);
+    if (k && k.generation === this.generation.current && this.now() - k.sentAt < this.windowMs) {
+      this.hits++;
+      return k.value;
+    }
+    if (k) this.kept.delete(key);
+    this.misses++;
+    return undefined;
+  }
+
+  /** Taken just before a request is sent (rule 1). */
+  stamp(): Stamp {
+    return { sentAt: this.now(), generation: this.generation.current };
+  }
+
+  /** Keeps an answer that arrived, unless a change happened while it was out (rule 4). */
+  set(key: string, value: T, stamp: Stamp): void {
+    if (!this.enabled || stamp.generation !== this.generation.current) return;
+    this.kept.delete(key);
+    this.kept.set(key, { value, ...stamp });
+    while (this.kept.size > this.maxEntries) this.kept.delete(this.kept.keys().next().value!);
+  }
+
+  /** Forgets everything (this window only; `generation.bump()` forgets in every window sharing it). */
+  clear(): void {
+    this.kept.clear();
+  }
+
+  get size(): number {
+    return this.kept.size;
+  }
+}

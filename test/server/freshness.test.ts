@@ -1,0 +1,150 @@
+/**
+ * The freshness window (rhev/fresh.ts, server/shared-answers.ts), counted at
+ * the simulator: engine answers and whole answers shared by one credential's
+ * callers, forgotten by our own writes and by the engine's events, never
+ * shared between credentials. Windows here are long (a minute) so that
+ * every count is decided by the rules, not by the clock; the one test of
+ * expiry waits well past a short window.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, until } from '../helpers.ts';
+import { countRequests, gql, type Stack, stack, wsClient } from './helpers.ts';
+
+const DASHBOARD = `{ vms { name description status { state } cluster { name dataCenter { name } } host { name } disks { name } nics { name } } }`;
+const USER = { username: 'user@internal', password: 'user' };
+
+async function shared(s: Stack): Promise<number> {
+  const text = await s.server.metrics.registry.metrics();
+  return Number(/^rhev_shared_answers_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+describe('freshness window: a minute long', () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await stack({ vms: 200, hosts: 6 }, { freshnessMs: 60_000, watch: { intervalMs: 50, maxIntervalMs: 200, eventsMs: 50 } });
+    await gql(s, '{ api { time } }');
+  });
+  afterAll(() => s.close());
+
+  it('one credential: the first dashboard costs the engine, the next 20 nothing, sharing one answer', async () => {
+    const first = await countRequests(s, () => gql(s, DASHBOARD));
+    expect(first.total).toBeGreaterThan(0);
+    const before = await shared(s);
+    let answers: any[] = [];
+    const rest = await countRequests(s, async () => {
+      answers = await Promise.all(Array.from({ length: 20 }, () => gql(s, DASHBOARD)));
+    });
+    expect(rest.total).toBe(0);
+    expect(answers.every((a) => !a.errors && a.data.vms.length >= 200)).toBe(true);
+    expect((await shared(s)) - before).toBe(20);
+  });
+
+  it('different queries over the same lists share the engine data, not the answer', async () => {
+    await gql(s, DASHBOARD);
+    const before = await shared(s);
+    // The dashboard read whole lists of clusters, data centers and hosts to resolve its references.
+    const other = await countRequests(s, () => gql(s, '{ clusters { name dataCenter { name } } hosts { name } }'));
+    expect(other.total).toBe(0);
+    expect(await shared(s)).toBe(before);
+  });
+
+  it('over WebSocket a query shares the answer HTTP kept, and costs nothing', async () => {
+    await gql(s, DASHBOARD);
+    const before = await shared(s);
+    const client = wsClient(s);
+    try {
+      const counted = await countRequests(s, async () => {
+        const got = await new Promise<any>((resolve, reject) => {
+          let last: any;
+          client.subscribe({ query: DASHBOARD }, { next: (v) => (last = v), error: reject, complete: () => resolve(last) });
+        });
+        expect(got.data.vms.length).toBeGreaterThanOrEqual(200);
+      });
+      expect(counted.total).toBe(0);
+      expect((await shared(s)) - before).toBe(1);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('another credential shares nothing: a filtered user asks the engine for what they may see', async () => {
+    await gql(s, DASHBOARD);
+    const user = await countRequests(s, () => gql(s, DASHBOARD, undefined, USER));
+    expect(user.total).toBeGreaterThan(0);
+  });
+
+  it('our own mutation is seen at once, by every credential (read-your-writes)', async () => {
+    const first = (await gql(s, DASHBOARD)).data.vms[0];
+    await gql(s, DASHBOARD, undefined, USER);
+    const r = await gql(s, 'mutation($id: ID!) { updateVm(id: $id, input: { description: "changed here" }) { description } }', {
+      id: (await gql(s, `{ vms(search: "name=${first.name}") { id } }`)).data.vms[0].id,
+    });
+    expect(r.errors).toBeUndefined();
+    const after = await countRequests(s, async () => {
+      const again = await gql(s, DASHBOARD);
+      expect(again.data.vms.find((v: any) => v.name === first.name).description).toBe('changed here');
+    });
+    expect(after.total).toBeGreaterThan(0);
+    // The filtered user's window was forgotten too: their next query asks the engine again.
+    expect((await countRequests(s, () => gql(s, DASHBOARD, undefined, USER))).total).toBeGreaterThan(0);
+  });
+
+  it("a change made elsewhere is seen when the engine's event feed reports it, long before the window ends", async () => {
+    const vm = (await gql(s, '{ vms(max: 1) { id name } }')).data.vms[0];
+    // A subscription keeps the credential's watchers reading the event feed.
+    const client = wsClient(s);
+    let first!: () => void;
+    const started = new Promise<void>((r) => (first = r));
+    const watching = new Promise<void>((resolve) => {
+      client.subscribe(
+        { query: 'subscription($id: ID!) { vmStatus(id: $id) { state } }', variables: { id: vm.id } },
+        { next: () => first(), error: () => resolve(), complete: () => resolve() },
+      );
+    });
+    // The first status comes after the watchers' first look at the feed: from here on, events are news.
+    await started;
+    try {
+      await gql(s, DASHBOARD);
+      // Another client of the engine (the admin portal, a script) changes the VM.
+      const put = await api(s.sim, 'PUT', `/vms/${vm.id}`, { body: '<vm><description>changed elsewhere</description></vm>' });
+      expect(put.status).toBe(200);
+      const seen = await until(async () => {
+        const r = await gql(s, DASHBOARD);
+        return r.data.vms.find((v: any) => v.name === vm.name)?.description === 'changed elsewhere';
+      }, 10_000);
+      expect(seen).toBe(true);
+    } finally {
+      await client.dispose();
+      await watching;
+    }
+  });
+});
+
+describe('freshness window: expiry and off', () => {
+  it('a short window ends: after it, the same query asks the engine again', async () => {
+    const s = await stack({ vms: 20 }, { freshnessMs: 200 });
+    try {
+      await gql(s, DASHBOARD);
+      expect((await countRequests(s, () => gql(s, DASHBOARD))).total).toBe(0);
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await countRequests(s, () => gql(s, DASHBOARD))).total).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('0 turns sharing off: every query costs its own requests', async () => {
+    const s = await stack({ vms: 20 }, { freshnessMs: 0 });
+    try {
+      await gql(s, DASHBOARD); // the connection's first request logs in and reads the entry point
+      const one = await countRequests(s, () => gql(s, DASHBOARD));
+      const ten = await countRequests(s, async () => {
+        for (let i = 0; i < 10; i++) await gql(s, DASHBOARD);
+      });
+      expect(ten.total).toBe(10 * one.total);
+      expect(await shared(s)).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
