@@ -161,7 +161,9 @@ interface Site {
   simulator?: Simulator;
 }
 
-function withDefaults(options: Partial<SimulatorOptions>): SimulatorOptions {
+function withDefaults(given: Partial<SimulatorOptions>): SimulatorOptions {
+  // An option given as undefined (a flag not passed) takes its default, not the place of it.
+  const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<SimulatorOptions>;
   return {
     port: 0,
     host: '127.0.0.1',
@@ -281,6 +283,7 @@ async function serveApi(
   const host = req.headers.host ?? `${opts.host}:${site.port}`;
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname.slice(root.prefix.length);
+  const began = performance.now();
   const response = await engine.handle({
     method: req.method ?? 'GET',
     path: path.replace(/\/$/, ''),
@@ -293,6 +296,7 @@ async function serveApi(
   });
   engine.stats.count(response.route ?? `${method} ${path || '/'}`);
   engine.stats.bytes += Buffer.byteLength(response.body);
+  engine.stats.serveMs += performance.now() - began;
   const delay = opts.latencyMs + (response.delayMs ?? 0);
   if (delay > 0) await sleep(delay);
   const fault = drawFault(site, method);

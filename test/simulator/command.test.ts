@@ -1,0 +1,61 @@
+/**
+ * `rhev-graphql simulator` as people start it: the built command, with and
+ * without --dialects. Flags not given must take their defaults (an option
+ * passed as undefined once replaced the default dialect, and every API
+ * request of a simulator started without --dialects failed with a 500).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { basic } from '../helpers.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function run(args: string[], check: (out: string, api: string) => Promise<void>): Promise<void> {
+  const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'simulator', '--port', '0', '--vms', '5', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!/Control:/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const api = /API:\s+(\S+)/.exec(out)?.[1];
+    expect(api, out).toBeDefined();
+    await check(out, api!);
+  } finally {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+}
+
+const entry = (url: string, headers: Record<string, string> = {}) =>
+  fetch(url, { headers: { authorization: basic('admin@internal', 'admin'), ...headers } });
+
+describe('rhev-graphql simulator', () => {
+  it('without --dialects is a RHEV 3.6 engine at /api', async () => {
+    await run([], async (out, api) => {
+      expect(out).toMatch(/RHEV 3\.6 engine simulator/);
+      expect(api).toMatch(/\/api$/);
+      const res = await entry(api);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/<api[ >][\s\S]*rel="capabilities"/);
+    });
+  });
+
+  it('with --dialects v4 is a 4.4+ engine at /ovirt-engine/api', async () => {
+    await run(['--dialects', 'v4'], async (out, api) => {
+      expect(out).toMatch(/oVirt 4\.5 \(API v4\) engine simulator/);
+      const res = await entry(api);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('rel="clusterlevels"');
+    });
+  });
+});
