@@ -1,20 +1,31 @@
 /**
- * Scenario 6: the subgraph in a process of its own, as it runs in production
- * (the built command, `rhev-graphql serve`), against the simulator in this
- * process, with dashboard clients here too. What the server process itself
- * spends is read from the kernel (/proc/<pid>/stat and status): CPU time per
- * query and its peak resident memory, beside queries per second, latency and
- * engine requests per query. Each client count is measured after a warm-up,
- * and the same server answers every count.
+ * Scenario 5: the subgraph as it runs in production. Three processes: the
+ * simulator (`rhev-graphql simulator`), the server (`rhev-graphql serve`,
+ * the built command) and the load (autocannon, in the bench's process).
+ * What the server process spends is read from the kernel: CPU time per
+ * query and peak resident memory, beside queries per second, latency,
+ * errors and engine requests per query (counted at the simulator).
+ *
+ * Three ways of running the same dashboard query at 1,000 VMs:
+ * - `window off` (`--freshness 0`): every query executes over engine answers
+ *   of its own (identical requests in flight are still joined);
+ * - `engine data shared`: the default window, but every query's text differs
+ *   (a numbered comment), so no answer is shared: each query executes, over
+ *   engine answers read and bound once per window. This is the uncached
+ *   query's cost, issue 15's 30 ms target;
+ * - `answers shared`: the default window and identical queries, as polling
+ *   dashboards send them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { startSimulator } from '../src/simulator/index.ts';
+import autocannon from 'autocannon';
+import { DEFAULT_FRESHNESS_MS } from '../src/server/config.ts';
 import { QUERIES } from './dashboard.ts';
-import { graphql, percentile, resetStats, runClients, simStats } from './lib.ts';
+import { graphql, resetStats, simStats } from './lib.ts';
+import { cpuMs, peakRssMB, startServerProcess, startSimulatorProcess } from './processes.ts';
+
+export type ServerMode = 'window off' | 'engine data shared' | 'answers shared';
 
 export interface ServerProcessRow {
+  mode: ServerMode;
   vms: number;
   clients: number;
   queries: number;
@@ -29,45 +40,26 @@ export interface ServerProcessRow {
   errors: number;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const TICKS_PER_SECOND = 100; // Linux's USER_HZ
+const MODES: { mode: ServerMode; freshnessMs: number; vary: boolean }[] = [
+  { mode: 'window off', freshnessMs: 0, vary: false },
+  { mode: 'engine data shared', freshnessMs: DEFAULT_FRESHNESS_MS, vary: true },
+  { mode: 'answers shared', freshnessMs: DEFAULT_FRESHNESS_MS, vary: false },
+];
 
-/** The process's user + system CPU time so far, ms (Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // After the command name: state is field 3; utime and stime are fields 14 and 15.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-function peakRssMB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
-/** Starts `rhev-graphql serve` against `engineUrl` and resolves with its GraphQL URL. */
-async function startServerProcess(engineUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['bin/rhev-graphql.js', 'serve', '--port', '0', '--rhev-url', engineUrl, '--anonymous', 'service-account', '--log-level', 'warn'],
-    {
-      cwd: root,
-      env: { ...process.env, RHEV_USERNAME: 'admin@internal', RHEV_PASSWORD: 'admin', RHEV_API_VERSION: '3' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
+/** `clients` connections sending the query for `seconds`; with `vary`, each request's text is its own. */
+async function load(url: string, query: string, clients: number, seconds: number, vary: boolean): Promise<autocannon.Result> {
+  let n = 0;
+  const body = (q: string) => JSON.stringify({ query: q });
+  return autocannon({
+    url,
+    connections: clients,
+    duration: seconds,
+    timeout: 60,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body(query),
+    requests: vary ? [{ setupRequest: (req) => ({ ...req, body: body(`${query} # ${n++}`) }) }] : undefined,
   });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  const deadline = Date.now() + 60_000;
-  while (!/subgraph at (\S+)/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server process did not start: ${out.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, url: /subgraph at (\S+)/.exec(out)![1] };
 }
 
 export async function serverProcessScenario(
@@ -76,34 +68,43 @@ export async function serverProcessScenario(
   seconds: number,
   step: (label: string) => void,
 ): Promise<ServerProcessRow[]> {
-  const sim = await startSimulator({ vms, hosts: Math.max(4, Math.round(vms / 50)), clusters: 4, datacenters: 2, port: 0 });
-  const { child, url } = await startServerProcess(sim.apiUrl);
+  const sim = await startSimulatorProcess({ vms });
   const rows: ServerProcessRow[] = [];
   try {
-    for (let i = 0; i < 3; i++) await graphql(url, QUERIES.dashboard.query);
-    for (const clients of clientCounts) {
-      await resetStats(sim.url);
-      const cpu0 = cpuMs(child.pid!);
-      const { times, errors, elapsed } = await runClients(url, QUERIES.dashboard.query, clients, seconds);
-      const cpu = cpuMs(child.pid!) - cpu0;
-      rows.push({
-        vms,
-        clients,
-        queries: times.length,
-        qps: times.length / elapsed,
-        p50: percentile(times, 0.5),
-        p99: percentile(times, 0.99),
-        cpuMsPerQuery: times.length ? cpu / times.length : Number.NaN,
-        peakRssMB: peakRssMB(child.pid!),
-        upstreamPerQuery: times.length ? (await simStats(sim.url)).requests / times.length : Number.NaN,
-        errors,
-      });
-      step(`server process, ${clients} clients`);
+    for (const { mode, freshnessMs, vary } of MODES) {
+      const server = await startServerProcess(sim.apiUrl, freshnessMs);
+      try {
+        for (let i = 0; i < 3; i++) await graphql(server.url, QUERIES.dashboard.query);
+        for (const clients of clientCounts) {
+          await resetStats(sim.url);
+          const pid = server.child.pid!;
+          const cpu0 = cpuMs(pid);
+          const r = await load(server.url, QUERIES.dashboard.query, clients, seconds, vary);
+          const cpu = cpuMs(pid) - cpu0;
+          // autocannon checks status codes only: one more query checks the answer itself.
+          await graphql(server.url, QUERIES.dashboard.query);
+          const answered = r.requests.total;
+          rows.push({
+            mode,
+            vms,
+            clients,
+            queries: answered,
+            qps: answered / (r.duration || seconds),
+            p50: r.latency.p50,
+            p99: r.latency.p99,
+            cpuMsPerQuery: answered ? cpu / answered : Number.NaN,
+            peakRssMB: peakRssMB(pid),
+            upstreamPerQuery: answered ? (await simStats(sim.url)).requests / answered : Number.NaN,
+            errors: r.errors + r.non2xx + r.timeouts,
+          });
+          step(`server process, ${mode}, ${clients} clients`);
+        }
+      } finally {
+        await server.stop();
+      }
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    await sim.close();
+    await sim.stop();
   }
   return rows;
 }

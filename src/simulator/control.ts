@@ -85,6 +85,7 @@ export async function control(
       Object.assign(engine.stats, {
         requests: 0,
         bytes: 0,
+        serveMs: 0,
         byRoute: {},
         logins: 0,
         failedLogins: 0,

@@ -61,6 +61,8 @@ export class EngineStats {
   requests = 0;
   /** Bytes of response bodies sent. */
   bytes = 0;
+  /** Milliseconds spent answering (finding, filtering and writing documents), latency and sending not included: the engine's own cost. */
+  serveMs = 0;
   byRoute: Record<string, number> = {};
   logins = 0;
   failedLogins = 0;
@@ -80,6 +82,7 @@ export class EngineStats {
     return {
       requests: this.requests,
       bytes: this.bytes,
+      serveMs: Math.round(this.serveMs),
       byRoute: this.byRoute,
       logins: this.logins,
       failedLogins: this.failedLogins,
