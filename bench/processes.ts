@@ -85,6 +85,8 @@ export async function startSimulatorProcess(options: {
       '2',
       '--latency',
       String(options.latencyMs ?? 0),
+      '--dialects',
+      'v3',
     ],
     /Control:\s+(\S+)\/__simulator\/stats/,
   );

@@ -18,13 +18,19 @@
  * - not when a router asks for a trace of the execution (ftv1): a trace
  *   describes an execution that happened.
  *
+ * When a window ends, every dashboard's next poll misses at once. So that
+ * they do not all execute the query, the first to miss leads: the others
+ * asking the same while it runs wait for its answer. A leader whose answer
+ * has errors (or who is gone) shares nothing; those waiting then execute
+ * on their own, each within its own deadline.
+ *
  * Two adapters use it, one per transport: an Apollo plugin for HTTP and an
  * `execute` wrapper for graphql-ws, so a query costs the same on either.
  */
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { execute } from 'graphql';
-import { FreshWindow, type Generation, type Stamp } from '../rhev/index.ts';
+import { FreshWindow, type Generation } from '../rhev/index.ts';
 import type { Holder } from './credentials.ts';
 import type { Operation } from './operation.ts';
 
@@ -32,6 +38,8 @@ type Answer = ExecutionResult | FormattedExecutionResult;
 
 export class SharedAnswers {
   private readonly windows = new WeakMap<Holder, FreshWindow<Answer>>();
+  /** Queries being executed by a leader, by credential and key: what the others asking the same wait for. */
+  private readonly running = new WeakMap<Holder, Map<string, Promise<Answer | undefined>>>();
   /** Answers served without executing. */
   served = 0;
 
@@ -45,24 +53,44 @@ export class SharedAnswers {
     return `${operationName ?? ''}\n${JSON.stringify(variables ?? {})}\n${query}`;
   }
 
-  /** A fresh answer to this query of this credential, if there is one. */
-  lookup(holder: Holder, key: string): Answer | undefined {
-    const hit = this.windowOf(holder)?.get(key);
+  /**
+   * A fresh answer to this query of this credential, or the answer of a
+   * leader executing it now; undefined when the caller must execute it, in
+   * which case it leads: `finish` must be called with what it answered.
+   */
+  async share(holder: Holder, key: string): Promise<{ answer: Answer } | { finish: (answer: Answer | undefined) => void }> {
+    const window = this.windowOf(holder);
+    if (!window) return { finish: () => {} };
+    const hit = window.get(key) ?? (await this.runningOf(holder).get(key));
     if (hit) {
       this.served++;
       this.onServed();
+      return { answer: hit };
     }
-    return hit;
+    return { finish: this.lead(holder, window, key) };
   }
 
-  /** Taken before executing: the answer is kept only if nothing changed meanwhile. */
-  stamp(holder: Holder): Stamp | undefined {
-    return this.windowOf(holder)?.stamp();
+  /** The caller executes; others asking the same meanwhile wait for it. */
+  private lead(holder: Holder, window: FreshWindow<Answer>, key: string): (answer: Answer | undefined) => void {
+    const running = this.runningOf(holder);
+    // Taken before executing: the answer is kept only if nothing changed meanwhile (fresh.ts rule 4).
+    const stamp = window.stamp();
+    let settle!: (answer: Answer | undefined) => void;
+    const promise = new Promise<Answer | undefined>((resolve) => (settle = resolve));
+    // A second leader of the same key (its wait ended in nothing) replaces the first; each removes only its own.
+    running.set(key, promise);
+    return (answer) => {
+      if (running.get(key) === promise) running.delete(key);
+      const good = answer && !answer.errors?.length ? answer : undefined;
+      if (good) window.set(key, good, stamp);
+      settle(good);
+    };
   }
 
-  keep(holder: Holder, key: string, answer: Answer, stamp: Stamp | undefined): void {
-    if (!stamp || answer.errors?.length) return;
-    this.windowOf(holder)?.set(key, answer, stamp);
+  private runningOf(holder: Holder): Map<string, Promise<Answer | undefined>> {
+    let m = this.running.get(holder);
+    if (!m) this.running.set(holder, (m = new Map()));
+    return m;
   }
 
   private windowOf(holder: Holder): FreshWindow<Answer> | undefined {
@@ -79,19 +107,19 @@ type WithOperation = { operation?: Operation };
 export function shareAnswersPlugin(shared: SharedAnswers): ApolloServerPlugin<WithOperation> {
   return {
     async requestDidStart() {
-      let kept: { holder: Holder; key: string; stamp: Stamp | undefined } | undefined;
+      let finish: ((answer: Answer | undefined) => void) | undefined;
       return {
         async responseForOperation({ contextValue, operation, request, source }) {
           const holder = contextValue.operation?.holder;
           if (!holder || operation.operation !== 'query' || request.http?.headers.get('apollo-federation-include-trace')) return null;
-          const key = SharedAnswers.key(source, request.variables, request.operationName);
-          const hit = shared.lookup(holder, key);
-          if (hit) return { http: { headers: new HeaderMap(), status: undefined }, body: { kind: 'single', singleResult: hit } };
-          kept = { holder, key, stamp: shared.stamp(holder) };
+          const got = await shared.share(holder, SharedAnswers.key(source, request.variables, request.operationName));
+          if ('answer' in got)
+            return { http: { headers: new HeaderMap(), status: undefined }, body: { kind: 'single', singleResult: got.answer } };
+          finish = got.finish;
           return null;
         },
         async willSendResponse({ response }) {
-          if (kept && response.body.kind === 'single') shared.keep(kept.holder, kept.key, response.body.singleResult, kept.stamp);
+          finish?.(response.body.kind === 'single' ? response.body.singleResult : undefined);
         },
       };
     },
@@ -104,11 +132,14 @@ export function sharedExecute(shared: SharedAnswers, keyOf: (op: Operation) => s
     const op = (args.contextValue as WithOperation | undefined)?.operation;
     const key = op ? keyOf(op) : undefined;
     if (!op || key === undefined) return execute(args);
-    const hit = shared.lookup(op.holder, key);
-    if (hit) return hit as ExecutionResult;
-    const stamp = shared.stamp(op.holder);
-    const result = await execute(args);
-    shared.keep(op.holder, key, result, stamp);
-    return result;
+    const got = await shared.share(op.holder, key);
+    if ('answer' in got) return got.answer as ExecutionResult;
+    let result: ExecutionResult | undefined;
+    try {
+      result = await execute(args);
+      return result;
+    } finally {
+      got.finish(result);
+    }
   };
 }

@@ -39,6 +39,22 @@ describe('freshness window: a minute long', () => {
     expect((await shared(s)) - before).toBe(20);
   });
 
+  it('ten identical queries at once, with nothing kept: one executes, nine wait for its answer', async () => {
+    const q = `${DASHBOARD} # cold`; // a text of its own: no answer kept for it yet
+    [...s.server.connections.values()][0].invalidate(); // and no engine answer either
+    const before = await shared(s);
+    let answers: any[] = [];
+    const counted = await countRequests(s, async () => {
+      answers = await Promise.all(Array.from({ length: 10 }, () => gql(s, q)));
+    });
+    expect(answers.every((a) => !a.errors && a.data.vms.length >= 200)).toBe(true);
+    expect((await shared(s)) - before).toBe(9);
+    // What one dashboard costs alone, after a change:
+    [...s.server.connections.values()][0].invalidate();
+    const one = await countRequests(s, () => gql(s, `${DASHBOARD} # alone`));
+    expect(counted.total).toBe(one.total);
+  });
+
   it('different queries over the same lists share the engine data, not the answer', async () => {
     await gql(s, DASHBOARD);
     const before = await shared(s);
