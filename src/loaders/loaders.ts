@@ -24,7 +24,7 @@
 import DataLoader from 'dataloader';
 import type { ApiModel, Collection } from '../model/index.ts';
 import type { Connection } from '../rhev/index.ts';
-import { INLINE, typeOf } from '../rhev/index.ts';
+import { inlinedItems, typeOf } from '../rhev/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 
 /** At most this many per-parent requests run at once. */
@@ -51,6 +51,8 @@ export class Loaders {
   private readonly topOf = new Map<string, Collection>();
   /** Whole-collection lists already asked for in this request (by-id, reverse and grouping share them). */
   private readonly fullLists = new Map<string, Promise<Obj[]>>();
+  /** Whole collections the connection's freshness window held when first asked, by id (undefined: it held none). */
+  private readonly fresh = new Map<string, Map<string, Obj> | undefined>();
   readonly counters: LoaderCounters = { batches: 0, loads: 0, keys: 0 };
 
   /**
@@ -70,10 +72,27 @@ export class Loaders {
     return this.topOf.get(type);
   }
 
-  /** Loads a resource by id (null when the engine has none, or the caller may not see it). */
-  load(type: string, id: string): Promise<Obj | null> {
+  /**
+   * Loads a resource by id (null when the engine has none, or the caller may
+   * not see it). Answered at once, without a promise, when the connection's
+   * freshness window holds the whole collection: a thousand VMs' clusters
+   * then cost a map lookup each, not a promise each.
+   */
+  load(type: string, id: string): Obj | null | Promise<Obj | null> {
     this.counters.loads++;
+    const known = this.inlining ? this.freshById(type)?.get(id) : undefined;
+    if (known) return known;
     return this.byId(type).load(id);
+  }
+
+  /** The whole collection of a type by id, if the connection's window holds it (looked at once per request). */
+  private freshById(type: string): Map<string, Obj> | undefined {
+    if (this.fresh.has(type)) return this.fresh.get(type);
+    const c = this.topOf.get(type);
+    const items = c ? this.connection.freshItems(c.rel) : undefined;
+    const byId = items ? new Map(items.map((i) => [i.id as string, i])) : undefined;
+    this.fresh.set(type, byId);
+    return byId;
   }
 
   /** Lists a top-level collection; what comes back primes the by-id loaders. */
@@ -111,10 +130,11 @@ export class Loaders {
   }
 
   /** A sub-collection of a resource (`VM.disks`), batched over the parents of a tick. */
-  children(parentType: string, rel: string, parent: Obj): Promise<Obj[]> {
+  children(parentType: string, rel: string, parent: Obj): readonly Obj[] | Promise<readonly Obj[]> {
     this.counters.loads++;
-    // Inlined by the list that brought the parent (detail=): no request at all.
-    if (parent[INLINE as any]?.[rel] && typeof parent[rel] === 'function') return parent[rel]({ signal: this.options.signal });
+    // Inlined by the list that brought the parent (detail=): no request, and no promise.
+    const inlined = inlinedItems(parent, rel);
+    if (inlined) return inlined;
     const key = `${parentType}/${rel}`;
     let loader = this.childLoaders.get(key);
     if (!loader) {
@@ -174,7 +194,9 @@ export class Loaders {
       return Promise.all(
         parents.map(async (p) => {
           const f = byId.get(p.id);
-          return f ? ((await f[rel]({ signal: this.options.signal })) as Obj[]) : [];
+          if (!f) return [];
+          // An engine that ignored detail= is asked per parent, through the resource's own link.
+          return [...(inlinedItems(f, rel) ?? ((await f[rel]({ signal: this.options.signal })) as Obj[]))];
         }),
       );
     }

@@ -88,8 +88,8 @@ function throughResolver(f: PlanField): Resolver {
     checkArguments(args);
     // Where the resource has such a sub-collection of its own (a VM in an export domain), it is that.
     if ((p.link ?? []).some((l: Obj) => l.rel === direct))
-      return ctx.loaders.children(ownerType(p, f), direct, p).then((items) => applyListArgs(items, args), rethrow);
-    const items = await ctx.loaders.children(ownerType(p, f), f.rel!, p).catch(rethrow);
+      return andThen(ctx.loaders.children(ownerType(p, f), direct, p), (items) => applyListArgs(items, args));
+    const items = await andThen(ctx.loaders.children(ownerType(p, f), f.rel!, p), (i) => i);
     const refs = items.map((i) => i[f.through!]).filter((r): r is Obj => !!r?.id);
     const resources = await Promise.all(refs.map((r) => (isBareRef(r) ? ctx.loaders.load(f.target!, r.id) : r))).catch(rethrow);
     return applyListArgs(
@@ -124,13 +124,13 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
         if (Array.isArray(ref)) return ref;
         // A full object (an action's re-read resource), or only its id wanted: no fetch.
         if (!isBareRef(ref) || onlyId(info)) return ref;
-        return ctx.loaders.load(f.target!, ref.id).catch(rethrow);
+        return andThen(ctx.loaders.load(f.target!, ref.id), (r) => r);
       };
     case 'subcollection':
       if (f.through) return throughResolver(f);
       return (p, args, ctx) => {
         checkArguments(args);
-        return ctx.loaders.children(ownerType(p, f), f.rel!, p).then((items) => applyListArgs(items, args), rethrow);
+        return andThen(ctx.loaders.children(ownerType(p, f), f.rel!, p), (items) => applyListArgs(items, args));
       };
     case 'reverse':
       return (p, args, ctx) => {
@@ -181,7 +181,16 @@ function toFilter(list: { field: string; value: string }[]): Record<string, stri
 }
 
 /** Sub-collection and reverse arguments: filter, max; search only where the engine can. */
-function applyListArgs(items: Obj[], args: Obj): Obj[] {
+/**
+ * `f` of a value the loaders gave at once or as a promise: at once stays at
+ * once (graphql-js completes a plain value without a promise of its own),
+ * and a failure becomes a coded GraphQL error either way.
+ */
+function andThen<T, R>(value: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(f, rethrow) : f(value);
+}
+
+function applyListArgs(items: readonly Obj[], args: Obj): readonly Obj[] {
   let out = items;
   if (args?.filter?.length) {
     const filter = toFilter(args.filter);

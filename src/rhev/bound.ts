@@ -6,7 +6,7 @@
  * connection and the sub-collections the engine inlined (`detail=`), so that
  * `vm.disks()` answers those without a request.
  */
-import type { ApiModel, Collection as ModelCollection } from '../model/index.ts';
+import type { ApiModel } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { tag, typeOf } from './binding.ts';
 import type { Connection } from './connection.ts';
@@ -39,7 +39,7 @@ function prototypeFor(type: string, m: ApiModel): object {
   if (proto) return proto;
   proto = Object.create(ResourceMethods.prototype);
   for (const name of m.actionsOf(type).keys()) defineAction(proto!, name);
-  for (const [rel, c] of m.subsOf(type)) defineSub(proto!, rel, c);
+  for (const rel of m.subsOf(type).keys()) defineSub(proto!, rel);
   byType.set(type, proto!);
   return proto!;
 }
@@ -57,22 +57,33 @@ function defineAction(proto: object, name: string): void {
 /** An inlined sub-collection's items, once bound, by the inlined document they came from. */
 const boundInline = new WeakMap<object, Obj[]>();
 
-function defineSub(proto: object, rel: string, c?: ModelCollection): void {
+/**
+ * The items of a sub-collection the engine inlined into `obj` (detail=,
+ * follow=), bound once however often they are asked for; undefined when it
+ * was not inlined. Shared: callers must not change the array.
+ */
+export function inlinedItems(obj: Obj, rel: string): readonly Obj[] | undefined {
+  const inline = obj[INLINE as any]?.[rel];
+  if (!inline) return undefined;
+  let items = boundInline.get(inline);
+  if (!items) {
+    const c = conn(obj);
+    const sub = c.model.subsOf(typeOf(obj) ?? '').get(rel);
+    const element = sub?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
+    items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) => bindResource(c, i, sub?.itemType ?? typeOf(i) ?? '')) as Obj[];
+    boundInline.set(inline, items);
+  }
+  return items;
+}
+
+function defineSub(proto: object, rel: string): void {
   if (rel in proto) return;
   Object.defineProperty(proto, rel, {
     value: function (this: Obj, options: ListOptions = {}) {
-      const inline = this[INLINE as any]?.[rel];
       const noQuery = Object.keys(options).every((k) => k === 'signal');
-      if (inline && noQuery) {
-        // Inlined by a detail request: no round trip, and bound once however often it is asked for.
-        let items = boundInline.get(inline);
-        if (!items) {
-          const element = c?.itemElement ?? Object.keys(inline).find((k) => Array.isArray(inline[k]));
-          items = ((element ? inline[element] : undefined) ?? []).map((i: Obj) =>
-            bindResource(conn(this), i, c?.itemType ?? typeOf(i) ?? ''),
-          ) as Obj[];
-          boundInline.set(inline, items);
-        }
+      // Inlined by a detail request: no round trip.
+      const items = noQuery ? inlinedItems(this, rel) : undefined;
+      if (items) {
         const out = new ResourceList<Obj>();
         out.push(...items);
         Object.defineProperty(out, 'meta', { value: {}, enumerable: false });

@@ -24,7 +24,7 @@ export {
   update,
 } from './binding.ts';
 export type { ResourceMethods } from './bound.ts';
-export { CONN, INLINE, ResourceList } from './bound.ts';
+export { CONN, INLINE, inlinedItems, ResourceList } from './bound.ts';
 export { Connection } from './connection.ts';
 export {
   Aborted,

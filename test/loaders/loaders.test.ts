@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** The engine requests `fn` makes, by route. */
-async function requests(fn: () => Promise<unknown>): Promise<Record<string, number>> {
+async function requests(fn: () => unknown): Promise<Record<string, number>> {
   await fetch(`${sim.url}/__simulator/reset`, { method: 'POST' });
   await fn();
   return ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { byRoute: Record<string, number> }).byRoute;
@@ -52,6 +52,27 @@ describe('the loaders', () => {
     const l = loaders();
     const vms = await l.list(vmsCollection(), { max: 3 });
     expect(await requests(() => l.load('VM', vms[0].id))).toEqual({});
+  });
+
+  it("answer ids at once, without a promise, from whole collections the connection's freshness window holds", async () => {
+    const windowed = new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', freshnessMs: 60_000 });
+    try {
+      const clusters = await windowed.getAll('clusters');
+      const l = new Loaders(windowed, api);
+      let got: unknown;
+      expect(
+        await requests(() => {
+          got = l.load('Cluster', String(clusters[1].id));
+        }),
+      ).toEqual({});
+      expect(got).toBe(clusters[1]); // the object itself: not a promise of it
+      // An id the window's list does not have goes to the engine as before.
+      expect(await requests(() => l.load('Cluster', '00000000-0000-0000-0000-00000000beef'))).toEqual({ 'GET /clusters/{id}': 1 });
+      // Without a window nothing is held: a promise, answered by a request.
+      expect(loaders().load('Cluster', String(clusters[1].id))).toBeInstanceOf(Promise);
+    } finally {
+      await windowed.close();
+    }
   });
 
   it('inline sub-collections the engine can inline in the list of the parents, with detail=', async () => {
