@@ -33,16 +33,30 @@ export function measure(name: string, unit: string, reps: number, run: () => num
   return { name, unit, median: percentile(values, 0.5), min: Math.min(...values), max: Math.max(...values) };
 }
 
-/** A one-line progress bar on stderr (plain lines when stderr is not a terminal). */
+/**
+ * A one-line progress bar on stderr (plain lines when stderr is not a
+ * terminal), with the time left estimated from the steps done so far: each
+ * step is given a weight (its expected share of the run), so a long step
+ * does not make the estimate jump.
+ */
 export class Progress {
   private done = 0;
-  constructor(private readonly total: number) {}
+  private weightDone = 0;
+  private readonly started = performance.now();
+  constructor(
+    private readonly total: number,
+    private readonly totalWeight = total,
+  ) {}
 
-  step(label: string): void {
+  step(label: string, weight = 1): void {
     this.done++;
+    this.weightDone += weight;
     const width = 30;
     const filled = Math.min(width, Math.round((this.done / this.total) * width));
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ${label}`;
+    const elapsed = (performance.now() - this.started) / 1000;
+    const left = this.weightDone > 0 ? (elapsed / this.weightDone) * Math.max(0, this.totalWeight - this.weightDone) : Number.NaN;
+    const eta = Number.isFinite(left) ? ` (about ${left >= 90 ? `${Math.round(left / 60)} min` : `${Math.round(left)} s`} left)` : '';
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ${label}${eta}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${bar.padEnd(100)}`);
     else process.stderr.write(`${bar}\n`);
   }
@@ -67,29 +81,4 @@ export async function simStats(simUrl: string): Promise<{ requests: number; byRo
 
 export async function resetStats(simUrl: string): Promise<void> {
   await fetch(`${simUrl}/__simulator/reset`, { method: 'POST' });
-}
-
-/** `clients` loops sending `query` for `seconds`: each answer's time, the errors, and the seconds it took. */
-export async function runClients(
-  url: string,
-  query: string,
-  clients: number,
-  seconds: number,
-): Promise<{ times: number[]; errors: number; elapsed: number }> {
-  const times: number[] = [];
-  let errors = 0;
-  const end = Date.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (Date.now() < end) {
-        try {
-          times.push((await graphql(url, query)).ms);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  return { times, errors, elapsed: (performance.now() - t0) / 1000 };
 }

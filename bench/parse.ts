@@ -46,7 +46,14 @@ export function parseScenario(vms: number, reps: number): ParseResult {
     reps,
     () => Buffer.byteLength(json) / 1e6 / (time(() => JSON.parse(json)) / 1000),
   );
-  figures.push(ours, theirs, jsonFig);
+  const value = JSON.parse(json);
+  const stringifyFig = measure(
+    'JSON.stringify of the same data',
+    'MB/s',
+    reps,
+    () => Buffer.byteLength(json) / 1e6 / (time(() => JSON.stringify(value)) / 1000),
+  );
+  figures.push(ours, theirs, jsonFig, stringifyFig);
   return {
     vms: engine.store.table('vms').size,
     listMB: mb,

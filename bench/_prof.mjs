@@ -1,0 +1,18 @@
+process.env.NODE_ENV = 'production';
+import { spawn } from 'node:child_process';
+const sim = spawn(process.execPath, ['bin/rhev-graphql.js', 'simulator', '--port', '0', '--vms', '1000', '--hosts', '20', '--clusters', '4', '--datacenters', '2', '--dialects', 'v3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+sim.stdout.on('data', (d) => (out += d));
+while (!/Control:\s+(\S+)\/__simulator/.test(out)) await new Promise((r) => setTimeout(r, 50));
+const base = /Control:\s+(\S+)\/__simulator/.exec(out)[1];
+const { startServer } = await import('../dist/server/index.js');
+const server = await startServer({ engine: { url: `${base}/api`, username: 'admin@internal', password: 'admin', apiVersion: 3 }, port: 0, anonymous: 'service-account', logLevel: 'warn', freshnessMs: 600000, landingPage: false });
+const Q = '{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }';
+const run = async (i) => { const r = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `${Q} # ${i}` }) }); return (await r.text()).length; };
+for (let i = 0; i < 20; i++) await run(i);
+const n = Number(process.argv[2] ?? 100);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+for (let i = 0; i < n; i++) await run(1000 + i);
+const c = process.cpuUsage(c0);
+console.log('ms/query wall', ((performance.now() - t0) / n).toFixed(1), 'cpu', ((c.user + c.system) / 1000 / n).toFixed(1), 'bytes', await run(-1));
+await server.close(); sim.kill(); process.exit(0);

@@ -1,0 +1,270 @@
+/**
+ * What a bench run concludes, and docs/performance.md written from it: the
+ * targets of issue 15 checked against the figures of the same run, the
+ * physical bound computed from the same run's own measurements of this
+ * machine (JSON.parse and JSON.stringify speed), and the tables.
+ */
+import { type DashboardRow, QUERIES, QUERIES_V4, type ScriptRow } from './dashboard.ts';
+import type { ExecutionResultRow } from './execution.ts';
+import { FLEET_QUERY, type FleetRow } from './fleet.ts';
+import type { ParseResult } from './parse.ts';
+import type { ServerProcessRow } from './server-process.ts';
+import type { SubscriptionRow } from './subscriptions.ts';
+
+export interface Bench {
+  date: string;
+  quick: boolean;
+  node: string;
+  latencyMs: number;
+  parse: ParseResult;
+  dashboard: { rows: DashboardRow[]; script: ScriptRow[] };
+  serverProcess: ServerProcessRow[];
+  execution: ExecutionResultRow;
+  fleet: FleetRow[];
+  subscriptions: SubscriptionRow[];
+}
+
+/**
+ * The physical bound of a query: what this machine cannot avoid doing.
+ * Server side: reading the engine's bytes at JSON.parse's speed and writing
+ * the answer at JSON.stringify's (both measured in this run). End to end:
+ * that, plus one round trip per level of the query.
+ */
+export interface BoundRow {
+  dialect: 'v3' | 'v4';
+  vms: number;
+  engineMB: number;
+  answerMB: number;
+  serverBoundMs: number;
+  /** The server's own time: the query at 0 ms latency minus what the simulator spent answering. */
+  serverMs: number;
+  engineServeMs: number;
+  endToEndBoundMs: number;
+  endToEndMs: number;
+}
+
+const fmt = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
+const figure = (b: Bench, prefix: string) => b.parse.figures.find((f) => f.name.startsWith(prefix))!.median;
+
+export function boundOf(b: Bench): BoundRow[] {
+  const parseMBps = figure(b, 'JSON.parse');
+  const stringifyMBps = figure(b, 'JSON.stringify');
+  return b.dashboard.rows
+    .filter((r) => r.query === 'dashboard')
+    .map((r) => {
+      const engineMB = r.bytes / 1e6;
+      const answerMB = r.answerBytes / 1e6;
+      const serverBoundMs = (engineMB / parseMBps + answerMB / stringifyMBps) * 1000;
+      return {
+        dialect: r.dialect,
+        vms: r.vms,
+        engineMB,
+        answerMB,
+        serverBoundMs,
+        serverMs: r.floorP50 - r.engineServeMs,
+        engineServeMs: r.engineServeMs,
+        endToEndBoundMs: serverBoundMs + QUERIES.dashboard.levels * r.latencyMs,
+        endToEndMs: r.p50,
+      };
+    });
+}
+
+export function targetsOf(b: Bench, bound: BoundRow[]): Record<string, boolean> {
+  const largest = Math.max(...b.dashboard.rows.map((r) => r.vms));
+  const v3Bound = bound.find((r) => r.dialect === 'v3' && r.vms === largest)!;
+  const uncached = b.serverProcess.find((r) => r.mode === 'engine data shared' && r.clients === 1)!;
+  const most = Math.max(...b.serverProcess.map((r) => r.clients));
+  const busiest = b.serverProcess.find((r) => r.mode === 'answers shared' && r.clients === most)!;
+  const windowed = b.fleet.filter((r) => r.freshnessMs > 0);
+  const fewest = windowed[0];
+  const mostDashboards = windowed[windowed.length - 1];
+  const subs = b.subscriptions;
+  return {
+    'parsing at least 100 MB/s into typed objects': figure(b, 'read') >= 100,
+    'parsing at least 4x fast-xml-parser': b.parse.ratios['read: ours / fast-xml-parser'] >= 4,
+    'dashboard: at most 5 upstream requests at every N, on v3 and on v4': b.dashboard.rows
+      .filter((r) => r.query === 'dashboard')
+      .every((r) => r.requests <= 5),
+    [`dashboard at ${largest} VMs (v3): the server's own time within 1.5x of the physical bound`]:
+      v3Bound.serverMs <= 1.5 * v3Bound.serverBoundMs,
+    'server process: CPU per uncached 1,000-VM dashboard query at most 30 ms': uncached.cpuMsPerQuery <= 30,
+    [`server process at ${most} clients (the default window): p99 at most 2 s, no errors, peak RSS at most 600 MB`]:
+      busiest.p99 <= 2000 && busiest.errors === 0 && busiest.peakRssMB <= 600,
+    [`fleet: engine requests per minute at ${mostDashboards.dashboards} dashboards at most 1.5x those at ${fewest.dashboards} (window on)`]:
+      mostDashboards.engineRequestsPerMinute <= 1.5 * fewest.engineRequestsPerMinute,
+    // 10% allows for where the measured window falls in the pollers' rhythm (one poll more or less).
+    'subscriptions: upstream requests/s at the most subscribers no more than at 1 (within 10%)':
+      subs.at(-1)!.upstreamPerSecond <= subs[0].upstreamPerSecond * 1.1,
+    'subscriptions: every subscriber got its events': subs.every((s) => s.events >= s.subscribers),
+  };
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function report(b: Bench, bound: BoundRow[], targets: Record<string, boolean>): string {
+  const { parse, dashboard, serverProcess: sp, execution: ex, fleet, subscriptions } = b;
+  return `# Performance
+
+Written by \`npm run bench\` (last run ${b.date.slice(0, 10)}, Node ${b.node}${b.quick ? ', --quick' : ''}); do not edit by hand.
+This machine is shared and noisy: compare the counts and the ratios measured in the same run;
+absolute times are for context. Where each target stands and why: [performance-analysis.md](performance-analysis.md).
+
+## Targets
+
+${table(
+  ['target', 'met'],
+  Object.entries(targets).map(([k, v]) => [k, v ? 'yes' : '**no**']),
+)}
+
+## 1. Parsing a ${parse.vms}-VM list (${parse.listMB.toFixed(1)} MB: actions, links, statistics)
+
+${table(
+  ['', 'median', 'range'],
+  parse.figures.map((f) => [f.name, `${f.median.toFixed(1)} ${f.unit}`, `${f.min.toFixed(1)} – ${f.max.toFixed(1)}`]),
+)}
+
+${table(
+  ['ratio (same run)', 'value'],
+  Object.entries(parse.ratios).map(([k, v]) => [k, `${v.toFixed(2)}x`]),
+)}
+
+## 2. Dashboard queries through the subgraph
+
+Upstream requests and bytes are counted at the simulator; every query is answered afresh (\`freshnessMs: 0\`).
+Times are at ${b.latencyMs} ms simulated latency per request, and at 0 ms (the floor: the server's work plus the simulator's).
+The naive way is the same server with batching off (every field its own request).
+
+${Object.entries(QUERIES)
+  .map(([name, q]) => `\`${name}\` (v3): \`${q.query}\`  \n(v4): \`${QUERIES_V4[name as keyof typeof QUERIES_V4].query}\``)
+  .join('\n\n')}
+
+${table(
+  ['API', 'query', 'VMs', 'upstream requests', 'upstream MB', 'naive requests', 'p50', 'p95', 'p50 at 0 ms', 'simulator answering'],
+  dashboard.rows.map((r) => [
+    r.dialect,
+    r.query,
+    r.vms,
+    r.requests,
+    (r.bytes / 1e6).toFixed(1),
+    r.naiveRequests ?? '–',
+    `${fmt(r.p50)} ms`,
+    `${fmt(r.p95)} ms`,
+    `${fmt(r.floorP50)} ms`,
+    `${fmt(r.engineServeMs)} ms`,
+  ]),
+)}
+
+## 3. The dashboard against its physical bound
+
+Server side: the engine's bytes read at this run's JSON.parse speed (${figure(b, 'JSON.parse').toFixed(0)} MB/s) plus the answer
+written at its JSON.stringify speed (${figure(b, 'JSON.stringify').toFixed(0)} MB/s), against the server's own time (the query at 0 ms
+latency minus the simulator's time answering). End to end: that bound plus ${QUERIES.dashboard.levels} round trips of ${b.latencyMs} ms,
+against the p50 at ${b.latencyMs} ms (which includes the simulator writing its XML).
+
+${table(
+  [
+    'API',
+    'VMs',
+    'engine MB',
+    'answer MB',
+    'server bound',
+    'server',
+    'server / bound',
+    'simulator answering',
+    'end-to-end bound',
+    'end to end',
+    'end to end / bound',
+  ],
+  bound.map((r) => [
+    r.dialect,
+    r.vms,
+    r.engineMB.toFixed(1),
+    r.answerMB.toFixed(2),
+    `${fmt(r.serverBoundMs)} ms`,
+    `${fmt(r.serverMs)} ms`,
+    `${(r.serverMs / r.serverBoundMs).toFixed(1)}x`,
+    `${fmt(r.engineServeMs)} ms`,
+    `${fmt(r.endToEndBoundMs)} ms`,
+    `${fmt(r.endToEndMs)} ms`,
+    `${(r.endToEndMs / r.endToEndBoundMs).toFixed(1)}x`,
+  ]),
+)}
+
+## 4. The same data from a script using the client alone
+
+A list of VMs, then each VM's disks and NICs (plus clusters, hosts and data centers once):
+
+${table(
+  ['VMs', 'latency', 'upstream requests', 'time'],
+  dashboard.script.map((s) => [s.vms, `${s.latencyMs} ms`, s.requests, `${fmt(s.ms)} ms`]),
+)}
+
+## 5. The server in a process of its own
+
+Three processes: \`rhev-graphql simulator\`, \`rhev-graphql serve\` (the built command, API v3, ${sp[0]?.vms ?? 1000} VMs) and
+autocannon sending the dashboard query. The server's CPU time and peak memory are read from /proc.
+*window off*: \`--freshness 0\`; *engine data shared*: the default window, each query's text its own (no answer shared: the
+uncached query); *answers shared*: the default window and identical queries, as polling dashboards send them.
+
+${table(
+  ['mode', 'clients', 'queries/s', 'p50', 'p99', 'server CPU per query', 'server peak RSS', 'engine requests per query', 'errors'],
+  sp.map((r) => [
+    r.mode,
+    r.clients,
+    r.qps.toFixed(1),
+    `${fmt(r.p50)} ms`,
+    `${fmt(r.p99)} ms`,
+    `${fmt(r.cpuMsPerQuery, 1)} ms`,
+    `${fmt(r.peakRssMB)} MB`,
+    r.upstreamPerQuery.toFixed(3),
+    r.errors,
+  ]),
+)}
+
+## 6. Execution engines over shared engine data
+
+The ${ex.vms}-VM dashboard query executed in one process over engine data the connection's window holds (no engine request),
+with the same schema, resolvers and loaders: graphql-js ${ex.graphqlJs.toFixed(1)} ms, graphql-jit ${ex.graphqlJit.toFixed(1)} ms
+(${ex.jitSpeedup.toFixed(2)}x; answers identical: ${ex.sameAnswer ? 'yes' : '**no**'}). JSON.stringify of the answer: ${ex.stringify.toFixed(1)} ms
+as graphql-js builds it (objects without a prototype), ${ex.stringifyJit.toFixed(1)} ms as graphql-jit does (plain objects).
+
+## 7. A fleet of dashboards polling
+
+N dashboards of one credential, each polling every ${fleet[0]?.pollS ?? 10} s (phases spread over the interval) for about
+${fleet[0] ? Math.round(fleet[0].seconds) : 0} s, while another client of the engine writes the time into a VM's description every 250 ms.
+Staleness: when the answer arrived minus the newest time it carried (the writer's 250 ms step included).
+Query: \`${FLEET_QUERY}\`
+
+${table(
+  ['window', 'dashboards', 'answers', 'engine requests per minute', 'staleness p50', 'staleness max', 'errors'],
+  fleet.map((r) => [
+    r.freshnessMs ? `${r.freshnessMs} ms` : 'off',
+    r.dashboards,
+    r.answers,
+    r.engineRequestsPerMinute.toFixed(0),
+    `${fmt(r.stalenessP50)} ms`,
+    `${fmt(r.stalenessMax)} ms`,
+    r.errors,
+  ]),
+)}
+
+## 8. Subscriptions
+
+\`vmStatus\` subscribers spread over up to 1,000 VMs while a driver starts and stops watched VMs every 250 ms:
+
+${table(
+  ['subscribers', 'watched VMs', 'upstream requests/s', 'event delay p50', 'p95', 'events', 'KB per subscription'],
+  subscriptions.map((s) => [
+    s.subscribers,
+    s.watchedVms,
+    s.upstreamPerSecond.toFixed(2),
+    `${fmt(s.delayP50)} ms`,
+    `${fmt(s.delayP95)} ms`,
+    s.events,
+    fmt(s.kbPerSubscription, 1),
+  ]),
+)}
+`;
+}
