@@ -25,12 +25,12 @@ const plan = quick
       reps: 2,
       parseVms: 2000,
       clients: [1, 10],
-      clientSeconds: 2,
+      clientSeconds: 1,
       fleet: [1, 10],
-      pollS: 2,
-      fleetS: 4,
+      pollS: 1,
+      fleetS: 2,
       subs: [1, 10],
-      subS: 3,
+      subS: 2,
     }
   : {
       sizes: [100, 1000, 10_000],
