@@ -89,7 +89,7 @@ export class Loaders {
   private freshById(type: string): Map<string, Obj> | undefined {
     if (this.fresh.has(type)) return this.fresh.get(type);
     const c = this.topOf.get(type);
-    const items = c ? this.connection.freshItems(c.rel) : undefined;
+    const items = c ? this.connection.freshItems(c.rel, this.options.signal) : undefined;
     const byId = items ? new Map(items.map((i) => [i.id as string, i])) : undefined;
     this.fresh.set(type, byId);
     return byId;

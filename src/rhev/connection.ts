@@ -231,7 +231,9 @@ export class Connection {
     }
     const asked = listRequest(this.dialect, href, { max, caseSensitive, detail });
     const key = `list ${asked.href}\n${JSON.stringify(asked.headers)}`;
-    let answer = fresh ? undefined : (this.answers.get(key) as { items: Obj[]; meta: Obj } | undefined);
+    const kept = fresh ? undefined : this.answers.getDated(key);
+    let answer = kept?.value as { items: Obj[]; meta: Obj } | undefined;
+    this.options.onData?.(kept?.sentAt ?? Date.now(), signal);
     if (!answer) {
       const stamp = this.answers.stamp();
       const doc = await this.listDocument(asked.href, asked.headers, signal);
@@ -251,12 +253,14 @@ export class Connection {
    * window holds them, without a request or a wait; else undefined. What the
    * loaders use to answer references at once instead of with a promise each.
    */
-  freshItems(rel: string): readonly Obj[] | undefined {
+  freshItems(rel: string, signal?: AbortSignal): readonly Obj[] | undefined {
     if (!this.answers.enabled || !this.entry) return undefined;
     const link = ((this.entry.link ?? []) as Obj[]).find((l) => l.rel === rel);
     if (!link) return undefined;
     const asked = listRequest(this.dialect, link.href, {});
-    return (this.answers.get(`list ${asked.href}\n${JSON.stringify(asked.headers)}`) as { items: Obj[] } | undefined)?.items;
+    const kept = this.answers.getDated(`list ${asked.href}\n${JSON.stringify(asked.headers)}`);
+    if (kept) this.options.onData?.(kept.sentAt, signal);
+    return (kept?.value as { items: Obj[] } | undefined)?.items;
   }
 
   /**
@@ -291,7 +295,9 @@ export class Connection {
       },
     );
     const key = `get ${asked.href}\n${JSON.stringify(asked.headers)}`;
-    let r = rest.fresh ? undefined : (this.answers.get(key) as Obj | undefined);
+    const kept = rest.fresh ? undefined : this.answers.getDated(key);
+    let r = kept?.value as Obj | undefined;
+    this.options.onData?.(kept?.sentAt ?? Date.now(), rest.signal);
     if (!r) {
       const stamp = this.answers.stamp();
       const res = await this.http('GET', asked.href, { headers: asked.headers, signal: rest.signal });

@@ -21,6 +21,9 @@
  *    one is not kept at all: it may have been read before the change and
  *    arrived after it.
  *
+ * An answer built from kept answers (a GraphQL answer from engine lists) is
+ * as old as the oldest of them: it is kept with that moment, not its own.
+ *
  * Rules 3 and 4 make our own writes visible at once (read-your-writes, for
  * every credential of a server); changes made elsewhere are seen when the
  * window ends or when the event feed reports them, whichever comes first.
@@ -74,11 +77,20 @@ export class FreshWindow<T> {
 
   /** A fresh answer to `key` (rules 2 and 3), or undefined. */
   get(key: string): T | undefined {
+    return this.lookup(key)?.value;
+  }
+
+  /** A fresh answer with the moment its request was sent: how old what it says is. */
+  getDated(key: string): { value: T; sentAt: number } | undefined {
+    return this.lookup(key);
+  }
+
+  private lookup(key: string): Kept<T> | undefined {
     if (!this.enabled) return undefined;
     const k = this.kept.get(key);
     if (k && k.generation === this.generation.current && this.now() - k.sentAt < this.windowMs) {
       this.hits++;
-      return k.value;
+      return k;
     }
     if (k) this.kept.delete(key);
     this.misses++;

@@ -33,6 +33,12 @@ export interface ConnectionOptions extends TransportOptions {
   freshnessMs?: number;
   /** Shared by connections whose windows must forget together (a server's, one per credential). */
   generation?: Generation;
+  /**
+   * Told, for every list or get a call is answered (from the window or the
+   * engine), when the engine was asked for what it says, with the call's
+   * signal: how a server knows the age of the data an answer is built from.
+   */
+  onData?: (sentAt: number, signal: AbortSignal | undefined) => void;
 }
 
 export interface ListOptions {

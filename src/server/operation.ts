@@ -49,6 +49,12 @@ export function countRequest(signal: AbortSignal | undefined): void {
   }
 }
 
+/** Notes, for the operation whose signal a call carried, when the engine was asked for data it was given. */
+export function noteData(sentAt: number, signal: AbortSignal | undefined): void {
+  const op = signal ? bySignal.get(signal) : undefined;
+  if (op && sentAt < op.dataSince) op.dataSince = sentAt;
+}
+
 export class Operation {
   private readonly controller = new AbortController();
   private readonly started = performance.now();
@@ -56,6 +62,8 @@ export class Operation {
   private ended = false;
   /** Engine requests this operation started. */
   upstream = 0;
+  /** When the engine was asked for the oldest data this operation used (Infinity: none yet). */
+  dataSince = Number.POSITIVE_INFINITY;
   readonly context: Context & { readonly operation: Operation };
 
   constructor(

@@ -15,7 +15,7 @@ import { Readiness } from './engine-check.ts';
 import { serveHttp } from './http.ts';
 import { createLogger } from './log.ts';
 import { Metrics, routeTemplate } from './metrics.ts';
-import { countRequest, type OperationServices } from './operation.ts';
+import { countRequest, noteData, type OperationServices } from './operation.ts';
 import { operationRules } from './rules/index.ts';
 import { SharedAnswers } from './shared-answers.ts';
 import { serveWebSocket } from './ws.ts';
@@ -184,6 +184,7 @@ function credentialPool(
         coalesce: config.batching !== false,
         freshnessMs: config.freshnessMs,
         generation,
+        onData: noteData,
         failFastMs: 2000,
         onResponse: ({ method, path, status, ms, signal }) => {
           const route = routeTemplate(api, path);

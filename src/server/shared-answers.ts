@@ -58,7 +58,10 @@ export class SharedAnswers {
    * leader executing it now; undefined when the caller must execute it, in
    * which case it leads: `finish` must be called with what it answered.
    */
-  async share(holder: Holder, key: string): Promise<{ answer: Answer } | { finish: (answer: Answer | undefined) => void }> {
+  async share(
+    holder: Holder,
+    key: string,
+  ): Promise<{ answer: Answer } | { finish: (answer: Answer | undefined, dataSince?: number) => void }> {
     const window = this.windowOf(holder);
     if (!window) return { finish: () => {} };
     const hit = window.get(key) ?? (await this.runningOf(holder).get(key));
@@ -71,7 +74,7 @@ export class SharedAnswers {
   }
 
   /** The caller executes; others asking the same meanwhile wait for it. */
-  private lead(holder: Holder, window: FreshWindow<Answer>, key: string): (answer: Answer | undefined) => void {
+  private lead(holder: Holder, window: FreshWindow<Answer>, key: string): (answer: Answer | undefined, dataSince?: number) => void {
     const running = this.runningOf(holder);
     // Taken before executing: the answer is kept only if nothing changed meanwhile (fresh.ts rule 4).
     const stamp = window.stamp();
@@ -79,10 +82,11 @@ export class SharedAnswers {
     const promise = new Promise<Answer | undefined>((resolve) => (settle = resolve));
     // A second leader of the same key (its wait ended in nothing) replaces the first; each removes only its own.
     running.set(key, promise);
-    return (answer) => {
+    return (answer, dataSince = Number.POSITIVE_INFINITY) => {
       if (running.get(key) === promise) running.delete(key);
       const good = answer && !answer.errors?.length ? answer : undefined;
-      if (good) window.set(key, good, stamp);
+      // The answer is as old as the oldest engine data it was built from (fresh.ts), not as its execution.
+      if (good) window.set(key, good, { ...stamp, sentAt: Math.min(stamp.sentAt, dataSince) });
       settle(good);
     };
   }
@@ -107,7 +111,7 @@ type WithOperation = { operation?: Operation };
 export function shareAnswersPlugin(shared: SharedAnswers): ApolloServerPlugin<WithOperation> {
   return {
     async requestDidStart() {
-      let finish: ((answer: Answer | undefined) => void) | undefined;
+      let finish: ((answer: Answer | undefined, dataSince?: number) => void) | undefined;
       return {
         async responseForOperation({ contextValue, operation, request, source }) {
           const holder = contextValue.operation?.holder;
@@ -118,8 +122,8 @@ export function shareAnswersPlugin(shared: SharedAnswers): ApolloServerPlugin<Wi
           finish = got.finish;
           return null;
         },
-        async willSendResponse({ response }) {
-          finish?.(response.body.kind === 'single' ? response.body.singleResult : undefined);
+        async willSendResponse({ response, contextValue }) {
+          finish?.(response.body.kind === 'single' ? response.body.singleResult : undefined, contextValue.operation?.dataSince);
         },
       };
     },
@@ -139,7 +143,7 @@ export function sharedExecute(shared: SharedAnswers, keyOf: (op: Operation) => s
       result = await execute(args);
       return result;
     } finally {
-      got.finish(result);
+      got.finish(result, op.dataSince);
     }
   };
 }

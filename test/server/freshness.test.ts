@@ -149,6 +149,22 @@ describe('freshness window: expiry and off', () => {
     }
   });
 
+  it('a shared answer is as old as the engine data it was built from, not as its execution', async () => {
+    const s = await stack({ vms: 20 }, { freshnessMs: 1000 });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      await gql(s, DASHBOARD); // t = 0: the engine is asked
+      await sleep(600);
+      const built = await countRequests(s, () => gql(s, `${DASHBOARD} # later`)); // t = 600: built from t = 0's data
+      expect(built.total).toBe(0);
+      await sleep(600);
+      // t = 1,200: its data was asked for 1,200 ms ago, past the 1,000 ms window, so it is not served again.
+      expect((await countRequests(s, () => gql(s, `${DASHBOARD} # later`))).total).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('0 turns sharing off: every query costs its own requests', async () => {
     const s = await stack({ vms: 20 }, { freshnessMs: 0 });
     try {
