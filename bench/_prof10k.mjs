@@ -1,0 +1,18 @@
+process.env.NODE_ENV = 'production';
+import { spawn } from 'node:child_process';
+const sim = spawn(process.execPath, ['bin/rhev-graphql.js', 'simulator', '--port', '0', '--vms', '10000', '--hosts', '200', '--clusters', '4', '--datacenters', '2', '--dialects', process.argv[2] ?? 'v3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+sim.stdout.on('data', (d) => (out += d));
+while (!/Control:\s+(\S+)\/__simulator/.test(out)) await new Promise((r) => setTimeout(r, 50));
+const base = /Control:\s+(\S+)\/__simulator/.exec(out)[1];
+const { startServer } = await import('../dist/server/index.js');
+const v4 = process.argv[2] === 'v4';
+const server = await startServer({ engine: { url: v4 ? `${base}/ovirt-engine/api` : `${base}/api`, username: 'admin@internal', password: 'admin', apiVersion: v4 ? 4 : 3 }, port: 0, anonymous: 'service-account', logLevel: 'warn', freshnessMs: 0, landingPage: false });
+const Q = v4 ? '{ vms { name status cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }' : '{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }';
+const run = async () => { const t0 = performance.now(); const r = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: Q }) }); const n = (await r.text()).length; return [performance.now() - t0, n]; };
+await run();
+const c0 = process.cpuUsage();
+for (let i = 0; i < 3; i++) console.log(await run());
+const c = process.cpuUsage(c0);
+console.log('server cpu ms/query', ((c.user + c.system) / 1000 / 3).toFixed(0));
+await server.close(); sim.kill(); process.exit(0);
