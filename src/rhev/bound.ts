@@ -28,6 +28,22 @@ export class ResourceList<T = Obj> extends Array<T> {
   declare readonly meta: Obj;
 }
 
+/** A collection's items as a ResourceList of `type`, with the collection document's own fields as `meta`. */
+export function resourceList<T>(items: Obj[], type: string, meta: Obj): ResourceList<T> {
+  const out = new ResourceList<T>();
+  out.push(...(items as T[]));
+  Object.defineProperty(out, 'meta', { value: meta, enumerable: false });
+  tag(out, type);
+  return out;
+}
+
+/** A resource's href, which every call on an existing resource needs. */
+export function hrefOf(obj: object): string {
+  const h = (obj as Obj).href;
+  if (!h) throw new RhevError(`${typeOf(obj) ?? 'The object'} has no href: get it from the engine first`);
+  return h;
+}
+
 /** Per API model (one per dialect), the prototypes of its types. */
 const prototypes = new WeakMap<ApiModel, Map<string, object>>();
 

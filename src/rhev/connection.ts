@@ -12,7 +12,7 @@ import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { checkAnswer, dialectOfEntry, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
 import { model, newResourceOf, tag, toXml, typeInfo, typeOf } from './binding.ts';
-import { bindResource, ResourceList, type ResourceMethods } from './bound.ts';
+import { bindResource, hrefOf, ResourceList, type ResourceMethods, resourceList } from './bound.ts';
 import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ResponseError, RhevError } from './errors.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
 import { FreshWindow, Generation } from './fresh.ts';
@@ -237,7 +237,7 @@ export class Connection {
     if (!answer) {
       const stamp = this.answers.stamp();
       const doc = await this.listDocument(asked.href, asked.headers, signal);
-      if (!doc) return this.list([], info.resourceType, {});
+      if (!doc) return resourceList([], info.resourceType, {});
       const items: Obj[] = doc[info.singular] ?? doc[this.model.itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
       const { [info.singular]: _items, ...meta } = doc;
       // Bound once per answer: every caller served from the window shares these objects.
@@ -245,7 +245,7 @@ export class Connection {
       this.answers.set(key, answer, stamp);
     }
     const { items, meta } = answer;
-    return this.list(filter ? items.filter((r) => matchesFilter(r, filter)) : items, info.resourceType, meta);
+    return resourceList(filter ? items.filter((r) => matchesFilter(r, filter)) : items, info.resourceType, meta);
   }
 
   /**
@@ -637,14 +637,6 @@ export class Connection {
     return links.find((l) => l.rel === `${rel}/search`)?.href;
   }
 
-  private list<T>(items: Obj[], type: string, meta: Obj): ResourceList<T> {
-    const out = new ResourceList<T>();
-    out.push(...(items as T[]));
-    Object.defineProperty(out, 'meta', { value: meta, enumerable: false });
-    tag(out, type);
-    return out;
-  }
-
   private parse(xml: string, expected?: string): Obj {
     return parseAnswer(xml, expected, this.model.xsd);
   }
@@ -660,9 +652,3 @@ export class Connection {
 }
 
 // ------------------------------------------------------------------ helpers
-
-function hrefOf(obj: object): string {
-  const h = (obj as Obj).href;
-  if (!h) throw new RhevError(`${typeOf(obj) ?? 'The object'} has no href: get it from the engine first`);
-  return h;
-}
