@@ -5,9 +5,8 @@
  * again for a while; anonymous callers are served as the service account
  * only when that was chosen, and the banner says which.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { command } from '../command.ts';
 import { stats } from '../helpers.ts';
 import { gql, stack } from './helpers.ts';
 
@@ -96,24 +95,13 @@ describe('anonymous callers', () => {
 
   it('serve against a configured engine refuses them by default, says so, and never prints a password from the URL', async () => {
     const sim = await stack({ vms: 3 });
-    const root = fileURLToPath(new URL('../..', import.meta.url));
     const engineUrl = sim.sim.apiUrl.replace('http://', 'http://admin%40internal:s3cr3t-in-url@');
-    const child = spawn(
-      process.execPath,
-      ['bin/rhev-graphql.js', 'serve', '--port', '0', '--rhev-url', engineUrl, '--log-level', 'silent'],
-      { cwd: root, env: { ...process.env, RHEV_URL: '', RHEV_ANONYMOUS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
+    const { child, exited, waitFor } = command(['serve', '--port', '0', '--rhev-url', engineUrl, '--log-level', 'silent'], {
+      RHEV_URL: '',
+      RHEV_ANONYMOUS: '',
     });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 30_000;
-      while (!/Anonymous:/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const out = await waitFor(/Anonymous:/);
       expect(out).toMatch(/Anonymous:\s+refused/);
       expect(out).not.toContain('s3cr3t-in-url');
       const url = /subgraph at (\S+)/.exec(out)![1];

@@ -9,6 +9,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command } from '../command.ts';
 import { countRequests, gql, type Stack, stack } from './helpers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -166,21 +167,11 @@ describe('the server process', () => {
   });
 
   it('npm start with nothing configured serves the embedded simulator, and SIGTERM ends it cleanly', async () => {
-    const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'serve', '--port', '0', '--simulator-port', '0', '--vms', '50'], {
-      cwd: root,
-      env: { ...process.env, RHEV_URL: '', PORT: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, exited, waitFor } = command(['serve', '--port', '0', '--simulator-port', '0', '--vms', '50'], {
+      RHEV_URL: '',
+      PORT: '',
     });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 30_000;
-    while (!/Health:/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const out = await waitFor(/Health:/);
     expect(out).toMatch(/rhev-graphql subgraph at http:\/\/127\.0\.0\.1:\d+\/graphql/);
     expect(out).toContain('admin@internal / admin');
     const url = /subgraph at (\S+)/.exec(out)![1];

@@ -4,35 +4,20 @@
  * passed as undefined once replaced the default dialect, and every API
  * request of a simulator started without --dialects failed with a 500).
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { command } from '../command.ts';
 import { basic } from '../helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
 async function run(args: string[], check: (out: string, api: string) => Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, ['bin/rhev-graphql.js', 'simulator', '--port', '0', '--vms', '5', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const c = command(['simulator', '--port', '0', '--vms', '5', ...args]);
   try {
-    const deadline = Date.now() + 30_000;
-    while (!/Control:/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const out = await c.waitFor(/Control:/);
     const api = /API:\s+(\S+)/.exec(out)?.[1];
     expect(api, out).toBeDefined();
     await check(out, api!);
   } finally {
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    c.child.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
   }
 }
 
