@@ -12,6 +12,7 @@ import {
   Aborted,
   ActionError,
   BadFilter,
+  BudgetExceeded,
   type Connection,
   ConnectionError,
   Fault,
@@ -65,7 +66,12 @@ export function buildResolvers(plan: SchemaPlan): Resolvers {
               r.collection?.itemElement ?? plan.types.get('WatchedType')!.wire![plan.types.get('WatchedType')!.values!.indexOf(args.type)];
             const collection = r.collection ?? ctx.loaders.api.top.find((c) => c.itemElement === type);
             if (collection) checkId(collection, args.id, 'id');
-            return ctx.watchers.subscribe(type, args.id, { status: args.status, deleted: args.deleted, timeout: args.timeout });
+            return ctx.watchers.subscribe(type, args.id, {
+              status: args.status,
+              deleted: args.deleted,
+              timeout: args.timeout,
+              signal: ctx.signal,
+            });
           },
           resolve: (event: unknown) => event,
         },
@@ -437,7 +443,19 @@ export function toGraphQLError(e: unknown): GraphQLError {
   }
   if (e instanceof Fault)
     return new GraphQLError(e.detail ?? e.reason, {
-      extensions: { code: e.code === 'ENGINE_ERROR' ? 'UPSTREAM_ERROR' : e.code, reason: e.reason, detail: e.detail, status: e.status },
+      extensions: {
+        code: e.code === 'ENGINE_ERROR' ? 'UPSTREAM_ERROR' : e.code,
+        reason: e.reason,
+        detail: e.detail,
+        status: e.status,
+        // Refused credentials are the caller's to fix: the whole answer is a 401 with the Basic challenge, on the first refusal as on later ones.
+        ...(e.status === 401 ? { http: { status: 401, headers: new Map([['www-authenticate', 'Basic realm="rhev-graphql"']]) } } : {}),
+      },
+      originalError: e,
+    });
+  if (e instanceof BudgetExceeded)
+    return new GraphQLError(e.message, {
+      extensions: { code: 'SERVER_BUSY', limit: 'answerBudgetBytes', max: e.limit },
       originalError: e,
     });
   if (e instanceof ParseError)

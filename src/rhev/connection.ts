@@ -13,7 +13,17 @@ import type { Doc as Obj } from '../xml/index.ts';
 import { checkAnswer, dialectOfEntry, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
 import { model, newResourceOf, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { bindResource, hrefOf, ResourceList, type ResourceMethods, resourceList } from './bound.ts';
-import { ActionError, ConnectionError, Fault, IllegalAction, IllegalMethod, NotFound, ResponseError, RhevError } from './errors.ts';
+import {
+  ActionError,
+  ConnectionError,
+  CredentialsRefused,
+  Fault,
+  IllegalAction,
+  IllegalMethod,
+  NotFound,
+  ResponseError,
+  RhevError,
+} from './errors.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
 import { FreshWindow, Generation } from './fresh.ts';
 import { Joiner } from './join.ts';
@@ -574,15 +584,16 @@ export class Connection {
               t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
             )
           : await t.request(method, href, opts);
+    } catch (e) {
+      if (e instanceof CredentialsRefused) this.options.onUnauthorized?.();
+      throw e;
     } finally {
       // A write (done, refused or broken off) may have changed the engine: what the window holds is old now (fresh.ts rule 3).
       if (!read) this.answers.generation.bump();
     }
-    if (res.status === 401) {
-      this.options.onUnauthorized?.();
-      throw new Fault('Unauthorized', 'The engine did not accept the credentials', 401);
-    }
-    return res;
+    if (res.status !== 401) return res;
+    this.options.onUnauthorized?.();
+    throw new CredentialsRefused(`The engine did not accept the credentials of ${this.username ?? 'this connection'} (HTTP 401)`);
   }
 
   private info(type: string | object, base?: object) {
@@ -622,14 +633,9 @@ export class Connection {
 
   private async collectionHref(rel: string, base: object | undefined, signal?: AbortSignal): Promise<string> {
     const link = (await this.linksOf(base, signal)).find((l) => l.rel === rel);
-    if (!link)
-      throw new NotFound(
-        `${base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}` : 'The entry point'} has no link to ${rel}`.replace(
-          '  ',
-          ' ',
-        ),
-      );
-    return link.href;
+    if (link) return link.href;
+    const owner = base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}`.trim() : 'The entry point';
+    throw new NotFound(`${owner} has no link to ${rel}`);
   }
 
   private async searchTemplate(rel: string, base: object | undefined, signal: AbortSignal | undefined): Promise<string | undefined> {

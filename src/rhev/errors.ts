@@ -32,6 +32,21 @@ export class ConnectionError extends RhevError {
   }
 }
 
+/**
+ * The answers of the engine in flight together would exceed the budget all
+ * connections of a process share (`AnswerBudget`); this one was dropped.
+ */
+export class BudgetExceeded extends RhevError {
+  override readonly code = 'SERVER_BUSY';
+
+  constructor(
+    message: string,
+    readonly limit: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The engine's answer was larger than `maxResponseBytes`; it was dropped while it streamed in. */
 export class ResponseTooLarge extends ConnectionError {
   override readonly code: string = 'TOO_LARGE';
@@ -127,6 +142,20 @@ export class Fault extends RhevError {
   ) {
     super(detail ? `${reason}: ${detail} (HTTP ${status})` : `${reason} (HTTP ${status})`);
     this.code = faultCode(status);
+  }
+}
+
+/**
+ * The engine refused the credentials: a 401 to a login (Basic credentials, or
+ * a re-login after the session ended), or the SSO service's refusal of the
+ * password grant (docs/protocol.md §12: HTTP 400 with an OAuth error such as
+ * `access_denied`). A fault with status 401 whatever the engine's own
+ * status was, and never retried: each try counts toward the account's
+ * lockout on the engine.
+ */
+export class CredentialsRefused extends Fault {
+  constructor(detail: string) {
+    super('Unauthorized', detail, 401);
   }
 }
 

@@ -25,12 +25,15 @@ export {
 } from './binding.ts';
 export type { ResourceMethods } from './bound.ts';
 export { CONN, INLINE, inlinedItems, ResourceList } from './bound.ts';
+export { AnswerBudget, DEFAULT_ANSWER_BUDGET_BYTES } from './budget.ts';
 export { Connection } from './connection.ts';
 export {
   Aborted,
   ActionError,
   BadFilter,
+  BudgetExceeded,
   ConnectionError,
+  CredentialsRefused,
   Fault,
   ForeignOrigin,
   faultCode,

@@ -15,6 +15,13 @@
  * not refresh tokens: one that is refused (401) is replaced by a new one,
  * once per request, and close() logs the token out.
  *
+ * Refusals: an engine locks an account after a few failed logins in a row
+ * (aaa-jdbc's default is five), so a refused credential is never tried
+ * again by reflex. A login the engine refuses (a 401 to Basic credentials,
+ * the SSO service's OAuth error to the password grant) latches the refusal
+ * for `refusalMs`: every request of this transport in that time, waiting or
+ * new, fails with CredentialsRefused without reaching the engine.
+ *
  * Retries: GET, HEAD, OPTIONS, PUT and DELETE are idempotent and are retried
  * on network errors and on 502/503/504, with capped exponential backoff and
  * jitter. A POST is retried only when it provably never left this process
@@ -34,7 +41,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import { basicAuthorization } from '../http/basic.ts';
-import { Aborted, ConnectionError, ForeignOrigin, ResponseTooLarge } from './errors.ts';
+import type { AnswerBudget } from './budget.ts';
+import { Aborted, BudgetExceeded, ConnectionError, CredentialsRefused, ForeignOrigin, ResponseTooLarge } from './errors.ts';
 import { type Logger, redact } from './log.ts';
 
 export interface TransportOptions {
@@ -72,6 +80,10 @@ export interface TransportOptions {
    * this long (ms) instead of queueing retries against a host that is down.
    */
   failFastMs?: number;
+  /** Shared by the transports of a process: the bytes of all answers in flight together (budget.ts). */
+  budget?: AnswerBudget;
+  /** How long a refused login is remembered (ms, default 60 s): no request is sent with the credentials meanwhile. */
+  refusalMs?: number;
   /** Called for every retry (for metrics). */
   onRetry?: (info: { method: string; path: string; reason: string }) => void;
 }
@@ -100,6 +112,9 @@ export interface RequestOptions {
 /** Default of `maxResponseBytes`: far above a 10,000-VM list with statistics inlined. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
+/** OAuth error codes of a token endpoint that refuse the credentials themselves, not the request. */
+const REFUSAL_CODES = new Set(['access_denied', 'invalid_grant', 'unauthorized_client', 'invalid_client']);
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRY_STATUS = new Set([502, 503, 504]);
 
@@ -112,6 +127,8 @@ export class Transport {
   /** The SSO access token, and the request for one under way. */
   private token?: string;
   private tokenRequest?: Promise<string>;
+  /** The engine's last refusal of the credentials, and until when it holds. */
+  private refusal?: { error: CredentialsRefused; until: number };
   /** Counts kept for tests, metrics and logs. */
   readonly counters = { requests: 0, retries: 0, logins: 0 };
 
@@ -145,9 +162,13 @@ export class Transport {
     const retries = Math.max(0, this.settings.retries());
     for (let attempt = 0; ; attempt++) {
       throwIfAborted(opts.signal, false);
+      this.throwIfRefused();
       if (this.options.auth === 'sso' && !this.token) await this.ssoToken(opts.signal);
       // While a login is under way, wait for its session rather than log in twice.
       if (this.options.persistentAuth !== false && !this.session && this.login) await this.login.catch(() => undefined);
+      // The login waited for may have been refused: then this request is too, unsent.
+      this.throwIfRefused();
+      const withCredentials = this.options.auth !== 'sso' && !this.session;
       let res: HttpResponse;
       try {
         res = await this.once(method, url, opts);
@@ -176,11 +197,15 @@ export class Transport {
         this.token = undefined;
         await this.ssoToken(opts.signal);
         res = await this.once(method, url, opts);
-      } else if (res.status === 401 && this.session) {
+      } else if (res.status === 401 && !withCredentials && this.options.auth !== 'sso') {
         // The engine forgot our session (restart, idle timeout): log in again, once.
         this.log('debug', 'session expired; logging in again');
         this.session = undefined;
+        this.throwIfRefused();
         res = await this.once(method, url, opts);
+        if (res.status === 401) this.refuse('the engine refused the credentials (HTTP 401)');
+      } else if (res.status === 401 && withCredentials) {
+        this.refuse('the engine refused the credentials (HTTP 401)');
       }
       if (RETRY_STATUS.has(res.status) && idempotent && attempt < retries) {
         this.log('debug', `${method} ${url.pathname}: HTTP ${res.status}; retry ${attempt + 1} of ${retries}`);
@@ -191,6 +216,27 @@ export class Transport {
       }
       return res;
     }
+  }
+
+  /** Whether the engine refused these credentials within `refusalMs`. */
+  get refused(): boolean {
+    return this.refusal !== undefined && this.refusal.until > Date.now();
+  }
+
+  /** Remembers that the engine refused the credentials: nothing is sent with them for `refusalMs`. */
+  private refuse(why: string): CredentialsRefused {
+    const error = new CredentialsRefused(`The engine refused the credentials of ${this.options.username ?? 'this connection'}: ${why}`);
+    this.refusal = { error, until: Date.now() + (this.options.refusalMs ?? 60_000) };
+    this.session = undefined;
+    this.token = undefined;
+    this.log('warn', `credentials refused (${why}); not sent again for ${Math.round((this.options.refusalMs ?? 60_000) / 1000)} s`);
+    return error;
+  }
+
+  private throwIfRefused(): void {
+    if (!this.refusal) return;
+    if (this.refusal.until > Date.now()) throw this.refusal.error;
+    this.refusal = undefined;
   }
 
   /** The absolute URL of a target, refused unless it is on the engine's origin. */
@@ -267,14 +313,19 @@ export class Transport {
     const started = performance.now();
     const timeoutMs = this.options.timeoutMs ?? 60_000;
     const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const budget = this.options.budget;
     const signal = opts.signal;
     if (signal?.aborted) return Promise.reject(Aborted.by(signal, `${method} ${url.pathname}`));
     return new Promise<HttpResponse>((resolve, reject) => {
       let sent = false;
       let settled = false;
+      // What this answer took from the shared budget, given back however it ends.
+      let held = 0;
       const finish = (err: Error | undefined, value?: HttpResponse) => {
         if (settled) return;
         settled = true;
+        budget?.give(held);
+        held = 0;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (err) {
@@ -296,9 +347,12 @@ export class Transport {
         let text = '';
         let size = 0;
         res.on('data', (c: Buffer) => {
+          if (settled) return;
           size += c.length;
-          if (size > maxBytes) finish(this.tooLarge(method, url, size, maxBytes));
-          else text += decoder.write(c);
+          if (size > maxBytes) return finish(this.tooLarge(method, url, size, maxBytes));
+          if (budget && !budget.take(c.length)) return finish(this.overBudget(method, url, budget));
+          held += c.length;
+          text += decoder.write(c);
         });
         res.on('end', () => {
           if (settled) return;
@@ -348,6 +402,14 @@ export class Transport {
     return new ResponseTooLarge(
       `The engine's answer to ${method} ${url.pathname} is over ${max} bytes (maxResponseBytes); it was dropped (${size} bytes read)`,
       max,
+    );
+  }
+
+  private overBudget(method: string, url: URL, budget: AnswerBudget): BudgetExceeded {
+    this.log('warn', `dropped an answer: engine answers in flight would pass ${budget.limit} bytes (${method} ${url.pathname})`);
+    return new BudgetExceeded(
+      `The server is reading ${budget.inFlight} bytes of engine answers already (answerBudgetBytes: ${budget.limit}); the answer to ${method} ${url.pathname} was dropped, try again shortly`,
+      budget.limit,
     );
   }
 
@@ -408,7 +470,10 @@ export class Transport {
       // A token goes into a header: one of printable ASCII only, and of a sane length, or it is not one.
       const usable = typeof answer.access_token === 'string' && /^[\x21-\x7e]{1,4096}$/.test(answer.access_token);
       if (res.status !== 200 || !usable) {
-        const why = typeof answer.error === 'string' ? answer.error.slice(0, 200) : `HTTP ${res.status}`;
+        const why = typeof answer.error === 'string' ? answer.error.slice(0, 200).replace(/\p{Cc}/gu, ' ') : `HTTP ${res.status}`;
+        // The OAuth errors that mean "these credentials" (RFC 6749 §5.2; the engine's SSO says access_denied).
+        if ((res.status === 400 || res.status === 401) && REFUSAL_CODES.has(String(answer.error_code ?? answer.error ?? '')))
+          throw this.refuse(`the SSO service said ${String(answer.error_code ?? answer.error)}: ${why}`);
         throw new ConnectionError(`The engine's SSO service refused to log in: ${why}`, { sent: true });
       }
       const token = answer.access_token as string;

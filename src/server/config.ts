@@ -97,6 +97,11 @@ export interface Limits {
   operationTimeoutMs: number;
   /** Largest engine answer accepted (bytes), counted while it streams in. */
   maxResponseBytes: number;
+  /** Bytes of all engine answers streaming in at once, across every credential (rhev/budget.ts). */
+  answerBudgetBytes: number;
+  /** How long a request may take to send its headers (ms), and its whole body; a slower one is cut. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   /** Most credentials held at once (connections, sessions, watchers); least recently used go first. */
   maxCredentials: number;
   /** A credential unused this long (ms) is evicted and its engine session logged out. */
@@ -116,6 +121,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 1024 * 1024,
   operationTimeoutMs: 120_000,
   maxResponseBytes: 256 * 1024 * 1024,
+  answerBudgetBytes: 512 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   maxCredentials: 1000,
   credentialIdleMs: 10 * 60_000,
   refusedCredentialMs: 60_000,

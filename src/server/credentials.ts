@@ -10,22 +10,24 @@
  *   idle holders are evicted after `credentialIdleMs`, and when
  *   `maxCredentials` are held, the least recently used idle one makes room.
  *   Eviction logs the engine session out and closes the sockets.
- * - A credential the engine refuses (401) is dropped at once (its watchers
- *   stop, nothing keeps polling with it) and remembered, by hash, for
- *   `refusedCredentialMs`: within that time it is answered 401 here without
- *   asking the engine, so nobody can use this server to lock an account out.
+ * - A credential the engine refuses (a 401, or the SSO service's refusal) is
+ *   dropped at once (its watchers stop, nothing keeps polling with it) and
+ *   remembered (refusals.ts): a caller's for `refusedCredentialMs`, within
+ *   which it is answered 401 here without asking the engine; the service
+ *   account's with a backoff that doubles up to 10 minutes. Nobody can use
+ *   this server to lock an account out.
  * - Callers without credentials get the service account only when the
  *   anonymous policy says so.
  *
- * Keys are SHA-256 hashes of user and password: no map holds a password in a
- * form a heap dump would show as is.
+ * Keys are hashes of user and password (refusals.ts `credentialKey`): no map
+ * holds a password in a form a heap dump would show as is.
  */
-import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { parseBasicAuthorization } from '../http/basic.ts';
-import type { Connection } from '../rhev/index.ts';
+import { type Connection, Fault } from '../rhev/index.ts';
 import type { Watchers } from '../subscriptions/watchers.ts';
 import type { AnonymousPolicy, EngineConfig, Limits } from './config.ts';
+import { credentialKey, type Refusals } from './refusals.ts';
 
 export interface Credential {
   readonly username: string;
@@ -54,6 +56,8 @@ export interface PoolOptions {
   engine: EngineConfig;
   anonymous: AnonymousPolicy;
   limits: Pick<Limits, 'maxCredentials' | 'credentialIdleMs' | 'refusedCredentialMs'>;
+  /** What the engine refused lately, shared with the engine check. */
+  refusals: Refusals;
   /** Makes the connection of a credential; `onUnauthorized` must be called when the engine refuses it. */
   connect(cred: Credential, service: boolean, onUnauthorized: () => void): Connection;
   /** Makes a credential's subscription hub. */
@@ -61,15 +65,16 @@ export interface PoolOptions {
   /** Told of every eviction (for metrics and logs). */
   onEvict?(reason: 'idle' | 'capacity' | 'refused', user: string): void;
   onChange?(held: number): void;
+  /** Told when the engine refused the service account, and for how long it is not tried (ms). */
+  onServiceRefused?(user: string, retryMs: number): void;
 }
 
-/** How many refused credentials are remembered at most (oldest forgotten first). */
-const MAX_REFUSED = 10_000;
+/** What checking a credential against the engine found (a WebSocket's connection_init). */
+export type Verdict = { readonly accepted: true } | { readonly accepted: false; readonly refused: boolean; readonly why: string };
 
 export class CredentialPool {
   /** In least-recently-used order: a use moves an entry to the end. */
   private readonly entries = new Map<string, Entry>();
-  private readonly refused = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: PoolOptions) {
@@ -104,16 +109,13 @@ export class CredentialPool {
     }
     const username = cred?.username ?? this.options.engine.username!;
     const password = cred?.password ?? this.options.engine.password ?? '';
-    const key = createHash('sha256')
-      .update(`${service ? 'service' : 'user'}\0${username}\0${password}`)
-      .digest('base64url');
-    const until = this.refused.get(key);
+    const key = credentialKey(service, username, password);
+    const until = this.options.refusals.until(key);
     if (until !== undefined) {
-      if (until > Date.now())
-        throw unauthenticated(
-          `The engine refused these credentials moments ago; they are not tried again for ${Math.round(this.options.limits.refusedCredentialMs / 1000)} s`,
-        );
-      this.refused.delete(key);
+      const wait = `not tried again for ${Math.ceil((until - Date.now()) / 1000)} s`;
+      throw service
+        ? unauthenticated(`The engine refused the service account (${username}) moments ago; it is ${wait}`)
+        : unauthenticated(`The engine refused these credentials moments ago; they are ${wait}`);
     }
     let entry = this.entries.get(key);
     if (entry) {
@@ -146,17 +148,17 @@ export class CredentialPool {
 
   /**
    * Checks a credential against the engine once (a WebSocket's
-   * connection_init): true when the entry point answers with it. A refusal
-   * drops the holder and remembers the refusal; other failures (the engine
-   * down) do not count against the credential.
+   * connection_init), telling a refusal from an engine that did not answer by
+   * what came back, never by guess. A refusal drops the holder and is
+   * remembered (the connection's onUnauthorized does both).
    */
-  async verify(holder: Holder, signal?: AbortSignal): Promise<boolean> {
+  async verify(holder: Holder, signal?: AbortSignal): Promise<Verdict> {
     try {
       await holder.connection.api({ signal });
-      return true;
+      return { accepted: true };
     } catch (e) {
-      if ((e as { status?: number }).status === 401) return false;
-      throw e;
+      const refused = e instanceof Fault && e.status === 401;
+      return { accepted: false, refused, why: refused ? 'the engine refused the credentials' : (e as Error).message };
     }
   }
 
@@ -165,7 +167,7 @@ export class CredentialPool {
     for (const e of [...this.entries.values()]) {
       if (e.active === 0 && now - e.lastUsed >= this.options.limits.credentialIdleMs) this.evict(e, 'idle');
     }
-    for (const [k, until] of this.refused) if (until <= now) this.refused.delete(k);
+    this.options.refusals.sweep(now);
   }
 
   /** Closes every holder (shutdown). */
@@ -197,8 +199,8 @@ export class CredentialPool {
   /** The engine refused this credential: drop it now and answer 401 here for a while. */
   private refuse(entry: Entry): void {
     if (entry.closed) return;
-    this.refused.set(entry.key, Date.now() + this.options.limits.refusedCredentialMs);
-    if (this.refused.size > MAX_REFUSED) this.refused.delete(this.refused.keys().next().value!);
+    const ms = this.options.refusals.refuse(entry.key, entry.service);
+    if (entry.service) this.options.onServiceRefused?.(entry.user, ms);
     this.evict(entry, 'refused');
   }
 
@@ -240,11 +242,26 @@ export function credentialsFrom(params: unknown): Credential | undefined {
     if (typeof p.username !== 'string' || !p.username || (p.password !== undefined && typeof p.password !== 'string')) {
       throw unauthenticated('username and password in connectionParams must be strings');
     }
-    return { username: p.username, password: (p.password as string | undefined) ?? '' };
+    return plainCredential({ username: p.username, password: (p.password as string | undefined) ?? '' });
   }
   if (header === undefined) return undefined;
   const cred = typeof header === 'string' ? parseBasicAuthorization(header) : undefined;
   if (!cred) throw unauthenticated('The Authorization header must be Basic credentials (user@domain:password)');
+  return plainCredential(cred);
+}
+
+/** Control characters (C0, DEL, C1) in a user name or password: no engine account has them, and they are refused unsent. */
+const CONTROL = /\p{Cc}/u;
+
+/** A credential with no control characters, or a 400 (the caller's mistake, not a refusal of the engine's). */
+function plainCredential(cred: Credential): Credential {
+  if (CONTROL.test(cred.username) || CONTROL.test(cred.password)) {
+    throw new GraphQLError('Credentials must not contain control characters', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
+  if (cred.username.length > 1024 || cred.password.length > 1024)
+    throw new GraphQLError('Credentials are at most 1,024 characters each', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
   return cred;
 }
 

@@ -6,10 +6,16 @@
  * likely right instead. The server checks at start and then keeps checking
  * (`/health/ready` says 503 until the engine answers as an engine); the
  * answer also says which API dialect the entry point speaks.
+ *
+ * A refused service account is not looked at again by reflex: each look is a
+ * login, and the engine locks an account after a few failed ones. The check
+ * shares the pool's memory of refusals (refusals.ts) and backs off with it,
+ * doubling up to 10 minutes, saying so in `/health/ready`.
  */
 import { dialectOfEntry } from '../rhev/answers.ts';
 import { Transport } from '../rhev/transport.ts';
 import type { EngineConfig } from './config.ts';
+import { credentialKey, type Refusals } from './refusals.ts';
 
 export interface EngineCheck {
   /** The engine answered as an engine (an `<api>` document, or a Basic challenge when there is no service account). */
@@ -100,25 +106,26 @@ export class Readiness {
   private last?: EngineCheck & { at: number };
   private pending?: Promise<EngineCheck>;
   private timer?: NodeJS.Timeout;
+  /** The service account's key in the refusal memory (none without a service account). */
+  private readonly serviceKey?: string;
 
   constructor(
     private readonly engine: EngineConfig,
     private readonly log: (ok: boolean, says: string) => void,
     private readonly staleMs = 5000,
     private readonly retryMs = 10_000,
-  ) {}
+    private readonly refusals?: Refusals,
+  ) {
+    if (engine.username !== undefined) this.serviceKey = credentialKey(true, engine.username, engine.password ?? '');
+  }
 
-  /** The last check, or a new one when it is stale. */
+  /** The last check, or a new one when it is stale (not while the service account's refusal holds). */
   async current(): Promise<EngineCheck> {
     if (this.last && Date.now() - this.last.at < this.staleMs) return this.last;
+    const refusedUntil = this.serviceKey ? this.refusals?.until(this.serviceKey) : undefined;
+    if (refusedUntil !== undefined) return this.remember(this.refusedCheck(refusedUntil));
     this.pending ??= checkEngine(this.engine)
-      .then((c) => {
-        const changed = !this.last || this.last.ok !== c.ok || this.last.says !== c.says;
-        this.last = { ...c, at: Date.now() };
-        if (changed) this.log(c.ok, c.says);
-        this.schedule();
-        return c;
-      })
+      .then((c) => this.remember(this.noteRefusal(c)))
       .finally(() => {
         this.pending = undefined;
       });
@@ -141,11 +148,40 @@ export class Readiness {
     this.timer = undefined;
   }
 
-  /** While the engine is not ready, look again now and then. */
+  private remember(c: EngineCheck): EngineCheck {
+    const changed = !this.last || this.last.ok !== c.ok || this.last.says !== c.says;
+    this.last = { ...c, at: Date.now() };
+    if (changed) this.log(c.ok, c.says);
+    this.schedule();
+    return c;
+  }
+
+  /** A look that found the service account refused backs off (refusals.ts); one that found it accepted ends the backoff. */
+  private noteRefusal(c: EngineCheck): EngineCheck {
+    if (!this.serviceKey || !this.refusals) return c;
+    if (c.ok && c.status === 200) this.refusals.accepted(this.serviceKey);
+    if (c.ok || c.status !== 401) return c;
+    const ms = this.refusals.refuse(this.serviceKey, true);
+    return { ...c, says: `${c.says}; not tried again for ${Math.round(ms / 1000)} s (the wait doubles while refused, up to 10 minutes)` };
+  }
+
+  /** What is said while the service account's refusal holds: nothing is sent to the engine. */
+  private refusedCheck(until: number): EngineCheck {
+    return {
+      ok: false,
+      status: 401,
+      says: `the engine refused the credentials of ${this.engine.username}; not tried again before ${new Date(until).toISOString()} (the wait doubles while refused, up to 10 minutes)`,
+      ms: 0,
+    };
+  }
+
+  /** While the engine is not ready, look again now and then: never sooner than a refusal allows. */
   private schedule(): void {
     this.stop();
     if (this.last?.ok) return;
-    this.timer = setTimeout(() => void this.current().catch(() => undefined), this.retryMs);
+    const refusedUntil = this.serviceKey ? this.refusals?.until(this.serviceKey) : undefined;
+    const delay = Math.max(this.retryMs, refusedUntil !== undefined ? refusedUntil - Date.now() + 10 : 0);
+    this.timer = setTimeout(() => void this.current().catch(() => undefined), delay);
     this.timer.unref();
   }
 }

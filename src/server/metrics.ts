@@ -69,6 +69,26 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
+
+  /** Reports the bytes of engine answers in flight, and the most ever, from the server's budget. */
+  watchBudget(budget: { readonly inFlight: number; readonly peak: number; readonly limit: number }): void {
+    new Gauge({
+      name: 'rhev_upstream_answer_bytes_in_flight',
+      help: 'Bytes of engine answers streaming in now, across every credential (limit: answerBudgetBytes)',
+      registers: [this.registry],
+      collect() {
+        this.set(budget.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'rhev_upstream_answer_bytes_peak',
+      help: 'The most bytes of engine answers ever streaming in at once',
+      registers: [this.registry],
+      collect() {
+        this.set(budget.peak);
+      },
+    });
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import express from 'express';
 import { parse } from 'graphql';
 import type { ApiModel } from '../model/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
-import { Connection, Generation } from '../rhev/index.ts';
+import { AnswerBudget, Connection, Generation } from '../rhev/index.ts';
 import { bundledInput, generateSchema } from '../schema/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
 import { DEFAULT_FRESHNESS_MS, DEFAULT_LIMITS, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
@@ -16,6 +16,7 @@ import { serveHttp } from './http.ts';
 import { createLogger } from './log.ts';
 import { Metrics, routeTemplate } from './metrics.ts';
 import { countRequest, noteData, type OperationServices } from './operation.ts';
+import { Refusals } from './refusals.ts';
 import { operationRules } from './rules/index.ts';
 import { SharedAnswers } from './shared-answers.ts';
 import { serveWebSocket } from './ws.ts';
@@ -37,15 +38,13 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const production = process.env.NODE_ENV === 'production';
   const logger = config.logger ?? createLogger(config.logLevel);
-  const readiness = new Readiness(config.engine, (ok, says) =>
-    ok
-      ? logger.info({ engine: says }, 'engine ready')
-      : logger.warn({ engine: says }, 'engine not ready; checking again every 10 s (/health/ready says 503 until then)'),
-  );
+  const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
+  // One memory of what the engine refused, for the pool and the engine check alike (refusals.ts).
+  const refusals = new Refusals(limits.refusedCredentialMs);
+  const readiness = engineReadiness(config.engine, logger, refusals);
   const version = await dialectToServe(config.engine, readiness);
   const generated = generateSchema(bundledInput(version));
   const api = generated.api;
-  const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   const introspection = config.introspection ?? !production;
   const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };
   const rules = operationRules(generated.plan, api, limits);
@@ -67,6 +66,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics,
     logger,
     generation,
+    refusals,
   );
   const answers = new SharedAnswers(freshnessMs, generation, () => metrics.sharedAnswers.inc());
   const services: OperationServices = {
@@ -80,8 +80,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 
   const app = express();
+  // No header says which framework answers (it tells an attacker what to try).
+  app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
-  const ws = serveWebSocket(httpServer, { schema, rules, limits, services, format, path: '/graphql' });
+  // A request dribbled in a byte at a time is cut, not held for Node's 300 s default.
+  httpServer.headersTimeout = limits.headersTimeoutMs;
+  httpServer.requestTimeout = limits.requestTimeoutMs;
+  const ws = serveWebSocket(httpServer, {
+    schema,
+    rules,
+    limits,
+    services,
+    format,
+    path: '/graphql',
+    corsOrigins: config.corsOrigins ?? [],
+  });
   const apollo = await serveHttp(app, httpServer, {
     schema,
     rules,
@@ -123,6 +136,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 }
 
+/** The engine check, its changes said in the log; it backs off with the service account's refusals. */
+function engineReadiness(engine: EngineConfig, logger: ServerLogger, refusals: Refusals): Readiness {
+  const log = (ok: boolean, says: string) =>
+    ok
+      ? logger.info({ engine: says }, 'engine ready')
+      : logger.warn({ engine: says }, 'engine not ready; checking again (/health/ready says 503 until then)');
+  return new Readiness(engine, log, 5000, 10_000, refusals);
+}
+
 /**
  * The credential pool and the subscription hubs it makes, with the metrics
  * both feed: one engine connection per credential (its requests counted by
@@ -135,6 +157,7 @@ function credentialPool(
   metrics: Metrics,
   logger: ServerLogger,
   generation: Generation,
+  refusals: Refusals,
 ) {
   const engine = config.engine;
   const watchSettings: WatcherSettings = {
@@ -160,10 +183,14 @@ function credentialPool(
     metrics.watchers.set(w);
     metrics.subscriptions.set(s);
   };
+  // Every credential's answers in flight share one budget of bytes (rhev/budget.ts).
+  const budget = new AnswerBudget(limits.answerBudgetBytes);
+  metrics.watchBudget(budget);
   const pool = new CredentialPool({
     engine,
     anonymous: config.anonymous ?? 'refuse',
     limits,
+    refusals,
     connect: (cred, service, onUnauthorized) =>
       new Connection({
         url: engine.url,
@@ -177,6 +204,8 @@ function credentialPool(
         verbosity: engine.verbosity,
         logger,
         maxResponseBytes: limits.maxResponseBytes,
+        budget,
+        refusalMs: limits.refusedCredentialMs,
         onUnauthorized,
         // The engine is asked for the dialect of the schema served.
         apiVersion: engine.apiVersion,
@@ -205,6 +234,11 @@ function credentialPool(
       logger.info({ reason, user }, 'credential evicted');
     },
     onChange: (held) => metrics.credentials.set(held),
+    onServiceRefused: (user, ms) =>
+      logger.warn(
+        { user, retryInSeconds: Math.round(ms / 1000) },
+        'the engine refused the service account; backing off (doubling up to 10 minutes)',
+      ),
   });
   return { pool, hubs, refreshWatchGauges };
 }

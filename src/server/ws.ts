@@ -5,16 +5,28 @@
  *
  * - Messages: at most `maxBodyBytes`; `ws` closes a socket that sends more
  *   with 1009 (Message Too Big) before buffering it.
+ * - Upgrade: a request that carries an `Origin` (a browser page) is taken
+ *   only from the server's own origin or one of `--cors-origin`; any other
+ *   is refused with 403 before it is a WebSocket (no cross-site WebSocket
+ *   hijacking). Requests without one (routers, scripts) are unaffected.
  * - connection_init: credentials are read and, when the caller brought
- *   their own, checked against the engine once; a refusal (or anonymous
- *   callers under `--anonymous refuse`) closes with graphql-ws's 4403
- *   Forbidden. Nothing is polled with credentials the engine refused.
+ *   their own, checked against the engine once. The socket is acknowledged
+ *   only when the engine accepted them: a refusal (or anonymous callers
+ *   under `--anonymous refuse`) closes with graphql-ws's 4403 Forbidden; an
+ *   engine that did not answer closes with 1013 Try Again Later, saying so.
+ *   Nothing is polled with credentials the engine did not accept.
  * - subscribe: the document is parsed with the token bound and validated
  *   with the same rules as HTTP (rules/), and refusals are `error` messages
  *   coded as over HTTP; at most `maxSubscriptionsPerConnection` operations
  *   are in flight per socket (a refused one holds no slot).
  * - Queries and mutations sent here run under the operation deadline, like
  *   HTTP ones; every operation of a socket ends when the socket closes.
+ * - Ids: the protocol lets a client reuse an id once its operation is
+ *   complete, and graphql-ws's own table can mix up the two while the first
+ *   is still starting. Operations are kept here by their subscribe message,
+ *   not by id: a new `subscribe` ends any operation still held under its id
+ *   (its slot, watcher and signal released), and each end reaches the
+ *   operation it belongs to.
  */
 import type { Server } from 'node:http';
 import {
@@ -29,7 +41,7 @@ import {
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Limits } from './config.ts';
 import { type CredentialPool, credentialsFrom, type Holder } from './credentials.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
@@ -43,12 +55,27 @@ export interface WsOptions {
   readonly services: OperationServices;
   readonly format: FormatOptions;
   readonly path: string;
+  /** Browser origins allowed besides the server's own (CORS, `--cors-origin`). */
+  readonly corsOrigins: readonly string[];
+}
+
+/** The payload of one subscribe message: graphql-ws hands the same object to every hook of that operation. */
+type SubscribePayload = { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
+
+interface Running {
+  readonly op: Operation;
+  readonly type: string;
+  readonly name: string | null;
+  readonly codes: string[];
 }
 
 /** What a socket carries beside graphql-ws's own context. */
 interface SocketState {
   holder?: Holder;
-  readonly operations: Map<string, { op: Operation; type: string; name: string | null; codes: string[] }>;
+  /** Operations by their subscribe message. */
+  readonly operations: Map<SubscribePayload, Running>;
+  /** The subscribe message each id was last used by. */
+  readonly ids: Map<string, SubscribePayload>;
 }
 
 export function serveWebSocket(httpServer: Server, options: WsOptions): { dispose(): void | Promise<void> } {
@@ -63,12 +90,23 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
       socket.destroy();
       return;
     }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, req.headers.host, options.corsOrigins)) {
+      services.logger.warn({ origin: origin.slice(0, 200) }, 'websocket from a foreign origin refused');
+      const body = JSON.stringify({
+        errors: [{ message: 'WebSocket connections from this origin are not allowed', extensions: { code: 'FORBIDDEN_ORIGIN' } }],
+      });
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
     wsServer.handleUpgrade(req, socket, head, (client) => wsServer.emit('connection', client, req));
   });
   const states = new WeakMap<object, SocketState>();
   const stateOf = (extra: { socket: object }): SocketState => {
     let s = states.get(extra.socket);
-    if (!s) states.set(extra.socket, (s = { operations: new Map() }));
+    if (!s) states.set(extra.socket, (s = { operations: new Map(), ids: new Map() }));
     return s;
   };
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e, format));
@@ -78,34 +116,47 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
       schema,
       onConnect: async (ctx) => {
         const state = stateOf(ctx.extra);
+        let holder: Holder;
         try {
           const cred = credentialsFrom(ctx.connectionParams);
-          const holder = pool.acquire(cred);
-          if (cred && !(await pool.verify(holder).catch(() => true))) {
-            pool.release(holder);
-            return false;
+          holder = pool.acquire(cred);
+          if (cred) {
+            const verdict = await pool.verify(holder);
+            if (!verdict.accepted) {
+              pool.release(holder);
+              // Refused: graphql-ws closes with 4403. Not answered: say so, and let the client come back later.
+              if (!verdict.refused) (ctx.extra.socket as WebSocket).close(1013, 'The engine did not answer; try again later');
+              return false;
+            }
           }
-          state.holder = holder;
-          return true;
         } catch {
           return false;
         }
+        state.holder = holder;
+        return true;
       },
       // Queries share answers as over HTTP (shared-answers.ts); mutations and subscriptions never do.
       execute: services.answers ? sharedExecute(services.answers, (op) => shareKeys.get(op)) : undefined,
-      onSubscribe: (ctx, id, payload) => accept(options, rules, stateOf(ctx.extra), Object.keys(ctx.subscriptions).length, id, payload),
-      onNext: (ctx, id, _payload, _args, result) => {
+      onSubscribe: (ctx, id, payload) => {
+        const state = stateOf(ctx.extra);
+        // An id used again: whatever still runs under it is over (its slot, watcher and signal released).
+        const earlier = state.ids.get(id);
+        if (earlier) endOperation(state, earlier, ['CANCELLED'], true);
+        state.ids.set(id, payload);
+        return accept(options, rules, state, Object.keys(ctx.subscriptions).length, payload);
+      },
+      onNext: (ctx, _id, payload, _args, result) => {
         if (!result.errors?.length) return undefined;
         const errors = formatAll(result.errors);
         stateOf(ctx.extra)
-          .operations.get(id)
+          .operations.get(payload)
           ?.codes.push(...codesOf(errors));
         return { ...result, errors } as never;
       },
-      onError: (ctx, id, payload, errors) => {
+      onError: (ctx, _id, payload, errors) => {
         const formatted = formatAll(errors);
         const state = stateOf(ctx.extra);
-        if (state.operations.has(id)) endOperation(state, id, codesOf(formatted));
+        if (state.operations.has(payload)) endOperation(state, payload, codesOf(formatted));
         else
           services.logger.info(
             { operation: payload.operationName ?? null, type: 'refused', transport: 'ws', errors: codesOf(formatted) },
@@ -113,15 +164,13 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
           );
         return formatted;
       },
-      onComplete: (ctx, id) => {
-        endOperation(stateOf(ctx.extra), id, []);
+      onComplete: (ctx, _id, payload) => {
+        endOperation(stateOf(ctx.extra), payload, []);
       },
       onClose: (ctx) => {
         const state = stateOf(ctx.extra);
-        for (const [id, { op }] of state.operations) {
-          op.callerGone();
-          endOperation(state, id, ['CANCELLED']);
-        }
+        for (const payload of [...state.operations.keys()]) endOperation(state, payload, ['CANCELLED'], true);
+        state.ids.clear();
         if (state.holder) pool.release(state.holder);
         state.holder = undefined;
       },
@@ -151,8 +200,7 @@ function accept(
   rules: readonly ValidationRule[],
   state: SocketState,
   inFlight: number,
-  id: string,
-  payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+  payload: SubscribePayload,
 ): ExecutionArgs | GraphQLError[] {
   const { schema, limits, services } = options;
   if (inFlight > limits.maxSubscriptionsPerConnection) {
@@ -192,16 +240,28 @@ function accept(
   }
   const op = new Operation(services, 'ws', holder, { timeoutMs: subscription ? undefined : limits.operationTimeoutMs, subscription });
   if (operation.operation === 'query') shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
-  state.operations.set(id, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
+  state.operations.set(payload, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
   return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
 }
 
 /** The key under which a query's answer is shared, by its operation (queries only). */
 const shareKeys = new WeakMap<Operation, string>();
 
-function endOperation(state: SocketState, id: string, codes: readonly string[]): void {
-  const entry = state.operations.get(id);
+/** Ends the operation of a subscribe message (once); `gone`: its caller left or replaced it, so stop its work at once. */
+function endOperation(state: SocketState, payload: SubscribePayload, codes: readonly string[], gone = false): void {
+  const entry = state.operations.get(payload);
   if (!entry) return;
-  state.operations.delete(id);
+  state.operations.delete(payload);
+  if (gone) entry.op.callerGone();
   entry.op.end({ type: entry.type, name: entry.name, codes: [...entry.codes, ...codes] });
+}
+
+/** Whether a WebSocket upgrade's Origin is the server's own or one allowed by `--cors-origin`. */
+export function originAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
+  if (allowed.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }

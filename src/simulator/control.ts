@@ -75,7 +75,12 @@ export async function control(
   try {
     if (path === '/__simulator/stats' && req.method === 'GET') {
       // openConnections counts every socket, the one asking for these numbers included.
-      return json(200, { ...engine.stats.toJSON(), openSessions: engine.openSessions, openConnections: sockets.size });
+      return json(200, {
+        ...engine.stats.toJSON(),
+        openSessions: engine.openSessions,
+        lockedAccounts: engine.sessions.lockedAccounts,
+        openConnections: sockets.size,
+      });
     }
     if (path === '/__simulator/reset' && req.method === 'POST') {
       const body = await readBody(req, 64 * 1024);
@@ -89,6 +94,7 @@ export async function control(
         byRoute: {},
         logins: 0,
         failedLogins: 0,
+        lockouts: 0,
         sessionsCreated: 0,
         actions: {},
         faultsInjected: {},

@@ -66,6 +66,7 @@ export class EngineStats {
   byRoute: Record<string, number> = {};
   logins = 0;
   failedLogins = 0;
+  lockouts = 0;
   sessionsCreated = 0;
   /** SSO access tokens issued and revoked (API v4). */
   tokensIssued = 0;
@@ -86,6 +87,7 @@ export class EngineStats {
       byRoute: this.byRoute,
       logins: this.logins,
       failedLogins: this.failedLogins,
+      lockouts: this.lockouts,
       sessionsCreated: this.sessionsCreated,
       tokensIssued: this.tokensIssued,
       tokensRevoked: this.tokensRevoked,

@@ -4,7 +4,12 @@
  * check and `new-auth`), as docs/protocol.md §3 describes, and the SSO access
  * tokens API v4 clients send as `Authorization: Bearer` (§12; sso.ts issues
  * and revokes them).
- * Failed logins are counted, as real engines count them toward a lockout.
+ * Failed logins are counted, and lock an account as the engine's internal
+ * domain (aaa-jdbc) does with its default settings: after
+ * MAX_FAILURES_SINCE_SUCCESS (5) failed logins in a row the account is
+ * locked for LOCK_MINUTES (60), during which even its right password is
+ * refused; a successful login resets the count. Tests see a lockout the way
+ * a real engine would cause it (`lockedAccounts` in the stats).
  */
 import { randomBytes } from 'node:crypto';
 import { parseBasicAuthorization } from '../http/basic.ts';
@@ -36,6 +41,8 @@ export interface Caller {
 export interface LoginCounts {
   logins: number;
   failedLogins: number;
+  /** Accounts locked by failed logins in a row (each lock counted once). */
+  lockouts: number;
   sessionsCreated: number;
   tokensIssued: number;
   tokensRevoked: number;
@@ -45,8 +52,14 @@ export class Sessions {
   private readonly sessions = new Map<string, Session>();
   private readonly tokens = new Map<string, Session>();
   private readonly accounts = new Map<string, Account>();
+  /** Failed logins in a row per account, and until when it is locked. */
+  private readonly failures = new Map<string, { inARow: number; lockedUntil: number }>();
   /** How long an SSO token lives (ms); the engine's default is the SSO session's 30 minutes. */
   tokenTtlMs = 30 * 60_000;
+  /** aaa-jdbc's MAX_FAILURES_SINCE_SUCCESS: failed logins in a row that lock an account (default 5). */
+  maxFailuresInARow = 5;
+  /** aaa-jdbc's LOCK_MINUTES, in ms: how long a locked account stays locked (default 60 minutes). */
+  lockMs = 60 * 60_000;
 
   constructor(private readonly counts: LoginCounts) {
     this.reset();
@@ -57,6 +70,7 @@ export class Sessions {
     this.sessions.clear();
     this.tokens.clear();
     this.accounts.clear();
+    this.failures.clear();
     this.accounts.set('admin@internal', { password: 'admin', userId: uuidOf('user:admin@internal'), admin: true });
     this.accounts.set('user@internal', { password: 'user', userId: uuidOf('user:user@internal'), admin: false });
   }
@@ -93,7 +107,7 @@ export class Sessions {
     if (!basic) throw unauthorized();
     const name = normalizeUser(basic.username);
     const account = this.login(name, basic.password);
-    if (!account) throw unauthorized();
+    if (!account || account === LOCKED) throw unauthorized();
     if (persistent) {
       const id = randomBytes(24).toString('base64url');
       const ttlMin = Number(req.headers['session-ttl']);
@@ -116,11 +130,20 @@ export class Sessions {
     return this.tokens.size;
   }
 
-  /** An SSO access token for a user and password (the password grant), or undefined when they are refused. */
-  issueToken(username: string, password: string): { token: string; expiresAt: number } | undefined {
+  /** Accounts locked now, by name (for the stats endpoint and tests). */
+  get lockedAccounts(): string[] {
+    const now = Date.now();
+    return [...this.failures].filter(([, f]) => f.lockedUntil > now).map(([name]) => name);
+  }
+
+  /**
+   * An SSO access token for a user and password (the password grant);
+   * undefined when they are refused, LOCKED when the account is locked.
+   */
+  issueToken(username: string, password: string): { token: string; expiresAt: number } | undefined | typeof LOCKED {
     const name = normalizeUser(username);
     const account = this.login(name, password);
-    if (!account) return undefined;
+    if (!account || account === LOCKED) return account;
     const token = randomBytes(24).toString('base64url');
     const expiresAt = Date.now() + this.tokenTtlMs;
     this.tokens.set(token, { account, name, expires: expiresAt, ttlMs: this.tokenTtlMs });
@@ -135,17 +158,44 @@ export class Sessions {
     return had;
   }
 
-  /** Checks a password; counts the login, or the failure (real engines count those toward a lockout, and tests count who sends them). */
-  private login(name: string, password: string): Account | undefined {
+  /**
+   * Checks a password, as aaa-jdbc does: a locked account is refused whatever
+   * the password; a wrong password counts toward the lock; a right one resets
+   * the count. Every refusal is counted (tests count who sends them).
+   */
+  private login(name: string, password: string): Account | undefined | typeof LOCKED {
     const account = this.accounts.get(name);
+    const now = Date.now();
+    const record = this.failures.get(name);
+    if (account && record && record.lockedUntil > now) {
+      this.counts.failedLogins++;
+      return LOCKED;
+    }
     if (!account || account.password !== password) {
       this.counts.failedLogins++;
+      if (account) this.countFailure(name, now);
       return undefined;
     }
+    this.failures.delete(name);
     this.counts.logins++;
     return account;
   }
+
+  private countFailure(name: string, now: number): void {
+    const record = this.failures.get(name) ?? { inARow: 0, lockedUntil: 0 };
+    // A lock that ran out starts the count anew.
+    if (record.lockedUntil && record.lockedUntil <= now) Object.assign(record, { inARow: 0, lockedUntil: 0 });
+    record.inARow++;
+    if (record.inARow >= this.maxFailuresInARow) {
+      record.lockedUntil = now + this.lockMs;
+      this.counts.lockouts++;
+    }
+    this.failures.set(name, record);
+  }
 }
+
+/** What a login to a locked account gets, told apart from a wrong password (the SSO service says which). */
+export const LOCKED = Symbol('locked');
 
 function cookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;

@@ -14,7 +14,7 @@
  * a new one. Parameters are read from the query and the form body alike, as
  * the engine's servlet reads them.
  */
-import type { Sessions } from './sessions.ts';
+import { LOCKED, type Sessions } from './sessions.ts';
 
 export const SSO_TOKEN_PATH = '/ovirt-engine/sso/oauth/token';
 export const SSO_LOGOUT_PATH = '/ovirt-engine/services/sso-logout';
@@ -54,6 +54,10 @@ export function ssoAnswer(
   }
   const username = params.get('username') ?? '';
   const issued = sessions.issueToken(username, params.get('password') ?? '');
+  if (issued === LOCKED) {
+    // The engine's words for a login to a locked or disabled account (AppErrors USER_FAILED_TO_AUTHENTICATE_ACCOUNT_IS_LOCKED_OR_DISABLED).
+    return json(400, { error_code: 'access_denied', error: 'Authentication failed. The user is either locked or disabled' });
+  }
   if (!issued) {
     return json(400, {
       error_code: 'access_denied',

@@ -34,6 +34,12 @@ export interface WatchOptions {
   deleted?: boolean | null;
   /** Seconds; an error ends the subscription then. */
   timeout?: number | null;
+  /**
+   * The operation's signal: when it aborts (the socket closed, the id was
+   * reused, the server stops), the subscription ends and its watcher is let
+   * go, whether or not anyone still pulls from it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface WatcherSettings {
@@ -127,7 +133,10 @@ export class Watchers {
     const gqlType = enumValue(type);
 
     let timeout: NodeJS.Timeout | undefined;
+    const signal = options.signal;
+    const onAbort = () => void queue.return();
     const queue = new PushQueue<StatusEvent>(() => {
+      signal?.removeEventListener('abort', onAbort);
       if (timeout) clearTimeout(timeout);
       watch.subscribers.delete(sub);
       if (!watch.subscribers.size) typeWatch.watches.delete(id);
@@ -148,6 +157,11 @@ export class Watchers {
         options.timeout * 1000,
       );
     }
+    if (signal?.aborted) {
+      void queue.return();
+      return queue;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
     this.settings.onChange?.(this.counts);
     // The current state at once: known already, or asked for now.
     if (watch.known) sub.push(this.event(gqlType, watch, sub));

@@ -6,7 +6,7 @@
  * simulator as a 4.3 engine (both dialects) and as a 4.5 one (v4 only).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from '../../src/rhev/index.ts';
+import { Connection, CredentialsRefused, Fault } from '../../src/rhev/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { SMALL, simulator, stats } from '../helpers.ts';
 
@@ -58,13 +58,50 @@ describe('SSO', () => {
     expect(v4.engine.sessions.openTokens).toBe(0);
   });
 
-  it('says why the SSO service refused, without the password', async () => {
-    const c = open(v4, { apiVersion: 4, password: 'secret-wrong' });
-    const err = await c.getAll('vms').catch((e: Error) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/SSO service refused to log in: Cannot authenticate user 'admin@internal'/);
-    expect((err as Error).message).not.toContain('secret-wrong');
-    await c.close();
+  it('takes the SSO service refusal as refused credentials: 401, why, no password, and not tried again for refusalMs', async () => {
+    const sim = await simulator({ ...SMALL, dialects: 'v4' });
+    try {
+      const c = new Connection({ url: sim.apiUrl, username: 'user@internal', password: 'secret-wrong', retries: 3, apiVersion: 4 });
+      const err = await c.getAll('vms').catch((e: Error) => e);
+      expect(err).toBeInstanceOf(CredentialsRefused);
+      expect(err).toBeInstanceOf(Fault);
+      expect((err as Fault).status).toBe(401);
+      expect((err as Fault).code).toBe('UNAUTHENTICATED');
+      expect((err as Error).message).toMatch(/SSO service said access_denied: Cannot authenticate user 'user@internal'/);
+      expect((err as Error).message).not.toContain('secret-wrong');
+      // Ten more calls, at once and one after another, reach the engine not once: the refusal is latched.
+      await Promise.all(Array.from({ length: 10 }, () => c.getAll('hosts').catch((e: Error) => e)));
+      for (let i = 0; i < 10; i++) expect(await c.getAll('vms').catch((e: Error) => e)).toBeInstanceOf(CredentialsRefused);
+      const st = await stats(sim);
+      expect(st.failedLogins).toBe(1);
+      expect(st.lockedAccounts).toEqual([]);
+      await c.close();
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('is a simulator that locks an internal account after 5 failed logins in a row, as aaa-jdbc does by default', async () => {
+    const sim = await simulator({ ...SMALL, dialects: 'v4' });
+    try {
+      // Each connection without the latch tries once: the way a server that retried every request would.
+      for (let i = 0; i < 5; i++) {
+        const c = new Connection({ url: sim.apiUrl, username: 'user@internal', password: `wrong-${i}`, retries: 0, apiVersion: 4 });
+        await c.getAll('vms').catch(() => undefined);
+        await c.close();
+      }
+      const st = await stats(sim);
+      expect(st.failedLogins).toBe(5);
+      expect(st.lockouts).toBe(1);
+      expect(st.lockedAccounts).toEqual(['user@internal']);
+      // Locked, the right password is refused too, in the engine's words.
+      const right = new Connection({ url: sim.apiUrl, username: 'user@internal', password: 'user', retries: 0, apiVersion: 4 });
+      const err = await right.getAll('vms').catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/The user is either locked or disabled/);
+      await right.close();
+    } finally {
+      await sim.close();
+    }
   });
 });
 
