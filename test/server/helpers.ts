@@ -106,3 +106,35 @@ export function collect<T = any>(
     );
   });
 }
+
+/**
+ * A WebSocket speaking graphql-transport-ws by hand: sends connection_init
+ * with `payload` and tells whether it was acknowledged or closed (and how).
+ * `headers` go with the upgrade request (an Origin, an Authorization).
+ */
+export function rawSocket(
+  url: string,
+  payload?: object,
+  headers?: Record<string, string>,
+): Promise<{ socket: WebSocket; outcome: Promise<{ ack: boolean; code?: number; reason?: string }>; messages: any[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws', { headers });
+    const messages: any[] = [];
+    let settle: (v: { ack: boolean; code?: number; reason?: string }) => void;
+    const outcome = new Promise<{ ack: boolean; code?: number; reason?: string }>((r) => {
+      settle = r;
+    });
+    socket.on('message', (m) => {
+      const msg = JSON.parse(String(m));
+      messages.push(msg);
+      if (msg.type === 'connection_ack') settle({ ack: true });
+    });
+    socket.on('close', (code, reason) => settle({ ack: false, code, ...(String(reason) && code !== 4403 ? { reason: String(reason) } : {}) }));
+    socket.on('error', () => undefined);
+    socket.on('open', () => {
+      socket.send(JSON.stringify({ type: 'connection_init', payload }));
+      resolve({ socket, outcome, messages });
+    });
+    socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error('no upgrade'), { status: res.statusCode })));
+  });
+}

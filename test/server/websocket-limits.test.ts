@@ -6,9 +6,8 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { stats } from '../helpers.ts';
-import { collect, gql, type Stack, stack, wsClient } from './helpers.ts';
+import { collect, gql, rawSocket, type Stack, stack, wsClient } from './helpers.ts';
 
 let s: Stack;
 beforeAll(async () => {
@@ -20,32 +19,6 @@ afterAll(async () => {
 
 const DEEP = `{ vms { ${'cluster { dataCenter { clusters { '.repeat(10)}name${' } } }'.repeat(10)} } }`;
 
-/** A raw graphql-transport-ws socket: sends connection_init and says how it ended or that it was acknowledged. */
-function rawSocket(
-  url: string,
-  payload?: object,
-): Promise<{ socket: WebSocket; outcome: Promise<{ ack: boolean; code?: number }>; messages: any[] }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, 'graphql-transport-ws');
-    const messages: any[] = [];
-    let settle: (v: { ack: boolean; code?: number }) => void;
-    const outcome = new Promise<{ ack: boolean; code?: number }>((r) => {
-      settle = r;
-    });
-    socket.on('message', (m) => {
-      const msg = JSON.parse(String(m));
-      messages.push(msg);
-      if (msg.type === 'connection_ack') settle({ ack: true });
-    });
-    socket.on('close', (code) => settle({ ack: false, code }));
-    socket.on('error', () => undefined);
-    socket.on('open', () => {
-      socket.send(JSON.stringify({ type: 'connection_init', payload }));
-      resolve({ socket, outcome, messages });
-    });
-    socket.once('unexpected-response', () => reject(new Error('no upgrade')));
-  });
-}
 
 describe('the same validation rules as HTTP', () => {
   it('refuses depth, aliases, tokens, directives and engine cost with the same codes', async () => {
