@@ -9,7 +9,8 @@
  *   only from the server's own origin or one of `--cors-origin`; any other
  *   is refused with 403 before it is a WebSocket (no cross-site WebSocket
  *   hijacking). Requests without one (routers, scripts) are unaffected.
- * - connection_init: credentials are read and, when the caller brought
+ * - connection_init: credentials are read (connectionParams first, else the
+ *   upgrade request's `Authorization`, as a gateway forwards it) and, when the caller brought
  *   their own, checked against the engine once. The socket is acknowledged
  *   only when the engine accepted them: a refusal (or anonymous callers
  *   under `--anonymous refuse`) closes with graphql-ws's 4403 Forbidden; an
@@ -28,7 +29,7 @@
  *   (its slot, watcher and signal released), and each end reaches the
  *   operation it belongs to.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -111,14 +112,16 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
   };
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e, format));
 
-  const server = useServer<Record<string, unknown> | undefined, { socket: object }>(
+  const server = useServer<Record<string, unknown> | undefined, { socket: object; request: IncomingMessage }>(
     {
       schema,
       onConnect: async (ctx) => {
         const state = stateOf(ctx.extra);
         let holder: Holder;
         try {
-          const cred = credentialsFrom(ctx.connectionParams);
+          // connectionParams first (what a browser can send); else the upgrade request's Authorization (what a gateway forwards).
+          const cred =
+            credentialsFrom(ctx.connectionParams) ?? credentialsFrom({ authorization: ctx.extra.request.headers.authorization });
           holder = pool.acquire(cred);
           if (cred) {
             const verdict = await pool.verify(holder);
