@@ -10,22 +10,63 @@
  * person can work as themselves (`{"authorization": "Basic …"}`): HTTP sends
  * them as headers, the WebSocket as its connection parameters (one socket per
  * distinct set of headers).
+ *
+ * What keeps the page from being used against the person at it:
+ * - Credentials are taken only from what the person types into the header
+ *   editor, never from the URL (a link could make them work as someone
+ *   else), and kept in the tab's memory, never in the browser's storage.
+ * - The page runs only its own files: no inline script, a Content-Security-
+ *   Policy that allows this origin alone, `frame-ancestors 'none'` and
+ *   `X-Frame-Options: DENY` (no framing, so no clickjacking of a prefilled
+ *   mutation), `nosniff` (securityHeaders, applied to every answer).
+ * - Asset names are looked up in a map of the files there are; anything else
+ *   (`__proto__`, `constructor`) is 404.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type express from 'express';
+import helmet from 'helmet';
 
 const require = createRequire(import.meta.url);
 
-/** The browser files the explorer is made of, by the name it serves them under. */
-const ASSETS: Readonly<Record<string, { pkg: string; file: string; type: string }>> = {
-  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
-  'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
-  'graphql-ws.js': { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' },
-};
+/** The browser files the explorer is made of, by the name it serves them under (a Map: no inherited names). */
+const ASSETS: ReadonlyMap<string, { pkg: string; file: string; type: string }> = new Map([
+  ['react.js', { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' }],
+  ['react-dom.js', { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' }],
+  ['graphiql.js', { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' }],
+  ['graphiql.css', { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' }],
+  ['graphql-ws.js', { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' }],
+]);
+
+/**
+ * Security headers for every answer of the server (helmet): the explorer's
+ * policy allows scripts, styles, fonts, images and connections of this
+ * origin only (GraphiQL sets inline styles on its panes, so styles may be
+ * inline), and no page may frame any of it.
+ */
+export function securityHeaders(): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    // TLS is the terminator's: it decides about HSTS.
+    strictTransportSecurity: false,
+  });
+}
 
 /** A package's own folder: where its main module is, up to its package.json (its exports may not list these files). */
 function packageDir(pkg: string): string {
@@ -43,10 +84,13 @@ const PREFIX = '/explorer/';
 /** Serves the explorer's files below /explorer/ and the page at `path` to browsers (HTML wanted, GET). */
 export function serveExplorer(app: express.Express, path: string): void {
   const cache = new Map<string, Buffer>();
+  app.get(`${PREFIX}explorer.js`, (_req, res) => {
+    res.set({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).send(script(path));
+  });
   app.get(`${PREFIX}:file`, (req, res) => {
-    const asset = ASSETS[String(req.params.file)];
+    const asset = ASSETS.get(String(req.params.file));
     if (!asset) {
-      res.status(404).end();
+      res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
       return;
     }
     const key = `${asset.pkg}/${asset.file}`;
@@ -57,12 +101,12 @@ export function serveExplorer(app: express.Express, path: string): void {
   app.get(path, (req, res, next) => {
     // A browser navigating here asks for HTML; a GraphQL GET asks for JSON and goes on to Apollo.
     if (!/text\/html/.test(String(req.headers.accept ?? ''))) return next();
-    res.set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).send(page(path));
+    res.set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).send(PAGE);
   });
 }
 
-function page(path: string): string {
-  return `<!doctype html>
+/** The page: nothing inline but styles; its script is a file of its own (the policy allows no inline script). */
+const PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -71,15 +115,21 @@ function page(path: string): string {
 <style>body{margin:0;height:100vh;display:flex;flex-direction:column}#explorer{flex:1}#bar{font:13px sans-serif;padding:4px 8px;background:#f3f3f3}</style>
 </head>
 <body>
-<div id="bar">rhev-graphql · set <code>{"authorization": "Basic …"}</code> in Headers to work as yourself ·
-<a id="sandbox" href="#">Apollo Sandbox</a> (needs internet)</div>
+<div id="bar">rhev-graphql · set <code>{"authorization": "Basic …"}</code> in Headers to work as yourself (kept in this tab only) ·
+<a id="sandbox" href="#" rel="noopener noreferrer">Apollo Sandbox</a> (needs internet)</div>
 <div id="explorer"></div>
 <script src="${PREFIX}react.js"></script>
 <script src="${PREFIX}react-dom.js"></script>
 <script src="${PREFIX}graphql-ws.js"></script>
 <script src="${PREFIX}graphiql.js"></script>
-<script>
-(function () {
+<script src="${PREFIX}explorer.js"></script>
+</body>
+</html>
+`;
+
+/** The page's own script: GraphiQL with a fetcher for HTTP and graphql-ws. */
+function script(path: string): string {
+  return `(function () {
   var httpUrl = new URL(${JSON.stringify(path)}, location.href).href;
   var wsUrl = httpUrl.replace(/^http/, 'ws');
   document.getElementById('sandbox').href = 'https://studio.apollographql.com/sandbox/explorer?endpoint=' + encodeURIComponent(httpUrl);
@@ -112,19 +162,23 @@ function page(path: string): string {
       },
     };
   }
-  // ?query= and ?headers= prefill the editors (a link can carry a query, and whom to ask as).
-  var search = new URLSearchParams(location.search);
-  var initial = search.get('query') || undefined;
-  var headers = search.get('headers') || undefined;
+  // ?query= prefills the query (a link can carry one); whom to ask as is never taken from a link.
+  var initial = new URLSearchParams(location.search).get('query') || undefined;
+  // Headers live in this tab's memory: nothing of them goes to the browser's storage.
+  var memory = {};
+  var storage = {
+    getItem: function (k) { return Object.prototype.hasOwnProperty.call(memory, k) ? memory[k] : null; },
+    setItem: function (k, v) { memory[k] = String(v); },
+    removeItem: function (k) { delete memory[k]; },
+    clear: function () { memory = {}; },
+    get length() { return Object.keys(memory).length; },
+  };
   ReactDOM.createRoot(document.getElementById('explorer')).render(
     React.createElement(GraphiQL, {
-      fetcher: fetcher, defaultQuery: initial, query: initial, defaultHeaders: headers, headers: headers,
-      isHeadersEditorEnabled: true, shouldPersistHeaders: true,
+      fetcher: fetcher, defaultQuery: initial, query: initial,
+      isHeadersEditorEnabled: true, shouldPersistHeaders: false, storage: storage,
     })
   );
 })();
-</script>
-</body>
-</html>
 `;
 }

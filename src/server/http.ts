@@ -21,7 +21,7 @@ import type { Context } from '../resolvers/context.ts';
 import type { Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
 import type { Readiness } from './engine-check.ts';
-import { serveExplorer } from './explorer.ts';
+import { securityHeaders, serveExplorer } from './explorer.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { engineNotReady, Operation, type OperationServices } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
@@ -80,6 +80,8 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
   });
   await apollo.start();
 
+  // Every answer: no framing, no sniffing, the explorer's content policy, no X-Powered-By (explorer.ts).
+  app.use(securityHeaders());
   healthRoutes(app, options.readiness);
   if (options.landingPage) serveExplorer(app, '/graphql');
   app.get('/metrics', async (_req, res) => {

@@ -120,8 +120,7 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
         let holder: Holder;
         try {
           // connectionParams first (what a browser can send); else the upgrade request's Authorization (what a gateway forwards).
-          const cred =
-            credentialsFrom(ctx.connectionParams) ?? credentialsFrom({ authorization: ctx.extra.request.headers.authorization });
+          const cred = credentialsFrom(ctx.connectionParams) ?? credentialsFrom({ authorization: ctx.extra.request.headers.authorization });
           holder = pool.acquire(cred);
           if (cred) {
             const verdict = await pool.verify(holder);

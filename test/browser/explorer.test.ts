@@ -2,8 +2,9 @@
  * The explorer in a real browser with no network beyond the subgraph: Debian's
  * Chromium (`/usr/bin/chromium`, driven by playwright-core; `.ci/run` installs
  * it) loads the page and every file it needs from the subgraph itself, runs a
- * query over HTTP and a subscription over WebSocket, and sends the headers set
- * in the explorer as the caller's credentials. Any request to another host is
+ * query over HTTP and a subscription over WebSocket, and sends the headers typed
+ * in the explorer as the caller's credentials (never those of a link, never
+ * kept in the browser's storage); the page cannot be framed. Any request to another host is
  * refused, as it would be on an engine's network without internet. Where the
  * browser is absent, the test says so and skips (README: how to run it).
  */
@@ -60,12 +61,57 @@ describe.skipIf(!present)('the explorer, offline, in Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('asks as the person whose credentials are set in its headers', async () => {
-    const page = await open('{ vms { name } }', { authorization: basic('user@internal', 'user') });
+  it('asks as the person whose credentials are typed into its headers, and keeps them out of the browser storage', async () => {
+    const page = await open('{ vms { name } }');
+    await page.getByText('Headers', { exact: true }).click();
+    const editor = page.locator('.graphiql-editor-tool .graphiql-editor:visible .CodeMirror').first();
+    await editor.click();
+    await page.keyboard.insertText(JSON.stringify({ authorization: basic('user@internal', 'user') }));
     await page.click('.graphiql-execute-button');
     // user@internal sees the three VMs it holds a permission on, not all ten.
     await expect.poll(async () => ((await result(page)).match(/"name":/g) ?? []).length, { timeout: 20_000 }).toBe(3);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(stored).not.toContain(basic('user@internal', 'user').slice(6));
+    expect(stored).not.toMatch(/authorization/i);
     await page.close();
+  }, 60_000);
+
+  it('takes no credentials from a link: ?headers= is ignored', async () => {
+    const page = await open('{ vms { name } }', { authorization: basic('user@internal', 'user') });
+    await page.click('.graphiql-execute-button');
+    // Served as the service account (all ten), not as the user the link named.
+    await expect.poll(async () => ((await result(page)).match(/"name":/g) ?? []).length, { timeout: 20_000 }).toBe(10);
+    await page.close();
+  }, 60_000);
+
+  it('cannot be framed, sniffed or told about its framework, and looks up only the files it has', async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(s.server.url);
+    const h = res!.headers();
+    expect(h['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(h['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(h['x-frame-options']).toBe('DENY');
+    expect(h['x-content-type-options']).toBe('nosniff');
+    expect(h['x-powered-by']).toBeUndefined();
+    // A page of another origin frames it: the browser refuses to show it.
+    const other = await browser.newPage();
+    await other.setContent(`<iframe id="f" src="${s.server.url}"></iframe>`);
+    // Chromium puts its error page in a frame the policy refused; an allowed frame would keep the explorer's URL.
+    await expect
+      .poll(
+        () =>
+          other
+            .frames()
+            .find((f) => f !== other.mainFrame())
+            ?.url() ?? '',
+        { timeout: 10_000 },
+      )
+      .toMatch(/^chrome-error:/);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const r = await page.goto(`${new URL(s.server.url).origin}/explorer/${name}`);
+      expect(r!.status()).toBe(404);
+    }
+    await Promise.all([page.close(), other.close()]);
   }, 60_000);
 
   it('runs a subscription over WebSocket until it completes', async () => {

@@ -129,7 +129,9 @@ export function rawSocket(
       messages.push(msg);
       if (msg.type === 'connection_ack') settle({ ack: true });
     });
-    socket.on('close', (code, reason) => settle({ ack: false, code, ...(String(reason) && code !== 4403 ? { reason: String(reason) } : {}) }));
+    socket.on('close', (code, reason) =>
+      settle({ ack: false, code, ...(String(reason) && code !== 4403 ? { reason: String(reason) } : {}) }),
+    );
     socket.on('error', () => undefined);
     socket.on('open', () => {
       socket.send(JSON.stringify({ type: 'connection_init', payload }));

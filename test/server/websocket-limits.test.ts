@@ -19,7 +19,6 @@ afterAll(async () => {
 
 const DEEP = `{ vms { ${'cluster { dataCenter { clusters { '.repeat(10)}name${' } } }'.repeat(10)} } }`;
 
-
 describe('the same validation rules as HTTP', () => {
   it('refuses depth, aliases, tokens, directives and engine cost with the same codes', async () => {
     const client = wsClient(s);

@@ -43,9 +43,11 @@ describe('an id reused on one socket', () => {
   ];
   for (const [how, params, headers] of ways) {
     it(`leaves no operation, watcher or polling after the socket closes (credentials at ${how})`, async () => {
-      const ids = ((await gql(s, '{ vms(max: 10) { id } }', undefined, { username: 'admin@internal', password: 'admin' })).data.vms as {
-        id: string;
-      }[]).map((v) => v.id);
+      const ids = (
+        (await gql(s, '{ vms(max: 10) { id } }', undefined, { username: 'admin@internal', password: 'admin' })).data.vms as {
+          id: string;
+        }[]
+      ).map((v) => v.id);
       const { socket, outcome, messages } = await rawSocket(s.server.wsUrl, params, headers);
       expect((await outcome).ack).toBe(true);
       await churn(socket, ids, 150);
