@@ -1,8 +1,13 @@
 /**
  * Reading what the engine answered: a document of the kind asked for, a
- * fault (the engine's `<fault>` or `<usage_message>`), or an HTTP error from
- * something that is not the engine (a proxy's HTML page, shown only as a short
- * plain-text excerpt), and the state a resource's `<status>` reports.
+ * fault (the engine's `<fault>` or `<usage_message>`, in XML or JSON), or an
+ * HTTP error from something that is not the engine, and the state a
+ * resource's `<status>` reports.
+ *
+ * What is not a fault document (a proxy's HTML page, an application server's
+ * error page with a stack trace and request parameters in it) stays with the
+ * operator: the caller gets a fixed sentence naming the HTTP status, and the
+ * transport logs a short redacted excerpt at debug level.
  */
 
 import type { XsdModel } from '../model/index.ts';
@@ -51,9 +56,27 @@ export function faultOf(res: HttpResponse, xsd: XsdModel = model().xsd): RhevErr
       // fall through: not a fault document
     }
   }
+  const json = /json/.test(String(res.headers['content-type'] ?? '')) ? jsonFault(res) : undefined;
+  if (json) return json;
   if (res.status === 404) return new NotFound(`Not found (HTTP 404)`);
   if (res.status === 405) return new IllegalMethod(`Method not allowed here (HTTP 405; allowed: ${res.headers.allow ?? 'unknown'})`);
-  return new Fault(httpReason(res.status), excerpt(res.body), res.status);
+  return new Fault(
+    httpReason(res.status),
+    `The engine answered HTTP ${res.status} without a fault document (the server's log has an excerpt at debug level)`,
+    res.status,
+  );
+}
+
+/** A fault in JSON (`{"fault": {"reason", "detail"}}` or the fault itself), as an engine asked for JSON sends it. */
+function jsonFault(res: HttpResponse): Fault | undefined {
+  try {
+    const v = JSON.parse(res.body) as { fault?: { reason?: unknown; detail?: unknown }; reason?: unknown; detail?: unknown };
+    const f = v.fault ?? v;
+    if (typeof f.reason !== 'string') return undefined;
+    return new Fault(f.reason.slice(0, 1000), typeof f.detail === 'string' ? f.detail.slice(0, 4000) : undefined, res.status);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The state of `<status><state>up</state></status>` or of the old `<status>UP</status>`. */
@@ -89,25 +112,6 @@ function httpReason(status: number): string {
 export function isBeingCreated(current: Obj | undefined): boolean {
   if (!current) return false;
   return !!current.creation_status || ['image_locked', 'locked'].includes(stateOfStatus(current.status) ?? '');
-}
-
-/**
- * A short, plain-text excerpt of an answer that is not a fault document (an
- * HTML error page from a proxy): tags, entities and control characters out,
- * whitespace collapsed, at most 120 characters. The rest is not echoed.
- */
-export function excerpt(body: string): string | undefined {
-  const text = body
-    .slice(0, 4096)
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>?/g, ' ')
-    .replace(/&[#a-z0-9]+;/gi, ' ')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes from an excerpt
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!text) return undefined;
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 /** The dialect an entry point document is in: v4's links `clusterlevels`, v3's `capabilities` (docs/protocol.md §11). */

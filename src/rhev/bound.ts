@@ -28,10 +28,19 @@ export class ResourceList<T = Obj> extends Array<T> {
   declare readonly meta: Obj;
 }
 
+/**
+ * Appends every item, one at a time: `push(...items)` passes each item as an
+ * argument, and an engine's list (136,000 VMs, an event log) is more
+ * arguments than the call stack holds.
+ */
+function appendAll<T, L extends T[]>(out: L, items: readonly T[]): L {
+  for (let i = 0; i < items.length; i++) out.push(items[i]);
+  return out;
+}
+
 /** A collection's items as a ResourceList of `type`, with the collection document's own fields as `meta`. */
 export function resourceList<T>(items: Obj[], type: string, meta: Obj): ResourceList<T> {
-  const out = new ResourceList<T>();
-  out.push(...(items as T[]));
+  const out = appendAll(new ResourceList<T>(), items as T[]);
   Object.defineProperty(out, 'meta', { value: meta, enumerable: false });
   tag(out, type);
   return out;
@@ -100,8 +109,7 @@ function defineSub(proto: object, rel: string): void {
       // Inlined by a detail request: no round trip.
       const items = noQuery ? inlinedItems(this, rel) : undefined;
       if (items) {
-        const out = new ResourceList<Obj>();
-        out.push(...items);
+        const out = appendAll(new ResourceList<Obj>(), items);
         Object.defineProperty(out, 'meta', { value: {}, enumerable: false });
         return Promise.resolve(out);
       }

@@ -43,7 +43,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { basicAuthorization } from '../http/basic.ts';
 import type { AnswerBudget } from './budget.ts';
 import { Aborted, BudgetExceeded, ConnectionError, CredentialsRefused, ForeignOrigin, ResponseTooLarge } from './errors.ts';
-import { type Logger, redact } from './log.ts';
+import { excerpt, type Logger, redact } from './log.ts';
 
 export interface TransportOptions {
   username?: string;
@@ -367,6 +367,9 @@ export class Transport {
             this.settings.verbosity() > 5 ? { body: redact(body) } : undefined,
           );
           this.options.onResponse?.({ method, path: url.pathname, status, ms, bytes: size, signal: opts.owner ?? signal });
+          // An error page that is no fault document is the operator's to read, never the caller's (answers.ts).
+          if (status >= 400 && !/xml|json/.test(String(res.headers['content-type'] ?? '')))
+            this.log('debug', `HTTP ${status} page for ${method} ${url.pathname}`, { excerpt: redact(excerpt(body) ?? '') });
           finish(undefined, { status, headers: res.headers, body });
         });
         res.on('error', (e) =>

@@ -70,7 +70,10 @@ describe.skipIf(!present)('the explorer, offline, in Chromium', () => {
     await page.click('.graphiql-execute-button');
     // user@internal sees the three VMs it holds a permission on, not all ten.
     await expect.poll(async () => ((await result(page)).match(/"name":/g) ?? []).length, { timeout: 20_000 }).toBe(3);
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const stored = await page.evaluate(() => {
+      const g = globalThis as unknown as { localStorage: object; sessionStorage: object };
+      return JSON.stringify({ ...g.localStorage }) + JSON.stringify({ ...g.sessionStorage });
+    });
     expect(stored).not.toContain(basic('user@internal', 'user').slice(6));
     expect(stored).not.toMatch(/authorization/i);
     await page.close();

@@ -22,8 +22,10 @@ export type Behaviour =
   | { kind: 'dribble'; everyMs: number }
   /** Headers never sent, no byte ever. */
   | { kind: 'hang' }
-  /** An HTML error page, as a proxy in front of an engine would send. */
+  /** An HTML error page, as a proxy in front of an engine would send (with a stack trace and a password in it). */
   | { kind: 'html'; status: number }
+  /** A list of this many minimal VMs, written as fast as the socket takes it. */
+  | { kind: 'many'; items: number }
   | { kind: 'status'; status: number }
   | { kind: 'redirect'; to: string }
   /** The usual list, but its VMs' hrefs and links point at `origin`. */
@@ -152,13 +154,31 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
         });
         return;
       }
+      case 'many': {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.write('<vms>');
+        let i = 0;
+        const pump = () => {
+          while (i < b.items) {
+            // Written in slices of a thousand: few writes, little held at once.
+            let slice = '';
+            for (const end = Math.min(b.items, i + 1000); i < end; i++) slice += `<vm id="${VM_ID(i)}"/>`;
+            if (!res.write(slice)) return void res.once('drain', pump);
+          }
+          res.end('</vms>');
+        };
+        res.on('close', () => {
+          i = b.items;
+        });
+        return pump();
+      }
       case 'hang':
         return;
       case 'html':
         return void res
           .writeHead(b.status, { 'content-type': 'text/html' })
           .end(
-            `<!DOCTYPE html><html><head><title>Proxy error</title><script>steal(document.cookie)</script></head><body><h1>${b.status} Bad gateway</h1><p>${'The upstream server did not answer. '.repeat(40)}</p></body></html>`,
+            `<!DOCTYPE html><html><head><title>Proxy error</title><script>steal(document.cookie)</script></head><body><pre>password=hunter2-secret at Login.java:42</pre><h1>${b.status} Bad gateway</h1><pre>java.lang.IllegalStateException at org.ovirt.engine.Login(Login.java:42)</pre><p>${'The upstream server did not answer. '.repeat(40)}</p></body></html>`,
           );
       case 'status':
         return void res
