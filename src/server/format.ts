@@ -25,6 +25,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
     else if (VALUE_ERROR.test(formatted.message)) extensions.code = 'BAD_USER_INPUT';
     else extensions.code ??= 'GRAPHQL_VALIDATION_FAILED';
   }
+  // An error that brought no code but a 4xx status (Apollo's persisted-query hash mismatch) is the caller's: BAD_REQUEST, as Apollo codes such errors.
+  if (extensions.code === 'INTERNAL_SERVER_ERROR' && !own && clientStatus(error)) extensions.code = 'BAD_REQUEST';
   if (!options.debug) delete extensions.stacktrace;
   delete extensions.http;
   const message = options.hideSuggestions ? formatted.message.replace(/ ?Did you mean .*\?$/, '') : formatted.message;
@@ -38,6 +40,12 @@ function ownCode(error: unknown): string | undefined {
     if (typeof code === 'string' && code !== 'GRAPHQL_VALIDATION_FAILED' && code !== 'INTERNAL_SERVER_ERROR') return code;
   }
   return undefined;
+}
+
+/** Whether the error asked for an HTTP status of 4xx. */
+function clientStatus(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | undefined)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** The codes of a list of formatted errors (for the operation's log line). */

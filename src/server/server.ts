@@ -82,7 +82,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const app = express();
   // No header says which framework answers (it tells an attacker what to try).
   app.disable('x-powered-by');
-  const httpServer: Server = createServer(app);
+  // Timeouts are checked this often (Node's default, 30 s, would let a slow request run far past them).
+  const httpServer: Server = createServer({ connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) }, app);
   // A request dribbled in a byte at a time is cut, not held for Node's 300 s default.
   httpServer.headersTimeout = limits.headersTimeoutMs;
   httpServer.requestTimeout = limits.requestTimeoutMs;

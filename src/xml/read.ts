@@ -17,6 +17,7 @@
  * were its first element (`{ state: 'UP' }`).
  */
 import type { WireSchema, WireType } from './schema.ts';
+import { forbiddenCharAt } from './write.ts';
 
 export class XmlSyntaxError extends Error {
   constructor(
@@ -156,9 +157,27 @@ function planOf(model: WireSchema, type: string): Plan {
 const SKIP: Child = { conv: TEXT, many: false };
 const ATTR_NAME = /^[A-Za-z_][\w.:-]*$/;
 
-/** Reads one document; throws XmlSyntaxError or UnknownDocumentError. */
+/**
+ * Reads one document; throws XmlSyntaxError or UnknownDocumentError. A
+ * character XML 1.0 forbids (write.ts FORBIDDEN), raw or as a character
+ * reference, is refused as the writer refuses it on the way out: a document
+ * carrying one is not XML, and its values would reach callers unreadable.
+ */
 export function readDocument<T = any>(model: WireSchema, xml: string): ReadResult<T> {
+  const at = forbiddenCharAt(xml);
+  if (at >= 0) throw new XmlSyntaxError(`Character U+${hex4(xml.charCodeAt(at))} is not allowed in XML 1.0`, at);
   return new DocumentReader(model, xml).read() as ReadResult<T>;
+}
+
+function hex4(code: number): string {
+  return code.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** XML 1.0 §2.2 Char, for a character reference's code point. */
+function isXmlChar(code: number): boolean {
+  if (code < 0x20) return code === 0x9 || code === 0xa || code === 0xd;
+  if (code >= 0xd800 && code <= 0xdfff) return false;
+  return code !== 0xfffe && code !== 0xffff && code <= 0x10ffff;
 }
 
 /**
@@ -507,7 +526,7 @@ function decodeEntities(s: string, at: number): string {
     if (!ref) throw new XmlSyntaxError('Bare & in text', at);
     if (ref[0] === '#') {
       const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (!(code > 0 && code <= 0x10ffff)) throw new XmlSyntaxError(`Invalid character reference ${m}`, at);
+      if (!isXmlChar(code)) throw new XmlSyntaxError(`Invalid character reference ${m}: not a character XML 1.0 allows`, at);
       return String.fromCodePoint(code);
     }
     const v = NAMED[ref];

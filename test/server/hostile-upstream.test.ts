@@ -155,7 +155,15 @@ describe('time limits reach every engine request', () => {
 describe('what an engine says is quoted with care', () => {
   it('an HTML error page stays with the operator: the caller gets a fixed sentence with the status, the debug log a redacted excerpt', async () => {
     const lines: string[] = [];
-    const logger = createLogger('debug', new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
+    const logger = createLogger(
+      'debug',
+      new Writable({
+        write: (c, _e, cb) => {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    );
     const h = await engine({ routes: { vms: { kind: 'html', status: 500 } } });
     const s = await serverFor(h, { logger });
     const r = await gql(s, '{ vms { name } }');

@@ -23,6 +23,17 @@ function refusal(xml: string): XmlSyntaxError | UnknownDocumentError {
 }
 
 describe('the XML reader', () => {
+  it('refuses characters XML 1.0 forbids, raw or as references, as the writer refuses them', () => {
+    for (const bad of ['<vm><name>a\u0001b</name></vm>', '<vm id="\u001b"/>', '<vm><name>\uFFFF</name></vm>']) {
+      expect(refusal(bad).message).toMatch(/not allowed in XML 1.0/);
+    }
+    for (const ref of ['&#1;', '&#x1B;', '&#0;', '&#xFFFE;', '&#xD800;', '&#x110000;']) {
+      expect(refusal(`<vm><name>a${ref}b</name></vm>`).message).toMatch(/Invalid character reference/);
+    }
+    // Tab, line breaks and the rest of Unicode are characters.
+    expect(read('<vm><name>a&#9;b&#xA;c&#x1F600;</name></vm>').value.name).toBe('a\tb\nc\u{1F600}');
+  });
+
   it('names the document element and its type', () => {
     expect(read('<vms/>')).toMatchObject({ root: 'vms', type: 'VMs' });
     expect(read('<?xml version="1.0" encoding="UTF-8"?>\n<!-- a comment -->\n<vm id="a"/>')).toMatchObject({
