@@ -25,19 +25,34 @@ export interface PeerReport {
   hangs: number;
   refusedSockets: number;
   foreignRequests: number;
+  /** Distinct wrong credentials the attacks used (each may reach the engine once a minute). */
+  wrongCredentials: number;
 }
+
+/** The wrong credentials of the attacks: a mistyped admin, a mistyped user (the v4 storm), twenty strangers. */
+const WRONG = [
+  { username: 'admin@internal', password: 'guess' },
+  { username: 'user@internal', password: 'not-the-password' },
+  ...Array.from({ length: 20 }, (_, i) => ({ username: `intruder${i}@internal`, password: 'guess' })),
+];
+const basicOf = (c: { username: string; password: string }) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 
 const collector = await hostileEngine();
 const a = await hostileEngine({
   routes: { disks: { kind: 'hang' } },
-  searches: { huge: { kind: 'huge', bytes: 40 * 1024 * 1024 }, endless: { kind: 'endless' }, dribble: { kind: 'dribble', everyMs: 200 } },
+  searches: {
+    huge: { kind: 'huge', bytes: 40 * 1024 * 1024 },
+    large: { kind: 'huge', bytes: 6 * 1024 * 1024 },
+    endless: { kind: 'endless' },
+    dribble: { kind: 'dribble', everyMs: 200 },
+  },
 });
 const b = await hostileEngine({ linkOrigin: collector.origin });
 process.stdout.write(`${JSON.stringify({ a: a.apiUrl, b: b.apiUrl })}\n`);
 
 const lines = createInterface({ input: process.stdin });
 const command = JSON.parse(await new Promise<string>((r) => lines.once('line', r))) as PeerCommand;
-const report: PeerReport = { attacks: {}, crashes: 0, hangs: 0, refusedSockets: 0, foreignRequests: 0 };
+const report: PeerReport = { attacks: {}, crashes: 0, hangs: 0, refusedSockets: 0, foreignRequests: 0, wrongCredentials: WRONG.length };
 const note = (attack: string, codes: string[], ms?: number) => {
   const x = (report.attacks[attack] ??= { sent: 0, codes: {} });
   x.sent++;
@@ -56,10 +71,20 @@ async function post(url: string, query: string, auth?: string): Promise<{ ms: nu
   return { ms: performance.now() - t0, codes: (body.errors ?? []).map((e) => e.extensions?.code ?? 'NONE') };
 }
 
-/** A raw graphql-transport-ws socket: connection_init, then `after` once acknowledged; resolves with the close code. */
-function socketRound(url: string, init: object | undefined, after: (ws: WebSocket) => void): Promise<number> {
+/** A raw graphql-transport-ws socket: connection_init, then `after` once acknowledged; resolves with the close code (or the refused upgrade's HTTP status). */
+function socketRound(
+  url: string,
+  init: object | undefined,
+  after: (ws: WebSocket) => void,
+  headers?: Record<string, string>,
+): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, 'graphql-transport-ws');
+    const ws = new WebSocket(url, 'graphql-transport-ws', { headers });
+    ws.once('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      ws.terminate();
+      resolve(res.statusCode ?? -1);
+    });
     const timer = setTimeout(() => {
       ws.terminate();
       resolve(-1);
@@ -101,8 +126,28 @@ const deep = JSON.stringify({
   type: 'subscribe',
   payload: { query: `{ vms { ${'cluster { dataCenter { clusters { '.repeat(10)}name${' } } }'.repeat(10)} } }` },
 });
-const wrongAuth = `Basic ${Buffer.from('admin@internal:guess').toString('base64')}`;
+const wrongAuth = basicOf(WRONG[0]);
 const ws = command.main.wsUrl;
+const vmIds = (
+  (await (
+    await fetch(command.main.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ vms(max: 10) { id } }' }),
+    })
+  ).json()) as { data: { vms: { id: string }[] } }
+).data.vms.map((v) => v.id);
+const SUB = 'subscription($id: ID!) { vmStatus(id: $id) { state } }';
+
+/** Subscribe, complete and subscribe again under one id, fast, then close: nothing may outlive the socket. */
+const churn = (s: WebSocket) => {
+  for (let k = 0; k < 100; k++) {
+    s.send(JSON.stringify({ id: 'c0', type: 'subscribe', payload: { query: SUB, variables: { id: vmIds[k % vmIds.length] } } }));
+    s.send(JSON.stringify({ id: 'c0', type: 'complete' }));
+  }
+  s.send(JSON.stringify({ id: 'c0', type: 'subscribe', payload: { query: SUB, variables: { id: vmIds[0] } } }));
+  setTimeout(() => s.close(), 100);
+};
 
 // HOSTILE_ONLY=<part of a name> runs only the matching attacks (to find which one costs what).
 const only = process.env.HOSTILE_ONLY;
@@ -138,11 +183,44 @@ await Promise.all([
   ),
   pick('WebSocket: wrong credentials', () =>
     loop(async () => {
-      const code = await socketRound(ws, { username: `intruder${Math.floor(Math.random() * 20)}@internal`, password: 'guess' }, (s) =>
-        s.close(),
-      );
+      const code = await socketRound(ws, WRONG[2 + Math.floor(Math.random() * 20)], (s) => s.close());
       if (code === 4403) report.refusedSockets++;
       note('WebSocket: wrong credentials', [String(code)]);
+    }),
+  ),
+  pick('HTTP: v4 wrong-password storm (10 at once)', () =>
+    loop(async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => post(command.main.url, '{ vms(max: 1) { name } }', basicOf(WRONG[1]))),
+      );
+      for (const r of answers) note('HTTP: v4 wrong-password storm (10 at once)', r.codes, r.ms);
+    }),
+  ),
+  pick('WebSocket: wrong password, then a subscription', () =>
+    loop(async () => {
+      const code = await socketRound(ws, WRONG[1], (s) =>
+        s.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: SUB, variables: { id: vmIds[0] } } })),
+      );
+      if (code === 4403) report.refusedSockets++;
+      note('WebSocket: wrong password, then a subscription', [String(code)]);
+    }),
+  ),
+  pick('WebSocket: ids reused after complete', () =>
+    loop(async () => note('WebSocket: ids reused after complete', [String(await socketRound(ws, undefined, churn))])),
+  ),
+  pick('WebSocket: foreign Origin', () =>
+    loop(async () =>
+      note('WebSocket: foreign Origin', [String(await socketRound(ws, undefined, (s) => s.close(), { origin: 'http://evil.example' }))]),
+    ),
+  ),
+  pick('concurrent large answers (4 credentials)', () =>
+    loop(async () => {
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          post(command.upstreamA, '{ vms(search: "large") { name } }', basicOf({ username: `u${i}@internal`, password: 'pw' })),
+        ),
+      );
+      for (const r of answers) note('concurrent large answers (4 credentials)', r.codes, r.ms);
     }),
   ),
   pick('HTTP: wrong credentials', () =>

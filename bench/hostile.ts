@@ -7,10 +7,13 @@
  * origin, slow dribbles and hangs below a list reach a server in front of
  * the fake engines; WebSocket floods (oversized messages, limit-breaking
  * documents, connect-and-drop) and wrong credentials reach the main server
- * over the simulator. It measures what docs/reliability.md promises: no
+ * over the simulator, with a v4 wrong-password storm, ids reused on sockets,
+ * upgrades from a foreign origin and concurrent large answers against a
+ * small answer budget. It measures what docs/reliability.md promises: no
  * crash, no answer past its deadline, no request to a foreign origin, at
- * most one failed engine login per refused WebSocket, and memory back
- * within 20%.
+ * most one engine login per wrong credential per minute and no account
+ * locked, no operation or watcher left once the sockets closed, answer
+ * bytes in flight within the budget, and memory back within 20%.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -28,9 +31,20 @@ const gc = runInNewContext('gc') as () => void;
 const DEADLINE_MS = 2000;
 const SLACK_MS = 1500;
 
+/** The answer budget of the servers in front of the hostile engines: two 6 MB answers fit, four do not. */
+const BUDGET_BYTES = 16 * 1024 * 1024;
+
 export interface HostileResult extends PeerReport {
   seconds: number;
   failedLogins: number;
+  /** Accounts the simulator locked (five failed logins in a row), and how many times. */
+  lockouts: number;
+  /** Subscriptions and watchers still active on the main server after every socket closed. */
+  leakedSubscriptions: number;
+  leakedWatchers: number;
+  /** The most bytes of engine answers a hostile server held at once, and its budget. */
+  budgetPeakBytes: number;
+  budgetBytes: number;
   rssBeforeMB: number;
   rssAfterMB: number;
   mainServerAnswers: boolean;
@@ -68,7 +82,7 @@ export async function hostilePhase(sim: Simulator, main: RunningServer, seconds:
       landingPage: false,
       anonymous: 'service-account',
       logLevel: 'fatal',
-      limits: { maxResponseBytes: 8 * 1024 * 1024, operationTimeoutMs: DEADLINE_MS },
+      limits: { maxResponseBytes: 8 * 1024 * 1024, operationTimeoutMs: DEADLINE_MS, answerBudgetBytes: BUDGET_BYTES },
     });
   const [serverA, serverB] = [await upstream(engines.a), await upstream(engines.b)];
   await fetch(`${sim.url}/__simulator/reset`, { method: 'POST' });
@@ -84,7 +98,12 @@ export async function hostilePhase(sim: Simulator, main: RunningServer, seconds:
   };
   peer.stdin!.write(`${JSON.stringify(command)}\n`);
   const report = JSON.parse(await next()) as PeerReport;
-  const failedLogins = ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { failedLogins: number }).failedLogins;
+  const st = (await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { failedLogins: number; lockouts: number };
+  const leaked = await leftOpen(main);
+  const budgetPeakBytes = Math.max(
+    await gauge(serverA, 'rhev_upstream_answer_bytes_peak'),
+    await gauge(serverB, 'rhev_upstream_answer_bytes_peak'),
+  );
   const answer = (await (
     await fetch(main.url, {
       method: 'POST',
@@ -95,7 +114,39 @@ export async function hostilePhase(sim: Simulator, main: RunningServer, seconds:
   const rssAfterMB = await settleMemory();
   await serverA.close();
   await serverB.close();
-  return { ...report, seconds, failedLogins, rssBeforeMB, rssAfterMB, mainServerAnswers: !answer.errors };
+  return {
+    ...report,
+    seconds,
+    failedLogins: st.failedLogins,
+    lockouts: st.lockouts,
+    leakedSubscriptions: leaked.subscriptions,
+    leakedWatchers: leaked.watchers,
+    budgetPeakBytes,
+    budgetBytes: BUDGET_BYTES,
+    rssBeforeMB,
+    rssAfterMB,
+    mainServerAnswers: !answer.errors,
+  };
+}
+
+async function gauge(server: RunningServer, name: string): Promise<number> {
+  return Number(/ (\d+(\.\d+)?)$/m.exec(await server.metrics.registry.getSingleMetricAsString(name))?.[1] ?? Number.NaN);
+}
+
+/** Subscriptions and watchers left on a server once its sockets closed (their close events given 3 s to arrive). */
+async function leftOpen(server: RunningServer): Promise<{ subscriptions: number; watchers: number }> {
+  let left = { subscriptions: 0, watchers: 0 };
+  for (let i = 0; i < 30; i++) {
+    left = { subscriptions: await gauge(server, 'rhev_subscriptions_active'), watchers: await gauge(server, 'rhev_watchers_active') };
+    if (!left.subscriptions && !left.watchers) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return left;
+}
+
+/** Engine logins the wrong credentials may cost at most: one per credential per started minute. */
+export function loginBound(r: HostileResult): number {
+  return r.wrongCredentials * Math.ceil(r.seconds / 60);
 }
 
 export function hostileMarkdown(r: HostileResult): string {
@@ -111,17 +162,25 @@ export function hostileMarkdown(r: HostileResult): string {
 ${r.seconds} s of attacks at once, while the server kept serving: answers too large to hold (40 MB
 against an 8 MB cap) and answers that never end, entry points whose links lead to another origin,
 a byte every 200 ms, an engine that hangs below a list, WebSocket messages over the 1 MB cap,
-documents over the depth limit, sockets dropped mid-handshake, and wrong credentials over HTTP and
-WebSocket (20 user names, one password). The hostile engine is a fake engine of our own on
-loopback, behind a second server with a ${DEADLINE_MS} ms operation deadline. Memory is compared from
-after setting up to after the attacks, with a forced collection before each reading.
+documents over the depth limit, sockets dropped mid-handshake, wrong credentials over HTTP and
+WebSocket (a mistyped admin, 20 strangers, and a storm of ten requests at once for a mistyped user on
+API v4, whose sockets also try to subscribe), ids reused after \`complete\` (100 subscribe/complete
+rounds under one id, then the socket closes), WebSocket upgrades from a foreign Origin, and four
+credentials reading 6 MB answers at once against a ${BUDGET_BYTES / 1024 / 1024} MB answer budget. The
+hostile engine is a fake engine of our own on loopback, behind a second server with a ${DEADLINE_MS} ms
+operation deadline; the main server is in front of the simulator speaking API v4. Memory is compared
+from after setting up to after the attacks, with a forced collection before each reading.
 
 | | |
 |---|---|
 | crashes | **${r.crashes}** |
 | answers later than the deadline + ${SLACK_MS} ms | **${r.hangs}** |
 | requests (and so credentials) sent to the foreign origin | **${r.foreignRequests}** |
-| WebSockets refused for wrong credentials / failed engine logins | ${r.refusedSockets} / ${r.failedLogins} (**${r.refusedSockets ? (r.failedLogins / r.refusedSockets).toFixed(3) : '0'}** per refused socket) |
+| wrong credentials / failed engine logins (at most one per credential per minute: ${loginBound(r)}) | ${r.wrongCredentials} / **${r.failedLogins}** |
+| WebSockets refused for wrong credentials | ${r.refusedSockets} (**${r.refusedSockets ? (r.failedLogins / r.refusedSockets).toFixed(3) : '0'}** failed logins per refused socket) |
+| accounts locked by the engine | **${r.lockouts}** |
+| subscriptions / watchers left after the sockets closed | **${r.leakedSubscriptions}** / **${r.leakedWatchers}** |
+| most engine answer bytes held at once / budget | ${(r.budgetPeakBytes / 1024 / 1024).toFixed(1)} MB / ${(r.budgetBytes / 1024 / 1024).toFixed(0)} MB (${r.budgetPeakBytes <= r.budgetBytes ? 'within' : '**over**'}) |
 | RSS before / after the phase | ${r.rssBeforeMB.toFixed(0)} MB / ${r.rssAfterMB.toFixed(0)} MB (${within ? 'within' : '**outside**'} 20%) |
 | main server answers afterwards | ${r.mainServerAnswers ? 'yes' : '**no**'} |
 
