@@ -58,8 +58,11 @@ export interface PoolOptions {
   limits: Pick<Limits, 'maxCredentials' | 'credentialIdleMs' | 'refusedCredentialMs'>;
   /** What the engine refused lately, shared with the engine check. */
   refusals: Refusals;
-  /** Makes the connection of a credential; `onUnauthorized` must be called when the engine refuses it. */
-  connect(cred: Credential, service: boolean, onUnauthorized: () => void): Connection;
+  /**
+   * Makes the connection of a credential; `onUnauthorized` must be called when
+   * the engine refuses it, `onAccepted` when it first answers it (2xx).
+   */
+  connect(cred: Credential, service: boolean, onUnauthorized: () => void, onAccepted: () => void): Connection;
   /** Makes a credential's subscription hub. */
   hub(connection: Connection): Watchers;
   /** Told of every eviction (for metrics and logs). */
@@ -121,6 +124,11 @@ export class CredentialPool {
     if (entry) {
       this.entries.delete(key);
     } else {
+      const userWait = service ? undefined : this.options.refusals.userUntil(username, key);
+      if (userWait !== undefined)
+        throw unauthenticated(
+          `The engine refused ${username} several times lately; to keep the account from being locked, new credentials for it are not tried for ${Math.ceil((userWait - Date.now()) / 60_000)} min`,
+        );
       this.makeRoom();
       entry = this.create(key, username, password, service);
     }
@@ -191,7 +199,12 @@ export class CredentialPool {
       connection: undefined as unknown as Connection,
       watchers: () => (entry.hub ??= this.options.hub(entry.connection)),
     };
-    (entry as { connection: Connection }).connection = this.options.connect({ username, password }, service, () => this.refuse(entry));
+    (entry as { connection: Connection }).connection = this.options.connect(
+      { username, password },
+      service,
+      () => this.refuse(entry),
+      () => this.options.refusals.accepted(key, username),
+    );
     this.options.onChange?.(this.entries.size + 1);
     return entry;
   }
@@ -199,7 +212,7 @@ export class CredentialPool {
   /** The engine refused this credential: drop it now and answer 401 here for a while. */
   private refuse(entry: Entry): void {
     if (entry.closed) return;
-    const ms = this.options.refusals.refuse(entry.key, entry.service);
+    const ms = this.options.refusals.refuse(entry.key, entry.service, Date.now(), entry.user);
     if (entry.service) this.options.onServiceRefused?.(entry.user, ms);
     this.evict(entry, 'refused');
   }

@@ -15,6 +15,17 @@
  * 3. The service account is everyone's: its refusal backs off, doubling from
  *    `refusedMs` up to `maxBackoffMs` (10 minutes) while the engine keeps
  *    refusing it, and is forgotten once the engine accepts it again.
+ * 4. Five different wrong passwords for one user are five credentials, and
+ *    lock the account as surely as one tried five times. So refusals are
+ *    also counted per user name (as the engine names users: case aside,
+ *    `DOMAIN\user` is `user@domain`): after `MAX_REFUSED_PER_USER` (3, below
+ *    the engine's 5) within `USER_WINDOW_MS` (60 minutes, the engine's lock
+ *    time), a credential of that user the engine has not accepted lately is
+ *    answered 401 here until the hour since the first of them ends. The
+ *    engine accepting the user clears the count; credentials it accepted
+ *    keep working. The price: a person who mistyped three times waits up to
+ *    an hour to use this server, not the engine's hour of lockout for
+ *    everyone.
  *
  * The pool (credentials.ts) and the engine check (engine-check.ts) share one
  * memory, so neither asks the engine while the other was just refused.
@@ -26,6 +37,18 @@ const MAX_REMEMBERED = 10_000;
 
 /** Default of `maxBackoffMs`: the longest the service account waits between tries. */
 export const MAX_SERVICE_BACKOFF_MS = 10 * 60_000;
+
+/** Refused logins of one user name, whatever the password, before new credentials of that user wait (rule 4). */
+export const MAX_REFUSED_PER_USER = 3;
+
+/** How long rule 4 counts a user's refusals: the engine's lock time (aaa-jdbc LOCK_MINUTES). */
+export const USER_WINDOW_MS = 60 * 60_000;
+
+/** A user name as the engine tells users apart: case aside, `DOMAIN\user` is `user@domain`. */
+export function userKey(username: string): string {
+  const bs = username.indexOf('\\');
+  return (bs >= 0 ? `${username.slice(bs + 1)}@${username.slice(0, bs)}` : username).toLowerCase();
+}
 
 interface Refusal {
   /** Until when the engine is not asked with this credential. */
@@ -44,6 +67,10 @@ export function credentialKey(service: boolean, username: string, password: stri
 
 export class Refusals {
   private readonly refused = new Map<string, Refusal>();
+  /** Refused logins per user name (rule 4): how many, since when. */
+  private readonly byUser = new Map<string, { count: number; since: number }>();
+  /** Credentials the engine accepted, by key, and when (exempt from rule 4 within its window). */
+  private readonly acceptedAt = new Map<string, number>();
 
   constructor(
     private readonly refusedMs: number,
@@ -56,8 +83,23 @@ export class Refusals {
     return r && r.until > now ? r.until : undefined;
   }
 
+  /**
+   * Until when a credential of `username` is answered here because its user
+   * was refused too often lately (rule 4); undefined when the engine may be
+   * asked (the user is not over the count, or this very credential was
+   * accepted within the window).
+   */
+  userUntil(username: string, key: string, now = Date.now()): number | undefined {
+    const u = this.byUser.get(userKey(username));
+    if (!u || u.count < MAX_REFUSED_PER_USER || now - u.since >= USER_WINDOW_MS) return undefined;
+    const accepted = this.acceptedAt.get(key);
+    return accepted !== undefined && now - accepted < USER_WINDOW_MS ? undefined : u.since + USER_WINDOW_MS;
+  }
+
   /** The engine refused the credential: returns how long it is not asked again (ms). */
-  refuse(key: string, service: boolean, now = Date.now()): number {
+  refuse(key: string, service: boolean, now = Date.now(), username?: string): number {
+    if (username !== undefined) this.countForUser(userKey(username), now);
+    this.acceptedAt.delete(key);
     const earlier = this.refused.get(key);
     const inARow = (earlier?.inARow ?? 0) + 1;
     const ms = service ? Math.min(this.maxBackoffMs, this.refusedMs * 2 ** (inARow - 1)) : this.refusedMs;
@@ -67,13 +109,26 @@ export class Refusals {
     return ms;
   }
 
-  /** The engine accepted the credential: its refusals are forgotten (the service account's backoff starts anew). */
-  accepted(key: string): void {
+  /** The engine accepted the credential: its refusals, and its user's, are forgotten (the service account's backoff starts anew). */
+  accepted(key: string, username?: string, now = Date.now()): void {
     this.refused.delete(key);
+    if (username !== undefined) this.byUser.delete(userKey(username));
+    this.acceptedAt.delete(key);
+    this.acceptedAt.set(key, now);
+    if (this.acceptedAt.size > MAX_REMEMBERED) this.acceptedAt.delete(this.acceptedAt.keys().next().value!);
   }
 
-  /** Forgets callers' refusals that have run out (the service account's streak is kept until it is accepted). */
+  /** Forgets what has run out (the service account's streak is kept until it is accepted). */
   sweep(now = Date.now()): void {
     for (const [k, r] of this.refused) if (!r.service && r.until <= now) this.refused.delete(k);
+    for (const [u, c] of this.byUser) if (now - c.since >= USER_WINDOW_MS) this.byUser.delete(u);
+    for (const [k, at] of this.acceptedAt) if (now - at >= USER_WINDOW_MS) this.acceptedAt.delete(k);
+  }
+
+  private countForUser(user: string, now: number): void {
+    const u = this.byUser.get(user);
+    if (!u || now - u.since >= USER_WINDOW_MS) this.byUser.set(user, { count: 1, since: now });
+    else u.count++;
+    if (this.byUser.size > MAX_REMEMBERED) this.byUser.delete(this.byUser.keys().next().value!);
   }
 }

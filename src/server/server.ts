@@ -192,8 +192,9 @@ function credentialPool(
     anonymous: config.anonymous ?? 'refuse',
     limits,
     refusals,
-    connect: (cred, service, onUnauthorized) =>
-      new Connection({
+    connect: (cred, service, onUnauthorized, onAccepted) => {
+      let accepted = false;
+      return new Connection({
         url: engine.url,
         username: cred.username,
         password: cred.password,
@@ -217,13 +218,18 @@ function credentialPool(
         onData: noteData,
         failFastMs: 2000,
         onResponse: ({ method, path, status, ms, signal }) => {
+          if (!accepted && status >= 200 && status < 300) {
+            accepted = true;
+            onAccepted();
+          }
           const route = routeTemplate(api, path);
           metrics.upstreamRequests.inc({ method, route, status: String(status) });
           metrics.upstreamLatency.observe({ method, route }, ms / 1000);
           countRequest(signal);
         },
         onRetry: ({ method, path, reason }) => metrics.upstreamRetries.inc({ method, route: routeTemplate(api, path), reason }),
-      }),
+      });
+    },
     hub: (connection) => {
       const hub = new Watchers(connection, api, watchSettings);
       hubs.add(hub);

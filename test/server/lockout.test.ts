@@ -64,6 +64,38 @@ for (const dialect of [4, 3] as const) {
   });
 }
 
+describe('many wrong passwords for one user', () => {
+  it('reach the engine 3 times at most (the engine locks at 5), while credentials the engine accepted keep working', async () => {
+    const s = await stack({ vms: 3, dialects: 'v4' }, { anonymous: 'refuse' });
+    try {
+      // The user works through the server first: this credential is known good.
+      expect((await post(s, { username: 'user@internal', password: 'user' })).status).toBe(200);
+      await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
+      for (let i = 0; i < 8; i++) {
+        const a = await post(s, { username: i % 2 ? 'USER@internal' : 'user@internal', password: `guess-${i}` });
+        expect(a.status).toBe(401);
+      }
+      const last = await post(s, { username: 'user@internal', password: 'guess-9' });
+      expect(last.body.errors[0].message).toMatch(/refused user@internal several times lately/);
+      const st = await stats(s.sim);
+      expect(st.failedLogins).toBe(3);
+      expect(st.lockedAccounts).toEqual([]);
+      // The credential the engine accepted is still served, over HTTP and WebSocket.
+      expect((await post(s, { username: 'user@internal', password: 'user' })).status).toBe(200);
+      const ok = await rawSocket(s.server.wsUrl, { username: 'user@internal', password: 'user' });
+      expect((await ok.outcome).ack).toBe(true);
+      ok.socket.close();
+      // A new one for that user waits, unsent, until the hour is over; other users are untouched.
+      const fresh = await rawSocket(s.server.wsUrl, { username: 'user@internal', password: 'another-guess' });
+      expect(await fresh.outcome).toEqual({ ack: false, code: 4403 });
+      expect((await post(s, { username: 'admin@internal', password: 'admin' })).status).toBe(200);
+      expect((await stats(s.sim)).failedLogins).toBe(3);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('a socket whose engine does not answer', () => {
   it('is closed with 1013 (try again later), not acknowledged, and polls nothing', async () => {
     const s = await stack({ vms: 3, dialects: 'v4' }, { anonymous: 'refuse' });
@@ -109,5 +141,11 @@ describe('a refused service account', () => {
     expect(r.refuse('service', true, 0)).toBe(60_000);
     // A caller's refusal is not a backoff: a minute each time.
     expect([r.refuse('caller', false, 0), r.refuse('caller', false, 0)]).toEqual([60_000, 60_000]);
+    // Per user name: three refusals within the hour hold back the user's other credentials until the hour is over.
+    for (const k of ['k1', 'k2', 'k3']) r.refuse(k, false, 1000, 'CORP\\Alice');
+    expect(r.userUntil('alice@corp', 'k4', 2000)).toBe(1000 + 3_600_000);
+    expect(r.userUntil('alice@corp', 'k4', 1000 + 3_600_000)).toBeUndefined();
+    r.accepted('k5', 'alice@corp', 3000);
+    expect(r.userUntil('alice@corp', 'k4', 4000)).toBeUndefined();
   });
 });
