@@ -36,7 +36,7 @@ export async function checkEngine(engine: EngineConfig, timeoutMs = 5000): Promi
   if (!entry.pathname.endsWith('/')) entry.pathname += '/';
   const t = new Transport(
     entry,
-    { ...engine, timeoutMs, maxResponseBytes: 4 * 1024 * 1024, persistentAuth: false, apiVersion: 'auto' },
+    { ...engine, timeoutMs, maxResponseBytes: 4 * 1024 * 1024, persistentAuth: false, apiVersion: engine.apiVersion ?? 'auto' },
     { retries: () => 0, verbosity: () => 1 },
   );
   const started = performance.now();

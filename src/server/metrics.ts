@@ -72,22 +72,21 @@ export class Metrics {
 
   /** Reports the bytes of engine answers in flight, and the most ever, from the server's budget. */
   watchBudget(budget: { readonly inFlight: number; readonly peak: number; readonly limit: number }): void {
-    new Gauge({
-      name: 'rhev_upstream_answer_bytes_in_flight',
-      help: 'Bytes of engine answers streaming in now, across every credential (limit: answerBudgetBytes)',
-      registers: [this.registry],
-      collect() {
-        this.set(budget.inFlight);
-      },
-    });
-    new Gauge({
-      name: 'rhev_upstream_answer_bytes_peak',
-      help: 'The most bytes of engine answers ever streaming in at once',
-      registers: [this.registry],
-      collect() {
-        this.set(budget.peak);
-      },
-    });
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    gauge(
+      'rhev_upstream_answer_bytes_in_flight',
+      'Bytes of engine answers streaming in now, across every credential (limit: answerBudgetBytes)',
+      () => budget.inFlight,
+    );
+    gauge('rhev_upstream_answer_bytes_peak', 'The most bytes of engine answers ever streaming in at once', () => budget.peak);
   }
 }
 

@@ -69,6 +69,8 @@ export function dialect(name: DialectName | undefined): Dialect {
 const RESHAPE: Record<string, (v: any) => unknown> = {
   'OperatingSystem.boot': (v) => (Array.isArray(v) ? { devices: { device: v.map((b) => b?.dev ?? b) } } : v),
   'Nic.network': () => undefined,
+  // v3 wraps a tag's parent (`<parent><tag id/></parent>`); v4 names it directly (`<parent id href/>`, TagMapper).
+  'Tag.parent': (v) => v?.tag ?? v,
 };
 
 /**

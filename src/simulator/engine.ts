@@ -195,6 +195,8 @@ export class Engine {
         return { ...this.answer(req, 200, 'version', v), route: `${method} ${pattern}` };
       }
       if (needsUuid(s.rel) && !UUID_RE.test(id)) {
+        // v4 engines answer a malformed id as an unknown one (asGuidOr404); 3.x ones with a plain-text 400.
+        if (req.dialect === 'v4') throw notFound();
         throw new EngineFault(400, 'Bad Request', `Invalid UUID string: ${id}`, 'text');
       }
       const found = s.source.get(this.store, id, parent, s);

@@ -39,8 +39,9 @@ export function notFound(): EngineFault {
   return new EngineFault(404, 'Not Found', undefined, 'empty');
 }
 
+/** A referenced entity that does not exist: 404, reason "Operation Failed" (the REST layer's handleError, both dialects). */
 export function entityNotFound(type: string, by: string): EngineFault {
-  return new EngineFault(404, 'Resource Not Found', `Entity not found: ${type}: ${by}`);
+  return new EngineFault(404, 'Operation Failed', `Entity not found: ${type}: ${by}`);
 }
 
 export function forbidden(): EngineFault {

@@ -98,7 +98,7 @@ function actionSpec(name: string, op: Operation): ActionSpec {
   return { name, required: alternatives(op, /^action\./) };
 }
 
-function build(c: Collection, xsd: XsdModel): Spec {
+function build(c: Collection, xsd: XsdModel, v4: boolean): Spec {
   const b = behaviourOf(c);
   const fallback = !c.parent && !TABLES.includes(c.rel as Table) ? none : defaultSource(c.rel, !c.parent);
   const source = typeof b.source === 'function' ? b.source(c.parent?.itemElement ?? '') : (b.source ?? fallback);
@@ -110,12 +110,13 @@ function build(c: Collection, xsd: XsdModel): Spec {
     type: c.itemType,
     source,
     searchable: c.searchable,
-    add: c.add ? { alternatives: b.required ?? alternatives(c.add), accepts: b.accepts } : undefined,
+    // v4's model says nothing of required fields: the engine's REST layer checks them, as each collection's behaviour records.
+    add: c.add ? { alternatives: (v4 ? b.requiredV4 : undefined) ?? b.required ?? alternatives(c.add), accepts: b.accepts } : undefined,
     update: c.itemMethods.has('PUT'),
     remove: c.itemMethods.has('DELETE'),
     actions: [...c.actions].map(([name, op]) => actionSpec(name, op)),
     collectionActions: [...c.collectionActions].map(([name, op]) => actionSpec(name, op)),
-    sub: c.sub.map((x) => build(x, xsd)),
+    sub: c.sub.map((x) => build(x, xsd, v4)),
     idName: c.idVar,
     parentElement: c.parent?.itemElement,
     behaviour: b,
@@ -132,8 +133,8 @@ export interface RouteTable {
 }
 
 /** The route table of an API model, top-level collections in `order`. */
-export function routeTable(api: ApiModel, sorted: (top: readonly Collection[]) => Collection[] = (t) => [...t]): RouteTable {
-  const root = sorted(api.top).map((c) => build(c, api.xsd));
+export function routeTable(api: ApiModel, sorted: (top: readonly Collection[]) => Collection[] = (t) => [...t], v4 = false): RouteTable {
+  const root = sorted(api.top).map((c) => build(c, api.xsd, v4));
   const specs = new Map<string, Spec>();
   walk(root, (s) => specs.set(s.key, s));
   return { root, specs };
@@ -157,7 +158,7 @@ let v4: RouteTable | undefined;
 
 /** API v4's routes (from api/v4), in the order of the model's root service; built on first use. */
 export function v4Routes(): RouteTable {
-  v4 ??= routeTable(bundledV4ApiModel());
+  v4 ??= routeTable(bundledV4ApiModel(), undefined, true);
   return v4;
 }
 

@@ -5,7 +5,11 @@
  * at the simulator), runs actions as mutations, and completes status
  * subscriptions over WebSocket.
  */
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server/index.ts';
+import { simulator } from '../helpers.ts';
 import { collect, countRequests, gql, type Stack, stack, wsClient } from './helpers.ts';
 
 const DASHBOARD =
@@ -96,6 +100,38 @@ describe('actions and subscriptions on v4', () => {
       expect(events.at(-1)).toEqual({ vmStatus: { state: 'down', done: true } });
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('told a dialect, sends only that dialect, the first request (the engine check) included', async () => {
+    const sim = await simulator({ vms: 5, dialects: 'both' });
+    const versions: string[] = [];
+    // A recording proxy in front of the engine: what Version each request asked for.
+    const proxy = createServer((req, res) => {
+      versions.push(String(req.headers.version));
+      const up = request(`${sim.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/ovirt-engine/api`;
+    const server = await startServer({
+      engine: { url, username: 'admin@internal', password: 'admin', apiVersion: 3 },
+      port: 0,
+      landingPage: false,
+      anonymous: 'service-account',
+      logLevel: 'silent',
+    });
+    try {
+      expect((await gql(server, '{ vms { name status { state } } }')).errors).toBeUndefined();
+      expect(versions.length).toBeGreaterThan(1);
+      expect(new Set(versions)).toEqual(new Set(['3']));
+    } finally {
+      await server.close();
+      await new Promise((r) => proxy.close(r));
+      await sim.close();
     }
   });
 

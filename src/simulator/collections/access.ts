@@ -113,7 +113,9 @@ export const ACCESS: Readonly<Record<string, Behaviour>> = {
     add(ctx) {
       const { body, store } = ctx;
       if (store.byName('tags', body.name)) throw refuse('TAGS_SPECIFY_TAG_IS_IN_USE');
-      const parentTag = body.parent?.tag ? ctx.resolve('tags', body.parent.tag, 'Tag') : store.get('tags', BLANK_ID);
+      // v3 wraps the parent in <tag>; v4 gives it as the <parent> itself.
+      const given = body.parent?.tag ?? (body.parent?.id || body.parent?.name ? body.parent : undefined);
+      const parentTag = given ? ctx.resolve('tags', given, 'Tag') : store.get('tags', BLANK_ID);
       const t = ctx.inv.tag(body.name, parentTag);
       if (body.description) t.description = body.description;
       return { rec: t };

@@ -72,6 +72,8 @@ export interface Behaviour {
    * RSDL says (it defaults a cluster's version to its data center's).
    */
   readonly required?: readonly (readonly string[])[];
+  /** What the engine's v4 REST layer requires of an add (its model does not say), when it differs from `required`. */
+  readonly requiredV4?: readonly (readonly string[])[];
   /** Fields the engine takes in place of a required one although its RSDL does not say so. */
   readonly accepts?: Readonly<Record<string, readonly string[]>>;
   /** What an add makes, beyond the generic record. */

@@ -61,11 +61,13 @@ const snapshotDevices = (rel: string) =>
   });
 
 const vms: Behaviour = {
+  // BackendVmsResource on v4: a cluster is all the REST layer demands; the template defaults to Blank.
+  requiredV4: [['cluster.id|name']],
   add(ctx) {
     const { body, inv, store: st } = ctx;
     ctx.checkName('vms', body.name, 'VM', 'ADD');
     const cluster = ctx.resolve('clusters', body.cluster, 'Cluster');
-    const template = ctx.resolve('templates', body.template, 'Template');
+    const template = ctx.resolve('templates', body.template ?? { id: BLANK_ID }, 'Template');
     if (template.status.state !== 'ok') throw refuse('VM_TEMPLATE_IS_LOCKED');
     const tmplDisks = [...Store.sub(template, 'disks').values()];
     const domain = [...st.table('storagedomains').values()].find((d) => d._dc === cluster.data_center.id && d.type === 'data');
