@@ -144,9 +144,9 @@ async function leftOpen(server: RunningServer): Promise<{ subscriptions: number;
   return left;
 }
 
-/** Engine logins the wrong credentials may cost at most: one per credential per started minute. */
+/** Engine logins the wrong credentials may cost at most: once a minute each, so in T seconds floor(T / 60) + 1 times. */
 export function loginBound(r: HostileResult): number {
-  return r.wrongCredentials * Math.ceil(r.seconds / 60);
+  return r.wrongCredentials * (Math.floor(r.seconds / 60) + 1);
 }
 
 export function hostileMarkdown(r: HostileResult): string {
@@ -176,7 +176,7 @@ from after setting up to after the attacks, with a forced collection before each
 | crashes | **${r.crashes}** |
 | answers later than the deadline + ${SLACK_MS} ms | **${r.hangs}** |
 | requests (and so credentials) sent to the foreign origin | **${r.foreignRequests}** |
-| wrong credentials / failed engine logins (at most one per credential per minute: ${loginBound(r)}) | ${r.wrongCredentials} / **${r.failedLogins}** |
+| wrong credentials / failed engine logins (once a minute each at most: ${loginBound(r)} in ${r.seconds} s) | ${r.wrongCredentials} / **${r.failedLogins}** |
 | WebSockets refused for wrong credentials | ${r.refusedSockets} (**${r.refusedSockets ? (r.failedLogins / r.refusedSockets).toFixed(3) : '0'}** failed logins per refused socket) |
 | accounts locked by the engine | **${r.lockouts}** |
 | subscriptions / watchers left after the sockets closed | **${r.leakedSubscriptions}** / **${r.leakedWatchers}** |

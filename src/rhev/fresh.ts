@@ -24,6 +24,11 @@
  * An answer built from kept answers (a GraphQL answer from engine lists) is
  * as old as the oldest of them: it is kept with that moment, not its own.
  *
+ * 5. What can no longer be served is let go: a timer (one per window, not
+ *    holding the process open) drops expired and superseded answers a window
+ *    after they were kept, so a 10,000-VM list read once does not stay in
+ *    memory until someone asks for it again.
+ *
  * Rules 3 and 4 make our own writes visible at once (read-your-writes, for
  * every credential of a server); changes made elsewhere are seen when the
  * window ends or when the event feed reports them, whichever comes first.
@@ -59,6 +64,8 @@ export interface Stamp {
 
 export class FreshWindow<T> {
   private readonly kept = new Map<string, Kept<T>>();
+  /** The sweep of rule 5, while anything is kept. */
+  private sweeper?: NodeJS.Timeout;
   /** Answers served from the window, and lookups that found none fresh. */
   hits = 0;
   misses = 0;
@@ -108,11 +115,31 @@ export class FreshWindow<T> {
     this.kept.delete(key);
     this.kept.set(key, { value, ...stamp });
     while (this.kept.size > this.maxEntries) this.kept.delete(this.kept.keys().next().value!);
+    this.sweeper ??= this.scheduleSweep();
+  }
+
+  /** Drops what can no longer be served (rule 5); `now` for tests. */
+  sweep(now = this.now()): void {
+    for (const [key, k] of this.kept) {
+      if (k.generation !== this.generation.current || now - k.sentAt >= this.windowMs) this.kept.delete(key);
+    }
+  }
+
+  private scheduleSweep(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.sweeper = undefined;
+      this.sweep();
+      if (this.kept.size) this.sweeper = this.scheduleSweep();
+    }, this.windowMs);
+    timer.unref();
+    return timer;
   }
 
   /** Forgets everything (this window only; `generation.bump()` forgets in every window sharing it). */
   clear(): void {
     this.kept.clear();
+    clearTimeout(this.sweeper);
+    this.sweeper = undefined;
   }
 
   get size(): number {

@@ -58,6 +58,22 @@ describe('FreshWindow', () => {
     expect(w.get('k4')).toBe(4);
   });
 
+  it('lets go of what it can no longer serve a window after keeping it, asked or not (memory comes back)', async () => {
+    const gen = new Generation();
+    const w = new FreshWindow<string>(40, gen);
+    w.set('a', 'x'.repeat(1000), w.stamp());
+    w.set('b', 'y', w.stamp());
+    expect(w.size).toBe(2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(w.size).toBe(0);
+    // A change drops what was kept before it at the next sweep, too.
+    const long = new FreshWindow<string>(60_000, gen);
+    long.set('c', 'z', long.stamp());
+    gen.bump();
+    long.sweep();
+    expect(long.size).toBe(0);
+  });
+
   it('a window of 0 keeps nothing and counts nothing', () => {
     const w = new FreshWindow<string>(0);
     w.set('k', 'v', w.stamp());
