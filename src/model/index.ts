@@ -10,6 +10,8 @@ export * from './bundled.ts';
 export { type Batching, inlinableAt, isOwnership, pathKey, throughOf } from './relations.ts';
 export type { Operation, Param } from './rsdl.ts';
 export { missingTypes, readRsdl, rsdlField } from './rsdl.ts';
+export { SEARCH_ENTITIES } from './search.generated.ts';
+export { collectionOfObject, reachedObject, type SearchEntity, searchLanguage, searchObjectOf } from './search.ts';
 export type { EngineModelJson } from './services.ts';
 export { COMPACT_FORMAT, compactModel, parseModelJson, readServices, xsdTypeOf } from './services.ts';
 export type { ComplexType, Field, ScalarKind, SimpleType } from './xsd.ts';

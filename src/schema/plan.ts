@@ -4,8 +4,8 @@
  * printer prints the plan; the resolvers read the same plan to know, for any
  * field, which XML element, reference, sub-collection or action it stands for.
  */
-import type { ApiModel, Collection, ComplexType, Field, Operation, XsdModel } from '../model/index.ts';
-import { isOwnership, rsdlField, throughOf } from '../model/index.ts';
+import type { ApiModel, Collection, ComplexType, Field, Operation, SearchEntity, XsdModel } from '../model/index.ts';
+import { isOwnership, reachedObject, rsdlField, searchLanguage, throughOf } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
 import { planMutations } from './mutations.ts';
 import { camel, enumValue, Namespace } from './names.ts';
@@ -112,7 +112,20 @@ const PAGE_ARGS: PlanArg[] = [
 
 /** The arguments a list takes: all of them where the engine can search the collection, else only max and filter. */
 function pageArgs(c: Collection): PlanArg[] {
-  return c.searchable ? PAGE_ARGS : PAGE_ARGS.filter((a) => a.name === 'max' || a.name === 'filter');
+  if (!c.searchable) return PAGE_ARGS.filter((a) => a.name === 'max' || a.name === 'filter');
+  const language = c.parent ? undefined : searchLanguage(c.rel);
+  if (!language) return PAGE_ARGS;
+  return PAGE_ARGS.map((a) => (a.name === 'search' ? { ...a, description: searchDescription(language) } : a));
+}
+
+/** What a collection's searches may say, from the engine's own facts (model/search.ts). */
+function searchDescription(language: SearchEntity): string {
+  const fields = language.fields.filter((f) => !f.startsWith('_'));
+  const reached = language.crossRefs.filter((r) => reachedObject(r));
+  const example = reached[0]
+    ? ` Other objects by their fields or name: ${reached.join(', ')} (\`${reached[0]}.name=x\`, \`${reached[0]}=x\`).`
+    : '';
+  return `An engine search, such as \`name=web* and status=up sortby name\`. Fields: ${fields.join(', ')}.${example}`;
 }
 
 export interface CrudVerbs {

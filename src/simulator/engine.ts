@@ -27,8 +27,9 @@ import type { Inventory } from './inventory.ts';
 import { selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
-import { decorate, type Spec, seenAt, v3TypeName } from './routes.ts';
+import { decorate, type Spec, seenAt, v3Routes, v3TypeName } from './routes.ts';
 import type { FieldGetter } from './search.ts';
+import { searchFieldsOf } from './search-fields.ts';
 import { buildInventory } from './seed.ts';
 import { type Caller, Sessions } from './sessions.ts';
 import { refreshHostSummaries } from './statistics.ts';
@@ -241,8 +242,10 @@ export class Engine {
     return this.answer(req, 200, s.collection, { [s.item]: items });
   }
 
+  /** What a search of the collection may say: the engine's language for top-level collections (search-fields.ts). */
   private searchFields(s: Spec): Record<string, FieldGetter<Rec>> {
-    return s.behaviour.search?.(this.store) ?? COMMON_FIELDS;
+    if (s.key.includes('/')) return s.behaviour.search?.(this.store) ?? COMMON_FIELDS;
+    return searchFieldsOf(this.store, s.key, (rel) => v3Routes().specs.get(rel)?.behaviour.search?.(this.store));
   }
 
   // ------------------------------------------------------------------ filtering

@@ -95,3 +95,55 @@ describe('tags (TagMapper)', () => {
     expect(list.text).not.toContain('<parent/>');
   });
 });
+
+describe("searches as Ansible's modules send them (the engine's search backend: each object's fields and reached objects)", () => {
+  const ids = (a: Answer, el: string) => [...a.text.matchAll(new RegExp(`<${el} href="[^"]+" id="([^"]+)"`, 'g'))].map((m) => m[1]);
+  const search = (path: string, q: string) => sdk('GET', `${path}?search=${encodeURIComponent(q)}`);
+  /** The name of the first resource in a document (its actions hold no names). */
+  const nameIn = (xml: string) => /<name>([^<]+)<\/name>/.exec(xml)![1];
+
+  it('disks by their storage domain (Storage.name=) and by the VMs using them (vm_names=)', async () => {
+    const disk = /<disk href[\s\S]*?<\/disk>/.exec((await sdk('GET', '/disks?max=1')).text)![0];
+    const domainId = /<storage_domain href="[^"]+" id="([^"]+)"/.exec(disk)![1];
+    const domain = nameIn((await sdk('GET', `/storagedomains/${domainId}`)).text);
+    const byDomain = await search('/disks', `Storage.name=${domain}`);
+    expect(byDomain.status).toBe(200);
+    expect(ids(byDomain, 'disk')).toContain(/id="([^"]+)"/.exec(disk)![1]);
+    const vmXml = /<vm href[\s\S]*?<\/vm>/.exec((await sdk('GET', '/vms?max=1')).text)![0];
+    const vmId = /id="([^"]+)"/.exec(vmXml)![1];
+    const attached = [...(await sdk('GET', `/vms/${vmId}/diskattachments`)).text.matchAll(/<disk href="[^"]+" id="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    const byVm = await search('/disks', `vm_names=${nameIn(vmXml)}`);
+    expect(byVm.status).toBe(200);
+    expect(attached.length).toBeGreaterThan(0);
+    expect(ids(byVm, 'disk').sort()).toEqual(attached.sort());
+  });
+
+  it('templates by the VMs made from them (vm.name=), events by their host (host.name=)', async () => {
+    const vm = /<vm href[\s\S]*?<\/vm>/.exec((await sdk('GET', '/vms?max=1')).text)![0];
+    const templateId = /<template href="[^"]+" id="([^"]+)"/.exec(vm)![1];
+    expect(ids(await search('/templates', `vm.name=${nameIn(vm)}`), 'template')).toEqual([templateId]);
+    // Something happens on a host: the engine logs it about that host.
+    const host = /<host href[\s\S]*?<\/host>/.exec((await sdk('GET', '/hosts?search=status%3Dup&max=1')).text)![0];
+    const hostId = /id="([^"]+)"/.exec(host)![1];
+    expect((await sdk('POST', `/hosts/${hostId}/deactivate`, '<action/>')).status).toBe(200);
+    const events = await search('/events', `host.name=${nameIn(host)}`);
+    expect(events.status).toBe(200);
+    const found = events.text.match(/<event href[\s\S]*?<\/event>/g) ?? [];
+    expect(found.length).toBeGreaterThan(0);
+    for (const e of found) expect(e).toContain(`<host href="/ovirt-engine/api/hosts/${hostId}" id="${hostId}"`);
+  });
+
+  it('a reached object alone compares its name (host=), and a field the engine does not have is refused', async () => {
+    const vm = /<vm href[\s\S]*?<\/vm>/.exec((await sdk('GET', '/vms?search=status%3Dup&max=1')).text)![0];
+    const hostId = /<host href="[^"]+" id="([^"]+)"/.exec(vm)![1];
+    const hostName = nameIn((await sdk('GET', `/hosts/${hostId}`)).text);
+    const onHost = await search('/vms', `host=${hostName}`);
+    expect(ids(onHost, 'vm')).toContain(/id="([^"]+)"/.exec(vm)![1]);
+    expect((await search('/vms', `Hosts.name=${hostName}`)).text).toBe(onHost.text);
+    const unknown = await search('/hosts', 'spm=true');
+    expect(unknown.status).toBe(400);
+    expect(fault(unknown).detail).toMatch(/unknown search field "spm"/);
+  });
+});

@@ -141,7 +141,21 @@ const storagedomains: Behaviour = {
 export const STORAGE: Readonly<Record<string, Behaviour>> = {
   storagedomains,
   'datacenters/{id}/storagedomains': attachedDomains,
-  disks: { source: allDisks },
+  disks: {
+    source: allDisks,
+    // The engine's disk search reads the VMs a disk is attached to by name, its alias as its name, and sizes in bytes.
+    search: (st) => ({
+      ...COMMON_FIELDS,
+      name: (r) => r.alias ?? r.name,
+      alias: (r) => r.alias ?? r.name,
+      vm_names: (r) => (r.vm?.id ? [st.get('vms', r.vm.id)?.name] : []),
+      number_of_vms: (r) => (r.vm?.id ? 1 : 0),
+      provisioned_size: (r) => Number(r.provisioned_size ?? r.size),
+      size: (r) => Number(r.provisioned_size ?? r.size),
+      actual_size: (r) => Number(r.actual_size),
+      allocation_policy: (r) => (r.sparse === false ? 'preallocated' : 'sparse'),
+    }),
+  },
   'StorageDomain/disks': { source: disksOn },
   'StorageDomain/disksnapshots': { source: diskSnapshots },
   'StorageDomain/diskprofiles': { source: view('diskprofiles', (r, p) => r.storage_domain?.id === p.id) },
