@@ -1,5 +1,7 @@
 import { existsSync, readFileSync as read, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { extractSearchEntities } from '../scripts/extract-search-fields.ts';
 import { capabilitiesFileText } from '../scripts/write-simulator-metadata.ts';
 import {
   ApiModel,
@@ -9,6 +11,8 @@ import {
   DescriptionError,
   readRsdl,
   readXsd,
+  SEARCH_ENTITIES,
+  searchLanguage,
 } from '../src/model/index.ts';
 
 const referenceRsdl = new URL('../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
@@ -91,5 +95,29 @@ describe('api/api.xsd', () => {
     expect(vm.value.payloads.payload[0]).toMatchObject({ type: 'floppy' });
     const dc = readDocument(bundledModel(), '<data_center id="d"><name>d</name><mac_pool id="m"/></data_center>');
     expect(dc.value.mac_pool).toEqual({ id: 'm' });
+  });
+});
+
+const referenceSearch = fileURLToPath(new URL('../../shared/reference/engine-master/searchbackend', import.meta.url));
+
+describe('the search language (model/search.generated.ts)', () => {
+  it.skipIf(!existsSync(referenceSearch))("is what the engine's search backend says, for every object whose sources ../shared holds", () => {
+    const extracted = extractSearchEntities(referenceSearch);
+    let compared = 0;
+    for (const [name, entity] of Object.entries(extracted)) {
+      // ../shared holds some of the backend's files: an object whose field list is elsewhere comes out empty here.
+      if (!entity.fields.length) continue;
+      expect(SEARCH_ENTITIES[name], name).toEqual(entity);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+
+  it('names the fields and reached objects Ansible and the SDK search with', () => {
+    expect(searchLanguage('disks')).toMatchObject({ crossRefs: expect.arrayContaining(['storage']) });
+    expect(searchLanguage('disks')!.fields).toContain('vm_names');
+    expect(searchLanguage('templates')!.crossRefs).toContain('vm');
+    expect(searchLanguage('events')!.crossRefs).toContain('host');
+    expect(searchLanguage('vms')!.fields).toEqual(expect.arrayContaining(['name', 'status', 'cluster', 'tag']));
   });
 });
