@@ -3,7 +3,7 @@
  * the engine's CA certificate, and the `/__simulator/*` control endpoint.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultKind, Simulator, SimulatorOptions } from './http.ts';
+import type { FaultKind, Simulator } from './http.ts';
 import type { EngineResponse } from './messages.ts';
 
 /** Answers with the fault `kind` instead of (or on top of) the engine's answer. */
@@ -37,27 +37,6 @@ export function send(res: ServerResponse, r: EngineResponse): void {
   headers['content-length'] = Buffer.byteLength(r.body);
   res.writeHead(r.status, headers);
   res.end(r.body);
-}
-
-/**
- * The engine's CA certificate, where clients fetch it to trust the engine
- * (and probe for it to recognise one): `/ca.crt`, and the PKI resource
- * service with `resource=ca-certificate&format=X509-PEM-CA`
- * (docs/protocol.md §1). A simulator serving plain HTTP has no CA.
- */
-export function caCertificate(res: ServerResponse, path: string, query: URLSearchParams, tls: SimulatorOptions['tls']): void {
-  const pem = tls ? String(tls.ca ?? tls.cert) : undefined;
-  if (path !== '/ca.crt' && (query.get('resource') !== 'ca-certificate' || query.get('format') !== 'X509-PEM-CA')) {
-    res
-      .writeHead(400, { 'content-type': 'text/plain' })
-      .end('Unsupported resource or format: this engine serves resource=ca-certificate in format=X509-PEM-CA');
-    return;
-  }
-  if (!pem) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('This engine serves plain HTTP and has no CA certificate');
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'application/x-x509-ca-cert' }).end(pem);
 }
 
 /** `/__simulator/*`: request counts, reset, runtime configuration, for tests and benchmarks. */

@@ -14,10 +14,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { caCertificate, control, inject, readBody, send, sleep } from './control.ts';
+import { control, inject, readBody, send, sleep } from './control.ts';
 import type { DialectName } from './dialects.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './messages.ts';
+import { makePki, type Pki, servePki } from './pki.ts';
 import { SSO_LOGOUT_PATH, SSO_TOKEN_PATH, ssoAnswer } from './sso.ts';
 import { rng } from './store.ts';
 
@@ -159,6 +160,8 @@ interface Site {
   readonly faultRandom: () => number;
   port: number;
   simulator?: Simulator;
+  /** The engine's PKI, made on the first request that wants it (pki.ts). */
+  pki?: Promise<Pki>;
 }
 
 function withDefaults(given: Partial<SimulatorOptions>): SimulatorOptions {
@@ -228,7 +231,7 @@ async function handle(site: Site, req: IncomingMessage, res: ServerResponse): Pr
   const path = url.pathname;
   if (path.startsWith('/__simulator/')) return control(site.simulator!, site.sockets, req, res, path);
   if (path === '/ca.crt' || path === '/ovirt-engine/services/pki-resource')
-    return caCertificate(res, path, url.searchParams, site.opts.tls);
+    return servePki(res, path, url.searchParams, () => (site.pki ??= makePki(site.opts.tls, site.opts.host)));
   if (site.opts.dialects !== 'v3' && (path === SSO_TOKEN_PATH || path === SSO_LOGOUT_PATH)) return serveSso(site, req, res, url);
   const version = req.headers.version;
   const root = apiRootOf(site.opts.dialects, path, Array.isArray(version) ? version[0] : version);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -101,11 +102,37 @@ describe('TLS', () => {
     expect(crt.body).toBe(ca);
     const pki = await fetchUnverified(`${sim.url}/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA`);
     expect(pki.body).toBe(ca);
-    expect(
-      (await fetchUnverified(`${sim.url}/ovirt-engine/services/pki-resource?resource=engine-certificate&format=OPENSSH-PUBKEY`)).status,
-    ).toBe(400);
+    // The engine's SSH public key is its certificate key's public half, as OpenSSH writes it.
+    const ssh = await fetchUnverified(`${sim.url}/ovirt-engine/services/pki-resource?resource=engine-certificate&format=OPENSSH-PUBKEY`);
+    expect(ssh).toMatchObject({ status: 200, type: 'text/plain' });
+    expect(sshRsaKey(ssh.body)).toEqual(rsaOf(readFileSync(join(dir, 'server.pem'), 'utf8')));
+    const bad = await fetchUnverified(`${sim.url}/ovirt-engine/services/pki-resource?resource=ca-certificate&format=PKCS12`);
+    expect(bad.status).toBe(400);
     const trusting = connect({ ca: crt.body });
     expect((await trusting.getAll('vms')).length).toBeGreaterThan(0);
     await trusting.close();
   });
 });
+
+/** n and e of an `ssh-rsa` line, read back field by field (RFC 4253 §6.6), as hex. */
+function sshRsaKey(line: string): { n: string; e: string } {
+  const [kind, b64] = line.trim().split(' ');
+  expect(kind).toBe('ssh-rsa');
+  const blob = Buffer.from(b64, 'base64');
+  const fields: Buffer[] = [];
+  for (let at = 0; at < blob.length; ) {
+    const len = blob.readUInt32BE(at);
+    fields.push(blob.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+  }
+  expect(fields[0].toString()).toBe('ssh-rsa');
+  const hex = (b: Buffer) => b.toString('hex').replace(/^(00)+/, '');
+  return { e: hex(fields[1]), n: hex(fields[2]) };
+}
+
+/** n and e of a certificate's RSA key, as hex. */
+function rsaOf(certPem: string): { n: string; e: string } {
+  const jwk = new X509Certificate(certPem).publicKey.export({ format: 'jwk' });
+  const hex = (b64: string) => Buffer.from(b64, 'base64url').toString('hex').replace(/^(00)+/, '');
+  return { e: hex(jwk.e!), n: hex(jwk.n!) };
+}

@@ -6,6 +6,11 @@
  * engine's behaviour each row copies is named beside it; docs/protocol.md
  * §13 keeps the list.
  */
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { type Answer, api, SMALL, simulator } from '../helpers.ts';
@@ -145,5 +150,40 @@ describe("searches as Ansible's modules send them (the engine's search backend: 
     const unknown = await search('/hosts', 'spm=true');
     expect(unknown.status).toBe(400);
     expect(fault(unknown).detail).toMatch(/unknown search field "spm"/);
+  });
+});
+
+describe("the engine's PKI over plain HTTP (ManageIQ's ca_certificate and engine_ssh_public_key, v3)", () => {
+  it('serves a CA, an engine certificate it signed, and that certificate key as an OpenSSH public key', async () => {
+    const v3 = await simulator({ ...SMALL });
+    try {
+      const get = async (path: string) => {
+        const res = await fetch(`${v3.url}${path}`);
+        return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+      };
+      const crt = await get('/ca.crt');
+      expect(crt).toMatchObject({ status: 200, type: 'application/x-x509-ca-cert' });
+      const ca = new X509Certificate(crt.body);
+      expect(ca.ca).toBe(true);
+      const pki = '/ovirt-engine/services/pki-resource';
+      expect((await get(`${pki}?resource=ca-certificate&format=X509-PEM-CA`)).body).toBe(crt.body);
+      const engine = new X509Certificate((await get(`${pki}?resource=engine-certificate&format=X509-PEM`)).body);
+      expect(engine.checkIssued(ca)).toBe(true);
+      expect(engine.verify(ca.publicKey)).toBe(true);
+      const ssh = await get(`${pki}?resource=engine-certificate&format=OPENSSH-PUBKEY`);
+      expect(ssh.status).toBe(200);
+      expect(ssh.body).toMatch(/^ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/=]+ ovirt-engine\n$/);
+      // The same key, read back by OpenSSH where it is installed.
+      if (existsSync('/usr/bin/ssh-keygen')) {
+        const dir = mkdtempSync(join(tmpdir(), 'pki-'));
+        writeFileSync(join(dir, 'engine.pub'), ssh.body);
+        expect(execFileSync('/usr/bin/ssh-keygen', ['-l', '-f', join(dir, 'engine.pub')], { encoding: 'utf8' })).toMatch(/^2048 SHA256:/);
+        rmSync(dir, { recursive: true });
+      }
+      // Asked again, the same PKI: it is the engine's, made once.
+      expect((await get('/ca.crt')).body).toBe(crt.body);
+    } finally {
+      await v3.close();
+    }
   });
 });
