@@ -101,17 +101,20 @@ describe('api/api.xsd', () => {
 const referenceSearch = fileURLToPath(new URL('../../shared/reference/engine-master/searchbackend', import.meta.url));
 
 describe('the search language (model/search.generated.ts)', () => {
-  it.skipIf(!existsSync(referenceSearch))("is what the engine's search backend says, for every object whose sources ../shared holds", () => {
-    const extracted = extractSearchEntities(referenceSearch);
-    let compared = 0;
-    for (const [name, entity] of Object.entries(extracted)) {
-      // ../shared holds some of the backend's files: an object whose field list is elsewhere comes out empty here.
-      if (!entity.fields.length) continue;
-      expect(SEARCH_ENTITIES[name], name).toEqual(entity);
-      compared++;
-    }
-    expect(compared).toBeGreaterThan(10);
-  });
+  it.skipIf(!existsSync(referenceSearch))(
+    "is what the engine's search backend says, for every object whose sources ../shared holds",
+    () => {
+      const extracted = extractSearchEntities(referenceSearch);
+      let compared = 0;
+      for (const [name, entity] of Object.entries(extracted)) {
+        // ../shared holds some of the backend's files: an object whose field list is elsewhere comes out empty here.
+        if (!entity.fields.length) continue;
+        expect(SEARCH_ENTITIES[name], name).toEqual(entity);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(10);
+    },
+  );
 
   it('names the fields and reached objects Ansible and the SDK search with', () => {
     expect(searchLanguage('disks')).toMatchObject({ crossRefs: expect.arrayContaining(['storage']) });

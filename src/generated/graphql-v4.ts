@@ -148,7 +148,7 @@ export type AffinityGroup = {
   hostsRule?: Maybe<AffinityRule>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   positive?: Maybe<Scalars['Boolean']['output']>;
@@ -267,7 +267,7 @@ export type Agent = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   options?: Maybe<Array<Option>>;
@@ -361,7 +361,7 @@ export type Application = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   vm?: Maybe<Vm>;
@@ -448,7 +448,7 @@ export type Backup = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   modificationDate?: Maybe<Scalars['DateTime']['output']>;
   name?: Maybe<Scalars['String']['output']>;
@@ -512,7 +512,7 @@ export type Balance = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   schedulingPolicy?: Maybe<SchedulingPolicy>;
@@ -631,7 +631,7 @@ export type Cdrom = {
   file?: Maybe<File>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -660,7 +660,7 @@ export type Certificate = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   organization?: Maybe<Scalars['String']['output']>;
@@ -687,7 +687,7 @@ export type Checkpoint = {
   disks?: Maybe<Array<Disk>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   parentId?: Maybe<Scalars['String']['output']>;
@@ -951,7 +951,7 @@ export type ClusterFeature = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -1507,7 +1507,7 @@ export type DiskAttachment = {
   disk?: Maybe<Disk>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   interface?: Maybe<DiskInterface>;
   link?: Maybe<Array<Link>>;
   logicalName?: Maybe<Scalars['String']['output']>;
@@ -1664,7 +1664,7 @@ export type DiskSnapshot = {
   format?: Maybe<DiskFormat>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   imageId?: Maybe<Scalars['String']['output']>;
   initialSize?: Maybe<Scalars['Long']['output']>;
   instanceType?: Maybe<InstanceType>;
@@ -1986,7 +1986,7 @@ export type EventSubscription = {
   event?: Maybe<NotifiableEvent>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   notificationMethod?: Maybe<NotificationMethod>;
@@ -2041,7 +2041,7 @@ export type ExternalComputeResource = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   provider?: Maybe<Scalars['String']['output']>;
@@ -2068,7 +2068,7 @@ export type ExternalDiscoveredHost = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ip?: Maybe<Scalars['String']['output']>;
   lastReport?: Maybe<Scalars['String']['output']>;
   link?: Maybe<Array<Link>>;
@@ -2098,7 +2098,7 @@ export type ExternalHost = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -2113,7 +2113,7 @@ export type ExternalHostGroup = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   operatingSystemName?: Maybe<Scalars['String']['output']>;
@@ -2234,7 +2234,7 @@ export type ExternalNetworkProviderConfiguration = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -2256,7 +2256,7 @@ export type ExternalProvider = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
@@ -2333,7 +2333,7 @@ export type File = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   storageDomain?: Maybe<StorageDomain>;
@@ -2365,7 +2365,7 @@ export type Filter = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   position?: Maybe<Scalars['Int']['output']>;
@@ -2436,7 +2436,7 @@ export type GlusterBrick = {
   glusterVolume?: Maybe<GlusterVolume>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   memoryPools?: Maybe<Array<GlusterMemoryPool>>;
@@ -2533,7 +2533,7 @@ export type GlusterHook = {
   glusterCommand?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   serverHooks?: Maybe<Array<GlusterServerHook>>;
@@ -2652,7 +2652,7 @@ export type GlusterVolume = {
   glusterbricks?: Maybe<Array<GlusterBrick>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   options?: Maybe<Array<Option>>;
@@ -2755,7 +2755,7 @@ export type GraphicsConsole = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -2913,7 +2913,7 @@ export type Hook = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   md5?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
@@ -3166,7 +3166,7 @@ export type HostCpuUnit = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   runsVdsm?: Maybe<Scalars['Boolean']['output']>;
@@ -3196,7 +3196,7 @@ export type HostDevice = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   iommuGroup?: Maybe<Scalars['Int']['output']>;
   link?: Maybe<Array<Link>>;
   mDevTypes?: Maybe<Array<MDevType>>;
@@ -3314,7 +3314,7 @@ export type HostNic = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ip?: Maybe<Ip>;
   ipv6?: Maybe<Ip>;
   ipv6BootProtocol?: Maybe<BootProtocol>;
@@ -3483,7 +3483,7 @@ export type HostStorage = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   logicalUnits?: Maybe<Array<LogicalUnit>>;
   mountOptions?: Maybe<Scalars['String']['output']>;
@@ -3589,7 +3589,7 @@ export type Image = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   size?: Maybe<Scalars['Long']['output']>;
@@ -4066,7 +4066,7 @@ export type IscsiBond = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   /** The networks below this IscsiBond (datacenters/{datacenter:id}/iscsibonds/{iscsibond:id}/networks). */
@@ -4293,7 +4293,7 @@ export type LinkLayerDiscoveryProtocolElement = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   oui?: Maybe<Scalars['Int']['output']>;
@@ -9098,7 +9098,7 @@ export type NetworkAttachment = {
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   inSync?: Maybe<Scalars['Boolean']['output']>;
   ipAddressAssignments?: Maybe<Array<IpAddressAssignment>>;
   link?: Maybe<Array<Link>>;
@@ -9164,7 +9164,7 @@ export type NetworkFilterParameter = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   nic?: Maybe<Nic>;
@@ -9215,7 +9215,7 @@ export type NetworkLabel = {
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
@@ -9267,7 +9267,7 @@ export type Nic = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   interface?: Maybe<NicInterface>;
   link?: Maybe<Array<Link>>;
@@ -9569,7 +9569,7 @@ export type NumaNode = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   index?: Maybe<Scalars['Int']['output']>;
   link?: Maybe<Array<Link>>;
   memory?: Maybe<Scalars['Long']['output']>;
@@ -9623,7 +9623,7 @@ export type OpenStackImage = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackImageProvider?: Maybe<OpenStackImageProvider>;
@@ -9729,7 +9729,7 @@ export type OpenStackNetwork = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackNetworkProvider?: Maybe<OpenStackNetworkProvider>;
@@ -9872,7 +9872,7 @@ export type OpenStackSubnet = {
   gateway?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ipVersion?: Maybe<Scalars['String']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -9977,7 +9977,7 @@ export type OpenStackVolumeType = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
@@ -10001,7 +10001,7 @@ export type OpenstackVolumeAuthenticationKey = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
@@ -10157,7 +10157,7 @@ export type Permit = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   role?: Maybe<Role>;
@@ -10298,7 +10298,7 @@ export type Qos = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   inboundAverage?: Maybe<Scalars['Int']['output']>;
   inboundBurst?: Maybe<Scalars['Int']['output']>;
   inboundPeak?: Maybe<Scalars['Int']['output']>;
@@ -10976,7 +10976,7 @@ export type Quota = {
   disks?: Maybe<Array<Disk>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permissions below this Quota (datacenters/{datacenter:id}/quotas/{quota:id}/permissions). */
@@ -11017,7 +11017,7 @@ export type QuotaClusterLimit = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   memoryLimit?: Maybe<Scalars['Float']['output']>;
   memoryUsage?: Maybe<Scalars['Float']['output']>;
@@ -11070,7 +11070,7 @@ export type QuotaStorageLimit = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   limit?: Maybe<Scalars['Long']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -11296,7 +11296,7 @@ export type ReportedDevice = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ips?: Maybe<Array<Ip>>;
   link?: Maybe<Array<Link>>;
   mac?: Maybe<Mac>;
@@ -11523,7 +11523,7 @@ export type Session = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ip?: Maybe<Ip>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -11642,7 +11642,7 @@ export type Snapshot = {
   hostNumaNodes?: Maybe<Array<NumaNode>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   initialization?: Maybe<Initialization>;
   instanceType?: Maybe<InstanceType>;
   io?: Maybe<Io>;
@@ -11913,7 +11913,7 @@ export type SshPublicKey = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   user?: Maybe<User>;
@@ -11977,7 +11977,7 @@ export type Statistic = {
   hostNumaNode?: Maybe<NumaNode>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   kind?: Maybe<StatisticKind>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -12054,7 +12054,7 @@ export type Step = {
   externalType?: Maybe<ExternalSystemType>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   job?: Maybe<Job>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -12186,7 +12186,7 @@ export type StorageConnectionExtension = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
@@ -12918,7 +12918,7 @@ export type UnmanagedNetwork = {
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -13100,7 +13100,7 @@ export type UserOption = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   user?: Maybe<User>;
@@ -13224,7 +13224,7 @@ export type VirtualNumaNode = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   index?: Maybe<Scalars['Int']['output']>;
   link?: Maybe<Array<Link>>;
   memory?: Maybe<Scalars['Long']['output']>;
@@ -13634,7 +13634,7 @@ export type VmMediatedDevice = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -13877,7 +13877,7 @@ export type Watchdog = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   model?: Maybe<WatchdogModel>;
@@ -13931,7 +13931,7 @@ export type Weight = {
   factor?: Maybe<Scalars['Int']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   schedulingPolicy?: Maybe<SchedulingPolicy>;
@@ -15696,7 +15696,7 @@ export type AffinityGroupResolvers<ContextType = Context, ParentType extends Res
   hosts?: Resolver<Maybe<Array<ResolversTypes['Host']>>, ParentType, ContextType, Partial<AffinityGroupHostsArgs>>;
   hostsRule?: Resolver<Maybe<ResolversTypes['AffinityRule']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   positive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -15737,7 +15737,7 @@ export type AgentResolvers<ContextType = Context, ParentType extends ResolversPa
   encryptOptions?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
@@ -15799,7 +15799,7 @@ export type ApplicationResolvers<ContextType = Context, ParentType extends Resol
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['Vm']>, ParentType, ContextType>;
@@ -15834,7 +15834,7 @@ export type BackupResolvers<ContextType = Context, ParentType extends ResolversP
   fromCheckpointId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   modificationDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15859,7 +15859,7 @@ export type BalanceResolvers<ContextType = Context, ParentType extends Resolvers
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;
@@ -15914,7 +15914,7 @@ export type CdromResolvers<ContextType = Context, ParentType extends ResolversPa
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   file?: Resolver<Maybe<ResolversTypes['File']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15930,7 +15930,7 @@ export type CertificateResolvers<ContextType = Context, ParentType extends Resol
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15945,7 +15945,7 @@ export type CheckpointResolvers<ContextType = Context, ParentType extends Resolv
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType, Partial<CheckpointDisksArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   parentId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16041,7 +16041,7 @@ export type ClusterFeatureResolvers<ContextType = Context, ParentType extends Re
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -16235,7 +16235,7 @@ export type DiskAttachmentResolvers<ContextType = Context, ParentType extends Re
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disk?: Resolver<Maybe<ResolversTypes['Disk']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   interface?: Resolver<Maybe<ResolversTypes['DiskInterface']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   logicalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16279,7 +16279,7 @@ export type DiskSnapshotResolvers<ContextType = Context, ParentType extends Reso
   externalDisk?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   format?: Resolver<Maybe<ResolversTypes['DiskFormat']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   imageId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   initialSize?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
@@ -16418,7 +16418,7 @@ export type EventSubscriptionResolvers<ContextType = Context, ParentType extends
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   event?: Resolver<Maybe<ResolversTypes['NotifiableEvent']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notificationMethod?: Resolver<Maybe<ResolversTypes['NotificationMethod']>, ParentType, ContextType>;
@@ -16432,7 +16432,7 @@ export type ExternalComputeResourceResolvers<ContextType = Context, ParentType e
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16447,7 +16447,7 @@ export type ExternalDiscoveredHostResolvers<ContextType = Context, ParentType ex
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastReport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -16464,7 +16464,7 @@ export type ExternalHostResolvers<ContextType = Context, ParentType extends Reso
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -16478,7 +16478,7 @@ export type ExternalHostGroupResolvers<ContextType = Context, ParentType extends
   domainName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   operatingSystemName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16524,7 +16524,7 @@ export type ExternalNetworkProviderConfigurationResolvers<ContextType = Context,
   externalNetworkProvider?: Resolver<Maybe<ResolversTypes['ExternalProvider']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -16536,7 +16536,7 @@ export type ExternalProviderResolvers<ContextType = Context, ParentType extends 
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16566,7 +16566,7 @@ export type FileResolvers<ContextType = Context, ParentType extends ResolversPar
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
@@ -16586,7 +16586,7 @@ export type FilterResolvers<ContextType = Context, ParentType extends ResolversP
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -16624,7 +16624,7 @@ export type GlusterBrickResolvers<ContextType = Context, ParentType extends Reso
   glusterClients?: Resolver<Maybe<Array<ResolversTypes['GlusterClient']>>, ParentType, ContextType>;
   glusterVolume?: Resolver<Maybe<ResolversTypes['GlusterVolume']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memoryPools?: Resolver<Maybe<Array<ResolversTypes['GlusterMemoryPool']>>, ParentType, ContextType>;
@@ -16669,7 +16669,7 @@ export type GlusterHookResolvers<ContextType = Context, ParentType extends Resol
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   glusterCommand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   serverHooks?: Resolver<Maybe<Array<ResolversTypes['GlusterServerHook']>>, ParentType, ContextType>;
@@ -16728,7 +16728,7 @@ export type GlusterVolumeResolvers<ContextType = Context, ParentType extends Res
   disperseCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   glusterbricks?: Resolver<Maybe<Array<ResolversTypes['GlusterBrick']>>, ParentType, ContextType, Partial<GlusterVolumeGlusterbricksArgs>>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
@@ -16773,7 +16773,7 @@ export type GraphicsConsoleResolvers<ContextType = Context, ParentType extends R
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16842,7 +16842,7 @@ export type HookResolvers<ContextType = Context, ParentType extends ResolversPar
   eventName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   md5?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16935,7 +16935,7 @@ export type HostCpuUnitResolvers<ContextType = Context, ParentType extends Resol
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   runsVdsm?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -16952,7 +16952,7 @@ export type HostDeviceResolvers<ContextType = Context, ParentType extends Resolv
   driver?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   iommuGroup?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mDevTypes?: Resolver<Maybe<Array<ResolversTypes['MDevType']>>, ParentType, ContextType>;
@@ -16984,7 +16984,7 @@ export type HostNicResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['Ip']>, ParentType, ContextType>;
   ipv6?: Resolver<Maybe<ResolversTypes['Ip']>, ParentType, ContextType>;
   ipv6BootProtocol?: Resolver<Maybe<ResolversTypes['BootProtocol']>, ParentType, ContextType>;
@@ -17041,7 +17041,7 @@ export type HostStorageResolvers<ContextType = Context, ParentType extends Resol
   driverSensitiveOptions?: Resolver<Maybe<Array<ResolversTypes['Property']>>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   logicalUnits?: Resolver<Maybe<Array<ResolversTypes['LogicalUnit']>>, ParentType, ContextType>;
   mountOptions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -17095,7 +17095,7 @@ export type ImageResolvers<ContextType = Context, ParentType extends ResolversPa
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -17264,7 +17264,7 @@ export type IscsiBondResolvers<ContextType = Context, ParentType extends Resolve
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<IscsiBondNetworksArgs>>;
@@ -17360,7 +17360,7 @@ export type LinkLayerDiscoveryProtocolElementResolvers<ContextType = Context, Pa
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   oui?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -17982,7 +17982,7 @@ export type NetworkAttachmentResolvers<ContextType = Context, ParentType extends
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNic']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   inSync?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   ipAddressAssignments?: Resolver<Maybe<Array<ResolversTypes['IpAddressAssignment']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -18016,7 +18016,7 @@ export type NetworkFilterParameterResolvers<ContextType = Context, ParentType ex
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nic?: Resolver<Maybe<ResolversTypes['Nic']>, ParentType, ContextType>;
@@ -18030,7 +18030,7 @@ export type NetworkLabelResolvers<ContextType = Context, ParentType extends Reso
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNic']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
@@ -18048,7 +18048,7 @@ export type NicResolvers<ContextType = Context, ParentType extends ResolversPare
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   interface?: Resolver<Maybe<ResolversTypes['NicInterface']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -18105,7 +18105,7 @@ export type NumaNodeResolvers<ContextType = Context, ParentType extends Resolver
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -18126,7 +18126,7 @@ export type OpenStackImageResolvers<ContextType = Context, ParentType extends Re
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackImageProvider?: Resolver<Maybe<ResolversTypes['OpenStackImageProvider']>, ParentType, ContextType>;
@@ -18176,7 +18176,7 @@ export type OpenStackNetworkResolvers<ContextType = Context, ParentType extends 
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackNetworkProvider?: Resolver<Maybe<ResolversTypes['OpenStackNetworkProvider']>, ParentType, ContextType>;
@@ -18241,7 +18241,7 @@ export type OpenStackSubnetResolvers<ContextType = Context, ParentType extends R
   dnsServers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   gateway?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ipVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -18285,7 +18285,7 @@ export type OpenStackVolumeTypeResolvers<ContextType = Context, ParentType exten
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
@@ -18299,7 +18299,7 @@ export type OpenstackVolumeAuthenticationKeyResolvers<ContextType = Context, Par
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
@@ -18380,7 +18380,7 @@ export type PermitResolvers<ContextType = Context, ParentType extends ResolversP
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
@@ -18446,7 +18446,7 @@ export type QosResolvers<ContextType = Context, ParentType extends ResolversPare
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   inboundAverage?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   inboundBurst?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   inboundPeak?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -18555,7 +18555,7 @@ export type QuotaResolvers<ContextType = Context, ParentType extends ResolversPa
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<QuotaPermissionsArgs>>;
@@ -18574,7 +18574,7 @@ export type QuotaClusterLimitResolvers<ContextType = Context, ParentType extends
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memoryLimit?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   memoryUsage?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -18590,7 +18590,7 @@ export type QuotaStorageLimitResolvers<ContextType = Context, ParentType extends
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   limit?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -18667,7 +18667,7 @@ export type ReportedDeviceResolvers<ContextType = Context, ParentType extends Re
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ips?: Resolver<Maybe<Array<ResolversTypes['Ip']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mac?: Resolver<Maybe<ResolversTypes['Mac']>, ParentType, ContextType>;
@@ -18745,7 +18745,7 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['Ip']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -18803,7 +18803,7 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   hostDevices?: Resolver<Maybe<Array<ResolversTypes['HostDevice']>>, ParentType, ContextType>;
   hostNumaNodes?: Resolver<Maybe<Array<ResolversTypes['NumaNode']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   initialization?: Resolver<Maybe<ResolversTypes['Initialization']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   io?: Resolver<Maybe<ResolversTypes['Io']>, ParentType, ContextType>;
@@ -18907,7 +18907,7 @@ export type SshPublicKeyResolvers<ContextType = Context, ParentType extends Reso
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -18929,7 +18929,7 @@ export type StatisticResolvers<ContextType = Context, ParentType extends Resolve
   hostNic?: Resolver<Maybe<ResolversTypes['HostNic']>, ParentType, ContextType>;
   hostNumaNode?: Resolver<Maybe<ResolversTypes['NumaNode']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['StatisticKind']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -18966,7 +18966,7 @@ export type StepResolvers<ContextType = Context, ParentType extends ResolversPar
   external?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   externalType?: Resolver<Maybe<ResolversTypes['ExternalSystemType']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -19021,7 +19021,7 @@ export type StorageConnectionExtensionResolvers<ContextType = Context, ParentTyp
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -19225,7 +19225,7 @@ export type UnmanagedNetworkResolvers<ContextType = Context, ParentType extends 
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNic']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -19272,7 +19272,7 @@ export type UserOptionResolvers<ContextType = Context, ParentType extends Resolv
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -19332,7 +19332,7 @@ export type VirtualNumaNodeResolvers<ContextType = Context, ParentType extends R
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -19465,7 +19465,7 @@ export type VmMediatedDeviceResolvers<ContextType = Context, ParentType extends 
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -19565,7 +19565,7 @@ export type WatchdogResolvers<ContextType = Context, ParentType extends Resolver
   creationStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['WatchdogModel']>, ParentType, ContextType>;
@@ -19582,7 +19582,7 @@ export type WeightResolvers<ContextType = Context, ParentType extends ResolversP
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   factor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;

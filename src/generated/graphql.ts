@@ -143,7 +143,7 @@ export type AffinityGroup = {
   enforcing?: Maybe<Scalars['Boolean']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   positive?: Maybe<Scalars['Boolean']['output']>;
@@ -179,7 +179,7 @@ export type Agent = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   options?: Maybe<Array<Option>>;
@@ -256,7 +256,7 @@ export type Application = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   vm?: Maybe<Vm>;
@@ -321,7 +321,7 @@ export type Balance = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   schedulingPolicy?: Maybe<SchedulingPolicy>;
@@ -463,7 +463,7 @@ export type CdRom = {
   file?: Maybe<File>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -494,7 +494,7 @@ export type Certificate = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   organization?: Maybe<Scalars['String']['output']>;
@@ -1234,7 +1234,7 @@ export type DiskSnapshot = {
   format?: Maybe<DiskFormat>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   imageId?: Maybe<Scalars['String']['output']>;
   instanceType?: Maybe<InstanceType>;
   /** How the guest sees the disk: virtio, virtio_scsi, ide or spapr_vscsi. */
@@ -1520,7 +1520,7 @@ export type ExternalComputeResource = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   provider?: Maybe<Scalars['String']['output']>;
@@ -1537,7 +1537,7 @@ export type ExternalDiscoveredHost = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ip?: Maybe<Scalars['String']['output']>;
   lastReport?: Maybe<Scalars['String']['output']>;
   link?: Maybe<Array<Link>>;
@@ -1556,7 +1556,7 @@ export type ExternalHost = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -1572,7 +1572,7 @@ export type ExternalHostGroup = {
   externalHostProvider?: Maybe<ExternalHostProvider>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   operatingSystemName?: Maybe<Scalars['String']['output']>;
@@ -1741,7 +1741,7 @@ export type File = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   storageDomain?: Maybe<StorageDomain>;
@@ -1775,7 +1775,7 @@ export type Filter = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   position?: Maybe<Scalars['Int']['output']>;
@@ -1845,7 +1845,7 @@ export type GlusterBrick = {
   glusterVolume?: Maybe<GlusterVolume>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   memoryPools?: Maybe<Array<GlusterMemoryPool>>;
   mntOptions?: Maybe<Scalars['String']['output']>;
@@ -1929,7 +1929,7 @@ export type GlusterHook = {
   glusterCommand?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   serverHooks?: Maybe<Array<GlusterServerHook>>;
@@ -2005,7 +2005,7 @@ export type GlusterVolume = {
   disperseCount?: Maybe<Scalars['Int']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   options?: Maybe<Array<Option>>;
@@ -2083,7 +2083,7 @@ export type GraphicsConsole = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -2265,7 +2265,7 @@ export type Hook = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   md5?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
@@ -2504,7 +2504,7 @@ export type HostDevice = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   iommuGroup?: Maybe<Scalars['Int']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -2612,7 +2612,7 @@ export type HostNic = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ip?: Maybe<Ip>;
   /** The labels below this HostNIC (hosts/{host:id}/nics/{nic:id}/labels). */
   labels?: Maybe<Array<Label>>;
@@ -2824,7 +2824,7 @@ export type Image = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   storageDomain?: Maybe<StorageDomain>;
@@ -3123,7 +3123,7 @@ export type IscsiBond = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   /** The networks below this IscsiBond (datacenters/{datacenter:id}/iscsibonds/{iscsibond:id}/networks). */
@@ -3340,7 +3340,7 @@ export type Label = {
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   network?: Maybe<Network>;
@@ -7443,7 +7443,7 @@ export type Nic = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   /** The emulated model: virtio, e1000, rtl8139, ... */
   interface?: Maybe<NicInterface>;
@@ -7589,7 +7589,7 @@ export type NetworkAttachment = {
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ipAddressAssignments?: Maybe<Array<IpAddressAssignment>>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -7681,7 +7681,7 @@ export type NumaNode = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   index?: Maybe<Scalars['Int']['output']>;
   link?: Maybe<Array<Link>>;
   memory?: Maybe<Scalars['Long']['output']>;
@@ -7731,7 +7731,7 @@ export type OpenStackImage = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackImageProvider?: Maybe<OpenStackImageProvider>;
@@ -7829,7 +7829,7 @@ export type OpenStackNetwork = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackNetworkProvider?: Maybe<OpenStackNetworkProvider>;
@@ -7933,7 +7933,7 @@ export type OpenStackSubnet = {
   gateway?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ipVersion?: Maybe<Scalars['String']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -8037,7 +8037,7 @@ export type OpenStackVolumeType = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
@@ -8062,7 +8062,7 @@ export type OpenstackVolumeAuthenticationKey = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   openstackVolumeProvider?: Maybe<OpenStackVolumeProvider>;
@@ -8234,7 +8234,7 @@ export type Permit = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   role?: Maybe<Role>;
@@ -8377,7 +8377,7 @@ export type QoS = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   inboundAverage?: Maybe<Scalars['Int']['output']>;
   inboundBurst?: Maybe<Scalars['Int']['output']>;
   inboundPeak?: Maybe<Scalars['Int']['output']>;
@@ -8974,7 +8974,7 @@ export type Quota = {
   disks?: Maybe<Array<Disk>>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   /** The permissions below this Quota (datacenters/{datacenter:id}/quotas/{quota:id}/permissions). */
@@ -9016,7 +9016,7 @@ export type QuotaClusterLimit = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   memoryLimit?: Maybe<Scalars['Float']['output']>;
   memoryUsage?: Maybe<Scalars['Float']['output']>;
@@ -9062,7 +9062,7 @@ export type QuotaStorageLimit = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   limit?: Maybe<Scalars['Long']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -9180,7 +9180,7 @@ export type ReportedDevice = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ips?: Maybe<Array<Ip>>;
   link?: Maybe<Array<Link>>;
   mac?: Maybe<Mac>;
@@ -9334,7 +9334,7 @@ export type SshPublicKey = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   user?: Maybe<User>;
@@ -9478,7 +9478,7 @@ export type Session = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   ip?: Maybe<Ip>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -9574,7 +9574,7 @@ export type Snapshot = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   initialization?: Maybe<Initialization>;
   instanceType?: Maybe<InstanceType>;
   io?: Maybe<Io>;
@@ -9815,7 +9815,7 @@ export type Statistic = {
   hostNumaNode?: Maybe<NumaNode>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   nic?: Maybe<Nic>;
@@ -9897,7 +9897,7 @@ export type Step = {
   externalType?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   job?: Maybe<Job>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
@@ -9987,7 +9987,7 @@ export type Storage = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   logicalUnit?: Maybe<Array<LogicalUnit>>;
   mountOptions?: Maybe<Scalars['String']['output']>;
@@ -10043,7 +10043,7 @@ export type StorageConnectionExtension = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   password?: Maybe<Scalars['String']['output']>;
@@ -10800,7 +10800,7 @@ export type UnmanagedNetwork = {
   hostNic?: Maybe<HostNic>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -11479,7 +11479,7 @@ export type VirtualNumaNode = {
   host?: Maybe<Host>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   index?: Maybe<Scalars['Int']['output']>;
   link?: Maybe<Array<Link>>;
   memory?: Maybe<Scalars['Long']['output']>;
@@ -11704,7 +11704,7 @@ export type WatchDog = {
   description?: Maybe<Scalars['String']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   instanceType?: Maybe<InstanceType>;
   link?: Maybe<Array<Link>>;
   model?: Maybe<Scalars['String']['output']>;
@@ -11748,7 +11748,7 @@ export type Weight = {
   factor?: Maybe<Scalars['Int']['output']>;
   href?: Maybe<Scalars['String']['output']>;
   /** The engine's id of this object. */
-  id: Scalars['ID']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
   link?: Maybe<Array<Link>>;
   name?: Maybe<Scalars['String']['output']>;
   schedulingPolicy?: Maybe<SchedulingPolicy>;
@@ -13220,7 +13220,7 @@ export type AffinityGroupResolvers<ContextType = Context, ParentType extends Res
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   enforcing?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   positive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -13237,7 +13237,7 @@ export type AgentResolvers<ContextType = Context, ParentType extends ResolversPa
   encryptOptions?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
@@ -13277,7 +13277,7 @@ export type ApplicationResolvers<ContextType = Context, ParentType extends Resol
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vm?: Resolver<Maybe<ResolversTypes['VM']>, ParentType, ContextType>;
@@ -13313,7 +13313,7 @@ export type BalanceResolvers<ContextType = Context, ParentType extends Resolvers
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;
@@ -13377,7 +13377,7 @@ export type CdRomResolvers<ContextType = Context, ParentType extends ResolversPa
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   file?: Resolver<Maybe<ResolversTypes['File']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -13393,7 +13393,7 @@ export type CertificateResolvers<ContextType = Context, ParentType extends Resol
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -13627,7 +13627,7 @@ export type DiskSnapshotResolvers<ContextType = Context, ParentType extends Reso
   diskProfile?: Resolver<Maybe<ResolversTypes['DiskProfile']>, ParentType, ContextType>;
   format?: Resolver<Maybe<ResolversTypes['DiskFormat']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   imageId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   interface?: Resolver<Maybe<ResolversTypes['DiskInterface']>, ParentType, ContextType>;
@@ -13735,7 +13735,7 @@ export type ExternalComputeResourceResolvers<ContextType = Context, ParentType e
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -13750,7 +13750,7 @@ export type ExternalDiscoveredHostResolvers<ContextType = Context, ParentType ex
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastReport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -13767,7 +13767,7 @@ export type ExternalHostResolvers<ContextType = Context, ParentType extends Reso
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -13781,7 +13781,7 @@ export type ExternalHostGroupResolvers<ContextType = Context, ParentType extends
   domainName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalHostProvider?: Resolver<Maybe<ResolversTypes['ExternalHostProvider']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   operatingSystemName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -13857,7 +13857,7 @@ export type FileResolvers<ContextType = Context, ParentType extends ResolversPar
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
@@ -13877,7 +13877,7 @@ export type FilterResolvers<ContextType = Context, ParentType extends ResolversP
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -13910,7 +13910,7 @@ export type GlusterBrickResolvers<ContextType = Context, ParentType extends Reso
   glusterClients?: Resolver<Maybe<Array<ResolversTypes['GlusterClient']>>, ParentType, ContextType>;
   glusterVolume?: Resolver<Maybe<ResolversTypes['GlusterVolume']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memoryPools?: Resolver<Maybe<Array<ResolversTypes['GlusterMemoryPool']>>, ParentType, ContextType>;
   mntOptions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -13951,7 +13951,7 @@ export type GlusterHookResolvers<ContextType = Context, ParentType extends Resol
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   glusterCommand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   serverHooks?: Resolver<Maybe<Array<ResolversTypes['GlusterServerHook']>>, ParentType, ContextType>;
@@ -14002,7 +14002,7 @@ export type GlusterVolumeResolvers<ContextType = Context, ParentType extends Res
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disperseCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   options?: Resolver<Maybe<Array<ResolversTypes['Option']>>, ParentType, ContextType>;
@@ -14035,7 +14035,7 @@ export type GraphicsConsoleResolvers<ContextType = Context, ParentType extends R
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -14120,7 +14120,7 @@ export type HookResolvers<ContextType = Context, ParentType extends ResolversPar
   eventName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   md5?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -14205,7 +14205,7 @@ export type HostDeviceResolvers<ContextType = Context, ParentType extends Resolv
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   iommuGroup?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -14235,7 +14235,7 @@ export type HostNicResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
   labels?: Resolver<Maybe<Array<ResolversTypes['Label']>>, ParentType, ContextType, Partial<HostNicLabelsArgs>>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -14324,7 +14324,7 @@ export type ImageResolvers<ContextType = Context, ParentType extends ResolversPa
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   storageDomain?: Resolver<Maybe<ResolversTypes['StorageDomain']>, ParentType, ContextType>;
@@ -14429,7 +14429,7 @@ export type IscsiBondResolvers<ContextType = Context, ParentType extends Resolve
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   networks?: Resolver<Maybe<Array<ResolversTypes['Network']>>, ParentType, ContextType, Partial<IscsiBondNetworksArgs>>;
@@ -14520,7 +14520,7 @@ export type LabelResolvers<ContextType = Context, ParentType extends ResolversPa
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
@@ -15015,7 +15015,7 @@ export type NicResolvers<ContextType = Context, ParentType extends ResolversPare
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   interface?: Resolver<Maybe<ResolversTypes['NicInterface']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
@@ -15077,7 +15077,7 @@ export type NetworkAttachmentResolvers<ContextType = Context, ParentType extends
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ipAddressAssignments?: Resolver<Maybe<Array<ResolversTypes['IpAddressAssignment']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15114,7 +15114,7 @@ export type NumaNodeResolvers<ContextType = Context, ParentType extends Resolver
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -15135,7 +15135,7 @@ export type OpenStackImageResolvers<ContextType = Context, ParentType extends Re
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackImageProvider?: Resolver<Maybe<ResolversTypes['OpenStackImageProvider']>, ParentType, ContextType>;
@@ -15185,7 +15185,7 @@ export type OpenStackNetworkResolvers<ContextType = Context, ParentType extends 
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackNetworkProvider?: Resolver<Maybe<ResolversTypes['OpenStackNetworkProvider']>, ParentType, ContextType>;
@@ -15232,7 +15232,7 @@ export type OpenStackSubnetResolvers<ContextType = Context, ParentType extends R
   dnsServers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   gateway?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ipVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15276,7 +15276,7 @@ export type OpenStackVolumeTypeResolvers<ContextType = Context, ParentType exten
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
@@ -15290,7 +15290,7 @@ export type OpenstackVolumeAuthenticationKeyResolvers<ContextType = Context, Par
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openstackVolumeProvider?: Resolver<Maybe<ResolversTypes['OpenStackVolumeProvider']>, ParentType, ContextType>;
@@ -15388,7 +15388,7 @@ export type PermitResolvers<ContextType = Context, ParentType extends ResolversP
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
@@ -15463,7 +15463,7 @@ export type QoSResolvers<ContextType = Context, ParentType extends ResolversPare
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   inboundAverage?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   inboundBurst?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   inboundPeak?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -15565,7 +15565,7 @@ export type QuotaResolvers<ContextType = Context, ParentType extends ResolversPa
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disks?: Resolver<Maybe<Array<ResolversTypes['Disk']>>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   permissions?: Resolver<Maybe<Array<ResolversTypes['Permission']>>, ParentType, ContextType, Partial<QuotaPermissionsArgs>>;
@@ -15584,7 +15584,7 @@ export type QuotaClusterLimitResolvers<ContextType = Context, ParentType extends
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memoryLimit?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   memoryUsage?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -15600,7 +15600,7 @@ export type QuotaStorageLimitResolvers<ContextType = Context, ParentType extends
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   limit?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15637,7 +15637,7 @@ export type ReportedDeviceResolvers<ContextType = Context, ParentType extends Re
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ips?: Resolver<Maybe<Array<ResolversTypes['IP']>>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   mac?: Resolver<Maybe<ResolversTypes['MAC']>, ParentType, ContextType>;
@@ -15696,7 +15696,7 @@ export type SshPublicKeyResolvers<ContextType = Context, ParentType extends Reso
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -15762,7 +15762,7 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['IP']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15809,7 +15809,7 @@ export type SnapshotResolvers<ContextType = Context, ParentType extends Resolver
   highAvailability?: Resolver<Maybe<ResolversTypes['HighAvailability']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   initialization?: Resolver<Maybe<ResolversTypes['Initialization']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   io?: Resolver<Maybe<ResolversTypes['IO']>, ParentType, ContextType>;
@@ -15897,7 +15897,7 @@ export type StatisticResolvers<ContextType = Context, ParentType extends Resolve
   hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   hostNumaNode?: Resolver<Maybe<ResolversTypes['NumaNode']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nic?: Resolver<Maybe<ResolversTypes['NIC']>, ParentType, ContextType>;
@@ -15930,7 +15930,7 @@ export type StepResolvers<ContextType = Context, ParentType extends ResolversPar
   external?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   externalType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -15959,7 +15959,7 @@ export type StorageResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   logicalUnit?: Resolver<Maybe<Array<ResolversTypes['LogicalUnit']>>, ParentType, ContextType>;
   mountOptions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16011,7 +16011,7 @@ export type StorageConnectionExtensionResolvers<ContextType = Context, ParentTyp
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   password?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16211,7 +16211,7 @@ export type UnmanagedNetworkResolvers<ContextType = Context, ParentType extends 
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   hostNic?: Resolver<Maybe<ResolversTypes['HostNIC']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -16501,7 +16501,7 @@ export type VirtualNumaNodeResolvers<ContextType = Context, ParentType extends R
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   host?: Resolver<Maybe<ResolversTypes['Host']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   index?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -16591,7 +16591,7 @@ export type WatchDogResolvers<ContextType = Context, ParentType extends Resolver
   creationStatus?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   instanceType?: Resolver<Maybe<ResolversTypes['InstanceType']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -16608,7 +16608,7 @@ export type WeightResolvers<ContextType = Context, ParentType extends ResolversP
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   factor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   href?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   link?: Resolver<Maybe<Array<ResolversTypes['Link']>>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   schedulingPolicy?: Resolver<Maybe<ResolversTypes['SchedulingPolicy']>, ParentType, ContextType>;

@@ -118,16 +118,17 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
     case 'object':
       return (p) => p[key] ?? null;
     case 'unwrap':
-      return (p) => {
+      return (p, _a, ctx, info) => {
         const w = p[key];
         if (w === undefined || w === null) return null;
-        return Array.isArray(w) ? w : (w[f.item!] ?? []);
+        const items = Array.isArray(w) ? w : (w[f.item!] ?? []);
+        return f.references ? referenceList(items, f, ctx, info) : items;
       };
     case 'reference':
       return (p, _a, ctx, info) => {
         const ref = p[key];
         if (!ref) return null;
-        if (Array.isArray(ref)) return ref;
+        if (Array.isArray(ref)) return referenceList(ref, f, ctx, info);
         // A full object (an action's re-read resource), or only its id wanted: no fetch.
         if (!isBareRef(ref) || onlyId(info)) return ref;
         return andThen(ctx.loaders.load(f.target!, ref.id), (r) => r);
@@ -146,6 +147,16 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
           .then((items) => applyListArgs(items, args), rethrow);
       };
   }
+}
+
+/**
+ * A list of references (a disk's storage domains): what the engine inlined
+ * whole is answered as it is, bare references are loaded (one batch for the
+ * whole answer) unless only their ids are wanted.
+ */
+function referenceList(refs: readonly Obj[], f: PlanField, ctx: ResolverContext, info: GraphQLResolveInfo): unknown {
+  if (onlyId(info) || !refs.some((r) => r && isBareRef(r))) return refs;
+  return Promise.all(refs.map((r) => (r && isBareRef(r) ? ctx.loaders.load(f.target!, r.id) : r))).catch(rethrow);
 }
 
 /** Nested fields fail with the same codes as root fields. */

@@ -175,5 +175,43 @@ export function bindResource<T extends Obj>(c: Connection, obj: T, type: string)
     if (!(rel in proto)) defineSub(proto, rel);
   }
   if (Object.keys(inline).length) Object.defineProperty(obj, INLINE, { value: inline, enumerable: false, configurable: true });
+  bindFollowed(c, obj, type);
   return obj;
+}
+
+/**
+ * Binds the objects `follow=` put in place of references (a disk
+ * attachment's `disk`, a VM's `cluster`), at any depth: each is a resource
+ * of the field's type, with links of its own, and must answer the calls a
+ * resource answers (its statistics, its own links). A bare reference (id and
+ * href only) stays as it is; the model says each field's type.
+ */
+function bindFollowed(c: Connection, obj: Obj, type: string): void {
+  const t = c.model.xsd.types.get(type);
+  if (!t) return;
+  for (const key in obj) {
+    const v = obj[key];
+    if (!v || typeof v !== 'object') continue;
+    const f = t.field.get(key);
+    if (!f || !c.model.xsd.types.has(f.type)) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (isFollowed(v[i])) bindResource(c, v[i], f.type);
+    } else if (isFollowed(v)) {
+      bindResource(c, v, f.type);
+    } else {
+      // A list of references wrapped in its plural element (`<storage_domains><storage_domain/>…`).
+      const inner = c.model.xsd.types.get(f.type);
+      for (const g of inner?.elements ?? []) {
+        const items = v[g.name];
+        if (Array.isArray(items)) for (let i = 0; i < items.length; i++) if (isFollowed(items[i])) bindResource(c, items[i], g.type);
+      }
+    }
+  }
+}
+
+/** A followed target: a resource the engine inlined whole, with links of its own, not a bare reference. */
+function isFollowed(v: unknown): v is Obj {
+  return (
+    !!v && typeof v === 'object' && (v as Obj).href !== undefined && ((v as Obj).link !== undefined || (v as Obj).actions !== undefined)
+  );
 }

@@ -37,6 +37,8 @@ export interface PlanField {
   readonly xml?: string;
   /** unwrap: the repeated element inside the wrapper. */
   readonly item?: string;
+  /** unwrap: its items are references to entities (`<storage_domains><storage_domain id/>`), loaded when more than ids is wanted. */
+  readonly references?: boolean;
   /** reference/subcollection/reverse: the entity type reached. */
   readonly target?: string;
   /** subcollection: the rel below the parent; reverse: the collection searched and the reference field followed. */
@@ -306,7 +308,9 @@ export class PlanBuilder {
     if (owner.name && f.name === 'id' && this.entityTypes.has(owner.name))
       return {
         name,
-        type: gqlType('ID', { required: true }),
+        // Resources of a top-level collection always carry their id; others are also embedded by value where the
+        // engine gives no id (a host's <certificate>, a VM's <statistics> in a follow), so theirs may be absent.
+        type: gqlType('ID', { required: this.topLevelOf.has(owner.name) }),
         kind: 'scalar',
         xml: f.name,
         scalar: 'string',
@@ -330,6 +334,7 @@ export class PlanBuilder {
         item: inner.name,
         description: f.doc,
         target: this.xsd.types.has(inner.type) ? inner.type : undefined,
+        references: this.entityTypes.has(inner.type) || undefined,
       };
     }
     if (this.entityTypes.has(f.type)) {

@@ -83,6 +83,12 @@ export class Inventory {
     return dc;
   }
 
+  /** A reference to the built-in `none` scheduling policy, when the built-in policies exist. */
+  defaultPolicy(): Rec | undefined {
+    for (const p of this.store.table('schedulingpolicies').values()) if (p.name === 'none') return ref(p);
+    return undefined;
+  }
+
   cluster(name: string, dc: Rec, fields: Partial<Rec> = {}): Rec {
     const c = decorate(specAt('clusters'), {
       id: this.id(),
@@ -91,7 +97,8 @@ export class Inventory {
       cpu: { id: 'Intel SandyBridge Family', architecture: 'x86_64' },
       data_center: ref(dc),
       memory_policy: { overcommit: { percent: 100 }, transparent_hugepages: { enabled: true } },
-      scheduling_policy: { policy: 'none', name: 'none' },
+      // The engine's default policy by reference (its id once the built-in policies exist; seedPolicies fills it in for the seed).
+      scheduling_policy: { ...this.defaultPolicy(), policy: 'none', name: 'none' },
       version: { major: 3, minor: 6 },
       error_handling: { on_error: 'migrate' },
       virt_service: true,

@@ -287,6 +287,9 @@ function seedPeople({ inv, first, own, put, admin, superUser }: Seed): void {
 /** Scheduling policies are made of the filters, weights and balances of the policy units. */
 function seedPolicies({ s, own }: Seed): void {
   const units = [...s.table('schedulingpolicyunits').values()];
+  // Clusters were made before the built-in policies: they name theirs by reference now, as the engine does.
+  const none = [...s.table('schedulingpolicies').values()].find((p) => p.name === 'none');
+  if (none) for (const c of s.table('clusters').values()) c.scheduling_policy = { ...c.scheduling_policy, ...ref(none) };
   for (const policy of s.table('schedulingpolicies').values()) {
     units
       .filter((u) => u.type === 'filter')

@@ -133,6 +133,9 @@ function sshRsaKey(line: string): { n: string; e: string } {
 /** n and e of a certificate's RSA key, as hex. */
 function rsaOf(certPem: string): { n: string; e: string } {
   const jwk = new X509Certificate(certPem).publicKey.export({ format: 'jwk' });
-  const hex = (b64: string) => Buffer.from(b64, 'base64url').toString('hex').replace(/^(00)+/, '');
+  const hex = (b64: string) =>
+    Buffer.from(b64, 'base64url')
+      .toString('hex')
+      .replace(/^(00)+/, '');
   return { e: hex(jwk.e!), n: hex(jwk.n!) };
 }
