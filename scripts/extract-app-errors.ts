@@ -81,6 +81,8 @@ const USED = [
   'ACTION_TYPE_NO_JOB',
   'ACTION_TYPE_NOT_EXTERNAL',
   'ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_IN_STORAGE_POOL',
+  'ACTION_TYPE_FAILED_DISK_ALREADY_ATTACHED',
+  'HOT_PLUG_IDE_DISK_IS_NOT_SUPPORTED',
 ];
 
 /** Refusals of actions only a 4.x engine has, as it words them. */
@@ -108,8 +110,9 @@ function readProperties(file: string): Map<string, string> {
 const texts = readProperties(source);
 const newerTexts = readProperties(newer);
 
+/** The words `${action}` or `${type}` stand for: 3.6's, and the newer engine's for words 3.6 did not have (`sparsify`, `Virtual Disk`). */
 const rows = (prefix: string, strip: string) =>
-  [...texts]
+  [...texts, ...[...newerTexts].filter(([k]) => !texts.has(k))]
     .filter(([k]) => k.startsWith(prefix))
     .map(([k, v]) => `  ${k.slice(prefix.length)}: ${JSON.stringify(v.replace(strip, '').trim())},`);
 const used = [...USED.map((k) => [k, texts.get(k)] as const), ...V4_ONLY.map((k) => [k, newerTexts.get(k)] as const)].map(([k, v]) => {

@@ -106,6 +106,7 @@ export function missingTypes(xsd: XsdModel, operations: readonly Operation[]): s
 export function rsdlField(fields: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>, segment: string): string | undefined {
   const names = fields instanceof Map ? [...fields.keys()] : Object.keys(fields);
   if (names.includes(segment)) return segment;
-  const bare = segment.replace(/_/g, '');
-  return names.find((name) => name.replace(/_/g, '') === bare);
+  // The RSDL and v4's REST layer name fields as Java does (`provisionedSize`); the wire has `provisioned_size`.
+  const bare = segment.replace(/_/g, '').toLowerCase();
+  return names.find((name) => name.replace(/_/g, '').toLowerCase() === bare);
 }

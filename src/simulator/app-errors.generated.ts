@@ -72,6 +72,8 @@ export const APP_ERRORS = {
   ACTION_TYPE_NO_JOB: "Cannot ${action} ${type}. Job not found.",
   ACTION_TYPE_NOT_EXTERNAL: "Cannot ${action} ${type}. External steps can be added only to external jobs or steps.",
   ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_IN_STORAGE_POOL: "Cannot ${action} ${type}. The selected Storage Domain is not part of the Data Center.",
+  ACTION_TYPE_FAILED_DISK_ALREADY_ATTACHED: "Cannot ${action} ${type}. The disk is already attached to VM.",
+  HOT_PLUG_IDE_DISK_IS_NOT_SUPPORTED: "Cannot ${action} ${diskAlias} to ${vmName}. Hot plugging a disk to an IDE interface is not supported.",
   ACTION_TYPE_FAILED_DISK_SPARSIFY_NOT_SUPPORTED_FOR_PREALLOCATED: "Cannot ${action} ${type}. Sparsifying is not supported for preallocated disk ${diskAlias}.",
 } as const;
 
@@ -148,6 +150,22 @@ export const ACTION_WORDS = {
   ENROLL_CERTIFICATE: "enroll certificate",
   END: "End",
   CLEAR: "Clear",
+  SWITCH_MASTER: "switch master",
+  UPDATE_OVFS: "update OVFs for",
+  REPLACE_GLUSTER_BRICK: "replace",
+  RESET_GLUSTER_BRICK: "reset",
+  SCAN: "scan",
+  SPARSIFY: "sparsify",
+  AMEND: "amend",
+  SCHEDULE: "schedule",
+  TRANSFER: "transfer",
+  BACKUP: "backup",
+  SCRATCH_DISK: "scratch disk",
+  COPY_NETWORKS: "copy networks to",
+  SCREENSHOT: "screenshot",
+  CONVERT_DISK: "convert disk",
+  UPGRADE__CHECK: "check for upgrade",
+  SEAL: "seal",
 } as const;
 
 export const TYPE_WORDS = {
@@ -211,6 +229,17 @@ export const TYPE_WORDS = {
   EXTERNAL_EVENT: "External Event",
   EXTERNAL_JOB: "External Job",
   EXTERNAL_STEP: "External Step",
+  DISK: "Virtual Disk",
+  LUNS: "LUNs",
+  FINISHED_TASKS: "finished tasks",
+  GLUSTER_WEBHOOK: "Gluster Webhook",
+  STORAGE__DOMAIN__SWITCH_MASTER: "storage domain",
+  USER_PROFILE_PROPERTY: "User Profile Property",
+  MEMORY_DEVICE: "memory device",
+  VM_BACKUP: "VM backup",
+  CHECKPOINT: "checkpoint",
+  NIC_FILTER_PARAMETER: "VM network interface filter parameter",
+  STORAGE_DOMAIN_DR: "Storage Domain Data Sync",
 } as const;
 
 export type AppError = keyof typeof APP_ERRORS;

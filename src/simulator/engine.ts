@@ -436,6 +436,10 @@ export class Engine {
     }
     const table = TABLE_OF[v3TypeName(s.type)];
     if (body.name !== undefined && table && s.key === table) this.checkName(table, body.name, TYPE_WORD[table], 'UPDATE', rec.id);
+    if (s.behaviour.update) {
+      s.behaviour.update({ store: this.store, rec, parent, body });
+      return this.answer(req, 200, s.item, s.source.get(this.store, rec.id, parent, s) ?? rec);
+    }
     const type = s.xsd.type(s.type);
     const target = rec._base ?? rec;
     for (const [k, v] of Object.entries(body)) {
@@ -469,7 +473,8 @@ export class Engine {
       force = readBody(dialect(req.dialect).model, req, `${s.key}/{id}#delete`).force === true;
     }
     const st = this.store;
-    if (s.behaviour.remove) s.behaviour.remove({ store: st, rec, parent, parentElement: s.parentElement, force });
+    const param = (name: string) => matrix.get(name) ?? req.query.get(name) ?? undefined;
+    if (s.behaviour.remove) s.behaviour.remove({ store: st, rec, parent, parentElement: s.parentElement, force, param });
     else if (s.source.table && !parent) st.table(s.source.table).delete(rec.id);
     else if (s.source.sub && parent) Store.sub(parent, s.source.sub).delete(rec.id);
     else throw methodNotAllowed('GET');

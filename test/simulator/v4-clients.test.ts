@@ -187,3 +187,108 @@ describe("the engine's PKI over plain HTTP (ManageIQ's ca_certificate and engine
     }
   });
 });
+
+describe('disks on v4 as the SDK and its examples run them (BackendDisksResource, BackendDiskAttachment(s)Resource)', () => {
+  const idOf = (xml: string) => /id="([^"]+)"/.exec(xml)![1];
+  const status = async (diskId: string) => /<status>([^<]+)<\/status>/.exec((await sdk('GET', `/disks/${diskId}`)).text)?.[1];
+  const untilOk = async (diskId: string) => {
+    for (let i = 0; i < 100 && (await status(diskId)) !== 'ok'; i++) await new Promise((r) => setTimeout(r, 20));
+    return status(diskId);
+  };
+  const vmIn = async (state: string) => idOf((await sdk('GET', `/vms?search=${encodeURIComponent(`status=${state}`)}&max=1`)).text);
+  const FLOATING = (name: string) =>
+    `<disk><name>${name}</name><format>cow</format><provisioned_size>1073741824</provisioned_size><storage_domains><storage_domain><name>data1</name></storage_domain></storage_domains></disk>`;
+
+  it('a floating disk needs a size and a format, is locked, then ok, and thin by default (add_floating_disk.py)', async () => {
+    const missing = await sdk('POST', '/disks', '<disk><name>sdk-nosize</name></disk>');
+    expect(missing.status).toBe(400);
+    expect(fault(missing)).toEqual({ reason: 'Incomplete parameters', detail: 'Disk [provisionedSize, format] required for add' });
+    const added = await sdk('POST', '/disks', FLOATING('sdk-floating'));
+    expect([201, 202]).toContain(added.status);
+    expect(added.text).toContain('<status>locked</status>');
+    expect(added.text).toContain('<sparse>true</sparse>');
+    expect(await untilOk(idOf(added.text))).toBe('ok');
+  });
+
+  it('a disk attachment describing a new disk makes it on the VM (add_vm_disk.py)', async () => {
+    const vm = await vmIn('down');
+    const a = await sdk(
+      'POST',
+      `/vms/${vm}/diskattachments`,
+      `<disk_attachment><disk><name>sdk-vmdisk</name><format>cow</format><provisioned_size>1073741824</provisioned_size></disk><interface>virtio_scsi</interface><bootable>false</bootable><active>true</active></disk_attachment>`,
+    );
+    expect([201, 202]).toContain(a.status);
+    const diskId = /<disk href="[^"]+" id="([^"]+)"/.exec(a.text)![1];
+    expect(a.text).toContain('<interface>virtio_scsi</interface>');
+    expect(await untilOk(diskId)).toBe('ok');
+    expect((await sdk('GET', `/vms/${vm}/diskattachments/${diskId}`)).status).toBe(200);
+  });
+
+  it('attaches a floating disk once, detaches it back to floating by default, and removes it with detach_only=false', async () => {
+    const vm = await vmIn('down');
+    const diskId = idOf((await sdk('POST', '/disks', FLOATING('sdk-attach'))).text);
+    await untilOk(diskId);
+    const body = `<disk_attachment><disk id="${diskId}"/><interface>virtio</interface><active>true</active></disk_attachment>`;
+    const attached = await sdk('POST', `/vms/${vm}/diskattachments`, body);
+    expect(attached.status).toBe(201);
+    expect(attached.text).toContain(`<vm href="/ovirt-engine/api/vms/${vm}" id="${vm}"/>`);
+    const twice = await sdk('POST', `/vms/${vm}/diskattachments`, body);
+    expect(twice.status).toBe(409);
+    expect(fault(twice).detail).toBe('[Cannot attach Virtual Disk. The disk is already attached to VM.]');
+    expect((await sdk('DELETE', `/vms/${vm}/diskattachments/${diskId}`)).status).toBe(200);
+    expect((await sdk('GET', `/vms/${vm}/diskattachments/${diskId}`)).status).toBe(404);
+    const floating = await sdk('GET', `/disks/${diskId}`);
+    expect(floating.status).toBe(200);
+    expect(floating.text).not.toContain('<vm ');
+    await sdk('POST', `/vms/${vm}/diskattachments`, body);
+    expect((await sdk('DELETE', `/vms/${vm}/diskattachments/${diskId}?detach_only=false`)).status).toBe(200);
+    expect((await sdk('GET', `/disks/${diskId}`)).status).toBe(404);
+  });
+
+  it('activates and deactivates: a hot plug on a running VM, refused for IDE disks and for the state a disk is in', async () => {
+    const vm = await vmIn('up');
+    const disk = idOf((await sdk('POST', '/disks', FLOATING('sdk-hotplug'))).text);
+    await untilOk(disk);
+    const plugged = await sdk(
+      'POST',
+      `/vms/${vm}/diskattachments`,
+      `<disk_attachment><disk id="${disk}"/><interface>virtio</interface><active>true</active></disk_attachment>`,
+    );
+    expect(plugged.status).toBe(201);
+    const again = await sdk('PUT', `/vms/${vm}/diskattachments/${disk}`, '<disk_attachment><active>true</active></disk_attachment>');
+    expect(again.status).toBe(200); // asking for the state it is in changes nothing
+    const off = await sdk('PUT', `/vms/${vm}/diskattachments/${disk}`, '<disk_attachment><active>false</active></disk_attachment>');
+    expect(off.text).toContain('<active>false</active>');
+    // Detaching from a running VM needs the disk unplugged first: now it is.
+    expect((await sdk('DELETE', `/vms/${vm}/diskattachments/${disk}`)).status).toBe(200);
+    const ide = await sdk(
+      'POST',
+      `/vms/${vm}/diskattachments`,
+      `<disk_attachment><disk id="${disk}"/><interface>ide</interface><active>true</active></disk_attachment>`,
+    );
+    expect(ide.status).toBe(409);
+    expect(fault(ide).detail).toMatch(
+      /^\[Cannot hot plug sdk-hotplug to .+\. Hot plugging a disk to an IDE interface is not supported\.\]$/,
+    );
+  });
+
+  it("sparsifies a thin disk, and refuses a preallocated one in the engine's words (sparsify, SparsifyImageCommand)", async () => {
+    const thin = idOf((await sdk('POST', '/disks', FLOATING('sdk-thin'))).text);
+    await untilOk(thin);
+    expect((await sdk('POST', `/disks/${thin}/sparsify`, '<action/>')).status).toBe(200);
+    const pre = idOf(
+      (
+        await sdk(
+          'POST',
+          '/disks',
+          '<disk><name>sdk-pre</name><format>raw</format><sparse>false</sparse><provisioned_size>1073741824</provisioned_size></disk>',
+        )
+      ).text,
+    );
+    await untilOk(pre);
+    const refused = await sdk('POST', `/disks/${pre}/sparsify`, '<action/>');
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Cannot sparsify Virtual Disk. Sparsifying is not supported for preallocated disk sdk-pre.');
+    expect(refused.text).not.toContain('${');
+  });
+});

@@ -59,8 +59,8 @@ export const V4_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     if (!disk.sparse)
       throw refuse(
         'ACTION_TYPE_FAILED_DISK_SPARSIFY_NOT_SUPPORTED_FOR_PREALLOCATED',
-        undefined,
-        'VM_DISK',
+        'SPARSIFY',
+        'DISK',
         { diskAlias: String(disk.alias ?? disk.name) },
         'action',
       );

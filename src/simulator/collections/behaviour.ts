@@ -59,6 +59,17 @@ export interface RemoveContext {
   readonly parentElement?: string;
   /** `<action><force>true</force></action>` in the body. */
   readonly force: boolean;
+  /** A parameter of the request, from its matrix or its query (`detach_only`). */
+  param(name: string): string | undefined;
+}
+
+export interface UpdateContext {
+  readonly store: Store;
+  /** The record as the URL shows it. */
+  readonly rec: Rec;
+  readonly parent?: Rec;
+  /** The update's body. */
+  readonly body: Rec;
 }
 
 /** The search fields of one collection, given the store to look names up in. */
@@ -80,6 +91,8 @@ export interface Behaviour {
   readonly add?: (ctx: CrudContext) => Created;
   /** What a removal checks and undoes, beyond dropping the record where it is stored. */
   readonly remove?: (ctx: RemoveContext) => void;
+  /** What an update does, in place of writing the body's fields onto the stored record (records the engine derives). */
+  readonly update?: (ctx: UpdateContext) => void;
   /** The fields `?search=` knows besides name, description, id, comment and status. */
   readonly search?: SearchFields;
   /** Whether a filtered (non-admin) user with these grants sees the record; everything is visible otherwise. */

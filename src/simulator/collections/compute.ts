@@ -4,11 +4,12 @@
  * what a removal refuses, the search fields, what a filtered user sees, and
  * what the guest agent reports of a running VM.
  */
-import { EngineFault, refuse } from '../faults.ts';
+import { refuse } from '../faults.ts';
 import { decorate, specAt } from '../routes.ts';
 import { reported } from '../sources.ts';
 import { BLANK_ID, type Rec, ref, Store } from '../store.ts';
 import type { Behaviour } from './behaviour.ts';
+import { diskAttachments, vmDisks } from './disks.ts';
 import { COMMON_FIELDS, clusterDc, dropPermissions, inCluster, nameOf, permittedUsers, pick, tagNames } from './lookups.ts';
 
 const VM_SETTABLE = [
@@ -115,62 +116,6 @@ const vms: Behaviour = {
     'users.name': (r) => permittedUsers(st, 'vm', r.id),
   }),
   visible: inCluster,
-};
-
-const vmDisks: Behaviour = {
-  accepts: { provisioned_size: ['size'] },
-  add(ctx) {
-    const { body, inv, store: st } = ctx;
-    const vm = ctx.parent!;
-    const domains = body.storage_domains?.storage_domain;
-    const domain = domains?.length
-      ? ctx.resolve('storagedomains', domains[0], 'StorageDomain')
-      : [...st.table('storagedomains').values()].find((d) => d.type === 'data');
-    const size = Number(body.provisioned_size ?? body.size);
-    if (!(size > 0))
-      throw new EngineFault(400, 'Invalid value', `${body.provisioned_size ?? body.size} is not a valid value for provisioned_size`);
-    const n = Store.sub(vm, 'disks').size + 1;
-    const statistics = Store.sub(vm, 'disks').values().next().value?._computed?.statistics;
-    const disk = decorate(
-      specAt('vms/{id}/disks'),
-      {
-        id: inv.id(),
-        name: body.name ?? body.alias ?? `${vm.name}_Disk${n}`,
-        alias: body.alias ?? body.name ?? `${vm.name}_Disk${n}`,
-        image_id: inv.id(),
-        vm: ref(vm),
-        storage_domains: domain ? { storage_domain: [ref(domain)] } : undefined,
-        size,
-        type: 'data',
-        provisioned_size: size,
-        actual_size: body.sparse === false ? size : 0,
-        status: { state: 'locked' },
-        interface: body.interface,
-        format: body.format,
-        sparse: body.sparse ?? true,
-        bootable: body.bootable ?? false,
-        shareable: body.shareable ?? false,
-        wipe_after_delete: false,
-        propagate_errors: false,
-        active: true,
-        read_only: false,
-        storage_type: 'image',
-        _computed: statistics ? { statistics } : undefined,
-      },
-      vm.href,
-    );
-    Store.sub(vm, 'disks').set(disk.id, disk);
-    return {
-      rec: disk,
-      task: ctx.steps(() => {
-        disk.status = { state: 'ok' };
-      }),
-    };
-  },
-  remove({ rec, parent }) {
-    if (parent!.status.state !== 'down' && rec.active) throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'REMOVE', 'VM_DISK');
-    Store.sub(parent!, 'disks').delete(rec.id);
-  },
 };
 
 const vmNics: Behaviour = {
@@ -336,27 +281,6 @@ const vmpools: Behaviour = {
   search: (st) => ({ ...COMMON_FIELDS, cluster: (r) => nameOf(st, 'clusters')(r, 'cluster'), type: (r) => r.type }),
   visible: (r, grants) => grants.has(r.id) || grants.has(r.cluster?.id),
 };
-
-/**
- * API v4's disk attachments of a VM or template: one per disk, with how it is
- * attached (interface, bootable, active), pointing at the disk itself at the
- * top level (`disks/{id}`), where v4 keeps disks.
- */
-const diskAttachments = (owner: 'vm' | 'template'): Behaviour => ({
-  source: reported((parent) =>
-    [...Store.sub(parent, 'disks').values()].map((d) => ({
-      id: d.id,
-      disk: { id: d.id, href: `disks/${d.id}` },
-      [owner]: { id: parent.id, href: parent.href },
-      interface: d.interface,
-      bootable: d.bootable,
-      active: d.active ?? true,
-      read_only: d.read_only ?? false,
-      pass_discard: false,
-      uses_scsi_reservation: false,
-    })),
-  ),
-});
 
 export const COMPUTE: Readonly<Record<string, Behaviour>> = {
   vms,

@@ -8,6 +8,7 @@ import { refuse } from '../faults.ts';
 import { reported, type Source, view } from '../sources.ts';
 import { ref, Store, uuidOf } from '../store.ts';
 import type { Behaviour } from './behaviour.ts';
+import { addFloatingDisk } from './disks.ts';
 import { COMMON_FIELDS } from './lookups.ts';
 
 /** Every disk, seen at the top level (`disks/{id}`), as 3.6 serves them: each VM's, then the floating ones. */
@@ -143,6 +144,9 @@ export const STORAGE: Readonly<Record<string, Behaviour>> = {
   'datacenters/{id}/storagedomains': attachedDomains,
   disks: {
     source: allDisks,
+    // BackendDisksResource: a new disk needs its size and format.
+    requiredV4: [['provisionedSize', 'format']],
+    add: addFloatingDisk,
     // The engine's disk search reads the VMs a disk is attached to by name, its alias as its name, and sizes in bytes.
     search: (st) => ({
       ...COMMON_FIELDS,
