@@ -1,6 +1,7 @@
 import { bundledV4ModelText } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
 import { ACTIONS } from './actions/index.ts';
+import { wantsAllContent, withAllContent } from './all-content.ts';
 import type { TypeWord } from './app-errors.generated.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
 import { capabilitiesDocument } from './capabilities.ts';
@@ -587,7 +588,8 @@ export class Engine {
     if (req.dialect === 'v4') {
       const paths = followOf(req);
       const cache = new Map();
-      return paths.length ? records.map((r) => followed(this.store, dialect('v4').routes, s, r, paths, cache)) : records;
+      const all = s.item === 'vm' && wantsAllContent(req) ? records.map(withAllContent) : records;
+      return paths.length ? all.map((r) => followed(this.store, dialect('v4').routes, s, r, paths, cache)) : all;
     }
     const detail = detailOf(req, s.key);
     return detail.size ? records.map((r) => inline(this.store, r, detail)) : records;

@@ -292,3 +292,21 @@ describe('disks on v4 as the SDK and its examples run them (BackendDisksResource
     expect(refused.text).not.toContain('${');
   });
 });
+
+describe('a VM with all_content=true (BackendVmsResource populate; the SDK\'s all_content=True, export tools)', () => {
+  it('carries its console, VirtIO-SCSI, sound card and TPM flags, and its OVF as initialization.configuration', async () => {
+    const vm = /<vm href="[^"]+" id="([^"]+)">\s*(?:<actions>[\s\S]*?<\/actions>)?\s*<name>([^<]+)<\/name>/.exec((await sdk('GET', '/vms?max=1')).text)!;
+    const plain = await sdk('GET', `/vms/${vm[1]}`);
+    expect(plain.text).not.toContain('<configuration>');
+    const all = await sdk('GET', `/vms/${vm[1]}?all_content=true`);
+    expect(all.status).toBe(200);
+    for (const el of ['<console><enabled>', '<virtio_scsi><enabled>', '<soundcard_enabled>', '<tpm_enabled>']) expect(all.text).toContain(el);
+    expect(all.text).toMatch(/<configuration><data>[\s\S]+<\/data><type>ovf<\/type><\/configuration>/);
+    const ovf = /<data>([\s\S]+)<\/data>/.exec(all.text)![1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    expect(ovf).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><ovf:Envelope /);
+    expect(ovf).toContain(`<Name>${vm[2]}</Name>`);
+    expect(ovf).toMatch(/<Section xsi:type="ovf:DiskSection_Type">.*<Disk ovf:diskId=/);
+    // The list takes it too, and the header form.
+    expect((await sdk('GET', '/vms?max=2&all_content=true')).text.match(/<type>ovf<\/type>/g)).toHaveLength(2);
+  });
+});
