@@ -74,6 +74,8 @@ export const APP_ERRORS = {
   ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_IN_STORAGE_POOL: "Cannot ${action} ${type}. The selected Storage Domain is not part of the Data Center.",
   ACTION_TYPE_FAILED_DISK_ALREADY_ATTACHED: "Cannot ${action} ${type}. The disk is already attached to VM.",
   HOT_PLUG_IDE_DISK_IS_NOT_SUPPORTED: "Cannot ${action} ${diskAlias} to ${vmName}. Hot plugging a disk to an IDE interface is not supported.",
+  ACTION_TYPE_FAILED_GRAPHIC_TYPE_MUST_BE_SPECIFIED: "Cannot ${action} ${type}. Graphics Device Type must be specified.",
+  ACTION_TYPE_FAILED_ONLY_ONE_DEVICE_WITH_THIS_GRAPHICS_ALLOWED: "Cannot ${action} ${type}. One VM can not contain more than one device with the same graphics type.",
   ACTION_TYPE_FAILED_DISK_SPARSIFY_NOT_SUPPORTED_FOR_PREALLOCATED: "Cannot ${action} ${type}. Sparsifying is not supported for preallocated disk ${diskAlias}.",
 } as const;
 

@@ -45,6 +45,8 @@ export const TABLES = [
   'openstackimageproviders',
   'openstackvolumeproviders',
   'openstacknetworkproviders',
+  // API v4 only: 3.6 has no affinity labels.
+  'affinitylabels',
 ] as const;
 export type Table = (typeof TABLES)[number];
 

@@ -310,3 +310,42 @@ describe('a VM with all_content=true (BackendVmsResource populate; the SDK\'s al
     expect((await sdk('GET', '/vms?max=2&all_content=true')).text.match(/<type>ovf<\/type>/g)).toHaveLength(2);
   });
 });
+
+describe('services the SDK and its examples add to (BackendAffinityLabelsResource, BackendVmGraphicsConsolesResource, export to path on host)', () => {
+  const idOf = (xml: string) => /id="([^"]+)"/.exec(xml)![1];
+
+  it('adds an affinity label', async () => {
+    const a = await sdk('POST', '/affinitylabels', '<affinity_label><name>sdk-label</name></affinity_label>');
+    expect(a.status).toBe(201);
+    expect(a.text).toMatch(/^<\?xml[^>]*>\n?<affinity_label href="\/ovirt-engine\/api\/affinitylabels\/[0-9a-f-]+" id=/);
+    expect((await sdk('GET', `/affinitylabels/${idOf(a.text)}`)).text).toContain('<name>sdk-label</name>');
+  });
+
+  it('adds a graphics console of a protocol the VM lacks, once', async () => {
+    const vm = idOf((await sdk('GET', '/vms?max=1')).text);
+    const added = await sdk('POST', `/vms/${vm}/graphicsconsoles`, '<graphics_console><protocol>vnc</protocol></graphics_console>');
+    expect(added.status).toBe(201);
+    expect(added.text).toContain('<protocol>vnc</protocol>');
+    const list = (await sdk('GET', `/vms/${vm}/graphicsconsoles`)).text;
+    expect(list.match(/<protocol>(spice|vnc)<\/protocol>/g)?.sort()).toEqual(['<protocol>spice</protocol>', '<protocol>vnc</protocol>']);
+    const again = await sdk('POST', `/vms/${vm}/graphicsconsoles`, '<graphics_console><protocol>vnc</protocol></graphics_console>');
+    expect(again.status).toBe(409);
+    expect(fault(again).detail).toMatch(/One VM can not contain more than one device with the same graphics type/);
+  });
+
+  it("exports a VM and a template as OVA to a host's directory through export (export_to_path_on_host's signature)", async () => {
+    const vm = idOf((await sdk('GET', '/vms?max=1&search=status%3Ddown')).text);
+    const host = idOf((await sdk('GET', '/hosts?max=1&search=status%3Dup')).text);
+    const template = idOf((await sdk('GET', '/templates?search=name%3Dt*&max=1')).text);
+    const body = (file: string) => `<action><host id="${host}"/><directory>/var/tmp</directory><filename>${file}</filename></action>`;
+    const v = await sdk('POST', `/vms/${vm}/export`, body('vm.ova'));
+    expect([200, 202]).toContain(v.status);
+    expect(v.text).not.toContain('<fault>');
+    const t = await sdk('POST', `/templates/${template}/export`, body('template.ova'));
+    expect([200, 202]).toContain(t.status);
+    expect(t.text).not.toContain('<fault>');
+    const noDirectory = await sdk('POST', `/vms/${vm}/export`, `<action><host id="${host}"/></action>`);
+    expect(noDirectory.status).toBe(400);
+    expect(fault(noDirectory)).toEqual({ reason: 'Incomplete parameters', detail: 'Action [directory] required for export' });
+  });
+});

@@ -3,7 +3,7 @@
  * a guest gone (and a host that waited for it to go to maintenance), the
  * export domain an export names.
  */
-import { refuse } from '../faults.ts';
+import { incomplete, refuse } from '../faults.ts';
 import type { Inventory } from '../inventory.ts';
 import type { Rec, Store } from '../store.ts';
 import { type Doc, referenced } from './context.ts';
@@ -39,6 +39,20 @@ export function stopped(vm: Rec, store?: Store): void {
     vm.display.port = undefined;
     vm.display.secure_port = undefined;
   }
+}
+
+/**
+ * Whether an export is the OVA kind (the model's `export` called with its
+ * `to_path_on_host` signature: a host, a directory and a file name, as the
+ * SDK's export_to_path_on_host sends them to `export`), and the host it
+ * writes on, which must be up.
+ */
+export function ovaHost(store: Store, body: Doc): Rec | undefined {
+  if (body.host === undefined && body.directory === undefined) return undefined;
+  const host = referenced(store, 'hosts', 'Host', body.host, 'host.id|name', 'export');
+  if (!body.directory) throw incomplete('Action', ['directory'], 'export');
+  if (host.status?.state !== 'up') throw refuse('ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL', 'EXPORT', 'VM', { hostStatus: 'Up' }, 'action');
+  return host;
 }
 
 export function exportDomain(store: Store, body: Doc, type = 'export'): Rec {

@@ -8,7 +8,7 @@ import { refuse } from '../faults.ts';
 import { decorate, specAt } from '../routes.ts';
 import { BLANK_ID, ref, Store } from '../store.ts';
 import { type ActionHandler, referenced, stored } from './context.ts';
-import { exportDomain } from './guest.ts';
+import { exportDomain, ovaHost } from './guest.ts';
 
 export const STORAGE_ACTIONS: Record<string, ActionHandler> = {
   'StorageDomain#activate'({ rec }) {
@@ -47,6 +47,11 @@ export const STORAGE_ACTIONS: Record<string, ActionHandler> = {
     return {};
   },
   'Template#export'({ rec: t, body, store }) {
+    if (ovaHost(store, body)) {
+      if (t.id === BLANK_ID) throw refuse('VMT_CANNOT_EXPORT_BLANK_TEMPLATE', undefined, undefined, {}, 'action');
+      t.status = { state: 'locked' };
+      return { task: this.transition(t, [() => {}, () => void (t.status = { state: 'ok' })]) };
+    }
     const sd = exportDomain(store, body);
     if (t.id === BLANK_ID) throw refuse('VMT_CANNOT_EXPORT_BLANK_TEMPLATE', undefined, undefined, {}, 'action');
     if (t.status.state !== 'ok') throw refuse('VM_TEMPLATE_IS_LOCKED', undefined, undefined, {}, 'action');

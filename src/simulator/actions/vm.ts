@@ -10,7 +10,7 @@ import { decorate, specAt } from '../routes.ts';
 import { refreshHostSummaries } from '../statistics.ts';
 import { type Rec, ref, Store } from '../store.ts';
 import { type ActionHandler, hostsUp, RUNNING, referenced } from './context.ts';
-import { exportDomain, startedOn, stopped } from './guest.ts';
+import { exportDomain, ovaHost, startedOn, stopped } from './guest.ts';
 
 export const VM_ACTIONS: Record<string, ActionHandler> = {
   'VM#start'({ rec: vm, body, caller, store, inv }) {
@@ -146,6 +146,12 @@ export const VM_ACTIONS: Record<string, ActionHandler> = {
     return {};
   },
   'VM#export'({ rec: vm, body, store }) {
+    // To an OVA on a host (export_to_path_on_host): the VM is locked while its image is written, then as it was.
+    if (ovaHost(store, body)) {
+      const was = vm.status;
+      vm.status = { state: 'image_locked' };
+      return { task: this.transition(vm, [() => {}, () => void (vm.status = was)]) };
+    }
     const sd = exportDomain(store, body);
     if (vm.status.state !== 'down') throw refuse('ACTION_TYPE_FAILED_VM_IS_NOT_DOWN', 'EXPORT', 'VM', {}, 'action');
     const existing = [...Store.sub(sd, 'vms').values()].find((v) => v.name === vm.name);

@@ -39,18 +39,42 @@ export const guestRunning = (vm: Rec): boolean => ['up', 'powering_down', 'reboo
 const consoles = (owner: 'vm' | 'template' | 'instance_type') =>
   reported((r) =>
     r.display
-      ? [
-          {
-            id: Buffer.from(r.display.type ?? 'spice').toString('hex'),
-            protocol: r.display.type ?? 'spice',
-            port: r.display.port,
-            tls_port: r.display.secure_port,
-            address: r.display.address,
-            [owner]: { id: r.id, href: r.href },
-          },
-        ]
+      ? protocolsOf(r).map((protocol) => ({
+          id: Buffer.from(protocol).toString('hex'),
+          protocol,
+          port: protocol === (r.display.type ?? 'spice') ? r.display.port : undefined,
+          tls_port: protocol === (r.display.type ?? 'spice') ? r.display.secure_port : undefined,
+          address: r.display.address,
+          [owner]: { id: r.id, href: r.href },
+        }))
       : [],
   );
+
+/** The graphics protocols a VM has consoles for: its display's, and those added since (`_consoles`). */
+const protocolsOf = (r: Rec): string[] => [r.display?.type ?? 'spice', ...((r._base ?? r)._consoles ?? [])];
+
+/**
+ * A VM's graphics consoles, which v4 can add to (AddGraphicsAndVideoDevices):
+ * one device per protocol, and a protocol must be named.
+ */
+const vmConsoles: Behaviour = {
+  source: consoles('vm'),
+  add({ body, parent }) {
+    const vm = parent!._base ?? parent!;
+    const protocol = typeof body.protocol === 'string' ? body.protocol.toLowerCase() : undefined;
+    if (!protocol) throw refuse('ACTION_TYPE_FAILED_GRAPHIC_TYPE_MUST_BE_SPECIFIED', 'ADD', 'VM');
+    if (protocolsOf(vm).includes(protocol)) throw refuse('ACTION_TYPE_FAILED_ONLY_ONE_DEVICE_WITH_THIS_GRAPHICS_ALLOWED', 'ADD', 'VM');
+    vm._consoles = [...(vm._consoles ?? []), protocol];
+    return {
+      rec: {
+        id: Buffer.from(protocol).toString('hex'),
+        protocol,
+        vm: { id: vm.id, href: vm.href },
+        href: `${vm.href}/graphicsconsoles/${Buffer.from(protocol).toString('hex')}`,
+      },
+    };
+  },
+};
 
 /** A snapshot's copy of one of its VM's device lists. */
 const snapshotDevices = (rel: string) =>
@@ -290,7 +314,7 @@ export const COMPUTE: Readonly<Record<string, Behaviour>> = {
   'VM/nics': vmNics,
   'VM/snapshots': vmSnapshots,
   'VM/cdroms': vmCdroms,
-  'VM/graphicsconsoles': { source: consoles('vm') },
+  'VM/graphicsconsoles': vmConsoles,
   'VM/reporteddevices': {
     source: reported((vm) =>
       guestRunning(vm)
