@@ -1,6 +1,6 @@
 import { bundledV4ModelText } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
-import { ACTIONS } from './actions/index.ts';
+import { actionHandler } from './actions/index.ts';
 import { wantsAllContent, withAllContent } from './all-content.ts';
 import type { TypeWord } from './app-errors.generated.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
@@ -609,11 +609,3 @@ export class Engine {
 }
 
 // ------------------------------------------------------------------ helpers
-
-/** Action handlers by their key without underscores: v4 names actions without them (`commitsnapshot`). */
-const HANDLER_BY_BARE = new Map(Object.entries(ACTIONS).map(([key, h]) => [key.replace(/_/g, ''), h]));
-
-/** The handler of an action of a type or collection, by its v3 or v4 name. */
-function actionHandler(owner: string, name: string): (typeof ACTIONS)[string] | undefined {
-  return ACTIONS[`${owner}#${name}`] ?? HANDLER_BY_BARE.get(`${owner}#${name}`.replace(/_/g, ''));
-}

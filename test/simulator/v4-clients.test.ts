@@ -8,10 +8,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v4PostCoverage } from '../../src/simulator/coverage.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { type Answer, api, SMALL, simulator } from '../helpers.ts';
 
@@ -293,16 +294,24 @@ describe('disks on v4 as the SDK and its examples run them (BackendDisksResource
   });
 });
 
-describe('a VM with all_content=true (BackendVmsResource populate; the SDK\'s all_content=True, export tools)', () => {
+describe("a VM with all_content=true (BackendVmsResource populate; the SDK's all_content=True, export tools)", () => {
   it('carries its console, VirtIO-SCSI, sound card and TPM flags, and its OVF as initialization.configuration', async () => {
-    const vm = /<vm href="[^"]+" id="([^"]+)">\s*(?:<actions>[\s\S]*?<\/actions>)?\s*<name>([^<]+)<\/name>/.exec((await sdk('GET', '/vms?max=1')).text)!;
+    const vm = /<vm href="[^"]+" id="([^"]+)">\s*(?:<actions>[\s\S]*?<\/actions>)?\s*<name>([^<]+)<\/name>/.exec(
+      (await sdk('GET', '/vms?max=1')).text,
+    )!;
     const plain = await sdk('GET', `/vms/${vm[1]}`);
     expect(plain.text).not.toContain('<configuration>');
     const all = await sdk('GET', `/vms/${vm[1]}?all_content=true`);
     expect(all.status).toBe(200);
-    for (const el of ['<console><enabled>', '<virtio_scsi><enabled>', '<soundcard_enabled>', '<tpm_enabled>']) expect(all.text).toContain(el);
+    for (const el of ['<console><enabled>', '<virtio_scsi><enabled>', '<soundcard_enabled>', '<tpm_enabled>'])
+      expect(all.text).toContain(el);
     expect(all.text).toMatch(/<configuration><data>[\s\S]+<\/data><type>ovf<\/type><\/configuration>/);
-    const ovf = /<data>([\s\S]+)<\/data>/.exec(all.text)![1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const ovf = /<data>([\s\S]+)<\/data>/
+      .exec(all.text)![1]
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
     expect(ovf).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><ovf:Envelope /);
     expect(ovf).toContain(`<Name>${vm[2]}</Name>`);
     expect(ovf).toMatch(/<Section xsi:type="ovf:DiskSection_Type">.*<Disk ovf:diskId=/);
@@ -347,5 +356,20 @@ describe('services the SDK and its examples add to (BackendAffinityLabelsResourc
     const noDirectory = await sdk('POST', `/vms/${vm}/export`, `<action><host id="${host}"/></action>`);
     expect(noDirectory.status).toBe(400);
     expect(fault(noDirectory)).toEqual({ reason: 'Incomplete parameters', detail: 'Action [directory] required for export' });
+  });
+});
+
+describe('docs/protocol.md §13.3', () => {
+  it('lists exactly the v4 writes the simulator does not serve', () => {
+    const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('### 13.3'));
+    const listed = new Set<string>();
+    for (const row of table.split('\n').filter((l) => l.startsWith('| `'))) {
+      for (const m of row.split('|')[1].matchAll(/`([^`]+)`/g)) listed.add(m[1]);
+    }
+    const unserved = v4PostCoverage()
+      .filter((c) => !c.served)
+      .map((c) => c.path);
+    expect([...listed].sort()).toEqual([...new Set(unserved)].sort());
   });
 });

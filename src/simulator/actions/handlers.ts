@@ -23,3 +23,11 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   ...SYSTEM_ACTIONS,
   ...V4_ACTIONS,
 };
+
+/** Action handlers by their key without underscores: v4 names actions without them (`commitsnapshot`). */
+const HANDLER_BY_BARE = new Map(Object.entries(ACTIONS).map(([key, h]) => [key.replace(/_/g, ''), h]));
+
+/** The handler of an action of a type or collection, by its v3 or v4 name. */
+export function actionHandler(owner: string, name: string): (typeof ACTIONS)[string] | undefined {
+  return ACTIONS[`${owner}#${name}`] ?? HANDLER_BY_BARE.get(`${owner}#${name}`.replace(/_/g, ''));
+}

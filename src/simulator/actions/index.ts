@@ -1,2 +1,2 @@
 export type { ActionContext, ActionHandler, ActionOutcome, Simulation } from './context.ts';
-export { ACTIONS } from './handlers.ts';
+export { ACTIONS, actionHandler } from './handlers.ts';
