@@ -10,6 +10,7 @@
  */
 import { bundledV4Model, bundledV4ModelText, type EngineModelJson, parseModelJson, readServices } from '../model/index.ts';
 import { actionHandler } from './actions/index.ts';
+import { ADD_ONLY } from './collections/imports.ts';
 import { v3TypeName, v4Routes, walk } from './routes.ts';
 
 /** One POST of the v4 model: its URL template as the model gives it, and how the simulator answers it. */
@@ -44,8 +45,9 @@ export function v4PostCoverage(model: EngineModelJson = bundledV4ModelJson()): P
   for (const op of readServices(xsd, model)) {
     if (op.method !== 'POST') continue;
     const path = op.href.replace(/\{[a-z_]+:id\}/g, '{id}').replace(/^\//, '');
-    if (!routed.has(path) && !routed.has(path.replace(/\/[a-z]+$/, '')) && !out.some((c) => c.path === path))
-      out.push({ path, served: false, status: 404 });
+    if (routed.has(path) || routed.has(path.replace(/\/[a-z]+$/, '')) || out.some((c) => c.path === path)) continue;
+    const served = Object.hasOwn(ADD_ONLY, path);
+    out.push({ path, served, status: served ? undefined : 404 });
   }
   return out;
 }

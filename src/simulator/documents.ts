@@ -8,7 +8,7 @@ import { readExpected } from '../xml/index.ts';
 import { ENUM_FIELDS } from './capabilities.ts';
 import { EngineFault, usageFault } from './faults.ts';
 import type { EngineRequest } from './messages.ts';
-import { type Rec, Store } from './store.ts';
+import { type Rec, Store, type Table } from './store.ts';
 
 /** A parsed request body: any fields of a schema type. */
 type Doc = Record<string, any>;
@@ -163,4 +163,29 @@ export function inline(store: Store, r: Rec, detail: ReadonlySet<string>): Rec {
     else out[d] = { [d.replace(/s$/, '')]: [...Store.sub(r, d).values()] };
   }
   return out;
+}
+
+/**
+ * An update's body written onto a stored record: the fields its type
+ * declares, references resolved to the records they name (by id or name),
+ * nested objects merged field by field. What is the engine's own (ids,
+ * hrefs, status, creation time) and inlined sub-collections are not written.
+ */
+export function writeFields(
+  s: { readonly type: string; readonly xsd: XsdModel; readonly sub?: readonly { readonly rel: string }[] },
+  target: Rec,
+  body: Rec,
+  /** The table a field's type is kept in, when the field is a reference; and the record a reference names there. */
+  ref: { tableOf: (type: string) => Table | undefined; resolve: (t: Table, value: Rec, type: string) => Rec },
+): void {
+  const type = s.xsd.type(s.type);
+  for (const [k, v] of Object.entries(body)) {
+    if (k === 'id' || k === 'href' || k === 'actions' || k === 'link' || k === 'status' || k === 'creation_time') continue;
+    if (s.sub?.some((sub) => sub.rel === k)) continue; // inlined sub-collections are not the resource's fields
+    const field = type.field.get(k);
+    if (!field) continue;
+    const refTable = ref.tableOf(field.type);
+    target[k] =
+      refTable && v && typeof v === 'object' && !Array.isArray(v) ? ref.resolve(refTable, v as Rec, field.type) : merge(target[k], v);
+  }
 }

@@ -5,10 +5,11 @@ import { wantsAllContent, withAllContent } from './all-content.ts';
 import type { TypeWord } from './app-errors.generated.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
 import { capabilitiesDocument } from './capabilities.ts';
+import { ADD_ONLY } from './collections/imports.ts';
 import type { Created, CrudContext } from './collections/index.ts';
 import { COMMON_FIELDS, grantsOf, TABLE_OF, TYPE_OF_TABLE, TYPE_WORD } from './collections/index.ts';
 import { dialect } from './dialects.ts';
-import { checkEnums, detailOf, IMMUTABLE, inline, merge, needsUuid, readBody, sameValue, splitPath, unmet } from './documents.ts';
+import { checkEnums, detailOf, IMMUTABLE, inline, needsUuid, readBody, sameValue, splitPath, unmet, writeFields } from './documents.ts';
 import { entryAnswer } from './entry.ts';
 import { type About, EventLog } from './events.ts';
 import {
@@ -28,7 +29,7 @@ import type { Inventory } from './inventory.ts';
 import { selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
-import { decorate, type Spec, seenAt, v3Routes, v3TypeName } from './routes.ts';
+import { decorate, type Spec, seenAt, v3Routes, v3TypeName, v4Routes } from './routes.ts';
 import type { FieldGetter } from './search.ts';
 import { searchFieldsOf } from './search-fields.ts';
 import { buildInventory } from './seed.ts';
@@ -158,6 +159,8 @@ export class Engine {
         if (method !== 'GET') throw methodNotAllowed('GET');
         return { ...this.creationStatus(req, `${parent.href}/creation_status/${decodeURIComponent(segments[i + 1])}`), route };
       }
+      if (!s && i === 0 && segments.length === 1 && d.name === 'v4' && Object.hasOwn(ADD_ONLY, rel))
+        return { ...this.addOnly(req, caller, rel, method), route: (trace.route = `${method} /${rel}`) };
       if (!s) {
         // An action on the parent, or a poll of an asynchronous action's result.
         const parentSpec = d.routes.specs.get(pattern.replace(/\/\{id\}$/, '').replace(/^\//, ''));
@@ -380,6 +383,18 @@ export class Engine {
     return this.created(req, caller, s, made.rec, parent, made.task, made.task ? this.inv.id() : undefined);
   }
 
+  /** A service that only adds (collections/imports.ts), with the add rules of the VMs it makes: 201 with what it answers. */
+  private addOnly(req: EngineRequest, caller: Caller, rel: string, method: string): EngineResponse {
+    if (method !== 'POST') throw methodNotAllowed('POST');
+    const body = readBody(dialect(req.dialect).model, req, `${rel}#add`, ADD_ONLY[rel].element);
+    return this.answer(
+      req,
+      201,
+      ADD_ONLY[rel].element,
+      ADD_ONLY[rel].add(this.crud(v4Routes().specs.get('vms')!, caller, body, undefined)).doc,
+    );
+  }
+
   /** The narrow view of the engine a collection's add rule gets. */
   private crud(s: Spec, caller: Caller, body: Rec, parent: Rec | undefined): CrudContext {
     return {
@@ -441,20 +456,8 @@ export class Engine {
       s.behaviour.update({ store: this.store, rec, parent, body });
       return this.answer(req, 200, s.item, s.source.get(this.store, rec.id, parent, s) ?? rec);
     }
-    const type = s.xsd.type(s.type);
     const target = rec._base ?? rec;
-    for (const [k, v] of Object.entries(body)) {
-      if (k === 'id' || k === 'href' || k === 'actions' || k === 'link' || k === 'status' || k === 'creation_time') continue;
-      if (s.sub?.some((sub) => sub.rel === k)) continue; // inlined sub-collections are not the resource's fields
-      const field = type.field.get(k);
-      if (!field) continue;
-      const refTable = TABLE_OF[v3TypeName(field.type)];
-      if (refTable && v && typeof v === 'object' && !Array.isArray(v)) {
-        target[k] = ref(this.resolve(refTable, v as Rec, field.type));
-      } else {
-        target[k] = merge(target[k], v);
-      }
-    }
+    writeFields(s, target, body, { tableOf: (t) => TABLE_OF[v3TypeName(t)], resolve: (t, v, type) => ref(this.resolve(t, v, type)) });
     if (s.key === 'vms' && rec.status.state !== 'down') rec.next_run_configuration_exists = false;
     this.auditChange('updated', s, target, parent, caller);
     const fresh = s.source.get(this.store, rec.id, parent, s) ?? rec;

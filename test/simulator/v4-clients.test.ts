@@ -373,3 +373,27 @@ describe('docs/protocol.md §13.3', () => {
     expect([...listed].sort()).toEqual([...new Set(unserved)].sort());
   });
 });
+
+describe('importing a VM from another hypervisor (BackendExternalVmImportsResource, ovirt_vm with an external provider)', () => {
+  it('needs provider, url, name, cluster and storage domain; answers 201 naming the VM it makes, without the password', async () => {
+    const missing = await sdk('POST', '/externalvmimports', '<external_vm_import><name>legacy</name></external_vm_import>');
+    expect(missing.status).toBe(400);
+    expect(fault(missing)).toEqual({
+      reason: 'Incomplete parameters',
+      detail: 'ExternalVmImport [provider, url, cluster.id|name, storageDomain.id|name] required for add',
+    });
+    const a = await sdk(
+      'POST',
+      '/externalvmimports',
+      '<external_vm_import><name>legacy-web</name><provider>vmware</provider><url>vpx://administrator%40vsphere.local@vcenter.example.com/dc/cluster/esx1?no_verify=1</url><username>administrator@vsphere.local</username><password>s3cret</password><cluster><name>Default</name></cluster><storage_domain><name>data1</name></storage_domain><sparse>true</sparse></external_vm_import>',
+    );
+    expect(a.status).toBe(201);
+    expect(a.text).not.toContain('s3cret');
+    const vm = /<vm href="\/ovirt-engine\/api\/vms\/([0-9a-f-]+)" id="\1"\/>/.exec(a.text)![1];
+    expect(a.text).toMatch(/<cluster href="\/ovirt-engine\/api\/clusters\/[0-9a-f-]+" id=/);
+    const made = (await sdk('GET', `/vms/${vm}`)).text;
+    expect(made).toContain('<name>legacy-web</name>');
+    expect(made).toMatch(/<status>(image_locked|down)<\/status>/);
+    expect((await sdk('GET', '/externalvmimports')).status).toBe(405);
+  });
+});
