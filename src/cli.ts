@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { credentialsOfUrl } from './http/basic.ts';
 import type { EngineAccess } from './rhev/index.ts';
 import { type Dialects, FAULT_KINDS, type FaultKind, type SimulatorOptions, startSimulator } from './simulator/index.ts';
 
@@ -221,13 +222,11 @@ simulatorOptions(
     if (o.rhevUrl) {
       engine = { url: o.rhevUrl, username: o.rhevUsername, password: o.rhevPassword, caFile: o.rhevCaFile, insecure: o.rhevInsecure };
       // Credentials written into the URL are the service account's, unless given apart; the URL keeps none.
-      const u = URL.canParse(o.rhevUrl) ? new URL(o.rhevUrl) : undefined;
-      if (u && (u.username || u.password)) {
-        engine.username ??= decodeURIComponent(u.username);
-        engine.password ??= decodeURIComponent(u.password);
-        u.username = '';
-        u.password = '';
-        engine.url = u.href;
+      if (URL.canParse(o.rhevUrl)) {
+        const given = credentialsOfUrl(new URL(o.rhevUrl));
+        engine.url = given.url;
+        engine.username ??= given.username;
+        engine.password ??= given.password;
       }
     } else {
       // The embedded engine speaks both dialects, as a 4.0-4.3 engine does.

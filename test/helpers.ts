@@ -69,8 +69,19 @@ export async function until<T>(check: () => Promise<T | undefined | false>, ms =
   }
 }
 
+/**
+ * Whether a file of ../shared is there. Where it is not (a clone without
+ * ../shared), the checks that need it are skipped, and this says so, once
+ * per check, naming it: a skipped check is never silent.
+ */
+export function present(path: string | URL, checks: string): boolean {
+  const ok = existsSync(path);
+  if (!ok) console.warn(`skipped: ${checks} (${String(path).replace(/^.*\/shared\//, '../shared/')} is absent)`);
+  return ok;
+}
+
 const referenceXsd = fileURLToPath(new URL('../../shared/reference/xsd/api-v3.6.xsd', import.meta.url));
-export const hasReference = existsSync(referenceXsd);
+export const hasReference = present(referenceXsd, "validation against the 3.6 engine's own XSD");
 
 /** Validates against our XSD, and against the engine's own 3.6 XSD where ../shared is present. */
 export async function validate(xml: string, name = 'doc.xml'): Promise<{ ours: string[]; reference: string[] }> {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync as read, readFileSync } from 'node:fs';
+import { readFileSync as read, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractSearchEntities } from '../scripts/extract-search-fields.ts';
@@ -14,6 +14,7 @@ import {
   SEARCH_ENTITIES,
   searchLanguage,
 } from '../src/model/index.ts';
+import { present } from './helpers.ts';
 
 const referenceRsdl = new URL('../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
 
@@ -51,7 +52,7 @@ describe('the API model', () => {
     expect(m.topLevel('roles')!.searchable).toBe(false);
   });
 
-  it.runIf(existsSync(referenceRsdl))('reads the real 3.6 RSDL (774 links)', () => {
+  it.runIf(present(referenceRsdl, 'reading the real 3.6 RSDL'))('reads the real 3.6 RSDL (774 links)', () => {
     const ops = readRsdl(bundledModel(), readFileSync(referenceRsdl, 'utf8'));
     const m = new ApiModel(bundledModel(), ops);
     expect(ops).toHaveLength(774);
@@ -68,16 +69,19 @@ describe('the API model', () => {
 const referenceXsd = new URL('../../shared/reference/xsd/api-v3.6.xsd', import.meta.url);
 
 describe('api/api.xsd', () => {
-  it.runIf(existsSync(referenceXsd))('has every type of the real 3.6 schema, field for field, in wire order', () => {
-    const real = readXsd(readFileSync(referenceXsd, 'utf8'), 'api-v3.6.xsd');
-    const ours = bundledModel();
-    expect(ours.types.size).toBe(real.types.size);
-    for (const [name, r] of real.types) {
-      const shape = (t: typeof r | undefined) => t?.fields.map((f) => `${f.name}:${f.type}:${f.min}:${f.max}`).join(',');
-      expect(shape(ours.types.get(name)), name).toBe(shape(r));
-    }
-    expect([...ours.elements].sort()).toEqual([...real.elements].sort());
-  });
+  it.runIf(present(referenceXsd, "the model against the 3.6 engine's XSD"))(
+    'has every type of the real 3.6 schema, field for field, in wire order',
+    () => {
+      const real = readXsd(readFileSync(referenceXsd, 'utf8'), 'api-v3.6.xsd');
+      const ours = bundledModel();
+      expect(ours.types.size).toBe(real.types.size);
+      for (const [name, r] of real.types) {
+        const shape = (t: typeof r | undefined) => t?.fields.map((f) => `${f.name}:${f.type}:${f.min}:${f.max}`).join(',');
+        expect(shape(ours.types.get(name)), name).toBe(shape(r));
+      }
+      expect([...ours.elements].sort()).toEqual([...real.elements].sort());
+    },
+  );
 
   it('keeps our own documentation', () => {
     const text = readFileSync(new URL('../api/api.xsd', import.meta.url), 'utf8');
@@ -101,7 +105,7 @@ describe('api/api.xsd', () => {
 const referenceSearch = fileURLToPath(new URL('../../shared/reference/engine-master/searchbackend', import.meta.url));
 
 describe('the search language (model/search.generated.ts)', () => {
-  it.skipIf(!existsSync(referenceSearch))(
+  it.skipIf(!present(referenceSearch, "the search language against the engine's search backend"))(
     "is what the engine's search backend says, for every object whose sources ../shared holds",
     () => {
       const extracted = extractSearchEntities(referenceSearch);

@@ -9509,6 +9509,8 @@ export type SetupnetworksHostInput = {
 
 /** The parameters of the setupnetworks action (hosts/{host:id}/nics/setupnetworks). */
 export type SetupnetworksHostNicsInput = {
+  checkConnectivity?: InputMaybe<Scalars['Boolean']['input']>;
+  connectivityTimeout?: InputMaybe<Scalars['Int']['input']>;
   force?: InputMaybe<Scalars['Boolean']['input']>;
   gracePeriod?: InputMaybe<GracePeriodInput>;
   hostNics?: InputMaybe<Array<HostNicInput>>;

@@ -16,3 +16,16 @@ export function parseBasicAuthorization(header: string | undefined): { username:
   const colon = text.indexOf(':');
   return colon < 0 ? undefined : { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
+
+/**
+ * Credentials written into a URL (`https://admin%40internal:pw@engine/...`),
+ * taken out of it: the URL without them, and what it carried (undefined
+ * when it carried none). Both the CLI and the client take such URLs.
+ */
+export function credentialsOfUrl(url: URL): { url: string; username?: string; password?: string } {
+  if (!url.username && !url.password) return { url: url.href };
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return { url: bare.href, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+}

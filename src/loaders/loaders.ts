@@ -10,8 +10,8 @@
  * - by id: one GET for a single id; one list of the whole collection for
  *   more (the engine has no "these ids" request, and one list is one round
  *   trip however long it is);
- * - sub-collections: inline them in one list of the parents with `detail=`
- *   where the engine supports it; else one list of the items' own top-level
+ * - sub-collections: inline them in one list of the parents (v4 `follow=`,
+ *   v3 `detail=`) where the engine supports it; else one list of the items' own top-level
  *   collection grouped by their reference to the parent, when the items
  *   carry that reference; else one request per parent, deduplicated and
  *   capped;
@@ -65,11 +65,6 @@ export class Loaders {
     private readonly options: { batching?: boolean; signal?: AbortSignal } = {},
   ) {
     for (const c of api.top) if (!this.topOf.has(c.itemType)) this.topOf.set(c.itemType, c);
-  }
-
-  /** The top-level collection of a type, if it has one. */
-  topLevel(type: string): Collection | undefined {
-    return this.topOf.get(type);
   }
 
   /**

@@ -1,5 +1,7 @@
 /**
- * The API model: the XSD's types joined with the RSDL's operations.
+ * The API model: the XSD's types joined with the operations of the API's
+ * self-description (v4: model.json's services, read by services.ts; v3: the
+ * RSDL). One per dialect; everything downstream takes the one it is given.
  *
  * From the two it knows which collections exist and where (`vms`,
  * `vms/{vm:id}/disks`), what type their items are, which HTTP methods each

@@ -1,8 +1,9 @@
 /**
  * What an engine does with relations that neither its XML Schema nor its
- * RSDL says: which sub-collections a list or item can carry inline when
- * asked with `detail=` (docs/protocol.md §3; the 3.6 engine inlines these and
- * no others), and from that and the schema, how each relation can be
+ * RSDL or model.json says: which sub-collections a list or item can carry
+ * inline (on v4 `follow=` inlines any link; on v3 `detail=` inlines the ones
+ * listed here and no others, docs/protocol.md §3, §10), and from that and
+ * the schema, how each relation can be
  * fetched for many parents at once; and which references mean that the
  * referenced object holds the referring one (so that it gets the list of
  * them: `Cluster.vms`). This is the one home of these rules: the loaders,

@@ -7,6 +7,8 @@
  * it works against any engine generation that publishes its links
  * (`/api`, `/ovirt-engine/api`, `/rhevm-api`).
  */
+
+import { credentialsOfUrl } from '../http/basic.ts';
 import type { ApiModel, Operation } from '../model/index.ts';
 import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
@@ -118,11 +120,10 @@ export class Connection {
       throw new ConnectionError(`Unsupported scheme ${u.protocol} (use http or https)`);
     // Credentials written into the URL are taken as credentials, and taken out of the URL.
     if (u.username || u.password) {
-      this.username ??= decodeURIComponent(u.username);
-      this.password ??= decodeURIComponent(u.password);
-      u.username = '';
-      u.password = '';
-      this.url = u.href;
+      const given = credentialsOfUrl(u);
+      this.username ??= given.username;
+      this.password ??= given.password;
+      u = new URL((this.url = given.url));
     }
     if (!u.pathname.endsWith('/')) u.pathname += '/';
     void this.transport?.close();

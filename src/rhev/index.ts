@@ -1,8 +1,10 @@
 /**
- * rhev-graphql/rhev: a client for the RHEV / oVirt REST API v3, carrying over
- * the whole of Python-RHEV's API in TypeScript idiom.
+ * rhev-graphql/rhev: a client for the oVirt / RHV REST API, v4 (what every
+ * supported engine speaks; it logs in through the engine's SSO service) and
+ * v3 (RHEV 3.x, and 4.0-4.3 when asked), carrying over the whole of
+ * Python-RHEV's API in TypeScript idiom.
  *
- *   const conn = new Connection({ url: 'https://engine/api', username: 'admin@internal', password });
+ *   const conn = new Connection({ url: 'https://engine/ovirt-engine/api', username: 'admin@internal', password });
  *   for (const vm of await conn.getAll('vms', { name: 'web*' })) await vm.start();
  */
 

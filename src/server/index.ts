@@ -11,4 +11,4 @@ export { type Credential, CredentialPool, credentialsFrom, type Holder } from '.
 export { createLogger } from './log.ts';
 export { Metrics, routeTemplate } from './metrics.ts';
 export { operationRules, parseOptions } from './rules/index.ts';
-export { bundledSchemaPath, type RunningServer, startServer } from './server.ts';
+export { type RunningServer, startServer } from './server.ts';

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
@@ -20,8 +19,6 @@ import { Refusals } from './refusals.ts';
 import { operationRules } from './rules/index.ts';
 import { SharedAnswers } from './shared-answers.ts';
 import { serveWebSocket } from './ws.ts';
-
-export const bundledSchemaPath = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
 export interface RunningServer {
   readonly url: string;

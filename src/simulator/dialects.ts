@@ -17,8 +17,8 @@
  * - fields whose shape changed between the dialects are rewritten by the
  *   per-field rules in RESHAPE.
  */
-import { bundledModel, bundledV4Model, type XsdModel } from '../model/index.ts';
-import { keyOf, type RouteTable, type Spec, v3Routes, v4Routes } from './routes.ts';
+import { bundledModel, bundledV4Model, pathKey, type XsdModel } from '../model/index.ts';
+import { type RouteTable, type Spec, v3Routes, v4Routes } from './routes.ts';
 
 export type DialectName = 'v3' | 'v4';
 
@@ -122,7 +122,7 @@ function stateOf(v: any): unknown {
 
 /** The v4 collection a resource's href is in (`vms/1/nics/2` → `vms/{id}/nics`). */
 export function specOfHref(routes: RouteTable, href: string): Spec | undefined {
-  const key = keyOf(
+  const key = pathKey(
     href
       .split('/')
       .map((seg, i) => (i % 2 ? '{id}' : seg))

@@ -3,13 +3,23 @@
  * come from, which operations and actions it accepts and which
  * sub-collections hang below it.
  *
- * It is built from the API model (api/rsdl.xml, after a real 3.6 engine's
- * RSDL), so the simulator serves every URL a 3.6 engine serves and its
- * `?rsdl`, its entry point and its records' `<link>`s and `<actions>` say
- * exactly that. Only where records come from is the simulator's own
- * (collections.ts).
+ * It is built from the API model of each dialect (v4: api/v4's schema and
+ * model.json; v3: api/api.xsd and a real 3.6 engine's RSDL), so the
+ * simulator serves every URL such an engine serves, and its self-description,
+ * its entry point and its records' `<link>`s and `<actions>` say exactly
+ * that. Records are kept once, in v3's shape, and each dialect writes them
+ * in its own (dialects.ts); what the engine does of its own per collection
+ * is collections/.
  */
-import { type ApiModel, bundledApiModel, bundledV4ApiModel, type Collection, type Operation, type XsdModel } from '../model/index.ts';
+import {
+  type ApiModel,
+  bundledApiModel,
+  bundledV4ApiModel,
+  type Collection,
+  type Operation,
+  pathKey,
+  type XsdModel,
+} from '../model/index.ts';
 import { BEHAVIOUR, type Behaviour, defaultSource, ENTRY_ORDER } from './collections/index.ts';
 import { none, type Source } from './sources.ts';
 import { type Rec, TABLES, type Table } from './store.ts';
@@ -56,7 +66,6 @@ export interface Spec {
 }
 
 /** `vms/{vm:id}/disks` -> `vms/{id}/disks`. */
-export const keyOf = (path: string): string => path.replace(/\{[^}]+\}/g, '{id}');
 
 /**
  * API v4 renamed some types (docs/protocol.md §11): behaviours keyed by a
@@ -78,7 +87,7 @@ export const v3TypeName = (type: string): string => V3_NAME[type] ?? type;
 
 function behaviourOf(c: Collection): Behaviour {
   const parentType = c.parent ? v3TypeName(c.parent.itemType) : undefined;
-  return BEHAVIOUR[keyOf(c.path)] ?? (parentType ? (BEHAVIOUR[`${parentType}/${c.rel}`] ?? BEHAVIOUR[`*/${c.rel}`]) : undefined) ?? {};
+  return BEHAVIOUR[pathKey(c.path)] ?? (parentType ? (BEHAVIOUR[`${parentType}/${c.rel}`] ?? BEHAVIOUR[`*/${c.rel}`]) : undefined) ?? {};
 }
 
 /**
@@ -103,7 +112,7 @@ function build(c: Collection, xsd: XsdModel, v4: boolean): Spec {
   const fallback = !c.parent && !TABLES.includes(c.rel as Table) ? none : defaultSource(c.rel, !c.parent);
   const source = typeof b.source === 'function' ? b.source(c.parent?.itemElement ?? '') : (b.source ?? fallback);
   return {
-    key: keyOf(c.path),
+    key: pathKey(c.path),
     rel: c.rel,
     collection: c.collectionElement,
     item: c.itemElement,

@@ -5,9 +5,8 @@
  * engine sends the RSDL entry of the operation with its usage message.
  */
 import { readFileSync } from 'node:fs';
-import { bundledRsdlPath, type XsdModel } from '../model/index.ts';
+import { bundledRsdlPath, pathKey, type XsdModel } from '../model/index.ts';
 import { readDocument } from '../xml/index.ts';
-import { keyOf } from './routes.ts';
 
 /** One RSDL entry, as the XML reader gives it. */
 export type RsdlLink = Record<string, unknown> & { href: string; rel: string };
@@ -30,7 +29,7 @@ export function rsdlEntries(model: XsdModel): Map<string, RsdlLink> {
   const out = new Map<string, RsdlLink>();
   for (const l of links) {
     const target = CRUD.has(l.rel) ? l.href : l.href.replace(/\/[^/]+$/, '');
-    out.set(`${keyOf(target)}#${l.rel}`, l);
+    out.set(`${pathKey(target)}#${l.rel}`, l);
   }
   return out;
 }

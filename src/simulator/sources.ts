@@ -4,7 +4,7 @@
  * shows some top-level objects below a parent they belong to (a data
  * center's clusters), computes some when asked (statistics) and reports some
  * from the guest or the host (sessions, hooks). Each kind is one Source here;
- * src/simulator/collections.ts says which collection uses which.
+ * src/simulator/collections/ says which collection uses which.
  */
 import { type Rec, Store, type Table, uuidOf } from './store.ts';
 

@@ -87,11 +87,6 @@ export function writeDocument(model: WireSchema, root: string, value: object, op
   return options.declaration ? `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${body}` : body;
 }
 
-/** Writes `value` as an element named `name` of complex type `type`. */
-export function writeElement(model: WireSchema, name: string, type: string, value: object, options: WriteOptions = {}): string {
-  return new Writer(model, options.hrefBase, options.pretty ? '\n' : undefined).element(`<${name}`, `</${name}>`, type, value);
-}
-
 class Writer {
   /** `indent` is the newline plus indentation of the current depth when pretty-printing. */
   constructor(

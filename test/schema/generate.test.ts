@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSchemaCommand } from '../../src/schema/command.ts';
 import { generateSchema } from '../../src/schema/index.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { present } from '../helpers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bundledSdl = readFileSync(join(root, 'schema.graphql'), 'utf8');
 const refXsd = join(root, '../shared/reference/xsd/api-v3.6.xsd');
 const refRsdl = join(root, '../shared/reference/rsdl/rsdl-v3.6.xml');
-const hasReference = existsSync(refXsd) && existsSync(refRsdl);
+const hasReference =
+  present(refXsd, "the schema from the 3.6 engine's own XSD and RSDL") && present(refRsdl, "the schema from the 3.6 engine's own RSDL");
 
 let dir: string;
 beforeAll(() => {
@@ -275,7 +277,7 @@ describe('inputs that do not fit', () => {
   });
 });
 
-describe.skipIf(!existsSync(refXsd) || !existsSync(refRsdl))('collection types that extend another (the real 3.6 schema)', () => {
+describe.skipIf(!hasReference)('collection types that extend another (the real 3.6 schema)', () => {
   it('take their own item element: VM.numanodes holds VirtualNumaNodes, with or without the RSDL', () => {
     const xsd = readFileSync(refXsd, 'utf8');
     const without = generateSchema({ xsd, xsdSource: 'api-v3.6.xsd' });

@@ -5,7 +5,7 @@
  * schema-v4.graphql equal to what the generator makes, composable, with a
  * mutation for every action of the model.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +17,14 @@ import { ApiModel, bundledV4ApiModel, bundledV4Model, parseModelJson, readServic
 import { runSchemaCommand } from '../../src/schema/command.ts';
 import { generateSchema } from '../../src/schema/index.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
+import { present } from '../helpers.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const refDir = join(root, '../shared/reference/v4');
 const refModel = join(refDir, 'model-v4.6.json');
 const refXsd = join(refDir, 'api-v4.6.xsd');
-const hasReference = existsSync(refModel) && existsSync(refXsd);
+const hasReference =
+  present(refModel, "the v4 model against the engine's model.json") && present(refXsd, "the v4 model against the engine's 4.6 XSD");
 const sdl = readFileSync(join(root, 'schema-v4.graphql'), 'utf8');
 const api = bundledV4ApiModel();
 

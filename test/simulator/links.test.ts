@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiModel, bundledModel, readRsdl } from '../../src/model/index.ts';
-import { api, SMALL, simulator, validateMany } from '../helpers.ts';
+import { api, present, SMALL, simulator, validateMany } from '../helpers.ts';
 
 describe("the simulator's links", () => {
   it('every advertised link answers 200 with a valid document', async () => {
@@ -63,7 +63,7 @@ describe("the simulator's links", () => {
 
 const referenceRsdl = fileURLToPath(new URL('../../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url));
 
-describe.skipIf(!existsSync(referenceRsdl))('against the real 3.6 RSDL', () => {
+describe.skipIf(!present(referenceRsdl, 'the links against the real 3.6 RSDL'))('against the real 3.6 RSDL', () => {
   it('serves every top-level collection a 3.6 engine serves, and no other', async () => {
     const real = new ApiModel(bundledModel(), readRsdl(bundledModel(), readFileSync(referenceRsdl, 'utf8'), 'rsdl-v3.6.xml'));
     const sim = await simulator(SMALL);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { api, basic, firstId, hasReference, simulator, stats, validate } from '../helpers.ts';
+import { api, basic, firstId, simulator, stats, validate } from '../helpers.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -212,9 +212,5 @@ describe('XML documents validate against the schema', () => {
       expect(v.ours).toEqual([]);
       expect(v.reference).toEqual([]);
     }
-  });
-
-  it.runIf(hasReference)('is checked against the engine schema where ../shared is present', () => {
-    expect(hasReference).toBe(true);
   });
 });

@@ -11,7 +11,7 @@
  * The helpers below are state changes more than one action makes.
  */
 import type { AuditLogName } from '../audit-log.generated.ts';
-import { conflict, type EngineFault, entityNotFound, incomplete } from '../faults.ts';
+import { entityNotFound, incomplete } from '../faults.ts';
 import type { Inventory } from '../inventory.ts';
 import type { Rec, Store, Table } from '../store.ts';
 
@@ -69,10 +69,6 @@ export const RUNNING = new Set([
 
 export function hostsUp(store: Store, clusterId: string, except?: string): Rec[] {
   return [...store.table('hosts').values()].filter((h) => h.cluster.id === clusterId && h.status.state === 'up' && h.id !== except);
-}
-
-export function actionConflict(detail: string): EngineFault {
-  return conflict(detail, 'action');
 }
 
 /** The stored record behind what the URL showed. */

@@ -2,7 +2,8 @@
  * What the simulator knows about a collection beyond the API model, and the
  * narrow view of the engine its handlers get.
  *
- * The model (api/api.xsd + api/rsdl.xml, after a real 3.6 engine) already
+ * The model of each dialect (api/v4's schema and model.json; api/api.xsd and
+ * api/rsdl.xml, after a real 3.6 engine) already
  * says every collection, its element names, its operations, the fields an
  * add requires, its actions and its sub-collections; routes.ts builds the
  * route table from it, and the generic handlers serve every collection from
