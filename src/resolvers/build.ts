@@ -197,7 +197,6 @@ function toFilter(list: { field: string; value: string }[]): Record<string, stri
   return Object.fromEntries(list.map((f) => [f.field, f.value]));
 }
 
-/** Sub-collection and reverse arguments: filter, max; search only where the engine can. */
 /**
  * `f` of a value the loaders gave at once or as a promise: at once stays at
  * once (graphql-js completes a plain value without a promise of its own),
@@ -207,6 +206,7 @@ function andThen<T, R>(value: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
   return value instanceof Promise ? value.then(f, rethrow) : f(value);
 }
 
+/** Sub-collection and reverse arguments: filter, max (a search went to the engine already, where it can search). */
 function applyListArgs(items: readonly Obj[], args: Obj): readonly Obj[] {
   let out = items;
   if (args?.filter?.length) {
@@ -340,8 +340,7 @@ async function parentOf(
   args: Obj,
   signal: AbortSignal | undefined,
 ): Promise<Obj | undefined> {
-  const chain: Collection[] = [];
-  for (let p = c.parent; p; p = p.parent) chain.unshift(p);
+  const chain = ancestors(c);
   // Walk from the top: each step fetches below the one before.
   let current: Obj | undefined;
   for (let i = 0; i < chain.length; i++) current = await itemOf(conn, chain[i], current, args[r.parentIds![i]], signal);
@@ -411,10 +410,15 @@ function bounded(resolve: Resolver): Resolver {
 
 // ------------------------------------------------------------------ input checks
 
-function ancestor(c: Collection, index: number): Collection {
+/** The collections above `c`, from the top (`vms` for `vms/{id}/disks`). */
+function ancestors(c: Collection): Collection[] {
   const chain: Collection[] = [];
   for (let p = c.parent; p; p = p.parent) chain.unshift(p);
-  return chain[index] ?? c;
+  return chain;
+}
+
+function ancestor(c: Collection, index: number): Collection {
+  return ancestors(c)[index] ?? c;
 }
 
 // ------------------------------------------------------------------ errors

@@ -292,7 +292,6 @@ export class Engine {
     throw methodNotAllowed(allowed.join(', '));
   }
 
-  /** Reads a request body as the given document element; the engine's 400/415 answers otherwise. */
   /** The body must give every field one alternative of the RSDL's body requires; the first names what is missing. */
   private checkRequired(s: Spec, body: Rec): void {
     const missing = unmet(s.add?.alternatives ?? [], body, s.add?.accepts);

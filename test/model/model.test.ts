@@ -1,8 +1,8 @@
 import { readFileSync as read, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extractSearchEntities } from '../scripts/extract-search-fields.ts';
-import { capabilitiesFileText } from '../scripts/write-simulator-metadata.ts';
+import { extractSearchEntities } from '../../scripts/extract-search-fields.ts';
+import { capabilitiesFileText } from '../../scripts/write-simulator-metadata.ts';
 import {
   ApiModel,
   bundledApiModel,
@@ -13,10 +13,10 @@ import {
   readXsd,
   SEARCH_ENTITIES,
   searchLanguage,
-} from '../src/model/index.ts';
-import { present } from './helpers.ts';
+} from '../../src/model/index.ts';
+import { present } from '../helpers.ts';
 
-const referenceRsdl = new URL('../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
+const referenceRsdl = new URL('../../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
 
 describe('the API model', () => {
   it('api/capabilities.xml is what the simulator publishes (npm run generate rewrites it)', () => {
@@ -66,7 +66,7 @@ describe('the API model', () => {
   });
 });
 
-const referenceXsd = new URL('../../shared/reference/xsd/api-v3.6.xsd', import.meta.url);
+const referenceXsd = new URL('../../../shared/reference/xsd/api-v3.6.xsd', import.meta.url);
 
 describe('api/api.xsd', () => {
   it.runIf(present(referenceXsd, "the model against the 3.6 engine's XSD"))(
@@ -84,13 +84,13 @@ describe('api/api.xsd', () => {
   );
 
   it('keeps our own documentation', () => {
-    const text = readFileSync(new URL('../api/api.xsd', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../../api/api.xsd', import.meta.url), 'utf8');
     expect(text).not.toMatch(/jaxb:/);
     expect(text.match(/<xs:documentation>/g)?.length ?? 0).toBeGreaterThanOrEqual(110);
   });
 
   it('lets the reader keep what the engine keeps: initialization, payloads, mac pools', async () => {
-    const { readDocument } = await import('../src/xml/index.ts');
+    const { readDocument } = await import('../../src/xml/index.ts');
     const vm = readDocument(
       bundledModel(),
       '<vm id="x"><name>a</name><payloads><payload type="floppy"><files><file id="f"><name>f.txt</name><content>hi</content></file></files></payload></payloads><initialization><host_name>a.example.com</host_name></initialization></vm>',
@@ -102,7 +102,7 @@ describe('api/api.xsd', () => {
   });
 });
 
-const referenceSearch = fileURLToPath(new URL('../../shared/reference/engine-master/searchbackend', import.meta.url));
+const referenceSearch = fileURLToPath(new URL('../../../shared/reference/engine-master/searchbackend', import.meta.url));
 
 describe('the search language (model/search.generated.ts)', () => {
   it.skipIf(!present(referenceSearch, "the search language against the engine's search backend"))(
