@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Loaders } from '../../src/loaders/index.ts';
-import { bundledApiModel } from '../../src/model/index.ts';
+import { bundledApiModel, bundledV4ApiModel } from '../../src/model/index.ts';
 import { Connection } from '../../src/rhev/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { SMALL, simulator } from '../helpers.ts';
@@ -105,10 +105,79 @@ describe('the loaders', () => {
     expect(byRoute).toEqual({ 'GET /vms': 1 });
   });
 
+  it("fetch a sub-collection whose items name their parent (DataCenter.clusters) with one list of the items' own collection, grouped", async () => {
+    expect(api.batching('DataCenter', 'clusters')).toBe('group');
+    const l = loaders();
+    const dcs = await l.list(api.topLevel('datacenters')!, {});
+    let got: (readonly { data_center?: { id: string } }[])[] = [];
+    const byRoute = await requests(async () => {
+      got = await Promise.all(dcs.map((dc) => l.children('DataCenter', 'clusters', dc)));
+    });
+    expect(byRoute).toEqual({ 'GET /clusters': 1 });
+    // Each parent gets exactly the items that name it.
+    got.forEach((clusters, i) => {
+      expect(clusters.length).toBeGreaterThan(0);
+      for (const c of clusters) expect(c.data_center?.id).toBe(dcs[i].id);
+    });
+  });
+
   it('without batching, pay one request per item: the naive cost the bench compares against', async () => {
     const ids = (await conn.getAll('clusters')).map((c) => String(c.id));
     const l = loaders(false);
     const byRoute = await requests(() => Promise.all(ids.map((id: string) => l.load('Cluster', id))));
     expect(byRoute).toEqual({ 'GET /clusters/{id}': ids.length });
+  });
+});
+
+describe('the loaders on API v4', () => {
+  let v4: Simulator;
+  let c: Connection;
+  const model = bundledV4ApiModel();
+  beforeAll(async () => {
+    v4 = await simulator({ ...SMALL, dialects: 'v4' });
+    c = new Connection({ url: v4.apiUrl, username: 'admin@internal', password: 'admin', apiVersion: 4 });
+    await c.api();
+  });
+  afterAll(async () => {
+    await c.close();
+    await v4.close();
+  });
+  const counted = async (fn: () => unknown) => {
+    await fetch(`${v4.url}/__simulator/reset`, { method: 'POST' });
+    await fn();
+    const byRoute = ((await (await fetch(`${v4.url}/__simulator/stats`)).json()) as { byRoute: Record<string, number> }).byRoute;
+    return Object.fromEntries(Object.entries(byRoute).filter(([route]) => !route.includes('/sso/')));
+  };
+
+  it('read one id with one GET, many ids asked in one tick with one list', async () => {
+    const ids = (await c.getAll('clusters')).map((x) => String(x.id));
+    const l = new Loaders(c, model);
+    expect(await counted(() => l.load('Cluster', ids[0]))).toEqual({ 'GET /clusters/{id}': 1 });
+    const many = new Loaders(c, model);
+    expect(await counted(() => Promise.all(ids.map((id) => many.load('Cluster', id))))).toEqual({ 'GET /clusters': 1 });
+  });
+
+  it('inline any sub-collection with follow= in the list of the parents: children cost nothing after', async () => {
+    expect(model.batching('Vm', 'diskattachments')).toBe('inline');
+    const l = new Loaders(c, model);
+    const vms = await l.list(model.topLevel('vms')!, { max: 5, detail: ['diskattachments', 'nics'] });
+    const byRoute = await counted(() =>
+      Promise.all(vms.map((vm) => Promise.all([l.children('Vm', 'diskattachments', vm), l.children('Vm', 'nics', vm)]))),
+    );
+    expect(byRoute).toEqual({});
+  });
+
+  it('fetch a sub-collection of parents listed without it with one list of the parents that follows it', async () => {
+    const l = new Loaders(c, model);
+    const hosts = await l.list(model.topLevel('hosts')!, { max: 3 });
+    const byRoute = await counted(() => Promise.all([...hosts, ...hosts].map((h) => l.children('Host', 'nics', h))));
+    expect(byRoute).toEqual({ 'GET /hosts': 1 });
+  });
+
+  it('answer a reverse relation (Cluster.vms) for many parents with one list grouped by reference', async () => {
+    const l = new Loaders(c, model);
+    const clusters = await l.list(model.topLevel('clusters')!, {});
+    const byRoute = await counted(() => Promise.all(clusters.map((x) => l.reverse(model.topLevel('vms')!, 'cluster', x.id))));
+    expect(byRoute).toEqual({ 'GET /vms': 1 });
   });
 });
