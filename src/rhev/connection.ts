@@ -12,26 +12,16 @@ import { credentialsOfUrl } from '../http/basic.ts';
 import type { ApiModel, Operation } from '../model/index.ts';
 import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { checkAnswer, dialectOfEntry, faultOf, isBeingCreated, parseAnswer, stateOfStatus } from './answers.ts';
+import { type Channel, runAction, waitForStatus, waitUntil } from './acting.ts';
+import { checkAnswer, dialectOfEntry, isBeingCreated, parseAnswer } from './answers.ts';
 import { model, newResourceOf, tag, toXml, typeInfo, typeOf } from './binding.ts';
 import { bindResource, hrefOf, ResourceList, type ResourceMethods, resourceList } from './bound.ts';
-import {
-  ActionError,
-  ConnectionError,
-  CredentialsRefused,
-  Fault,
-  IllegalAction,
-  IllegalMethod,
-  NotFound,
-  ResponseError,
-  RhevError,
-} from './errors.ts';
+import { ConnectionError, CredentialsRefused, IllegalMethod, NotFound, RhevError } from './errors.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
-import { FreshWindow, Generation } from './fresh.ts';
+import { FreshWindow, Generation, type Stamp } from './fresh.ts';
 import { Joiner } from './join.ts';
 import type { Logger } from './log.ts';
 import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOptions, WaitOptions } from './options.ts';
-import { pollUntil } from './poll.ts';
 import { type HttpResponse, Transport } from './transport.ts';
 import type { Action, API, Capabilities, Collections } from './types.generated.ts';
 import { expand, listRequest, quoteValue, relativePath, templateMatches } from './urls.ts';
@@ -72,6 +62,8 @@ export class Connection {
    * unless `freshnessMs` is given; the server turns it on for every caller.
    */
   private readonly answers: FreshWindow<Obj | { items: Obj[]; meta: Obj }>;
+  /** The objects the window has shared with callers: reload leaves them as they are. */
+  private readonly shared = new WeakSet<object>();
 
   /** GETs answered by joining an identical one already in flight. */
   get coalesced(): number {
@@ -241,7 +233,7 @@ export class Connection {
       href = await this.collectionHref(info.plural!, base, signal);
     }
     const asked = listRequest(this.dialect, href, { max, caseSensitive, detail });
-    const key = `list ${asked.href}\n${JSON.stringify(asked.headers)}`;
+    const key = windowKey('list', asked);
     const kept = fresh ? undefined : this.answers.getDated(key);
     let answer = kept?.value as { items: Obj[]; meta: Obj } | undefined;
     this.options.onData?.(kept?.sentAt ?? Date.now(), signal);
@@ -253,7 +245,7 @@ export class Connection {
       const { [info.singular]: _items, ...meta } = doc;
       // Bound once per answer: every caller served from the window shares these objects.
       answer = { items: items.map((i) => this.bind(i, info.resourceType)), meta };
-      this.answers.set(key, answer, stamp);
+      this.keep(key, answer, answer.items, stamp);
     }
     const { items, meta } = answer;
     return resourceList(filter ? items.filter((r) => matchesFilter(r, filter)) : items, info.resourceType, meta);
@@ -269,7 +261,7 @@ export class Connection {
     const link = ((this.entry.link ?? []) as Obj[]).find((l) => l.rel === rel);
     if (!link) return undefined;
     const asked = listRequest(this.dialect, link.href, {});
-    const kept = this.answers.getDated(`list ${asked.href}\n${JSON.stringify(asked.headers)}`);
+    const kept = this.answers.getDated(windowKey('list', asked));
     if (kept) this.options.onData?.(kept.sentAt, signal);
     return (kept?.value as { items: Obj[] } | undefined)?.items;
   }
@@ -305,7 +297,7 @@ export class Connection {
         detail: rest.detail,
       },
     );
-    const key = `get ${asked.href}\n${JSON.stringify(asked.headers)}`;
+    const key = windowKey('get', asked);
     const kept = rest.fresh ? undefined : this.answers.getDated(key);
     let r = kept?.value as Obj | undefined;
     this.options.onData?.(kept?.sentAt ?? Date.now(), rest.signal);
@@ -316,12 +308,18 @@ export class Connection {
       if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
       this.check(res, [200]);
       r = this.bind(this.parse(res.body, info.singular), info.resourceType);
-      this.answers.set(key, r, stamp);
+      this.keep(key, r, [r], stamp);
     }
     return (rest.filter && !matchesFilter(r, rest.filter) ? undefined : r) as T;
   }
 
-  /** Re-reads a resource in place and returns it; NotFound when it is gone. */
+  /**
+   * Re-reads a resource and returns it; NotFound when it is gone. As in
+   * Python-RHEV the object given is updated in place, unless it came from
+   * the freshness window: what the window holds is shared by every caller of
+   * the connection and is never changed (fresh.ts), so such an object is
+   * left as it is and the fresh copy returned.
+   */
   async reload<T extends object>(resource: T, options: { detail?: string | readonly string[]; signal?: AbortSignal } = {}): Promise<T> {
     const href = hrefOf(resource);
     const asked = listRequest(this.dialect, href, { detail: options.detail });
@@ -329,6 +327,7 @@ export class Connection {
     if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id ?? href} no longer exists`);
     this.check(res, [200]);
     const fresh = this.parse(res.body);
+    if (this.shared.has(resource)) return this.bind(fresh, typeOf(resource) ?? typeOf(fresh)!) as T;
     for (const k of Object.keys(resource)) delete (resource as Obj)[k];
     Object.assign(resource, fresh);
     this.bind(resource as Obj, typeOf(resource) ?? typeOf(fresh)!);
@@ -356,7 +355,7 @@ export class Connection {
     this.check(res, [200, 201, 202]);
     const created = this.bind(this.parse(res.body, info.singular), type);
     if (res.status === 202 && options.wait !== false && created.href) {
-      await this.poll(created, (current) => !isBeingCreated(current), { timeout: options.timeout, signal: options.signal });
+      await waitUntil(this.channel, created, (current) => !isBeingCreated(current), { timeout: options.timeout, signal: options.signal });
     }
     // Bound: the created resource has its actions and sub-collections, update() and delete().
     return created as unknown as T & ResourceMethods;
@@ -396,106 +395,31 @@ export class Connection {
   /**
    * Runs an action the resource lists in `<actions>`: `action(vm, 'start')`.
    * A refusal throws ActionError carrying the engine's fault; task-backed
-   * actions (202) are polled to completion unless `wait: false`.
+   * actions (202) are polled to completion unless `wait: false` (acting.ts).
    */
-  async action(resource: object, name: string, data?: object, options: ActionOptions = {}): Promise<Action> {
-    const link = ((resource as Obj).actions?.link ?? []).find((l: Obj) => l.rel === name);
-    if (!link)
-      throw new IllegalAction(
-        `${typeOf(resource) ?? 'Resource'} has no action ${name}${(resource as Obj).actions ? '' : ' (it lists no actions; reload it first)'}`,
-      );
-    const body = tag({ ...(data ?? {}) }, 'Action');
-    const res = await this.http('POST', link.href, { body: toXml(body, 'action', this.model), signal: options.signal });
-    let result: Obj | undefined;
-    if (res.body.trim() && /xml/.test(String(res.headers['content-type'] ?? 'xml'))) {
-      try {
-        result = this.parse(res.body);
-      } catch (e) {
-        // The engine accepted the action but its answer is damaged: it may have run, so it must not be sent again.
-        if (res.status < 300)
-          throw new ConnectionError(
-            `The engine accepted ${name} (HTTP ${res.status}) but its answer could not be read: ${(e as Error).message}`,
-            { cause: e, sent: true },
-          );
-      }
-    }
-    if (res.status >= 400) {
-      if (res.status === 404) throw new IllegalAction(`${typeOf(resource) ?? 'Resource'} action ${name} is not available (HTTP 404)`);
-      if (result?.fault)
-        throw new ActionError(result, new Fault(result.fault.reason ?? 'Operation Failed', result.fault.detail, res.status));
-      throw faultOf(res, this.model.xsd);
-    }
-    if (res.status !== 200 && res.status !== 202 && res.status !== 204)
-      throw new ResponseError(`Unexpected HTTP ${res.status} for action ${name}`, res.status);
-    result ??= tag({ status: { state: 'complete' } }, 'Action');
-    if (res.status === 202 && options.wait !== false && result.href)
-      result = await this.followAction(result, options.timeout, options.signal);
-    if (stateOfStatus(result.status) === 'failed') {
-      throw new ActionError(result, new Fault(result.fault?.reason ?? 'Operation Failed', result.fault?.detail, res.status));
-    }
-    return this.bind(result, 'Action');
-  }
-
-  private async followAction(action: Obj, timeout: number | undefined, signal: AbortSignal | undefined): Promise<Obj> {
-    const finished = (a: Obj) => ['complete', 'failed'].includes(stateOfStatus(a.status) ?? '');
-    if (finished(action)) return action;
-    const href = action.href;
-    const result = await pollUntil(
-      async () => {
-        const res = await this.http('GET', href, { signal });
-        // An expired action result redirects to its resource: it finished.
-        if (res.status === 301 || res.status === 302) return tag({ ...action, status: { state: 'complete' } }, 'Action');
-        this.check(res, [200]);
-        const current = this.parse(res.body, 'action');
-        return finished(current) ? current : undefined;
-      },
-      { intervalMs: 200, maxIntervalMs: 5000, timeoutS: timeout, signal, sleepFirst: true },
-    );
-    if (!result) throw new RhevError(`Action did not complete within ${timeout} s`);
-    return result;
+  action(resource: object, name: string, data?: object, options: ActionOptions = {}): Promise<Action> {
+    return runAction(this.channel, resource, name, data, options) as Promise<Action>;
   }
 
   /**
-   * Waits until the resource's status is one of `status` (case-insensitive;
-   * `<status><state>` and old `<status>` shapes alike), or until it is gone
-   * when `status` is null. Polls with exponential backoff (capped, with
-   * jitter), and never waits past `timeout` seconds. Resolves true when
-   * reached, false on timeout.
+   * Waits until the resource's status is one of `status` (case-insensitive),
+   * or until it is gone when `status` is null; true when reached, false on
+   * timeout (acting.ts).
    */
-  async waitForStatus(resource: object, status: string | readonly string[] | null, options: WaitOptions = {}): Promise<boolean> {
-    const wanted = status === null ? null : (Array.isArray(status) ? status : [status as string]).map((s) => s.toLowerCase());
-    return this.poll(
-      resource,
-      (current) =>
-        wanted === null ? current === undefined : current !== undefined && wanted.includes(stateOfStatus(current.status) ?? ''),
-      options,
-    );
+  waitForStatus(resource: object, status: string | readonly string[] | null, options: WaitOptions = {}): Promise<boolean> {
+    return waitForStatus(this.channel, resource, status, options);
   }
 
-  /**
-   * Re-reads a resource until `reached(current)` (current is undefined once it
-   * is gone), with exponential backoff, jitter to spread many waiters' polls,
-   * and sleeps that never pass the timeout or outlive the signal.
-   */
-  private async poll(resource: object, reached: (current: Obj | undefined) => boolean, options: WaitOptions): Promise<boolean> {
-    const result = await pollUntil(
-      async () => {
-        let current: Obj | undefined;
-        try {
-          current = await this.reload(resource, { detail: options.detail, signal: options.signal });
-        } catch (e) {
-          if (!(e instanceof NotFound)) throw e;
-        }
-        return reached(current) ? true : undefined;
-      },
-      {
-        intervalMs: options.intervalMs ?? 500,
-        maxIntervalMs: options.maxIntervalMs ?? 10_000,
-        timeoutS: options.timeout,
-        signal: options.signal,
-      },
-    );
-    return result === true;
+  /** What acting.ts uses of the connection. */
+  private get channel(): Channel {
+    return {
+      model: this.model,
+      http: (method, href, opts) => this.http(method, href, opts),
+      check: (res, ok) => this.check(res, ok),
+      parse: (xml, expected) => this.parse(xml, expected),
+      bind: (obj, type) => this.bind(obj, type),
+      reload: (resource, opts) => this.reload(resource, opts),
+    };
   }
 
   /**
@@ -652,6 +576,13 @@ export class Connection {
     checkAnswer(res, ok, this.model.xsd);
   }
 
+  /** Keeps an answer in the freshness window, and notes the objects it shares (reload never changes them). */
+  private keep(key: string, answer: Obj | { items: Obj[]; meta: Obj }, objects: readonly object[], stamp: Stamp): void {
+    if (!this.answers.enabled) return;
+    this.answers.set(key, answer, stamp);
+    for (const o of objects) this.shared.add(o);
+  }
+
   /** Binds a parsed object (and the resources nested in it) to this connection. */
   bind<T extends Obj>(obj: T, type: string): T {
     return bindResource(this, obj, type);
@@ -659,3 +590,8 @@ export class Connection {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** The key of an answer in the freshness window: what was asked (list or get), where, and with which headers. */
+function windowKey(kind: 'list' | 'get', asked: { href: string; headers: Record<string, string> }): string {
+  return `${kind} ${asked.href}\n${JSON.stringify(asked.headers)}`;
+}

@@ -157,3 +157,30 @@ describe('a connection with a freshness window (counted at the simulator)', () =
     await conn.close();
   });
 });
+
+describe('reload on a connection with a freshness window', () => {
+  it('leaves the objects the window shares as they are and returns the fresh copy; elsewhere it reloads in place', async () => {
+    const sim = await simulator({ vms: 3 });
+    try {
+      const windowed = new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin', freshnessMs: 60_000 });
+      const [vm] = await windowed.getAll('vms', { max: 1 });
+      const before = JSON.stringify(vm);
+      const description = `changed ${Date.now()}`;
+      // Changed elsewhere (another connection, as the admin portal would).
+      const other = new Connection({ url: sim.apiUrl, username: 'admin@internal', password: 'admin' });
+      const same = (await other.get('vms', { id: vm.id }))!;
+      same.description = description;
+      await same.update();
+      const fresh = await windowed.reload(vm);
+      expect(fresh).not.toBe(vm);
+      expect(fresh.description).toBe(description);
+      expect(JSON.stringify(vm)).toBe(before);
+      // Without a window nothing is shared: reload changes the object itself, as Python-RHEV's does.
+      const mine = (await other.get('vms', { id: vm.id }))!;
+      expect(await other.reload(mine)).toBe(mine);
+      await Promise.all([windowed.close(), other.close()]);
+    } finally {
+      await sim.close();
+    }
+  });
+});
