@@ -54,4 +54,7 @@ export { FreshWindow, Generation } from './fresh.ts';
 export type { Logger } from './log.ts';
 export { redact } from './log.ts';
 export type { ActionOptions, CallOptions, ConnectionOptions, EngineAccess, GetOptions, ListOptions, WaitOptions } from './options.ts';
+export { connectV3, connectV4, type TypedConnection, type V3Connection, type V4Connection } from './typed.ts';
 export type * from './types.generated.ts';
+/** API v4's types, generated from its model: `V4.Vm`, `V4.VmResource`, `V4.Collections`. */
+export type * as V4 from './types-v4.generated.ts';
