@@ -6,6 +6,7 @@
 import type { Loaders } from '../loaders/index.ts';
 import type { Connection } from '../rhev/index.ts';
 import type { Watchers } from '../subscriptions/watchers.ts';
+import type { Doc } from '../xml/index.ts';
 
 export interface Context {
   /** The engine connection of this caller (service account or their own credentials). */
@@ -52,4 +53,5 @@ export class OperationEnded extends Error {
 }
 
 /** What resolvers of types without a client type of their own receive: the parsed XML object. */
-export type Parent = Record<string, any>;
+/** The parent object a field resolves on: an engine object as the client read it (xml's one wire-object type). */
+export type Parent = Doc;

@@ -6,6 +6,7 @@
  * write it back and where it belongs.
  */
 import { type ApiModel, bundledApiModel, bundledModel, type XsdModel } from '../model/index.ts';
+import type { Doc } from '../xml/index.ts';
 import { readDocument, UnknownDocumentError, writeDocument, XmlSyntaxError } from '../xml/index.ts';
 import { ParseError, RhevError } from './errors.ts';
 import type { Types } from './types.generated.ts';
@@ -13,7 +14,7 @@ import type { Types } from './types.generated.ts';
 /** The schema type of a binding object (non-enumerable). */
 export const TYPE: unique symbol = Symbol.for('rhev.type');
 
-export type Typed<T = Record<string, any>> = T & { readonly [TYPE]?: string };
+export type Typed<T = Doc> = T & { readonly [TYPE]?: string };
 
 export interface TypeInfo {
   /** Resource and collection schema types, such as `VM` and `VMs`. */
@@ -65,8 +66,8 @@ export function getXmlSchema(): XsdModel {
 
 /** A new, unbound object of a binding type: `newResource('VM', { name: 'web1' })`. */
 export function newResource<K extends keyof Types>(type: K, fields?: Partial<Types[K]>): Typed<Types[K]>;
-export function newResource<T extends object = Record<string, any>>(type: string, fields?: Partial<T>): Typed<T>;
-export function newResource<T extends object = Record<string, any>>(type: string, fields: Partial<T> = {}): Typed<T> {
+export function newResource<T extends object = Doc>(type: string, fields?: Partial<T>): Typed<T>;
+export function newResource<T extends object = Doc>(type: string, fields: Partial<T> = {}): Typed<T> {
   return newResourceOf(model(), type, fields);
 }
 
@@ -105,7 +106,7 @@ export function copy<T extends object>(obj: Typed<T>): Typed<T> {
 }
 
 /** Parses an API document into a binding object; ParseError for malformed or unknown documents. */
-export function createFromXml<T extends object = Record<string, any>>(xml: string): Typed<T> {
+export function createFromXml<T extends object = Doc>(xml: string): Typed<T> {
   try {
     const doc = readDocument(model().xsd, xml);
     return tag(doc.value as T, doc.type);

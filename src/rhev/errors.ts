@@ -3,6 +3,7 @@
  * subclass per kind of failure. Each carries a stable `code` that callers
  * (and the GraphQL layer) can switch on, and a message a person can act on.
  */
+import type { Doc } from '../xml/index.ts';
 
 export class RhevError extends Error {
   /** A stable machine-readable kind, such as `NOT_FOUND`. */
@@ -164,7 +165,7 @@ export class ActionError extends RhevError {
   override readonly code: string;
 
   constructor(
-    readonly action: Record<string, any>,
+    readonly action: Doc,
     readonly fault: Fault,
   ) {
     super(`Action failed: ${fault.message}`);

@@ -18,6 +18,7 @@
  *   per-field rules in RESHAPE.
  */
 import { bundledModel, bundledV4Model, pathKey, type XsdModel } from '../model/index.ts';
+import type { Doc } from '../xml/index.ts';
 import { type RouteTable, type Spec, v3Routes, v4Routes } from './routes.ts';
 
 export type DialectName = 'v3' | 'v4';
@@ -29,8 +30,6 @@ export interface Dialect {
   /** A stored value as this dialect writes it, as the document element's type. */
   wire(type: string, value: object): object;
 }
-
-type Doc = Record<string, any>;
 
 const V3: Dialect = {
   name: 'v3',

@@ -4,6 +4,7 @@
  * engine checks them, and an update laid over the stored record.
  */
 import { inlinableAt, rsdlField, type XsdModel } from '../model/index.ts';
+import type { Doc } from '../xml/index.ts';
 import { readExpected } from '../xml/index.ts';
 import { ENUM_FIELDS } from './capabilities.ts';
 import { EngineFault, usageFault } from './faults.ts';
@@ -11,7 +12,6 @@ import type { EngineRequest } from './messages.ts';
 import { type Rec, Store, type Table } from './store.ts';
 
 /** A parsed request body: any fields of a schema type. */
-type Doc = Record<string, any>;
 
 /** `/vms;max=3/123` -> segments [vms, 123] and the matrix parameters. */
 export function splitPath(path: string): { segments: string[]; matrix: Map<string, string> } {

@@ -1,4 +1,5 @@
 import { bundledV4ModelText } from '../model/index.ts';
+import type { Doc } from '../xml/index.ts';
 import { writeDocument } from '../xml/index.ts';
 import { actionHandler } from './actions/index.ts';
 import { wantsAllContent, withAllContent } from './all-content.ts';
@@ -45,7 +46,6 @@ interface Trace {
 const XML = 'application/xml';
 
 /** A parsed request body or a document being built: any fields of a schema type. */
-type Doc = Record<string, any>;
 
 export class Engine {
   readonly options: EngineOptions;

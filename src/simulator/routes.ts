@@ -20,6 +20,7 @@ import {
   pathKey,
   type XsdModel,
 } from '../model/index.ts';
+import type { Doc } from '../xml/index.ts';
 import { BEHAVIOUR, type Behaviour, defaultSource, ENTRY_ORDER } from './collections/index.ts';
 import { none, type Source } from './sources.ts';
 import { type Rec, TABLES, type Table } from './store.ts';
@@ -183,12 +184,12 @@ export function specAt(key: string): Spec {
 }
 
 /** Gives a new record its href, `<actions>` and sub-collection `<link>`s, as the engine would. */
-export function decorate<T extends Record<string, any>>(s: Spec, rec: T, parentHref?: string): T & Rec {
+export function decorate<T extends Doc>(s: Spec, rec: T, parentHref?: string): T & Rec {
   const href = `${parentHref ? `${parentHref}/` : ''}${s.rel}/${rec.id}`;
-  const r = rec as T & Rec & Record<string, any>;
+  const r = rec as T & Rec;
   r.href = href;
-  if (s.actions.length) (r as Record<string, any>).actions = { link: s.actions.map((a) => ({ href: `${href}/${a.name}`, rel: a.name })) };
-  if (s.sub.length) (r as Record<string, any>).link = s.sub.map((sub) => ({ href: `${href}/${sub.rel}`, rel: sub.rel }));
+  if (s.actions.length) (r as Doc).actions = { link: s.actions.map((a) => ({ href: `${href}/${a.name}`, rel: a.name })) };
+  if (s.sub.length) (r as Doc).link = s.sub.map((sub) => ({ href: `${href}/${sub.rel}`, rel: sub.rel }));
   return r;
 }
 

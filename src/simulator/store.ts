@@ -8,8 +8,10 @@
  * NICs) live in the parent's `_sub` maps; everything else is a top-level table
  * (`disks` holds the disks no VM owns: floating ones).
  */
+import type { Doc } from '../xml/index.ts';
 
-export type Rec = Record<string, any> & { id: string; href: string };
+/** A stored record: a wire object (xml/read.ts) with the id and href every record has. */
+export type Rec = Doc & { id: string; href: string };
 
 export const TABLES = [
   'datacenters',

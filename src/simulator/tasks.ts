@@ -4,12 +4,12 @@
  * of asynchronous actions (pollable until they expire, docs/protocol.md §5),
  * and the job, with its executing step, that every action is recorded as.
  */
+
+import type { Doc } from '../xml/index.ts';
 import { EngineFault } from './faults.ts';
 import type { Inventory } from './inventory.ts';
 import { decorate, specAt } from './routes.ts';
 import { type Rec, ref, Store } from './store.ts';
-
-type Doc = Record<string, any>;
 
 interface Creation {
   state: string;

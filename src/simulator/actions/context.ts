@@ -10,13 +10,16 @@
  *
  * The helpers below are state changes more than one action makes.
  */
+
+import type { Doc } from '../../xml/index.ts';
 import type { AuditLogName } from '../audit-log.generated.ts';
 import { entityNotFound, incomplete } from '../faults.ts';
 import type { Inventory } from '../inventory.ts';
 import type { Rec, Store, Table } from '../store.ts';
 
 /** A parsed request body: any fields of a schema type. */
-export type Doc = Record<string, any>;
+/** A document as the XML reader gives it and the writer takes it: the one wire-object type (xml/read.ts). */
+export type { Doc };
 
 export interface ActionCaller {
   readonly account: { readonly userId: string; readonly admin: boolean };
