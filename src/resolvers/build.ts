@@ -5,8 +5,7 @@
  * the matching generic resolver; every fetch goes through the request's
  * loaders.
  */
-import { GraphQLError, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { Resolvers } from '../generated/graphql.ts';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLScalarType, type SelectionSetNode } from 'graphql';
 import type { Collection } from '../model/index.ts';
 import {
   Aborted,
@@ -37,15 +36,30 @@ export type ResolverContext = Context;
 
 type Resolver = (parent: any, args: any, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
 
-/** The resolvers of a schema plan, typed against the resolver types codegen made from schema.graphql. */
-export function buildResolvers(plan: SchemaPlan): Resolvers {
-  const resolvers: Record<string, any> = { Long: LongScalar, DateTime: DateTimeScalar };
+/** A subscription field: what it subscribes to, and how each event is answered. */
+interface SubscriptionResolver {
+  subscribe: (parent: unknown, args: Obj, ctx: ResolverContext) => AsyncIterable<unknown>;
+  resolve: (event: unknown) => unknown;
+}
+
+/**
+ * The resolvers of a schema: per object type its fields' resolvers (an
+ * entity's `__resolveReference` too), per scalar the scalar. Built at run
+ * time from the plan of whichever dialect is served, so no static type of
+ * one schema's resolvers could describe it; this is the shape
+ * buildSubgraphSchema takes.
+ */
+export type ResolverMap = Record<string, GraphQLScalarType | Record<string, Resolver | SubscriptionResolver>>;
+
+/** The resolvers of a schema plan (no resolver is written per type). */
+export function buildResolvers(plan: SchemaPlan): ResolverMap {
+  const resolvers: ResolverMap = { Long: LongScalar, DateTime: DateTimeScalar };
   for (const t of plan.types.values()) {
     if (t.kind !== 'object') continue;
     const fields: Record<string, Resolver> = {};
     for (const f of t.fields) fields[f.name] = fieldResolver(plan, f);
     if (t.entity) {
-      (fields as any).__resolveReference = (ref: { id: string }, ctx: ResolverContext) => ctx.loaders.load(t.name, ref.id);
+      fields.__resolveReference = (ref: { id: string }, _args: unknown, ctx: ResolverContext) => ctx.loaders.load(t.name, ref.id);
     }
     resolvers[t.name] = fields;
   }
@@ -78,7 +92,7 @@ export function buildResolvers(plan: SchemaPlan): Resolvers {
       ]),
     );
   }
-  return resolvers as Resolvers;
+  return resolvers;
 }
 
 // ------------------------------------------------------------------ fields

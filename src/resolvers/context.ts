@@ -1,7 +1,7 @@
 /**
  * What every resolver receives: the caller's connection to the engine, the
  * request's loaders, the operation's signal, and (on WebSocket connections)
- * the caller's subscription watchers. codegen.yml types the resolvers with it.
+ * the caller's subscription watchers.
  */
 import type { Loaders } from '../loaders/index.ts';
 import type { Connection } from '../rhev/index.ts';
