@@ -38,11 +38,12 @@ export interface LoaderCounters {
 }
 
 /**
- * Shapes of the engine learnt while serving (not data): whether a
+ * Shapes of an engine learnt while serving (not data): whether a
  * sub-collection's items carry a reference to their parent in the top-level
- * list. Shared by all requests, as it describes the engine, not a caller.
+ * list (`DataCenter/clusters` -> true). One per server, shared by all its
+ * requests, as it describes the engine, not a caller.
  */
-const groupable = new Map<string, boolean>();
+export type EngineShapes = Map<string, boolean>;
 
 export class Loaders {
   private readonly byIdLoaders = new Map<string, DataLoader<string, Obj | null>>();
@@ -62,10 +63,14 @@ export class Loaders {
   constructor(
     readonly connection: Connection,
     readonly api: ApiModel,
-    private readonly options: { batching?: boolean; signal?: AbortSignal } = {},
+    private readonly options: { batching?: boolean; signal?: AbortSignal; shapes?: EngineShapes } = {},
   ) {
     for (const c of api.top) if (!this.topOf.has(c.itemType)) this.topOf.set(c.itemType, c);
+    this.shapes = options.shapes ?? new Map();
   }
+
+  /** What this engine's answers were found to carry (the server's, shared by its requests). */
+  private readonly shapes: EngineShapes;
 
   /**
    * Loads a resource by id (null when the engine has none, or the caller may
@@ -190,8 +195,8 @@ export class Loaders {
         parents.map(async (p) => {
           const f = byId.get(p.id);
           if (!f) return [];
-          // An engine that ignored detail= is asked per parent, through the resource's own link.
-          return [...(inlinedItems(f, rel) ?? ((await f[rel]({ signal: this.options.signal })) as Obj[]))];
+          // An engine that ignored the inlining is asked per parent, through the resource's own link.
+          return [...(inlinedItems(f, rel) ?? (await this.connection.getAll<Obj>(rel, { base: f, signal: this.options.signal })))];
         }),
       );
     }
@@ -199,19 +204,19 @@ export class Loaders {
     const itemTop = sub ? this.topOf.get(sub.itemType) : undefined;
     const refField = sub ? this.api.parentReference(sub.itemType, parentType) : undefined;
     const shape = `${parentType}/${rel}`;
-    if (parents.length > 1 && batching === 'group' && itemTop && refField && groupable.get(shape) !== false) {
+    if (parents.length > 1 && batching === 'group' && itemTop && refField && this.shapes.get(shape) !== false) {
       const items = await this.fullList(itemTop);
       const carries = items.length === 0 || items.some((i) => i[refField]?.id);
       if (carries) {
-        groupable.set(shape, true);
+        this.shapes.set(shape, true);
         return parents.map((p) => items.filter((i) => i[refField]?.id === p.id));
       }
-      groupable.set(shape, false); // this engine's top-level items do not say; ask per parent from now on
+      this.shapes.set(shape, false); // this engine's top-level items do not say; ask per parent from now on
     }
-    // 3. Per parent, at most CONCURRENCY at a time.
+    // 3. Per parent, at most CONCURRENCY at a time, from the connection (what the parent inlined costs nothing).
     return mapLimit(parents, CONCURRENCY, async (p) => {
-      if (typeof p[rel] !== 'function') return new Error(`${typeOf(p) ?? parentType} has no ${rel}`);
-      return (await p[rel]({ signal: this.options.signal })) as Obj[];
+      if (!sub) return new Error(`${typeOf(p) ?? parentType} has no ${rel}`);
+      return [...(inlinedItems(p, rel) ?? (await this.connection.getAll<Obj>(rel, { base: p, signal: this.options.signal })))];
     });
   }
 

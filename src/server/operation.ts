@@ -10,7 +10,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
-import { Loaders } from '../loaders/index.ts';
+import { type EngineShapes, Loaders } from '../loaders/index.ts';
 import type { ApiModel } from '../model/index.ts';
 import { CallerGone, type Context, OperationEnded, OperationTimeout } from '../resolvers/context.ts';
 import type { ServerLogger } from './config.ts';
@@ -26,6 +26,8 @@ export interface OperationServices {
   readonly metrics: Metrics;
   readonly logger: ServerLogger;
   readonly batching?: boolean;
+  /** What the engine's answers were found to carry, learnt by this server's loaders (loaders.ts). */
+  readonly shapes?: EngineShapes;
   /** Identical queries of one credential answered once while fresh (shared-answers.ts). */
   readonly answers?: SharedAnswers;
   /** Why the engine cannot answer any operation, when it is not an engine (engine-check.ts). */
@@ -85,7 +87,7 @@ export class Operation {
     this.context = {
       connection,
       signal,
-      loaders: new Loaders(connection, services.api, { batching: services.batching, signal }),
+      loaders: new Loaders(connection, services.api, { batching: services.batching, signal, shapes: services.shapes }),
       watchers: options.subscription ? holder.watchers() : undefined,
       operation: this,
     };

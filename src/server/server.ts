@@ -76,6 +76,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metrics,
     logger,
     batching: config.batching,
+    shapes: new Map(),
     answers,
     engineProblem: () => readiness.problem,
   };
