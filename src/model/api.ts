@@ -129,22 +129,36 @@ export class ApiModel {
   }
 
   /** Every place items of a type live (`Disk`: under VMs, templates, ...). */
-  collectionsOf(itemType: string): Collection[] {
-    return [...this.collections.values()].filter((c) => c.itemType === itemType);
+  /** What the by-type questions below answered, kept: the model does not change, and binding asks them per item. */
+  private readonly memo = new Map<string, unknown>();
+
+  private remember<T>(key: string, make: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = make();
+    this.memo.set(key, v);
+    return v;
+  }
+
+  collectionsOf(itemType: string): readonly Collection[] {
+    return this.remember(`in ${itemType}`, () => [...this.collections.values()].filter((c) => c.itemType === itemType));
   }
 
   /** Action names of a resource type, over every place it lives. */
-  actionsOf(itemType: string): Map<string, Operation> {
-    const out = new Map<string, Operation>();
-    for (const c of this.collectionsOf(itemType)) for (const [n, op] of c.actions) if (!out.has(n)) out.set(n, op);
-    return out;
+  actionsOf(itemType: string): ReadonlyMap<string, Operation> {
+    return this.remember(`actions ${itemType}`, () => {
+      const out = new Map<string, Operation>();
+      for (const c of this.collectionsOf(itemType)) for (const [n, op] of c.actions) if (!out.has(n)) out.set(n, op);
+      return out;
+    });
   }
 
   /** Sub-collections of a resource type by rel, over every place it lives. */
-  subsOf(itemType: string): Map<string, Collection> {
-    const out = new Map<string, Collection>();
-    for (const c of this.collectionsOf(itemType)) for (const s of c.sub) if (!out.has(s.rel)) out.set(s.rel, s);
-    return out;
+  subsOf(itemType: string): ReadonlyMap<string, Collection> {
+    return this.remember(`subs ${itemType}`, () => {
+      const out = new Map<string, Collection>();
+      for (const c of this.collectionsOf(itemType)) for (const s of c.sub) if (!out.has(s.rel)) out.set(s.rel, s);
+      return out;
+    });
   }
 
   /** The sub-collections `detail=` inlines in a collection and its items (relations.ts). */
@@ -159,11 +173,13 @@ export class ApiModel {
    * parent, or one request per parent.
    */
   batching(parentType: string, rel: string): Batching {
-    const top = this.top.find((c) => c.itemType === parentType);
-    if (top && this.inlinable(top).includes(rel)) return 'inline';
-    const sub = this.subsOf(parentType).get(rel);
-    if (sub && this.parentReference(sub.itemType, parentType) && this.top.some((c) => c.itemType === sub.itemType)) return 'group';
-    return 'each';
+    return this.remember(`batching ${parentType}/${rel}`, (): Batching => {
+      const top = this.top.find((c) => c.itemType === parentType);
+      if (top && this.inlinable(top).includes(rel)) return 'inline';
+      const sub = this.subsOf(parentType).get(rel);
+      if (sub && this.parentReference(sub.itemType, parentType) && this.top.some((c) => c.itemType === sub.itemType)) return 'group';
+      return 'each';
+    });
   }
 
   /** The element of `itemType` that references one `parentType` (`disk.vm`), if any. */
