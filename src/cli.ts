@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { credentialsOfUrl } from './http/basic.ts';
 import type { EngineAccess } from './rhev/index.ts';
+// Only the limits' defaults: config.ts loads nothing of GraphQL (the server is imported after NODE_ENV is set, below).
+import { DEFAULT_LIMITS } from './server/config.ts';
 import { type Dialects, FAULT_KINDS, type FaultKind, type SimulatorOptions, startSimulator } from './simulator/index.ts';
 
 const int =
@@ -180,9 +182,14 @@ simulatorOptions(
   )
   .option('--no-introspection', 'refuse introspection (default: off when NODE_ENV=production)')
   .option('--no-landing-page', 'do not serve the explorer to browsers (default: off when NODE_ENV=production)')
-  .option('--max-upstream-requests <n>', 'most engine requests one operation may be estimated to cost', int('max-upstream-requests'), 200)
-  .option('--operation-timeout <ms>', 'longest one operation may run', int('operation-timeout'), 120_000)
-  .option('--max-response-bytes <n>', 'largest engine answer accepted', int('max-response-bytes'), 256 * 1024 * 1024)
+  .option(
+    '--max-upstream-requests <n>',
+    'most engine requests one operation may be estimated to cost',
+    int('max-upstream-requests'),
+    DEFAULT_LIMITS.maxUpstreamRequests,
+  )
+  .option('--operation-timeout <ms>', 'longest one operation may run', int('operation-timeout'), DEFAULT_LIMITS.operationTimeoutMs)
+  .option('--max-response-bytes <n>', 'largest engine answer accepted', int('max-response-bytes'), DEFAULT_LIMITS.maxResponseBytes)
   .option(
     '--anonymous <policy>',
     'callers without credentials: service-account or refuse (default: service-account with the embedded simulator, refuse with --rhev-url; or RHEV_ANONYMOUS)',

@@ -23,7 +23,7 @@ import { credentialsFrom } from './credentials.ts';
 import type { Readiness } from './engine-check.ts';
 import { securityHeaders, serveExplorer } from './explorer.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
-import { engineNotReady, Operation, type OperationServices } from './operation.ts';
+import { engineNotReady, noteRefused, Operation, type OperationServices } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
 import { shareAnswersPlugin } from './shared-answers.ts';
 
@@ -111,10 +111,7 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
         try {
           holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));
         } catch (e) {
-          services.logger.info(
-            { operation: null, type: 'refused', transport: 'http', errors: codesOf([e as { extensions?: Record<string, unknown> }]) },
-            'operation',
-          );
+          noteRefused(services, 'http', null, codesOf([e as { extensions?: Record<string, unknown> }]));
           throw e;
         }
         const op = new Operation(services, 'http', holder, { timeoutMs: limits.operationTimeoutMs });

@@ -40,6 +40,16 @@ export function engineNotReady(services: OperationServices): GraphQLError | unde
   return problem ? new GraphQLError(`The engine is not ready: ${problem}`, { extensions: { code: 'UPSTREAM_UNAVAILABLE' } }) : undefined;
 }
 
+/**
+ * An operation refused before it became one (no credentials, a limit the
+ * document breaks, a WebSocket's refused subscribe): the same log line and
+ * the same count on both transports.
+ */
+export function noteRefused(services: OperationServices, transport: TransportName, name: string | null, codes: readonly string[]): void {
+  services.metrics.operations.inc({ transport, type: 'refused', outcome: 'error' });
+  services.logger.info({ operation: name, type: 'refused', transport, errors: [...codes] }, 'operation');
+}
+
 /** Operations by the signal their engine requests carry, so each request is counted for its operation. */
 const bySignal = new WeakMap<AbortSignal, Operation>();
 

@@ -46,7 +46,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Limits } from './config.ts';
 import { type CredentialPool, credentialsFrom, type Holder } from './credentials.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
-import { engineNotReady, Operation, type OperationServices } from './operation.ts';
+import { engineNotReady, noteRefused, Operation, type OperationServices } from './operation.ts';
 import { SharedAnswers, sharedExecute } from './shared-answers.ts';
 
 export interface WsOptions {
@@ -159,11 +159,7 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
         const formatted = formatAll(errors);
         const state = stateOf(ctx.extra);
         if (state.operations.has(payload)) endOperation(state, payload, codesOf(formatted));
-        else
-          services.logger.info(
-            { operation: payload.operationName ?? null, type: 'refused', transport: 'ws', errors: codesOf(formatted) },
-            'operation',
-          );
+        else noteRefused(services, 'ws', payload.operationName ?? null, codesOf(formatted));
         return formatted;
       },
       onComplete: (ctx, _id, payload) => {

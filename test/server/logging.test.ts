@@ -91,3 +91,24 @@ describe('the operation log', () => {
     expect(text).not.toMatch(/JSESSIONID=[^*]|"jsessionid":"[^*]|Basic [A-Za-z0-9+/=]{8,}/i);
   });
 });
+
+describe('refusals', () => {
+  it('are one log line and one count, on HTTP and WebSocket alike', async () => {
+    const counted = async () =>
+      Number(
+        /transport="ws",type="refused",outcome="error"\} (\d+)/.exec(
+          await s.server.metrics.registry.getSingleMetricAsString('rhev_operations_total'),
+        )?.[1] ?? 0,
+      );
+    const before = await counted();
+    lines.length = 0;
+    const client = wsClient(s);
+    try {
+      await collect(client, `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: api { time }`).join(' ')} }`, {}, 5000);
+    } finally {
+      await client.dispose();
+    }
+    expect(await counted()).toBe(before + 1);
+    expect(operations().filter((o) => o.type === 'refused' && o.transport === 'ws')).toHaveLength(1);
+  });
+});
