@@ -19,7 +19,7 @@
  */
 import { bundledModel, bundledV4Model, pathKey, type XsdModel } from '../model/index.ts';
 import type { Doc } from '../xml/index.ts';
-import { type RouteTable, type Spec, v3Routes, v4Routes } from './routes.ts';
+import { linksAt, type RouteTable, type Spec, v3Routes, v4Routes } from './routes.ts';
 
 export type DialectName = 'v3' | 'v4';
 
@@ -137,6 +137,5 @@ function relink(routes: RouteTable, out: Doc, href: string): void {
     delete out.actions;
     return;
   }
-  out.actions = s.actions.length ? { link: s.actions.map((a) => ({ href: `${href}/${a.name}`, rel: a.name })) } : undefined;
-  out.link = s.sub.length ? s.sub.map((sub) => ({ href: `${href}/${sub.rel}`, rel: sub.rel })) : undefined;
+  Object.assign(out, linksAt(s, href));
 }

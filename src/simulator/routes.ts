@@ -184,12 +184,26 @@ export function specAt(key: string): Spec {
 }
 
 /** Gives a new record its href, `<actions>` and sub-collection `<link>`s, as the engine would. */
+/**
+ * The `<actions>` and `<link>`s a record of `s` carries at `href`: one link
+ * per action and per sub-collection, below the record (undefined where it
+ * has none). The one place they are built: stored, seen elsewhere, or
+ * written in another dialect.
+ */
+export function linksAt(s: Pick<Spec, 'actions' | 'sub'>, href: string): { actions?: Doc; link?: Doc[] } {
+  return {
+    actions: s.actions.length ? { link: s.actions.map((a) => ({ href: `${href}/${a.name}`, rel: a.name })) } : undefined,
+    link: s.sub.length ? s.sub.map((x) => ({ href: `${href}/${x.rel}`, rel: x.rel })) : undefined,
+  };
+}
+
 export function decorate<T extends Doc>(s: Spec, rec: T, parentHref?: string): T & Rec {
   const href = `${parentHref ? `${parentHref}/` : ''}${s.rel}/${rec.id}`;
   const r = rec as T & Rec;
   r.href = href;
-  if (s.actions.length) (r as Doc).actions = { link: s.actions.map((a) => ({ href: `${href}/${a.name}`, rel: a.name })) };
-  if (s.sub.length) (r as Doc).link = s.sub.map((sub) => ({ href: `${href}/${sub.rel}`, rel: sub.rel }));
+  const { actions, link } = linksAt(s, href);
+  if (actions) (r as Doc).actions = actions;
+  if (link) (r as Doc).link = link;
   return r;
 }
 
@@ -200,9 +214,5 @@ export function decorate<T extends Doc>(s: Spec, rec: T, parentHref?: string): T
  */
 export function seenAt(s: Spec, r: Rec): Rec {
   if (!r._base) return r;
-  return {
-    ...r,
-    actions: s.actions.length ? { link: s.actions.map((a) => ({ href: `${r.href}/${a.name}`, rel: a.name })) } : undefined,
-    link: s.sub.length ? s.sub.map((x) => ({ href: `${r.href}/${x.rel}`, rel: x.rel })) : undefined,
-  };
+  return { ...r, ...linksAt(s, r.href) };
 }
