@@ -136,3 +136,22 @@ export async function validateMany(docs: { name: string; xml: string }[], dialec
 const referenceV4Xsd = fileURLToPath(new URL('../../shared/reference/v4/api-v4.6.xsd', import.meta.url));
 /** Where ../shared exists, v4 documents are validated against the engine's own v4.6 schema too. */
 export const hasV4Reference = existsSync(referenceV4Xsd);
+
+/** The sub-collections of a 3.6 engine's VM, in order (its RSDL's, and so the model's and the client's). */
+export const V3_VM_SUBCOLLECTIONS = [
+  'applications',
+  'cdroms',
+  'disks',
+  'graphicsconsoles',
+  'hostdevices',
+  'katelloerrata',
+  'nics',
+  'numanodes',
+  'permissions',
+  'reporteddevices',
+  'sessions',
+  'snapshots',
+  'statistics',
+  'tags',
+  'watchdogs',
+];

@@ -14,7 +14,7 @@ import {
   SEARCH_ENTITIES,
   searchLanguage,
 } from '../../src/model/index.ts';
-import { present } from '../helpers.ts';
+import { present, V3_VM_SUBCOLLECTIONS } from '../helpers.ts';
 
 const referenceRsdl = new URL('../../../shared/reference/rsdl/rsdl-v3.6.xml', import.meta.url);
 
@@ -32,23 +32,7 @@ describe('the API model', () => {
     expect(vms.actions.get('migrate')!.bodyParams.map((p) => p.name)).toContain('action.host.id|name');
     const nics = m.collections.get('hosts/{host:id}/nics')!;
     expect(nics).toMatchObject({ itemType: 'HostNIC', itemElement: 'host_nic', parent: m.topLevel('hosts') });
-    expect([...m.subsOf('VM').keys()].sort()).toEqual([
-      'applications',
-      'cdroms',
-      'disks',
-      'graphicsconsoles',
-      'hostdevices',
-      'katelloerrata',
-      'nics',
-      'numanodes',
-      'permissions',
-      'reporteddevices',
-      'sessions',
-      'snapshots',
-      'statistics',
-      'tags',
-      'watchdogs',
-    ]);
+    expect([...m.subsOf('VM').keys()].sort()).toEqual(V3_VM_SUBCOLLECTIONS);
     expect(m.topLevel('roles')!.searchable).toBe(false);
   });
 

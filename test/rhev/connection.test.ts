@@ -17,7 +17,7 @@ import {
   type VMResource,
 } from '../../src/rhev/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { simulator, stats } from '../helpers.ts';
+import { simulator, stats, V3_VM_SUBCOLLECTIONS } from '../helpers.ts';
 
 let sim: Simulator;
 let conn: Connection;
@@ -162,23 +162,7 @@ describe('Connection', () => {
     expect((await conn.getMethods('vms')).sort()).toEqual(['GET', 'POST']);
     expect((await conn.getMethods('disks', { base: vm })).sort()).toEqual(['GET', 'POST']);
     expect(conn.getActions(vm)).toContain('migrate');
-    expect([...conn.getLinks(vm)].sort()).toEqual([
-      'applications',
-      'cdroms',
-      'disks',
-      'graphicsconsoles',
-      'hostdevices',
-      'katelloerrata',
-      'nics',
-      'numanodes',
-      'permissions',
-      'reporteddevices',
-      'sessions',
-      'snapshots',
-      'statistics',
-      'tags',
-      'watchdogs',
-    ]);
+    expect([...conn.getLinks(vm)].sort()).toEqual(V3_VM_SUBCOLLECTIONS);
   });
 
   it('keeps one engine session for many requests, and logs in again when it expires', async () => {
