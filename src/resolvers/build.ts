@@ -49,17 +49,22 @@ interface SubscriptionResolver {
  * one schema's resolvers could describe it; this is the shape
  * buildSubgraphSchema takes.
  */
-export type ResolverMap = Record<string, GraphQLScalarType | Record<string, Resolver | SubscriptionResolver>>;
+export type ResolverMap = Record<string, GraphQLScalarType | Record<string, Resolver | SubscriptionResolver | ReferenceResolver>>;
+
+/** How an entity is found from the key a router sends (`{ __typename, id }`). */
+type ReferenceResolver = (ref: { id: string }, ctx: ResolverContext) => unknown;
 
 /** The resolvers of a schema plan (no resolver is written per type). */
 export function buildResolvers(plan: SchemaPlan): ResolverMap {
   const resolvers: ResolverMap = { Long: LongScalar, DateTime: DateTimeScalar };
   for (const t of plan.types.values()) {
     if (t.kind !== 'object') continue;
-    const fields: Record<string, Resolver> = {};
+    const fields: Record<string, Resolver | ReferenceResolver> = {};
     for (const f of t.fields) fields[f.name] = fieldResolver(plan, f);
     if (t.entity) {
-      fields.__resolveReference = (ref: { id: string }, _args: unknown, ctx: ResolverContext) => ctx.loaders.load(t.name, ref.id);
+      // Apollo calls an entity's reference resolver with the reference and the context (no arguments).
+      const byKey: ReferenceResolver = (ref, ctx) => ctx.loaders.load(t.name, ref.id);
+      fields.__resolveReference = byKey;
     }
     resolvers[t.name] = fields;
   }
