@@ -68,7 +68,13 @@ export class Progress {
 
 export async function graphql(url: string, query: string): Promise<{ ms: number; bytes: number }> {
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const send = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  // A pooled keep-alive socket the server closed while this process's loop was busy (autocannon runs here) is
+  // found closed only when reused: the one request it failed is sent again, once, on a new socket.
+  const res = await send().catch((e: Error & { cause?: { code?: string } }) => {
+    if (!/UND_ERR_SOCKET|ECONNRESET/.test(String(e.cause?.code))) throw e;
+    return send();
+  });
   const text = await res.text();
   const ms = performance.now() - t0;
   if (!res.ok || text.includes('"errors"')) throw new Error(`query failed: ${text.slice(0, 300)}`);
