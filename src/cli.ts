@@ -224,6 +224,14 @@ simulatorOptions(
     const nodeEnv = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
     const { startServer, displayUrl } = await import('./server/index.ts');
+    // A promise of one operation rejecting where nothing awaits it any more (its caller went away) must cost
+    // that operation, never the process: it is logged as a structured line, and the server keeps serving.
+    process.on('unhandledRejection', (reason) => {
+      const r = reason as { message?: string; extensions?: { code?: string } } | undefined;
+      process.stderr.write(
+        `${JSON.stringify({ level: 50, time: Date.now(), msg: 'unhandled rejection', error: String(r?.message ?? reason).slice(0, 300), code: r?.extensions?.code })}\n`,
+      );
+    });
     let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
     let engine: ({ url: string } & EngineAccess) | undefined;
     if (o.rhevUrl) {
