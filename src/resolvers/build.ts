@@ -411,8 +411,8 @@ function bounded(resolve: Resolver): Resolver {
     if (!signal || !(result instanceof Promise)) return result;
     return new Promise((res, rej) => {
       const onAbort = () => rej(toGraphQLError(signal.reason));
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
+      // The resolver's own promise is always watched, even when the answer is already decided by the
+      // signal: left alone, its rejection (the engine request it started, cancelled) would be unhandled.
       result.then(
         (v) => {
           signal.removeEventListener('abort', onAbort);
@@ -423,6 +423,8 @@ function bounded(resolve: Resolver): Resolver {
           rej(e);
         },
       );
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
   };
 }

@@ -165,6 +165,39 @@ describe('freshness window: expiry and off', () => {
     }
   });
 
+  it('a caller who leaves while waiting for a leader that failed is executed with its signal ended, and nothing rejects unhandled', async () => {
+    // The leader's search is refused by the engine (an answer with errors is shared with nobody), so the
+    // caller waiting on it executes afterwards, by which time it has closed its connection: its root field
+    // starts with the operation's signal already aborted. The engine request that field starts is cancelled,
+    // and its rejection must still be handled (it once took the server process down).
+    const s = await stack({ vms: 20, latencyMs: 300 }, { freshnessMs: 60_000 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await gql(s, '{ api { time } }');
+      const q = '{ vms(search: "no_such_field = 1") { name } }';
+      const leader = gql(s, q);
+      await new Promise((r) => setTimeout(r, 100));
+      const leaving = new AbortController();
+      const follower = fetch(s.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q }),
+        signal: leaving.signal,
+      }).catch((e: Error) => e);
+      await new Promise((r) => setTimeout(r, 50));
+      leaving.abort();
+      expect((await leader).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(await follower).toBeInstanceOf(Error);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await s.close();
+    }
+  });
+
   it('0 turns sharing off: every query costs its own requests', async () => {
     const s = await stack({ vms: 20 }, { freshnessMs: 0 });
     try {
