@@ -34,9 +34,9 @@ export function peakRssMB(pid: number): number {
 }
 
 /** Runs `rhev-graphql <args>` and resolves once it prints a line matching `ready` (its first group is the URL). */
-export async function startCommand(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<Started> {
+export async function startCommand(args: string[], ready: RegExp, env: Record<string, string> = {}, tree = root): Promise<Started> {
   const child = spawn(process.execPath, ['bin/rhev-graphql.js', ...args], {
-    cwd: root,
+    cwd: tree,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,6 +68,8 @@ export async function startSimulatorProcess(options: {
   vms: number;
   hosts?: number;
   latencyMs?: number;
+  /** The engine's dialect (default v3: the figures on record were measured on it). */
+  dialect?: 'v3' | 'v4';
 }): Promise<Started & { apiUrl: string }> {
   const hosts = options.hosts ?? Math.max(4, Math.round(options.vms / 50));
   const started = await startCommand(
@@ -86,23 +88,27 @@ export async function startSimulatorProcess(options: {
       '--latency',
       String(options.latencyMs ?? 0),
       '--dialects',
-      'v3',
+      options.dialect ?? 'v3',
     ],
     /Control:\s+(\S+)\/__simulator\/stats/,
   );
-  return { ...started, apiUrl: `${started.url}/api` };
+  return { ...started, apiUrl: `${started.url}${options.dialect === 'v4' ? '/ovirt-engine/api' : '/api'}` };
 }
 
-/** `rhev-graphql serve` against `engineUrl` (API v3, the service account for every caller). */
-export function startServerProcess(engineUrl: string, freshnessMs: number): Promise<Started> {
+/**
+ * `rhev-graphql serve` against `engineUrl` (the service account for every
+ * caller), built from `tree` (this checkout unless a baseline's, compare.ts).
+ */
+export function startServerProcess(engineUrl: string, freshnessMs: number, dialect: 'v3' | 'v4' = 'v3', tree = root): Promise<Started> {
   return startCommand(
     ['serve', '--port', '0', '--rhev-url', engineUrl, '--anonymous', 'service-account', '--log-level', 'warn'],
     /subgraph at (\S+)/,
     {
       RHEV_USERNAME: 'admin@internal',
       RHEV_PASSWORD: 'admin',
-      RHEV_API_VERSION: '3',
+      RHEV_API_VERSION: dialect === 'v4' ? '4' : '3',
       RHEV_FRESHNESS_MS: String(freshnessMs),
     },
+    tree,
   );
 }

@@ -47,7 +47,7 @@ const MODES: { mode: ServerMode; freshnessMs: number; vary: boolean }[] = [
 ];
 
 /** `clients` connections sending the query for `seconds`; with `vary`, each request's text is its own. */
-async function load(url: string, query: string, clients: number, seconds: number, vary: boolean): Promise<autocannon.Result> {
+export async function load(url: string, query: string, clients: number, seconds: number, vary: boolean): Promise<autocannon.Result> {
   let n = 0;
   const body = (q: string) => JSON.stringify({ query: q });
   return autocannon({
