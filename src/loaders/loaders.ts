@@ -98,7 +98,7 @@ export class Loaders {
   /** Lists a top-level collection; what comes back primes the by-id loaders. */
   async list(
     c: Collection,
-    options: { search?: string; max?: number; page?: number; caseSensitive?: boolean; filter?: Record<string, string>; detail?: string[] },
+    options: { search?: string; max?: number; page?: number; caseSensitive?: boolean; filter?: Record<string, string>; inline?: string[] },
   ): Promise<Obj[]> {
     const items = await this.connection.getAll<Obj>(c.rel, {
       search: options.search,
@@ -106,7 +106,8 @@ export class Loaders {
       page: options.page,
       caseSensitive: options.caseSensitive,
       filter: options.filter,
-      detail: options.detail?.length && this.inlining ? options.detail : undefined,
+      // What the engine puts inside the list (v3 detail=, v4 follow=): sub-collections, and paths through them.
+      detail: options.inline?.length && this.inlining ? options.inline : undefined,
       signal: this.options.signal,
     });
     this.prime(c.itemType, items);
@@ -132,7 +133,7 @@ export class Loaders {
   /** A sub-collection of a resource (`VM.disks`), batched over the parents of a tick. */
   children(parentType: string, rel: string, parent: Obj): readonly Obj[] | Promise<readonly Obj[]> {
     this.counters.loads++;
-    // Inlined by the list that brought the parent (detail=): no request, and no promise.
+    // Inlined by the list that brought the parent (detail= or follow=): no request, and no promise.
     const inlined = inlinedItems(parent, rel);
     if (inlined) return inlined;
     const key = `${parentType}/${rel}`;
@@ -189,7 +190,7 @@ export class Loaders {
     const batching = this.api.batching(parentType, rel);
     // 1. One list of the parents with the sub-collection inlined.
     if (parents.length > 1 && top && batching === 'inline') {
-      const fresh = await this.list(top, { detail: [rel] });
+      const fresh = await this.list(top, { inline: [rel] });
       const byId = new Map(fresh.map((p) => [p.id, p]));
       return Promise.all(
         parents.map(async (p) => {

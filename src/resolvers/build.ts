@@ -29,6 +29,7 @@ import type { Doc as Obj } from '../xml/index.ts';
 import { XmlCharacterError } from '../xml/index.ts';
 import { badInput, checkArguments, checkId } from './arguments.ts';
 import { type Context, OperationTimeout } from './context.ts';
+import { inlineOfList } from './inline.ts';
 import { mergeSelections } from './selections.ts';
 import { DateTimeScalar, enumOut, inputToXml, LongScalar } from './values.ts';
 
@@ -246,20 +247,18 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
       return (_p, _a, ctx) => guard(() => ctx.connection.capabilities({ signal: ctx.signal }));
     case 'list': {
       const c = r.collection!;
-      const itemPlan = plan.types.get(c.itemType)!;
       return (_p, args, ctx, info) =>
         guard(() => {
           checkArguments(args);
-          // Sub-collections the query asks for, inlined in this one request where the engine can.
-          const wanted = selectedFields(info.fieldNodes[0].selectionSet, info);
-          // A shortcut through one (Vm.disks) asks for what its items reference too, where the engine follows links (v4).
-          const detail = ctx.loaders.api
-            .inlinable(c)
-            .flatMap((rel) =>
-              itemPlan.fields
-                .filter((f) => f.kind === 'subcollection' && f.rel === rel && wanted.has(f.name))
-                .map((f) => (f.through && ctx.loaders.api.follows ? `${rel}.${f.through}` : rel)),
-            );
+          // Sub-collections the query asks for, inlined in this one request where the engine can (inline.ts).
+          const inline = inlineOfList(
+            plan,
+            ctx.loaders.api,
+            c,
+            info.fieldNodes[0],
+            info.fieldNodes.map((n) => n.selectionSet),
+            (n) => info.fragments[n],
+          );
           const filter = args.filter?.length ? toFilter(args.filter) : undefined;
           if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
           if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');
@@ -270,7 +269,7 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
               page: args.page ?? undefined,
               caseSensitive: args.caseSensitive ?? undefined,
               filter,
-              detail,
+              inline: [...inline],
             })
             .catch((e) => {
               // The engine refuses a search it cannot read with 400: say which argument.

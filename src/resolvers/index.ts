@@ -1,3 +1,4 @@
 /** Resolvers built from the schema plan (build.ts). */
 export * from './build.ts';
+export { inlinedRels, inlineOfList } from './inline.ts';
 export { type MergedField, mergeSelections } from './selections.ts';

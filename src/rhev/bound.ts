@@ -3,7 +3,8 @@
  * A resource of type VM gets `start()`, `disks()`, `update()` and the rest
  * from one prototype shared by every VM (made once from the API model, and
  * grown by any action or link an engine lists beyond it), and remembers its
- * connection and the sub-collections the engine inlined (`detail=`), so that
+ * connection and the sub-collections the engine inlined (v3 `detail=`, v4
+ * `follow=`), so that
  * `vm.disks()` answers those without a request.
  */
 import type { ApiModel } from '../model/index.ts';
@@ -15,7 +16,7 @@ import type { ActionOptions, ListOptions, WaitOptions } from './options.ts';
 
 /** The connection a bound object belongs to (non-enumerable). */
 export const CONN: unique symbol = Symbol.for('rhev.connection');
-/** Sub-collections the engine inlined (detail=...), by rel (non-enumerable). */
+/** Sub-collections the engine inlined (detail= or follow=), by rel (non-enumerable). */
 export const INLINE: unique symbol = Symbol.for('rhev.inline');
 
 /** A collection: an array of bound resources, with the collection's own fields. */
@@ -51,6 +52,38 @@ export function hrefOf(obj: object): string {
   const h = (obj as Obj).href;
   if (!h) throw new RhevError(`${typeOf(obj) ?? 'The object'} has no href: get it from the engine first`);
   return h;
+}
+
+/**
+ * Where a sub-collection the engine inlined sits in a resource of one type:
+ * v3 puts it under the rel (`disks`); v4's follow= under the type's element,
+ * with its underscores (`disk_attachments` for the rel `diskattachments`).
+ * Worked out once per type and rel, not per object: a list binds thousands.
+ */
+class InlineKeys {
+  private readonly byRel = new Map<string, string | null>();
+  constructor(private readonly elements: readonly string[]) {}
+
+  /** The key of `obj` holding the inlined `rel`, if it is there. */
+  of(rel: string, obj: Obj): string | undefined {
+    if (Object.hasOwn(obj, rel)) return rel;
+    let key = this.byRel.get(rel);
+    if (key === undefined) {
+      key = this.elements.find((e) => e.includes('_') && e.replace(/_/g, '') === rel) ?? null;
+      this.byRel.set(rel, key);
+    }
+    return key !== null && Object.hasOwn(obj, key) ? key : undefined;
+  }
+}
+
+const inlineKeys = new WeakMap<ApiModel, Map<string, InlineKeys>>();
+
+function inlineKeysFor(type: string, m: ApiModel): InlineKeys {
+  let byType = inlineKeys.get(m);
+  if (!byType) inlineKeys.set(m, (byType = new Map()));
+  let k = byType.get(type);
+  if (!k) byType.set(type, (k = new InlineKeys(m.xsd.types.get(type)?.elements.map((e) => e.name) ?? [])));
+  return k;
 }
 
 /** Per API model (one per dialect), the prototypes of its types. */
@@ -106,7 +139,7 @@ function defineSub(proto: object, rel: string): void {
   Object.defineProperty(proto, rel, {
     value: function (this: Obj, options: ListOptions = {}) {
       const noQuery = Object.keys(options).every((k) => k === 'signal');
-      // Inlined by a detail request: no round trip.
+      // Inlined by the list that brought this resource: no round trip.
       const items = noQuery ? inlinedItems(this, rel) : undefined;
       if (items) {
         const out = appendAll(new ResourceList<Obj>(), items);
@@ -157,17 +190,11 @@ export function bindResource<T extends Obj>(c: Connection, obj: T, type: string)
   // Actions and links the engine lists beyond what the model knows become methods too.
   for (const l of obj.actions?.link ?? []) defineAction(proto, l.rel);
   const inline: Obj = {};
-  // v3 inlines under the rel (`disks`); v4's follow= under the type's element, with its underscores (`disk_attachments`).
-  let byBare: Map<string, string> | undefined;
+  const keys = inlineKeysFor(type, c.model);
   for (const l of obj.link ?? []) {
     const rel = String(l.rel);
     if (rel.includes('/')) continue;
-    byBare ??= new Map(
-      Object.keys(obj)
-        .filter((k) => k.includes('_'))
-        .map((k) => [k.replace(/_/g, ''), k]),
-    );
-    const key = Object.hasOwn(obj, rel) ? rel : byBare.get(rel);
+    const key = keys.of(rel, obj);
     if (key !== undefined) {
       inline[rel] = obj[key];
       delete obj[key];

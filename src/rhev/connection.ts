@@ -1,30 +1,40 @@
 /**
  * The connection: everything a script does with an engine goes through one.
+ * It is the client's front (Python-RHEV's Connection, method for method),
+ * and decides what to ask; the work is done by parts with one job each:
  *
- * It never builds a URL by hand. It starts from the entry point's links,
- * follows `<link rel>`s of the resources it has, uses `rel/search` templates
- * for searches, and the `<actions>` links a resource lists for actions, so
- * it works against any engine generation that publishes its links
- * (`/api`, `/ovirt-engine/api`, `/rhevm-api`).
+ * - exchange.ts: one HTTP exchange (GETs joined, writes ending the window,
+ *   refusals reported), over the transport (sessions, retries, bounds);
+ * - links.ts: where things are, from the entry point's links down (no URL
+ *   is ever built by hand);
+ * - reading.ts: the reading path (freshness window, parse once, bind);
+ * - writing.ts and acting.ts: create, update, delete; actions and waits.
+ *
+ * The connection also settles the dialect: told one, or what the entry
+ * point says (docs/protocol.md §11), and binds what comes back with the API
+ * model of that dialect.
  */
 
 import { credentialsOfUrl } from '../http/basic.ts';
 import type { ApiModel, Operation } from '../model/index.ts';
 import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { type Channel, runAction, waitForStatus, waitUntil } from './acting.ts';
-import { checkAnswer, dialectOfEntry, isBeingCreated, parseAnswer } from './answers.ts';
-import { model, newResourceOf, tag, toXml, typeInfo, typeOf } from './binding.ts';
+import { type Channel, runAction, waitForStatus } from './acting.ts';
+import { checkAnswer, dialectOfEntry, parseAnswer } from './answers.ts';
+import { model, newResourceOf, typeInfo, typeOf } from './binding.ts';
 import { bindResource, hrefOf, ResourceList, type ResourceMethods, resourceList } from './bound.ts';
-import { ConnectionError, CredentialsRefused, IllegalMethod, NotFound, RhevError } from './errors.ts';
+import { ConnectionError, IllegalMethod, RhevError } from './errors.ts';
+import { Exchange, type RequestOptions } from './exchange.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
-import { FreshWindow, Generation, type Stamp } from './fresh.ts';
-import { Joiner } from './join.ts';
+import { Generation } from './fresh.ts';
+import { Links } from './links.ts';
 import type { Logger } from './log.ts';
 import type { ActionOptions, CallOptions, ConnectionOptions, GetOptions, ListOptions, WaitOptions } from './options.ts';
+import { Reader } from './reading.ts';
 import { type HttpResponse, Transport } from './transport.ts';
 import type { Action, API, Capabilities, Collections } from './types.generated.ts';
 import { expand, listRequest, quoteValue, relativePath, templateMatches } from './urls.ts';
+import { type CreateOptions, createIn, deleteResource, updateResource } from './writing.ts';
 
 export class Connection {
   /** Default retries of idempotent requests on transient errors. */
@@ -44,35 +54,22 @@ export class Connection {
   readonly logger?: Logger;
 
   private transport?: Transport;
-  private entry?: Obj;
   /** API v4's model, once the connection speaks v4 (told so, or the entry point said so). */
   private api4?: ApiModel;
   private rsdl?: Promise<Operation[] | undefined>;
-  private readonly docCache = new Map<string, Obj>();
-  /** Identical GETs in flight, joined (see join.ts): the connection's one joining layer. */
-  private readonly gets = new Joiner<HttpResponse>();
-  /**
-   * Collection documents parsed from a joined answer, by that answer: every
-   * caller that joined one GET gets the same response object, so the first
-   * to parse it parses for all of them.
-   */
-  private readonly parsedLists = new WeakMap<HttpResponse, Obj>();
-  /**
-   * Bound answers kept for the freshness window (fresh.ts), by request: off
-   * unless `freshnessMs` is given; the server turns it on for every caller.
-   */
-  private readonly answers: FreshWindow<Obj | { items: Obj[]; meta: Obj }>;
-  /** The objects the window has shared with callers: reload leaves them as they are. */
-  private readonly shared = new WeakSet<object>();
+  private readonly exchange: Exchange;
+  private readonly links: Links;
+  private readonly reader: Reader;
 
   /** GETs answered by joining an identical one already in flight. */
   get coalesced(): number {
-    return this.gets.joined;
+    return this.exchange.joined;
   }
 
   /** Answers served from the freshness window, and lookups that found none fresh. */
   get freshness(): { hits: number; misses: number; windowMs: number } {
-    return { hits: this.answers.hits, misses: this.answers.misses, windowMs: this.answers.windowMs };
+    const w = this.reader.window;
+    return { hits: w.hits, misses: w.misses, windowMs: w.windowMs };
   }
 
   /**
@@ -81,7 +78,7 @@ export class Connection {
    * window, here or in any connection sharing its generation.
    */
   invalidate(): void {
-    this.answers.generation.bump();
+    this.reader.window.generation.bump();
   }
 
   /** Prepares a connection; nothing is sent until it is used. */
@@ -92,7 +89,20 @@ export class Connection {
     this.retries = options.retries ?? Connection.retries;
     this.verbosity = options.verbosity ?? Connection.verbosity;
     this.logger = options.logger;
-    this.answers = new FreshWindow(options.freshnessMs ?? 0, options.generation ?? new Generation());
+    const generation = options.generation ?? new Generation();
+    this.exchange = new Exchange(() => this.ensure(), generation, {
+      coalesce: options.coalesce,
+      onUnauthorized: options.onUnauthorized,
+      who: () => this.username,
+    });
+    const parts = {
+      request: (method: string, href: string, opts?: RequestOptions) => this.exchange.request(method, href, opts),
+      check: (res: HttpResponse, ok: number[]) => this.check(res, ok),
+      parse: (xml: string, expected?: string) => this.parse(xml, expected),
+      bind: <T extends Obj>(obj: T, type: string) => this.bind(obj, type),
+    };
+    this.links = new Links({ ...parts, readEntry: (signal) => this.api({ signal }) });
+    this.reader = new Reader({ ...parts, model: () => this.model, onData: options.onData }, options.freshnessMs ?? 0, generation);
     if (options.apiVersion === 4 || options.apiVersion === '4') this.speak('v4');
   }
 
@@ -136,8 +146,7 @@ export class Connection {
     );
     this.scheme = u.protocol.slice(0, -1);
     this.entrypoint = u.pathname.replace(/\/$/, '') || '/';
-    this.entry = undefined;
-    this.docCache.clear();
+    this.links.reset();
     this.rsdl = undefined;
     return this;
   }
@@ -146,8 +155,7 @@ export class Connection {
   async close(): Promise<void> {
     const t = this.transport;
     this.transport = undefined;
-    this.entry = undefined;
-    this.docCache.clear();
+    this.links.reset();
     await t?.close();
   }
 
@@ -177,8 +185,9 @@ export class Connection {
     const res = await this.http('GET', this.entryUrl(), options);
     this.check(res, [200]);
     if (this.options.apiVersion === undefined || this.options.apiVersion === 'auto') this.speak(dialectOfEntry(res.body));
-    this.entry = this.parse(res.body, 'api');
-    return this.bind(this.entry, this.dialect === 'v4' ? 'Api' : 'API') as API & ResourceMethods;
+    const entry = this.parse(res.body, 'api');
+    this.links.entered(entry);
+    return this.bind(entry, this.dialect === 'v4' ? 'Api' : 'API') as API & ResourceMethods;
   }
 
   /** The dialect this connection speaks: `v3` until the entry point says otherwise, or as it was told. */
@@ -202,7 +211,7 @@ export class Connection {
 
   /** The capabilities resource. */
   async capabilities(options: CallOptions = {}): Promise<Capabilities> {
-    const href = await this.collectionHref('capabilities', undefined, options.signal);
+    const href = await this.links.href('capabilities', undefined, options.signal);
     const res = await this.http('GET', href, options);
     this.check(res, [200]);
     return this.bind(this.parse(res.body, 'capabilities'), 'Capabilities');
@@ -212,43 +221,43 @@ export class Connection {
   getAll<K extends keyof Collections>(type: K, options?: ListOptions): Promise<ResourceList<Collections[K]>>;
   getAll<T = Obj>(type: string | object, options?: ListOptions): Promise<ResourceList<T>>;
   async getAll<T = Obj>(type: string | object, options: ListOptions = {}): Promise<ResourceList<T>> {
-    const { base, detail, filter, search, max, page, caseSensitive, signal, fresh, ...keywords } = options;
+    const { base, detail, follow, filter, search, max, page, caseSensitive, signal, fresh, ...keywords } = options;
     const info = this.info(type, base);
     if (filter) checkFilter(filter);
-    let href: string;
-    const terms = Object.entries(keywords).filter(([, v]) => v !== undefined);
-    const searchTemplate =
-      terms.length || search !== undefined || page !== undefined ? await this.searchTemplate(info.plural!, base, signal) : undefined;
-    if (searchTemplate) {
-      const vars: Record<string, string> = {};
-      const rest: [string, unknown][] = [];
-      for (const [k, v] of terms) searchTemplate.includes(`{${k}}`) ? (vars[k] = String(v)) : rest.push([k, v]);
-      let query = search ?? rest.map(([k, v]) => `${k}=${quoteValue(String(v))}`).join(' and ');
-      if (page !== undefined) query = `${query} page ${page}`.trim();
-      vars.query = query;
-      href = expand(searchTemplate, vars);
-    } else {
-      if (terms.length || search !== undefined)
-        throw new IllegalMethod(`The ${info.plural} collection cannot be searched here; use filter for client-side matching`);
-      href = await this.collectionHref(info.plural!, base, signal);
-    }
-    const asked = listRequest(this.dialect, href, { max, caseSensitive, detail });
-    const key = windowKey('list', asked);
-    const kept = fresh ? undefined : this.answers.getDated(key);
-    let answer = kept?.value as { items: Obj[]; meta: Obj } | undefined;
-    this.options.onData?.(kept?.sentAt ?? Date.now(), signal);
-    if (!answer) {
-      const stamp = this.answers.stamp();
-      const doc = await this.listDocument(asked.href, asked.headers, signal);
-      if (!doc) return resourceList([], info.resourceType, {});
-      const items: Obj[] = doc[info.singular] ?? doc[this.model.itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
-      const { [info.singular]: _items, ...meta } = doc;
-      // Bound once per answer: every caller served from the window shares these objects.
-      answer = { items: items.map((i) => this.bind(i, info.resourceType)), meta };
-      this.keep(key, answer, answer.items, stamp);
-    }
+    const href = await this.listHref(info.plural!, base, { search, page, keywords }, signal);
+    const asked = listRequest(this.dialect, href, { max, caseSensitive, inline: detail ?? follow });
+    const answer = await this.reader.list(asked, info, signal, fresh);
+    if (!answer) return resourceList([], info.resourceType, {});
     const { items, meta } = answer;
     return resourceList(filter ? items.filter((r) => matchesFilter(r, filter)) : items, info.resourceType, meta);
+  }
+
+  /**
+   * Where a list is read: the collection's link, or its search template
+   * filled in when there is a search (keywords the template names fill its
+   * variables; the others become an AND search).
+   */
+  private async listHref(
+    plural: string,
+    base: object | undefined,
+    q: { search?: string; page?: number; keywords: Record<string, unknown> },
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    const terms = Object.entries(q.keywords).filter(([, v]) => v !== undefined);
+    const searched = terms.length || q.search !== undefined || q.page !== undefined;
+    const template = searched ? await this.links.searchTemplate(plural, base, signal) : undefined;
+    if (!template) {
+      if (terms.length || q.search !== undefined)
+        throw new IllegalMethod(`The ${plural} collection cannot be searched here; use filter for client-side matching`);
+      return this.links.href(plural, base, signal);
+    }
+    const vars: Record<string, string> = {};
+    const rest: [string, unknown][] = [];
+    for (const [k, v] of terms) template.includes(`{${k}}`) ? (vars[k] = String(v)) : rest.push([k, v]);
+    let query = q.search ?? rest.map(([k, v]) => `${k}=${quoteValue(String(v))}`).join(' and ');
+    if (q.page !== undefined) query = `${query} page ${q.page}`.trim();
+    vars.query = query;
+    return expand(template, vars);
   }
 
   /**
@@ -257,27 +266,8 @@ export class Connection {
    * loaders use to answer references at once instead of with a promise each.
    */
   freshItems(rel: string, signal?: AbortSignal): readonly Obj[] | undefined {
-    if (!this.answers.enabled || !this.entry) return undefined;
-    const link = ((this.entry.link ?? []) as Obj[]).find((l) => l.rel === rel);
-    if (!link) return undefined;
-    const asked = listRequest(this.dialect, link.href, {});
-    const kept = this.answers.getDated(windowKey('list', asked));
-    if (kept) this.options.onData?.(kept.sentAt, signal);
-    return (kept?.value as { items: Obj[] } | undefined)?.items;
-  }
-
-  /**
-   * A collection document, fetched and parsed once for all callers asking the
-   * same thing at the same time (they share one credential, and so one view of
-   * the engine): fifty dashboards refreshing together cost one request and one parse.
-   */
-  private async listDocument(href: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Obj | undefined> {
-    const res = await this.http('GET', href, { headers, signal });
-    if (res.status === 404) return undefined;
-    this.check(res, [200]);
-    let doc = this.parsedLists.get(res);
-    if (!doc) this.parsedLists.set(res, (doc = this.parse(res.body)));
-    return doc;
+    const href = this.links.known(rel);
+    return href === undefined ? undefined : this.reader.held(listRequest(this.dialect, href, {}), signal);
   }
 
   /** One resource: by `id`, or the first match of a search or filter. Undefined when there is none. */
@@ -290,106 +280,42 @@ export class Connection {
     if (id === undefined) return (await this.getAll<T>(type, rest))[0];
     const info = this.info(type, rest.base);
     if (rest.filter) checkFilter(rest.filter);
-    const asked = listRequest(
-      this.dialect,
-      `${await this.collectionHref(info.plural!, rest.base, rest.signal)}/${encodeURIComponent(id)}`,
-      {
-        detail: rest.detail,
-      },
-    );
-    const key = windowKey('get', asked);
-    const kept = rest.fresh ? undefined : this.answers.getDated(key);
-    let r = kept?.value as Obj | undefined;
-    this.options.onData?.(kept?.sentAt ?? Date.now(), rest.signal);
-    if (!r) {
-      const stamp = this.answers.stamp();
-      const res = await this.http('GET', asked.href, { headers: asked.headers, signal: rest.signal });
-      if (res.status === 404) return undefined;
-      if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
-      this.check(res, [200]);
-      r = this.bind(this.parse(res.body, info.singular), info.resourceType);
-      this.keep(key, r, [r], stamp);
-    }
-    return (rest.filter && !matchesFilter(r, rest.filter) ? undefined : r) as T;
+    const href = `${await this.links.href(info.plural!, rest.base, rest.signal)}/${encodeURIComponent(id)}`;
+    const asked = listRequest(this.dialect, href, { inline: rest.detail ?? rest.follow });
+    const r = await this.reader.one(asked, info, rest.signal, rest.fresh);
+    return (r && rest.filter && !matchesFilter(r, rest.filter) ? undefined : r) as T | undefined;
   }
 
   /**
    * Re-reads a resource and returns it; NotFound when it is gone. As in
    * Python-RHEV the object given is updated in place, unless it came from
-   * the freshness window: what the window holds is shared by every caller of
-   * the connection and is never changed (fresh.ts), so such an object is
-   * left as it is and the fresh copy returned.
+   * the freshness window (reading.ts): then the fresh copy is returned.
    */
-  async reload<T extends object>(resource: T, options: { detail?: string | readonly string[]; signal?: AbortSignal } = {}): Promise<T> {
-    const href = hrefOf(resource);
-    const asked = listRequest(this.dialect, href, { detail: options.detail });
-    const res = await this.http('GET', asked.href, { headers: asked.headers, signal: options.signal });
-    if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id ?? href} no longer exists`);
-    this.check(res, [200]);
-    const fresh = this.parse(res.body);
-    if (this.shared.has(resource)) return this.bind(fresh, typeOf(resource) ?? typeOf(fresh)!) as T;
-    for (const k of Object.keys(resource)) delete (resource as Obj)[k];
-    Object.assign(resource, fresh);
-    this.bind(resource as Obj, typeOf(resource) ?? typeOf(fresh)!);
-    return resource;
+  reload<T extends object>(resource: T, options: { detail?: string | readonly string[]; signal?: AbortSignal } = {}): Promise<T> {
+    return this.reader.reload(resource, listRequest(this.dialect, hrefOf(resource), { inline: options.detail }), options.signal);
   }
 
   /**
    * Creates a resource in its collection (below `base` for sub-collections).
    * Creations the engine runs as tasks (202) are followed to completion
-   * unless `wait: false`.
+   * unless `wait: false` (writing.ts).
    */
-  async create<T extends object>(
-    resource: T,
-    options: { base?: object; wait?: boolean; timeout?: number; signal?: AbortSignal } = {},
-  ): Promise<T & ResourceMethods> {
+  async create<T extends object>(resource: T, options: CreateOptions & { base?: object } = {}): Promise<T & ResourceMethods> {
     const type = typeOf(resource);
     if (!type) throw new RhevError('create() needs a binding object: make one with newResource()');
     const info = this.info(type, options.base);
-    const href = await this.collectionHref(info.plural!, options.base, options.signal);
-    const res = await this.http('POST', href, {
-      body: toXml(resource, info.singular, this.model),
-      headers: options.wait === false ? {} : { expect: '201-created' },
-      signal: options.signal,
-    });
-    this.check(res, [200, 201, 202]);
-    const created = this.bind(this.parse(res.body, info.singular), type);
-    if (res.status === 202 && options.wait !== false && created.href) {
-      await waitUntil(this.channel, created, (current) => !isBeingCreated(current), { timeout: options.timeout, signal: options.signal });
-    }
-    // Bound: the created resource has its actions and sub-collections, update() and delete().
-    return created as unknown as T & ResourceMethods;
+    const href = await this.links.href(info.plural!, options.base, options.signal);
+    return createIn(this.channel, href, resource, info.singular, options);
   }
 
   /** Writes a resource's fields back (PUT) and refreshes it from the answer. */
-  async update<T extends object>(resource: T, options: CallOptions = {}): Promise<T> {
-    const type = typeOf(resource);
-    if (!type) throw new RhevError('update() needs a binding object');
-    const body: Obj = {};
-    for (const [k, v] of Object.entries(resource)) if (k !== 'actions' && k !== 'link' && k !== 'href') body[k] = v;
-    const res = await this.http('PUT', hrefOf(resource), { body: toXml(tag(body, type), undefined, this.model), signal: options.signal });
-    if (res.status === 404) throw new NotFound(`${type} ${(resource as Obj).id} no longer exists`);
-    if (res.status === 405) throw new IllegalMethod(`${type} cannot be updated`);
-    this.check(res, [200, 202]);
-    Object.assign(resource, this.parse(res.body));
-    this.bind(resource as Obj, type);
-    return resource;
+  update<T extends object>(resource: T, options: CallOptions = {}): Promise<T> {
+    return updateResource(this.channel, resource, options);
   }
 
   /** Deletes a resource; `data` carries the DELETE's parameters (`<action><force>`). */
-  async delete(resource: object, options: { base?: object; data?: object; signal?: AbortSignal } = {}): Promise<Obj | undefined> {
-    const body = options.data
-      ? toXml(
-          options.data.constructor === Object && !typeOf(options.data) ? tag(options.data, 'Action') : options.data,
-          undefined,
-          this.model,
-        )
-      : undefined;
-    const res = await this.http('DELETE', hrefOf(resource), { body, signal: options.signal });
-    if (res.status === 404) throw new NotFound(`${typeOf(resource) ?? 'Resource'} ${(resource as Obj).id} was not found`);
-    if (res.status === 405) throw new IllegalMethod(`${typeOf(resource) ?? 'Resource'} cannot be deleted`);
-    this.check(res, [200, 202, 204]);
-    return res.body.trim() ? this.parse(res.body) : undefined;
+  delete(resource: object, options: { base?: object; data?: object; signal?: AbortSignal } = {}): Promise<Obj | undefined> {
+    return deleteResource(this.channel, resource, options.data, options);
   }
 
   /**
@@ -431,7 +357,7 @@ export class Connection {
     let href: string;
     if (typeof obj === 'string' || !('href' in obj) || obj instanceof ResourceList) {
       const key = typeof obj === 'string' ? obj : typeOf(obj);
-      href = await this.collectionHref(this.info(key ?? '', options.base).plural!, options.base);
+      href = await this.links.href(this.info(key ?? '', options.base).plural!, options.base);
     } else {
       href = (obj as Obj).href;
     }
@@ -475,6 +401,11 @@ export class Connection {
     return this.rsdl;
   }
 
+  /** The href of the link `rel` of a resource, or of the entry point without one. */
+  linkOf(rel: string, base?: object, options: CallOptions = {}): Promise<string> {
+    return this.links.href(rel, base, options.signal);
+  }
+
   // ------------------------------------------------------------------ internals
 
   private ensure(): Transport {
@@ -488,84 +419,15 @@ export class Connection {
     return this.entrypoint === '/' ? '/' : `${this.entrypoint}/`;
   }
 
-  /**
-   * One HTTP exchange with the engine. Identical GETs in flight at the same
-   * time share one request and one answer object (join.ts): a connection
-   * belongs to one credential, so what they share is what each would have
-   * been answered anyway.
-   */
-  private async http(
-    method: string,
-    href: string,
-    opts: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
-  ): Promise<HttpResponse> {
-    const t = this.ensure();
-    const read = method === 'GET' && opts.body === undefined;
-    let res: HttpResponse;
-    try {
-      res =
-        read && this.options.coalesce !== false
-          ? await this.gets.run(`${href}\n${opts.headers?.accept ?? ''}`, opts.signal, (shared) =>
-              t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
-            )
-          : await t.request(method, href, opts);
-    } catch (e) {
-      if (e instanceof CredentialsRefused) this.options.onUnauthorized?.();
-      throw e;
-    } finally {
-      // A write (done, refused or broken off) may have changed the engine: what the window holds is old now (fresh.ts rule 3).
-      if (!read) this.answers.generation.bump();
-    }
-    if (res.status !== 401) return res;
-    this.options.onUnauthorized?.();
-    throw new CredentialsRefused(`The engine did not accept the credentials of ${this.username ?? 'this connection'} (HTTP 401)`);
+  /** One HTTP exchange with the engine (exchange.ts). */
+  private http(method: string, href: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    return this.exchange.request(method, href, opts);
   }
 
   private info(type: string | object, base?: object) {
     const info = typeInfo(type, base, this.model);
     if (!info?.plural) throw new RhevError(`Unknown collection or type: ${typeof type === 'string' ? type : typeOf(type)}`);
     return info;
-  }
-
-  private async entryDoc(signal: AbortSignal | undefined): Promise<Obj> {
-    if (!this.entry) await this.api({ signal });
-    return this.entry!;
-  }
-
-  /** A resource's document, for its links (cached: links do not change). */
-  private async linksOf(base: object | undefined, signal: AbortSignal | undefined): Promise<Obj[]> {
-    if (!base) {
-      const e = await this.entryDoc(signal);
-      return [...(e.link ?? []), ...(e.special_objects?.link ?? [])];
-    }
-    const b = base as Obj;
-    if (b.link) return b.link;
-    const href = hrefOf(base);
-    let doc = this.docCache.get(href);
-    if (!doc) {
-      const res = await this.http('GET', href, { signal });
-      this.check(res, [200]);
-      doc = this.parse(res.body);
-      this.docCache.set(href, doc);
-    }
-    return doc.link ?? [];
-  }
-
-  /** The href of the link `rel` of a resource, or of the entry point without one. */
-  linkOf(rel: string, base?: object, options: CallOptions = {}): Promise<string> {
-    return this.collectionHref(rel, base, options.signal);
-  }
-
-  private async collectionHref(rel: string, base: object | undefined, signal?: AbortSignal): Promise<string> {
-    const link = (await this.linksOf(base, signal)).find((l) => l.rel === rel);
-    if (link) return link.href;
-    const owner = base ? `${typeOf(base) ?? 'The resource'} ${(base as Obj).id ?? ''}`.trim() : 'The entry point';
-    throw new NotFound(`${owner} has no link to ${rel}`);
-  }
-
-  private async searchTemplate(rel: string, base: object | undefined, signal: AbortSignal | undefined): Promise<string | undefined> {
-    const links = await this.linksOf(base, signal);
-    return links.find((l) => l.rel === `${rel}/search`)?.href;
   }
 
   private parse(xml: string, expected?: string): Obj {
@@ -576,22 +438,8 @@ export class Connection {
     checkAnswer(res, ok, this.model.xsd);
   }
 
-  /** Keeps an answer in the freshness window, and notes the objects it shares (reload never changes them). */
-  private keep(key: string, answer: Obj | { items: Obj[]; meta: Obj }, objects: readonly object[], stamp: Stamp): void {
-    if (!this.answers.enabled) return;
-    this.answers.set(key, answer, stamp);
-    for (const o of objects) this.shared.add(o);
-  }
-
   /** Binds a parsed object (and the resources nested in it) to this connection. */
   bind<T extends Obj>(obj: T, type: string): T {
     return bindResource(this, obj, type);
   }
-}
-
-// ------------------------------------------------------------------ helpers
-
-/** The key of an answer in the freshness window: what was asked (list or get), where, and with which headers. */
-function windowKey(kind: 'list' | 'get', asked: { href: string; headers: Record<string, string> }): string {
-  return `${kind} ${asked.href}\n${JSON.stringify(asked.headers)}`;
 }

@@ -44,8 +44,14 @@ export interface ConnectionOptions extends TransportOptions {
 export interface ListOptions {
   /** A resource the collection lives under (a VM for its disks). */
   base?: object;
-  /** Inline sub-collections: `'disks+nics'` or `['disks', 'nics']`. */
+  /**
+   * What the engine should put inside its answer (Python-RHEV's `detail`):
+   * sub-collections, `'disks+nics'` or `['disks', 'nics']`; on v4 also paths
+   * through them (`'disk_attachments.disk'`). Sent as v3's `detail=` or v4's `follow=`.
+   */
   detail?: string | readonly string[];
+  /** The same in the v4 SDK's word (`follow: 'disk_attachments.disk'`); either is taken on either dialect. */
+  follow?: string | readonly string[];
   /** Client-side filter: `{ 'cluster.id': id, name: 'web-*' }`, `*` and `?` wildcards. */
   filter?: Filter;
   /** An engine search; other keywords become an AND search (`name: 'web*'`). */

@@ -54,18 +54,35 @@ export function withQuery(href: string, params: Record<string, unknown>): string
   return `${href}${href.includes('?') ? '&' : '?'}${extra}`;
 }
 
+/** A read as it goes to the engine: where, and with which headers. */
+export interface Asked {
+  readonly href: string;
+  readonly headers: Record<string, string>;
+}
+
 /**
- * How a list asks for its size limit and what to inline, per dialect
- * (docs/protocol.md §3, §11): v3 with matrix parameters and `detail=` in
- * the Accept header; v4 with query parameters and `follow=`.
+ * What identifies a read: two reads with the same key get the same answer
+ * from the engine. Joining (exchange.ts) and the freshness window
+ * (reading.ts) both key by it.
+ */
+export function askedKey(asked: Asked): string {
+  return `${asked.href}\n${JSON.stringify(asked.headers)}`;
+}
+
+/**
+ * How a read asks for its size limit and for what the engine should put
+ * inside its answer (`inline`: sub-collections, and on v4 paths through
+ * them, `disk_attachments.disk`), per dialect (docs/protocol.md §3, §11):
+ * v3 with matrix parameters and `detail=` in the Accept header; v4 with
+ * query parameters and `follow=`.
  */
 export function listRequest(
   dialect: 'v3' | 'v4',
   href: string,
-  o: { max?: number; caseSensitive?: boolean; detail?: string | readonly string[] },
-): { href: string; headers: Record<string, string> } {
-  if (dialect === 'v3') return { href: withMatrix(href, { max: o.max, case_sensitive: o.caseSensitive }), headers: acceptDetail(o.detail) };
-  const follow = o.detail === undefined ? undefined : Array.isArray(o.detail) ? o.detail.join(',') : String(o.detail).replace(/\+/g, ',');
+  o: { max?: number; caseSensitive?: boolean; inline?: string | readonly string[] },
+): Asked {
+  if (dialect === 'v3') return { href: withMatrix(href, { max: o.max, case_sensitive: o.caseSensitive }), headers: acceptDetail(o.inline) };
+  const follow = o.inline === undefined ? undefined : Array.isArray(o.inline) ? o.inline.join(',') : String(o.inline).replace(/\+/g, ',');
   return { href: withQuery(href, { max: o.max, case_sensitive: o.caseSensitive, follow: follow || undefined }), headers: {} };
 }
 

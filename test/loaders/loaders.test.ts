@@ -77,7 +77,7 @@ describe('the loaders', () => {
 
   it('inline sub-collections the engine can inline in the list of the parents, with detail=', async () => {
     const l = loaders();
-    const vms = await l.list(vmsCollection(), { max: 5, detail: ['disks', 'nics'] });
+    const vms = await l.list(vmsCollection(), { max: 5, inline: ['disks', 'nics'] });
     const byRoute = await requests(() =>
       Promise.all(vms.map((vm) => Promise.all([l.children('VM', 'disks', vm), l.children('VM', 'nics', vm)]))),
     );
@@ -160,7 +160,7 @@ describe('the loaders on API v4', () => {
   it('inline any sub-collection with follow= in the list of the parents: children cost nothing after', async () => {
     expect(model.batching('Vm', 'diskattachments')).toBe('inline');
     const l = new Loaders(c, model);
-    const vms = await l.list(model.topLevel('vms')!, { max: 5, detail: ['diskattachments', 'nics'] });
+    const vms = await l.list(model.topLevel('vms')!, { max: 5, inline: ['diskattachments', 'nics'] });
     const byRoute = await counted(() =>
       Promise.all(vms.map((vm) => Promise.all([l.children('Vm', 'diskattachments', vm), l.children('Vm', 'nics', vm)]))),
     );

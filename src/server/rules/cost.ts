@@ -27,7 +27,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { ApiModel } from '../../model/index.ts';
-import { mergeSelections } from '../../resolvers/index.ts';
+import { inlinedRels, inlineOfList, mergeSelections } from '../../resolvers/index.ts';
 import type { PlanType, SchemaPlan } from '../../schema/index.ts';
 import { refusal } from './refusal.ts';
 
@@ -93,8 +93,11 @@ function operationCost(
     cost += kind === 'mutation' ? 3 : 1;
     const type = plan.types.get(root.type.named);
     const many = root.kind === 'list' ? listSize(field, limits) : 1;
-    // A root list brings the sub-collections it can inline in its own request (resolvers: detail=).
-    const inlined = root.kind === 'list' && root.collection ? api.inlinable(root.collection) : [];
+    // A root list brings the sub-collections it can inline in its own request (resolvers/inline.ts).
+    const inlined =
+      root.kind === 'list' && root.collection
+        ? inlinedRels(inlineOfList(plan, api, root.collection, field, childSets, (n) => fragments.get(n)))
+        : [];
     if (type && childSets.length) cost += costOf(plan, api, type, childSets, many, fragments, limits, 0, inlined);
   }
   return cost;
