@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { credentialsOfUrl } from './http/basic.ts';
-import type { EngineAccess } from './rhev/index.ts';
-// Only the limits' defaults: config.ts loads nothing of GraphQL (the server is imported after NODE_ENV is set, below).
-import { DEFAULT_LIMITS } from './server/config.ts';
+// Types only: the server is imported after NODE_ENV is set, below.
+import type { AnonymousPolicy, EngineConfig, Limits, ServerConfig } from './server/config.ts';
+import { addSettingOptions, nested, readSettings, SettingError } from './settings/index.ts';
 import { type Dialects, FAULT_KINDS, type FaultKind, type SimulatorOptions, startSimulator } from './simulator/index.ts';
 
 const int =
@@ -16,18 +16,6 @@ const int =
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more`);
     return n;
   };
-
-/** A whole number from the environment, or the default; a malformed one is said in one line (exit 2), as a malformed flag is. */
-function envInt(name: string, fallback: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return fallback;
-  try {
-    return int(name)(v);
-  } catch (e) {
-    console.error(`rhev-graphql: ${(e as Error).message}`);
-    process.exit(2);
-  }
-}
 
 const rate = (v: string): number => {
   const n = Number(v);
@@ -45,16 +33,17 @@ const kinds = (v: string): FaultKind[] => {
   return list;
 };
 
-const anonymousPolicy = (v: string): 'service-account' | 'refuse' => {
-  if (v !== 'service-account' && v !== 'refuse') throw new InvalidArgumentError('must be service-account or refuse');
-  return v;
-};
-
-/** The simulator's options; under `serve` its port is `--simulator-port`, since `--port` is the GraphQL one there. */
-function simulatorOptions(cmd: Command, portFlag = '--port'): Command {
+/**
+ * The simulator's options. Under `serve` the ones a server has too are named
+ * for the simulator (`--simulator-port`, `--simulator-host`,
+ * `--simulator-tls-cert`, ...), so nobody sets the embedded engine's where
+ * the subgraph's was meant.
+ */
+function simulatorOptions(cmd: Command, under: 'simulator' | 'serve' = 'simulator'): Command {
+  const own = (flag: string) => (under === 'serve' ? `--simulator-${flag}` : `--${flag}`);
   return cmd
-    .option(`${portFlag} <n>`, "the simulator's port (0 = any free port)", int(portFlag.slice(2)), 8080)
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option(`${own('port')} <n>`, "the simulator's port (0 = any free port)", int(own('port').slice(2)), 8080)
+    .option(`${own('host')} <addr>`, "the simulator's address to listen on", '127.0.0.1')
     .option('--datacenters <n>', 'data centers', int('datacenters'), 2)
     .option('--clusters <n>', 'clusters', int('clusters'), 4)
     .option('--hosts <n>', 'hosts', int('hosts'), 8)
@@ -71,9 +60,9 @@ function simulatorOptions(cmd: Command, portFlag = '--port'): Command {
       'API dialects: v3 (a 3.6 engine, /api), both (a 4.0-4.3 engine: v4 unless asked with Version: 3), v4 (a 4.4+ engine); default v3 for simulator, both for serve',
       dialectsOption,
     )
-    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
-    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
-    .option('--tls-ca <file>', 'the PEM CA that signed --tls-cert, served at /ca.crt (default: the certificate itself)');
+    .option(`${own('tls-cert')} <file>`, `the simulator serves HTTPS with this PEM certificate (with ${own('tls-key')})`)
+    .option(`${own('tls-key')} <file>`, `the PEM private key of ${own('tls-cert')}`)
+    .option(`${own('tls-ca')} <file>`, `the PEM CA that signed ${own('tls-cert')}, served at /ca.crt (default: the certificate itself)`);
 }
 
 /** The package's version, from its package.json. */
@@ -86,16 +75,16 @@ function dialectsOption(v: string): Dialects {
   return v;
 }
 
-function apiVersionOption(v: string): 3 | 4 | 'auto' {
-  if (v === '3' || v === '4') return Number(v) as 3 | 4;
-  if (v === 'auto') return v;
-  throw new InvalidArgumentError('expected 3, 4 or auto');
-}
-
-function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
+/** The simulator's options from the command's, for `simulator` or under `serve` (simulatorOptions). */
+function toOptions(o: Record<string, any>, under: 'simulator' | 'serve' = 'simulator'): Partial<SimulatorOptions> {
+  const own = (name: string) => (under === 'serve' ? o[`simulator${name[0].toUpperCase()}${name.slice(1)}`] : o[name]);
+  const cert = own('tlsCert');
+  const key = own('tlsKey');
+  const ca = own('tlsCa');
+  const flag = (name: string) => (under === 'serve' ? `--simulator-${name}` : `--${name}`);
   return {
-    port: o.simulatorPort ?? o.port,
-    host: o.host,
+    port: own('port'),
+    host: own('host'),
     dialects: o.dialects,
     datacenters: o.datacenters,
     clusters: o.clusters,
@@ -108,11 +97,11 @@ function toOptions(o: Record<string, any>): Partial<SimulatorOptions> {
     loginCostMs: o.loginCost,
     faults: { rate: o.faultRate, kinds: o.faults, slowMs: 2000 },
     tls:
-      o.tlsCert || o.tlsKey
+      cert || key
         ? {
-            cert: readPem(o.tlsCert, '--tls-cert'),
-            key: readPem(o.tlsKey, '--tls-key'),
-            ca: o.tlsCa ? readPem(o.tlsCa, '--tls-ca') : undefined,
+            cert: readPem(cert, flag('tls-cert')),
+            key: readPem(key, flag('tls-key')),
+            ca: ca ? readPem(ca, flag('tls-ca')) : undefined,
           }
         : undefined,
   };
@@ -151,6 +140,15 @@ async function runSimulator(o: Record<string, any>, what: string): Promise<void>
   process.once('SIGTERM', stop);
 }
 
+/** What the registry's settings make, as read (settings/read.ts): ServerConfig's shape, the API version as a word. */
+type ServerSettings = Omit<ServerConfig, 'engine' | 'limits' | 'anonymous'> & {
+  engine: Omit<EngineConfig, 'url' | 'apiVersion'> & { url?: string; apiVersion: 'auto' | '3' | '4' };
+  limits: Limits;
+  anonymous?: AnonymousPolicy;
+  port: number;
+  host: string;
+};
+
 const program = new Command('rhev-graphql')
   .description('GraphQL access to RHEV / oVirt engines, with a built-in engine simulator')
   .version(packageVersion(), '-V, --version', 'print the version')
@@ -160,143 +158,94 @@ simulatorOptions(program.command('simulator').description('run the engine simula
   runSimulator(o, 'running'),
 );
 
-simulatorOptions(
+const serve = simulatorOptions(
   program.command('serve').description('serve the GraphQL subgraph: against RHEV_URL, or the embedded simulator when none is set'),
-  '--simulator-port',
-)
-  .option('--port <n>', 'the GraphQL port (or PORT; default 4000)', int('port'), Number(process.env.PORT ?? 4000))
-  .option('--rhev-url <url>', 'engine entry point, such as https://engine.example.com/ovirt-engine/api (or RHEV_URL)', process.env.RHEV_URL)
-  .option(
-    '--api-version <3|4|auto>',
-    'the API dialect to serve: auto asks the engine, v4 where it offers it (or RHEV_API_VERSION)',
-    apiVersionOption,
-    process.env.RHEV_API_VERSION ? apiVersionOption(process.env.RHEV_API_VERSION) : 'auto',
-  )
-  .option('--rhev-username <user>', 'service account (or RHEV_USERNAME)', process.env.RHEV_USERNAME)
-  .option('--rhev-password <password>', 'its password (or RHEV_PASSWORD)', process.env.RHEV_PASSWORD)
-  .option('--rhev-ca-file <file>', 'CA bundle of the engine certificate (or RHEV_CA_FILE)', process.env.RHEV_CA_FILE)
-  .option(
-    '--rhev-insecure',
-    'do not verify the engine certificate (or RHEV_INSECURE=true)',
-    /^(1|true|yes)$/i.test(process.env.RHEV_INSECURE ?? ''),
-  )
-  .option('--no-introspection', 'refuse introspection (default: off when NODE_ENV=production)')
-  .option('--no-landing-page', 'do not serve the explorer to browsers (default: off when NODE_ENV=production)')
-  .option(
-    '--max-upstream-requests <n>',
-    'most engine requests one operation may be estimated to cost',
-    int('max-upstream-requests'),
-    DEFAULT_LIMITS.maxUpstreamRequests,
-  )
-  .option('--operation-timeout <ms>', 'longest one operation may run', int('operation-timeout'), DEFAULT_LIMITS.operationTimeoutMs)
-  .option('--max-response-bytes <n>', 'largest engine answer accepted', int('max-response-bytes'), DEFAULT_LIMITS.maxResponseBytes)
-  .option(
-    '--anonymous <policy>',
-    'callers without credentials: service-account or refuse (default: service-account with the embedded simulator, refuse with --rhev-url; or RHEV_ANONYMOUS)',
-    anonymousPolicy,
-    process.env.RHEV_ANONYMOUS ? anonymousPolicy(process.env.RHEV_ANONYMOUS) : undefined,
-  )
-  .option(
-    '--cors-origin <origins>',
-    'browser origins whose pages may call the subgraph, comma-separated (or CORS_ORIGIN); none by default',
-    (v: string) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    (process.env.CORS_ORIGIN ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-  )
-  .option(
-    '--freshness <ms>',
-    "how old a shared answer may be: one credential's identical requests and queries share answers this long; 0 = off (or RHEV_FRESHNESS_MS; default 2000)",
-    int('freshness'),
-    envInt('RHEV_FRESHNESS_MS', 2000),
-  )
-  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (or LOG_LEVEL)', process.env.LOG_LEVEL ?? 'info')
-  .option('--debug', 'stack traces in error answers (default: only when NODE_ENV=development)')
-  .action(async (o) => {
-    // What the environment says decides the server's own defaults (introspection, explorer, stack traces);
-    // graphql-js, though, runs in production mode whatever it says: its development checks (an instanceOf
-    // per type lookup) cost every query, and it reads NODE_ENV when first imported, just below.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    const { startServer, displayUrl } = await import('./server/index.ts');
-    // A promise of one operation rejecting where nothing awaits it any more (its caller went away) must cost
-    // that operation, never the process: it is logged as a structured line, and the server keeps serving.
-    process.on('unhandledRejection', (reason) => {
-      const r = reason as { message?: string; extensions?: { code?: string } } | undefined;
-      process.stderr.write(
-        `${JSON.stringify({ level: 50, time: Date.now(), msg: 'unhandled rejection', error: String(r?.message ?? reason).slice(0, 300), code: r?.extensions?.code })}\n`,
-      );
-    });
-    let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
-    let engine: ({ url: string } & EngineAccess) | undefined;
-    if (o.rhevUrl) {
-      engine = { url: o.rhevUrl, username: o.rhevUsername, password: o.rhevPassword, caFile: o.rhevCaFile, insecure: o.rhevInsecure };
-      // Credentials written into the URL are the service account's, unless given apart; the URL keeps none.
-      if (URL.canParse(o.rhevUrl)) {
-        const given = credentialsOfUrl(new URL(o.rhevUrl));
-        engine.url = given.url;
-        engine.username ??= given.username;
-        engine.password ??= given.password;
-      }
-    } else {
-      // The embedded engine speaks both dialects, as a 4.0-4.3 engine does.
-      const simOptions = { ...toOptions(o), dialects: o.dialects ?? 'both' };
-      sim = await startSimulator(simOptions).catch(() => startSimulator({ ...simOptions, port: 0 }));
-      engine = { url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
-    }
-    const production = nodeEnv === 'production';
-    // Serving strangers as the service account is a choice made for a real engine, never a default.
-    const anonymous = o.anonymous ?? (sim ? 'service-account' : 'refuse');
-    const server = await startServer({
-      engine: { ...engine, apiVersion: o.apiVersion },
-      port: o.port,
-      host: o.host,
-      anonymous,
-      logLevel: o.logLevel,
-      debug: o.debug ?? nodeEnv === 'development',
-      // commander sets these to true unless --no-... was given; production turns both off unless asked.
-      introspection: o.introspection && !production ? true : o.introspection === false ? false : !production,
-      landingPage: o.landingPage && !production ? true : o.landingPage === false ? false : !production,
-      limits: { maxUpstreamRequests: o.maxUpstreamRequests, operationTimeoutMs: o.operationTimeout, maxResponseBytes: o.maxResponseBytes },
-      corsOrigins: o.corsOrigin,
-      freshnessMs: o.freshness,
-    }).catch((e: NodeJS.ErrnoException) => {
-      // A port in use is a configuration problem: one line saying so, not a stack trace.
-      if (e.code !== 'EADDRINUSE') throw e;
-      console.error(`rhev-graphql: ${o.host}:${o.port} is already in use; choose another port with --port (or PORT)`);
-      void sim?.close();
-      process.exit(1);
-    });
-    console.log(`rhev-graphql subgraph at ${server.url} (subscriptions: ${server.wsUrl})`);
-    if (sim) {
-      console.log(`  Engine:       embedded simulator at ${sim.apiUrl} (${sim.engine.store.table('vms').size} VMs)`);
-      console.log('  Credentials:  admin@internal / admin (the service account), user@internal / user (send as Basic auth)');
-    } else {
-      console.log(
-        `  Engine:       ${displayUrl(engine.url)}${engine.username ? ` as ${engine.username}` : ' (callers bring their own credentials)'}`,
-      );
-    }
-    console.log(
-      `  Anonymous:    ${anonymous === 'refuse' ? 'refused (callers send their own credentials; --anonymous service-account to serve them as the service account)' : 'served as the service account (--anonymous refuse to require credentials)'}`,
+  'serve',
+).option('--config <file>', 'read settings from this YAML or JSON file (or RHEV_CONFIG); flags and variables come first');
+// Every setting of the registry (src/settings/registry.ts) is a flag, a variable and a config file key.
+const givenFlags = addSettingOptions(serve);
+
+serve.action(async (o) => {
+  let settings: ServerSettings;
+  try {
+    settings = nested(readSettings({ ...givenFlags(), env: process.env, file: o.config ?? process.env.RHEV_CONFIG })) as ServerSettings;
+  } catch (e) {
+    if (!(e instanceof SettingError)) throw e;
+    console.error(`rhev-graphql: ${e.message}`);
+    process.exit(2);
+  }
+  // What the environment says decides the server's own defaults (introspection, explorer, stack traces);
+  // graphql-js, though, runs in production mode whatever it says: its development checks (an instanceOf
+  // per type lookup) cost every query, and it reads NODE_ENV when first imported, just below.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  const { startServer, displayUrl } = await import('./server/index.ts');
+  // A promise of one operation rejecting where nothing awaits it any more (its caller went away) must cost
+  // that operation, never the process: it is logged as a structured line, and the server keeps serving.
+  process.on('unhandledRejection', (reason) => {
+    const r = reason as { message?: string; extensions?: { code?: string } } | undefined;
+    process.stderr.write(
+      `${JSON.stringify({ level: 50, time: Date.now(), msg: 'unhandled rejection', error: String(r?.message ?? reason).slice(0, 300), code: r?.extensions?.code })}\n`,
     );
-    console.log(`  Health:       ${server.url.replace(/graphql$/, 'health')}   Metrics: ${server.url.replace(/graphql$/, 'metrics')}`);
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      void server
-        .close()
-        .then(() => sim?.close())
-        .then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
   });
+  let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  let engine: ServerSettings['engine'] & { url: string };
+  if (settings.engine.url) {
+    engine = { ...settings.engine, url: settings.engine.url };
+    // Credentials written into the URL are the service account's, unless given apart; the URL keeps none.
+    const given = credentialsOfUrl(new URL(engine.url));
+    engine.url = given.url;
+    engine.username ??= given.username;
+    engine.password ??= given.password;
+  } else {
+    // The embedded engine speaks both dialects, as a 4.0-4.3 engine does.
+    const simOptions = { ...toOptions(o, 'serve'), dialects: o.dialects ?? 'both' };
+    sim = await startSimulator(simOptions).catch(() => startSimulator({ ...simOptions, port: 0 }));
+    engine = { ...settings.engine, url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
+  }
+  const production = nodeEnv === 'production';
+  // Serving strangers as the service account is a choice made for a real engine, never a default.
+  const anonymous = settings.anonymous ?? (sim ? 'service-account' : 'refuse');
+  const server = await startServer({
+    ...settings,
+    engine: { ...engine, apiVersion: engine.apiVersion === 'auto' ? 'auto' : (Number(engine.apiVersion) as 3 | 4) },
+    anonymous,
+    debug: settings.debug ?? nodeEnv === 'development',
+    // Production turns both off unless asked; asked, either way, is what counts.
+    introspection: settings.introspection ?? !production,
+    landingPage: settings.landingPage ?? !production,
+  }).catch((e: NodeJS.ErrnoException) => {
+    // A port in use is a configuration problem: one line saying so, not a stack trace.
+    if (e.code !== 'EADDRINUSE') throw e;
+    console.error(`rhev-graphql: ${settings.host}:${settings.port} is already in use; choose another port with --port (or PORT)`);
+    void sim?.close();
+    process.exit(1);
+  });
+  console.log(`rhev-graphql subgraph at ${server.url} (subscriptions: ${server.wsUrl})`);
+  if (sim) {
+    console.log(`  Engine:       embedded simulator at ${sim.apiUrl} (${sim.engine.store.table('vms').size} VMs)`);
+    console.log('  Credentials:  admin@internal / admin (the service account), user@internal / user (send as Basic auth)');
+  } else {
+    console.log(
+      `  Engine:       ${displayUrl(engine.url)}${engine.username ? ` as ${engine.username}` : ' (callers bring their own credentials)'}`,
+    );
+  }
+  console.log(
+    `  Anonymous:    ${anonymous === 'refuse' ? 'refused (callers send their own credentials; --anonymous service-account to serve them as the service account)' : 'served as the service account (--anonymous refuse to require credentials)'}`,
+  );
+  console.log(`  Health:       ${server.url.replace(/graphql$/, 'health')}   Metrics: ${server.url.replace(/graphql$/, 'metrics')}`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void server
+      .close()
+      .then(() => sim?.close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});
 
 program
   .command('schema')

@@ -24,7 +24,7 @@
 import DataLoader from 'dataloader';
 import type { ApiModel, Collection } from '../model/index.ts';
 import type { Connection } from '../rhev/index.ts';
-import { inlinedItems, typeOf } from '../rhev/index.ts';
+import { typeOf } from '../rhev/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 
 /** At most this many per-parent requests run at once. */
@@ -134,7 +134,7 @@ export class Loaders {
   children(parentType: string, rel: string, parent: Obj): readonly Obj[] | Promise<readonly Obj[]> {
     this.counters.loads++;
     // Inlined by the list that brought the parent (detail= or follow=): no request, and no promise.
-    const inlined = inlinedItems(parent, rel);
+    const inlined = this.connection.inlined(parent, rel);
     if (inlined) return inlined;
     const key = `${parentType}/${rel}`;
     let loader = this.childLoaders.get(key);
@@ -197,7 +197,9 @@ export class Loaders {
           const f = byId.get(p.id);
           if (!f) return [];
           // An engine that ignored the inlining is asked per parent, through the resource's own link.
-          return [...(inlinedItems(f, rel) ?? (await this.connection.getAll<Obj>(rel, { base: f, signal: this.options.signal })))];
+          return [
+            ...(this.connection.inlined(f, rel) ?? (await this.connection.getAll<Obj>(rel, { base: f, signal: this.options.signal }))),
+          ];
         }),
       );
     }
@@ -217,7 +219,7 @@ export class Loaders {
     // 3. Per parent, at most CONCURRENCY at a time, from the connection (what the parent inlined costs nothing).
     return mapLimit(parents, CONCURRENCY, async (p) => {
       if (!sub) return new Error(`${typeOf(p) ?? parentType} has no ${rel}`);
-      return [...(inlinedItems(p, rel) ?? (await this.connection.getAll<Obj>(rel, { base: p, signal: this.options.signal })))];
+      return [...(this.connection.inlined(p, rel) ?? (await this.connection.getAll<Obj>(rel, { base: p, signal: this.options.signal })))];
     });
   }
 

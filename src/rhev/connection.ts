@@ -22,7 +22,7 @@ import type { Doc as Obj } from '../xml/index.ts';
 import { type Channel, runAction, waitForStatus } from './acting.ts';
 import { checkAnswer, dialectOfEntry, parseAnswer } from './answers.ts';
 import { model, newResourceOf, typeInfo, typeOf } from './binding.ts';
-import { bindResource, hrefOf, ResourceList, type ResourceMethods, resourceList } from './bound.ts';
+import { bindResource, hrefOf, inlinedItems, ResourceList, type ResourceMethods, resourceList } from './bound.ts';
 import { ConnectionError, IllegalMethod, RhevError } from './errors.ts';
 import { Exchange, type RequestOptions } from './exchange.ts';
 import { checkFilter, matchesFilter } from './filter.ts';
@@ -268,6 +268,15 @@ export class Connection {
   freshItems(rel: string, signal?: AbortSignal): readonly Obj[] | undefined {
     const href = this.links.known(rel);
     return href === undefined ? undefined : this.reader.held(listRequest(this.dialect, href, {}), signal);
+  }
+
+  /**
+   * The items of the sub-collection `rel` the engine put inside `parent`
+   * when a list or get of this connection brought it (detail=, follow=),
+   * bound once; undefined when it was not inlined. No request.
+   */
+  inlined(parent: object, rel: string): readonly Obj[] | undefined {
+    return inlinedItems(parent as Obj, rel);
   }
 
   /** One resource: by `id`, or the first match of a search or filter. Undefined when there is none. */

@@ -1,9 +1,10 @@
 /**
- * What a server is told, and every limit it enforces, with their defaults in
- * one place. The README's reliability section lists the same numbers; a
- * limit is added here, enforced where its comment says, and documented there.
+ * What a server is told, and every limit it enforces. Their defaults, flags,
+ * variables and documentation come from one registry (src/settings): a
+ * limit is added there and here, and enforced where the registry says.
  */
 import type { ConnectionOptions, EngineAccess } from '../rhev/index.ts';
+import { defaultsOf, settingDefault } from '../settings/index.ts';
 import type { WatcherSettings } from '../subscriptions/watchers.ts';
 
 /** The engine to serve, and its service account (username and password; without one, every request must bring its own credentials). */
@@ -90,6 +91,8 @@ export interface Limits {
   /** Items a list is assumed to hold when an operation does not say max. */
   assumedListSize: number;
   /** Operations in flight per WebSocket, subscriptions included. */
+  maxOperationsPerConnection: number;
+  /** Subscriptions open per WebSocket. */
   maxSubscriptionsPerConnection: number;
   /** Largest HTTP request body, and largest WebSocket message. */
   maxBodyBytes: number;
@@ -110,27 +113,21 @@ export interface Limits {
   refusedCredentialMs: number;
 }
 
-export const DEFAULT_LIMITS: Limits = {
-  maxDepth: 10,
-  maxAliases: 15,
-  maxDirectives: 20,
-  maxTokens: 5000,
-  maxUpstreamRequests: 200,
-  assumedListSize: 100,
-  maxSubscriptionsPerConnection: 100,
-  maxBodyBytes: 1024 * 1024,
-  operationTimeoutMs: 120_000,
-  maxResponseBytes: 256 * 1024 * 1024,
-  answerBudgetBytes: 512 * 1024 * 1024,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  maxCredentials: 1000,
-  credentialIdleMs: 10 * 60_000,
-  refusedCredentialMs: 60_000,
-};
+/** Every limit's default, from the settings registry (src/settings/registry.ts), where each is defined once. */
+export const DEFAULT_LIMITS: Limits = defaultsOf<Limits>('limits.');
 
 /** The default freshness window: a dashboard polling every 10 s sees data at most this much older than it would alone. */
-export const DEFAULT_FRESHNESS_MS = 2000;
+export const DEFAULT_FRESHNESS_MS = settingDefault<number>('freshnessMs');
+
+/** The watchers' defaults (subscriptions/watchers.ts), from the registry. */
+export const DEFAULT_WATCH: Pick<WatcherSettings, 'intervalMs' | 'maxIntervalMs' | 'eventsMs'> = defaultsOf('watch.');
+
+/** The engine connection's defaults the server passes on, from the registry. */
+export const DEFAULT_ENGINE = {
+  timeoutMs: settingDefault<number>('engine.timeoutMs'),
+  retries: settingDefault<number>('engine.retries'),
+  verbosity: settingDefault<number>('engine.verbosity'),
+};
 
 /** A URL as it may be shown: credentials written into it are replaced by `***`. */
 export function displayUrl(url: string): string {

@@ -6,6 +6,7 @@
  * future line carries under these keys is censored.
  */
 import { pino } from 'pino';
+import { settingDefault } from '../settings/index.ts';
 import type { ServerLogger } from './config.ts';
 
 const REDACT = [
@@ -23,7 +24,10 @@ const REDACT = [
   '*.connectionParams',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: NodeJS.WritableStream): ServerLogger {
+export function createLogger(
+  level = process.env.LOG_LEVEL ?? settingDefault<string>('logLevel'),
+  destination?: NodeJS.WritableStream,
+): ServerLogger {
   const options = { level, redact: { paths: REDACT, censor: '***' }, base: { service: 'rhev-graphql' } };
   return (destination ? pino(options, destination as never) : pino(options)) as unknown as ServerLogger;
 }

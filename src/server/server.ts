@@ -7,8 +7,18 @@ import type { ApiModel } from '../model/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
 import { AnswerBudget, Connection, Generation } from '../rhev/index.ts';
 import { bundledInput, generateSchema } from '../schema/index.ts';
+import { settingDefault } from '../settings/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
-import { DEFAULT_FRESHNESS_MS, DEFAULT_LIMITS, type EngineConfig, type Limits, type ServerConfig, type ServerLogger } from './config.ts';
+import {
+  DEFAULT_ENGINE,
+  DEFAULT_FRESHNESS_MS,
+  DEFAULT_LIMITS,
+  DEFAULT_WATCH,
+  type EngineConfig,
+  type Limits,
+  type ServerConfig,
+  type ServerLogger,
+} from './config.ts';
 import { CredentialPool } from './credentials.ts';
 import { Readiness } from './engine-check.ts';
 import { serveHttp } from './http.ts';
@@ -113,9 +123,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
   });
 
-  await listen(httpServer, config.port ?? 4000, config.host ?? '127.0.0.1');
+  const host = config.host ?? settingDefault<string>('host');
+  await listen(httpServer, config.port ?? settingDefault<number>('port'), host);
   const port = (httpServer.address() as AddressInfo).port;
-  const host = config.host ?? '127.0.0.1';
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}/graphql`,
@@ -164,9 +174,7 @@ function credentialPool(
 ) {
   const engine = config.engine;
   const watchSettings: WatcherSettings = {
-    intervalMs: 1000,
-    maxIntervalMs: 8000,
-    eventsMs: 1000,
+    ...DEFAULT_WATCH,
     ...config.watch,
     onChange: () => refreshWatchGauges(),
   };
@@ -203,9 +211,9 @@ function credentialPool(
         caFile: engine.caFile,
         insecure: engine.insecure,
         filter: service ? engine.filter : true,
-        timeoutMs: engine.timeoutMs,
-        retries: engine.retries,
-        verbosity: engine.verbosity,
+        timeoutMs: engine.timeoutMs ?? DEFAULT_ENGINE.timeoutMs,
+        retries: engine.retries ?? DEFAULT_ENGINE.retries,
+        verbosity: engine.verbosity ?? DEFAULT_ENGINE.verbosity,
         logger,
         maxResponseBytes: limits.maxResponseBytes,
         budget,

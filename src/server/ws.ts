@@ -18,7 +18,8 @@
  *   Nothing is polled with credentials the engine did not accept.
  * - subscribe: the document is parsed with the token bound and validated
  *   with the same rules as HTTP (rules/), and refusals are `error` messages
- *   coded as over HTTP; at most `maxSubscriptionsPerConnection` operations
+ *   coded as over HTTP; at most `maxOperationsPerConnection` operations
+ *   (`maxSubscriptionsPerConnection` of them subscriptions)
  *   are in flight per socket (a refused one holds no slot).
  * - Queries and mutations sent here run under the operation deadline, like
  *   HTTP ones; every operation of a socket ends when the socket closes.
@@ -201,16 +202,8 @@ function accept(
   payload: SubscribePayload,
 ): ExecutionArgs | GraphQLError[] {
   const { schema, limits, services } = options;
-  if (inFlight > limits.maxSubscriptionsPerConnection) {
-    return [
-      new GraphQLError(
-        `This connection already has ${limits.maxSubscriptionsPerConnection} operations open (maxSubscriptionsPerConnection)`,
-        {
-          extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection', max: limits.maxSubscriptionsPerConnection },
-        },
-      ),
-    ];
-  }
+  if (inFlight > limits.maxOperationsPerConnection)
+    return [limitRefusal('TOO_MANY_OPERATIONS', 'maxOperationsPerConnection', limits.maxOperationsPerConnection, 'operations in flight')];
   let document: DocumentNode;
   try {
     document = parse(payload.query, { maxTokens: limits.maxTokens });
@@ -228,6 +221,10 @@ function accept(
   if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
   if (!state.holder) return [new GraphQLError('The connection has no credentials', { extensions: { code: 'UNAUTHENTICATED' } })];
   const subscription = operation.operation === 'subscription';
+  if (subscription && subscriptionsOf(state) >= limits.maxSubscriptionsPerConnection)
+    return [
+      limitRefusal('TOO_MANY_SUBSCRIPTIONS', 'maxSubscriptionsPerConnection', limits.maxSubscriptionsPerConnection, 'subscriptions open'),
+    ];
   const notReady = engineNotReady(services);
   if (notReady) return [notReady];
   let holder: Holder;
@@ -240,6 +237,18 @@ function accept(
   if (operation.operation === 'query') shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
   state.operations.set(payload, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
   return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
+}
+
+/** Subscriptions accepted on a socket and not yet ended. */
+function subscriptionsOf(state: SocketState): number {
+  let n = 0;
+  for (const r of state.operations.values()) if (r.type === 'subscription') n++;
+  return n;
+}
+
+/** A per-socket limit reached: coded, naming the limit (settings/registry.ts). */
+function limitRefusal(code: string, limit: string, max: number, what: string): GraphQLError {
+  return new GraphQLError(`This connection already has ${max} ${what} (${limit})`, { extensions: { code, limit, max } });
 }
 
 /** The key under which a query's answer is shared, by its operation (queries only). */

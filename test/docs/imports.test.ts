@@ -25,6 +25,8 @@ const NAMES: Readonly<Record<string, string>> = {
   loaders: 'loaders',
   subscriptions: 'subscriptions',
   resolvers: 'resolvers',
+  server: 'server',
+  settings: 'settings',
   generated: 'generated',
 };
 
@@ -68,6 +70,7 @@ describe('docs/architecture.md, who imports whom', () => {
       'rhev',
       'schema',
       'server',
+      'settings',
       'simulator',
       'subscriptions',
       'xml',

@@ -1,8 +1,8 @@
 /**
  * The WebSocket transport is held to every limit HTTP is: the same
  * validation rules, the same message size, the same deadline, credentials
- * checked once at connection_init, and a per-socket cap that refusals do not
- * use up.
+ * checked once at connection_init, and per-socket caps (subscriptions open,
+ * operations in flight) that refusals do not use up.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,32 @@ describe('the same validation rules as HTTP', () => {
       expect(b.events.length).toBeGreaterThan(0);
     } finally {
       await client.dispose();
+    }
+  });
+});
+
+describe('per-socket counts: subscriptions open, and operations in flight', () => {
+  it('a second subscription is refused while queries still run; with the socket full, a third operation is refused', async () => {
+    const t = await stack({ vms: 5, latencyMs: 600 }, { limits: { maxSubscriptionsPerConnection: 1, maxOperationsPerConnection: 3 } });
+    const client = wsClient(t);
+    try {
+      const id = (await gql(t, '{ vms(max: 1) { id } }')).data.vms[0].id;
+      const watching = collect(client, 'subscription($id: ID!) { vmStatus(id: $id) { state } }', { id }, 4000);
+      await new Promise((r) => setTimeout(r, 100));
+      const second = await collect(client, 'subscription($id: ID!) { vmStatus(id: $id) { state } }', { id }, 1000);
+      expect(second.error).toMatchObject([
+        { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'maxSubscriptionsPerConnection', max: 1 } },
+      ]);
+      // Queries are not subscriptions: two run beside it, and the socket is full (3 in flight).
+      const queries = [1, 2].map(() => collect(client, '{ vms { name } }', {}, 4000));
+      await new Promise((r) => setTimeout(r, 100));
+      const third = await collect(client, '{ api { time } }', {}, 1000);
+      expect(third.error).toMatchObject([{ extensions: { code: 'TOO_MANY_OPERATIONS', limit: 'maxOperationsPerConnection', max: 3 } }]);
+      for (const q of await Promise.all(queries)) expect(q.events[0]?.vms?.length).toBeGreaterThanOrEqual(5);
+      expect((await watching).events.length).toBeGreaterThan(0);
+    } finally {
+      await client.dispose();
+      await t.close();
     }
   });
 });
