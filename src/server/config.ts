@@ -6,6 +6,7 @@
 import type { ConnectionOptions, EngineAccess } from '../rhev/index.ts';
 import { defaultsOf, settingDefault } from '../settings/index.ts';
 import type { WatcherSettings } from '../subscriptions/watchers.ts';
+import type { TlsFiles } from './listener.ts';
 
 /** The engine to serve, and its service account (username and password; without one, every request must bring its own credentials). */
 export interface EngineConfig extends EngineAccess {
@@ -36,6 +37,8 @@ export interface ServerConfig {
   engine: EngineConfig;
   port?: number;
   host?: string;
+  /** Serve HTTPS and WSS with this certificate; with a client CA, callers must present a certificate it signed (listener.ts). */
+  tls?: TlsFiles;
   /** Callers without credentials (default `refuse`). */
   anonymous?: AnonymousPolicy;
   /** Serve the explorer (GraphiQL, from the package) to browsers at /graphql (default: outside production). */

@@ -115,6 +115,13 @@ export class Readiness {
     private readonly staleMs = 5000,
     private readonly retryMs = 10_000,
     private readonly refusals?: Refusals,
+    /**
+     * Callers bring their own credentials (`--anonymous refuse`): the service
+     * account serves nobody's queries then, so its refusal is reported but
+     * does not make the server unready. Ready means the engine answers as an
+     * engine.
+     */
+    private readonly callersBringCredentials = false,
   ) {
     if (engine.username !== undefined) this.serviceKey = credentialKey(true, engine.username, engine.password ?? '');
   }
@@ -162,17 +169,25 @@ export class Readiness {
     if (c.ok && c.status === 200) this.refusals.accepted(this.serviceKey);
     if (c.ok || c.status !== 401) return c;
     const ms = this.refusals.refuse(this.serviceKey, true);
-    return { ...c, says: `${c.says}; not tried again for ${Math.round(ms / 1000)} s (the wait doubles while refused, up to 10 minutes)` };
+    return this.asReady({
+      ...c,
+      says: `${c.says}; not tried again for ${Math.round(ms / 1000)} s (the wait doubles while refused, up to 10 minutes)`,
+    });
+  }
+
+  /** A refused service account, when callers bring their own credentials: ready, saying so. */
+  private asReady(c: EngineCheck): EngineCheck {
+    return this.callersBringCredentials ? { ...c, ok: true, says: `${c.says}; ready, as callers bring their own credentials` } : c;
   }
 
   /** What is said while the service account's refusal holds: nothing is sent to the engine. */
   private refusedCheck(until: number): EngineCheck {
-    return {
+    return this.asReady({
       ok: false,
       status: 401,
       says: `the engine refused the credentials of ${this.engine.username}; not tried again before ${new Date(until).toISOString()} (the wait doubles while refused, up to 10 minutes)`,
       ms: 0,
-    };
+    });
   }
 
   /** While the engine is not ready, look again now and then: never sooner than a refusal allows. */

@@ -44,7 +44,16 @@ export interface HttpOptions {
   readonly onDrain: () => Promise<void>;
 }
 
-export async function serveHttp(app: express.Express, httpServer: Server, options: HttpOptions): Promise<ApolloServer<HttpContext>> {
+/**
+ * Apollo Server on `app`, with health, metrics, the explorer and CORS. With
+ * `httpServer` (the server's own socket), stopping drains it first; mounted
+ * in someone else's server (createSubgraph), draining is that server's.
+ */
+export async function serveHttp(
+  app: express.Express,
+  httpServer: Server | undefined,
+  options: HttpOptions,
+): Promise<ApolloServer<HttpContext>> {
   const { limits, services, format } = options;
   const apollo = new ApolloServer<HttpContext>({
     schema: options.schema,
@@ -61,7 +70,7 @@ export async function serveHttp(app: express.Express, httpServer: Server, option
     formatError: (formatted, error) => formatError(formatted, error, format),
     includeStacktraceInErrorResponses: format.debug,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       {
         async serverWillStart() {
           return { drainServer: options.onDrain };

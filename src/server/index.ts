@@ -11,4 +11,4 @@ export { type Credential, CredentialPool, credentialsFrom, type Holder } from '.
 export { createLogger } from './log.ts';
 export { Metrics, routeTemplate } from './metrics.ts';
 export { operationRules, parseOptions } from './rules/index.ts';
-export { type RunningServer, startServer } from './server.ts';
+export { createSubgraph, type RunningServer, type Subgraph, type SubgraphConfig, startServer } from './server.ts';

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
-import { parse } from 'graphql';
+import { type GraphQLSchema, parse } from 'graphql';
 import type { ApiModel } from '../model/index.ts';
 import { buildResolvers } from '../resolvers/index.ts';
 import { AnswerBudget, Connection, Generation } from '../rhev/index.ts';
@@ -10,6 +10,7 @@ import { bundledInput, generateSchema } from '../schema/index.ts';
 import { settingDefault } from '../settings/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
 import {
+  type AnonymousPolicy,
   DEFAULT_ENGINE,
   DEFAULT_FRESHNESS_MS,
   DEFAULT_LIMITS,
@@ -22,6 +23,7 @@ import {
 import { CredentialPool } from './credentials.ts';
 import { Readiness } from './engine-check.ts';
 import { serveHttp } from './http.ts';
+import { createListener } from './listener.ts';
 import { createLogger } from './log.ts';
 import { Metrics, routeTemplate } from './metrics.ts';
 import { countRequest, noteData, type OperationServices } from './operation.ts';
@@ -33,25 +35,68 @@ import { serveWebSocket } from './ws.ts';
 /** The resolver map buildSubgraphSchema takes. */
 type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
 
-export interface RunningServer {
-  readonly url: string;
-  readonly wsUrl: string;
-  readonly port: number;
+/** What createSubgraph takes: a server's settings, less where and how to listen. */
+export type SubgraphConfig = Omit<ServerConfig, 'port' | 'host' | 'tls'>;
+
+/** The subgraph, to mount in a server of yours (createSubgraph). */
+export interface Subgraph {
+  readonly schema: GraphQLSchema;
+  /** Express app answering /graphql over HTTP, the explorer, /health/live, /health/ready and /metrics. */
+  readonly app: express.Express;
+  /** Takes the WebSocket (graphql-ws) upgrades of /graphql from an HTTP or HTTPS server. */
+  attach(server: Server): void;
   readonly metrics: Metrics;
-  /** Open connections to the engine, one per credential held. */
-  readonly connections: ReadonlyMap<string, Connection>;
   /** The credential pool (for tests: size, sweep). */
   readonly pool: CredentialPool;
+  /** Open connections to the engine, one per credential held. */
+  readonly connections: ReadonlyMap<string, Connection>;
+  /** Ends subscriptions, sockets taken by attach, and engine sessions. */
   close(): Promise<void>;
 }
 
+export interface RunningServer extends Subgraph {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly port: number;
+}
+
+/**
+ * The subgraph without a socket of its own, for mounting in a server of
+ * yours: `app` answers /graphql over HTTP (and the explorer, /health,
+ * /metrics); `attach` takes the WebSocket upgrades of /graphql from your
+ * HTTP(S) server. Settings as startServer's, less where to listen.
+ */
+export function createSubgraph(config: SubgraphConfig): Promise<Subgraph> {
+  return buildSubgraph(config, express());
+}
+
+/** The subgraph on a socket of its own: HTTP or HTTPS (listener.ts), WebSocket on the same port. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const app = express();
+  const { server: httpServer, scheme } = createListener(app, { ...DEFAULT_LIMITS, ...config.limits }, config.tls);
+  const subgraph = await buildSubgraph(config, app, httpServer);
+  subgraph.attach(httpServer);
+  const host = config.host ?? settingDefault<string>('host');
+  await listen(httpServer, config.port ?? settingDefault<number>('port'), host);
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    ...subgraph,
+    url: `${scheme}://${host}:${port}/graphql`,
+    wsUrl: `${scheme === 'https' ? 'wss' : 'ws'}://${host}:${port}/graphql`,
+    port,
+    get connections() {
+      return subgraph.connections;
+    },
+  };
+}
+
+async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpServer?: Server): Promise<Subgraph> {
   const production = process.env.NODE_ENV === 'production';
   const logger = config.logger ?? createLogger(config.logLevel);
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   // One memory of what the engine refused, for the pool and the engine check alike (refusals.ts).
   const refusals = new Refusals(limits.refusedCredentialMs);
-  const readiness = engineReadiness(config.engine, logger, refusals);
+  const readiness = engineReadiness(config.engine, logger, refusals, config.anonymous ?? 'refuse');
   const version = await dialectToServe(config.engine, readiness);
   const generated = generateSchema(bundledInput(version));
   const api = generated.api;
@@ -91,23 +136,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     engineProblem: () => readiness.problem,
   };
 
-  const app = express();
   // No header says which framework answers (it tells an attacker what to try).
   app.disable('x-powered-by');
-  // Timeouts are checked this often (Node's default, 30 s, would let a slow request run far past them).
-  const httpServer: Server = createServer({ connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) }, app);
-  // A request dribbled in a byte at a time is cut, not held for Node's 300 s default.
-  httpServer.headersTimeout = limits.headersTimeoutMs;
-  httpServer.requestTimeout = limits.requestTimeoutMs;
-  const ws = serveWebSocket(httpServer, {
-    schema,
-    rules,
-    limits,
-    services,
-    format,
-    path: '/graphql',
-    corsOrigins: config.corsOrigins ?? [],
-  });
+  const sockets: { dispose(): void | Promise<void> }[] = [];
   const apollo = await serveHttp(app, httpServer, {
     schema,
     rules,
@@ -119,18 +150,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     introspection,
     landingPage: config.landingPage ?? !production,
     onDrain: async () => {
-      await ws.dispose();
+      for (const ws of sockets) await ws.dispose();
     },
   });
-
-  const host = config.host ?? settingDefault<string>('host');
-  await listen(httpServer, config.port ?? settingDefault<number>('port'), host);
-  const port = (httpServer.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}/graphql`,
-    wsUrl: `ws://${host}:${port}/graphql`,
-    port,
+    schema,
+    app,
+    attach(server: Server) {
+      sockets.push(
+        serveWebSocket(server, { schema, rules, limits, services, format, path: '/graphql', corsOrigins: config.corsOrigins ?? [] }),
+      );
+    },
     metrics,
     pool,
     get connections() {
@@ -150,12 +181,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 }
 
 /** The engine check, its changes said in the log; it backs off with the service account's refusals. */
-function engineReadiness(engine: EngineConfig, logger: ServerLogger, refusals: Refusals): Readiness {
+function engineReadiness(engine: EngineConfig, logger: ServerLogger, refusals: Refusals, anonymous: AnonymousPolicy): Readiness {
   const log = (ok: boolean, says: string) =>
     ok
       ? logger.info({ engine: says }, 'engine ready')
       : logger.warn({ engine: says }, 'engine not ready; checking again (/health/ready says 503 until then)');
-  return new Readiness(engine, log, 5000, 10_000, refusals);
+  return new Readiness(engine, log, 5000, 10_000, refusals, anonymous === 'refuse');
 }
 
 /**

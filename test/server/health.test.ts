@@ -124,4 +124,27 @@ describe('/health', () => {
       await s.close();
     }
   });
+
+  it('with a refused service account: unready when it serves callers, ready when callers bring their own credentials', async () => {
+    const wrong = { username: 'admin@internal', password: 'wrong' };
+    for (const [anonymous, status] of [
+      ['service-account', 503],
+      ['refuse', 200],
+    ] as const) {
+      const s = await stack(SMALL, { anonymous, engine: wrong });
+      try {
+        const ready = await fetch(s.server.url.replace(/graphql$/, 'health/ready'));
+        const body = (await ready.json()) as { engine: string };
+        expect(ready.status, anonymous).toBe(status);
+        expect(body.engine).toMatch(/refused the credentials of admin@internal/);
+        if (anonymous === 'refuse') {
+          expect(body.engine).toMatch(/ready, as callers bring their own credentials/);
+          // And a caller with their own credentials is served.
+          expect((await gql(s, '{ api { time } }', undefined, { username: 'user@internal', password: 'user' })).errors).toBeUndefined();
+        }
+      } finally {
+        await s.close();
+      }
+    }
+  });
 });

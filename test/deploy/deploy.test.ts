@@ -1,0 +1,139 @@
+/**
+ * The deployment files agree with the settings registry and with the
+ * server: the Containerfile (checked as text: no base image can be pulled
+ * here) and the Kubernetes manifests name only settings that exist, probe
+ * the server's own health paths on the port it listens on, run as a user
+ * without privileges; and the command they run, given their environment,
+ * starts and answers /health/live and /health/ready (ready although the
+ * placeholder service account is refused: callers bring their own
+ * credentials under `RHEV_ANONYMOUS=refuse`).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { SETTINGS } from '../../src/settings/index.ts';
+import type { Simulator } from '../../src/simulator/index.ts';
+import { command } from '../command.ts';
+import { simulator } from '../helpers.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const containerfile = readFileSync(join(root, 'Containerfile'), 'utf8');
+const manifests = parseAllDocuments(readFileSync(join(root, 'deploy/kubernetes/rhev-graphql.yaml'), 'utf8')).map((d) => d.toJS());
+const kind = (k: string) => manifests.find((m) => m.kind === k);
+
+/** Every variable a setting reads, `*_FILE` of the secrets included, and what Node itself reads. */
+const KNOWN = new Set([...SETTINGS.flatMap((s) => (s.secret ? [s.env, `${s.env}_FILE`] : [s.env])), 'NODE_ENV']);
+
+/** The Containerfile's ENV of its last stage, as name -> value. */
+function containerEnv(): Map<string, string> {
+  const last = containerfile.slice(containerfile.lastIndexOf('\nFROM '));
+  const env = new Map<string, string>();
+  for (const m of last.matchAll(/^ENV ((?:.*\\\n)*.*)$/gm))
+    for (const [, k, v] of m[1].replace(/\\\n/g, ' ').matchAll(/([A-Z_]+)=(\S+)/g)) env.set(k, v);
+  return env;
+}
+
+describe('Containerfile', () => {
+  it('builds in one stage and runs the build with production dependencies in another, as a user without privileges', () => {
+    expect(containerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(containerfile).toMatch(/npm prune --omit=dev/);
+    const last = containerfile.slice(containerfile.lastIndexOf('\nFROM '));
+    expect(last).toMatch(/^USER (?!root|0\b)\S+/m);
+    expect(last).toMatch(/^CMD \["node", "bin\/rhev-graphql\.js", "serve"\]/m);
+  });
+
+  it('listens on every address of the container, on the port it exposes, and checks itself on /health/live', () => {
+    const env = containerEnv();
+    expect([...env.keys()].filter((k) => !KNOWN.has(k))).toEqual([]);
+    expect(env.get('HOST')).toBe('0.0.0.0');
+    expect(containerfile).toMatch(new RegExp(`^EXPOSE ${env.get('PORT')}$`, 'm'));
+    expect(containerfile).toMatch(/^HEALTHCHECK .*\n?.*\/health\/live/m);
+  });
+});
+
+describe('Kubernetes manifests', () => {
+  const deployment = kind('Deployment');
+  const container = deployment.spec.template.spec.containers[0];
+  const env = new Map<string, { value?: string; valueFrom?: unknown }>(container.env.map((e: { name: string }) => [e.name, e]));
+
+  it('set only variables the registry knows, and the secret from the Secret, as a file', () => {
+    expect([...env.keys()].filter((k) => !KNOWN.has(k))).toEqual([]);
+    expect(env.has('RHEV_PASSWORD')).toBe(false); // never a plain value
+    const secret = kind('Secret');
+    const mounted = container.volumeMounts.find((v: { name: string }) => v.name === 'engine-password');
+    const volume = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'engine-password');
+    expect(volume.secret.secretName).toBe(secret.metadata.name);
+    expect(env.get('RHEV_PASSWORD_FILE')?.value).toBe(`${mounted.mountPath}/${volume.secret.items[0].path}`);
+    expect(Object.keys(secret.stringData)).toContain(volume.secret.items[0].key);
+  });
+
+  it('probe the live and ready paths on the port the server listens on, which the Service targets', () => {
+    const port = container.ports[0];
+    expect(String(port.containerPort)).toBe(env.get('PORT')?.value);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: port.name });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: port.name });
+    expect(kind('Service').spec.ports[0].targetPort).toBe(port.name);
+    expect(env.get('HOST')?.value).toBe('0.0.0.0');
+    expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  });
+});
+
+describe('the command the container runs, with their environment', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await simulator({ vms: 3, dialects: 'v4' });
+  });
+  afterAll(() => sim.close());
+
+  it('starts, is live, and is ready while callers bring their own credentials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rhev-graphql-deploy-'));
+    const deployment = kind('Deployment');
+    const container = deployment.spec.template.spec.containers[0];
+    const secret = kind('Secret').stringData;
+    const port = await freePort();
+    const env: Record<string, string> = Object.fromEntries(containerEnv());
+    for (const e of container.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[])
+      env[e.name] = e.value ?? secret[e.valueFrom!.secretKeyRef.key];
+    // What differs on this machine: the engine, the file the Secret is mounted as, and a free port.
+    env.RHEV_URL = sim.apiUrl;
+    env.RHEV_PASSWORD_FILE = join(dir, 'password');
+    writeFileSync(env.RHEV_PASSWORD_FILE, secret.password);
+    env.PORT = String(port);
+    const serve = command(['serve'], env);
+    try {
+      await serve.waitFor(/subgraph at/);
+      const base = `http://127.0.0.1:${port}/health`;
+      expect((await fetch(`${base}/live`)).status).toBe(200);
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { engine: string }).engine).toMatch(/refused the credentials of graphql@internal.*ready/);
+      // Anonymous callers are refused; a caller with credentials is served.
+      const ask = (auth?: string) =>
+        fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+          body: JSON.stringify({ query: '{ api { productInfo { name } } }' }),
+        });
+      expect((await ask()).status).toBe(401);
+      const served = await ask(`Basic ${Buffer.from('user@internal:user').toString('base64')}`);
+      expect(served.status).toBe(200);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
