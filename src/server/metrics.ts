@@ -65,9 +65,35 @@ export class Metrics {
     labelNames: ['transport', 'type', 'outcome'],
     registers: [this.registry],
   });
+  readonly operationDuration = new Histogram({
+    name: 'rhev_operation_duration_seconds',
+    help: 'How long GraphQL operations took, from accepted to answered (subscriptions: to their end)',
+    labelNames: ['transport', 'type', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+  readonly buildInfo = new Gauge({
+    name: 'rhev_build_info',
+    help: 'Always 1: the version of rhev-graphql, the Node.js it runs on, and the API dialect it serves',
+    labelNames: ['version', 'node', 'dialect'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Reports whether the engine answers as an engine, from the readiness check (1 ready, 0 not, nothing before the first look). */
+  watchEngine(readiness: { readonly ready: boolean | undefined }): void {
+    new Gauge({
+      name: 'rhev_engine_up',
+      help: 'Whether the engine answered the last readiness check as an engine (1) or not (0)',
+      registers: [this.registry],
+      collect() {
+        const r = readiness.ready;
+        if (r !== undefined) this.set(r ? 1 : 0);
+      },
+    });
   }
 
   /** Reports the bytes of engine answers in flight, and the most ever, from the server's budget. */
@@ -99,6 +125,10 @@ export class Metrics {
  * their ids and paths, the number of label values is bounded by the model.
  */
 export function routeTemplate(api: ApiModel, path: string): string {
+  // The SSO service beside the API (v4 logins): its few endpoints by name.
+  const sso = /^\/ovirt-engine\/sso\/oauth\/(token|token-info|revoke)(?=[/?]|$)/.exec(path);
+  if (sso) return `/sso/oauth/${sso[1]}`;
+  if (path.startsWith('/ovirt-engine/sso/')) return '/sso/{other}';
   const rest = path.replace(/^\/(ovirt-engine\/)?(api|rhevm-api)(\/v3)?(?=\/|$)/, '');
   const segs = rest
     .split('/')

@@ -47,7 +47,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Limits } from './config.ts';
 import { type CredentialPool, credentialsFrom, type Holder } from './credentials.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
-import { engineNotReady, noteRefused, Operation, type OperationServices } from './operation.ts';
+import { engineNotReady, noteRefused, Operation, type OperationServices, requestIdOf } from './operation.ts';
 import { SharedAnswers, sharedExecute } from './shared-answers.ts';
 
 export interface WsOptions {
@@ -74,6 +74,8 @@ interface Running {
 /** What a socket carries beside graphql-ws's own context. */
 interface SocketState {
   holder?: Holder;
+  /** The upgrade request's id (its `x-request-id`, or one made); each operation's is this and its message id. */
+  requestId?: string;
   /** Operations by their subscribe message. */
   readonly operations: Map<SubscribePayload, Running>;
   /** The subscribe message each id was last used by. */
@@ -118,6 +120,7 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
       schema,
       onConnect: async (ctx) => {
         const state = stateOf(ctx.extra);
+        state.requestId = requestIdOf(ctx.extra.request.headers['x-request-id']);
         let holder: Holder;
         try {
           // connectionParams first (what a browser can send); else the upgrade request's Authorization (what a gateway forwards).
@@ -146,7 +149,7 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
         const earlier = state.ids.get(id);
         if (earlier) endOperation(state, earlier, ['CANCELLED'], true);
         state.ids.set(id, payload);
-        return accept(options, rules, state, Object.keys(ctx.subscriptions).length, payload);
+        return accept(options, rules, state, Object.keys(ctx.subscriptions).length, payload, `${state.requestId ?? ''}:${id}`);
       },
       onNext: (ctx, _id, payload, _args, result) => {
         if (!result.errors?.length) return undefined;
@@ -156,11 +159,11 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
           ?.codes.push(...codesOf(errors));
         return { ...result, errors } as never;
       },
-      onError: (ctx, _id, payload, errors) => {
+      onError: (ctx, id, payload, errors) => {
         const formatted = formatAll(errors);
         const state = stateOf(ctx.extra);
         if (state.operations.has(payload)) endOperation(state, payload, codesOf(formatted));
-        else noteRefused(services, 'ws', payload.operationName ?? null, codesOf(formatted));
+        else noteRefused(services, 'ws', payload.operationName ?? null, codesOf(formatted), `${state.requestId ?? ''}:${id}`);
         return formatted;
       },
       onComplete: (ctx, _id, payload) => {
@@ -200,6 +203,7 @@ function accept(
   state: SocketState,
   inFlight: number,
   payload: SubscribePayload,
+  requestId: string,
 ): ExecutionArgs | GraphQLError[] {
   const { schema, limits, services } = options;
   if (inFlight > limits.maxOperationsPerConnection)
@@ -233,7 +237,11 @@ function accept(
   } catch (e) {
     return [e as GraphQLError];
   }
-  const op = new Operation(services, 'ws', holder, { timeoutMs: subscription ? undefined : limits.operationTimeoutMs, subscription });
+  const op = new Operation(services, 'ws', holder, {
+    timeoutMs: subscription ? undefined : limits.operationTimeoutMs,
+    subscription,
+    requestId,
+  });
   if (operation.operation === 'query') shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
   state.operations.set(payload, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
   return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
