@@ -24,7 +24,7 @@ import {
   stateOfStatus,
   typeOf,
 } from '../rhev/index.ts';
-import type { PlanField, RootField, SchemaPlan } from '../schema/index.ts';
+import { type PlanField, type RootField, type SchemaPlan, SUMMARY_OF } from '../schema/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { XmlCharacterError } from '../xml/index.ts';
 import { badInput, checkArguments, checkId } from './arguments.ts';
@@ -87,7 +87,7 @@ export function buildResolvers(plan: SchemaPlan): ResolverMap {
             const collection = r.collection ?? ctx.loaders.api.top.find((c) => c.itemElement === type);
             if (collection) checkId(collection, args.id, 'id');
             return ctx.watchers.subscribe(type, args.id, {
-              status: args.status,
+              status: statusWords(plan, r, args.status),
               deleted: args.deleted,
               timeout: args.timeout,
               signal: ctx.signal,
@@ -99,6 +99,14 @@ export function buildResolvers(plan: SchemaPlan): ResolverMap {
     );
   }
   return resolvers;
+}
+
+/** The statuses a subscription waits for, in the engine's words: enum values (v4's `VmStatus`) through their wire names. */
+function statusWords(plan: SchemaPlan, r: RootField, status: readonly string[] | null | undefined): string[] | undefined {
+  if (!status) return undefined;
+  const e = plan.types.get(r.args.find((a) => a.name === 'status')?.type.named ?? '');
+  if (e?.kind !== 'enum' || !e.values || !e.wire) return [...status];
+  return status.map((v) => e.wire![e.values!.indexOf(v)] ?? v);
 }
 
 // ------------------------------------------------------------------ fields
@@ -285,9 +293,42 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
           checkId(r.collection!, args.id, 'id');
           return ctx.loaders.load(r.collection!.itemType, args.id);
         });
+    case 'count':
+    case 'statusCounts':
+      return countResolver(r);
     default:
       throw new Error(`No query resolver for ${r.kind}`);
   }
+}
+
+/**
+ * `<item>Count` and `<item>StatusCounts` (schema/counts.ts): the entry
+ * point's summary where it answers (no search, a caller it is shown to),
+ * else one list with nothing inlined, counted here.
+ */
+function countResolver(r: RootField): Resolver {
+  const c = r.collection!;
+  const summaryKey = SUMMARY_OF[c.rel];
+  return (_p, args, ctx) =>
+    guard(async () => {
+      checkArguments(args);
+      const search = args.search ?? undefined;
+      if (r.kind === 'count' && search === undefined && summaryKey && !ctx.connection.filtered) {
+        const total = ((await ctx.connection.api({ signal: ctx.signal })) as Obj).summary?.[summaryKey]?.total;
+        if (typeof total === 'number') return total;
+      }
+      const items = await ctx.loaders.list(c, { search }).catch((e) => {
+        if (e instanceof Fault && e.status === 400 && search) throw badInput(e.detail ?? e.reason, 'search', e);
+        throw e;
+      });
+      if (r.kind === 'count') return items.length;
+      const byStatus = new Map<string, number>();
+      for (const i of items) {
+        const state = stateOfStatus(i.status) ?? 'unknown';
+        byStatus.set(state, (byStatus.get(state) ?? 0) + 1);
+      }
+      return [...byStatus].sort(([a], [b]) => a.localeCompare(b)).map(([status, count]) => ({ status, count }));
+    });
 }
 
 // ------------------------------------------------------------------ mutations

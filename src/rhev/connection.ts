@@ -58,6 +58,9 @@ export class Connection {
   private api4?: ApiModel;
   private rsdl?: Promise<Operation[] | undefined>;
   private readonly exchange: Exchange;
+  /** `filter: 'auto'`: decided (decideFilter), and the decision under way. */
+  private filterDecided = false;
+  private deciding?: Promise<Obj>;
   private readonly links: Links;
   private readonly reader: Reader;
 
@@ -96,7 +99,7 @@ export class Connection {
       who: () => this.username,
     });
     const parts = {
-      request: (method: string, href: string, opts?: RequestOptions) => this.exchange.request(method, href, opts),
+      request: (method: string, href: string, opts?: RequestOptions) => this.http(method, href, opts),
       check: (res: HttpResponse, ok: number[]) => this.check(res, ok),
       parse: (xml: string, expected?: string) => this.parse(xml, expected),
       bind: <T extends Obj>(obj: T, type: string) => this.bind(obj, type),
@@ -147,6 +150,7 @@ export class Connection {
     this.scheme = u.protocol.slice(0, -1);
     this.entrypoint = u.pathname.replace(/\/$/, '') || '/';
     this.links.reset();
+    this.filterDecided = false;
     this.rsdl = undefined;
     return this;
   }
@@ -182,12 +186,23 @@ export class Connection {
    * the entry point says is what the connection speaks from then on.
    */
   async api(options: CallOptions = {}): Promise<API & ResourceMethods> {
-    const res = await this.http('GET', this.entryUrl(), options);
+    // Undecided whether to filter (`filter: 'auto'`): the read that decides is this one.
+    const entry = this.undecided ? await this.decision(options.signal) : this.entered(await this.http('GET', this.entryUrl(), options));
+    return this.bind(entry, this.dialect === 'v4' ? 'Api' : 'API') as API & ResourceMethods;
+  }
+
+  /** The entry point's answer read: the dialect it speaks (unless told one), and its links kept. */
+  private entered(res: HttpResponse): Obj {
     this.check(res, [200]);
     if (this.options.apiVersion === undefined || this.options.apiVersion === 'auto') this.speak(dialectOfEntry(res.body));
     const entry = this.parse(res.body, 'api');
     this.links.entered(entry);
-    return this.bind(entry, this.dialect === 'v4' ? 'Api' : 'API') as API & ResourceMethods;
+    return entry;
+  }
+
+  /** Whether it sends `Filter: true` (the engine then answers as for a user: no inventory summary, only what they may see). */
+  get filtered(): boolean {
+    return this.transport?.filtering ?? this.options.filter === true;
   }
 
   /** The dialect this connection speaks: `v3` until the entry point says otherwise, or as it was told. */
@@ -428,9 +443,38 @@ export class Connection {
     return this.entrypoint === '/' ? '/' : `${this.entrypoint}/`;
   }
 
-  /** One HTTP exchange with the engine (exchange.ts). */
-  private http(method: string, href: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+  /** One HTTP exchange with the engine (exchange.ts), once the connection knows whether it filters. */
+  private async http(method: string, href: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    if (this.undecided) await this.decision(opts.signal);
     return this.exchange.request(method, href, opts);
+  }
+
+  /** `filter: 'auto'` and not yet decided. */
+  private get undecided(): boolean {
+    return this.options.filter === 'auto' && !this.filterDecided;
+  }
+
+  /**
+   * `filter: 'auto'`: whether this account runs filtered, decided once from
+   * the entry point read without `Filter`. The engine fills in the inventory
+   * summary only for accounts that may run its admin-only statistics query
+   * (docs/protocol.md §1): numbers there mean an administrator, served
+   * unfiltered; none mean a user, whose every request from then on carries
+   * `Filter: true`. The read is the connection's entry point read too:
+   * callers waiting meanwhile share it. Resolves to the entry document.
+   */
+  private decision(signal: AbortSignal | undefined): Promise<Obj> {
+    this.deciding ??= (async () => {
+      try {
+        const entry = this.entered(await this.exchange.request('GET', this.entryUrl(), { signal }));
+        this.ensure().filtering = typeof entry.summary?.vms?.total !== 'number';
+        this.filterDecided = true;
+        return entry;
+      } finally {
+        this.deciding = undefined;
+      }
+    })();
+    return this.deciding;
   }
 
   private info(type: string | object, base?: object) {

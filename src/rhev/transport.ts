@@ -60,8 +60,12 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Use engine sessions (default true). */
   persistentAuth?: boolean;
-  /** Send `Filter: true`: run as the user, with permission filtering (needed for non-admin users). */
-  filter?: boolean;
+  /**
+   * Send `Filter: true`: run as the user, with permission filtering (needed
+   * for non-admin users). `auto` (the connection's): decided once, from the
+   * first read of the entry point without it (connection.ts).
+   */
+  filter?: boolean | 'auto';
   /**
    * How to authenticate: `basic` (credentials, then the engine session) or
    * `sso` (an SSO access token, API v4). Default `basic`.
@@ -119,6 +123,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRY_STATUS = new Set([502, 503, 504]);
 
 export class Transport {
+  /** Whether requests carry `Filter: true` now (`auto` starts without, until the connection decides). */
+  filtering: boolean;
   private readonly agent: http.Agent;
   private session?: string;
   /** While in the future, the engine is taken as down (see failFastMs). */
@@ -137,6 +143,7 @@ export class Transport {
     private readonly options: TransportOptions,
     private readonly settings: { retries: () => number; verbosity: () => number; logger?: Logger },
   ) {
+    this.filtering = options.filter === true;
     const common = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
     this.agent =
       base.protocol === 'https:'
@@ -288,7 +295,7 @@ export class Transport {
       // node sends a DELETE body neither chunked nor sized unless told its length.
       headers['content-length'] = String(Buffer.byteLength(opts.body));
     }
-    if (this.options.filter) headers.filter = 'true';
+    if (this.filtering) headers.filter = 'true';
     if (this.options.auth === 'sso') {
       if (this.token) headers.authorization = `Bearer ${this.token}`;
       return headers;

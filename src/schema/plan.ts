@@ -7,6 +7,7 @@
 import type { ApiModel, Collection, ComplexType, Field, Operation, SearchEntity, XsdModel } from '../model/index.ts';
 import { isOwnership, reachedObject, rsdlField, searchLanguage, throughOf } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
+import { planCounts } from './counts.ts';
 import { planMutations } from './mutations.ts';
 import { camel, enumValue, Namespace } from './names.ts';
 import { planFieldFilter, planSubscriptions } from './subscriptions.ts';
@@ -70,7 +71,18 @@ export interface PlanType {
   readonly xsdType?: string;
 }
 
-export type RootKind = 'api' | 'capabilities' | 'list' | 'item' | 'action' | 'create' | 'update' | 'delete' | 'watch';
+export type RootKind =
+  | 'api'
+  | 'capabilities'
+  | 'list'
+  | 'item'
+  | 'count'
+  | 'statusCounts'
+  | 'action'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'watch';
 
 export interface RootField {
   readonly name: string;
@@ -181,8 +193,8 @@ export class PlanBuilder {
   private readonly capabilityEnums = new Map<string, { name: string; values: readonly string[] }>();
   private readonly objectQueue: string[] = [];
   private readonly inputQueue: string[] = [];
-  private readonly query: RootField[] = [];
-  private readonly rootNames = new Namespace('Query field');
+  readonly query: RootField[] = [];
+  readonly rootNames = new Namespace('Query field');
   readonly mutation: RootField[] = [];
   readonly mutationNames = new Namespace('Mutation');
   readonly subscription: RootField[] = [];
@@ -210,6 +222,7 @@ export class PlanBuilder {
     this.inputs();
     // Payloads may name types no query reaches (Job, Fault, Action).
     this.drainObjects();
+    planCounts(this, this.entryType());
     planSubscriptions(this);
     planFieldFilter(this);
     const { types, query, mutation, subscription, notes, entityTypes } = this;

@@ -32,7 +32,8 @@ export function planSubscriptions(b: PlanBuilder): void {
           name: 'state',
           type: gqlType('String'),
           kind: 'scalar',
-          description: 'The status, as the engine reports it (lowercase); null once deleted.',
+          description:
+            "The status, in the engine's own word (lowercase: `up`, `wait_for_launch`); null once deleted. The `<type>Status` subscriptions of API v4 take the type's status enum (`UP`, `WAIT_FOR_LAUNCH`) for what to wait for.",
         },
         {
           name: 'deleted',
@@ -46,6 +47,15 @@ export function planSubscriptions(b: PlanBuilder): void {
           kind: 'scalar',
           description: 'True for the last event: a wanted status (or the deletion) was reached.',
         },
+        // The resource itself, as the poll that saw the status read it: other subgraphs' fields join onto it by key.
+        ...watchable.map((c) => ({
+          name: camel(c.itemElement),
+          xml: c.itemElement,
+          type: gqlType(c.itemType),
+          kind: 'reference' as const,
+          target: c.itemType,
+          description: `The ${c.itemType} when \`type\` is ${enumValue(c.itemElement)}, as read when this status was seen; null otherwise, and once deleted.`,
+        })),
       ],
     });
     const watchArgs: PlanArg[] = [
@@ -69,16 +79,28 @@ export function planSubscriptions(b: PlanBuilder): void {
       description: 'Emits the current status at once, then every change, until a wanted status is reached.',
     });
     for (const c of watchable) {
+      // Where the type's status is an enum (v4's VmStatus), the statuses to wait for are that enum: what goes in is what comes out.
+      const statusEnum = statusEnumOf(b, c.itemType);
+      const args = statusEnum
+        ? watchArgs.map((a) => (a.name === 'status' ? { ...a, type: gqlType(statusEnum, { list: true }) } : a))
+        : watchArgs;
       b.subscription.push({
         name: `${camel(c.itemElement)}Status`,
         kind: 'watch',
         type: gqlType('StatusEvent', { required: true }),
         collection: c,
-        args: [{ name: 'id', type: gqlType('ID', { required: true }) }, ...watchArgs],
+        args: [{ name: 'id', type: gqlType('ID', { required: true }) }, ...args],
         description: `waitForStatus for a ${c.itemType}.`,
       });
     }
   }
+}
+
+/** The enum a type's `status` field has in the plan, if it is one (v4); v3's status is an object with a string state. */
+function statusEnumOf(b: PlanBuilder, itemType: string): string | undefined {
+  const field = b.types.get(itemType)?.fields.find((f) => f.name === 'status');
+  const named = field?.type.named;
+  return named && b.types.get(named)?.kind === 'enum' ? named : undefined;
 }
 
 export function planFieldFilter(b: PlanBuilder): void {

@@ -140,7 +140,14 @@ export class Engine {
     const method = req.method.toUpperCase();
 
     const d = dialect(req.dialect);
-    if (segments.length === 0) return entryAnswer(d, this.store, req, caller.filtered);
+    if (segments.length === 0)
+      return entryAnswer(
+        d,
+        this.store,
+        req,
+        caller.filtered ? 'none' : caller.account.admin ? 'full' : 'empty',
+        this.options.release ?? (d.name === 'v4' ? '4.5' : '3.6'),
+      );
     if (d.name === 'v4' && segments.length === 1 && segments[0] === 'model.json') {
       if (method !== 'GET') throw methodNotAllowed('GET');
       return { status: 200, headers: { 'content-type': 'application/json' }, body: bundledV4ModelText(), route: 'GET /model.json' };

@@ -121,7 +121,8 @@ function apiRootOf(
 
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   const opts = withDefaults(options);
-  const engine = new Engine(opts);
+  // The release a client sees in product_info: the dialects served say which engines answer so.
+  const engine = new Engine({ ...opts, release: opts.dialects === 'v3' ? '3.6' : opts.dialects === 'both' ? '4.3' : '4.5' });
   Object.assign(opts, engine.options, { faults: opts.faults });
   const sockets = new Set<Socket>();
   const site: Site = { opts, engine, sockets, faultRandom: rng(opts.seed ^ 0x5eed), port: 0 };

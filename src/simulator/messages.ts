@@ -16,7 +16,15 @@ export interface EngineOptions extends InventorySize {
   actionExpiryMs: number;
   /** Events kept in the audit log. */
   maxEvents: number;
+  /**
+   * The engine release simulated, which its entry point reports (`product_info`):
+   * `3.6` (RHEV 3.6, API v3), `4.3` (both dialects) or `4.5` (API v4 only).
+   * The HTTP layer sets it from the dialects it serves.
+   */
+  release?: EngineRelease;
 }
+
+export type EngineRelease = '3.6' | '4.3' | '4.5';
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   datacenters: 2,

@@ -25,6 +25,12 @@ export interface StatusEvent {
   state: string | null;
   deleted: boolean;
   done: boolean;
+  /**
+   * The resource as the poll that saw this status read it, under its
+   * element name (`vm`, `host`): what `StatusEvent.vm` answers, so a router
+   * can join other subgraphs' fields onto it. Absent once deleted.
+   */
+  [element: string]: unknown;
 }
 
 export interface WatchOptions {
@@ -62,6 +68,8 @@ interface Subscriber {
 interface Watch {
   readonly id: string;
   state?: string | null;
+  /** The resource as last read (undefined once gone). */
+  resource?: Obj;
   known: boolean;
   subscribers: Set<Subscriber>;
 }
@@ -130,7 +138,6 @@ export class Watchers {
     }
     const watch = w;
     const typeWatch = tw;
-    const gqlType = enumValue(type);
 
     let timeout: NodeJS.Timeout | undefined;
     const signal = options.signal;
@@ -164,7 +171,7 @@ export class Watchers {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.settings.onChange?.(this.counts);
     // The current state at once: known already, or asked for now.
-    if (watch.known) sub.push(this.event(gqlType, watch, sub));
+    if (watch.known) sub.push(this.event(type, watch, sub));
     else this.pollSoon(type, true);
     this.ensureEvents();
     return queue;
@@ -183,11 +190,11 @@ export class Watchers {
     this.stopEvents();
   }
 
-  private event(type: string, w: Watch, sub: Subscriber): StatusEvent {
+  private event(element: string, w: Watch, sub: Subscriber): StatusEvent {
     const deleted = w.state === null;
     const state = w.state ?? null;
     const done = (deleted && (sub.untilDeleted || !!sub.wanted)) || (!!state && !!sub.wanted?.has(state));
-    return { type, id: w.id, state, deleted, done };
+    return { type: enumValue(element), id: w.id, state, deleted, done, [element]: w.resource };
   }
 
   private pollSoon(type: string, reset = false): void {
@@ -235,16 +242,16 @@ export class Watchers {
     }
     const byId = new Map(items.map((i) => [i.id, i]));
     let changed = false;
-    const gqlType = enumValue(type);
     for (const w of tw.watches.values()) {
       const item = byId.get(w.id);
       const state = item ? (stateOfStatus(item.status) ?? null) : null;
+      w.resource = item;
       if (w.known && w.state === state) continue;
       const first = !w.known;
       w.known = true;
       w.state = state;
       changed ||= !first;
-      for (const s of [...w.subscribers]) s.push(this.event(gqlType, w, s));
+      for (const s of [...w.subscribers]) s.push(this.event(type, w, s));
     }
     tw.interval = changed ? this.settings.intervalMs : Math.min(tw.interval * 2, this.settings.maxIntervalMs);
   }

@@ -91,13 +91,25 @@ describe('actions and subscriptions on v4', () => {
     const id = up.data.vms[0].id;
     const client = wsClient(s);
     try {
-      const watched = collect(client, 'subscription($id: ID!) { vmStatus(id: $id, status: ["down"]) { state done } }', { id });
+      // The statuses to wait for are the enum Vm.status returns (what goes in is what comes out), in a variable too.
+      const watched = collect(
+        client,
+        'subscription($id: ID!, $s: [VmStatus!]) { vmStatus(id: $id, status: $s) { state done vm { id name status } } }',
+        {
+          id,
+          s: ['DOWN'],
+        },
+      );
       const stopped = await gql(s, 'mutation($id: ID!) { stopVm(id: $id) { status resource { status } } }', { id });
       expect(stopped.errors).toBeUndefined();
       expect(stopped.data.stopVm.status).toBe('complete');
       const { events, error } = await watched;
       expect(error).toBeUndefined();
-      expect(events.at(-1)).toEqual({ vmStatus: { state: 'down', done: true } });
+      // The event carries the VM as the poll read it (a router joins other subgraphs' fields onto it by id).
+      expect(events.at(-1)).toEqual({ vmStatus: { state: 'down', done: true, vm: { id, name: up.data.vms[0].name, status: 'DOWN' } } });
+      // A lowercase word is not a VmStatus: refused before anything runs.
+      const wrong = await collect(client, 'subscription($id: ID!) { vmStatus(id: $id, status: ["down"]) { state } }', { id }, 5000);
+      expect(JSON.stringify(wrong.error)).toMatch(/VmStatus/);
     } finally {
       await client.dispose();
     }

@@ -26,6 +26,41 @@ async function token(sim: Simulator, form: Record<string, string>) {
 const password = { grant_type: 'password', scope: 'ovirt-app-api', username: 'admin@internal', password: 'admin' };
 
 describe('dialects by root and Version header', () => {
+  it('fills in the entry point summary for administrators only: empty unfiltered for a user, absent filtered', async () => {
+    const sim = await simulator({ ...SMALL, dialects: 'v4' });
+    try {
+      const as = (user: 'admin' | 'user', filter: boolean) =>
+        api(sim, 'GET', '', { root: V4, user, headers: filter ? { filter: 'true' } : {} }).then((r) => r.text);
+      expect(await as('admin', false)).toMatch(/<summary><hosts><active>\d+<\/active><total>\d+<\/total><\/hosts>/);
+      const user = await as('user', false);
+      expect(user).toContain('<summary>');
+      expect(user).not.toMatch(/<total>/);
+      expect(await as('user', true)).not.toContain('<summary>');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('says which release it is: 4.3 in both dialects when it speaks both, 4.5 when only v4, RHEV 3.6 when only v3', async () => {
+    for (const [dialects, full] of [
+      ['both', '4.3.10.4-1.el7'],
+      ['v4', '4.5.7-1.el9'],
+      ['v3', '3.6.8.1-0.1.el6'],
+    ] as const) {
+      const sim = await simulator({ ...SMALL, dialects });
+      try {
+        const root = dialects === 'v3' ? '/api' : V4;
+        const asked: Record<string, string>[] = dialects === 'both' ? [{}, { version: '3' }] : [{}];
+        for (const headers of asked)
+          expect((await api(sim, 'GET', '', { root, headers })).text, `${dialects} ${JSON.stringify(headers)}`).toContain(
+            `<full_version>${full}</full_version>`,
+          );
+      } finally {
+        await sim.close();
+      }
+    }
+  });
+
   it('speaks v4 at /ovirt-engine/api unless asked for v3, as 4.0-4.3 engines do', async () => {
     const sim = await simulator({ ...SMALL, dialects: 'both' });
     try {
