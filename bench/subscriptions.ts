@@ -45,7 +45,7 @@ export async function subscriptionScenario(
       landingPage: false,
       anonymous: 'service-account',
       logLevel: 'warn',
-      limits: { maxSubscriptionsPerConnection: 10_000 },
+      limits: { maxSubscriptionsPerConnection: 10_000, maxOperationsPerConnection: 10_000 },
     });
     const ids = [...sim.engine.store.table('vms').values()].filter((v) => !v.vmpool).map((v) => v.id as string);
     // The same VMs are watched at every subscriber count: up to 1,000 of them.

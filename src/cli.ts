@@ -121,7 +121,7 @@ async function runSimulator(o: Record<string, any>, what: string): Promise<void>
   const sim = await startSimulator(toOptions(o));
   const s = sim.engine.store;
   const d = sim.options.dialects;
-  console.log(`${d === 'v3' ? 'RHEV 3.6' : d === 'both' ? 'RHV 4.3 (API v3 and v4)' : 'oVirt 4.5 (API v4)'} engine simulator ${what}`);
+  console.log(`${d === 'v3' ? 'RHEV 3.6' : d === 'both' ? 'oVirt 4.3 (API v3 and v4)' : 'oVirt 4.5 (API v4)'} engine simulator ${what}`);
   if (d === 'v3') console.log(`  API:          ${sim.apiUrl}   (also ${sim.url}/ovirt-engine/api)`);
   else
     console.log(
@@ -200,7 +200,14 @@ serve.action(async (o) => {
   } else {
     // The embedded engine speaks both dialects, as a 4.0-4.3 engine does.
     const simOptions = { ...toOptions(o, 'serve'), dialects: o.dialects ?? 'both' };
-    sim = await startSimulator(simOptions).catch(() => startSimulator({ ...simOptions, port: 0 }));
+    sim = await startSimulator(simOptions).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE') throw e;
+      // Its port is taken (another simulator, say): a free one does as well, and the banner names it.
+      console.error(
+        `rhev-graphql: the embedded simulator's port ${simOptions.port} is in use; it listens on a free port instead (--simulator-port to choose)`,
+      );
+      return startSimulator({ ...simOptions, port: 0 });
+    });
     engine = { ...settings.engine, url: sim.apiUrl, username: 'admin@internal', password: 'admin' };
   }
   const production = nodeEnv === 'production';

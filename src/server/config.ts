@@ -39,6 +39,8 @@ export interface ServerConfig {
   host?: string;
   /** Serve HTTPS and WSS with this certificate; with a client CA, callers must present a certificate it signed (listener.ts). */
   tls?: TlsFiles;
+  /** Traces sent over OTLP/HTTP to this collector's base URL (tracing.ts); off without one. */
+  tracing?: { endpoint?: string };
   /** Callers without credentials (default `refuse`). */
   anonymous?: AnonymousPolicy;
   /** Serve the explorer (GraphiQL, from the package) to browsers at /graphql (default: outside production). */

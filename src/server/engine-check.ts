@@ -26,7 +26,16 @@ export interface EngineCheck {
   readonly dialect?: 'v3' | 'v4';
   readonly status?: number;
   readonly ms: number;
+  /**
+   * Nothing will answer however long one waits: the connection was refused,
+   * the name does not resolve, the certificate is not trusted. (An engine
+   * that is only slow is not down: each query then meets its own timeout.)
+   */
+  readonly down?: boolean;
 }
+
+/** Connection errors that say nothing is there to answer, as opposed to one answering slowly. */
+const DOWN_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET)$/;
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/;
 
@@ -81,9 +90,15 @@ export async function checkEngine(engine: EngineConfig, timeoutMs = 5000): Promi
         ok: false,
         says: `the certificate of ${entry.host} is not trusted (${code || err.message}): give its CA with --rhev-ca-file (an engine serves it at ${ca})`,
         ms: ms(),
+        down: true,
       };
     }
-    return { ok: false, says: `cannot reach ${entry.host}: ${err.message}`, ms: ms() };
+    return {
+      ok: false,
+      says: `cannot reach ${entry.host}: ${err.message}`,
+      ms: ms(),
+      down: DOWN_CODES.test(code) || /ECONNREFUSED|ENOTFOUND/.test(err.message),
+    };
   } finally {
     await t.close();
   }
@@ -127,8 +142,8 @@ export class Readiness {
   }
 
   /** The last check, or a new one when it is stale (not while the service account's refusal holds). */
-  async current(): Promise<EngineCheck> {
-    if (this.last && Date.now() - this.last.at < this.staleMs) return this.last;
+  async current(staleMs = this.staleMs): Promise<EngineCheck> {
+    if (this.last && Date.now() - this.last.at < staleMs) return this.last;
     const refusedUntil = this.serviceKey ? this.refusals?.until(this.serviceKey) : undefined;
     if (refusedUntil !== undefined) return this.remember(this.refusedCheck(refusedUntil));
     this.pending ??= checkEngine(this.engine)
@@ -140,14 +155,24 @@ export class Readiness {
   }
 
   /**
-   * Why operations cannot be answered, when the engine's URL answers but not as
-   * an engine (an HTML page, a 404): no query would do better than say that.
-   * Refused credentials are the service account's only, and a host that does
-   * not answer may come back; those go through as usual.
+   * Why operations cannot be answered now, if the last look found the engine
+   * not answering as an engine, or down (nothing listening, no such host, a
+   * certificate not trusted): no query would do better than say that (503).
+   * A slow engine is not down: queries meet their own timeouts. A look older than a second is taken again
+   * meanwhile, so an engine that came back is seen within moments. A refused
+   * service account is not the engine's problem: it is the credentials', and
+   * is answered as a refusal (401) to those it would serve.
    */
   get problem(): string | undefined {
     const c = this.last;
-    return c && !c.ok && c.status !== undefined && c.status !== 401 ? c.says : undefined;
+    if (!c || c.ok || c.status === 401 || (c.status === undefined && !c.down)) return undefined;
+    if (Date.now() - c.at > 1000) void this.current(1000).catch(() => undefined);
+    return c.says;
+  }
+
+  /** Whether the last look found the engine ready; undefined before the first. */
+  get ready(): boolean | undefined {
+    return this.last?.ok;
   }
 
   stop(): void {

@@ -82,10 +82,10 @@ function packageDir(pkg: string): string {
 const PREFIX = '/explorer/';
 
 /** Serves the explorer's files below /explorer/ and the page at `path` to browsers (HTML wanted, GET). */
-export function serveExplorer(app: express.Express, path: string): void {
+export function serveExplorer(app: express.Express, path: string, dialect: 'v3' | 'v4'): void {
   const cache = new Map<string, Buffer>();
   app.get(`${PREFIX}explorer.js`, (_req, res) => {
-    res.set({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).send(script(path));
+    res.set({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).send(script(path, SAMPLES[dialect]));
   });
   app.get(`${PREFIX}:file`, (req, res) => {
     const asset = ASSETS.get(String(req.params.file));
@@ -105,6 +105,62 @@ export function serveExplorer(app: express.Express, path: string): void {
   });
 }
 
+/**
+ * Without the explorer, a browser navigating to the endpoint still gets a
+ * page saying what is here and how to ask, not a JSON error about CSRF.
+ */
+export function serveEndpointPage(app: express.Express, path: string): void {
+  app.get(path, (req, res, next) => {
+    if (!/text\/html/.test(String(req.headers.accept ?? ''))) return next();
+    res.set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).send(ENDPOINT_PAGE);
+  });
+}
+
+const ENDPOINT_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>rhev-graphql</title>
+<style>body{font:15px/1.6 system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#1f2937}code{background:#f3f4f6;padding:1px 5px;border-radius:4px}</style>
+</head>
+<body>
+<h1>rhev-graphql</h1>
+<p>This is a GraphQL endpoint. Send queries as <code>POST</code> with <code>content-type: application/json</code>,
+or subscribe over WebSocket (graphql-ws) at this same address.</p>
+<p>The explorer is off on this server (it is, unless asked, when <code>NODE_ENV=production</code>);
+<code>--landing-page</code> or <code>RHEV_LANDING_PAGE=true</code> turns it on.</p>
+</body>
+</html>
+`;
+
+/** What the explorer opens with: a dashboard's query in the dialect served, ready to run. */
+const SAMPLES: Record<'v3' | 'v4', string> = {
+  v4: `# rhev-graphql serves API v4 here. Run this with the ▶ button; the Docs pane lists every type.
+# To ask as yourself, set Headers: {"authorization": "Basic <base64 of user@domain:password>"}
+query Dashboard {
+  vms(max: 20) {
+    name
+    status
+    cluster { name dataCenter { name } }
+    host { name }
+    disks { name provisionedSize }
+    nics { name mac { address } }
+  }
+}
+`,
+  v3: `# rhev-graphql serves API v3 here. Run this with the ▶ button; the Docs pane lists every type.
+# To ask as yourself, set Headers: {"authorization": "Basic <base64 of user@domain:password>"}
+query Dashboard {
+  vms(max: 20) {
+    name
+    status { state }
+    cluster { name dataCenter { name } }
+    host { name }
+    disks { name provisionedSize }
+    nics { name mac { address } }
+  }
+}
+`,
+};
+
 /** The page: nothing inline but styles; its script is a file of its own (the policy allows no inline script). */
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -112,11 +168,14 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>rhev-graphql explorer</title>
 <link rel="stylesheet" href="${PREFIX}graphiql.css">
-<style>body{margin:0;height:100vh;display:flex;flex-direction:column}#explorer{flex:1}#bar{font:13px sans-serif;padding:4px 8px;background:#f3f3f3}</style>
+<style>body{margin:0;height:100vh;display:flex;flex-direction:column}#explorer{flex:1}
+#bar{font:13px/1.6 system-ui,sans-serif;padding:6px 12px;background:#1f2937;color:#e5e7eb;display:flex;gap:.6em;align-items:center}
+#bar strong{color:#fff}#bar code{background:#374151;color:#f9fafb;padding:1px 5px;border-radius:4px;font-size:12px}
+#bar a{color:#93c5fd}#bar .rest{margin-left:auto}</style>
 </head>
 <body>
-<div id="bar">rhev-graphql · set <code>{"authorization": "Basic …"}</code> in Headers to work as yourself (kept in this tab only) ·
-<a id="sandbox" href="#" rel="noopener noreferrer">Apollo Sandbox</a> (needs internet)</div>
+<div id="bar"><strong>rhev-graphql</strong><span>set <code>{"authorization": "Basic …"}</code> in Headers to work as yourself (kept in this tab only)</span>
+<span class="rest"><a id="sandbox" href="#" rel="noopener noreferrer">Apollo Sandbox</a> (needs internet)</span></div>
 <div id="explorer"></div>
 <script src="${PREFIX}react.js"></script>
 <script src="${PREFIX}react-dom.js"></script>
@@ -128,7 +187,7 @@ const PAGE = `<!doctype html>
 `;
 
 /** The page's own script: GraphiQL with a fetcher for HTTP and graphql-ws. */
-function script(path: string): string {
+function script(path: string, sample: string): string {
   return `(function () {
   var httpUrl = new URL(${JSON.stringify(path)}, location.href).href;
   var wsUrl = httpUrl.replace(/^http/, 'ws');
@@ -163,7 +222,7 @@ function script(path: string): string {
     };
   }
   // ?query= prefills the query (a link can carry one); whom to ask as is never taken from a link.
-  var initial = new URLSearchParams(location.search).get('query') || undefined;
+  var initial = new URLSearchParams(location.search).get('query') || ${JSON.stringify(sample)};
   // Headers live in this tab's memory: nothing of them goes to the browser's storage.
   var memory = {};
   var storage = {

@@ -21,9 +21,9 @@ import type { Context } from '../resolvers/context.ts';
 import type { Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
 import type { Readiness } from './engine-check.ts';
-import { securityHeaders, serveExplorer } from './explorer.ts';
+import { securityHeaders, serveEndpointPage, serveExplorer } from './explorer.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
-import { engineNotReady, noteRefused, Operation, type OperationServices } from './operation.ts';
+import { engineNotReady, noteRefused, Operation, type OperationServices, requestIdOf } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
 import { shareAnswersPlugin } from './shared-answers.ts';
 
@@ -92,7 +92,8 @@ export async function serveHttp(
   // Every answer: no framing, no sniffing, the explorer's content policy, no X-Powered-By (explorer.ts).
   app.use(securityHeaders());
   healthRoutes(app, options.readiness);
-  if (options.landingPage) serveExplorer(app, '/graphql');
+  if (options.landingPage) serveExplorer(app, '/graphql', services.api.follows ? 'v4' : 'v3');
+  else serveEndpointPage(app, '/graphql');
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
@@ -111,6 +112,12 @@ export async function serveHttp(
   }
   app.use(
     '/graphql',
+    (req, res, next) => {
+      // Every answer of /graphql carries its request id, refusals included (operation.ts).
+      res.locals.requestId = requestIdOf(req.headers['x-request-id']);
+      res.setHeader('x-request-id', res.locals.requestId);
+      next();
+    },
     express.json({ limit: limits.maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -120,10 +127,10 @@ export async function serveHttp(
         try {
           holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));
         } catch (e) {
-          noteRefused(services, 'http', null, codesOf([e as { extensions?: Record<string, unknown> }]));
+          noteRefused(services, 'http', null, codesOf([e as { extensions?: Record<string, unknown> }]), res.locals.requestId);
           throw e;
         }
-        const op = new Operation(services, 'http', holder, { timeoutMs: limits.operationTimeoutMs });
+        const op = new Operation(services, 'http', holder, { timeoutMs: limits.operationTimeoutMs, requestId: res.locals.requestId });
         res.on('close', () => {
           if (!res.writableFinished) op.callerGone();
         });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -30,6 +31,7 @@ import { countRequest, noteData, type OperationServices } from './operation.ts';
 import { Refusals } from './refusals.ts';
 import { operationRules } from './rules/index.ts';
 import { SharedAnswers } from './shared-answers.ts';
+import { startTracing } from './tracing.ts';
 import { serveWebSocket } from './ws.ts';
 
 /** The resolver map buildSubgraphSchema takes. */
@@ -109,6 +111,9 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
   const resolvers = buildResolvers(generated.plan) as unknown as SubgraphResolvers;
   const schema = buildSubgraphSchema({ typeDefs: parse(generated.sdl), resolvers });
   const metrics = new Metrics();
+  metrics.buildInfo.set({ version: packageVersion(), node: process.version, dialect: `v${version}` }, 1);
+  const stopTracing = config.tracing?.endpoint ? await startTracing(config.tracing.endpoint, packageVersion()) : undefined;
+  metrics.watchEngine(readiness);
   const engine = config.engine;
 
   // One generation for every window of this server: a write by any caller, or an event in the engine's
@@ -169,11 +174,14 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
     },
     close() {
       closing ??= (async () => {
+        logger.info({}, 'shutting down: no new operations; ending subscriptions and engine sessions');
         readiness.stop();
         for (const h of hubs) h.close();
         refreshWatchGauges();
         await apollo.stop();
         await pool.close();
+        await stopTracing?.();
+        logger.info({}, 'stopped');
       })();
       return closing;
     },
@@ -241,7 +249,8 @@ function credentialPool(
         password: cred.password,
         caFile: engine.caFile,
         insecure: engine.insecure,
-        filter: service ? engine.filter : true,
+        // A caller's own account: filtered unless the engine shows it is an administrator (connection.ts, decided once).
+        filter: service ? engine.filter : 'auto',
         timeoutMs: engine.timeoutMs ?? DEFAULT_ENGINE.timeoutMs,
         retries: engine.retries ?? DEFAULT_ENGINE.retries,
         verbosity: engine.verbosity ?? DEFAULT_ENGINE.verbosity,
@@ -258,7 +267,7 @@ function credentialPool(
         generation,
         onData: noteData,
         failFastMs: 2000,
-        onResponse: ({ method, path, status, ms, signal }) => {
+        onResponse: ({ method, path, status, ms, bytes, signal }) => {
           if (!accepted && status >= 200 && status < 300) {
             accepted = true;
             onAccepted();
@@ -266,7 +275,7 @@ function credentialPool(
           const route = routeTemplate(api, path);
           metrics.upstreamRequests.inc({ method, route, status: String(status) });
           metrics.upstreamLatency.observe({ method, route }, ms / 1000);
-          countRequest(signal);
+          countRequest(signal, { method, route, status, ms, bytes });
         },
         onRetry: ({ method, path, reason }) => metrics.upstreamRetries.inc({ method, route: routeTemplate(api, path), reason }),
       });
@@ -289,6 +298,11 @@ function credentialPool(
       ),
   });
   return { pool, hubs, refreshWatchGauges };
+}
+
+/** This package's version, from its package.json (the same file from src/ and from dist/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

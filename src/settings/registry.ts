@@ -213,6 +213,17 @@ export const SETTINGS: readonly Setting[] = [
     readBy: 'server/listener.ts',
   },
   {
+    name: 'tracing.endpoint',
+    group: 'server',
+    type: { kind: 'url' },
+    defaultText: 'unset: no traces',
+    flag: '--otlp-endpoint',
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    description:
+      'OpenTelemetry: send a span per operation, and one per engine request below it, to this OTLP/HTTP collector (`http://collector:4318`)',
+    readBy: 'server/tracing.ts',
+  },
+  {
     name: 'anonymous',
     group: 'server',
     type: { kind: 'choice', values: ['service-account', 'refuse'] },

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEngine } from '../../src/server/engine-check.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { SMALL, simulator } from '../helpers.ts';
+import { SMALL, simulator, until } from '../helpers.ts';
 import { collect, gql, stack, wsClient } from './helpers.ts';
 
 let sim: Simulator;
@@ -109,8 +109,15 @@ describe('/health', () => {
       const warned = lines.filter((l) => l.level === 'warn' && /engine not ready/.test(l.msg ?? ''));
       expect(warned).toHaveLength(1);
       expect(warned[0].obj.engine).toMatch(/likely at .*\/ovirt-engine\/api/);
-      // Operations say the same, on both transports, instead of failing somewhere below.
-      const r = await gql(s, '{ vms { name } }');
+      // Operations say the same, on both transports, instead of failing somewhere below: 503, coded.
+      const res = await fetch(s.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ vms { name } }' }),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('10');
+      const r = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
       expect(r.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
       expect(r.errors?.[0]?.message).toMatch(/^The engine is not ready: .*HTML page/);
       const client = wsClient(s);
@@ -145,6 +152,34 @@ describe('/health', () => {
       } finally {
         await s.close();
       }
+    }
+  });
+
+  it('answers 503 with the same code when nothing answers at the engine URL, and serves again once it does', async () => {
+    const first = await simulator(SMALL);
+    const { port } = new URL(first.url);
+    const url = first.apiUrl;
+    await first.close();
+    // A server started while its engine is down (its own simulator is not the one it is pointed at).
+    const s = await stack(SMALL, { engine: { url } });
+    try {
+      const res = await fetch(s.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ vms { name } }' }),
+      });
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(body.errors[0].message).toMatch(/The engine is not ready: cannot reach/);
+      const back = await simulator({ ...SMALL, port: Number(port) });
+      try {
+        await until(async () => ((await gql(s, '{ vms { name } }')).data?.vms?.length ?? 0) > 0, 10_000);
+      } finally {
+        await back.close();
+      }
+    } finally {
+      await s.close();
     }
   });
 });
