@@ -14,6 +14,7 @@ import {
   BudgetExceeded,
   type Connection,
   ConnectionError,
+  checkFilter,
   Fault,
   ForeignOrigin,
   matchesFilter,
@@ -29,6 +30,7 @@ import type { Doc as Obj } from '../xml/index.ts';
 import { XmlCharacterError } from '../xml/index.ts';
 import { badInput, checkArguments, checkId } from './arguments.ts';
 import { type Context, OperationTimeout } from './context.ts';
+import { applyFilter, pageOf, planFilter } from './filtering.ts';
 import { inlineOfList } from './inline.ts';
 import { mergeSelections } from './selections.ts';
 import { DateTimeScalar, enumOut, inputToXml, LongScalar } from './values.ts';
@@ -267,16 +269,19 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
             info.fieldNodes.map((n) => n.selectionSet),
             (n) => info.fragments[n],
           );
-          const filter = args.filter?.length ? toFilter(args.filter) : undefined;
           if (args.max !== undefined && args.max !== null && args.max < 0) throw badInput('max must be 0 or more', 'max');
           if (args.page !== undefined && args.page !== null && args.page < 1) throw badInput('page counts from 1', 'page');
-          return ctx.loaders
+          const max = args.max ?? undefined;
+          const page = args.page ?? undefined;
+          // A filter is matched first, then paged (filtering.ts): the list is read whole.
+          const filtered = args.filter?.length ? planFilter(ctx.loaders.api.xsd, c.itemType, args.filter) : undefined;
+          if (filtered) checkFilter(toFilter(args.filter));
+          const listed = ctx.loaders
             .list(c, {
               search: args.search ?? undefined,
-              max: args.max ?? undefined,
-              page: args.page ?? undefined,
+              max: filtered ? undefined : max,
+              page: filtered ? undefined : page,
               caseSensitive: args.caseSensitive ?? undefined,
-              filter,
               inline: [...inline],
             })
             .catch((e) => {
@@ -284,6 +289,7 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
               if (e instanceof Fault && e.status === 400 && args.search) throw badInput(e.detail ?? e.reason, 'search', e);
               throw e;
             });
+          return filtered ? listed.then(async (items) => pageOf(await applyFilter(items, filtered, ctx.loaders), max, page)) : listed;
         });
     }
     case 'item':

@@ -27,7 +27,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { ApiModel } from '../../model/index.ts';
-import { inlinedRels, inlineOfList, mergeSelections } from '../../resolvers/index.ts';
+import { type FieldFilter, filterLoads, inlinedRels, inlineOfList, mergeSelections } from '../../resolvers/index.ts';
 import type { PlanType, SchemaPlan } from '../../schema/index.ts';
 import { refusal } from './refusal.ts';
 
@@ -99,6 +99,8 @@ function operationCost(
         ? inlinedRels(inlineOfList(plan, api, root.collection, field, childSets, (n) => fragments.get(n)))
         : [];
     if (type && childSets.length) cost += costOf(plan, api, type, childSets, many, fragments, limits, 0, inlined);
+    // A filter through a reference (`cluster.name`) loads the referenced objects: a request per type (resolvers/filtering.ts).
+    if (root.kind === 'list' && root.collection) cost += filterLoads(api.xsd, root.collection.itemType, filterOf(field));
   }
   return cost;
 }
@@ -144,6 +146,22 @@ function costOf(
       cost += costOf(plan, api, target, childSets, children, fragments, limits, depth + 1);
   }
   return cost;
+}
+
+/** The `filter` argument of a root list as written: its entries when literal, `variable` when not known until it runs. */
+function filterOf(field: FieldNode): FieldFilter[] | 'variable' {
+  const arg = field.arguments?.find((a) => a.name.value === 'filter');
+  if (!arg) return [];
+  if (arg.value.kind !== Kind.LIST) return arg.value.kind === Kind.VARIABLE ? 'variable' : [];
+  const out: FieldFilter[] = [];
+  for (const v of arg.value.values) {
+    if (v.kind === Kind.VARIABLE) return 'variable';
+    if (v.kind !== Kind.OBJECT) continue;
+    const field = v.fields.find((f) => f.name.value === 'field')?.value;
+    if (field?.kind === Kind.VARIABLE) return 'variable';
+    if (field?.kind === Kind.STRING) out.push({ field: field.value, value: '' });
+  }
+  return out;
 }
 
 function onlyId(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): boolean {
