@@ -6,7 +6,7 @@
  * loaders.
  */
 import { GraphQLError, type GraphQLResolveInfo, type GraphQLScalarType, type SelectionSetNode } from 'graphql';
-import type { Collection } from '../model/index.ts';
+import { type Collection, searchLanguage } from '../model/index.ts';
 import {
   Aborted,
   ActionError,
@@ -222,6 +222,23 @@ function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveI
   return new Set([...mergeSelections([set], (n) => info.fragments[n]).values()].map((m) => m.field.name.value));
 }
 
+/**
+ * The search with its order: `sortBy` (one of the collection's search fields,
+ * refused naming the argument otherwise) becomes the search's own `sortby`.
+ */
+function withSort(c: Collection, args: Obj): string | undefined {
+  const search: string | undefined = args.search ?? undefined;
+  if (args.sortBy === undefined || args.sortBy === null) return search;
+  const fields = searchLanguage(c.rel)?.fields ?? [];
+  const field = fields.find((f) => f.toLowerCase() === String(args.sortBy).toLowerCase() && !f.startsWith('_'));
+  if (!field)
+    throw badInput(
+      `sortBy: ${c.rel} cannot be sorted by ${args.sortBy}; its search fields are ${fields.filter((f) => !f.startsWith('_')).join(', ')}`,
+      'sortBy',
+    );
+  return `${search ?? ''} sortby ${field} ${args.descending ? 'desc' : 'asc'}`.trim();
+}
+
 /** `[{ field, value }]` (the GraphQL form) -> the client's `{ field: value }` filter. */
 function toFilter(list: { field: string; value: string }[]): Record<string, string> {
   return Object.fromEntries(list.map((f) => [f.field, f.value]));
@@ -278,7 +295,7 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
           if (filtered) checkFilter(toFilter(args.filter));
           const listed = ctx.loaders
             .list(c, {
-              search: args.search ?? undefined,
+              search: withSort(c, args),
               max: filtered ? undefined : max,
               page: filtered ? undefined : page,
               caseSensitive: args.caseSensitive ?? undefined,

@@ -129,7 +129,16 @@ function pageArgs(c: Collection): PlanArg[] {
   if (!c.searchable) return PAGE_ARGS.filter((a) => a.name === 'max' || a.name === 'filter');
   const language = c.parent ? undefined : searchLanguage(c.rel);
   if (!language) return PAGE_ARGS;
-  return PAGE_ARGS.map((a) => (a.name === 'search' ? { ...a, description: searchDescription(language) } : a));
+  const fields = language.fields.filter((f) => !f.startsWith('_'));
+  return [
+    ...PAGE_ARGS.map((a) => (a.name === 'search' ? { ...a, description: searchDescription(language) } : a)),
+    {
+      name: 'sortBy',
+      type: gqlType('String'),
+      description: `Sort by this search field, in the engine (the search's \`sortby\`): ${fields.join(', ')}.`,
+    },
+    { name: 'descending', type: gqlType('Boolean'), description: 'With sortBy: largest first.' },
+  ];
 }
 
 /** What a collection's searches may say, from the engine's own facts (model/search.ts). */

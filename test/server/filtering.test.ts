@@ -2,7 +2,8 @@
  * `filter` on root lists (resolvers/filtering.ts), on v4 and v3: matched
  * before `max` and `page` cut, paths through a reference resolved against
  * the referenced object (one batched request per referenced type), paths
- * that cannot match refused naming them.
+ * that cannot match refused naming them; and `sortBy`, the engine's own
+ * `sortby` in the search.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRequests, gql, type Stack, stack } from './helpers.ts';
@@ -44,6 +45,18 @@ for (const dialect of ['v4', 'v3'] as const) {
       const dc = await gql(s, '{ dataCenters { id } }');
       const r = await gql(s, `{ vms(filter: [{ field: "cluster.data_center.id", value: "${dc.data.dataCenters[0].id}" }]) { id } }`);
       expect(r.errors).toBeUndefined();
+    });
+
+    it("sorts in the engine by one of the collection's search fields, and refuses any other", async () => {
+      const names = all.map((v) => v.name).sort();
+      const r = await gql(s, '{ vms(sortBy: "name", descending: true, max: 3) { name } }');
+      expect(r.errors).toBeUndefined();
+      expect(r.data.vms.map((v: { name: string }) => v.name)).toEqual(names.reverse().slice(0, 3));
+      const up = await gql(s, '{ vms(search: "status=up", sortBy: "name") { name } }');
+      const upNames = up.data.vms.map((v: { name: string }) => v.name);
+      expect(upNames).toEqual([...upNames].sort());
+      const wrong = await gql(s, '{ vms(sortBy: "colour") { name } }');
+      expect(wrong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'sortBy' });
     });
 
     it('refuses a path that names nothing, or goes through a second reference, naming it', async () => {
