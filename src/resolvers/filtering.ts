@@ -77,8 +77,9 @@ export async function applyFilter(items: readonly Obj[], plans: readonly PathPla
     const byId = referenced.get(p.via.field) ?? new Map<string, Obj | null>();
     referenced.set(p.via.field, byId);
     const ids = new Set(items.map((i) => i[p.via!.field]?.id).filter((id): id is string => typeof id === 'string'));
-    const loaded = await Promise.all([...ids].map((id) => loaders.load(p.via!.type, id)));
-    [...ids].forEach((id, k) => byId.set(id, loaded[k]));
+    const list = [...ids];
+    const loaded = await Promise.all(list.map((id) => loaders.load(p.via!.type, id)));
+    for (let k = 0; k < list.length; k++) byId.set(list[k], loaded[k]);
   }
   const filter = Object.fromEntries(plans.map((p) => [p.path, p.value]));
   return items.filter((item) => {

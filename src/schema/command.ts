@@ -11,6 +11,7 @@ import {
   DescriptionError,
 } from '../model/index.ts';
 import type { EngineAccess } from '../rhev/index.ts';
+import { settingDefault } from '../settings/index.ts';
 import { generateSchema } from './generate.ts';
 import { NameCollisionError } from './names.ts';
 import { fromEngine, readSource, SourceError, type Sources } from './sources.ts';
@@ -66,7 +67,8 @@ export async function runSchemaCommand(
         ...(capsPath ? { capabilities: await readSource(capsPath, conn), capabilitiesSource: caps || 'api/capabilities.xml' } : {}),
       };
     }
-    const g = generateSchema(src);
+    // The bundled schemas carry the server's default hints, so they are the schema a default server serves.
+    const g = generateSchema({ ...src, cacheMaxAgeSeconds: settingDefault<number>('cacheMaxAgeSeconds') });
     if (o.out) await writeFile(o.out, g.sdl);
     else process.stdout.write(g.sdl);
     const counts = `${g.plan.types.size} types, ${g.plan.query.length} query fields, ${g.plan.mutation.length} mutations, ${g.plan.subscription.length} subscriptions`;

@@ -39,6 +39,8 @@ export interface ServerConfig {
   host?: string;
   /** Serve HTTPS and WSS with this certificate; with a client CA, callers must present a certificate it signed (listener.ts). */
   tls?: TlsFiles;
+  /** Cache hints on slow-changing types, in seconds (schema/cache.ts; default from the settings registry, 0: none). */
+  cacheMaxAgeSeconds?: number;
   /** Traces sent over OTLP/HTTP to this collector's base URL (tracing.ts); off without one. */
   tracing?: { endpoint?: string };
   /** Callers without credentials (default `refuse`). */

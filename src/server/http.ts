@@ -18,6 +18,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Context } from '../resolvers/context.ts';
+import { cachePolicyPlugin } from './cache-policy.ts';
 import type { Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
 import type { Readiness } from './engine-check.ts';
@@ -84,7 +85,10 @@ export async function serveHttp(
       // The explorer browsers get is ours (explorer.ts), served from the package: Apollo's needs its CDN.
       ApolloServerPluginLandingPageDisabled(),
       // The schema has no cache hints: Apollo's cache-control plugin would wrap every resolver for nothing.
-      ...(hasCacheHints(options.schema) ? [] : [ApolloServerPluginCacheControlDisabled()]),
+      // Cache-Control from the schema's static hints, worked out once per document (cache-policy.ts); Apollo's
+      // own plugin would hook every field of every answer for the same result.
+      ApolloServerPluginCacheControlDisabled(),
+      cachePolicyPlugin(options.schema),
     ],
   });
   await apollo.start();
@@ -196,10 +200,4 @@ function healthRoutes(app: express.Express, readiness: Readiness): void {
     const c = await readiness.current();
     res.json({ status: 'ok', ready: c.ok, engine: { reachable: c.status !== undefined, status: c.status, ms: c.ms, says: c.says } });
   });
-}
-
-/** Whether any type or field of the schema carries a `@cacheControl` hint (ours carry none). */
-function hasCacheHints(schema: GraphQLSchema): boolean {
-  if (schema.getDirective('cacheControl')) return true;
-  return Object.values(schema.getTypeMap()).some((t) => t.astNode?.directives?.some((d) => d.name.value === 'cacheControl'));
 }

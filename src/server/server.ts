@@ -100,7 +100,10 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
   const refusals = new Refusals(limits.refusedCredentialMs);
   const readiness = engineReadiness(config.engine, logger, refusals, config.anonymous ?? 'refuse');
   const version = await dialectToServe(config.engine, readiness);
-  const generated = generateSchema(bundledInput(version));
+  const generated = generateSchema({
+    ...bundledInput(version),
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds ?? settingDefault<number>('cacheMaxAgeSeconds'),
+  });
   const api = generated.api;
   const introspection = config.introspection ?? !production;
   const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };

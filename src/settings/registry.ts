@@ -254,6 +254,17 @@ export const SETTINGS: readonly Setting[] = [
     readBy: 'rhev/fresh.ts',
   },
   {
+    name: 'cacheMaxAgeSeconds',
+    group: 'server',
+    type: int(0, undefined, 86_400),
+    default: 60,
+    flag: '--cache-max-age',
+    env: 'RHEV_CACHE_MAX_AGE',
+    description:
+      'seconds a router or CDN may keep an answer made only of slow-changing types (data centers, clusters, templates, networks, storage domains, ...), for the caller who asked (`Cache-Control: private`); 0: no hints',
+    readBy: 'schema/cache.ts',
+  },
+  {
     name: 'introspection',
     group: 'server',
     type: { kind: 'boolean' },

@@ -86,7 +86,7 @@ describe('the bundled schema', () => {
       'events',
     ])
       expect(q[name], name).toBeDefined();
-    expect(q.vms.args.map((a) => a.name)).toEqual(['search', 'max', 'page', 'caseSensitive', 'filter']);
+    expect(q.vms.args.map((a) => a.name)).toEqual(['search', 'max', 'page', 'caseSensitive', 'filter', 'sortBy', 'descending']);
     expect(String(q.vms.type)).toBe('[VM!]!');
     expect(String(q.vm.args[0].type)).toBe('ID!');
     expect(String(field(s, 'VM', 'memory').type)).toBe('Long');
