@@ -13,6 +13,6 @@ export { missingTypes, readRsdl, rsdlField } from './rsdl.ts';
 export { SEARCH_ENTITIES } from './search.generated.ts';
 export { collectionOfObject, reachedObject, type SearchEntity, searchLanguage, searchObjectOf } from './search.ts';
 export type { EngineModelJson } from './services.ts';
-export { COMPACT_FORMAT, compactModel, parseModelJson, readServices, xsdTypeOf } from './services.ts';
+export { COMPACT_FORMAT, compactModel, modelDocs, parseModelJson, readServices, xsdTypeOf } from './services.ts';
 export type { ComplexType, Field, ScalarKind, SimpleType } from './xsd.ts';
 export { builtinKind, DescriptionError, readXsd, XsdModel } from './xsd.ts';

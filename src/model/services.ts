@@ -52,8 +52,10 @@ export interface ModelService {
 export interface ModelType {
   readonly name: string;
   readonly kind: 'struct' | 'enum' | 'primitive';
-  readonly attributes?: readonly { readonly name: string; readonly type: string }[];
-  readonly links?: readonly { readonly name: string; readonly type: string }[];
+  /** An engine's file documents its types and their members (ours carries none). */
+  readonly doc?: string;
+  readonly attributes?: readonly { readonly name: string; readonly type: string; readonly doc?: string }[];
+  readonly links?: readonly { readonly name: string; readonly type: string; readonly doc?: string }[];
   readonly values?: readonly ({ readonly name: string } | string)[];
 }
 
@@ -214,6 +216,26 @@ function collectionTypes(xsd: XsdModel): Map<string, string> {
     if (items.length === 1 && !out.has(items[0].type)) out.set(items[0].type, t.name);
   }
   return out;
+}
+
+/**
+ * What an engine's own model.json says of its types and their members, by
+ * XSD name: `Vm` and `Vm.memory` (the first paragraph of each, as one line).
+ * Read from the engine at run time (`schema --url`), never kept here.
+ */
+export function modelDocs(model: EngineModelJson): Map<string, string> {
+  const docs = new Map<string, string>();
+  for (const t of model.types) {
+    if (t.kind !== 'struct') continue;
+    const type = xsdTypeOf(t.name);
+    const own = summary(typeof t.doc === 'string' ? t.doc : undefined);
+    if (own) docs.set(type, own);
+    for (const m of [...(t.attributes ?? []), ...(t.links ?? [])]) {
+      const d = summary(typeof m.doc === 'string' ? m.doc : undefined);
+      if (d && typeof m.name === 'string') docs.set(`${type}.${m.name}`, d);
+    }
+  }
+  return docs;
 }
 
 /** The first paragraph of a method's documentation, as one line. */

@@ -14,6 +14,7 @@ import {
   bundledXsdPath,
   DescriptionError,
   missingTypes,
+  modelDocs,
   type Operation,
   parseModelJson,
   readRsdl,
@@ -51,11 +52,12 @@ export function generateSchema(input: GeneratorInput): Generated {
   const xsd = readXsd(input.xsd, input.xsdSource ?? 'xsd');
   const described = input.rsdl !== undefined ? 'RSDL' : input.model !== undefined ? 'model' : undefined;
   const describedSource = input.rsdl !== undefined ? (input.rsdlSource ?? 'rsdl') : (input.modelSource ?? 'model.json');
+  const modelJson = input.rsdl === undefined && input.model !== undefined ? parseModelJson(input.model, describedSource) : undefined;
   const ops =
     input.rsdl !== undefined
       ? readRsdl(xsd, input.rsdl, describedSource)
       : input.model !== undefined
-        ? readServices(xsd, parseModelJson(input.model, describedSource), describedSource)
+        ? readServices(xsd, modelJson!, describedSource)
         : impliedOperations(xsd);
   const missing = described ? missingTypes(xsd, ops) : [];
   if (missing.length) {
@@ -67,7 +69,14 @@ export function generateSchema(input: GeneratorInput): Generated {
   const api = new ApiModel(xsd, ops, { follows: input.model !== undefined });
   const capabilities =
     input.capabilities !== undefined ? readCapabilities(xsd, input.capabilities, input.capabilitiesSource ?? 'capabilities') : undefined;
-  const plan = planSchema(api, { hasRsdl: described !== undefined, capabilities, verbs: input.model !== undefined ? V4_VERBS : undefined });
+  // An engine's own model.json documents every type and member (our bundled one carries no text).
+  const docs = modelJson ? modelDocs(modelJson) : undefined;
+  const plan = planSchema(api, {
+    hasRsdl: described !== undefined,
+    capabilities,
+    verbs: input.model !== undefined ? V4_VERBS : undefined,
+    docs,
+  });
   if (!capabilities && input.model === undefined)
     plan.notes.push(
       "No capabilities document was given: fields whose legal values only the engine's capabilities list (VM type, disk format, ...) are plain strings.",

@@ -8,6 +8,7 @@ import type { ApiModel, Collection, ComplexType, Field, Operation, SearchEntity,
 import { isOwnership, reachedObject, rsdlField, searchLanguage, throughOf } from '../model/index.ts';
 import { CAPABILITY_ENUMS } from './capabilities.ts';
 import { planCounts } from './counts.ts';
+import { genericDescription, ourDescription } from './descriptions.ts';
 import { planMutations } from './mutations.ts';
 import { camel, enumValue, Namespace } from './names.ts';
 import { planFieldFilter, planSubscriptions } from './subscriptions.ts';
@@ -173,6 +174,8 @@ export interface PlanOptions {
   verbs?: CrudVerbs;
   /** Capability value lists (`{ vm_types: [...] }`) that turn governed string fields into enums. */
   capabilities?: Readonly<Record<string, readonly string[]>>;
+  /** An engine's own documentation by XSD name (`Vm`, `Vm.memory`), from its model.json (services.ts modelDocs). */
+  docs?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -311,7 +314,7 @@ export class PlanBuilder {
       this.types.set(type, {
         name: type,
         kind: 'enum',
-        description: simple.doc,
+        description: simple.doc ?? ourDescription(type),
         fields: [],
         values: simple.values.map(enumValue),
         wire: simple.values,
@@ -327,6 +330,7 @@ export class PlanBuilder {
 
   private objectField(owner: ComplexType, f: Field): PlanField {
     const name = camel(f.name);
+    const doc = f.doc ?? this.options.docs?.get(`${owner.name}.${f.name}`);
     if (owner.name && f.name === 'id' && this.entityTypes.has(owner.name))
       return {
         name,
@@ -336,12 +340,12 @@ export class PlanBuilder {
         kind: 'scalar',
         xml: f.name,
         scalar: 'string',
-        description: f.doc ?? "The engine's id of this object.",
+        description: doc ?? "The engine's id of this object.",
       };
     if (!this.xsd.types.has(f.type)) {
       const capEnum = this.capabilityEnum(owner.name, f.name);
       const s = capEnum ? { gql: capEnum, scalar: 'enum' } : this.scalarOf(f.type);
-      return { name, type: gqlType(s.gql, { list: f.max > 1 }), kind: 'scalar', xml: f.name, scalar: s.scalar, description: f.doc };
+      return { name, type: gqlType(s.gql, { list: f.max > 1 }), kind: 'scalar', xml: f.name, scalar: s.scalar, description: doc };
     }
     // Collections read as lists inside resources; elsewhere (the entry point's
     // summary: `vms { total active }`) their counters are the point, so they stay objects.
@@ -354,7 +358,7 @@ export class PlanBuilder {
         kind: 'unwrap',
         xml: f.name,
         item: inner.name,
-        description: f.doc,
+        description: doc,
         target: this.xsd.types.has(inner.type) ? inner.type : undefined,
         references: this.entityTypes.has(inner.type) || undefined,
       };
@@ -366,10 +370,10 @@ export class PlanBuilder {
         kind: 'reference',
         xml: f.name,
         target: f.type,
-        description: f.doc,
+        description: doc,
       };
     }
-    return { name, type: gqlType(this.wantObject(f.type), { list: f.max > 1 }), kind: 'object', xml: f.name, description: f.doc };
+    return { name, type: gqlType(this.wantObject(f.type), { list: f.max > 1 }), kind: 'object', xml: f.name, description: doc };
   }
 
   private buildObject(typeName: string): void {
@@ -421,7 +425,7 @@ export class PlanBuilder {
     this.types.set(typeName, {
       name: typeName,
       kind: 'object',
-      description: t.doc,
+      description: t.doc ?? this.options.docs?.get(typeName) ?? ourDescription(typeName) ?? genericDescription(typeName),
       fields,
       entity: this.entityTypes.has(typeName),
       xsdType: typeName,

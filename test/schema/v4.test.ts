@@ -15,6 +15,7 @@ import { type GraphQLObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiModel, bundledV4ApiModel, bundledV4Model, parseModelJson, readServices, readXsd } from '../../src/model/index.ts';
 import { runSchemaCommand } from '../../src/schema/command.ts';
+import { genericDescription, ourDescription } from '../../src/schema/descriptions.ts';
 import { generateSchema } from '../../src/schema/index.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { present } from '../helpers.ts';
@@ -67,6 +68,36 @@ describe('the v4 API model', () => {
     expect(theirs.map(key)).toEqual(api.operations.map(key));
     const ops = readServices(readXsd(readFileSync(refXsd, 'utf8'), 'api-v4.6.xsd'), engine);
     expect(new ApiModel(bundledV4Model(), ops).collections.size).toBe(api.collections.size);
+  });
+
+  it.skipIf(!hasReference)("made from an engine's own model.json, carries its documentation of types, fields and mutations", () => {
+    const g = generateSchema({ xsd: readFileSync(refXsd, 'utf8'), model: readFileSync(refModel, 'utf8') });
+    const schema = buildSubgraphSchema({ typeDefs: parse(g.sdl) });
+    const vm = schema.getType('Vm') as GraphQLObjectType;
+    expect(vm.getFields().memory.description).toMatch(/memory, in bytes/);
+    expect(vm.description).toBeTruthy();
+    expect(vm.description).not.toBe(ourDescription('Vm'));
+    expect(schema.getMutationType()!.getFields().startVm.description).toBeTruthy();
+  });
+
+  it('the bundled schema carries our own words for the types a dashboard uses most, and a generic sentence elsewhere', () => {
+    const schema = buildSubgraphSchema({ typeDefs: parse(sdl) });
+    for (const t of [
+      'Vm',
+      'Host',
+      'Cluster',
+      'DataCenter',
+      'StorageDomain',
+      'Disk',
+      'Nic',
+      'Network',
+      'Template',
+      'Event',
+      'VmStatus',
+      'HostStatus',
+    ])
+      expect(schema.getType(t)?.description, t).toBe(ourDescription(t));
+    expect(schema.getType('MacPool')?.description).toBe(genericDescription('MacPool'));
   });
 
   it.skipIf(!hasReference)("has the engine's XSD types, fields in wire order, and values", () => {
