@@ -84,6 +84,7 @@ export function buildResolvers(plan: SchemaPlan): ResolverMap {
                 extensions: { code: 'BAD_REQUEST' },
               });
             checkArguments(args);
+            if (r.kind === 'watchAll') return ctx.watchers.subscribeAll(r.collection!.itemElement, args.search ?? '', ctx.signal);
             const type =
               r.collection?.itemElement ?? plan.types.get('WatchedType')!.wire![plan.types.get('WatchedType')!.values!.indexOf(args.type)];
             const collection = r.collection ?? ctx.loaders.api.top.find((c) => c.itemElement === type);

@@ -83,7 +83,8 @@ export type RootKind =
   | 'create'
   | 'update'
   | 'delete'
-  | 'watch';
+  | 'watch'
+  | 'watchAll';
 
 export interface RootField {
   readonly name: string;

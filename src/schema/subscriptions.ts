@@ -92,6 +92,16 @@ export function planSubscriptions(b: PlanBuilder): void {
         args: [{ name: 'id', type: gqlType('ID', { required: true }) }, ...args],
         description: `waitForStatus for a ${c.itemType}.`,
       });
+      b.subscription.push({
+        name: `${camel(c.collectionElement)}Changed`,
+        kind: 'watchAll',
+        type: gqlType('StatusEvent', { required: true }),
+        collection: c,
+        args: c.searchable
+          ? [{ name: 'search', type: gqlType('String'), description: 'An engine search: only the objects it matches are watched.' }]
+          : [],
+        description: `Every status change of the ${c.rel}${c.searchable ? ' a search matches' : ''} (and each one that appears or leaves), from one list the engine is asked per poll however many subscribe.`,
+      });
     }
   }
 }

@@ -17,6 +17,7 @@ import type { ApiModel, Collection } from '../model/index.ts';
 import { type Connection, stateOfStatus } from '../rhev/index.ts';
 import { enumValue } from '../schema/names.ts';
 import type { Doc as Obj } from '../xml/index.ts';
+import { Fleet, type FleetSubscriber } from './fleet.ts';
 import { PushQueue } from './queue.ts';
 
 export interface StatusEvent {
@@ -77,6 +78,8 @@ interface Watch {
 interface TypeWatch {
   readonly collection: Collection;
   readonly watches: Map<string, Watch>;
+  /** Fleet watches of the type, by search (fleet.ts). */
+  readonly fleets: Map<string, Fleet>;
   timer?: NodeJS.Timeout;
   interval: number;
   polling?: Promise<void>;
@@ -106,11 +109,16 @@ export class Watchers {
   get counts(): { watchers: number; subscribers: number } {
     let watchers = 0,
       subscribers = 0;
-    for (const t of this.types.values())
+    for (const t of this.types.values()) {
       for (const w of t.watches.values()) {
         watchers++;
         subscribers += w.subscribers.size;
       }
+      for (const f of t.fleets.values()) {
+        watchers++;
+        subscribers += f.subscribers.size;
+      }
+    }
     return { watchers, subscribers };
   }
 
@@ -128,8 +136,7 @@ export class Watchers {
       });
     let tw = this.types.get(type);
     if (!tw) {
-      tw = { collection, watches: new Map(), interval: this.settings.intervalMs, again: false };
-      this.types.set(type, tw);
+      tw = this.typeWatch(type, collection);
     }
     let w = tw.watches.get(id);
     if (!w) {
@@ -147,7 +154,7 @@ export class Watchers {
       if (timeout) clearTimeout(timeout);
       watch.subscribers.delete(sub);
       if (!watch.subscribers.size) typeWatch.watches.delete(id);
-      if (!typeWatch.watches.size) this.stopType(type);
+      if (!typeWatch.watches.size && !typeWatch.fleets.size) this.stopType(type);
       if (!this.types.size) this.stopEvents();
       this.settings.onChange?.(this.counts);
     });
@@ -177,12 +184,56 @@ export class Watchers {
     return queue;
   }
 
+  /**
+   * Subscribes to the status changes of every object of a type a search
+   * matches (fleet.ts): one list per poll for all subscribers of the search.
+   */
+  subscribeAll(type: string, search: string, signal?: AbortSignal): AsyncIterableIterator<StatusEvent> {
+    if (this.closed) throw new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } });
+    const collection = this.api.top.find((c) => c.itemElement === type);
+    if (!collection)
+      throw new GraphQLError(`Cannot watch ${type}: no such top-level collection`, { extensions: { code: 'BAD_USER_INPUT' } });
+    const tw = this.types.get(type) ?? this.typeWatch(type, collection);
+    let fleet = tw.fleets.get(search);
+    if (!fleet) tw.fleets.set(search, (fleet = new Fleet(type, search)));
+    const f = fleet;
+    const onAbort = () => void queue.return();
+    const queue = new PushQueue<StatusEvent>(() => {
+      signal?.removeEventListener('abort', onAbort);
+      f.subscribers.delete(sub);
+      if (!f.subscribers.size) tw.fleets.delete(search);
+      if (!tw.watches.size && !tw.fleets.size) this.stopType(type);
+      if (!this.types.size) this.stopEvents();
+      this.settings.onChange?.(this.counts);
+    });
+    const sub: FleetSubscriber = { push: (e) => queue.push(e, false), fail: (e) => queue.fail(e) };
+    f.subscribers.add(sub);
+    if (signal?.aborted) {
+      void queue.return();
+      return queue;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.settings.onChange?.(this.counts);
+    if (!f.known) this.pollSoon(type, true);
+    this.ensureEvents();
+    return queue;
+  }
+
+  private typeWatch(type: string, collection: Collection): TypeWatch {
+    const tw: TypeWatch = { collection, watches: new Map(), fleets: new Map(), interval: this.settings.intervalMs, again: false };
+    this.types.set(type, tw);
+    return tw;
+  }
+
   /** Stops every poller and ends every subscription (shutdown, or with `reason` when the credential was dropped). */
   close(reason?: Error): void {
     this.closed = true;
     for (const [type, tw] of this.types) {
       for (const w of tw.watches.values())
         for (const s of [...w.subscribers])
+          s.fail(reason ?? new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } }));
+      for (const f of tw.fleets.values())
+        for (const s of [...f.subscribers])
           s.fail(reason ?? new GraphQLError('The server is shutting down', { extensions: { code: 'UNAVAILABLE' } }));
       this.stopType(type);
     }
@@ -226,20 +277,33 @@ export class Watchers {
     tw.timer.unref?.();
   }
 
-  /** One list request for every watched resource of the type. */
+  /** One list request for every watched resource of the type (and one per fleet search besides the whole list). */
   private async poll(type: string): Promise<void> {
     const tw = this.types.get(type);
-    if (!tw?.watches.size) return;
+    if (!tw || (!tw.watches.size && !tw.fleets.size)) return;
     this.polls++;
-    let items: Obj[];
+    let changed = false;
     try {
-      items = await this.connection.getAll<Obj>(tw.collection.rel, { fresh: true });
+      if (tw.watches.size || tw.fleets.has('')) {
+        const items = await this.connection.getAll<Obj>(tw.collection.rel, { fresh: true });
+        changed = this.seen(type, tw, items);
+        changed = (tw.fleets.get('')?.update(items) ?? false) || changed;
+      }
+      for (const f of [...tw.fleets.values()]) {
+        if (!f.search) continue;
+        changed = f.update(await this.connection.getAll<Obj>(tw.collection.rel, { search: f.search, fresh: true })) || changed;
+      }
     } catch (e) {
       // A failed poll is tried again at the next interval; subscribers keep waiting (their timeout still holds).
       tw.interval = Math.min(tw.interval * 2, this.settings.maxIntervalMs);
       void e;
       return;
     }
+    tw.interval = changed ? this.settings.intervalMs : Math.min(tw.interval * 2, this.settings.maxIntervalMs);
+  }
+
+  /** The statuses one poll saw, told to each single resource's subscribers; true when one changed. */
+  private seen(type: string, tw: TypeWatch, items: readonly Obj[]): boolean {
     const byId = new Map(items.map((i) => [i.id, i]));
     let changed = false;
     for (const w of tw.watches.values()) {
@@ -253,7 +317,7 @@ export class Watchers {
       changed ||= !first;
       for (const s of [...w.subscribers]) s.push(this.event(type, w, s));
     }
-    tw.interval = changed ? this.settings.intervalMs : Math.min(tw.interval * 2, this.settings.maxIntervalMs);
+    return changed;
   }
 
   private ensureEvents(): void {
@@ -296,7 +360,8 @@ export class Watchers {
     this.connection.invalidate();
     this.lastEvent = events.reduce((m, e) => (Number(e.id) > Number(m) ? e.id : m), this.lastEvent);
     for (const [type, tw] of this.types) {
-      if (events.some((e) => tw.watches.has(e[type]?.id))) this.pollSoon(type, true);
+      const fleets = [...tw.fleets.values()];
+      if (events.some((e) => tw.watches.has(e[type]?.id) || fleets.some((f) => f.concerns(e)))) this.pollSoon(type, true);
     }
   }
 

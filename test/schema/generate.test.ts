@@ -7,6 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { type GraphQLObjectType, type GraphQLSchema, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSchemaCommand } from '../../src/schema/command.ts';
+import { genericDescription, ourDescription } from '../../src/schema/descriptions.ts';
 import { generateSchema } from '../../src/schema/index.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/index.ts';
 import { present } from '../helpers.ts';
@@ -59,6 +60,22 @@ describe('the bundled schema', () => {
     const { code } = await run({ out });
     expect(code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(bundledSdl);
+  });
+
+  it("describes every object type (v3): the 3.6 XSD's own annotation, else our words for a dashboard's types, else a generic sentence", () => {
+    const schema = buildSubgraphSchema({ typeDefs: parse(bundledSdl) });
+    for (const t of ['VM', 'Host', 'Cluster', 'DataCenter', 'StorageDomain', 'Disk', 'NIC', 'Network', 'Template', 'Event'])
+      expect(schema.getType(t)?.description, t).toBeTruthy();
+    const undocumented = Object.values(schema.getTypeMap()).filter(
+      (t) =>
+        t.astNode?.kind === 'ObjectTypeDefinition' &&
+        !t.name.startsWith('_') &&
+        !['Query', 'Mutation', 'Subscription'].includes(t.name) &&
+        !t.description,
+    );
+    expect(undocumented.map((t) => t.name)).toEqual([]);
+    expect(ourDescription('VM')).toBeTruthy();
+    expect(genericDescription('X')).toMatch(/^X, as the engine's API returns it/);
   });
 
   it('builds as a subgraph and composes with a subgraph that extends VM', () => {
