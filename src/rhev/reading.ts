@@ -75,10 +75,8 @@ export class Reader {
 
   /** A collection's items, bound; undefined when the engine has no such collection (404). */
   async list(asked: Asked, type: ListedType, signal: AbortSignal | undefined, fresh = false): Promise<ListAnswer | undefined> {
-    const key = windowKey('list', asked);
-    const kept = fresh ? undefined : this.answers.getDated(key);
-    this.source.onData?.(kept?.sentAt ?? Date.now(), signal);
-    if (kept) return kept.value as ListAnswer;
+    const { key, kept } = this.lookUp('list', asked, signal, fresh);
+    if (kept) return kept as ListAnswer;
     const stamp = this.answers.stamp();
     const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
     if (res.status === 404) return undefined;
@@ -95,10 +93,8 @@ export class Reader {
 
   /** One resource, bound; undefined when the engine has none (404, or an id it cannot read). */
   async one(asked: Asked, type: ListedType, signal: AbortSignal | undefined, fresh = false): Promise<Obj | undefined> {
-    const key = windowKey('get', asked);
-    const kept = fresh ? undefined : this.answers.getDated(key);
-    this.source.onData?.(kept?.sentAt ?? Date.now(), signal);
-    if (kept) return kept.value as Obj;
+    const { key, kept } = this.lookUp('get', asked, signal, fresh);
+    if (kept) return kept as Obj;
     const stamp = this.answers.stamp();
     const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
     if (res.status === 404) return undefined;
@@ -107,6 +103,19 @@ export class Reader {
     const r = this.source.bind(this.source.parse(res.body, type.singular), type.resourceType);
     this.keep(key, r, [r], stamp);
     return r;
+  }
+
+  /** What the window holds for a read (unless asked `fresh`), its data's date told to the operation either way. */
+  private lookUp(
+    kind: 'list' | 'get',
+    asked: Asked,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+  ): { key: string; kept?: Obj | ListAnswer } {
+    const key = windowKey(kind, asked);
+    const kept = fresh ? undefined : this.answers.getDated(key);
+    this.source.onData?.(kept?.sentAt ?? Date.now(), signal);
+    return { key, kept: kept?.value };
   }
 
   /** The items of the list at `asked` if the window holds it: no request, no wait; else undefined. */

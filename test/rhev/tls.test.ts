@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
@@ -8,51 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection, ConnectionError } from '../../src/rhev/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers.ts';
+import { TestCa } from '../tls-ca.ts';
 
 // A CA and a server certificate for 127.0.0.1, made fresh for this run.
 let dir: string;
 let sim: Simulator;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rhev-tls-'));
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=rhev-graphql test CA',
-  );
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  const ext = join(dir, 'ext.cnf');
-  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > ${ext}`]);
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '1',
-    '-extfile',
-    ext,
-  );
+  const ca = new TestCa(dir, 'ca');
+  const server = ca.sign('server', 'server');
   sim = await simulator({
     vms: 5,
-    tls: { key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')), ca: readFileSync(join(dir, 'ca.pem')) },
+    tls: { key: readFileSync(server.keyFile), cert: readFileSync(server.certFile), ca: readFileSync(ca.caFile) },
   });
 });
 afterAll(async () => {
@@ -79,7 +45,7 @@ describe('TLS', () => {
 
   it('verifies the engine certificate against a CA file', async () => {
     expect(sim.apiUrl).toMatch(/^https:/);
-    const c = connect({ caFile: join(dir, 'ca.pem') });
+    const c = connect({ caFile: join(dir, 'ca-ca.pem') });
     expect((await c.getAll('vms')).length).toBeGreaterThan(0);
     await c.close();
   });
@@ -96,7 +62,7 @@ describe('TLS', () => {
   });
 
   it('serves its CA at /ca.crt and the PKI resource, and that CA verifies the engine', async () => {
-    const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
+    const ca = readFileSync(join(dir, 'ca-ca.pem'), 'utf8');
     const crt = await fetchUnverified(`${sim.url}/ca.crt`);
     expect(crt).toMatchObject({ status: 200, type: 'application/x-x509-ca-cert' });
     expect(crt.body).toBe(ca);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEngine } from '../../src/server/engine-check.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { SMALL, simulator, until } from '../helpers.ts';
-import { collect, gql, stack, wsClient } from './helpers.ts';
+import { collect, gql, post, stack, wsClient } from './helpers.ts';
 
 let sim: Simulator;
 let nginx: Server;
@@ -110,11 +110,7 @@ describe('/health', () => {
       expect(warned).toHaveLength(1);
       expect(warned[0].obj.engine).toMatch(/likely at .*\/ovirt-engine\/api/);
       // Operations say the same, on both transports, instead of failing somewhere below: 503, coded.
-      const res = await fetch(s.server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ vms { name } }' }),
-      });
+      const res = await post(s, '{ vms { name } }');
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('10');
       const r = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
@@ -163,11 +159,7 @@ describe('/health', () => {
     // A server started while its engine is down (its own simulator is not the one it is pointed at).
     const s = await stack(SMALL, { engine: { url } });
     try {
-      const res = await fetch(s.server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ vms { name } }' }),
-      });
+      const res = await post(s, '{ vms { name } }');
       expect(res.status).toBe(503);
       const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
       expect(body.errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');

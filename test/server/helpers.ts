@@ -61,6 +61,16 @@ export async function gql<T = any>(
   return (await res.json()) as GqlResult<T>;
 }
 
+/** A GraphQL POST as it goes on the wire, for tests that look at the HTTP answer itself (status, headers). */
+export function post(s: Stack | RunningServer, query: string, headers: Record<string, string> = {}): Promise<Response> {
+  const server = 'server' in s ? s.server : s;
+  return fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+}
+
 /** Upstream requests the simulator received while `fn` ran. */
 export async function countRequests(s: Stack, fn: () => Promise<unknown>): Promise<{ total: number; byRoute: Record<string, number> }> {
   await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRequests, gql, type Stack, stack } from './helpers.ts';
+import { countRequests, gql, post, type Stack, stack } from './helpers.ts';
 
 const DASHBOARD = `{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }`;
 const HIERARCHY = `{ dataCenters { name clusters { name hosts { name vms { name } } } } }`;
@@ -125,11 +125,7 @@ describe('queries', () => {
   });
 
   it('marks an answer with VMs in it no-store (cache-hints.test.ts has the cacheable ones)', async () => {
-    const res = await fetch(s.server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ vms(max: 1) { name } }' }),
-    });
+    const res = await post(s, '{ vms(max: 1) { name } }');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, startServer } from '../../src/server/index.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers.ts';
-import { gql, stack } from './helpers.ts';
+import { gql, post, stack } from './helpers.ts';
 
 const DASHBOARD =
   '{ vms { name status { state } cluster { name dataCenter { name } } host { name } disks { name provisionedSize } nics { name mac { address } } } }';
@@ -161,11 +161,7 @@ describe('timeouts and an absent engine', () => {
       expect(health).toMatchObject({ status: 'ok', engine: { reachable: false } });
       // Every query is answered at once with the reason (503, one code), not tried against nothing.
       for (let i = 0; i < 2; i++) {
-        const res = await fetch(server.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ vms { name } }' }),
-        });
+        const res = await post(server, '{ vms { name } }');
         expect(res.status).toBe(503);
         const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
         expect(body.errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');

@@ -5,8 +5,7 @@
  * transports; one without a certificate, or with another CA's, never gets
  * past the handshake.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,59 +13,18 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SMALL } from '../helpers.ts';
+import { TestCa } from '../tls-ca.ts';
 import { type Stack, stack } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rhev-graphql-tls-'));
-const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-
-/** A CA, and certificates it signs: the server's for 127.0.0.1, and a caller's. */
-function makeCa(name: string): void {
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${name}-ca.key`,
-    '-out',
-    `${name}-ca.pem`,
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${name} CA`,
-  );
-}
-function sign(ca: string, name: string, ext: string): void {
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-  writeFileSync(join(dir, `${name}.ext`), ext);
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}-ca.pem`,
-    '-CAkey',
-    `${ca}-ca.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.pem`,
-    '-days',
-    '1',
-    '-extfile',
-    `${name}.ext`,
-  );
-}
 const file = (name: string) => readFileSync(join(dir, name));
 
 let s: Stack;
 beforeAll(async () => {
-  makeCa('test');
-  makeCa('other');
-  sign('test', 'server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  sign('test', 'router', 'extendedKeyUsage=clientAuth\n');
-  sign('other', 'stranger', 'extendedKeyUsage=clientAuth\n');
+  const ca = new TestCa(dir, 'test');
+  ca.sign('server', 'server');
+  ca.sign('router', 'client');
+  new TestCa(dir, 'other').sign('stranger', 'client');
   s = await stack(SMALL, {
     tls: { certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key'), clientCaFile: join(dir, 'test-ca.pem') },
   });
