@@ -7,6 +7,7 @@
 import { type DashboardRow, QUERIES, QUERIES_V4, type ScriptRow } from './dashboard.ts';
 import type { ExecutionResultRow } from './execution.ts';
 import { FLEET_QUERY, type FleetRow } from './fleet.ts';
+import type { FleetSubscriptionRow } from './fleet-subscriptions.ts';
 import type { ParseResult } from './parse.ts';
 import type { ServerProcessRow } from './server-process.ts';
 import type { SubscriptionRow } from './subscriptions.ts';
@@ -22,6 +23,8 @@ export interface Bench {
   execution: ExecutionResultRow;
   fleet: FleetRow[];
   subscriptions: SubscriptionRow[];
+  /** Fleet-wide subscriptions (absent from runs before they existed). */
+  fleetSubscriptions?: FleetSubscriptionRow[];
 }
 
 /**
@@ -99,6 +102,17 @@ export function targetsOf(b: Bench, bound: BoundRow[]): Record<string, boolean> 
     'subscriptions: upstream requests/s at the most subscribers no more than at 1 (within 10%)':
       subs.at(-1)!.upstreamPerSecond <= subs[0].upstreamPerSecond * 1.1,
     'subscriptions: every subscriber got its events': subs.every((s) => s.events >= s.subscribers),
+    ...fleetTargets(b.fleetSubscriptions),
+  };
+}
+
+/** The fleet subscriptions' targets, when the run measured them. */
+function fleetTargets(rows: FleetSubscriptionRow[] | undefined): Record<string, boolean> {
+  if (!rows?.length) return {};
+  return {
+    [`fleet subscriptions: upstream requests/s at ${rows.at(-1)!.subscribers} subscribers no more than at ${rows[0].subscribers} (within 10%)`]:
+      rows.at(-1)!.upstreamPerSecond <= rows[0].upstreamPerSecond * 1.1,
+    'fleet subscriptions: every subscriber heard of the changes': rows.every((r) => r.fewestEvents > 0),
   };
 }
 
@@ -269,5 +283,16 @@ ${table(
     fmt(s.kbPerSubscription, 1),
   ]),
 )}
-`;
+${
+  b.fleetSubscriptions?.length
+    ? `
+\`vmsChanged\` subscribers (every VM of ${b.fleetSubscriptions[0].vms}) while the driver starts and stops one VM every 250 ms:
+
+${table(
+  ['subscribers', 'upstream requests/s', 'events about the driven VM, fewest of any subscriber'],
+  b.fleetSubscriptions.map((r) => [r.subscribers, r.upstreamPerSecond.toFixed(2), r.fewestEvents]),
+)}
+`
+    : ''
+}`;
 }

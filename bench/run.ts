@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { dashboardScenario } from './dashboard.ts';
 import { executionScenario } from './execution.ts';
 import { fleetScenario } from './fleet.ts';
+import { fleetSubscriptionScenario } from './fleet-subscriptions.ts';
 import { Progress, quick } from './lib.ts';
 import { parseScenario } from './parse.ts';
 import { type Bench, boundOf, report, targetsOf } from './report.ts';
@@ -45,6 +46,7 @@ const plan = quick
       pollS: 1,
       fleetS: 2,
       subs: [1, 10],
+      fleetSubs: [1, 10],
       subS: 2,
     }
   : {
@@ -57,6 +59,7 @@ const plan = quick
       pollS: 10,
       fleetS: 40,
       subs: [1, 100, 1000],
+      fleetSubs: [1, 100],
       subS: 15,
     };
 // Each step's expected seconds, for the estimate of the time left.
@@ -76,6 +79,7 @@ const steps = [
   { label: 'execution', weight: weights.execution },
   ...Array.from({ length: (quick ? 1 : 2) * plan.fleet.length }, () => ({ label: 'fleet', weight: weights.fleetRun })),
   ...plan.subs.map(() => ({ label: 'subscriptions', weight: weights.subscriptions })),
+  ...plan.fleetSubs.map(() => ({ label: 'fleet subscriptions', weight: weights.subscriptions })),
 ];
 const progress = new Progress(
   steps.length,
@@ -109,6 +113,7 @@ for (const r of fleet)
     `fleet, window ${r.freshnessMs} ms, ${r.dashboards} dashboards: ${r.engineRequestsPerMinute.toFixed(0)} engine requests/min, staleness p50 ${r.stalenessP50.toFixed(0)} ms, max ${r.stalenessMax.toFixed(0)} ms`,
   );
 const subscriptions = await subscriptionScenario(1000, plan.subs, plan.subS, step);
+const fleetSubscriptions = await fleetSubscriptionScenario(1000, plan.fleetSubs, plan.subS, step);
 
 const bench: Bench = {
   date: new Date().toISOString(),
@@ -121,6 +126,7 @@ const bench: Bench = {
   execution,
   fleet,
   subscriptions,
+  fleetSubscriptions,
 };
 const bound = boundOf(bench);
 const targets = targetsOf(bench, bound);
