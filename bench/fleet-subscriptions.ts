@@ -7,9 +7,8 @@
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startServer } from '../src/server/index.ts';
-import { startSimulator } from '../src/simulator/index.ts';
 import { resetStats, simStats } from './lib.ts';
+import { settle, subscriptionStack } from './subscriptions.ts';
 
 export interface FleetSubscriptionRow {
   subscribers: number;
@@ -28,14 +27,7 @@ export async function fleetSubscriptionScenario(
 ): Promise<FleetSubscriptionRow[]> {
   const rows: FleetSubscriptionRow[] = [];
   for (const count of counts) {
-    const sim = await startSimulator({ vms, hosts: 20, clusters: 4, datacenters: 2, port: 0, transitionMs: 1000 });
-    const server = await startServer({
-      engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
-      port: 0,
-      landingPage: false,
-      anonymous: 'service-account',
-      logLevel: 'warn',
-    });
+    const { sim, server } = await subscriptionStack(vms);
     const id = [...sim.engine.store.table('vms').values()].find((v) => !v.vmpool)!.id as string;
     // A few sockets, as a router multiplexes its callers' subscriptions.
     const clients = Array.from({ length: Math.min(count, 10) }, () =>
@@ -54,14 +46,7 @@ export async function fleetSubscriptionScenario(
         },
       ),
     );
-    // Until every subscription is open, and the pollers are at their steady pace.
-    const settleEnd = Date.now() + 30_000;
-    while (Date.now() < settleEnd) {
-      const open = await server.metrics.registry.getSingleMetricAsString('rhev_subscriptions_active');
-      if (open.includes(`rhev_subscriptions_active ${count}`)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 8500));
+    await settle(server, count);
     await resetStats(sim.url);
     heard.fill(0);
     const auth = { authorization: `Basic ${Buffer.from('admin@internal:admin').toString('base64')}`, 'content-type': 'application/xml' };

@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startServer } from '../src/server/index.ts';
+import { type RunningServer, startServer } from '../src/server/index.ts';
 import { startSimulator } from '../src/simulator/index.ts';
 import { percentile, resetStats, simStats } from './lib.ts';
 
@@ -29,6 +29,35 @@ export interface SubscriptionRow {
   kbPerSubscription: number;
 }
 
+/** The simulator and a server for a subscription scenario; subscribers share few sockets, so the per-socket caps (a protection, not the subject) are raised. */
+export async function subscriptionStack(vms: number) {
+  const sim = await startSimulator({ vms, hosts: 20, clusters: 4, datacenters: 2, port: 0, transitionMs: 1000 });
+  const server = await startServer({
+    engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
+    port: 0,
+    landingPage: false,
+    anonymous: 'service-account',
+    logLevel: 'warn',
+    limits: { maxSubscriptionsPerConnection: 10_000, maxOperationsPerConnection: 10_000 },
+  });
+  return { sim, server };
+}
+
+/**
+ * Waits until `count` subscriptions are open (and `ready` holds), then until
+ * the pollers have backed off to their steady pace (the default longest
+ * interval, 8 s), so every run is measured from the same state.
+ */
+export async function settle(server: RunningServer, count: number, ready: () => boolean = () => true): Promise<void> {
+  const settleEnd = Date.now() + 30_000;
+  while (Date.now() < settleEnd) {
+    const open = await server.metrics.registry.getSingleMetricAsString('rhev_subscriptions_active');
+    if (open.includes(`rhev_subscriptions_active ${count}`) && ready()) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 8500));
+}
+
 export async function subscriptionScenario(
   vms: number,
   counts: number[],
@@ -37,16 +66,7 @@ export async function subscriptionScenario(
 ): Promise<SubscriptionRow[]> {
   const rows: SubscriptionRow[] = [];
   for (const count of counts) {
-    const sim = await startSimulator({ vms, hosts: 20, clusters: 4, datacenters: 2, port: 0, transitionMs: 1000 });
-    // Subscribers share few sockets here; the per-socket cap (a protection, not the subject) is raised.
-    const server = await startServer({
-      engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
-      port: 0,
-      landingPage: false,
-      anonymous: 'service-account',
-      logLevel: 'warn',
-      limits: { maxSubscriptionsPerConnection: 10_000, maxOperationsPerConnection: 10_000 },
-    });
+    const { sim, server } = await subscriptionStack(vms);
     const ids = [...sim.engine.store.table('vms').values()].filter((v) => !v.vmpool).map((v) => v.id as string);
     // The same VMs are watched at every subscriber count: up to 1,000 of them.
     const watched = ids.slice(0, Math.min(1000, ids.length, Math.max(...counts)));
@@ -77,15 +97,7 @@ export async function subscriptionScenario(
       );
     }
     // Wait until every subscription is open and has its first state, so setting up is not measured as load.
-    const settleEnd = Date.now() + 30_000;
-    while (Date.now() < settleEnd) {
-      const open = await server.metrics.registry.getSingleMetricAsString('rhev_subscriptions_active');
-      if (open.includes(`rhev_subscriptions_active ${count}`) && events >= count) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    // ...and until the pollers have backed off to their steady pace (the default longest interval, 8 s),
-    // so every run is measured from the same state.
-    await new Promise((r) => setTimeout(r, 8500));
+    await settle(server, count, () => events >= count);
     gc();
     const heapAfter = process.memoryUsage().heapUsed;
     await resetStats(sim.url);

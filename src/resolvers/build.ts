@@ -14,7 +14,6 @@ import {
   BudgetExceeded,
   type Connection,
   ConnectionError,
-  checkFilter,
   Fault,
   ForeignOrigin,
   matchesFilter,
@@ -240,6 +239,14 @@ function withSort(c: Collection, args: Obj): string | undefined {
   return `${search ?? ''} sortby ${field} ${args.descending ? 'desc' : 'asc'}`.trim();
 }
 
+/** The engine refuses a search it cannot read with 400: said as a bad `search` argument. */
+function searchRefusal(search: string | null | undefined): (e: unknown) => never {
+  return (e) => {
+    if (e instanceof Fault && e.status === 400 && search) throw badInput(e.detail ?? e.reason, 'search', e);
+    throw e;
+  };
+}
+
 /** `[{ field, value }]` (the GraphQL form) -> the client's `{ field: value }` filter. */
 function toFilter(list: { field: string; value: string }[]): Record<string, string> {
   return Object.fromEntries(list.map((f) => [f.field, f.value]));
@@ -293,7 +300,6 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
           const page = args.page ?? undefined;
           // A filter is matched first, then paged (filtering.ts): the list is read whole.
           const filtered = args.filter?.length ? planFilter(ctx.loaders.api.xsd, c.itemType, args.filter) : undefined;
-          if (filtered) checkFilter(toFilter(args.filter));
           const listed = ctx.loaders
             .list(c, {
               search: withSort(c, args),
@@ -302,11 +308,7 @@ function queryResolver(plan: SchemaPlan, r: RootField): Resolver {
               caseSensitive: args.caseSensitive ?? undefined,
               inline: [...inline],
             })
-            .catch((e) => {
-              // The engine refuses a search it cannot read with 400: say which argument.
-              if (e instanceof Fault && e.status === 400 && args.search) throw badInput(e.detail ?? e.reason, 'search', e);
-              throw e;
-            });
+            .catch(searchRefusal(args.search));
           return filtered ? listed.then(async (items) => pageOf(await applyFilter(items, filtered, ctx.loaders), max, page)) : listed;
         });
     }
@@ -341,10 +343,7 @@ function countResolver(r: RootField): Resolver {
         const total = ((await ctx.connection.api({ signal: ctx.signal })) as Obj).summary?.[summaryKey]?.total;
         if (typeof total === 'number') return total;
       }
-      const items = await ctx.loaders.list(c, { search }).catch((e) => {
-        if (e instanceof Fault && e.status === 400 && search) throw badInput(e.detail ?? e.reason, 'search', e);
-        throw e;
-      });
+      const items = await ctx.loaders.list(c, { search }).catch(searchRefusal(search));
       if (r.kind === 'count') return items.length;
       const byStatus = new Map<string, number>();
       for (const i of items) {

@@ -18,7 +18,7 @@
 
 import type { Loaders } from '../loaders/index.ts';
 import type { XsdModel } from '../model/index.ts';
-import { matchesFilter } from '../rhev/index.ts';
+import { checkFilter, matchesFilter } from '../rhev/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { badInput } from './arguments.ts';
 
@@ -43,6 +43,8 @@ function isEntity(xsd: XsdModel, type: string): boolean {
 
 /** Checks every path against the item type (see the header, point 3) and says how each is read. */
 export function planFilter(xsd: XsdModel, itemType: string, filter: readonly FieldFilter[]): PathPlan[] {
+  // Globs that cannot be read are refused here too, before anything is asked of the engine.
+  checkFilter(Object.fromEntries(filter.map((f) => [f.field, f.value])));
   return filter.map((f, i) => {
     const argument = `filter[${i}].field`;
     const segments = f.field.split('.');
