@@ -1,7 +1,7 @@
 /**
  * The explorer a browser gets at /graphql: GraphiQL, served from this
- * package's own dependencies (React, GraphiQL and graphql-ws as the files
- * they publish for browsers), so it works where engines usually are, on
+ * package's own copy of React, GraphiQL and graphql-ws's browser builds
+ * (explorer-assets.ts), so it works where engines usually are, on
  * networks without internet. Apollo's Sandbox, which loads from Apollo's CDN,
  * stays one link away for those who can reach it.
  *
@@ -22,22 +22,11 @@
  * - Asset names are looked up in a map of the files there are; anything else
  *   (`__proto__`, `constructor`) is 404.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type express from 'express';
 import helmet from 'helmet';
-
-const require = createRequire(import.meta.url);
-
-/** The browser files the explorer is made of, by the name it serves them under (a Map: no inherited names). */
-const ASSETS: ReadonlyMap<string, { pkg: string; file: string; type: string }> = new Map([
-  ['react.js', { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' }],
-  ['react-dom.js', { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' }],
-  ['graphiql.js', { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' }],
-  ['graphiql.css', { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' }],
-  ['graphql-ws.js', { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' }],
-]);
+import { EXPLORER_ASSETS, EXPLORER_ASSETS_DIR } from './explorer-assets.ts';
 
 /**
  * Security headers for every answer of the server (helmet): the explorer's
@@ -68,17 +57,6 @@ export function securityHeaders(): express.RequestHandler {
   });
 }
 
-/** A package's own folder: where its main module is, up to its package.json (its exports may not list these files). */
-function packageDir(pkg: string): string {
-  let dir = dirname(require.resolve(pkg));
-  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== pkg) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find the folder of ${pkg}`);
-    dir = up;
-  }
-  return dir;
-}
-
 const PREFIX = '/explorer/';
 
 /** Serves the explorer's files below /explorer/ and the page at `path` to browsers (HTML wanted, GET). */
@@ -88,14 +66,14 @@ export function serveExplorer(app: express.Express, path: string, dialect: 'v3' 
     res.set({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).send(script(path, SAMPLES[dialect]));
   });
   app.get(`${PREFIX}:file`, (req, res) => {
-    const asset = ASSETS.get(String(req.params.file));
+    const name = String(req.params.file);
+    const asset = EXPLORER_ASSETS.get(name);
     if (!asset) {
       res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
       return;
     }
-    const key = `${asset.pkg}/${asset.file}`;
-    let body = cache.get(key);
-    if (!body) cache.set(key, (body = readFileSync(join(packageDir(asset.pkg), asset.file))));
+    let body = cache.get(name);
+    if (!body) cache.set(name, (body = readFileSync(join(EXPLORER_ASSETS_DIR, name))));
     res.set({ 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' }).send(body);
   });
   app.get(path, (req, res, next) => {

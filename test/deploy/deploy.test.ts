@@ -46,6 +46,15 @@ describe('Containerfile', () => {
     expect(last).toMatch(/^CMD \["node", "bin\/rhev-graphql\.js", "serve"\]/m);
   });
 
+  it('copies into the build stage every file the build script names', () => {
+    const build = containerfile.slice(0, containerfile.lastIndexOf('\nFROM '));
+    const copied = [...build.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
+    const script: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.build;
+    const named = script.match(/[\w./-]+\.(?:json|ts)\b/g) ?? [];
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((file) => !copied.some((c) => file === c || file.startsWith(`${c.replace(/\/$/, '')}/`)))).toEqual([]);
+  });
+
   it('listens on every address of the container, on the port it exposes, and checks itself on /health/live', () => {
     const env = containerEnv();
     expect([...env.keys()].filter((k) => !KNOWN.has(k))).toEqual([]);
