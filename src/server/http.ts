@@ -21,6 +21,7 @@ import type { Context } from '../resolvers/context.ts';
 import { cachePolicyPlugin } from './cache-policy.ts';
 import type { Limits } from './config.ts';
 import { credentialsFrom } from './credentials.ts';
+import { serveDashboard } from './dashboard.ts';
 import type { Readiness } from './engine-check.ts';
 import { securityHeaders, serveEndpointPage, serveExplorer } from './explorer.ts';
 import { codesOf, type FormatOptions, formatError } from './format.ts';
@@ -84,7 +85,6 @@ export async function serveHttp(
       ApolloServerPluginInlineTrace(),
       // The explorer browsers get is ours (explorer.ts), served from the package: Apollo's needs its CDN.
       ApolloServerPluginLandingPageDisabled(),
-      // The schema has no cache hints: Apollo's cache-control plugin would wrap every resolver for nothing.
       // Cache-Control from the schema's static hints, worked out once per document (cache-policy.ts); Apollo's
       // own plugin would hook every field of every answer for the same result.
       ApolloServerPluginCacheControlDisabled(),
@@ -96,8 +96,10 @@ export async function serveHttp(
   // Every answer: no framing, no sniffing, the explorer's content policy, no X-Powered-By (explorer.ts).
   app.use(securityHeaders());
   healthRoutes(app, options.readiness);
-  if (options.landingPage) serveExplorer(app, '/graphql', services.api.follows ? 'v4' : 'v3');
-  else serveEndpointPage(app, '/graphql');
+  if (options.landingPage) {
+    serveExplorer(app, '/graphql', services.api.follows ? 'v4' : 'v3');
+    serveDashboard(app, '/graphql');
+  } else serveEndpointPage(app, '/graphql');
   app.get('/metrics', async (_req, res) => {
     res.set('content-type', services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });

@@ -281,8 +281,8 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: 'on, off when `NODE_ENV=production`',
     flag: '--landing-page',
     env: 'RHEV_LANDING_PAGE',
-    description: 'serve the explorer to browsers at `/graphql`',
-    readBy: 'server/explorer.ts',
+    description: 'serve the explorer to browsers at `/graphql` and the example dashboard at `/dashboard/`',
+    readBy: 'server/http.ts',
   },
   {
     name: 'logLevel',
