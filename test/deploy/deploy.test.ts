@@ -8,7 +8,7 @@
  * placeholder service account is refused: callers bring their own
  * credentials under `RHEV_ANONYMOUS=refuse`).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,15 @@ describe('Containerfile', () => {
     const named = script.match(/[\w./-]+\.(?:json|ts)\b/g) ?? [];
     expect(named.length).toBeGreaterThan(0);
     expect(named.filter((file) => !copied.some((c) => file === c || file.startsWith(`${c.replace(/\/$/, '')}/`)))).toEqual([]);
+  });
+
+  it('holds every folder the package ships in the image it runs (what the server reads at run time)', () => {
+    const last = containerfile.slice(containerfile.lastIndexOf('\nFROM '));
+    const present = [...last.matchAll(/^COPY (?:--from=\S+ )?\S+ \.\/(\S+)$/gm)].map((m) => m[1].replace(/\/$/, ''));
+    const shipped: string[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files;
+    const folders = shipped.filter((f) => statSync(join(root, f), { throwIfNoEntry: false })?.isDirectory() ?? f === 'dist');
+    expect(folders).toContain('examples/dashboard');
+    expect(folders.filter((f) => !present.includes(f))).toEqual([]);
   });
 
   it('listens on every address of the container, on the port it exposes, and checks itself on /health/live', () => {
