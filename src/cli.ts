@@ -180,6 +180,7 @@ serve.action(async (o) => {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   const { startServer, displayUrl } = await import('./server/index.ts');
+  const { redactedRedisUrl } = await import('./shared/index.ts');
   // A promise of one operation rejecting where nothing awaits it any more (its caller went away) must cost
   // that operation, never the process: it is logged as a structured line, and the server keeps serving.
   process.on('unhandledRejection', (reason) => {
@@ -241,6 +242,10 @@ serve.action(async (o) => {
     `  Anonymous:    ${anonymous === 'refuse' ? 'refused (callers send their own credentials; --anonymous service-account to serve them as the service account)' : 'served as the service account (--anonymous refuse to require credentials)'}`,
   );
   console.log(`  Health:       ${server.url.replace(/graphql$/, 'health')}   Metrics: ${server.url.replace(/graphql$/, 'metrics')}`);
+  if (settings.shared?.redisUrl)
+    console.log(
+      `  Shared:       through ${redactedRedisUrl(settings.shared.redisUrl)} with the other replicas (windows, refusals, watchers)`,
+    );
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -81,7 +81,7 @@ export class Connection {
    * window, here or in any connection sharing its generation.
    */
   invalidate(): void {
-    this.reader.window.generation.bump();
+    void this.reader.window.generation.changed();
   }
 
   /** Prepares a connection; nothing is sent until it is used. */
@@ -105,7 +105,12 @@ export class Connection {
       bind: <T extends Obj>(obj: T, type: string) => this.bind(obj, type),
     };
     this.links = new Links({ ...parts, readEntry: (signal) => this.api({ signal }) });
-    this.reader = new Reader({ ...parts, model: () => this.model, onData: options.onData }, options.freshnessMs ?? 0, generation);
+    this.reader = new Reader(
+      { ...parts, model: () => this.model, onData: options.onData },
+      options.freshnessMs ?? 0,
+      generation,
+      options.sharedReads,
+    );
     if (options.apiVersion === 4 || options.apiVersion === '4') this.speak('v4');
   }
 

@@ -63,7 +63,8 @@ export class Exchange {
       if (e instanceof CredentialsRefused) this.options.onUnauthorized?.();
       throw e;
     } finally {
-      if (!read) this.generation.bump();
+      // Told to other processes sharing the generation before the write's answer is given (fresh.ts).
+      if (!read) await this.generation.changed();
     }
     if (res.status !== 401) return res;
     this.options.onUnauthorized?.();

@@ -37,17 +37,57 @@
  * only read; a script that opts in must copy before editing).
  */
 
-/** A generation counter shared by every window that must forget together. */
+import type { Doc } from '../xml/index.ts';
+
+/**
+ * A generation counter shared by every window that must forget together.
+ *
+ * Other processes may need to forget too (replicas sharing a Redis,
+ * shared/generation.ts): they are told through `onChange` listeners, and a
+ * change made here (`changed()`) resolves once they have been told, so a
+ * write answers only after every replica will see its effect.
+ */
 export class Generation {
   private n = 0;
+  private readonly listeners = new Set<() => Promise<void>>();
   /** Times something was changed: a new generation began. */
   get current(): number {
     return this.n;
   }
-  /** Something changed: nothing kept before this moment may be served. */
+  /** Something changed: nothing kept before this moment may be served (here). */
   bump(): void {
     this.n++;
   }
+  /** Something changed through this process: bumps, then tells the listeners and waits for them (they never throw). */
+  async changed(): Promise<void> {
+    this.bump();
+    if (this.listeners.size) await Promise.all([...this.listeners].map((l) => l()));
+  }
+  /** Calls `listener` at every `changed()`; returns how to stop. */
+  onChange(listener: () => Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** An engine answer as read and parsed, not yet bound: what processes can share. */
+export interface ReadAnswer {
+  readonly doc: Doc;
+  /** When its request was sent (rule 1). */
+  readonly sentAt: number;
+}
+
+/**
+ * Answers read by other processes for the same credential (replicas sharing
+ * a Redis, shared/reads.ts), asked when this process's own window has none.
+ */
+export interface SharedReads {
+  /**
+   * The answer to `key` that another process read within the window; else
+   * `read()`'s, which it may share with the others (and which only one of
+   * them reads from the engine at a time, the rest waiting for it).
+   */
+  read(key: string, read: () => Promise<ReadAnswer | undefined>): Promise<ReadAnswer | undefined>;
 }
 
 interface Kept<T> {

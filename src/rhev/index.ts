@@ -49,7 +49,7 @@ export {
 } from './errors.ts';
 export type { Filter } from './filter.ts';
 export { checkFilter, compileGlob, globMatches, matchesFilter } from './filter.ts';
-export type { Stamp } from './fresh.ts';
+export type { ReadAnswer, SharedReads, Stamp } from './fresh.ts';
 export { FreshWindow, Generation } from './fresh.ts';
 export type { Logger } from './log.ts';
 export { redact } from './log.ts';

@@ -4,7 +4,7 @@
  * and the bound resources can name them without importing the connection.
  */
 import type { Filter } from './filter.ts';
-import type { Generation } from './fresh.ts';
+import type { Generation, SharedReads } from './fresh.ts';
 import type { Logger } from './log.ts';
 import type { TransportOptions } from './transport.ts';
 
@@ -33,6 +33,12 @@ export interface ConnectionOptions extends TransportOptions {
   freshnessMs?: number;
   /** Shared by connections whose windows must forget together (a server's, one per credential). */
   generation?: Generation;
+  /**
+   * Answers other processes read for the same credential within the window
+   * (replicas sharing a Redis: shared/reads.ts): asked on a miss of this
+   * connection's own window, before the engine. Needs `freshnessMs`.
+   */
+  sharedReads?: SharedReads;
   /**
    * Told, for every list or get a call is answered (from the window or the
    * engine), when the engine was asked for what it says, with the call's

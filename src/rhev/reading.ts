@@ -12,6 +12,9 @@
  * 3. An answer is kept only if nothing changed while its request was out
  *    (the stamp taken before sending, fresh.ts rule 4), and is dated from
  *    when it was sent (`onData` tells the operation how old its data is).
+ * 4. Replicas sharing a Redis (`sharedReads`): on a miss of this window,
+ *    an answer another replica read within the window is taken before the
+ *    engine is asked, still parsed and unbound, and bound here.
  *
  * The key of an answer in the window is built here, from the read's own
  * key (urls.ts askedKey), which joining uses too.
@@ -22,7 +25,7 @@ import { typeOf } from './binding.ts';
 import { hrefOf } from './bound.ts';
 import { NotFound } from './errors.ts';
 import type { RequestOptions } from './exchange.ts';
-import { FreshWindow, type Generation } from './fresh.ts';
+import { FreshWindow, type Generation, type ReadAnswer, type SharedReads, type Stamp } from './fresh.ts';
 import type { HttpResponse } from './transport.ts';
 import { type Asked, askedKey } from './urls.ts';
 
@@ -65,6 +68,8 @@ export class Reader {
     private readonly source: ReadSource,
     freshnessMs: number,
     generation: Generation,
+    /** Other processes' answers for this credential (fresh.ts SharedReads), asked before the engine. */
+    private readonly sharedReads?: SharedReads,
   ) {
     this.answers = new FreshWindow(freshnessMs, generation);
   }
@@ -78,16 +83,21 @@ export class Reader {
     const { key, kept } = this.lookUp('list', asked, signal, fresh);
     if (kept) return kept as ListAnswer;
     const stamp = this.answers.stamp();
-    const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
-    if (res.status === 404) return undefined;
-    this.source.check(res, [200]);
-    let doc = this.parsedLists.get(res);
-    if (!doc) this.parsedLists.set(res, (doc = this.source.parse(res.body)));
+    const got = await this.fetch(key, fresh, signal, async () => {
+      const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
+      if (res.status === 404) return undefined;
+      this.source.check(res, [200]);
+      let doc = this.parsedLists.get(res);
+      if (!doc) this.parsedLists.set(res, (doc = this.source.parse(res.body)));
+      return { doc, sentAt: stamp.sentAt };
+    });
+    if (!got) return undefined;
+    const doc = got.doc;
     const items: Obj[] = doc[type.singular] ?? doc[this.source.model().itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
     const { [type.singular]: _items, ...meta } = doc;
     // Bound once per answer: every caller served from the window shares these objects.
     const answer: ListAnswer = { items: items.map((i) => this.source.bind(i, type.resourceType)), meta };
-    this.keep(key, answer, answer.items, stamp);
+    this.keep(key, answer, answer.items, { sentAt: got.sentAt, generation: stamp.generation });
     return answer;
   }
 
@@ -96,13 +106,34 @@ export class Reader {
     const { key, kept } = this.lookUp('get', asked, signal, fresh);
     if (kept) return kept as Obj;
     const stamp = this.answers.stamp();
-    const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
-    if (res.status === 404) return undefined;
-    if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
-    this.source.check(res, [200]);
-    const r = this.source.bind(this.source.parse(res.body, type.singular), type.resourceType);
-    this.keep(key, r, [r], stamp);
+    const got = await this.fetch(key, fresh, signal, async () => {
+      const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
+      if (res.status === 404) return undefined;
+      if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
+      this.source.check(res, [200]);
+      return { doc: this.source.parse(res.body, type.singular), sentAt: stamp.sentAt };
+    });
+    if (!got) return undefined;
+    const r = this.source.bind(got.doc, type.resourceType);
+    this.keep(key, r, [r], { sentAt: got.sentAt, generation: stamp.generation });
     return r;
+  }
+
+  /**
+   * An answer from the engine (`read`), or one another process read for this
+   * credential within the window: only for reads the window may serve.
+   */
+  private async fetch(
+    key: string,
+    fresh: boolean,
+    signal: AbortSignal | undefined,
+    read: () => Promise<ReadAnswer | undefined>,
+  ): Promise<ReadAnswer | undefined> {
+    if (!this.sharedReads || fresh || !this.answers.enabled) return read();
+    const got = await this.sharedReads.read(key, read);
+    // Another process's answer is as old as its request: the operation is told.
+    if (got) this.source.onData?.(got.sentAt, signal);
+    return got;
   }
 
   /** What the window holds for a read (unless asked `fresh`), its data's date told to the operation either way. */
@@ -145,7 +176,7 @@ export class Reader {
   }
 
   /** Keeps an answer in the window, and notes the objects it shares (reload never changes them). */
-  private keep(key: string, answer: Obj | ListAnswer, objects: readonly object[], stamp: ReturnType<FreshWindow<unknown>['stamp']>): void {
+  private keep(key: string, answer: Obj | ListAnswer, objects: readonly object[], stamp: Stamp): void {
     if (!this.answers.enabled) return;
     this.answers.set(key, answer, stamp);
     for (const o of objects) this.shared.add(o);

@@ -43,6 +43,8 @@ export interface ServerConfig {
   cacheMaxAgeSeconds?: number;
   /** Traces sent over OTLP/HTTP to this collector's base URL (tracing.ts); off without one. */
   tracing?: { endpoint?: string };
+  /** Replicas sharing one Redis (shared/): without `redisUrl`, this server keeps everything to itself. */
+  shared?: SharedConfig;
   /** Callers without credentials (default `refuse`). */
   anonymous?: AnonymousPolicy;
   /** Serve the explorer (GraphiQL, from the package) to browsers at /graphql (default: outside production). */
@@ -73,6 +75,14 @@ export interface ServerConfig {
    * every other request either way.
    */
   corsOrigins?: readonly string[];
+}
+
+/** Redis shared by the replicas of a deployment (shared/store.ts; defaults from the settings registry). */
+export interface SharedConfig {
+  readonly redisUrl?: string;
+  readonly keyPrefix?: string;
+  readonly timeoutMs?: number;
+  readonly maxEntryBytes?: number;
 }
 
 /** The part of a pino logger the server uses. */

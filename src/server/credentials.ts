@@ -70,6 +70,24 @@ export interface PoolOptions {
   onChange?(held: number): void;
   /** Told when the engine refused the service account, and for how long it is not tried (ms). */
   onServiceRefused?(user: string, retryMs: number): void;
+  /** The refusals of the other replicas sharing a Redis (shared/refusals.ts); absent: this process alone. */
+  shared?: SharedCredentialMemory;
+}
+
+/** What the replicas of a deployment know together of refused credentials (shared/refusals.ts). */
+export interface SharedCredentialMemory {
+  /** Before a credential not held here is tried: adopts another replica's refusal, or waits while one tries it. */
+  admit(key: string, username: string, service: boolean): Promise<void>;
+  refused(key: string, username: string, service: boolean, ms: number): Promise<void>;
+  accepted(key: string, username: string): Promise<void>;
+}
+
+/** A credential as the pool knows it. */
+interface Identified {
+  readonly service: boolean;
+  readonly username: string;
+  readonly password: string;
+  readonly key: string;
 }
 
 /** What checking a credential against the engine found (a WebSocket's connection_init). */
@@ -101,18 +119,7 @@ export class CredentialPool {
    * credentials or the engine refused these moments ago.
    */
   acquire(cred: Credential | undefined): Holder {
-    const service = cred === undefined;
-    if (service && this.options.anonymous === 'refuse') {
-      throw unauthenticated(
-        'Send your engine credentials (Authorization: Basic, or username and password in connectionParams): this server does not serve anonymous callers',
-      );
-    }
-    if (service && this.options.engine.username === undefined) {
-      throw unauthenticated('Send your engine credentials (Authorization: Basic): no service account is configured');
-    }
-    const username = cred?.username ?? this.options.engine.username!;
-    const password = cred?.password ?? this.options.engine.password ?? '';
-    const key = credentialKey(service, username, password);
+    const { service, username, password, key } = this.identify(cred);
     const until = this.options.refusals.until(key);
     if (until !== undefined) {
       const wait = `not tried again for ${Math.ceil((until - Date.now()) / 1000)} s`;
@@ -136,6 +143,35 @@ export class CredentialPool {
     entry.active++;
     entry.lastUsed = Date.now();
     return entry;
+  }
+
+  /**
+   * acquire, after asking the other replicas (shared/refusals.ts) about a
+   * credential not held here: what the transports call.
+   */
+  async enter(cred: Credential | undefined): Promise<Holder> {
+    const shared = this.options.shared;
+    if (shared) {
+      const { service, username, key } = this.identify(cred);
+      if (!this.entries.has(key)) await shared.admit(key, username, service);
+    }
+    return this.acquire(cred);
+  }
+
+  /** Who a caller is (undefined: brought no credentials), or UNAUTHENTICATED when that is not allowed. */
+  private identify(cred: Credential | undefined): Identified {
+    const service = cred === undefined;
+    if (service && this.options.anonymous === 'refuse') {
+      throw unauthenticated(
+        'Send your engine credentials (Authorization: Basic, or username and password in connectionParams): this server does not serve anonymous callers',
+      );
+    }
+    if (service && this.options.engine.username === undefined) {
+      throw unauthenticated('Send your engine credentials (Authorization: Basic): no service account is configured');
+    }
+    const username = cred?.username ?? this.options.engine.username!;
+    const password = cred?.password ?? this.options.engine.password ?? '';
+    return { service, username, password, key: credentialKey(service, username, password) };
   }
 
   /** One more use of a holder already held (an operation on a WebSocket that holds it). */
@@ -203,7 +239,10 @@ export class CredentialPool {
       { username, password },
       service,
       () => this.refuse(entry),
-      () => this.options.refusals.accepted(key, username),
+      () => {
+        this.options.refusals.accepted(key, username);
+        void this.options.shared?.accepted(key, username);
+      },
     );
     this.options.onChange?.(this.entries.size + 1);
     return entry;
@@ -213,6 +252,7 @@ export class CredentialPool {
   private refuse(entry: Entry): void {
     if (entry.closed) return;
     const ms = this.options.refusals.refuse(entry.key, entry.service, Date.now(), entry.user);
+    void this.options.shared?.refused(entry.key, entry.user, entry.service, ms);
     if (entry.service) this.options.onServiceRefused?.(entry.user, ms);
     this.evict(entry, 'refused');
   }

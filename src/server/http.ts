@@ -20,7 +20,7 @@ import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Context } from '../resolvers/context.ts';
 import { cachePolicyPlugin } from './cache-policy.ts';
 import type { Limits } from './config.ts';
-import { credentialsFrom } from './credentials.ts';
+import { credentialsFrom, type Holder } from './credentials.ts';
 import { serveDashboard } from './dashboard.ts';
 import type { Readiness } from './engine-check.ts';
 import { securityHeaders, serveEndpointPage, serveExplorer } from './explorer.ts';
@@ -129,13 +129,15 @@ export async function serveHttp(
       context: async ({ req, res }) => {
         const notReady = engineNotReady(services);
         if (notReady) throw notReady;
-        let holder: ReturnType<typeof services.pool.acquire>;
+        let holder: Holder;
         try {
-          holder = services.pool.acquire(credentialsFrom({ authorization: req.headers.authorization }));
+          holder = await services.pool.enter(credentialsFrom({ authorization: req.headers.authorization }));
         } catch (e) {
           noteRefused(services, 'http', null, codesOf([e as { extensions?: Record<string, unknown> }]), res.locals.requestId);
           throw e;
         }
+        // Another replica's write since our last look ends our windows first (shared/generation.ts).
+        await services.deployment?.sync();
         const op = new Operation(services, 'http', holder, { timeoutMs: limits.operationTimeoutMs, requestId: res.locals.requestId });
         res.on('close', () => {
           if (!res.writableFinished) op.callerGone();

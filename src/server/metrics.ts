@@ -96,6 +96,28 @@ export class Metrics {
     });
   }
 
+  /**
+   * The replicas' shared Redis (shared/), when there is one: whether it is
+   * used now, and how engine reads were answered (from Redis, read here and
+   * put there, or read here alone).
+   */
+  watchShared(store: { readonly up: boolean }): Counter<'how'> {
+    new Gauge({
+      name: 'rhev_shared_cache_up',
+      help: 'Whether this replica shares windows, refusals and watchers through Redis now (1) or works on its own (0)',
+      registers: [this.registry],
+      collect() {
+        this.set(store.up ? 1 : 0);
+      },
+    });
+    return new Counter({
+      name: 'rhev_shared_reads_total',
+      help: "Engine reads on a miss of this replica's window: taken from Redis (shared), read and put there (put), or read alone (own)",
+      labelNames: ['how'],
+      registers: [this.registry],
+    });
+  }
+
   /** Reports the bytes of engine answers in flight, and the most ever, from the server's budget. */
   watchBudget(budget: { readonly inFlight: number; readonly peak: number; readonly limit: number }): void {
     const gauge = (name: string, help: string, read: () => number) =>

@@ -35,6 +35,8 @@ export interface OperationServices {
   readonly answers?: SharedAnswers;
   /** Why the engine cannot answer any operation, when it is not an engine (engine-check.ts). */
   readonly engineProblem?: () => string | undefined;
+  /** The replicas sharing a Redis (shared/): looked at before each operation. */
+  readonly deployment?: { sync(): Promise<void> };
 }
 
 /** The refusal of an operation the engine cannot answer: said once, in the engine check's words. */

@@ -118,6 +118,24 @@ export class Refusals {
     if (this.acceptedAt.size > MAX_REMEMBERED) this.acceptedAt.delete(this.acceptedAt.keys().next().value!);
   }
 
+  /**
+   * Another replica was refused this credential (shared/refusals.ts): it is
+   * refused here too until `until`, without this replica asking the engine.
+   */
+  adopt(key: string, service: boolean, until: number): void {
+    const earlier = this.refused.get(key);
+    if (earlier && earlier.until >= until) return;
+    this.refused.set(key, { until, inARow: earlier?.inARow ?? 1, service });
+    if (this.refused.size > MAX_REMEMBERED) this.refused.delete(this.refused.keys().next().value!);
+  }
+
+  /** Another replica's count of a user's refusals (rule 4), when higher than ours. */
+  adoptUser(username: string, count: number, since: number): void {
+    const user = userKey(username);
+    const u = this.byUser.get(user);
+    if (!u || u.count < count) this.byUser.set(user, { count, since: Math.min(since, u?.since ?? since) });
+  }
+
   /** Forgets what has run out (the service account's streak is kept until it is accepted). */
   sweep(now = Date.now()): void {
     for (const [k, r] of this.refused) if (!r.service && r.until <= now) this.refused.delete(k);

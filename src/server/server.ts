@@ -9,6 +9,7 @@ import { buildResolvers } from '../resolvers/index.ts';
 import { AnswerBudget, Connection, Generation } from '../rhev/index.ts';
 import { bundledInput, generateSchema } from '../schema/index.ts';
 import { settingDefault } from '../settings/index.ts';
+import { Deployment } from '../shared/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
 import {
   type AnonymousPolicy,
@@ -28,7 +29,7 @@ import { createListener } from './listener.ts';
 import { createLogger } from './log.ts';
 import { Metrics, routeTemplate } from './metrics.ts';
 import { countRequest, noteData, type OperationServices } from './operation.ts';
-import { Refusals } from './refusals.ts';
+import { credentialKey, Refusals } from './refusals.ts';
 import { operationRules } from './rules/index.ts';
 import { SharedAnswers } from './shared-answers.ts';
 import { startTracing } from './tracing.ts';
@@ -100,19 +101,9 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
   const refusals = new Refusals(limits.refusedCredentialMs);
   const readiness = engineReadiness(config.engine, logger, refusals, config.anonymous ?? 'refuse');
   const version = await dialectToServe(config.engine, readiness);
-  const generated = generateSchema({
-    ...bundledInput(version),
-    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds ?? settingDefault<number>('cacheMaxAgeSeconds'),
-  });
-  const api = generated.api;
+  const { api, schema, rules } = servedSchema(version, config, limits);
   const introspection = config.introspection ?? !production;
   const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };
-  const rules = operationRules(generated.plan, api, limits);
-  // The schema served is the one printed from the plan the resolvers are built from (schema.graphql
-  // and schema-v4.graphql are the same texts, checked in and kept current by a test).
-  // Apollo types every resolver's context as unknown; ours take the Context they are given (operation.ts).
-  const resolvers = buildResolvers(generated.plan) as unknown as SubgraphResolvers;
-  const schema = buildSubgraphSchema({ typeDefs: parse(generated.sdl), resolvers });
   const metrics = new Metrics();
   metrics.buildInfo.set({ version: packageVersion(), node: process.version, dialect: `v${version}` }, 1);
   const stopTracing = config.tracing?.endpoint ? await startTracing(config.tracing.endpoint, packageVersion()) : undefined;
@@ -123,6 +114,8 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
   // feed, and nothing read before it is served again, to anyone (rhev/fresh.ts).
   const generation = new Generation();
   const freshnessMs = config.batching === false ? 0 : (config.freshnessMs ?? DEFAULT_FRESHNESS_MS);
+  // Replicas sharing a Redis: one window, one memory of refusals (shared/); none without --redis-url.
+  const deployment = sharedDeployment(config, freshnessMs, generation, refusals, metrics, logger);
   const { pool, hubs, refreshWatchGauges } = credentialPool(
     { ...config, engine: { ...engine, apiVersion: version }, freshnessMs },
     api,
@@ -131,6 +124,7 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
     logger,
     generation,
     refusals,
+    deployment,
   );
   const answers = new SharedAnswers(freshnessMs, generation, () => metrics.sharedAnswers.inc());
   const services: OperationServices = {
@@ -142,6 +136,7 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
     shapes: new Map(),
     answers,
     engineProblem: () => readiness.problem,
+    deployment,
   };
 
   // No header says which framework answers (it tells an attacker what to try).
@@ -183,12 +178,60 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
         refreshWatchGauges();
         await apollo.stop();
         await pool.close();
+        await deployment?.close();
         await stopTracing?.();
         logger.info({}, 'stopped');
       })();
       return closing;
     },
   };
+}
+
+/**
+ * The schema served, with its API model and the rules that bound its
+ * operations. It is the one printed from the plan the resolvers are built
+ * from (schema.graphql and schema-v4.graphql are the same texts, checked in
+ * and kept current by a test).
+ */
+function servedSchema(version: 3 | 4, config: SubgraphConfig, limits: Limits) {
+  const generated = generateSchema({
+    ...bundledInput(version),
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds ?? settingDefault<number>('cacheMaxAgeSeconds'),
+  });
+  // Apollo types every resolver's context as unknown; ours take the Context they are given (operation.ts).
+  const resolvers = buildResolvers(generated.plan) as unknown as SubgraphResolvers;
+  const schema = buildSubgraphSchema({ typeDefs: parse(generated.sdl), resolvers });
+  return { api: generated.api, schema, rules: operationRules(generated.plan, generated.api, limits) };
+}
+
+/** The replicas' shared Redis when one is configured (shared/deployment.ts), its state and reads in the metrics. */
+function sharedDeployment(
+  config: SubgraphConfig,
+  windowMs: number,
+  generation: Generation,
+  refusals: Refusals,
+  metrics: Metrics,
+  logger: ServerLogger,
+): Deployment | undefined {
+  const redisUrl = config.shared?.redisUrl;
+  if (!redisUrl) return undefined;
+  let reads: ReturnType<Metrics['watchShared']> | undefined;
+  const deployment = new Deployment(
+    {
+      redisUrl,
+      keyPrefix: config.shared?.keyPrefix ?? settingDefault<string>('shared.keyPrefix'),
+      timeoutMs: config.shared?.timeoutMs ?? settingDefault<number>('shared.timeoutMs'),
+      maxEntryBytes: config.shared?.maxEntryBytes ?? settingDefault<number>('shared.maxEntryBytes'),
+      windowMs,
+      engineTimeoutMs: config.engine.timeoutMs ?? DEFAULT_ENGINE.timeoutMs,
+      logger,
+      onRead: (how) => reads?.inc({ how }),
+    },
+    generation,
+    refusals,
+  );
+  reads = metrics.watchShared(deployment.store);
+  return deployment;
 }
 
 /** The engine check, its changes said in the log; it backs off with the service account's refusals. */
@@ -213,6 +256,7 @@ function credentialPool(
   logger: ServerLogger,
   generation: Generation,
   refusals: Refusals,
+  deployment: Deployment | undefined,
 ) {
   const engine = config.engine;
   const watchSettings: WatcherSettings = {
@@ -244,6 +288,7 @@ function credentialPool(
     anonymous: config.anonymous ?? 'refuse',
     limits,
     refusals,
+    shared: deployment?.refusals,
     connect: (cred, service, onUnauthorized, onAccepted) => {
       let accepted = false;
       return new Connection({
@@ -268,6 +313,7 @@ function credentialPool(
         coalesce: config.batching !== false,
         freshnessMs: config.freshnessMs,
         generation,
+        sharedReads: deployment?.readsFor(credentialKey(service, cred.username, cred.password)),
         onData: noteData,
         failFastMs: 2000,
         onResponse: ({ method, path, status, ms, bytes, signal }) => {

@@ -125,7 +125,7 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
         try {
           // connectionParams first (what a browser can send); else the upgrade request's Authorization (what a gateway forwards).
           const cred = credentialsFrom(ctx.connectionParams) ?? credentialsFrom({ authorization: ctx.extra.request.headers.authorization });
-          holder = pool.acquire(cred);
+          holder = await pool.enter(cred);
           if (cred) {
             const verdict = await pool.verify(holder);
             if (!verdict.accepted) {
@@ -143,12 +143,14 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
       },
       // Queries share answers as over HTTP (shared-answers.ts); mutations and subscriptions never do.
       execute: services.answers ? sharedExecute(services.answers, (op) => shareKeys.get(op)) : undefined,
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx.extra);
         // An id used again: whatever still runs under it is over (its slot, watcher and signal released).
         const earlier = state.ids.get(id);
         if (earlier) endOperation(state, earlier, ['CANCELLED'], true);
         state.ids.set(id, payload);
+        if (services.deployment && !(await synced(services.deployment, () => id in ctx.subscriptions && state.ids.get(id) === payload)))
+          return [new GraphQLError('Cancelled by the client', { extensions: { code: 'CANCELLED' } })];
         return accept(options, rules, state, Object.keys(ctx.subscriptions).length, payload, `${state.requestId ?? ''}:${id}`);
       },
       onNext: (ctx, _id, payload, _args, result) => {
@@ -245,6 +247,17 @@ function accept(
   if (operation.operation === 'query') shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
   state.operations.set(payload, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
   return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
+}
+
+/**
+ * Replicas sharing a Redis: another replica's write since our last look
+ * ends our windows before an operation runs (shared/generation.ts). False
+ * when the client completed the operation, or used its id again, meanwhile:
+ * then there is nothing to run, and graphql-ws sends nothing for it.
+ */
+async function synced(deployment: { sync(): Promise<void> }, stillWanted: () => boolean): Promise<boolean> {
+  await deployment.sync();
+  return stillWanted();
 }
 
 /** Subscriptions accepted on a socket and not yet ended. */

@@ -165,7 +165,9 @@ export function parseValue(s: Setting, raw: unknown, where: string): SettingValu
       return v.trim();
     }
     case 'url': {
-      if (typeof raw !== 'string' || !URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw bad('an http or https URL');
+      const schemes = t.schemes ?? ['http:', 'https:'];
+      if (typeof raw !== 'string' || !URL.canParse(raw) || !schemes.includes(new URL(raw).protocol))
+        throw bad(`${schemes[0] === 'http:' ? 'an' : 'a'} ${schemes.map((s) => s.replace(':', '')).join(' or ')} URL`);
       return raw;
     }
     case 'string': {

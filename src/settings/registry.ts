@@ -17,13 +17,14 @@ export type SettingType =
   | { readonly kind: 'integer'; readonly min: number; readonly max?: number; readonly unit?: 'ms' | 'bytes' }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'string' }
-  | { readonly kind: 'url' }
+  /** A URL of one of these schemes (default http and https). */
+  | { readonly kind: 'url'; readonly schemes?: readonly string[] }
   | { readonly kind: 'list' }
   | { readonly kind: 'choice'; readonly values: readonly string[] };
 
 export type SettingValue = number | boolean | string | readonly string[];
 
-export type SettingGroup = 'engine' | 'server' | 'watch' | 'limits';
+export type SettingGroup = 'engine' | 'server' | 'shared' | 'watch' | 'limits';
 
 export interface Setting {
   /** Its key in a config file and in ServerConfig: `port`, `engine.timeoutMs`, `limits.maxDepth`. */
@@ -242,6 +243,48 @@ export const SETTINGS: readonly Setting[] = [
     env: 'CORS_ORIGIN',
     description: 'browser origins (comma-separated) whose pages may call the subgraph',
     readBy: 'server/http.ts',
+  },
+  {
+    name: 'shared.redisUrl',
+    group: 'shared',
+    type: { kind: 'url', schemes: ['redis:', 'rediss:'] },
+    defaultText: 'unset: each replica on its own',
+    flag: '--redis-url',
+    env: 'RHEV_REDIS_URL',
+    description:
+      'Redis or Valkey shared by the replicas (`redis://`, `rediss://` for TLS, user and password in the URL): one freshness window, one memory of refused credentials and one watcher per subscription for the deployment (README, "Several replicas")',
+    readBy: 'shared/store.ts',
+    secret: true,
+  },
+  {
+    name: 'shared.keyPrefix',
+    group: 'shared',
+    type: { kind: 'string' },
+    default: 'rhev-graphql:',
+    flag: '--redis-key-prefix',
+    env: 'RHEV_REDIS_KEY_PREFIX',
+    description: 'what every key and channel this deployment uses in Redis begins with (one per deployment sharing a Redis)',
+    readBy: 'shared/store.ts',
+  },
+  {
+    name: 'shared.timeoutMs',
+    group: 'shared',
+    type: int(10, 'ms', 10_000),
+    default: 250,
+    flag: '--redis-timeout',
+    env: 'RHEV_REDIS_TIMEOUT_MS',
+    description: 'the longest a Redis command may take; slower, and the replica works on its own for a few seconds',
+    readBy: 'shared/store.ts',
+  },
+  {
+    name: 'shared.maxEntryBytes',
+    group: 'shared',
+    type: int(1024, 'bytes'),
+    default: 64 * MB,
+    flag: '--redis-max-entry',
+    env: 'RHEV_REDIS_MAX_ENTRY_BYTES',
+    description: 'the largest engine answer put in Redis for the other replicas (larger ones each replica reads itself)',
+    readBy: 'shared/reads.ts',
   },
   {
     name: 'freshnessMs',

@@ -13,13 +13,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.ts';
+import { freePort } from '../helpers.ts';
 import { countRequests, gql, type Stack, stack } from '../server/helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -128,17 +128,6 @@ for (const dialect of ['v4', 'v3'] as const) {
       expect(offsite).toEqual([]);
       await page.close();
     }, 60_000);
-  });
-}
-
-/** A free TCP port on the loopback address. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
   });
 }
 

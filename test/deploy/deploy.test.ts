@@ -9,7 +9,6 @@
  * credentials under `RHEV_ANONYMOUS=refuse`).
  */
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,7 @@ import { parseAllDocuments } from 'yaml';
 import { SETTINGS } from '../../src/settings/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { command } from '../command.ts';
-import { simulator } from '../helpers.ts';
+import { freePort, simulator } from '../helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const containerfile = readFileSync(join(root, 'Containerfile'), 'utf8');
@@ -146,12 +145,3 @@ describe('the command the container runs, with their environment', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -1,0 +1,110 @@
+/**
+ * Three replicas of the built server sharing one redis-server (issue 25),
+ * each a process of its own in front of one simulated v4 engine, checked by
+ * what the engine was asked (the simulator counts every request):
+ * - a list is read from the engine once per credential and window, however
+ *   many replicas are asked, at once or one after another;
+ * - a write through one replica is seen by a read through another at once
+ *   (100 times out of 100, with the reader's window holding the old value);
+ * - a wrong password reaches the engine once, whichever replicas it is sent
+ *   to and however often;
+ * - with Redis killed, every replica goes on answering on its own (said
+ *   once in its log, `rhev_shared_cache_up 0`), and shares again once Redis
+ *   is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/simulator/index.ts';
+import { simulator } from '../helpers.ts';
+import { ask, REDIS_SERVER, RedisServer, type Replica, startReplica, until } from './replicas.ts';
+
+if (!REDIS_SERVER) console.warn('replica tests skipped: redis-server is absent (apt-get install redis-server; .ci/run does)');
+
+const USER = { username: 'user@internal', password: 'user' };
+
+describe.skipIf(!REDIS_SERVER)('three replicas sharing one Redis', () => {
+  let redis: RedisServer;
+  let sim: Simulator;
+  let replicas: Replica[] = [];
+
+  /** What the engine was asked since the last reset, by route. */
+  const engineRequests = async (): Promise<Record<string, number>> => (await (await fetch(`${sim.url}/__simulator/stats`)).json()).byRoute;
+  const reset = () => fetch(`${sim.url}/__simulator/reset`, { method: 'POST' });
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    sim = await simulator({ vms: 60, hosts: 4, dialects: 'v4', transitionMs: 20 });
+    // A long window, so that anything read twice from the engine is a failure to share, not a window that ended.
+    replicas = await Promise.all([1, 2, 3].map(() => startReplica(sim.apiUrl, redis.url, { RHEV_FRESHNESS_MS: '20000' })));
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    await redis?.kill();
+    await sim?.close();
+  });
+
+  it('reads a list from the engine once per credential and window, for every replica', async () => {
+    await reset();
+    const together = await Promise.all(replicas.map((r) => ask(r.url, '{ vms { name status } }')));
+    const oneByOne = [];
+    for (const r of replicas) oneByOne.push(await ask(r.url, '{ vms { name status } }'));
+    for (const answer of [...together, ...oneByOne]) {
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data.vms).toEqual(together[0].data.vms);
+    }
+    expect((await engineRequests())['GET /vms']).toBe(1);
+    // Another credential reads for itself (it may see less), once for all three as well.
+    const theirs = await Promise.all(replicas.map((r) => ask(r.url, '{ vms { name } }', USER)));
+    for (const answer of theirs) expect(answer.data.vms).toEqual(theirs[0].data.vms);
+    expect(theirs[0].data.vms.length).toBeLessThan(together[0].data.vms.length);
+    expect((await engineRequests())['GET /vms']).toBe(2);
+    expect(await replicas[2].metrics()).toMatch(/^rhev_shared_reads_total\{how="shared"\} [1-9]/m);
+  }, 60_000);
+
+  it('shows a write through one replica to a read through another at once, 100 times out of 100', async () => {
+    const [a, b] = replicas;
+    const { data } = await ask(a.url, '{ vms(search: "status=down", max: 1) { id name } }');
+    const vm = data.vms[0];
+    const read = `{ vm(id: "${vm.id}") { description } vms(search: "name=${vm.name}") { description } }`;
+    let stale = 0;
+    for (let i = 0; i < 100; i++) {
+      // B's window holds the description from before the write.
+      await ask(b.url, read);
+      const wrote = await ask(a.url, `mutation { updateVm(id: "${vm.id}", input: { description: "round ${i}" }) { description } }`);
+      expect(wrote.errors).toBeUndefined();
+      const seen = await ask(b.url, read);
+      if (seen.data.vm.description !== `round ${i}` || seen.data.vms[0].description !== `round ${i}`) stale++;
+    }
+    expect(stale).toBe(0);
+  }, 120_000);
+
+  it('asks the engine once about a wrong password, whichever replicas it is sent to and however often', async () => {
+    await reset();
+    const wrong = { username: 'user@internal', password: 'not-the-password' };
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(replicas.flatMap((r) => [ask(r.url, '{ vmCount }', wrong), ask(r.url, '{ hostCount }', wrong)]));
+      for (const answer of answers) expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    expect((await engineRequests())['POST /ovirt-engine/sso/oauth/token']).toBe(1);
+  }, 60_000);
+
+  it('goes on alone while Redis is down, saying so once, and shares again once it is back', async () => {
+    await redis.kill();
+    for (const r of replicas) {
+      const answer = await ask(r.url, '{ vms { name } hosts { name } }');
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data.vms.length).toBeGreaterThan(0);
+    }
+    for (const r of replicas) {
+      await until(async () => /^rhev_shared_cache_up 0$/m.test(await r.metrics()), 10_000, 'rhev_shared_cache_up 0');
+      expect(r.process.output().match(/Redis is unreachable/g)).toHaveLength(1);
+      expect(r.process.output()).not.toMatch(/redis:\/\/[^"\s]*@/); // no credentials of Redis in the log
+    }
+    await redis.start();
+    for (const r of replicas) await until(async () => /^rhev_shared_cache_up 1$/m.test(await r.metrics()), 15_000, 'rhev_shared_cache_up 1');
+    await reset();
+    const together = await Promise.all(replicas.map((r) => ask(r.url, '{ vms { name description } }')));
+    for (const answer of together) expect(answer.errors).toBeUndefined();
+    expect((await engineRequests())['GET /vms']).toBe(1);
+  }, 90_000);
+});
