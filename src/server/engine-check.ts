@@ -15,6 +15,7 @@
 import { dialectOfEntry } from '../rhev/answers.ts';
 import { Transport } from '../rhev/transport.ts';
 import type { EngineConfig } from './config.ts';
+import type { SharedCredentialMemory } from './credentials.ts';
 import { credentialKey, type Refusals } from './refusals.ts';
 
 export interface EngineCheck {
@@ -137,6 +138,8 @@ export class Readiness {
      * engine.
      */
     private readonly callersBringCredentials = false,
+    /** The other replicas' memory of refusals (shared/refusals.ts), when they share a Redis. */
+    private readonly shared?: SharedCredentialMemory,
   ) {
     if (engine.username !== undefined) this.serviceKey = credentialKey(true, engine.username, engine.password ?? '');
   }
@@ -144,14 +147,18 @@ export class Readiness {
   /** The last check, or a new one when it is stale (not while the service account's refusal holds). */
   async current(staleMs = this.staleMs): Promise<EngineCheck> {
     if (this.last && Date.now() - this.last.at < staleMs) return this.last;
+    this.pending ??= this.look().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  /** One look at the engine, unless the service account's refusal holds (here, or at another replica: shared/refusals.ts). */
+  private async look(): Promise<EngineCheck> {
+    if (this.serviceKey && this.shared) await this.shared.admit(this.serviceKey, this.engine.username!, true);
     const refusedUntil = this.serviceKey ? this.refusals?.until(this.serviceKey) : undefined;
     if (refusedUntil !== undefined) return this.remember(this.refusedCheck(refusedUntil));
-    this.pending ??= checkEngine(this.engine)
-      .then((c) => this.remember(this.noteRefusal(c)))
-      .finally(() => {
-        this.pending = undefined;
-      });
-    return this.pending;
+    return this.remember(this.noteRefusal(await checkEngine(this.engine)));
   }
 
   /**
@@ -191,9 +198,14 @@ export class Readiness {
   /** A look that found the service account refused backs off (refusals.ts); one that found it accepted ends the backoff. */
   private noteRefusal(c: EngineCheck): EngineCheck {
     if (!this.serviceKey || !this.refusals) return c;
-    if (c.ok && c.status === 200) this.refusals.accepted(this.serviceKey);
+    const user = this.engine.username!;
+    if (c.ok && c.status === 200) {
+      this.refusals.accepted(this.serviceKey);
+      void this.shared?.accepted(this.serviceKey, user);
+    }
     if (c.ok || c.status !== 401) return c;
     const ms = this.refusals.refuse(this.serviceKey, true);
+    void this.shared?.refused(this.serviceKey, user, true, ms);
     return this.asReady({
       ...c,
       says: `${c.says}; not tried again for ${Math.round(ms / 1000)} s (the wait doubles while refused, up to 10 minutes)`,

@@ -22,7 +22,7 @@ import {
   type ServerConfig,
   type ServerLogger,
 } from './config.ts';
-import { CredentialPool } from './credentials.ts';
+import { CredentialPool, type SharedCredentialMemory } from './credentials.ts';
 import { Readiness } from './engine-check.ts';
 import { serveHttp } from './http.ts';
 import { createListener } from './listener.ts';
@@ -99,23 +99,24 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
   const limits: Limits = { ...DEFAULT_LIMITS, ...config.limits };
   // One memory of what the engine refused, for the pool and the engine check alike (refusals.ts).
   const refusals = new Refusals(limits.refusedCredentialMs);
-  const readiness = engineReadiness(config.engine, logger, refusals, config.anonymous ?? 'refuse');
-  const version = await dialectToServe(config.engine, readiness);
-  const { api, schema, rules } = servedSchema(version, config, limits);
-  const introspection = config.introspection ?? !production;
-  const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };
   const metrics = new Metrics();
-  metrics.buildInfo.set({ version: packageVersion(), node: process.version, dialect: `v${version}` }, 1);
-  const stopTracing = config.tracing?.endpoint ? await startTracing(config.tracing.endpoint, packageVersion()) : undefined;
-  metrics.watchEngine(readiness);
-  const engine = config.engine;
-
   // One generation for every window of this server: a write by any caller, or an event in the engine's
   // feed, and nothing read before it is served again, to anyone (rhev/fresh.ts).
   const generation = new Generation();
   const freshnessMs = config.batching === false ? 0 : (config.freshnessMs ?? DEFAULT_FRESHNESS_MS);
   // Replicas sharing a Redis: one window, one memory of refusals (shared/); none without --redis-url.
+  // It is waited for (briefly) so that even the first look at the engine is shared.
   const deployment = sharedDeployment(config, freshnessMs, generation, refusals, metrics, logger);
+  await deployment?.store.connected();
+  const readiness = engineReadiness(config.engine, logger, refusals, config.anonymous ?? 'refuse', deployment?.refusals);
+  const version = await dialectToServe(config.engine, readiness);
+  const { api, schema, rules } = servedSchema(version, config, limits);
+  const introspection = config.introspection ?? !production;
+  const format = { debug: config.debug ?? process.env.NODE_ENV === 'development', hideSuggestions: !introspection };
+  metrics.buildInfo.set({ version: packageVersion(), node: process.version, dialect: `v${version}` }, 1);
+  const stopTracing = config.tracing?.endpoint ? await startTracing(config.tracing.endpoint, packageVersion()) : undefined;
+  metrics.watchEngine(readiness);
+  const engine = config.engine;
   const { pool, hubs, refreshWatchGauges } = credentialPool(
     { ...config, engine: { ...engine, apiVersion: version }, freshnessMs },
     api,
@@ -235,12 +236,18 @@ function sharedDeployment(
 }
 
 /** The engine check, its changes said in the log; it backs off with the service account's refusals. */
-function engineReadiness(engine: EngineConfig, logger: ServerLogger, refusals: Refusals, anonymous: AnonymousPolicy): Readiness {
+function engineReadiness(
+  engine: EngineConfig,
+  logger: ServerLogger,
+  refusals: Refusals,
+  anonymous: AnonymousPolicy,
+  shared: SharedCredentialMemory | undefined,
+): Readiness {
   const log = (ok: boolean, says: string) =>
     ok
       ? logger.info({ engine: says }, 'engine ready')
       : logger.warn({ engine: says }, 'engine not ready; checking again (/health/ready says 503 until then)');
-  return new Readiness(engine, log, 5000, 10_000, refusals, anonymous === 'refuse');
+  return new Readiness(engine, log, 5000, 10_000, refusals, anonymous === 'refuse', shared);
 }
 
 /**

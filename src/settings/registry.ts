@@ -270,7 +270,7 @@ export const SETTINGS: readonly Setting[] = [
     name: 'shared.timeoutMs',
     group: 'shared',
     type: int(10, 'ms', 10_000),
-    default: 250,
+    default: 1000,
     flag: '--redis-timeout',
     env: 'RHEV_REDIS_TIMEOUT_MS',
     description: 'the longest a Redis command may take; slower, and the replica works on its own for a few seconds',

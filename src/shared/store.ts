@@ -58,8 +58,8 @@ export class SharedStore {
   constructor(private readonly options: StoreOptions) {
     this.commands = new Redis(options.url, this.clientOptions());
     this.commands.on('ready', () => this.report(true));
-    this.commands.on('error', () => this.report(false));
-    this.commands.on('close', () => this.report(false));
+    this.commands.on('error', (e: Error) => this.report(false, e.message));
+    this.commands.on('close', () => this.report(false, 'the connection closed'));
   }
 
   private clientOptions() {
@@ -79,6 +79,21 @@ export class SharedStore {
     return !this.closed && this.commands.status === 'ready' && Date.now() >= this.restingUntil;
   }
 
+  /** Resolves once Redis is usable, or after `ms` (true: usable): a replica starting waits this long to share from its first request. */
+  async connected(ms = Math.max(1000, this.options.timeoutMs * 4)): Promise<boolean> {
+    if (this.up) return true;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.commands.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.commands.once('ready', done);
+    });
+    return this.up;
+  }
+
   /** A key or channel of this deployment. */
   key(...parts: (string | number)[]): string {
     return `${this.options.keyPrefix}${parts.join(':')}`;
@@ -91,9 +106,9 @@ export class SharedStore {
       const answer = await run(this.commands);
       this.report(true);
       return answer;
-    } catch {
+    } catch (e) {
       this.restingUntil = Date.now() + RESTING_MS;
-      this.report(false);
+      this.report(false, (e as Error).message);
       return undefined;
     }
   }
@@ -135,7 +150,7 @@ export class SharedStore {
   }
 
   /** Logs and reports a change between usable and not, once each way. */
-  private report(up: boolean): void {
+  private report(up: boolean, reason?: string): void {
     if (this.closed || up === this.reported) return;
     this.reported = up;
     this.options.onUp?.(up);
@@ -143,7 +158,7 @@ export class SharedStore {
     if (up) this.options.logger.info({ redis: where }, 'sharing with the other replicas through Redis');
     else
       this.options.logger.warn(
-        { redis: where },
+        { redis: where, reason: reason?.slice(0, 200) },
         'Redis is unreachable or slow: working on our own until it is back (callers see no difference)',
       );
   }

@@ -27,7 +27,8 @@ describe.skipIf(!REDIS_SERVER)('three replicas sharing one Redis', () => {
   let replicas: Replica[] = [];
 
   /** What the engine was asked since the last reset, by route. */
-  const engineRequests = async (): Promise<Record<string, number>> => (await (await fetch(`${sim.url}/__simulator/stats`)).json()).byRoute;
+  const engineRequests = async (): Promise<Record<string, number>> =>
+    ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { byRoute: Record<string, number> }).byRoute;
   const reset = () => fetch(`${sim.url}/__simulator/reset`, { method: 'POST' });
 
   beforeAll(async () => {
@@ -89,22 +90,48 @@ describe.skipIf(!REDIS_SERVER)('three replicas sharing one Redis', () => {
   }, 60_000);
 
   it('goes on alone while Redis is down, saying so once, and shares again once it is back', async () => {
+    const before = replicas.map((r) => r.process.output().length);
     await redis.kill();
     for (const r of replicas) {
       const answer = await ask(r.url, '{ vms { name } hosts { name } }');
       expect(answer.errors).toBeUndefined();
       expect(answer.data.vms.length).toBeGreaterThan(0);
     }
-    for (const r of replicas) {
+    for (const [i, r] of replicas.entries()) {
       await until(async () => /^rhev_shared_cache_up 0$/m.test(await r.metrics()), 10_000, 'rhev_shared_cache_up 0');
-      expect(r.process.output().match(/Redis is unreachable/g)).toHaveLength(1);
+      expect(
+        r.process
+          .output()
+          .slice(before[i])
+          .match(/Redis is unreachable/g),
+      ).toHaveLength(1);
       expect(r.process.output()).not.toMatch(/redis:\/\/[^"\s]*@/); // no credentials of Redis in the log
     }
     await redis.start();
-    for (const r of replicas) await until(async () => /^rhev_shared_cache_up 1$/m.test(await r.metrics()), 15_000, 'rhev_shared_cache_up 1');
+    for (const r of replicas)
+      await until(async () => /^rhev_shared_cache_up 1$/m.test(await r.metrics()), 15_000, 'rhev_shared_cache_up 1');
     await reset();
     const together = await Promise.all(replicas.map((r) => ask(r.url, '{ vms { name description } }')));
     for (const answer of together) expect(answer.errors).toBeUndefined();
     expect((await engineRequests())['GET /vms']).toBe(1);
   }, 90_000);
+});
+
+describe.skipIf(!REDIS_SERVER)('three replicas starting with a wrong service account password', () => {
+  it('ask the engine once between them, and are ready (callers bring their own credentials)', async () => {
+    const redis = await RedisServer.start();
+    const sim = await simulator({ vms: 10, dialects: 'v4' });
+    const env = { RHEV_PASSWORD: 'not-the-password', RHEV_ANONYMOUS: 'refuse' };
+    const replicas = await Promise.all([1, 2, 3].map(() => startReplica(sim.apiUrl, redis.url, env)));
+    try {
+      const stats = (await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { byRoute: Record<string, number> };
+      // The engine check of each replica, asked once between them: the first asks, the others adopt its refusal.
+      expect(Object.values(stats.byRoute).reduce((a, b) => a + b, 0)).toBe(1);
+      for (const r of replicas) expect((await fetch(r.url.replace(/graphql$/, 'health/ready'))).status).toBe(200);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+      await redis.kill();
+      await sim.close();
+    }
+  }, 60_000);
 });
