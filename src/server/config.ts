@@ -83,6 +83,7 @@ export interface SharedConfig {
   readonly keyPrefix?: string;
   readonly timeoutMs?: number;
   readonly maxEntryBytes?: number;
+  readonly leaseMs?: number;
 }
 
 /** The part of a pino logger the server uses. */

@@ -63,8 +63,8 @@ export interface PoolOptions {
    * the engine refuses it, `onAccepted` when it first answers it (2xx).
    */
   connect(cred: Credential, service: boolean, onUnauthorized: () => void, onAccepted: () => void): Connection;
-  /** Makes a credential's subscription hub. */
-  hub(connection: Connection): Watchers;
+  /** Makes a credential's subscription hub (`key`: the credential's, as refusals.ts makes it). */
+  hub(connection: Connection, key: string): Watchers;
   /** Told of every eviction (for metrics and logs). */
   onEvict?(reason: 'idle' | 'capacity' | 'refused', user: string): void;
   onChange?(held: number): void;
@@ -233,7 +233,7 @@ export class CredentialPool {
       lastUsed: Date.now(),
       closed: false,
       connection: undefined as unknown as Connection,
-      watchers: () => (entry.hub ??= this.options.hub(entry.connection)),
+      watchers: () => (entry.hub ??= this.options.hub(entry.connection, key)),
     };
     (entry as { connection: Connection }).connection = this.options.connect(
       { username, password },

@@ -224,6 +224,7 @@ function sharedDeployment(
       timeoutMs: config.shared?.timeoutMs ?? settingDefault<number>('shared.timeoutMs'),
       maxEntryBytes: config.shared?.maxEntryBytes ?? settingDefault<number>('shared.maxEntryBytes'),
       windowMs,
+      leaseMs: config.shared?.leaseMs ?? settingDefault<number>('shared.leaseMs'),
       engineTimeoutMs: config.engine.timeoutMs ?? DEFAULT_ENGINE.timeoutMs,
       logger,
       onRead: (how) => reads?.inc({ how }),
@@ -336,8 +337,8 @@ function credentialPool(
         onRetry: ({ method, path, reason }) => metrics.upstreamRetries.inc({ method, route: routeTemplate(api, path), reason }),
       });
     },
-    hub: (connection) => {
-      const hub = new Watchers(connection, api, watchSettings);
+    hub: (connection, key) => {
+      const hub = new Watchers(connection, api, watchSettings, deployment?.watchFor(key, watchSettings.maxIntervalMs));
       hubs.add(hub);
       return hub;
     },

@@ -287,6 +287,17 @@ export const SETTINGS: readonly Setting[] = [
     readBy: 'shared/reads.ts',
   },
   {
+    name: 'shared.leaseMs',
+    group: 'shared',
+    type: int(300, 'ms', 60_000),
+    default: 3000,
+    flag: '--redis-lease',
+    env: 'RHEV_REDIS_LEASE_MS',
+    description:
+      'how long the replica that polls a watched list for all holds it without renewing; a replica that dies is replaced within about this',
+    readBy: 'shared/watch.ts',
+  },
+  {
     name: 'freshnessMs',
     group: 'server',
     type: int(0, 'ms'),

@@ -59,6 +59,27 @@ export interface WatcherSettings {
   onChange?: (counts: { watchers: number; subscribers: number }) => void;
 }
 
+/**
+ * The other replicas' watchers of the same credential (shared/watch.ts):
+ * which lists this hub reads from the engine, and what the others read.
+ * A list is named by its type and search (`vm`, `vm?name=web*`); the
+ * engine's event feed is `events`.
+ */
+export interface SharedWatch {
+  /** Whether this replica reads the list from the engine now (it leads it). */
+  leads(list: string): Promise<boolean>;
+  /** Tells the followers of a list what the leader read. */
+  publish(list: string, items: readonly Obj[]): Promise<void>;
+  /** What the leader of a list last read (parsed, not bound); undefined when there is nothing yet. */
+  last(list: string): Promise<Obj[] | undefined>;
+  /** While this hub watches a list: `news` when its leader read it, `lead` when this replica took it over. */
+  follow(list: string, on: { news(): void; lead(): void }): () => void;
+  /** The event feed's leader passes what it read to every replica's hub. */
+  publishEvents(events: readonly Obj[]): Promise<void>;
+  onEvents(handler: (events: Obj[]) => void): () => void;
+  close(): void;
+}
+
 interface Subscriber {
   readonly wanted?: Set<string>;
   readonly untilDeleted: boolean;
@@ -95,11 +116,19 @@ export class Watchers {
   /** Upstream polls made (for tests and metrics). */
   polls = 0;
 
+  /** The lists followed through the other replicas, by name (`vm`, `vm?search`, `events`). */
+  private readonly follows = new Map<string, () => void>();
+  private readonly stopSharedEvents?: () => void;
+
   constructor(
     private readonly connection: Connection,
     private readonly api: ApiModel,
     private readonly settings: WatcherSettings,
-  ) {}
+    /** Replicas sharing a Redis: one of them polls each list for all (shared/watch.ts). */
+    private readonly shared?: SharedWatch,
+  ) {
+    this.stopSharedEvents = shared?.onEvents((events) => this.sawEvents(events, false));
+  }
 
   /** True once closed: nothing is polled any more. */
   get stopped(): boolean {
@@ -239,6 +268,8 @@ export class Watchers {
     }
     this.types.clear();
     this.stopEvents();
+    this.stopSharedEvents?.();
+    this.shared?.close();
   }
 
   private event(element: string, w: Watch, sub: Subscriber): StatusEvent {
@@ -285,13 +316,16 @@ export class Watchers {
     let changed = false;
     try {
       if (tw.watches.size || tw.fleets.has('')) {
-        const items = await this.connection.getAll<Obj>(tw.collection.rel, { fresh: true });
-        changed = this.seen(type, tw, items);
-        changed = (tw.fleets.get('')?.update(items) ?? false) || changed;
+        const items = await this.list(type, tw, '');
+        if (items) {
+          changed = this.seen(type, tw, items);
+          changed = (tw.fleets.get('')?.update(items) ?? false) || changed;
+        }
       }
       for (const f of [...tw.fleets.values()]) {
         if (!f.search) continue;
-        changed = f.update(await this.connection.getAll<Obj>(tw.collection.rel, { search: f.search, fresh: true })) || changed;
+        const items = await this.list(type, tw, f.search);
+        if (items) changed = f.update(items) || changed;
       }
     } catch (e) {
       // A failed poll is tried again at the next interval; subscribers keep waiting (their timeout still holds).
@@ -300,6 +334,38 @@ export class Watchers {
       return;
     }
     tw.interval = changed ? this.settings.intervalMs : Math.min(tw.interval * 2, this.settings.maxIntervalMs);
+  }
+
+  /**
+   * A type's list (all of it, or a search's): from the engine, unless
+   * another replica leads it (then what that one last read, or undefined
+   * before it has read anything).
+   */
+  private async list(type: string, tw: TypeWatch, search: string): Promise<readonly Obj[] | undefined> {
+    const read = () => this.connection.getAll<Obj>(tw.collection.rel, search ? { search, fresh: true } : { fresh: true });
+    if (!this.shared) return read();
+    const name = search ? `${type}?${search}` : type;
+    this.follow(name, () => this.pollSoon(type, true));
+    if (await this.shared.leads(name)) {
+      const items = await read();
+      void this.shared.publish(name, items);
+      return items;
+    }
+    return (await this.shared.last(name))?.map((item) => this.connection.bind(item, tw.collection.itemType));
+  }
+
+  /** Follows a list through the other replicas while this hub watches it. */
+  private follow(name: string, poll: () => void): void {
+    if (this.follows.has(name) || !this.shared) return;
+    this.follows.set(name, this.shared.follow(name, { news: poll, lead: poll }));
+  }
+
+  private unfollow(prefix: string): void {
+    for (const [name, stop] of [...this.follows])
+      if (name === prefix || name.startsWith(`${prefix}?`)) {
+        stop();
+        this.follows.delete(name);
+      }
   }
 
   /** The statuses one poll saw, told to each single resource's subscribers; true when one changed. */
@@ -349,6 +415,11 @@ export class Watchers {
 
   private async readEvents(): Promise<void> {
     if (!this.api.topLevel('events')) return;
+    if (this.shared) {
+      // One replica reads the feed for all; the others hear what it read (sawEvents).
+      this.follow('events', () => undefined);
+      if (!(await this.shared.leads('events'))) return;
+    }
     if (this.lastEvent === undefined) {
       const latest = await this.connection.getAll<Obj>('events', { max: 1, fresh: true });
       this.lastEvent = latest[0]?.id ?? '0';
@@ -356,9 +427,20 @@ export class Watchers {
     }
     const events = await this.connection.getAll<Obj>('events', { event_id: this.lastEvent, fresh: true });
     if (!events.length) return;
+    void this.shared?.publishEvents(events);
+    this.sawEvents(events, true);
+  }
+
+  /** Events of the engine's feed, read here (`ours`) or by the replica that reads it for all. */
+  private sawEvents(all: readonly Obj[], ours: boolean): void {
+    // What the feed's reader passes on may include what this hub read itself, or saw already.
+    const last = this.lastEvent;
+    const events = ours || last === undefined ? all : all.filter((e) => Number(e.id) > Number(last));
+    if (this.closed || !events.length) return;
     // The engine changed: answers shared for the freshness window are old now, for every caller (rhev/fresh.ts).
-    this.connection.invalidate();
-    this.lastEvent = events.reduce((m, e) => (Number(e.id) > Number(m) ? e.id : m), this.lastEvent);
+    // The reader says so to the other replicas; they hear it from the shared generation.
+    if (ours) this.connection.invalidate();
+    this.lastEvent = events.reduce((m, e) => (Number(e.id) > Number(m ?? 0) ? e.id : m), this.lastEvent);
     for (const [type, tw] of this.types) {
       const fleets = [...tw.fleets.values()];
       if (events.some((e) => tw.watches.has(e[type]?.id) || fleets.some((f) => f.concerns(e)))) this.pollSoon(type, true);
@@ -369,11 +451,13 @@ export class Watchers {
     const tw = this.types.get(type);
     if (tw?.timer) clearTimeout(tw.timer);
     this.types.delete(type);
+    this.unfollow(type);
   }
 
   private stopEvents(): void {
     if (this.eventsTimer) clearTimeout(this.eventsTimer);
     this.eventsTimer = undefined;
     this.eventsRunning = false;
+    this.unfollow('events');
   }
 }

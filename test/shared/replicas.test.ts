@@ -12,7 +12,9 @@
  *   once in its log, `rhev_shared_cache_up 0`), and shares again once Redis
  *   is back.
  */
+import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers.ts';
 import { ask, REDIS_SERVER, RedisServer, type Replica, startReplica, until } from './replicas.ts';
@@ -134,4 +136,98 @@ describe.skipIf(!REDIS_SERVER)('three replicas starting with a wrong service acc
       await sim.close();
     }
   }, 60_000);
+});
+
+describe.skipIf(!REDIS_SERVER)('subscriptions on three replicas sharing one Redis', () => {
+  let redis: RedisServer;
+  let sim: Simulator;
+  let replicas: Replica[] = [];
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    sim = await simulator({ vms: 30, hosts: 3, dialects: 'v4', transitionMs: 20 });
+    const env = {
+      RHEV_WATCH_INTERVAL_MS: '200',
+      RHEV_WATCH_MAX_INTERVAL_MS: '400',
+      RHEV_WATCH_EVENTS_MS: '200',
+      RHEV_REDIS_LEASE_MS: '1500',
+    };
+    replicas = await Promise.all([1, 2, 3].map(() => startReplica(sim.apiUrl, redis.url, env)));
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    await Promise.all(replicas.map((r) => r.stop()));
+    await redis?.kill();
+    await sim?.close();
+  });
+
+  /** Engine requests a replica made to a route, from its metrics. */
+  async function polled(r: Replica, route: string): Promise<number> {
+    const text = await r.metrics().catch(() => '');
+    let n = 0;
+    for (const m of text.matchAll(/^rhev_upstream_requests_total\{([^}]*)\} (\d+)/gm))
+      if (m[1].includes(`route="${route}"`)) n += Number(m[2]);
+    return n;
+  }
+
+  /** Every vmsChanged event a replica's subscriber hears, as `name:state`. */
+  function listen(r: Replica): string[] {
+    const heard: string[] = [];
+    const client = createClient({ url: r.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    clients.push(client);
+    client.subscribe(
+      { query: 'subscription { vmsChanged { state vm { name } } }' },
+      {
+        next: ({ data }) => heard.push(`${(data as any).vmsChanged.vm?.name}:${(data as any).vmsChanged.state}`),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    return heard;
+  }
+
+  /** Starts a VM that is down through `r`, and says which. */
+  async function startOne(r: Replica): Promise<string> {
+    const { data } = await ask(r.url, '{ vms(search: "status=down", max: 1) { id name } }');
+    const vm = data.vms[0];
+    expect((await ask(r.url, `mutation { startVm(id: "${vm.id}") { status } }`)).errors).toBeUndefined();
+    return vm.name;
+  }
+
+  it('poll the engine from one replica, every subscriber hearing every change; another takes over when it dies', async () => {
+    const heard = replicas.map(listen);
+    // Every replica's subscriber has its first picture before anything changes.
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = await Promise.all(replicas.map((r) => polled(r, '/vms')));
+    const feedBefore = await Promise.all(replicas.map((r) => polled(r, '/events')));
+    const started = await startOne(replicas[0]);
+    for (const h of heard) await until(async () => h.includes(`${started}:up`), 15_000, `every replica's subscriber hearing ${started} up`);
+    const after = await Promise.all(replicas.map((r) => polled(r, '/vms')));
+    const pollers = after.map((n, i) => n - before[i]).filter((n) => n > 0);
+    expect(pollers).toHaveLength(1);
+    // The engine's event feed is read by one replica too.
+    const feedAfter = await Promise.all(replicas.map((r) => polled(r, '/events')));
+    expect(feedAfter.filter((n, i) => n > feedBefore[i])).toHaveLength(1);
+    const leader = after.findIndex((n, i) => n > before[i]);
+
+    // The leader dies without a word: one of the others takes its lease over and polls.
+    const dead = replicas[leader];
+    const killedAt = Date.now();
+    dead.process.child.kill('SIGKILL');
+    await dead.process.exited;
+    const living = replicas.filter((r) => r !== dead);
+    const base = await Promise.all(living.map((r) => polled(r, '/vms')));
+    await until(
+      async () => (await Promise.all(living.map((r) => polled(r, '/vms')))).some((n, i) => n > base[i]),
+      10_000,
+      'another replica polling',
+    );
+    const failoverMs = Date.now() - killedAt;
+    expect(failoverMs).toBeLessThan(1500 + 3000);
+    const next = await startOne(living[0]);
+    for (const i of living.map((r) => replicas.indexOf(r)))
+      await until(async () => heard[i].includes(`${next}:up`), 15_000, `the living replicas' subscribers hearing ${next} up`);
+  }, 90_000);
 });
