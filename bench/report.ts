@@ -9,6 +9,7 @@ import type { ExecutionResultRow } from './execution.ts';
 import { FLEET_QUERY, type FleetRow } from './fleet.ts';
 import type { FleetSubscriptionRow } from './fleet-subscriptions.ts';
 import type { ParseResult } from './parse.ts';
+import type { ReplicasResult } from './replicas.ts';
 import type { ServerProcessRow } from './server-process.ts';
 import type { SubscriptionRow } from './subscriptions.ts';
 
@@ -25,6 +26,8 @@ export interface Bench {
   subscriptions: SubscriptionRow[];
   /** Fleet-wide subscriptions (absent from runs before they existed). */
   fleetSubscriptions?: FleetSubscriptionRow[];
+  /** One server against three replicas sharing a Redis (absent from runs before them, or without redis-server). */
+  replicas?: ReplicasResult;
 }
 
 /**
@@ -103,6 +106,20 @@ export function targetsOf(b: Bench, bound: BoundRow[]): Record<string, boolean> 
       subs.at(-1)!.upstreamPerSecond <= subs[0].upstreamPerSecond * 1.1,
     'subscriptions: every subscriber got its events': subs.every((s) => s.events >= s.subscribers),
     ...fleetTargets(b.fleetSubscriptions),
+    ...replicaTargets(b.replicas),
+  };
+}
+
+/** The replicas' targets (issue 25), when the run measured them. */
+function replicaTargets(r: ReplicasResult | undefined): Record<string, boolean> {
+  const [one, three] = [r?.rows.find((x) => x.replicas === 1), r?.rows.find((x) => x.replicas === 3)];
+  if (!one || !three) return {};
+  return {
+    'replicas: engine requests per minute on 3 replicas at most 1.2x those on 1':
+      three.engineRequestsPerMinute <= 1.2 * one.engineRequestsPerMinute,
+    "replicas: no stale read after one's own write, one engine login per wrong credential, every subscriber hearing the changes":
+      r!.rows.every((x) => x.staleAfterOwnWrite === 0 && x.loginsPerWrongCredential === 1 && x.fewestEvents > 0),
+    'replicas: a dead poller replaced within 5 s': (three.failoverMs ?? Number.POSITIVE_INFINITY) <= 5000,
   };
 }
 
@@ -294,5 +311,36 @@ ${table(
 )}
 `
     : ''
-}`;
+}${replicasSection(b.replicas)}`;
+}
+
+function replicasSection(r: ReplicasResult | undefined): string {
+  if (!r) return '';
+  const s = r.stored;
+  return `
+## 9. Replicas
+
+${r.rows[0].dashboards} dashboards polling the v4 dashboard query (each request to the next replica in turn) and ${r.rows[0].subscribers} \`vmsChanged\` subscribers spread over the replicas, while a VM is started and stopped every second, over 1,000 VMs; one server alone (no Redis) and three replicas sharing a redis-server, each a process of its own:
+
+${table(
+  [
+    'replicas',
+    'engine requests/min',
+    'stale reads after own write (of 20)',
+    'engine logins per wrong credential',
+    'fewest events heard',
+    'failover',
+  ],
+  r.rows.map((x) => [
+    x.replicas,
+    x.engineRequestsPerMinute.toFixed(0),
+    x.staleAfterOwnWrite,
+    x.loginsPerWrongCredential,
+    x.fewestEvents,
+    x.failoverMs === undefined ? '–' : `${fmt(x.failoverMs)} ms`,
+  ]),
+)}
+
+What Redis holds of a shared ${s.vms}-VM list against the engine's own answer: ${(s.storedBytes / 1e6).toFixed(2)} MB against ${(s.engineBytes / 1e6).toFixed(2)} MB (${(s.storedBytes / s.engineBytes).toFixed(2)}x), read back in ${s.readStoredMs.toFixed(1)} ms against ${s.readEngineMs.toFixed(1)} ms for the engine's XML (${(s.readEngineMs / s.readStoredMs).toFixed(1)}x faster).
+`;
 }

@@ -16,6 +16,7 @@ import { fleetScenario } from './fleet.ts';
 import { fleetSubscriptionScenario } from './fleet-subscriptions.ts';
 import { Progress, quick } from './lib.ts';
 import { parseScenario } from './parse.ts';
+import { replicasScenario } from './replicas.ts';
 import { type Bench, boundOf, report, targetsOf } from './report.ts';
 import { serverProcessScenario } from './server-process.ts';
 import { subscriptionScenario } from './subscriptions.ts';
@@ -48,6 +49,8 @@ const plan = quick
       subs: [1, 10],
       fleetSubs: [1, 10],
       subS: 2,
+      replicaPollS: 2,
+      replicaS: 6,
     }
   : {
       sizes: [100, 1000, 10_000],
@@ -61,6 +64,8 @@ const plan = quick
       subs: [1, 100, 1000],
       fleetSubs: [1, 100],
       subS: 15,
+      replicaPollS: 10,
+      replicaS: 40,
     };
 // Each step's expected seconds, for the estimate of the time left.
 const weights = {
@@ -80,6 +85,7 @@ const steps = [
   ...Array.from({ length: (quick ? 1 : 2) * plan.fleet.length }, () => ({ label: 'fleet', weight: weights.fleetRun })),
   ...plan.subs.map(() => ({ label: 'subscriptions', weight: weights.subscriptions })),
   ...plan.fleetSubs.map(() => ({ label: 'fleet subscriptions', weight: weights.subscriptions })),
+  ...[1, 3].map(() => ({ label: 'replicas', weight: plan.replicaS + 25 })),
 ];
 const progress = new Progress(
   steps.length,
@@ -114,6 +120,11 @@ for (const r of fleet)
   );
 const subscriptions = await subscriptionScenario(1000, plan.subs, plan.subS, step);
 const fleetSubscriptions = await fleetSubscriptionScenario(1000, plan.fleetSubs, plan.subS, step);
+const replicas = await replicasScenario(plan.replicaPollS, plan.replicaS, step);
+for (const r of replicas?.rows ?? [])
+  progress.log(
+    `${r.replicas} replica(s): ${r.engineRequestsPerMinute.toFixed(0)} engine requests/min, ${r.staleAfterOwnWrite} stale after own write, ${r.loginsPerWrongCredential} login(s) per wrong credential${r.failoverMs === undefined ? '' : `, failover ${r.failoverMs} ms`}`,
+  );
 
 const bench: Bench = {
   date: new Date().toISOString(),
@@ -127,6 +138,7 @@ const bench: Bench = {
   fleet,
   subscriptions,
   fleetSubscriptions,
+  replicas,
 };
 const bound = boundOf(bench);
 const targets = targetsOf(bench, bound);

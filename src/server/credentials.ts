@@ -183,11 +183,12 @@ export class CredentialPool {
     return e;
   }
 
-  /** Ends one use of a holder. */
+  /** Ends one use of a holder; the last use of one evicted meanwhile closes its connection. */
   release(holder: Holder): void {
     const e = holder as Entry;
     e.active = Math.max(0, e.active - 1);
     e.lastUsed = Date.now();
+    if (e.closed && e.active === 0) void e.connection.close().catch(() => undefined);
   }
 
   /**
@@ -276,7 +277,10 @@ export class CredentialPool {
     e.closed = true;
     if (this.entries.get(e.key) === e) this.entries.delete(e.key);
     e.hub?.close(reason === 'refused' ? unauthenticated('The engine no longer accepts these credentials') : undefined);
-    void e.connection.close().catch(() => undefined);
+    // A refused credential may still be in use: its operations must go on meeting the connection's refusal
+    // (remembered there, nothing sent), not a connection closed and opened again, which would log in anew.
+    // The last release closes it.
+    if (e.active === 0) void e.connection.close().catch(() => undefined);
     this.options.onEvict?.(reason, e.service ? 'service account' : e.user);
     this.options.onChange?.(this.entries.size);
   }

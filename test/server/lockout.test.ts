@@ -46,6 +46,22 @@ for (const dialect of [4, 3] as const) {
       expect(st.lockedAccounts).toEqual([]);
     });
 
+    it('reaches the engine once when concurrent operations use it with the freshness window on (the default)', async () => {
+      // The refusal evicts the credential while operations still use it: they must meet the refusal the
+      // connection remembers, not a connection opened anew (which would log in again).
+      const windowed = await stack(
+        { vms: 5, dialects: 'both' },
+        { anonymous: 'refuse', engine: { apiVersion: dialect }, freshnessMs: 2000 },
+      );
+      try {
+        const answers = await Promise.all(Array.from({ length: 10 }, () => post(windowed, WRONG, '{ vmCount }')));
+        for (const a of answers) expect(a.status).toBe(401);
+        expect((await stats(windowed.sim)).failedLogins).toBe(1);
+      } finally {
+        await windowed.close();
+      }
+    });
+
     it('closes sockets bringing it with 4403, over connection_init and after HTTP alike, with no further engine login', async () => {
       const other = { username: 'admin@internal', password: `wrong-v${dialect}` };
       await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
