@@ -18,11 +18,17 @@ import { SETTINGS } from '../../src/settings/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { command } from '../command.ts';
 import { freePort, simulator } from '../helpers.ts';
+import { REDIS_SERVER, RedisServer, until } from '../shared/replicas.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const containerfile = readFileSync(join(root, 'Containerfile'), 'utf8');
-const manifests = parseAllDocuments(readFileSync(join(root, 'deploy/kubernetes/rhev-graphql.yaml'), 'utf8')).map((d) => d.toJS());
+/** A manifest file's documents. */
+const manifestsOf = (file: string) => parseAllDocuments(readFileSync(join(root, 'deploy/kubernetes', file), 'utf8')).map((d) => d.toJS());
+const manifests = manifestsOf('rhev-graphql.yaml');
 const kind = (k: string) => manifests.find((m) => m.kind === k);
+const replicaManifests = manifestsOf('rhev-graphql-replicas.yaml');
+/** A document of the replicas' file by kind and name. */
+const replicaDoc = (k: string, name: string) => replicaManifests.find((m) => m.kind === k && m.metadata.name === name);
 
 /** Every variable a setting reads, `*_FILE` of the secrets included, and what Node itself reads. */
 const KNOWN = new Set([...SETTINGS.flatMap((s) => (s.secret ? [s.env, `${s.env}_FILE`] : [s.env])), 'NODE_ENV']);
@@ -72,31 +78,114 @@ describe('Containerfile', () => {
   });
 });
 
-describe('Kubernetes manifests', () => {
-  const deployment = kind('Deployment');
-  const container = deployment.spec.template.spec.containers[0];
-  const env = new Map<string, { value?: string; valueFrom?: unknown }>(container.env.map((e: { name: string }) => [e.name, e]));
+for (const [file, docs] of [
+  ['rhev-graphql.yaml', manifests],
+  ['rhev-graphql-replicas.yaml', replicaManifests],
+] as const)
+  describe(`Kubernetes manifests: ${file}`, () => {
+    const doc = (k: string, name = k === 'Secret' ? 'rhev-graphql-engine' : 'rhev-graphql') =>
+      docs.find((m) => m.kind === k && m.metadata.name === name);
+    const deployment = doc('Deployment');
+    const container = deployment.spec.template.spec.containers[0];
+    const env = new Map<string, { value?: string; valueFrom?: unknown }>(container.env.map((e: { name: string }) => [e.name, e]));
 
-  it('set only variables the registry knows, and the secret from the Secret, as a file', () => {
-    expect([...env.keys()].filter((k) => !KNOWN.has(k))).toEqual([]);
-    expect(env.has('RHEV_PASSWORD')).toBe(false); // never a plain value
-    const secret = kind('Secret');
-    const mounted = container.volumeMounts.find((v: { name: string }) => v.name === 'engine-password');
-    const volume = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'engine-password');
-    expect(volume.secret.secretName).toBe(secret.metadata.name);
-    expect(env.get('RHEV_PASSWORD_FILE')?.value).toBe(`${mounted.mountPath}/${volume.secret.items[0].path}`);
-    expect(Object.keys(secret.stringData)).toContain(volume.secret.items[0].key);
+    it('set only variables the registry knows, and the secret from the Secret, as a file', () => {
+      expect([...env.keys()].filter((k) => !KNOWN.has(k))).toEqual([]);
+      expect(env.has('RHEV_PASSWORD')).toBe(false); // never a plain value
+      const secret = doc('Secret');
+      const mounted = container.volumeMounts.find((v: { name: string }) => v.name === 'engine-password');
+      const volume = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'engine-password');
+      expect(volume.secret.secretName).toBe(secret.metadata.name);
+      expect(env.get('RHEV_PASSWORD_FILE')?.value).toBe(`${mounted.mountPath}/${volume.secret.items[0].path}`);
+      expect(Object.keys(secret.stringData)).toContain(volume.secret.items[0].key);
+    });
+
+    it('probe the live and ready paths on the port the server listens on, which the Service targets', () => {
+      const port = container.ports[0];
+      expect(String(port.containerPort)).toBe(env.get('PORT')?.value);
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: port.name });
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: port.name });
+      expect(doc('Service').spec.ports[0].targetPort).toBe(port.name);
+      expect(env.get('HOST')?.value).toBe('0.0.0.0');
+      expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    });
   });
 
-  it('probe the live and ready paths on the port the server listens on, which the Service targets', () => {
-    const port = container.ports[0];
-    expect(String(port.containerPort)).toBe(env.get('PORT')?.value);
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: port.name });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: port.name });
-    expect(kind('Service').spec.ports[0].targetPort).toBe(port.name);
-    expect(env.get('HOST')?.value).toBe('0.0.0.0');
-    expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
-    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+describe('Kubernetes manifests: three replicas and their Redis', () => {
+  const container = replicaDoc('Deployment', 'rhev-graphql').spec.template.spec.containers[0];
+  const redis = replicaDoc('Deployment', 'rhev-graphql-redis').spec.template.spec.containers[0];
+
+  it('run three replicas, given the Redis URL as a file from its Secret (a secret setting)', () => {
+    expect(replicaDoc('Deployment', 'rhev-graphql').spec.replicas).toBe(3);
+    const env = new Map(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    expect(env.has('RHEV_REDIS_URL')).toBe(false);
+    const mounted = container.volumeMounts.find((v: { name: string }) => v.name === 'redis-url');
+    const volume = replicaDoc('Deployment', 'rhev-graphql').spec.template.spec.volumes.find(
+      (v: { name: string }) => v.name === 'redis-url',
+    );
+    expect(env.get('RHEV_REDIS_URL_FILE')).toBe(`${mounted.mountPath}/${volume.secret.items[0].path}`);
+    expect(SETTINGS.find((s) => s.env === 'RHEV_REDIS_URL')?.secret).toBe(true);
+    const secret = replicaDoc('Secret', volume.secret.secretName).stringData;
+    // The URL names the Redis Service and carries the password Redis is started with.
+    const url = new URL(secret[volume.secret.items[0].key]);
+    expect(url.hostname).toBe(replicaDoc('Service', 'rhev-graphql-redis').metadata.name);
+    expect(decodeURIComponent(url.password)).toBe(secret.password);
+  });
+
+  it('keep Redis private, behind a password, bounded in memory and evicting by time left, with nothing on disk', () => {
+    const args: string[] = redis.args;
+    const arg = (name: string) => args[args.indexOf(name) + 1];
+    expect(arg('--requirepass')).toBe('$(REDIS_PASSWORD)');
+    expect(redis.env.find((e: { name: string }) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef.name).toBe('rhev-graphql-redis');
+    expect(arg('--maxmemory-policy')).toBe('volatile-ttl');
+    expect(arg('--maxmemory')).toMatch(/^\d+mb$/);
+    expect(arg('--save')).toBe('');
+    expect(replicaDoc('Service', 'rhev-graphql-redis').spec.type).toBe('ClusterIP');
+    const policy = replicaDoc('NetworkPolicy', 'rhev-graphql-redis');
+    expect(policy.spec.podSelector.matchLabels).toEqual(replicaDoc('Deployment', 'rhev-graphql-redis').spec.template.metadata.labels);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: replicaDoc('Deployment', 'rhev-graphql').spec.template.metadata.labels } }],
+        ports: [{ port: 'redis' }],
+      },
+    ]);
+  });
+});
+
+describe.skipIf(!REDIS_SERVER)('the command of the three replicas, with their environment and a Redis as theirs', () => {
+  it('starts and shares through Redis, given its URL (with the password) as a file', async () => {
+    const secret = replicaDoc('Secret', 'rhev-graphql-redis').stringData;
+    const redis = await RedisServer.start(['--requirepass', secret.password, '--maxmemory', '64mb', '--maxmemory-policy', 'volatile-ttl']);
+    const sim = await simulator({ vms: 3, dialects: 'v4' });
+    const dir = mkdtempSync(join(tmpdir(), 'rhev-graphql-replicas-'));
+    const container = replicaDoc('Deployment', 'rhev-graphql').spec.template.spec.containers[0];
+    const env: Record<string, string> = Object.fromEntries(containerEnv());
+    for (const e of container.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[])
+      env[e.name] = e.value ?? replicaDoc('Secret', 'rhev-graphql-engine').stringData[e.valueFrom!.secretKeyRef.key];
+    const url = new URL(secret.url);
+    url.hostname = '127.0.0.1';
+    url.port = String(redis.port);
+    Object.assign(env, {
+      RHEV_URL: sim.apiUrl,
+      RHEV_PASSWORD_FILE: join(dir, 'password'),
+      RHEV_REDIS_URL_FILE: join(dir, 'url'),
+      PORT: String(await freePort()),
+    });
+    writeFileSync(env.RHEV_PASSWORD_FILE, 'replace-me');
+    writeFileSync(env.RHEV_REDIS_URL_FILE, `${url.href}\n`);
+    const serve = command(['serve'], env);
+    try {
+      await serve.waitFor(/subgraph at/);
+      const metrics = () => fetch(`http://127.0.0.1:${env.PORT}/metrics`).then((r) => r.text());
+      await until(async () => /^rhev_shared_cache_up 1$/m.test(await metrics()), 10_000, 'sharing through Redis');
+      expect(serve.output()).not.toContain(secret.password);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+      await redis.kill();
+      await sim.close();
+    }
   });
 });
 

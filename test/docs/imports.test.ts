@@ -27,6 +27,7 @@ const NAMES: Readonly<Record<string, string>> = {
   resolvers: 'resolvers',
   server: 'server',
   settings: 'settings',
+  shared: 'shared',
   generated: 'generated',
 };
 
@@ -71,6 +72,7 @@ describe('docs/architecture.md, who imports whom', () => {
       'schema',
       'server',
       'settings',
+      'shared',
       'simulator',
       'subscriptions',
       'xml',

@@ -40,10 +40,14 @@ async function until(check: () => Promise<boolean>, ms: number, what: string): P
 
 export class RedisServer {
   private child?: ChildProcess;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** More of redis-server's options (`--requirepass`, …). */
+    private readonly options: string[],
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const redis = new RedisServer(await freePort());
+  static async start(options: string[] = []): Promise<RedisServer> {
+    const redis = new RedisServer(await freePort(), options);
     await redis.start();
     return redis;
   }
@@ -54,9 +58,13 @@ export class RedisServer {
 
   /** Starts it (again) on its port, keeping nothing on disk. */
   async start(): Promise<void> {
-    this.child = spawn(REDIS_SERVER!, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    this.child = spawn(
+      REDIS_SERVER!,
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.options],
+      {
+        stdio: 'ignore',
+      },
+    );
     await until(() => listening(this.port), 10_000, 'redis-server listening');
   }
 
