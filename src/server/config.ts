@@ -52,6 +52,8 @@ export interface ServerConfig {
   introspection?: boolean;
   /** Stack traces in error answers (default: only when NODE_ENV=development). */
   debug?: boolean;
+  /** Run queries by compiled code once seen twice (compiled.ts; default from the settings registry: on). */
+  compiledQueries?: boolean;
   /** Turn request batching off (for measuring the naive way). */
   batching?: boolean;
   /**

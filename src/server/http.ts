@@ -19,6 +19,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Context } from '../resolvers/context.ts';
 import { cachePolicyPlugin } from './cache-policy.ts';
+import { compiledQueriesPlugin } from './compiled.ts';
 import type { Limits } from './config.ts';
 import { credentialsFrom, type Holder } from './credentials.ts';
 import { serveDashboard } from './dashboard.ts';
@@ -80,6 +81,8 @@ export async function serveHttp(
       },
       logOperations(),
       ...(services.answers ? [shareAnswersPlugin(services.answers)] : []),
+      // After shared answers: a query answered from the window is not run at all, compiled or not.
+      ...(services.compiled ? [compiledQueriesPlugin(services.compiled, (f, e) => formatError(f, e, format), format.debug)] : []),
       // Federated tracing, installed explicitly so Apollo does not announce it at every start: it traces
       // only the operations a router asks to (apollo-federation-include-trace: ftv1), and costs the rest nothing.
       ApolloServerPluginInlineTrace(),

@@ -42,6 +42,11 @@ export class Metrics {
     help: "Queries answered with an identical query's answer of the same credential, within the freshness window",
     registers: [this.registry],
   });
+  readonly compiledQueries = new Counter({
+    name: 'rhev_compiled_queries_total',
+    help: 'Queries run by compiled code (graphql-jit) rather than graphql-js',
+    registers: [this.registry],
+  });
   readonly subscriptions = new Gauge({ name: 'rhev_subscriptions_active', help: 'Open subscriptions', registers: [this.registry] });
   readonly watchers = new Gauge({
     name: 'rhev_watchers_active',

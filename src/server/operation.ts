@@ -15,6 +15,7 @@ import { GraphQLError } from 'graphql';
 import { type EngineShapes, Loaders } from '../loaders/index.ts';
 import type { ApiModel } from '../model/index.ts';
 import { CallerGone, type Context, OperationEnded, OperationTimeout } from '../resolvers/context.ts';
+import type { CompiledQueries } from './compiled.ts';
 import type { ServerLogger } from './config.ts';
 import type { CredentialPool, Holder } from './credentials.ts';
 import type { Metrics } from './metrics.ts';
@@ -37,6 +38,8 @@ export interface OperationServices {
   readonly engineProblem?: () => string | undefined;
   /** The replicas sharing a Redis (shared/): looked at before each operation. */
   readonly deployment?: { sync(): Promise<void> };
+  /** Queries run by compiled code once seen twice (compiled.ts); absent: graphql-js runs everything. */
+  readonly compiled?: CompiledQueries;
 }
 
 /** The refusal of an operation the engine cannot answer: said once, in the engine check's words. */

@@ -11,6 +11,7 @@ import { bundledInput, generateSchema } from '../schema/index.ts';
 import { settingDefault } from '../settings/index.ts';
 import { Deployment } from '../shared/index.ts';
 import { type WatcherSettings, Watchers } from '../subscriptions/watchers.ts';
+import { CompiledQueries } from './compiled.ts';
 import {
   type AnonymousPolicy,
   DEFAULT_ENGINE,
@@ -138,6 +139,10 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
     answers,
     engineProblem: () => readiness.problem,
     deployment,
+    compiled:
+      (config.compiledQueries ?? settingDefault<boolean>('compiledQueries'))
+        ? new CompiledQueries(schema, () => metrics.compiledQueries.inc())
+        : undefined,
   };
 
   // No header says which framework answers (it tells an attacker what to try).

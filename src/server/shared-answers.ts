@@ -131,16 +131,21 @@ export function shareAnswersPlugin(shared: SharedAnswers): ApolloServerPlugin<Wi
 }
 
 /** The WebSocket adapter: graphql-ws's `execute`, answering a query from the window when it can. */
-export function sharedExecute(shared: SharedAnswers, keyOf: (op: Operation) => string | undefined) {
+export function sharedExecute(
+  shared: SharedAnswers,
+  keyOf: (op: Operation) => string | undefined,
+  /** How an answer not in the window is made (default graphql-js; compiled.ts's executor where it runs). */
+  run: (args: ExecutionArgs) => Promise<ExecutionResult> = async (args) => execute(args),
+) {
   return async (args: ExecutionArgs): Promise<ExecutionResult> => {
     const op = (args.contextValue as WithOperation | undefined)?.operation;
     const key = op ? keyOf(op) : undefined;
-    if (!op || key === undefined) return execute(args);
+    if (!op || key === undefined) return run(args);
     const got = await shared.share(op.holder, key);
     if ('answer' in got) return got.answer as ExecutionResult;
     let result: ExecutionResult | undefined;
     try {
-      result = await execute(args);
+      result = await run(args);
       return result;
     } finally {
       got.finish(result, op.dataSince);

@@ -34,6 +34,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import {
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   GraphQLError,
   type GraphQLSchema,
   getOperationAST,
@@ -142,7 +143,8 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
         return true;
       },
       // Queries share answers as over HTTP (shared-answers.ts); mutations and subscriptions never do.
-      execute: services.answers ? sharedExecute(services.answers, (op) => shareKeys.get(op)) : undefined,
+      // Queries: answered from the window when they can be (shared-answers.ts), by compiled code once seen twice (compiled.ts).
+      execute: queryExecutor(services),
       onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx.extra);
         // An id used again: whatever still runs under it is over (its slot, watcher and signal released).
@@ -244,7 +246,10 @@ function accept(
     subscription,
     requestId,
   });
-  if (operation.operation === 'query') shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
+  if (operation.operation === 'query') {
+    shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
+    sources.set(op, payload.query);
+  }
   state.operations.set(payload, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
   return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
 }
@@ -274,6 +279,18 @@ function limitRefusal(code: string, limit: string, max: number, what: string): G
 
 /** The key under which a query's answer is shared, by its operation (queries only). */
 const shareKeys = new WeakMap<Operation, string>();
+/** The text of each query operation, by which compiled.ts knows it. */
+const sources = new WeakMap<Operation, string>();
+
+/** graphql-ws's `execute`: shared answers first, then compiled code or graphql-js. */
+function queryExecutor(services: OperationServices): ((args: ExecutionArgs) => Promise<ExecutionResult>) | undefined {
+  const compiled = services.compiled;
+  const run = compiled
+    ? (args: ExecutionArgs) => compiled.execute(args, sources.get((args.contextValue as { operation: Operation }).operation))
+    : undefined;
+  if (services.answers) return sharedExecute(services.answers, (op) => shareKeys.get(op), run);
+  return run;
+}
 
 /** Ends the operation of a subscribe message (once); `gone`: its caller left or replaced it, so stop its work at once. */
 function endOperation(state: SocketState, payload: SubscribePayload, codes: readonly string[], gone = false): void {

@@ -308,6 +308,16 @@ export const SETTINGS: readonly Setting[] = [
     readBy: 'rhev/fresh.ts',
   },
   {
+    name: 'compiledQueries',
+    group: 'server',
+    type: { kind: 'boolean' },
+    default: true,
+    flag: '--compiled-queries',
+    env: 'RHEV_COMPILED_QUERIES',
+    description: 'run a query by compiled code (graphql-jit) from the second time its text is seen; off: graphql-js runs every query',
+    readBy: 'server/compiled.ts',
+  },
+  {
     name: 'cacheMaxAgeSeconds',
     group: 'server',
     type: int(0, undefined, 86_400),

@@ -1,0 +1,173 @@
+/**
+ * Queries executed by compiled code (graphql-jit) instead of graphql-js's
+ * interpreter: the same schema, resolvers, context and answers, without
+ * walking the document for every object of a 1,000-VM list (bench section 7
+ * measures the two side by side).
+ *
+ * 1. Only queries. Mutations run one field after another with effects, and
+ *    subscriptions are long-lived: graphql-js runs both.
+ * 2. A query is compiled the second time its text is seen (per operation
+ *    name), not the first: compiling costs far more than running once, and
+ *    a stranger sending ever new texts would otherwise buy a compilation
+ *    with each. Both caches are bounded (least recently used first out).
+ * 3. Where a router asks for a federated trace (`ftv1`), where the query
+ *    reaches the federation fields (`_entities`, `_service`: their resolvers
+ *    read more of `info` than graphql-jit builds), or where graphql-jit
+ *    cannot compile the query, graphql-js runs it.
+ * 4. Errors leave as graphql-js's do: the HTTP adapter formats them as
+ *    Apollo would (a code for each, then format.ts), and the WebSocket's go
+ *    through ws.ts's formatting like any other.
+ *
+ * test/server/compiled.test.ts holds the answers of both to be identical
+ * over the README's and the bench's queries and the errors they can give.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+
+/** Query texts remembered as seen once, and queries kept compiled. */
+const MAX_SEEN = 2000;
+const MAX_COMPILED = 500;
+
+/** Root fields graphql-js must run (see 3). */
+const FEDERATION_FIELDS = new Set(['_entities', '_service']);
+
+function touches(set: SelectionSetNode | undefined, names: ReadonlySet<string>): boolean {
+  return !!set?.selections.some((s) =>
+    s.kind === Kind.FIELD ? names.has(s.name.value) : s.kind === Kind.INLINE_FRAGMENT && touches(s.selectionSet, names),
+  );
+}
+
+export class CompiledQueries {
+  private readonly seen = new Map<string, true>();
+  private readonly compiled = new Map<string, CompiledQuery | null>();
+  constructor(
+    private readonly schema: GraphQLSchema,
+    /** Told of each query run by compiled code (metrics). */
+    private readonly onRun: () => void = () => undefined,
+  ) {}
+
+  /** The compiled form of a query document, once it may have one (see 2 and 3); undefined: graphql-js runs it. */
+  of(document: DocumentNode, source: string, operationName: string | null | undefined): CompiledQuery | undefined {
+    const operation = getOperationAST(document, operationName);
+    if (operation?.operation !== 'query' || touches(operation.selectionSet, FEDERATION_FIELDS)) return undefined;
+    const key = `${operationName ?? ''}\n${source}`;
+    const known = this.compiled.get(key);
+    if (known !== undefined) {
+      this.compiled.delete(key);
+      this.compiled.set(key, known);
+      return known ?? undefined;
+    }
+    if (!this.seen.has(key)) {
+      this.seen.set(key, true);
+      if (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.keys().next().value!);
+      return undefined;
+    }
+    this.seen.delete(key);
+    const made = compileQuery(this.schema, document, operationName ?? undefined);
+    const usable = isCompiledQuery(made) ? made : null;
+    this.compiled.set(key, usable);
+    if (this.compiled.size > MAX_COMPILED) this.compiled.delete(this.compiled.keys().next().value!);
+    return usable ?? undefined;
+  }
+
+  /**
+   * Runs a query by compiled code, once it may (see 2 and 3); undefined:
+   * graphql-js must run it. Variables are read by graphql-js first, so that
+   * those that cannot be read are refused in its words, as without this.
+   */
+  run(
+    document: DocumentNode,
+    source: string,
+    operationName: string | null | undefined,
+    context: unknown,
+    variables: Record<string, unknown> | null | undefined,
+  ): Promise<ExecutionResult> | undefined {
+    const q = this.of(document, source, operationName);
+    if (!q) return undefined;
+    const operation = getOperationAST(document, operationName)!;
+    const read = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
+    if (read.errors) return Promise.resolve({ errors: read.errors });
+    this.onRun();
+    return Promise.resolve(q.query(undefined, context, variables ?? {})) as Promise<ExecutionResult>;
+  }
+
+  /** graphql-ws's `execute`: compiled where it may be, graphql-js elsewhere. */
+  async execute(args: ExecutionArgs, source: string | undefined): Promise<ExecutionResult> {
+    const compiled =
+      source === undefined ? undefined : this.run(args.document, source, args.operationName, args.contextValue, args.variableValues);
+    return compiled ?? execute(args);
+  }
+}
+
+/** A variable that could not be read, as Apollo tells one (it codes it BAD_USER_INPUT). */
+function variableError(e: GraphQLError): boolean {
+  const node = e.nodes?.length === 1 ? e.nodes[0] : undefined;
+  if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
+  const v = `Variable "$${node.variable.name.value}"`;
+  return [' has invalid value', ' got invalid value ', ' of required type ', ' of non-null type '].some((rest) =>
+    e.message.startsWith(v + rest),
+  );
+}
+
+/** An execution error as Apollo would hand it to formatError: coded, with its stack for debug mode. */
+function asApolloWould(e: GraphQLError, debug: boolean): GraphQLFormattedError {
+  const formatted =
+    typeof e.toJSON === 'function' ? e.toJSON() : { message: e.message, locations: e.locations, path: e.path, extensions: e.extensions };
+  const extensions: Record<string, unknown> = { ...formatted.extensions };
+  extensions.code ??= variableError(e) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
+  if (debug) extensions.stacktrace = String(e.originalError?.stack ?? e.stack ?? '').split('\n');
+  return { ...formatted, extensions };
+}
+
+/** The status and headers errors ask for (`extensions.http`: a refusal's 401 and its challenge), as Apollo merges them. */
+function httpOf(errors: readonly GraphQLError[]): { status: number | undefined; headers: HeaderMap } {
+  const head = { status: undefined as number | undefined, headers: new HeaderMap() };
+  for (const e of errors) {
+    const http = e.extensions?.http as { status?: number; headers?: Iterable<[string, string]> } | undefined;
+    if (http?.status) head.status = http.status;
+    for (const [name, value] of http?.headers ?? []) head.headers.set(name, value);
+  }
+  return head;
+}
+
+/** The HTTP adapter: an Apollo plugin answering a query with its compiled form, once it has one. */
+export function compiledQueriesPlugin(
+  compiled: CompiledQueries,
+  format: (formatted: GraphQLFormattedError, error: GraphQLError) => GraphQLFormattedError,
+  debug: boolean,
+): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation({ request, document, source, contextValue }) {
+          if (request.http?.headers.get('apollo-federation-include-trace')) return null;
+          const running = compiled.run(document, source, request.operationName, contextValue, request.variables);
+          if (!running) return null;
+          const result = await running;
+          const http = httpOf(result.errors ?? []);
+          const errors = result.errors?.map((e) => format(asApolloWould(e, debug), e));
+          // Variables that could not be read: no data at all, and 400 (as Apollo answers them).
+          if (!http.status && errors?.length && result.data === undefined) http.status = 400;
+          return {
+            http,
+            body: { kind: 'single', singleResult: { ...result, errors } },
+          };
+        },
+      };
+    },
+  };
+}
