@@ -6,10 +6,12 @@
  *
  * 1. Only queries. Mutations run one field after another with effects, and
  *    subscriptions are long-lived: graphql-js runs both.
- * 2. A query is compiled the second time its text is seen (per operation
- *    name), not the first: compiling costs far more than running once, and
- *    a stranger sending ever new texts would otherwise buy a compilation
- *    with each. Both caches are bounded (least recently used first out).
+ * 2. A query is compiled the second time it is seen (its document as
+ *    printed, so comments and spacing do not make another, and its
+ *    operation name), not the first: compiling costs far more than running
+ *    once, and a stranger sending ever new queries would otherwise buy a
+ *    compilation with each. Both caches are bounded (least recently used
+ *    first out).
  * 3. Where a router asks for a federated trace (`ftv1`), where the query
  *    reaches the federation fields (`_entities`, `_service`: their resolvers
  *    read more of `info` than graphql-jit builds), or where graphql-jit
@@ -34,6 +36,7 @@ import {
   getOperationAST,
   getVariableValues,
   Kind,
+  print,
   type SelectionSetNode,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
@@ -54,6 +57,8 @@ function touches(set: SelectionSetNode | undefined, names: ReadonlySet<string>):
 export class CompiledQueries {
   private readonly seen = new Map<string, true>();
   private readonly compiled = new Map<string, CompiledQuery | null>();
+  /** Documents as printed, by the parsed document (Apollo parses a text once and keeps the document). */
+  private readonly printed = new WeakMap<DocumentNode, string>();
   constructor(
     private readonly schema: GraphQLSchema,
     /** Told of each query run by compiled code (metrics). */
@@ -61,10 +66,12 @@ export class CompiledQueries {
   ) {}
 
   /** The compiled form of a query document, once it may have one (see 2 and 3); undefined: graphql-js runs it. */
-  of(document: DocumentNode, source: string, operationName: string | null | undefined): CompiledQuery | undefined {
+  of(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | undefined {
     const operation = getOperationAST(document, operationName);
     if (operation?.operation !== 'query' || touches(operation.selectionSet, FEDERATION_FIELDS)) return undefined;
-    const key = `${operationName ?? ''}\n${source}`;
+    let text = this.printed.get(document);
+    if (text === undefined) this.printed.set(document, (text = print(document)));
+    const key = `${operationName ?? ''}\n${text}`;
     const known = this.compiled.get(key);
     if (known !== undefined) {
       this.compiled.delete(key);
@@ -91,12 +98,11 @@ export class CompiledQueries {
    */
   run(
     document: DocumentNode,
-    source: string,
     operationName: string | null | undefined,
     context: unknown,
     variables: Record<string, unknown> | null | undefined,
   ): Promise<ExecutionResult> | undefined {
-    const q = this.of(document, source, operationName);
+    const q = this.of(document, operationName);
     if (!q) return undefined;
     const operation = getOperationAST(document, operationName)!;
     const read = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
@@ -106,10 +112,8 @@ export class CompiledQueries {
   }
 
   /** graphql-ws's `execute`: compiled where it may be, graphql-js elsewhere. */
-  async execute(args: ExecutionArgs, source: string | undefined): Promise<ExecutionResult> {
-    const compiled =
-      source === undefined ? undefined : this.run(args.document, source, args.operationName, args.contextValue, args.variableValues);
-    return compiled ?? execute(args);
+  async execute(args: ExecutionArgs): Promise<ExecutionResult> {
+    return this.run(args.document, args.operationName, args.contextValue, args.variableValues) ?? execute(args);
   }
 }
 
@@ -153,9 +157,9 @@ export function compiledQueriesPlugin(
   return {
     async requestDidStart() {
       return {
-        async responseForOperation({ request, document, source, contextValue }) {
+        async responseForOperation({ request, document, contextValue }) {
           if (request.http?.headers.get('apollo-federation-include-trace')) return null;
-          const running = compiled.run(document, source, request.operationName, contextValue, request.variables);
+          const running = compiled.run(document, request.operationName, contextValue, request.variables);
           if (!running) return null;
           const result = await running;
           const http = httpOf(result.errors ?? []);

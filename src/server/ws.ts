@@ -246,10 +246,7 @@ function accept(
     subscription,
     requestId,
   });
-  if (operation.operation === 'query') {
-    shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
-    sources.set(op, payload.query);
-  }
+  if (operation.operation === 'query') shareKeys.set(op, SharedAnswers.key(payload.query, payload.variables, payload.operationName));
   state.operations.set(payload, { op, type: operation.operation, name: operation.name?.value ?? payload.operationName ?? null, codes: [] });
   return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: op.context };
 }
@@ -279,15 +276,11 @@ function limitRefusal(code: string, limit: string, max: number, what: string): G
 
 /** The key under which a query's answer is shared, by its operation (queries only). */
 const shareKeys = new WeakMap<Operation, string>();
-/** The text of each query operation, by which compiled.ts knows it. */
-const sources = new WeakMap<Operation, string>();
 
 /** graphql-ws's `execute`: shared answers first, then compiled code or graphql-js. */
 function queryExecutor(services: OperationServices): ((args: ExecutionArgs) => Promise<ExecutionResult>) | undefined {
   const compiled = services.compiled;
-  const run = compiled
-    ? (args: ExecutionArgs) => compiled.execute(args, sources.get((args.contextValue as { operation: Operation }).operation))
-    : undefined;
+  const run = compiled ? (args: ExecutionArgs) => compiled.execute(args) : undefined;
   if (services.answers) return sharedExecute(services.answers, (op) => shareKeys.get(op), run);
   return run;
 }

@@ -128,6 +128,14 @@ for (const dialect of ['v4', 'v3'] as const) {
       expect(await compiledRuns(compiled)).toBeGreaterThan(before);
     }, 60_000);
 
+    it('knows a query by its document, not its text: comments and spacing do not make another', async () => {
+      const before = await compiledRuns(compiled);
+      const query = '{ clusters { name dataCenter { name } } }';
+      const expected = await ask(interpreted.url, query);
+      for (let i = 0; i < 3; i++) expect(await ask(compiled.url, `# dashboard ${i}\n${query.replace(/ /g, '  ')}`)).toEqual(expected);
+      expect(await compiledRuns(compiled)).toBe(before + 2);
+    });
+
     it('answers as graphql-js does over WebSocket too', async () => {
       const before = await compiledRuns(compiled);
       // Named, so that it is a text of its own: seen once (graphql-js), then compiled.
