@@ -83,13 +83,16 @@ export class SharedStore {
   async connected(ms = Math.max(1000, this.options.timeoutMs * 4)): Promise<boolean> {
     if (this.up) return true;
     await new Promise<void>((resolve) => {
+      // Ready, or the first try failed (Redis is away: the replica starts on its own now, not after `ms`).
       const done = () => {
         clearTimeout(timer);
         this.commands.off('ready', done);
+        this.commands.off('error', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.commands.once('ready', done);
+      this.commands.once('error', done);
     });
     return this.up;
   }
