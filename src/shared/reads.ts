@@ -13,7 +13,8 @@
  *    larger than `maxEntryBytes`.
  * 3. The others wait for that answer, looking every `LOOK_MS`, and read
  *    from the engine themselves only if the claim ends without one (the
- *    claimer failed or the answer was too large to put).
+ *    claimer's read failed or found nothing, or the answer was too large to
+ *    put: the claim is given back at once then, not left to run out).
  *
  * Keys name the credential by its scrypt name (keys.ts) and the request by
  * a SHA-256 of its window key, so neither passwords nor URLs are in Redis.
@@ -69,11 +70,16 @@ export class SharedCredentialReads implements SharedReads {
       const theirs = await this.waitFor(name);
       if (theirs) return theirs;
     }
-    const got = await read();
-    if (claimed !== 'OK' || !got) return this.counted(got, 'own');
-    await this.put(name, got);
-    void this.store.attempt((r) => r.del(`${name}:claim`));
-    return got;
+    if (claimed !== 'OK') return this.own(read);
+    // Ours to read: whatever comes of it (an answer, none, a failure), the others stop waiting at once.
+    try {
+      const got = await read();
+      if (got) await this.put(name, got);
+      else this.settings.onRead?.('own');
+      return got;
+    } finally {
+      void this.store.attempt((r) => r.del(`${name}:claim`));
+    }
   }
 
   /** The answer kept under `name`, decoded; undefined when there is none (or Redis is away). */
@@ -109,11 +115,8 @@ export class SharedCredentialReads implements SharedReads {
   }
 
   private async own(read: () => Promise<ReadAnswer | undefined>): Promise<ReadAnswer | undefined> {
-    return this.counted(await read(), 'own');
-  }
-
-  private counted(got: ReadAnswer | undefined, how: 'own'): ReadAnswer | undefined {
-    this.settings.onRead?.(how);
+    const got = await read();
+    this.settings.onRead?.('own');
     return got;
   }
 }
