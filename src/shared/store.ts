@@ -54,6 +54,8 @@ export class SharedStore {
   /** What was last reported: usable or not (undefined before the first word either way). */
   private reported: boolean | undefined;
   private closed = false;
+  /** Work close() lets finish first (track). */
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(private readonly options: StoreOptions) {
     this.commands = new Redis(options.url, this.clientOptions());
@@ -166,7 +168,16 @@ export class SharedStore {
       );
   }
 
+  /** Keeps `work` (a lease given back, say) from being cut off by close(): close waits for it, a little. */
+  track(work: Promise<unknown>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work)).catch(() => undefined);
+  }
+
+  /** Waits (at most one command timeout) for tracked work, then leaves Redis. */
   async close(): Promise<void> {
+    if (this.pending.size)
+      await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => setTimeout(r, this.options.timeoutMs).unref())]);
     this.closed = true;
     this.commands.disconnect();
     this.listener?.disconnect();

@@ -11,9 +11,10 @@
  * 2. The others follow: told on the channel, they poll at once, and their
  *    poll takes the leader's list from Redis instead of asking the engine.
  *    Their subscribers get the same events as the leader's.
- * 3. When the leader stops (shut down: it gives its leases back; killed:
- *    its leases run out), the first follower to find a lease free takes it
- *    and polls: within `leaseMs` plus a third of it.
+ * 3. When the leader stops, the first follower to find a lease free takes
+ *    it and polls: at once when the leader shut down (it gives its leases
+ *    back and says so on their channels), within `leaseMs` plus a third of
+ *    it when it was killed (its leases run out).
  * 4. The engine's event feed is one more lease (`events`): its leader reads
  *    the feed and passes each batch to every replica's hub of the
  *    credential, which reacts as if it had read it.
@@ -151,11 +152,18 @@ export class SharedCredentialWatch implements SharedWatch {
     if (!f) return;
     this.followed.delete(list);
     f.stopListening();
-    if (f.leading) void this.name('lease', list).then((lease) => this.store.attempt((r) => r.eval(RELEASE, 1, lease, this.replica)));
+    // Given back at once, and said on the list's channel, so that a follower takes it over now (not when it
+    // would have run out); before the replica leaves Redis when it shuts down.
+    if (f.leading) this.store.track(this.giveBack(list));
     if (!this.followed.size) {
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
     }
+  }
+
+  private async giveBack(list: string): Promise<void> {
+    const [lease, news] = [await this.name('lease', list), await this.name('news', list)];
+    await this.store.attempt((r) => r.multi().eval(RELEASE, 1, lease, this.replica).publish(news, 'free').exec());
   }
 
   /** Every third of a lease: leaders renew theirs; followers take a lease that ran out, and poll at once. */

@@ -243,3 +243,33 @@ describe.skipIf(!REDIS_SERVER)('subscriptions on three replicas sharing one Redi
       await until(async () => heard[i].includes(`${next}:up`), 15_000, `the living replicas' subscribers hearing ${next} up`);
   }, 90_000);
 });
+
+describe.skipIf(!REDIS_SERVER)('a poller that shuts down', () => {
+  it('gives its lease back and says so, so another replica polls at once, long before the lease would run out', async () => {
+    const redis = await RedisServer.start();
+    const sim = await simulator({ vms: 10, dialects: 'v4' });
+    // A long lease (60 s, renewed every 20 s): taken over within seconds only if it was given back.
+    const env = { RHEV_WATCH_INTERVAL_MS: '200', RHEV_WATCH_MAX_INTERVAL_MS: '400', RHEV_REDIS_LEASE_MS: '60000' };
+    const replicas = await Promise.all([1, 2].map(() => startReplica(sim.apiUrl, redis.url, env)));
+    const clients = replicas.map((r) => createClient({ url: r.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 }));
+    try {
+      for (const c of clients)
+        c.subscribe({ query: 'subscription { vmsChanged { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      const polls = async (r: Replica) =>
+        Number(/rhev_upstream_requests_total\{[^}]*route="\/vms"[^}]*\} (\d+)/.exec(await r.metrics())?.[1] ?? 0);
+      await until(async () => (await Promise.all(replicas.map(polls))).some((n) => n > 0), 10_000, 'a replica polling');
+      const leader = (await Promise.all(replicas.map(polls))).findIndex((n) => n > 0);
+      const other = replicas[1 - leader];
+      const before = await polls(other);
+      const stoppedAt = Date.now();
+      await replicas[leader].stop();
+      await until(async () => (await polls(other)) > before, 10_000, 'the other replica polling');
+      expect(Date.now() - stoppedAt).toBeLessThan(40_000);
+    } finally {
+      for (const c of clients) await Promise.resolve(c.dispose()).catch(() => undefined);
+      await Promise.all(replicas.map((r) => r.stop()));
+      await redis.kill();
+      await sim.close();
+    }
+  }, 90_000);
+});
