@@ -17,10 +17,11 @@
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { basicAuthorization } from '../src/http/basic.ts';
 import { bundledV4Model } from '../src/model/index.ts';
 import { parseAnswer } from '../src/rhev/answers.ts';
 import { decodeDoc, encodeDoc } from '../src/shared/index.ts';
-import { REDIS_SERVER, RedisServer } from '../test/shared/replicas.ts';
+import { ask, REDIS_SERVER, RedisServer, upstreamRequests } from '../test/shared/replicas.ts';
 import { QUERIES_V4 } from './dashboard.ts';
 import { measure, resetStats, simStats } from './lib.ts';
 import { type Started, startCommand, startSimulatorProcess } from './processes.ts';
@@ -52,13 +53,6 @@ export interface ReplicasResult {
   stored: StoredForm;
 }
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-
-async function ask(url: string, query: string, authorization?: string): Promise<{ data?: any; errors?: unknown[] }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
-  return (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json() as never;
-}
-
 function startReplica(engineUrl: string, redisUrl?: string): Promise<Started> {
   return startCommand(['serve', '--port', '0', '--log-level', 'warn'], /subgraph at (\S+)/, {
     RHEV_URL: engineUrl,
@@ -74,10 +68,7 @@ async function polled(replica: Started, route: string): Promise<number> {
   const text = await fetch(replica.url.replace(/graphql$/, 'metrics'))
     .then((r) => r.text())
     .catch(() => '');
-  let n = 0;
-  for (const m of text.matchAll(/^rhev_upstream_requests_total\{([^}]*)\} (\d+)/gm))
-    if (m[1].includes(`route="${route}"`)) n += Number(m[2]);
-  return n;
+  return upstreamRequests(text, route);
 }
 
 /** The load of one run: dashboards and subscribers over `seconds`, a VM started and stopped every second. */
@@ -107,7 +98,7 @@ async function load(simApi: string, simUrl: string, replicas: Started[], pollS: 
       await new Promise((r) => setTimeout(r, Math.max(0, at + pollS * 1000 - Date.now())));
     }
   });
-  const auth = { authorization: basic('admin@internal', 'admin'), 'content-type': 'application/xml' };
+  const auth = { authorization: basicAuthorization('admin@internal', 'admin'), 'content-type': 'application/xml' };
   let up = false;
   while (Date.now() < end) {
     await fetch(`${simApi}/vms/${driven}/${up ? 'stop' : 'start'}`, { method: 'POST', headers: auth, body: '<action/>' });
@@ -141,7 +132,7 @@ async function staleAfterOwnWrite(replicas: Started[], rounds: number): Promise<
 /** A wrong password sent to every replica ten times at once: how many logins reached the engine. */
 async function loginsPerWrongCredential(simUrl: string, replicas: Started[]): Promise<number> {
   await resetStats(simUrl);
-  const wrong = basic('user@internal', `wrong-${Date.now()}`);
+  const wrong = { username: 'user@internal', password: `wrong-${Date.now()}` };
   await Promise.all(replicas.flatMap((r) => Array.from({ length: 10 }, () => ask(r.url, '{ vmCount }', wrong))));
   return (await simStats(simUrl)).byRoute['POST /ovirt-engine/sso/oauth/token'] ?? 0;
 }
@@ -183,7 +174,7 @@ async function failover(replicas: Started[]): Promise<number> {
 
 /** The engine's 1,000-VM list against its shared form: bytes, and the time to read each back. */
 async function storedForm(simApi: string, reps: number): Promise<StoredForm> {
-  const xml = await (await fetch(`${simApi}/vms`, { headers: { authorization: basic('admin@internal', 'admin') } })).text();
+  const xml = await (await fetch(`${simApi}/vms`, { headers: { authorization: basicAuthorization('admin@internal', 'admin') } })).text();
   const xsd = bundledV4Model();
   const doc = parseAnswer(xml, undefined, xsd);
   const stored = encodeDoc(doc);

@@ -60,12 +60,12 @@ export async function stats(sim: Simulator): Promise<any> {
 }
 
 /** Polls `check` until it returns a value (bounded: gives up after `ms`). */
-export async function until<T>(check: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
+export async function until<T>(check: () => Promise<T | undefined | false>, ms = 5000, what = 'the condition'): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();
     if (v) return v as T;
-    if (Date.now() > end) throw new Error('condition not reached in time');
+    if (Date.now() > end) throw new Error(`${what}: not reached within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

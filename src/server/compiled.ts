@@ -65,10 +65,8 @@ export class CompiledQueries {
     private readonly onRun: () => void = () => undefined,
   ) {}
 
-  /** The compiled form of a query document, once it may have one (see 2 and 3); undefined: graphql-js runs it. */
-  of(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | undefined {
-    const operation = getOperationAST(document, operationName);
-    if (operation?.operation !== 'query' || touches(operation.selectionSet, FEDERATION_FIELDS)) return undefined;
+  /** The compiled form of a query (checked by run: see 3), once it may have one (see 2); undefined: graphql-js runs it. */
+  private of(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | undefined {
     let text = this.printed.get(document);
     if (text === undefined) this.printed.set(document, (text = print(document)));
     const key = `${operationName ?? ''}\n${text}`;
@@ -102,9 +100,10 @@ export class CompiledQueries {
     context: unknown,
     variables: Record<string, unknown> | null | undefined,
   ): Promise<ExecutionResult> | undefined {
+    const operation = getOperationAST(document, operationName);
+    if (operation?.operation !== 'query' || touches(operation.selectionSet, FEDERATION_FIELDS)) return undefined;
     const q = this.of(document, operationName);
     if (!q) return undefined;
-    const operation = getOperationAST(document, operationName)!;
     const read = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
     if (read.errors) return Promise.resolve({ errors: read.errors });
     this.onRun();

@@ -60,9 +60,10 @@ export interface PoolOptions {
   refusals: Refusals;
   /**
    * Makes the connection of a credential; `onUnauthorized` must be called when
-   * the engine refuses it, `onAccepted` when it first answers it (2xx).
+   * the engine refuses it, `onAccepted` when it first answers it (2xx); `key`
+   * is the credential's, as refusals.ts makes it.
    */
-  connect(cred: Credential, service: boolean, onUnauthorized: () => void, onAccepted: () => void): Connection;
+  connect(cred: Credential, service: boolean, onUnauthorized: () => void, onAccepted: () => void, key: string): Connection;
   /** Makes a credential's subscription hub (`key`: the credential's, as refusals.ts makes it). */
   hub(connection: Connection, key: string): Watchers;
   /** Told of every eviction (for metrics and logs). */
@@ -244,6 +245,7 @@ export class CredentialPool {
         this.options.refusals.accepted(key, username);
         void this.options.shared?.accepted(key, username);
       },
+      key,
     );
     this.options.onChange?.(this.entries.size + 1);
     return entry;

@@ -30,7 +30,7 @@ import { createListener } from './listener.ts';
 import { createLogger } from './log.ts';
 import { Metrics, routeTemplate } from './metrics.ts';
 import { countRequest, noteData, type OperationServices } from './operation.ts';
-import { credentialKey, Refusals } from './refusals.ts';
+import { Refusals } from './refusals.ts';
 import { operationRules } from './rules/index.ts';
 import { SharedAnswers } from './shared-answers.ts';
 import { startTracing } from './tracing.ts';
@@ -302,7 +302,7 @@ function credentialPool(
     limits,
     refusals,
     shared: deployment?.refusals,
-    connect: (cred, service, onUnauthorized, onAccepted) => {
+    connect: (cred, service, onUnauthorized, onAccepted, key) => {
       let accepted = false;
       return new Connection({
         url: engine.url,
@@ -326,7 +326,7 @@ function credentialPool(
         coalesce: config.batching !== false,
         freshnessMs: config.freshnessMs,
         generation,
-        sharedReads: deployment?.readsFor(credentialKey(service, cred.username, cred.password)),
+        sharedReads: deployment?.readsFor(key),
         onData: noteData,
         failFastMs: 2000,
         onResponse: ({ method, path, status, ms, bytes, signal }) => {

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers.ts';
-import { ask, REDIS_SERVER, RedisServer, type Replica, startReplica, until } from './replicas.ts';
+import { ask, REDIS_SERVER, RedisServer, type Replica, startReplica, until, upstreamRequests } from './replicas.ts';
 
 if (!REDIS_SERVER) console.warn('replica tests skipped: redis-server is absent (apt-get install redis-server; .ci/run does)');
 
@@ -176,14 +176,8 @@ describe.skipIf(!REDIS_SERVER)('subscriptions on three replicas sharing one Redi
     await sim?.close();
   });
 
-  /** Engine requests a replica made to a route, from its metrics. */
-  async function polled(r: Replica, route: string): Promise<number> {
-    const text = await r.metrics().catch(() => '');
-    let n = 0;
-    for (const m of text.matchAll(/^rhev_upstream_requests_total\{([^}]*)\} (\d+)/gm))
-      if (m[1].includes(`route="${route}"`)) n += Number(m[2]);
-    return n;
-  }
+  /** Engine requests a replica made to a route, from its metrics (0 once it is gone). */
+  const polled = async (r: Replica, route: string) => upstreamRequests(await r.metrics().catch(() => ''), route);
 
   /** Every vmsChanged event a replica's subscriber hears, as `name:state`. */
   function listen(r: Replica): string[] {
@@ -255,8 +249,7 @@ describe.skipIf(!REDIS_SERVER)('a poller that shuts down', () => {
     try {
       for (const c of clients)
         c.subscribe({ query: 'subscription { vmsChanged { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
-      const polls = async (r: Replica) =>
-        Number(/rhev_upstream_requests_total\{[^}]*route="\/vms"[^}]*\} (\d+)/.exec(await r.metrics())?.[1] ?? 0);
+      const polls = async (r: Replica) => upstreamRequests(await r.metrics(), '/vms');
       await until(async () => (await Promise.all(replicas.map(polls))).some((n) => n > 0), 10_000, 'a replica polling');
       const leader = (await Promise.all(replicas.map(polls))).findIndex((n) => n > 0);
       const other = replicas[1 - leader];

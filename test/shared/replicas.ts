@@ -7,7 +7,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { type Command, command } from '../command.ts';
-import { freePort } from '../helpers.ts';
+import { freePort, until } from '../helpers.ts';
 
 export const REDIS_SERVER = (() => {
   try {
@@ -27,15 +27,6 @@ function listening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what} did not happen within ${ms} ms`);
 }
 
 export class RedisServer {
@@ -129,3 +120,11 @@ export async function ask<T = any>(
 }
 
 export { until };
+
+/** Engine requests a replica made to `route` (a route template, `/vms`), summed over methods and statuses, from its /metrics text. */
+export function upstreamRequests(metrics: string, route: string): number {
+  let n = 0;
+  for (const m of metrics.matchAll(/^rhev_upstream_requests_total\{([^}]*)\} (\d+)/gm))
+    if (m[1].includes(`route="${route}"`)) n += Number(m[2]);
+  return n;
+}
