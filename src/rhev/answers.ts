@@ -12,24 +12,58 @@
 
 import type { XsdModel } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { readDocument, readExpected } from '../xml/index.ts';
+import { DocumentStream, type ReadProblem, readDocument, readExpected, UnknownDocumentError, XmlSyntaxError } from '../xml/index.ts';
 import { model, tag } from './binding.ts';
+import type { StreamReader } from './body.ts';
 import { Fault, IllegalMethod, NotFound, ParseError, ResponseError, type RhevError } from './errors.ts';
 import type { HttpResponse } from './transport.ts';
 
 /** Reads an answer's XML; with `expected`, it must be that document (`<vm>`), else ParseError. */
 export function parseAnswer(xml: string, expected?: string, xsd: XsdModel = model().xsd): Obj {
-  const doc = readExpected(
-    xsd,
-    xml,
-    expected,
-    (problem, detail, cause) =>
-      new ParseError(
-        problem === 'root' ? `Expected a <${expected}> document, got <${detail}>` : `Could not parse the engine's answer: ${detail}`,
-        { cause },
-      ),
-  );
+  const doc = readExpected(xsd, xml, expected, (problem, detail, cause) => parseError(problem, detail, expected, cause));
   return tag(doc.value, doc.type);
+}
+
+/**
+ * A reader for an answer read as it streams (transport.ts `reader`): the
+ * same document, checks and errors as parseAnswer, chunk by chunk.
+ */
+export function answerReader(xsd: XsdModel, expected?: string): StreamReader {
+  const stream = new DocumentStream(xsd);
+  const wrapped = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (e) {
+      if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError) throw parseError('unreadable', e.message, expected, e);
+      throw e;
+    }
+  };
+  return {
+    write: (text) => wrapped(() => stream.write(text)),
+    end: () => {
+      const doc = wrapped(() => stream.end());
+      if (expected !== undefined && doc.root !== expected) throw parseError('root', doc.root, expected);
+      return tag(doc.value, doc.type);
+    },
+    get items() {
+      return stream.items;
+    },
+    get itemChars() {
+      return stream.itemChars;
+    },
+  };
+}
+
+/** The document of a successful answer: read as it streamed, or from its text. */
+export function documentOf(res: HttpResponse, expected?: string, xsd: XsdModel = model().xsd): Obj {
+  return res.read !== undefined ? (res.read as Obj) : parseAnswer(res.body, expected, xsd);
+}
+
+function parseError(problem: ReadProblem, detail: string, expected: string | undefined, cause?: Error): ParseError {
+  return new ParseError(
+    problem === 'root' ? `Expected a <${expected}> document, got <${detail}>` : `Could not parse the engine's answer: ${detail}`,
+    { cause },
+  );
 }
 
 /** Throws unless the status is one of `ok` and a body, if any, is XML. */

@@ -64,16 +64,22 @@ class InlineKeys {
   private readonly byRel = new Map<string, string | null>();
   constructor(private readonly elements: readonly string[]) {}
 
-  /** The key of `obj` holding the inlined `rel`, if it is there. */
+  /** The key of `obj` holding the inlined `rel`, if it is there (a document, not what binding left in its place). */
   of(rel: string, obj: Obj): string | undefined {
-    if (Object.hasOwn(obj, rel)) return rel;
+    if (isInlined(obj, rel)) return rel;
     let key = this.byRel.get(rel);
     if (key === undefined) {
       key = this.elements.find((e) => e.includes('_') && e.replace(/_/g, '') === rel) ?? null;
       this.byRel.set(rel, key);
     }
-    return key !== null && Object.hasOwn(obj, key) ? key : undefined;
+    return key !== null && isInlined(obj, key) ? key : undefined;
   }
+}
+
+function isInlined(obj: Obj, key: string): boolean {
+  if (!Object.hasOwn(obj, key)) return false;
+  const v = obj[key];
+  return typeof v === 'object' && v !== null;
 }
 
 const inlineKeys = new WeakMap<ApiModel, Map<string, InlineKeys>>();
@@ -184,9 +190,6 @@ export class ResourceMethods {
 
 export function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {
   const proto = prototypeFor(type, c.model);
-  if (Object.getPrototypeOf(obj) !== proto) Object.setPrototypeOf(obj, proto);
-  tag(obj, type);
-  Object.defineProperty(obj, CONN, { value: c, enumerable: false, configurable: true, writable: true });
   // Actions and links the engine lists beyond what the model knows become methods too.
   for (const l of obj.actions?.link ?? []) defineAction(proto, l.rel);
   const inline: Obj = {};
@@ -194,16 +197,32 @@ export function bindResource<T extends Obj>(c: Connection, obj: T, type: string)
   for (const l of obj.link ?? []) {
     const rel = String(l.rel);
     if (rel.includes('/')) continue;
+    if (!(rel in proto)) defineSub(proto, rel);
     const key = keys.of(rel, obj);
     if (key !== undefined) {
       inline[rel] = obj[key];
-      delete obj[key];
+      stepAside(obj, key, proto);
     }
-    if (!(rel in proto)) defineSub(proto, rel);
   }
+  tag(obj, type);
+  Object.defineProperty(obj, CONN, { value: c, enumerable: false, configurable: true, writable: true });
   if (Object.keys(inline).length) Object.defineProperty(obj, INLINE, { value: inline, enumerable: false, configurable: true });
+  // The prototype goes last. V8 gives resources read alike one shared shape through the changes above only
+  // in this order; after it, each change would give each object a shape (and a hidden-class table) of its own.
+  if (Object.getPrototypeOf(obj) !== proto) Object.setPrototypeOf(obj, proto);
   bindFollowed(c, obj, type);
   return obj;
+}
+
+/**
+ * Takes an inlined sub-collection out of the resource's own fields, where it
+ * would hide the prototype's method of the same name (`vm.nics()`). Not by
+ * `delete`, which turns the object into a slow hash table (a list binds
+ * thousands): the field stays, not enumerable, holding what the prototype
+ * has under that name (the method, or nothing).
+ */
+function stepAside(obj: Obj, key: string, proto: object): void {
+  Object.defineProperty(obj, key, { value: (proto as Obj)[key], enumerable: false, writable: true, configurable: true });
 }
 
 /**

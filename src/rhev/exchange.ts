@@ -13,6 +13,8 @@
  *    reported once to the owner (`onUnauthorized`) and thrown as
  *    CredentialsRefused.
  */
+
+import type { StreamReader } from './body.ts';
 import { CredentialsRefused } from './errors.ts';
 import type { Generation } from './fresh.ts';
 import { Joiner } from './join.ts';
@@ -31,6 +33,8 @@ export interface RequestOptions {
   body?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Read a successful XML answer as it streams (transport.ts); such a GET is joined only with its like. */
+  reader?: () => StreamReader;
 }
 
 export class Exchange {
@@ -55,7 +59,7 @@ export class Exchange {
     try {
       res =
         read && this.options.coalesce !== false
-          ? await this.gets.run(askedKey({ href, headers: opts.headers ?? {} }), opts.signal, (shared) =>
+          ? await this.gets.run(`${opts.reader ? 'read ' : ''}${askedKey({ href, headers: opts.headers ?? {} })}`, opts.signal, (shared) =>
               t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
             )
           : await t.request(method, href, opts);

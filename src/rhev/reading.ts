@@ -22,6 +22,7 @@
 import type { ApiModel } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { typeOf } from './binding.ts';
+import type { StreamReader } from './body.ts';
 import { hrefOf } from './bound.ts';
 import { NotFound } from './errors.ts';
 import type { RequestOptions } from './exchange.ts';
@@ -41,6 +42,8 @@ export interface ReadSource {
   request(method: string, href: string, opts?: RequestOptions): Promise<HttpResponse>;
   check(res: HttpResponse, ok: number[]): void;
   parse(xml: string, expected?: string): Obj;
+  /** A reader for an answer read as it streams (answers.ts answerReader). */
+  reader(expected?: string): StreamReader;
   bind<T extends Obj>(obj: T, type: string): T;
   /** Told the date of the engine data each read answers with (the operation's staleness). */
   onData?: (sentAt: number, signal: AbortSignal | undefined) => void;
@@ -84,10 +87,11 @@ export class Reader {
     if (kept) return kept as ListAnswer;
     const stamp = this.answers.stamp();
     const got = await this.fetch(key, fresh, signal, async () => {
-      const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
+      const reader = () => this.source.reader();
+      const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal, reader });
       if (res.status === 404) return undefined;
       this.source.check(res, [200]);
-      let doc = this.parsedLists.get(res);
+      let doc = (res.read as Obj | undefined) ?? this.parsedLists.get(res);
       if (!doc) this.parsedLists.set(res, (doc = this.source.parse(res.body)));
       return { doc, sentAt: stamp.sentAt };
     });
@@ -107,11 +111,12 @@ export class Reader {
     if (kept) return kept as Obj;
     const stamp = this.answers.stamp();
     const got = await this.fetch(key, fresh, signal, async () => {
-      const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal });
+      const reader = () => this.source.reader(type.singular);
+      const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal, reader });
       if (res.status === 404) return undefined;
       if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
       this.source.check(res, [200]);
-      return { doc: this.source.parse(res.body, type.singular), sentAt: stamp.sentAt };
+      return { doc: (res.read as Obj | undefined) ?? this.source.parse(res.body, type.singular), sentAt: stamp.sentAt };
     });
     if (!got) return undefined;
     const r = this.source.bind(got.doc, type.resourceType);

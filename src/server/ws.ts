@@ -158,9 +158,9 @@ export function serveWebSocket(httpServer: Server, options: WsOptions): { dispos
       onNext: (ctx, _id, payload, _args, result) => {
         if (!result.errors?.length) return undefined;
         const errors = formatAll(result.errors);
-        stateOf(ctx.extra)
-          .operations.get(payload)
-          ?.codes.push(...codesOf(errors));
+        const codes = stateOf(ctx.extra).operations.get(payload)?.codes;
+        // One at a time: a result may carry more errors than a call takes arguments.
+        if (codes) for (const code of codesOf(errors)) codes.push(code);
         return { ...result, errors } as never;
       },
       onError: (ctx, id, payload, errors) => {

@@ -25,9 +25,9 @@ import {
   notFound,
   refuse,
 } from './faults.ts';
-import { followed, followOf } from './follow.ts';
+import { type FollowCache, followed, followOf } from './follow.ts';
 import type { Inventory } from './inventory.ts';
-import { selectListed } from './listing.ts';
+import { listAnswer, selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
 import { decorate, type Spec, seenAt, v3Routes, v3TypeName, v4Routes } from './routes.ts';
@@ -249,8 +249,9 @@ export class Engine {
       query: req.query,
       matrix,
     });
-    const items = this.expand(req, s, records);
-    return this.answer(req, 200, s.collection, { [s.item]: items });
+    // One follow cache for the whole list: each collection a reference leads into is indexed once.
+    const cache: FollowCache = new Map();
+    return listAnswer(req, s, records, (batch) => this.expand(req, s, batch, cache));
   }
 
   /** What a search of the collection may say: the engine's language for top-level collections (search-fields.ts). */
@@ -593,10 +594,9 @@ export class Engine {
   }
 
   /** Records with what the request asks to inline: v3's `detail=` sub-collections, v4's `follow=` links. */
-  private expand(req: EngineRequest, s: Spec, records: Rec[]): Rec[] {
+  private expand(req: EngineRequest, s: Spec, records: Rec[], cache: FollowCache = new Map()): Rec[] {
     if (req.dialect === 'v4') {
       const paths = followOf(req);
-      const cache = new Map();
       const all = s.item === 'vm' && wantsAllContent(req) ? records.map(withAllContent) : records;
       return paths.length ? all.map((r) => followed(this.store, dialect('v4').routes, s, r, paths, cache)) : all;
     }

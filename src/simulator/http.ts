@@ -15,12 +15,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { control, inject, readBody, send, sleep } from './control.ts';
-import type { DialectName } from './dialects.ts';
+import { type DialectName, dialect } from './dialects.ts';
 import { Engine } from './engine.ts';
-import type { EngineOptions } from './messages.ts';
+import { EngineFault, faultAnswer } from './faults.ts';
+import type { EngineOptions, EngineResponse } from './messages.ts';
 import { makePki, type Pki, servePki } from './pki.ts';
 import { SSO_LOGOUT_PATH, SSO_TOKEN_PATH, ssoAnswer } from './sso.ts';
 import { rng } from './store.ts';
+import { firstBuffer, type PieceBuffer, stream } from './streaming.ts';
 
 export type FaultKind = '503' | 'reset' | 'slow' | 'truncated' | 'malformed';
 export const FAULT_KINDS: readonly FaultKind[] = ['503', 'reset', 'slow', 'truncated', 'malformed'];
@@ -288,7 +290,7 @@ async function serveApi(
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname.slice(root.prefix.length);
   const began = performance.now();
-  const response = await engine.handle({
+  const answered = await engine.handle({
     method: req.method ?? 'GET',
     path: path.replace(/\/$/, ''),
     query: url.searchParams,
@@ -298,17 +300,44 @@ async function serveApi(
     dialect: root.dialect,
     origin: `${opts.tls ? 'https' : 'http'}://${host}`,
   });
+  let { response, rest } = buffered(answered, root.dialect);
   engine.stats.count(response.route ?? `${method} ${path || '/'}`);
-  engine.stats.bytes += Buffer.byteLength(response.body);
   engine.stats.serveMs += performance.now() - began;
   const delay = opts.latencyMs + (response.delayMs ?? 0);
   if (delay > 0) await sleep(delay);
   const fault = drawFault(site, method);
   if (fault) {
     engine.stats.faultsInjected[fault] = (engine.stats.faultsInjected[fault] ?? 0) + 1;
+    // A fault changes the answer's text: a streamed one is written whole first.
+    if (rest)
+      ({ response, rest } = { response: { ...response, body: rest.head + drain(rest.buffer), pieces: undefined }, rest: undefined });
+    engine.stats.bytes += Buffer.byteLength(response.body);
     return inject(fault, res, response, opts.faults.slowMs);
   }
-  send(res, response);
+  if (!rest) {
+    engine.stats.bytes += Buffer.byteLength(response.body);
+    return send(res, response);
+  }
+  const before = rest.buffer.writeMs;
+  engine.stats.bytes += await stream(res, response, rest);
+  engine.stats.serveMs += rest.buffer.writeMs - before;
+}
+
+/** The engine's answer with its first buffer written (streaming.ts); writing it may fail, as the engine's fault. */
+function buffered(answered: EngineResponse, name: DialectName): ReturnType<typeof firstBuffer> {
+  try {
+    return firstBuffer(answered);
+  } catch (e) {
+    const f = new EngineFault(500, 'Operation Failed', (e as Error).message);
+    return { response: { ...faultAnswer(dialect(name), f), route: answered.route } };
+  }
+}
+
+/** The rest of a streamed answer as text. */
+function drain(buffer: PieceBuffer): string {
+  let text = '';
+  for (let t = buffer.next(); t; t = buffer.next()) text += t;
+  return text;
 }
 
 /** The fault this request gets, if the configured rate draws one for it. */

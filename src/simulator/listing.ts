@@ -1,9 +1,14 @@
 /**
  * Which records a list request returns, in which order: events newest first
  * and after `from`, an engine search (`?search=`, with its `page`), then
- * `;max=` (docs/protocol.md §3). Bad values get the engine's 400.
+ * `;max=` (docs/protocol.md §3). Bad values get the engine's 400. And the
+ * list's answer, written as it is sent.
  */
+import { writeListPieces } from '../xml/index.ts';
+import { dialect } from './dialects.ts';
 import { badRequest, EngineFault } from './faults.ts';
+import type { EngineRequest, EngineResponse } from './messages.ts';
+import type { Spec } from './routes.ts';
 import { applySearch, type FieldGetter, parseSearch, SearchSyntaxError } from './search.ts';
 import type { Rec } from './store.ts';
 
@@ -53,4 +58,27 @@ export function selectListed(all: Rec[], req: ListRequest): Rec[] {
     records = records.slice(0, limit);
   }
   return records;
+}
+
+/** Records of a list expanded together (v4 `follow=` shares its lookups within a batch). */
+const EXPAND_BATCH = 500;
+
+/**
+ * A list answer written as it is sent (messages.ts `pieces`): each record
+ * is expanded (`expand`: v3 `detail=`, v4 `follow=`) and put in the
+ * dialect's shape only when its turn comes, so a list of any size costs
+ * the memory of a few items at a time.
+ */
+export function listAnswer(req: EngineRequest, s: Spec, records: Rec[], expand: (batch: Rec[]) => Rec[]): EngineResponse {
+  const d = dialect(req.dialect);
+  const itemType = d.model.elements.get(s.item) ?? '';
+  // The first batch is expanded now: a request it refuses (an unknown `follow=`) gets its fault, not half an answer.
+  const first = expand(records.slice(0, EXPAND_BATCH));
+  const wired = function* (): Generator<object> {
+    for (const r of first) yield d.wire(itemType, r);
+    for (let i = EXPAND_BATCH; i < records.length; i += EXPAND_BATCH)
+      for (const r of expand(records.slice(i, i + EXPAND_BATCH))) yield d.wire(itemType, r);
+  };
+  const pieces = writeListPieces(d.model, s.collection, s.item, wired(), { hrefBase: req.base, declaration: true });
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: '', pieces };
 }

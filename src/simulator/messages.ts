@@ -57,7 +57,14 @@ export interface EngineRequest {
 export interface EngineResponse {
   status: number;
   headers: Record<string, string>;
+  /** The answer's text; '' when it is written as it is sent (`pieces`). */
   body: string;
+  /**
+   * A list's document in pieces, made one at a time as the answer is sent
+   * (control.ts send): as the engine's application server does, a short one
+   * goes out whole with its length, a long one as a chunked stream.
+   */
+  pieces?: Iterable<string>;
   /** Extra delay before answering, in ms (login cost). */
   delayMs?: number;
   /** Route pattern for statistics, e.g. `GET /vms/{id}/disks`. */

@@ -1,12 +1,19 @@
 /**
- * Reads API documents straight into typed plain objects, in one pass.
+ * Reads API documents straight into typed plain objects, in one pass, as
+ * their text arrives.
  *
  * Parsing sits on the hot path of every query (a 10,000-VM list is about
- * 16 MB), so this is not a general XML parser followed by a mapping step: the
- * schema model drives the scan, each value is converted as it is read
- * (numbers are numbers, booleans booleans, xs:dateTime a Date, repeated
- * elements arrays), and elements the schema does not know are skipped
- * without building anything.
+ * 100 MB on API v4), so this is not a general XML parser followed by a
+ * mapping step: the schema model drives the scan, each value is converted as
+ * it is read (numbers are numbers, booleans booleans, xs:dateTime a Date,
+ * repeated elements arrays), and elements the schema does not know are
+ * skipped without building anything.
+ *
+ * An answer is read chunk by chunk (`DocumentStream.write`) while it
+ * streams in, so no answer is ever held as one string: only what is not yet
+ * complete (the tag at the end of a chunk) waits for the next chunk, and
+ * nothing the objects keep refers to the text (values.ts). A list's items
+ * are counted as they close, for the limits the transport holds per item.
  *
  * It accepts well-formed XML without a DTD. A DOCTYPE or entity declaration
  * is refused outright: documents from an engine never carry one, and
@@ -16,25 +23,13 @@
  * only text (`<status>UP</status>` from RHEV-M 2.2) is read as if the text
  * were its first element (`{ state: 'UP' }`).
  */
-import type { WireSchema, WireType } from './schema.ts';
+import { UnknownDocumentError, XmlSyntaxError } from './errors.ts';
+import { type Attribute, type Child, type Plan, planOf, SKIP, type Store } from './plan.ts';
+import type { WireSchema } from './schema.ts';
+import { type Conv, convert, decodeEntities, hex4, KeptStrings, TEXT } from './values.ts';
 import { forbiddenCharAt } from './write.ts';
 
-export class XmlSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly position: number,
-  ) {
-    super(`${message} at offset ${position}`);
-    this.name = 'XmlSyntaxError';
-  }
-}
-
-export class UnknownDocumentError extends Error {
-  constructor(readonly element: string) {
-    super(`Unknown document element <${element}>`);
-    this.name = 'UnknownDocumentError';
-  }
-}
+export { UnknownDocumentError, XmlSyntaxError };
 
 /** A document or element as the reader gives it and the writer takes it: XML names as keys, typed values. */
 export type Doc = Record<string, any>;
@@ -47,16 +42,6 @@ export interface ReadResult<T = any> {
   readonly value: T;
 }
 
-/**
- * How a scalar's text becomes a value: kept as text, an integer (xs:int,
- * xs:long; a BigInt beyond 2^53), a decimal, a boolean, or a Date.
- */
-const TEXT = 0;
-const INTEGER = 1;
-const DECIMAL = 2;
-const BOOLEAN = 3;
-const DATE_TIME = 4;
-type Conv = typeof TEXT | typeof INTEGER | typeof DECIMAL | typeof BOOLEAN | typeof DATE_TIME;
 /** A frame whose text is not kept (a skipped element, or a complex one). */
 const IGNORE_TEXT = -1;
 
@@ -69,115 +54,113 @@ const EXCLAMATION = 0x21; // !
 const QUOTATION_MARK = 0x22; // "
 const APOSTROPHE = 0x27; // '
 const SLASH = 0x2f; // /
+const SEMICOLON = 0x3b; // ;
 const GREATER_THAN = 0x3e; // >
 const QUESTION_MARK = 0x3f; // ?
 
 /** [3] S ::= (#x20 | #x9 | #xD | #xA)+ */
 const isSpace = (c: number): boolean => c === SPACE || c === LINE_FEED || c === TAB || c === CARRIAGE_RETURN;
-
-/** What the reader needs of one complex type, looked up once per type. */
-interface Plan {
-  readonly children: Map<string, Child>;
-  readonly attrs: Map<string, Conv>;
-  /** simpleContent: the conversion of the element's text. */
-  readonly textConv?: Conv;
-  /** For `<status>UP</status>`: the first scalar element, which receives such text. */
-  readonly firstScalar?: { readonly name: string; readonly conv: Conv };
-}
-
-interface Child {
-  /** Set for complex children; scalar children use `conv`. */
-  readonly plan?: Plan;
-  readonly conv: Conv;
-  readonly many: boolean;
-}
+/** The first half of a UTF-16 surrogate pair, whose second half may be in the next chunk. */
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 
 interface Frame {
   /** The plan of this element's complex type; undefined for scalars and skipped elements. */
   readonly plan: Plan | undefined;
   readonly obj: any;
   readonly rawName: string;
-  readonly local: string;
   readonly parent: any;
-  readonly many: boolean;
+  /** How this (scalar) element's value goes into `parent`. */
+  readonly store: Store;
   /** How to read this element's text, or IGNORE_TEXT. */
   readonly conv: Conv | typeof IGNORE_TEXT;
+  /** A repeated element of the document element (a list's item), counted when it closes. */
+  readonly item: boolean;
   text: string;
   hasChildren: boolean;
 }
 
-const plans = new WeakMap<WireSchema, Map<string, Plan>>();
-
-function convOf(model: WireSchema, type: string): Conv {
-  switch (model.scalarKind(type)) {
-    case 'int':
-    case 'long':
-      return INTEGER;
-    case 'decimal':
-      return DECIMAL;
-    case 'boolean':
-      return BOOLEAN;
-    case 'dateTime':
-      return DATE_TIME;
-    default:
-      return TEXT;
-  }
-}
-
-function planOf(model: WireSchema, type: string): Plan {
-  let byType = plans.get(model);
-  if (!byType) plans.set(model, (byType = new Map()));
-  const done = byType.get(type);
-  if (done) return done;
-  const t: WireType = model.type(type);
-  const children = new Map<string, Child>();
-  const attrs = new Map<string, Conv>();
-  const first = t.elements.find((e) => e.name !== 'actions' && !model.types.has(e.type));
-  const plan: Plan = {
-    children,
-    attrs,
-    textConv: t.textType ? convOf(model, t.textType) : undefined,
-    firstScalar: first ? { name: first.name, conv: convOf(model, first.type) } : undefined,
-  };
-  // Registered before its children are planned: types refer to themselves (Step.parent_step).
-  byType.set(type, plan);
-  for (const f of t.attributes) attrs.set(f.name, convOf(model, f.type));
-  for (const f of t.elements) {
-    if (children.has(f.name)) continue;
-    const complex = model.types.has(f.type);
-    children.set(f.name, {
-      plan: complex ? planOf(model, f.type) : undefined,
-      conv: complex ? TEXT : convOf(model, f.type),
-      many: f.max > 1,
-    });
-  }
-  return plan;
-}
-
-const SKIP: Child = { conv: TEXT, many: false };
 const ATTR_NAME = /^[A-Za-z_][\w.:-]*$/;
+/** The longest an entity reference can be (`&#x10FFFF;`): text cut at a chunk's end keeps an unfinished one whole. */
+const LONGEST_REFERENCE = 10;
 
 /**
- * Reads one document; throws XmlSyntaxError or UnknownDocumentError. A
- * character XML 1.0 forbids (write.ts FORBIDDEN), raw or as a character
- * reference, is refused as the writer refuses it on the way out: a document
- * carrying one is not XML, and its values would reach callers unreadable.
+ * Reads one document given whole; throws XmlSyntaxError or
+ * UnknownDocumentError. A character XML 1.0 forbids (write.ts FORBIDDEN),
+ * raw or as a character reference, is refused as the writer refuses it on
+ * the way out: a document carrying one is not XML, and its values would
+ * reach callers unreadable.
  */
 export function readDocument<T = any>(model: WireSchema, xml: string): ReadResult<T> {
-  const at = forbiddenCharAt(xml);
-  if (at >= 0) throw new XmlSyntaxError(`Character U+${hex4(xml.charCodeAt(at))} is not allowed in XML 1.0`, at);
-  return new DocumentReader(model, xml).read() as ReadResult<T>;
+  return new DocumentStream<T>(model).end(xml);
 }
 
-function hex4(code: number): string {
-  return code.toString(16).toUpperCase().padStart(4, '0');
-}
+/**
+ * One document read as its text arrives: `write` each chunk, then `end`.
+ * The errors are readDocument's, thrown by the call that finds them, with
+ * their offset counted from the start of the document.
+ */
+export class DocumentStream<T = any> {
+  private readonly reader: DocumentReader;
+  /** Chunks that cannot complete what waits (no `waitFor` in them), joined when one can. */
+  private parts: string[] = [];
+  /** A high surrogate that ended the last chunk, checked with the next one. */
+  private carry = '';
+  private ended = false;
 
-/** XML 1.0 §2.2 Char, for a character reference's code point. */
-function isXmlChar(code: number): boolean {
-  if (code < 0x20) return code === 0x9 || code === 0xa || code === 0xd;
-  if (code >= 0xd800 && code <= 0xdfff) return false;
-  return code !== 0xfffe && code !== 0xffff && code <= 0x10ffff;
+  constructor(model: WireSchema) {
+    this.reader = new DocumentReader(model);
+  }
+
+  /** Repeated elements of the document element (a list's items) read so far. */
+  get items(): number {
+    return this.reader.items;
+  }
+
+  /** Characters of the document in those items: what is read beyond them is one item's, or the document's own. */
+  get itemChars(): number {
+    return this.reader.itemChars;
+  }
+
+  write(chunk: string): void {
+    if (this.ended) throw new Error('The document has ended');
+    let text = this.carry + chunk;
+    this.carry = '';
+    if (text.length && isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      this.carry = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    this.check(text);
+    // Nothing waiting can finish without the character it waits for: the chunk is put aside, not scanned.
+    if (this.reader.waitFor && text.indexOf(this.reader.waitFor) < 0) {
+      this.parts.push(text);
+      return;
+    }
+    this.parts.push(text);
+    const joined = this.parts.join('');
+    this.parts = [];
+    this.reader.feed(joined, false);
+  }
+
+  /** The document, once its last chunk (if any) is given; throws if it is incomplete. */
+  end(last = ''): ReadResult<T> {
+    if (this.ended) throw new Error('The document has ended');
+    const text = this.carry + last;
+    this.check(text);
+    this.ended = true;
+    this.parts.push(text);
+    const joined = this.parts.join('');
+    this.parts = [];
+    this.reader.feed(joined, true);
+    return this.reader.result() as ReadResult<T>;
+  }
+
+  private check(text: string): void {
+    const at = forbiddenCharAt(text);
+    if (at >= 0) {
+      const offset = this.reader.received + this.parts.reduce((n, p) => n + p.length, 0) + at;
+      throw new XmlSyntaxError(`Character U+${hex4(text.charCodeAt(at))} is not allowed in XML 1.0`, offset);
+    }
+  }
 }
 
 /**
@@ -186,34 +169,86 @@ function isXmlChar(code: number): boolean {
  * instruction, a comment or CDATA section (a DOCTYPE is refused), or a start
  * tag. Text between tags goes to the open element, which keeps it only if it
  * is a scalar the schema knows.
+ *
+ * Fed in chunks, it keeps what it cannot finish yet: a start or end tag is
+ * read only once a later `<` is in the text (no tag holds one, so it is then
+ * whole), a comment, CDATA section or processing instruction once its end
+ * is; text goes to its element as it comes, but for an entity reference
+ * the chunk cut in two.
  */
 class DocumentReader {
+  /** The text not yet read, from `i`; `base` is where it starts in the document. */
+  private xml = '';
   private i = 0;
+  private base = 0;
+  /** What the text must hold before reading can go on ('' when nothing waits). */
+  waitFor = '';
+  items = 0;
+  itemChars = 0;
+  /** Where the item open now began in the document, or -1. */
+  private itemStart = -1;
   private root: string | undefined;
   private rootType: string | undefined;
-  private result: any;
+  private value: any;
   private readonly stack: Frame[] = [];
   private top: Frame | undefined;
+  private readonly strings = new KeptStrings();
   // What place() and attributes() found about the current start tag; kept in
   // fields rather than returned, as the reader must not allocate per element.
   private child: Child = SKIP;
   private parentObj: any;
   private selfClosing = false;
 
-  constructor(
-    private readonly model: WireSchema,
-    private readonly xml: string,
-  ) {}
+  constructor(private readonly model: WireSchema) {}
 
-  read(): ReadResult {
+  /** Characters given so far, read or waiting. */
+  get received(): number {
+    return this.base + this.xml.length;
+  }
+
+  feed(text: string, final: boolean): void {
+    this.base += this.i;
+    this.xml = this.i < this.xml.length ? this.xml.slice(this.i) + text : text;
+    this.i = 0;
+    this.waitFor = '';
+    try {
+      this.scan(final);
+    } catch (e) {
+      // Offsets in this text are the document's offsets less what went before it.
+      if (e instanceof XmlSyntaxError) throw new XmlSyntaxError(e.reason, e.position + this.base);
+      throw e;
+    }
+  }
+
+  result(): ReadResult {
+    if (this.stack.length)
+      throw new XmlSyntaxError(`Unclosed element <${this.stack[this.stack.length - 1].rawName}>`, this.base + this.xml.length);
+    if (this.root === undefined) throw new XmlSyntaxError('No document element', 0);
+    return { root: this.root, type: this.rootType!, value: this.value };
+  }
+
+  private scan(final: boolean): void {
     const { xml } = this;
     const len = xml.length;
+    // A tag at or after the last `<` may be cut off: it waits, unless this is the end.
+    const last = final ? len : xml.lastIndexOf('<');
     while (this.i < len) {
       const lt = xml.indexOf('<', this.i);
-      this.textUntil(lt < 0 ? len : lt);
-      if (lt < 0) break;
+      if (lt < 0) {
+        const to = final ? len : textEnd(xml, this.i, len);
+        this.textUntil(to);
+        this.i = to;
+        if (!final) this.waitFor = '<';
+        return;
+      }
+      this.textUntil(lt);
       this.i = lt;
-      switch (xml.charCodeAt(lt + 1)) {
+      const c = xml.charCodeAt(lt + 1);
+      if (!final && (c === EXCLAMATION || c === QUESTION_MARK ? !markupWhole(xml, lt) : lt >= last)) {
+        this.waitFor = c === EXCLAMATION || c === QUESTION_MARK ? '>' : '<';
+        return;
+      }
+      switch (c) {
         case SLASH:
           this.endTag();
           break;
@@ -227,9 +262,6 @@ class DocumentReader {
           this.startTag();
       }
     }
-    if (this.stack.length) throw new XmlSyntaxError(`Unclosed element <${this.stack[this.stack.length - 1].rawName}>`, len);
-    if (this.root === undefined) throw new XmlSyntaxError('No document element', 0);
-    return { root: this.root, type: this.rootType!, value: this.result };
   }
 
   /** [14] CharData between tags: the open element's, or only white space (and a byte order mark first) outside the document element. */
@@ -240,9 +272,9 @@ class DocumentReader {
       addText(this.top, xml, i, end);
       return;
     }
-    const outside = this.root === undefined ? xml.slice(i, end).replace(/^\uFEFF/, '') : xml.slice(i, end);
+    const outside = this.root === undefined && this.base + i === 0 ? xml.slice(i, end).replace(/^\uFEFF/, '') : xml.slice(i, end);
     if (outside.trim())
-      throw new XmlSyntaxError(end === xml.length ? 'Text after the document element' : 'Text outside the document element', i);
+      throw new XmlSyntaxError(this.root !== undefined ? 'Text after the document element' : 'Text outside the document element', i);
   }
 
   /** [42] ETag ::= '</' Name S? '>' — it must close the element open last. */
@@ -256,10 +288,18 @@ class DocumentReader {
       end++;
     }
     if (end >= xml.length) throw new XmlSyntaxError('Unterminated end tag', i);
-    close(frame);
+    close(frame, this.strings);
+    if (frame.item) this.settleItem(end + 1);
     this.top = this.stack.length ? this.stack[this.stack.length - 1] : undefined;
-    if (!this.top) this.result = frame.obj;
+    if (!this.top) this.value = frame.obj;
     this.i = end + 1;
+  }
+
+  /** A list item ends at `end` (in this text): counted, with its characters. */
+  private settleItem(end: number): void {
+    this.items++;
+    this.itemChars += this.base + end - this.itemStart;
+    this.itemStart = -1;
   }
 
   /** [16] PI ::= '<?' PITarget (S (Char* - (Char* '?>' Char*)))? '?>' — skipped, the XML declaration included. */
@@ -313,11 +353,26 @@ class DocumentReader {
     const local = colon >= 0 ? rawName.slice(colon + 1) : rawName;
     this.place(local);
     const { child, parentObj } = this;
-    const obj = child.plan && (parentObj !== undefined || !this.top) ? ({} as any) : undefined;
+    let obj = child.plan && (parentObj !== undefined || !this.top) ? ({} as any) : undefined;
     const end = this.attributes(j, rawName, obj, obj ? child.plan!.attrs : undefined);
-    if (!this.selfClosing && !obj && this.top && this.simpleElement(end, rawName, local, child, parentObj)) return;
-    this.open(child, obj, parentObj, rawName, local);
+    if (obj && typeof obj.href === 'string') obj = this.withHref(obj, local);
+    if (!this.selfClosing && !obj && this.top && this.simpleElement(end, rawName, child, parentObj)) return;
+    if (this.stack.length === 1 && child.many && obj) this.itemStart = this.base + i;
+    this.open(child, obj, parentObj, rawName);
+    if (this.selfClosing && this.itemStart >= 0) this.settleItem(end);
     this.i = end;
+  }
+
+  /** The object with its href as it is kept (values.ts): a link's joined from its resource's href and its rel, others held once. */
+  private withHref(obj: any, local: string): object {
+    if (local === 'link' && typeof obj.rel === 'string') {
+      let owner: string | undefined;
+      for (let k = this.stack.length - 1; k >= 0 && owner === undefined; k--) owner = this.stack[k].obj?.href;
+      obj.href = this.strings.linkHref(obj.href, owner, obj.rel);
+    } else {
+      obj.href = this.strings.keep(obj.href);
+    }
+    return obj;
   }
 
   /** What the element is: the document element (which must be one the schema knows), a child the parent's type declares, or something to skip. */
@@ -329,7 +384,7 @@ class DocumentReader {
       if (!t || !model.types.has(t)) throw new UnknownDocumentError(local);
       this.root = local;
       this.rootType = t;
-      this.child = { plan: planOf(model, t), conv: TEXT, many: false };
+      this.child = { ...SKIP, plan: planOf(model, t) };
       this.parentObj = undefined;
       return;
     }
@@ -345,7 +400,7 @@ class DocumentReader {
    * rest are checked and skipped. Answers where the tag ends; `selfClosing`
    * says whether it closed itself (`/>`).
    */
-  private attributes(from: number, rawName: string, obj: any, declared: Map<string, Conv> | undefined): number {
+  private attributes(from: number, rawName: string, obj: any, declared: Map<string, Attribute> | undefined): number {
     const { xml } = this;
     const len = xml.length;
     let j = from;
@@ -374,10 +429,12 @@ class DocumentReader {
       if (name.charCodeAt(name.length - 1) <= SPACE) name = name.trim();
       // A damaged tag (`<vm <<x href=...>`) must not pass as an element with odd attributes.
       if (!ATTR_NAME.test(name)) throw new XmlSyntaxError(`Not an attribute name: ${JSON.stringify(name.slice(0, 40))}`, j);
-      const conv = declared?.get(name);
-      if (conv !== undefined) {
-        const raw = xml.slice(q + 1, endq);
-        obj[name] = convert(conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, q) : raw, q);
+      const attribute = declared?.get(name);
+      if (attribute !== undefined) {
+        let raw = xml.slice(q + 1, endq);
+        if (raw.indexOf('&') >= 0) raw = decodeEntities(raw, q);
+        // An href is kept by startTag, which knows whether it is a link's.
+        attribute.store(obj, name === 'href' ? raw : convert(attribute.conv, raw, q, this.strings));
       }
       j = endq + 1;
     }
@@ -387,7 +444,7 @@ class DocumentReader {
    * The commonest element, `<name>text</name>`, read without a frame or a
    * copy of its text. Answers false when the element is anything else.
    */
-  private simpleElement(from: number, rawName: string, local: string, child: Child, parentObj: any): boolean {
+  private simpleElement(from: number, rawName: string, child: Child, parentObj: any): boolean {
     const { xml } = this;
     const lt = xml.indexOf('<', from);
     if (
@@ -399,25 +456,25 @@ class DocumentReader {
       return false;
     if (parentObj !== undefined) {
       const raw = xml.slice(from, lt);
-      attach(parentObj, local, convert(child.conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, from) : raw, from), child.many);
+      child.store(parentObj, convert(child.conv, raw.indexOf('&') >= 0 ? decodeEntities(raw, from) : raw, from, this.strings));
     }
     this.i = lt + rawName.length + 3;
     return true;
   }
 
   /** Opens the element's frame (or closes it at once for `/>`). */
-  private open(child: Child, obj: any, parentObj: any, rawName: string, local: string): void {
+  private open(child: Child, obj: any, parentObj: any, rawName: string): void {
     let frame: Frame;
     if (obj) {
-      if (parentObj !== undefined) attach(parentObj, local, obj, child.many);
+      if (parentObj !== undefined) child.store(parentObj, obj);
       frame = {
         plan: child.plan,
         obj,
         rawName,
-        local,
         parent: undefined,
-        many: false,
+        store: child.store,
         conv: child.plan!.textConv ?? TEXT,
+        item: this.stack.length === 1 && child.many,
         text: '',
         hasChildren: false,
       };
@@ -426,10 +483,10 @@ class DocumentReader {
         plan: undefined,
         obj: undefined,
         rawName,
-        local,
         parent: parentObj,
-        many: child.many,
+        store: child.store,
         conv: child.conv,
+        item: false,
         text: '',
         hasChildren: false,
       };
@@ -438,17 +495,17 @@ class DocumentReader {
         plan: undefined,
         obj: undefined,
         rawName,
-        local,
         parent: undefined,
-        many: false,
+        store: SKIP.store,
         conv: IGNORE_TEXT,
+        item: false,
         text: '',
         hasChildren: false,
       };
     }
     if (this.selfClosing) {
-      close(frame);
-      if (!this.top) this.result = frame.obj;
+      close(frame, this.strings);
+      if (!this.top) this.value = frame.obj;
     } else {
       this.stack.push(frame);
       this.top = frame;
@@ -460,21 +517,33 @@ function mismatchedEndTag(xml: string, at: number): XmlSyntaxError {
   return new XmlSyntaxError(`Mismatched end tag ${xml.slice(at, xml.indexOf('>', at) + 1)}`, at);
 }
 
-function close(f: Frame): void {
+/** Whether the comment, CDATA section or processing instruction at `lt` ends in `xml` (a declaration is refused whole). */
+function markupWhole(xml: string, lt: number): boolean {
+  if (xml.charCodeAt(lt + 1) === QUESTION_MARK) return xml.indexOf('?>', lt + 2) >= 0;
+  if (xml.length < lt + 9) return false; // not yet known which it is
+  if (xml.startsWith('<!--', lt)) return xml.indexOf('-->', lt + 4) >= 0;
+  if (xml.startsWith('<![CDATA[', lt)) return xml.indexOf(']]>', lt + 9) >= 0;
+  return true;
+}
+
+/** Where text cut at a chunk's end may stop: before an entity reference the cut left unfinished. */
+function textEnd(xml: string, from: number, len: number): number {
+  const amp = xml.lastIndexOf('&', len - 1);
+  if (amp < from || amp < len - LONGEST_REFERENCE) return len;
+  for (let k = amp + 1; k < len; k++) if (xml.charCodeAt(k) === SEMICOLON) return len;
+  return amp;
+}
+
+function close(f: Frame, strings: KeptStrings): void {
   if (f.plan) {
     const t = f.text.trim();
     if (!t) return;
-    if (f.plan.textConv !== undefined) f.obj.$value = convert(f.plan.textConv, t, 0);
+    if (f.plan.textConv !== undefined) f.obj.$value = convert(f.plan.textConv, t, 0, strings);
     // Older engines: `<status>UP</status>` for `<status><state>UP</state></status>`.
-    else if (!f.hasChildren && f.plan.firstScalar) f.obj[f.plan.firstScalar.name] = convert(f.plan.firstScalar.conv, t, 0);
+    else if (!f.hasChildren && f.plan.firstScalar) f.obj[f.plan.firstScalar.name] = convert(f.plan.firstScalar.conv, t, 0, strings);
     return;
   }
-  if (f.parent !== undefined) attach(f.parent, f.local, convert(f.conv as Conv, f.text, 0), f.many);
-}
-
-function attach(parent: any, name: string, value: unknown, many: boolean): void {
-  if (many) (parent[name] ??= []).push(value);
-  else parent[name] = value;
+  if (f.parent !== undefined) f.store(f.parent, convert(f.conv as Conv, f.text, 0, strings));
 }
 
 function addText(f: Frame, xml: string, from: number, to: number): void {
@@ -482,55 +551,4 @@ function addText(f: Frame, xml: string, from: number, to: number): void {
   if (f.conv === IGNORE_TEXT || (f.plan && f.hasChildren)) return;
   const raw = xml.slice(from, to);
   f.text += raw.indexOf('&') >= 0 ? decodeEntities(raw, from) : raw;
-}
-
-function convert(conv: Conv, text: string, at: number): unknown {
-  switch (conv) {
-    case TEXT:
-      return text;
-    case INTEGER: {
-      const t = text.trim();
-      if (t === '') return undefined;
-      const n = Number(t);
-      if (!Number.isInteger(n)) throw new XmlSyntaxError(`Not an integer: ${JSON.stringify(t.slice(0, 40))}`, at);
-      return Number.isSafeInteger(n) ? n : BigInt(t);
-    }
-    case DECIMAL: {
-      const t = text.trim();
-      if (t === '') return undefined;
-      const n = Number(t);
-      if (Number.isNaN(n)) throw new XmlSyntaxError(`Not a number: ${JSON.stringify(t.slice(0, 40))}`, at);
-      return n;
-    }
-    case BOOLEAN: {
-      const t = text.trim().toLowerCase();
-      if (t === 'true' || t === '1') return true;
-      if (t === 'false' || t === '0') return false;
-      if (t === '') return undefined;
-      throw new XmlSyntaxError(`Not a boolean: ${JSON.stringify(t.slice(0, 40))}`, at);
-    }
-    case DATE_TIME: {
-      const t = text.trim();
-      if (t === '') return undefined;
-      const d = new Date(t);
-      if (Number.isNaN(d.getTime())) throw new XmlSyntaxError(`Not a date and time: ${JSON.stringify(t.slice(0, 40))}`, at);
-      return d;
-    }
-  }
-}
-
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decodeEntities(s: string, at: number): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&/g, (m, ref: string | undefined) => {
-    if (!ref) throw new XmlSyntaxError('Bare & in text', at);
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (!isXmlChar(code)) throw new XmlSyntaxError(`Invalid character reference ${m}: not a character XML 1.0 allows`, at);
-      return String.fromCodePoint(code);
-    }
-    const v = NAMED[ref];
-    if (v === undefined) throw new XmlSyntaxError(`Undefined entity ${m}`, at);
-    return v;
-  });
 }

@@ -78,13 +78,48 @@ function planOf(model: WireSchema, typeName: string): Plan {
   return plan;
 }
 
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+
 /** Writes `value` as the document element `root` (a global element of the schema). */
 export function writeDocument(model: WireSchema, root: string, value: object, options: WriteOptions = {}): string {
   const type = model.elements.get(root);
   if (!type || !model.types.has(type)) throw new Error(`The schema has no document element ${root}`);
   const w = new Writer(model, options.hrefBase, options.pretty ? '\n' : undefined);
   const body = w.element(`<${root}`, `</${root}>`, type, value);
-  return options.declaration ? `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${body}` : body;
+  return options.declaration ? `${DECLARATION}\n${body}` : body;
+}
+
+/**
+ * A list document (`<vms>` of `<vm>`s) in pieces, for an answer written as
+ * it is sent: the opening, then each item as it is taken from `items` (so a
+ * caller may make each one only then), then the closing. Joined, the pieces
+ * are what writeDocument writes for `{ [item]: [...items] }`.
+ */
+export function* writeListPieces(
+  model: WireSchema,
+  root: string,
+  item: string,
+  items: Iterable<object>,
+  options: WriteOptions = {},
+): Generator<string> {
+  const type = model.elements.get(root);
+  if (!type || !model.types.has(type)) throw new Error(`The schema has no document element ${root}`);
+  const step = planOf(model, type).elements.find((e) => e.name === item && e.kind === 'complex');
+  if (!step) throw new Error(`<${root}> has no <${item}> items`);
+  const w = new Writer(model, options.hrefBase);
+  const declaration = options.declaration ? `${DECLARATION}\n` : '';
+  let opened = false;
+  for (const v of items) {
+    if (v === undefined || v === null) continue;
+    const piece = w.element(step.open, step.close, step.type!, v);
+    if (!opened) {
+      opened = true;
+      yield `${declaration}<${root}>${piece}`;
+    } else {
+      yield piece;
+    }
+  }
+  yield opened ? `</${root}>` : `${declaration}<${root}/>`;
 }
 
 class Writer {
@@ -112,7 +147,8 @@ class Writer {
     } else {
       for (const e of plan.elements) {
         const v = value[e.name];
-        if (v === undefined || v === null) continue;
+        // A function is a bound resource's method standing where an inlined collection was (rhev/bound.ts).
+        if (v === undefined || v === null || typeof v === 'function') continue;
         if (Array.isArray(v)) {
           for (let i = 0; i < v.length; i++) inner += this.child(e, v[i]);
         } else {
