@@ -531,7 +531,7 @@ export function toGraphQLError(e: unknown): GraphQLError {
   }
   if (e instanceof ResponseTooLarge)
     return new GraphQLError(e.message, {
-      extensions: { code: 'UPSTREAM_TOO_LARGE', limit: 'maxResponseBytes', max: e.limit },
+      extensions: { code: 'UPSTREAM_TOO_LARGE', limit: e.setting, max: e.limit },
       originalError: e,
     });
   if (e instanceof ForeignOrigin) return new GraphQLError(e.message, { extensions: { code: 'UPSTREAM_FOREIGN_ORIGIN' }, originalError: e });

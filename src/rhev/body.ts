@@ -9,14 +9,17 @@
  *    a list's size is bounded by the memory its objects take, not by the
  *    longest string V8 can make (about 512 M characters). The size limit
  *    then holds per list item: no item, and nothing outside the items, may
- *    pass `maxBytes`; and a list may have at most `maxItems` items.
+ *    pass `maxBytes`; and the list as a whole may not pass `maxListBytes`,
+ *    a bound far above any inventory measured (an engine that never stops
+ *    sending is cut there, not when memory runs out).
  * 2. **Kept as text** (faults, error pages, JSON, answers nobody reads as a
  *    stream): the whole answer is bounded by `maxBytes`.
  *
- * Either way each chunk is taken from the process's answer budget
- * (budget.ts) as it arrives. Text kept is held against the budget until the
- * answer ends; a chunk read as it streams is given back as soon as the
- * reader has it.
+ * Either way the answer holds bytes of the process's answer budget
+ * (budget.ts) for what it has in flight: text kept, all of it until the
+ * answer ends; an answer read as it streams, the part not yet read into a
+ * finished item (what the reader still holds as text and open elements),
+ * given back item by item.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { AnswerBudget } from './budget.ts';
@@ -34,7 +37,7 @@ export interface StreamReader {
 
 export interface BodyLimits {
   readonly maxBytes: number;
-  readonly maxItems: number;
+  readonly maxListBytes: number;
   readonly budget?: AnswerBudget;
 }
 
@@ -42,7 +45,7 @@ export interface BodyLimits {
 export type Overflow =
   | { readonly kind: 'size'; readonly size: number }
   | { readonly kind: 'item'; readonly size: number }
-  | { readonly kind: 'items'; readonly items: number }
+  | { readonly kind: 'list'; readonly size: number }
   | { readonly kind: 'budget' };
 
 export class AnswerBody {
@@ -72,24 +75,30 @@ export class AnswerBody {
   take(chunk: Buffer): Overflow | undefined {
     const { limits, reader } = this;
     this.size += chunk.length;
-    if (!reader && this.size > limits.maxBytes) return { kind: 'size', size: this.size };
-    if (limits.budget && !limits.budget.take(chunk.length)) return { kind: 'budget' };
     if (!reader) {
-      this.held += chunk.length;
+      if (this.size > limits.maxBytes) return { kind: 'size', size: this.size };
+      if (!this.hold(this.held + chunk.length)) return { kind: 'budget' };
       this.text += this.decoder.write(chunk);
       return undefined;
     }
     const text = this.decoder.write(chunk);
     this.chars += text.length;
-    try {
-      reader.write(text);
-    } finally {
-      limits.budget?.give(chunk.length);
-    }
-    if (reader.items > limits.maxItems) return { kind: 'items', items: reader.items };
+    reader.write(text);
+    if (this.size > limits.maxListBytes) return { kind: 'list', size: this.size };
     const open = this.chars - reader.itemChars;
     if (open > limits.maxBytes) return { kind: 'item', size: open };
-    return undefined;
+    return this.hold(open) ? undefined : { kind: 'budget' };
+  }
+
+  /** Holds `bytes` of the budget in all (taking or giving the difference); false, holding what it held, if the budget has not got it. */
+  private hold(bytes: number): boolean {
+    const budget = this.limits.budget;
+    if (!budget) return true;
+    const more = bytes - this.held;
+    if (more > 0 && !budget.take(more)) return false;
+    if (more < 0) budget.give(-more);
+    this.held = bytes;
+    return true;
   }
 
   /** The answer, once it has all arrived: its text, or (streamed) '' and the document read. */

@@ -48,17 +48,24 @@ export class BudgetExceeded extends RhevError {
   }
 }
 
-/** The engine's answer was larger than `maxResponseBytes`; it was dropped while it streamed in. */
+/**
+ * The engine's answer passed a size limit (`setting`: `maxResponseBytes`
+ * for an answer or a list item, `maxListBytes` for a list read as it
+ * streams); it was dropped while it streamed in.
+ */
 export class ResponseTooLarge extends ConnectionError {
   override readonly code: string = 'TOO_LARGE';
 
   constructor(
     message: string,
     readonly limit: number,
-    options: { sent?: boolean } = {},
+    options: { sent?: boolean; setting?: 'maxResponseBytes' | 'maxListBytes' } = {},
   ) {
     super(message, { sent: options.sent ?? true });
+    this.setting = options.setting ?? 'maxResponseBytes';
   }
+
+  readonly setting: 'maxResponseBytes' | 'maxListBytes';
 }
 
 /**

@@ -28,6 +28,11 @@
  *    holding the process open) drops expired and superseded answers a window
  *    after they were kept, so a 10,000-VM list read once does not stay in
  *    memory until someone asks for it again.
+ * 6. A window given a grace (`graceMs`) keeps an answer that long past its
+ *    end, still of its generation, for `getExpiring`: the expiring answer a
+ *    caller may be given while a fresh one is being made (stale while
+ *    revalidating; the server's shared answers use it, one window long).
+ *    `get` never serves it.
  *
  * Rules 3 and 4 make our own writes visible at once (read-your-writes, for
  * every credential of a server); changes made elsewhere are seen when the
@@ -116,6 +121,8 @@ export class FreshWindow<T> {
     /** At most this many answers are kept; the oldest go first (a Map keeps insertion order). */
     private readonly maxEntries = 256,
     private readonly now: () => number = Date.now,
+    /** How long past the window an answer is kept for `getExpiring` (rule 6). */
+    readonly graceMs = 0,
   ) {}
 
   get enabled(): boolean {
@@ -139,9 +146,20 @@ export class FreshWindow<T> {
       this.hits++;
       return k;
     }
-    if (k) this.kept.delete(key);
+    if (k && !this.expiring(k)) this.kept.delete(key);
     this.misses++;
     return undefined;
+  }
+
+  /** An answer past the window but within its grace, of the current generation (rule 6), with its date; else undefined. */
+  getExpiring(key: string): { value: T; sentAt: number } | undefined {
+    const k = this.enabled ? this.kept.get(key) : undefined;
+    return k && this.expiring(k) ? k : undefined;
+  }
+
+  private expiring(k: Kept<T>): boolean {
+    const age = this.now() - k.sentAt;
+    return k.generation === this.generation.current && age >= this.windowMs && age < this.windowMs + this.graceMs;
   }
 
   /** Taken just before a request is sent (rule 1). */
@@ -161,7 +179,7 @@ export class FreshWindow<T> {
   /** Drops what can no longer be served (rule 5); `now` for tests. */
   sweep(now = this.now()): void {
     for (const [key, k] of this.kept) {
-      if (k.generation !== this.generation.current || now - k.sentAt >= this.windowMs) this.kept.delete(key);
+      if (k.generation !== this.generation.current || now - k.sentAt >= this.windowMs + this.graceMs) this.kept.delete(key);
     }
   }
 

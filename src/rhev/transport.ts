@@ -62,8 +62,8 @@ export interface TransportOptions {
    * the largest list item instead.
    */
   maxResponseBytes?: number;
-  /** Most items of a list read as it streams (default 1,000,000). */
-  maxListItems?: number;
+  /** Largest list read as it streams, in bytes (default 2 GiB): what an engine that never ends its answer is cut at. */
+  maxListBytes?: number;
   /** Use engine sessions (default true). */
   persistentAuth?: boolean;
   /**
@@ -126,8 +126,8 @@ export interface RequestOptions {
 
 /** Default of `maxResponseBytes`: far above any one resource (a whole answer, or one item of a list read as it streams). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
-/** Default of `maxListItems`: five times the largest inventory measured (bench: 100,000 VMs), and the event log's 300,000. */
-export const DEFAULT_MAX_LIST_ITEMS = 1_000_000;
+/** Default of `maxListBytes`: twice the largest list measured (bench: 100,000 VMs on v4, 1.1 GB). */
+export const DEFAULT_MAX_LIST_BYTES = 2 * 1024 * 1024 * 1024;
 
 /** OAuth error codes of a token endpoint that refuse the credentials themselves, not the request. */
 const REFUSAL_CODES = new Set(['access_denied', 'invalid_grant', 'unauthorized_client', 'invalid_client']);
@@ -334,7 +334,7 @@ export class Transport {
     const timeoutMs = this.options.timeoutMs ?? 60_000;
     const limits = {
       maxBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      maxItems: this.options.maxListItems ?? DEFAULT_MAX_LIST_ITEMS,
+      maxListBytes: this.options.maxListBytes ?? DEFAULT_MAX_LIST_BYTES,
       budget: this.options.budget,
     };
     const signal = opts.signal;
@@ -438,14 +438,18 @@ export class Transport {
         budget.limit,
       );
     }
-    const [limit, why] =
-      o.kind === 'items'
-        ? [limits.maxItems, `has over ${limits.maxItems} items (maxListItems)`]
+    const [limit, setting, why] =
+      o.kind === 'list'
+        ? [limits.maxListBytes, 'maxListBytes' as const, `is a list over ${limits.maxListBytes} bytes (maxListBytes)`]
         : o.kind === 'item'
-          ? [limits.maxBytes, `has an item over ${limits.maxBytes} bytes (maxResponseBytes; ${o.size} read)`]
-          : [limits.maxBytes, `is over ${limits.maxBytes} bytes (maxResponseBytes; ${o.kind === 'size' ? o.size : 0} bytes read)`];
+          ? [limits.maxBytes, 'maxResponseBytes' as const, `has an item over ${limits.maxBytes} bytes (maxResponseBytes; ${o.size} read)`]
+          : [
+              limits.maxBytes,
+              'maxResponseBytes' as const,
+              `is over ${limits.maxBytes} bytes (maxResponseBytes; ${o.kind === 'size' ? o.size : 0} bytes read)`,
+            ];
     this.log('warn', `dropped an answer that ${why.replace(/ \(.*/, '')} (${what})`);
-    return new ResponseTooLarge(`The engine's answer to ${what} ${why}; it was dropped`, limit);
+    return new ResponseTooLarge(`The engine's answer to ${what} ${why}; it was dropped`, limit, { setting });
   }
 
   /** A redirect answer pointing off the engine's origin becomes an error; others are returned as they are. */

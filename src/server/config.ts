@@ -118,8 +118,10 @@ export interface Limits {
   maxBodyBytes: number;
   /** Longest an operation may run (ms); every engine request it started ends then. */
   operationTimeoutMs: number;
-  /** Largest engine answer accepted (bytes), counted while it streams in. */
+  /** Largest engine answer accepted (bytes), or list item of one read as it streams, counted while it streams in. */
   maxResponseBytes: number;
+  /** Largest list read as it streams (bytes), all its items together (rhev/body.ts). */
+  maxListBytes: number;
   /** Bytes of all engine answers streaming in at once, across every credential (rhev/budget.ts). */
   answerBudgetBytes: number;
   /** How long a request may take to send its headers (ms), and its whole body; a slower one is cut. */

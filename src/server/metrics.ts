@@ -39,9 +39,14 @@ export class Metrics {
   });
   readonly sharedAnswers = new Counter({
     name: 'rhev_shared_answers_total',
-    help: "Queries answered with an identical query's answer of the same credential, within the freshness window",
+    help: "Queries answered with an identical query's answer of the same credential: within the freshness window (answer=fresh), or past it by at most one window while a refresh ran (answer=expiring)",
+    labelNames: ['answer'] as const,
     registers: [this.registry],
   });
+  /** Counts a query answered with a shared answer (shared-answers.ts): an expiring one, or a fresh one. */
+  readonly countSharedAnswer = (expiring: boolean): void => {
+    this.sharedAnswers.inc({ answer: expiring ? 'expiring' : 'fresh' });
+  };
   readonly compiledQueries = new Counter({
     name: 'rhev_compiled_queries_total',
     help: 'Queries run by compiled code (graphql-jit) rather than graphql-js',

@@ -128,7 +128,7 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
     refusals,
     deployment,
   );
-  const answers = new SharedAnswers(freshnessMs, generation, () => metrics.sharedAnswers.inc());
+  const answers = new SharedAnswers(freshnessMs, generation, metrics.countSharedAnswer);
   const services: OperationServices = {
     api,
     pool,
@@ -317,6 +317,7 @@ function credentialPool(
         verbosity: engine.verbosity ?? DEFAULT_ENGINE.verbosity,
         logger,
         maxResponseBytes: limits.maxResponseBytes,
+        maxListBytes: limits.maxListBytes,
         budget,
         refusalMs: limits.refusedCredentialMs,
         onUnauthorized,

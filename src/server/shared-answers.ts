@@ -19,10 +19,14 @@
  *   describes an execution that happened.
  *
  * When a window ends, every dashboard's next poll misses at once. So that
- * they do not all execute the query, the first to miss leads: the others
- * asking the same while it runs wait for its answer. A leader whose answer
- * has errors (or who is gone) shares nothing; those waiting then execute
- * on their own, each within its own deadline.
+ * they do not all execute the query, the first to miss leads: it executes,
+ * and the others asking the same while it runs are given the answer that
+ * just expired (stale while revalidating), kept one window past its end for
+ * this and only this: never after a change (a write, an event), and never
+ * when no refresh is running. Without one (the first answer of all, or
+ * one a change ended) they wait for the leader's answer instead. A leader
+ * whose answer has errors (or who is gone) shares nothing; those waiting
+ * then execute on their own, each within its own deadline.
  *
  * Two adapters use it, one per transport: an Apollo plugin for HTTP and an
  * `execute` wrapper for graphql-ws, so a query costs the same on either.
@@ -40,13 +44,14 @@ export class SharedAnswers {
   private readonly windows = new WeakMap<Holder, FreshWindow<Answer>>();
   /** Queries being executed by a leader, by credential and key: what the others asking the same wait for. */
   private readonly running = new WeakMap<Holder, Map<string, Promise<Answer | undefined>>>();
-  /** Answers served without executing. */
+  /** Answers served without executing; of which expiring ones, while a refresh ran. */
   served = 0;
+  servedExpiring = 0;
 
   constructor(
     readonly windowMs: number,
     private readonly generation: Generation,
-    private readonly onServed: () => void = () => {},
+    private readonly onServed: (expiring: boolean) => void = () => {},
   ) {}
 
   static key(query: string, variables: unknown, operationName: string | null | undefined): string {
@@ -64,13 +69,23 @@ export class SharedAnswers {
   ): Promise<{ answer: Answer } | { finish: (answer: Answer | undefined, dataSince?: number) => void }> {
     const window = this.windowOf(holder);
     if (!window) return { finish: () => {} };
-    const hit = window.get(key) ?? (await this.runningOf(holder).get(key));
-    if (hit) {
-      this.served++;
-      this.onServed();
-      return { answer: hit };
+    const fresh = window.get(key);
+    if (fresh) return this.serve(fresh, false);
+    const running = this.runningOf(holder).get(key);
+    if (running) {
+      const expiring = window.getExpiring(key);
+      if (expiring) return this.serve(expiring.value, true);
+      const led = await running;
+      if (led) return this.serve(led, false);
     }
     return { finish: this.lead(holder, window, key) };
+  }
+
+  private serve(answer: Answer, expiring: boolean): { answer: Answer } {
+    this.served++;
+    if (expiring) this.servedExpiring++;
+    this.onServed(expiring);
+    return { answer };
   }
 
   /** The caller executes; others asking the same meanwhile wait for it. */
@@ -100,7 +115,8 @@ export class SharedAnswers {
   private windowOf(holder: Holder): FreshWindow<Answer> | undefined {
     if (this.windowMs <= 0) return undefined;
     let w = this.windows.get(holder);
-    if (!w) this.windows.set(holder, (w = new FreshWindow<Answer>(this.windowMs, this.generation, 64)));
+    // Kept one window past its end, for the callers a refresh would otherwise hold up (rule 6 of fresh.ts).
+    if (!w) this.windows.set(holder, (w = new FreshWindow<Answer>(this.windowMs, this.generation, 64, Date.now, this.windowMs)));
     return w;
   }
 }

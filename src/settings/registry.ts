@@ -473,9 +473,16 @@ export const SETTINGS: readonly Setting[] = [
   limit('maxResponseBytes', {
     type: int(1, 'bytes'),
     default: 256 * MB,
-    description: 'one engine answer, counted while it streams in',
-    readBy: 'rhev/transport.ts',
+    description: 'one engine answer, or one item of a list read as it streams, counted while it streams in',
+    readBy: 'rhev/body.ts',
     beyond: '`UPSTREAM_TOO_LARGE`, socket closed',
+  }),
+  limit('maxListBytes', {
+    type: int(1, 'bytes'),
+    default: 2048 * MB,
+    description: 'one list read as it streams, all its items together (a 100,000-VM v4 list is 1.1 GB)',
+    readBy: 'rhev/body.ts',
+    beyond: '`UPSTREAM_TOO_LARGE` (`limit: "maxListBytes"`), socket closed',
   }),
   limit('answerBudgetBytes', {
     type: int(1, 'bytes'),

@@ -76,6 +76,8 @@ interface Frame {
   /** A repeated element of the document element (a list's item), counted when it closes. */
   readonly item: boolean;
   text: string;
+  /** Where its content begins in the document, for errors about its text. */
+  readonly at: number;
   hasChildren: boolean;
 }
 
@@ -244,7 +246,7 @@ class DocumentReader {
       this.textUntil(lt);
       this.i = lt;
       const c = xml.charCodeAt(lt + 1);
-      if (!final && (c === EXCLAMATION || c === QUESTION_MARK ? !markupWhole(xml, lt) : lt >= last)) {
+      if (!final && !this.whole(c, lt, last)) {
         this.waitFor = c === EXCLAMATION || c === QUESTION_MARK ? '>' : '<';
         return;
       }
@@ -262,6 +264,19 @@ class DocumentReader {
           this.startTag();
       }
     }
+  }
+
+  /**
+   * Whether the markup at `lt` (`c` after its `<`) is all in the text: an end
+   * tag once its `>` is, a comment, CDATA section or processing instruction
+   * once its end is, and a start tag once a later `<` is (`last` is the last
+   * one): no tag holds a `<`, but an attribute value may hold a `>`.
+   */
+  private whole(c: number, lt: number, last: number): boolean {
+    const { xml } = this;
+    if (c === SLASH) return xml.indexOf('>', lt) >= 0;
+    if (c === EXCLAMATION || c === QUESTION_MARK) return markupWhole(xml, lt);
+    return lt < last;
   }
 
   /** [14] CharData between tags: the open element's, or only white space (and a byte order mark first) outside the document element. */
@@ -288,7 +303,7 @@ class DocumentReader {
       end++;
     }
     if (end >= xml.length) throw new XmlSyntaxError('Unterminated end tag', i);
-    close(frame, this.strings);
+    close(frame, this.strings, frame.at - this.base);
     if (frame.item) this.settleItem(end + 1);
     this.top = this.stack.length ? this.stack[this.stack.length - 1] : undefined;
     if (!this.top) this.value = frame.obj;
@@ -357,9 +372,10 @@ class DocumentReader {
     const end = this.attributes(j, rawName, obj, obj ? child.plan!.attrs : undefined);
     if (obj && typeof obj.href === 'string') obj = this.withHref(obj, local);
     if (!this.selfClosing && !obj && this.top && this.simpleElement(end, rawName, child, parentObj)) return;
-    if (this.stack.length === 1 && child.many && obj) this.itemStart = this.base + i;
-    this.open(child, obj, parentObj, rawName);
-    if (this.selfClosing && this.itemStart >= 0) this.settleItem(end);
+    const item = this.stack.length === 1 && child.many && obj !== undefined;
+    if (item) this.itemStart = this.base + i;
+    this.open(child, obj, parentObj, rawName, end);
+    if (item && this.selfClosing) this.settleItem(end);
     this.i = end;
   }
 
@@ -463,7 +479,8 @@ class DocumentReader {
   }
 
   /** Opens the element's frame (or closes it at once for `/>`). */
-  private open(child: Child, obj: any, parentObj: any, rawName: string): void {
+  private open(child: Child, obj: any, parentObj: any, rawName: string, contentAt: number): void {
+    const at = this.base + contentAt;
     let frame: Frame;
     if (obj) {
       if (parentObj !== undefined) child.store(parentObj, obj);
@@ -476,6 +493,7 @@ class DocumentReader {
         conv: child.plan!.textConv ?? TEXT,
         item: this.stack.length === 1 && child.many,
         text: '',
+        at,
         hasChildren: false,
       };
     } else if (parentObj !== undefined) {
@@ -488,6 +506,7 @@ class DocumentReader {
         conv: child.conv,
         item: false,
         text: '',
+        at,
         hasChildren: false,
       };
     } else {
@@ -500,11 +519,12 @@ class DocumentReader {
         conv: IGNORE_TEXT,
         item: false,
         text: '',
+        at,
         hasChildren: false,
       };
     }
     if (this.selfClosing) {
-      close(frame, this.strings);
+      close(frame, this.strings, contentAt);
       if (!this.top) this.value = frame.obj;
     } else {
       this.stack.push(frame);
@@ -534,16 +554,17 @@ function textEnd(xml: string, from: number, len: number): number {
   return amp;
 }
 
-function close(f: Frame, strings: KeptStrings): void {
+/** Ends an element: its text becomes its value; `at` is where the text began (for errors, in the text being read). */
+function close(f: Frame, strings: KeptStrings, at: number): void {
   if (f.plan) {
     const t = f.text.trim();
     if (!t) return;
-    if (f.plan.textConv !== undefined) f.obj.$value = convert(f.plan.textConv, t, 0, strings);
+    if (f.plan.textConv !== undefined) f.obj.$value = convert(f.plan.textConv, t, at, strings);
     // Older engines: `<status>UP</status>` for `<status><state>UP</state></status>`.
-    else if (!f.hasChildren && f.plan.firstScalar) f.obj[f.plan.firstScalar.name] = convert(f.plan.firstScalar.conv, t, 0, strings);
+    else if (!f.hasChildren && f.plan.firstScalar) f.obj[f.plan.firstScalar.name] = convert(f.plan.firstScalar.conv, t, at, strings);
     return;
   }
-  if (f.parent !== undefined) f.store(f.parent, convert(f.conv as Conv, f.text, 0, strings));
+  if (f.parent !== undefined) f.store(f.parent, convert(f.conv as Conv, f.text, at, strings));
 }
 
 function addText(f: Frame, xml: string, from: number, to: number): void {

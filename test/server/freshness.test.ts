@@ -13,9 +13,13 @@ import { countRequests, gql, type Stack, stack, wsClient } from './helpers.ts';
 const DASHBOARD = `{ vms { name description status { state } cluster { name dataCenter { name } } host { name } disks { name } nics { name } } }`;
 const USER = { username: 'user@internal', password: 'user' };
 
-async function shared(s: Stack): Promise<number> {
+/** Queries answered with a shared answer so far: fresh ones, expiring ones, or both. */
+async function shared(s: Stack, answer: 'fresh' | 'expiring' | 'any' = 'any'): Promise<number> {
   const text = await s.server.metrics.registry.metrics();
-  return Number(/^rhev_shared_answers_total (\d+)/m.exec(text)?.[1] ?? 0);
+  let n = 0;
+  for (const m of text.matchAll(/^rhev_shared_answers_total\{answer="(\w+)"\} (\d+)/gm))
+    if (answer === 'any' || m[1] === answer) n += Number(m[2]);
+  return n;
 }
 
 describe('freshness window: a minute long', () => {
@@ -148,6 +152,55 @@ describe('freshness window: expiry and off', () => {
       await s.close();
     }
   });
+
+  it('when a window ends, one query refreshes the answer while the others are given the expiring one, never after a change', async () => {
+    const window = 400;
+    const s = await stack({ vms: 20 }, { freshnessMs: window });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** A leader started past the window (the engine slowed, so its refresh takes long), then five more of the same. */
+    const refresh = async () => {
+      s.sim.configure({ latencyMs: 1000 });
+      let leaderDone = false;
+      const leader = gql(s, DASHBOARD).then((a) => {
+        leaderDone = true;
+        return a;
+      });
+      const asked = async () => ((await (await fetch(`${s.sim.url}/__simulator/stats`)).json()) as { requests: number }).requests > 0;
+      await until(asked, 10_000, 'the leader asked the engine');
+      const before = await shared(s, 'expiring');
+      const others = await Promise.all(Array.from({ length: 5 }, () => gql(s, DASHBOARD)));
+      const served = (await shared(s, 'expiring')) - before;
+      const othersFirst = !leaderDone;
+      s.sim.configure({ latencyMs: 0 });
+      const led = await leader;
+      return { served, othersFirst, others, led };
+    };
+    try {
+      await gql(s, DASHBOARD);
+      await sleep(window + 50);
+      await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
+      const r = await refresh();
+      expect(r.served).toBe(5);
+      expect(r.othersFirst).toBe(true);
+      expect(r.others.every((a) => !a.errors && a.data.vms.length >= 20)).toBe(true);
+      expect(r.led.errors).toBeUndefined();
+      // After a change made through the server, the expired answer is not served: the others wait for the refresh.
+      const vm = r.led.data.vms[0].name;
+      const id = (await gql(s, `{ vms(search: "name=${vm}") { id } }`)).data.vms[0].id;
+      const changed = await gql(s, 'mutation($id: ID!) { updateVm(id: $id, input: { description: "changed" }) { description } }', { id });
+      expect(changed.errors).toBeUndefined();
+      await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
+      const afterChange = await refresh();
+      expect(afterChange.served).toBe(0);
+      expect(afterChange.others.every((a) => a.data.vms.find((v: { name: string }) => v.name === vm).description === 'changed')).toBe(true);
+      // A window past its grace (one more window) serves nothing expiring either.
+      await sleep(2 * window + 50);
+      await fetch(`${s.sim.url}/__simulator/reset`, { method: 'POST' });
+      expect((await refresh()).served).toBe(0);
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
 
   it('a shared answer is as old as the engine data it was built from, not as its execution', async () => {
     const s = await stack({ vms: 20 }, { freshnessMs: 1000 });

@@ -14,8 +14,12 @@ import type { Socket } from 'node:net';
 
 export type Behaviour =
   | { kind: 'ok' }
-  /** A well-formed list padded to this many bytes, sent as fast as the socket takes it. */
-  | { kind: 'huge'; bytes: number; declareLength?: boolean }
+  /**
+   * A well-formed list padded to this many bytes, sent as fast as the socket
+   * takes it: in VMs of 1 KB, or (`oneItem`) as one VM whose name is that long;
+   * with another `status` (an error answer) if asked.
+   */
+  | { kind: 'huge'; bytes: number; declareLength?: boolean; oneItem?: boolean; status?: number }
   /** A list that never ends: chunks forever until the socket closes. */
   | { kind: 'endless' }
   /** One byte every `everyMs`, forever. */
@@ -106,20 +110,21 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
       case 'ok':
         return void res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
       case 'huge': {
-        const pad = `<vm id="${VM_ID(0)}"><name>${'x'.repeat(1000)}</name></vm>`;
+        const pad = b.oneItem ? 'x'.repeat(64 * 1024) : `<vm id="${VM_ID(0)}"><name>${'x'.repeat(1000)}</name></vm>`;
         const count = Math.ceil(b.bytes / pad.length);
-        res.writeHead(200, {
+        const [open, close] = b.oneItem ? [`<vms><vm id="${VM_ID(0)}"><name>`, '</name></vm></vms>'] : ['<vms>', '</vms>'];
+        res.writeHead(b.status ?? 200, {
           'content-type': 'application/xml',
-          ...(b.declareLength ? { 'content-length': String(count * pad.length + 13) } : {}),
+          ...(b.declareLength ? { 'content-length': String(count * pad.length + open.length + close.length) } : {}),
         });
-        res.write('<vms>');
+        res.write(open);
         let sent = 0;
         const pump = () => {
           while (sent < count) {
             sent++;
             if (!res.write(pad)) return void res.once('drain', pump);
           }
-          res.end('</vms>');
+          res.end(close);
         };
         res.on('close', () => {
           sent = count;

@@ -43,8 +43,16 @@ async function serverFor(h: Hostile, config: Partial<ServerConfig> = {}): Promis
 }
 
 describe('answers too large to hold', () => {
-  it('a 20 MB answer over a 1 MB cap is UPSTREAM_TOO_LARGE, the socket is closed and memory is back', async () => {
+  it('a 20 MB list in items of 1 KB is read item by item past a 1 MB cap: the cap holds per item', async () => {
     const h = await engine({ routes: { vms: { kind: 'huge', bytes: 20 * 1024 * 1024 } } });
+    const s = await serverFor(h, { limits: { maxResponseBytes: 1024 * 1024 } });
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.vms.length).toBeGreaterThan(19_000);
+  });
+
+  it('one item of 20 MB over a 1 MB cap is UPSTREAM_TOO_LARGE, the socket is closed and memory is back', async () => {
+    const h = await engine({ routes: { vms: { kind: 'huge', bytes: 20 * 1024 * 1024, oneItem: true } } });
     const s = await serverFor(h, { limits: { maxResponseBytes: 1024 * 1024 } });
     await gql(s, '{ api { time } }');
     gc();
@@ -59,18 +67,19 @@ describe('answers too large to hold', () => {
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 * 1024 * 1024);
   });
 
-  it('an answer declaring a length over the cap is refused before its body is read', async () => {
-    const h = await engine({ routes: { vms: { kind: 'huge', bytes: 8 * 1024 * 1024, declareLength: true } } });
+  it('an answer kept whole (an error answer) declaring a length over the cap is refused before its body is read', async () => {
+    const h = await engine({ routes: { vms: { kind: 'huge', bytes: 8 * 1024 * 1024, declareLength: true, status: 500 } } });
     const s = await serverFor(h, { limits: { maxResponseBytes: 64 * 1024 } });
     const r = await gql(s, '{ vms { name } }');
     expect(r.errors![0].extensions!.code).toBe('UPSTREAM_TOO_LARGE');
   });
 
-  it('an endless answer ends at the cap, not at the deadline, and does not keep growing after the caller is answered', async () => {
+  it('an endless answer ends at the list cap, not at the deadline, and does not keep growing after the caller is answered', async () => {
     const h = await engine({ routes: { vms: { kind: 'endless' } } });
-    const s = await serverFor(h, { limits: { maxResponseBytes: 4 * 1024 * 1024, operationTimeoutMs: 60_000 } });
+    const max = 32 * 1024 * 1024;
+    const s = await serverFor(h, { limits: { maxResponseBytes: 4 * 1024 * 1024, maxListBytes: max, operationTimeoutMs: 60_000 } });
     const r = await gql(s, '{ vms { name } }');
-    expect(r.errors![0].extensions!.code).toBe('UPSTREAM_TOO_LARGE');
+    expect(r.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_TOO_LARGE', limit: 'maxListBytes', max });
     await until(async () => h.openSockets <= 1, 5000);
   });
 });
@@ -193,7 +202,8 @@ describe('lists of any length', () => {
 
 describe('one budget for engine answers in flight', () => {
   it('concurrent large answers past answerBudgetBytes are refused with SERVER_BUSY, the bytes held never pass it, and all is given back', async () => {
-    const h = await engine({ routes: { vms: { kind: 'huge', bytes: 12 * 1024 * 1024 } } });
+    // Each answer is one 12 MB item: held whole until it is read (a list of small items holds one item at a time).
+    const h = await engine({ routes: { vms: { kind: 'huge', bytes: 12 * 1024 * 1024, oneItem: true } } });
     const budget = 20 * 1024 * 1024;
     const s = await serverFor(h, { limits: { answerBudgetBytes: budget, maxResponseBytes: 16 * 1024 * 1024 } });
     // Four credentials (four connections) ask at once: each answer fits the single-answer cap, all four do not fit the budget.
