@@ -99,7 +99,14 @@ export async function startSimulatorProcess(options: {
  * `rhev-graphql serve` against `engineUrl` (the service account for every
  * caller), built from `tree` (this checkout unless a baseline's, compare.ts).
  */
-export function startServerProcess(engineUrl: string, freshnessMs: number, dialect: 'v3' | 'v4' = 'v3', tree = root): Promise<Started> {
+export function startServerProcess(
+  engineUrl: string,
+  freshnessMs: number,
+  dialect: 'v3' | 'v4' = 'v3',
+  tree = root,
+  /** More settings, as environment variables. */
+  env: Record<string, string> = {},
+): Promise<Started> {
   return startCommand(
     ['serve', '--port', '0', '--rhev-url', engineUrl, '--anonymous', 'service-account', '--log-level', 'warn'],
     /subgraph at (\S+)/,
@@ -108,6 +115,7 @@ export function startServerProcess(engineUrl: string, freshnessMs: number, diale
       RHEV_PASSWORD: 'admin',
       RHEV_API_VERSION: dialect === 'v4' ? '4' : '3',
       RHEV_FRESHNESS_MS: String(freshnessMs),
+      ...env,
     },
     tree,
   );

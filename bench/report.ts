@@ -10,6 +10,8 @@ import { FLEET_QUERY, type FleetRow } from './fleet.ts';
 import type { FleetSubscriptionRow } from './fleet-subscriptions.ts';
 import type { ParseResult } from './parse.ts';
 import type { ReplicasResult } from './replicas.ts';
+import { scaleSection, scaleTargets } from './report-scale.ts';
+import type { ScaleRow } from './scale.ts';
 import type { ServerProcessRow } from './server-process.ts';
 import type { SubscriptionRow } from './subscriptions.ts';
 
@@ -28,6 +30,8 @@ export interface Bench {
   fleetSubscriptions?: FleetSubscriptionRow[];
   /** One server against three replicas sharing a Redis (absent from runs before them, or without redis-server). */
   replicas?: ReplicasResult;
+  /** Inventories of any size (absent from runs before issue 26). */
+  scale?: ScaleRow[];
 }
 
 /**
@@ -78,9 +82,10 @@ export function boundOf(b: Bench): BoundRow[] {
 export function targetsOf(b: Bench, bound: BoundRow[]): Record<string, boolean> {
   const largest = Math.max(...b.dashboard.rows.map((r) => r.vms));
   const v3Bound = bound.find((r) => r.dialect === 'v3' && r.vms === largest)!;
-  const uncached = b.serverProcess.find((r) => r.mode === 'engine data shared' && r.clients === 1)!;
-  const most = Math.max(...b.serverProcess.map((r) => r.clients));
-  const busiest = b.serverProcess.find((r) => r.mode === 'answers shared' && r.clients === most)!;
+  const v3Process = b.serverProcess.filter((r) => (r.dialect ?? 'v3') === 'v3');
+  const uncached = v3Process.find((r) => r.mode === 'engine data shared' && r.clients === 1)!;
+  const most = Math.max(...v3Process.map((r) => r.clients));
+  const busiest = v3Process.find((r) => r.mode === 'answers shared' && r.clients === most)!;
   const windowed = b.fleet.filter((r) => r.freshnessMs > 0);
   const fewest = windowed[0];
   const mostDashboards = windowed[windowed.length - 1];
@@ -107,6 +112,25 @@ export function targetsOf(b: Bench, bound: BoundRow[]): Record<string, boolean> 
     'subscriptions: every subscriber got its events': subs.every((s) => s.events >= s.subscribers),
     ...fleetTargets(b.fleetSubscriptions),
     ...replicaTargets(b.replicas),
+    ...scaleTargets(b.scale),
+    ...sharedDataTargets(b.serverProcess, figure(b, 'read')),
+  };
+}
+
+/** Issue 26's targets over shared data and at a window's end, where the run measured both dialects. */
+function sharedDataTargets(rows: ServerProcessRow[], readMBps: number): Record<string, boolean> {
+  const of = (dialect: 'v3' | 'v4', mode: string, clients: number) =>
+    rows.find((r) => r.dialect === dialect && r.mode === mode && r.clients === clients);
+  const uncached = [of('v3', 'engine data shared', 1), of('v4', 'engine data shared', 1)];
+  const polled = [of('v3', 'answers shared', 10), of('v4', 'answers shared', 10)];
+  if (uncached.some((r) => !r) || polled.some((r) => !r)) return {};
+  return {
+    'server process: CPU per 1,000-VM dashboard over shared engine data at most 15 ms, on v3 and v4': uncached.every(
+      (r) => r!.cpuMsPerQuery <= 15,
+    ),
+    'server process: p99 at most 150 ms for 10 clients polling identical 1,000-VM dashboards through window ends, on v3 and v4':
+      polled.every((r) => r!.p99 <= 150 && r!.errors === 0),
+    'parsing at least 150 MB/s into typed objects': readMBps >= 150,
   };
 }
 
@@ -237,14 +261,15 @@ ${table(
 
 ## 5. The server in a process of its own
 
-Three processes: \`rhev-graphql simulator\`, \`rhev-graphql serve\` (the built command, API v3, ${sp[0]?.vms ?? 1000} VMs) and
+Three processes: \`rhev-graphql simulator\`, \`rhev-graphql serve\` (the built command, ${sp[0]?.vms ?? 1000} VMs, API v3 and v4) and
 autocannon sending the dashboard query. The server's CPU time and peak memory are read from /proc.
 *window off*: \`--freshness 0\`; *engine data shared*: the default window, each query's text its own (no answer shared: the
 uncached query); *answers shared*: the default window and identical queries, as polling dashboards send them.
 
 ${table(
-  ['mode', 'clients', 'queries/s', 'p50', 'p99', 'server CPU per query', 'server peak RSS', 'engine requests per query', 'errors'],
+  ['API', 'mode', 'clients', 'queries/s', 'p50', 'p99', 'server CPU per query', 'server peak RSS', 'engine requests per query', 'errors'],
   sp.map((r) => [
+    r.dialect ?? 'v3',
     r.mode,
     r.clients,
     r.qps.toFixed(1),
@@ -311,7 +336,7 @@ ${table(
 )}
 `
     : ''
-}${replicasSection(b.replicas)}`;
+}${replicasSection(b.replicas)}${scaleSection(b.scale)}`;
 }
 
 function replicasSection(r: ReplicasResult | undefined): string {

@@ -18,6 +18,7 @@ import { Progress, quick } from './lib.ts';
 import { parseScenario } from './parse.ts';
 import { replicasScenario } from './replicas.ts';
 import { type Bench, boundOf, report, targetsOf } from './report.ts';
+import { scaleScenario } from './scale.ts';
 import { serverProcessScenario } from './server-process.ts';
 import { subscriptionScenario } from './subscriptions.ts';
 
@@ -51,6 +52,7 @@ const plan = quick
       subS: 2,
       replicaPollS: 2,
       replicaS: 6,
+      scale: [2000],
     }
   : {
       sizes: [100, 1000, 10_000],
@@ -66,6 +68,7 @@ const plan = quick
       subS: 15,
       replicaPollS: 10,
       replicaS: 40,
+      scale: [10_000, 30_000, 100_000],
     };
 // Each step's expected seconds, for the estimate of the time left.
 const weights = {
@@ -80,12 +83,13 @@ const steps = [
   { label: 'parsing', weight: weights.parse },
   ...['v3', 'v4'].flatMap(() => plan.sizes.flatMap((n) => [1, 2, 3].map(() => ({ label: 'query', weight: weights.query(n) })))),
   ...plan.sizes.filter((n) => n <= 1000).map(() => ({ label: 'script', weight: 2 })),
-  ...Array.from({ length: 3 * plan.clients.length }, () => ({ label: 'server', weight: weights.serverRun })),
+  ...Array.from({ length: 2 * 3 * plan.clients.length }, () => ({ label: 'server', weight: weights.serverRun })),
   { label: 'execution', weight: weights.execution },
   ...Array.from({ length: (quick ? 1 : 2) * plan.fleet.length }, () => ({ label: 'fleet', weight: weights.fleetRun })),
   ...plan.subs.map(() => ({ label: 'subscriptions', weight: weights.subscriptions })),
   ...plan.fleetSubs.map(() => ({ label: 'fleet subscriptions', weight: weights.subscriptions })),
   ...[1, 3].map(() => ({ label: 'replicas', weight: plan.replicaS + 25 })),
+  ...['v4', 'v3'].flatMap(() => plan.scale.map((n) => ({ label: 'scale', weight: 10 + n / 1000 }))),
 ];
 const progress = new Progress(
   steps.length,
@@ -106,7 +110,7 @@ for (const r of dashboard.rows)
 const serverProcess = await serverProcessScenario(1000, plan.clients, plan.clientSeconds, step);
 for (const r of serverProcess)
   progress.log(
-    `server process, ${r.mode}, ${r.clients} clients: ${r.qps.toFixed(1)} queries/s, p99 ${r.p99.toFixed(0)} ms, ${r.cpuMsPerQuery.toFixed(1)} ms CPU per query, ${r.peakRssMB.toFixed(0)} MB peak`,
+    `server process, ${r.dialect}, ${r.mode}, ${r.clients} clients: ${r.qps.toFixed(1)} queries/s, p99 ${r.p99.toFixed(0)} ms, ${r.cpuMsPerQuery.toFixed(1)} ms CPU per query, ${r.peakRssMB.toFixed(0)} MB peak`,
   );
 const execution = await executionScenario(1000, quick ? 5 : 30);
 step('execution');
@@ -126,6 +130,12 @@ for (const r of replicas?.rows ?? [])
     `${r.replicas} replica(s): ${r.engineRequestsPerMinute.toFixed(0)} engine requests/min, ${r.staleAfterOwnWrite} stale after own write, ${r.loginsPerWrongCredential} login(s) per wrong credential${r.failoverMs === undefined ? '' : `, failover ${r.failoverMs} ms`}`,
   );
 
+const scale = await scaleScenario(plan.scale, step);
+for (const r of scale)
+  progress.log(
+    `${r.dialect} dashboard at ${r.vms} VMs: ${r.error ?? `${r.answered} VMs`} in ${(r.ms / 1000).toFixed(1)} s, ${r.engineRequests} engine requests (${r.engineMB.toFixed(0)} MB), server CPU ${(r.cpuMs / 1000).toFixed(1)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
+  );
+
 const bench: Bench = {
   date: new Date().toISOString(),
   quick,
@@ -139,6 +149,7 @@ const bench: Bench = {
   subscriptions,
   fleetSubscriptions,
   replicas,
+  scale,
 };
 const bound = boundOf(bench);
 const targets = targetsOf(bench, bound);

@@ -18,13 +18,15 @@
  */
 import autocannon from 'autocannon';
 import { DEFAULT_FRESHNESS_MS } from '../src/server/config.ts';
-import { QUERIES } from './dashboard.ts';
+import { QUERIES, QUERIES_V4 } from './dashboard.ts';
 import { graphql, resetStats, simStats } from './lib.ts';
 import { cpuMs, peakRssMB, startServerProcess, startSimulatorProcess } from './processes.ts';
 
 export type ServerMode = 'window off' | 'engine data shared' | 'answers shared';
 
 export interface ServerProcessRow {
+  /** The engine's and the schema's dialect (absent in runs before v4 was measured here: v3). */
+  dialect?: 'v3' | 'v4';
   mode: ServerMode;
   vms: number;
   clients: number;
@@ -68,23 +70,37 @@ export async function serverProcessScenario(
   seconds: number,
   step: (label: string) => void,
 ): Promise<ServerProcessRow[]> {
-  const sim = await startSimulatorProcess({ vms });
+  const rows: ServerProcessRow[] = [];
+  for (const dialect of ['v3', 'v4'] as const) rows.push(...(await dialectRows(dialect, vms, clientCounts, seconds, step)));
+  return rows;
+}
+
+async function dialectRows(
+  dialect: 'v3' | 'v4',
+  vms: number,
+  clientCounts: number[],
+  seconds: number,
+  step: (label: string) => void,
+): Promise<ServerProcessRow[]> {
+  const sim = await startSimulatorProcess({ vms, dialect });
+  const query = (dialect === 'v4' ? QUERIES_V4 : QUERIES).dashboard.query;
   const rows: ServerProcessRow[] = [];
   try {
     for (const { mode, freshnessMs, vary } of MODES) {
-      const server = await startServerProcess(sim.apiUrl, freshnessMs);
+      const server = await startServerProcess(sim.apiUrl, freshnessMs, dialect);
       try {
-        for (let i = 0; i < 3; i++) await graphql(server.url, QUERIES.dashboard.query);
+        for (let i = 0; i < 3; i++) await graphql(server.url, query);
         for (const clients of clientCounts) {
           await resetStats(sim.url);
           const pid = server.child.pid!;
           const cpu0 = cpuMs(pid);
-          const r = await load(server.url, QUERIES.dashboard.query, clients, seconds, vary);
+          const r = await load(server.url, query, clients, seconds, vary);
           const cpu = cpuMs(pid) - cpu0;
           // autocannon checks status codes only: one more query checks the answer itself.
-          await graphql(server.url, QUERIES.dashboard.query);
+          await graphql(server.url, query);
           const answered = r.requests.total;
           rows.push({
+            dialect,
             mode,
             vms,
             clients,
@@ -97,7 +113,7 @@ export async function serverProcessScenario(
             upstreamPerQuery: answered ? (await simStats(sim.url)).requests / answered : Number.NaN,
             errors: r.errors + r.non2xx + r.timeouts,
           });
-          step(`server process, ${mode}, ${clients} clients`);
+          step(`server process, ${dialect}, ${mode}, ${clients} clients`);
         }
       } finally {
         await server.stop();
