@@ -49,13 +49,13 @@ describe('lists sent as they are written', () => {
   });
 
   it('injects a fault into a streamed answer as into any other', async () => {
-    sim.configure({ faults: { rate: 1, kinds: ['truncated'] } });
+    sim.configure({ faults: { rate: 1, kinds: ['truncated'], slowMs: 0 } });
     try {
       const r = await api(sim, 'GET', '/vms?follow=disk_attachments.disk,nics', v4);
       expect(r.text.length).toBeGreaterThan(0);
       expect(() => readDocument(bundledV4Model(), r.text)).toThrow();
     } finally {
-      sim.configure({ faults: { rate: 0, kinds: [] } });
+      sim.configure({ faults: { rate: 0, kinds: [], slowMs: 0 } });
     }
   });
 });
