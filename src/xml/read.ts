@@ -368,7 +368,7 @@ class DocumentReader {
     const local = colon >= 0 ? rawName.slice(colon + 1) : rawName;
     this.place(local);
     const { child, parentObj } = this;
-    let obj = child.plan && (parentObj !== undefined || !this.top) ? ({} as any) : undefined;
+    let obj = child.plan && (parentObj !== undefined || !this.top) ? child.plan.create() : undefined;
     const end = this.attributes(j, rawName, obj, obj ? child.plan!.attrs : undefined);
     if (obj && typeof obj.href === 'string') obj = this.withHref(obj, local);
     if (!this.selfClosing && !obj && this.top && this.simpleElement(end, rawName, child, parentObj)) return;
