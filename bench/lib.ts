@@ -56,7 +56,7 @@ export class Progress {
     const elapsed = (performance.now() - this.started) / 1000;
     const left = this.weightDone > 0 ? (elapsed / this.weightDone) * Math.max(0, this.totalWeight - this.weightDone) : Number.NaN;
     const eta = Number.isFinite(left) ? ` (about ${left >= 90 ? `${Math.round(left / 60)} min` : `${Math.round(left)} s`} left)` : '';
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ${label}${eta}`;
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ${label} at ${Math.round(elapsed)} s${eta}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${bar.padEnd(100)}`);
     else process.stderr.write(`${bar}\n`);
   }
