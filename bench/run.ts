@@ -14,6 +14,7 @@ import { dashboardScenario } from './dashboard.ts';
 import { executionScenario } from './execution.ts';
 import { fleetScenario } from './fleet.ts';
 import { fleetSubscriptionScenario } from './fleet-subscriptions.ts';
+import { floorsScenario } from './floors.ts';
 import { Progress, quick } from './lib.ts';
 import { parseScenario } from './parse.ts';
 import { replicasScenario } from './replicas.ts';
@@ -85,6 +86,7 @@ const steps = [
   ...plan.sizes.filter((n) => n <= 1000).map(() => ({ label: 'script', weight: 2 })),
   ...Array.from({ length: 2 * 3 * plan.clients.length }, () => ({ label: 'server', weight: weights.serverRun })),
   { label: 'execution', weight: weights.execution },
+  { label: 'floors', weight: weights.execution },
   ...Array.from({ length: (quick ? 1 : 2) * plan.fleet.length }, () => ({ label: 'fleet', weight: weights.fleetRun })),
   ...plan.subs.map(() => ({ label: 'subscriptions', weight: weights.subscriptions })),
   ...plan.fleetSubs.map(() => ({ label: 'fleet subscriptions', weight: weights.subscriptions })),
@@ -117,6 +119,11 @@ step('execution');
 progress.log(
   `execution: graphql-js ${execution.graphqlJs.toFixed(1)} ms, graphql-jit ${execution.graphqlJit.toFixed(1)} ms (${execution.jitSpeedup.toFixed(2)}x), same answer: ${execution.sameAnswer}`,
 );
+const floors = await floorsScenario(1000, quick ? 3 : 9);
+step('floors');
+progress.log(
+  `floors (v4, ${floors.vms} VMs): answer ${floors.answerMs.toFixed(1)} ms, read ${floors.readMs.toFixed(0)} ms (${floors.readMBps.toFixed(0)} MB/s), both ${floors.readAndAnswerMs.toFixed(0)} ms`,
+);
 const fleet = await fleetScenario(plan.fleet, plan.pollS, plan.fleetS, step, quick ? [2000] : undefined);
 for (const r of fleet)
   progress.log(
@@ -145,6 +152,7 @@ const bench: Bench = {
   dashboard,
   serverProcess,
   execution,
+  floors,
   fleet,
   subscriptions,
   fleetSubscriptions,
