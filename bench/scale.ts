@@ -35,9 +35,13 @@ export interface ScaleRow {
 
 const LIMITS = { RHEV_ENGINE_TIMEOUT_MS: '600000', RHEV_OPERATION_TIMEOUT_MS: '600000' };
 
-export async function scaleScenario(sizes: number[], step: (label: string) => void): Promise<ScaleRow[]> {
+export async function scaleScenario(
+  sizes: number[],
+  step: (label: string) => void,
+  dialects: readonly ('v3' | 'v4')[] = ['v4', 'v3'],
+): Promise<ScaleRow[]> {
   const rows: ScaleRow[] = [];
-  for (const dialect of ['v4', 'v3'] as const) {
+  for (const dialect of dialects) {
     for (const vms of sizes) {
       rows.push(await dashboardAt(dialect, vms));
       step(`scale, ${dialect} at ${vms} VMs`);

@@ -69,9 +69,10 @@ export async function serverProcessScenario(
   clientCounts: number[],
   seconds: number,
   step: (label: string) => void,
+  dialects: readonly ('v3' | 'v4')[] = ['v3', 'v4'],
 ): Promise<ServerProcessRow[]> {
   const rows: ServerProcessRow[] = [];
-  for (const dialect of ['v3', 'v4'] as const) rows.push(...(await dialectRows(dialect, vms, clientCounts, seconds, step)));
+  for (const dialect of dialects) rows.push(...(await dialectRows(dialect, vms, clientCounts, seconds, step)));
   return rows;
 }
 
