@@ -4,8 +4,8 @@
  * same run, with absolute times for context. Results go to
  * bench/results/latest.json and docs/performance.md (report.ts writes it).
  *
- *   npm run bench              all scenarios (about 15 minutes)
- *   npm run bench -- --quick   a smoke run of about a minute, written to bench/results/quick/
+ *   npm run bench              all scenarios (about 45 minutes)
+ *   npm run bench -- --quick   a smoke run of under a minute, written to bench/results/quick/
  *   npm run bench -- --report  docs/performance.md again from the last full run's figures
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
