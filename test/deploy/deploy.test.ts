@@ -31,7 +31,7 @@ const replicaManifests = manifestsOf('rhev-graphql-replicas.yaml');
 const replicaDoc = (k: string, name: string) => replicaManifests.find((m) => m.kind === k && m.metadata.name === name);
 
 /** Every variable a setting reads, `*_FILE` of the secrets included, and what Node itself reads. */
-const KNOWN = new Set([...SETTINGS.flatMap((s) => (s.secret ? [s.env, `${s.env}_FILE`] : [s.env])), 'NODE_ENV']);
+const KNOWN = new Set([...SETTINGS.flatMap((s) => (s.secret ? [s.env, `${s.env}_FILE`] : [s.env])), 'NODE_ENV', 'NODE_OPTIONS']);
 
 /** The Containerfile's ENV of its last stage, as name -> value. */
 function containerEnv(): Map<string, string> {
@@ -109,6 +109,14 @@ for (const [file, docs] of [
       expect(env.get('HOST')?.value).toBe('0.0.0.0');
       expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    });
+
+    it("set Node's heap limit to about 7/8 of the container's memory limit, so V8 collects before the kernel kills", () => {
+      const heapMB = Number(/--max-old-space-size=(\d+)/.exec(String(env.get('NODE_OPTIONS')?.value))?.[1]);
+      const limit = /^(\d+)(Mi|Gi)$/.exec(container.resources.limits.memory)!;
+      const limitMB = Number(limit[1]) * (limit[2] === 'Gi' ? 1024 : 1);
+      expect(heapMB / limitMB).toBeGreaterThanOrEqual(0.75);
+      expect(heapMB / limitMB).toBeLessThanOrEqual(0.9);
     });
   });
 
