@@ -5,7 +5,7 @@
  * the matching generic resolver; every fetch goes through the request's
  * loaders.
  */
-import { GraphQLError, type GraphQLResolveInfo, type GraphQLScalarType, type SelectionSetNode } from 'graphql';
+import { type FieldNode, GraphQLError, type GraphQLResolveInfo, type GraphQLScalarType, type SelectionSetNode } from 'graphql';
 import { type Collection, searchLanguage } from '../model/index.ts';
 import {
   Aborted,
@@ -212,14 +212,22 @@ function collectionOf(ctx: ResolverContext, path: string): Collection {
 }
 
 function isBareRef(ref: Obj): boolean {
-  for (const k of Object.keys(ref)) if (k !== 'id' && k !== 'href') return false;
+  for (const k in ref) if (k !== 'id' && k !== 'href') return false;
   return true;
 }
 
+/** Whether a field asks only for ids, by its node: the same for every object of a list, and for every run of a cached document. */
+const askedOnlyId = new WeakMap<FieldNode, boolean>();
+
 function onlyId(info: GraphQLResolveInfo): boolean {
-  const names = selectedFields(info.fieldNodes[0]?.selectionSet, info);
-  for (const n of names) if (n !== 'id' && n !== '__typename') return false;
-  return true;
+  const node = info.fieldNodes[0];
+  let only = node ? askedOnlyId.get(node) : undefined;
+  if (only === undefined) {
+    only = true;
+    for (const n of selectedFields(node?.selectionSet, info)) if (n !== 'id' && n !== '__typename') only = false;
+    if (node) askedOnlyId.set(node, only);
+  }
+  return only;
 }
 
 /** The field names a selection asks for, through fragments. */
