@@ -62,7 +62,9 @@ describe.skipIf(!REDIS_SERVER)('three replicas sharing one Redis', () => {
     for (const answer of theirs) expect(answer.data.vms).toEqual(theirs[0].data.vms);
     expect(theirs[0].data.vms.length).toBeLessThan(together[0].data.vms.length);
     expect((await engineRequests())['GET /vms']).toBe(2);
-    expect(await replicas[2].metrics()).toMatch(/^rhev_shared_reads_total\{how="shared"\} [1-9]/m);
+    // Whichever replica claimed a read read it from the engine; the others took it from Redis.
+    const shared = await Promise.all(replicas.map(async (r) => /^rhev_shared_reads_total\{how="shared"\} [1-9]/m.test(await r.metrics())));
+    expect(shared.filter(Boolean).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it('gives a read back at once when it finds nothing, so no replica waits on it', async () => {
