@@ -2,15 +2,14 @@ import { bundledV4ModelText } from '../model/index.ts';
 import type { Doc } from '../xml/index.ts';
 import { writeDocument } from '../xml/index.ts';
 import { actionHandler } from './actions/index.ts';
-import { wantsAllContent, withAllContent } from './all-content.ts';
 import type { TypeWord } from './app-errors.generated.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
 import { capabilitiesDocument } from './capabilities.ts';
 import { ADD_ONLY } from './collections/imports.ts';
 import type { Created, CrudContext } from './collections/index.ts';
-import { COMMON_FIELDS, grantsOf, TABLE_OF, TYPE_OF_TABLE, TYPE_WORD } from './collections/index.ts';
+import { grantsOf, TABLE_OF, TYPE_OF_TABLE, TYPE_WORD } from './collections/index.ts';
 import { dialect } from './dialects.ts';
-import { checkEnums, detailOf, IMMUTABLE, inline, needsUuid, readBody, sameValue, splitPath, unmet, writeFields } from './documents.ts';
+import { checkEnums, IMMUTABLE, needsUuid, readBody, sameValue, splitPath, unmet, writeFields } from './documents.ts';
 import { entryAnswer } from './entry.ts';
 import { type About, EventLog } from './events.ts';
 import {
@@ -25,14 +24,12 @@ import {
   notFound,
   refuse,
 } from './faults.ts';
-import { type FollowCache, followed, followOf } from './follow.ts';
 import type { Inventory } from './inventory.ts';
-import { listAnswer, selectListed } from './listing.ts';
+import { expanded, listAnswer, selectListed } from './listing.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
-import { decorate, type Spec, seenAt, v3Routes, v3TypeName, v4Routes } from './routes.ts';
-import type { FieldGetter } from './search.ts';
-import { searchFieldsOf } from './search-fields.ts';
+import { decorate, type Spec, seenAt, v3TypeName, v4Routes } from './routes.ts';
+import { searchFieldsOfSpec } from './search-fields.ts';
 import { buildInventory } from './seed.ts';
 import { type Caller, Sessions } from './sessions.ts';
 import { refreshHostSummaries } from './statistics.ts';
@@ -245,19 +242,11 @@ export class Engine {
     records = selectListed(records, {
       events: s.key === 'events',
       search: s.searchable ? req.query.get('search') : null,
-      fields: this.searchFields(s),
+      fields: searchFieldsOfSpec(this.store, s),
       query: req.query,
       matrix,
     });
-    // One follow cache for the whole list: each collection a reference leads into is indexed once.
-    const cache: FollowCache = new Map();
-    return listAnswer(req, s, records, (batch) => this.expand(req, s, batch, cache));
-  }
-
-  /** What a search of the collection may say: the engine's language for top-level collections (search-fields.ts). */
-  private searchFields(s: Spec): Record<string, FieldGetter<Rec>> {
-    if (s.key.includes('/')) return s.behaviour.search?.(this.store) ?? COMMON_FIELDS;
-    return searchFieldsOf(this.store, s.key, (rel) => v3Routes().specs.get(rel)?.behaviour.search?.(this.store));
+    return listAnswer(this.store, req, s, records);
   }
 
   // ------------------------------------------------------------------ filtering
@@ -288,7 +277,7 @@ export class Engine {
     const allowed = ['GET', ...(s.update ? ['PUT'] : []), ...(s.remove ? ['DELETE'] : [])];
     switch (method) {
       case 'GET': {
-        return this.answer(req, 200, s.item, this.expand(req, s, [rec])[0]);
+        return this.answer(req, 200, s.item, expanded(this.store, req, s, [rec])[0]);
       }
       case 'PUT':
         if (!s.update) break;
@@ -589,24 +578,9 @@ export class Engine {
     );
   }
 
-  private xml(status: number, body: string): EngineResponse {
-    return { status, headers: { 'content-type': XML }, body };
-  }
-
-  /** Records with what the request asks to inline: v3's `detail=` sub-collections, v4's `follow=` links. */
-  private expand(req: EngineRequest, s: Spec, records: Rec[], cache: FollowCache = new Map()): Rec[] {
-    if (req.dialect === 'v4') {
-      const paths = followOf(req);
-      const all = s.item === 'vm' && wantsAllContent(req) ? records.map(withAllContent) : records;
-      return paths.length ? all.map((r) => followed(this.store, dialect('v4').routes, s, r, paths, cache)) : all;
-    }
-    const detail = detailOf(req, s.key);
-    return detail.size ? records.map((r) => inline(this.store, r, detail)) : records;
-  }
-
   /** An XML answer: `value` as the document `element`, its hrefs below the request's API root (none without a request). */
   private answer(req: EngineRequest | undefined, status: number, element: string, value: object): EngineResponse {
-    return this.xml(status, this.write(req, element, value));
+    return { status, headers: { 'content-type': XML }, body: this.write(req, element, value) };
   }
 
   /** `value` as the document `element` in the request's dialect, its hrefs below the request's API root. */

@@ -5,12 +5,15 @@
  * list's answer, written as it is sent.
  */
 import { writeListPieces } from '../xml/index.ts';
+import { wantsAllContent, withAllContent } from './all-content.ts';
 import { dialect } from './dialects.ts';
+import { detailOf, inline } from './documents.ts';
 import { badRequest, EngineFault } from './faults.ts';
+import { type FollowCache, followed, followOf } from './follow.ts';
 import type { EngineRequest, EngineResponse } from './messages.ts';
 import type { Spec } from './routes.ts';
 import { applySearch, type FieldGetter, parseSearch, SearchSyntaxError } from './search.ts';
-import type { Rec } from './store.ts';
+import type { Rec, Store } from './store.ts';
 
 export interface ListRequest {
   /** The audit log: newest first, and `from` applies. */
@@ -65,11 +68,14 @@ const EXPAND_BATCH = 500;
 
 /**
  * A list answer written as it is sent (messages.ts `pieces`): each record
- * is expanded (`expand`: v3 `detail=`, v4 `follow=`) and put in the
+ * is expanded (v3 `detail=`, v4 `follow=`) and put in the
  * dialect's shape only when its turn comes, so a list of any size costs
  * the memory of a few items at a time.
  */
-export function listAnswer(req: EngineRequest, s: Spec, records: Rec[], expand: (batch: Rec[]) => Rec[]): EngineResponse {
+export function listAnswer(store: Store, req: EngineRequest, s: Spec, records: Rec[]): EngineResponse {
+  // One follow cache for the whole list: each collection a reference leads into is indexed once.
+  const cache: FollowCache = new Map();
+  const expand = (batch: Rec[]) => expanded(store, req, s, batch, cache);
   const d = dialect(req.dialect);
   const itemType = d.model.elements.get(s.item) ?? '';
   // The first batch is expanded now: a request it refuses (an unknown `follow=`) gets its fault, not half an answer.
@@ -81,4 +87,15 @@ export function listAnswer(req: EngineRequest, s: Spec, records: Rec[], expand: 
   };
   const pieces = writeListPieces(d.model, s.collection, s.item, wired(), { hrefBase: req.base, declaration: true });
   return { status: 200, headers: { 'content-type': 'application/xml' }, body: '', pieces };
+}
+
+/** Records with what the request asks to inline: v3's `detail=` sub-collections, v4's `follow=` links (and `all_content`). */
+export function expanded(store: Store, req: EngineRequest, s: Spec, records: Rec[], cache: FollowCache = new Map()): Rec[] {
+  if (req.dialect === 'v4') {
+    const paths = followOf(req);
+    const all = s.item === 'vm' && wantsAllContent(req) ? records.map(withAllContent) : records;
+    return paths.length ? all.map((r) => followed(store, dialect('v4').routes, s, r, paths, cache)) : all;
+  }
+  const detail = detailOf(req, s.key);
+  return detail.size ? records.map((r) => inline(store, r, detail)) : records;
 }

@@ -19,6 +19,7 @@
  */
 import { collectionOfObject, reachedObject, SEARCH_ENTITIES, searchLanguage } from '../model/index.ts';
 import { COMMON_FIELDS } from './collections/index.ts';
+import { type Spec, v3Routes } from './routes.ts';
 import type { FieldGetter } from './search.ts';
 import type { Rec, Store, Table } from './store.ts';
 import { TABLES } from './store.ts';
@@ -119,4 +120,10 @@ function relatedRecords(st: Store, from: string, to: string): (r: Rec) => Rec[] 
     }
     return referring.get(r.id) ?? [];
   };
+}
+
+/** What a search of the collection `s` may say: the engine's language for top-level collections, a sub-collection's own rules. */
+export function searchFieldsOfSpec(st: Store, s: Spec): Fields {
+  if (s.key.includes('/')) return s.behaviour.search?.(st) ?? COMMON_FIELDS;
+  return searchFieldsOf(st, s.key, (rel) => v3Routes().specs.get(rel)?.behaviour.search?.(st));
 }
