@@ -45,18 +45,10 @@ export function answerReader(xsd: XsdModel, expected?: string): StreamReader {
       if (expected !== undefined && doc.root !== expected) throw parseError('root', doc.root, expected);
       return tag(doc.value, doc.type);
     },
-    get items() {
-      return stream.items;
-    },
     get itemChars() {
       return stream.itemChars;
     },
   };
-}
-
-/** The document of a successful answer: read as it streamed, or from its text. */
-export function documentOf(res: HttpResponse, expected?: string, xsd: XsdModel = model().xsd): Obj {
-  return res.read !== undefined ? (res.read as Obj) : parseAnswer(res.body, expected, xsd);
 }
 
 function parseError(problem: ReadProblem, detail: string, expected: string | undefined, cause?: Error): ParseError {

@@ -29,9 +29,7 @@ export interface StreamReader {
   write(text: string): void;
   /** The document read; throws when the answer is not one. */
   end(): unknown;
-  /** A list's items read so far. */
-  readonly items: number;
-  /** Characters of the answer inside those items. */
+  /** Characters of the answer inside the list items read so far. */
   readonly itemChars: number;
 }
 
