@@ -1,6 +1,5 @@
 import { bundledV4ModelText } from '../model/index.ts';
 import type { Doc } from '../xml/index.ts';
-import { writeDocument } from '../xml/index.ts';
 import { actionHandler } from './actions/index.ts';
 import type { TypeWord } from './app-errors.generated.ts';
 import type { AuditLogName } from './audit-log.generated.ts';
@@ -26,6 +25,7 @@ import {
 } from './faults.ts';
 import type { Inventory } from './inventory.ts';
 import { expanded, listAnswer, selectListed } from './listing.ts';
+import { answersInJson, documentAnswer } from './media.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type EngineRequest, type EngineResponse, EngineStats } from './messages.ts';
 import { USER_VM_MANAGER_ROLE_ID } from './roles.ts';
 import { decorate, type Spec, seenAt, v3TypeName, v4Routes } from './routes.ts';
@@ -39,8 +39,6 @@ import { Tasks } from './tasks.ts';
 interface Trace {
   route?: string;
 }
-
-const XML = 'application/xml';
 
 /** A parsed request body or a document being built: any fields of a schema type. */
 
@@ -111,7 +109,7 @@ export class Engine {
       return await this.dispatch(req, trace);
     } catch (e) {
       const f = e instanceof EngineFault ? e : new EngineFault(500, 'Operation Failed', (e as Error).message);
-      return { ...faultAnswer(dialect(req.dialect), f), route: trace.route };
+      return { ...faultAnswer(dialect(req.dialect), f, answersInJson(req)), route: trace.route };
     }
   }
 
@@ -340,18 +338,10 @@ export class Engine {
         creation_status: { state: 'pending' },
         link: [...(rec.link ?? []), { href: statusHref, rel: 'creation_status' }],
       };
-      return {
-        status: 202,
-        headers: { 'content-type': XML, location },
-        body: this.write(req, s.item, doc),
-      };
+      return documentAnswer(req, 202, s.item, doc, { location });
     }
     if (task) await task;
-    return {
-      status: 201,
-      headers: { 'content-type': XML, location },
-      body: this.write(req, s.item, rec),
-    };
+    return documentAnswer(req, 201, s.item, rec, { location });
   }
 
   /** `GET .../{id}/creation_status/{oid}`: the progress of a creation that runs as a task. */
@@ -532,11 +522,7 @@ export class Engine {
     }
     // Task-backed: 202 with a pollable href, parent and replay links.
     const { href, doc } = this.tasks.trackAction(rec.href, name, this.inv.id(), result, finish);
-    return {
-      status: 202,
-      headers: { 'content-type': XML, location: `${req.origin}${req.base}/${href}` },
-      body: this.write(req, 'action', doc),
-    };
+    return documentAnswer(req, 202, 'action', doc, { location: `${req.origin}${req.base}/${href}` });
   }
 
   private pollAction(req: EngineRequest, href: string): EngineResponse {
@@ -578,16 +564,9 @@ export class Engine {
     );
   }
 
-  /** An XML answer: `value` as the document `element`, its hrefs below the request's API root (none without a request). */
+  /** `value` as the document `element`, in the request's dialect and representation (media.ts; none without a request). */
   private answer(req: EngineRequest | undefined, status: number, element: string, value: object): EngineResponse {
-    return { status, headers: { 'content-type': XML }, body: this.write(req, element, value) };
-  }
-
-  /** `value` as the document `element` in the request's dialect, its hrefs below the request's API root. */
-  private write(req: EngineRequest | undefined, element: string, value: object): string {
-    const d = dialect(req?.dialect);
-    const wired = d.wire(d.model.elements.get(element) ?? '', value);
-    return writeDocument(d.model, element, wired, { hrefBase: req?.base, declaration: true });
+    return documentAnswer(req, status, element, value);
   }
 }
 

@@ -2,6 +2,8 @@
  * Engine-style error answers. Handlers throw these; the router turns them
  * into the status code and body a real engine sends (docs/protocol.md §4, §5).
  */
+
+import { writeJsonDocument } from '../json/index.ts';
 import { bundledModel } from '../model/index.ts';
 import { writeDocument } from '../xml/index.ts';
 import { ACTION_WORDS, type ActionWord, APP_ERRORS, type AppError, TYPE_WORDS, type TypeWord } from './app-errors.generated.ts';
@@ -99,37 +101,33 @@ function usageLinks(): Map<string, RsdlLink> {
   return usageByKey;
 }
 
-/** The engine's answer for a refusal, in the shape the refusal asks for. */
-export function faultAnswer(d: Pick<Dialect, 'name' | 'model' | 'wire'>, f: EngineFault): EngineResponse {
+/**
+ * The engine's answer for a refusal, in the shape the refusal asks for; in
+ * JSON when the request asked for it (media.ts), as the engine's Jackson
+ * layer writes the same documents.
+ */
+export function faultAnswer(d: Pick<Dialect, 'name' | 'model' | 'wire'>, f: EngineFault, json = false): EngineResponse {
   const { model } = d;
   const v4 = d.name === 'v4';
   const headers: Record<string, string> = { ...f.headers };
+  const write = (root: string, value: object): string =>
+    json ? writeJsonDocument(model, root, value) : writeDocument(model, root, value, { declaration: true });
   let body = '';
   if (f.shape === 'fault') {
-    body = writeDocument(model, 'fault', { reason: f.reason, detail: f.detail }, { declaration: true });
+    body = write('fault', { reason: f.reason, detail: f.detail });
   } else if (f.shape === 'action') {
-    body = writeDocument(
-      model,
-      'action',
-      // Written as the dialect writes an action (v4 says the state alone: `<status>failed</status>`).
-      d.wire('Action', { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } }),
-      { declaration: true },
-    );
+    // Written as the dialect writes an action (v4 says the state alone: `<status>failed</status>`).
+    body = write('action', d.wire('Action', { status: { state: 'failed' }, fault: { reason: f.reason, detail: f.detail } }));
   } else if (f.shape === 'text') {
     body = f.detail ?? f.reason;
     headers['content-type'] = 'text/plain';
   } else if (f.shape === 'usage' && v4) {
     // v4 has no RSDL to point at: the misuse is a fault.
-    body = writeDocument(model, 'fault', { reason: 'Request syntactically incorrect.', detail: f.reason }, { declaration: true });
+    body = write('fault', { reason: 'Request syntactically incorrect.', detail: f.reason });
   } else if (f.shape === 'usage') {
     // The engine answers with the RSDL entry of the operation that was misused.
-    body = writeDocument(
-      model,
-      'usage_message',
-      { message: f.reason, detailedLink: f.detail ? usageLinks().get(f.detail) : undefined },
-      { declaration: true },
-    );
+    body = write('usage_message', { message: f.reason, detailedLink: f.detail ? usageLinks().get(f.detail) : undefined });
   }
-  if (body && !headers['content-type']) headers['content-type'] = 'application/xml';
+  if (body && !headers['content-type']) headers['content-type'] = json ? 'application/json' : 'application/xml';
   return { status: f.status, headers, body };
 }

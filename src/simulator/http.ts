@@ -329,7 +329,8 @@ function buffered(answered: EngineResponse, name: DialectName): ReturnType<typeo
     return firstBuffer(answered);
   } catch (e) {
     const f = new EngineFault(500, 'Operation Failed', (e as Error).message);
-    return { response: { ...faultAnswer(dialect(name), f), route: answered.route } };
+    const json = /json/.test(answered.headers['content-type'] ?? '');
+    return { response: { ...faultAnswer(dialect(name), f, json), route: answered.route } };
   }
 }
 

@@ -4,12 +4,12 @@
  * `;max=` (docs/protocol.md §3). Bad values get the engine's 400. And the
  * list's answer, written as it is sent.
  */
-import { writeListPieces } from '../xml/index.ts';
 import { wantsAllContent, withAllContent } from './all-content.ts';
 import { dialect } from './dialects.ts';
 import { detailOf, inline } from './documents.ts';
 import { badRequest, EngineFault } from './faults.ts';
 import { type FollowCache, followed, followOf } from './follow.ts';
+import { listPieces } from './media.ts';
 import type { EngineRequest, EngineResponse } from './messages.ts';
 import type { Spec } from './routes.ts';
 import { applySearch, type FieldGetter, parseSearch, SearchSyntaxError } from './search.ts';
@@ -85,8 +85,8 @@ export function listAnswer(store: Store, req: EngineRequest, s: Spec, records: R
     for (let i = EXPAND_BATCH; i < records.length; i += EXPAND_BATCH)
       for (const r of expand(records.slice(i, i + EXPAND_BATCH))) yield d.wire(itemType, r);
   };
-  const pieces = writeListPieces(d.model, s.collection, s.item, wired(), { hrefBase: req.base, declaration: true });
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body: '', pieces };
+  const { pieces, type } = listPieces(req, s.collection, s.item, wired());
+  return { status: 200, headers: { 'content-type': type }, body: '', pieces };
 }
 
 /** Records with what the request asks to inline: v3's `detail=` sub-collections, v4's `follow=` links (and `all_content`). */
