@@ -10,11 +10,12 @@
  * transport logs a short redacted excerpt at debug level.
  */
 
+import { JsonDocumentStream, JsonSyntaxError } from '../json/index.ts';
 import type { XsdModel } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { DocumentStream, type ReadProblem, readDocument, readExpected, UnknownDocumentError, XmlSyntaxError } from '../xml/index.ts';
 import { model, tag } from './binding.ts';
-import type { StreamReader } from './body.ts';
+import type { AnswerReading, StreamReader } from './body.ts';
 import { Fault, IllegalMethod, NotFound, ParseError, ResponseError, type RhevError } from './errors.ts';
 import type { HttpResponse } from './transport.ts';
 
@@ -49,6 +50,74 @@ export function answerReader(xsd: XsdModel, expected?: string): StreamReader {
       return stream.itemChars;
     },
   };
+}
+
+/** What the engine is asked to answer reads in (the `engine.format` setting): XML, or on API v4 JSON (docs/protocol.md, "JSON answers"). */
+export type EngineFormat = 'xml' | 'json';
+
+/**
+ * How a read's answer is asked for and read as it streams: in JSON when
+ * `format` says so and the dialect is v4 (v3 is read as XML), else XML.
+ * Whatever was asked, what the engine sent is what is read: an engine
+ * that answers JSON with XML is read as XML. `expected` is the document a
+ * get must be (`vm`); a list names its item (`vm`), as JSON does not name
+ * its document.
+ */
+export function answerReading(
+  xsd: XsdModel,
+  format: EngineFormat,
+  dialect: 'v3' | 'v4',
+  read: { readonly expected?: string; readonly item?: string },
+): AnswerReading {
+  const json = format === 'json' && dialect === 'v4';
+  return {
+    accept: json ? 'application/json' : 'application/xml',
+    readerFor: (type) => {
+      if (/xml/.test(type)) return answerReader(xsd, read.expected);
+      if (!json || !/json/.test(type)) return undefined;
+      const root = read.expected ?? (read.item !== undefined ? collectionOf(xsd, read.item) : undefined);
+      return root === undefined ? undefined : jsonAnswerReader(xsd, root);
+    },
+  };
+}
+
+/** A reader of an answer in JSON (json/read.ts), with answerReader's errors; `root` is the document it stands for. */
+export function jsonAnswerReader(xsd: XsdModel, root: string): StreamReader {
+  const stream = new JsonDocumentStream(xsd, root);
+  const wrapped = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (e) {
+      if (e instanceof JsonSyntaxError || e instanceof XmlSyntaxError) throw parseError('unreadable', e.message, root, e);
+      throw e;
+    }
+  };
+  return {
+    write: (text) => wrapped(() => stream.write(text)),
+    end: () => {
+      const doc = wrapped(() => stream.end());
+      return tag(doc.value, doc.type);
+    },
+    get itemChars() {
+      return stream.itemChars;
+    },
+  };
+}
+
+const collections = new WeakMap<XsdModel, Map<string, string>>();
+
+/** The document element of the collection whose items are `item` (`vms` for `vm`), from the schema. */
+function collectionOf(xsd: XsdModel, item: string): string | undefined {
+  let byItem = collections.get(xsd);
+  if (!byItem) {
+    byItem = new Map();
+    for (const [element, typeName] of xsd.elements) {
+      const repeated = xsd.types.get(typeName)?.elements.filter((e) => e.max > 1 && xsd.types.has(e.type)) ?? [];
+      if (repeated.length === 1 && repeated[0].name !== 'link' && !byItem.has(repeated[0].name)) byItem.set(repeated[0].name, element);
+    }
+    collections.set(xsd, byItem);
+  }
+  return byItem.get(item);
 }
 
 function parseError(problem: ReadProblem, detail: string, expected: string | undefined, cause?: Error): ParseError {

@@ -3,8 +3,9 @@
  *
  * Two ways to take it, chosen when the status and type are known:
  *
- * 1. **Read as it streams** (a successful XML answer to a request that gave
- *    a reader, xml/read.ts DocumentStream): each chunk is decoded and handed
+ * 1. **Read as it streams** (a successful XML or JSON answer to a request
+ *    that gave a reader: xml/read.ts DocumentStream, json/read.ts
+ *    JsonDocumentStream): each chunk is decoded and handed
  *    to the reader at once, and let go. No answer is held as one string, so
  *    a list's size is bounded by the memory its objects take, not by the
  *    longest string V8 can make (about 512 M characters). The size limit
@@ -12,7 +13,7 @@
  *    pass `maxBytes`; and the list as a whole may not pass `maxListBytes`,
  *    a bound far above any inventory measured (an engine that never stops
  *    sending is cut there, not when memory runs out).
- * 2. **Kept as text** (faults, error pages, JSON, answers nobody reads as a
+ * 2. **Kept as text** (faults, error pages, answers nobody reads as a
  *    stream): the whole answer is bounded by `maxBytes`.
  *
  * Either way the answer holds bytes of the process's answer budget
@@ -24,7 +25,18 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { AnswerBudget } from './budget.ts';
 
-/** What reads an answer while it streams: the XML reader behind the connection's checks. */
+/**
+ * How a request's answer is read as it streams: the representation asked
+ * for, and a reader for what the engine sent (answers.ts answerReading).
+ */
+export interface AnswerReading {
+  /** The Accept header the request sends. */
+  readonly accept: string;
+  /** A new reader for a successful answer of this content type; undefined keeps the answer as text. */
+  readerFor(contentType: string): StreamReader | undefined;
+}
+
+/** What reads an answer while it streams: the XML or JSON reader behind the connection's checks. */
 export interface StreamReader {
   write(text: string): void;
   /** The document read; throws when the answer is not one. */

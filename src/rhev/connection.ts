@@ -20,7 +20,7 @@ import type { ApiModel, Operation } from '../model/index.ts';
 import { bundledV4ApiModel, readRsdl } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { type Channel, runAction, waitForStatus } from './acting.ts';
-import { answerReader, checkAnswer, dialectOfEntry, parseAnswer } from './answers.ts';
+import { answerReading, checkAnswer, dialectOfEntry, parseAnswer } from './answers.ts';
 import { model, newResourceOf, typeInfo, typeOf } from './binding.ts';
 import { bindResource, hrefOf, inlinedItems, ResourceList, type ResourceMethods, resourceList } from './bound.ts';
 import { ConnectionError, IllegalMethod, RhevError } from './errors.ts';
@@ -106,7 +106,12 @@ export class Connection {
     };
     this.links = new Links({ ...parts, readEntry: (signal) => this.api({ signal }) });
     this.reader = new Reader(
-      { ...parts, model: () => this.model, reader: (expected) => answerReader(this.model.xsd, expected), onData: options.onData },
+      {
+        ...parts,
+        model: () => this.model,
+        reading: (read) => answerReading(this.model.xsd, options.engineFormat ?? 'xml', this.dialect, read),
+        onData: options.onData,
+      },
       options.freshnessMs ?? 0,
       generation,
       options.sharedReads,

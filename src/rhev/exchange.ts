@@ -14,7 +14,7 @@
  *    CredentialsRefused.
  */
 
-import type { StreamReader } from './body.ts';
+import type { AnswerReading } from './body.ts';
 import { CredentialsRefused } from './errors.ts';
 import type { Generation } from './fresh.ts';
 import { Joiner } from './join.ts';
@@ -33,8 +33,8 @@ export interface RequestOptions {
   body?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** Read a successful XML answer as it streams (transport.ts); such a GET is joined only with its like. */
-  reader?: () => StreamReader;
+  /** Read a successful answer as it streams (transport.ts); such a GET is joined only with its like (the same Accept). */
+  reader?: AnswerReading;
 }
 
 export class Exchange {
@@ -59,8 +59,10 @@ export class Exchange {
     try {
       res =
         read && this.options.coalesce !== false
-          ? await this.gets.run(`${opts.reader ? 'read ' : ''}${askedKey({ href, headers: opts.headers ?? {} })}`, opts.signal, (shared) =>
-              t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
+          ? await this.gets.run(
+              `${opts.reader ? `read ${opts.reader.accept} ` : ''}${askedKey({ href, headers: opts.headers ?? {} })}`,
+              opts.signal,
+              (shared) => t.request(method, href, { ...opts, signal: shared, owner: opts.signal }),
             )
           : await t.request(method, href, opts);
     } catch (e) {

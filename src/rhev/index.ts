@@ -8,7 +8,7 @@
  *   for (const vm of await conn.getAll('vms', { name: 'web*' })) await vm.start();
  */
 
-export { stateOfStatus } from './answers.ts';
+export { type EngineFormat, stateOfStatus } from './answers.ts';
 export type { Typed, TypeInfo } from './binding.ts';
 export {
   attributes,

@@ -3,6 +3,7 @@
  * call's (list, get, wait, action). Kept apart so that the generated types
  * and the bound resources can name them without importing the connection.
  */
+import type { EngineFormat } from './answers.ts';
 import type { Filter } from './filter.ts';
 import type { Generation, SharedReads } from './fresh.ts';
 import type { Logger } from './log.ts';
@@ -22,6 +23,13 @@ export interface ConnectionOptions extends TransportOptions {
    * speak what the entry point answers in (3.x engines answer v3, 4.x v4).
    */
   apiVersion?: 3 | 4 | '3' | '4' | 'auto';
+  /**
+   * What lists and gets ask the engine to answer in: `xml` (the default), or
+   * `json`, which API v4 engines also write and which reads faster (docs/
+   * protocol.md, "JSON answers"; bench section 6). API v3 is read as XML
+   * whatever is set.
+   */
+  engineFormat?: EngineFormat;
   /** Called when the engine refuses this connection's credentials (HTTP 401 after any re-login). */
   onUnauthorized?: () => void;
   /**

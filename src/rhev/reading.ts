@@ -22,7 +22,7 @@
 import type { ApiModel } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
 import { typeOf } from './binding.ts';
-import type { StreamReader } from './body.ts';
+import type { AnswerReading } from './body.ts';
 import { hrefOf } from './bound.ts';
 import { NotFound } from './errors.ts';
 import type { RequestOptions } from './exchange.ts';
@@ -42,8 +42,8 @@ export interface ReadSource {
   request(method: string, href: string, opts?: RequestOptions): Promise<HttpResponse>;
   check(res: HttpResponse, ok: number[]): void;
   parse(xml: string, expected?: string): Obj;
-  /** A reader for an answer read as it streams (answers.ts answerReader). */
-  reader(expected?: string): StreamReader;
+  /** How a read's answer is asked for and read as it streams (answers.ts answerReading). */
+  reading(read: { readonly expected?: string; readonly item?: string }): AnswerReading;
   bind<T extends Obj>(obj: T, type: string): T;
   /** Told the date of the engine data each read answers with (the operation's staleness). */
   onData?: (sentAt: number, signal: AbortSignal | undefined) => void;
@@ -87,7 +87,7 @@ export class Reader {
     if (kept) return kept as ListAnswer;
     const stamp = this.answers.stamp();
     const got = await this.fetch(key, fresh, signal, async () => {
-      const reader = () => this.source.reader();
+      const reader = this.source.reading({ item: type.singular });
       const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal, reader });
       if (res.status === 404) return undefined;
       this.source.check(res, [200]);
@@ -111,10 +111,10 @@ export class Reader {
     if (kept) return kept as Obj;
     const stamp = this.answers.stamp();
     const got = await this.fetch(key, fresh, signal, async () => {
-      const reader = () => this.source.reader(type.singular);
+      const reader = this.source.reading({ expected: type.singular });
       const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal, reader });
       if (res.status === 404) return undefined;
-      if (res.status === 400 && !/xml/.test(String(res.headers['content-type']))) return undefined; // malformed id
+      if (res.status === 400 && !/xml|json/.test(String(res.headers['content-type']))) return undefined; // malformed id
       this.source.check(res, [200]);
       return { doc: (res.read as Obj | undefined) ?? this.source.parse(res.body, type.singular), sentAt: stamp.sentAt };
     });

@@ -40,7 +40,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { basicAuthorization } from '../http/basic.ts';
-import { AnswerBody, type BodyLimits, type Overflow, type StreamReader } from './body.ts';
+import { AnswerBody, type AnswerReading, type BodyLimits, type Overflow } from './body.ts';
 import type { AnswerBudget } from './budget.ts';
 import { Aborted, BudgetExceeded, ConnectionError, CredentialsRefused, ForeignOrigin, ResponseTooLarge } from './errors.ts';
 import { excerpt, type Logger, redact } from './log.ts';
@@ -103,7 +103,7 @@ export interface HttpResponse {
   readonly headers: http.IncomingHttpHeaders;
   /** The answer's text; '' when it was read as it streamed (`read`). */
   readonly body: string;
-  /** The document, when the request gave a reader and the answer was a successful XML one (body.ts). */
+  /** The document, when the request gave a reader and the answer was a successful one it takes (body.ts). */
   readonly read?: unknown;
 }
 
@@ -120,8 +120,8 @@ export interface RequestOptions {
    * counted for the operation that started it.
    */
   owner?: AbortSignal;
-  /** Reads a successful XML answer as it streams (body.ts); a new reader for each attempt. */
-  reader?: () => StreamReader;
+  /** What to ask for, and how to read a successful answer as it streams (body.ts); a new reader for each attempt. */
+  reader?: AnswerReading;
 }
 
 /** Default of `maxResponseBytes`: far above any one resource (a whole answer, or one item of a list read as it streams). */
@@ -302,7 +302,8 @@ export class Transport {
     // RHV 4.0-4.3 answer API v4 unless asked for v3 by this header; 3.x engines ignore it.
     // Unless told a version, ask for v4: 4.x engines answer in it, and 3.x ones in v3 whatever is asked.
     const version = this.options.apiVersion === undefined || this.options.apiVersion === 'auto' ? '4' : String(this.options.apiVersion);
-    const headers: Record<string, string> = { accept: 'application/xml', 'accept-charset': 'utf-8', version, ...opts.headers };
+    const accept = opts.reader?.accept ?? 'application/xml';
+    const headers: Record<string, string> = { accept, 'accept-charset': 'utf-8', version, ...opts.headers };
     if (opts.body !== undefined) {
       headers['content-type'] ??= 'application/xml; charset=utf-8';
       // node sends a DELETE body neither chunked nor sized unless told its length.
@@ -360,8 +361,8 @@ export class Transport {
       const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers, agent: this.agent }, (res) => {
         const status = res.statusCode ?? 0;
         const type = String(res.headers['content-type'] ?? '');
-        // Only a successful XML answer is read as it streams: faults and error pages are kept as text.
-        const reader = opts.reader && status >= 200 && status < 300 && /xml/.test(type) ? opts.reader() : undefined;
+        // Only a successful answer of a type the reading takes is read as it streams: faults and error pages are kept as text.
+        const reader = opts.reader && status >= 200 && status < 300 ? opts.reader.readerFor(type) : undefined;
         const declared = Number(res.headers['content-length']);
         if (!reader && declared > limits.maxBytes) return finish(this.tooLarge(method, url, { kind: 'size', size: declared }, limits));
         const redirect = this.foreignRedirect(res, url);

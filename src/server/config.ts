@@ -3,7 +3,7 @@
  * variables and documentation come from one registry (src/settings): a
  * limit is added there and here, and enforced where the registry says.
  */
-import type { ConnectionOptions, EngineAccess } from '../rhev/index.ts';
+import type { ConnectionOptions, EngineAccess, EngineFormat } from '../rhev/index.ts';
 import { defaultsOf, settingDefault } from '../settings/index.ts';
 import type { WatcherSettings } from '../subscriptions/watchers.ts';
 import type { TlsFiles } from './listener.ts';
@@ -24,6 +24,8 @@ export interface EngineConfig extends EngineAccess {
    * when the engine offers it, as every 4.x engine does (docs/protocol.md §11).
    */
   apiVersion?: 3 | 4 | 'auto';
+  /** What lists and gets ask an API v4 engine to answer in (rhev/answers.ts EngineFormat; default xml). */
+  format?: EngineFormat;
 }
 
 /**

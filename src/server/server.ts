@@ -323,6 +323,7 @@ function credentialPool(
         onUnauthorized,
         // The engine is asked for the dialect of the schema served.
         apiVersion: engine.apiVersion,
+        engineFormat: engine.format,
         // The naive mode measures every field as its own request, joined with nothing.
         coalesce: config.batching !== false,
         freshnessMs: config.freshnessMs,

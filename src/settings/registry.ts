@@ -83,6 +83,17 @@ export const SETTINGS: readonly Setting[] = [
     readBy: 'server/server.ts',
   },
   {
+    name: 'engine.format',
+    group: 'engine',
+    type: { kind: 'choice', values: ['xml', 'json'] },
+    default: 'xml',
+    flag: '--engine-format',
+    env: 'RHEV_ENGINE_FORMAT',
+    description:
+      'what lists and gets ask an API v4 engine to answer in: `xml`, or `json` (reads faster; docs/protocol.md §JSON answers); API v3 is read as XML',
+    readBy: 'rhev/answers.ts',
+  },
+  {
     name: 'engine.username',
     group: 'engine',
     type: { kind: 'string' },
