@@ -86,7 +86,7 @@ describe('reading v4 as JSON', () => {
       },
     });
     expect(answer.headers.get('content-type')).toBe('application/json');
-    expect(Object.keys(await answer.json())).toEqual(['vm']);
+    expect(Object.keys((await answer.json()) as object)).toEqual(['vm']);
   });
 
   it('reads API v3 as XML whatever is set', async () => {

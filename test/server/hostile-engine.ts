@@ -5,6 +5,9 @@
  * to another host, HTML error pages, and silence. It speaks just enough of
  * API v3 for a client to get there: an entry point, a VM list, a VM's disks.
  *
+ * A list asked for with `Accept: application/json` (a client reading API v4
+ * as JSON) is answered in JSON, in the same sizes and with the same faults.
+ *
  * It records every request (with whether it carried credentials) and how
  * many sockets are open, so tests can assert what reached it and what was
  * given back.
@@ -33,7 +36,9 @@ export type Behaviour =
   | { kind: 'status'; status: number }
   | { kind: 'redirect'; to: string }
   /** The usual list, but its VMs' hrefs and links point at `origin`. */
-  | { kind: 'links'; origin: string };
+  | { kind: 'links'; origin: string }
+  /** A list whose second item is cut off in the middle, then closed as if nothing happened. */
+  | { kind: 'garbled' };
 
 export interface HostileOptions {
   /** Where the entry point's links point (default: this server). */
@@ -52,7 +57,7 @@ export interface Hostile {
   readonly url: string;
   readonly apiUrl: string;
   readonly origin: string;
-  readonly requests: { method: string; path: string; authorized: boolean }[];
+  readonly requests: { method: string; path: string; authorized: boolean; accept?: string }[];
   /** Sockets open now. */
   readonly openSockets: number;
   set(options: HostileOptions): void;
@@ -74,6 +79,7 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
       method: req.method ?? 'GET',
       path,
       authorized: req.headers.authorization !== undefined || /JSESSIONID/.test(req.headers.cookie ?? ''),
+      accept: req.headers.accept,
     });
     if (options.password !== undefined) {
       const auth = req.headers.authorization;
@@ -85,6 +91,9 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
         return;
       }
     }
+    // A client speaking API v4 logs in through SSO first (docs/protocol.md): any credentials get a token.
+    if (path === '/ovirt-engine/sso/oauth/token')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"hostile-token","token_type":"bearer"}');
     const route =
       path === '/api' || path === '/api/'
         ? 'api'
@@ -98,23 +107,31 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
     behave(req, res, route, (search !== null ? options.searches?.[search] : undefined) ?? options.routes?.[route] ?? { kind: 'ok' });
   });
 
-  const behave = (_req: IncomingMessage, res: ServerResponse, route: 'api' | 'vms' | 'disks', b: Behaviour) => {
+  const behave = (req: IncomingMessage, res: ServerResponse, route: 'api' | 'vms' | 'disks', b: Behaviour) => {
     const links = options.linkOrigin ?? origin;
+    const list = route === 'vms' && /application\/json/.test(req.headers.accept ?? '') ? JSON_LIST : XML_LIST;
     const body =
       route === 'api'
         ? entryPoint(links)
         : route === 'vms'
-          ? vmList(links, options.vms ?? 3)
+          ? vmList(list, links, options.vms ?? 3)
           : '<disks><disk id="10000000-0000-4000-8000-000000000001"><name>d1</name></disk></disks>';
     switch (b.kind) {
       case 'ok':
-        return void res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
+        return void res.writeHead(200, { 'content-type': route === 'vms' ? list.type : 'application/xml' }).end(body);
+      case 'garbled': {
+        const [first, second] = [list.item(VM_ID(0), 'vm0'), list.item(VM_ID(1), 'vm1')];
+        return void res
+          .writeHead(200, { 'content-type': list.type })
+          .end(`${list.open}${first}${list.sep}${second.slice(0, -9)}${list.close}`);
+      }
       case 'huge': {
-        const pad = b.oneItem ? 'x'.repeat(64 * 1024) : `<vm id="${VM_ID(0)}"><name>${'x'.repeat(1000)}</name></vm>`;
+        const pad = b.oneItem ? 'x'.repeat(64 * 1024) : list.sep + list.item(VM_ID(0), 'x'.repeat(1000));
         const count = Math.ceil(b.bytes / pad.length);
-        const [open, close] = b.oneItem ? [`<vms><vm id="${VM_ID(0)}"><name>`, '</name></vm></vms>'] : ['<vms>', '</vms>'];
+        const [head, tail] = list.item(VM_ID(0), '\u0000').split('\u0000');
+        const [open, close] = b.oneItem ? [list.open + head, tail + list.close] : [list.open + list.item(VM_ID(0), 'first'), list.close];
         res.writeHead(b.status ?? 200, {
-          'content-type': 'application/xml',
+          'content-type': list.type,
           ...(b.declareLength ? { 'content-length': String(count * pad.length + open.length + close.length) } : {}),
         });
         res.write(open);
@@ -132,9 +149,9 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
         return pump();
       }
       case 'endless': {
-        res.writeHead(200, { 'content-type': 'application/xml' });
-        res.write('<vms>');
-        const chunk = `<vm id="${VM_ID(1)}"><name>${'y'.repeat(60_000)}</name></vm>`;
+        res.writeHead(200, { 'content-type': list.type });
+        res.write(list.open + list.item(VM_ID(1), 'first'));
+        const chunk = list.sep + list.item(VM_ID(1), 'y'.repeat(60_000));
         const pump = () => {
           if (res.destroyed) return;
           while (res.write(chunk)) {
@@ -192,7 +209,7 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
       case 'redirect':
         return void res.writeHead(302, { location: b.to }).end();
       case 'links':
-        return void res.writeHead(200, { 'content-type': 'application/xml' }).end(vmList(b.origin, options.vms ?? 3));
+        return void res.writeHead(200, { 'content-type': list.type }).end(vmList(list, b.origin, options.vms ?? 3));
     }
   };
 
@@ -225,11 +242,38 @@ function entryPoint(origin: string): string {
   return `<api><link href="${origin}/api/vms" rel="vms"/><link href="${origin}/api/vms?search={query}" rel="vms/search"/><time>2026-01-01T00:00:00Z</time></api>`;
 }
 
-function vmList(origin: string, n: number): string {
-  const vms = Array.from(
-    { length: n },
-    (_, i) =>
-      `<vm href="${origin}/api/vms/${VM_ID(i)}" id="${VM_ID(i)}"><name>vm${i}</name><link href="${origin}/api/vms/${VM_ID(i)}/disks" rel="disks"/></vm>`,
-  );
-  return `<vms>${vms.join('')}</vms>`;
+/** How a VM list is written in each representation the fake engine speaks. */
+interface ListText {
+  readonly type: string;
+  readonly open: string;
+  readonly close: string;
+  /** Between two items. */
+  readonly sep: string;
+  item(id: string, name: string, origin?: string): string;
+}
+
+const XML_LIST: ListText = {
+  type: 'application/xml',
+  open: '<vms>',
+  close: '</vms>',
+  sep: '',
+  item: (id, name, origin) =>
+    origin === undefined
+      ? `<vm id="${id}"><name>${name}</name></vm>`
+      : `<vm href="${origin}/api/vms/${id}" id="${id}"><name>${name}</name><link href="${origin}/api/vms/${id}/disks" rel="disks"/></vm>`,
+};
+
+const JSON_LIST: ListText = {
+  type: 'application/json',
+  open: '{\n  "vm" : [ ',
+  close: ' ]\n}',
+  sep: ', ',
+  item: (id, name, origin) =>
+    origin === undefined
+      ? `{ "id" : "${id}", "name" : "${name}" }`
+      : `{ "href" : "${origin}/api/vms/${id}", "id" : "${id}", "name" : "${name}", "link" : [ { "href" : "${origin}/api/vms/${id}/disks", "rel" : "disks" } ] }`,
+};
+
+function vmList(list: ListText, origin: string, n: number): string {
+  return list.open + Array.from({ length: n }, (_, i) => list.item(VM_ID(i), `vm${i}`, origin)).join(list.sep) + list.close;
 }

@@ -29,14 +29,17 @@ async function engine(options: Parameters<typeof hostileEngine>[0] = {}): Promis
   return h;
 }
 
-async function serverFor(h: Hostile, config: Partial<ServerConfig> = {}): Promise<RunningServer> {
+async function serverFor(
+  h: Hostile,
+  config: Partial<Omit<ServerConfig, 'engine'>> & { engine?: Partial<ServerConfig['engine']> } = {},
+): Promise<RunningServer> {
   const s = await startServer({
-    engine: { url: h.apiUrl, username: 'admin@internal', password: 'pw', retries: 0, ...config.engine },
     port: 0,
     landingPage: false,
     anonymous: 'service-account',
     logLevel: 'silent',
     ...config,
+    engine: { url: h.apiUrl, username: 'admin@internal', password: 'pw', retries: 0, ...config.engine },
   });
   open.push(s);
   return s;
@@ -81,6 +84,41 @@ describe('answers too large to hold', () => {
     const r = await gql(s, '{ vms { name } }');
     expect(r.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_TOO_LARGE', limit: 'maxListBytes', max });
     await until(async () => h.openSockets <= 1, 5000);
+  });
+});
+
+describe('the same attacks on an engine read as JSON (engine.format json)', () => {
+  const json = { engine: { apiVersion: 4 as const, format: 'json' as const } };
+
+  it('reads a well-formed list, and holds the cap per item: 20 MB of 1 KB items pass a 1 MB cap, one 20 MB item does not', async () => {
+    const fine = await engine({ vms: 5 });
+    expect((await gql(await serverFor(fine, json), '{ vms { name } }')).data.vms).toHaveLength(5);
+    expect(fine.requests.find((q) => q.path === '/api/vms')?.accept).toBe('application/json');
+    const many = await engine({ routes: { vms: { kind: 'huge', bytes: 20 * 1024 * 1024 } } });
+    const r = await gql(await serverFor(many, { ...json, limits: { maxResponseBytes: 1024 * 1024 } }), '{ vms { name } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.vms.length).toBeGreaterThan(19_000);
+    const one = await engine({ routes: { vms: { kind: 'huge', bytes: 20 * 1024 * 1024, oneItem: true } } });
+    const big = await gql(await serverFor(one, { ...json, limits: { maxResponseBytes: 1024 * 1024 } }), '{ vms { name } }');
+    expect(big.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_TOO_LARGE', limit: 'maxResponseBytes' });
+    await until(async () => one.openSockets <= 1, 5000);
+  });
+
+  it('an endless JSON list ends at the list cap', async () => {
+    const h = await engine({ routes: { vms: { kind: 'endless' } } });
+    const max = 32 * 1024 * 1024;
+    const s = await serverFor(h, { ...json, limits: { maxResponseBytes: 4 * 1024 * 1024, maxListBytes: max, operationTimeoutMs: 60_000 } });
+    const r = await gql(s, '{ vms { name } }');
+    expect(r.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_TOO_LARGE', limit: 'maxListBytes', max });
+  });
+
+  it('a list cut off in the middle of an item is UPSTREAM_PARSE_ERROR, in JSON as in XML', async () => {
+    const h = await engine({ routes: { vms: { kind: 'garbled' } } });
+    for (const config of [json, { engine: { apiVersion: 4 as const } }]) {
+      const r = await gql(await serverFor(h, config), '{ vms { name } }');
+      expect(r.errors![0].extensions!.code).toBe('UPSTREAM_PARSE_ERROR');
+    }
+    expect(h.requests.filter((q) => q.path === '/api/vms')).toHaveLength(2);
   });
 });
 
