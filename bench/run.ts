@@ -85,7 +85,7 @@ const steps = [
   { label: 'parsing', weight: weights.parse },
   ...['v3', 'v4'].flatMap(() => plan.sizes.flatMap((n) => [1, 2, 3].map(() => ({ label: 'query', weight: weights.query(n) })))),
   ...plan.sizes.filter((n) => n <= 1000).map(() => ({ label: 'script', weight: 2 })),
-  ...Array.from({ length: (quick ? 1 : 2) * 3 * plan.clients.length }, () => ({ label: 'server', weight: weights.serverRun })),
+  ...Array.from({ length: (quick ? 3 : 7) * plan.clients.length }, () => ({ label: 'server', weight: weights.serverRun })),
   { label: 'execution', weight: weights.execution },
   { label: 'floors', weight: weights.execution },
   ...Array.from({ length: (quick ? 1 : 2) * plan.fleet.length }, () => ({ label: 'fleet', weight: weights.fleetRun })),
@@ -110,7 +110,7 @@ const v4 = await dashboardScenario(plan.sizes, plan.reps, LATENCY, step, 'v4');
 const dashboard = { rows: [...v3.rows, ...v4.rows], script: v3.script };
 for (const r of dashboard.rows)
   progress.log(`${r.dialect} ${r.query} at ${r.vms} VMs: ${r.requests} requests, p50 ${r.p50.toFixed(0)} ms at ${LATENCY} ms latency`);
-const serverProcess = await serverProcessScenario(1000, plan.clients, plan.clientSeconds, step, quick ? ['v4'] : ['v3', 'v4']);
+const serverProcess = await serverProcessScenario(1000, plan.clients, plan.clientSeconds, step, quick ? ['v4'] : ['v3', 'v4'], !quick);
 for (const r of serverProcess)
   progress.log(
     `server process, ${r.dialect}, ${r.mode}, ${r.clients} clients: ${r.qps.toFixed(1)} queries/s, p99 ${r.p99.toFixed(0)} ms, ${r.cpuMsPerQuery.toFixed(1)} ms CPU per query, ${r.peakRssMB.toFixed(0)} MB peak`,
@@ -123,7 +123,7 @@ progress.log(
 const floors = await floorsScenario(1000, quick ? 3 : 9);
 step('floors');
 progress.log(
-  `floors (v4, ${floors.vms} VMs): answer ${floors.answerMs.toFixed(1)} ms, read ${floors.readMs.toFixed(0)} ms (${floors.readMBps.toFixed(0)} MB/s), both ${floors.readAndAnswerMs.toFixed(0)} ms`,
+  `floors (v4, ${floors.vms} VMs): answer ${floors.answerMs.toFixed(1)} ms, read ${floors.readMs.toFixed(0)} ms (${floors.readMBps.toFixed(0)} MB/s), both ${floors.readAndAnswerMs.toFixed(0)} ms; as JSON, read ${floors.json?.readMs.toFixed(0)} ms, both ${floors.json?.readAndAnswerMs.toFixed(0)} ms`,
 );
 const fleet = await fleetScenario(plan.fleet, plan.pollS, plan.fleetS, step, quick ? [2000] : undefined);
 for (const r of fleet)

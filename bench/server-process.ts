@@ -14,7 +14,10 @@
  *   engine answers read and bound once per window. This is the uncached
  *   query's cost, issue 15's 30 ms target;
  * - `answers shared`: the default window and identical queries, as polling
- *   dashboards send them.
+ *   dashboards send them;
+ * - on v4, `window off, JSON`: the first again with the engine's answers
+ *   read as JSON (`--engine-format json`), which point 5 of issue 26 asks
+ *   the bench to weigh against XML.
  */
 import autocannon from 'autocannon';
 import { DEFAULT_FRESHNESS_MS } from '../src/server/config.ts';
@@ -22,7 +25,7 @@ import { QUERIES, QUERIES_V4 } from './dashboard.ts';
 import { graphql, resetStats, simStats } from './lib.ts';
 import { cpuMs, peakRssMB, startServerProcess, startSimulatorProcess } from './processes.ts';
 
-export type ServerMode = 'window off' | 'engine data shared' | 'answers shared';
+export type ServerMode = 'window off' | 'engine data shared' | 'answers shared' | 'window off, JSON';
 
 export interface ServerProcessRow {
   /** The engine's and the schema's dialect (absent in runs before v4 was measured here: v3). */
@@ -42,10 +45,11 @@ export interface ServerProcessRow {
   errors: number;
 }
 
-const MODES: { mode: ServerMode; freshnessMs: number; vary: boolean }[] = [
+const MODES: { mode: ServerMode; freshnessMs: number; vary: boolean; json?: boolean }[] = [
   { mode: 'window off', freshnessMs: 0, vary: false },
   { mode: 'engine data shared', freshnessMs: DEFAULT_FRESHNESS_MS, vary: true },
   { mode: 'answers shared', freshnessMs: DEFAULT_FRESHNESS_MS, vary: false },
+  { mode: 'window off, JSON', freshnessMs: 0, vary: false, json: true },
 ];
 
 /** `clients` connections sending the query for `seconds`; with `vary`, each request's text is its own. */
@@ -70,14 +74,18 @@ export async function serverProcessScenario(
   seconds: number,
   step: (label: string) => void,
   dialects: readonly ('v3' | 'v4')[] = ['v3', 'v4'],
+  /** Also measure v4 read as JSON (a quick run leaves it to section 6's floors). */
+  json = true,
 ): Promise<ServerProcessRow[]> {
   const rows: ServerProcessRow[] = [];
-  for (const dialect of dialects) rows.push(...(await dialectRows(dialect, vms, clientCounts, seconds, step)));
+  const modes = MODES.filter((m) => json || !m.json);
+  for (const dialect of dialects) rows.push(...(await dialectRows(dialect, modes, vms, clientCounts, seconds, step)));
   return rows;
 }
 
 async function dialectRows(
   dialect: 'v3' | 'v4',
+  modes: typeof MODES,
   vms: number,
   clientCounts: number[],
   seconds: number,
@@ -87,8 +95,10 @@ async function dialectRows(
   const query = (dialect === 'v4' ? QUERIES_V4 : QUERIES).dashboard.query;
   const rows: ServerProcessRow[] = [];
   try {
-    for (const { mode, freshnessMs, vary } of MODES) {
-      const server = await startServerProcess(sim.apiUrl, freshnessMs, dialect);
+    for (const { mode, freshnessMs, vary, json } of modes) {
+      // API v3 has no JSON to read: the client reads it as XML whatever is set.
+      if (json && dialect !== 'v4') continue;
+      const server = await startServerProcess(sim.apiUrl, freshnessMs, dialect, undefined, json ? { RHEV_ENGINE_FORMAT: 'json' } : {});
       try {
         for (let i = 0; i < 3; i++) await graphql(server.url, query);
         for (const clients of clientCounts) {

@@ -1,6 +1,6 @@
 /**
  * Writes plain objects as the JSON an API v4 engine sends when asked for
- * `Accept: application/json` (docs/protocol.md, "JSON answers"): the shape
+ * `Accept: application/json` (docs/protocol.md §13.4): the shape
  * the engine's JAX-RS layer gives its XML classes when Jackson reads their
  * XML annotations.
  *

@@ -52,7 +52,7 @@ export function answerReader(xsd: XsdModel, expected?: string): StreamReader {
   };
 }
 
-/** What the engine is asked to answer reads in (the `engine.format` setting): XML, or on API v4 JSON (docs/protocol.md, "JSON answers"). */
+/** What the engine is asked to answer reads in (the `engine.format` setting): XML, or on API v4 JSON (docs/protocol.md §13.4). */
 export type EngineFormat = 'xml' | 'json';
 
 /**

@@ -25,8 +25,8 @@ export interface ConnectionOptions extends TransportOptions {
   apiVersion?: 3 | 4 | '3' | '4' | 'auto';
   /**
    * What lists and gets ask the engine to answer in: `xml` (the default), or
-   * `json`, which API v4 engines also write and which reads faster (docs/
-   * protocol.md, "JSON answers"; bench section 6). API v3 is read as XML
+   * `json`, which API v4 engines also write and which reads faster
+   * (docs/protocol.md §13.4; bench section 6). API v3 is read as XML
    * whatever is set.
    */
   engineFormat?: EngineFormat;

@@ -90,7 +90,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--engine-format',
     env: 'RHEV_ENGINE_FORMAT',
     description:
-      'what lists and gets ask an API v4 engine to answer in: `xml`, or `json` (reads faster; docs/protocol.md §JSON answers); API v3 is read as XML',
+      'what lists and gets ask an API v4 engine to answer in: `xml`, or `json` (reads faster; docs/protocol.md §13.4); API v3 is read as XML',
     readBy: 'rhev/answers.ts',
   },
   {

@@ -1,7 +1,7 @@
 /**
  * Which representation an answer is written in, and writing it: XML, or on
  * API v4 the JSON a request asks for with `Accept: application/json`
- * (docs/protocol.md, "JSON answers"; json/write.ts has the shape).
+ * (docs/protocol.md §13.4; json/write.ts has the shape).
  *
  * The engine's JAX-RS layer picks by the Accept header: the first of the two
  * media types the header names wins, and XML is what a request naming

@@ -1,6 +1,6 @@
 /**
- * Reading API v4 as JSON (`engineFormat: 'json'`, docs/protocol.md "JSON
- * answers"): over HTTP to the simulator, every collection the entry point
+ * Reading API v4 as JSON (`engineFormat: 'json'`, docs/protocol.md
+ * §13.4): over HTTP to the simulator, every collection the entry point
  * links, a list with `follow=`, a get and the engine's faults are read into
  * the same objects and errors as from XML, in as many engine requests. API
  * v3 stays XML whatever is set.

@@ -1,5 +1,5 @@
 /**
- * The simulator's JSON answers (docs/protocol.md "JSON answers"): the shape
+ * The simulator's JSON answers (docs/protocol.md §13.4): the shape
  * a v4 engine's Jackson layer writes, checked as text, since that is what a
  * client nobody here wrote reads. Keys are XML names, xs:int and xs:boolean
  * strings, xs:long numbers, dates epoch milliseconds; arrays sit in their
