@@ -17,6 +17,7 @@ const NAMES: Readonly<Record<string, string>> = {
   nothing: '',
   model: 'model',
   xml: 'xml',
+  json: 'json',
   http: 'http',
   'the client': 'rhev',
   client: 'rhev',
@@ -65,6 +66,7 @@ describe('docs/architecture.md, who imports whom', () => {
     const allowed = table();
     expect([...allowed.keys()].sort()).toEqual([
       'http',
+      'json',
       'loaders',
       'model',
       'resolvers',
