@@ -48,6 +48,9 @@ enum Mode {
   Item,
 }
 
+/** The depth of the item array: inside the document's object, inside the array. */
+const ITEM_ARRAY_DEPTH = 2;
+
 /** The last key written before an array opens: `"vm" : [` (it is in the kept text, which is short). */
 const KEY_BEFORE = /"((?:[^"\\]|\\.)*)"\s*:\s*$/;
 
@@ -75,8 +78,6 @@ export class JsonDocumentStream {
   private afterItem = false;
   /** Items seen in the array so far (`[ , ]` is refused). */
   private itemCount = 0;
-  /** The depth of the item array (1 past the document's object). */
-  private static readonly ARRAY_DEPTH = 2;
   private itemKey = '';
   private chars = 0;
   /** Characters of the answer in items read so far. */
@@ -160,7 +161,7 @@ export class JsonDocumentStream {
       else if (c === LEFT_CURLY_BRACKET || c === LEFT_SQUARE_BRACKET) {
         if (this.depth === 0 && c !== LEFT_CURLY_BRACKET) throw new JsonShapeError('The answer is not an object', this.chars + i);
         this.depth++;
-        if (c === LEFT_SQUARE_BRACKET && this.depth === JsonDocumentStream.ARRAY_DEPTH && this.isItemArray(s, from, i)) {
+        if (c === LEFT_SQUARE_BRACKET && this.depth === ITEM_ARRAY_DEPTH && this.isItemArray(s, from, i)) {
           this.kept += s.slice(from, i + 1);
           this.mode = Mode.Between;
           this.afterItem = false;
@@ -169,7 +170,7 @@ export class JsonDocumentStream {
       } else if (c === RIGHT_CURLY_BRACKET || c === RIGHT_SQUARE_BRACKET) {
         this.depth--;
         if (this.depth < 0) throw new JsonSyntaxError('Unbalanced close', this.chars + i);
-        if (this.mode === Mode.Item && this.depth === JsonDocumentStream.ARRAY_DEPTH) {
+        if (this.mode === Mode.Item && this.depth === ITEM_ARRAY_DEPTH) {
           this.itemParts.push(s.slice(from, i + 1));
           this.item();
           this.mode = Mode.Between;
