@@ -29,6 +29,7 @@ import { codesOf, type FormatOptions, formatError } from './format.ts';
 import { engineNotReady, noteRefused, Operation, type OperationServices, requestIdOf } from './operation.ts';
 import { parseOptions } from './rules/index.ts';
 import { shareAnswersPlugin } from './shared-answers.ts';
+import { stringifyResult } from './written.ts';
 
 type HttpContext = Context & { readonly operation: Operation };
 
@@ -68,8 +69,9 @@ export async function serveHttp(
     // Shutdown is the command's (it closes the server, then the embedded engine, then exits 0): Apollo
     // would stop on SIGTERM itself and raise the signal again, ending the process before that.
     stopOnTerminationSignals: false,
-    // Compact JSON: dashboards ask for large answers, and indentation only costs bytes and time.
-    stringifyResult: (value) => JSON.stringify(value),
+    // Compact JSON: dashboards ask for large answers, and indentation only costs bytes and time. A shared
+    // answer's data is written once, not once per caller (written.ts).
+    stringifyResult,
     formatError: (formatted, error) => formatError(formatted, error, format),
     includeStacktraceInErrorResponses: format.debug,
     plugins: [
