@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
@@ -17,6 +18,8 @@ export interface Started {
   readonly child: ChildProcess;
   /** The URL the command printed when it was ready. */
   readonly url: string;
+  /** The inspector's WebSocket URL, when the process was started with `--inspect` (collectGarbage). */
+  readonly inspector?: string;
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,24 @@ export function cpuMs(pid: number): number {
 export function peakRssMB(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
+}
+
+/**
+ * Makes a process started with `--inspect` collect its garbage, through the
+ * inspector protocol (HeapProfiler.collectGarbage): what the heap holds
+ * afterwards is what is live, not what V8 has not yet got round to freeing.
+ */
+export async function collectGarbage(started: Started): Promise<void> {
+  if (!started.inspector) throw new Error('The process was not started with --inspect');
+  const socket = new WebSocket(started.inspector);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+    socket.on('message', (m) => {
+      if ((JSON.parse(String(m)) as { id?: number }).id === 1) resolve();
+    });
+    socket.once('error', reject);
+  });
+  socket.close();
 }
 
 /** Runs `rhev-graphql <args>` and resolves once it prints a line matching `ready` (its first group is the URL). */
@@ -56,6 +77,7 @@ export async function startCommand(args: string[], ready: RegExp, env: Record<st
   return {
     child,
     url: ready.exec(out)![1],
+    inspector: /Debugger listening on (ws:\/\/\S+)/.exec(out)?.[1],
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

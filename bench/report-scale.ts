@@ -46,7 +46,8 @@ export function scaleSection(rows: ScaleRow[] | undefined): string {
 The dashboard query once per inventory, the simulator and the server each a process of its own, the engine's answers read
 as they stream (engine request and operation limits raised to 10 minutes for these rows; from 12-06's second run on, the server
 with \`--max-old-space-size=1792\`, as for a 2 GiB container). *heap two windows later*: the
-server's heap in use after the freshness window has ended twice, from its metrics, no collection forced.
+server's heap in use after the freshness window has ended twice, from its metrics, after a full collection (asked through the
+inspector; before 12-06's third run, read without one).
 
 | ${head.join(' | ')} |
 |${head.map(() => '---').join('|')}|
