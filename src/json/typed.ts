@@ -25,6 +25,13 @@
 import { type Conv, convert, DATE_TIME, KeptStrings, type Plan, TEXT } from '../xml/index.ts';
 import { JsonShapeError } from './errors.ts';
 
+/**
+ * Deeper than this, an answer is refused: the model's types nest a few
+ * levels (a step's parent step, a disk's snapshot's disk), and typing an
+ * answer that nests its declared fields without end would run out of stack.
+ */
+const DEEPEST = 256;
+
 /** A JSON value as JSON.parse gives it. */
 export type JsonValue = string | number | boolean | null | JsonObject | JsonValue[];
 export type JsonObject = { [key: string]: JsonValue };
@@ -37,8 +44,9 @@ export class JsonTyper {
    * below a resource whose href is `owner`, typed in place; `at` places
    * errors in the answer.
    */
-  adopt(plan: Plan, json: JsonValue, name: string, owner: string | undefined, at: number): JsonObject {
+  adopt(plan: Plan, json: JsonValue, name: string, owner: string | undefined, at: number, depth = 0): JsonObject {
     if (!isObject(json)) throw new JsonShapeError(`${name} is not an object`, at);
+    if (depth > DEEPEST) throw new JsonShapeError(`Nested more than ${DEEPEST} levels deep`, at);
     const href = json.href;
     const own = typeof href === 'string' ? href : owner;
     for (const key in json) {
@@ -51,8 +59,8 @@ export class JsonTyper {
       if (child !== undefined) {
         if (Array.isArray(v) && !child.many && v.length !== 1) throw new JsonShapeError(`${key} in ${name} is one value, not a list`, at);
         if (child.plan !== undefined) {
-          if (!Array.isArray(v)) this.adopt(child.plan, v, key, own, at);
-          else for (let k = 0; k < v.length; k++) this.adopt(child.plan, v[k], key, own, at);
+          if (!Array.isArray(v)) this.adopt(child.plan, v, key, own, at, depth + 1);
+          else for (let k = 0; k < v.length; k++) this.adopt(child.plan, v[k], key, own, at, depth + 1);
         } else if (Array.isArray(v)) {
           for (let k = 0; k < v.length; k++) v[k] = this.scalar(child.conv, v[k], key, at) as JsonValue;
         } else if (child.conv !== TEXT || typeof v !== 'string') {

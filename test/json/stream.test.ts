@@ -138,6 +138,13 @@ describe('the JSON reader, fed in chunks', () => {
     }
   });
 
+  it('refuses a declared field nested without end (a step, its parent step, its parent step...) rather than run out of stack', () => {
+    const deep = `{ "step" : [ ${'{ "parent_step" : '.repeat(5000)}{}${' }'.repeat(5000)} ] }`;
+    expect(() => streamed(deep, [deep.length >> 1], 'steps')).toThrow(/Nested more than 256 levels deep/);
+    const fine = `{ "step" : [ ${'{ "parent_step" : '.repeat(50)}{}${' }'.repeat(50)} ] }`;
+    expect(streamed(fine, [], 'steps').doc.value.step).toHaveLength(1);
+  });
+
   it('reads a 300,000-item list in 64 KB chunks', () => {
     const s = new JsonDocumentStream(v4, 'events');
     s.write('{\n  "event" : [ ');
