@@ -21,7 +21,7 @@
  *
  * The simulator writes this; the client reads it with read.ts.
  */
-import type { WireSchema, WireType } from '../xml/index.ts';
+import { hrefBelow, PerType, type ScalarKind, type WireSchema, type WireType } from '../xml/index.ts';
 
 export interface JsonWriteOptions {
   /** Prefix for relative hrefs, such as `/ovirt-engine/api` (xml/write.ts WriteOptions). */
@@ -43,31 +43,27 @@ interface Shape {
   readonly textKind?: Kind;
 }
 
-const shapes = new WeakMap<WireSchema, Map<string, Shape>>();
+/** How each kind of schema value is written in the engine's JSON (see above): xs:int and xs:boolean quoted. */
+const KIND_OF: Readonly<Record<ScalarKind, Kind>> = {
+  string: 'text',
+  boolean: 'quoted',
+  int: 'quoted',
+  long: 'number',
+  decimal: 'number',
+  dateTime: 'date',
+};
+
+const shapes = new PerType<Shape>();
 
 function shapeOf(model: WireSchema, typeName: string): Shape {
-  let byType = shapes.get(model);
-  if (!byType) shapes.set(model, (byType = new Map()));
-  let shape = byType.get(typeName);
-  if (shape) return shape;
+  return shapes.of(model, typeName, () => makeShape(model, typeName));
+}
+
+function makeShape(model: WireSchema, typeName: string): Shape {
   const t: WireType = model.type(typeName);
-  const kindOf = (type: string): Kind => {
-    if (model.types.has(type)) return 'complex';
-    switch (model.scalarKind(type)) {
-      case 'int':
-      case 'boolean':
-        return 'quoted';
-      case 'long':
-      case 'decimal':
-        return 'number';
-      case 'dateTime':
-        return 'date';
-      default:
-        return 'text';
-    }
-  };
+  const kindOf = (type: string): Kind => (model.types.has(type) ? 'complex' : KIND_OF[model.scalarKind(type)]);
   const field = (name: string, type: string, kind: Kind): Field => ({ name, key: `${JSON.stringify(name)} : `, kind, type });
-  shape = {
+  return {
     fields: [
       ...t.attributes.map((f) => field(f.name, f.type, f.name === 'href' ? 'href' : kindOf(f.type))),
       ...t.elements.map((f) => field(f.name, f.type, kindOf(f.type))),
@@ -75,8 +71,6 @@ function shapeOf(model: WireSchema, typeName: string): Shape {
     // simpleContent: Jackson names the text `value`.
     textKind: t.textType ? kindOf(t.textType) : undefined,
   };
-  byType.set(typeName, shape);
-  return shape;
 }
 
 /** Writes `value` as the document `root` (a global element of the schema) in the engine's JSON. */
@@ -147,14 +141,8 @@ class JsonWriter {
 
   private value(f: Field, v: any, indent: string): string {
     if (f.kind === 'complex') return typeof v === 'object' ? this.object(f.type!, v, indent) : '{ }';
-    if (f.kind === 'href') return JSON.stringify(this.href(String(v)));
+    if (f.kind === 'href') return JSON.stringify(hrefBelow(this.hrefBase, String(v)));
     return scalar(v, f.kind);
-  }
-
-  private href(h: string): string {
-    if (this.hrefBase === undefined || h === '' || h.charCodeAt(0) === 47 /* / */ || h.charCodeAt(0) === 63 /* ? */ || h.includes('://'))
-      return h;
-    return `${this.hrefBase}/${h}`;
   }
 }
 

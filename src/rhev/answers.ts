@@ -13,7 +13,15 @@
 import { JsonDocumentStream, JsonSyntaxError } from '../json/index.ts';
 import type { XsdModel } from '../model/index.ts';
 import type { Doc as Obj } from '../xml/index.ts';
-import { DocumentStream, type ReadProblem, readDocument, readExpected, UnknownDocumentError, XmlSyntaxError } from '../xml/index.ts';
+import {
+  DocumentStream,
+  type ReadProblem,
+  type ReadResult,
+  readDocument,
+  readExpected,
+  UnknownDocumentError,
+  XmlSyntaxError,
+} from '../xml/index.ts';
 import { model, tag } from './binding.ts';
 import type { AnswerReading, StreamReader } from './body.ts';
 import { Fault, IllegalMethod, NotFound, ParseError, ResponseError, type RhevError } from './errors.ts';
@@ -30,12 +38,28 @@ export function parseAnswer(xml: string, expected?: string, xsd: XsdModel = mode
  * same document, checks and errors as parseAnswer, chunk by chunk.
  */
 export function answerReader(xsd: XsdModel, expected?: string): StreamReader {
-  const stream = new DocumentStream(xsd);
+  const unreadable = (e: unknown) => e instanceof XmlSyntaxError || e instanceof UnknownDocumentError;
+  return adapted(new DocumentStream(xsd), unreadable, expected, (doc) => {
+    if (expected !== undefined && doc.root !== expected) throw parseError('root', doc.root, expected);
+  });
+}
+
+/**
+ * A document stream (XML or JSON) as a StreamReader: what it throws because
+ * the answer is not a document becomes the client's ParseError, and the
+ * document read is checked (`check`) and tagged with its type.
+ */
+function adapted(
+  stream: { write(text: string): void; end(): ReadResult; readonly itemChars: number },
+  unreadable: (e: unknown) => boolean,
+  expected: string | undefined,
+  check: (doc: ReadResult) => void = () => {},
+): StreamReader {
   const wrapped = <T>(step: () => T): T => {
     try {
       return step();
     } catch (e) {
-      if (e instanceof XmlSyntaxError || e instanceof UnknownDocumentError) throw parseError('unreadable', e.message, expected, e);
+      if (unreadable(e)) throw parseError('unreadable', (e as Error).message, expected, e as Error);
       throw e;
     }
   };
@@ -43,7 +67,7 @@ export function answerReader(xsd: XsdModel, expected?: string): StreamReader {
     write: (text) => wrapped(() => stream.write(text)),
     end: () => {
       const doc = wrapped(() => stream.end());
-      if (expected !== undefined && doc.root !== expected) throw parseError('root', doc.root, expected);
+      check(doc);
       return tag(doc.value, doc.type);
     },
     get itemChars() {
@@ -83,25 +107,9 @@ export function answerReading(
 
 /** A reader of an answer in JSON (json/read.ts), with answerReader's errors; `root` is the document it stands for. */
 export function jsonAnswerReader(xsd: XsdModel, root: string): StreamReader {
-  const stream = new JsonDocumentStream(xsd, root);
-  const wrapped = <T>(step: () => T): T => {
-    try {
-      return step();
-    } catch (e) {
-      if (e instanceof JsonSyntaxError || e instanceof XmlSyntaxError) throw parseError('unreadable', e.message, root, e);
-      throw e;
-    }
-  };
-  return {
-    write: (text) => wrapped(() => stream.write(text)),
-    end: () => {
-      const doc = wrapped(() => stream.end());
-      return tag(doc.value, doc.type);
-    },
-    get itemChars() {
-      return stream.itemChars;
-    },
-  };
+  // A value of the wrong kind is refused by the XML codec's conversions, which the JSON typer shares.
+  const unreadable = (e: unknown) => e instanceof JsonSyntaxError || e instanceof XmlSyntaxError;
+  return adapted(new JsonDocumentStream(xsd, root), unreadable, root);
 }
 
 const collections = new WeakMap<XsdModel, Map<string, string>>();

@@ -39,3 +39,19 @@ export interface WireSchema {
   /** The kind of value a built-in or simple type holds. */
   scalarKind(type: string): ScalarKind;
 }
+
+/**
+ * What a codec works out once per type of a schema (the writer's plans, the
+ * JSON writer's shapes), kept for as long as the schema lives.
+ */
+export class PerType<T> {
+  private readonly bySchema = new WeakMap<WireSchema, Map<string, T>>();
+
+  of(model: WireSchema, type: string, make: () => T): T {
+    let byType = this.bySchema.get(model);
+    if (!byType) this.bySchema.set(model, (byType = new Map()));
+    let made = byType.get(type);
+    if (made === undefined) byType.set(type, (made = make()));
+    return made;
+  }
+}

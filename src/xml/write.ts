@@ -13,7 +13,7 @@
  * them with the root the request came in on (`/api` or `/ovirt-engine/api`),
  * so one stored object serves both.
  */
-import type { WireSchema, WireType } from './schema.ts';
+import { PerType, type ScalarKind, type WireSchema, type WireType } from './schema.ts';
 
 export interface WriteOptions {
   /** Prefix for relative hrefs, such as `/api`. Absent: hrefs are written as stored. */
@@ -41,30 +41,26 @@ interface Step {
 
 type Kind = 'text' | 'number' | 'boolean' | 'date' | 'complex' | 'href';
 
-const plans = new WeakMap<WireSchema, Map<string, Plan>>();
+/** How each kind of schema value is written in XML: all of them as text, numbers in xs:decimal's form. */
+const KIND_OF: Readonly<Record<ScalarKind, Kind>> = {
+  string: 'text',
+  boolean: 'boolean',
+  int: 'number',
+  long: 'number',
+  decimal: 'number',
+  dateTime: 'date',
+};
+
+const plans = new PerType<Plan>();
 
 function planOf(model: WireSchema, typeName: string): Plan {
-  let byType = plans.get(model);
-  if (!byType) plans.set(model, (byType = new Map()));
-  let plan = byType.get(typeName);
-  if (plan) return plan;
+  return plans.of(model, typeName, () => makePlan(model, typeName));
+}
+
+function makePlan(model: WireSchema, typeName: string): Plan {
   const t: WireType = model.type(typeName);
-  const kindOf = (type: string): Kind => {
-    if (model.types.has(type)) return 'complex';
-    switch (model.scalarKind(type)) {
-      case 'boolean':
-        return 'boolean';
-      case 'int':
-      case 'long':
-      case 'decimal':
-        return 'number';
-      case 'dateTime':
-        return 'date';
-      default:
-        return 'text';
-    }
-  };
-  plan = {
+  const kindOf = (type: string): Kind => (model.types.has(type) ? 'complex' : KIND_OF[model.scalarKind(type)]);
+  return {
     attributes: t.attributes.map((f) => ({
       name: f.name,
       open: ` ${f.name}="`,
@@ -74,8 +70,6 @@ function planOf(model: WireSchema, typeName: string): Plan {
     elements: t.elements.map((f) => ({ name: f.name, open: `<${f.name}`, close: `</${f.name}>`, kind: kindOf(f.type), type: f.type })),
     textKind: t.textType ? kindOf(t.textType) : undefined,
   };
-  byType.set(typeName, plan);
-  return plan;
 }
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
@@ -171,10 +165,18 @@ class Writer {
   }
 
   private href(h: string): string {
-    if (this.hrefBase === undefined || h === '' || h.charCodeAt(0) === 47 /* / */ || h.charCodeAt(0) === 63 /* ? */ || h.includes('://'))
-      return h;
-    return `${this.hrefBase}/${h}`;
+    return hrefBelow(this.hrefBase, h);
   }
+}
+
+/**
+ * A stored href as it is written below the API root the request came in on
+ * (`vms/123` below `/api`); absolute ones (`/...`, `?...`, a URL) and any
+ * href without a root to go below stay as they are.
+ */
+export function hrefBelow(base: string | undefined, h: string): string {
+  if (base === undefined || h === '' || h.charCodeAt(0) === 47 /* / */ || h.charCodeAt(0) === 63 /* ? */ || h.includes('://')) return h;
+  return `${base}/${h}`;
 }
 
 function scalar(v: unknown, kind: Kind): string {
