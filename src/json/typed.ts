@@ -49,6 +49,8 @@ export class JsonTyper {
     if (depth > DEEPEST) throw new JsonShapeError(`Nested more than ${DEEPEST} levels deep`, at);
     const href = json.href;
     const own = typeof href === 'string' ? href : owner;
+    // simpleContent's text (Jackson's `value`) becomes `$value` after the walk, which must not meet a key it added.
+    let text: unknown;
     for (const key in json) {
       const v = json[key];
       if (v === null) {
@@ -72,7 +74,7 @@ export class JsonTyper {
       }
       const attribute = plan.attrs.get(key);
       if (attribute === undefined) {
-        if (key === 'value' && plan.textConv !== undefined) json.$value = this.scalar(plan.textConv, v, key, at) as JsonValue;
+        if (key === 'value' && plan.textConv !== undefined) text = this.scalar(plan.textConv, v, key, at);
         delete json[key];
       } else if (key === 'href') {
         if (typeof v !== 'string') throw new JsonShapeError(`The href of ${name} is not text`, at);
@@ -81,6 +83,7 @@ export class JsonTyper {
         json[key] = this.scalar(attribute.conv, v, key, at) as JsonValue;
       }
     }
+    if (text !== undefined) json.$value = text as JsonValue;
     return json;
   }
 

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonDocumentStream, JsonSyntaxError, writeJsonDocument, writeJsonListPieces } from '../../src/json/index.ts';
 import { bundledV4Model } from '../../src/model/index.ts';
-import { readDocument, type XmlSyntaxError } from '../../src/xml/index.ts';
+import { readDocument, type WireSchema, type WireType, type XmlSyntaxError } from '../../src/xml/index.ts';
 
 const v4 = bundledV4Model();
 const VM = '11111111-2222-4333-8444-555555555555';
@@ -169,6 +169,22 @@ describe('the JSON reader, fed in chunks', () => {
       type: 'Vm',
       value: { id: VM, name: 'one' },
     });
+  });
+
+  it("reads a type of text with attributes (Jackson's `value`) as the XML reader does (`$value`)", () => {
+    const types = new Map<string, WireType>([
+      ['Things', { attributes: [], elements: [{ name: 'thing', type: 'Thing', max: Number.POSITIVE_INFINITY }] }],
+      ['Thing', { textType: 'xs:int', attributes: [{ name: 'unit', type: 'xs:string', max: 1 }], elements: [] }],
+    ]);
+    const schema: WireSchema = {
+      types,
+      elements: new Map([['things', 'Things']]),
+      type: (name) => types.get(name)!,
+      scalarKind: (type) => (type === 'xs:int' ? 'int' : 'string'),
+    };
+    const s = new JsonDocumentStream(schema, 'things');
+    const json = '{ "thing" : [ { "unit" : "MB", "value" : "12" }, { "value" : 7 } ] }';
+    expect(s.end(json).value).toEqual(readDocument(schema, '<things><thing unit="MB">12</thing><thing>7</thing></things>').value);
   });
 
   it('is done once ended, and knows only the documents of its schema', () => {
