@@ -63,8 +63,8 @@ export class JsonDocumentStream {
   private readonly plan: Plan;
   private readonly type: string;
   private readonly typer = new JsonTyper();
-  /** The list's items, typed as they closed. */
-  private readonly items: JsonObject[] = [];
+  /** The list's items, typed as they closed, by the key of their array (a document may have more than one). */
+  private readonly items = new Map<string, JsonObject[]>();
   /** The document's own text, the item array left empty. */
   private kept = '';
   /** The open item's text, in the chunks it came in. */
@@ -115,7 +115,7 @@ export class JsonDocumentStream {
       throw new JsonSyntaxError(`Not JSON: ${(e as Error).message}`, 0);
     }
     const value = this.typer.adopt(this.plan, json, this.root, undefined, 0);
-    if (this.itemKey) value[this.itemKey] = this.items;
+    for (const [key, items] of this.items) value[key] = items;
     return { root: this.root, type: this.type, value };
   }
 
@@ -229,7 +229,9 @@ export class JsonDocumentStream {
     } catch (e) {
       throw new JsonSyntaxError(`Not JSON: ${(e as Error).message}`, this.itemStart);
     }
-    this.items.push(this.typer.adopt(this.plan.children.get(this.itemKey)!.plan!, json, this.itemKey, undefined, this.itemStart));
+    let items = this.items.get(this.itemKey);
+    if (!items) this.items.set(this.itemKey, (items = []));
+    items.push(this.typer.adopt(this.plan.children.get(this.itemKey)!.plan!, json, this.itemKey, undefined, this.itemStart));
     this.itemCount++;
     this.itemChars += text.length;
   }

@@ -187,6 +187,25 @@ describe('the JSON reader, fed in chunks', () => {
     expect(s.end(json).value).toEqual(readDocument(schema, '<things><thing unit="MB">12</thing><thing>7</thing></things>').value);
   });
 
+  it('keeps the items of each array of the document under its own key', () => {
+    const types = new Map<string, WireType>([
+      [
+        'Box',
+        {
+          attributes: [],
+          elements: [
+            { name: 'red', type: 'Ball', max: Number.POSITIVE_INFINITY },
+            { name: 'blue', type: 'Ball', max: Number.POSITIVE_INFINITY },
+          ],
+        },
+      ],
+      ['Ball', { attributes: [{ name: 'id', type: 'xs:string', max: 1 }], elements: [] }],
+    ]);
+    const schema: WireSchema = { types, elements: new Map([['box', 'Box']]), type: (name) => types.get(name)!, scalarKind: () => 'string' };
+    const json = '{ "red" : [ { "id" : "r1" }, { "id" : "r2" } ], "blue" : [ { "id" : "b1" } ] }';
+    expect(new JsonDocumentStream(schema, 'box').end(json).value).toEqual({ red: [{ id: 'r1' }, { id: 'r2' }], blue: [{ id: 'b1' }] });
+  });
+
   it('is done once ended, and knows only the documents of its schema', () => {
     const s = new JsonDocumentStream(v4, 'vms');
     s.end('{ }');
