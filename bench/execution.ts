@@ -38,7 +38,7 @@ export async function executionScenario(vms: number, reps: number): Promise<Exec
     const generated = generateSchema(bundledInput(3));
     const schema = buildSubgraphSchema({
       typeDefs: parse(generated.sdl),
-      resolvers: buildResolvers(generated.plan) as Record<string, any>,
+      resolvers: buildResolvers(generated.plan, generated.api) as Record<string, any>,
     });
     const document = parse(QUERIES.dashboard.query);
     const context = () => ({ connection, loaders: new Loaders(connection, generated.api), signal: new AbortController().signal });

@@ -188,16 +188,40 @@ export class ResourceMethods {
   }
 }
 
+/**
+ * The names a bound resource of `type` may answer from its prototype rather
+ * than from what the engine sent: Object's own, every resource's methods,
+ * and the model's actions and sub-collections of the type. Actions and links
+ * an engine lists beyond the model are never given a field's name
+ * (bindResource), so any other field name read from a resource is the
+ * engine's data or nothing: the GraphQL layer reads such fields without a
+ * resolver of its own (resolvers/build.ts).
+ */
+export function prototypeNames(type: string, m: ApiModel): ReadonlySet<string> {
+  const names = new Set<string>([
+    ...Object.getOwnPropertyNames(Object.prototype),
+    ...Object.getOwnPropertyNames(ResourceMethods.prototype),
+  ]);
+  for (const name of m.actionsOf(type).keys()) names.add(name);
+  for (const rel of m.subsOf(type).keys()) names.add(rel);
+  return names;
+}
+
+/** A name the engine listed beyond the model (an action, a link) may become a method unless it is a field of the type. */
+function mayBecomeMethod(name: string, type: string, m: ApiModel): boolean {
+  return !m.xsd.types.get(type)?.field.has(name);
+}
+
 export function bindResource<T extends Obj>(c: Connection, obj: T, type: string): T {
   const proto = prototypeFor(type, c.model);
-  // Actions and links the engine lists beyond what the model knows become methods too.
-  for (const l of obj.actions?.link ?? []) defineAction(proto, l.rel);
+  // Actions and links the engine lists beyond what the model knows become methods too (not under a field's name).
+  for (const l of obj.actions?.link ?? []) if (!(l.rel in proto) && mayBecomeMethod(l.rel, type, c.model)) defineAction(proto, l.rel);
   const inline: Obj = {};
   const keys = inlineKeysFor(type, c.model);
   for (const l of obj.link ?? []) {
     const rel = String(l.rel);
     if (rel.includes('/')) continue;
-    if (!(rel in proto)) defineSub(proto, rel);
+    if (!(rel in proto) && mayBecomeMethod(rel, type, c.model)) defineSub(proto, rel);
     const key = keys.of(rel, obj);
     if (key !== undefined) {
       inline[rel] = obj[key];

@@ -26,7 +26,7 @@ export {
   update,
 } from './binding.ts';
 export type { ResourceMethods } from './bound.ts';
-export { CONN, INLINE, inlinedItems, ResourceList } from './bound.ts';
+export { CONN, INLINE, inlinedItems, prototypeNames, ResourceList } from './bound.ts';
 export { AnswerBudget, DEFAULT_ANSWER_BUDGET_BYTES } from './budget.ts';
 export { Connection } from './connection.ts';
 export {

@@ -205,7 +205,7 @@ function servedSchema(version: 3 | 4, config: SubgraphConfig, limits: Limits) {
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds ?? settingDefault<number>('cacheMaxAgeSeconds'),
   });
   // Apollo types every resolver's context as unknown; ours take the Context they are given (operation.ts).
-  const resolvers = buildResolvers(generated.plan) as unknown as SubgraphResolvers;
+  const resolvers = buildResolvers(generated.plan, generated.api) as unknown as SubgraphResolvers;
   const schema = buildSubgraphSchema({ typeDefs: parse(generated.sdl), resolvers });
   return { api: generated.api, schema, rules: operationRules(generated.plan, generated.api, limits) };
 }

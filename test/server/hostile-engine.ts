@@ -38,7 +38,9 @@ export type Behaviour =
   /** The usual list, but its VMs' hrefs and links point at `origin`. */
   | { kind: 'links'; origin: string }
   /** A list whose second item is cut off in the middle, then closed as if nothing happened. */
-  | { kind: 'garbled' };
+  | { kind: 'garbled' }
+  /** VMs without a description or comment, listing an action named `description` and a link named `comment`. */
+  | { kind: 'fieldNames' };
 
 export interface HostileOptions {
   /** Where the entry point's links point (default: this server). */
@@ -210,6 +212,11 @@ export async function hostileEngine(initial: HostileOptions = {}): Promise<Hosti
         return void res.writeHead(302, { location: b.to }).end();
       case 'links':
         return void res.writeHead(200, { 'content-type': list.type }).end(vmList(list, b.origin, options.vms ?? 3));
+      case 'fieldNames': {
+        const vm = (i: number) =>
+          `<vm href="${links}/api/vms/${VM_ID(i)}" id="${VM_ID(i)}"><actions><link href="${links}/api/vms/${VM_ID(i)}/description" rel="description"/></actions><name>vm${i}</name><link href="${links}/api/vms/${VM_ID(i)}/comment" rel="comment"/></vm>`;
+        return void res.writeHead(200, { 'content-type': 'application/xml' }).end(`<vms>${vm(0)}${vm(1)}</vms>`);
+      }
     }
   };
 
