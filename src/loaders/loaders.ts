@@ -52,6 +52,9 @@ export class Loaders {
   private readonly topOf = new Map<string, Collection>();
   /** Whole-collection lists already asked for in this request (by-id, reverse and grouping share them). */
   private readonly fullLists = new Map<string, Promise<Obj[]>>();
+  /** Lists of this request by item type, not yet indexed; and what is indexed (listedById). */
+  private readonly unindexed = new Map<string, (readonly Obj[])[]>();
+  private readonly listed = new Map<string, Map<string, Obj>>();
   /** Whole collections the connection's freshness window held when first asked, by id (undefined: it held none). */
   private readonly fresh = new Map<string, Map<string, Obj> | undefined>();
   readonly counters: LoaderCounters = { batches: 0, loads: 0, keys: 0 };
@@ -80,9 +83,26 @@ export class Loaders {
    */
   load(type: string, id: string): Obj | null | Promise<Obj | null> {
     this.counters.loads++;
-    const known = this.inlining ? this.freshById(type)?.get(id) : undefined;
+    const known = this.inlining ? (this.freshById(type)?.get(id) ?? this.listedById(type).get(id)) : undefined;
     if (known) return known;
     return this.byId(type).load(id);
+  }
+
+  /**
+   * What this request's lists brought of a type, by id (the first seen of an
+   * id wins). Indexed when a load first asks, not when the list arrives: a
+   * 1,000-VM list that no reference points into costs nothing, where priming
+   * DataLoader would cost a promise per item.
+   */
+  private listedById(type: string): ReadonlyMap<string, Obj> {
+    let byId = this.listed.get(type);
+    if (!byId) this.listed.set(type, (byId = new Map()));
+    const lists = this.unindexed.get(type);
+    if (lists) {
+      this.unindexed.delete(type);
+      for (const list of lists) for (const i of list) if (i?.id && !byId.has(i.id)) byId.set(i.id, i);
+    }
+    return byId;
   }
 
   /** The whole collection of a type by id, if the connection's window holds it (looked at once per request). */
@@ -125,9 +145,11 @@ export class Loaders {
     return p;
   }
 
-  prime(type: string, items: Iterable<Obj>): void {
-    const loader = this.byId(type);
-    for (const i of items) if (i?.id) loader.prime(i.id, i);
+  /** Makes a list's items known by id to later loads of this request (listedById). */
+  prime(type: string, items: readonly Obj[]): void {
+    const lists = this.unindexed.get(type);
+    if (lists) lists.push(items);
+    else this.unindexed.set(type, [items]);
   }
 
   /** A sub-collection of a resource (`VM.disks`), batched over the parents of a tick. */

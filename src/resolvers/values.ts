@@ -56,10 +56,13 @@ function parseDate(v: unknown): Date {
 /** Engine value -> GraphQL enum value (case-insensitive); undefined when the engine sent a value the schema does not know. */
 export function enumOut(t: PlanType, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  const s = String(v).toLowerCase();
-  const i = t.wire!.findIndex((w) => w.toLowerCase() === s);
-  return i >= 0 ? t.values![i] : undefined;
+  let byWire = enumsByWire.get(t);
+  if (!byWire) enumsByWire.set(t, (byWire = new Map(t.wire!.map((w, i): [string, string] => [w.toLowerCase(), t.values![i]]).reverse())));
+  return byWire.get(String(v).toLowerCase());
 }
+
+/** Per enum type, its GraphQL values by the engine's word in lower case (the first of equal words wins, as a search would). */
+const enumsByWire = new WeakMap<PlanType, Map<string, string>>();
 
 /** A GraphQL input object (camelCase) as the engine's XML-named object. */
 export function inputToXml(plan: SchemaPlan, typeName: string, value: unknown): unknown {
