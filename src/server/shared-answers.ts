@@ -28,9 +28,17 @@
  * whose answer has errors (or who is gone) shares nothing; those waiting
  * then execute on their own, each within its own deadline.
  *
+ * An answer is kept only for a query asked before (the same key, among the
+ * last few hundred of its credential): a dashboard polls, so its second
+ * query is kept and its third is served; a query asked once (an explorer's
+ * typing, a script's one look) would only take memory until it aged out,
+ * and a megabyte of answer kept per query is work for the collector too.
+ * The first asker's concurrent twins still share its answer.
+ *
  * Two adapters use it, one per transport: an Apollo plugin for HTTP and an
  * `execute` wrapper for graphql-ws, so a query costs the same on either.
  */
+import { createHash } from 'node:crypto';
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { execute } from 'graphql';
@@ -40,10 +48,15 @@ import type { Operation } from './operation.ts';
 
 type Answer = ExecutionResult | FormattedExecutionResult;
 
+/** Keys remembered as asked, per credential. */
+const MAX_ASKED = 512;
+
 export class SharedAnswers {
   private readonly windows = new WeakMap<Holder, FreshWindow<Answer>>();
   /** Queries being executed by a leader, by credential and key: what the others asking the same wait for. */
   private readonly running = new WeakMap<Holder, Map<string, Promise<Answer | undefined>>>();
+  /** Keys each credential has asked (as hashes, the last MAX_ASKED): an answer is kept only for a key asked before. */
+  private readonly asked = new WeakMap<Holder, Map<string, true>>();
   /** Answers served without executing; of which expiring ones, while a refresh ran. */
   served = 0;
   servedExpiring = 0;
@@ -91,6 +104,7 @@ export class SharedAnswers {
   /** The caller executes; others asking the same meanwhile wait for it. */
   private lead(holder: Holder, window: FreshWindow<Answer>, key: string): (answer: Answer | undefined, dataSince?: number) => void {
     const running = this.runningOf(holder);
+    const keep = this.askedBefore(holder, key);
     // Taken before executing: the answer is kept only if nothing changed meanwhile (fresh.ts rule 4).
     const stamp = window.stamp();
     let settle!: (answer: Answer | undefined) => void;
@@ -101,9 +115,20 @@ export class SharedAnswers {
       if (running.get(key) === promise) running.delete(key);
       const good = answer && !answer.errors?.length ? answer : undefined;
       // The answer is as old as the oldest engine data it was built from (fresh.ts), not as its execution.
-      if (good) window.set(key, good, { ...stamp, sentAt: Math.min(stamp.sentAt, dataSince) });
+      if (good && keep) window.set(key, good, { ...stamp, sentAt: Math.min(stamp.sentAt, dataSince) });
       settle(good);
     };
+  }
+
+  /** Whether this credential asked this key before; it has now (the oldest key is forgotten past MAX_ASKED). */
+  private askedBefore(holder: Holder, key: string): boolean {
+    let asked = this.asked.get(holder);
+    if (!asked) this.asked.set(holder, (asked = new Map()));
+    const hash = createHash('sha256').update(key).digest('base64');
+    const before = asked.delete(hash);
+    asked.set(hash, true);
+    if (asked.size > MAX_ASKED) asked.delete(asked.keys().next().value!);
+    return before;
   }
 
   private runningOf(holder: Holder): Map<string, Promise<Answer | undefined>> {
