@@ -18,6 +18,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Context } from '../resolvers/context.ts';
+import { answerBytes } from './answer-bytes.ts';
 import { cachePolicyPlugin } from './cache-policy.ts';
 import { compiledQueriesPlugin } from './compiled.ts';
 import type { Limits } from './config.ts';
@@ -130,6 +131,8 @@ export async function serveHttp(
       next();
     },
     express.json({ limit: limits.maxBodyBytes }),
+    // Answers leave as UTF-8 bytes made by TextEncoder, hashed for an ETag only when a GET's (answer-bytes.ts).
+    answerBytes,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const notReady = engineNotReady(services);
