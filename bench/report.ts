@@ -335,9 +335,23 @@ Three processes: \`rhev-graphql simulator\`, \`rhev-graphql serve\` (the built c
 autocannon sending the dashboard query. The server's CPU time and peak memory are read from /proc.
 *window off*: \`--freshness 0\`; *engine data shared*: the default window, each query's text its own (no answer shared: the
 uncached query); *answers shared*: the default window and identical queries, as polling dashboards send them.
+A one-client row of a full run is the median of three runs by CPU per query (all its figures are that run's; the three CPU
+figures are in the last column), as one run of it varies by a third on this shared machine.
 
 ${table(
-  ['API', 'mode', 'clients', 'queries/s', 'p50', 'p99', 'server CPU per query', 'server peak RSS', 'engine requests per query', 'errors'],
+  [
+    'API',
+    'mode',
+    'clients',
+    'queries/s',
+    'p50',
+    'p99',
+    'server CPU per query',
+    'server peak RSS',
+    'engine requests per query',
+    'errors',
+    'runs (CPU per query)',
+  ],
   sp.map((r) => [
     r.dialect ?? 'v3',
     r.mode,
@@ -349,6 +363,7 @@ ${table(
     `${fmt(r.peakRssMB)} MB`,
     r.upstreamPerQuery.toFixed(3),
     r.errors,
+    r.runs ? r.runs.map((c) => fmt(c, 1)).join(', ') : '',
   ]),
 )}
 

@@ -110,7 +110,15 @@ const v4 = await dashboardScenario(plan.sizes, plan.reps, LATENCY, step, 'v4');
 const dashboard = { rows: [...v3.rows, ...v4.rows], script: v3.script };
 for (const r of dashboard.rows)
   progress.log(`${r.dialect} ${r.query} at ${r.vms} VMs: ${r.requests} requests, p50 ${r.p50.toFixed(0)} ms at ${LATENCY} ms latency`);
-const serverProcess = await serverProcessScenario(1000, plan.clients, plan.clientSeconds, step, quick ? ['v4'] : ['v3', 'v4'], !quick);
+const serverProcess = await serverProcessScenario(
+  1000,
+  plan.clients,
+  plan.clientSeconds,
+  step,
+  quick ? ['v4'] : ['v3', 'v4'],
+  !quick,
+  quick ? 1 : 3,
+);
 for (const r of serverProcess)
   progress.log(
     `server process, ${r.dialect}, ${r.mode}, ${r.clients} clients: ${r.qps.toFixed(1)} queries/s, p99 ${r.p99.toFixed(0)} ms, ${r.cpuMsPerQuery.toFixed(1)} ms CPU per query, ${r.peakRssMB.toFixed(0)} MB peak`,

@@ -43,6 +43,8 @@ export interface ServerProcessRow {
   peakRssMB: number;
   upstreamPerQuery: number;
   errors: number;
+  /** The CPU per query of each run when the row is the median of several (one client, full runs). */
+  runs?: number[];
 }
 
 const MODES: { mode: ServerMode; freshnessMs: number; vary: boolean; json?: boolean }[] = [
@@ -76,19 +78,39 @@ export async function serverProcessScenario(
   dialects: readonly ('v3' | 'v4')[] = ['v3', 'v4'],
   /** Also measure v4 read as JSON (a quick run leaves it to section 6's floors). */
   json = true,
+  /** Runs of each one-client row, the median kept (see ONE_CLIENT). */
+  oneClientRuns = 1,
 ): Promise<ServerProcessRow[]> {
   const rows: ServerProcessRow[] = [];
   const modes = MODES.filter((m) => json || !m.json);
-  for (const dialect of dialects) rows.push(...(await dialectRows(dialect, modes, vms, clientCounts, seconds, step)));
+  for (const dialect of dialects) rows.push(...(await dialectRows(dialect, modes, { vms, clientCounts, seconds, oneClientRuns }, step)));
   return rows;
+}
+
+/**
+ * One client is where the CPU per query is judged, and where a run holds
+ * fewest queries: on a shared machine one run of it can land anywhere in a
+ * range a third wide (the host's other tenants show up as this process's
+ * CPU time). So a full run measures it several times and keeps the run with
+ * the median CPU per query, all of that run's figures together (as the
+ * issue's own figures were: three runs, medians).
+ */
+function medianRun(runs: ServerProcessRow[]): ServerProcessRow {
+  const sorted = [...runs].sort((a, b) => a.cpuMsPerQuery - b.cpuMsPerQuery);
+  return { ...sorted[(sorted.length - 1) >> 1], runs: runs.map((r) => r.cpuMsPerQuery) };
+}
+
+interface Plan {
+  vms: number;
+  clientCounts: number[];
+  seconds: number;
+  oneClientRuns: number;
 }
 
 async function dialectRows(
   dialect: 'v3' | 'v4',
   modes: typeof MODES,
-  vms: number,
-  clientCounts: number[],
-  seconds: number,
+  { vms, clientCounts, seconds, oneClientRuns }: Plan,
   step: (label: string) => void,
 ): Promise<ServerProcessRow[]> {
   const sim = await startSimulatorProcess({ vms, dialect });
@@ -102,28 +124,32 @@ async function dialectRows(
       try {
         for (let i = 0; i < 3; i++) await graphql(server.url, query);
         for (const clients of clientCounts) {
-          await resetStats(sim.url);
-          const pid = server.child.pid!;
-          const cpu0 = cpuMs(pid);
-          const r = await load(server.url, query, clients, seconds, vary);
-          const cpu = cpuMs(pid) - cpu0;
-          // autocannon checks status codes only: one more query checks the answer itself.
-          await graphql(server.url, query);
-          const answered = r.requests.total;
-          rows.push({
-            dialect,
-            mode,
-            vms,
-            clients,
-            queries: answered,
-            qps: answered / (r.duration || seconds),
-            p50: r.latency.p50,
-            p99: r.latency.p99,
-            cpuMsPerQuery: answered ? cpu / answered : Number.NaN,
-            peakRssMB: peakRssMB(pid),
-            upstreamPerQuery: answered ? (await simStats(sim.url)).requests / answered : Number.NaN,
-            errors: r.errors + r.non2xx + r.timeouts,
-          });
+          const runs: ServerProcessRow[] = [];
+          for (let run = 0; run < (clients === 1 ? oneClientRuns : 1); run++) {
+            await resetStats(sim.url);
+            const pid = server.child.pid!;
+            const cpu0 = cpuMs(pid);
+            const r = await load(server.url, query, clients, seconds, vary);
+            const cpu = cpuMs(pid) - cpu0;
+            // autocannon checks status codes only: one more query checks the answer itself.
+            await graphql(server.url, query);
+            const answered = r.requests.total;
+            runs.push({
+              dialect,
+              mode,
+              vms,
+              clients,
+              queries: answered,
+              qps: answered / (r.duration || seconds),
+              p50: r.latency.p50,
+              p99: r.latency.p99,
+              cpuMsPerQuery: answered ? cpu / answered : Number.NaN,
+              peakRssMB: peakRssMB(pid),
+              upstreamPerQuery: answered ? (await simStats(sim.url)).requests / answered : Number.NaN,
+              errors: r.errors + r.non2xx + r.timeouts,
+            });
+          }
+          rows.push(runs.length > 1 ? medianRun(runs) : runs[0]);
           step(`server process, ${dialect}, ${mode}, ${clients} clients`);
         }
       } finally {
