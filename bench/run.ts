@@ -20,7 +20,7 @@ import { parseScenario } from './parse.ts';
 import { replicasScenario } from './replicas.ts';
 import { type Bench, boundOf, report, targetsOf } from './report.ts';
 import { scaleScenario } from './scale.ts';
-import { serverProcessScenario } from './server-process.ts';
+import { formatComparison, serverProcessScenario } from './server-process.ts';
 import { subscriptionScenario } from './subscriptions.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -86,6 +86,7 @@ const steps = [
   ...['v3', 'v4'].flatMap(() => plan.sizes.flatMap((n) => [1, 2, 3].map(() => ({ label: 'query', weight: weights.query(n) })))),
   ...plan.sizes.filter((n) => n <= 1000).map(() => ({ label: 'script', weight: 2 })),
   ...Array.from({ length: (quick ? 3 : 7) * plan.clients.length }, () => ({ label: 'server', weight: weights.serverRun })),
+  ...(quick ? [] : [{ label: 'xml and json in turn', weight: 6 * weights.serverRun }]),
   { label: 'execution', weight: weights.execution },
   { label: 'floors', weight: weights.execution },
   ...Array.from({ length: (quick ? 1 : 2) * plan.fleet.length }, () => ({ label: 'fleet', weight: weights.fleetRun })),
@@ -123,6 +124,14 @@ for (const r of serverProcess)
   progress.log(
     `server process, ${r.dialect}, ${r.mode}, ${r.clients} clients: ${r.qps.toFixed(1)} queries/s, p99 ${r.p99.toFixed(0)} ms, ${r.cpuMsPerQuery.toFixed(1)} ms CPU per query, ${r.peakRssMB.toFixed(0)} MB peak`,
   );
+// Point 5 of issue 26: v4 read as XML and as JSON, side by side and in turn (a full run only).
+const formats = quick ? undefined : await formatComparison(1000, plan.clientSeconds, 3);
+if (formats) {
+  step('xml and json in turn');
+  progress.log(
+    `window off, v4, in turn: XML ${formats.xml.map((x) => x.toFixed(0)).join(', ')} ms; JSON ${formats.json.map((x) => x.toFixed(0)).join(', ')} ms CPU per query`,
+  );
+}
 const execution = await executionScenario(1000, quick ? 5 : 30);
 step('execution');
 progress.log(
@@ -168,6 +177,7 @@ const bench: Bench = {
   fleetSubscriptions,
   replicas,
   scale,
+  formats,
 };
 const bound = boundOf(bench);
 const targets = targetsOf(bench, bound);

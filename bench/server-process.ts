@@ -161,3 +161,46 @@ async function dialectRows(
   }
   return rows;
 }
+
+/** The server's CPU per query with the window off, v4 read as XML and as JSON, run by run in alternation. */
+export interface FormatComparison {
+  xml: number[];
+  json: number[];
+}
+
+/**
+ * Point 5 of issue 26 weighs reading v4 as JSON against XML by the server's
+ * CPU. Measured as section 5's rows are, one mode after the other, the two
+ * sit minutes apart on a machine whose other tenants come and go: a ratio
+ * of a fifth drowns in that. So the two servers run side by side against
+ * one simulator, one client at a time, XML and JSON in turn, `runs` times
+ * each; what they are compared by is the median of each.
+ */
+export async function formatComparison(vms: number, seconds: number, runs: number): Promise<FormatComparison> {
+  const sim = await startSimulatorProcess({ vms, dialect: 'v4' });
+  const query = QUERIES_V4.dashboard.query;
+  const out: FormatComparison = { xml: [], json: [] };
+  try {
+    const servers = {
+      xml: await startServerProcess(sim.apiUrl, 0, 'v4'),
+      json: await startServerProcess(sim.apiUrl, 0, 'v4', undefined, { RHEV_ENGINE_FORMAT: 'json' }),
+    };
+    try {
+      for (const s of Object.values(servers)) for (let i = 0; i < 3; i++) await graphql(s.url, query);
+      for (let run = 0; run < runs; run++) {
+        for (const format of ['xml', 'json'] as const) {
+          const s = servers[format];
+          const cpu0 = cpuMs(s.child.pid!);
+          const r = await load(s.url, query, 1, seconds, false);
+          if (r.errors + r.non2xx + r.timeouts) throw new Error(`the ${format} server failed queries in the comparison`);
+          out[format].push((cpuMs(s.child.pid!) - cpu0) / r.requests.total);
+        }
+      }
+    } finally {
+      for (const s of Object.values(servers)) await s.stop();
+    }
+  } finally {
+    await sim.stop();
+  }
+  return out;
+}
