@@ -190,20 +190,17 @@ export class ResourceMethods {
 
 /**
  * The names a bound resource of `type` may answer from its prototype rather
- * than from what the engine sent: Object's own, every resource's methods,
- * and the model's actions and sub-collections of the type. Actions and links
- * an engine lists beyond the model are never given a field's name
- * (bindResource), so any other field name read from a resource is the
- * engine's data or nothing: the GraphQL layer reads such fields without a
- * resolver of its own (resolvers/build.ts).
+ * than from what the engine sent: whatever its prototype chain holds (the
+ * model's actions and sub-collections of the type, every resource's methods,
+ * Object's own). Actions and links an engine lists beyond the model are
+ * never given a field's name (bindResource), so any other field name read
+ * from a resource is the engine's data or nothing: the GraphQL layer reads
+ * such fields without a resolver of its own (resolvers/build.ts).
  */
 export function prototypeNames(type: string, m: ApiModel): ReadonlySet<string> {
-  const names = new Set<string>([
-    ...Object.getOwnPropertyNames(Object.prototype),
-    ...Object.getOwnPropertyNames(ResourceMethods.prototype),
-  ]);
-  for (const name of m.actionsOf(type).keys()) names.add(name);
-  for (const rel of m.subsOf(type).keys()) names.add(rel);
+  const names = new Set<string>();
+  for (let o: object | null = prototypeFor(type, m); o; o = Object.getPrototypeOf(o))
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
   return names;
 }
 
