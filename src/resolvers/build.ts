@@ -58,7 +58,7 @@ export function buildResolvers(plan: SchemaPlan, api: ApiModel): ResolverMap {
     }
     resolvers[t.name] = fields;
   }
-  resolvers.Query = Object.fromEntries(plan.query.map((r) => [r.name, bounded(queryResolver(plan, r))]));
+  resolvers.Query = Object.fromEntries(plan.query.map((r) => [r.name, resolvedBefore(bounded(queryResolver(plan, r)))]));
   if (plan.mutation.length) resolvers.Mutation = Object.fromEntries(plan.mutation.map((r) => [r.name, bounded(mutationResolver(plan, r))]));
   if (plan.subscription.length) {
     resolvers.Subscription = Object.fromEntries(
@@ -116,6 +116,8 @@ function throughResolver(f: PlanField): Resolver {
     if (has === undefined) linked.set(links, (has = links.some((l) => l.rel === direct)));
     return has;
   };
+  // The targets of a list of links that carried every one of them whole, by that list (see below).
+  const carriedWhole = new WeakMap<readonly Obj[], readonly Obj[]>();
   return (p, args, ctx) => {
     checkArguments(args);
     // Where the resource has such a sub-collection of its own (a VM in an export domain), it is that.
@@ -123,7 +125,14 @@ function throughResolver(f: PlanField): Resolver {
     // Synchronous all the way when the list inlined the links and their targets (a v4 VM's disks with
     // follow=disk_attachments.disk): no promise per object, which a 1,000-VM dashboard would feel.
     return andThen(ctx.loaders.children(ownerType(p, f), f.rel!, p), (items) => {
+      // Targets the list carried whole are the same for every query over the same items (the window's).
+      const whole = carriedWhole.get(items);
+      if (whole) return applyListArgs(whole, args);
       const targets = items.map((i) => i[f.through!]).filter((r): r is Obj => !!r?.id);
+      if (!targets.some(isBareRef)) {
+        carriedWhole.set(items, targets);
+        return applyListArgs(targets, args);
+      }
       const loaded = targets.map((r) => (isBareRef(r) ? ctx.loaders.load(f.target!, r.id) : r));
       const present = (rs: readonly (Obj | null)[]) =>
         applyListArgs(
@@ -481,6 +490,17 @@ async function reRead(conn: Connection, target: Obj, signal: AbortSignal | undef
     if (e instanceof NotFound) return undefined;
     throw e;
   }
+}
+
+/** A root field the synchronous executor resolved before giving the query up (Context.rootValues) is not resolved again. */
+function resolvedBefore(resolve: Resolver): Resolver {
+  return (p, args, ctx, info) => {
+    const key = info.path.key as string;
+    if (!ctx.rootValues?.has(key)) return resolve(p, args, ctx, info);
+    const value = ctx.rootValues.get(key);
+    ctx.rootValues.delete(key);
+    return value;
+  };
 }
 
 /**

@@ -20,6 +20,13 @@ export interface Context {
    * went away, or it has answered. Every engine request it started ends then.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Root fields' values that the synchronous executor resolved before it
+   * gave the query up (execution/synchronous.ts), by response key: the
+   * executor that runs it next takes them from here, so the engine is not
+   * asked twice.
+   */
+  readonly rootValues?: Map<string, unknown>;
 }
 
 /** The reason an operation's signal aborts when its time limit (operationTimeoutMs) has passed. */

@@ -14,14 +14,21 @@
  *    first out).
  * 3. Where a router asks for a federated trace (`ftv1`), where the query
  *    reaches the federation fields (`_entities`, `_service`: their resolvers
- *    read more of `info` than graphql-jit builds), or where graphql-jit
- *    cannot compile the query, graphql-js runs it.
+ *    read more of `info` than graphql-jit builds), where it answers under
+ *    the alias `__proto__` (hasProtoAlias), or where graphql-jit cannot
+ *    compile the query, graphql-js runs it.
  * 4. Errors leave as graphql-js's do: the HTTP adapter formats them as
  *    Apollo would (a code for each, then format.ts), and the WebSocket's go
  *    through ws.ts's formatting like any other.
+ * 5. Before either, the synchronous executor (execution/synchronous.ts)
+ *    tries any query, from its first sight (it compiles nothing that
+ *    costs): where all the data is at hand (the window holds it) it answers
+ *    in one pass; where it gives up, compiled code or graphql-js runs the
+ *    query, and the root fields it had resolved are not resolved again.
  *
  * test/server/compiled.test.ts holds the answers of both to be identical
- * over the README's and the bench's queries and the errors they can give.
+ * over the README's and the bench's queries and the errors they can give;
+ * test/server/synchronous.test.ts those of the synchronous executor.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
@@ -38,8 +45,11 @@ import {
   Kind,
   print,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import { executeSynchronously } from '../execution/index.ts';
+import type { Context } from '../resolvers/context.ts';
 
 /** Query texts remembered as seen once, and queries kept compiled. */
 const MAX_SEEN = 2000;
@@ -54,6 +64,21 @@ function touches(set: SelectionSetNode | undefined, names: ReadonlySet<string>):
   );
 }
 
+/**
+ * Whether a document answers under the key `__proto__` (an alias): graphql-jit
+ * writes results as object literals, where that key sets the prototype and
+ * the value is lost (graphql-js answers it as a member). graphql-js runs it.
+ */
+function hasProtoAlias(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.alias?.value === '__proto__') found = true;
+    },
+  });
+  return found;
+}
+
 export class CompiledQueries {
   private readonly seen = new Map<string, true>();
   private readonly compiled = new Map<string, CompiledQuery | null>();
@@ -61,8 +86,8 @@ export class CompiledQueries {
   private readonly printed = new WeakMap<DocumentNode, string>();
   constructor(
     private readonly schema: GraphQLSchema,
-    /** Told of each query run by compiled code (metrics). */
-    private readonly onRun: () => void = () => undefined,
+    /** Told of each query run by the synchronous executor or compiled code (metrics). */
+    private readonly onRun: (executor: 'synchronous' | 'graphql-jit') => void = () => undefined,
   ) {}
 
   /** The compiled form of a query (checked by run: see 3), once it may have one (see 2); undefined: graphql-js runs it. */
@@ -82,15 +107,16 @@ export class CompiledQueries {
       return undefined;
     }
     this.seen.delete(key);
-    const made = compileQuery(this.schema, document, operationName ?? undefined);
-    const usable = isCompiledQuery(made) ? made : null;
+    const made = hasProtoAlias(document) ? undefined : compileQuery(this.schema, document, operationName ?? undefined);
+    const usable = made && isCompiledQuery(made) ? made : null;
     this.compiled.set(key, usable);
     if (this.compiled.size > MAX_COMPILED) this.compiled.delete(this.compiled.keys().next().value!);
     return usable ?? undefined;
   }
 
   /**
-   * Runs a query by compiled code, once it may (see 2 and 3); undefined:
+   * Runs a query by the synchronous executor where all its data is at hand
+   * (see 5), else by compiled code once it may (see 2 and 3); undefined:
    * graphql-js must run it. Variables are read by graphql-js first, so that
    * those that cannot be read are refused in its words, as without this.
    */
@@ -99,20 +125,36 @@ export class CompiledQueries {
     operationName: string | null | undefined,
     context: unknown,
     variables: Record<string, unknown> | null | undefined,
-  ): Promise<ExecutionResult> | undefined {
+  ): Promise<ExecutionResult | undefined> | undefined {
     const operation = getOperationAST(document, operationName);
     if (operation?.operation !== 'query' || touches(operation.selectionSet, FEDERATION_FIELDS)) return undefined;
+    const read = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
+    if (read.errors) return this.of(document, operationName) ? Promise.resolve({ errors: read.errors }) : undefined;
+    const roots = (context as Context | undefined)?.rootValues;
+    if (!roots) return this.compiledRun(document, operationName, context, variables);
+    const run = { schema: this.schema, document, operation, variableValues: read.coerced, contextValue: context, roots };
+    return executeSynchronously(run).then((answer) => {
+      if (!answer) return this.compiledRun(document, operationName, context, variables);
+      this.onRun('synchronous');
+      return answer;
+    });
+  }
+
+  private compiledRun(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    context: unknown,
+    variables: Record<string, unknown> | null | undefined,
+  ): Promise<ExecutionResult> | undefined {
     const q = this.of(document, operationName);
     if (!q) return undefined;
-    const read = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
-    if (read.errors) return Promise.resolve({ errors: read.errors });
-    this.onRun();
+    this.onRun('graphql-jit');
     return Promise.resolve(q.query(undefined, context, variables ?? {})) as Promise<ExecutionResult>;
   }
 
-  /** graphql-ws's `execute`: compiled where it may be, graphql-js elsewhere. */
+  /** graphql-ws's `execute`: synchronous or compiled where it may be, graphql-js elsewhere. */
   async execute(args: ExecutionArgs): Promise<ExecutionResult> {
-    return this.run(args.document, args.operationName, args.contextValue, args.variableValues) ?? execute(args);
+    return (await this.run(args.document, args.operationName, args.contextValue, args.variableValues)) ?? execute(args);
   }
 }
 
@@ -161,6 +203,8 @@ export function compiledQueriesPlugin(
           const running = compiled.run(document, request.operationName, contextValue, request.variables);
           if (!running) return null;
           const result = await running;
+          // Left to graphql-js: Apollo runs it (root fields already resolved are taken from the context).
+          if (!result) return null;
           const http = httpOf(result.errors ?? []);
           const errors = result.errors?.map((e) => format(asApolloWould(e, debug), e));
           // Variables that could not be read: no data at all, and 400 (as Apollo answers them).

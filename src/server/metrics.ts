@@ -52,6 +52,11 @@ export class Metrics {
     help: 'Queries run by compiled code (graphql-jit) rather than graphql-js',
     registers: [this.registry],
   });
+  readonly synchronousQueries = new Counter({
+    name: 'rhev_synchronous_queries_total',
+    help: 'Queries answered by the synchronous executor, all their data at hand (execution/synchronous.ts)',
+    registers: [this.registry],
+  });
   readonly subscriptions = new Gauge({ name: 'rhev_subscriptions_active', help: 'Open subscriptions', registers: [this.registry] });
   readonly watchers = new Gauge({
     name: 'rhev_watchers_active',

@@ -137,6 +137,7 @@ export class Operation {
       signal,
       loaders: new Loaders(connection, services.api, { batching: services.batching, signal, shapes: services.shapes }),
       watchers: options.subscription ? holder.watchers() : undefined,
+      rootValues: new Map(),
       operation: this,
     };
   }

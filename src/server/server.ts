@@ -141,7 +141,9 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
     deployment,
     compiled:
       (config.compiledQueries ?? settingDefault<boolean>('compiledQueries'))
-        ? new CompiledQueries(schema, () => metrics.compiledQueries.inc())
+        ? new CompiledQueries(schema, (executor) =>
+            (executor === 'synchronous' ? metrics.synchronousQueries : metrics.compiledQueries).inc(),
+          )
         : undefined,
   };
 

