@@ -57,6 +57,10 @@ export class Metrics {
     help: 'Queries answered by the synchronous executor, all their data at hand (execution/synchronous.ts)',
     registers: [this.registry],
   });
+  /** Counts a query run by other than graphql-js (compiled.ts): the synchronous executor, or graphql-jit. */
+  readonly countExecution = (executor: 'synchronous' | 'graphql-jit'): void => {
+    (executor === 'synchronous' ? this.synchronousQueries : this.compiledQueries).inc();
+  };
   readonly subscriptions = new Gauge({ name: 'rhev_subscriptions_active', help: 'Open subscriptions', registers: [this.registry] });
   readonly watchers = new Gauge({
     name: 'rhev_watchers_active',

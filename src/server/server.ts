@@ -141,9 +141,7 @@ async function buildSubgraph(config: SubgraphConfig, app: express.Express, httpS
     deployment,
     compiled:
       (config.compiledQueries ?? settingDefault<boolean>('compiledQueries'))
-        ? new CompiledQueries(schema, (executor) =>
-            (executor === 'synchronous' ? metrics.synchronousQueries : metrics.compiledQueries).inc(),
-          )
+        ? new CompiledQueries(schema, metrics.countExecution)
         : undefined,
   };
 
