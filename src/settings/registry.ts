@@ -325,7 +325,8 @@ export const SETTINGS: readonly Setting[] = [
     default: true,
     flag: '--compiled-queries',
     env: 'RHEV_COMPILED_QUERIES',
-    description: 'run a query by compiled code (graphql-jit) from the second time its text is seen; off: graphql-js runs every query',
+    description:
+      'run a query by the synchronous executor where all its data is at hand, else by compiled code (graphql-jit) from the second time its text is seen; off: graphql-js runs every query',
     readBy: 'server/compiled.ts',
   },
   {
