@@ -183,7 +183,7 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
         if (Array.isArray(ref)) return referenceList(ref, f, ctx, info);
         // A full object (an action's re-read resource), or only its id wanted: no fetch.
         if (!isBareRef(ref) || onlyId(info)) return ref;
-        return andThen(ctx.loaders.load(f.target!, ref.id), (r) => r);
+        return andThen(ctx.loaders.load(f.target!, ref.id), itself);
       };
     case 'subcollection':
       if (f.through) return throughResolver(f);
@@ -209,6 +209,11 @@ function fieldResolver(plan: SchemaPlan, f: PlanField): Resolver {
 function referenceList(refs: readonly Obj[], f: PlanField, ctx: ResolverContext, info: GraphQLResolveInfo): unknown {
   if (onlyId(info) || !refs.some((r) => r && isBareRef(r))) return refs;
   return Promise.all(refs.map((r) => (r && isBareRef(r) ? ctx.loaders.load(f.target!, r.id) : r))).catch(rethrow);
+}
+
+/** A value as it is (andThen's step where only the failure is coded): one function, not a closure per call. */
+function itself<T>(v: T): T {
+  return v;
 }
 
 /** Nested fields fail with the same codes as root fields. */

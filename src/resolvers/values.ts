@@ -58,7 +58,8 @@ export function enumOut(t: PlanType, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   let byWire = enumsByWire.get(t);
   if (!byWire) enumsByWire.set(t, (byWire = new Map(t.wire!.map((w, i): [string, string] => [w.toLowerCase(), t.values![i]]).reverse())));
-  return byWire.get(String(v).toLowerCase());
+  // Engines write their words in lower case: most values are found as they are, without a new string.
+  return (typeof v === 'string' ? byWire.get(v) : undefined) ?? byWire.get(String(v).toLowerCase());
 }
 
 /** Per enum type, its GraphQL values by the engine's word in lower case (the first of equal words wins, as a search would). */
