@@ -24,7 +24,9 @@
  *    tries any query, from its first sight (it compiles nothing that
  *    costs): where all the data is at hand (the window holds it) it answers
  *    in one pass; where it gives up, compiled code or graphql-js runs the
- *    query, and the root fields it had resolved are not resolved again.
+ *    query, and the root fields it had resolved are not resolved again. Not
+ *    with batching off (the naive way): its loads are not cached, so one the
+ *    walk started would be sent again.
  *
  * test/server/compiled.test.ts holds the answers of both to be identical
  * over the README's and the bench's queries and the errors they can give;
@@ -130,8 +132,10 @@ export class CompiledQueries {
     if (operation?.operation !== 'query' || touches(operation.selectionSet, FEDERATION_FIELDS)) return undefined;
     const read = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
     if (read.errors) return this.of(document, operationName) ? Promise.resolve({ errors: read.errors }) : undefined;
-    const roots = (context as Context | undefined)?.rootValues;
-    if (!roots) return this.compiledRun(document, operationName, context, variables);
+    const ctx = context as Context | undefined;
+    const roots = ctx?.rootValues;
+    // Batching off (the naive way, kept for measuring) caches no load: one the walk started before giving up would be sent twice.
+    if (!roots || !ctx?.loaders.inlining) return this.compiledRun(document, operationName, context, variables);
     const run = { schema: this.schema, document, operation, variableValues: read.coerced, contextValue: context, roots };
     return executeSynchronously(run).then((answer) => {
       if (!answer) return this.compiledRun(document, operationName, context, variables);
