@@ -382,7 +382,7 @@ ${table(
 
 The ${ex.vms}-VM dashboard query executed in one process over engine data the connection's window holds (no engine request),
 with the same schema, resolvers and loaders: graphql-js ${ex.graphqlJs.toFixed(1)} ms, graphql-jit ${ex.graphqlJit.toFixed(1)} ms
-(${ex.jitSpeedup.toFixed(2)}x; answers identical: ${ex.sameAnswer ? 'yes' : '**no**'}). JSON.stringify of the answer: ${ex.stringify.toFixed(1)} ms
+(${ex.jitSpeedup.toFixed(2)}x)${ex.synchronous === undefined ? '' : `, the synchronous executor ${ex.synchronous.toFixed(1)} ms (${ex.synchronousSpeedup.toFixed(2)}x)`}; answers identical: ${ex.sameAnswer ? 'yes' : '**no**'}. JSON.stringify of the answer: ${ex.stringify.toFixed(1)} ms
 as graphql-js builds it (objects without a prototype), ${ex.stringifyJit.toFixed(1)} ms as graphql-jit does (plain objects).
 ${floorsText(b.floors, sp, b.formats)}
 ## 7. A fleet of dashboards polling

@@ -135,7 +135,7 @@ if (formats) {
 const execution = await executionScenario(1000, quick ? 5 : 30);
 step('execution');
 progress.log(
-  `execution: graphql-js ${execution.graphqlJs.toFixed(1)} ms, graphql-jit ${execution.graphqlJit.toFixed(1)} ms (${execution.jitSpeedup.toFixed(2)}x), same answer: ${execution.sameAnswer}`,
+  `execution: graphql-js ${execution.graphqlJs.toFixed(1)} ms, graphql-jit ${execution.graphqlJit.toFixed(1)} ms (${execution.jitSpeedup.toFixed(2)}x), synchronous ${execution.synchronous.toFixed(1)} ms (${execution.synchronousSpeedup.toFixed(2)}x), same answer: ${execution.sameAnswer}`,
 );
 const floors = await floorsScenario(1000, quick ? 3 : 9);
 step('floors');
