@@ -9,35 +9,16 @@
  * window is off here, so the synchronous executor (which runs first) gives
  * most of these up; test/server/synchronous.test.ts has it answer them.
  */
-import { readFileSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { QUERIES, QUERIES_V4 } from '../../bench/dashboard.ts';
-import { type RunningServer, startServer } from '../../src/server/index.ts';
+import type { RunningServer } from '../../src/server/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers.ts';
+import { readmeQueries, serverFor, steady } from './helpers.ts';
 
-/** The top-level `{ … }` operations of a text (an anonymous query each), found by balancing braces. */
-function operations(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = -1;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '{' && depth++ === 0) start = i;
-    else if (text[i] === '}' && --depth === 0) {
-      const before = text.slice(0, start).trimEnd();
-      // `mutation {` and `subscription {` are not queries.
-      if (!/(mutation|subscription)$/.test(before)) out.push(text.slice(start, i + 1).replace(/\s+/g, ' '));
-    }
-  }
-  return out;
-}
-
-/** The README's GraphQL queries (its mutations and subscriptions aside). */
-const README = [...readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)]
-  .flatMap((m) => operations(m[1].replace(/#.*$/gm, '')))
-  .filter((q) => !q.includes('…'));
+const README = readmeQueries();
 
 const FAILING: { query: string; variables?: Record<string, unknown> }[] = [
   { query: '{ vms(search: "nosuchfield=1") { name } }' },
@@ -46,11 +27,6 @@ const FAILING: { query: string; variables?: Record<string, unknown> }[] = [
   { query: '{ vms(filter: [{ field: "no.such.path", value: "x" }]) { name } }' },
   { query: '{ vms(max: 2) { name } nope: vm(id: "not-a-guid") { name } }' },
 ];
-
-/** An answer with the values that move by themselves (statistics follow the clock) replaced by their type. */
-function steady(answer: unknown): unknown {
-  return JSON.parse(JSON.stringify(answer), (key, value) => (key === 'datum' && typeof value === 'number' ? 'a number' : value));
-}
 
 async function ask(url: string, query: string, variables?: Record<string, unknown>) {
   const res = await fetch(url, {
@@ -92,16 +68,7 @@ for (const dialect of ['v4', 'v3'] as const) {
 
     beforeAll(async () => {
       sim = await simulator({ vms: 30, hosts: 4, dialects: dialect });
-      const start = (compiledQueries: boolean) =>
-        startServer({
-          port: 0,
-          logLevel: 'silent',
-          anonymous: 'service-account',
-          landingPage: false,
-          freshnessMs: 0,
-          compiledQueries,
-          engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
-        });
+      const start = (compiledQueries: boolean) => serverFor(sim, { freshnessMs: 0, compiledQueries });
       [interpreted, compiled] = await Promise.all([start(false), start(true)]);
     }, 60_000);
 

@@ -2,6 +2,7 @@
  * A simulator and a subgraph server in front of it, both on ephemeral ports,
  * and GraphQL over real HTTP and WebSocket.
  */
+import { readFileSync } from 'node:fs';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type EngineConfig, type RunningServer, type ServerConfig, startServer } from '../../src/server/index.ts';
@@ -19,7 +20,23 @@ export async function stack(
   serverOptions: Partial<Omit<ServerConfig, 'engine'>> & { engine?: Partial<EngineConfig> } = {},
 ): Promise<Stack> {
   const sim = await simulator(simOptions);
-  const server = await startServer({
+  const server = await serverFor(sim, serverOptions);
+  return {
+    sim,
+    server,
+    async close() {
+      await server.close();
+      await sim.close();
+    },
+  };
+}
+
+/** A subgraph server in front of a simulator, on an ephemeral port, with the tests' defaults (as stack's). */
+export function serverFor(
+  sim: Simulator,
+  serverOptions: Partial<Omit<ServerConfig, 'engine'>> & { engine?: Partial<EngineConfig> } = {},
+): Promise<RunningServer> {
+  return startServer({
     port: 0,
     landingPage: false,
     anonymous: 'service-account',
@@ -31,14 +48,6 @@ export async function stack(
     ...serverOptions,
     engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin', ...serverOptions.engine },
   });
-  return {
-    sim,
-    server,
-    async close() {
-      await server.close();
-      await sim.close();
-    },
-  };
 }
 
 export interface GqlResult<T = any> {
@@ -149,4 +158,31 @@ export function rawSocket(
     });
     socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error('no upgrade'), { status: res.statusCode })));
   });
+}
+
+/** The top-level `{ … }` operations of a text (an anonymous query each), found by balancing braces; mutations and subscriptions left out. */
+function operations(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '{' && depth++ === 0) start = i;
+    else if (text[i] === '}' && --depth === 0) {
+      const before = text.slice(0, start).trimEnd();
+      if (!/(mutation|subscription)$/.test(before)) out.push(text.slice(start, i + 1).replace(/\s+/g, ' '));
+    }
+  }
+  return out;
+}
+
+/** The README's GraphQL queries (its mutations, subscriptions and elided samples aside). */
+export function readmeQueries(): string[] {
+  return [...readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)]
+    .flatMap((m) => operations(m[1].replace(/#.*$/gm, '')))
+    .filter((q) => !q.includes('…'));
+}
+
+/** An answer with the values that move by themselves (statistics follow the clock) replaced by their type. */
+export function steady(answer: unknown): unknown {
+  return JSON.parse(JSON.stringify(answer), (key, value) => (key === 'datum' && typeof value === 'number' ? 'a number' : value));
 }

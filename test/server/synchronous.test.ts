@@ -8,35 +8,14 @@
  * WebSocket. Each query text is asked once per server (a numbered comment):
  * shared answers would otherwise serve the repeats without executing them.
  */
-import { readFileSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { QUERIES, QUERIES_V4 } from '../../bench/dashboard.ts';
-import { type RunningServer, startServer } from '../../src/server/index.ts';
+import type { RunningServer } from '../../src/server/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator, stats } from '../helpers.ts';
-
-/** The README's GraphQL queries: its `{ … }` blocks that are not mutations or subscriptions. */
-function readmeQueries(): string[] {
-  const out: string[] = [];
-  for (const m of readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)) {
-    const text = m[1].replace(/#.*$/gm, '');
-    let depth = 0;
-    let start = -1;
-    for (let i = 0; i < text.length; i++) {
-      if (text[i] === '{' && depth++ === 0) start = i;
-      else if (text[i] === '}' && --depth === 0 && !/(mutation|subscription)$/.test(text.slice(0, start).trimEnd()))
-        out.push(text.slice(start, i + 1).replace(/\s+/g, ' '));
-    }
-  }
-  return out.filter((q) => !q.includes('…'));
-}
-
-/** Values that move by themselves (statistics follow the clock) replaced by their type. */
-function steady(answer: unknown): unknown {
-  return JSON.parse(JSON.stringify(answer), (key, value) => (key === 'datum' && typeof value === 'number' ? 'a number' : value));
-}
+import { readmeQueries, serverFor, steady } from './helpers.ts';
 
 let asked = 0;
 /** One asking, its text its own (see the header). */
@@ -86,16 +65,7 @@ for (const dialect of ['v4', 'v3'] as const) {
       // The README's samples are v4's; v3 spells a status as an object.
       dialect === 'v4' ? true : !/\bstatus\b(?! \{)/.test(q),
     );
-    const start = (compiledQueries: boolean, freshnessMs: number) =>
-      startServer({
-        port: 0,
-        logLevel: 'silent',
-        anonymous: 'service-account',
-        landingPage: false,
-        freshnessMs,
-        compiledQueries,
-        engine: { url: sim.apiUrl, username: 'admin@internal', password: 'admin' },
-      });
+    const start = (compiledQueries: boolean, freshnessMs: number) => serverFor(sim, { freshnessMs, compiledQueries });
 
     beforeAll(async () => {
       sim = await simulator({ vms: 30, hosts: 4, dialects: dialect });
