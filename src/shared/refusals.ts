@@ -13,7 +13,9 @@
  *    try it: the first takes `trying:<name>` (for `tryingMs`), the others
  *    wait for its outcome. Refused: they adopt the refusal. Accepted (the
  *    mark is dropped): they go on and log in with it themselves (sessions
- *    are each replica's own).
+ *    are each replica's own). A replica that takes the mark looks for a
+ *    refusal once more: one that landed after its first look dropped the
+ *    mark with it, which is how this one could take it.
  *
  * With Redis away each replica keeps the rule alone (one login per wrong
  * credential per minute per replica), as without Redis.
@@ -41,8 +43,14 @@ export class SharedRefusals {
     const name = await this.names.of(key);
     if (await this.adoptRefusal(key, name, service)) return;
     if (!service) await this.adoptUser(username);
-    const mark = await this.store.attempt((r) => r.set(this.store.key('trying', name), '1', 'PX', this.tryingMs, 'NX'));
-    if (mark !== null) return; // ours to try (or Redis is away)
+    const trying = this.store.key('trying', name);
+    const mark = await this.store.attempt((r) => r.set(trying, '1', 'PX', this.tryingMs, 'NX'));
+    if (mark !== null) {
+      // Ours to try (or Redis is away); unless another replica's refusal landed between the look above
+      // and the mark (it drops its mark with the refusal, so ours could be taken): then that refusal holds.
+      if (await this.adoptRefusal(key, name, service)) await this.store.attempt((r) => r.del(trying));
+      return;
+    }
     const deadline = Date.now() + this.tryingMs;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, LOOK_MS));
