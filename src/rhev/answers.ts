@@ -23,7 +23,7 @@ import {
   XmlSyntaxError,
 } from '../xml/index.ts';
 import { model, tag } from './binding.ts';
-import type { AnswerReading, StreamReader } from './body.ts';
+import { type AnswerReading, decoded, type StreamReader } from './body.ts';
 import { Fault, IllegalMethod, NotFound, ParseError, ResponseError, type RhevError } from './errors.ts';
 import type { HttpResponse } from './transport.ts';
 
@@ -63,7 +63,7 @@ function adapted(
       throw e;
     }
   };
-  return {
+  return decoded({
     write: (text) => wrapped(() => stream.write(text)),
     end: () => {
       const doc = wrapped(() => stream.end());
@@ -73,7 +73,7 @@ function adapted(
     get itemChars() {
       return stream.itemChars;
     },
-  };
+  });
 }
 
 /** What the engine is asked to answer reads in (the `engine.format` setting): XML, or on API v4 JSON (docs/protocol.md §13.4). */

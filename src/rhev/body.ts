@@ -5,8 +5,10 @@
  *
  * 1. **Read as it streams** (a successful XML or JSON answer to a request
  *    that gave a reader: xml/read.ts DocumentStream, json/read.ts
- *    JsonDocumentStream): each chunk is decoded and handed
- *    to the reader at once, and let go. No answer is held as one string, so
+ *    JsonDocumentStream): each chunk is handed to the reader at once,
+ *    decoded there (`decoded`), and let go; a window's lists are first
+ *    compared with the answer before, whose bytes are kept when they are
+ *    small (unchanged.ts). No answer is held as one string, so
  *    a list's size is bounded by the memory its objects take, not by the
  *    longest string V8 can make (about 512 M characters). The size limit
  *    then holds per list item: no item, and nothing outside the items, may
@@ -36,13 +38,46 @@ export interface AnswerReading {
   readerFor(contentType: string): StreamReader | undefined;
 }
 
-/** What reads an answer while it streams: the XML or JSON reader behind the connection's checks. */
+/**
+ * What reads an answer while it streams, from its bytes as they came: the
+ * XML or JSON reader behind the connection's checks (`decoded`), or one that
+ * first compares the bytes with an answer read before (unchanged.ts).
+ */
 export interface StreamReader {
-  write(text: string): void;
+  write(chunk: Buffer): void;
   /** The document read; throws when the answer is not one. */
+  end(): unknown;
+  /** Characters taken that are not inside a finished list item yet: what the reader holds as text and open elements. */
+  readonly open: number;
+}
+
+/** A document reader that takes text: xml/read.ts DocumentStream, json/read.ts JsonDocumentStream, behind their checks. */
+export interface TextReader {
+  write(text: string): void;
   end(): unknown;
   /** Characters of the answer inside the list items read so far. */
   readonly itemChars: number;
+}
+
+/** A text reader fed from bytes: UTF-8 decoded chunk by chunk (a character split between two chunks is held until it is whole). */
+export function decoded(reader: TextReader): StreamReader {
+  const decoder = new StringDecoder('utf8');
+  let chars = 0;
+  return {
+    write(chunk) {
+      const text = decoder.write(chunk);
+      chars += text.length;
+      reader.write(text);
+    },
+    end() {
+      const rest = decoder.end();
+      if (rest) reader.write(rest);
+      return reader.end();
+    },
+    get open() {
+      return chars - reader.itemChars;
+    },
+  };
 }
 
 export interface BodyLimits {
@@ -63,8 +98,6 @@ export class AnswerBody {
   private text = '';
   /** Bytes received. */
   size = 0;
-  /** Characters handed to the reader. */
-  private chars = 0;
   /** Bytes this answer holds against the budget now. */
   private held = 0;
 
@@ -91,11 +124,9 @@ export class AnswerBody {
       this.text += this.decoder.write(chunk);
       return undefined;
     }
-    const text = this.decoder.write(chunk);
-    this.chars += text.length;
-    reader.write(text);
+    reader.write(chunk);
     if (this.size > limits.maxListBytes) return { kind: 'list', size: this.size };
-    const open = this.chars - reader.itemChars;
+    const open = reader.open;
     if (open > limits.maxBytes) return { kind: 'item', size: open };
     return this.hold(open) ? undefined : { kind: 'budget' };
   }
@@ -113,13 +144,11 @@ export class AnswerBody {
 
   /** The answer, once it has all arrived: its text, or (streamed) '' and the document read. */
   finish(): { body: string; read?: unknown } {
-    const rest = this.decoder.end();
     if (!this.reader) {
-      const body = this.text + rest;
+      const body = this.text + this.decoder.end();
       this.text = '';
       return { body };
     }
-    if (rest) this.reader.write(rest);
     return { body: '', read: this.reader.end() };
   }
 
