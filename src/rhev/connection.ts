@@ -69,10 +69,14 @@ export class Connection {
     return this.exchange.joined;
   }
 
-  /** Answers served from the freshness window, and lookups that found none fresh. */
-  get freshness(): { hits: number; misses: number; windowMs: number } {
+  /**
+   * Answers served from the freshness window, and lookups that found none
+   * fresh; lists the engine answered again with the same bytes, served
+   * without reading them again (`unchanged`, unchanged.ts).
+   */
+  get freshness(): { hits: number; misses: number; windowMs: number; unchanged: number } {
     const w = this.reader.window;
-    return { hits: w.hits, misses: w.misses, windowMs: w.windowMs };
+    return { hits: w.hits, misses: w.misses, windowMs: w.windowMs, unchanged: this.reader.unchangedLists };
   }
 
   /**
@@ -111,10 +115,12 @@ export class Connection {
         model: () => this.model,
         reading: (read) => answerReading(this.model.xsd, options.engineFormat ?? 'xml', this.dialect, read),
         onData: options.onData,
+        onUnchanged: options.onUnchanged,
       },
       options.freshnessMs ?? 0,
       generation,
       options.sharedReads,
+      options.unchangedListBytes,
     );
     if (options.apiVersion === 4 || options.apiVersion === '4') this.speak('v4');
   }

@@ -58,3 +58,4 @@ export { connectV3, connectV4, type TypedConnection, type V3Connection, type V4C
 export type * from './types.generated.ts';
 /** API v4's types, generated from its model: `V4.Vm`, `V4.VmResource`, `V4.Collections`. */
 export type * as V4 from './types-v4.generated.ts';
+export { DEFAULT_UNCHANGED_BYTES, UnchangedAnswers } from './unchanged.ts';

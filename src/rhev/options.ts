@@ -39,6 +39,15 @@ export interface ConnectionOptions extends TransportOptions {
    * What is served from the window is shared: copy before editing it.
    */
   freshnessMs?: number;
+  /**
+   * With a window: the bytes of lists' last answers kept, to find the next
+   * answer to the same request unchanged as it arrives and serve the objects
+   * made before instead of reading it again (unchanged.ts; default 16 MiB,
+   * 0 keeps none). Kept two windows past their last use.
+   */
+  unchangedListBytes?: number;
+  /** Called when a list the engine answered with the same bytes as the last time is served without reading it again. */
+  onUnchanged?: () => void;
   /** Shared by connections whose windows must forget together (a server's, one per credential). */
   generation?: Generation;
   /**

@@ -16,6 +16,10 @@
  *    an answer another replica read within the window is taken before the
  *    engine is asked, still parsed and unbound, and bound here.
  *
+ * 5. A list asked for again, once its window has ended, that the engine
+ *    answers with the same bytes as before is not read again: the answer
+ *    made from them before is served (unchanged.ts).
+ *
  * The key of an answer in the window is built here, from the read's own
  * key (urls.ts askedKey), which joining uses too.
  */
@@ -28,6 +32,7 @@ import { NotFound } from './errors.ts';
 import type { RequestOptions } from './exchange.ts';
 import { FreshWindow, type Generation, type ReadAnswer, type SharedReads, type Stamp } from './fresh.ts';
 import type { HttpResponse } from './transport.ts';
+import { DEFAULT_UNCHANGED_BYTES, UnchangedAnswers } from './unchanged.ts';
 import { type Asked, askedKey } from './urls.ts';
 
 /** A list as the window keeps it: its items, bound, and the collection document's own fields. */
@@ -45,6 +50,8 @@ export interface ReadSource {
   /** How a read's answer is asked for and read as it streams (answers.ts answerReading). */
   reading(read: { readonly expected?: string; readonly item?: string }): AnswerReading;
   bind<T extends Obj>(obj: T, type: string): T;
+  /** Told when a list the engine sent again with the same bytes is served as what was made of them before (unchanged.ts). */
+  onUnchanged?: () => void;
   /** Told the date of the engine data each read answers with (the operation's staleness). */
   onData?: (sentAt: number, signal: AbortSignal | undefined) => void;
 }
@@ -66,6 +73,8 @@ export class Reader {
    * to parse it parses for all of them.
    */
   private readonly parsedLists = new WeakMap<HttpResponse, Obj>();
+  /** Lists' last answers, compared with the next (unchanged.ts): only with a window of this process's own. */
+  private readonly unchanged?: UnchangedAnswers<ListAnswer>;
 
   constructor(
     private readonly source: ReadSource,
@@ -73,12 +82,21 @@ export class Reader {
     generation: Generation,
     /** Other processes' answers for this credential (fresh.ts SharedReads), asked before the engine. */
     private readonly sharedReads?: SharedReads,
+    /** Bytes of lists' last answers kept to compare the next with (unchanged.ts); 0 keeps none. */
+    unchangedBytes = DEFAULT_UNCHANGED_BYTES,
   ) {
     this.answers = new FreshWindow(freshnessMs, generation);
+    if (freshnessMs > 0 && !sharedReads && unchangedBytes > 0)
+      this.unchanged = new UnchangedAnswers(unchangedBytes, 2 * freshnessMs, source.onUnchanged);
   }
 
   get window(): FreshWindow<Obj | ListAnswer> {
     return this.answers;
+  }
+
+  /** Lists the engine answered again with the same bytes (unchanged.ts), served without reading them. */
+  get unchangedLists(): number {
+    return this.unchanged?.same ?? 0;
   }
 
   /** A collection's items, bound; undefined when the engine has no such collection (404). */
@@ -87,7 +105,8 @@ export class Reader {
     if (kept) return kept as ListAnswer;
     const stamp = this.answers.stamp();
     const got = await this.fetch(key, fresh, signal, async () => {
-      const reader = this.source.reading({ item: type.singular });
+      const reading = this.source.reading({ item: type.singular });
+      const reader = this.unchanged ? this.unchanged.reading(key, reading) : reading;
       const res = await this.source.request('GET', asked.href, { headers: asked.headers, signal, reader });
       if (res.status === 404) return undefined;
       this.source.check(res, [200]);
@@ -96,12 +115,18 @@ export class Reader {
       return { doc, sentAt: stamp.sentAt };
     });
     if (!got) return undefined;
-    const doc = got.doc;
+    const answer = this.unchanged?.answerFor(got.doc) ?? this.bindList(got.doc, type);
+    this.keep(key, answer, answer.items, { sentAt: got.sentAt, generation: stamp.generation });
+    return answer;
+  }
+
+  /** A collection document's items, bound, and its own fields. */
+  private bindList(doc: Obj, type: ListedType): ListAnswer {
     const items: Obj[] = doc[type.singular] ?? doc[this.source.model().itemOf(typeOf(doc) ?? '')?.element ?? ''] ?? [];
     const { [type.singular]: _items, ...meta } = doc;
     // Bound once per answer: every caller served from the window shares these objects.
     const answer: ListAnswer = { items: items.map((i) => this.source.bind(i, type.resourceType)), meta };
-    this.keep(key, answer, answer.items, { sentAt: got.sentAt, generation: stamp.generation });
+    this.unchanged?.made(doc, answer);
     return answer;
   }
 
