@@ -57,6 +57,11 @@ export class Metrics {
     help: 'Queries answered by the synchronous executor, all their data at hand (execution/synchronous.ts)',
     registers: [this.registry],
   });
+  readonly unchangedLists = new Counter({
+    name: 'rhev_unchanged_lists_total',
+    help: 'Engine lists asked for again that the engine answered with the same bytes as the last time, served as the objects made then instead of being read again (rhev/unchanged.ts)',
+    registers: [this.registry],
+  });
   /** Counts a query run by other than graphql-js (compiled.ts): the synchronous executor, or graphql-jit. */
   readonly countExecution = (executor: 'synchronous' | 'graphql-jit'): void => {
     (executor === 'synchronous' ? this.synchronousQueries : this.compiledQueries).inc();

@@ -330,6 +330,7 @@ function credentialPool(
         generation,
         sharedReads: deployment?.readsFor(key),
         onData: noteData,
+        onUnchanged: () => metrics.unchangedLists.inc(),
         failFastMs: 2000,
         onResponse: ({ method, path, status, ms, bytes, signal }) => {
           if (!accepted && status >= 200 && status < 300) {
