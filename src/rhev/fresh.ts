@@ -43,6 +43,7 @@
  */
 
 import type { Doc } from '../xml/index.ts';
+import { Sweeper } from './sweeper.ts';
 
 /**
  * A generation counter shared by every window that must forget together.
@@ -110,7 +111,7 @@ export interface Stamp {
 export class FreshWindow<T> {
   private readonly kept = new Map<string, Kept<T>>();
   /** The sweep of rule 5, while anything is kept. */
-  private sweeper?: NodeJS.Timeout;
+  private readonly sweeper: Sweeper;
   /** Answers served from the window, and lookups that found none fresh. */
   hits = 0;
   misses = 0;
@@ -123,7 +124,12 @@ export class FreshWindow<T> {
     private readonly now: () => number = Date.now,
     /** How long past the window an answer is kept for `getExpiring` (rule 6). */
     readonly graceMs = 0,
-  ) {}
+  ) {
+    this.sweeper = new Sweeper(windowMs, () => {
+      this.sweep();
+      return this.kept.size > 0;
+    });
+  }
 
   get enabled(): boolean {
     return this.windowMs > 0;
@@ -173,7 +179,7 @@ export class FreshWindow<T> {
     this.kept.delete(key);
     this.kept.set(key, { value, ...stamp });
     while (this.kept.size > this.maxEntries) this.kept.delete(this.kept.keys().next().value!);
-    this.sweeper ??= this.scheduleSweep();
+    this.sweeper.arm();
   }
 
   /** Drops what can no longer be served (rule 5); `now` for tests. */
@@ -183,21 +189,10 @@ export class FreshWindow<T> {
     }
   }
 
-  private scheduleSweep(): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.sweeper = undefined;
-      this.sweep();
-      if (this.kept.size) this.sweeper = this.scheduleSweep();
-    }, this.windowMs);
-    timer.unref();
-    return timer;
-  }
-
   /** Forgets everything (this window only; `generation.bump()` forgets in every window sharing it). */
   clear(): void {
     this.kept.clear();
-    clearTimeout(this.sweeper);
-    this.sweeper = undefined;
+    this.sweeper.stop();
   }
 
   get size(): number {

@@ -32,6 +32,7 @@
  * before it is bound (shared/reads.ts).
  */
 import type { AnswerReading, StreamReader } from './body.ts';
+import { Sweeper } from './sweeper.ts';
 
 /** What is kept of one request's last answer. */
 interface Kept {
@@ -54,7 +55,7 @@ export class UnchangedAnswers<A> {
    */
   private readonly answers = new WeakMap<object, A>();
   private bytes = 0;
-  private sweeper?: NodeJS.Timeout;
+  private readonly sweeper: Sweeper;
   /** Answers found unchanged, and answers read. */
   same = 0;
   read = 0;
@@ -65,7 +66,12 @@ export class UnchangedAnswers<A> {
     /** Told each time an answer is found the same as the one kept. */
     private readonly onSame?: () => void,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.sweeper = new Sweeper(keepMs, () => {
+      this.sweep();
+      return this.kept.size > 0;
+    });
+  }
 
   /** `reading`, with each reader it makes comparing what arrives with the bytes kept for `key`. */
   reading(key: string, reading: AnswerReading): AnswerReading {
@@ -113,7 +119,7 @@ export class UnchangedAnswers<A> {
       if (this.bytes <= this.maxBytes) break;
       this.drop(k, old);
     }
-    this.sweeper ??= this.scheduleSweep();
+    this.sweeper.arm();
   }
 
   private drop(key: string, k: Kept): void {
@@ -126,22 +132,11 @@ export class UnchangedAnswers<A> {
     for (const [key, k] of this.kept) if (now - k.usedAt >= this.keepMs) this.drop(key, k);
   }
 
-  private scheduleSweep(): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.sweeper = undefined;
-      this.sweep();
-      if (this.kept.size) this.sweeper = this.scheduleSweep();
-    }, this.keepMs);
-    timer.unref();
-    return timer;
-  }
-
   /** Forgets everything. */
   clear(): void {
     this.kept.clear();
     this.bytes = 0;
-    clearTimeout(this.sweeper);
-    this.sweeper = undefined;
+    this.sweeper.stop();
   }
 
   get size(): number {
