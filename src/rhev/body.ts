@@ -49,6 +49,8 @@ export interface StreamReader {
   end(): unknown;
   /** Characters taken that are not inside a finished list item yet: what the reader holds as text and open elements. */
   readonly open: number;
+  /** Gives back what the reader itself took from the budget, however the answer ended (called once, by `AnswerBody.release`). */
+  release?(): void;
 }
 
 /** A document reader that takes text: xml/read.ts DocumentStream, json/read.ts JsonDocumentStream, behind their checks. */
@@ -154,6 +156,7 @@ export class AnswerBody {
 
   /** Gives back to the budget what this answer still holds (call once, however it ends). */
   release(): void {
+    this.reader?.release?.();
     this.limits.budget?.give(this.held);
     this.held = 0;
     this.text = '';

@@ -116,6 +116,7 @@ export class Connection {
         reading: (read) => answerReading(this.model.xsd, options.engineFormat ?? 'xml', this.dialect, read),
         onData: options.onData,
         onUnchanged: options.onUnchanged,
+        budget: options.budget,
       },
       options.freshnessMs ?? 0,
       generation,

@@ -28,6 +28,7 @@ import type { Doc as Obj } from '../xml/index.ts';
 import { typeOf } from './binding.ts';
 import type { AnswerReading } from './body.ts';
 import { hrefOf } from './bound.ts';
+import type { AnswerBudget } from './budget.ts';
 import { NotFound } from './errors.ts';
 import type { RequestOptions } from './exchange.ts';
 import { FreshWindow, type Generation, type ReadAnswer, type SharedReads, type Stamp } from './fresh.ts';
@@ -50,6 +51,8 @@ export interface ReadSource {
   /** How a read's answer is asked for and read as it streams (answers.ts answerReading). */
   reading(read: { readonly expected?: string; readonly item?: string }): AnswerReading;
   bind<T extends Obj>(obj: T, type: string): T;
+  /** The process's answer budget (budget.ts): what unchanged.ts collects of an answer in flight is taken from it. */
+  readonly budget?: AnswerBudget;
   /** Told when a list the engine sent again with the same bytes is served as what was made of them before (unchanged.ts). */
   onUnchanged?: () => void;
   /** Told the date of the engine data each read answers with (the operation's staleness). */
@@ -87,7 +90,7 @@ export class Reader {
   ) {
     this.answers = new FreshWindow(freshnessMs, generation);
     if (freshnessMs > 0 && !sharedReads && unchangedBytes > 0)
-      this.unchanged = new UnchangedAnswers(unchangedBytes, 2 * freshnessMs, source.onUnchanged);
+      this.unchanged = new UnchangedAnswers(unchangedBytes, 2 * freshnessMs, source.onUnchanged, source.budget);
   }
 
   get window(): FreshWindow<Obj | ListAnswer> {

@@ -23,6 +23,10 @@
  *    kept for its request.
  * 4. All the bytes kept stay under `maxBytes`: the least recently used go
  *    first. An entry not used for `keepMs` is let go by a timer.
+ * 5. While an answer arrives, the bytes collected for rule 3 are taken from
+ *    the process's answer budget (budget.ts), as any answer's bytes in
+ *    flight are: when the budget has not got them, they are not collected
+ *    (the answer is still read), and they are given back when it ends.
  *
  * The same bytes make the same objects, so nothing is answered differently
  * and the engine is asked exactly as often: only its answer is not parsed
@@ -32,6 +36,7 @@
  * before it is bound (shared/reads.ts).
  */
 import type { AnswerReading, StreamReader } from './body.ts';
+import type { AnswerBudget } from './budget.ts';
 import { Sweeper } from './sweeper.ts';
 
 /** What is kept of one request's last answer. */
@@ -65,6 +70,8 @@ export class UnchangedAnswers<A> {
     readonly keepMs: number,
     /** Told each time an answer is found the same as the one kept. */
     private readonly onSame?: () => void,
+    /** The process's answer budget, which the bytes being collected are taken from (rule 5). */
+    private readonly budget?: AnswerBudget,
     private readonly now: () => number = Date.now,
   ) {
     this.sweeper = new Sweeper(keepMs, () => {
@@ -81,7 +88,8 @@ export class UnchangedAnswers<A> {
         const reader = reading.readerFor(contentType);
         if (!reader) return undefined;
         const before = this.kept.get(key);
-        return new ComparingReader(reader, before?.contentType === contentType ? before : undefined, this.maxBytes, (after) =>
+        const kept = before?.contentType === contentType ? before : undefined;
+        return new ComparingReader(reader, kept, { maxBytes: this.maxBytes, budget: this.budget }, (after) =>
           this.ended(key, before, after, contentType),
         );
       },
@@ -156,14 +164,16 @@ export class UnchangedAnswers<A> {
 class ComparingReader implements StreamReader {
   /** Bytes found equal to `before`'s so far; -1 once they differed (or there was nothing to compare with). */
   private matched: number;
-  /** This answer's bytes so far, while they stay under `maxBytes`. */
+  /** This answer's bytes so far, while they stay under `maxBytes` and the budget has them. */
   private chunks: Buffer[] | undefined = [];
   private length = 0;
+  /** Bytes taken from the budget for `chunks`. */
+  private taken = 0;
 
   constructor(
     private readonly reader: StreamReader,
     private readonly before: { readonly bytes: Buffer; readonly doc: unknown } | undefined,
-    private readonly maxBytes: number,
+    private readonly bounds: { readonly maxBytes: number; readonly budget?: AnswerBudget },
     /** Told how the answer ended: undefined when it was `before`'s again. */
     private readonly ended: (after: { bytes?: Buffer; doc: unknown } | undefined) => void,
   ) {
@@ -191,8 +201,17 @@ class ComparingReader implements StreamReader {
     }
     if (this.matched >= 0) this.differ();
     const doc = this.reader.end();
-    this.ended({ bytes: this.chunks && Buffer.concat(this.chunks, this.length), doc });
+    const bytes = this.chunks && Buffer.concat(this.chunks, this.length);
+    this.release();
+    this.ended({ bytes, doc });
     return doc;
+  }
+
+  /** Gives the bytes collected back to the budget; what was collected is let go (rule 5). */
+  release(): void {
+    this.bounds.budget?.give(this.taken);
+    this.taken = 0;
+    this.chunks = undefined;
   }
 
   get open(): number {
@@ -210,7 +229,12 @@ class ComparingReader implements StreamReader {
   private keep(chunk: Buffer): void {
     if (!this.chunks) return;
     this.length += chunk.length;
-    if (this.length > this.maxBytes) this.chunks = undefined;
-    else this.chunks.push(chunk);
+    const { maxBytes, budget } = this.bounds;
+    if (this.length > maxBytes || (budget && !budget.take(chunk.length))) {
+      this.release();
+      return;
+    }
+    this.taken += chunk.length;
+    this.chunks.push(chunk);
   }
 }

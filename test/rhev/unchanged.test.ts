@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledV4Model } from '../../src/model/index.ts';
 import { answerReading } from '../../src/rhev/answers.ts';
 import type { AnswerReading } from '../../src/rhev/body.ts';
-import { Connection, UnchangedAnswers } from '../../src/rhev/index.ts';
+import { AnswerBudget, Connection, UnchangedAnswers } from '../../src/rhev/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator, stats } from '../helpers.ts';
 
@@ -124,7 +124,7 @@ describe('UnchangedAnswers', () => {
 
   it('lets go of an entry not used for keepMs', () => {
     let now = 1000;
-    const store = new UnchangedAnswers<string>(1 << 20, 500, undefined, () => now);
+    const store = new UnchangedAnswers<string>(1 << 20, 500, undefined, undefined, () => now);
     read(store, 'a', A);
     read(store, 'b', A);
     now += 300;
@@ -138,6 +138,26 @@ describe('UnchangedAnswers', () => {
     expect(store.keptBytes).toBe(Buffer.byteLength(A));
     store.clear();
     expect([store.size, store.keptBytes]).toEqual([0, 0]);
+  });
+
+  it('takes what it collects of an answer in flight from the budget, gives it back however the answer ends, and collects nothing the budget has not got', () => {
+    const size = Buffer.byteLength(A);
+    const roomy = new AnswerBudget(size);
+    const store = new UnchangedAnswers<string>(1 << 20, 60_000, undefined, roomy);
+    const reader = store.reading('vms', reading()).readerFor(XML)!;
+    reader.write(Buffer.from(A).subarray(0, 100));
+    expect(roomy.inFlight).toBe(100);
+    reader.release!(); // the answer broke off (AnswerBody.release)
+    expect(roomy.inFlight).toBe(0);
+    const first = read(store, 'vms', A, [50, 300]);
+    expect(roomy.inFlight).toBe(0);
+    expect(read(store, 'vms', A)).toBe(first);
+
+    const short = new AnswerBudget(size - 1);
+    const poor = new UnchangedAnswers<string>(1 << 20, 60_000, undefined, short);
+    const got = read(poor, 'vms', A, [50, 300]);
+    expect(got).toEqual(alone(A));
+    expect([poor.size, short.inFlight, short.peak]).toEqual([0, 0, 300]);
   });
 
   it('remembers what a caller made of a document, for the next reader given it', () => {
