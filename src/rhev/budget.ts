@@ -42,6 +42,15 @@ export class AnswerBudget {
     return true;
   }
 
+  /**
+   * Takes `bytes` for something an answer can do without (unchanged.ts
+   * collecting its bytes), only while that leaves the budget at most half
+   * used: what answers need to be read at all always has the other half.
+   */
+  takeSpare(bytes: number): boolean {
+    return this.held + bytes <= this.limit / 2 && this.take(bytes);
+  }
+
   /** Gives back what an answer took, when it ends. */
   give(bytes: number): void {
     this.held = Math.max(0, this.held - bytes);

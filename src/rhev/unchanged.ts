@@ -25,8 +25,10 @@
  *    first. An entry not used for `keepMs` is let go by a timer.
  * 5. While an answer arrives, the bytes collected for rule 3 are taken from
  *    the process's answer budget (budget.ts), as any answer's bytes in
- *    flight are: when the budget has not got them, they are not collected
- *    (the answer is still read), and they are given back when it ends.
+ *    flight are, but only from its first half (`takeSpare`): the answers
+ *    themselves never find the budget spent on collecting. What the budget
+ *    cannot spare is not collected (the answer is still read), and what was
+ *    taken is given back when the answer ends.
  *
  * The same bytes make the same objects, so nothing is answered differently
  * and the engine is asked exactly as often: only its answer is not parsed
@@ -230,7 +232,7 @@ class ComparingReader implements StreamReader {
     if (!this.chunks) return;
     this.length += chunk.length;
     const { maxBytes, budget } = this.bounds;
-    if (this.length > maxBytes || (budget && !budget.take(chunk.length))) {
+    if (this.length > maxBytes || (budget && !budget.takeSpare(chunk.length))) {
       this.release();
       return;
     }

@@ -142,7 +142,7 @@ describe('UnchangedAnswers', () => {
 
   it('takes what it collects of an answer in flight from the budget, gives it back however the answer ends, and collects nothing the budget has not got', () => {
     const size = Buffer.byteLength(A);
-    const roomy = new AnswerBudget(size);
+    const roomy = new AnswerBudget(2 * size);
     const store = new UnchangedAnswers<string>(1 << 20, 60_000, undefined, roomy);
     const reader = store.reading('vms', reading()).readerFor(XML)!;
     reader.write(Buffer.from(A).subarray(0, 100));
@@ -153,9 +153,12 @@ describe('UnchangedAnswers', () => {
     expect(roomy.inFlight).toBe(0);
     expect(read(store, 'vms', A)).toBe(first);
 
-    const short = new AnswerBudget(size - 1);
+    // Collecting takes only what leaves the budget half free for the answers themselves.
+    const short = new AnswerBudget(2 * size - 1);
     const poor = new UnchangedAnswers<string>(1 << 20, 60_000, undefined, short);
     const got = read(poor, 'vms', A, [50, 300]);
+    const spare = new AnswerBudget(100);
+    expect([spare.takeSpare(51), spare.take(60), spare.takeSpare(1), spare.inFlight]).toEqual([false, true, false, 60]);
     expect(got).toEqual(alone(A));
     expect([poor.size, short.inFlight, short.peak]).toEqual([0, 0, 300]);
   });
