@@ -92,7 +92,7 @@ export class UnchangedAnswers<A> {
         const before = this.kept.get(key);
         const kept = before?.contentType === contentType ? before : undefined;
         return new ComparingReader(reader, kept, { maxBytes: this.maxBytes, budget: this.budget }, (after) =>
-          this.ended(key, before, after, contentType),
+          this.ended(key, kept, after, contentType),
         );
       },
     };
@@ -108,16 +108,17 @@ export class UnchangedAnswers<A> {
     this.answers.set(doc, answer);
   }
 
-  /** An answer to `key` has ended: the same as `before` (`after` undefined), or read, with its bytes if they were kept. */
-  private ended(key: string, before: Kept | undefined, after: { bytes?: Buffer; doc: unknown } | undefined, contentType: string): void {
+  /** An answer to `key` has ended: the same as `compared` (`after` undefined), or read, with its bytes if they were collected. */
+  private ended(key: string, compared: Kept | undefined, after: { bytes?: Buffer; doc: unknown } | undefined, contentType: string): void {
     const current = this.kept.get(key);
     if (!after) {
       this.same++;
       this.onSame?.();
-      if (current !== before || !before) return;
+      // Still kept (not pushed out or swept while the answer arrived): used last now.
+      if (!compared || current !== compared) return;
       this.kept.delete(key);
-      this.kept.set(key, before);
-      before.usedAt = this.now();
+      this.kept.set(key, compared);
+      compared.usedAt = this.now();
       return;
     }
     this.read++;
