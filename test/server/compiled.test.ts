@@ -9,14 +9,12 @@
  * window is off here, so the synchronous executor (which runs first) gives
  * most of these up; test/server/synchronous.test.ts has it answer them.
  */
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { QUERIES, QUERIES_V4 } from '../../bench/dashboard.ts';
 import type { RunningServer } from '../../src/server/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers.ts';
-import { readmeQueries, serverFor, steady } from './helpers.ts';
+import { askOverWebSocket, readmeQueries, serverFor, steady } from './helpers.ts';
 
 const README = readmeQueries();
 
@@ -35,18 +33,6 @@ async function ask(url: string, query: string, variables?: Record<string, unknow
     body: JSON.stringify({ query, variables }),
   });
   return steady({ status: res.status, body: await res.json() }) as { status: number; body: { errors?: unknown[] } };
-}
-
-async function askOverWs(url: string, query: string): Promise<unknown> {
-  const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
-  try {
-    return await new Promise((resolve, reject) => {
-      let result: unknown;
-      client.subscribe({ query }, { next: (r) => void (result = r), error: reject, complete: () => resolve(result) });
-    });
-  } finally {
-    await client.dispose();
-  }
 }
 
 /** Queries not run by graphql-js: by compiled code, or by the synchronous executor where all their data was at hand. */
@@ -114,9 +100,9 @@ for (const dialect of ['v4', 'v3'] as const) {
       const before = await compiledRuns(compiled);
       // Named, so that it is a text of its own: seen once (graphql-js), then compiled.
       const query = `query OverWebSocket ${(dialect === 'v4' ? QUERIES_V4 : QUERIES).dashboard.query}`;
-      const expected = await askOverWs(interpreted.url, query);
-      await askOverWs(compiled.url, query);
-      expect(await askOverWs(compiled.url, query)).toEqual(expected);
+      const expected = await askOverWebSocket(interpreted.url, query);
+      await askOverWebSocket(compiled.url, query);
+      expect(await askOverWebSocket(compiled.url, query)).toEqual(expected);
       expect(await compiledRuns(compiled)).toBe(before + 1);
     }, 60_000);
 

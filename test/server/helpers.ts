@@ -92,6 +92,19 @@ export function wsClient(s: Stack, connectionParams?: Record<string, unknown>): 
   return createClient({ url: s.server.wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
 }
 
+/** One query over a WebSocket of its own to the server at `url` (its HTTP URL): the last result it sent. */
+export async function askOverWebSocket(url: string, query: string): Promise<unknown> {
+  const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  try {
+    return await new Promise((resolve, reject) => {
+      let result: unknown;
+      client.subscribe({ query }, { next: (r) => void (result = r), error: reject, complete: () => resolve(result) });
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
 /** Collects a subscription's events until it completes or errors (bounded by `ms`). */
 export function collect<T = any>(
   client: Client,

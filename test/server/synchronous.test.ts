@@ -8,14 +8,12 @@
  * WebSocket. Each query text is asked once per server (a numbered comment):
  * shared answers would otherwise serve the repeats without executing them.
  */
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { QUERIES, QUERIES_V4 } from '../../bench/dashboard.ts';
 import type { RunningServer } from '../../src/server/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator, stats } from '../helpers.ts';
-import { readmeQueries, serverFor, steady } from './helpers.ts';
+import { askOverWebSocket, readmeQueries, serverFor, steady } from './helpers.ts';
 
 let asked = 0;
 /** One asking, its text its own (see the header). */
@@ -115,20 +113,8 @@ for (const dialect of ['v4', 'v3'] as const) {
     }, 60_000);
 
     it('answers as graphql-js does over WebSocket too', async () => {
-      const overWs = async (server: RunningServer) => {
-        const client = createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
-        try {
-          return await new Promise((resolve, reject) => {
-            let result: unknown;
-            client.subscribe(
-              { query: `${bench.dashboard.query} # over WebSocket ${++asked}` },
-              { next: (r) => void (result = r), error: reject, complete: () => resolve(steady(result)) },
-            );
-          });
-        } finally {
-          await client.dispose();
-        }
-      };
+      const overWs = async (server: RunningServer) =>
+        steady(await askOverWebSocket(server.url, `${bench.dashboard.query} # over WebSocket ${++asked}`));
       const expected = await overWs(interpreted);
       const before = await synchronousRuns(synchronous);
       expect(await overWs(synchronous)).toEqual(expected);

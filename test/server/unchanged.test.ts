@@ -6,14 +6,12 @@
  * elsewhere is read again, and the answer shows the change. Engine requests
  * are counted at the simulator. On API v4 and v3, over HTTP and WebSocket.
  */
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { Connection } from '../../src/rhev/index.ts';
 import type { RunningServer } from '../../src/server/index.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator, stats } from '../helpers.ts';
-import { serverFor } from './helpers.ts';
+import { askOverWebSocket, serverFor } from './helpers.ts';
 
 const WINDOW_MS = 300;
 /** The dashboard's relations and a field the test changes; v3 spells a status as an object. */
@@ -32,7 +30,7 @@ for (const dialect of ['v4', 'v3'] as const)
     const ask = async (over: 'http' | 'ws' = 'http') => {
       const before = [(await stats(sim)).requests as number, await unchanged()];
       const query = `${QUERY[dialect]} # ${++asked}`;
-      const body = (over === 'http' ? await overHttp(query) : await overWebSocket(query)) as {
+      const body = (over === 'http' ? await overHttp(query) : await askOverWebSocket(server.url, query)) as {
         data?: { vms: { name: string; description?: string }[] };
         errors?: unknown[];
       };
@@ -47,17 +45,6 @@ for (const dialect of ['v4', 'v3'] as const)
           body: JSON.stringify({ query }),
         })
       ).json();
-    const overWebSocket = async (query: string) => {
-      const client = createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
-      try {
-        return await new Promise((resolve, reject) => {
-          let result: unknown;
-          client.subscribe({ query }, { next: (r) => void (result = r), error: reject, complete: () => resolve(result) });
-        });
-      } finally {
-        await client.dispose();
-      }
-    };
     const unchanged = async () => Number(/^rhev_unchanged_lists_total (\d+)/m.exec(await server.metrics.registry.metrics())?.[1] ?? 0);
     const windowEnds = () => new Promise((r) => setTimeout(r, WINDOW_MS + 20));
 
